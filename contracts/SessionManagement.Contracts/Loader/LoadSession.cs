@@ -1,0 +1,19 @@
+namespace SessionManagement.Contracts.Loader;
+
+/// <summary>
+/// The gateway asks for the context to hand back to Claude Code at SessionStart. Sent as a request;
+/// answered with <see cref="SessionLoaded"/>.
+/// </summary>
+/// <param name="RequestId">Unique per request.</param>
+/// <param name="SessionId">The session starting.</param>
+/// <param name="Source">SessionStart's <c>source</c>: <c>startup</c>, <c>resume</c>, <c>clear</c>, <c>compact</c>, <c>fork</c>.</param>
+/// <param name="Cwd">The session's working directory (identifies the project).</param>
+/// <param name="MaxCharacters">The most characters the rendered context may have (Claude Code caps hook output at 10,000).</param>
+/// <param name="Deadline">When the gateway stops waiting; parts not ready by then are left out.</param>
+public record LoadSession(
+    Guid RequestId,
+    string SessionId,
+    string Source,
+    string? Cwd,
+    int MaxCharacters,
+    DateTimeOffset Deadline);

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds and starts session management on its embedded default: one process, in-memory bus, SQLite file.
+# Ctrl-C stops it. Configuration: README.md ("Configuration"); any SM_ variable or --key=value works here.
+set -euo pipefail
+cd "$(dirname "$0")"
+command -v dotnet >/dev/null 2>&1 || { echo "run.sh: the .NET 10 SDK (dotnet) is needed" >&2; exit 1; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "Building…"
+dotnet build services/SessionManagement.Host -c Release -nologo -v q -o artifacts/host >/dev/null
+
+urls="${SM_Http__Urls:-http://127.0.0.1:4780}"
+cat <<MSG
+Session management (embedded: in-memory bus, SQLite in ${SM_DATA_DIR:-$HOME/.claude/session-management})
+  listening on  $urls
+  health        $urls/healthz   readiness $urls/readyz   metrics $urls/metrics
+Ctrl-C stops it.
+MSG
+exec dotnet artifacts/host/SessionManagement.Host.dll "$@"

@@ -1,0 +1,13 @@
+using SessionManagement.Hosting.Modules;
+
+namespace SessionManagement.Host;
+
+/// <summary>
+/// The modules this executable can run, by target name. A module joins with its own
+/// <c>Add&lt;Module&gt;()</c> registration when it is built.
+/// </summary>
+internal static class ModuleCatalog
+{
+    public static readonly IReadOnlyDictionary<string, Action<SessionManagementBuilder>> Modules =
+        new Dictionary<string, Action<SessionManagementBuilder>>(StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,38 @@
+using SessionManagement.Host;
+using SessionManagement.Hosting.Configuration;
+using SessionManagement.Hosting.Modules;
+
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+SessionManagementSettings settings;
+IReadOnlyList<string> targets;
+try
+{
+    builder.Configuration.Sources.Clear();
+    builder.Configuration.AddSessionManagementLayers(args, ConfigurationLayers.HomeDirectory(), ConfigurationLayers.ProjectDirectory());
+    settings = SessionManagementSettings.Load(builder.Configuration);
+    targets = HostTargets.Parse(builder.Configuration["target"], ModuleCatalog.Modules.Keys);
+}
+catch (Exception error) when (error is InvalidConfigurationException or ArgumentException or InvalidDataException)
+{
+    Console.Error.WriteLine($"session-management: {error.Message}");
+    return 2;
+}
+builder.Logging.AddSessionManagementLogging(builder.Configuration);
+
+builder.WebHost.UseUrls(settings.Http.Urls);
+var sessionManagement = builder.Services.AddSessionManagement(builder.Configuration, settings, targets);
+foreach (var target in targets)
+    ModuleCatalog.Modules[target](sessionManagement);
+sessionManagement.AddBus();
+
+var app = builder.Build();
+app.MapSessionManagement();
+app.Logger.LogInformation(
+    "Session management {Version} serving [{Targets}] on {Urls} (bus {Transport}, store {Storage} at {Location})",
+    CurrentVersion(), targets.Count == 0 ? "infrastructure only" : string.Join(", ", targets), settings.Http.Urls,
+    settings.Bus.Transport, settings.Storage.Provider,
+    settings.Storage.Provider == SessionManagement.Hosting.Options.StorageProvider.Sqlite ? settings.Storage.SqlitePath : settings.Storage.MongoDbDatabase);
+await app.RunAsync();
+return 0;
+
+static string CurrentVersion() => SessionManagement.Hosting.Instances.CurrentHostInstance.Version;

@@ -1,0 +1,15 @@
+namespace SessionManagement.Hosting.Instances;
+
+/// <summary>One run of the host process: which modules it serves, on what, since when, and whether it is still alive.</summary>
+public sealed record HostInstance(
+    Guid InstanceId,
+    string Machine,
+    int ProcessId,
+    IReadOnlyList<string> Targets,
+    string Version,
+    string Transport,
+    string Storage,
+    string Urls,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset? StoppedAt);

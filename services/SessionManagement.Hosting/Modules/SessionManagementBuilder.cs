@@ -1,0 +1,85 @@
+using MassTransit;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SessionManagement.Hosting.Bus;
+using SessionManagement.Hosting.Configuration;
+using SessionManagement.Hosting.Options;
+
+namespace SessionManagement.Hosting.Modules;
+
+/// <summary>
+/// What a module's <c>Add&lt;Module&gt;()</c> registers into: its services, its consumers (collected
+/// so the host configures one bus for every module it runs) and its HTTP routes.
+/// </summary>
+public sealed class SessionManagementBuilder
+{
+    private readonly List<Action<IBusRegistrationConfigurator>> _busRegistrations = [];
+    private readonly List<Action<IEndpointRouteBuilder>> _routes = [];
+    private bool _busAdded;
+
+    internal SessionManagementBuilder(IServiceCollection services, IConfiguration configuration, SessionManagementSettings settings)
+    {
+        Services = services;
+        Configuration = configuration;
+        Settings = settings;
+    }
+
+    public IServiceCollection Services { get; }
+
+    public IConfiguration Configuration { get; }
+
+    public SessionManagementSettings Settings { get; }
+
+    internal IReadOnlyList<Action<IEndpointRouteBuilder>> Routes => _routes;
+
+    /// <summary>Adds consumers, request clients and the like to the host's one bus.</summary>
+    public SessionManagementBuilder AddBusRegistrations(Action<IBusRegistrationConfigurator> register)
+    {
+        _busRegistrations.Add(register);
+        return this;
+    }
+
+    /// <summary>Adds HTTP routes, mapped when the host's web application is built.</summary>
+    public SessionManagementBuilder MapRoutes(Action<IEndpointRouteBuilder> map)
+    {
+        _routes.Add(map);
+        return this;
+    }
+
+    /// <summary>Registers the store implementation the configured provider selects.</summary>
+    public SessionManagementBuilder AddStore<TStore, TSqlite, TMongo>()
+        where TStore : class
+        where TSqlite : class, TStore
+        where TMongo : class, TStore
+    {
+        if (Settings.Storage.Provider == StorageProvider.Sqlite)
+            Services.TryAddSingleton<TStore, TSqlite>();
+        else
+            Services.TryAddSingleton<TStore, TMongo>();
+        return this;
+    }
+
+    /// <summary>Configures the bus with every module's registrations; call once, after the modules.</summary>
+    public SessionManagementBuilder AddBus()
+    {
+        if (_busAdded)
+            throw new InvalidOperationException("The bus has already been added.");
+        _busAdded = true;
+        Services.AddMassTransit(bus =>
+        {
+            foreach (var register in _busRegistrations)
+                register(bus);
+            bus.UseSessionManagementTransport(Settings.Bus);
+        });
+        Services.AddOptions<MassTransitHostOptions>().Configure(host =>
+        {
+            // The host must come up (and report not-ready) while the broker is down, and stop promptly on Ctrl-C
+            // after in-flight messages finish.
+            host.WaitUntilStarted = false;
+            host.StopTimeout = TimeSpan.FromSeconds(3);
+        });
+        return this;
+    }
+}

@@ -1,0 +1,20 @@
+namespace SessionManagement.Hosting.Options;
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>Where the SQLite file, spool and local state live; from <c>SM_DATA_DIR</c> when not set here.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    public string SqliteFileName { get; set; } = "session-management.db";
+
+    /// <summary>Required when <see cref="Provider"/> is MongoDb.</summary>
+    public string? MongoDbUri { get; set; }
+
+    public string MongoDbDatabase { get; set; } = "session_management";
+
+    public string SqlitePath => Path.Combine(DataDirectory, SqliteFileName);
+}

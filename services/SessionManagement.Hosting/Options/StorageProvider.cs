@@ -1,0 +1,7 @@
+namespace SessionManagement.Hosting.Options;
+
+public enum StorageProvider
+{
+    Sqlite,
+    MongoDb,
+}

@@ -1,0 +1,185 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Hosting.Options;
+
+namespace SessionManagement.Hosting.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store's one file: WAL journal, a single writer connection behind a lock (SQLite
+/// allows one writer at a time anyway) and pooled read connections that WAL lets run beside it.
+/// </summary>
+public sealed class SqliteDatabase : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _readConnectionString;
+    private readonly IReadOnlyList<SqliteMigration> _migrations;
+    private readonly ILogger<SqliteDatabase> _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Lazy<Task<SqliteConnection>> _writer;
+
+    public SqliteDatabase(IOptions<StorageOptions> options, IEnumerable<SqliteMigration> migrations, ILogger<SqliteDatabase> logger)
+    {
+        Path = options.Value.SqlitePath;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _migrations = [.. migrations];
+        _logger = logger;
+        _writer = new Lazy<Task<SqliteConnection>>(OpenWriterAsync);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens the file, switches it to WAL and applies pending migrations; later calls return at once.</summary>
+    public Task InitializeAsync() => _writer.Value;
+
+    /// <summary>Runs <paramref name="work"/> in one transaction on the writer connection, one writer at a time.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var connection = await _writer.Value.ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a read-only connection, concurrently with the writer.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writer.Value.ConfigureAwait(false);
+        await using var connection = new SqliteConnection(_readConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await work(connection).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            await PrepareAsync(connection).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        _logger.LogInformation("SQLite store ready at {Path}", Path);
+        return connection;
+    }
+
+    private async Task PrepareAsync(SqliteConnection connection)
+    {
+        await ExecuteAsync(connection, null, """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            PRAGMA foreign_keys = ON;
+            PRAGMA busy_timeout = 30000;
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                module TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                applied_at TEXT NOT NULL,
+                PRIMARY KEY (module, version));
+            """).ConfigureAwait(false);
+        await ApplyMigrationsAsync(connection).ConfigureAwait(false);
+    }
+
+    private async Task ApplyMigrationsAsync(SqliteConnection connection)
+    {
+        var applied = new HashSet<(string, long)>();
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT module, version FROM schema_migrations";
+            await using var reader = await query.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+                applied.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        foreach (var migration in _migrations.OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version))
+        {
+            if (applied.Contains((migration.Module, migration.Version)))
+                continue;
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync(connection, transaction, migration.Sql).ConfigureAwait(false);
+            }
+            catch (SqliteException error)
+            {
+                throw new InvalidOperationException(
+                    $"SQLite migration {migration.Module} v{migration.Version} failed and was rolled back: {error.Message}", error);
+            }
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_migrations (module, version, applied_at) VALUES ($module, $version, $at)";
+                record.Parameters.AddWithValue("$module", migration.Module);
+                record.Parameters.AddWithValue("$version", migration.Version);
+                record.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
+                await record.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            await transaction.CommitAsync().ConfigureAwait(false);
+            _logger.LogInformation("Applied SQLite migration {Module} v{Version}", migration.Module, migration.Version);
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_writer.IsValueCreated)
+            return;
+        SqliteConnection connection;
+        try
+        {
+            connection = await _writer.Value.ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return; // it never opened; the start-up failure was already reported
+        }
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);").ConfigureAwait(false);
+        }
+        catch (SqliteException error)
+        {
+            _logger.LogWarning(error, "SQLite checkpoint at shutdown failed; the WAL will be replayed at next start");
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            _writeLock.Release();
+        }
+    }
+}

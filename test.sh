@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Gets the servers the tests need, runs every test, and ends with one line: N passed, N failed, N skipped.
+#
+# RabbitMQ and MongoDB come from SM_TEST_RABBITMQ_URI / SM_TEST_MONGODB_URI when both are set; else from
+# Testcontainers when Docker can run the pinned images; else this script installs (apt) and starts a
+# local RabbitMQ and the MongoDB wire-protocol TEST DOUBLE (tests/mongodb-test-double, not MongoDB).
+# It stops only what it started.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+work="$root/.sm-test"
+mkdir -p "$work"
+
+rabbit_image="rabbitmq:3.13.7-management-alpine"
+mongo_image="mongo:7.0.14"
+started_rabbitmq=0
+double_pid=""
+
+say() { printf '[test.sh] %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  say "installing with apt: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1 || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >"$work/apt.log" 2>&1 \
+    || { say "apt-get install $* failed:"; tail -20 "$work/apt.log"; exit 1; }
+}
+
+cleanup() {
+  if [ -n "$double_pid" ] && kill -0 "$double_pid" 2>/dev/null; then
+    say "stopping the MongoDB test double (pid $double_pid)"
+    kill "$double_pid" 2>/dev/null; wait "$double_pid" 2>/dev/null
+  fi
+  if [ "$started_rabbitmq" -eq 1 ]; then
+    say "stopping the RabbitMQ this script started"
+    as_root rabbitmqctl -q stop >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+docker_can_serve() {
+  [ "${SM_TEST_USE_DOCKER:-1}" != "0" ] || return 1
+  command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1 || return 1
+  for image in "$rabbit_image" "$mongo_image"; do
+    docker image inspect "$image" >/dev/null 2>&1 || timeout 120 docker pull -q "$image" >/dev/null 2>&1 || return 1
+  done
+}
+
+start_rabbitmq() {
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then
+    apt_install rabbitmq-server
+  fi
+  if timeout 15 rabbitmqctl -q await_startup >/dev/null 2>&1; then
+    say "RabbitMQ is already running; using it"
+  else
+    as_root rabbitmq-plugins enable --offline rabbitmq_management >/dev/null 2>&1 || true
+    say "starting RabbitMQ"
+    as_root rabbitmq-server -detached >/dev/null 2>&1
+    started_rabbitmq=1
+    local ready=0
+    for _ in $(seq 1 60); do
+      if timeout 10 rabbitmqctl -q await_startup >/dev/null 2>&1; then ready=1; break; fi
+      sleep 1
+    done
+    [ "$ready" -eq 1 ] || { say "RabbitMQ did not start within 60 s"; exit 1; }
+  fi
+  export SM_TEST_RABBITMQ_URI="amqp://guest:guest@127.0.0.1:5672/"
+  say "RabbitMQ (real broker) at $SM_TEST_RABBITMQ_URI"
+}
+
+start_mongodb_test_double() {
+  if ! /usr/bin/python3 -c 'import mockupdb, mongomock' >/dev/null 2>&1; then
+    apt_install python3-mockupdb python3-mongomock
+  fi
+  local port
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  /usr/bin/python3 "$root/tests/mongodb-test-double/mongodb_test_double.py" --port "$port" >"$work/mongodb-test-double.log" 2>&1 &
+  double_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q 'listening on' "$work/mongodb-test-double.log" 2>/dev/null && break
+    kill -0 "$double_pid" 2>/dev/null || { say "the MongoDB test double failed to start:"; cat "$work/mongodb-test-double.log"; exit 1; }
+    sleep 0.2
+  done
+  export SM_TEST_MONGODB_URI="mongodb://127.0.0.1:$port/?directConnection=true"
+  say "$(head -1 "$work/mongodb-test-double.log")"
+}
+
+if [ -n "${SM_TEST_RABBITMQ_URI:-}" ] && [ -n "${SM_TEST_MONGODB_URI:-}" ]; then
+  say "using the given servers: RabbitMQ $SM_TEST_RABBITMQ_URI, MongoDB $SM_TEST_MONGODB_URI"
+elif docker_can_serve; then
+  say "Docker can run $rabbit_image and $mongo_image: Testcontainers will start real RabbitMQ and MongoDB"
+else
+  say "no server URIs given and Docker cannot serve the images: starting local servers"
+  [ -n "${SM_TEST_RABBITMQ_URI:-}" ] || start_rabbitmq
+  [ -n "${SM_TEST_MONGODB_URI:-}" ] || start_mongodb_test_double
+fi
+
+command -v dotnet >/dev/null 2>&1 || { say "the .NET SDK (dotnet) is not on PATH"; exit 1; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say "building"
+if ! dotnet build Microservices.sln -nologo -v q >"$work/build.log" 2>&1; then
+  grep -E 'error|Error' "$work/build.log" | sort -u | head -40
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+say "running every test"
+dotnet test --solution Microservices.sln --no-build --output Detailed 2>&1 | tee "$work/test.log"
+status=${PIPESTATUS[0]}
+
+summary() { grep -E "^\s+$1: [0-9]+" "$work/test.log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Hosting.Tests.Host;
+
+public sealed class HostProcessTests(InfrastructureFixture infrastructure)
+{
+    private static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(5);
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+
+    [Fact]
+    public async Task When_started_on_the_embedded_default_Should_serve_health_readiness_metrics_and_stop_on_ctrl_c()
+    {
+        await using var host = HostProcess.Start();
+
+        var alive = await Json(await host.WaitForAsync("/healthz", HttpStatusCode.OK, StartWithin));
+        var ready = await Json(await host.WaitForAsync("/readyz", HttpStatusCode.OK, StartWithin));
+        var metrics = await host.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        var instances = await Json(await host.Http.GetAsync("/api/instances", TestContext.Current.CancellationToken));
+
+        Assert.Equal("alive", alive.GetProperty("status").GetString());
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("masstransit-bus").GetProperty("status").GetString());
+        Assert.Contains("# TYPE http_request_duration_seconds histogram", metrics, StringComparison.Ordinal);
+        var instanceId = alive.GetProperty("instanceId").GetString();
+        Assert.Contains(instances.EnumerateArray(), i => i.GetProperty("instanceId").GetString() == instanceId && i.GetProperty("storage").GetString() == "Sqlite");
+
+        host.Signal(HostProcess.SigInt);
+
+        Assert.Equal(0, await host.WaitForExitAsync(StopWithin));
+        await using var store = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "session-management.db")};Mode=ReadOnly");
+        await store.OpenAsync(TestContext.Current.CancellationToken);
+        await using var query = store.CreateCommand();
+        query.CommandText = "SELECT stopped_at FROM host_instances WHERE instance_id = $id";
+        query.Parameters.AddWithValue("$id", instanceId);
+        Assert.IsType<string>(await query.ExecuteScalarAsync(TestContext.Current.CancellationToken)); // the stop was recorded
+    }
+
+    [Fact]
+    public async Task When_started_on_RabbitMq_and_MongoDb_Should_become_ready_and_stop_on_sigterm()
+    {
+        var mongo = await infrastructure.MongoAsync();
+        var database = InfrastructureFixture.NewDatabaseName();
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Bus__Transport"] = "RabbitMq",
+            ["SM_Bus__RabbitMqUri"] = await infrastructure.RabbitMqUriAsync(),
+            ["SM_Storage__Provider"] = "MongoDb",
+            ["SM_Storage__MongoDbUri"] = mongo.Uri,
+            ["SM_Storage__MongoDbDatabase"] = database,
+        });
+        TestContext.Current.TestOutputHelper?.WriteLine($"MongoDB endpoint: {mongo.Description}");
+
+        var ready = await Json(await host.WaitForAsync("/readyz", HttpStatusCode.OK, StartWithin));
+        var alive = await Json(await host.WaitForAsync("/healthz", HttpStatusCode.OK, StartWithin));
+        var instanceId = alive.GetProperty("instanceId").GetString();
+        var instances = await Eventually.ReturnsAsync(
+            async () => await Json(await host.Http.GetAsync("/api/instances", TestContext.Current.CancellationToken)),
+            list => list.EnumerateArray().Any(i => i.GetProperty("instanceId").GetString() == instanceId),
+            StartWithin, "the instance recorded in MongoDB");
+
+        Assert.Equal("Healthy", ready.GetProperty("status").GetString());
+        Assert.Equal("MongoDb", instances.EnumerateArray().First(i => i.GetProperty("instanceId").GetString() == instanceId).GetProperty("storage").GetString());
+        Assert.Contains("Bus started: rabbitmq://", host.Output, StringComparison.Ordinal);
+
+        host.Signal(HostProcess.SigTerm);
+
+        Assert.Equal(0, await host.WaitForExitAsync(StopWithin));
+    }
+
+    [Fact]
+    public async Task When_the_broker_is_unreachable_Should_stay_alive_but_not_ready()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Bus__Transport"] = "RabbitMq",
+            ["SM_Bus__RabbitMqUri"] = "amqp://guest:guest@127.0.0.1:1/",
+        });
+
+        await host.WaitForAsync("/healthz", HttpStatusCode.OK, StartWithin);
+        var notReady = await Json(await host.WaitForAsync("/readyz", HttpStatusCode.ServiceUnavailable, StartWithin));
+
+        Assert.NotEqual("Healthy", notReady.GetProperty("checks").GetProperty("masstransit-bus").GetProperty("status").GetString());
+        Assert.Equal("Healthy", notReady.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
+
+        host.Signal(HostProcess.SigTerm);
+
+        Assert.Equal(0, await host.WaitForExitAsync(StopWithin));
+    }
+
+    [Theory]
+    [InlineData("SM_session_management__persistence__save_interval", "0", "session_management:persistence:save_interval")]
+    [InlineData("SM_Storage__Provider", "Cassandra", "Storage:Provider")]
+    [InlineData("SM_Bus__Transport", "RabbitMq", "Bus:RabbitMqUri")]
+    public async Task When_a_configuration_value_is_bad_Should_refuse_to_start_naming_the_key(string variable, string value, string key)
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(2, await host.WaitForExitAsync(StartWithin));
+        Assert.Contains(key, host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_the_project_configuration_file_is_not_json_Should_refuse_to_start_naming_the_file()
+    {
+        using var project = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(project.Path, ".claude"));
+        var file = Path.Combine(project.Path, ".claude", "session-management.json");
+        await File.WriteAllTextAsync(file, "{ \"session_management\": ", TestContext.Current.CancellationToken);
+        await using var broken = HostProcess.Start(new Dictionary<string, string> { ["SM_PROJECT_DIR"] = project.Path });
+
+        Assert.Equal(2, await broken.WaitForExitAsync(StartWithin));
+        Assert.Contains("session-management.json", broken.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_an_unknown_target_is_asked_for_Should_refuse_to_start_listing_the_known_ones()
+    {
+        await using var host = HostProcess.Start(null, "--target=warpdrive");
+
+        Assert.Equal(2, await host.WaitForExitAsync(StartWithin));
+        Assert.Contains("unknown module(s) warpdrive", host.Output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using SessionManagement.Hosting.Storage.Sqlite;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Hosting.Tests.Storage;
+
+public sealed class SqliteDatabaseTests
+{
+    private static readonly SqliteMigration CreateNotes = new("notes", 1, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);");
+    private static readonly SqliteMigration AddAuthor = new("notes", 2, "ALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT 'unknown';");
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static Task<T> Scalar<T>(SqliteDatabase database, string sql) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return (T)(await command.ExecuteScalarAsync(Cancel))!;
+        }, Cancel);
+
+    private static Task<int> InsertNote(SqliteDatabase database, string body) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO notes (body) VALUES ($body)";
+            command.Parameters.AddWithValue("$body", body);
+            return await command.ExecuteNonQueryAsync(Cancel);
+        }, Cancel);
+
+    [Fact]
+    public async Task When_opened_Should_use_the_write_ahead_log()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteTestDatabase.Open(directory, CreateNotes);
+
+        Assert.Equal("wal", await Scalar<string>(database, "PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task When_reopened_with_a_new_migration_Should_apply_only_the_new_one_and_keep_the_data()
+    {
+        using var directory = new TempDirectory();
+        await using (var first = SqliteTestDatabase.Open(directory, CreateNotes))
+            await InsertNote(first, "kept across the upgrade");
+
+        await using var second = SqliteTestDatabase.Open(directory, AddAuthor, CreateNotes);
+
+        Assert.Equal(2L, await Scalar<long>(second, "SELECT count(*) FROM schema_migrations WHERE module = 'notes'"));
+        Assert.Equal("unknown", await Scalar<string>(second, "SELECT author FROM notes WHERE body = 'kept across the upgrade'"));
+    }
+
+    [Fact]
+    public async Task When_a_migration_fails_Should_name_it_and_apply_nothing_of_it()
+    {
+        using var directory = new TempDirectory();
+        var broken = new SqliteMigration("notes", 2, "ALTER TABLE notes ADD COLUMN x TEXT; THIS IS NOT SQL;");
+        await using var database = SqliteTestDatabase.Open(directory, CreateNotes, broken);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(database.InitializeAsync);
+
+        Assert.Contains("notes v2", error.Message, StringComparison.Ordinal);
+        await using var check = new SqliteConnection($"Data Source={database.Path}");
+        await check.OpenAsync(Cancel);
+        await using var command = check.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('notes') WHERE name = 'x'";
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync(Cancel))!);
+    }
+
+    [Fact]
+    public async Task When_many_writers_race_Should_keep_every_write()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteTestDatabase.Open(directory, CreateNotes);
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => InsertNote(database, $"note {i}"), Cancel)));
+
+        Assert.Equal(200L, await Scalar<long>(database, "SELECT count(*) FROM notes"));
+    }
+
+    [Fact]
+    public async Task When_a_write_throws_Should_roll_it_back()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteTestDatabase.Open(directory, CreateNotes);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO notes (body) VALUES ('half done')";
+            await command.ExecuteNonQueryAsync(Cancel);
+            throw new InvalidOperationException("the rest of the write failed");
+        }, Cancel));
+
+        Assert.Equal(0L, await Scalar<long>(database, "SELECT count(*) FROM notes"));
+        Assert.Equal(1, await InsertNote(database, "the writer is free again"));
+    }
+}

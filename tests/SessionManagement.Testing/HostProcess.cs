@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace SessionManagement.Testing;
+
+/// <summary>
+/// The real <c>SessionManagement.Host</c> executable started as a child process on a free loopback
+/// port, with its own HOME, data and project directories so nothing of the developer's is read or written.
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TempDirectory _home;
+
+    private HostProcess(Process process, TempDirectory home, int port)
+    {
+        _process = process;
+        _home = home;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>The HOME the host sees; its data directory is <c>data/</c> and its project <c>project/</c> below it.</summary>
+    public string Home => _home.Path;
+
+    public string DataDirectory => Path.Combine(_home.Path, "data");
+
+    public string ProjectDirectory => Path.Combine(_home.Path, "project");
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the host. <paramref name="environment"/> is added to a copy of this process's environment with every <c>SM_</c> variable removed.</summary>
+    public static HostProcess Start(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    {
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "SessionManagement.Host.dll");
+        if (!File.Exists(hostDll))
+            throw new FileNotFoundException("The host executable is not beside the tests; reference SessionManagement.Host from the test project.", hostDll);
+
+        var home = new TempDirectory();
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = home.Path,
+        };
+        start.ArgumentList.Add(hostDll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SM_", StringComparison.Ordinal) || k == "CLAUDE_PROJECT_DIR").ToList())
+            start.Environment.Remove(key);
+        start.Environment["HOME"] = home.Path;
+        start.Environment["SM_DATA_DIR"] = Path.Combine(home.Path, "data");
+        start.Environment["SM_PROJECT_DIR"] = Path.Combine(home.Path, "project");
+        start.Environment["SM_Http__Urls"] = $"http://127.0.0.1:{port}";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
+        Directory.CreateDirectory(Path.Combine(home.Path, "project"));
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var host = new HostProcess(process, home, port);
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) host._output.Enqueue(line.Data); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) host._output.Enqueue(line.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits until <paramref name="path"/> answers <paramref name="status"/>; fails with the host's output if it exits first.</summary>
+    public async Task<HttpResponseMessage> WaitForAsync(string path, HttpStatusCode status, TimeSpan within)
+    {
+        return await Eventually.ReturnsAsync(async () =>
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The host exited with code {_process.ExitCode}:{Environment.NewLine}{Output}");
+            return await Http.GetAsync(path);
+        }, response => response.StatusCode == status, within, $"GET {path} answering {(int)status}");
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>The exit code, or null if the host had not exited within <paramref name="within"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _home.Dispose();
+    }
+}
