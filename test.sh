@@ -32,10 +32,12 @@ cleanup() {
     say "stopping the MongoDB test double (pid $double_pid)"
     kill "$double_pid" 2>/dev/null; wait "$double_pid" 2>/dev/null
   fi
+  double_pid=""
   if [ "$started_rabbitmq" -eq 1 ]; then
     say "stopping the RabbitMQ this script started"
     as_root rabbitmqctl -q stop >/dev/null 2>&1 || true
   fi
+  started_rabbitmq=0
 }
 trap cleanup EXIT
 
@@ -113,5 +115,6 @@ status=${PIPESTATUS[0]}
 summary() { grep -E "^\s+$1: [0-9]+" "$work/test.log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
 passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+cleanup
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"
