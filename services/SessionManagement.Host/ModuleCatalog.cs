@@ -1,3 +1,4 @@
+using SessionManagement.Gateway;
 using SessionManagement.Hosting.Modules;
 
 namespace SessionManagement.Host;
@@ -9,5 +10,8 @@ namespace SessionManagement.Host;
 internal static class ModuleCatalog
 {
     public static readonly IReadOnlyDictionary<string, Action<SessionManagementBuilder>> Modules =
-        new Dictionary<string, Action<SessionManagementBuilder>>(StringComparer.OrdinalIgnoreCase);
+        new Dictionary<string, Action<SessionManagementBuilder>>(StringComparer.OrdinalIgnoreCase)
+        {
+            [GatewayModule.Name] = builder => builder.AddGateway(),
+        };
 }

@@ -11,6 +11,10 @@ try
     builder.Configuration.AddSessionManagementLayers(args, ConfigurationLayers.HomeDirectory(), ConfigurationLayers.ProjectDirectory());
     settings = SessionManagementSettings.Load(builder.Configuration);
     targets = HostTargets.Parse(builder.Configuration["target"], ModuleCatalog.Modules.Keys);
+    var sessionManagement = builder.Services.AddSessionManagement(builder.Configuration, settings, targets);
+    foreach (var target in targets)
+        ModuleCatalog.Modules[target](sessionManagement);
+    sessionManagement.AddBus();
 }
 catch (Exception error) when (error is InvalidConfigurationException or ArgumentException or InvalidDataException)
 {
@@ -20,10 +24,6 @@ catch (Exception error) when (error is InvalidConfigurationException or Argument
 builder.Logging.AddSessionManagementLogging(builder.Configuration);
 
 builder.WebHost.UseUrls(settings.Http.Urls);
-var sessionManagement = builder.Services.AddSessionManagement(builder.Configuration, settings, targets);
-foreach (var target in targets)
-    ModuleCatalog.Modules[target](sessionManagement);
-sessionManagement.AddBus();
 
 var app = builder.Build();
 app.MapSessionManagement();

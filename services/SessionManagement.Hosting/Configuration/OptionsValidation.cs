@@ -5,9 +5,17 @@ using Microsoft.Extensions.Configuration;
 namespace SessionManagement.Hosting.Configuration;
 
 /// <summary>Binds a section strictly and checks its data annotations, reporting each problem by its configuration key.</summary>
-internal static class OptionsValidation
+public static class OptionsValidation
 {
-    public static T Bind<T>(IConfiguration configuration, string section, List<string> problems) where T : new()
+    /// <summary>Binds and validates a module's section; throws <see cref="InvalidConfigurationException"/> naming every bad key.</summary>
+    public static T BindOrThrow<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var problems = new List<string>();
+        var options = Bind<T>(configuration, section, problems);
+        return problems.Count == 0 ? options : throw new InvalidConfigurationException(problems);
+    }
+
+    internal static T Bind<T>(IConfiguration configuration, string section, List<string> problems) where T : new()
     {
         var options = new T();
         var unknown = problems.Count;

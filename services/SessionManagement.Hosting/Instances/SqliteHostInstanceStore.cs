@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SessionManagement.Hosting.Storage.Sqlite;
 
@@ -113,16 +112,12 @@ internal sealed class SqliteHostInstanceStore(SqliteDatabase database) : IHostIn
                     reader.GetString(5),
                     reader.GetString(6),
                     reader.GetString(7),
-                    Parse(reader.GetString(8)),
-                    Parse(reader.GetString(9)),
-                    reader.IsDBNull(10) ? null : Parse(reader.GetString(10))));
+                    reader.ReadTime(8),
+                    reader.ReadTime(9),
+                    reader.ReadNullableTime(10)));
             }
             return instances;
         }, cancellationToken);
 
-    // Fixed-width UTC round-trip text sorts in time order, which max() and ORDER BY rely on.
-    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Parse(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private static string Format(DateTimeOffset time) => SqliteValues.Time(time);
 }

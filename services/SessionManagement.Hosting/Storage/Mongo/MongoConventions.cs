@@ -6,7 +6,7 @@ using MongoDB.Bson.Serialization.Serializers;
 namespace SessionManagement.Hosting.Storage.Mongo;
 
 /// <summary>
-/// The one convention pack (camelCase, ignore extra elements, dates as BSON dates) and the standard
+/// The one convention pack (camelCase, ignore extra elements, dates as BSON dates, enums as names) and the standard
 /// GUID representation, registered once per process before any client is made.
 /// </summary>
 public static class MongoConventions
@@ -20,6 +20,7 @@ public static class MongoConventions
                 new CamelCaseElementNameConvention(),
                 new IgnoreExtraElementsConvention(true),
                 new DateTimeOffsetAsDateTimeConvention(),
+                new EnumRepresentationConvention(BsonType.String),
             },
             type => type.Namespace?.StartsWith("SessionManagement", StringComparison.Ordinal) == true);
         BsonSerializer.TryRegisterSerializer(new GuidSerializer(GuidRepresentation.Standard));

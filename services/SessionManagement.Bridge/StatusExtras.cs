@@ -1,0 +1,11 @@
+namespace SessionManagement.Bridge;
+
+/// <summary>What the gateway knows beyond the status-line input: how much of this session is safely captured.</summary>
+/// <param name="GatewayReachable">False when <c>sm-hook</c> renders from its input alone.</param>
+/// <param name="EventsCaptured">Hook events captured for this session since the gateway started.</param>
+/// <param name="SpoolBacklog">Hooks waiting in the local spool.</param>
+/// <param name="Warnings">Short notes to show at the end of the row.</param>
+public sealed record StatusExtras(bool GatewayReachable, long EventsCaptured, int SpoolBacklog, IReadOnlyList<string> Warnings)
+{
+    public static readonly StatusExtras Unreachable = new(false, 0, 0, []);
+}

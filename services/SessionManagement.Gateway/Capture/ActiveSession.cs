@@ -1,0 +1,23 @@
+namespace SessionManagement.Gateway.Capture;
+
+/// <summary>What the gateway remembers of a session while it runs: where its transcript is and how much of it was captured.</summary>
+internal sealed class ActiveSession(string sessionId)
+{
+    private long _eventsCaptured;
+
+    public string SessionId { get; } = sessionId;
+
+    public string? TranscriptPath { get; set; }
+
+    public string Host { get; set; } = "";
+
+    public string User { get; set; } = "";
+
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    public bool Ended { get; set; }
+
+    public long EventsCaptured => Interlocked.Read(ref _eventsCaptured);
+
+    public void CountEvent() => Interlocked.Increment(ref _eventsCaptured);
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Bridge;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Gateway.Journal;
+using SessionManagement.Gateway.Options;
+using SessionManagement.Gateway.Registry;
+using SessionManagement.Gateway.Spool;
+using SessionManagement.Hosting.Instances;
+
+namespace SessionManagement.Gateway.Capture;
+
+/// <summary>
+/// The bridge's one path for every hook, live or replayed: validate, stamp the envelope, publish
+/// <see cref="HookEventCaptured"/> with the raw JSON verbatim, and account for it. Bad input is
+/// journaled with its raw bytes; a broker that cannot take the event sends it to the spool.
+/// </summary>
+internal sealed class HookCapture(
+    IBus bus,
+    IDeliveryJournal journal,
+    DeliveryJournalWriter journalWriter,
+    HookRegistryRecorder registry,
+    ActiveSessions sessions,
+    GatewaySpool spool,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<HookCapture> logger)
+{
+    private static long _sequence;
+    private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
+    private readonly string _host = Environment.MachineName;
+    private readonly string _user = Environment.UserName;
+
+    public async Task<CaptureResult> CaptureAsync(CaptureRequest request, CancellationToken cancellationToken)
+    {
+        var eventId = request.EventId ?? Guid.CreateVersion7();
+        var receivedAt = request.ReceivedAt ?? time.GetUtcNow();
+        var host = request.Host ?? _host;
+        var user = request.User ?? _user;
+
+        if (!HookInput.TryParse(request.Body, out var input, out var problem))
+        {
+            await RejectAsync(request, eventId, receivedAt, problem, rawPath: null, cancellationToken);
+            return new CaptureResult(CaptureOutcome.Rejected, eventId, null, problem);
+        }
+
+        if (!_inFlight.TryAdd(eventId, 0))
+            return new CaptureResult(CaptureOutcome.Duplicate, eventId, input, null);
+        try
+        {
+            if (request.Channel == CaptureChannel.Spool && await AlreadyDeliveredAsync(eventId, cancellationToken))
+                return new CaptureResult(CaptureOutcome.Duplicate, eventId, input, null);
+
+            var captured = new HookEventCaptured(
+                eventId, input!.SessionId, input.HookEventName, receivedAt, Interlocked.Increment(ref _sequence),
+                host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body));
+            if (!await TryPublishAsync(captured, cancellationToken))
+            {
+                return request.Channel == CaptureChannel.Spool
+                    ? new CaptureResult(CaptureOutcome.Spooled, eventId, input, "broker unavailable; left in the spool")
+                    : Spool(request, eventId, receivedAt, host, user, input);
+            }
+
+            var delivered = new DeliveryRecord(eventId, receivedAt, input.SessionId, input.HookEventName,
+                DeliveryStatus.Published, request.Channel, request.Body.Length, null, null, null);
+            if (request.Channel == CaptureChannel.Spool)
+                await journal.AppendAsync([delivered], cancellationToken); // before the spool file goes: replay stays exactly-once
+            else
+                journalWriter.Enqueue(delivered);
+            registry.Record(host, request.ProjectDir ?? input.Cwd ?? "", input.HookEventName,
+                request.BridgeVersion ?? CaptureChannel.Http + "/" + CurrentHostInstance.Version, receivedAt);
+            sessions.Seen(input.SessionId, input.TranscriptPath, host, user, receivedAt);
+            return new CaptureResult(CaptureOutcome.Published, eventId, input, null);
+        }
+        finally
+        {
+            _inFlight.TryRemove(eventId, out _);
+        }
+    }
+
+    /// <summary>Journals bad input with its raw bytes (or where they were kept on disk), synchronously: it is never dropped.</summary>
+    public async Task RejectAsync(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string problem, string? rawPath, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Rejected hook input {EventId} from {Channel} ({Bytes} bytes): {Problem}; raw input kept in the journal",
+            eventId, request.Channel, request.Body.Length, problem);
+        var keepInline = rawPath is null && request.Body.Length <= options.Value.MaxPayloadBytes;
+        await journal.AppendAsync([new DeliveryRecord(eventId, receivedAt, "", "", DeliveryStatus.Rejected, request.Channel,
+            rawPath is null ? request.Body.Length : new FileInfo(rawPath).Length, problem, keepInline ? request.Body : null, rawPath)], cancellationToken);
+    }
+
+    private async Task<bool> AlreadyDeliveredAsync(Guid eventId, CancellationToken cancellationToken) =>
+        journalWriter.IsPending(eventId) || await journal.ContainsAsync(eventId, cancellationToken);
+
+    private async Task<bool> TryPublishAsync(HookEventCaptured captured, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.PublishTimeoutMs);
+        try
+        {
+            await bus.Publish(captured, deadline.Token);
+            return true;
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(error, "Publishing hook {EventId} ({HookEventName}, session {SessionId}) failed; spooling it",
+                captured.EventId, captured.HookEventName, captured.SessionId);
+            return false;
+        }
+    }
+
+    private CaptureResult Spool(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string host, string user, HookInput input)
+    {
+        try
+        {
+            spool.Directory.Append(new SpoolRecord(eventId, receivedAt, host, user, request.ProjectDir,
+                request.BridgeVersion ?? CaptureChannel.Http, "broker unavailable", request.Body));
+            return new CaptureResult(CaptureOutcome.Spooled, eventId, input, "broker unavailable; spooled");
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(error, "Hook {EventId} could be neither published nor spooled", eventId);
+            return new CaptureResult(CaptureOutcome.Failed, eventId, input, "broker unavailable and spool not writable");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Contracts.Loader;
+using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Journal;
+using SessionManagement.Gateway.Options;
+using SessionManagement.Gateway.Registry;
+using SessionManagement.Gateway.Routes;
+using SessionManagement.Gateway.Spool;
+using SessionManagement.Gateway.Storage;
+using SessionManagement.Gateway.Transcripts;
+using SessionManagement.Hosting.Configuration;
+using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Storage.Mongo;
+
+namespace SessionManagement.Gateway;
+
+public static class GatewayModule
+{
+    public const string Name = "gateway";
+
+    /// <summary>The bridge: <c>POST /hooks</c>, <c>POST /statusline</c>, the hook registry, the delivery journal, the spool and transcript shipping.</summary>
+    public static SessionManagementBuilder AddGateway(this SessionManagementBuilder builder)
+    {
+        var options = OptionsValidation.BindOrThrow<GatewayOptions>(builder.Configuration, GatewayOptions.Section);
+        RequireTokenBeyondLoopback(builder.Settings.Http.Urls, options);
+
+        var services = builder.Services;
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        builder.AddStore<IDeliveryJournal, SqliteDeliveryJournal, MongoDeliveryJournal>()
+            .AddStore<IHookRegistryStore, SqliteHookRegistryStore, MongoHookRegistryStore>()
+            .AddStore<ITranscriptCursorStore, SqliteTranscriptCursorStore, MongoTranscriptCursorStore>();
+        services.AddSingleton(GatewaySqliteSchema.V1);
+        services.AddSingleton<IMongoIndexDefinition, GatewayMongoCollections>();
+
+        services.AddSingleton<GatewaySpool>();
+        services.AddSingleton<ActiveSessions>();
+        services.AddSingleton<HookCapture>();
+        services.AddSingleton<SessionContextLoader>();
+        services.AddSingleton<TranscriptPathPolicy>();
+        services.AddSingleton<TranscriptShipper>();
+        AddHostedSingleton<DeliveryJournalWriter>(services);
+        AddHostedSingleton<HookRegistryRecorder>(services);
+        AddHostedSingleton<SpoolDrainer>(services);
+        AddHostedSingleton<TranscriptPoller>(services);
+
+        builder.AddBusRegistrations(bus => bus.AddRequestClient<LoadSession>());
+        builder.MapRoutes(GatewayRoutes.Map);
+        return builder;
+    }
+
+    private static void AddHostedSingleton<T>(IServiceCollection services) where T : class, Microsoft.Extensions.Hosting.IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(provider => provider.GetRequiredService<T>());
+    }
+
+    private static void RequireTokenBeyondLoopback(string urls, GatewayOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.BearerToken))
+            return;
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var host = new Uri(url).Host;
+            if (host != "localhost" && !(IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address)))
+                throw new InvalidConfigurationException([$"Gateway:BearerToken: required when Http:Urls listens beyond loopback ({url})"]);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SessionManagement.Gateway.Options;
+
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Hook inputs above this are refused (and kept on disk under <c>rejected/</c>).</summary>
+    [Range(1_024, 1_073_741_824)]
+    public int MaxPayloadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Where undeliverable hooks wait; empty means <c>SM_SPOOL_DIR</c>, else <c>&lt;data dir&gt;/spool</c>.</summary>
+    public string SpoolDirectory { get; set; } = "";
+
+    [Range(1, 86_400)]
+    public int SpoolDrainSeconds { get; set; } = 15;
+
+    /// <summary>How long a publish may wait for the broker before the hook is spooled instead.</summary>
+    [Range(10, 60_000)]
+    public int PublishTimeoutMs { get; set; } = 2_000;
+
+    /// <summary>Folders transcripts may live in besides <c>~/.claude/projects</c>.</summary>
+    public List<string> TranscriptRoots { get; set; } = [];
+
+    [Range(1, 3_600)]
+    public int TranscriptPollSeconds { get; set; } = 5;
+
+    /// <summary>Sessions with no hook for this long are no longer polled (they are still shipped on their next hook).</summary>
+    [Range(1, 10_080)]
+    public int ActiveSessionMinutes { get; set; } = 30;
+
+    [Range(1_024, 64 * 1024 * 1024)]
+    public int TranscriptBatchBytes { get; set; } = 1024 * 1024;
+
+    [Range(1, 100_000)]
+    public int TranscriptBatchLines { get; set; } = 1_000;
+
+    [Range(10, 60_000)]
+    public int HookRegistryFlushMs { get; set; } = 1_000;
+
+    /// <summary>Required on every request when set; must be set when the host listens beyond loopback.</summary>
+    public string? BearerToken { get; set; }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SessionManagement.Bridge;
+using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Journal;
+using SessionManagement.Gateway.Options;
+using SessionManagement.Gateway.Registry;
+using SessionManagement.Gateway.Spool;
+using SessionManagement.Gateway.Transcripts;
+
+namespace SessionManagement.Gateway.Routes;
+
+internal static class GatewayRoutes
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var gateway = app.MapGroup("").AddEndpointFilter(new BearerTokenFilter(options.BearerToken));
+        gateway.MapPost("/hooks", PostHookAsync);
+        gateway.MapPost("/statusline", PostStatusLineAsync);
+        gateway.MapGet("/api/hooks", async (IHookRegistryStore store, HookRegistryRecorder recorder, string? host, string? project, CancellationToken cancellationToken) =>
+        {
+            await recorder.FlushAsync(cancellationToken);
+            return Results.Ok(await store.ListAsync(host, project, cancellationToken));
+        });
+        gateway.MapGet("/api/journal", async (IDeliveryJournal journal, string? status, int? limit, CancellationToken cancellationToken) =>
+        {
+            DeliveryStatus? wanted = null;
+            if (status is not null)
+            {
+                if (!Enum.TryParse<DeliveryStatus>(status, ignoreCase: true, out var parsed))
+                    return Results.BadRequest(new { error = $"status must be one of {string.Join(", ", Enum.GetNames<DeliveryStatus>())}" });
+                wanted = parsed;
+            }
+            return Results.Ok(await journal.ListAsync(wanted, Math.Clamp(limit ?? 100, 1, 1_000), cancellationToken));
+        });
+        gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
+            Results.Ok(await drainer.DrainAsync(cancellationToken)));
+    }
+
+    private static async Task<IResult> PostHookAsync(
+        HttpContext http, HookCapture capture, SessionContextLoader loader, TranscriptPoller transcripts,
+        GatewaySpool spool, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var headers = http.Request.Headers;
+        var channel = headers[BridgeHeaders.Spooled] == "1" ? CaptureChannel.Spool
+            : headers.ContainsKey(BridgeHeaders.BridgeVersion) ? CaptureChannel.SmHook
+            : CaptureChannel.Http;
+        var eventId = Guid.TryParse(headers[BridgeHeaders.EventId], out var stamped) && stamped != Guid.Empty ? stamped : Guid.CreateVersion7();
+        var receivedAt = DateTimeOffset.TryParse(headers[BridgeHeaders.ReceivedAt], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+            ? at : time.GetUtcNow();
+
+        var body = await HookBody.ReadAsync(http.Request, options.Value.MaxPayloadBytes, spool.RejectedDirectory, eventId, cancellationToken);
+        var request = new CaptureRequest(body.Bytes, channel, eventId, receivedAt, Header(headers, BridgeHeaders.Host),
+            Header(headers, BridgeHeaders.User), Header(headers, BridgeHeaders.ProjectDir), Header(headers, BridgeHeaders.BridgeVersion));
+
+        if (body.OversizedPath is not null)
+        {
+            var problem = $"input of {body.Length} bytes is over the {options.Value.MaxPayloadBytes}-byte limit";
+            await capture.RejectAsync(request, eventId, receivedAt, problem, body.OversizedPath, cancellationToken);
+            return Results.Json(new { error = problem, eventId, kept = body.OversizedPath }, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var result = await capture.CaptureAsync(request, cancellationToken);
+        switch (result.Outcome)
+        {
+            case CaptureOutcome.Rejected:
+                return Results.Json(new { error = result.Problem, eventId, kept = "journal" }, statusCode: StatusCodes.Status400BadRequest);
+            case CaptureOutcome.Failed:
+                return Results.Json(new { error = result.Problem, eventId }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var input = result.Input!;
+        transcripts.AfterHook(input);
+        var output = input.HookEventName == "SessionStart" && result.Outcome != CaptureOutcome.Duplicate && channel != CaptureChannel.Spool
+            ? HookOutput.ForSessionStart(await loader.LoadAsync(input, cancellationToken))
+            : HookOutput.Empty;
+        return Results.Text(output, "application/json");
+    }
+
+    private static async Task<IResult> PostStatusLineAsync(HttpContext http, ActiveSessions sessions, GatewaySpool spool, CancellationToken cancellationToken)
+    {
+        using var input = new MemoryStream();
+        await http.Request.Body.CopyToAsync(input, cancellationToken);
+        string? sessionId = null;
+        try
+        {
+            using var document = JsonDocument.Parse(input.ToArray());
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("session_id", out var id))
+                sessionId = id.GetString();
+        }
+        catch (JsonException)
+        {
+            // The row is still rendered from what can be read; a status line never errors.
+        }
+        var captured = sessionId is null ? 0 : sessions.Find(sessionId)?.EventsCaptured ?? 0;
+        var extras = new StatusExtras(true, captured, spool.Directory.List().Count, []);
+        var colour = http.Request.Query["colour"] != "0" && http.Request.Query["color"] != "0";
+        return Results.Text(StatusRow.Render(input.ToArray(), extras, colour), "text/plain; charset=utf-8");
+    }
+
+    private static string? Header(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var value) && value.Count > 0 && !string.IsNullOrEmpty(value[0]) ? value[0] : null;
+}

@@ -1,0 +1,44 @@
+using MongoDB.Driver;
+using SessionManagement.Gateway.Journal;
+
+namespace SessionManagement.Gateway.Storage;
+
+internal sealed class MongoDeliveryJournal : IDeliveryJournal
+{
+    private const int DuplicateKey = 11000;
+    private readonly IMongoCollection<DeliveryRecord> _records;
+
+    public MongoDeliveryJournal(IMongoDatabase database)
+    {
+        GatewayMongoCollections.RegisterMaps();
+        _records = database.GetCollection<DeliveryRecord>(GatewayMongoCollections.DeliveryJournal);
+    }
+
+    public async Task AppendAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+            return;
+        try
+        {
+            await _records.InsertManyAsync(records, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<DeliveryRecord> error) when (error.WriteErrors.All(e => e.Code == DuplicateKey))
+        {
+            // Already journaled: the first record of an event id stands.
+        }
+    }
+
+    public async Task<bool> ContainsAsync(Guid eventId, CancellationToken cancellationToken) =>
+        await _records.Find(r => r.EventId == eventId).Limit(1).CountDocumentsAsync(cancellationToken) > 0;
+
+    public async Task<DeliveryRecord?> GetAsync(Guid eventId, CancellationToken cancellationToken) =>
+        await _records.Find(r => r.EventId == eventId).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken)
+    {
+        var filter = status is { } wanted
+            ? Builders<DeliveryRecord>.Filter.Eq(r => r.Status, wanted)
+            : Builders<DeliveryRecord>.Filter.Empty;
+        return await _records.Find(filter).SortByDescending(r => r.ReceivedAt).Limit(limit).ToListAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+using SessionManagement.Gateway.Journal;
+using SessionManagement.Hosting.Storage.Sqlite;
+
+namespace SessionManagement.Gateway.Storage;
+
+internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDeliveryJournal
+{
+    private const string Columns = "event_id, received_at, session_id, hook_event_name, status, channel, size_bytes, reason, raw_input, raw_path";
+
+    public Task AppendAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                INSERT OR IGNORE INTO delivery_journal ({Columns})
+                VALUES ($id, $received, $session, $event, $status, $channel, $size, $reason, $raw, $path)
+                """;
+            var parameters = new[] { "$id", "$received", "$session", "$event", "$status", "$channel", "$size", "$reason", "$raw", "$path" }
+                .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+            await command.PrepareAsync(cancellationToken);
+            foreach (var record in records)
+            {
+                parameters[0].Value = record.EventId.ToString();
+                parameters[1].Value = SqliteValues.Time(record.ReceivedAt);
+                parameters[2].Value = record.SessionId;
+                parameters[3].Value = record.HookEventName;
+                parameters[4].Value = record.Status.ToString();
+                parameters[5].Value = record.Channel;
+                parameters[6].Value = record.SizeBytes;
+                parameters[7].Value = (object?)record.Reason ?? DBNull.Value;
+                parameters[8].Value = (object?)record.RawInput ?? DBNull.Value;
+                parameters[9].Value = (object?)record.RawPath ?? DBNull.Value;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return records.Count;
+        }, cancellationToken);
+
+    public async Task<bool> ContainsAsync(Guid eventId, CancellationToken cancellationToken) =>
+        await GetAsync(eventId, cancellationToken) is not null;
+
+    public async Task<DeliveryRecord?> GetAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync($"SELECT {Columns} FROM delivery_journal WHERE event_id = $id",
+            command => command.Bind("$id", eventId.ToString()), cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken) =>
+        status is { } wanted
+            ? QueryAsync($"SELECT {Columns} FROM delivery_journal WHERE status = $status ORDER BY received_at DESC LIMIT $limit",
+                command => command.Bind("$status", wanted.ToString()).Bind("$limit", limit), cancellationToken)
+            : QueryAsync($"SELECT {Columns} FROM delivery_journal ORDER BY received_at DESC LIMIT $limit",
+                command => command.Bind("$limit", limit), cancellationToken);
+
+    private Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<DeliveryRecord>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var records = new List<DeliveryRecord>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(new DeliveryRecord(
+                    Guid.Parse(reader.GetString(0)),
+                    reader.ReadTime(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    Enum.Parse<DeliveryStatus>(reader.GetString(4)),
+                    reader.GetString(5),
+                    reader.GetInt64(6),
+                    reader.ReadNullableString(7),
+                    reader.ReadNullableBlob(8),
+                    reader.ReadNullableString(9)));
+            }
+            return records;
+        }, cancellationToken);
+}

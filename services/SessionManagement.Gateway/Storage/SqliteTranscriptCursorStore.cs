@@ -1,0 +1,36 @@
+using SessionManagement.Gateway.Transcripts;
+using SessionManagement.Hosting.Storage.Sqlite;
+
+namespace SessionManagement.Gateway.Storage;
+
+internal sealed class SqliteTranscriptCursorStore(SqliteDatabase database) : ITranscriptCursorStore
+{
+    public Task<TranscriptCursor?> GetAsync(string sessionId, string transcriptPath, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT byte_offset, fingerprint, updated_at FROM transcript_cursors
+                WHERE session_id = $session AND transcript_path = $path
+                """;
+            command.Bind("$session", sessionId).Bind("$path", transcriptPath);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new TranscriptCursor(sessionId, transcriptPath, reader.GetInt64(0), reader.GetString(1), reader.ReadTime(2))
+                : null;
+        }, cancellationToken);
+
+    public Task SaveAsync(TranscriptCursor cursor, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT OR REPLACE INTO transcript_cursors (session_id, transcript_path, byte_offset, fingerprint, updated_at)
+                VALUES ($session, $path, $offset, $fingerprint, $updated)
+                """;
+            command.Bind("$session", cursor.SessionId).Bind("$path", cursor.TranscriptPath).Bind("$offset", cursor.Offset)
+                .Bind("$fingerprint", cursor.Fingerprint).Bind("$updated", SqliteValues.Time(cursor.UpdatedAt));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+}

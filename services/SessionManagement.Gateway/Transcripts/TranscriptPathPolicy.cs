@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using SessionManagement.Gateway.Options;
+using SessionManagement.Hosting.Configuration;
+
+namespace SessionManagement.Gateway.Transcripts;
+
+/// <summary>
+/// Only a <c>.jsonl</c> file that really lies (after resolving every link) under Claude Code's
+/// projects folder or a configured root may be read: hook input names the path, so it is not trusted.
+/// </summary>
+internal sealed class TranscriptPathPolicy(IOptions<GatewayOptions> options)
+{
+    private readonly IReadOnlyList<string> _roots =
+        [Path.Combine(ConfigurationLayers.HomeDirectory(), ".claude", "projects"), .. options.Value.TranscriptRoots];
+
+    public IReadOnlyList<string> Roots => _roots;
+
+    /// <summary>The resolved path of an allowed transcript; false with the reason otherwise (including a missing file).</summary>
+    public bool TryResolve(string? transcriptPath, out string resolved, out string problem)
+    {
+        resolved = "";
+        problem = "";
+        if (string.IsNullOrWhiteSpace(transcriptPath) || !Path.IsPathFullyQualified(transcriptPath))
+        {
+            problem = "transcript_path is not an absolute path";
+            return false;
+        }
+        if (!transcriptPath.EndsWith(".jsonl", StringComparison.Ordinal))
+        {
+            problem = "transcript_path is not a .jsonl file";
+            return false;
+        }
+        if (NativePaths.Resolve(transcriptPath) is not { } real)
+        {
+            problem = "transcript file does not exist (yet)";
+            return false;
+        }
+        if (!real.EndsWith(".jsonl", StringComparison.Ordinal) || !File.Exists(real))
+        {
+            problem = $"transcript_path resolves to '{real}', which is not a .jsonl file";
+            return false;
+        }
+        foreach (var root in _roots)
+        {
+            if (NativePaths.Resolve(root) is { } realRoot && real.StartsWith(realRoot.TrimEnd('/') + "/", StringComparison.Ordinal))
+            {
+                resolved = real;
+                return true;
+            }
+        }
+        problem = $"transcript_path resolves to '{real}', outside the allowed folders ({string.Join(", ", _roots)})";
+        return false;
+    }
+}

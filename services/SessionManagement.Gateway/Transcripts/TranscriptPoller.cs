@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Options;
+
+namespace SessionManagement.Gateway.Transcripts;
+
+/// <summary>
+/// Ships transcripts when a hook says a turn or the session is done (Stop, SubagentStop, PreCompact,
+/// SessionEnd) and, for sessions still active, on a timer — off the hook's path either way.
+/// </summary>
+internal sealed class TranscriptPoller(
+    TranscriptShipper shipper,
+    ActiveSessions sessions,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<TranscriptPoller> logger) : BackgroundService
+{
+    private static readonly HashSet<string> ShippingEvents = new(StringComparer.Ordinal) { "Stop", "SubagentStop", "PreCompact", "SessionEnd" };
+    private CancellationToken _stopping = CancellationToken.None;
+
+    /// <summary>Starts shipping after a hook, if it is one that closes a turn or the session; returns at once.</summary>
+    public void AfterHook(HookInput input)
+    {
+        if (!ShippingEvents.Contains(input.HookEventName))
+            return;
+        var session = sessions.Find(input.SessionId);
+        if (input.HookEventName == "SessionEnd" && session is not null)
+            session.Ended = true;
+        _ = Task.Run(() => ShipQuietlyAsync(input.SessionId, input.TranscriptPath ?? session?.TranscriptPath, session), _stopping);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TranscriptPollSeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var since = time.GetUtcNow().AddMinutes(-options.Value.ActiveSessionMinutes);
+                foreach (var session in sessions.Active(since))
+                    await ShipQuietlyAsync(session.SessionId, session.TranscriptPath, session);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ShipQuietlyAsync(string sessionId, string? path, ActiveSession? session)
+    {
+        if (path is null)
+            return;
+        try
+        {
+            var result = await shipper.ShipAsync(sessionId, path, session?.Host ?? Environment.MachineName, session?.User ?? Environment.UserName, _stopping);
+            if (result.Lines > 0)
+                logger.LogDebug("Shipped {Lines} transcript lines of session {SessionId} in {Batches} batches", result.Lines, sessionId, result.Batches);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogWarning(error, "Shipping the transcript of session {SessionId} failed; the next hook or poll retries", sessionId);
+        }
+    }
+}

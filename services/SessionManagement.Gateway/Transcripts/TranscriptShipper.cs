@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Gateway.Options;
+
+namespace SessionManagement.Gateway.Transcripts;
+
+/// <summary>
+/// Ships a session's transcript from its last acknowledged offset as raw <see cref="TranscriptLinesCaptured"/>
+/// batches. The cursor moves only after a batch is published, so a crash re-ships at most one batch
+/// (whose <c>BatchId</c> is derived from its bytes' position, so the re-shipment is recognisable).
+/// A file that shrank or whose first bytes changed was truncated or replaced: it is shipped again from the start.
+/// </summary>
+internal sealed class TranscriptShipper(
+    IBus bus,
+    ITranscriptCursorStore cursors,
+    TranscriptPathPolicy policy,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<TranscriptShipper> logger)
+{
+    private const int FingerprintBytes = 1024;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    public async Task<ShipResult> ShipAsync(string sessionId, string? transcriptPath, string host, string user, CancellationToken cancellationToken)
+    {
+        if (!policy.TryResolve(transcriptPath, out var path, out var problem))
+        {
+            if (problem.StartsWith("transcript file does not exist", StringComparison.Ordinal))
+            {
+                logger.LogDebug("Transcript of session {SessionId} not there yet: {Path}", sessionId, transcriptPath);
+                return new ShipResult(ShipOutcome.Missing, 0, 0, 0, problem);
+            }
+            logger.LogWarning("Refused to read the transcript of session {SessionId}: {Problem}", sessionId, problem);
+            return new ShipResult(ShipOutcome.Refused, 0, 0, 0, problem);
+        }
+
+        var gate = _locks.GetOrAdd(sessionId + "\n" + path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ShipFromCursorAsync(sessionId, path, host, user, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<ShipResult> ShipFromCursorAsync(string sessionId, string path, string host, string user, CancellationToken cancellationToken)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            return new ShipResult(ShipOutcome.Missing, 0, 0, 0, "transcript file disappeared");
+        }
+        await using var _ = file;
+
+        var cursor = await cursors.GetAsync(sessionId, path, cancellationToken);
+        var offset = cursor?.Offset ?? 0;
+        if (offset > file.Length)
+        {
+            logger.LogInformation("Transcript {Path} shrank below the shipped offset {Offset}: truncated, shipping it again from the start", path, offset);
+            offset = 0;
+        }
+        else if (cursor is not null && offset > 0 && await FingerprintAsync(file, offset, cancellationToken) != cursor.Fingerprint)
+        {
+            logger.LogInformation("Transcript {Path} was replaced: shipping the new file from the start", path);
+            offset = 0;
+        }
+
+        int lines = 0, batches = 0;
+        await foreach (var batch in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
+        {
+            var message = new TranscriptLinesCaptured(BatchId(sessionId, path, batch), sessionId, path, batch.StartOffset,
+                batch.EndOffset, batch.Lines, time.GetUtcNow(), host, user);
+            try
+            {
+                await bus.Publish(message, cancellationToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(error, "Shipping transcript lines of session {SessionId} stopped at offset {Offset}; will resume there", sessionId, batch.StartOffset);
+                return new ShipResult(ShipOutcome.Interrupted, lines, batches, batch.StartOffset, error.Message);
+            }
+            lines += batch.Lines.Count;
+            batches++;
+            offset = batch.EndOffset;
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset,
+                await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);
+        }
+        if (cursor is null && batches == 0)
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);
+        return new ShipResult(ShipOutcome.UpToDate, lines, batches, offset, null);
+    }
+
+    /// <summary>A hash of the first bytes already shipped: they never change unless the file was replaced.</summary>
+    private static async Task<string> FingerprintAsync(FileStream file, long shippedUpTo, CancellationToken cancellationToken)
+    {
+        var length = (int)Math.Min(shippedUpTo, FingerprintBytes);
+        var bytes = new byte[length];
+        var position = file.Position;
+        file.Seek(0, SeekOrigin.Begin);
+        await file.ReadExactlyAsync(bytes, cancellationToken);
+        file.Seek(position, SeekOrigin.Begin);
+        return Convert.ToHexString(SHA256.HashData(bytes));
+    }
+
+    private static Guid BatchId(string sessionId, string path, TranscriptBatch batch)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}\n{path}\n{batch.StartOffset}\n{batch.EndOffset}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,58 @@
+using SessionManagement.Bridge;
+
+namespace SessionManagement.HookBridge;
+
+/// <summary>
+/// <c>sm-hook drain</c>: replays the spool to the gateway in capture order. The gateway delivers each
+/// event id at most once, so a file posted twice (by this and by the gateway's own drain) is harmless.
+/// </summary>
+internal static class DrainCommand
+{
+    public static async Task<int> RunAsync(BridgeEnvironment environment, TextWriter stdout)
+    {
+        var spool = new SpoolDirectory(environment.SpoolDirectory);
+        var files = spool.List();
+        int delivered = 0, refused = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            SpoolRecord record;
+            try
+            {
+                record = SpoolDirectory.Read(files[i]);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // the gateway's own drain took it
+            }
+            catch (Exception error) when (error is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException or FormatException)
+            {
+                stdout.WriteLine($"skipped damaged spool file {SpoolDirectory.Describe(files[i])}: {error.Message}");
+                continue;
+            }
+            LoopbackHttp.Response response;
+            try
+            {
+                response = await LoopbackHttp.PostAsync(environment.GatewayUrl, "/hooks",
+                    GatewayHeaders.For(record, environment, spooled: true), record.Payload, environment.HookTimeout);
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                stdout.WriteLine($"gateway unreachable at {environment.GatewayUrl} ({error.Message}); {files.Count - i} hooks stay spooled");
+                return 1;
+            }
+            if (response.Status is >= 200 and < 300)
+                delivered++;
+            else if (response.Status is 400 or 413)
+                refused++;
+            else
+            {
+                stdout.WriteLine($"gateway answered {response.Status}; {files.Count - i} hooks stay spooled");
+                return 1;
+            }
+            if (File.Exists(files[i]))
+                SpoolDirectory.Delete(files[i]);
+        }
+        stdout.WriteLine($"drained {delivered + refused} spooled hooks ({delivered} delivered, {refused} refused as bad input and kept by the gateway); {spool.List().Count} remain");
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+using SessionManagement.Bridge;
+
+namespace SessionManagement.HookBridge;
+
+/// <summary>
+/// The command hook: stdin to the gateway, the gateway's answer to stdout, exit 0 — always. When the
+/// gateway cannot take the hook it goes to the spool, fsynced, to be replayed later.
+/// </summary>
+internal static class HookCommand
+{
+    public static async Task<int> RunAsync(BridgeEnvironment environment, Stream stdin, TextWriter stdout)
+    {
+        var record = new SpoolRecord(Guid.CreateVersion7(), DateTimeOffset.UtcNow, environment.Host, environment.User,
+            environment.ProjectDir, "sm-hook/" + BridgeEnvironment.Version, "", []);
+        try
+        {
+            using var input = new MemoryStream();
+            await stdin.CopyToAsync(input);
+            record = record with { Payload = input.ToArray() };
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            BridgeLog.Write(environment, $"could not read stdin ({error.Message}); keeping what was read");
+        }
+
+        string? failure;
+        try
+        {
+            var response = await LoopbackHttp.PostAsync(environment.GatewayUrl, "/hooks",
+                GatewayHeaders.For(record, environment, spooled: false), record.Payload, environment.HookTimeout);
+            if (response.Status is >= 200 and < 300)
+            {
+                WriteAnswer(stdout, response.Body);
+                return 0;
+            }
+            if (response.Status is 400 or 413)
+            {
+                // The gateway refused the input and kept it in its journal (or on its disk): nothing to spool.
+                BridgeLog.Write(environment, $"gateway refused hook {record.EventId} ({response.Status}): {System.Text.Encoding.UTF8.GetString(response.Body)}");
+                return 0;
+            }
+            failure = $"gateway answered {response.Status}";
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            failure = $"gateway unreachable at {environment.GatewayUrl} ({error.GetType().Name}: {error.Message})";
+        }
+
+        try
+        {
+            var file = new SpoolDirectory(environment.SpoolDirectory).Append(record with { Reason = failure });
+            BridgeLog.Write(environment, $"{failure}; hook {record.EventId} spooled to {file}");
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            BridgeLog.Write(environment, $"{failure}; and the spool {environment.SpoolDirectory} is not writable ({error.Message}): hook {record.EventId} lost");
+        }
+        return 0;
+    }
+
+    private static void WriteAnswer(TextWriter stdout, byte[] body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body).Trim();
+        if (text.Length > 0 && text != "{}")
+            stdout.Write(text);
+    }
+}

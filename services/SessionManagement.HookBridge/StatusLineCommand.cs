@@ -1,0 +1,32 @@
+using SessionManagement.Bridge;
+
+namespace SessionManagement.HookBridge;
+
+/// <summary>The status line: the gateway renders the row; with the gateway down, it is rendered here from stdin alone.</summary>
+internal static class StatusLineCommand
+{
+    public static async Task<int> RunAsync(BridgeEnvironment environment, Stream stdin, TextWriter stdout)
+    {
+        using var input = new MemoryStream();
+        await stdin.CopyToAsync(input);
+        var colour = StatusRow.ColourWanted();
+        try
+        {
+            var headers = environment.Token is null ? [] : new List<KeyValuePair<string, string>> { new("Authorization", "Bearer " + environment.Token) };
+            var response = await LoopbackHttp.PostAsync(environment.GatewayUrl, colour ? "/statusline" : "/statusline?colour=0",
+                headers, input.ToArray(), environment.StatusLineTimeout);
+            if (response.Status is >= 200 and < 300 && response.Body.Length > 0)
+            {
+                stdout.WriteLine(System.Text.Encoding.UTF8.GetString(response.Body));
+                return 0;
+            }
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // Fall through: the row below says capture is down.
+        }
+        var backlog = new SpoolDirectory(environment.SpoolDirectory).List().Count;
+        stdout.WriteLine(StatusRow.Render(input.ToArray(), StatusExtras.Unreachable with { SpoolBacklog = backlog }, colour));
+        return 0;
+    }
+}
