@@ -15,7 +15,8 @@ internal sealed class ActiveSession(string sessionId)
 
     public DateTimeOffset LastSeenAt { get; set; }
 
-    public bool Ended { get; set; }
+    /// <summary>When SessionEnd arrived; the transcript is still swept for a while after, as Claude Code may write its last lines late.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
 
     public long EventsCaptured => Interlocked.Read(ref _eventsCaptured);
 

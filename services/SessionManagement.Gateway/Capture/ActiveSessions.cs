@@ -25,15 +25,21 @@ internal sealed class ActiveSessions
 
     public ActiveSession? Find(string sessionId) => _sessions.GetValueOrDefault(sessionId);
 
-    /// <summary>Sessions seen since <paramref name="since"/> that have not ended; forgets the rest.</summary>
-    public IReadOnlyList<ActiveSession> Active(DateTimeOffset since)
+    public static readonly TimeSpan FinalSweep = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Sessions whose transcript may still grow: seen since <paramref name="since"/> and not ended, or
+    /// ended within <see cref="FinalSweep"/> of <paramref name="now"/>. Forgets the rest.
+    /// </summary>
+    public IReadOnlyList<ActiveSession> Active(DateTimeOffset since, DateTimeOffset now)
     {
         var active = new List<ActiveSession>();
         foreach (var session in _sessions.Values)
         {
-            if (session.LastSeenAt < since)
+            var ended = session.EndedAt is { } endedAt && endedAt + FinalSweep < now;
+            if (session.LastSeenAt < since || ended)
                 _sessions.TryRemove(session.SessionId, out _);
-            else if (!session.Ended)
+            else
                 active.Add(session);
         }
         return active;

@@ -30,6 +30,12 @@ internal sealed class TranscriptPathPolicy(IOptions<GatewayOptions> options)
             problem = "transcript_path is not a .jsonl file";
             return false;
         }
+        var lexical = Path.GetFullPath(transcriptPath);
+        if (!_roots.Any(root => IsUnder(lexical, Path.GetFullPath(root))))
+        {
+            problem = $"transcript_path '{lexical}' is outside the allowed folders ({string.Join(", ", _roots)})";
+            return false;
+        }
         if (NativePaths.Resolve(transcriptPath) is not { } real)
         {
             problem = "transcript file does not exist (yet)";
@@ -42,7 +48,7 @@ internal sealed class TranscriptPathPolicy(IOptions<GatewayOptions> options)
         }
         foreach (var root in _roots)
         {
-            if (NativePaths.Resolve(root) is { } realRoot && real.StartsWith(realRoot.TrimEnd('/') + "/", StringComparison.Ordinal))
+            if (NativePaths.Resolve(root) is { } realRoot && IsUnder(real, realRoot))
             {
                 resolved = real;
                 return true;
@@ -51,4 +57,6 @@ internal sealed class TranscriptPathPolicy(IOptions<GatewayOptions> options)
         problem = $"transcript_path resolves to '{real}', outside the allowed folders ({string.Join(", ", _roots)})";
         return false;
     }
+
+    private static bool IsUnder(string path, string root) => path.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);
 }

@@ -27,7 +27,7 @@ internal sealed class TranscriptPoller(
             return;
         var session = sessions.Find(input.SessionId);
         if (input.HookEventName == "SessionEnd" && session is not null)
-            session.Ended = true;
+            session.EndedAt = time.GetUtcNow();
         _ = Task.Run(() => ShipQuietlyAsync(input.SessionId, input.TranscriptPath ?? session?.TranscriptPath, session), _stopping);
     }
 
@@ -39,8 +39,8 @@ internal sealed class TranscriptPoller(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var since = time.GetUtcNow().AddMinutes(-options.Value.ActiveSessionMinutes);
-                foreach (var session in sessions.Active(since))
+                var now = time.GetUtcNow();
+                foreach (var session in sessions.Active(now.AddMinutes(-options.Value.ActiveSessionMinutes), now))
                     await ShipQuietlyAsync(session.SessionId, session.TranscriptPath, session);
             }
         }

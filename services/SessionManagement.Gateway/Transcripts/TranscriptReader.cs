@@ -48,6 +48,14 @@ internal static class TranscriptReader
                     var text = lineTooLong
                         ? $"{{\"type\":\"sm-oversized-line\",\"offset\":{lineStart},\"length\":{position - lineStart - 1}}}"
                         : Encoding.UTF8.GetString(line.WrittenSpan);
+                    if (lines.Count > 0 && batchBytes + (position - lineStart) > maxBatchBytes)
+                    {
+                        // A batch stays within the byte bound; only a single line larger than the bound travels alone above it.
+                        yield return new TranscriptBatch(batchStart, lineStart, lines);
+                        lines = [];
+                        batchBytes = 0;
+                        batchStart = lineStart;
+                    }
                     lines.Add(text);
                     batchBytes += position - lineStart;
                     line.ResetWrittenCount();

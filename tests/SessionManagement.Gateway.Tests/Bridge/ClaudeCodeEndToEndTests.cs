@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+/// <summary>
+/// The real Claude Code CLI (from npm, not logged in) with our hooks installed by <c>sm-hook install</c>:
+/// it fires SessionStart, UserPromptSubmit, StopFailure and SessionEnd and writes a real transcript.
+/// </summary>
+public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure)
+{
+    private static string ClaudeExecutable() =>
+        Environment.GetEnvironmentVariable("SM_TEST_CLAUDE") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InfrastructureUnavailableException(
+                "The Claude Code CLI is not available: set SM_TEST_CLAUDE to its executable, or run ./test.sh, which installs @anthropic-ai/claude-code from npm.");
+
+    [Fact]
+    public async Task When_claude_runs_a_prompt_with_our_hooks_Should_capture_its_events_and_ship_its_transcript()
+    {
+        var claude = ClaudeExecutable();
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
+        var hookEnvironment = new Dictionary<string, string>
+        {
+            ["HOME"] = gateway.Host.Home,
+            ["SM_GATEWAY_URL"] = gateway.Host.BaseAddress.ToString(),
+            ["SM_SPOOL_DIR"] = Path.Combine(gateway.Host.Home, "spool"),
+        };
+        var install = await SmHookProcess.RunAsync("", hookEnvironment, "install", "--user");
+        Assert.Equal(0, install.ExitCode);
+        var project = Path.Combine(gateway.Host.Home, "work", "e2e-project");
+        Directory.CreateDirectory(project);
+
+        var run = await RunClaudeAsync(claude, project, hookEnvironment, "say hello");
+
+        var captured = await Eventually.ReturnsAsync(
+            () => Task.FromResult(gateway.Observer.Observed.Hooks.Where(h => h.Cwd == project).ToList()),
+            hooks => hooks.Any(h => h.HookEventName == "SessionEnd"), TimeSpan.FromSeconds(60),
+            $"Claude Code's hooks on the bus (claude exited {run.ExitCode}: {run.Output})");
+        var events = captured.Select(h => h.HookEventName).ToList();
+        Assert.Contains("SessionStart", events);
+        Assert.Contains("UserPromptSubmit", events);
+        Assert.Contains("StopFailure", events);
+        Assert.Contains("SessionEnd", events);
+        Assert.Single(captured.Select(h => h.SessionId).Distinct());
+        Assert.Contains("say hello", captured.Single(h => h.HookEventName == "UserPromptSubmit").RawJson, StringComparison.Ordinal);
+
+        var session = captured[0].SessionId;
+        var transcriptPath = captured.First(h => h.TranscriptPath is not null).TranscriptPath!;
+        var batches = await gateway.Observer.TranscriptAsync(session,
+            lines => File.Exists(transcriptPath) && lines.Count == File.ReadAllLines(transcriptPath).Length, TimeSpan.FromSeconds(60));
+        Assert.Equal(File.ReadAllLines(transcriptPath), batches.SelectMany(b => b.Lines));
+        Assert.Contains(batches.SelectMany(b => b.Lines), line => line.Contains("\"type\":\"user\"", StringComparison.Ordinal) && line.Contains("say hello", StringComparison.Ordinal));
+        Assert.Empty(Directory.Exists(hookEnvironment["SM_SPOOL_DIR"]) ? Directory.GetFiles(hookEnvironment["SM_SPOOL_DIR"]) : []);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunClaudeAsync(string claude, string project, IReadOnlyDictionary<string, string> environment, string prompt)
+    {
+        var start = new ProcessStartInfo(claude)
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-p");
+        start.ArgumentList.Add(prompt);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k.StartsWith("CLAUDE", StringComparison.Ordinal)).ToList())
+            start.Environment.Remove(key);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await stdout + await stderr).Trim());
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+public sealed class GatewayTests(InfrastructureFixture infrastructure)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
+
+    [Fact]
+    public async Task When_hooks_arrive_Should_publish_each_with_its_raw_json_verbatim_known_event_or_not()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+        string[] inputs =
+        [
+            $$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","cwd":"/work/project","prompt":"fix \"it\" — ünïcode\n"}""",
+            $$"""{ "session_id" : "{{session}}", "hook_event_name" : "FutureEventNobodyKnows", "extra": {"deep": [1, 2, 3]} }""",
+        ];
+
+        foreach (var input in inputs)
+        {
+            var response = await gateway.PostHookAsync(input);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("{}", await response.Content.ReadAsStringAsync(Cancel));
+        }
+
+        var published = await gateway.Observer.HooksAsync(session, 2);
+        Assert.Equal(inputs.Order(StringComparer.Ordinal), published.Select(h => h.RawJson).Order(StringComparer.Ordinal));
+        Assert.Contains(published, h => h.HookEventName == "FutureEventNobodyKnows");
+        Assert.All(published, h => Assert.Equal(7, h.EventId.Version));
+        Assert.Equal(published.Count, published.Select(h => h.EventId).Distinct().Count());
+
+        var registry = await Json(await gateway.Host.Http.GetAsync("/api/hooks?project=/work/project", Cancel));
+        Assert.Contains(registry.EnumerateArray(), e => e.GetProperty("hookEventName").GetString() == "UserPromptSubmit" && e.GetProperty("count").GetInt64() >= 1);
+    }
+
+    [Fact]
+    public async Task When_SessionStart_and_the_loader_answers_Should_return_its_context_as_additionalContext()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+        gateway.Observer.Observed.ContextToAnswer[session] = "Last time: you were fixing the flaky test.";
+
+        var response = await gateway.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"resume"}""");
+
+        var output = await Json(response);
+        Assert.Equal("SessionStart", output.GetProperty("hookSpecificOutput").GetProperty("hookEventName").GetString());
+        Assert.Equal("Last time: you were fixing the flaky test.", output.GetProperty("hookSpecificOutput").GetProperty("additionalContext").GetString());
+    }
+
+    [Fact]
+    public async Task When_SessionStart_and_no_loader_answers_by_the_deadline_Should_answer_without_context()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+
+        var response = await gateway.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"startup"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{}", await response.Content.ReadAsStringAsync(Cancel));
+        Assert.Single(await gateway.Observer.HooksAsync(session, 1)); // captured all the same
+        Assert.Contains("No SessionStart context for " + session, gateway.Host.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "empty input")]
+    [InlineData("{\"session_id\":\"s\",\"hook_event_name\":", "malformed JSON")]
+    [InlineData("{\"session_id\":\"../../etc\",\"hook_event_name\":\"Stop\"}", "invalid session_id")]
+    [InlineData("[1,2,3]", "not a JSON object")]
+    public async Task When_the_input_is_bad_Should_refuse_it_and_keep_the_raw_input_in_the_journal(string input, string problem)
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+
+        var response = await gateway.PostHookAsync(input);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var answer = await Json(response);
+        Assert.Contains(problem, answer.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var eventId = answer.GetProperty("eventId").GetString();
+        var journal = await Json(await gateway.Host.Http.GetAsync("/api/journal?status=rejected", Cancel));
+        var kept = Assert.Single(journal.EnumerateArray(), r => r.GetProperty("eventId").GetString() == eventId);
+        Assert.Equal(input, Encoding.UTF8.GetString(kept.GetProperty("rawInput").GetBytesFromBase64()));
+        Assert.Contains(problem, gateway.Host.Output, StringComparison.Ordinal);
+        Assert.False(gateway.Host.HasExited);
+    }
+
+    [Fact]
+    public async Task When_the_input_is_over_the_cap_Should_refuse_it_and_keep_all_of_it_on_disk()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string> { ["SM_Gateway__MaxPayloadBytes"] = "4096" });
+        var huge = $$"""{"session_id":"s-big","hook_event_name":"PostToolUse","tool_response":"{{new string('z', 200_000)}}"}""";
+
+        var response = await gateway.PostHookAsync(huge);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var keptAt = (await Json(response)).GetProperty("kept").GetString()!;
+        Assert.Equal(huge, await File.ReadAllTextAsync(keptAt, Cancel));
+    }
+
+    [Fact]
+    public async Task When_the_status_line_is_asked_for_Should_render_one_row_from_the_input_and_the_capture_state()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+        await gateway.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","prompt":"hi"}""");
+        var status = $$$"""
+            {"session_id":"{{{session}}}","model":{"id":"claude-opus","display_name":"Opus"},"workspace":{"project_dir":"/work/shop"},
+             "cost":{"total_cost_usd":1.5,"total_duration_ms":125000},"context_window":{"used_percentage":72.4}}
+            """;
+
+        var row = await (await gateway.Host.Http.PostAsync("/statusline?colour=0", new StringContent(status), Cancel)).Content.ReadAsStringAsync(Cancel);
+
+        Assert.Equal("Opus │ shop │ 2m05s │ $1.50 │ ctx 72% │ ● 1 captured", row);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+/// <summary>The real host running the gateway over the real broker, and a bus observer on that broker.</summary>
+internal sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private GatewayUnderTest(HostProcess host, BusObserver observer)
+    {
+        Host = host;
+        Observer = observer;
+    }
+
+    public HostProcess Host { get; }
+
+    public BusObserver Observer { get; }
+
+    public string TranscriptFolder => Path.Combine(Host.Home, ".claude", "projects", "-work-project");
+
+    public static async Task<GatewayUnderTest> StartAsync(InfrastructureFixture infrastructure, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var rabbitMq = await infrastructure.RabbitMqUriAsync();
+        var observer = await BusObserver.StartAsync(rabbitMq);
+        var settings = new Dictionary<string, string>
+        {
+            ["SM_Bus__Transport"] = "RabbitMq",
+            ["SM_Bus__RabbitMqUri"] = rabbitMq,
+            ["SM_session_management__performance__load_deadline_ms"] = "300",
+            ["SM_Gateway__TranscriptPollSeconds"] = "3600",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            settings[key] = value;
+        var host = HostProcess.Start(settings);
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        return new GatewayUnderTest(host, observer);
+    }
+
+    public Task<HttpResponseMessage> PostHookAsync(string json) =>
+        Host.Http.PostAsync("/hooks", new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+    public static string NewSessionId() => "test-" + Guid.NewGuid().ToString("N")[..12];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Observer.DisposeAsync();
+    }
+}

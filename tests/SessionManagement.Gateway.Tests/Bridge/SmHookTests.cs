@@ -1,0 +1,101 @@
+using System.Net;
+using SessionManagement.Bridge;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+public sealed class SmHookTests(InfrastructureFixture infrastructure)
+{
+    private const string NoGateway = "http://127.0.0.1:1";
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string> Environment(string gatewayUrl, string spool) => new()
+    {
+        ["SM_GATEWAY_URL"] = gatewayUrl,
+        ["SM_SPOOL_DIR"] = spool,
+        ["CLAUDE_PROJECT_DIR"] = "/work/project",
+    };
+
+    [Fact]
+    public async Task When_the_gateway_is_up_Should_deliver_the_hook_and_print_the_SessionStart_context()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        using var spool = new TempDirectory();
+        var session = GatewayUnderTest.NewSessionId();
+        gateway.Observer.Observed.ContextToAnswer[session] = "Resume: the parser refactor is half done.";
+
+        var result = await SmHookProcess.RunAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"resume"}""",
+            Environment(gateway.Host.BaseAddress.ToString(), spool.Path));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("\"additionalContext\":\"Resume: the parser refactor is half done.\"", result.Stdout, StringComparison.Ordinal);
+        var published = Assert.Single(await gateway.Observer.HooksAsync(session, 1));
+        Assert.Equal("SessionStart", published.HookEventName);
+        Assert.Empty(new SpoolDirectory(spool.Path).List());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{not json")]
+    [InlineData("{\"session_id\":\"a/b\",\"hook_event_name\":\"Stop\"}")]
+    public async Task When_the_input_is_bad_Should_exit_0_print_nothing_and_leave_it_with_the_gateway(string input)
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        using var spool = new TempDirectory();
+
+        var result = await SmHookProcess.RunAsync(input, Environment(gateway.Host.BaseAddress.ToString(), spool.Path));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains("gateway refused hook", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(new SpoolDirectory(spool.Path).List());
+    }
+
+    [Fact]
+    public async Task When_the_gateway_is_down_Should_spool_then_drain_in_capture_order_exactly_once()
+    {
+        using var spool = new TempDirectory();
+        var session = GatewayUnderTest.NewSessionId();
+        for (var i = 0; i < 5; i++)
+        {
+            var down = await SmHookProcess.RunAsync($$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","prompt":"step {{i}}"}""",
+                Environment(NoGateway, spool.Path));
+            Assert.Equal(0, down.ExitCode);
+            Assert.Equal("", down.Stdout);
+            Assert.Contains("spooled", down.Stderr, StringComparison.Ordinal);
+        }
+        var spooledIds = new SpoolDirectory(spool.Path).List().Select(f => SpoolDirectory.Read(f).EventId).ToList();
+        Assert.Equal(5, spooledIds.Count);
+
+        // The gateway drains the shared spool at start while sm-hook drain races it: each event must still go out once.
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string> { ["SM_SPOOL_DIR"] = spool.Path });
+        var drain = await SmHookProcess.RunAsync("", Environment(gateway.Host.BaseAddress.ToString(), spool.Path), "drain");
+        Assert.Equal(0, drain.ExitCode);
+        await Eventually.ReturnsAsync(() => Task.FromResult(new SpoolDirectory(spool.Path).List().Count), count => count == 0, TimeSpan.FromSeconds(30), "the spool emptied");
+        await gateway.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"Stop"}""");
+
+        var published = await gateway.Observer.HooksAsync(session, 6);
+        var replayed = published.Where(h => h.HookEventName == "UserPromptSubmit").ToList();
+        Assert.Equal(spooledIds, replayed.Select(h => h.EventId));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"step {i}"), replayed.Select(h => System.Text.Json.JsonDocument.Parse(h.RawJson).RootElement.GetProperty("prompt").GetString()));
+        Assert.Equal(replayed.OrderBy(h => h.ReceivedAt).Select(h => h.EventId), replayed.Select(h => h.EventId));
+        Assert.Equal("Stop", published[^1].HookEventName);
+    }
+
+    [Fact]
+    public async Task When_the_status_line_runs_Should_show_capture_state_with_and_without_the_gateway()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        using var spool = new TempDirectory();
+        const string status = """{"session_id":"x","model":{"display_name":"Sonnet"},"workspace":{"project_dir":"/w/api"},"context_window":{"used_percentage":10}}""";
+        var quiet = new Dictionary<string, string>(Environment(gateway.Host.BaseAddress.ToString(), spool.Path)) { ["NO_COLOR"] = "1" };
+
+        var up = await SmHookProcess.RunAsync(status, quiet, "statusline");
+        quiet["SM_GATEWAY_URL"] = NoGateway;
+        var down = await SmHookProcess.RunAsync(status, quiet, "statusline");
+
+        Assert.Equal("Sonnet │ api │ ctx 10% │ ● 0 captured", up.Stdout.TrimEnd());
+        Assert.Equal("Sonnet │ api │ ctx 10% │ ○ not capturing (gateway down, spooling)", down.Stdout.TrimEnd());
+        Assert.Equal(0, down.ExitCode);
+    }
+}

@@ -1,0 +1,69 @@
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string Stop(string session, string transcript) =>
+        $$"""{"session_id":"{{session}}","hook_event_name":"Stop","transcript_path":"{{transcript}}"}""";
+
+    [Fact]
+    public async Task When_the_transcript_grows_Should_ship_each_complete_line_once_and_hold_back_a_partial_one()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+        Directory.CreateDirectory(gateway.TranscriptFolder);
+        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
+        await File.WriteAllTextAsync(transcript, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":", Cancel);
+
+        await gateway.PostHookAsync(Stop(session, transcript));
+        await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 3);
+
+        await File.AppendAllTextAsync(transcript, "4}\n{\"n\":5}\n", Cancel);
+        await gateway.PostHookAsync(Stop(session, transcript));
+        var batches = await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 5);
+
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}"], batches.SelectMany(b => b.Lines));
+        Assert.Equal(new FileInfo(transcript).Length, batches[^1].EndOffset);
+    }
+
+    [Fact]
+    public async Task When_the_transcript_is_truncated_Should_ship_the_new_content_from_the_start()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+        Directory.CreateDirectory(gateway.TranscriptFolder);
+        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
+        await File.WriteAllTextAsync(transcript, "{\"old\":1}\n{\"old\":2}\n{\"old\":3}\n", Cancel);
+        await gateway.PostHookAsync(Stop(session, transcript));
+        await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 3);
+
+        await File.WriteAllTextAsync(transcript, "{\"new\":1}\n", Cancel);
+        await gateway.PostHookAsync(Stop(session, transcript));
+        var batches = await gateway.Observer.TranscriptAsync(session, lines => lines.Contains("{\"new\":1}"));
+
+        Assert.Equal(0, batches[^1].StartOffset);
+        Assert.Equal(["{\"new\":1}"], batches[^1].Lines);
+    }
+
+    [Fact]
+    public async Task When_the_transcript_path_points_outside_the_projects_folder_Should_refuse_to_read_it()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        using var outside = new TempDirectory();
+        var session = GatewayUnderTest.NewSessionId();
+        var secret = outside.File("secret.jsonl");
+        await File.WriteAllTextAsync(secret, "{\"secret\":true}\n", Cancel);
+        Directory.CreateDirectory(gateway.TranscriptFolder);
+        var sneaky = Path.Combine(gateway.TranscriptFolder, "..", "..", "..", "..", "..", outside.Path.TrimStart('/'), "secret.jsonl");
+
+        await gateway.PostHookAsync(Stop(session, sneaky));
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(gateway.Host.Output), output => output.Contains($"Refused to read the transcript of session {session}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the refusal in the log");
+        Assert.Single(await gateway.Observer.HooksAsync(session, 1)); // the hook itself is still captured
+        Assert.DoesNotContain(gateway.Observer.Observed.TranscriptBatches, b => b.SessionId == session);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using SessionManagement.Testing;
+
+namespace SessionManagement.HookBridge.Tests;
+
+public sealed class SettingsInstallerTests : IDisposable
+{
+    private const string Hook = "/opt/sm/sm-hook";
+    private static readonly Uri Gateway = new("http://127.0.0.1:4780/");
+    private readonly TempDirectory _home = new();
+    private readonly StringWriter _output = new();
+
+    private string SettingsPath => Path.Combine(_home.Path, ".claude", "settings.json");
+
+    private InstallOptions Options(bool http = false, bool statusLine = false) => new(SettingsPath, http, statusLine);
+
+    private SettingsInstaller Installer => new(Hook, Gateway, _output);
+
+    private JsonObject Settings => (JsonObject)JsonNode.Parse(File.ReadAllText(SettingsPath))!;
+
+    private const string OtherToolsSettings = """
+        {
+          // comments are allowed in Claude Code settings
+          "model": "opus",
+          "hooks": {
+            "PreToolUse": [
+              { "matcher": "Bash", "hooks": [ { "type": "command", "command": "/usr/local/bin/guard.sh" } ] }
+            ],
+            "Stop": [
+              { "hooks": [ { "type": "command", "command": "notify-send done" } ] }
+            ]
+          },
+          "statusLine": { "type": "command", "command": "~/.claude/my-status.sh", "padding": 1 }
+        }
+        """;
+
+    private void WriteSettings(string json)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SettingsPath)!);
+        File.WriteAllText(SettingsPath, json);
+    }
+
+    private static IEnumerable<JsonObject> Handlers(JsonObject settings, string eventName) =>
+        settings["hooks"]![eventName]!.AsArray().SelectMany(g => g!["hooks"]!.AsArray()).Cast<JsonObject>();
+
+    [Fact]
+    public void When_installed_into_settings_with_other_tools_Should_add_ours_for_every_event_and_keep_theirs()
+    {
+        WriteSettings(OtherToolsSettings);
+
+        Assert.True(Installer.Install(Options()));
+
+        var settings = Settings;
+        Assert.Equal("opus", settings["model"]!.GetValue<string>());
+        foreach (var eventName in HookEvents.All)
+            Assert.Single(Handlers(settings, eventName), h => h["command"]?.GetValue<string>() == Hook);
+        Assert.Contains(Handlers(settings, "PreToolUse"), h => h["command"]!.GetValue<string>() == "/usr/local/bin/guard.sh");
+        Assert.Equal("Bash", settings["hooks"]!["PreToolUse"]![0]!["matcher"]!.GetValue<string>());
+        Assert.Contains(Handlers(settings, "Stop"), h => h["command"]!.GetValue<string>() == "notify-send done");
+        Assert.Equal("~/.claude/my-status.sh", settings["statusLine"]!["command"]!.GetValue<string>());
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(SettingsPath)!, "settings.json.sm-backup-*"));
+    }
+
+    [Fact]
+    public void When_installed_twice_Should_change_nothing_the_second_time()
+    {
+        WriteSettings(OtherToolsSettings);
+        Installer.Install(Options());
+        var once = File.ReadAllText(SettingsPath);
+
+        Assert.False(Installer.Install(Options()));
+
+        Assert.Equal(once, File.ReadAllText(SettingsPath));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(SettingsPath)!, "settings.json.sm-backup-*"));
+    }
+
+    [Fact]
+    public void When_installed_then_uninstalled_Should_leave_the_other_tools_settings_as_they_were()
+    {
+        WriteSettings(OtherToolsSettings);
+        var before = (JsonObject)JsonNode.Parse(OtherToolsSettings, documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
+
+        Installer.Install(Options(statusLine: true));
+        Assert.Equal(Hook + " statusline", Settings["statusLine"]!["command"]!.GetValue<string>());
+        Installer.Uninstall(Options());
+
+        Assert.True(JsonNode.DeepEquals(before, Settings), Settings.ToJsonString());
+    }
+
+    [Fact]
+    public void When_installed_with_http_Should_register_http_hooks_except_where_only_commands_are_allowed()
+    {
+        Installer.Install(Options(http: true));
+
+        var settings = Settings;
+        Assert.Equal("command", Assert.Single(Handlers(settings, "SessionStart"))["type"]!.GetValue<string>());
+        Assert.Equal("command", Assert.Single(Handlers(settings, "Setup"))["type"]!.GetValue<string>());
+        var stop = Assert.Single(Handlers(settings, "Stop"));
+        Assert.Equal("http", stop["type"]!.GetValue<string>());
+        Assert.StartsWith("http://127.0.0.1:4780/hooks?", stop["url"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(Hook + " statusline", settings["statusLine"]!["command"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void When_switching_from_command_to_http_hooks_Should_replace_ours_not_add_beside_them()
+    {
+        Installer.Install(Options());
+        Installer.Install(Options(http: true));
+
+        Assert.All(HookEvents.All, eventName => Assert.Single(Handlers(Settings, eventName)));
+        Installer.Uninstall(Options());
+        Assert.Null(Settings["hooks"]);
+        Assert.Null(Settings["statusLine"]);
+    }
+
+    [Theory]
+    [InlineData("/home/u/bin/sm-hook", true)]
+    [InlineData("\"/home/u/my tools/sm-hook\" statusline", true)]
+    [InlineData("/usr/share/dotnet/dotnet /opt/sm/sm-hook.dll", true)]
+    [InlineData("/usr/local/bin/sm-hooks-other", false)]
+    [InlineData("echo sm-hook-like", false)]
+    public void When_recognising_our_commands_Should_match_only_sm_hook(string command, bool ours)
+    {
+        Assert.Equal(ours, SettingsInstaller.IsSmHookCommand(command));
+    }
+
+    public void Dispose()
+    {
+        _home.Dispose();
+        _output.Dispose();
+    }
+}
