@@ -8,12 +8,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "Building…"
 dotnet build services/SessionManagement.Host -c Release -nologo -v q -o artifacts/host >/dev/null
+if dotnet publish services/SessionManagement.HookBridge -c Release -r linux-x64 -nologo -v q -o artifacts/sm-hook >artifacts/sm-hook-publish.log 2>&1; then
+  sm_hook="$(pwd)/artifacts/sm-hook/sm-hook"
+else
+  echo "(Native AOT publish of sm-hook failed — see artifacts/sm-hook-publish.log; using it under dotnet)"
+  dotnet build services/SessionManagement.HookBridge -c Release -nologo -v q -o artifacts/sm-hook-jit >/dev/null
+  sm_hook="dotnet $(pwd)/artifacts/sm-hook-jit/sm-hook.dll"
+fi
 
 urls="${SM_Http__Urls:-http://127.0.0.1:4780}"
 cat <<MSG
 Session management (embedded: in-memory bus, SQLite in ${SM_DATA_DIR:-$HOME/.claude/session-management})
   listening on  $urls
-  health        $urls/healthz   readiness $urls/readyz   metrics $urls/metrics
+  health        $urls/healthz   readiness $urls/readyz   metrics $urls/metrics   hooks seen $urls/api/hooks
+Install the hooks (once; another terminal):
+  $sm_hook install --user              # or: --project DIR, add --http for HTTP hooks
 Ctrl-C stops it.
 MSG
 exec dotnet artifacts/host/SessionManagement.Host.dll "$@"

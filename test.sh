@@ -98,6 +98,21 @@ else
   [ -n "${SM_TEST_MONGODB_URI:-}" ] || start_mongodb_test_double
 fi
 
+install_claude_code() {
+  # The real Claude Code CLI for the end-to-end test: from npm, never logged in, fires real hooks.
+  if [ -n "${SM_TEST_CLAUDE:-}" ] && [ -x "$SM_TEST_CLAUDE" ]; then return; fi
+  local prefix="$work/claude-code" version="${SM_TEST_CLAUDE_VERSION:-2.1.330}"
+  local exe="$prefix/node_modules/@anthropic-ai/claude-code/bin/claude.exe"
+  if [ ! -x "$exe" ] || ! "$exe" --version 2>/dev/null | grep -q "$version"; then
+    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+    say "installing Claude Code $version from npm (for the end-to-end test)"
+    mkdir -p "$prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "@anthropic-ai/claude-code@$version" >"$work/npm.log" 2>&1 \
+      || { say "npm install of Claude Code failed (the end-to-end test will say so):"; tail -5 "$work/npm.log"; return; }
+  fi
+  [ -x "$exe" ] && export SM_TEST_CLAUDE="$exe" && say "Claude Code $("$exe" --version 2>/dev/null) at $exe"
+}
+
 command -v dotnet >/dev/null 2>&1 || { say "the .NET SDK (dotnet) is not on PATH"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -107,6 +122,14 @@ if ! dotnet build Microservices.sln -nologo -v q >"$work/build.log" 2>&1; then
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
+
+say "publishing sm-hook (Native AOT), so the tests run the binary users install"
+if dotnet publish services/SessionManagement.HookBridge -c Release -r linux-x64 -nologo -v q -o "$work/sm-hook" >"$work/publish.log" 2>&1; then
+  export SM_TEST_SM_HOOK="$work/sm-hook/sm-hook"
+else
+  say "Native AOT publish failed; the tests run sm-hook under dotnet instead:"; tail -5 "$work/publish.log"
+fi
+install_claude_code
 
 say "running every test"
 dotnet test --solution Microservices.sln --no-build --output Detailed 2>&1 | tee "$work/test.log"

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace SessionManagement.HookBridge;
 
 /// <summary>Everything sm-hook takes from its environment, read once.</summary>
@@ -14,8 +12,8 @@ internal sealed record BridgeEnvironment(
     string User,
     string? ProjectDir)
 {
-    public static readonly string Version =
-        typeof(BridgeEnvironment).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    /// <summary>Written into the build (see the project file): reading it by reflection cost every hook half a millisecond.</summary>
+    public const string Version = BridgeVersion.Value;
 
     public static BridgeEnvironment Read()
     {
@@ -29,7 +27,8 @@ internal sealed record BridgeEnvironment(
             spool,
             Path.Combine(Path.GetDirectoryName(spool.TrimEnd('/')) ?? spool, "sm-hook.log"),
             Environment.MachineName,
-            Environment.UserName,
+            Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user ? user : Environment.UserName, // $USER spares a passwd lookup
+
             Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is { Length: > 0 } project ? project : null);
     }
 

@@ -8,7 +8,7 @@ namespace SessionManagement.HookBridge;
 /// </summary>
 internal static class DrainCommand
 {
-    public static async Task<int> RunAsync(BridgeEnvironment environment, TextWriter stdout)
+    public static int Run(BridgeEnvironment environment, TextWriter stdout)
     {
         var spool = new SpoolDirectory(environment.SpoolDirectory);
         var files = spool.List();
@@ -32,7 +32,7 @@ internal static class DrainCommand
             LoopbackHttp.Response response;
             try
             {
-                response = await LoopbackHttp.PostAsync(environment.GatewayUrl, "/hooks",
+                response = LoopbackHttp.Post(environment.GatewayUrl, "/hooks",
                     GatewayHeaders.For(record, environment, spooled: true), record.Payload, environment.HookTimeout);
             }
             catch (Exception error) when (error is not OutOfMemoryException)

@@ -8,14 +8,14 @@ namespace SessionManagement.HookBridge;
 /// </summary>
 internal static class HookCommand
 {
-    public static async Task<int> RunAsync(BridgeEnvironment environment, Stream stdin, TextWriter stdout)
+    public static int Run(BridgeEnvironment environment, Stream stdin, Func<TextWriter> stdout)
     {
         var record = new SpoolRecord(Guid.CreateVersion7(), DateTimeOffset.UtcNow, environment.Host, environment.User,
             environment.ProjectDir, "sm-hook/" + BridgeEnvironment.Version, "", []);
         try
         {
             using var input = new MemoryStream();
-            await stdin.CopyToAsync(input);
+            stdin.CopyTo(input);
             record = record with { Payload = input.ToArray() };
         }
         catch (Exception error) when (error is IOException or ObjectDisposedException)
@@ -26,7 +26,7 @@ internal static class HookCommand
         string? failure;
         try
         {
-            var response = await LoopbackHttp.PostAsync(environment.GatewayUrl, "/hooks",
+            var response = LoopbackHttp.Post(environment.GatewayUrl, "/hooks",
                 GatewayHeaders.For(record, environment, spooled: false), record.Payload, environment.HookTimeout);
             if (response.Status is >= 200 and < 300)
             {
@@ -58,10 +58,10 @@ internal static class HookCommand
         return 0;
     }
 
-    private static void WriteAnswer(TextWriter stdout, byte[] body)
+    private static void WriteAnswer(Func<TextWriter> stdout, byte[] body)
     {
         var text = System.Text.Encoding.UTF8.GetString(body).Trim();
         if (text.Length > 0 && text != "{}")
-            stdout.Write(text);
+            stdout().Write(text);
     }
 }

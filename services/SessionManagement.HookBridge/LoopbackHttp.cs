@@ -12,14 +12,19 @@ internal static class LoopbackHttp
 {
     public sealed record Response(int Status, byte[] Body);
 
-    public static async Task<Response> PostAsync(Uri baseUrl, string pathAndQuery, IReadOnlyList<KeyValuePair<string, string>> headers,
-        ReadOnlyMemory<byte> body, TimeSpan timeout)
+    /// <summary>
+    /// Synchronous on purpose: async socket calls would start the thread pool and an epoll thread,
+    /// which is most of the cost of a process that lives for one request.
+    /// </summary>
+    public static Response Post(Uri baseUrl, string pathAndQuery, IReadOnlyList<KeyValuePair<string, string>> headers,
+        ReadOnlySpan<byte> body, TimeSpan timeout)
     {
         if (baseUrl.Scheme != Uri.UriSchemeHttp)
             throw new NotSupportedException($"sm-hook speaks plain http to the gateway; got {baseUrl.Scheme}://");
-        using var deadline = new CancellationTokenSource(timeout);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(await EndPointAsync(baseUrl, deadline.Token), deadline.Token);
+        var deadline = DateTime.UtcNow + timeout;
+        var endPoint = EndPoint(baseUrl);
+        using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Connect(socket, endPoint, timeout);
 
         var head = new StringBuilder(256)
             .Append("POST ").Append(baseUrl.AbsolutePath.TrimEnd('/')).Append(pathAndQuery).Append(" HTTP/1.1\r\n")
@@ -30,27 +35,80 @@ internal static class LoopbackHttp
         foreach (var (name, value) in headers)
             head.Append(name).Append(": ").Append(value).Append("\r\n");
         head.Append("\r\n");
-        await socket.SendAsync(Encoding.ASCII.GetBytes(head.ToString()), SocketFlags.None, deadline.Token);
-        if (!body.IsEmpty)
-            await socket.SendAsync(body, SocketFlags.None, deadline.Token);
+        var request = new byte[Encoding.ASCII.GetByteCount(head.ToString()) + body.Length];
+        var headLength = Encoding.ASCII.GetBytes(head.ToString(), request);
+        body.CopyTo(request.AsSpan(headLength));
+        socket.SendTimeout = Remaining(deadline);
+        socket.Send(request);
 
+        // Read until the answer is complete by its own length, not until the gateway closes the connection.
         using var received = new MemoryStream();
         var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
+        while (!IsComplete(received.GetBuffer().AsSpan(0, (int)received.Length)))
+        {
+            socket.ReceiveTimeout = Remaining(deadline);
+            var read = socket.Receive(buffer);
+            if (read == 0)
+                break;
             received.Write(buffer, 0, read);
+        }
         return Parse(received.ToArray());
     }
 
-    private static async Task<EndPoint> EndPointAsync(Uri url, CancellationToken cancellationToken)
+    private static bool IsComplete(ReadOnlySpan<byte> received)
+    {
+        var end = received.IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+            return false;
+        var head = Encoding.ASCII.GetString(received[..end]);
+        var body = received[(end + 4)..];
+        foreach (var line in head.Split("\r\n"))
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                return int.TryParse(line.AsSpan(15).Trim(), out var length) && body.Length >= length;
+            if (line.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase) && line.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+                return body.EndsWith("0\r\n\r\n"u8);
+        }
+        return false; // neither: the body ends when the connection closes
+    }
+
+    private static void Connect(Socket socket, EndPoint endPoint, TimeSpan timeout)
+    {
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(endPoint);
+        }
+        catch (SocketException error) when (error.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            if (!socket.Poll((int)Math.Min(timeout.TotalMicroseconds, int.MaxValue), SelectMode.SelectWrite))
+                throw new TimeoutException($"connecting to {endPoint} took longer than {timeout.TotalMilliseconds:0} ms");
+            var failure = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (failure != SocketError.Success)
+                throw new SocketException((int)failure);
+        }
+        finally
+        {
+            socket.Blocking = true;
+        }
+    }
+
+    private static int Remaining(DateTime deadline)
+    {
+        var left = (int)(deadline - DateTime.UtcNow).TotalMilliseconds;
+        if (left <= 0)
+            throw new TimeoutException("the gateway did not answer in time");
+        return left;
+    }
+
+    private static IPEndPoint EndPoint(Uri url)
     {
         var port = url.Port > 0 ? url.Port : 80;
         if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address))
             return new IPEndPoint(address, port);
         if (url.Host == "localhost")
             return new IPEndPoint(IPAddress.Loopback, port);
-        var addresses = await Dns.GetHostAddressesAsync(url.Host, cancellationToken);
-        return new IPEndPoint(addresses[0], port);
+        return new IPEndPoint(Dns.GetHostAddresses(url.Host)[0], port);
     }
 
     private static Response Parse(byte[] raw)

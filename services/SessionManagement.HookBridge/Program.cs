@@ -7,9 +7,9 @@ try
 {
     return command switch
     {
-        "hook" => await HookCommand.RunAsync(environment, Console.OpenStandardInput(), Console.Out),
-        "statusline" => await StatusLineCommand.RunAsync(environment, Console.OpenStandardInput(), Console.Out),
-        "drain" => await DrainCommand.RunAsync(environment, Console.Out),
+        "hook" => HookCommand.Run(environment, StandardStreams.Input(), () => StandardStreams.Output),
+        "statusline" => StatusLineCommand.Run(environment, Console.OpenStandardInput(), Console.Out),
+        "drain" => DrainCommand.Run(environment, Console.Out),
         "install" => Install(args[1..], uninstall: false),
         "uninstall" => Install(args[1..], uninstall: true),
         "--version" or "version" => Print(BridgeEnvironment.Version),

@@ -5,15 +5,15 @@ namespace SessionManagement.HookBridge;
 /// <summary>The status line: the gateway renders the row; with the gateway down, it is rendered here from stdin alone.</summary>
 internal static class StatusLineCommand
 {
-    public static async Task<int> RunAsync(BridgeEnvironment environment, Stream stdin, TextWriter stdout)
+    public static int Run(BridgeEnvironment environment, Stream stdin, TextWriter stdout)
     {
         using var input = new MemoryStream();
-        await stdin.CopyToAsync(input);
+        stdin.CopyTo(input);
         var colour = StatusRow.ColourWanted();
         try
         {
             var headers = environment.Token is null ? [] : new List<KeyValuePair<string, string>> { new("Authorization", "Bearer " + environment.Token) };
-            var response = await LoopbackHttp.PostAsync(environment.GatewayUrl, colour ? "/statusline" : "/statusline?colour=0",
+            var response = LoopbackHttp.Post(environment.GatewayUrl, colour ? "/statusline" : "/statusline?colour=0",
                 headers, input.ToArray(), environment.StatusLineTimeout);
             if (response.Status is >= 200 and < 300 && response.Body.Length > 0)
             {

@@ -118,4 +118,29 @@ public sealed class GatewayTests(InfrastructureFixture infrastructure)
 
         Assert.Equal("Opus │ shop │ 2m05s │ $1.50 │ ctx 72% │ ● 1 captured", row);
     }
+
+    [Fact]
+    public async Task When_a_bearer_token_is_set_Should_refuse_requests_without_it()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string> { ["SM_Gateway__BearerToken"] = "s3cret" });
+        const string hook = """{"session_id":"s-token","hook_event_name":"Stop"}""";
+
+        var anonymous = await gateway.PostHookAsync(hook);
+        using var authorised = new HttpRequestMessage(HttpMethod.Post, "/hooks") { Content = new StringContent(hook) };
+        authorised.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+        var withToken = await gateway.Host.Http.SendAsync(authorised, Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Host.Http.GetAsync("/healthz", Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task When_listening_beyond_loopback_without_a_token_Should_refuse_to_start()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Http__Urls"] = "http://0.0.0.0:4999" });
+
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Gateway:BearerToken", host.Output, StringComparison.Ordinal);
+    }
 }

@@ -83,6 +83,38 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
     }
 
     [Fact]
+    public async Task When_the_gateway_answers_500_Should_spool_the_hook_and_still_exit_0()
+    {
+        using var spool = new TempDirectory();
+        using var listener = new HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var broken = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            context.Response.StatusCode = 500;
+            context.Response.Close();
+        }, Cancel);
+        const string input = """{"session_id":"s-500","hook_event_name":"PostToolUse","tool_name":"Edit"}""";
+
+        var result = await SmHookProcess.RunAsync(input, Environment($"http://127.0.0.1:{port}", spool.Path));
+        await broken;
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("gateway answered 500", result.Stderr, StringComparison.Ordinal);
+        var spooled = SpoolDirectory.Read(Assert.Single(new SpoolDirectory(spool.Path).List()));
+        Assert.Equal(input, System.Text.Encoding.UTF8.GetString(spooled.Payload));
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public async Task When_the_status_line_runs_Should_show_capture_state_with_and_without_the_gateway()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);

@@ -49,6 +49,27 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
     }
 
     [Fact]
+    public async Task When_the_transcript_is_replaced_by_a_longer_file_Should_ship_the_new_file_from_the_start()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+        Directory.CreateDirectory(gateway.TranscriptFolder);
+        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
+        await File.WriteAllTextAsync(transcript, "{\"first\":\"file\"}\n", Cancel);
+        await gateway.PostHookAsync(Stop(session, transcript));
+        await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 1);
+
+        var replacement = transcript + ".new";
+        await File.WriteAllTextAsync(replacement, "{\"second\":\"file, a longer one\"}\n{\"second\":2}\n", Cancel);
+        File.Move(replacement, transcript, overwrite: true);
+        await gateway.PostHookAsync(Stop(session, transcript));
+        var batches = await gateway.Observer.TranscriptAsync(session, lines => lines.Contains("{\"second\":2}"));
+
+        Assert.Equal(0, batches[^1].StartOffset);
+        Assert.Equal(["{\"second\":\"file, a longer one\"}", "{\"second\":2}"], batches[^1].Lines);
+    }
+
+    [Fact]
     public async Task When_the_transcript_path_points_outside_the_projects_folder_Should_refuse_to_read_it()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);

@@ -1,0 +1,23 @@
+using SessionManagement.Bench;
+
+// bench/run.sh runs these; each prints Markdown rows for docs/benchmarks.md.
+string Option(string name, string fallback)
+{
+    var index = Array.IndexOf(args, "--" + name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
+
+return args.FirstOrDefault() switch
+{
+    "spawn" => await SpawnBenchmark.RunAsync(Option("sm-hook", "artifacts/sm-hook/sm-hook"), Option("gateway", "http://127.0.0.1:4780"),
+        Option("spool", Path.Combine(Path.GetTempPath(), "sm-bench-spool")), int.Parse(Option("runs", "300"))),
+    "gateway" => await GatewayLoadBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), int.Parse(Option("requests", "20000")),
+        int.Parse(Option("concurrency", "8")), Option("label", "gateway")),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]");
+    return 2;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the capture benchmarks and prints Markdown for docs/benchmarks.md:
+#   bench/run.sh [runs] [requests]
+# Needs RabbitMQ for the distributed row (SM_BENCH_RABBITMQ_URI, default amqp://guest:guest@127.0.0.1:5672/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-300}"; requests="${2:-20000}"
+rabbit="${SM_BENCH_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}"
+work=$(mktemp -d /tmp/sm-bench.XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet build services/SessionManagement.Host -c Release -nologo -v q -o "$work/host" >/dev/null
+dotnet publish services/SessionManagement.HookBridge -c Release -r linux-x64 -nologo -v q -o "$work/sm-hook" >/dev/null
+dotnet build bench/SessionManagement.Bench -c Release -nologo -v q -o "$work/bench" >/dev/null
+
+start_host() { # port, extra env...
+  local port=$1; shift
+  env HOME="$work/home-$port" SM_DATA_DIR="$work/data-$port" SM_Http__Urls="http://127.0.0.1:$port" \
+      SM_Logging__LogLevel__Default=Warning "$@" dotnet "$work/host/SessionManagement.Host.dll" >"$work/host-$port.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return; sleep 0.5; done
+  echo "host on $port did not become ready:"; cat "$work/host-$port.log"; exit 1
+}
+
+echo "## Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(uname -r)), .NET $(dotnet --version)"
+echo
+start_host 4790
+echo "### sm-hook spawn to exit ($runs runs each, interleaved; gateway embedded)"
+echo
+dotnet "$work/bench/SessionManagement.Bench.dll" spawn --sm-hook "$work/sm-hook/sm-hook" --gateway http://127.0.0.1:4790 --spool "$work/spool" --runs "$runs" 2>/dev/null
+echo
+echo "### Gateway POST /hooks, embedded (in-memory bus, SQLite)"
+echo
+dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4790 --requests "$requests" --label "embedded"
+if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
+  start_host 4791 SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit"
+  echo
+  echo "### Gateway POST /hooks, RabbitMQ (publisher confirms), SQLite journal"
+  echo
+  dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4791 --requests "$requests" --label "RabbitMQ"
+else
+  echo; echo "(RabbitMQ not reachable on 5672: distributed row skipped)"
+fi
