@@ -9,17 +9,23 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
     private static string Stop(string session, string transcript) =>
         $$"""{"session_id":"{{session}}","hook_event_name":"Stop","transcript_path":"{{transcript}}"}""";
 
+    /// <summary>Writes a session's first transcript content, posts Stop, and waits until <paramref name="lines"/> lines were shipped.</summary>
+    private static async Task<(string Session, string Transcript)> ShipFirstAsync(GatewayUnderTest gateway, string content, int lines)
+    {
+        var session = GatewayUnderTest.NewSessionId();
+        Directory.CreateDirectory(gateway.TranscriptFolder);
+        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
+        await File.WriteAllTextAsync(transcript, content, Cancel);
+        await gateway.PostHookAsync(Stop(session, transcript));
+        await gateway.Observer.TranscriptAsync(session, shipped => shipped.Count >= lines);
+        return (session, transcript);
+    }
+
     [Fact]
     public async Task When_the_transcript_grows_Should_ship_each_complete_line_once_and_hold_back_a_partial_one()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
-        var session = GatewayUnderTest.NewSessionId();
-        Directory.CreateDirectory(gateway.TranscriptFolder);
-        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
-        await File.WriteAllTextAsync(transcript, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":", Cancel);
-
-        await gateway.PostHookAsync(Stop(session, transcript));
-        await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 3);
+        var (session, transcript) = await ShipFirstAsync(gateway, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":", lines: 3);
 
         await File.AppendAllTextAsync(transcript, "4}\n{\"n\":5}\n", Cancel);
         await gateway.PostHookAsync(Stop(session, transcript));
@@ -33,12 +39,7 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
     public async Task When_the_transcript_is_truncated_Should_ship_the_new_content_from_the_start()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
-        var session = GatewayUnderTest.NewSessionId();
-        Directory.CreateDirectory(gateway.TranscriptFolder);
-        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
-        await File.WriteAllTextAsync(transcript, "{\"old\":1}\n{\"old\":2}\n{\"old\":3}\n", Cancel);
-        await gateway.PostHookAsync(Stop(session, transcript));
-        await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 3);
+        var (session, transcript) = await ShipFirstAsync(gateway, "{\"old\":1}\n{\"old\":2}\n{\"old\":3}\n", lines: 3);
 
         await File.WriteAllTextAsync(transcript, "{\"new\":1}\n", Cancel);
         await gateway.PostHookAsync(Stop(session, transcript));
@@ -52,12 +53,7 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
     public async Task When_the_transcript_is_replaced_by_a_longer_file_Should_ship_the_new_file_from_the_start()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
-        var session = GatewayUnderTest.NewSessionId();
-        Directory.CreateDirectory(gateway.TranscriptFolder);
-        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
-        await File.WriteAllTextAsync(transcript, "{\"first\":\"file\"}\n", Cancel);
-        await gateway.PostHookAsync(Stop(session, transcript));
-        await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 1);
+        var (session, transcript) = await ShipFirstAsync(gateway, "{\"first\":\"file\"}\n", lines: 1);
 
         var replacement = transcript + ".new";
         await File.WriteAllTextAsync(replacement, "{\"second\":\"file, a longer one\"}\n{\"second\":2}\n", Cancel);

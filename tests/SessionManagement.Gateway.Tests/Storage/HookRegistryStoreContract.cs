@@ -4,26 +4,9 @@ using SessionManagement.Testing;
 
 namespace SessionManagement.Gateway.Tests.Storage;
 
-public abstract class HookRegistryStoreContract : IAsyncLifetime
+public abstract class HookRegistryStoreContract : GatewayStoreContract<IHookRegistryStore>
 {
     private static readonly DateTimeOffset At = new(2026, 11, 24, 10, 0, 0, 500, TimeSpan.Zero);
-    private GatewayStoreProvider _provider = null!;
-
-    protected IHookRegistryStore Store { get; private set; } = null!;
-
-    private protected abstract Task<GatewayStoreProvider> OpenAsync();
-
-    private protected abstract IHookRegistryStore Create(GatewayStoreProvider provider);
-
-    public async ValueTask InitializeAsync()
-    {
-        _provider = await OpenAsync();
-        Store = Create(_provider);
-    }
-
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task When_the_same_event_is_recorded_again_Should_add_the_counts_and_widen_the_times()

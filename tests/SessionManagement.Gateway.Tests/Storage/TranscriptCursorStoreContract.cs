@@ -4,26 +4,9 @@ using SessionManagement.Testing;
 
 namespace SessionManagement.Gateway.Tests.Storage;
 
-public abstract class TranscriptCursorStoreContract : IAsyncLifetime
+public abstract class TranscriptCursorStoreContract : GatewayStoreContract<ITranscriptCursorStore>
 {
     private static readonly DateTimeOffset At = new(2026, 11, 24, 10, 0, 0, 750, TimeSpan.Zero);
-    private GatewayStoreProvider _provider = null!;
-
-    protected ITranscriptCursorStore Store { get; private set; } = null!;
-
-    private protected abstract Task<GatewayStoreProvider> OpenAsync();
-
-    private protected abstract ITranscriptCursorStore Create(GatewayStoreProvider provider);
-
-    public async ValueTask InitializeAsync()
-    {
-        _provider = await OpenAsync();
-        Store = Create(_provider);
-    }
-
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task When_a_cursor_moves_Should_keep_only_the_latest_position_per_session_and_file()
