@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace SessionManagement.Hosting.Configuration;
 
-/// <summary>The parts of an <c>amqp://user:password@host:port/vhost</c> URI that the RabbitMQ transport needs.</summary>
+/// <summary>The parts of an AMQP URI (user, password, host, port, vhost) that the RabbitMQ transport needs.</summary>
 public sealed record RabbitMqAddress(string Host, ushort Port, string VirtualHost, string Username, string Password, bool UseTls)
 {
     public static bool TryParse(string text, [NotNullWhen(true)] out RabbitMqAddress? address, out string problem)
@@ -11,7 +11,7 @@ public sealed record RabbitMqAddress(string Host, ushort Port, string VirtualHos
         problem = "";
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps" or "rabbitmq"))
         {
-            problem = $"'{text}' is not an amqp://, amqps:// or rabbitmq:// URI";
+            problem = $"'{text}' is not an AMQP URI (scheme amqp, amqps or rabbitmq)";
             return false;
         }
         var tls = uri.Scheme == "amqps";

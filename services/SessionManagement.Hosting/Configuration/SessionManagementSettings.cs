@@ -40,7 +40,7 @@ public sealed record SessionManagementSettings(
         if (bus.Transport != BusTransport.RabbitMq)
             return;
         if (string.IsNullOrWhiteSpace(bus.RabbitMqUri))
-            problems.Add("Bus:RabbitMqUri: required when Bus:Transport is RabbitMq (amqp://user:password@host:5672/vhost)");
+            problems.Add("Bus:RabbitMqUri: required when Bus:Transport is RabbitMq (an AMQP URI with user, password, host, port and vhost)");
         else if (!RabbitMqAddress.TryParse(bus.RabbitMqUri, out _, out var why))
             problems.Add($"Bus:RabbitMqUri: {why}");
     }
@@ -50,10 +50,10 @@ public sealed record SessionManagementSettings(
         if (storage.Provider == StorageProvider.MongoDb)
         {
             if (string.IsNullOrWhiteSpace(storage.MongoDbUri))
-                problems.Add("Storage:MongoDbUri: required when Storage:Provider is MongoDb (mongodb://host:27017)");
-            else if (!storage.MongoDbUri.StartsWith("mongodb://", StringComparison.Ordinal)
-                     && !storage.MongoDbUri.StartsWith("mongodb+srv://", StringComparison.Ordinal))
-                problems.Add("Storage:MongoDbUri: must start with mongodb:// or mongodb+srv://");
+                problems.Add("Storage:MongoDbUri: required when Storage:Provider is MongoDb (a MongoDB connection string)");
+            // Not Uri: a replica-set string lists several hosts, which Uri cannot parse.
+            else if (storage.MongoDbUri.Split("://", 2) is not [("mongodb" or "mongodb+srv"), { Length: > 0 }])
+                problems.Add("Storage:MongoDbUri: not a MongoDB connection string (scheme mongodb or mongodb+srv)");
             if (string.IsNullOrWhiteSpace(storage.MongoDbDatabase))
                 problems.Add("Storage:MongoDbDatabase: must not be empty");
         }

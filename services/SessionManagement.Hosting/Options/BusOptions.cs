@@ -8,7 +8,7 @@ public sealed class BusOptions
 
     public BusTransport Transport { get; set; } = BusTransport.InMemory;
 
-    /// <summary>amqp://user:password@host:port/vhost; required when <see cref="Transport"/> is RabbitMq.</summary>
+    /// <summary>The broker's AMQP URI (scheme amqp or amqps, with user, password, host, port and vhost); required when <see cref="Transport"/> is RabbitMq.</summary>
     public string? RabbitMqUri { get; set; }
 
     /// <summary>Delays between redeliveries of a failing message, in milliseconds, before it goes to <c>_error</c>.</summary>

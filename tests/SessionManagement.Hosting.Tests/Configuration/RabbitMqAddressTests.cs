@@ -27,6 +27,6 @@ public sealed class RabbitMqAddressTests
     public void When_the_uri_is_not_amqp_Should_say_so(string text)
     {
         Assert.False(RabbitMqAddress.TryParse(text, out _, out var problem));
-        Assert.Contains("amqp://", problem, StringComparison.Ordinal);
+        Assert.Contains("not an AMQP URI", problem, StringComparison.Ordinal);
     }
 }

@@ -84,6 +84,16 @@ public sealed class SettingsTests
         Assert.Contains(error.Problems, problem => problem.StartsWith("Storage:MongoDbUri", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("mongodb://db1:27017,db2:27017,db3:27017/?replicaSet=rs0")]
+    [InlineData("mongodb+srv://cluster.example.net/")]
+    public void When_MongoDb_is_chosen_with_a_replica_set_or_srv_string_Should_accept_it(string uri)
+    {
+        var settings = Load(("Storage:Provider", "MongoDb"), ("Storage:MongoDbUri", uri));
+
+        Assert.Equal(uri, settings.Storage.MongoDbUri);
+    }
+
     [Fact]
     public void When_several_values_are_bad_Should_report_every_one()
     {
