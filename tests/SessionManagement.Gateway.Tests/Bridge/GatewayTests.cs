@@ -65,7 +65,8 @@ public sealed class GatewayTests(InfrastructureFixture infrastructure)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("{}", await response.Content.ReadAsStringAsync(Cancel));
         Assert.Single(await gateway.Observer.HooksAsync(session, 1)); // captured all the same
-        Assert.Contains("No SessionStart context for " + session, gateway.Host.Output, StringComparison.Ordinal);
+        await Eventually.ReturnsAsync(() => Task.FromResult(gateway.Host.Output), // the console logger writes asynchronously
+            output => output.Contains("No SessionStart context for " + session, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the fail-open line in the log");
     }
 
     [Theory]
@@ -86,7 +87,8 @@ public sealed class GatewayTests(InfrastructureFixture infrastructure)
         var journal = await Json(await gateway.Host.Http.GetAsync("/api/journal?status=rejected", Cancel));
         var kept = Assert.Single(journal.EnumerateArray(), r => r.GetProperty("eventId").GetString() == eventId);
         Assert.Equal(input, Encoding.UTF8.GetString(kept.GetProperty("rawInput").GetBytesFromBase64()));
-        Assert.Contains(problem, gateway.Host.Output, StringComparison.Ordinal);
+        await Eventually.ReturnsAsync(() => Task.FromResult(gateway.Host.Output),
+            output => output.Contains(problem, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the rejection in the log");
         Assert.False(gateway.Host.HasExited);
     }
 

@@ -66,7 +66,8 @@ public sealed class HostProcessTests(InfrastructureFixture infrastructure)
 
         Assert.Equal("Healthy", ready.GetProperty("status").GetString());
         Assert.Equal("MongoDb", instances.EnumerateArray().First(i => i.GetProperty("instanceId").GetString() == instanceId).GetProperty("storage").GetString());
-        Assert.Contains("Bus started: rabbitmq://", host.Output, StringComparison.Ordinal);
+        await Eventually.ReturnsAsync(() => Task.FromResult(host.Output), // the console logger writes asynchronously
+            output => output.Contains("Bus started: rabbitmq://", StringComparison.Ordinal), StartWithin, "the RabbitMQ bus start in the log");
 
         host.Signal(HostProcess.SigTerm);
 
