@@ -12,7 +12,7 @@ internal static class DrainCommand
     {
         var spool = new SpoolDirectory(environment.SpoolDirectory);
         var files = spool.List();
-        int delivered = 0, refused = 0;
+        int delivered = 0, refused = 0, busy = 0;
         for (var i = 0; i < files.Count; i++)
         {
             SpoolRecord record;
@@ -44,6 +44,11 @@ internal static class DrainCommand
                 delivered++;
             else if (response.Status is 400 or 413)
                 refused++;
+            else if (response.Status == 409)
+            {
+                busy++; // the gateway's own drain is delivering it now and removes the file when done
+                continue;
+            }
             else
             {
                 stdout.WriteLine($"gateway answered {response.Status}; {files.Count - i} hooks stay spooled");
@@ -52,7 +57,7 @@ internal static class DrainCommand
             if (File.Exists(files[i]))
                 SpoolDirectory.Delete(files[i]);
         }
-        stdout.WriteLine($"drained {delivered + refused} spooled hooks ({delivered} delivered, {refused} refused as bad input and kept by the gateway); {spool.List().Count} remain");
+        stdout.WriteLine($"drained {delivered + refused} spooled hooks ({delivered} delivered, {refused} refused as bad input and kept by the gateway, {busy} being delivered by the gateway itself); {spool.List().Count} remain");
         return 0;
     }
 }

@@ -28,7 +28,7 @@ internal static class HookCommand
         {
             var response = LoopbackHttp.Post(environment.GatewayUrl, "/hooks",
                 GatewayHeaders.For(record, environment, spooled: false), record.Payload, environment.HookTimeout);
-            if (response.Status is >= 200 and < 300)
+            if (response.Status is >= 200 and < 300 or 409)
             {
                 WriteAnswer(stdout, response.Body);
                 return 0;

@@ -8,6 +8,9 @@ public enum CaptureOutcome
     /// <summary>This event id was already delivered; nothing was done again.</summary>
     Duplicate,
 
+    /// <summary>Another delivery of this event id is under way right now; this one did nothing (keep the spool file).</summary>
+    InProgress,
+
     /// <summary>The broker could not take it; it waits in the spool.</summary>
     Spooled,
 

@@ -47,7 +47,7 @@ internal sealed class HookCapture(
         }
 
         if (!_inFlight.TryAdd(eventId, 0))
-            return new CaptureResult(CaptureOutcome.Duplicate, eventId, input, null);
+            return new CaptureResult(CaptureOutcome.InProgress, eventId, input, "this event is being delivered right now");
         try
         {
             if (request.Channel == CaptureChannel.Spool && await AlreadyDeliveredAsync(eventId, cancellationToken))

@@ -72,7 +72,10 @@ internal static class GatewayRoutes
             case CaptureOutcome.Rejected:
                 return Results.Json(new { error = result.Problem, eventId, kept = "journal" }, statusCode: StatusCodes.Status400BadRequest);
             case CaptureOutcome.Failed:
+            case CaptureOutcome.Spooled when channel == CaptureChannel.Spool: // the caller's spool file must stay
                 return Results.Json(new { error = result.Problem, eventId }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            case CaptureOutcome.InProgress:
+                return Results.Json(new { error = result.Problem, eventId }, statusCode: StatusCodes.Status409Conflict);
         }
 
         var input = result.Input!;
