@@ -1,5 +1,6 @@
 using SessionManagement.Gateway;
 using SessionManagement.Hosting.Modules;
+using SessionManagement.Saver;
 
 namespace SessionManagement.Host;
 
@@ -13,5 +14,6 @@ internal static class ModuleCatalog
         new Dictionary<string, Action<SessionManagementBuilder>>(StringComparer.OrdinalIgnoreCase)
         {
             [GatewayModule.Name] = builder => builder.AddGateway(),
+            [SaverModule.Name] = builder => builder.AddSaver(),
         };
 }

@@ -52,6 +52,23 @@ public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure
         Assert.Equal(File.ReadAllLines(transcriptPath), batches.SelectMany(b => b.Lines));
         Assert.Contains(batches.SelectMany(b => b.Lines), line => line.Contains("\"type\":\"user\"", StringComparison.Ordinal) && line.Contains("say hello", StringComparison.Ordinal));
         Assert.Empty(Directory.Exists(hookEnvironment["SM_SPOOL_DIR"]) ? Directory.GetFiles(hookEnvironment["SM_SPOOL_DIR"]) : []);
+
+        // The saver (part of --target=all) kept the session: every captured hook, and the session ended.
+        var stored = await Eventually.ReturnsAsync(() => StoredSessionAsync(gateway.Host.DataDirectory, session),
+            row => row is { Status: "Ended" } && row.Value.Events == captured.Count, TimeSpan.FromSeconds(60), "the session stored by the saver");
+        Assert.Equal(project, stored!.Value.ProjectDir);
+    }
+
+    private static async Task<(string Status, long Events, string ProjectDir)?> StoredSessionAsync(string dataDirectory, string sessionId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={Path.Combine(dataDirectory, "session-management.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, event_count, project_dir FROM saver_sessions WHERE session_id = $id";
+        command.Parameters.AddWithValue("$id", sessionId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), reader.GetInt64(1), reader.GetString(2)) : null;
     }
 
     private static async Task<(int ExitCode, string Output)> RunClaudeAsync(string claude, string project, IReadOnlyDictionary<string, string> environment, string prompt)

@@ -1,0 +1,36 @@
+using MassTransit;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Saver.Sessions;
+using SessionManagement.Saver.Storage;
+
+namespace SessionManagement.Saver.Consumers;
+
+/// <summary>
+/// Stores captured hooks in batches (one store transaction per batch), then announces what changed.
+/// The batch is acknowledged only after the write, and a redelivered event is a no-op, so a crash
+/// anywhere loses nothing and stores nothing twice.
+/// </summary>
+public sealed class HookEventBatchConsumer(ISessionStore store) : IConsumer<Batch<HookEventCaptured>>
+{
+    public async Task Consume(ConsumeContext<Batch<HookEventCaptured>> context)
+    {
+        var events = context.Message.Select(m => StoredEventReader.From(m.Message)).ToList();
+        var saved = await store.SaveAsync(events, context.CancellationToken);
+        var announcements = new List<object>();
+        foreach (var result in saved)
+        {
+            var state = result.State;
+            if (result.Started)
+            {
+                var start = events.Where(e => e.SessionId == state.SessionId && e.HookEventName == "SessionStart").MaxBy(e => e.ReceivedAt)
+                    ?? events.Where(e => e.SessionId == state.SessionId).MinBy(e => e.ReceivedAt)!;
+                announcements.Add(new SessionStarted(state.SessionId, start.EventId, state.Source ?? "", state.Cwd, state.Model, state.ParentSessionId, state.StartedAt));
+            }
+            announcements.Add(new SessionSaved(state.SessionId, state.Version, state.EventCount, state.Checksum, DateTimeOffset.UtcNow));
+            if (result.Ended)
+                announcements.Add(new SessionEnded(state.SessionId, state.EndReason ?? "", state.StartedAt, state.EndedAt!.Value, state.EventCount));
+        }
+        await context.PublishBatch(announcements, context.CancellationToken);
+    }
+}

@@ -1,0 +1,23 @@
+using MassTransit;
+using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Storage.Mongo;
+using SessionManagement.Saver.Consumers;
+using SessionManagement.Saver.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SessionManagement.Saver;
+
+public static class SaverModule
+{
+    public const string Name = "saver";
+
+    /// <summary>Every captured hook stored once; each session's state derived from them; SessionStarted, SessionSaved and SessionEnded announced.</summary>
+    public static SessionManagementBuilder AddSaver(this SessionManagementBuilder builder)
+    {
+        builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>();
+        builder.Services.AddSingleton(SaverSqliteSchema.V1);
+        builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
+        builder.AddBusRegistrations(bus => bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>());
+        return builder;
+    }
+}

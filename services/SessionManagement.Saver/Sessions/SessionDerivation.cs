@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Globalization;
+
+namespace SessionManagement.Saver.Sessions;
+
+/// <summary>
+/// Session state as a pure function of the session's stored events (through <see cref="SessionFacts"/>):
+/// counts add up, times are minima and maxima, "latest" fields follow receive time. Saving is then
+/// idempotent and order-free by construction; only <see cref="SessionState.Version"/> counts saves.
+/// </summary>
+public static class SessionDerivation
+{
+    public static SessionState Derive(SessionFacts facts, string? parentSessionId, long version)
+    {
+        long Count(string name) => facts.Tallies.FirstOrDefault(t => t.HookEventName == name)?.Count ?? 0;
+        var nonEnd = facts.Tallies.Where(t => t.HookEventName != "SessionEnd").ToList();
+        var startedAt = Milliseconds(facts.Tallies.Min(t => t.First));
+        var lastActivity = nonEnd.Count > 0 ? Milliseconds(nonEnd.Max(t => t.Last)) : startedAt;
+        var endedAt = facts.LatestEnd is { } latestEnd ? Milliseconds(latestEnd.ReceivedAt) : (DateTimeOffset?)null;
+        var ended = endedAt is { } end && end >= lastActivity;
+
+        var state = new SessionState(
+            facts.SessionId,
+            facts.FirstCwd ?? facts.LatestCwd ?? "",
+            facts.LatestCwd,
+            facts.LatestStart?.Model,
+            facts.LatestStart?.Source,
+            parentSessionId,
+            ended ? SessionStatus.Ended : SessionStatus.Active,
+            startedAt,
+            Milliseconds(facts.Tallies.Max(t => t.Last)),
+            ended ? endedAt : null,
+            ended ? facts.LatestEnd!.Reason : null,
+            facts.Tallies.Sum(t => t.Count),
+            Count("UserPromptSubmit"),
+            Count("PreToolUse"),
+            Count("PostToolUseFailure"),
+            Math.Max(Count("PreCompact"), Count("PostCompact")),
+            version,
+            SessionState.CurrentSchemaVersion,
+            "");
+        return state with { Checksum = Checksum(state) };
+    }
+
+    /// <summary>SHA-256 over every field but the checksum itself, in a fixed text form.</summary>
+    public static string Checksum(SessionState state)
+    {
+        var text = string.Join('\u001f',
+            state.SessionId, state.ProjectDir, state.Cwd, state.Model, state.Source, state.ParentSessionId, state.Status,
+            Time(state.StartedAt), Time(state.LastEventAt), state.EndedAt is { } e ? Time(e) : "", state.EndReason,
+            state.EventCount, state.Prompts, state.ToolCalls, state.ToolFailures, state.Compactions, state.Version, state.SchemaVersion);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public static bool IsIntact(SessionState state) => state.Checksum == Checksum(state);
+
+    /// <summary>Sources that continue an earlier session of the same project.</summary>
+    public static bool ContinuesAnother(string? source) => source is "resume" or "fork" or "clear" or "compact";
+
+    private static string Time(DateTimeOffset time) => time.UtcTicks.ToString(CultureInfo.InvariantCulture);
+
+    // The finest precision every store keeps (MongoDB dates are milliseconds), so a state read back checks out.
+    private static DateTimeOffset Milliseconds(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+}

@@ -1,0 +1,16 @@
+namespace SessionManagement.Saver.Sessions;
+
+/// <summary>What a store reads back about one session's events, for <see cref="SessionDerivation"/> to turn into state.</summary>
+/// <param name="SessionId">The session.</param>
+/// <param name="Tallies">Per hook event name: count, first, last.</param>
+/// <param name="FirstCwd">The working directory of the session's earliest event: its project.</param>
+/// <param name="LatestStart">The newest SessionStart (model, source, cwd), if any.</param>
+/// <param name="LatestEnd">The newest SessionEnd (reason), if any.</param>
+/// <param name="LatestCwd">The working directory of the newest event that had one.</param>
+public sealed record SessionFacts(
+    string SessionId,
+    IReadOnlyList<EventTally> Tallies,
+    string? FirstCwd,
+    StoredEvent? LatestStart,
+    StoredEvent? LatestEnd,
+    string? LatestCwd);

@@ -1,0 +1,7 @@
+namespace SessionManagement.Saver.Sessions;
+
+public enum SessionStatus
+{
+    Active,
+    Ended,
+}

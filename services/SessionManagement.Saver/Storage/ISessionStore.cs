@@ -1,0 +1,18 @@
+using SessionManagement.Saver.Sessions;
+
+namespace SessionManagement.Saver.Storage;
+
+/// <summary>The saver's sessions and their raw events.</summary>
+public interface ISessionStore
+{
+    /// <summary>
+    /// Stores the events not stored before (by event id) and re-derives every touched session from all of
+    /// its events. Events already stored change nothing; a session none of whose events were new is left as it is.
+    /// </summary>
+    Task<IReadOnlyList<SaveResult>> SaveAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
+
+    Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>A session's raw events in capture order (receive time, then capture sequence).</summary>
+    Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken);
+}

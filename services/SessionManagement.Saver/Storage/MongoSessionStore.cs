@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Saver.Sessions;
+
+namespace SessionManagement.Saver.Storage;
+
+/// <summary>
+/// Without transactions (the double has none, and they are not needed): events go in first, idempotently
+/// by id; each touched session is then re-derived from all its events and written only over the version it
+/// was derived from, retried on a lost race. A crash between the two leaves events that the next save of
+/// the session counts, because state is always derived from every stored event.
+/// </summary>
+internal sealed class MongoSessionStore : ISessionStore
+{
+    private const int DuplicateKey = 11000;
+    private const int MaxAttempts = 8;
+    private readonly IMongoCollection<SaverEventDocument> _events;
+    private readonly IMongoCollection<BsonDocument> _eventsRaw;
+    private readonly IMongoCollection<SessionState> _sessions;
+    private readonly IOptions<PersistenceOptions> _persistence;
+
+    public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
+    {
+        SaverMongoCollections.RegisterMaps();
+        _events = database.GetCollection<SaverEventDocument>(SaverMongoCollections.Events);
+        _eventsRaw = database.GetCollection<BsonDocument>(SaverMongoCollections.Events);
+        _sessions = database.GetCollection<SessionState>(SaverMongoCollections.Sessions);
+        _persistence = persistence;
+    }
+
+    public async Task<IReadOnlyList<SaveResult>> SaveAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        var fresh = await InsertNewAsync(events, cancellationToken);
+        var results = new List<SaveResult>();
+        foreach (var (sessionId, added) in fresh)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var existing = await GetAsync(sessionId, cancellationToken);
+                var facts = await ReadFactsAsync(sessionId, cancellationToken);
+                var parent = existing?.ParentSessionId
+                    ?? (SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(facts, cancellationToken) : null);
+                var state = SessionDerivation.Derive(facts, parent, (existing?.Version ?? 0) + 1);
+                if (await TryWriteAsync(existing, state, cancellationToken))
+                {
+                    results.Add(new SaveResult(state,
+                        existing is null || added.Any(e => e.HookEventName == "SessionStart"),
+                        state.Status == SessionStatus.Ended && added.Any(e => e.HookEventName == "SessionEnd"),
+                        added.Count));
+                    break;
+                }
+                if (attempt == MaxAttempts)
+                    throw new InvalidOperationException($"session {sessionId} kept changing under {MaxAttempts} saves; the message will be retried");
+            }
+        }
+        return results;
+    }
+
+    public async Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
+        await _sessions.Find(s => s.SessionId == sessionId).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var documents = await _events.Find(e => e.SessionId == sessionId)
+            .SortBy(e => e.ReceivedAt).ThenBy(e => e.CaptureSequence).ToListAsync(cancellationToken);
+        return documents.Select(d => ToEvent(d, withRaw: true)).ToList();
+    }
+
+    private async Task<Dictionary<string, List<StoredEvent>>> InsertNewAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        var documents = events.Select(e =>
+        {
+            var (raw, encoding) = RawJsonCodec.Encode(e.RawJson, _persistence.Value.Compression);
+            return new SaverEventDocument(e.EventId, e.SessionId, e.HookEventName, e.ReceivedAt, e.CaptureSequence, e.Host, e.User,
+                e.Cwd, e.Model, e.Source, e.Reason, raw, encoding);
+        }).ToList();
+        var old = new HashSet<int>();
+        try
+        {
+            await _events.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<SaverEventDocument> error) when (error.WriteErrors.All(e => e.Code == DuplicateKey))
+        {
+            old.UnionWith(error.WriteErrors.Select(e => e.Index));
+        }
+        var fresh = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (old.Contains(i))
+                continue;
+            if (!fresh.TryGetValue(events[i].SessionId, out var list))
+                fresh[events[i].SessionId] = list = [];
+            list.Add(events[i]);
+        }
+        return fresh;
+    }
+
+    private async Task<SessionFacts> ReadFactsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        BsonDocument[] pipeline =
+        [
+            new("$match", new BsonDocument("sessionId", sessionId)),
+            new("$group", new BsonDocument
+            {
+                { "_id", "$hookEventName" },
+                { "count", new BsonDocument("$sum", 1) },
+                { "first", new BsonDocument("$min", "$receivedAt") },
+                { "last", new BsonDocument("$max", "$receivedAt") },
+            }),
+        ];
+        var rows = await _eventsRaw.Aggregate<BsonDocument>(pipeline, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        var tallies = rows.Select(r => new EventTally(r["_id"].AsString, r["count"].ToInt64(),
+            new DateTimeOffset(r["first"].ToUniversalTime()), new DateTimeOffset(r["last"].ToUniversalTime()))).ToList();
+        var withCwd = Builders<SaverEventDocument>.Filter.Eq(e => e.SessionId, sessionId) & Builders<SaverEventDocument>.Filter.Ne(e => e.Cwd, null);
+        var firstCwd = await _events.Find(withCwd).SortBy(e => e.ReceivedAt).ThenBy(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        var latestCwd = await _events.Find(withCwd).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
+            await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd);
+    }
+
+    private async Task<StoredEvent?> LatestAsync(string sessionId, string hookEventName, CancellationToken cancellationToken)
+    {
+        var latest = await _events.Find(e => e.SessionId == sessionId && e.HookEventName == hookEventName)
+            .SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        return latest is null ? null : ToEvent(latest, withRaw: false);
+    }
+
+    private async Task<string?> FindParentAsync(SessionFacts facts, CancellationToken cancellationToken)
+    {
+        var project = facts.FirstCwd ?? facts.LatestCwd ?? "";
+        var start = facts.Tallies.Min(t => t.First);
+        var parent = await _sessions.Find(s => s.ProjectDir == project && s.SessionId != facts.SessionId && s.StartedAt <= start)
+            .SortByDescending(s => s.LastEventAt).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        return parent?.SessionId;
+    }
+
+    private async Task<bool> TryWriteAsync(SessionState? existing, SessionState state, CancellationToken cancellationToken)
+    {
+        if (existing is null)
+        {
+            try
+            {
+                await _sessions.InsertOneAsync(state, cancellationToken: cancellationToken);
+                return true;
+            }
+            catch (MongoWriteException error) when (error.WriteError.Code == DuplicateKey)
+            {
+                return false; // another saver created it first: derive again over its version
+            }
+        }
+        var replaced = await _sessions.ReplaceOneAsync(s => s.SessionId == state.SessionId && s.Version == existing.Version, state, cancellationToken: cancellationToken);
+        return replaced.MatchedCount == 1;
+    }
+
+    private static StoredEvent ToEvent(SaverEventDocument d, bool withRaw) => new(d.Id, d.SessionId, d.HookEventName, d.ReceivedAt,
+        d.CaptureSequence, d.Host, d.User, d.Cwd, d.Model, d.Source, d.Reason, withRaw ? RawJsonCodec.Decode(d.Raw, d.RawEncoding) : "");
+}

@@ -1,0 +1,46 @@
+using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
+using SessionManagement.Hosting.Storage.Mongo;
+using SessionManagement.Saver.Sessions;
+
+namespace SessionManagement.Saver.Storage;
+
+internal sealed class SaverMongoCollections : IMongoIndexDefinition
+{
+    public const string Events = "saver_events";
+    public const string Sessions = "saver_sessions";
+
+    private static readonly Lazy<bool> Maps = new(() =>
+    {
+        MongoConventions.Register();
+        BsonClassMap.TryRegisterClassMap<SaverEventDocument>(map =>
+        {
+            map.AutoMap();
+            map.MapIdMember(e => e.Id);
+        });
+        BsonClassMap.TryRegisterClassMap<SessionState>(map =>
+        {
+            map.AutoMap();
+            map.MapIdMember(s => s.SessionId);
+        });
+        return true;
+    });
+
+    public static void RegisterMaps() => _ = Maps.Value;
+
+    public async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        RegisterMaps();
+        var events = Builders<SaverEventDocument>.IndexKeys;
+        await database.GetCollection<SaverEventDocument>(Events).Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.SessionId).Ascending(e => e.ReceivedAt).Ascending(e => e.CaptureSequence),
+                new CreateIndexOptions { Name = "session_order" }),
+            new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.SessionId).Ascending(e => e.HookEventName).Ascending(e => e.ReceivedAt),
+                new CreateIndexOptions { Name = "session_event" }),
+        ], cancellationToken);
+        await database.GetCollection<SessionState>(Sessions).Indexes.CreateOneAsync(
+            new CreateIndexModel<SessionState>(Builders<SessionState>.IndexKeys.Ascending(s => s.ProjectDir).Descending(s => s.LastEventAt),
+                new CreateIndexOptions { Name = "project_lastEvent" }), cancellationToken: cancellationToken);
+    }
+}

@@ -1,0 +1,47 @@
+using SessionManagement.Hosting.Storage.Sqlite;
+
+namespace SessionManagement.Saver.Storage;
+
+internal static class SaverSqliteSchema
+{
+    public static readonly SqliteMigration V1 = new("saver", 1, """
+        CREATE TABLE saver_events (
+            event_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            hook_event_name TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            capture_sequence INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            cwd TEXT NULL,
+            model TEXT NULL,
+            source TEXT NULL,
+            reason TEXT NULL,
+            raw_json BLOB NOT NULL,
+            raw_encoding TEXT NOT NULL);
+        CREATE INDEX ix_saver_events_session_order ON saver_events (session_id, received_at, capture_sequence);
+        CREATE INDEX ix_saver_events_session_event ON saver_events (session_id, hook_event_name, received_at);
+
+        CREATE TABLE saver_sessions (
+            session_id TEXT PRIMARY KEY,
+            project_dir TEXT NOT NULL,
+            cwd TEXT NULL,
+            model TEXT NULL,
+            source TEXT NULL,
+            parent_session_id TEXT NULL,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            last_event_at TEXT NOT NULL,
+            ended_at TEXT NULL,
+            end_reason TEXT NULL,
+            event_count INTEGER NOT NULL,
+            prompts INTEGER NOT NULL,
+            tool_calls INTEGER NOT NULL,
+            tool_failures INTEGER NOT NULL,
+            compactions INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            schema_version INTEGER NOT NULL,
+            checksum TEXT NOT NULL);
+        CREATE INDEX ix_saver_sessions_project ON saver_sessions (project_dir, last_event_at DESC);
+        """);
+}

@@ -1,0 +1,182 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage.Sqlite;
+using SessionManagement.Saver.Sessions;
+
+namespace SessionManagement.Saver.Storage;
+
+internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore
+{
+    private const string EventColumns =
+        "event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, model, source, reason, raw_json, raw_encoding";
+
+    private const string SessionColumns =
+        "session_id, project_dir, cwd, model, source, parent_session_id, status, started_at, last_event_at, ended_at, end_reason, " +
+        "event_count, prompts, tool_calls, tool_failures, compactions, version, schema_version, checksum";
+
+    public Task<IReadOnlyList<SaveResult>> SaveAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<SaveResult>>(async (connection, transaction) =>
+        {
+            var fresh = await InsertNewAsync(connection, transaction, events, cancellationToken);
+            var results = new List<SaveResult>();
+            foreach (var (sessionId, added) in fresh)
+            {
+                var existing = await ReadSessionAsync(connection, transaction, sessionId, cancellationToken);
+                var facts = await ReadFactsAsync(connection, transaction, sessionId, cancellationToken);
+                var parent = existing?.ParentSessionId
+                    ?? (SessionDerivation.ContinuesAnother(facts.LatestStart?.Source)
+                        ? await FindParentAsync(connection, transaction, facts, cancellationToken) : null);
+                var state = SessionDerivation.Derive(facts, parent, (existing?.Version ?? 0) + 1);
+                await WriteSessionAsync(connection, transaction, state, cancellationToken);
+                results.Add(new SaveResult(state,
+                    existing is null || added.Any(e => e.HookEventName == "SessionStart"),
+                    state.Status == SessionStatus.Ended && added.Any(e => e.HookEventName == "SessionEnd"),
+                    added.Count));
+            }
+            return results;
+        }, cancellationToken);
+
+    public Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => ReadSessionAsync(connection, null, sessionId, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<StoredEvent>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {EventColumns} FROM saver_events WHERE session_id = $session ORDER BY received_at, capture_sequence";
+            command.Bind("$session", sessionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var events = new List<StoredEvent>();
+            while (await reader.ReadAsync(cancellationToken))
+                events.Add(ReadEvent(reader, withRaw: true));
+            return events;
+        }, cancellationToken);
+
+    private async Task<Dictionary<string, List<StoredEvent>>> InsertNewAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"""
+            INSERT OR IGNORE INTO saver_events ({EventColumns})
+            VALUES ($id, $session, $event, $received, $sequence, $host, $user, $cwd, $model, $source, $reason, $raw, $encoding)
+            """;
+        var names = new[] { "$id", "$session", "$event", "$received", "$sequence", "$host", "$user", "$cwd", "$model", "$source", "$reason", "$raw", "$encoding" };
+        var p = names.Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        await insert.PrepareAsync(cancellationToken);
+
+        var fresh = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            var (raw, encoding) = RawJsonCodec.Encode(e.RawJson, persistence.Value.Compression);
+            object?[] values = [e.EventId.ToString(), e.SessionId, e.HookEventName, SqliteValues.Time(e.ReceivedAt), e.CaptureSequence,
+                e.Host, e.User, e.Cwd, e.Model, e.Source, e.Reason, raw, encoding];
+            for (var i = 0; i < values.Length; i++)
+                p[i].Value = values[i] ?? DBNull.Value;
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                if (!fresh.TryGetValue(e.SessionId, out var list))
+                    fresh[e.SessionId] = list = [];
+                list.Add(e);
+            }
+        }
+        return fresh;
+    }
+
+    private static async Task<SessionFacts> ReadFactsAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, CancellationToken cancellationToken)
+    {
+        var tallies = new List<EventTally>();
+        await using (var command = Command(connection, transaction, """
+            SELECT hook_event_name, count(*), min(received_at), max(received_at) FROM saver_events
+            WHERE session_id = $session GROUP BY hook_event_name
+            """, sessionId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                tallies.Add(new EventTally(reader.GetString(0), reader.GetInt64(1), reader.ReadTime(2), reader.ReadTime(3)));
+        }
+        return new SessionFacts(
+            sessionId,
+            tallies,
+            await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at, capture_sequence LIMIT 1", sessionId, cancellationToken),
+            await LatestAsync(connection, transaction, sessionId, "SessionStart", cancellationToken),
+            await LatestAsync(connection, transaction, sessionId, "SessionEnd", cancellationToken),
+            await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
+    }
+
+    private static async Task<StoredEvent?> LatestAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, string hookEventName, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"""
+            SELECT {EventColumns} FROM saver_events WHERE session_id = $session AND hook_event_name = $event
+            ORDER BY received_at DESC, capture_sequence DESC LIMIT 1
+            """, sessionId);
+        command.Bind("$event", hookEventName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadEvent(reader, withRaw: false) : null;
+    }
+
+    /// <summary>The project's session that was active last before this one started: the one a resume, fork or clear continues.</summary>
+    private static Task<string?> FindParentAsync(SqliteConnection connection, SqliteTransaction transaction, SessionFacts facts, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, transaction, """
+            SELECT session_id FROM saver_sessions
+            WHERE project_dir = $project AND session_id <> $session AND started_at <= $start
+            ORDER BY last_event_at DESC LIMIT 1
+            """, facts.SessionId);
+        command.Bind("$project", facts.FirstCwd ?? facts.LatestCwd ?? "").Bind("$start", SqliteValues.Time(facts.Tallies.Min(t => t.First)));
+        return ScalarAsync(command, cancellationToken);
+    }
+
+    private static async Task<SessionState?> ReadSessionAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"SELECT {SessionColumns} FROM saver_sessions WHERE session_id = $session", sessionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return new SessionState(reader.GetString(0), reader.GetString(1), reader.ReadNullableString(2), reader.ReadNullableString(3),
+            reader.ReadNullableString(4), reader.ReadNullableString(5), Enum.Parse<SessionStatus>(reader.GetString(6)), reader.ReadTime(7),
+            reader.ReadTime(8), reader.ReadNullableTime(9), reader.ReadNullableString(10), reader.GetInt64(11), reader.GetInt64(12),
+            reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt32(17), reader.GetString(18));
+    }
+
+    private static async Task WriteSessionAsync(SqliteConnection connection, SqliteTransaction transaction, SessionState s, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"""
+            INSERT OR REPLACE INTO saver_sessions ({SessionColumns})
+            VALUES ($session, $project, $cwd, $model, $source, $parent, $status, $started, $last, $ended, $reason,
+                    $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum)
+            """, s.SessionId);
+        command.Bind("$project", s.ProjectDir).Bind("$cwd", s.Cwd).Bind("$model", s.Model).Bind("$source", s.Source)
+            .Bind("$parent", s.ParentSessionId).Bind("$status", s.Status.ToString()).Bind("$started", SqliteValues.Time(s.StartedAt))
+            .Bind("$last", SqliteValues.Time(s.LastEventAt)).Bind("$ended", s.EndedAt is { } ended ? SqliteValues.Time(ended) : null)
+            .Bind("$reason", s.EndReason).Bind("$events", s.EventCount).Bind("$prompts", s.Prompts).Bind("$tools", s.ToolCalls)
+            .Bind("$failures", s.ToolFailures).Bind("$compactions", s.Compactions).Bind("$version", s.Version)
+            .Bind("$schema", s.SchemaVersion).Bind("$checksum", s.Checksum);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static StoredEvent ReadEvent(SqliteDataReader reader, bool withRaw) => new(
+        Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.ReadTime(3), reader.GetInt64(4),
+        reader.GetString(5), reader.GetString(6), reader.ReadNullableString(7), reader.ReadNullableString(8),
+        reader.ReadNullableString(9), reader.ReadNullableString(10),
+        withRaw ? RawJsonCodec.Decode((byte[])reader.GetValue(11), reader.GetString(12)) : "");
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, string sessionId)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Bind("$session", sessionId);
+        return command;
+    }
+
+    private static async Task<string?> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string sessionId, CancellationToken cancellationToken) =>
+        await ScalarAsync(Command(connection, transaction, sql, sessionId), cancellationToken);
+
+    private static async Task<string?> ScalarAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+            return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+}

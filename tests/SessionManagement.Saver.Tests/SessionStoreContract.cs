@@ -1,0 +1,126 @@
+using SessionManagement.Saver.Sessions;
+using SessionManagement.Saver.Storage;
+
+namespace SessionManagement.Saver.Tests;
+
+public abstract class SessionStoreContract : IAsyncLifetime
+{
+    protected ISessionStore Store { get; private set; } = null!;
+
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    protected abstract Task<ISessionStore> OpenAsync();
+
+    public virtual async ValueTask InitializeAsync() => Store = await OpenAsync();
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static List<StoredEvent> Conversation(SessionEvents s) =>
+    [
+        s.Next("SessionStart", source: "startup", model: "claude-opus-4"),
+        s.Next("UserPromptSubmit"),
+        s.Next("PreToolUse"),
+        s.Next("PostToolUse"),
+        s.Next("PreToolUse"),
+        s.Next("PostToolUseFailure"),
+        s.Next("PreCompact"),
+        s.Next("PostCompact"),
+        s.Next("Stop"),
+        s.Next("SessionEnd", reason: "prompt_input_exit"),
+    ];
+
+    [Fact]
+    public async Task When_a_conversation_is_saved_Should_derive_counters_times_and_status_from_its_events()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        var events = Conversation(s);
+
+        var result = Assert.Single(await Store.SaveAsync(events, Cancel));
+
+        Assert.True(result.Started);
+        Assert.True(result.Ended);
+        var state = await Store.GetAsync(s.SessionId, Cancel);
+        Assert.Equal(result.State, state);
+        Assert.Equal(("/work/shop", "claude-opus-4", "startup", SessionStatus.Ended, "prompt_input_exit"),
+            (state!.ProjectDir, state.Model, state.Source, state.Status, state.EndReason));
+        Assert.Equal((10L, 1L, 2L, 1L, 1L), (state.EventCount, state.Prompts, state.ToolCalls, state.ToolFailures, state.Compactions));
+        Assert.Equal(events[0].ReceivedAt, state.StartedAt);
+        Assert.Equal(events[^1].ReceivedAt, state.EndedAt);
+        Assert.True(SessionDerivation.IsIntact(state));
+    }
+
+    [Fact]
+    public async Task When_events_are_redelivered_Should_store_and_count_each_once()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        var events = Conversation(s);
+        await Store.SaveAsync(events, Cancel);
+
+        var again = await Store.SaveAsync([events[1], events[2], events[1]], Cancel);
+
+        Assert.Empty(again);
+        Assert.Equal(10, (await Store.EventsAsync(s.SessionId, Cancel)).Count);
+        Assert.Equal(1, (await Store.GetAsync(s.SessionId, Cancel))!.Version);
+    }
+
+    [Fact]
+    public async Task When_events_arrive_out_of_order_in_several_batches_Should_end_in_the_same_state()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        var events = Conversation(s);
+        var shuffled = events.OrderBy(e => e.EventId.GetHashCode()).ToList();
+
+        foreach (var chunk in shuffled.Chunk(3))
+            await Store.SaveAsync(chunk, Cancel);
+
+        var state = (await Store.GetAsync(s.SessionId, Cancel))!;
+        var inOrder = SessionDerivation.Derive(new SessionFacts(s.SessionId,
+            events.GroupBy(e => e.HookEventName).Select(g => new EventTally(g.Key, g.Count(), g.Min(e => e.ReceivedAt), g.Max(e => e.ReceivedAt))).ToList(),
+            "/work/shop", events[0], events[^1], "/work/shop"), null, state.Version);
+        Assert.Equal(inOrder, state);
+        Assert.Equal(4, state.Version);
+    }
+
+    [Fact]
+    public async Task When_a_session_goes_on_after_SessionEnd_Should_be_active_again()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("SessionEnd", reason: "other")], Cancel);
+
+        var resumed = Assert.Single(await Store.SaveAsync([s.Next("SessionStart", source: "resume"), s.Next("UserPromptSubmit")], Cancel));
+
+        Assert.Equal(SessionStatus.Active, resumed.State.Status);
+        Assert.Null(resumed.State.EndedAt);
+        Assert.False(resumed.Ended);
+        Assert.Equal("resume", resumed.State.Source);
+    }
+
+    [Fact]
+    public async Task When_a_session_is_cleared_or_resumed_into_a_new_id_Should_link_it_to_the_one_before()
+    {
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8];
+        var first = new SessionEvents(SessionEvents.NewId(), project);
+        await Store.SaveAsync([first.Next("SessionStart", source: "startup"), first.Next("SessionEnd", reason: "clear")], Cancel);
+        var second = new SessionEvents(SessionEvents.NewId(), project);
+        for (var i = 0; i < 3; i++)
+            second.Next("Skip"); // later in time than the first session
+
+        var linked = Assert.Single(await Store.SaveAsync([second.Next("SessionStart", source: "clear")], Cancel));
+
+        Assert.Equal(first.SessionId, linked.State.ParentSessionId);
+    }
+
+    [Fact]
+    public async Task When_events_are_read_back_Should_return_the_raw_json_verbatim_in_capture_order()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        var big = s.Next("UserPromptSubmit", extraJson: $",\"prompt\":\"{new string('é', 5_000)} \\\"quoted\\\"\"");
+        var start = s.Next("SessionStart");
+        await Store.SaveAsync([start with { ReceivedAt = big.ReceivedAt.AddSeconds(-1) }, big], Cancel);
+
+        var stored = await Store.EventsAsync(s.SessionId, Cancel);
+
+        Assert.Equal([start.EventId, big.EventId], stored.Select(e => e.EventId));
+        Assert.Equal(big.RawJson, stored[1].RawJson);
+    }
+}
