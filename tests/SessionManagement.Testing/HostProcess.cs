@@ -70,6 +70,9 @@ public sealed partial class HostProcess : IAsyncDisposable
         start.Environment["SM_DATA_DIR"] = Path.Combine(home.Path, "data");
         start.Environment["SM_PROJECT_DIR"] = Path.Combine(home.Path, "project");
         start.Environment["SM_Http__Urls"] = $"http://127.0.0.1:{port}";
+        // Hosts of parallel tests share the broker but not a database: each gets queues of its own.
+        start.Environment["SM_Bus__EndpointPrefix"] = "test-" + Guid.NewGuid().ToString("N")[..10] + "-";
+        start.Environment["SM_Bus__TemporaryEndpoints"] = "true";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;

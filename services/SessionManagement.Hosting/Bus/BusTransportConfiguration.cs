@@ -13,10 +13,21 @@ public static class BusTransportConfiguration
     /// </summary>
     public static void UseSessionManagementTransport(this IBusRegistrationConfigurator bus, BusOptions options)
     {
-        bus.SetKebabCaseEndpointNameFormatter();
+        bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(options.EndpointPrefix, includeNamespace: false));
         // Session data never leaves the machine unasked, and neither does MassTransit's usage report.
         bus.DisableUsageTelemetry();
         var intervals = options.RetryIntervalsMs.ToArray();
+        if (options.TemporaryEndpoints)
+        {
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitMq)
+                {
+                    rabbitMq.AutoDelete = true;
+                    rabbitMq.Durable = false;
+                }
+            });
+        }
         if (intervals.Length > 0)
             bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry => retry.Intervals(intervals)));
 

@@ -16,4 +16,11 @@ public sealed class BusOptions
 
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 64;
+
+    /// <summary>Put before every endpoint (queue) name, so separate deployments can share one broker without taking each other's messages.</summary>
+    [RegularExpression("^[a-z0-9-]*$", ErrorMessage = "use lower-case letters, digits and '-'")]
+    public string EndpointPrefix { get; set; } = "";
+
+    /// <summary>Queues that vanish with the process (RabbitMQ auto-delete, not durable): for tests and throwaway environments only.</summary>
+    public bool TemporaryEndpoints { get; set; }
 }

@@ -12,7 +12,6 @@ public sealed class HookEventBatchConsumerDefinition : ConsumerDefinition<HookEv
     public HookEventBatchConsumerDefinition(IOptions<PerformanceOptions> performance)
     {
         _batchSize = performance.Value.BatchSize;
-        EndpointName = "saver-hook-events";
         ConcurrentMessageLimit = _batchSize;
     }
 
