@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the capture benchmarks and prints Markdown for docs/benchmarks.md:
-#   bench/run.sh [runs] [requests]
+#   bench/run.sh [runs] [requests] [events]
 # Needs RabbitMQ for the distributed row (SM_BENCH_RABBITMQ_URI, default amqp://guest:guest@127.0.0.1:5672/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-300}"; requests="${2:-20000}"
+runs="${1:-300}"; requests="${2:-20000}"; events="${3:-50000}"
 rabbit="${SM_BENCH_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}"
 work=$(mktemp -d /tmp/sm-bench.XXXXXX)
 pids=()
@@ -35,12 +35,23 @@ echo
 echo "### Gateway POST /hooks, embedded (in-memory bus, SQLite)"
 echo
 dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4790 --requests "$requests" --label "embedded"
+rabbit_up=0
 if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
-  start_host 4791 SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit"
+  rabbit_up=1
+  start_host 4791 SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit" SM_Bus__EndpointPrefix=bench- SM_Bus__TemporaryEndpoints=true
   echo
   echo "### Gateway POST /hooks, RabbitMQ (publisher confirms), SQLite journal"
   echo
   dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4791 --requests "$requests" --label "RabbitMQ"
 else
-  echo; echo "(RabbitMQ not reachable on 5672: distributed row skipped)"
+  echo; echo "(RabbitMQ not reachable on 5672: distributed rows skipped)"
+fi
+echo
+echo "### Events persisted end to end (gateway → bus → saver → SQLite, $events hooks, 8 connections, 100 sessions)"
+echo
+echo "| transport | events | all posted s | all stored s | events/s stored |"
+echo "|---|---|---|---|---|"
+dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4790 --db "$work/data-4790/session-management.db" --events "$events" --label "embedded (in-memory bus)"
+if [ "$rabbit_up" -eq 1 ]; then
+  dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4791 --db "$work/data-4791/session-management.db" --events "$events" --label "RabbitMQ"
 fi

@@ -13,11 +13,13 @@ return args.FirstOrDefault() switch
         Option("spool", Path.Combine(Path.GetTempPath(), "sm-bench-spool")), int.Parse(Option("runs", "300"))),
     "gateway" => await GatewayLoadBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), int.Parse(Option("requests", "20000")),
         int.Parse(Option("concurrency", "8")), Option("label", "gateway")),
+    "persist" => await PersistBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), Option("db", "session-management.db"),
+        int.Parse(Option("events", "50000")), Option("label", "embedded")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]");
+    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]\n       bench persist [--gateway URL] [--db SQLITE FILE] [--events N] [--label TEXT]");
     return 2;
 }

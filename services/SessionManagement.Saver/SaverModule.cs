@@ -16,6 +16,7 @@ public static class SaverModule
     {
         builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>();
         builder.Services.AddSingleton(SaverSqliteSchema.V1);
+        builder.Services.AddSingleton(SaverSqliteSchema.V2);
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
         builder.AddBusRegistrations(bus => bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>());
         return builder;

@@ -29,6 +29,7 @@ public sealed class HookEventBatchConsumerTests
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()))
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new PerformanceOptions()))
             .AddSingleton(SaverSqliteSchema.V1)
+            .AddSingleton(SaverSqliteSchema.V2)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<SqliteDatabase>()
             .AddSingleton<ISessionStore, SqliteSessionStore>()

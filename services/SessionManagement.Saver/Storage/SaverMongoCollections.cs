@@ -36,7 +36,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         [
             new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.SessionId).Ascending(e => e.ReceivedAt).Ascending(e => e.CaptureSequence),
                 new CreateIndexOptions { Name = "session_order" }),
-            new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.SessionId).Ascending(e => e.HookEventName).Ascending(e => e.ReceivedAt),
+            new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.SessionId).Ascending(e => e.HookEventName).Ascending(e => e.ReceivedAt).Ascending(e => e.CaptureSequence),
                 new CreateIndexOptions { Name = "session_event" }),
         ], cancellationToken);
         await database.GetCollection<SessionState>(Sessions).Indexes.CreateOneAsync(

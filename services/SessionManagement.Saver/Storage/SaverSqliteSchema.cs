@@ -44,4 +44,21 @@ internal static class SaverSqliteSchema
             checksum TEXT NOT NULL);
         CREATE INDEX ix_saver_sessions_project ON saver_sessions (project_dir, last_event_at DESC);
         """);
+
+    /// <summary>Per session and event name: count, first, last — kept with each write so a save no longer scans the session's events.</summary>
+    public static readonly SqliteMigration V2 = new("saver", 2, """
+        CREATE TABLE saver_tallies (
+            session_id TEXT NOT NULL,
+            hook_event_name TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, hook_event_name));
+        INSERT INTO saver_tallies (session_id, hook_event_name, count, first_at, last_at)
+            SELECT session_id, hook_event_name, count(*), min(received_at), max(received_at)
+            FROM saver_events GROUP BY session_id, hook_event_name;
+        -- The full sort key, so "latest SessionStart" is one index probe, not a walk over the session's events.
+        DROP INDEX ix_saver_events_session_event;
+        CREATE INDEX ix_saver_events_session_event ON saver_events (session_id, hook_event_name, received_at, capture_sequence);
+        """);
 }

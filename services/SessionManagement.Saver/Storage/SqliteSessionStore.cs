@@ -22,6 +22,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             var results = new List<SaveResult>();
             foreach (var (sessionId, added) in fresh)
             {
+                await AddToTalliesAsync(connection, transaction, sessionId, added, cancellationToken);
                 var existing = await ReadSessionAsync(connection, transaction, sessionId, cancellationToken);
                 var facts = await ReadFactsAsync(connection, transaction, sessionId, cancellationToken);
                 var parent = existing?.ParentSessionId
@@ -87,10 +88,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     private static async Task<SessionFacts> ReadFactsAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, CancellationToken cancellationToken)
     {
         var tallies = new List<EventTally>();
-        await using (var command = Command(connection, transaction, """
-            SELECT hook_event_name, count(*), min(received_at), max(received_at) FROM saver_events
-            WHERE session_id = $session GROUP BY hook_event_name
-            """, sessionId))
+        await using (var command = Command(connection, transaction,
+            "SELECT hook_event_name, count, first_at, last_at FROM saver_tallies WHERE session_id = $session", sessionId))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -103,6 +102,22 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await LatestAsync(connection, transaction, sessionId, "SessionStart", cancellationToken),
             await LatestAsync(connection, transaction, sessionId, "SessionEnd", cancellationToken),
             await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
+    }
+
+    // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.
+    private static async Task AddToTalliesAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, List<StoredEvent> added, CancellationToken cancellationToken)
+    {
+        foreach (var group in added.GroupBy(e => e.HookEventName))
+        {
+            await using var command = Command(connection, transaction, """
+                INSERT INTO saver_tallies (session_id, hook_event_name, count, first_at, last_at) VALUES ($session, $event, $count, $first, $last)
+                ON CONFLICT (session_id, hook_event_name) DO UPDATE SET
+                    count = count + excluded.count, first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)
+                """, sessionId);
+            command.Bind("$event", group.Key).Bind("$count", group.Count())
+                .Bind("$first", SqliteValues.Time(group.Min(e => e.ReceivedAt))).Bind("$last", SqliteValues.Time(group.Max(e => e.ReceivedAt)));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private static async Task<StoredEvent?> LatestAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, string hookEventName, CancellationToken cancellationToken)
