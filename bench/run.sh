@@ -16,10 +16,12 @@ dotnet build services/SessionManagement.Host -c Release -nologo -v q -o "$work/h
 dotnet publish services/SessionManagement.HookBridge -c Release -r linux-x64 -nologo -v q -o "$work/sm-hook" >/dev/null
 dotnet build bench/SessionManagement.Bench -c Release -nologo -v q -o "$work/bench" >/dev/null
 
-start_host() { # port, extra env...
+start_host() { # port, [--target=…], extra env...
   local port=$1; shift
+  local target="--target=all"
+  if [[ "${1:-}" == --target=* ]]; then target=$1; shift; fi
   env HOME="$work/home-$port" SM_DATA_DIR="$work/data-$port" SM_Http__Urls="http://127.0.0.1:$port" \
-      SM_Logging__LogLevel__Default=Warning "$@" dotnet "$work/host/SessionManagement.Host.dll" >"$work/host-$port.log" 2>&1 &
+      SM_Logging__LogLevel__Default=Warning "$@" dotnet "$work/host/SessionManagement.Host.dll" "$target" >"$work/host-$port.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return; sleep 0.5; done
   echo "host on $port did not become ready:"; cat "$work/host-$port.log"; exit 1
@@ -35,23 +37,30 @@ echo
 echo "### Gateway POST /hooks, embedded (in-memory bus, SQLite)"
 echo
 dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4790 --requests "$requests" --label "embedded"
-rabbit_up=0
-if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
-  rabbit_up=1
-  start_host 4791 SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit" SM_Bus__EndpointPrefix=bench- SM_Bus__TemporaryEndpoints=true
-  echo
-  echo "### Gateway POST /hooks, RabbitMQ (publisher confirms), SQLite journal"
-  echo
-  dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4791 --requests "$requests" --label "RabbitMQ"
-else
-  echo; echo "(RabbitMQ not reachable on 5672: distributed rows skipped)"
-fi
 echo
 echo "### Events persisted end to end (gateway → bus → saver → SQLite, $events hooks, 8 connections, 100 sessions)"
 echo
 echo "| transport | events | all posted s | all stored s | events/s stored |"
 echo "|---|---|---|---|---|"
-dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4790 --db "$work/data-4790/session-management.db" --events "$events" --label "embedded (in-memory bus)"
-if [ "$rabbit_up" -eq 1 ]; then
-  dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4791 --db "$work/data-4791/session-management.db" --events "$events" --label "RabbitMQ"
+dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4790 --db "$work/data-4790/session-management.db" --events "$events" --label "embedded (one process, in-memory bus)"
+kill "${pids[0]}" 2>/dev/null || true  # the embedded host: out of the way of the distributed runs
+
+if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
+  bus=(SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit" SM_Bus__EndpointPrefix=bench- SM_Bus__TemporaryEndpoints=true)
+  start_host 4791 --target=gateway "${bus[@]}"
+  echo
+  echo "### Gateway POST /hooks, RabbitMQ (publisher confirms), the gateway process alone"
+  echo
+  dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4791 --requests "$requests" --label "RabbitMQ"
+  start_host 4792 --target=saver "${bus[@]}"
+  echo
+  echo "### Gateway POST /hooks, RabbitMQ, with a saver process consuming on the same 2 cores"
+  echo
+  dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4791 --requests "$requests" --label "RabbitMQ + saver"
+  echo
+  echo "| transport | events | all posted s | all stored s | events/s stored |"
+  echo "|---|---|---|---|---|"
+  dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4791 --db "$work/data-4792/session-management.db" --events "$events" --label "RabbitMQ (gateway and saver processes)"
+else
+  echo; echo "(RabbitMQ not reachable on 5672: distributed rows skipped)"
 fi
