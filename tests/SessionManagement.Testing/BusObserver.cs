@@ -37,6 +37,11 @@ public sealed class BusObserver : IAsyncDisposable
                     endpoint.Temporary = true;
                     endpoint.ConcurrentMessageLimit = 1; // consumed in the order published, so "seen X" means "seen all before X"
                 });
+                bus.AddConsumer<LoaderStandInConsumer>().Endpoint(endpoint =>
+                {
+                    endpoint.Name = "test-loader-" + Guid.NewGuid().ToString("N")[..12];
+                    endpoint.Temporary = true;
+                });
                 bus.UseSessionManagementTransport(new BusOptions { Transport = BusTransport.RabbitMq, RabbitMqUri = rabbitMqUri, RetryIntervalsMs = [] });
             })
             .BuildServiceProvider();

@@ -4,11 +4,10 @@ using SessionManagement.Contracts.Loader;
 
 namespace SessionManagement.Testing;
 
-/// <summary>Records what the gateway publishes and, for the sessions a test names, plays the loader.</summary>
+/// <summary>Records what the gateway publishes.</summary>
 public sealed class ObserverConsumer(ObservedMessages observed) :
     IConsumer<HookEventCaptured>,
-    IConsumer<TranscriptLinesCaptured>,
-    IConsumer<LoadSession>
+    IConsumer<TranscriptLinesCaptured>
 {
     public Task Consume(ConsumeContext<HookEventCaptured> context)
     {
@@ -22,9 +21,4 @@ public sealed class ObserverConsumer(ObservedMessages observed) :
         return Task.CompletedTask;
     }
 
-    public async Task Consume(ConsumeContext<LoadSession> context)
-    {
-        if (observed.ContextToAnswer.TryGetValue(context.Message.SessionId, out var text))
-            await context.RespondAsync(new SessionLoaded(context.Message.RequestId, context.Message.SessionId, text, [], DateTimeOffset.UtcNow));
-    }
 }

@@ -43,7 +43,7 @@ public sealed class GatewayTests(InfrastructureFixture infrastructure)
     [Fact]
     public async Task When_SessionStart_and_the_loader_answers_Should_return_its_context_as_additionalContext()
     {
-        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, GatewayUnderTest.PatientLoader);
         var session = GatewayUnderTest.NewSessionId();
         gateway.Observer.Observed.ContextToAnswer[session] = "Last time: you were fixing the flaky test.";
 

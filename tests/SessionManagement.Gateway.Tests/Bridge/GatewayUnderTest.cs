@@ -17,6 +17,10 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public BusObserver Observer { get; }
 
+    /// <summary>For tests that expect the loader's answer: a deadline a loaded test machine still meets (the default here is 300 ms, for the fail-open test).</summary>
+    public static readonly IReadOnlyDictionary<string, string> PatientLoader =
+        new Dictionary<string, string> { ["SM_session_management__performance__load_deadline_ms"] = "5000" };
+
     public string TranscriptFolder => Path.Combine(Host.Home, ".claude", "projects", "-work-project");
 
     public static async Task<GatewayUnderTest> StartAsync(InfrastructureFixture infrastructure, IReadOnlyDictionary<string, string>? environment = null)

@@ -19,13 +19,15 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
     [Fact]
     public async Task When_the_gateway_is_up_Should_deliver_the_hook_and_print_the_SessionStart_context()
     {
-        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, GatewayUnderTest.PatientLoader);
         using var spool = new TempDirectory();
         var session = GatewayUnderTest.NewSessionId();
         gateway.Observer.Observed.ContextToAnswer[session] = "Resume: the parser refactor is half done.";
 
-        var result = await SmHookProcess.RunAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"resume"}""",
-            Environment(gateway.Host.BaseAddress.ToString(), spool.Path));
+        var environment = Environment(gateway.Host.BaseAddress.ToString(), spool.Path);
+        environment["SM_HOOK_TIMEOUT_MS"] = "10000"; // longer than the gateway's (patient) loader deadline
+
+        var result = await SmHookProcess.RunAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"resume"}""", environment);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"additionalContext\":\"Resume: the parser refactor is half done.\"", result.Stdout, StringComparison.Ordinal);
