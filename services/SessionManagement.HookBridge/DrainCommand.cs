@@ -54,8 +54,7 @@ internal static class DrainCommand
                 stdout.WriteLine($"gateway answered {response.Status}; {files.Count - i} hooks stay spooled");
                 return 1;
             }
-            if (File.Exists(files[i]))
-                SpoolDirectory.Delete(files[i]);
+            SpoolDirectory.Delete(files[i]); // a no-op if the gateway's own drain removed it first
         }
         stdout.WriteLine($"drained {delivered + refused} spooled hooks ({delivered} delivered, {refused} refused as bad input and kept by the gateway, {busy} being delivered by the gateway itself); {spool.List().Count} remain");
         return 0;

@@ -90,21 +90,25 @@ internal static class GatewayRoutes
     {
         using var input = new MemoryStream();
         await http.Request.Body.CopyToAsync(input, cancellationToken);
-        string? sessionId = null;
+        JsonDocument? document = null;
         try
         {
-            using var document = JsonDocument.Parse(input.ToArray());
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("session_id", out var id))
-                sessionId = id.GetString();
+            document = JsonDocument.Parse(input.GetBuffer().AsMemory(0, (int)input.Length));
         }
         catch (JsonException)
         {
             // The row is still rendered from what can be read; a status line never errors.
         }
-        var captured = sessionId is null ? 0 : sessions.Find(sessionId)?.EventsCaptured ?? 0;
-        var extras = new StatusExtras(true, captured, spool.Directory.List().Count, []);
-        var colour = http.Request.Query["colour"] != "0" && http.Request.Query["color"] != "0";
-        return Results.Text(StatusRow.Render(input.ToArray(), extras, colour), "text/plain; charset=utf-8");
+        using (document)
+        {
+            var root = document?.RootElement ?? default;
+            var sessionId = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("session_id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString() : null;
+            var captured = sessionId is null ? 0 : sessions.Find(sessionId)?.EventsCaptured ?? 0;
+            var extras = new StatusExtras(true, captured, spool.Directory.List().Count, []);
+            var colour = http.Request.Query["colour"] != "0" && http.Request.Query["color"] != "0";
+            return Results.Text(StatusRow.Render(root, extras, colour), "text/plain; charset=utf-8");
+        }
     }
 
     private static string? Header(IHeaderDictionary headers, string name) =>

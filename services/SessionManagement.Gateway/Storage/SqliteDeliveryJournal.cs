@@ -37,8 +37,14 @@ internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDelivery
             return records.Count;
         }, cancellationToken);
 
-    public async Task<bool> ContainsAsync(Guid eventId, CancellationToken cancellationToken) =>
-        await GetAsync(eventId, cancellationToken) is not null;
+    public Task<bool> ContainsAsync(Guid eventId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM delivery_journal WHERE event_id = $id";
+            command.Bind("$id", eventId.ToString());
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }, cancellationToken);
 
     public async Task<DeliveryRecord?> GetAsync(Guid eventId, CancellationToken cancellationToken)
     {

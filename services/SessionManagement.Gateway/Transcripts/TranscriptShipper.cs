@@ -78,6 +78,7 @@ internal sealed class TranscriptShipper(
         }
 
         int lines = 0, batches = 0;
+        var fingerprint = offset > 0 ? cursor?.Fingerprint : null;
         await foreach (var batch in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
         {
             var message = new TranscriptLinesCaptured(BatchId(sessionId, path, batch), sessionId, path, batch.StartOffset,
@@ -93,9 +94,11 @@ internal sealed class TranscriptShipper(
             }
             lines += batch.Lines.Count;
             batches++;
+            // Once a full fingerprint's worth is shipped the fingerprint is fixed: no need to read it again per batch.
+            if (fingerprint is null || offset < FingerprintBytes)
+                fingerprint = await FingerprintAsync(file, batch.EndOffset, cancellationToken);
             offset = batch.EndOffset;
-            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset,
-                await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, fingerprint, time.GetUtcNow()), cancellationToken);
         }
         if (cursor is null && batches == 0)
             await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);

@@ -41,9 +41,9 @@ internal sealed class SqliteHostInstanceStore(SqliteDatabase database) : IHostIn
             command.Parameters.AddWithValue("$transport", instance.Transport);
             command.Parameters.AddWithValue("$storage", instance.Storage);
             command.Parameters.AddWithValue("$urls", instance.Urls);
-            command.Parameters.AddWithValue("$started", Format(instance.StartedAt));
-            command.Parameters.AddWithValue("$seen", Format(instance.LastSeenAt));
-            command.Parameters.AddWithValue("$stopped", instance.StoppedAt is { } stopped ? Format(stopped) : DBNull.Value);
+            command.Parameters.AddWithValue("$started", SqliteValues.Time(instance.StartedAt));
+            command.Parameters.AddWithValue("$seen", SqliteValues.Time(instance.LastSeenAt));
+            command.Parameters.AddWithValue("$stopped", instance.StoppedAt is { } stopped ? SqliteValues.Time(stopped) : DBNull.Value);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
@@ -56,7 +56,7 @@ internal sealed class SqliteHostInstanceStore(SqliteDatabase database) : IHostIn
                 UPDATE host_instances SET last_seen_at = max(last_seen_at, $seen) WHERE instance_id = $id
                 """;
             command.Parameters.AddWithValue("$id", instanceId.ToString());
-            command.Parameters.AddWithValue("$seen", Format(seenAt));
+            command.Parameters.AddWithValue("$seen", SqliteValues.Time(seenAt));
             return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
 
@@ -70,7 +70,7 @@ internal sealed class SqliteHostInstanceStore(SqliteDatabase database) : IHostIn
                 WHERE instance_id = $id
                 """;
             command.Parameters.AddWithValue("$id", instanceId.ToString());
-            command.Parameters.AddWithValue("$stopped", Format(stoppedAt));
+            command.Parameters.AddWithValue("$stopped", SqliteValues.Time(stoppedAt));
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
@@ -118,6 +118,4 @@ internal sealed class SqliteHostInstanceStore(SqliteDatabase database) : IHostIn
             }
             return instances;
         }, cancellationToken);
-
-    private static string Format(DateTimeOffset time) => SqliteValues.Time(time);
 }
