@@ -1,7 +1,10 @@
 using System.Net;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Loader;
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
@@ -45,7 +48,17 @@ public static class GatewayModule
         AddHostedSingleton<SpoolDrainer>(services);
         AddHostedSingleton<TranscriptPoller>(services);
 
-        builder.AddBusRegistrations(bus => bus.AddRequestClient<LoadSession>());
+        services.AddSingleton<TranscriptImporter>();
+        services.AddSingleton<ReadApiClient>();
+        builder.AddBusRegistrations(bus =>
+        {
+            bus.AddRequestClient<LoadSession>();
+            bus.AddRequestClient<ListSessions>();
+            bus.AddRequestClient<GetSession>();
+            bus.AddRequestClient<GetMessages>();
+            bus.AddRequestClient<SearchMessages>();
+            bus.AddRequestClient<TranscriptLinesCaptured>();
+        });
         builder.MapRoutes(GatewayRoutes.Map);
         return builder;
     }

@@ -1,3 +1,4 @@
+using SessionManagement.Chat;
 using SessionManagement.Gateway;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Saver;
@@ -15,5 +16,6 @@ internal static class ModuleCatalog
         {
             [GatewayModule.Name] = builder => builder.AddGateway(),
             [SaverModule.Name] = builder => builder.AddSaver(),
+            [ChatModule.Name] = builder => builder.AddChat(),
         };
 }

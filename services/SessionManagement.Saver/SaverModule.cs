@@ -18,7 +18,11 @@ public static class SaverModule
         builder.Services.AddSingleton(SaverSqliteSchema.V1);
         builder.Services.AddSingleton(SaverSqliteSchema.V2);
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
-        builder.AddBusRegistrations(bus => bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>());
+        builder.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();
+            bus.AddConsumer<SessionQueriesConsumer>();
+        });
         return builder;
     }
 }

@@ -36,6 +36,14 @@ public sealed class GatewayOptions
     [Range(1, 100_000)]
     public int TranscriptBatchLines { get; set; } = 1_000;
 
+    /// <summary>How long a read-API request waits for the owning module's answer before 504.</summary>
+    [Range(100, 600_000)]
+    public int QueryTimeoutMs { get; set; } = 15_000;
+
+    /// <summary>Transcript batches of one import waiting for the chat module at once: the import goes as fast as chat stores, holding only these in memory.</summary>
+    [Range(1, 64)]
+    public int ImportBatchesInFlight { get; set; } = 4;
+
     [Range(10, 60_000)]
     public int HookRegistryFlushMs { get; set; } = 1_000;
 

@@ -39,6 +39,7 @@ internal static class GatewayRoutes
             }
             return Results.Ok(await journal.ListAsync(wanted, Math.Clamp(limit ?? 100, 1, 1_000), cancellationToken));
         });
+        ReadApiRoutes.Map(gateway);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
     }

@@ -117,7 +117,7 @@ internal sealed class TranscriptShipper(
         return Convert.ToHexString(SHA256.HashData(bytes));
     }
 
-    private static Guid BatchId(string sessionId, string path, TranscriptBatch batch)
+    public static Guid BatchId(string sessionId, string path, TranscriptBatch batch)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}\n{path}\n{batch.StartOffset}\n{batch.EndOffset}"));
         return new Guid(hash.AsSpan(0, 16));

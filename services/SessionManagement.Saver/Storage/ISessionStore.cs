@@ -13,6 +13,9 @@ public interface ISessionStore
 
     Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>Sessions matching the query, most recently active first, with how many match in all.</summary>
+    Task<SessionList> ListAsync(SessionQuery query, CancellationToken cancellationToken);
+
     /// <summary>A session's raw events in capture order (receive time, then capture sequence).</summary>
     Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken);
 }

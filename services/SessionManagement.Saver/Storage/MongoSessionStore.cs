@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Sessions;
 
 namespace SessionManagement.Saver.Storage;
@@ -61,6 +62,23 @@ internal sealed class MongoSessionStore : ISessionStore
     public async Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         await _sessions.Find(s => s.SessionId == sessionId).FirstOrDefaultAsync(cancellationToken);
 
+    public async Task<SessionList> ListAsync(SessionQuery query, CancellationToken cancellationToken)
+    {
+        var filter = Builders<SessionState>.Filter.Empty;
+        if (query.ProjectDir is not null)
+            filter &= Builders<SessionState>.Filter.Eq(s => s.ProjectDir, query.ProjectDir);
+        if (query.Status is { } status)
+            filter &= Builders<SessionState>.Filter.Eq(s => s.Status, status);
+        if (query.Since is { } since)
+            filter &= Builders<SessionState>.Filter.Gte(s => s.LastEventAt, since);
+        if (query.Until is { } until)
+            filter &= Builders<SessionState>.Filter.Lt(s => s.StartedAt, until);
+        var total = await _sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
+        var sessions = await _sessions.Find(filter).SortByDescending(s => s.LastEventAt).ThenBy(s => s.SessionId)
+            .Skip(query.Skip).Limit(query.Limit).ToListAsync(cancellationToken);
+        return new SessionList(total, sessions);
+    }
+
     public async Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken)
     {
         var documents = await _events.Find(e => e.SessionId == sessionId)
@@ -72,7 +90,7 @@ internal sealed class MongoSessionStore : ISessionStore
     {
         var documents = events.Select(e =>
         {
-            var (raw, encoding) = RawJsonCodec.Encode(e.RawJson, _persistence.Value.Compression);
+            var (raw, encoding) = CompressedText.Encode(e.RawJson, _persistence.Value.Compression);
             return new SaverEventDocument(e.EventId, e.SessionId, e.HookEventName, e.ReceivedAt, e.CaptureSequence, e.Host, e.User,
                 e.Cwd, e.Model, e.Source, e.Reason, raw, encoding);
         }).ToList();
@@ -155,5 +173,5 @@ internal sealed class MongoSessionStore : ISessionStore
     }
 
     private static StoredEvent ToEvent(SaverEventDocument d, bool withRaw) => new(d.Id, d.SessionId, d.HookEventName, d.ReceivedAt,
-        d.CaptureSequence, d.Host, d.User, d.Cwd, d.Model, d.Source, d.Reason, withRaw ? RawJsonCodec.Decode(d.Raw, d.RawEncoding) : "");
+        d.CaptureSequence, d.Host, d.User, d.Cwd, d.Model, d.Source, d.Reason, withRaw ? CompressedText.Decode(d.Raw, d.RawEncoding) : "");
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
+using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Sessions;
 
 namespace SessionManagement.Saver.Storage;
@@ -41,6 +42,49 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     public Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => ReadSessionAsync(connection, null, sessionId, cancellationToken), cancellationToken);
 
+    public Task<SessionList> ListAsync(SessionQuery query, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            var filters = new List<string>();
+            if (query.ProjectDir is not null)
+                filters.Add("project_dir = $project");
+            if (query.Status is not null)
+                filters.Add("status = $status");
+            if (query.Since is not null)
+                filters.Add("last_event_at >= $since");
+            if (query.Until is not null)
+                filters.Add("started_at < $until");
+            var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
+            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString())
+                .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
+                .Bind("$until", query.Until is { } until ? SqliteValues.Time(until) : null);
+
+            long total;
+            await using (var count = connection.CreateCommand())
+            {
+                count.CommandText = $"SELECT count(*) FROM saver_sessions {where}";
+                Bind(count);
+                total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            }
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT session_id FROM saver_sessions {where} ORDER BY last_event_at DESC, session_id LIMIT $limit OFFSET $skip";
+            Bind(command);
+            command.Bind("$limit", query.Limit).Bind("$skip", query.Skip);
+            var ids = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                    ids.Add(reader.GetString(0));
+            }
+            var sessions = new List<SessionState>(ids.Count);
+            foreach (var id in ids)
+            {
+                if (await ReadSessionAsync(connection, null, id, cancellationToken) is { } state)
+                    sessions.Add(state);
+            }
+            return new SessionList(total, sessions);
+        }, cancellationToken);
+
     public Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<StoredEvent>>(async connection =>
         {
@@ -70,7 +114,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         var fresh = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            var (raw, encoding) = RawJsonCodec.Encode(e.RawJson, persistence.Value.Compression);
+            var (raw, encoding) = CompressedText.Encode(e.RawJson, persistence.Value.Compression);
             object?[] values = [e.EventId.ToString(), e.SessionId, e.HookEventName, SqliteValues.Time(e.ReceivedAt), e.CaptureSequence,
                 e.Host, e.User, e.Cwd, e.Model, e.Source, e.Reason, raw, encoding];
             for (var i = 0; i < values.Length; i++)
@@ -175,7 +219,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.ReadTime(3), reader.GetInt64(4),
         reader.GetString(5), reader.GetString(6), reader.ReadNullableString(7), reader.ReadNullableString(8),
         reader.ReadNullableString(9), reader.ReadNullableString(10),
-        withRaw ? RawJsonCodec.Decode((byte[])reader.GetValue(11), reader.GetString(12)) : "");
+        withRaw ? CompressedText.Decode((byte[])reader.GetValue(11), reader.GetString(12)) : "");
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, string sessionId)
     {

@@ -1,0 +1,16 @@
+namespace SessionManagement.Contracts.Chat;
+
+/// <summary>A session's chat history grew: messages new to the store were written durably.</summary>
+/// <param name="SessionId">The session whose history grew.</param>
+/// <param name="Added">Messages and records stored for the first time by this write.</param>
+/// <param name="Merged">Messages that joined one already stored (a prompt seen by its hook and later in the transcript).</param>
+/// <param name="InvalidLines">Transcript lines in this write that could not be read as a record; kept raw.</param>
+/// <param name="MessageCount">The session's stored messages and records after the write.</param>
+/// <param name="AppendedAt">When the write completed.</param>
+public record MessagesAppended(
+    string SessionId,
+    int Added,
+    int Merged,
+    int InvalidLines,
+    long MessageCount,
+    DateTimeOffset AppendedAt);

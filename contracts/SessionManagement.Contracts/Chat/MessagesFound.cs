@@ -1,0 +1,6 @@
+namespace SessionManagement.Contracts.Chat;
+
+/// <summary>Search hits, best first.</summary>
+public record MessagesFound(
+    string Query,
+    IReadOnlyList<SearchHit> Hits);

@@ -1,0 +1,18 @@
+namespace SessionManagement.Contracts.Chat;
+
+/// <summary>One message that matched a search.</summary>
+/// <param name="SessionId">The message's session.</param>
+/// <param name="Key">The message's identity within its session.</param>
+/// <param name="Role">The message's role.</param>
+/// <param name="ProjectDir">The project the message was written in.</param>
+/// <param name="Timestamp">When the message was written.</param>
+/// <param name="Score">Relevance; higher is better, comparable only within one answer.</param>
+/// <param name="Snippet">The matching passage with the matched words between <c>[</c> and <c>]</c>.</param>
+public record SearchHit(
+    string SessionId,
+    string Key,
+    string? Role,
+    string? ProjectDir,
+    DateTimeOffset Timestamp,
+    double Score,
+    string Snippet);

@@ -1,0 +1,27 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Chat.Consumers;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Storage.Mongo;
+
+namespace SessionManagement.Chat;
+
+public static class ChatModule
+{
+    public const string Name = "chat";
+
+    /// <summary>Chat history from prompts, replies and transcript lines; answers history and search requests; announces MessagesAppended.</summary>
+    public static SessionManagementBuilder AddChat(this SessionManagementBuilder builder)
+    {
+        builder.AddStore<IChatStore, SqliteChatStore, MongoChatStore>();
+        builder.Services.AddSingleton(ChatSqliteSchema.V1);
+        builder.Services.AddSingleton<IMongoIndexDefinition, ChatMongoCollections>();
+        builder.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<ChatIngestConsumer, ChatIngestConsumerDefinition>();
+            bus.AddConsumer<ChatQueriesConsumer>();
+        });
+        return builder;
+    }
+}

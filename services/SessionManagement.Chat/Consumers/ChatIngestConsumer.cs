@@ -1,0 +1,66 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using SessionManagement.Chat.Messages;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Hosting.Options;
+
+namespace SessionManagement.Chat.Consumers;
+
+/// <summary>
+/// Builds the history: prompts and replies from hooks, every record from transcript lines. Both arrive on
+/// one endpoint, one message at a time, so a hook's prompt and its transcript twin meet in order. The
+/// message is acknowledged after the write; a redelivery stores nothing twice.
+/// </summary>
+public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagementOptions> chat, ILogger<ChatIngestConsumer> logger)
+    : IConsumer<HookEventCaptured>, IConsumer<TranscriptLinesCaptured>
+{
+    private static readonly Counter InvalidLines = Metrics.CreateCounter(
+        "sm_chat_invalid_lines_total", "Transcript lines that could not be read as records (kept raw).");
+
+    private static readonly Counter Appended = Metrics.CreateCounter(
+        "sm_chat_messages_appended_total", "Messages and transcript records stored for the first time.");
+
+    public async Task Consume(ConsumeContext<HookEventCaptured> context)
+    {
+        if (HookMessageReader.Read(context.Message) is { } message)
+            await AppendAsync(context, [message]);
+    }
+
+    public async Task Consume(ConsumeContext<TranscriptLinesCaptured> context)
+    {
+        var batch = context.Message;
+        IReadOnlyList<AppendResult> results = [];
+        if (!string.IsNullOrEmpty(batch.SessionId) && batch.Lines.Count > 0)
+            results = await AppendAsync(context, TranscriptRecordReader.Read(batch.SessionId, batch.StartOffset, batch.Lines, batch.CapturedAt).ToList());
+        // An import sends its batches as requests, to go only as fast as they are stored.
+        if (context.RequestId.HasValue)
+            await context.RespondAsync(new TranscriptLinesStored(batch.BatchId, batch.SessionId, results.Sum(r => r.Added), results.Sum(r => r.Merged),
+                results.Sum(r => r.Invalid)));
+    }
+
+    private async Task<IReadOnlyList<AppendResult>> AppendAsync(ConsumeContext context, IReadOnlyList<ChatMessage> messages)
+    {
+        var results = await store.AppendAsync(messages, chat.Value.HistoryRetention, context.CancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var result in results)
+        {
+            if (result.Invalid > 0)
+            {
+                InvalidLines.Inc(result.Invalid);
+                foreach (var bad in messages.Where(m => m.SessionId == result.SessionId && m.Problem is not null).Take(3))
+                    logger.LogWarning("Transcript of session {SessionId}: kept a line raw at offset {Offset} ({Problem})", bad.SessionId, bad.Sequence, bad.Problem);
+            }
+            if (result.Trimmed > 0)
+                logger.LogInformation("Session {SessionId} is over its history retention: trimmed {Trimmed} oldest messages", result.SessionId, result.Trimmed);
+            if (result.Added + result.Merged == 0)
+                continue;
+            Appended.Inc(result.Added);
+            await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now), context.CancellationToken);
+        }
+        return results;
+    }
+}

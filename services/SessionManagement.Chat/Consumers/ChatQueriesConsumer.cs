@@ -1,0 +1,58 @@
+using MassTransit;
+using SessionManagement.Chat.Messages;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Contracts.Chat;
+
+namespace SessionManagement.Chat.Consumers;
+
+/// <summary>Answers history and search requests (the gateway's read API) from the chat store.</summary>
+public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessages>, IConsumer<SearchMessages>
+{
+    public const int MaxPage = 1_000;
+
+    /// <summary>Pages with raw lines are smaller: a raw transcript line can be large.</summary>
+    public const int MaxRawPage = 200;
+
+    public const int MaxHits = 200;
+
+    public async Task Consume(ConsumeContext<GetMessages> context)
+    {
+        var request = context.Message;
+        var limit = Math.Clamp(request.Limit, 1, request.IncludeRaw ? MaxRawPage : MaxPage);
+        var page = await store.PageAsync(request.SessionId, Math.Max(0, request.Skip), limit, request.IncludeRecords, request.IncludeRaw, context.CancellationToken);
+        await context.RespondAsync(new MessagesPage(request.SessionId, page.Total, page.InvalidLines,
+            page.Messages.Select(m => View(m, request.IncludeRaw)).ToList()));
+    }
+
+    public async Task Consume(ConsumeContext<SearchMessages> context)
+    {
+        var request = context.Message;
+        var terms = (request.Query ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (terms.Length == 0)
+        {
+            await context.RespondAsync(new SearchRejected(request.Query ?? "", "the query has no words to search for"));
+            return;
+        }
+        var search = new MessageSearch(terms, request.SessionId, request.ProjectDir, request.Role, request.Since, request.Until,
+            Math.Clamp(request.Limit, 1, MaxHits));
+        try
+        {
+            await context.RespondAsync(new MessagesFound(request.Query!, await store.SearchAsync(search, context.CancellationToken)));
+        }
+        catch (SearchUnavailableException error)
+        {
+            await context.RespondAsync(new SearchRejected(request.Query!, error.Message));
+        }
+    }
+
+    public static ChatMessageView View(ChatMessage m, bool includeRaw)
+    {
+        var sources = new List<string>(2);
+        if (m.Sources.HasFlag(MessageSources.Hook))
+            sources.Add("hook");
+        if (m.Sources.HasFlag(MessageSources.Transcript))
+            sources.Add("transcript");
+        return new ChatMessageView(m.Key, m.Kind.ToString().ToLowerInvariant(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, m.EventId, m.Timestamp,
+            m.Text, m.Tools, m.Usage, m.Model, sources, m.Problem, includeRaw ? m.Raw : null);
+    }
+}

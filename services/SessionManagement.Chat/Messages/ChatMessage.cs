@@ -1,0 +1,30 @@
+using SessionManagement.Contracts.Chat;
+
+namespace SessionManagement.Chat.Messages;
+
+/// <summary>
+/// One message or transcript record of a session. <see cref="Key"/> is its identity within the session
+/// (<c>u:</c> transcript uuid, <c>e:</c> hook event id, or <c>l:</c> line offset and hash for records without
+/// a uuid); <see cref="MatchHash"/> lets a prompt or reply captured by a hook and the same one read from the
+/// transcript become one message.
+/// </summary>
+public sealed record ChatMessage(
+    string SessionId,
+    string Key,
+    MessageKind Kind,
+    string RecordType,
+    string? Role,
+    string? Uuid,
+    string? ParentUuid,
+    Guid? EventId,
+    DateTimeOffset Timestamp,
+    long Sequence,
+    string? ProjectDir,
+    string Text,
+    string? MatchHash,
+    IReadOnlyList<ToolCallView> Tools,
+    TokenUsageView? Usage,
+    string? Model,
+    MessageSources Sources,
+    string? Problem,
+    string Raw);

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Contracts.Chat;
+
+namespace SessionManagement.Chat.Messages;
+
+/// <summary>
+/// Reads raw transcript lines into messages and records. The transcript format is Claude Code's own and
+/// changes between versions, so nothing here insists: a line that is not a JSON object, or has no
+/// <c>type</c>, is kept raw as <see cref="MessageKind.Invalid"/> with the reason; unknown types are kept as
+/// <see cref="MessageKind.Record"/>; missing fields leave their values empty.
+/// </summary>
+internal static class TranscriptRecordReader
+{
+    /// <summary>The gateway ships a line over its size limit as this marker; the file keeps the line.</summary>
+    public const string OversizedLineType = "sm-oversized-line";
+
+    private static readonly HashSet<string> ConversationTypes = new(["user", "assistant", "system", "summary"], StringComparer.Ordinal);
+
+    /// <param name="startOffset">The byte offset of the first line in its file; each line's offset follows from the lines' UTF-8 lengths.</param>
+    /// <param name="capturedAt">The time given to lines that carry none and follow no line that does.</param>
+    public static IEnumerable<ChatMessage> Read(string sessionId, long startOffset, IReadOnlyList<string> lines, DateTimeOffset capturedAt)
+    {
+        var offset = startOffset;
+        var lastTime = capturedAt;
+        string? lastCwd = null;
+        foreach (var line in lines)
+        {
+            var message = ReadLine(sessionId, offset, line, ref lastTime, ref lastCwd);
+            offset += Encoding.UTF8.GetByteCount(line) + 1;
+            yield return message;
+        }
+    }
+
+    private static ChatMessage ReadLine(string sessionId, long offset, string line, ref DateTimeOffset lastTime, ref string? lastCwd)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException error)
+        {
+            return Invalid(sessionId, offset, line, lastTime, lastCwd, $"not JSON: {error.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return Invalid(sessionId, offset, line, lastTime, lastCwd, $"not a JSON object but {root.ValueKind}");
+            var type = String(root, "type");
+            if (string.IsNullOrEmpty(type))
+                return Invalid(sessionId, offset, line, lastTime, lastCwd, "no record type");
+
+            if (String(root, "timestamp") is { } stamp && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+                lastTime = time;
+            lastCwd = String(root, "cwd") ?? lastCwd;
+            var uuid = String(root, "uuid");
+            var key = uuid is not null ? "u:" + uuid : LineKey(offset, line);
+            var parent = String(root, "parentUuid");
+
+            if (type == OversizedLineType)
+                return new ChatMessage(sessionId, key, MessageKind.Record, type, null, null, null, null, lastTime, offset, lastCwd, "",
+                    null, [], null, null, MessageSources.Transcript,
+                    $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", line);
+            if (!ConversationTypes.Contains(type))
+                return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd, "",
+                    null, [], null, null, MessageSources.Transcript, null, line);
+
+            var content = new ContentReader();
+            string? role, model = null, problem = null;
+            TokenUsageView? usage = null;
+            switch (type)
+            {
+                case "summary":
+                    role = "summary";
+                    content.AddText(String(root, "summary") ?? "");
+                    break;
+                case "system":
+                    role = "system";
+                    if (root.TryGetProperty("content", out var systemContent))
+                        content.Add(systemContent);
+                    break;
+                default:
+                    role = type;
+                    if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
+                    {
+                        if (message.TryGetProperty("content", out var blocks))
+                            content.Add(blocks);
+                        else
+                            problem = "message has no content";
+                        model = String(message, "model");
+                        usage = Usage(message);
+                    }
+                    else
+                    {
+                        problem = "no message";
+                    }
+                    if (role == "user" && content.OnlyToolResults)
+                        role = "tool";
+                    break;
+            }
+            var text = content.Text;
+            return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
+                MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, line);
+        }
+    }
+
+    private static ChatMessage Invalid(string sessionId, long offset, string line, DateTimeOffset time, string? cwd, string problem) =>
+        new(sessionId, LineKey(offset, line), MessageKind.Invalid, "invalid", null, null, null, null, time, offset, cwd, "", null, [], null,
+            null, MessageSources.Transcript, problem, line);
+
+    /// <summary>Records without a uuid are identified by where they lie and what they say: the same bytes shipped again are the same record.</summary>
+    private static string LineKey(long offset, string line) => $"l:{offset}:{MessageText.LineHash(line)}";
+
+    private static TokenUsageView? Usage(JsonElement message)
+    {
+        if (!message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+            return null;
+        return new TokenUsageView(Long(usage, "input_tokens"), Long(usage, "output_tokens"),
+            Long(usage, "cache_creation_input_tokens"), Long(usage, "cache_read_input_tokens"));
+    }
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long Long(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
+
+    /// <summary>Text and tool calls from Anthropic-shaped content: a string, or an array of typed blocks.</summary>
+    private sealed class ContentReader
+    {
+        private readonly StringBuilder _text = new();
+        private readonly List<ToolCallView> _tools = [];
+        private int _blocks, _toolResults;
+
+        public string Text => _text.ToString();
+
+        public IReadOnlyList<ToolCallView> Tools => _tools;
+
+        public bool OnlyToolResults => _blocks > 0 && _blocks == _toolResults;
+
+        public void AddText(string text)
+        {
+            if (text.Length == 0 || _text.Length >= MessageText.MaxCharacters)
+                return;
+            if (_text.Length > 0)
+                _text.Append('\n');
+            _text.Append(text, 0, Math.Min(text.Length, MessageText.MaxCharacters - _text.Length));
+        }
+
+        public void Add(JsonElement content)
+        {
+            if (content.ValueKind == JsonValueKind.String)
+            {
+                AddText(content.GetString()!);
+                return;
+            }
+            if (content.ValueKind != JsonValueKind.Array)
+                return;
+            foreach (var block in content.EnumerateArray())
+            {
+                if (block.ValueKind == JsonValueKind.String)
+                {
+                    AddText(block.GetString()!);
+                    continue;
+                }
+                if (block.ValueKind != JsonValueKind.Object)
+                    continue;
+                _blocks++;
+                switch (String(block, "type"))
+                {
+                    case "text":
+                        AddText(String(block, "text") ?? "");
+                        break;
+                    case "tool_use":
+                        _tools.Add(new ToolCallView("use", String(block, "id"), String(block, "name"),
+                            block.TryGetProperty("input", out var input) ? Summary(input) : "", false));
+                        break;
+                    case "tool_result":
+                        _toolResults++;
+                        var isError = block.TryGetProperty("is_error", out var error) && error.ValueKind == JsonValueKind.True;
+                        _tools.Add(new ToolCallView("result", String(block, "tool_use_id"), null,
+                            block.TryGetProperty("content", out var output) ? Summary(output) : "", isError));
+                        break;
+                }
+            }
+        }
+
+        private static string Summary(JsonElement value)
+        {
+            var text = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString()!,
+                JsonValueKind.Array => string.Join("\n", value.EnumerateArray()
+                    .Select(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String
+                        ? t.GetString()! : item.GetRawText())),
+                _ => value.GetRawText(),
+            };
+            return MessageText.Bound(text, MessageText.MaxSummaryCharacters);
+        }
+    }
+}

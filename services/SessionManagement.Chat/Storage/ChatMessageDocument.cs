@@ -1,0 +1,25 @@
+namespace SessionManagement.Chat.Storage;
+
+/// <summary>A message as MongoDB keeps it: <see cref="Id"/> is the session and the message key, tools and usage are JSON text, the raw line compressed bytes.</summary>
+internal sealed record ChatMessageDocument(
+    string Id,
+    string SessionId,
+    string Key,
+    string Kind,
+    string RecordType,
+    string? Role,
+    string? Uuid,
+    string? ParentUuid,
+    Guid? EventId,
+    DateTimeOffset Timestamp,
+    long Sequence,
+    string? ProjectDir,
+    string Text,
+    string? MatchHash,
+    string? Tools,
+    string? Usage,
+    string? Model,
+    int Sources,
+    string? Problem,
+    byte[] Raw,
+    string RawEncoding);

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
+using SessionManagement.Hosting.Storage.Mongo;
+
+namespace SessionManagement.Chat.Storage;
+
+internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger) : IMongoIndexDefinition
+{
+    public const string Messages = "chat_messages";
+    public const string Sessions = "chat_sessions";
+    public const string TextIndex = "text";
+
+    private static readonly Lazy<bool> Maps = new(() =>
+    {
+        MongoConventions.Register();
+        BsonClassMap.TryRegisterClassMap<ChatMessageDocument>(map =>
+        {
+            map.AutoMap();
+            map.MapIdMember(m => m.Id);
+        });
+        BsonClassMap.TryRegisterClassMap<ChatSessionCounts>(map =>
+        {
+            map.AutoMap();
+            map.MapIdMember(c => c.Id);
+        });
+        return true;
+    });
+
+    public static void RegisterMaps() => _ = Maps.Value;
+
+    public async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        RegisterMaps();
+        var keys = Builders<ChatMessageDocument>.IndexKeys;
+        var messages = database.GetCollection<ChatMessageDocument>(Messages);
+        await messages.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.Timestamp).Ascending(m => m.Sequence),
+                new CreateIndexOptions { Name = "session_order" }),
+            new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.Uuid), new CreateIndexOptions { Name = "session_uuid" }),
+            new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.EventId), new CreateIndexOptions { Name = "event" }),
+            new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.MatchHash), new CreateIndexOptions { Name = "session_match" }),
+        ], cancellationToken);
+        try
+        {
+            await messages.Indexes.CreateOneAsync(new CreateIndexModel<ChatMessageDocument>(keys.Text(m => m.Text),
+                new CreateIndexOptions { Name = TextIndex, DefaultLanguage = "english" }), cancellationToken: cancellationToken);
+        }
+        catch (MongoException error)
+        {
+            // Only search needs it, and search says so when asked; history and export work without it.
+            logger.LogWarning("This MongoDB deployment has no text index for chat search: {Problem}", error.Message);
+        }
+    }
+}

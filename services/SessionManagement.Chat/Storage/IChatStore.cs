@@ -1,0 +1,21 @@
+using SessionManagement.Chat.Messages;
+using SessionManagement.Contracts.Chat;
+
+namespace SessionManagement.Chat.Storage;
+
+/// <summary>The chat module's messages, per session, with full-text search.</summary>
+public interface IChatStore
+{
+    /// <summary>
+    /// Stores messages not stored before (by key, transcript uuid and hook event id), joins a hook's prompt or
+    /// reply and the same one read from the transcript into one message, and trims each touched session to its
+    /// newest <paramref name="retention"/> messages.
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken);
+
+    /// <summary>One page of a session in conversation order (time, then position in the transcript or capture sequence).</summary>
+    Task<ChatPage> PageAsync(string sessionId, int skip, int limit, bool includeRecords, bool includeRaw, CancellationToken cancellationToken);
+
+    /// <summary>Messages whose text has every term, best first. Throws <see cref="SearchUnavailableException"/> when the store cannot search.</summary>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken);
+}

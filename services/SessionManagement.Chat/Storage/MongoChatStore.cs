@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using SessionManagement.Chat.Messages;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
+
+namespace SessionManagement.Chat.Storage;
+
+/// <summary>
+/// Messages keyed by session and message key, so a redelivered record is a duplicate-key no-op. A prompt or
+/// reply joins its twin (hook and transcript) with one atomic find-and-modify on the twin still waiting.
+/// </summary>
+internal sealed class MongoChatStore : IChatStore
+{
+    private const int DuplicateKey = 11000;
+    private static readonly FilterDefinitionBuilder<ChatMessageDocument> Filter = Builders<ChatMessageDocument>.Filter;
+    private readonly IMongoCollection<ChatMessageDocument> _messages;
+    private readonly IMongoCollection<ChatSessionCounts> _sessions;
+    private readonly IOptions<ChatManagementOptions> _chat;
+
+    public MongoChatStore(IMongoDatabase database, IOptions<ChatManagementOptions> chat)
+    {
+        ChatMongoCollections.RegisterMaps();
+        _messages = database.GetCollection<ChatMessageDocument>(ChatMongoCollections.Messages);
+        _sessions = database.GetCollection<ChatSessionCounts>(ChatMongoCollections.Sessions);
+        _chat = chat;
+    }
+
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken)
+    {
+        var merged = new Dictionary<string, int>(StringComparer.Ordinal);
+        var inserts = new List<ChatMessageDocument>();
+        foreach (var message in messages)
+        {
+            switch (await TryJoinAsync(message, cancellationToken))
+            {
+                case JoinOutcome.Duplicate:
+                    merged.TryAdd(message.SessionId, 0);
+                    break;
+                case JoinOutcome.Joined:
+                    merged[message.SessionId] = merged.GetValueOrDefault(message.SessionId) + 1;
+                    break;
+                default:
+                    inserts.Add(ToDocument(message));
+                    break;
+            }
+        }
+
+        var refused = new HashSet<int>();
+        if (inserts.Count > 0)
+        {
+            try
+            {
+                await _messages.InsertManyAsync(inserts, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            }
+            catch (MongoBulkWriteException<ChatMessageDocument> error) when (error.WriteErrors.All(e => e.Code == DuplicateKey))
+            {
+                refused.UnionWith(error.WriteErrors.Select(e => e.Index));
+            }
+        }
+
+        var results = new List<AppendResult>();
+        var added = inserts.Where((_, i) => !refused.Contains(i)).GroupBy(d => d.SessionId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var sessionId in messages.Select(m => m.SessionId).Distinct(StringComparer.Ordinal))
+        {
+            var fresh = added.GetValueOrDefault(sessionId) ?? [];
+            var conversation = fresh.Count(d => d.Kind == nameof(MessageKind.Message));
+            var invalid = fresh.Count(d => d.Problem is not null);
+            var counts = await IncrementAsync(sessionId, fresh.Count, conversation, invalid, cancellationToken);
+            var trimmed = 0;
+            if (counts.MessageCount > retention)
+            {
+                trimmed = await TrimAsync(sessionId, counts.MessageCount - retention, cancellationToken);
+                counts = counts with { MessageCount = counts.MessageCount - trimmed };
+            }
+            results.Add(new AppendResult(sessionId, fresh.Count, merged.GetValueOrDefault(sessionId), invalid, counts.MessageCount, trimmed));
+        }
+        return results;
+    }
+
+    public async Task<ChatPage> PageAsync(string sessionId, int skip, int limit, bool includeRecords, bool includeRaw, CancellationToken cancellationToken)
+    {
+        var counts = await _sessions.Find(c => c.Id == sessionId).FirstOrDefaultAsync(cancellationToken);
+        var filter = Filter.Eq(m => m.SessionId, sessionId);
+        if (!includeRecords)
+            filter &= Filter.Eq(m => m.Kind, nameof(MessageKind.Message));
+        var find = _messages.Find(filter).SortBy(m => m.Timestamp).ThenBy(m => m.Sequence).ThenBy(m => m.Id).Skip(skip).Limit(limit);
+        if (!includeRaw)
+            find = find.Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw));
+        var documents = await find.ToListAsync(cancellationToken);
+        return new ChatPage(
+            counts is null ? 0 : includeRecords ? counts.MessageCount : counts.ConversationCount,
+            counts?.InvalidLines ?? 0,
+            documents.Select(d => ToMessage(d, includeRaw)).ToList());
+    }
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Text(string.Join(" ", search.Terms.Select(t => "\"" + t.Replace("\"", "") + "\"")));
+        if (search.SessionId is not null)
+            filter &= Filter.Eq(m => m.SessionId, search.SessionId);
+        if (search.ProjectDir is not null)
+            filter &= Filter.Eq(m => m.ProjectDir, search.ProjectDir);
+        if (search.Role is not null)
+            filter &= Filter.Eq(m => m.Role, search.Role);
+        if (search.Since is { } since)
+            filter &= Filter.Gte(m => m.Timestamp, since);
+        if (search.Until is { } until)
+            filter &= Filter.Lt(m => m.Timestamp, until);
+        List<BsonDocument> found;
+        try
+        {
+            found = await _messages.Find(filter)
+                .Project(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw).MetaTextScore("score"))
+                .Sort(Builders<ChatMessageDocument>.Sort.MetaTextScore("score"))
+                .Limit(search.Limit)
+                .ToListAsync(cancellationToken);
+        }
+        catch (MongoCommandException error)
+        {
+            throw new SearchUnavailableException($"this MongoDB deployment cannot run a text search: {error.ErrorMessage}", error);
+        }
+        return found.Select(d => new SearchHit(d["sessionId"].AsString, d["key"].AsString, NullableString(d, "role"), NullableString(d, "projectDir"),
+            new DateTimeOffset(d["timestamp"].ToUniversalTime()), d["score"].ToDouble(), Snippets.Around(d["text"].AsString, search.Terms))).ToList();
+    }
+
+    private async Task<JoinOutcome> TryJoinAsync(ChatMessage m, CancellationToken cancellationToken)
+    {
+        if (m.MatchHash is null)
+            return JoinOutcome.None;
+        var waiting = Filter.Eq(d => d.SessionId, m.SessionId) & Filter.Eq(d => d.MatchHash, m.MatchHash);
+        var oldestFirst = new FindOneAndUpdateOptions<ChatMessageDocument> { Sort = Builders<ChatMessageDocument>.Sort.Ascending(d => d.Timestamp).Ascending(d => d.Sequence) };
+        if (m.Uuid is not null)
+        {
+            if (await _messages.Find(d => d.SessionId == m.SessionId && d.Uuid == m.Uuid).AnyAsync(cancellationToken))
+                return JoinOutcome.Duplicate;
+            var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression);
+            var joined = await _messages.FindOneAndUpdateAsync(
+                waiting & Filter.Eq(d => d.Uuid, null) & Filter.Ne(d => d.EventId, null),
+                Builders<ChatMessageDocument>.Update.Set(d => d.Uuid, m.Uuid).Set(d => d.ParentUuid, m.ParentUuid).Set(d => d.RecordType, m.RecordType)
+                    .Set(d => d.Timestamp, m.Timestamp).Set(d => d.Sequence, m.Sequence).Set(d => d.Tools, MessageColumns.Tools(m.Tools))
+                    .Set(d => d.Usage, MessageColumns.Usage(m.Usage)).Set(d => d.Model, m.Model).Set(d => d.Problem, m.Problem)
+                    .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).BitwiseOr(d => d.Sources, (int)m.Sources),
+                oldestFirst, cancellationToken);
+            return joined is null ? JoinOutcome.None : JoinOutcome.Joined;
+        }
+        if (m.EventId is { } eventId)
+        {
+            if (await _messages.Find(d => d.EventId == eventId).AnyAsync(cancellationToken))
+                return JoinOutcome.Duplicate;
+            var joined = await _messages.FindOneAndUpdateAsync(
+                waiting & Filter.Eq(d => d.EventId, null) & Filter.Ne(d => d.Uuid, null),
+                Builders<ChatMessageDocument>.Update.Set(d => d.EventId, eventId).BitwiseOr(d => d.Sources, (int)m.Sources),
+                oldestFirst, cancellationToken);
+            return joined is null ? JoinOutcome.None : JoinOutcome.Joined;
+        }
+        return JoinOutcome.None;
+    }
+
+    private async Task<ChatSessionCounts> IncrementAsync(string sessionId, long added, long conversation, long invalid, CancellationToken cancellationToken) =>
+        await _sessions.FindOneAndUpdateAsync(
+            Builders<ChatSessionCounts>.Filter.Eq(c => c.Id, sessionId),
+            Builders<ChatSessionCounts>.Update.Inc(c => c.MessageCount, added).Inc(c => c.ConversationCount, conversation).Inc(c => c.InvalidLines, invalid),
+            new FindOneAndUpdateOptions<ChatSessionCounts> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+
+    private async Task<int> TrimAsync(string sessionId, long excess, CancellationToken cancellationToken)
+    {
+        var oldest = await _messages.Find(d => d.SessionId == sessionId)
+            .SortBy(d => d.Timestamp).ThenBy(d => d.Sequence).ThenBy(d => d.Id).Limit((int)Math.Min(excess, int.MaxValue))
+            .Project(d => new { d.Id, d.Kind, d.Problem })
+            .ToListAsync(cancellationToken);
+        var ids = oldest.Select(o => o.Id).ToList();
+        var deleted = await _messages.DeleteManyAsync(Filter.In(d => d.Id, ids), cancellationToken);
+        await IncrementAsync(sessionId, -deleted.DeletedCount, -oldest.Count(o => o.Kind == nameof(MessageKind.Message)),
+            -oldest.Count(o => o.Problem is not null), cancellationToken);
+        return (int)deleted.DeletedCount;
+    }
+
+    private ChatMessageDocument ToDocument(ChatMessage m)
+    {
+        var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression);
+        return new ChatMessageDocument(m.SessionId + "/" + m.Key, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid,
+            m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage),
+            m.Model, (int)m.Sources, m.Problem, raw, encoding);
+    }
+
+    private static ChatMessage ToMessage(ChatMessageDocument d, bool includeRaw) => new(
+        d.SessionId, d.Key, Enum.Parse<MessageKind>(d.Kind), d.RecordType, d.Role, d.Uuid, d.ParentUuid, d.EventId, d.Timestamp, d.Sequence,
+        d.ProjectDir, d.Text, d.MatchHash, MessageColumns.Tools(d.Tools), MessageColumns.Usage(d.Usage), d.Model, (MessageSources)d.Sources,
+        d.Problem, includeRaw && d.Raw is not null ? CompressedText.Decode(d.Raw, d.RawEncoding) : "");
+
+    private static string? NullableString(BsonDocument document, string name) =>
+        document.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;
+
+    private enum JoinOutcome { None, Duplicate, Joined }
+}

@@ -1,0 +1,285 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using SessionManagement.Chat.Messages;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
+using SessionManagement.Hosting.Storage.Sqlite;
+
+namespace SessionManagement.Chat.Storage;
+
+internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatManagementOptions> chat) : IChatStore
+{
+    private const string Columns =
+        "session_id, message_key, kind, record_type, role, uuid, parent_uuid, event_id, timestamp, sequence, project_dir, text, match_hash, " +
+        "tools, usage, model, sources, problem, raw, raw_encoding";
+
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<AppendResult>>(async (connection, transaction) =>
+        {
+            await using var writer = new Writer(connection, transaction, chat.Value.MessageCompression);
+            await writer.PrepareAsync(cancellationToken);
+            var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
+            foreach (var message in messages)
+            {
+                if (!tallies.TryGetValue(message.SessionId, out var tally))
+                    tallies[message.SessionId] = tally = new Tally();
+                switch (await writer.WriteAsync(message, cancellationToken))
+                {
+                    case Written.Added:
+                        tally.Added++;
+                        tally.Conversation += message.Kind == MessageKind.Message ? 1 : 0;
+                        tally.Invalid += message.Problem is null ? 0 : 1;
+                        break;
+                    case Written.Merged:
+                        tally.Merged++;
+                        break;
+                }
+            }
+            var results = new List<AppendResult>(tallies.Count);
+            foreach (var (sessionId, tally) in tallies)
+                results.Add(await CountAsync(connection, transaction, sessionId, tally, retention, cancellationToken));
+            return results;
+        }, cancellationToken);
+
+    public Task<ChatPage> PageAsync(string sessionId, int skip, int limit, bool includeRecords, bool includeRaw, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            long total = 0, invalid = 0;
+            await using (var counts = connection.CreateCommand())
+            {
+                counts.CommandText = "SELECT message_count, conversation_count, invalid_lines FROM chat_sessions WHERE session_id = $session";
+                counts.Bind("$session", sessionId);
+                await using var reader = await counts.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                    (total, invalid) = (includeRecords ? reader.GetInt64(0) : reader.GetInt64(1), reader.GetInt64(2));
+            }
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {Columns} FROM chat_messages WHERE session_id = $session {(includeRecords ? "" : "AND kind = 'Message'")}
+                ORDER BY timestamp, sequence, id LIMIT $limit OFFSET $skip
+                """;
+            command.Bind("$session", sessionId).Bind("$limit", limit).Bind("$skip", skip);
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            var messages = new List<ChatMessage>();
+            while (await rows.ReadAsync(cancellationToken))
+                messages.Add(Read(rows, includeRaw));
+            return new ChatPage(total, invalid, messages);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<SearchHit>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            var filters = new List<string>();
+            if (search.SessionId is not null)
+                filters.Add("AND m.session_id = $session");
+            if (search.ProjectDir is not null)
+                filters.Add("AND m.project_dir = $project");
+            if (search.Role is not null)
+                filters.Add("AND m.role = $role");
+            if (search.Since is not null)
+                filters.Add("AND m.timestamp >= $since");
+            if (search.Until is not null)
+                filters.Add("AND m.timestamp < $until");
+            command.CommandText = $"""
+                SELECT m.session_id, m.message_key, m.role, m.project_dir, m.timestamp, -bm25(chat_messages_fts),
+                       snippet(chat_messages_fts, 0, '[', ']', '…', 16)
+                FROM chat_messages_fts JOIN chat_messages m ON m.id = chat_messages_fts.rowid
+                WHERE chat_messages_fts MATCH $query {string.Join(" ", filters)}
+                ORDER BY bm25(chat_messages_fts) LIMIT $limit
+                """;
+            command.Bind("$query", MessageColumns.FtsQuery(search.Terms)).Bind("$session", search.SessionId).Bind("$project", search.ProjectDir)
+                .Bind("$role", search.Role).Bind("$limit", search.Limit)
+                .Bind("$since", search.Since is { } since ? SqliteValues.Time(since) : null)
+                .Bind("$until", search.Until is { } until ? SqliteValues.Time(until) : null);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var hits = new List<SearchHit>();
+            while (await reader.ReadAsync(cancellationToken))
+                hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.ReadNullableString(2), reader.ReadNullableString(3),
+                    reader.ReadTime(4), reader.GetDouble(5), reader.GetString(6)));
+            return hits;
+        }, cancellationToken);
+
+    private static async Task<AppendResult> CountAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sessionId, Tally tally, int retention, CancellationToken cancellationToken)
+    {
+        await using (var upsert = Command(connection, transaction, """
+            INSERT INTO chat_sessions (session_id, message_count, conversation_count, invalid_lines) VALUES ($session, $added, $conversation, $invalid)
+            ON CONFLICT (session_id) DO UPDATE SET message_count = message_count + excluded.message_count,
+                conversation_count = conversation_count + excluded.conversation_count, invalid_lines = invalid_lines + excluded.invalid_lines
+            """))
+        {
+            upsert.Bind("$session", sessionId).Bind("$added", tally.Added).Bind("$conversation", tally.Conversation).Bind("$invalid", tally.Invalid);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        long count;
+        await using (var read = Command(connection, transaction, "SELECT message_count FROM chat_sessions WHERE session_id = $session"))
+        {
+            read.Bind("$session", sessionId);
+            count = (long)(await read.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var trimmed = 0;
+        if (count > retention)
+        {
+            int conversation = 0, invalid = 0;
+            await using (var trim = Command(connection, transaction, """
+                DELETE FROM chat_messages WHERE id IN (
+                    SELECT id FROM chat_messages WHERE session_id = $session ORDER BY timestamp, sequence, id LIMIT $excess)
+                RETURNING kind, problem IS NOT NULL
+                """))
+            {
+                trim.Bind("$session", sessionId).Bind("$excess", count - retention);
+                await using var reader = await trim.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    trimmed++;
+                    conversation += reader.GetString(0) == nameof(MessageKind.Message) ? 1 : 0;
+                    invalid += reader.GetBoolean(1) ? 1 : 0;
+                }
+            }
+            await using var update = Command(connection, transaction, """
+                UPDATE chat_sessions SET message_count = message_count - $trimmed, conversation_count = conversation_count - $conversation,
+                    invalid_lines = invalid_lines - $invalid WHERE session_id = $session
+                """);
+            update.Bind("$session", sessionId).Bind("$trimmed", trimmed).Bind("$conversation", conversation).Bind("$invalid", invalid);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            count -= trimmed;
+        }
+        return new AppendResult(sessionId, tally.Added, tally.Merged, tally.Invalid, count, trimmed);
+    }
+
+    private static ChatMessage Read(SqliteDataReader r, bool includeRaw) => new(
+        r.GetString(0), r.GetString(1), Enum.Parse<MessageKind>(r.GetString(2)), r.GetString(3), r.ReadNullableString(4),
+        r.ReadNullableString(5), r.ReadNullableString(6), r.IsDBNull(7) ? null : Guid.Parse(r.GetString(7)), r.ReadTime(8), r.GetInt64(9),
+        r.ReadNullableString(10), r.GetString(11), r.ReadNullableString(12), MessageColumns.Tools(r.ReadNullableString(13)),
+        MessageColumns.Usage(r.ReadNullableString(14)), r.ReadNullableString(15), (MessageSources)r.GetInt32(16), r.ReadNullableString(17),
+        includeRaw ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19)) : "");
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private sealed class Tally
+    {
+        public int Added, Merged, Conversation, Invalid;
+    }
+
+    private enum Written { Duplicate, Added, Merged }
+
+    /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if it may join a hook's message.</summary>
+    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress) : IAsyncDisposable
+    {
+        private readonly List<SqliteCommand> _commands = [];
+
+        private SqliteCommand _insert = null!, _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
+            _joinTranscript = null!, _joinHook = null!;
+
+        public async Task PrepareAsync(CancellationToken cancellationToken)
+        {
+            _insert = await PrepareAsync($"""
+                INSERT OR IGNORE INTO chat_messages ({Columns})
+                VALUES ($session, $key, $kind, $type, $role, $uuid, $parent, $event, $time, $sequence, $project, $text, $match,
+                        $tools, $usage, $model, $sources, $problem, $raw, $encoding)
+                """, cancellationToken, "$session", "$key", "$kind", "$type", "$role", "$uuid", "$parent", "$event", "$time", "$sequence", "$project",
+                "$text", "$match", "$tools", "$usage", "$model", "$sources", "$problem", "$raw", "$encoding");
+            _byUuid = await PrepareAsync("SELECT 1 FROM chat_messages WHERE session_id = $session AND uuid = $uuid", cancellationToken, "$session", "$uuid");
+            _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
+            _hookAwaitingTranscript = await PrepareAsync("""
+                SELECT id FROM chat_messages WHERE session_id = $session AND match_hash = $match AND uuid IS NULL AND event_id IS NOT NULL
+                ORDER BY timestamp, sequence LIMIT 1
+                """, cancellationToken, "$session", "$match");
+            _transcriptAwaitingHook = await PrepareAsync("""
+                SELECT id FROM chat_messages WHERE session_id = $session AND match_hash = $match AND event_id IS NULL AND uuid IS NOT NULL
+                ORDER BY timestamp, sequence LIMIT 1
+                """, cancellationToken, "$session", "$match");
+            // The transcript's record is the fuller one (uuid, tree position, tools, usage, the raw line): it takes over the row.
+            _joinTranscript = await PrepareAsync("""
+                UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
+                    project_dir = coalesce($project, project_dir), tools = $tools, usage = $usage, model = $model, sources = sources | $sources,
+                    problem = $problem, raw = $raw, raw_encoding = $encoding
+                WHERE id = $id
+                """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$usage", "$model", "$sources",
+                "$problem", "$raw", "$encoding", "$id");
+            _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
+                cancellationToken, "$event", "$sources", "$id");
+        }
+
+        public async Task<Written> WriteAsync(ChatMessage m, CancellationToken cancellationToken)
+        {
+            var eventId = m.EventId?.ToString();
+            if (m.MatchHash is not null)
+            {
+                if (m.Uuid is not null)
+                {
+                    if (await ExistsAsync(_byUuid, cancellationToken, m.SessionId, m.Uuid))
+                        return Written.Duplicate;
+                    if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash) is long id)
+                    {
+                        var (raw, encoding) = CompressedText.Encode(m.Raw, compress);
+                        await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
+                            m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
+                            m.Problem, raw, encoding, id);
+                        return Written.Merged;
+                    }
+                }
+                else if (eventId is not null)
+                {
+                    if (await ExistsAsync(_byEvent, cancellationToken, eventId))
+                        return Written.Duplicate;
+                    if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, m.MatchHash) is long id)
+                    {
+                        await ExecuteAsync(_joinHook, cancellationToken, eventId, (int)m.Sources, id);
+                        return Written.Merged;
+                    }
+                }
+            }
+            var (bytes, rawEncoding) = CompressedText.Encode(m.Raw, compress);
+            var inserted = await ExecuteAsync(_insert, cancellationToken, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid,
+                m.ParentUuid, eventId, SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash,
+                MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding);
+            return inserted == 1 ? Written.Added : Written.Duplicate;
+        }
+
+        private async Task<SqliteCommand> PrepareAsync(string sql, CancellationToken cancellationToken, params string[] names)
+        {
+            var command = Command(connection, transaction, sql);
+            foreach (var name in names)
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            _commands.Add(command);
+            await command.PrepareAsync(cancellationToken);
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _commands)
+                await command.DisposeAsync();
+        }
+
+        private static void Set(SqliteCommand command, object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        private static Task<int> ExecuteAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
+        {
+            Set(command, values);
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        private static Task<object?> ScalarAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
+        {
+            Set(command, values);
+            return command.ExecuteScalarAsync(cancellationToken);
+        }
+
+        private static async Task<bool> ExistsAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>
+            await ScalarAsync(command, cancellationToken, values) is not null;
+    }
+}

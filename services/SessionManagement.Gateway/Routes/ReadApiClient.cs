@@ -1,0 +1,31 @@
+using MassTransit;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SessionManagement.Gateway.Options;
+
+namespace SessionManagement.Gateway.Routes;
+
+/// <summary>Asks the module that owns the data, within <c>Gateway:QueryTimeoutMs</c>; no answer in time is a 504 naming the module.</summary>
+internal sealed class ReadApiClient(IServiceProvider services, IOptions<GatewayOptions> options)
+{
+    public async Task<Response<T1, T2>> AskAsync<TRequest, T1, T2>(TRequest request, CancellationToken cancellationToken)
+        where TRequest : class where T1 : class where T2 : class
+    {
+        using var scope = services.CreateScope();
+        var client = scope.ServiceProvider.GetRequiredService<IRequestClient<TRequest>>();
+        return await client.GetResponse<T1, T2>(request, cancellationToken, RequestTimeout.After(ms: options.Value.QueryTimeoutMs));
+    }
+
+    public async Task<T> AskAsync<TRequest, T>(TRequest request, CancellationToken cancellationToken)
+        where TRequest : class where T : class
+    {
+        using var scope = services.CreateScope();
+        var client = scope.ServiceProvider.GetRequiredService<IRequestClient<TRequest>>();
+        return (await client.GetResponse<T>(request, cancellationToken, RequestTimeout.After(ms: options.Value.QueryTimeoutMs))).Message;
+    }
+
+    public IResult NoAnswer(string module) => Results.Json(
+        new { error = $"no {module} module answered within {options.Value.QueryTimeoutMs} ms; is one running (--target={module} or all)?" },
+        statusCode: StatusCodes.Status504GatewayTimeout);
+}

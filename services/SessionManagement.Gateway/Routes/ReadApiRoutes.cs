@@ -1,0 +1,149 @@
+using System.Globalization;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using SessionManagement.Bridge;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Transcripts;
+
+namespace SessionManagement.Gateway.Routes;
+
+/// <summary>
+/// The read API: sessions from the saver, history and search from chat, exports assembled from both, and
+/// transcript import into chat. The gateway owns none of this data; it asks over the bus.
+/// </summary>
+internal static class ReadApiRoutes
+{
+    private static readonly string[] Statuses = ["active", "ended"];
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/api/sessions", ListSessionsAsync);
+        api.MapGet("/api/sessions/{sessionId}", GetSessionAsync);
+        api.MapGet("/api/sessions/{sessionId}/messages", GetMessagesAsync);
+        api.MapGet("/api/sessions/{sessionId}/export", SessionExport.WriteAsync);
+        api.MapGet("/api/search", SearchAsync);
+        api.MapPost("/api/sessions/import", ImportAsync);
+    }
+
+    private static async Task<IResult> ListSessionsAsync(
+        ReadApiClient client, string? project, string? status, string? since, string? until, int? skip, int? limit, CancellationToken cancellationToken)
+    {
+        if (status is not null && !Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
+            return BadRequest($"status must be one of {string.Join(", ", Statuses)}");
+        if (!TryTime(since, "since", out var from, out var problem) || !TryTime(until, "until", out var to, out problem))
+            return BadRequest(problem!);
+        try
+        {
+            return Results.Ok(await client.AskAsync<ListSessions, SessionsListed>(
+                new ListSessions(project, status, from, to, Math.Max(0, skip ?? 0), Math.Clamp(limit ?? 50, 1, 500)), cancellationToken));
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("saver");
+        }
+    }
+
+    private static async Task<IResult> GetSessionAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(sessionId), cancellationToken);
+            return response.Is(out Response<SessionFound>? found) ? Results.Ok(found.Message.Session) : NotFound(sessionId);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("saver");
+        }
+    }
+
+    private static async Task<IResult> GetMessagesAsync(
+        ReadApiClient client, string sessionId, int? skip, int? limit, bool? records, bool? raw, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await client.AskAsync<GetMessages, MessagesPage>(
+                new GetMessages(sessionId, Math.Max(0, skip ?? 0), Math.Clamp(limit ?? 100, 1, 1_000), records ?? false, raw ?? false), cancellationToken);
+            return page.Total == 0 && page.Messages.Count == 0 && !await SessionExistsAsync(client, sessionId, cancellationToken)
+                ? NotFound(sessionId) : Results.Ok(page);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+    }
+
+    private static async Task<IResult> SearchAsync(
+        ReadApiClient client, string? q, string? session, string? project, string? role, string? since, string? until, int? limit,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(q))
+            return BadRequest("q is required: the words to search for");
+        if (!TryTime(since, "since", out var from, out var problem) || !TryTime(until, "until", out var to, out problem))
+            return BadRequest(problem!);
+        try
+        {
+            var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(
+                new SearchMessages(q, session, project, role, from, to, Math.Clamp(limit ?? 20, 1, 200)), cancellationToken);
+            if (response.Is(out Response<MessagesFound>? found))
+                return Results.Ok(found.Message);
+            response.Is(out Response<SearchRejected>? rejected);
+            return Results.Json(new { error = rejected!.Message.Reason, query = rejected.Message.Query }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+    }
+
+    private static async Task<IResult> ImportAsync(
+        HttpContext http, TranscriptImporter importer, ReadApiClient client, ILoggerFactory loggers, string? session, string? name, CancellationToken cancellationToken)
+    {
+        var headers = http.Request.Headers;
+        var host = headers.TryGetValue(BridgeHeaders.Host, out var h) && h.Count > 0 ? h[0]! : Environment.MachineName;
+        var user = headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
+        try
+        {
+            var result = await importer.ImportAsync(http.Request.Body, session, name ?? "upload.jsonl", host, user, cancellationToken);
+            loggers.CreateLogger("SessionManagement.Audit").LogInformation("Audit: transcript {Name} imported into session {SessionId} from {Remote}",
+                result.Name, result.SessionId, http.Connection.RemoteIpAddress);
+            return Results.Ok(result);
+        }
+        catch (ImportRejectedException error)
+        {
+            return BadRequest(error.Message);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+    }
+
+    internal static async Task<bool> SessionExistsAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        var response = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(sessionId), cancellationToken);
+        return response.Is(out Response<SessionFound>? _);
+    }
+
+    internal static IResult NotFound(string sessionId) => Results.Json(new { error = $"no session '{sessionId}'" }, statusCode: StatusCodes.Status404NotFound);
+
+    internal static IResult BadRequest(string problem) => Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
+
+    private static bool TryTime(string? text, string name, out DateTimeOffset? time, out string? problem)
+    {
+        (time, problem) = (null, null);
+        if (text is null)
+            return true;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+        problem = $"{name} must be a date and time such as 2026-11-24T09:00:00Z, not '{text}'";
+        return false;
+    }
+}

@@ -1,0 +1,4 @@
+namespace SessionManagement.Gateway.Transcripts;
+
+/// <summary>What an import stored: the chat module's own counts, summed over the import's batches.</summary>
+public sealed record ImportResult(string SessionId, string Name, long Bytes, int Lines, int Batches, int Added, int Merged, int InvalidLines);

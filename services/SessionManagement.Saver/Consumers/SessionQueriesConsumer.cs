@@ -1,0 +1,36 @@
+using MassTransit;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Saver.Sessions;
+using SessionManagement.Saver.Storage;
+
+namespace SessionManagement.Saver.Consumers;
+
+/// <summary>Answers the read API's session requests from the saver's store.</summary>
+public sealed class SessionQueriesConsumer(ISessionStore store) : IConsumer<ListSessions>, IConsumer<GetSession>
+{
+    public const int MaxPage = 500;
+
+    public async Task Consume(ConsumeContext<ListSessions> context)
+    {
+        var request = context.Message;
+        SessionStatus? status = null;
+        if (request.Status is not null)
+            status = Enum.TryParse<SessionStatus>(request.Status, ignoreCase: true, out var parsed) ? parsed
+                : throw new ArgumentException($"status must be one of {string.Join(", ", Enum.GetNames<SessionStatus>())}");
+        var list = await store.ListAsync(new SessionQuery(request.ProjectDir, status, request.Since, request.Until,
+            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage)), context.CancellationToken);
+        await context.RespondAsync(new SessionsListed(list.Total, list.Sessions.Select(Summary).ToList()));
+    }
+
+    public async Task Consume(ConsumeContext<GetSession> context)
+    {
+        if (await store.GetAsync(context.Message.SessionId, context.CancellationToken) is { } state)
+            await context.RespondAsync(new SessionFound(Summary(state)));
+        else
+            await context.RespondAsync(new SessionNotFound(context.Message.SessionId));
+    }
+
+    public static SessionSummary Summary(SessionState s) => new(s.SessionId, s.ProjectDir, s.Cwd, s.Model, s.Source, s.ParentSessionId,
+        s.Status.ToString(), s.StartedAt, s.LastEventAt, s.EndedAt, s.EndReason, s.EventCount, s.Prompts, s.ToolCalls, s.ToolFailures,
+        s.Compactions, s.Version, s.SchemaVersion, s.Checksum);
+}

@@ -1,0 +1,5 @@
+using SessionManagement.Saver.Sessions;
+
+namespace SessionManagement.Saver.Storage;
+
+public sealed record SessionList(long Total, IReadOnlyList<SessionState> Sessions);

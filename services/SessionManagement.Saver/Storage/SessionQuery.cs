@@ -1,0 +1,6 @@
+using SessionManagement.Saver.Sessions;
+
+namespace SessionManagement.Saver.Storage;
+
+/// <summary>Which sessions to list: all filters optional, most recently active first.</summary>
+public sealed record SessionQuery(string? ProjectDir, SessionStatus? Status, DateTimeOffset? Since, DateTimeOffset? Until, int Skip, int Limit);
