@@ -123,4 +123,33 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal([start.EventId, big.EventId], stored.Select(e => e.EventId));
         Assert.Equal(big.RawJson, stored[1].RawJson);
     }
+
+    [Fact]
+    public async Task When_sessions_are_listed_Should_filter_by_project_status_and_time_most_recent_first_and_page()
+    {
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8];
+        var sessions = Enumerable.Range(0, 3).Select(_ => new SessionEvents(SessionEvents.NewId(), project)).ToList();
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            for (var skip = 0; skip < i * 5; skip++)
+                sessions[i].Next("Skip"); // each later than the one before
+            await Store.SaveAsync([sessions[i].Next("SessionStart", source: "startup"), sessions[i].Next("UserPromptSubmit")], Cancel);
+        }
+        for (var skip = 0; skip < 20; skip++)
+            sessions[0].Next("Skip"); // the first session ends last
+        await Store.SaveAsync([sessions[0].Next("SessionEnd", reason: "other")], Cancel);
+        var other = new SessionEvents(SessionEvents.NewId(), project + "-other");
+        await Store.SaveAsync([other.Next("SessionStart", source: "startup")], Cancel);
+
+        var all = await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 10), Cancel);
+        var active = await Store.ListAsync(new SessionQuery(project, SessionStatus.Active, null, null, 0, 10), Cancel);
+        var page = await Store.ListAsync(new SessionQuery(project, null, null, null, 1, 1), Cancel);
+        var since = await Store.ListAsync(new SessionQuery(project, null, all.Sessions[1].LastEventAt, null, 0, 10), Cancel);
+
+        Assert.Equal(3, all.Total);
+        Assert.Equal([sessions[0].SessionId, sessions[2].SessionId, sessions[1].SessionId], all.Sessions.Select(s => s.SessionId));
+        Assert.Equal([sessions[2].SessionId, sessions[1].SessionId], active.Sessions.Select(s => s.SessionId));
+        Assert.Equal((3L, sessions[2].SessionId), (page.Total, Assert.Single(page.Sessions).SessionId));
+        Assert.Equal([sessions[0].SessionId, sessions[2].SessionId], since.Sessions.Select(s => s.SessionId));
+    }
 }

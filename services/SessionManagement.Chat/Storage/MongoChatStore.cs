@@ -15,6 +15,9 @@ namespace SessionManagement.Chat.Storage;
 internal sealed class MongoChatStore : IChatStore
 {
     private const int DuplicateKey = 11000;
+
+    /// <summary>A joined message was seen by its hook and in the transcript, whichever came first.</summary>
+    private const int SeenBothWays = (int)(MessageSources.Hook | MessageSources.Transcript);
     private static readonly FilterDefinitionBuilder<ChatMessageDocument> Filter = Builders<ChatMessageDocument>.Filter;
     private readonly IMongoCollection<ChatMessageDocument> _messages;
     private readonly IMongoCollection<ChatSessionCounts> _sessions;
@@ -142,7 +145,7 @@ internal sealed class MongoChatStore : IChatStore
                 Builders<ChatMessageDocument>.Update.Set(d => d.Uuid, m.Uuid).Set(d => d.ParentUuid, m.ParentUuid).Set(d => d.RecordType, m.RecordType)
                     .Set(d => d.Timestamp, m.Timestamp).Set(d => d.Sequence, m.Sequence).Set(d => d.Tools, MessageColumns.Tools(m.Tools))
                     .Set(d => d.Usage, MessageColumns.Usage(m.Usage)).Set(d => d.Model, m.Model).Set(d => d.Problem, m.Problem)
-                    .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).BitwiseOr(d => d.Sources, (int)m.Sources),
+                    .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).Set(d => d.Sources, SeenBothWays),
                 oldestFirst, cancellationToken);
             return joined is null ? JoinOutcome.None : JoinOutcome.Joined;
         }
@@ -152,7 +155,7 @@ internal sealed class MongoChatStore : IChatStore
                 return JoinOutcome.Duplicate;
             var joined = await _messages.FindOneAndUpdateAsync(
                 waiting & Filter.Eq(d => d.EventId, null) & Filter.Ne(d => d.Uuid, null),
-                Builders<ChatMessageDocument>.Update.Set(d => d.EventId, eventId).BitwiseOr(d => d.Sources, (int)m.Sources),
+                Builders<ChatMessageDocument>.Update.Set(d => d.EventId, eventId).Set(d => d.Sources, SeenBothWays),
                 oldestFirst, cancellationToken);
             return joined is null ? JoinOutcome.None : JoinOutcome.Joined;
         }
@@ -170,7 +173,7 @@ internal sealed class MongoChatStore : IChatStore
     {
         var oldest = await _messages.Find(d => d.SessionId == sessionId)
             .SortBy(d => d.Timestamp).ThenBy(d => d.Sequence).ThenBy(d => d.Id).Limit((int)Math.Min(excess, int.MaxValue))
-            .Project(d => new { d.Id, d.Kind, d.Problem })
+            .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(d => d.Raw))
             .ToListAsync(cancellationToken);
         var ids = oldest.Select(o => o.Id).ToList();
         var deleted = await _messages.DeleteManyAsync(Filter.In(d => d.Id, ids), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Gateway.Tests.Bridge;
@@ -57,6 +58,13 @@ public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure
         var stored = await Eventually.ReturnsAsync(() => StoredSessionAsync(gateway.Host.DataDirectory, session),
             row => row is { Status: "Ended" } && row.Value.Events == captured.Count, TimeSpan.FromSeconds(60), "the session stored by the saver");
         Assert.Equal(project, stored!.Value.ProjectDir);
+
+        // Chat (also part of all) joined the prompt seen by its hook with the same prompt read from the transcript.
+        var history = await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await gateway.Host.Http.GetStringAsync($"/api/sessions/{session}/messages")).RootElement.Clone(),
+            page => page.GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("text").GetString() == "say hello"
+                && m.GetProperty("sources").GetArrayLength() == 2),
+            TimeSpan.FromSeconds(60), "the prompt in the chat history, seen by its hook and in the transcript");
+        Assert.Single(history.GetProperty("messages").EnumerateArray(), m => m.GetProperty("role").GetString() == "user");
     }
 
     private static async Task<(string Status, long Events, string ProjectDir)?> StoredSessionAsync(string dataDirectory, string sessionId)

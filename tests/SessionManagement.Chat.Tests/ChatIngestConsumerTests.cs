@@ -1,0 +1,98 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using SessionManagement.Chat.Consumers;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage.Sqlite;
+using SessionManagement.Testing;
+using static SessionManagement.Testing.TranscriptLines;
+
+namespace SessionManagement.Chat.Tests;
+
+public sealed class ChatIngestConsumerTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private ServiceProvider _provider = null!;
+    private ITestHarness _harness = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _provider = new ServiceCollection()
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()))
+            .AddSingleton(ChatSqliteSchema.V1)
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+            .AddSingleton<SqliteDatabase>()
+            .AddSingleton<IChatStore, SqliteChatStore>()
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<ChatIngestConsumer, ChatIngestConsumerDefinition>();
+                bus.AddConsumer<ChatQueriesConsumer>();
+            })
+            .BuildServiceProvider(true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private static TranscriptLinesCaptured Batch(string session, params string[] lines) =>
+        new(Guid.NewGuid(), session, "/home/dev/.claude/projects/-work-shop/" + session + ".jsonl", 0, 1_000, lines, Start, "laptop", "dev");
+
+    [Fact]
+    public async Task When_a_prompt_hook_and_its_transcript_line_arrive_Should_store_one_message_and_announce_both_appends()
+    {
+        var session = "s-" + Guid.NewGuid().ToString("N")[..10];
+        var prompt = new HookEventCaptured(Guid.CreateVersion7(), session, "UserPromptSubmit", Start, 1, "laptop", "dev", "/work/shop", null,
+            $$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","prompt":"add a test"}""");
+
+        await _harness.Bus.Publish(prompt, Cancel);
+        Assert.True(await _harness.Published.Any<MessagesAppended>(x => x.Context.Message.SessionId == session, Cancel));
+        await _harness.Bus.Publish(Batch(session, User(session, "u1", null, 1, "add a test"), "{not json"), Cancel);
+
+        Assert.True(await _harness.Published.Any<MessagesAppended>(x => x.Context.Message.SessionId == session && x.Context.Message.Merged == 1, Cancel));
+        var appended = _harness.Published.Select<MessagesAppended>(x => x.Context.Message.SessionId == session && x.Context.Message.Merged == 1, Cancel)
+            .Single().Context.Message;
+        Assert.Equal((1, 1, 2L), (appended.Added, appended.InvalidLines, appended.MessageCount));
+        Assert.False(await _harness.Published.Any<Fault<TranscriptLinesCaptured>>(Cancel));
+        var page = await _harness.GetRequestClient<GetMessages>().GetResponse<MessagesPage>(new GetMessages(session, 0, 10, true, true), Cancel);
+        Assert.Equal((1L, 2), (page.Message.InvalidLines, page.Message.Messages.Count));
+        Assert.Equal(["hook", "transcript"], page.Message.Messages[0].Sources);
+        Assert.Equal("{not json", page.Message.Messages[1].Raw);
+    }
+
+    [Fact]
+    public async Task When_transcript_lines_are_sent_as_a_request_Should_answer_once_they_are_stored()
+    {
+        var session = "s-" + Guid.NewGuid().ToString("N")[..10];
+        var batch = Batch(session, User(session, "u1", null, 1, "hello"), AssistantText(session, "a1", "u1", 2, "hi"), Bookkeeping(session));
+
+        var stored = await _harness.GetRequestClient<TranscriptLinesCaptured>().GetResponse<TranscriptLinesStored>(batch, Cancel);
+        var again = await _harness.GetRequestClient<TranscriptLinesCaptured>().GetResponse<TranscriptLinesStored>(batch, Cancel);
+
+        Assert.Equal((batch.BatchId, 3, 0), (stored.Message.BatchId, stored.Message.Added, stored.Message.InvalidLines));
+        Assert.Equal(0, again.Message.Added);
+        var page = await _provider.GetRequiredService<IChatStore>().PageAsync(session, 0, 10, false, false, Cancel);
+        Assert.Equal(["user", "assistant"], page.Messages.Select(m => m.Role));
+    }
+
+    [Fact]
+    public async Task When_a_search_has_no_words_Should_answer_why_instead_of_searching()
+    {
+        var response = await _harness.GetRequestClient<SearchMessages>()
+            .GetResponse<MessagesFound, SearchRejected>(new SearchMessages("   ", null, null, null, null, null, 10), Cancel);
+
+        Assert.True(response.Is(out Response<SearchRejected>? rejected));
+        Assert.Contains("no words", rejected!.Message.Reason);
+    }
+}

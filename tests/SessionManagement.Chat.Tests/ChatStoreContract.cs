@@ -1,0 +1,191 @@
+using SessionManagement.Chat.Messages;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Contracts.Gateway;
+using static SessionManagement.Testing.TranscriptLines;
+
+namespace SessionManagement.Chat.Tests;
+
+public abstract class ChatStoreContract : IAsyncLifetime
+{
+    private const int Keep = 100_000;
+
+    protected IChatStore Store { get; private set; } = null!;
+
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    protected abstract Task<IChatStore> OpenAsync(bool compress);
+
+    /// <summary>Why this store cannot search, or null when it can.</summary>
+    protected virtual Task<string?> SearchUnavailableBecauseAsync() => Task.FromResult<string?>(null);
+
+    public virtual async ValueTask InitializeAsync() => Store = await OpenAsync(compress: true);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    protected static string NewSession() => "s-" + Guid.NewGuid().ToString("N")[..12];
+
+    protected static List<ChatMessage> Transcript(string sessionId, long offset, params string[] lines) =>
+        TranscriptRecordReader.Read(sessionId, offset, lines, Start).ToList();
+
+    protected static ChatMessage Hook(string sessionId, string eventName, string field, string text, int second, string cwd = "/work/shop")
+    {
+        var raw = $$"""{"session_id":"{{sessionId}}","hook_event_name":"{{eventName}}","cwd":"{{cwd}}","{{field}}":{{System.Text.Json.JsonSerializer.Serialize(text)}}}""";
+        var captured = new HookEventCaptured(Guid.CreateVersion7(), sessionId, eventName, Start.AddSeconds(second).AddMilliseconds(-40), second,
+            "laptop", "dev", cwd, null, raw);
+        return HookMessageReader.Read(captured)!;
+    }
+
+    private static List<ChatMessage> Conversation(string s) => Transcript(s, 0,
+        User(s, "u1", null, 1, "list the files"),
+        Bookkeeping(s),
+        AssistantText(s, "a1", "u1", 2, "Here they are."),
+        AssistantToolUse(s, "a2", "a1", 3, "toolu_1", "ls"),
+        ToolResult(s, "u2", "a2", 4, "toolu_1", "README.md"),
+        "{broken");
+
+    [Fact]
+    public async Task When_a_transcript_is_appended_Should_return_the_conversation_in_order_with_records_and_bad_lines_on_request()
+    {
+        var s = NewSession();
+        var lines = Conversation(s);
+
+        var result = Assert.Single(await Store.AppendAsync(lines, Keep, Cancel));
+
+        Assert.Equal((6, 0, 1, 6L, 0), (result.Added, result.Merged, result.Invalid, result.MessageCount, result.Trimmed));
+        var conversation = await Store.PageAsync(s, 0, 100, includeRecords: false, includeRaw: false, Cancel);
+        Assert.Equal((4L, 1L), (conversation.Total, conversation.InvalidLines));
+        Assert.Equal(["u:u1", "u:a1", "u:a2", "u:u2"], conversation.Messages.Select(m => m.Key));
+        Assert.Equal(lines[2] with { Raw = "", Tools = [] }, conversation.Messages[1] with { Tools = [] });
+        Assert.Equal(lines[3].Tools, conversation.Messages[2].Tools);
+        var everything = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: true, Cancel);
+        Assert.Equal(lines.Select(l => l.Raw).Order(), everything.Messages.Select(m => m.Raw).Order());
+        Assert.Equal(6L, everything.Total);
+        var second = await Store.PageAsync(s, 1, 2, includeRecords: false, includeRaw: false, Cancel);
+        Assert.Equal(["u:a1", "u:a2"], second.Messages.Select(m => m.Key));
+    }
+
+    [Fact]
+    public async Task When_the_same_lines_are_delivered_again_Should_store_nothing_twice()
+    {
+        var s = NewSession();
+        await Store.AppendAsync(Conversation(s), Keep, Cancel);
+
+        var again = Assert.Single(await Store.AppendAsync(Conversation(s), Keep, Cancel));
+
+        Assert.Equal((0, 0, 6L), (again.Added, again.Merged, again.MessageCount));
+        Assert.Equal(6, (await Store.PageAsync(s, 0, 100, true, false, Cancel)).Messages.Count);
+    }
+
+    [Fact]
+    public async Task When_a_prompt_and_a_reply_reach_the_hooks_first_and_the_transcript_later_Should_keep_one_message_each_seen_both_ways()
+    {
+        var s = NewSession();
+        var prompt = Hook(s, "UserPromptSubmit", "prompt", "list the files", 1);
+        var reply = Hook(s, "Stop", "last_assistant_message", "Here they are.", 3);
+        await Store.AppendAsync([prompt], Keep, Cancel);
+        await Store.AppendAsync([reply], Keep, Cancel);
+
+        var result = Assert.Single(await Store.AppendAsync(Conversation(s), Keep, Cancel));
+        await Store.AppendAsync([prompt, reply], Keep, Cancel); // the hooks redelivered change nothing
+
+        Assert.Equal((4, 2), (result.Added, result.Merged));
+        var messages = (await Store.PageAsync(s, 0, 100, false, false, Cancel)).Messages;
+        Assert.Equal(4, messages.Count);
+        Assert.Equal((prompt.EventId, "u1", MessageSources.Hook | MessageSources.Transcript), (messages[0].EventId, messages[0].Uuid, messages[0].Sources));
+        Assert.Equal((reply.EventId, "a1", MessageSources.Hook | MessageSources.Transcript), (messages[1].EventId, messages[1].Uuid, messages[1].Sources));
+        Assert.Equal(Start.AddSeconds(1), messages[0].Timestamp);
+    }
+
+    [Fact]
+    public async Task When_the_transcript_comes_first_and_the_hook_later_Should_join_them_too()
+    {
+        var s = NewSession();
+        await Store.AppendAsync(Conversation(s), Keep, Cancel);
+
+        var result = Assert.Single(await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "list the files", 1)], Keep, Cancel));
+
+        Assert.Equal((0, 1), (result.Added, result.Merged));
+        var first = (await Store.PageAsync(s, 0, 1, false, false, Cancel)).Messages[0];
+        Assert.Equal(MessageSources.Hook | MessageSources.Transcript, first.Sources);
+    }
+
+    [Fact]
+    public async Task When_the_same_prompt_is_sent_twice_Should_keep_two_messages()
+    {
+        var s = NewSession();
+        await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "continue", 1), Hook(s, "UserPromptSubmit", "prompt", "continue", 5)], Keep, Cancel);
+
+        await Store.AppendAsync(Transcript(s, 0, User(s, "u1", null, 1, "continue"), User(s, "u2", "u1", 5, "continue")), Keep, Cancel);
+
+        var messages = (await Store.PageAsync(s, 0, 100, false, false, Cancel)).Messages;
+        Assert.Equal(["u1", "u2"], messages.Select(m => m.Uuid));
+        Assert.All(messages, m => Assert.Equal(MessageSources.Hook | MessageSources.Transcript, m.Sources));
+    }
+
+    [Fact]
+    public async Task When_a_session_grows_over_its_retention_Should_trim_the_oldest_messages()
+    {
+        var s = NewSession();
+        await Store.AppendAsync(Conversation(s), 4, Cancel);
+
+        var result = Assert.Single(await Store.AppendAsync(Transcript(s, 10_000, User(s, "u9", "u2", 9, "one more")), 4, Cancel));
+
+        Assert.Equal((1, 4L, 1), (result.Added, result.MessageCount, result.Trimmed));
+        var left = await Store.PageAsync(s, 0, 100, true, false, Cancel);
+        Assert.Equal(4L, left.Total);
+        Assert.Equal(["u:a2", "u:u2", left.Messages[2].Key, "u:u9"], left.Messages.Select(m => m.Key));
+    }
+
+    [Fact]
+    public async Task When_compression_is_off_Should_read_back_the_same_raw_lines()
+    {
+        var plain = await OpenAsync(compress: false);
+        var s = NewSession();
+        var big = User(s, "u1", null, 1, new string('ü', 10_000));
+
+        await plain.AppendAsync(Transcript(s, 0, big), Keep, Cancel);
+
+        Assert.Equal(big, (await Store.PageAsync(s, 0, 1, false, true, Cancel)).Messages[0].Raw);
+    }
+
+    [Fact]
+    public async Task When_messages_are_searched_Should_rank_filter_and_mark_the_matches()
+    {
+        if (await SearchUnavailableBecauseAsync() is { } reason)
+            Assert.Skip(reason);
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8];
+        var word = "zebra" + Guid.NewGuid().ToString("N")[..6];
+        var s1 = NewSession();
+        var s2 = NewSession();
+        await Store.AppendAsync(Transcript(s1, 0,
+            User(s1, "u1", null, 1, $"please refactor the {word} parser", project),
+            AssistantText(s1, "a1", "u1", 2, $"The {word} parser and the {word} lexer are refactored.", project),
+            User(s1, "u2", "a1", 3, "thanks, nothing else", project)), Keep, Cancel);
+        await Store.AppendAsync(Transcript(s2, 0, User(s2, "u1", null, 50, $"the {word} tests fail")), Keep, Cancel);
+
+        var all = await Store.SearchAsync(new MessageSearch([word], null, null, null, null, null, 10), Cancel);
+        var both = await Store.SearchAsync(new MessageSearch([word, "parser"], null, null, null, null, null, 10), Cancel);
+        var bySession = await Store.SearchAsync(new MessageSearch([word], s2, null, null, null, null, 10), Cancel);
+        var byRole = await Store.SearchAsync(new MessageSearch([word], null, project, "assistant", null, null, 10), Cancel);
+        var byTime = await Store.SearchAsync(new MessageSearch([word], null, null, null, Start.AddSeconds(2), Start.AddSeconds(10), 10), Cancel);
+
+        Assert.Equal(3, all.Count);
+        Assert.Equal("u:a1", all[0].Key); // the word twice ranks first
+        Assert.Contains($"[{word}]", all[0].Snippet);
+        Assert.Equal(["u:a1", "u:u1"], both.Select(h => h.Key).Order());
+        Assert.Equal((s2, "u:u1"), (Assert.Single(bySession).SessionId, bySession[0].Key));
+        Assert.Equal(("u:a1", "assistant", project), (Assert.Single(byRole).Key, byRole[0].Role, byRole[0].ProjectDir));
+        Assert.Equal("u:a1", Assert.Single(byTime).Key);
+    }
+
+    [Fact]
+    public async Task When_nothing_matches_Should_find_nothing_rather_than_fail()
+    {
+        if (await SearchUnavailableBecauseAsync() is { } reason)
+            Assert.Skip(reason);
+        var s = NewSession();
+        await Store.AppendAsync(Conversation(s), Keep, Cancel);
+
+        Assert.Empty(await Store.SearchAsync(new MessageSearch(["\"OR", "NEAR(", "nothing" + Guid.NewGuid().ToString("N")], s, null, null, null, null, 10), Cancel));
+    }
+}

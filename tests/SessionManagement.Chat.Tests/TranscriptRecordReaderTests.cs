@@ -1,0 +1,108 @@
+using System.Text;
+using SessionManagement.Chat.Messages;
+using static SessionManagement.Testing.TranscriptLines;
+
+namespace SessionManagement.Chat.Tests;
+
+public sealed class TranscriptRecordReaderTests
+{
+    private const string Session = "s-reader";
+
+    private static List<ChatMessage> Read(long offset, params string[] lines) =>
+        TranscriptRecordReader.Read(Session, offset, lines, Start.AddHours(1)).ToList();
+
+    [Fact]
+    public void When_a_conversation_is_read_Should_draw_role_text_tools_and_usage_from_each_record()
+    {
+        var messages = Read(0,
+            User(Session, "u1", null, 1, "list the files"),
+            AssistantText(Session, "a1", "u1", 2, "Let me look."),
+            AssistantToolUse(Session, "a2", "a1", 3, "toolu_1", "ls -la"),
+            ToolResult(Session, "u2", "a2", 4, "toolu_1", "README.md", error: true));
+
+        Assert.Equal(["user", "assistant", "assistant", "tool"], messages.Select(m => m.Role));
+        Assert.All(messages, m => Assert.Equal(MessageKind.Message, m.Kind));
+        Assert.Equal(("list the files", "u1", (string?)null), (messages[0].Text, messages[0].Uuid, messages[0].ParentUuid));
+        Assert.Equal(Start.AddSeconds(1), messages[0].Timestamp);
+        Assert.Equal("/work/shop", messages[0].ProjectDir);
+        Assert.Equal(("Let me look.", "claude-opus-4"), (messages[1].Text, messages[1].Model));
+        Assert.Equal(new Contracts.Chat.TokenUsageView(12, 34, 5, 6), messages[1].Usage);
+        var use = Assert.Single(messages[2].Tools);
+        Assert.Equal(("use", "toolu_1", "Bash"), (use.Kind, use.ToolUseId, use.Name));
+        Assert.Contains("ls -la", use.Summary);
+        var result = Assert.Single(messages[3].Tools);
+        Assert.Equal(("result", "toolu_1", "README.md", true), (result.Kind, result.ToolUseId, result.Summary, result.IsError));
+        Assert.NotNull(messages[0].MatchHash);
+        Assert.Null(messages[3].MatchHash);
+    }
+
+    [Fact]
+    public void When_lines_cannot_be_read_Should_keep_each_raw_with_the_reason()
+    {
+        string[] lines =
+        [
+            "not json at all",
+            "[1,2,3]",
+            """{"uuid":"x"}""",
+            """{"type":"assistant","uuid":"a9"}""",
+            """{"type":"some-future-record","payload":{"deep":[1,2]}}""",
+            """{"type":"sm-oversized-line","offset":10,"length":90000000}""",
+            """{"type":"user","message":{"role":"user","content":"trailing garbage"}} }""",
+        ];
+
+        var messages = Read(0, lines);
+
+        Assert.Equal(lines, messages.Select(m => m.Raw));
+        Assert.Equal([MessageKind.Invalid, MessageKind.Invalid, MessageKind.Invalid, MessageKind.Message, MessageKind.Record, MessageKind.Record, MessageKind.Invalid],
+            messages.Select(m => m.Kind));
+        Assert.StartsWith("not JSON", messages[0].Problem);
+        Assert.Contains("Array", messages[1].Problem);
+        Assert.Equal("no record type", messages[2].Problem);
+        Assert.Equal("no message", messages[3].Problem);
+        Assert.Null(messages[4].Problem);
+        Assert.Contains("90000000 bytes", messages[5].Problem);
+        Assert.StartsWith("not JSON", messages[6].Problem);
+    }
+
+    [Fact]
+    public void When_lines_carry_no_uuid_Should_key_them_by_their_byte_offset_and_content()
+    {
+        var first = "{\"type\":\"note\",\"text\":\"héllo ✓\"}";
+        var second = Bookkeeping(Session);
+
+        var messages = Read(1_000, first, second, second);
+        var again = Read(1_000, first, second, second);
+
+        var secondOffset = 1_000 + Encoding.UTF8.GetByteCount(first) + 1;
+        Assert.Equal([1_000L, secondOffset, secondOffset + Encoding.UTF8.GetByteCount(second) + 1], messages.Select(m => m.Sequence));
+        Assert.Equal(3, messages.Select(m => m.Key).Distinct().Count());
+        Assert.Equal(messages.Select(m => m.Key), again.Select(m => m.Key));
+    }
+
+    [Fact]
+    public void When_a_line_has_no_timestamp_Should_take_the_time_of_the_line_before_it()
+    {
+        var messages = Read(0, Bookkeeping(Session), User(Session, "u1", null, 7, "hi"), Bookkeeping(Session));
+
+        Assert.Equal([Start.AddHours(1), Start.AddSeconds(7), Start.AddSeconds(7)], messages.Select(m => m.Timestamp));
+    }
+
+    [Fact]
+    public void When_text_is_longer_than_the_searchable_bound_Should_keep_the_bound_in_text_and_all_of_it_raw()
+    {
+        var huge = new string('x', MessageText.MaxCharacters * 3);
+        var message = Assert.Single(Read(0, User(Session, "u1", null, 1, huge)));
+
+        Assert.Equal(MessageText.MaxCharacters, message.Text.Length);
+        Assert.Contains(huge, message.Raw);
+    }
+
+    [Fact]
+    public void When_a_prompt_reaches_the_hook_and_the_transcript_Should_hash_the_same_both_ways()
+    {
+        var transcript = Assert.Single(Read(0, User(Session, "u1", null, 1, "fix the build\r\n")));
+
+        Assert.Equal(MessageText.MatchHash("user", "  fix the build\n"), transcript.MatchHash);
+        Assert.NotEqual(MessageText.MatchHash("assistant", "fix the build"), transcript.MatchHash);
+    }
+}

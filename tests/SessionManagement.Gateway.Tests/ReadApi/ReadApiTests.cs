@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Testing;
+using static SessionManagement.Testing.TranscriptLines;
+
+namespace SessionManagement.Gateway.Tests.ReadApi;
+
+public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<EmbeddedHost>
+{
+    private HttpClient Http => embedded.Host.Http;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string NewSession() => "read-" + Guid.NewGuid().ToString("N")[..12];
+
+    private async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await Http.GetAsync(path, Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(expected == response.StatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private async Task<JsonElement> ImportAsync(string query, string content, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await Http.PostAsync("/api/sessions/import" + query, new StringContent(content, Encoding.UTF8, "application/x-ndjson"), Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(expected == response.StatusCode, $"import: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private async Task PostHookAsync(string json)
+    {
+        using var response = await Http.PostAsync("/hooks", new StringContent(json, Encoding.UTF8, "application/json"), Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task When_a_session_is_captured_and_its_transcript_imported_Should_list_page_search_and_export_it()
+    {
+        var s = NewSession();
+        var project = "/work/" + s;
+        var word = "quokka" + Guid.NewGuid().ToString("N")[..6];
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""");
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"UserPromptSubmit","prompt":"rename the {{word}} module","cwd":"{{project}}"}""");
+        string[] lines =
+        [
+            User(s, "u1", null, 1, $"rename the {word} module", project),
+            AssistantToolUse(s, "a1", "u1", 2, "toolu_1", $"git mv {word}.cs renamed.cs"),
+            ToolResult(s, "u2", "a1", 3, "toolu_1", "done"),
+            AssistantText(s, "a2", "u2", 4, $"Renamed the {word} module.", project),
+            Bookkeeping(s),
+            "{\"type\":\"user\",\"message\":",
+        ];
+        // The saver has the session once it lists it; the prompt hook must be stored before the transcript to be joined.
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}/messages"), page => page.GetProperty("total").GetInt64() == 1,
+            TimeSpan.FromSeconds(30), "the prompt stored from its hook");
+
+        var imported = await ImportAsync($"?session={s}&name=transcript.jsonl", string.Join("\n", lines));
+        var again = await ImportAsync($"?session={s}", string.Join("\n", lines) + "\n");
+
+        Assert.Equal((6, 5, 1, 1), (imported.GetProperty("lines").GetInt32(), imported.GetProperty("added").GetInt32(),
+            imported.GetProperty("merged").GetInt32(), imported.GetProperty("invalidLines").GetInt32()));
+        Assert.Equal((0, 0), (again.GetProperty("added").GetInt32(), again.GetProperty("merged").GetInt32()));
+
+        var listed = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}"),
+            list => list.GetProperty("total").GetInt64() == 1 && list.GetProperty("sessions")[0].GetProperty("prompts").GetInt64() == 1,
+            TimeSpan.FromSeconds(30), "the session listed by the saver");
+        Assert.Equal(s, listed.GetProperty("sessions")[0].GetProperty("sessionId").GetString());
+        Assert.Equal("Active", (await GetJsonAsync($"/api/sessions/{s}")).GetProperty("status").GetString());
+        Assert.Equal(0, (await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}&status=ended")).GetProperty("total").GetInt64());
+
+        var messages = await GetJsonAsync($"/api/sessions/{s}/messages");
+        Assert.Equal((4L, 1L), (messages.GetProperty("total").GetInt64(), messages.GetProperty("invalidLines").GetInt64()));
+        var first = messages.GetProperty("messages")[0];
+        Assert.Equal(["hook", "transcript"], first.GetProperty("sources").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["user", "assistant", "tool", "assistant"], messages.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        var withRecords = await GetJsonAsync($"/api/sessions/{s}/messages?records=true&skip=4&limit=10");
+        Assert.Equal(["record", "invalid"], withRecords.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("kind").GetString()));
+
+        var found = await GetJsonAsync($"/api/search?q={word}&project={Uri.EscapeDataString(project)}&role=assistant");
+        var hit = Assert.Single(found.GetProperty("hits").EnumerateArray());
+        Assert.Equal(s, hit.GetProperty("sessionId").GetString());
+        Assert.Contains($"[{word}]", hit.GetProperty("snippet").GetString());
+
+        var json = await GetJsonAsync($"/api/sessions/{s}/export?format=json");
+        Assert.Equal(s, json.GetProperty("session").GetProperty("sessionId").GetString());
+        var raw = json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("raw").GetString()).ToList();
+        Assert.Equal(lines.Order(), raw.Where(r => r!.Contains(s) || !r.Contains("session_id")).Order());
+
+        var markdown = await Http.GetStringAsync($"/api/sessions/{s}/export?format=markdown", Cancel);
+        Assert.Contains($"# Claude Code session {s}", markdown);
+        Assert.Contains($"### User · ", markdown);
+        Assert.Contains($"rename the {word} module", markdown);
+        Assert.Contains("<details><summary>Tool call: Bash</summary>", markdown);
+        Assert.Contains($"git mv {word}.cs renamed.cs", markdown);
+        Assert.Contains("1 transcript lines could not be read", markdown);
+    }
+
+    [Fact]
+    public async Task When_a_session_is_unknown_Should_answer_404_everywhere()
+    {
+        var s = NewSession();
+
+        await GetJsonAsync($"/api/sessions/{s}", HttpStatusCode.NotFound);
+        await GetJsonAsync($"/api/sessions/{s}/messages", HttpStatusCode.NotFound);
+        var export = await GetJsonAsync($"/api/sessions/{s}/export", HttpStatusCode.NotFound);
+
+        Assert.Contains(s, export.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/sessions?status=paused", "status must be one of")]
+    [InlineData("/api/sessions?since=yesterday", "since must be a date")]
+    [InlineData("/api/search?q=%20", "q is required")]
+    [InlineData("/api/search?q=x&until=soon", "until must be a date")]
+    [InlineData("/api/sessions/any/export?format=pdf", "format must be json or markdown")]
+    public async Task When_a_query_is_malformed_Should_answer_400_saying_what_is_wrong(string path, string problem)
+    {
+        var error = await GetJsonAsync(path, HttpStatusCode.BadRequest);
+
+        Assert.Contains(problem, error.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task When_an_import_has_no_session_id_Should_refuse_it_and_say_how()
+    {
+        var error = await ImportAsync("", "not json\n{\"type\":\"user\"}\n", HttpStatusCode.BadRequest);
+        var invalid = await ImportAsync("?session=../etc", "{}\n", HttpStatusCode.BadRequest);
+
+        Assert.Contains("?session=", error.GetProperty("error").GetString());
+        Assert.Contains("invalid session id", invalid.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task When_an_imported_transcript_names_its_session_Should_file_it_there()
+    {
+        var s = NewSession();
+
+        var imported = await ImportAsync("", "garbage first\n" + User(s, "u1", null, 1, "from the file"));
+
+        Assert.Equal(s, imported.GetProperty("sessionId").GetString());
+        var page = await GetJsonAsync($"/api/sessions/{s}/messages");
+        Assert.Equal("from the file", page.GetProperty("messages")[0].GetProperty("text").GetString());
+    }
+}
