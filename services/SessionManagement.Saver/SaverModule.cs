@@ -2,6 +2,7 @@ using MassTransit;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Saver.Consumers;
+using SessionManagement.Saver.Snapshots;
 using SessionManagement.Saver.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +18,9 @@ public static class SaverModule
         builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>();
         builder.Services.AddSingleton(SaverSqliteSchema.V1);
         builder.Services.AddSingleton(SaverSqliteSchema.V2);
+        builder.Services.AddSingleton(SaverSqliteSchema.V3);
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
+        builder.Services.AddHostedService<AutoSaveService>();
         builder.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();

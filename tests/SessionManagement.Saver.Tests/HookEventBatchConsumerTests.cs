@@ -30,6 +30,7 @@ public sealed class HookEventBatchConsumerTests
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new PerformanceOptions()))
             .AddSingleton(SaverSqliteSchema.V1)
             .AddSingleton(SaverSqliteSchema.V2)
+            .AddSingleton(SaverSqliteSchema.V3)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<SqliteDatabase>()
             .AddSingleton<ISessionStore, SqliteSessionStore>()
@@ -57,5 +58,7 @@ public sealed class HookEventBatchConsumerTests
         Assert.False(await harness.Published.Any<Fault<Batch<HookEventCaptured>>>(Cancel));
         var stored = await provider.GetRequiredService<ISessionStore>().EventsAsync(session, Cancel);
         Assert.Equal(hooks.Select(h => h.RawJson), stored.Select(e => e.RawJson));
+        var snapshot = await provider.GetRequiredService<ISessionStore>().GetSnapshotAsync(session, Cancel);
+        Assert.Equal((SessionManagement.Saver.Sessions.SessionStatus.Ended, 3L), (snapshot!.State.Status, snapshot.State.EventCount));
     }
 }

@@ -152,4 +152,27 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal((3L, sessions[2].SessionId), (page.Total, Assert.Single(page.Sessions).SessionId));
         Assert.Equal([sessions[0].SessionId, sessions[2].SessionId], since.Sessions.Select(s => s.SessionId));
     }
+
+    [Fact]
+    public async Task When_auto_save_runs_Should_snapshot_only_sessions_changed_since_their_last_snapshot()
+    {
+        var changing = new SessionEvents(SessionEvents.NewId());
+        var still = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([changing.Next("SessionStart", source: "startup"), still.Next("SessionStart", source: "startup")], Cancel);
+        var now = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+        var ours = new[] { changing.SessionId, still.SessionId };
+
+        var first = await Store.SnapshotAsync(ours, now, Cancel);
+        var unchanged = await Store.SnapshotAsync(ours, now.AddSeconds(30), Cancel);
+        await Store.SaveAsync([changing.Next("UserPromptSubmit")], Cancel);
+        var afterChange = await Store.SnapshotAsync(ours, now.AddSeconds(60), Cancel);
+
+        Assert.Equal((2, 0, 1), (first, unchanged, afterChange));
+        var snapshot = (await Store.GetSnapshotAsync(changing.SessionId, Cancel))!;
+        var state = (await Store.GetAsync(changing.SessionId, Cancel))!;
+        Assert.Equal((state, state.Version, SessionState.CurrentSchemaVersion, now.AddSeconds(60)),
+            (snapshot.State, snapshot.Version, snapshot.SchemaVersion, snapshot.TakenAt));
+        Assert.Equal(now, (await Store.GetSnapshotAsync(still.SessionId, Cancel))!.TakenAt);
+        Assert.Null(await Store.GetSnapshotAsync(SessionEvents.NewId(), Cancel));
+    }
 }

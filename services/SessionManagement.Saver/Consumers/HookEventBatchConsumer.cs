@@ -31,6 +31,10 @@ public sealed class HookEventBatchConsumer(ISessionStore store) : IConsumer<Batc
             if (result.Ended)
                 announcements.Add(new SessionEnded(state.SessionId, state.EndReason ?? "", state.StartedAt, state.EndedAt!.Value, state.EventCount));
         }
+        // The final save: a session that just ended gets its snapshot now, not at the next auto-save.
+        var ended = saved.Where(r => r.Ended).Select(r => r.State.SessionId).ToList();
+        if (ended.Count > 0)
+            await store.SnapshotAsync(ended, DateTimeOffset.UtcNow, context.CancellationToken);
         await context.PublishBatch(announcements, context.CancellationToken);
     }
 }

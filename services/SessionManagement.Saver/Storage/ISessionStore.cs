@@ -1,4 +1,5 @@
 using SessionManagement.Saver.Sessions;
+using SessionManagement.Saver.Snapshots;
 
 namespace SessionManagement.Saver.Storage;
 
@@ -18,4 +19,13 @@ public interface ISessionStore
 
     /// <summary>A session's raw events in capture order (receive time, then capture sequence).</summary>
     Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a snapshot of each session whose state changed since its last snapshot (of <paramref name="sessionIds"/>
+    /// only, when given) and returns how many were written. A session whose snapshot is current is left alone.
+    /// </summary>
+    Task<int> SnapshotAsync(IReadOnlyCollection<string>? sessionIds, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>A session's latest snapshot, or null when it has none or it fails its checksum.</summary>
+    Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken);
 }

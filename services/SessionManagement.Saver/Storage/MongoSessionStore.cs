@@ -4,6 +4,7 @@ using MongoDB.Driver;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Sessions;
+using SessionManagement.Saver.Snapshots;
 
 namespace SessionManagement.Saver.Storage;
 
@@ -20,6 +21,7 @@ internal sealed class MongoSessionStore : ISessionStore
     private readonly IMongoCollection<SaverEventDocument> _events;
     private readonly IMongoCollection<BsonDocument> _eventsRaw;
     private readonly IMongoCollection<SessionState> _sessions;
+    private readonly IMongoCollection<SnapshotDocument> _snapshots;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -28,6 +30,7 @@ internal sealed class MongoSessionStore : ISessionStore
         _events = database.GetCollection<SaverEventDocument>(SaverMongoCollections.Events);
         _eventsRaw = database.GetCollection<BsonDocument>(SaverMongoCollections.Events);
         _sessions = database.GetCollection<SessionState>(SaverMongoCollections.Sessions);
+        _snapshots = database.GetCollection<SnapshotDocument>(SaverMongoCollections.Snapshots);
         _persistence = persistence;
     }
 
@@ -77,6 +80,43 @@ internal sealed class MongoSessionStore : ISessionStore
         var sessions = await _sessions.Find(filter).SortByDescending(s => s.LastEventAt).ThenBy(s => s.SessionId)
             .Skip(query.Skip).Limit(query.Limit).ToListAsync(cancellationToken);
         return new SessionList(total, sessions);
+    }
+
+    public async Task<int> SnapshotAsync(IReadOnlyCollection<string>? sessionIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sessions = Builders<SessionState>.Filter.Empty;
+        var snapshots = Builders<SnapshotDocument>.Filter.Empty;
+        if (sessionIds is not null)
+        {
+            sessions = Builders<SessionState>.Filter.In(s => s.SessionId, sessionIds);
+            snapshots = Builders<SnapshotDocument>.Filter.In(s => s.Id, sessionIds);
+        }
+        var taken = (await _snapshots.Find(snapshots).Project<SnapshotDocument>(Builders<SnapshotDocument>.Projection.Exclude(s => s.Body)).ToListAsync(cancellationToken))
+            .ToDictionary(s => s.Id, s => s.Version, StringComparer.Ordinal);
+        var written = 0;
+        using var cursor = await _sessions.Find(sessions).ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var state in cursor.Current)
+            {
+                if (taken.TryGetValue(state.SessionId, out var version) && version == state.Version)
+                    continue;
+                var (body, encoding, checksum) = SnapshotCodec.Encode(state, _persistence.Value.Compression);
+                await _snapshots.ReplaceOneAsync(s => s.Id == state.SessionId,
+                    new SnapshotDocument(state.SessionId, state.Version, state.SchemaVersion, checksum, now, body, encoding),
+                    new ReplaceOptions { IsUpsert = true }, cancellationToken);
+                written++;
+            }
+        }
+        return written;
+    }
+
+    public async Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var document = await _snapshots.Find(s => s.Id == sessionId).FirstOrDefaultAsync(cancellationToken);
+        if (document is null || SnapshotCodec.Decode(document.Body, document.Encoding, document.Checksum) is not { } state)
+            return null;
+        return new SessionSnapshot(sessionId, document.Version, document.SchemaVersion, document.Checksum, document.TakenAt, state);
     }
 
     public async Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
 {
     public const string Events = "saver_events";
     public const string Sessions = "saver_sessions";
+    public const string Snapshots = "saver_snapshots";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {
@@ -17,6 +18,11 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         {
             map.AutoMap();
             map.MapIdMember(e => e.Id);
+        });
+        BsonClassMap.TryRegisterClassMap<SnapshotDocument>(map =>
+        {
+            map.AutoMap();
+            map.MapIdMember(s => s.Id);
         });
         BsonClassMap.TryRegisterClassMap<SessionState>(map =>
         {

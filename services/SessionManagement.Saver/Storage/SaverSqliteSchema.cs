@@ -61,4 +61,16 @@ internal static class SaverSqliteSchema
         DROP INDEX ix_saver_events_session_event;
         CREATE INDEX ix_saver_events_session_event ON saver_events (session_id, hook_event_name, received_at, capture_sequence);
         """);
+
+    /// <summary>The auto-save's snapshots: the latest per session, checksummed and (optionally) compressed.</summary>
+    public static readonly SqliteMigration V3 = new("saver", 3, """
+        CREATE TABLE saver_snapshots (
+            session_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            schema_version INTEGER NOT NULL,
+            checksum TEXT NOT NULL,
+            taken_at TEXT NOT NULL,
+            body BLOB NOT NULL,
+            encoding TEXT NOT NULL);
+        """);
 }

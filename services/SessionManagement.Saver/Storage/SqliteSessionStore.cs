@@ -4,6 +4,7 @@ using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Sessions;
+using SessionManagement.Saver.Snapshots;
 
 namespace SessionManagement.Saver.Storage;
 
@@ -96,6 +97,48 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             while (await reader.ReadAsync(cancellationToken))
                 events.Add(ReadEvent(reader, withRaw: true));
             return events;
+        }, cancellationToken);
+
+    public Task<int> SnapshotAsync(IReadOnlyCollection<string>? sessionIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var changed = new List<string>();
+            await using (var find = Command(connection, transaction, $$"""
+                SELECT s.session_id FROM saver_sessions s LEFT JOIN saver_snapshots p ON p.session_id = s.session_id
+                WHERE (p.version IS NULL OR p.version <> s.version) {{(sessionIds is null ? "" : "AND s.session_id IN (SELECT value FROM json_each($ids))")}}
+                """, ""))
+            {
+                find.Bind("$ids", sessionIds is null ? null : System.Text.Json.JsonSerializer.Serialize(sessionIds));
+                await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    changed.Add(reader.GetString(0));
+            }
+            foreach (var sessionId in changed)
+            {
+                var state = (await ReadSessionAsync(connection, transaction, sessionId, cancellationToken))!;
+                var (body, encoding, checksum) = SnapshotCodec.Encode(state, persistence.Value.Compression);
+                await using var write = Command(connection, transaction, """
+                    INSERT OR REPLACE INTO saver_snapshots (session_id, version, schema_version, checksum, taken_at, body, encoding)
+                    VALUES ($session, $version, $schema, $checksum, $taken, $body, $encoding)
+                    """, sessionId);
+                write.Bind("$version", state.Version).Bind("$schema", state.SchemaVersion).Bind("$checksum", checksum)
+                    .Bind("$taken", SqliteValues.Time(now)).Bind("$body", body).Bind("$encoding", encoding);
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return changed.Count;
+        }, cancellationToken);
+
+    public Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null,
+                "SELECT version, schema_version, checksum, taken_at, body, encoding FROM saver_snapshots WHERE session_id = $session", sessionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            var state = SnapshotCodec.Decode((byte[])reader.GetValue(4), reader.GetString(5), reader.GetString(2));
+            return state is null ? null
+                : new SessionSnapshot(sessionId, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.ReadTime(3), state);
         }, cancellationToken);
 
     private async Task<Dictionary<string, List<StoredEvent>>> InsertNewAsync(
