@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the capture benchmarks and prints Markdown for docs/benchmarks.md:
-#   bench/run.sh [runs] [requests] [events]
+#   bench/run.sh [runs] [requests] [events] [ingest MB]
 # Needs RabbitMQ for the distributed row (SM_BENCH_RABBITMQ_URI, default amqp://guest:guest@127.0.0.1:5672/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-300}"; requests="${2:-20000}"; events="${3:-50000}"
+runs="${1:-300}"; requests="${2:-20000}"; events="${3:-50000}"; ingest_mb="${4:-500}"
 rabbit="${SM_BENCH_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}"
 work=$(mktemp -d /tmp/sm-bench.XXXXXX)
 pids=()
@@ -44,6 +44,20 @@ echo "| transport | events | all posted s | all stored s | events/s stored |"
 echo "|---|---|---|---|---|"
 dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4790 --db "$work/data-4790/session-management.db" --events "$events" --label "embedded (one process, in-memory bus)"
 kill "${pids[0]}" 2>/dev/null || true  # the embedded host: out of the way of the distributed runs
+echo
+echo "### Transcript ingestion, embedded (POST /api/sessions/import → chat → SQLite with FTS5; a fresh host, so its peak RSS is this import's)"
+echo
+echo "| run | transcript | stored | time | throughput | host RSS before | host peak RSS |"
+echo "|---|---|---|---|---|---|---|"
+start_host 4793
+dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4793 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded"
+kill "${pids[-1]}" 2>/dev/null || true
+echo
+echo "Where the time goes (one process, no bus, $ingest_mb MB):"
+echo
+echo "| stage | size | time | throughput |"
+echo "|---|---|---|---|"
+dotnet "$work/bench/SessionManagement.Bench.dll" ingest-stages --mb "$ingest_mb" --work "$work/ingest"
 
 if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
   bus=(SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit" SM_Bus__EndpointPrefix=bench- SM_Bus__TemporaryEndpoints=true)

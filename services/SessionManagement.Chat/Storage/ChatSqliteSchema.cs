@@ -31,7 +31,7 @@ internal static class ChatSqliteSchema
         CREATE UNIQUE INDEX ux_chat_messages_uuid ON chat_messages (session_id, uuid) WHERE uuid IS NOT NULL;
         CREATE UNIQUE INDEX ux_chat_messages_event ON chat_messages (event_id) WHERE event_id IS NOT NULL;
         CREATE INDEX ix_chat_messages_order ON chat_messages (session_id, timestamp, sequence);
-        CREATE INDEX ix_chat_messages_match ON chat_messages (session_id, match_hash) WHERE match_hash IS NOT NULL;
+        CREATE INDEX ix_chat_messages_match ON chat_messages (session_id, match_hash, timestamp, sequence);
 
         CREATE TABLE chat_sessions (
             session_id TEXT PRIMARY KEY,

@@ -44,6 +44,10 @@ public sealed class GatewayOptions
     [Range(1, 64)]
     public int ImportBatchesInFlight { get; set; } = 4;
 
+    /// <summary>The largest transcript <c>POST /api/sessions/import</c> takes (real transcripts reach hundreds of megabytes).</summary>
+    [Range(1_024, long.MaxValue)]
+    public long MaxImportBytes { get; set; } = 16L * 1024 * 1024 * 1024;
+
     [Range(10, 60_000)]
     public int HookRegistryFlushMs { get; set; } = 1_000;
 

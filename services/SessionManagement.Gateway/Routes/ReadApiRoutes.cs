@@ -2,12 +2,15 @@ using System.Globalization;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SessionManagement.Bridge;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Options;
 using SessionManagement.Gateway.Transcripts;
 
 namespace SessionManagement.Gateway.Routes;
@@ -101,8 +104,11 @@ internal static class ReadApiRoutes
     }
 
     private static async Task<IResult> ImportAsync(
-        HttpContext http, TranscriptImporter importer, ReadApiClient client, ILoggerFactory loggers, string? session, string? name, CancellationToken cancellationToken)
+        HttpContext http, TranscriptImporter importer, ReadApiClient client, IOptions<GatewayOptions> options, ILoggerFactory loggers,
+        string? session, string? name, CancellationToken cancellationToken)
     {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = options.Value.MaxImportBytes;
         var headers = http.Request.Headers;
         var host = headers.TryGetValue(BridgeHeaders.Host, out var h) && h.Count > 0 ? h[0]! : Environment.MachineName;
         var user = headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
@@ -116,6 +122,11 @@ internal static class ReadApiRoutes
         catch (ImportRejectedException error)
         {
             return BadRequest(error.Message);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Json(new { error = $"the transcript is over Gateway:MaxImportBytes ({options.Value.MaxImportBytes} bytes); nothing was imported" },
+                statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         catch (RequestTimeoutException)
         {
