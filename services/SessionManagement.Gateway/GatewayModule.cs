@@ -2,6 +2,7 @@ using System.Net;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Context;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
@@ -58,6 +59,8 @@ public static class GatewayModule
             bus.AddRequestClient<GetMessages>();
             bus.AddRequestClient<SearchMessages>();
             bus.AddRequestClient<TranscriptLinesCaptured>();
+            bus.AddRequestClient<SaveContextItem>();
+            bus.AddRequestClient<QueryContext>();
         });
         builder.MapRoutes(GatewayRoutes.Map);
         return builder;

@@ -1,6 +1,8 @@
 using SessionManagement.Chat;
+using SessionManagement.Context;
 using SessionManagement.Gateway;
 using SessionManagement.Hosting.Modules;
+using SessionManagement.Loader;
 using SessionManagement.Saver;
 
 namespace SessionManagement.Host;
@@ -17,5 +19,7 @@ internal static class ModuleCatalog
             [GatewayModule.Name] = builder => builder.AddGateway(),
             [SaverModule.Name] = builder => builder.AddSaver(),
             [ChatModule.Name] = builder => builder.AddChat(),
+            [ContextModule.Name] = builder => builder.AddContext(),
+            [LoaderModule.Name] = builder => builder.AddLoader(),
         };
 }

@@ -6,9 +6,11 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="Limit">The most messages to return (the chat module caps it).</param>
 /// <param name="IncludeRecords">Also return transcript records that are not conversation (attachments, bookkeeping) and lines that could not be read.</param>
 /// <param name="IncludeRaw">Return each message's raw hook JSON or transcript line (for lossless export).</param>
+/// <param name="Latest">Return the last <paramref name="Limit"/> messages (still in order) instead of skipping from the start.</param>
 public record GetMessages(
     string SessionId,
     int Skip,
     int Limit,
     bool IncludeRecords,
-    bool IncludeRaw);
+    bool IncludeRaw,
+    bool Latest = false);

@@ -10,10 +10,12 @@ namespace SessionManagement.Contracts.Loader;
 /// <param name="Cwd">The session's working directory (identifies the project).</param>
 /// <param name="MaxCharacters">The most characters the rendered context may have (Claude Code caps hook output at 10,000).</param>
 /// <param name="Deadline">When the gateway stops waiting; parts not ready by then are left out.</param>
+/// <param name="User">The operating-system user starting the session (for user-scoped context); null when unknown.</param>
 public record LoadSession(
     Guid RequestId,
     string SessionId,
     string Source,
     string? Cwd,
     int MaxCharacters,
-    DateTimeOffset Deadline);
+    DateTimeOffset Deadline,
+    string? User = null);

@@ -6,9 +6,13 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="StartedAt">When the session started.</param>
 /// <param name="EndedAt">When it ended.</param>
 /// <param name="EventCount">How many hook events it holds.</param>
+/// <param name="ProjectDir">The session's project (its first working directory), when known.</param>
+/// <param name="User">The operating-system user the session's last event came from, when known.</param>
 public record SessionEnded(
     string SessionId,
     string Reason,
     DateTimeOffset StartedAt,
     DateTimeOffset EndedAt,
-    long EventCount);
+    long EventCount,
+    string? ProjectDir = null,
+    string? User = null);

@@ -19,7 +19,13 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     {
         var request = context.Message;
         var limit = Math.Clamp(request.Limit, 1, request.IncludeRaw ? MaxRawPage : MaxPage);
-        var page = await store.PageAsync(request.SessionId, Math.Max(0, request.Skip), limit, request.IncludeRecords, request.IncludeRaw, context.CancellationToken);
+        var skip = Math.Max(0, request.Skip);
+        if (request.Latest)
+        {
+            var total = (await store.PageAsync(request.SessionId, 0, 0, request.IncludeRecords, false, context.CancellationToken)).Total;
+            skip = (int)Math.Max(0, total - limit);
+        }
+        var page = await store.PageAsync(request.SessionId, skip, limit, request.IncludeRecords, request.IncludeRaw, context.CancellationToken);
         await context.RespondAsync(new MessagesPage(request.SessionId, page.Total, page.InvalidLines,
             page.Messages.Select(m => View(m, request.IncludeRaw)).ToList()));
     }

@@ -92,7 +92,8 @@ internal sealed class MongoChatStore : IChatStore
         var find = _messages.Find(filter).SortBy(m => m.Timestamp).ThenBy(m => m.Sequence).ThenBy(m => m.Id).Skip(skip).Limit(limit);
         if (!includeRaw)
             find = find.Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw));
-        var documents = await find.ToListAsync(cancellationToken);
+        // Limit(0) means "no limit" to MongoDB; a page of none is asked for to learn the total.
+        var documents = limit == 0 ? [] : await find.ToListAsync(cancellationToken);
         return new ChatPage(
             counts is null ? 0 : includeRecords ? counts.MessageCount : counts.ConversationCount,
             counts?.InvalidLines ?? 0,

@@ -26,12 +26,12 @@ internal sealed class SessionContextLoader(
     private readonly bool _loaderReachable =
         bus.Value.Transport == BusTransport.RabbitMq || host.Targets.Contains("loader", StringComparer.OrdinalIgnoreCase);
 
-    public async Task<string> LoadAsync(HookInput input, CancellationToken cancellationToken)
+    public async Task<string> LoadAsync(HookInput input, string? user, CancellationToken cancellationToken)
     {
         if (!_loaderReachable)
             return "";
         var deadline = TimeSpan.FromMilliseconds(performance.Value.LoadDeadlineMs);
-        var request = new LoadSession(Guid.CreateVersion7(), input.SessionId, input.Source ?? "", input.Cwd, MaxCharacters, time.GetUtcNow() + deadline);
+        var request = new LoadSession(Guid.CreateVersion7(), input.SessionId, input.Source ?? "", input.Cwd, MaxCharacters, time.GetUtcNow() + deadline, user);
         try
         {
             using var scope = services.CreateScope();

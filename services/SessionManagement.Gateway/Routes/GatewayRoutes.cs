@@ -40,6 +40,7 @@ internal static class GatewayRoutes
             return Results.Ok(await journal.ListAsync(wanted, Math.Clamp(limit ?? 100, 1, 1_000), cancellationToken));
         });
         ReadApiRoutes.Map(gateway);
+        ContextRoutes.Map(gateway);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
     }
@@ -82,7 +83,7 @@ internal static class GatewayRoutes
         var input = result.Input!;
         transcripts.AfterHook(input);
         var output = input.HookEventName == "SessionStart" && result.Outcome != CaptureOutcome.Duplicate && channel != CaptureChannel.Spool
-            ? HookOutput.ForSessionStart(await loader.LoadAsync(input, cancellationToken))
+            ? HookOutput.ForSessionStart(await loader.LoadAsync(input, request.User ?? Environment.UserName, cancellationToken))
             : HookOutput.Empty;
         return Results.Text(output, "application/json");
     }

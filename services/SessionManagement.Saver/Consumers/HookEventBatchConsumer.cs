@@ -29,7 +29,8 @@ public sealed class HookEventBatchConsumer(ISessionStore store) : IConsumer<Batc
             }
             announcements.Add(new SessionSaved(state.SessionId, state.Version, state.EventCount, state.Checksum, DateTimeOffset.UtcNow));
             if (result.Ended)
-                announcements.Add(new SessionEnded(state.SessionId, state.EndReason ?? "", state.StartedAt, state.EndedAt!.Value, state.EventCount));
+                announcements.Add(new SessionEnded(state.SessionId, state.EndReason ?? "", state.StartedAt, state.EndedAt!.Value, state.EventCount,
+                    state.ProjectDir, events.Last(e => e.SessionId == state.SessionId).User));
         }
         // The final save: a session that just ended gets its snapshot now, not at the next auto-save.
         var ended = saved.Where(r => r.Ended).Select(r => r.State.SessionId).ToList();

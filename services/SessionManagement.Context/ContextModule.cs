@@ -1,0 +1,29 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Context.Consumers;
+using SessionManagement.Context.Items;
+using SessionManagement.Context.Storage;
+using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Storage.Mongo;
+
+namespace SessionManagement.Context;
+
+public static class ContextModule
+{
+    public const string Name = "context";
+
+    /// <summary>Context items with scopes, priorities, sharing and privacy; compaction summaries kept as conversation context.</summary>
+    public static SessionManagementBuilder AddContext(this SessionManagementBuilder builder)
+    {
+        builder.AddStore<IContextStore, SqliteContextStore, MongoContextStore>();
+        builder.Services.AddSingleton(ContextSqliteSchema.V1);
+        builder.Services.AddSingleton<IMongoIndexDefinition, ContextMongoCollections>();
+        builder.Services.AddSingleton<ContextItems>();
+        builder.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<ContextRequestsConsumer>();
+            bus.AddConsumer<CompactionContextConsumer>();
+        });
+        return builder;
+    }
+}

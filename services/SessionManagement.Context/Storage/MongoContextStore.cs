@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+using SessionManagement.Context.Items;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
+
+namespace SessionManagement.Context.Storage;
+
+internal sealed class MongoContextStore : IContextStore
+{
+    private static readonly FilterDefinitionBuilder<ContextItemDocument> Filter = Builders<ContextItemDocument>.Filter;
+    private readonly IMongoCollection<ContextItemDocument> _items;
+    private readonly IOptions<PersistenceOptions> _persistence;
+
+    public MongoContextStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
+    {
+        ContextMongoCollections.RegisterMaps();
+        _items = database.GetCollection<ContextItemDocument>(ContextMongoCollections.Items);
+        _persistence = persistence;
+    }
+
+    public async Task<ContextItem?> GetAsync(string itemId, CancellationToken cancellationToken)
+    {
+        var document = await _items.Find(i => i.Id == itemId).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : ToItem(document);
+    }
+
+    public async Task SaveAsync(ContextItem i, CancellationToken cancellationToken)
+    {
+        var (content, encoding) = CompressedText.Encode(i.Content, _persistence.Value.Compression);
+        var document = new ContextItemDocument(i.ItemId, i.Type, i.Scope, i.SessionId, i.ProjectDir, i.User, i.Team, i.Private, i.Priority,
+            i.SourceSessionId, content, encoding, i.CreatedAt, i.UpdatedAt, i.ExpiresAt, i.Version, i.SchemaVersion, i.Checksum);
+        await _items.ReplaceOneAsync(d => d.Id == i.ItemId, document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ContextItem>> CandidatesAsync(string? sessionId, string? projectDir, string? user, string? team, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Or(
+            Filter.Eq(i => i.Scope, "session") & Filter.Eq(i => i.SessionId, sessionId),
+            Filter.Eq(i => i.Scope, "project") & Filter.Eq(i => i.ProjectDir, projectDir),
+            Filter.Eq(i => i.Scope, "user") & Filter.Eq(i => i.User, user),
+            Filter.Eq(i => i.Scope, "team") & Filter.Eq(i => i.Team, team));
+        var documents = await _items.Find(filter).ToListAsync(cancellationToken);
+        // A scope asked for with no key (say, no team) matches items whose key is missing; those are not that scope's.
+        return documents.Select(ToItem).Where(i => ContextRules.ScopeKey(i) is not null).ToList();
+    }
+
+    public async Task<IReadOnlyList<ContextItem>> InScopeAsync(string scope, string key, CancellationToken cancellationToken)
+    {
+        var byKey = scope switch
+        {
+            "session" => Filter.Eq(i => i.SessionId, key),
+            "project" => Filter.Eq(i => i.ProjectDir, key),
+            "user" => Filter.Eq(i => i.User, key),
+            _ => Filter.Eq(i => i.Team, key),
+        };
+        return (await _items.Find(Filter.Eq(i => i.Scope, scope) & byKey).ToListAsync(cancellationToken)).Select(ToItem).ToList();
+    }
+
+    public Task DeleteAsync(IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken) =>
+        _items.DeleteManyAsync(Filter.In(i => i.Id, itemIds), cancellationToken);
+
+    private static ContextItem ToItem(ContextItemDocument d) => new(d.Id, d.Type, d.Scope, d.SessionId, d.ProjectDir, d.User, d.Team, d.Private,
+        d.Priority, d.SourceSessionId, CompressedText.Decode(d.Content, d.Encoding), d.CreatedAt, d.UpdatedAt, d.ExpiresAt, d.Version, d.SchemaVersion, d.Checksum);
+}

@@ -1,0 +1,54 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionManagement.Contracts.Context;
+
+namespace SessionManagement.Gateway.Routes;
+
+/// <summary>The context API: items created, updated, merged and read by the context module, asked over the bus.</summary>
+internal static class ContextRoutes
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/api/context", QueryAsync);
+        api.MapPost("/api/context", (ReadApiClient client, SaveContextItem item, CancellationToken cancellationToken) =>
+            SaveAsync(client, item with { Merge = false }, cancellationToken));
+        api.MapPut("/api/context/{itemId}", (ReadApiClient client, string itemId, SaveContextItem item, CancellationToken cancellationToken) =>
+            SaveAsync(client, item with { ItemId = itemId, Merge = false }, cancellationToken));
+        api.MapPost("/api/context/{itemId}/merge", (ReadApiClient client, string itemId, SaveContextItem item, CancellationToken cancellationToken) =>
+            SaveAsync(client, item with { ItemId = itemId, Merge = true }, cancellationToken));
+    }
+
+    private static async Task<IResult> QueryAsync(
+        ReadApiClient client, string? session, string? project, string? user, string? team, long? maxBytes, CancellationToken cancellationToken)
+    {
+        if (session is null && project is null && user is null && team is null)
+            return ReadApiRoutes.BadRequest("say whose context: session, project, user and/or team");
+        try
+        {
+            return Results.Ok(await client.AskAsync<QueryContext, ContextItemsFound>(
+                new QueryContext(session, project, user, team, Math.Clamp(maxBytes ?? 1_048_576, 1, 64L * 1024 * 1024)), cancellationToken));
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("context");
+        }
+    }
+
+    private static async Task<IResult> SaveAsync(ReadApiClient client, SaveContextItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.AskAsync<SaveContextItem, ContextItemSaved, ContextItemRejected>(item, cancellationToken);
+            if (response.Is(out Response<ContextItemSaved>? saved))
+                return Results.Ok(saved.Message);
+            response.Is(out Response<ContextItemRejected>? rejected);
+            return ReadApiRoutes.BadRequest(rejected!.Message.Reason);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("context");
+        }
+    }
+}

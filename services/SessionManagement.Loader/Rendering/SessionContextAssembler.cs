@@ -1,0 +1,136 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Context;
+using SessionManagement.Contracts.Loader;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Loader.Cache;
+
+namespace SessionManagement.Loader.Rendering;
+
+/// <summary>
+/// Gathers a starting session's context from the modules that own it — state from the saver, recent history from
+/// chat, items from context — asking in parallel, each within what is left of the deadline, and renders whatever
+/// came back in time. Parts that did not are named, never waited for.
+/// </summary>
+public sealed class SessionContextAssembler(
+    IRequestClient<GetSession> sessions,
+    IRequestClient<ListSessions> lists,
+    IRequestClient<GetMessages> messages,
+    IRequestClient<QueryContext> context,
+    RenderedContextCache cache,
+    IOptions<ContextManagementOptions> contextOptions,
+    TimeProvider time,
+    ILogger<SessionContextAssembler> logger)
+{
+    public const int RecentMessages = 40;
+
+    /// <summary>Context items gathered per start: far more than 10,000 characters can show, and bounded.</summary>
+    public const long ContextBytes = 256 * 1024;
+
+    /// <summary>Kept back from the deadline for rendering and the answer's trip to the gateway.</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(30);
+
+    public static string CacheKey(LoadSession request) => request.Source is "resume" or "fork" or "compact" or "clear"
+        ? $"{request.Source}|{request.SessionId}|{request.Cwd}|{request.User}|{request.MaxCharacters}"
+        : $"startup|{request.Cwd}|{request.User}|{request.MaxCharacters}";
+
+    public async Task<SessionLoaded> LoadAsync(LoadSession request, CancellationToken cancellationToken)
+    {
+        var key = CacheKey(request);
+        if (cache.TryGet(key, out var cached))
+            return new SessionLoaded(request.RequestId, request.SessionId, cached, [], time.GetUtcNow());
+
+        var generation = cache.Generation;
+        var budget = request.Deadline - time.GetUtcNow() - Margin;
+        if (budget < TimeSpan.FromMilliseconds(20))
+            budget = TimeSpan.FromMilliseconds(20);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(budget);
+        var timeout = RequestTimeout.After(ms: (int)budget.TotalMilliseconds);
+
+        var own = AskAsync(async () =>
+        {
+            var answer = await sessions.GetResponse<SessionFound, SessionNotFound>(new GetSession(request.SessionId), deadline.Token, timeout);
+            return new OwnSession(answer.Is(out Response<SessionFound>? found) ? found.Message.Session : null);
+        }, "state");
+        var listed = request.Cwd is null
+            ? Task.FromResult<Response<SessionsListed>?>(null)
+            : AskAsync(() => lists.GetResponse<SessionsListed>(new ListSessions(request.Cwd, null, null, null, 0, 3), deadline.Token, timeout), "state");
+        var items = AskAsync(() => context.GetResponse<ContextItemsFound>(
+            new QueryContext(request.SessionId, request.Cwd, request.User, null, Math.Min(ContextBytes, contextOptions.Value.MaxContextSize)), deadline.Token, timeout), "context");
+        await Task.WhenAll(own, listed, items);
+
+        var missing = new List<string>();
+        if (own.Result is null || (request.Cwd is not null && listed.Result is null))
+            missing.Add("state");
+        if (items.Result is null)
+            missing.Add("context");
+        var target = Target(request, own.Result?.Session, listed.Result?.Message);
+
+        IReadOnlyList<ChatMessageView>? recent = null;
+        var contextItems = items.Result?.Message.Items.ToList();
+        if (target is not null)
+        {
+            var page = AskAsync(() => messages.GetResponse<MessagesPage>(
+                new GetMessages(target.SessionId, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
+            // Another session continued (a clear, or a resume under a new id): its own items (compaction summaries) come too.
+            var targetItems = target.SessionId == request.SessionId
+                ? Task.FromResult<Response<ContextItemsFound>?>(null)
+                : AskAsync(() => context.GetResponse<ContextItemsFound>(
+                    new QueryContext(target.SessionId, null, null, null, ContextBytes), deadline.Token, timeout), "context");
+            await Task.WhenAll(page, targetItems);
+            if (page.Result is null)
+                missing.Add("chat");
+            recent = page.Result?.Message.Messages;
+            if (targetItems.Result is { } more && contextItems is not null)
+                contextItems.InsertRange(0, more.Message.Items.Where(i => contextItems.All(c => c.ItemId != i.ItemId)));
+        }
+
+        var parts = new LoadedParts(request.Source, target, recent, contextItems, missing);
+        var rendered = ContextRenderer.Render(parts, Math.Min(request.MaxCharacters, contextOptions.Value.MaxInjectedChars));
+        if (missing.Count == 0)
+        {
+            var sessionIds = target is null ? new[] { request.SessionId } : new[] { request.SessionId, target.SessionId };
+            cache.TryAdd(key, rendered, sessionIds, request.Cwd, request.User, generation);
+        }
+        else
+        {
+            logger.LogInformation("SessionStart context for {SessionId} ({Source}) rendered without {Missing}: not answered within {Budget} ms",
+                request.SessionId, request.Source, string.Join(", ", missing), (int)budget.TotalMilliseconds);
+        }
+        return new SessionLoaded(request.RequestId, request.SessionId, rendered, missing, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The session whose state and history to hand back: for resume, fork, compact and clear the session itself if it has
+    /// history, else (a new id, as older Claude Code versions give on resume) the project's previous session; on startup,
+    /// the project's previous session.
+    /// </summary>
+    private static SessionSummary? Target(LoadSession request, SessionSummary? self, SessionsListed? listed)
+    {
+        var previous = listed?.Sessions.FirstOrDefault(s => s.SessionId != request.SessionId);
+        var continues = request.Source is "resume" or "fork" or "compact" or "clear";
+        if (continues && self is { EventCount: > 1 })
+            return self;
+        return previous;
+    }
+
+    /// <summary>The saver's answer about the starting session itself: null when it has no such session yet.</summary>
+    private sealed record OwnSession(SessionSummary? Session);
+
+    private async Task<T?> AskAsync<T>(Func<Task<T>> ask, string part) where T : class
+    {
+        try
+        {
+            return await ask();
+        }
+        catch (Exception error) when (error is RequestTimeoutException or OperationCanceledException or RequestFaultException)
+        {
+            logger.LogDebug("The {Part} part of a SessionStart context did not come: {Error}", part, error.GetType().Name);
+            return null;
+        }
+    }
+}
