@@ -43,6 +43,12 @@ echo
 echo "| transport | events | all posted s | all stored s | events/s stored |"
 echo "|---|---|---|---|---|"
 dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4790 --db "$work/data-4790/session-management.db" --events "$events" --label "embedded (one process, in-memory bus)"
+echo
+echo "### SessionStart end to end through the gateway (resume of a session with 10,000 messages and 1 MB of context; every run the full path)"
+echo
+echo "| transport | session | runs | p50 ms | p99 ms | max ms | context chars |"
+echo "|---|---|---|---|---|---|---|"
+dotnet "$work/bench/SessionManagement.Bench.dll" sessionstart --gateway http://127.0.0.1:4790 --runs 200 --label "embedded (in-memory bus, SQLite)"
 kill "${pids[0]}" 2>/dev/null || true  # the embedded host: out of the way of the distributed runs
 echo
 echo "### Transcript ingestion, embedded (POST /api/sessions/import → chat → SQLite with FTS5; a fresh host, so its peak RSS is this import's)"
@@ -75,6 +81,14 @@ if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
   echo "| transport | events | all posted s | all stored s | events/s stored |"
   echo "|---|---|---|---|---|"
   dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4791 --db "$work/data-4792/session-management.db" --events "$events" --label "RabbitMQ (gateway and saver processes)"
+  kill "${pids[-1]}" "${pids[-2]}" 2>/dev/null || true
+  start_host 4794 --target=all "${bus[@]}"
+  echo
+  echo "### SessionStart end to end over RabbitMQ (every module in one process, the requests through the broker)"
+  echo
+  echo "| transport | session | runs | p50 ms | p99 ms | max ms | context chars |"
+  echo "|---|---|---|---|---|---|---|"
+  dotnet "$work/bench/SessionManagement.Bench.dll" sessionstart --gateway http://127.0.0.1:4794 --runs 200 --label "RabbitMQ"
 else
   echo; echo "(RabbitMQ not reachable on 5672: distributed rows skipped)"
 fi

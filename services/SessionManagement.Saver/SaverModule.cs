@@ -2,6 +2,7 @@ using MassTransit;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Saver.Consumers;
+using SessionManagement.Saver.Recovery;
 using SessionManagement.Saver.Snapshots;
 using SessionManagement.Saver.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,11 +17,11 @@ public static class SaverModule
     public static SessionManagementBuilder AddSaver(this SessionManagementBuilder builder)
     {
         builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>();
-        builder.Services.AddSingleton(SaverSqliteSchema.V1);
-        builder.Services.AddSingleton(SaverSqliteSchema.V2);
-        builder.Services.AddSingleton(SaverSqliteSchema.V3);
+        foreach (var migration in SaverSqliteSchema.All)
+            builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
         builder.Services.AddHostedService<AutoSaveService>();
+        builder.Services.AddSingleton<SessionRecovery>();
         builder.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();

@@ -14,7 +14,7 @@ public sealed class AutoSaveServiceTests
 
     private static SqliteDatabase Database(TempDirectory directory) =>
         new(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = directory.Path }),
-            [SaverSqliteSchema.V1, SaverSqliteSchema.V2, SaverSqliteSchema.V3], NullLogger<SqliteDatabase>.Instance);
+            SaverSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
 
     [Fact]
     public async Task When_the_save_interval_passes_Should_snapshot_the_changed_sessions()

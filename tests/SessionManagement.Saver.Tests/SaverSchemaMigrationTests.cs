@@ -39,7 +39,7 @@ public sealed class SaverSchemaMigrationTests
             }, cancel);
         }
 
-        await using var v2 = Open(directory, SaverSqliteSchema.V1, SaverSqliteSchema.V2);
+        await using var v2 = Open(directory, [.. SaverSqliteSchema.All]);
         var store = new SqliteSessionStore(v2, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()));
         var saved = Assert.Single(await store.SaveAsync([s.Next("UserPromptSubmit")], cancel));
 

@@ -14,7 +14,7 @@ public sealed class SqliteSessionStoreTests : SessionStoreContract
     protected override Task<ISessionStore> OpenAsync()
     {
         _database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }),
-            [SaverSqliteSchema.V1, SaverSqliteSchema.V2, SaverSqliteSchema.V3], NullLogger<SqliteDatabase>.Instance);
+            SaverSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         return Task.FromResult<ISessionStore>(new SqliteSessionStore(_database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions())));
     }
 

@@ -1,6 +1,27 @@
 namespace SessionManagement.Contracts.Saver;
 
-/// <summary>A session's state as the saver keeps it.</summary>
+/// <summary>A session's state as the saver keeps it (checked against its checksum, recovered or migrated if it had to be).</summary>
+/// <param name="SessionId">The session.</param>
+/// <param name="ProjectDir">Its project (its first working directory).</param>
+/// <param name="Cwd">Its latest working directory.</param>
+/// <param name="Model">The model it started with.</param>
+/// <param name="Source">Its latest SessionStart's <c>source</c>.</param>
+/// <param name="ParentSessionId">The session it continues (resume, fork, clear, compact), if any.</param>
+/// <param name="Status"><c>Active</c> or <c>Ended</c>.</param>
+/// <param name="StartedAt">Its first event.</param>
+/// <param name="LastEventAt">Its latest event.</param>
+/// <param name="EndedAt">When it ended, if it has.</param>
+/// <param name="EndReason">SessionEnd's <c>reason</c>.</param>
+/// <param name="EventCount">Hook events stored.</param>
+/// <param name="Prompts">Prompts submitted.</param>
+/// <param name="ToolCalls">Tool calls started.</param>
+/// <param name="ToolFailures">Tool calls that failed.</param>
+/// <param name="Compactions">Compactions.</param>
+/// <param name="Version">Increases by one per save.</param>
+/// <param name="SchemaVersion">The stored document's schema version.</param>
+/// <param name="Checksum">The stored checksum.</param>
+/// <param name="Subagents">Subagent runs that finished (schema 2).</param>
+/// <param name="Notifications">Notifications Claude Code raised, such as permission prompts (schema 2).</param>
 public record SessionSummary(
     string SessionId,
     string ProjectDir,
@@ -20,4 +41,6 @@ public record SessionSummary(
     long Compactions,
     long Version,
     int SchemaVersion,
-    string Checksum);
+    string Checksum,
+    long Subagents = 0,
+    long Notifications = 0);

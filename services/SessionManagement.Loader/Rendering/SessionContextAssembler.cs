@@ -30,8 +30,8 @@ public sealed class SessionContextAssembler(
     /// <summary>Context items gathered per start: far more than 10,000 characters can show, and bounded.</summary>
     public const long ContextBytes = 256 * 1024;
 
-    /// <summary>Kept back from the deadline for rendering and the answer's trip to the gateway.</summary>
-    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(30);
+    /// <summary>The share of the time left that the parts may take; the rest is for rendering and the answer's trip back.</summary>
+    private const double PartsShare = 0.75;
 
     public static string CacheKey(LoadSession request) => request.Source is "resume" or "fork" or "compact" or "clear"
         ? $"{request.Source}|{request.SessionId}|{request.Cwd}|{request.User}|{request.MaxCharacters}"
@@ -44,7 +44,7 @@ public sealed class SessionContextAssembler(
             return new SessionLoaded(request.RequestId, request.SessionId, cached, [], time.GetUtcNow());
 
         var generation = cache.Generation;
-        var budget = request.Deadline - time.GetUtcNow() - Margin;
+        var budget = (request.Deadline - time.GetUtcNow()) * PartsShare;
         if (budget < TimeSpan.FromMilliseconds(20))
             budget = TimeSpan.FromMilliseconds(20);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,33 +61,33 @@ public sealed class SessionContextAssembler(
             : AskAsync(() => lists.GetResponse<SessionsListed>(new ListSessions(request.Cwd, null, null, null, 0, 3), deadline.Token, timeout), "state");
         var items = AskAsync(() => context.GetResponse<ContextItemsFound>(
             new QueryContext(request.SessionId, request.Cwd, request.User, null, Math.Min(ContextBytes, contextOptions.Value.MaxContextSize)), deadline.Token, timeout), "context");
-        await Task.WhenAll(own, listed, items);
+        // State first (it says whose history to fetch); context keeps coming meanwhile, and a stalled part holds up no other.
+        await Task.WhenAll(own, listed);
+        var target = Target(request, own.Result?.Session, listed.Result?.Message);
+        Task<Response<MessagesPage>?> page = Task.FromResult<Response<MessagesPage>?>(null);
+        Task<Response<ContextItemsFound>?> targetItems = Task.FromResult<Response<ContextItemsFound>?>(null);
+        if (target is not null)
+        {
+            page = AskAsync(() => messages.GetResponse<MessagesPage>(
+                new GetMessages(target.SessionId, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
+            // Another session continued (a clear, or a resume under a new id): its own items (compaction summaries) come too.
+            if (target.SessionId != request.SessionId)
+                targetItems = AskAsync(() => context.GetResponse<ContextItemsFound>(
+                    new QueryContext(target.SessionId, null, null, null, ContextBytes), deadline.Token, timeout), "context");
+        }
+        await Task.WhenAll(page, targetItems, items);
 
         var missing = new List<string>();
         if (own.Result is null || (request.Cwd is not null && listed.Result is null))
             missing.Add("state");
+        if (target is not null && page.Result is null)
+            missing.Add("chat");
         if (items.Result is null)
             missing.Add("context");
-        var target = Target(request, own.Result?.Session, listed.Result?.Message);
-
-        IReadOnlyList<ChatMessageView>? recent = null;
         var contextItems = items.Result?.Message.Items.ToList();
-        if (target is not null)
-        {
-            var page = AskAsync(() => messages.GetResponse<MessagesPage>(
-                new GetMessages(target.SessionId, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
-            // Another session continued (a clear, or a resume under a new id): its own items (compaction summaries) come too.
-            var targetItems = target.SessionId == request.SessionId
-                ? Task.FromResult<Response<ContextItemsFound>?>(null)
-                : AskAsync(() => context.GetResponse<ContextItemsFound>(
-                    new QueryContext(target.SessionId, null, null, null, ContextBytes), deadline.Token, timeout), "context");
-            await Task.WhenAll(page, targetItems);
-            if (page.Result is null)
-                missing.Add("chat");
-            recent = page.Result?.Message.Messages;
-            if (targetItems.Result is { } more && contextItems is not null)
-                contextItems.InsertRange(0, more.Message.Items.Where(i => contextItems.All(c => c.ItemId != i.ItemId)));
-        }
+        if (targetItems.Result is { } more && contextItems is not null)
+            contextItems.InsertRange(0, more.Message.Items.Where(i => contextItems.All(c => c.ItemId != i.ItemId)));
+        var recent = page.Result?.Message.Messages;
 
         var parts = new LoadedParts(request.Source, target, recent, contextItems, missing);
         var rendered = ContextRenderer.Render(parts, Math.Min(request.MaxCharacters, contextOptions.Value.MaxInjectedChars));

@@ -1,12 +1,14 @@
 using MassTransit;
 using SessionManagement.Contracts.Saver;
+using SessionManagement.Saver.Recovery;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
 
 namespace SessionManagement.Saver.Consumers;
 
 /// <summary>Answers the read API's session requests from the saver's store.</summary>
-public sealed class SessionQueriesConsumer(ISessionStore store) : IConsumer<ListSessions>, IConsumer<GetSession>
+/// <remarks>Every session answered is checked (checksum, schema) and recovered or migrated first.</remarks>
+public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery recovery) : IConsumer<ListSessions>, IConsumer<GetSession>
 {
     public const int MaxPage = 500;
 
@@ -19,12 +21,15 @@ public sealed class SessionQueriesConsumer(ISessionStore store) : IConsumer<List
                 : throw new ArgumentException($"status must be one of {string.Join(", ", Enum.GetNames<SessionStatus>())}");
         var list = await store.ListAsync(new SessionQuery(request.ProjectDir, status, request.Since, request.Until,
             Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage)), context.CancellationToken);
-        await context.RespondAsync(new SessionsListed(list.Total, list.Sessions.Select(Summary).ToList()));
+        var checkedSessions = new List<SessionSummary>(list.Sessions.Count);
+        foreach (var session in list.Sessions)
+            checkedSessions.Add(Summary(await recovery.CheckAsync(session, context, context.CancellationToken)));
+        await context.RespondAsync(new SessionsListed(list.Total, checkedSessions));
     }
 
     public async Task Consume(ConsumeContext<GetSession> context)
     {
-        if (await store.GetAsync(context.Message.SessionId, context.CancellationToken) is { } state)
+        if (await recovery.LoadAsync(context.Message.SessionId, context, context.CancellationToken) is { } state)
             await context.RespondAsync(new SessionFound(Summary(state)));
         else
             await context.RespondAsync(new SessionNotFound(context.Message.SessionId));
@@ -32,5 +37,5 @@ public sealed class SessionQueriesConsumer(ISessionStore store) : IConsumer<List
 
     public static SessionSummary Summary(SessionState s) => new(s.SessionId, s.ProjectDir, s.Cwd, s.Model, s.Source, s.ParentSessionId,
         s.Status.ToString(), s.StartedAt, s.LastEventAt, s.EndedAt, s.EndReason, s.EventCount, s.Prompts, s.ToolCalls, s.ToolFailures,
-        s.Compactions, s.Version, s.SchemaVersion, s.Checksum);
+        s.Compactions, s.Version, s.SchemaVersion, s.Checksum, s.Subagents, s.Notifications);
 }

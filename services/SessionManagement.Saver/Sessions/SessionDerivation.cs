@@ -39,21 +39,28 @@ public static class SessionDerivation
             Math.Max(Count("PreCompact"), Count("PostCompact")),
             version,
             SessionState.CurrentSchemaVersion,
-            "");
+            "",
+            Count("SubagentStop"),
+            Count("Notification"));
         return state with { Checksum = Checksum(state) };
     }
 
-    /// <summary>SHA-256 over every field but the checksum itself, in a fixed text form.</summary>
+    /// <summary>SHA-256 over every field but the checksum itself, in a fixed text form: the fields of the state's own schema version.</summary>
     public static string Checksum(SessionState state)
     {
         var text = string.Join('\u001f',
             state.SessionId, state.ProjectDir, state.Cwd, state.Model, state.Source, state.ParentSessionId, state.Status,
             Time(state.StartedAt), Time(state.LastEventAt), state.EndedAt is { } e ? Time(e) : "", state.EndReason,
             state.EventCount, state.Prompts, state.ToolCalls, state.ToolFailures, state.Compactions, state.Version, state.SchemaVersion);
+        if (state.SchemaVersion >= 2)
+            text += string.Join('\u001f', "", state.Subagents, state.Notifications);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     public static bool IsIntact(SessionState state) => state.Checksum == Checksum(state);
+
+    /// <summary>The state with its checksum computed afresh.</summary>
+    public static SessionState Seal(SessionState state) => state with { Checksum = Checksum(state) };
 
     /// <summary>Sources that continue an earlier session of the same project.</summary>
     public static bool ContinuesAnother(string? source) => source is "resume" or "fork" or "clear" or "compact";

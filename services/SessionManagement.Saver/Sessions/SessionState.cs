@@ -23,7 +23,13 @@ public sealed record SessionState(
     long Compactions,
     long Version,
     int SchemaVersion,
-    string Checksum)
+    string Checksum,
+    long Subagents = 0,
+    long Notifications = 0)
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>
+    /// 2 added <see cref="Subagents"/> and <see cref="Notifications"/> (and their place in the checksum). A version 1
+    /// session is migrated when it is loaded: its checksum checked the version 1 way, then its state derived again.
+    /// </summary>
+    public const int CurrentSchemaVersion = 2;
 }

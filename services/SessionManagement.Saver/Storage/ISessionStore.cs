@@ -28,4 +28,16 @@ public interface ISessionStore
 
     /// <summary>A session's latest snapshot, or null when it has none or it fails its checksum.</summary>
     Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>How many raw events the session holds.</summary>
+    Task<long> EventCountAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="state"/> (a restored snapshot, or a state derived again from the events) over whatever is
+    /// stored, as <paramref name="version"/>, sealed with the current schema's checksum; returns what was written.
+    /// </summary>
+    Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken);
+
+    /// <summary>The session's state derived again from all of its stored events (not written), or null when it has none.</summary>
+    Task<SessionState?> DeriveAsync(string sessionId, CancellationToken cancellationToken);
 }

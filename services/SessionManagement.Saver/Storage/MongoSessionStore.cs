@@ -111,6 +111,25 @@ internal sealed class MongoSessionStore : ISessionStore
         return written;
     }
 
+    public Task<long> EventCountAsync(string sessionId, CancellationToken cancellationToken) =>
+        _events.CountDocumentsAsync(e => e.SessionId == sessionId, cancellationToken: cancellationToken);
+
+    public async Task<SessionState?> DeriveAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var facts = await ReadFactsAsync(sessionId, cancellationToken);
+        if (facts.Tallies.Count == 0)
+            return null;
+        var parent = SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(facts, cancellationToken) : null;
+        return SessionDerivation.Derive(facts, parent, 0);
+    }
+
+    public async Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken)
+    {
+        var sealedState = SessionDerivation.Seal(state with { Version = version, SchemaVersion = SessionState.CurrentSchemaVersion });
+        await _sessions.ReplaceOneAsync(s => s.SessionId == state.SessionId, sealedState, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        return sealedState;
+    }
+
     public async Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken)
     {
         var document = await _snapshots.Find(s => s.Id == sessionId).FirstOrDefaultAsync(cancellationToken);

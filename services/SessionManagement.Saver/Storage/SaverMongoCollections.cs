@@ -28,6 +28,9 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         {
             map.AutoMap();
             map.MapIdMember(s => s.SessionId);
+            // Schema 1 documents have neither: they read as 0 until migrated.
+            map.MapMember(s => s.Subagents).SetDefaultValue(0L);
+            map.MapMember(s => s.Notifications).SetDefaultValue(0L);
         });
         return true;
     });

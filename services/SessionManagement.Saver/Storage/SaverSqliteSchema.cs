@@ -73,4 +73,13 @@ internal static class SaverSqliteSchema
             body BLOB NOT NULL,
             encoding TEXT NOT NULL);
         """);
+
+    /// <summary>Session schema 2's counters. Rows written before keep schema 1 (and its checksum) until they are loaded and migrated.</summary>
+    public static readonly SqliteMigration V4 = new("saver", 4, """
+        ALTER TABLE saver_sessions ADD COLUMN subagents INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE saver_sessions ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
+        """);
+
+    /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4];
 }

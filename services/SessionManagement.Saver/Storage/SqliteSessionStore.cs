@@ -15,7 +15,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
 
     private const string SessionColumns =
         "session_id, project_dir, cwd, model, source, parent_session_id, status, started_at, last_event_at, ended_at, end_reason, " +
-        "event_count, prompts, tool_calls, tool_failures, compactions, version, schema_version, checksum";
+        "event_count, prompts, tool_calls, tool_failures, compactions, version, schema_version, checksum, subagents, notifications";
 
     public Task<IReadOnlyList<SaveResult>> SaveAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<SaveResult>>(async (connection, transaction) =>
@@ -128,6 +128,31 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return changed.Count;
         }, cancellationToken);
 
+    public Task<long> EventCountAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, "SELECT count(*) FROM saver_events WHERE session_id = $session", sessionId);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+
+    public Task<SessionState?> DeriveAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            var facts = await ReadFactsAsync(connection, null, sessionId, cancellationToken);
+            if (facts.Tallies.Count == 0)
+                return null;
+            var parent = SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(connection, null, facts, cancellationToken) : null;
+            return (SessionState?)SessionDerivation.Derive(facts, parent, 0);
+        }, cancellationToken);
+
+    public Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var sealedState = SessionDerivation.Seal(state with { Version = version, SchemaVersion = SessionState.CurrentSchemaVersion });
+            await WriteSessionAsync(connection, transaction, sealedState, cancellationToken);
+            return sealedState;
+        }, cancellationToken);
+
     public Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
@@ -172,7 +197,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return fresh;
     }
 
-    private static async Task<SessionFacts> ReadFactsAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, CancellationToken cancellationToken)
+    private static async Task<SessionFacts> ReadFactsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, CancellationToken cancellationToken)
     {
         var tallies = new List<EventTally>();
         await using (var command = Command(connection, transaction,
@@ -207,7 +232,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         }
     }
 
-    private static async Task<StoredEvent?> LatestAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, string hookEventName, CancellationToken cancellationToken)
+    private static async Task<StoredEvent?> LatestAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, string hookEventName, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, $"""
             SELECT {EventColumns} FROM saver_events WHERE session_id = $session AND hook_event_name = $event
@@ -219,7 +244,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     }
 
     /// <summary>The project's session that was active last before this one started: the one a resume, fork or clear continues.</summary>
-    private static Task<string?> FindParentAsync(SqliteConnection connection, SqliteTransaction transaction, SessionFacts facts, CancellationToken cancellationToken)
+    private static Task<string?> FindParentAsync(SqliteConnection connection, SqliteTransaction? transaction, SessionFacts facts, CancellationToken cancellationToken)
     {
         var command = Command(connection, transaction, """
             SELECT session_id FROM saver_sessions
@@ -239,7 +264,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return new SessionState(reader.GetString(0), reader.GetString(1), reader.ReadNullableString(2), reader.ReadNullableString(3),
             reader.ReadNullableString(4), reader.ReadNullableString(5), Enum.Parse<SessionStatus>(reader.GetString(6)), reader.ReadTime(7),
             reader.ReadTime(8), reader.ReadNullableTime(9), reader.ReadNullableString(10), reader.GetInt64(11), reader.GetInt64(12),
-            reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt32(17), reader.GetString(18));
+            reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt32(17), reader.GetString(18),
+            reader.GetInt64(19), reader.GetInt64(20));
     }
 
     private static async Task WriteSessionAsync(SqliteConnection connection, SqliteTransaction transaction, SessionState s, CancellationToken cancellationToken)
@@ -247,14 +273,14 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         await using var command = Command(connection, transaction, $"""
             INSERT OR REPLACE INTO saver_sessions ({SessionColumns})
             VALUES ($session, $project, $cwd, $model, $source, $parent, $status, $started, $last, $ended, $reason,
-                    $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum)
+                    $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum, $subagents, $notifications)
             """, s.SessionId);
         command.Bind("$project", s.ProjectDir).Bind("$cwd", s.Cwd).Bind("$model", s.Model).Bind("$source", s.Source)
             .Bind("$parent", s.ParentSessionId).Bind("$status", s.Status.ToString()).Bind("$started", SqliteValues.Time(s.StartedAt))
             .Bind("$last", SqliteValues.Time(s.LastEventAt)).Bind("$ended", s.EndedAt is { } ended ? SqliteValues.Time(ended) : null)
             .Bind("$reason", s.EndReason).Bind("$events", s.EventCount).Bind("$prompts", s.Prompts).Bind("$tools", s.ToolCalls)
             .Bind("$failures", s.ToolFailures).Bind("$compactions", s.Compactions).Bind("$version", s.Version)
-            .Bind("$schema", s.SchemaVersion).Bind("$checksum", s.Checksum);
+            .Bind("$schema", s.SchemaVersion).Bind("$checksum", s.Checksum).Bind("$subagents", s.Subagents).Bind("$notifications", s.Notifications);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -273,7 +299,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return command;
     }
 
-    private static async Task<string?> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string sessionId, CancellationToken cancellationToken) =>
+    private static async Task<string?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, string sessionId, CancellationToken cancellationToken) =>
         await ScalarAsync(Command(connection, transaction, sql, sessionId), cancellationToken);
 
     private static async Task<string?> ScalarAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using SessionManagement.Testing;
 
 namespace SessionManagement.Gateway.Tests.Bridge;
 
-/// <summary>The real host running the gateway over the real broker, and a bus observer on that broker.</summary>
+/// <summary>The real host running the gateway (and the modules that store what it captures) over the real broker, and a bus observer on that broker.</summary>
 internal sealed class GatewayUnderTest : IAsyncDisposable
 {
     private GatewayUnderTest(HostProcess host, BusObserver observer)
@@ -36,7 +36,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             settings[key] = value;
-        var host = HostProcess.Start(settings);
+        // Every module but the loader: the observer's stand-in answers LoadSession here, and must not race a real one.
+        var host = HostProcess.Start(settings, "--target=gateway,saver,chat,context");
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         return new GatewayUnderTest(host, observer);
     }

@@ -145,4 +145,15 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         var page = await GetJsonAsync($"/api/sessions/{s}/messages");
         Assert.Equal("from the file", page.GetProperty("messages")[0].GetProperty("text").GetString());
     }
+
+    [Fact]
+    public async Task When_a_context_item_is_malformed_or_a_query_names_no_one_Should_answer_400_saying_why()
+    {
+        using var bad = await Http.PostAsJsonAsync("/api/context", new { type = "project", scope = "galaxy", priority = 5, content = "x" }, Cancel);
+        var query = await GetJsonAsync("/api/context", HttpStatusCode.BadRequest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("scope must be one of", await bad.Content.ReadAsStringAsync(Cancel));
+        Assert.Contains("say whose context", query.GetProperty("error").GetString());
+    }
 }

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SessionManagement.Context.Items;
+using SessionManagement.Context.Storage;
+using SessionManagement.Contracts.Context;
+using SessionManagement.Hosting.Options;
+
+namespace SessionManagement.Context.Tests;
+
+/// <summary>Create, update, merge, load, share, keep private, expire and prune — the same on both stores.</summary>
+public abstract class ContextItemsContract : IAsyncLifetime
+{
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+
+    protected IContextStore Store { get; private set; } = null!;
+
+    protected abstract Task<IContextStore> OpenAsync();
+
+    /// <summary>Changes an item's content behind its checksum's back.</summary>
+    protected abstract Task TamperAsync(string itemId);
+
+    public virtual async ValueTask InitializeAsync() => Store = await OpenAsync();
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private ContextItems Items(int maxSize = 1_048_576) => new(Store,
+        Microsoft.Extensions.Options.Options.Create(new ContextManagementOptions { MaxContextSize = maxSize }), Clock, NullLogger<ContextItems>.Instance);
+
+    private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static SaveContextItem Item(string scope, string content, string? session = null, string? project = null, string? user = null,
+        string? team = null, bool isPrivate = false, int priority = 50, string type = "project", string? id = null, DateTimeOffset? expires = null) =>
+        new(id, type, scope, session, project, user, team, isPrivate, priority, content, expires, false);
+
+    [Fact]
+    public async Task When_items_are_created_updated_and_merged_Should_keep_one_item_with_a_rising_version()
+    {
+        var items = Items();
+        var project = Unique("/work/p");
+        var (created, _, _) = await items.SaveAsync(Item("project", "Build with make.", project: project, priority: 40), null, Cancel);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var (updated, _, _) = await items.SaveAsync(Item("project", "Build with make; test with make test.", project: project, id: created!.ItemId), null, Cancel);
+        var (merged, _, _) = await items.SaveAsync(Item("project", "Lint with make lint.", project: project, priority: 80, id: created.ItemId) with { Merge = true }, null, Cancel);
+        var (again, _, _) = await items.SaveAsync(Item("project", "Lint with make lint.", project: project, priority: 80, id: created.ItemId) with { Merge = true }, null, Cancel);
+
+        Assert.Equal((1L, 2L, 3L, 3L), (created.Version, updated!.Version, merged!.Version, again!.Version));
+        Assert.Equal("Build with make; test with make test.\n\nLint with make lint.", merged.Content);
+        Assert.Equal(80, merged.Priority);
+        Assert.Equal(created.CreatedAt, merged.CreatedAt);
+        var loaded = await items.QueryAsync(new QueryContext(null, project, null, null, 1_000_000), Cancel);
+        Assert.Equal(merged, Assert.Single(loaded.Items));
+    }
+
+    [Fact]
+    public async Task When_a_session_loads_context_Should_see_its_own_its_projects_its_users_and_its_teams_items_best_first()
+    {
+        var items = Items();
+        var (session, project, user, team) = (Unique("s"), Unique("/work/p"), Unique("u"), Unique("t"));
+        await items.SaveAsync(Item("session", "mine", session: session, priority: 10, type: "conversation"), session, Cancel);
+        await items.SaveAsync(Item("project", "the project's", project: project, priority: 60), null, Cancel);
+        await items.SaveAsync(Item("user", "the user's", user: user, priority: 30, type: "user"), null, Cancel);
+        await items.SaveAsync(Item("team", "the team's", team: team, priority: 90, type: "code"), null, Cancel);
+        await items.SaveAsync(Item("project", "another project's", project: project + "-other"), null, Cancel);
+        await items.SaveAsync(Item("session", "another session's", session: session + "-other", type: "conversation"), null, Cancel);
+
+        var loaded = await items.QueryAsync(new QueryContext(session, project, user, team, 1_000_000), Cancel);
+
+        Assert.Equal(["the team's", "the project's", "the user's", "mine"], loaded.Items.Select(i => i.Content));
+    }
+
+    [Fact]
+    public async Task When_an_item_is_private_Should_never_reach_another_session_or_user()
+    {
+        var items = Items();
+        var (session, project, user) = (Unique("s"), Unique("/work/p"), Unique("u"));
+        await items.SaveAsync(Item("project", "session secret", session: session, project: project, isPrivate: true), session, Cancel);
+        await items.SaveAsync(Item("user", "user secret", user: user, isPrivate: true, type: "user"), null, Cancel);
+
+        var owner = await items.QueryAsync(new QueryContext(session, project, user, null, 1_000_000), Cancel);
+        var otherSession = await items.QueryAsync(new QueryContext(Unique("s"), project, user, null, 1_000_000), Cancel);
+        var otherUser = await items.QueryAsync(new QueryContext(Unique("s"), project, Unique("u"), null, 1_000_000), Cancel);
+
+        Assert.Equal(["session secret", "user secret"], owner.Items.Select(i => i.Content).Order());
+        Assert.Equal(["user secret"], otherSession.Items.Select(i => i.Content));
+        Assert.Empty(otherUser.Items);
+    }
+
+    [Fact]
+    public async Task When_an_item_expires_Should_no_longer_load()
+    {
+        var items = Items();
+        var project = Unique("/work/p");
+        await items.SaveAsync(Item("project", "for an hour", project: project, expires: Clock.GetUtcNow().AddHours(1)), null, Cancel);
+
+        var before = await items.QueryAsync(new QueryContext(null, project, null, null, 1_000_000), Cancel);
+        Clock.Advance(TimeSpan.FromHours(2));
+        var after = await items.QueryAsync(new QueryContext(null, project, null, null, 1_000_000), Cancel);
+
+        Assert.Single(before.Items);
+        Assert.Empty(after.Items);
+    }
+
+    [Fact]
+    public async Task When_a_scope_grows_over_max_context_size_Should_prune_the_lowest_priority_then_the_oldest()
+    {
+        var items = Items(maxSize: 3_000);
+        var project = Unique("/work/p");
+        var content = new string('x', 900);
+        foreach (var (name, priority) in new[] { ("old-low", 10), ("high", 90), ("new-low", 10) })
+        {
+            await items.SaveAsync(Item("project", name + content, project: project, priority: priority, id: name + project), null, Cancel);
+            Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var (_, pruned, _) = await items.SaveAsync(Item("project", "mid" + content, project: project, priority: 50, id: "mid" + project), null, Cancel);
+
+        Assert.Equal(1, pruned);
+        var left = await items.QueryAsync(new QueryContext(null, project, null, null, 1_000_000), Cancel);
+        Assert.Equal(["high", "mid", "new-low"], left.Items.Select(i => i.Content[..^900]));
+    }
+
+    [Fact]
+    public async Task When_an_item_is_damaged_Should_leave_it_out_and_count_it()
+    {
+        var items = Items();
+        var project = Unique("/work/p");
+        var (item, _, _) = await items.SaveAsync(Item("project", "will be damaged", project: project), null, Cancel);
+        await items.SaveAsync(Item("project", "fine", project: project), null, Cancel);
+
+        await TamperAsync(item!.ItemId);
+        var loaded = await items.QueryAsync(new QueryContext(null, project, null, null, 1_000_000), Cancel);
+
+        Assert.Equal((1, "fine"), (loaded.Corrupted, Assert.Single(loaded.Items).Content));
+    }
+
+    [Theory]
+    [InlineData("memo", "project", "type must be one of")]
+    [InlineData("project", "galaxy", "scope must be one of")]
+    [InlineData("project", "project", "project scope needs projectDir")]
+    public async Task When_an_item_is_malformed_Should_refuse_it_saying_why(string type, string scope, string problem)
+    {
+        var (item, _, refused) = await Items().SaveAsync(new SaveContextItem(null, type, scope, null, null, null, null, false, 50, "x", null, false), null, Cancel);
+
+        Assert.Null(item);
+        Assert.Contains(problem, refused);
+    }
+}

@@ -1,0 +1,66 @@
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Context;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Loader.Rendering;
+
+namespace SessionManagement.Loader.Tests;
+
+public sealed class ContextRendererTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    private static ChatMessageView Message(string role, string text) =>
+        new("k", "message", role, role, null, null, null, At, text, [], null, null, ["transcript"], null, null);
+
+    private static ContextItemView Item(string scope, string content, int priority = 50) =>
+        new(Guid.NewGuid().ToString(), scope == "session" ? "conversation" : "project", scope, "s", "/p", null, null, false, priority, content.Length, "s",
+            content, At, At, null, 1);
+
+    private static readonly SessionSummary Session = new("s-1", "/p", "/p", "claude-opus-4", "startup", null, "Ended", At, At.AddHours(1), At.AddHours(1),
+        "other", 20, 4, 9, 1, 0, 3, 2, "c");
+
+    [Fact]
+    public void When_everything_fits_Should_render_each_part_once_under_its_heading()
+    {
+        var parts = new LoadedParts("startup", Session, [Message("user", "first"), Message("assistant", "ok"), Message("user", "second")],
+            [Item("project", "Use make.")], []);
+
+        var text = ContextRenderer.Render(parts, 10_000);
+
+        Assert.Equal("""
+            # Session management: context from earlier work
+
+            ## The last session in this project
+            Session s-1 in /p: started 2026-11-24 09:00:00Z, ended 2026-11-24 10:00:00Z (other); 4 prompts, 9 tool calls, 1 failed; model claude-opus-4.
+
+            ## Left unfinished
+            Last prompt: second
+            It has no reply yet.
+
+            ## Recent prompts
+            - first
+
+            ## Project and personal context
+            Use make.
+
+            """.ReplaceLineEndings("\n"), text);
+    }
+
+    [Fact]
+    public void When_there_is_more_than_fits_Should_keep_to_the_limit_and_cut_the_least_valuable_part()
+    {
+        var parts = new LoadedParts("compact", Session, [Message("user", "what now")], [Item("session", new string('s', 3_000)), Item("project", new string('p', 20_000))], []);
+
+        var text = ContextRenderer.Render(parts, 10_000);
+
+        Assert.Equal(10_000, text.Length);
+        Assert.Contains(new string('s', 3_000), text);
+        Assert.EndsWith("…", text);
+    }
+
+    [Fact]
+    public void When_nothing_came_back_Should_render_nothing()
+    {
+        Assert.Equal("", ContextRenderer.Render(new LoadedParts("startup", null, null, null, ["state", "chat", "context"]), 10_000));
+    }
+}

@@ -1,0 +1,74 @@
+using SessionManagement.Testing;
+
+namespace SessionManagement.Loader.Tests;
+
+public sealed class SessionStartTests
+{
+    private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task When_a_new_session_starts_in_a_project_Should_get_the_last_session_its_unfinished_thread_and_project_context()
+    {
+        await using var host = await StartingHost.StartAsync();
+        var project = "/work/" + NewId("app");
+        var last = NewId("last");
+        await host.WorkedSessionAsync(last, project);
+        await host.SaveContextAsync(new { type = "project", scope = "project", projectDir = project, priority = 70, content = "Build with make; test with make test." });
+        await host.SaveContextAsync(new { type = "user", scope = "project", projectDir = project, sessionId = NewId("elsewhere"), @private = true, priority = 99,
+            content = "PRIVATE: a note that stays in its own session" });
+
+        var context = await host.StartAsync(NewId("next"), "startup", project);
+
+        Assert.Contains("## The last session in this project", context);
+        Assert.Contains(last, context);
+        Assert.Contains("Last prompt: now add tests for emoji\nIt has no reply yet.", context);
+        Assert.Contains("- make the parser handle unicode", context);
+        Assert.Contains("We fixed unicode parsing and began emoji tests.", context);
+        Assert.Contains("Build with make; test with make test.", context);
+        Assert.DoesNotContain("PRIVATE", context);
+        Assert.True(context.IndexOf("The last session", StringComparison.Ordinal) < context.IndexOf("Project and personal context", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_a_session_resumes_compacts_or_clears_Should_hand_back_what_that_source_needs_first()
+    {
+        await using var host = await StartingHost.StartAsync();
+        var project = "/work/" + NewId("app");
+        var session = NewId("s");
+        await host.WorkedSessionAsync(session, project, end: false);
+
+        var compact = await host.StartAsync(session, "compact", project);
+        var resume = await host.StartAsync(session, "resume", project);
+        var cleared = await host.StartAsync(NewId("cleared"), "clear", project);
+
+        Assert.StartsWith("# Session management: context from earlier work\n\n## Carried over from before compaction\n", compact);
+        Assert.Contains("keep the list of failing tests", compact);
+        Assert.True(compact.IndexOf("keep the list of failing tests", StringComparison.Ordinal) < compact.IndexOf("Last prompt", StringComparison.Ordinal));
+        Assert.Contains("## The session resumed", resume);
+        Assert.Contains($"Session {session} in {project}", resume);
+        Assert.Contains("Last prompt: now add tests for emoji", resume);
+        Assert.Contains("## Carried over from before /clear", cleared);
+        Assert.Contains("We fixed unicode parsing and began emoji tests.", cleared);
+        Assert.All(new[] { compact, resume, cleared }, c => Assert.InRange(c.Length, 1, 10_000));
+    }
+
+    [Fact]
+    public async Task When_a_module_does_not_answer_Should_render_what_came_in_time_and_name_what_did_not()
+    {
+        // No context module: its part never answers, and the rest still reaches Claude Code within the deadline.
+        await using var host = await StartingHost.StartAsync(null, "--target=gateway,saver,chat,loader");
+        var project = "/work/" + NewId("app");
+        var last = NewId("last");
+        await host.HookAsync(last, "SessionStart", project, ",\"source\":\"startup\"");
+        await host.HookAsync(last, "UserPromptSubmit", project, ",\"prompt\":\"find the memory leak\"");
+        await Eventually.ReturnsAsync(async () => await host.Host.Http.GetStringAsync($"/api/sessions/{last}/messages", TestContext.Current.CancellationToken),
+            page => page.Contains("find the memory leak", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the prompt stored");
+
+        var context = await host.StartAsync(NewId("next"), "startup", project);
+
+        Assert.Contains(last, context);
+        Assert.Contains("find the memory leak", context);
+        await Eventually.ReturnsAsync(() => Task.FromResult(host.Host.Output), output => output.Contains("rendered without context", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "the loader's log naming the missing part");
+    }
+}
