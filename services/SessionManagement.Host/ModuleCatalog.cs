@@ -4,6 +4,7 @@ using SessionManagement.Gateway;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Loader;
 using SessionManagement.Saver;
+using SessionManagement.Scheduler;
 
 namespace SessionManagement.Host;
 
@@ -21,5 +22,6 @@ internal static class ModuleCatalog
             [ChatModule.Name] = builder => builder.AddChat(),
             [ContextModule.Name] = builder => builder.AddContext(),
             [LoaderModule.Name] = builder => builder.AddLoader(),
+            [SchedulerModule.Name] = builder => builder.AddScheduler(),
         };
 }

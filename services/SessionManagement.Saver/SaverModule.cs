@@ -1,6 +1,7 @@
 using MassTransit;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Storage.Mongo;
+using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Consumers;
 using SessionManagement.Saver.Recovery;
 using SessionManagement.Saver.Snapshots;
@@ -16,7 +17,9 @@ public static class SaverModule
     /// <summary>Every captured hook stored once; each session's state derived from them; SessionStarted, SessionSaved and SessionEnded announced.</summary>
     public static SessionManagementBuilder AddSaver(this SessionManagementBuilder builder)
     {
-        builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>();
+        builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>()
+            .AddStore<IBackupStore, SqliteSessionStore, MongoSessionStore>();
+        builder.Services.AddSingleton<SessionBackups>();
         foreach (var migration in SaverSqliteSchema.All)
             builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
@@ -26,6 +29,7 @@ public static class SaverModule
         {
             bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();
             bus.AddConsumer<SessionQueriesConsumer>();
+            bus.AddConsumer<BackupsConsumer>();
         });
         return builder;
     }

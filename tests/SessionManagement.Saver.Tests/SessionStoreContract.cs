@@ -175,4 +175,62 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal(now, (await Store.GetSnapshotAsync(still.SessionId, Cancel))!.TakenAt);
         Assert.Null(await Store.GetSnapshotAsync(SessionEvents.NewId(), Cancel));
     }
+
+    private SessionManagement.Saver.Backups.SessionBackups Backups(int maxBackups) => new((SessionManagement.Saver.Backups.IBackupStore)Store,
+        Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.PersistenceOptions { MaxBackups = maxBackups }),
+        TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
+
+    [Fact]
+    public async Task When_backups_run_Should_back_up_changed_sessions_keep_max_backups_and_restore_one_exactly()
+    {
+        var backups = Backups(maxBackups: 2);
+        var store = (SessionManagement.Saver.Backups.IBackupStore)Store;
+        var s = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("UserPromptSubmit", extraJson: ",\"prompt\":\"ünïcode \\\"quoted\\\"\"")], Cancel);
+        var first = (await backups.BackUpChangedAsync(Guid.NewGuid(), Cancel)).OfType<SessionManagement.Contracts.Saver.BackupCompleted>()
+            .Single(b => b.SessionId == s.SessionId);
+        var asBackedUp = await store.ReadSessionAsync(s.SessionId, Cancel);
+        var nothingChanged = (await backups.BackUpChangedAsync(Guid.NewGuid(), Cancel)).Count(o => o is SessionManagement.Contracts.Saver.BackupCompleted b && b.SessionId == s.SessionId);
+        for (var i = 0; i < 2; i++)
+        {
+            await Store.SaveAsync([s.Next("PreToolUse")], Cancel);
+            await backups.BackUpChangedAsync(Guid.NewGuid(), Cancel);
+        }
+
+        var kept = await store.ListAsync(s.SessionId, Cancel);
+        var restored = await backups.RestoreAsync(kept[^1].BackupId, Cancel);
+        var oldest = await backups.RestoreAsync(first.BackupId, Cancel);
+
+        Assert.Equal(0, nothingChanged);
+        Assert.Equal(2, kept.Count);
+        Assert.DoesNotContain(kept, b => b.BackupId == first.BackupId);
+        Assert.IsType<SessionManagement.Contracts.Saver.BackupRestoreFailed>(oldest);
+        var done = Assert.IsType<SessionManagement.Contracts.Saver.BackupRestored>(restored);
+        Assert.Equal(3L, done.EventCount);
+        var now = (await store.ReadSessionAsync(s.SessionId, Cancel))!;
+        Assert.Equal(kept[^1].Version, now.State.Version);
+        Assert.Equal(3, now.Events.Count);
+        Assert.Equal(asBackedUp!.Events.Select(e => e.RawJson), now.Events.Take(2).Select(e => e.RawJson));
+        Assert.Equal(now.State, (await Store.GetAsync(s.SessionId, Cancel))!);
+        Assert.True(SessionDerivation.IsIntact(now.State));
+    }
+
+    [Fact]
+    public async Task When_a_session_is_restored_Should_be_byte_identical_to_when_it_was_backed_up()
+    {
+        var backups = Backups(maxBackups: 5);
+        var store = (SessionManagement.Saver.Backups.IBackupStore)Store;
+        var s = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("UserPromptSubmit", extraJson: $",\"prompt\":\"{new string('é', 3_000)}\"")], Cancel);
+        var backup = (await backups.BackUpChangedAsync(Guid.NewGuid(), Cancel)).OfType<SessionManagement.Contracts.Saver.BackupCompleted>().Single(b => b.SessionId == s.SessionId);
+        var before = (await store.ReadSessionAsync(s.SessionId, Cancel))!;
+        await Store.SaveAsync([s.Next("PostToolUseFailure"), s.Next("SessionEnd", reason: "other")], Cancel);
+
+        await backups.RestoreAsync(backup.BackupId, Cancel);
+
+        var after = (await store.ReadSessionAsync(s.SessionId, Cancel))!;
+        Assert.Equal(before.State, after.State);
+        Assert.Equal(before.Events, after.Events);
+        Assert.Equal(SessionManagement.Saver.Backups.BackupCodec.Encode(before).Checksum, SessionManagement.Saver.Backups.BackupCodec.Encode(after).Checksum);
+    }
 }

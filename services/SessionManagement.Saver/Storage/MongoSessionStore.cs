@@ -3,6 +3,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage;
+using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Snapshots;
 
@@ -14,7 +15,7 @@ namespace SessionManagement.Saver.Storage;
 /// was derived from, retried on a lost race. A crash between the two leaves events that the next save of
 /// the session counts, because state is always derived from every stored event.
 /// </summary>
-internal sealed class MongoSessionStore : ISessionStore
+internal sealed class MongoSessionStore : ISessionStore, IBackupStore
 {
     private const int DuplicateKey = 11000;
     private const int MaxAttempts = 8;
@@ -22,6 +23,7 @@ internal sealed class MongoSessionStore : ISessionStore
     private readonly IMongoCollection<BsonDocument> _eventsRaw;
     private readonly IMongoCollection<SessionState> _sessions;
     private readonly IMongoCollection<SnapshotDocument> _snapshots;
+    private readonly IMongoCollection<BackupDocument> _backups;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -31,6 +33,7 @@ internal sealed class MongoSessionStore : ISessionStore
         _eventsRaw = database.GetCollection<BsonDocument>(SaverMongoCollections.Events);
         _sessions = database.GetCollection<SessionState>(SaverMongoCollections.Sessions);
         _snapshots = database.GetCollection<SnapshotDocument>(SaverMongoCollections.Snapshots);
+        _backups = database.GetCollection<BackupDocument>(SaverMongoCollections.Backups);
         _persistence = persistence;
     }
 
@@ -129,6 +132,47 @@ internal sealed class MongoSessionStore : ISessionStore
         await _sessions.ReplaceOneAsync(s => s.SessionId == state.SessionId, sealedState, new ReplaceOptions { IsUpsert = true }, cancellationToken);
         return sealedState;
     }
+
+    public async Task<IReadOnlyList<string>> ChangedSinceBackupAsync(CancellationToken cancellationToken)
+    {
+        var backedUp = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var backup in await _backups.Find(Builders<BackupDocument>.Filter.Empty)
+                     .Project<BackupDocument>(Builders<BackupDocument>.Projection.Exclude(b => b.Body)).ToListAsync(cancellationToken))
+            backedUp[backup.SessionId] = Math.Max(backedUp.GetValueOrDefault(backup.SessionId), backup.Version);
+        var changed = new List<string>();
+        using var cursor = await _sessions.Find(Builders<SessionState>.Filter.Empty).ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+            changed.AddRange(cursor.Current.Where(s => s.Version > backedUp.GetValueOrDefault(s.SessionId)).Select(s => s.SessionId));
+        return changed;
+    }
+
+    public async Task<SessionBackup?> ReadSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        await GetAsync(sessionId, cancellationToken) is { } state ? new SessionBackup(state, await EventsAsync(sessionId, cancellationToken)) : null;
+
+    public Task WriteAsync(BackupInfo info, byte[] body, CancellationToken cancellationToken) =>
+        _backups.InsertOneAsync(new BackupDocument(info.BackupId, info.SessionId, info.Version, info.CreatedAt, info.SizeBytes, info.Checksum, body),
+            cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<BackupInfo>> ListAsync(string sessionId, CancellationToken cancellationToken) =>
+        (await _backups.Find(b => b.SessionId == sessionId).SortByDescending(b => b.Version).ThenByDescending(b => b.CreatedAt)
+            .Project<BackupDocument>(Builders<BackupDocument>.Projection.Exclude(b => b.Body)).ToListAsync(cancellationToken))
+        .Select(Info).ToList();
+
+    public async Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken) =>
+        await _backups.Find(b => b.Id == backupId).FirstOrDefaultAsync(cancellationToken) is { } document ? (Info(document), document.Body) : null;
+
+    public Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) =>
+        _backups.DeleteManyAsync(Builders<BackupDocument>.Filter.In(b => b.Id, backupIds), cancellationToken);
+
+    public async Task RestoreAsync(SessionBackup backup, CancellationToken cancellationToken)
+    {
+        var sessionId = backup.State.SessionId;
+        await _events.DeleteManyAsync(e => e.SessionId == sessionId, cancellationToken);
+        await InsertNewAsync(backup.Events, cancellationToken);
+        await _sessions.ReplaceOneAsync(s => s.SessionId == sessionId, backup.State, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+    }
+
+    private static BackupInfo Info(BackupDocument d) => new(d.Id, d.SessionId, d.Version, d.CreatedAt, d.SizeBytes, d.Checksum);
 
     public async Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken)
     {

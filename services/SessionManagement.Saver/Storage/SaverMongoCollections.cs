@@ -10,6 +10,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string Events = "saver_events";
     public const string Sessions = "saver_sessions";
     public const string Snapshots = "saver_snapshots";
+    public const string Backups = "saver_backups";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {
@@ -18,6 +19,11 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         {
             map.AutoMap();
             map.MapIdMember(e => e.Id);
+        });
+        BsonClassMap.TryRegisterClassMap<BackupDocument>(map =>
+        {
+            map.AutoMap();
+            map.MapIdMember(b => b.Id);
         });
         BsonClassMap.TryRegisterClassMap<SnapshotDocument>(map =>
         {
@@ -48,6 +54,9 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
             new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.SessionId).Ascending(e => e.HookEventName).Ascending(e => e.ReceivedAt).Ascending(e => e.CaptureSequence),
                 new CreateIndexOptions { Name = "session_event" }),
         ], cancellationToken);
+        await database.GetCollection<BackupDocument>(Backups).Indexes.CreateOneAsync(
+            new CreateIndexModel<BackupDocument>(Builders<BackupDocument>.IndexKeys.Ascending(b => b.SessionId).Descending(b => b.Version),
+                new CreateIndexOptions { Name = "session_version" }), cancellationToken: cancellationToken);
         await database.GetCollection<SessionState>(Sessions).Indexes.CreateOneAsync(
             new CreateIndexModel<SessionState>(Builders<SessionState>.IndexKeys.Ascending(s => s.ProjectDir).Descending(s => s.LastEventAt),
                 new CreateIndexOptions { Name = "project_lastEvent" }), cancellationToken: cancellationToken);

@@ -80,6 +80,19 @@ internal static class SaverSqliteSchema
         ALTER TABLE saver_sessions ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
         """);
 
+    /// <summary>Backups: each a whole session (state and raw events), compressed and checksummed; several per session.</summary>
+    public static readonly SqliteMigration V5 = new("saver", 5, """
+        CREATE TABLE saver_backups (
+            backup_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            checksum TEXT NOT NULL,
+            body BLOB NOT NULL);
+        CREATE INDEX ix_saver_backups_session ON saver_backups (session_id, version DESC);
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5];
 }

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Options;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Hosting.Storage;
+using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Snapshots;
 
 namespace SessionManagement.Saver.Storage;
 
-internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore
+internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore, IBackupStore
 {
     private const string EventColumns =
         "event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, model, source, reason, raw_json, raw_encoding";
@@ -165,6 +166,95 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return state is null ? null
                 : new SessionSnapshot(sessionId, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.ReadTime(3), state);
         }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ChangedSinceBackupAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<string>>(async connection =>
+        {
+            await using var command = Command(connection, null, """
+                SELECT s.session_id FROM saver_sessions s
+                WHERE s.version > coalesce((SELECT max(b.version) FROM saver_backups b WHERE b.session_id = s.session_id), 0)
+                """, "");
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                ids.Add(reader.GetString(0));
+            return ids;
+        }, cancellationToken);
+
+    public Task<SessionBackup?> ReadSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            if (await ReadSessionAsync(connection, null, sessionId, cancellationToken) is not { } state)
+                return null;
+            await using var command = Command(connection, null,
+                $"SELECT {EventColumns} FROM saver_events WHERE session_id = $session ORDER BY received_at, capture_sequence, event_id", sessionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var events = new List<StoredEvent>();
+            while (await reader.ReadAsync(cancellationToken))
+                events.Add(ReadEvent(reader, withRaw: true));
+            return new SessionBackup(state, events);
+        }, cancellationToken);
+
+    public Task WriteAsync(BackupInfo info, byte[] body, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, """
+                INSERT INTO saver_backups (backup_id, session_id, version, created_at, size_bytes, checksum, body)
+                VALUES ($id, $session, $version, $created, $size, $checksum, $body)
+                """, info.SessionId);
+            command.Bind("$id", info.BackupId.ToString()).Bind("$version", info.Version).Bind("$created", SqliteValues.Time(info.CreatedAt))
+                .Bind("$size", info.SizeBytes).Bind("$checksum", info.Checksum).Bind("$body", body);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<BackupInfo>> ListAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<BackupInfo>>(async connection =>
+        {
+            await using var command = Command(connection, null, """
+                SELECT backup_id, session_id, version, created_at, size_bytes, checksum FROM saver_backups
+                WHERE session_id = $session ORDER BY version DESC, created_at DESC
+                """, sessionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var backups = new List<BackupInfo>();
+            while (await reader.ReadAsync(cancellationToken))
+                backups.Add(ReadBackupInfo(reader));
+            return backups;
+        }, cancellationToken);
+
+    public Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken) =>
+        database.ReadAsync<(BackupInfo, byte[])?>(async connection =>
+        {
+            await using var command = Command(connection, null,
+                "SELECT backup_id, session_id, version, created_at, size_bytes, checksum, body FROM saver_backups WHERE backup_id = $id", "");
+            command.Bind("$id", backupId.ToString());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? (ReadBackupInfo(reader), (byte[])reader.GetValue(6)) : null;
+        }, cancellationToken);
+
+    public Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, "DELETE FROM saver_backups WHERE backup_id IN (SELECT value FROM json_each($ids))", "");
+            command.Bind("$ids", System.Text.Json.JsonSerializer.Serialize(backupIds.Select(id => id.ToString())));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task RestoreAsync(SessionBackup backup, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var sessionId = backup.State.SessionId;
+            await using (var clear = Command(connection, transaction,
+                "DELETE FROM saver_events WHERE session_id = $session; DELETE FROM saver_tallies WHERE session_id = $session", sessionId))
+                await clear.ExecuteNonQueryAsync(cancellationToken);
+            var inserted = await InsertNewAsync(connection, transaction, backup.Events, cancellationToken);
+            if (inserted.TryGetValue(sessionId, out var events))
+                await AddToTalliesAsync(connection, transaction, sessionId, events, cancellationToken);
+            await WriteSessionAsync(connection, transaction, backup.State, cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    private static BackupInfo ReadBackupInfo(SqliteDataReader reader) =>
+        new(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt64(2), reader.ReadTime(3), reader.GetInt64(4), reader.GetString(5));
 
     private async Task<Dictionary<string, List<StoredEvent>>> InsertNewAsync(
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
