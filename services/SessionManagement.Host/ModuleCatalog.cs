@@ -3,6 +3,7 @@ using SessionManagement.Context;
 using SessionManagement.Gateway;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Loader;
+using SessionManagement.Notifier;
 using SessionManagement.Saver;
 using SessionManagement.Scheduler;
 
@@ -23,5 +24,6 @@ internal static class ModuleCatalog
             [ContextModule.Name] = builder => builder.AddContext(),
             [LoaderModule.Name] = builder => builder.AddLoader(),
             [SchedulerModule.Name] = builder => builder.AddScheduler(),
+            [NotifierModule.Name] = builder => builder.AddNotifier(),
         };
 }
