@@ -61,6 +61,8 @@ public static class GatewayModule
             bus.AddRequestClient<TranscriptLinesCaptured>();
             bus.AddRequestClient<SaveContextItem>();
             bus.AddRequestClient<QueryContext>();
+            bus.AddRequestClient<ListBackups>();
+            bus.AddRequestClient<RestoreBackup>();
         });
         builder.MapRoutes(GatewayRoutes.Map);
         return builder;

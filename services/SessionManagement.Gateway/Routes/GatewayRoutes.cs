@@ -41,6 +41,7 @@ internal static class GatewayRoutes
         });
         ReadApiRoutes.Map(gateway);
         ContextRoutes.Map(gateway);
+        BackupRoutes.Map(gateway);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
     }

@@ -156,4 +156,32 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         Assert.Contains("scope must be one of", await bad.Content.ReadAsStringAsync(Cancel));
         Assert.Contains("say whose context", query.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task When_backups_are_taken_and_one_is_restored_Should_bring_the_session_back_as_it_was()
+    {
+        var s = NewSession();
+        var project = "/work/" + s;
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""");
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"UserPromptSubmit","prompt":"before the backup","cwd":"{{project}}"}""");
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"), state => state.GetProperty("eventCount").GetInt64() == 2,
+            TimeSpan.FromSeconds(30), "the session saved");
+
+        using (var run = await Http.PostAsync("/api/backups/run", null, Cancel))
+            Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        var listed = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}/backups"), list => list.GetProperty("backups").GetArrayLength() == 1,
+            TimeSpan.FromSeconds(30), "the backup taken");
+        var backupId = listed.GetProperty("backups")[0].GetProperty("backupId").GetString();
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"UserPromptSubmit","prompt":"after the backup","cwd":"{{project}}"}""");
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"), state => state.GetProperty("eventCount").GetInt64() == 3,
+            TimeSpan.FromSeconds(30), "the later prompt saved");
+
+        using var restore = await Http.PostAsync($"/api/backups/{backupId}/restore", null, Cancel);
+        using var unknown = await Http.PostAsync($"/api/backups/{Guid.NewGuid()}/restore", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var state = await GetJsonAsync($"/api/sessions/{s}");
+        Assert.Equal((2L, 1L), (state.GetProperty("eventCount").GetInt64(), state.GetProperty("prompts").GetInt64()));
+    }
 }
