@@ -18,7 +18,8 @@ public static class SchedulerModule
         var persistence = builder.Settings.SessionManagement.Persistence;
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddQuartz(quartz => Configure(quartz, persistence, options));
-        builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
+        // Jobs only publish; one cut short at stop is made good by the next firing (or the misfire rule).
+        builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = false);
         return builder;
     }
 

@@ -42,8 +42,9 @@ internal sealed class HostInstanceHeartbeat(
         {
             await store.RecordStopAsync(current.InstanceId, time.GetUtcNow(), cancellationToken);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error)
         {
+            // Stopping goes on regardless: a stop that ran out of time must not turn into a crash.
             logger.LogWarning(error, "Could not record the stop of host instance {InstanceId}", current.InstanceId);
         }
     }

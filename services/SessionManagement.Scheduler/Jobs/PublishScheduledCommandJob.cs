@@ -10,16 +10,21 @@ public sealed class PublishScheduledCommandJob(IBus bus, ILogger<PublishSchedule
 {
     public const string ScheduleKey = "schedule";
 
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var schedule = context.MergedJobDataMap.GetString(ScheduleKey)!;
         var scheduledAt = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
         var commands = ScheduledCommands.For(schedule, scheduledAt);
+        // A broker that is down must not hold the job (and the scheduler's stop) for long.
+        using var publishWithin = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        publishWithin.CancelAfter(PublishTimeout);
         try
         {
-            await bus.PublishBatch(commands, cancellationToken);
+            await bus.PublishBatch(commands, publishWithin.Token);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Quartz fires again on the next slot; a refire now would only meet the same broker.
             logger.LogWarning(error, "The {Schedule} schedule could not publish its commands for {ScheduledAt:u}", schedule, scheduledAt);
