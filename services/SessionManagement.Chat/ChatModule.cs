@@ -21,6 +21,7 @@ public static class ChatModule
         {
             bus.AddConsumer<ChatIngestConsumer, ChatIngestConsumerDefinition>();
             bus.AddConsumer<ChatQueriesConsumer>();
+            bus.AddConsumer<ChatCleanupConsumer>();
         });
         return builder;
     }

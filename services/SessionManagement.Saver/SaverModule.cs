@@ -2,6 +2,7 @@ using MassTransit;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Saver.Backups;
+using SessionManagement.Saver.Cleanup;
 using SessionManagement.Saver.Consumers;
 using SessionManagement.Saver.Recovery;
 using SessionManagement.Saver.Snapshots;
@@ -18,7 +19,9 @@ public static class SaverModule
     public static SessionManagementBuilder AddSaver(this SessionManagementBuilder builder)
     {
         builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>()
-            .AddStore<IBackupStore, SqliteSessionStore, MongoSessionStore>();
+            .AddStore<IBackupStore, SqliteSessionStore, MongoSessionStore>()
+            .AddStore<IArchiveStore, SqliteSessionStore, MongoSessionStore>();
+        builder.Services.AddSingleton<SessionCleanup>();
         builder.Services.AddSingleton<SessionBackups>();
         foreach (var migration in SaverSqliteSchema.All)
             builder.Services.AddSingleton(migration);
@@ -30,6 +33,7 @@ public static class SaverModule
             bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();
             bus.AddConsumer<SessionQueriesConsumer>();
             bus.AddConsumer<BackupsConsumer>();
+            bus.AddConsumer<CleanupConsumer>();
         });
         return builder;
     }

@@ -188,4 +188,36 @@ public abstract class ChatStoreContract : IAsyncLifetime
 
         Assert.Empty(await Store.SearchAsync(new MessageSearch(["\"OR", "NEAR(", "nothing" + Guid.NewGuid().ToString("N")], s, null, null, null, null, 10), Cancel));
     }
+
+    [Fact]
+    public async Task When_cleanup_runs_Should_trim_sessions_over_retention_or_size_oldest_first_and_leave_the_rest()
+    {
+        var small = NewSession();
+        var big = NewSession();
+        var other = NewSession();
+        await Store.AppendAsync(Conversation(small), Keep, Cancel);
+        await Store.AppendAsync(Transcript(big, 0, Enumerable.Range(0, 6).Select(i => User(big, "u" + i, null, i, new string('b', 3_000) + i)).ToArray()), Keep, Cancel);
+        await Store.AppendAsync(Conversation(other), Keep, Cancel);
+
+        var (trimmed, bytes) = await Store.CleanupAsync(retention: 5, maxSessionBytes: 10_000, Cancel);
+
+        Assert.True(trimmed >= 1 + 3 + 1 && bytes > 0);
+        var smallLeft = await Store.PageAsync(small, 0, 100, true, false, Cancel);
+        Assert.Equal(5L, smallLeft.Total);
+        Assert.DoesNotContain(smallLeft.Messages, m => m.Key == "u:u1");
+        var bigLeft = await Store.PageAsync(big, 0, 100, true, false, Cancel);
+        Assert.Equal(["u:u3", "u:u4", "u:u5"], bigLeft.Messages.Select(m => m.Key));
+    }
+
+    [Fact]
+    public async Task When_a_session_is_deleted_Should_leave_nothing_of_it()
+    {
+        var s = NewSession();
+        await Store.AppendAsync(Conversation(s), Keep, Cancel);
+
+        var removed = await Store.DeleteSessionAsync(s, Cancel);
+
+        Assert.Equal(6, removed);
+        Assert.Equal(0, (await Store.PageAsync(s, 0, 100, true, false, Cancel)).Total);
+    }
 }

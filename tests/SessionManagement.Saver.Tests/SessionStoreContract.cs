@@ -233,4 +233,35 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal(before.Events, after.Events);
         Assert.Equal(SessionManagement.Saver.Backups.BackupCodec.Encode(before).Checksum, SessionManagement.Saver.Backups.BackupCodec.Encode(after).Checksum);
     }
+
+    [Fact]
+    public async Task When_cleanup_runs_Should_archive_and_purge_only_sessions_ended_long_ago_keeping_their_last_backup()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero).AddDays(100));
+        var persistence = Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.PersistenceOptions());
+        var backupStore = (SessionManagement.Saver.Backups.IBackupStore)Store;
+        var backups = new SessionManagement.Saver.Backups.SessionBackups(backupStore, persistence, clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
+        var cleanup = new SessionManagement.Saver.Cleanup.SessionCleanup((SessionManagement.Saver.Cleanup.IArchiveStore)Store, backupStore, backups,
+            Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.SessionStorageOptions { CleanupDays = 90, PurgeAfterArchive = true }),
+            clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Cleanup.SessionCleanup>.Instance);
+        var old = new SessionEvents(SessionEvents.NewId());
+        var active = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([old.Next("SessionStart", source: "startup"), old.Next("UserPromptSubmit"), old.Next("SessionEnd", reason: "other"),
+            active.Next("SessionStart", source: "startup")], Cancel);
+
+        var (first, events) = await cleanup.RunAsync(Guid.NewGuid(), Cancel);
+        var (second, _) = await cleanup.RunAsync(Guid.NewGuid(), Cancel);
+
+        Assert.True(first.SessionsArchived >= 1 && first.SessionsPurged >= 1);
+        Assert.Contains(events, e => e is SessionManagement.Contracts.Saver.SessionPurged p && p.SessionId == old.SessionId);
+        Assert.DoesNotContain(events, e => e is SessionManagement.Contracts.Saver.SessionPurged p && p.SessionId == active.SessionId);
+        Assert.Null(await Store.GetAsync(old.SessionId, Cancel));
+        Assert.Empty(await Store.EventsAsync(old.SessionId, Cancel));
+        Assert.NotNull(await Store.GetAsync(active.SessionId, Cancel));
+        Assert.Equal((0, 0), (second.SessionsArchived, second.SessionsPurged));
+        var kept = Assert.Single(await backupStore.ListAsync(old.SessionId, Cancel));
+        Assert.IsType<SessionManagement.Contracts.Saver.BackupRestored>(await backups.RestoreAsync(kept.BackupId, Cancel));
+        Assert.Equal(3L, (await Store.GetAsync(old.SessionId, Cancel))!.EventCount);
+    }
 }

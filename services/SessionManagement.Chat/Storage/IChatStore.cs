@@ -18,4 +18,10 @@ public interface IChatStore
 
     /// <summary>Messages whose text has every term, best first. Throws <see cref="SearchUnavailableException"/> when the store cannot search.</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken);
+
+    /// <summary>Trims every session to its newest <paramref name="retention"/> messages and to at most <paramref name="maxSessionBytes"/> stored bytes, oldest first.</summary>
+    Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken);
+
+    /// <summary>Removes everything the chat module holds of a session; returns how many messages went.</summary>
+    Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken);
 }

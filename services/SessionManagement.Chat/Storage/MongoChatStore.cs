@@ -130,6 +130,40 @@ internal sealed class MongoChatStore : IChatStore
             new DateTimeOffset(d["timestamp"].ToUniversalTime()), d["score"].ToDouble(), Snippets.Around(d["text"].AsString, search.Terms))).ToList();
     }
 
+    public async Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken)
+    {
+        long trimmed = 0, freed = 0;
+        var sessions = await _sessions.Find(Builders<ChatSessionCounts>.Filter.Empty).ToListAsync(cancellationToken);
+        foreach (var session in sessions)
+        {
+            var messages = await _messages.Find(d => d.SessionId == session.Id).SortBy(d => d.Timestamp).ThenBy(d => d.Sequence).ThenBy(d => d.Id)
+                .ToListAsync(cancellationToken);
+            long bytes = messages.Sum(m => (long)m.Raw.Length + m.Text.Length), count = messages.Count;
+            var victims = new List<ChatMessageDocument>();
+            foreach (var message in messages)
+            {
+                if (count <= retention && bytes <= maxSessionBytes)
+                    break;
+                victims.Add(message);
+                (count, bytes) = (count - 1, bytes - message.Raw.Length - message.Text.Length);
+            }
+            if (victims.Count == 0)
+                continue;
+            await _messages.DeleteManyAsync(Filter.In(d => d.Id, victims.Select(v => v.Id)), cancellationToken);
+            await IncrementAsync(session.Id, -victims.Count, -victims.Count(v => v.Kind == nameof(MessageKind.Message)), -victims.Count(v => v.Problem is not null), cancellationToken);
+            trimmed += victims.Count;
+            freed += victims.Sum(v => (long)v.Raw.Length + v.Text.Length);
+        }
+        return (trimmed, freed);
+    }
+
+    public async Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var removed = await _messages.DeleteManyAsync(d => d.SessionId == sessionId, cancellationToken);
+        await _sessions.DeleteOneAsync(c => c.Id == sessionId, cancellationToken);
+        return removed.DeletedCount;
+    }
+
     private async Task<JoinOutcome> TryJoinAsync(ChatMessage m, CancellationToken cancellationToken)
     {
         if (m.MatchHash is null)

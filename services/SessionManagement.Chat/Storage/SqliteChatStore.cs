@@ -101,6 +101,77 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return hits;
         }, cancellationToken);
 
+    public Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var victims = new List<(long Id, long Bytes)>();
+            var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+            await using (var sessions = Command(connection, transaction, """
+                SELECT session_id, count(*), sum(length(raw) + length(text)) FROM chat_messages GROUP BY session_id
+                HAVING count(*) > $retention OR sum(length(raw) + length(text)) > $max
+                """))
+            {
+                sessions.Bind("$retention", retention).Bind("$max", maxSessionBytes);
+                await using var reader = await sessions.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    sizes[reader.GetString(0)] = reader.GetInt64(2);
+            }
+            foreach (var (sessionId, size) in sizes)
+            {
+                await using var rows = Command(connection, transaction,
+                    "SELECT id, length(raw) + length(text) FROM chat_messages WHERE session_id = $session ORDER BY timestamp, sequence, id");
+                rows.Bind("$session", sessionId);
+                await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
+                var all = new List<(long Id, long Bytes)>();
+                while (await reader.ReadAsync(cancellationToken))
+                    all.Add((reader.GetInt64(0), reader.GetInt64(1)));
+                long bytes = size, count = all.Count;
+                foreach (var row in all)
+                {
+                    if (count <= retention && bytes <= maxSessionBytes)
+                        break;
+                    victims.Add(row);
+                    (count, bytes) = (count - 1, bytes - row.Bytes);
+                }
+            }
+            foreach (var chunk in victims.Chunk(500))
+            {
+                await using var delete = Command(connection, transaction, """
+                    DELETE FROM chat_messages WHERE id IN (SELECT value FROM json_each($ids)) RETURNING session_id, kind, problem IS NOT NULL
+                    """);
+                delete.Bind("$ids", System.Text.Json.JsonSerializer.Serialize(chunk.Select(v => v.Id)));
+                var removed = new List<(string Session, bool Conversation, bool Invalid)>();
+                await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                        removed.Add((reader.GetString(0), reader.GetString(1) == nameof(MessageKind.Message), reader.GetBoolean(2)));
+                }
+                foreach (var group in removed.GroupBy(r => r.Session))
+                {
+                    await using var update = Command(connection, transaction, """
+                        UPDATE chat_sessions SET message_count = message_count - $trimmed, conversation_count = conversation_count - $conversation,
+                            invalid_lines = invalid_lines - $invalid WHERE session_id = $session
+                        """);
+                    update.Bind("$session", group.Key).Bind("$trimmed", group.Count()).Bind("$conversation", group.Count(r => r.Conversation))
+                        .Bind("$invalid", group.Count(r => r.Invalid));
+                    await update.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+            return ((long)victims.Count, victims.Sum(v => v.Bytes));
+        }, cancellationToken);
+
+    public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var delete = Command(connection, transaction, "DELETE FROM chat_messages WHERE session_id = $session");
+            delete.Bind("$session", sessionId);
+            long removed = await delete.ExecuteNonQueryAsync(cancellationToken);
+            await using var counts = Command(connection, transaction, "DELETE FROM chat_sessions WHERE session_id = $session");
+            counts.Bind("$session", sessionId);
+            await counts.ExecuteNonQueryAsync(cancellationToken);
+            return removed;
+        }, cancellationToken);
+
     private static async Task<AppendResult> CountAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sessionId, Tally tally, int retention, CancellationToken cancellationToken)
     {

@@ -30,7 +30,8 @@ public sealed class SessionBackups(IBackupStore store, IOptions<PersistenceOptio
         return outcomes;
     }
 
-    private async Task<object> BackUpAsync(Guid commandId, string sessionId, CancellationToken cancellationToken)
+    /// <summary>Backs up one session now: <c>BackupCompleted</c> or <c>BackupFailed</c>.</summary>
+    public async Task<object> BackUpAsync(Guid commandId, string sessionId, CancellationToken cancellationToken)
     {
         if (await store.ReadSessionAsync(sessionId, cancellationToken) is not { } session)
             return new BackupFailed(commandId, sessionId, "the session is gone", time.GetUtcNow());

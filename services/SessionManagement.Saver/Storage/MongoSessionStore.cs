@@ -4,6 +4,7 @@ using MongoDB.Driver;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Backups;
+using SessionManagement.Saver.Cleanup;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Snapshots;
 
@@ -15,7 +16,7 @@ namespace SessionManagement.Saver.Storage;
 /// was derived from, retried on a lost race. A crash between the two leaves events that the next save of
 /// the session counts, because state is always derived from every stored event.
 /// </summary>
-internal sealed class MongoSessionStore : ISessionStore, IBackupStore
+internal sealed class MongoSessionStore : ISessionStore, IBackupStore, IArchiveStore
 {
     private const int DuplicateKey = 11000;
     private const int MaxAttempts = 8;
@@ -24,6 +25,7 @@ internal sealed class MongoSessionStore : ISessionStore, IBackupStore
     private readonly IMongoCollection<SessionState> _sessions;
     private readonly IMongoCollection<SnapshotDocument> _snapshots;
     private readonly IMongoCollection<BackupDocument> _backups;
+    private readonly IMongoCollection<BsonDocument> _archive;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -34,6 +36,7 @@ internal sealed class MongoSessionStore : ISessionStore, IBackupStore
         _sessions = database.GetCollection<SessionState>(SaverMongoCollections.Sessions);
         _snapshots = database.GetCollection<SnapshotDocument>(SaverMongoCollections.Snapshots);
         _backups = database.GetCollection<BackupDocument>(SaverMongoCollections.Backups);
+        _archive = database.GetCollection<BsonDocument>(SaverMongoCollections.Archive);
         _persistence = persistence;
     }
 
@@ -170,6 +173,28 @@ internal sealed class MongoSessionStore : ISessionStore, IBackupStore
         await _events.DeleteManyAsync(e => e.SessionId == sessionId, cancellationToken);
         await InsertNewAsync(backup.Events, cancellationToken);
         await _sessions.ReplaceOneAsync(s => s.SessionId == sessionId, backup.State, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> EndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var ended = (await _sessions.Find(s => s.Status == SessionStatus.Ended && s.EndedAt < cutoff).ToListAsync(cancellationToken)).Select(s => s.SessionId).ToList();
+        var archived = (await _archive.Find(Builders<BsonDocument>.Filter.In("_id", ended)).ToListAsync(cancellationToken))
+            .Select(a => a["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+        return ended.Where(id => !archived.Contains(id)).ToList();
+    }
+
+    public Task MarkArchivedAsync(string sessionId, Guid backupId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _archive.ReplaceOneAsync(new BsonDocument("_id", sessionId),
+            new BsonDocument { { "_id", sessionId }, { "backupId", backupId.ToString() }, { "archivedAt", at.UtcDateTime } },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task<(long Bytes, long Events)> PurgeAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var events = (await _events.Find(e => e.SessionId == sessionId).ToListAsync(cancellationToken)).Select(e => e.Raw).ToList();
+        await _events.DeleteManyAsync(e => e.SessionId == sessionId, cancellationToken);
+        await _snapshots.DeleteOneAsync(s => s.Id == sessionId, cancellationToken);
+        await _sessions.DeleteOneAsync(s => s.SessionId == sessionId, cancellationToken);
+        return (events.Sum(raw => (long)raw.Length), events.Count);
     }
 
     private static BackupInfo Info(BackupDocument d) => new(d.Id, d.SessionId, d.Version, d.CreatedAt, d.SizeBytes, d.Checksum);

@@ -11,6 +11,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string Sessions = "saver_sessions";
     public const string Snapshots = "saver_snapshots";
     public const string Backups = "saver_backups";
+    public const string Archive = "saver_archive";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {

@@ -93,6 +93,15 @@ internal static class SaverSqliteSchema
         CREATE INDEX ix_saver_backups_session ON saver_backups (session_id, version DESC);
         """);
 
+    /// <summary>Cleanup's archive marks: an archived session has a verified backup named here.</summary>
+    public static readonly SqliteMigration V6 = new("saver", 6, """
+        CREATE TABLE saver_archive (
+            session_id TEXT PRIMARY KEY,
+            backup_id TEXT NOT NULL,
+            archived_at TEXT NOT NULL);
+        CREATE INDEX ix_saver_sessions_ended ON saver_sessions (status, ended_at);
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6];
 }

@@ -4,12 +4,13 @@ using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Backups;
+using SessionManagement.Saver.Cleanup;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Snapshots;
 
 namespace SessionManagement.Saver.Storage;
 
-internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore, IBackupStore
+internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore, IBackupStore, IArchiveStore
 {
     private const string EventColumns =
         "event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, model, source, reason, raw_json, raw_encoding";
@@ -251,6 +252,51 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 await AddToTalliesAsync(connection, transaction, sessionId, events, cancellationToken);
             await WriteSessionAsync(connection, transaction, backup.State, cancellationToken);
             return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> EndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<string>>(async connection =>
+        {
+            await using var command = Command(connection, null, """
+                SELECT s.session_id FROM saver_sessions s
+                WHERE s.status = 'Ended' AND s.ended_at < $cutoff AND NOT EXISTS (SELECT 1 FROM saver_archive a WHERE a.session_id = s.session_id)
+                """, "");
+            command.Bind("$cutoff", SqliteValues.Time(cutoff));
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                ids.Add(reader.GetString(0));
+            return ids;
+        }, cancellationToken);
+
+    public Task MarkArchivedAsync(string sessionId, Guid backupId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction,
+                "INSERT OR REPLACE INTO saver_archive (session_id, backup_id, archived_at) VALUES ($session, $backup, $at)", sessionId);
+            command.Bind("$backup", backupId.ToString()).Bind("$at", SqliteValues.Time(at));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task<(long Bytes, long Events)> PurgeAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            long bytes, events;
+            await using (var measure = Command(connection, transaction,
+                "SELECT coalesce(sum(length(raw_json)), 0), count(*) FROM saver_events WHERE session_id = $session", sessionId))
+            await using (var reader = await measure.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                (bytes, events) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+            await using var purge = Command(connection, transaction, """
+                DELETE FROM saver_events WHERE session_id = $session;
+                DELETE FROM saver_tallies WHERE session_id = $session;
+                DELETE FROM saver_snapshots WHERE session_id = $session;
+                DELETE FROM saver_sessions WHERE session_id = $session;
+                """, sessionId);
+            await purge.ExecuteNonQueryAsync(cancellationToken);
+            return (bytes, events);
         }, cancellationToken);
 
     private static BackupInfo ReadBackupInfo(SqliteDataReader reader) =>

@@ -1,0 +1,13 @@
+namespace SessionManagement.Saver.Cleanup;
+
+/// <summary>What cleanup needs of the saver's store: old ended sessions, the archive marks, and removal of a session's live data.</summary>
+public interface IArchiveStore
+{
+    /// <summary>Sessions that ended before <paramref name="cutoff"/> and are not archived yet.</summary>
+    Task<IReadOnlyList<string>> EndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    Task MarkArchivedAsync(string sessionId, Guid backupId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Removes the session's state, raw events and snapshot (never its backups); returns the raw bytes freed and events removed.</summary>
+    Task<(long Bytes, long Events)> PurgeAsync(string sessionId, CancellationToken cancellationToken);
+}
