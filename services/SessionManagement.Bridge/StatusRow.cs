@@ -17,20 +17,21 @@ public static class StatusRow
     private const string Red = "\u001b[31m";
     private const string Dim = "\u001b[2m";
 
-    public static string Render(ReadOnlySpan<byte> statusInputJson, StatusExtras extras, bool colour)
+    public static string Render(ReadOnlySpan<byte> statusInputJson, StatusExtras extras, bool colour, bool twoLines = false)
     {
         try
         {
             using var document = JsonDocument.Parse(statusInputJson.ToArray());
-            return Render(document.RootElement, extras, colour);
+            return Render(document.RootElement, extras, colour, twoLines);
         }
         catch (JsonException)
         {
-            return Render(default(JsonElement), extras, colour);
+            return Render(default(JsonElement), extras, colour, twoLines);
         }
     }
 
-    public static string Render(JsonElement input, StatusExtras extras, bool colour)
+    /// <summary>One row by default; with <paramref name="twoLines"/>, the session on the first and what is kept safe on the second.</summary>
+    public static string Render(JsonElement input, StatusExtras extras, bool colour, bool twoLines = false)
     {
         var parts = new List<string>();
         if ((Text(input, "model", "display_name") ?? Text(input, "model", "id")) is { } model)
@@ -43,11 +44,28 @@ public static class StatusRow
             parts.Add("$" + cost.ToString("0.00", CultureInfo.InvariantCulture));
         if (ContextPercent(input) is { } percent)
             parts.Add(Paint($"ctx {percent:0}%", percent >= 85 ? Red : percent >= 60 ? Yellow : Green, colour));
-        parts.Add(CaptureState(extras, colour));
+        var safety = new List<string> { CaptureState(extras, colour) };
+        if (extras.SinceSave is { } saved)
+            safety.Add(Paint("saved " + Ago(saved), Dim, colour));
+        if (extras.SinceBackup is { } backedUp)
+            safety.Add(Paint("backup " + Ago(backedUp), Dim, colour));
+        else if (extras.StatusKnown)
+            safety.Add(Paint("no backup yet", Dim, colour));
         foreach (var warning in extras.Warnings)
-            parts.Add(Paint("⚠ " + warning, Yellow, colour));
-        return string.Join(colour ? Paint(Separator, Dim, true) : Separator, parts);
+            safety.Add(Paint("⚠ " + warning, Yellow, colour));
+        var separator = colour ? Paint(Separator, Dim, true) : Separator;
+        return twoLines
+            ? string.Join(separator, parts) + "\n" + string.Join(separator, safety)
+            : string.Join(separator, parts.Concat(safety));
     }
+
+    private static string Ago(TimeSpan elapsed) => (elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed) switch
+    {
+        { TotalSeconds: < 60 } e => $"{(int)e.TotalSeconds}s ago",
+        { TotalMinutes: < 60 } e => $"{(int)e.TotalMinutes}m ago",
+        { TotalHours: < 48 } e => $"{(int)e.TotalHours}h ago",
+        var e => $"{(int)e.TotalDays}d ago",
+    };
 
     private static string CaptureState(StatusExtras extras, bool colour)
     {

@@ -6,6 +6,7 @@ using SessionManagement.Contracts.Context;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
+using SessionManagement.Contracts.Status;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
@@ -42,6 +43,7 @@ public static class GatewayModule
         services.AddSingleton<ActiveSessions>();
         services.AddSingleton<HookCapture>();
         services.AddSingleton<SessionContextLoader>();
+        services.AddSingleton<SessionStatusLookup>();
         services.AddSingleton<TranscriptPathPolicy>();
         services.AddSingleton<TranscriptShipper>();
         AddHostedSingleton<DeliveryJournalWriter>(services);
@@ -63,6 +65,8 @@ public static class GatewayModule
             bus.AddRequestClient<QueryContext>();
             bus.AddRequestClient<ListBackups>();
             bus.AddRequestClient<RestoreBackup>();
+            bus.AddRequestClient<GetSessionStatus>();
+            bus.AddRequestClient<GetReport>();
         });
         builder.MapRoutes(GatewayRoutes.Map);
         return builder;

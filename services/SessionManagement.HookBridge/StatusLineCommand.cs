@@ -13,7 +13,9 @@ internal static class StatusLineCommand
         try
         {
             var headers = environment.Token is null ? [] : new List<KeyValuePair<string, string>> { new("Authorization", "Bearer " + environment.Token) };
-            var response = LoopbackHttp.Post(environment.GatewayUrl, colour ? "/statusline" : "/statusline?colour=0",
+            var twoLines = Environment.GetEnvironmentVariable("SM_STATUSLINE_FORMAT") == "two-line";
+            var path = "/statusline?colour=" + (colour ? "1" : "0") + (twoLines ? "&format=two-line" : "");
+            var response = LoopbackHttp.Post(environment.GatewayUrl, path,
                 headers, input.ToArray(), environment.StatusLineTimeout);
             if (response.Status is >= 200 and < 300 && response.Body.Length > 0)
             {
@@ -26,7 +28,8 @@ internal static class StatusLineCommand
             // Fall through: the row below says capture is down.
         }
         var backlog = new SpoolDirectory(environment.SpoolDirectory).List().Count;
-        stdout.WriteLine(StatusRow.Render(input.ToArray(), StatusExtras.Unreachable with { SpoolBacklog = backlog }, colour));
+        stdout.WriteLine(StatusRow.Render(input.ToArray(), StatusExtras.Unreachable with { SpoolBacklog = backlog }, colour,
+            Environment.GetEnvironmentVariable("SM_STATUSLINE_FORMAT") == "two-line"));
         return 0;
     }
 }

@@ -6,6 +6,7 @@ using SessionManagement.Loader;
 using SessionManagement.Notifier;
 using SessionManagement.Saver;
 using SessionManagement.Scheduler;
+using SessionManagement.Status;
 
 namespace SessionManagement.Host;
 
@@ -25,5 +26,6 @@ internal static class ModuleCatalog
             [LoaderModule.Name] = builder => builder.AddLoader(),
             [SchedulerModule.Name] = builder => builder.AddScheduler(),
             [NotifierModule.Name] = builder => builder.AddNotifier(),
+            [StatusModule.Name] = builder => builder.AddStatus(),
         };
 }

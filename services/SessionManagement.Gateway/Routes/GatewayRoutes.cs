@@ -42,6 +42,7 @@ internal static class GatewayRoutes
         ReadApiRoutes.Map(gateway);
         ContextRoutes.Map(gateway);
         BackupRoutes.Map(gateway);
+        StatusRoutes.Map(gateway);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
     }
@@ -89,7 +90,8 @@ internal static class GatewayRoutes
         return Results.Text(output, "application/json");
     }
 
-    private static async Task<IResult> PostStatusLineAsync(HttpContext http, ActiveSessions sessions, GatewaySpool spool, CancellationToken cancellationToken)
+    private static async Task<IResult> PostStatusLineAsync(HttpContext http, ActiveSessions sessions, GatewaySpool spool, SessionStatusLookup status,
+        CancellationToken cancellationToken)
     {
         using var input = new MemoryStream();
         await http.Request.Body.CopyToAsync(input, cancellationToken);
@@ -109,8 +111,10 @@ internal static class GatewayRoutes
                 ? id.GetString() : null;
             var captured = sessionId is null ? 0 : sessions.Find(sessionId)?.EventsCaptured ?? 0;
             var extras = new StatusExtras(true, captured, spool.Directory.List().Count, []);
+            if (sessionId is not null)
+                extras = await status.AddToAsync(extras, sessionId, cancellationToken);
             var colour = http.Request.Query["colour"] != "0" && http.Request.Query["color"] != "0";
-            return Results.Text(StatusRow.Render(root, extras, colour), "text/plain; charset=utf-8");
+            return Results.Text(StatusRow.Render(root, extras, colour, http.Request.Query["format"] == "two-line"), "text/plain; charset=utf-8");
         }
     }
 

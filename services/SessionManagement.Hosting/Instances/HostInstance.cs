@@ -12,4 +12,8 @@ public sealed record HostInstance(
     string Urls,
     DateTimeOffset StartedAt,
     DateTimeOffset LastSeenAt,
-    DateTimeOffset? StoppedAt);
+    DateTimeOffset? StoppedAt)
+{
+    /// <summary>How often a running instance refreshes <see cref="LastSeenAt"/>.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
+}

@@ -10,7 +10,7 @@ internal sealed class HostInstanceHeartbeat(
     TimeProvider time,
     ILogger<HostInstanceHeartbeat> logger) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Interval = HostInstance.HeartbeatInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

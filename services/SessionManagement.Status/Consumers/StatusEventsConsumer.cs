@@ -1,0 +1,35 @@
+using MassTransit;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Contracts.Scheduler;
+using SessionManagement.Status.Storage;
+using SessionManagement.Status.Tracking;
+
+namespace SessionManagement.Status.Consumers;
+
+/// <summary>Lifecycle, backup and integrity events, transcript usage, and the schedule's roll-ups.</summary>
+public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
+    IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
+    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<TranscriptLinesCaptured>, IConsumer<ComputeMetrics>
+{
+    public Task Consume(ConsumeContext<SessionStarted> c) => tracker.StartedAsync(c.Message, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<SessionSaved> c) => tracker.SavedAsync(c.Message, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<SessionEnded> c) => tracker.EndedAsync(c.Message, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<BackupCompleted> c) => tracker.BackupAsync(c.Message.SessionId, c.Message.CompletedAt, false, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<BackupFailed> c) => tracker.BackupAsync(c.Message.SessionId, c.Message.FailedAt, true, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<SessionCorrupted> c) => tracker.IntegrityAsync(c.Message.SessionId, c.Message.DetectedAt, true, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<SessionRecovered> c) => tracker.IntegrityAsync(c.Message.SessionId, c.Message.RecoveredAt, false, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<TranscriptLinesCaptured> c) => tracker.TranscriptAsync(c.Message, c.CancellationToken);
+
+    /// <summary>Minute periods are the counters themselves; hours and days are totalled into roll-ups (again gives the same rows).</summary>
+    public Task Consume(ConsumeContext<ComputeMetrics> c) => c.Message.Granularity == "minute"
+        ? Task.CompletedTask
+        : store.RollUpAsync(c.Message.Granularity, c.Message.PeriodStart, c.Message.PeriodEnd, c.CancellationToken);
+}

@@ -1,0 +1,30 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Storage.Mongo;
+using SessionManagement.Status.Consumers;
+using SessionManagement.Status.Storage;
+using SessionManagement.Status.Tracking;
+
+namespace SessionManagement.Status;
+
+public static class StatusModule
+{
+    public const string Name = "status";
+
+    /// <summary>Live status per session, counters rolled up per minute, hour and day, and reports (run one status instance).</summary>
+    public static SessionManagementBuilder AddStatus(this SessionManagementBuilder builder)
+    {
+        builder.AddStore<IStatusStore, SqliteStatusStore, MongoStatusStore>();
+        builder.Services.AddSingleton(StatusSqliteSchema.V1);
+        builder.Services.AddSingleton<IMongoIndexDefinition, StatusMongoCollections>();
+        builder.Services.AddSingleton<StatusTracker>();
+        builder.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<StatusHookBatchConsumer, StatusHookBatchConsumerDefinition>();
+            bus.AddConsumer<StatusEventsConsumer>();
+            bus.AddConsumer<StatusQueriesConsumer>();
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,20 @@
+using SessionManagement.Status.Tracking;
+
+namespace SessionManagement.Status.Storage;
+
+/// <summary>The status module's live statuses, per-minute counters and roll-ups.</summary>
+public interface IStatusStore
+{
+    Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken);
+
+    Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, CancellationToken cancellationToken);
+
+    /// <summary>Adds the amounts to the minute counters.</summary>
+    Task AddAsync(IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken);
+
+    /// <summary>Totals the minute counters in [start, end) into one roll-up per project, user and metric; doing it again gives the same rows.</summary>
+    Task<int> RollUpAsync(string granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken);
+
+    /// <summary>Roll-ups of a granularity with periods in [from, to); for <c>minute</c>, the counters themselves.</summary>
+    Task<IReadOnlyList<RolledUp>> ReadAsync(string granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+}

@@ -1,0 +1,80 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using SessionManagement.Status.Tracking;
+
+namespace SessionManagement.Status.Storage;
+
+/// <summary>
+/// Plain BSON documents: a status is kept as its JSON text; counters and roll-ups are keyed by their dimensions in
+/// <c>_id</c>, so adding is an upsert with <c>$inc</c> and rolling up again replaces the same documents.
+/// </summary>
+internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
+{
+    private readonly IMongoCollection<BsonDocument> _sessions = database.GetCollection<BsonDocument>(StatusMongoCollections.Sessions);
+    private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>(StatusMongoCollections.Counters);
+    private readonly IMongoCollection<BsonDocument> _rollups = database.GetCollection<BsonDocument>(StatusMongoCollections.Rollups);
+
+    public async Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var document = await _sessions.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : StatusJson.Read(document["document"].AsString);
+    }
+
+    public async Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, CancellationToken cancellationToken)
+    {
+        foreach (var status in statuses)
+            await _sessions.ReplaceOneAsync(new BsonDocument("_id", status.SessionId),
+                new BsonDocument { { "_id", status.SessionId }, { "document", StatusJson.Write(status) }, { "lastActivityAt", status.LastActivityAt.UtcDateTime } },
+                new ReplaceOptions { IsUpsert = true }, cancellationToken);
+    }
+
+    public async Task AddAsync(IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken)
+    {
+        foreach (var c in counters)
+        {
+            var id = $"{c.Minute.UtcTicks}|{c.Project}|{c.User}|{c.Metric}";
+            await _counters.UpdateOneAsync(new BsonDocument("_id", id),
+                new BsonDocument
+                {
+                    { "$inc", new BsonDocument("value", c.Value) },
+                    { "$set", new BsonDocument { { "minute", c.Minute.UtcDateTime }, { "project", c.Project }, { "user", c.User }, { "metric", c.Metric } } },
+                },
+                new UpdateOptions { IsUpsert = true }, cancellationToken);
+        }
+    }
+
+    public async Task<int> RollUpAsync(string granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var counters = await _counters.Find(Builders<BsonDocument>.Filter.Gte("minute", start.UtcDateTime) & Builders<BsonDocument>.Filter.Lt("minute", end.UtcDateTime))
+            .ToListAsync(cancellationToken);
+        var totals = counters.GroupBy(c => (Project: c["project"].AsString, User: c["user"].AsString, Metric: c["metric"].AsString));
+        var written = 0;
+        foreach (var total in totals)
+        {
+            var id = $"{granularity}|{start.UtcTicks}|{total.Key.Project}|{total.Key.User}|{total.Key.Metric}";
+            await _rollups.ReplaceOneAsync(new BsonDocument("_id", id), new BsonDocument
+            {
+                { "_id", id }, { "granularity", granularity }, { "periodStart", start.UtcDateTime }, { "project", total.Key.Project },
+                { "user", total.Key.User }, { "metric", total.Key.Metric }, { "value", total.Sum(c => c["value"].ToDouble()) },
+            }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+            written++;
+        }
+        return written;
+    }
+
+    public async Task<IReadOnlyList<RolledUp>> ReadAsync(string granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        if (granularity == "minute")
+        {
+            var counters = await _counters.Find(Builders<BsonDocument>.Filter.Gte("minute", from.UtcDateTime) & Builders<BsonDocument>.Filter.Lt("minute", to.UtcDateTime))
+                .ToListAsync(cancellationToken);
+            return counters.Select(c => new RolledUp("minute", new DateTimeOffset(c["minute"].ToUniversalTime()), c["project"].AsString, c["user"].AsString,
+                c["metric"].AsString, c["value"].ToDouble())).ToList();
+        }
+        var rollups = await _rollups.Find(Builders<BsonDocument>.Filter.Eq("granularity", granularity)
+                & Builders<BsonDocument>.Filter.Gte("periodStart", from.UtcDateTime) & Builders<BsonDocument>.Filter.Lt("periodStart", to.UtcDateTime))
+            .ToListAsync(cancellationToken);
+        return rollups.Select(r => new RolledUp(granularity, new DateTimeOffset(r["periodStart"].ToUniversalTime()), r["project"].AsString, r["user"].AsString,
+            r["metric"].AsString, r["value"].ToDouble())).ToList();
+    }
+}

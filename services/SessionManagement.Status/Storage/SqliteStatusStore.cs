@@ -1,0 +1,80 @@
+using Microsoft.Data.Sqlite;
+using SessionManagement.Hosting.Storage.Sqlite;
+using SessionManagement.Status.Tracking;
+
+namespace SessionManagement.Status.Storage;
+
+internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
+{
+    public Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT document FROM status_sessions WHERE session_id = $id";
+            command.Bind("$id", sessionId);
+            return await command.ExecuteScalarAsync(cancellationToken) is string json ? StatusJson.Read(json) : null;
+        }, cancellationToken);
+
+    public Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var status in statuses)
+            {
+                await using var command = Command(connection, transaction,
+                    "INSERT OR REPLACE INTO status_sessions (session_id, document, last_activity_at) VALUES ($id, $document, $last)");
+                command.Bind("$id", status.SessionId).Bind("$document", StatusJson.Write(status)).Bind("$last", SqliteValues.Time(status.LastActivityAt));
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return 0;
+        }, cancellationToken);
+
+    public Task AddAsync(IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var c in counters)
+            {
+                await using var command = Command(connection, transaction, """
+                    INSERT INTO status_counters (minute, project, user_name, metric, value) VALUES ($minute, $project, $user, $metric, $value)
+                    ON CONFLICT (minute, project, user_name, metric) DO UPDATE SET value = value + excluded.value
+                    """);
+                command.Bind("$minute", SqliteValues.Time(c.Minute)).Bind("$project", c.Project).Bind("$user", c.User).Bind("$metric", c.Metric).Bind("$value", c.Value);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return 0;
+        }, cancellationToken);
+
+    public Task<int> RollUpAsync(string granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, """
+                INSERT OR REPLACE INTO status_rollups (granularity, period_start, project, user_name, metric, value)
+                SELECT $granularity, $start, project, user_name, metric, sum(value) FROM status_counters
+                WHERE minute >= $start AND minute < $end GROUP BY project, user_name, metric
+                """);
+            command.Bind("$granularity", granularity).Bind("$start", SqliteValues.Time(start)).Bind("$end", SqliteValues.Time(end));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RolledUp>> ReadAsync(string granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<RolledUp>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = granularity == "minute"
+                ? "SELECT 'minute', minute, project, user_name, metric, value FROM status_counters WHERE minute >= $from AND minute < $to"
+                : "SELECT granularity, period_start, project, user_name, metric, value FROM status_rollups WHERE granularity = $granularity AND period_start >= $from AND period_start < $to";
+            command.Bind("$granularity", granularity).Bind("$from", SqliteValues.Time(from)).Bind("$to", SqliteValues.Time(to));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<RolledUp>();
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add(new RolledUp(reader.GetString(0), reader.ReadTime(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetDouble(5)));
+            return rows;
+        }, cancellationToken);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Status.Storage;
+
+namespace SessionManagement.Status.Tracking;
+
+/// <summary>
+/// Folds what happens into each session's live status and the minute counters. One change at a time per process (the
+/// status target runs as one instance): every update reads, changes and writes the whole status.
+/// </summary>
+public sealed class StatusTracker(IStatusStore store)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public Task HooksAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken) =>
+        UpdateAsync(hooks.Where(h => !string.IsNullOrEmpty(h.SessionId)).GroupBy(h => h.SessionId), (status, group, counters) =>
+        {
+            foreach (var hook in group)
+            {
+                status = status.Touched(hook.ReceivedAt) with { ProjectDir = status.ProjectDir ?? hook.Cwd, User = status.User ?? hook.User };
+                var metric = hook.HookEventName switch
+                {
+                    "UserPromptSubmit" => Metric.Prompts,
+                    "PreToolUse" => Metric.ToolCalls,
+                    "PostToolUseFailure" or "StopFailure" => Metric.Errors,
+                    _ => null,
+                };
+                status = metric switch
+                {
+                    Metric.Prompts => status with { Prompts = status.Prompts + 1 },
+                    Metric.ToolCalls => status with { ToolCalls = status.ToolCalls + 1 },
+                    Metric.Errors => status with { Errors = status.Errors + 1 },
+                    _ => status,
+                };
+                if (metric is not null)
+                    counters.Add(Count(status, hook.ReceivedAt, metric, 1));
+            }
+            return status;
+        }, cancellationToken);
+
+    public Task StartedAsync(SessionStarted started, CancellationToken cancellationToken) =>
+        UpdateOneAsync(started.SessionId, (status, counters) =>
+        {
+            counters.Add(Count(status with { ProjectDir = status.ProjectDir ?? started.Cwd }, started.StartedAt, Metric.SessionsStarted, 1));
+            return status.Touched(started.StartedAt) with { ProjectDir = status.ProjectDir ?? started.Cwd, Model = started.Model ?? status.Model, EndedAt = null };
+        }, cancellationToken);
+
+    public Task SavedAsync(SessionSaved saved, CancellationToken cancellationToken) =>
+        UpdateOneAsync(saved.SessionId, (status, counters) =>
+        {
+            counters.Add(Count(status, saved.SavedAt, Metric.Saves, 1));
+            return status.Known(saved.SavedAt) with { LastSavedAt = saved.SavedAt };
+        }, cancellationToken);
+
+    public Task EndedAsync(SessionEnded ended, CancellationToken cancellationToken) =>
+        UpdateOneAsync(ended.SessionId, (status, counters) =>
+        {
+            var updated = status.Touched(ended.EndedAt) with { EndedAt = ended.EndedAt, ProjectDir = status.ProjectDir ?? ended.ProjectDir, User = status.User ?? ended.User };
+            counters.Add(Count(updated, ended.EndedAt, Metric.SessionsEnded, 1));
+            return updated;
+        }, cancellationToken);
+
+    public Task BackupAsync(string sessionId, DateTimeOffset at, bool failed, CancellationToken cancellationToken) =>
+        UpdateOneAsync(sessionId, (status, counters) =>
+        {
+            counters.Add(Count(status, at, failed ? Metric.BackupFailures : Metric.Backups, 1));
+            status = status.Known(at);
+            return failed ? status with { BackupFailed = true } : status with { LastBackupAt = at, BackupFailed = false };
+        }, cancellationToken);
+
+    public Task IntegrityAsync(string sessionId, DateTimeOffset at, bool corrupted, CancellationToken cancellationToken) =>
+        UpdateOneAsync(sessionId, (status, counters) =>
+        {
+            counters.Add(Count(status, at, corrupted ? Metric.Corruptions : Metric.Recoveries, 1));
+            return status.Known(at) with { Corrupted = corrupted };
+        }, cancellationToken);
+
+    /// <summary>Token usage from the transcript's assistant records, each line counted once however often it is shipped.</summary>
+    public Task TranscriptAsync(TranscriptLinesCaptured batch, CancellationToken cancellationToken) =>
+        UpdateOneAsync(batch.SessionId, (status, counters) =>
+        {
+            var counted = status.TranscriptOffsets.GetValueOrDefault(batch.TranscriptPath);
+            var offset = batch.StartOffset;
+            foreach (var line in batch.Lines)
+            {
+                var lineOffset = offset;
+                offset += Encoding.UTF8.GetByteCount(line) + 1;
+                if (lineOffset < counted || !line.Contains("\"usage\"", StringComparison.Ordinal))
+                    continue;
+                if (Usage(line) is not { } usage)
+                    continue;
+                var cost = Pricing.Cost(usage.Model ?? status.Model, usage.Input, usage.Output, usage.CacheCreation, usage.CacheRead);
+                var input = usage.Input + usage.CacheCreation + usage.CacheRead;
+                status = status with
+                {
+                    InputTokens = status.InputTokens + input,
+                    OutputTokens = status.OutputTokens + usage.Output,
+                    CostUsd = status.CostUsd + cost,
+                    Model = status.Model ?? usage.Model,
+                };
+                counters.Add(Count(status, usage.At ?? batch.CapturedAt, Metric.InputTokens, input));
+                counters.Add(Count(status, usage.At ?? batch.CapturedAt, Metric.OutputTokens, usage.Output));
+                counters.Add(Count(status, usage.At ?? batch.CapturedAt, Metric.CostUsd, (double)cost));
+            }
+            var offsets = new Dictionary<string, long>(status.TranscriptOffsets) { [batch.TranscriptPath] = Math.Max(counted, batch.EndOffset) };
+            return status.Known(batch.CapturedAt) with { TranscriptOffsets = offsets };
+        }, cancellationToken);
+
+    private Task UpdateOneAsync(string sessionId, Func<LiveStatus, List<Counter>, LiveStatus> change, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(sessionId) ? Task.CompletedTask
+            : UpdateAsync([new[] { sessionId }.GroupBy(s => s).Single()], (status, _, counters) => change(status, counters), cancellationToken);
+
+    private async Task UpdateAsync<T>(IEnumerable<IGrouping<string, T>> groups, Func<LiveStatus, IGrouping<string, T>, List<Counter>, LiveStatus> change,
+        CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var statuses = new List<LiveStatus>();
+            var counters = new List<Counter>();
+            foreach (var group in groups)
+            {
+                var status = await store.GetAsync(group.Key, cancellationToken) ?? LiveStatus.Unseen(group.Key);
+                statuses.Add(change(status, group, counters));
+            }
+            await store.SaveAsync(statuses, cancellationToken);
+            if (counters.Count > 0)
+                await store.AddAsync(counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Metric))
+                    .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static Counter Count(LiveStatus status, DateTimeOffset at, string metric, double value) =>
+        new(Counter.MinuteOf(at), status.ProjectDir ?? "", status.User ?? "", metric, value);
+
+    private sealed record TokenUsage(string? Model, long Input, long Output, long CacheCreation, long CacheRead, DateTimeOffset? At);
+
+    private static TokenUsage? Usage(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object
+                || !message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+                return null;
+            long Get(string name) => usage.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : 0;
+            var model = message.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            var at = root.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(t.GetString(), out var parsed) ? parsed : (DateTimeOffset?)null;
+            return new TokenUsage(model, Get("input_tokens"), Get("output_tokens"), Get("cache_creation_input_tokens"), Get("cache_read_input_tokens"), at);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Contracts.Status;
+using SessionManagement.Status.Consumers;
+using SessionManagement.Status.Storage;
+using SessionManagement.Status.Tracking;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Status.Tests;
+
+/// <summary>Live status, counters, roll-ups and reports — the same on both stores.</summary>
+public abstract class StatusContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 24, 9, 30, 15, TimeSpan.Zero);
+
+    protected IStatusStore Store { get; private set; } = null!;
+
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    protected abstract Task<IStatusStore> OpenAsync();
+
+    public virtual async ValueTask InitializeAsync() => Store = await OpenAsync();
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static string NewId() => "st-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static HookEventCaptured Hook(string session, string name, int second, string project) =>
+        new(Guid.CreateVersion7(), session, name, At.AddSeconds(second), second, "laptop", "dev", project, null, "{}");
+
+    private static TranscriptLinesCaptured Usage(string session, long offset, params string[] lines) =>
+        new(Guid.NewGuid(), session, "/t/" + session + ".jsonl", offset, offset + lines.Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1), lines, At, "laptop", "dev");
+
+    private static string Assistant(int input, int output) =>
+        System.Text.Json.JsonSerializer.Serialize(new
+        {
+            type = "assistant", timestamp = At.ToString("O"),
+            message = new { role = "assistant", model = "claude-opus-4", usage = new { input_tokens = input, output_tokens = output } },
+        });
+
+    [Fact]
+    public async Task When_a_session_runs_Should_track_its_counts_tokens_cost_saves_and_backups_each_once()
+    {
+        var tracker = new StatusTracker(Store);
+        var (s, project) = (NewId(), "/work/" + NewId());
+        await tracker.StartedAsync(new SessionStarted(s, Guid.NewGuid(), "startup", project, "claude-opus-4", null, At), Cancel);
+        await tracker.HooksAsync([Hook(s, "UserPromptSubmit", 1, project), Hook(s, "PreToolUse", 2, project), Hook(s, "PreToolUse", 3, project),
+            Hook(s, "PostToolUseFailure", 4, project), Hook(s, "Notification", 5, project)], Cancel);
+        var first = Usage(s, 0, Assistant(1_000_000, 100_000), """{"type":"user","message":{"role":"user","content":"no usage here"}}""");
+        await tracker.TranscriptAsync(first, Cancel);
+        await tracker.TranscriptAsync(first, Cancel); // shipped again: counted once
+        await tracker.TranscriptAsync(Usage(s, first.EndOffset, Assistant(0, 200_000)), Cancel);
+        await tracker.SavedAsync(new SessionSaved(s, 3, 6, "c", At.AddSeconds(6)), Cancel);
+        await tracker.BackupAsync(s, At.AddMinutes(1), failed: true, Cancel);
+        await tracker.BackupAsync(s, At.AddMinutes(2), failed: false, Cancel);
+        await tracker.EndedAsync(new SessionEnded(s, "other", At, At.AddMinutes(3), 9), Cancel);
+
+        var status = (await Store.GetAsync(s, Cancel))!;
+
+        Assert.Equal((1L, 2L, 1L), (status.Prompts, status.ToolCalls, status.Errors));
+        Assert.Equal((1_000_000L, 300_000L), (status.InputTokens, status.OutputTokens));
+        Assert.Equal(15m + 22.5m, status.CostUsd); // opus: $15 per million in, $75 per million out
+        Assert.Equal((At, At.AddMinutes(3), At.AddSeconds(6), At.AddMinutes(2), false), (status.StartedAt, status.EndedAt, status.LastSavedAt, status.LastBackupAt, status.BackupFailed));
+    }
+
+    [Fact]
+    public async Task When_periods_are_rolled_up_and_reported_Should_total_them_by_period_project_and_user_the_same_every_time()
+    {
+        var tracker = new StatusTracker(Store);
+        var (a, b) = (NewId(), NewId());
+        var (p1, p2) = ("/work/" + NewId(), "/work/" + NewId());
+        await tracker.HooksAsync([Hook(a, "UserPromptSubmit", 1, p1), Hook(a, "UserPromptSubmit", 70, p1), Hook(b, "UserPromptSubmit", 2, p2),
+            Hook(a, "PostToolUseFailure", 3, p1)], Cancel);
+        var hour = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+        await Store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
+        await Store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
+        var rows = (await Store.ReadAsync("hour", hour, hour.AddHours(1), Cancel)).Where(r => r.Project == p1 || r.Project == p2).ToList();
+        var minutes = (await Store.ReadAsync("minute", hour, hour.AddHours(1), Cancel)).Where(r => r.Project == p1).ToList();
+
+        Assert.Equal([(p1, 2.0), (p2, 1.0)], rows.Where(r => r.Metric == Metric.Prompts).OrderBy(r => r.Project == p2).Select(r => (r.Project, r.Value)));
+        Assert.Equal(2, minutes.Count(r => r.Metric == Metric.Prompts));
+
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<StatusQueriesConsumer>()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var report = (await harness.GetRequestClient<GetReport>().GetResponse<ReportReady>(new GetReport("usage", "hour", "project", hour, hour.AddHours(1)), Cancel)).Message;
+        var quality = (await harness.GetRequestClient<GetReport>().GetResponse<ReportReady>(new GetReport("quality", "minute", "period", hour, hour.AddHours(1)), Cancel)).Message;
+
+        Assert.Equal(2.0, report.Rows.Single(r => r.Group == p1).Metrics[Metric.Prompts]);
+        Assert.DoesNotContain(Metric.Errors, report.Rows[0].Metrics.Keys);
+        Assert.Contains("corruption_rate", quality.Rows[0].Metrics.Keys);
+        Assert.True(quality.Rows.Sum(r => r.Metrics[Metric.Errors]) >= 1);
+    }
+
+    [Fact]
+    public async Task When_asked_for_a_session_it_never_saw_Should_say_so()
+    {
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<StatusQueriesConsumer>()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        var response = await harness.GetRequestClient<GetSessionStatus>().GetResponse<SessionStatusFound, SessionStatusUnknown>(new GetSessionStatus(NewId()), Cancel);
+
+        Assert.True(response.Is(out Response<SessionStatusUnknown>? _));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Status.Tests;
+
+public sealed class StatusThroughTheHostTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task When_a_session_is_saved_and_backed_up_Should_show_it_in_the_status_row_and_the_status_api()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var session = "row-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var hook in new[] { "SessionStart", "UserPromptSubmit", "PreToolUse" })
+        {
+            using var posted = await host.Http.PostAsync("/hooks", new StringContent(
+                $$"""{"session_id":"{{session}}","hook_event_name":"{{hook}}","cwd":"/work/row","source":"startup"}""", Encoding.UTF8, "application/json"), Cancel);
+            posted.EnsureSuccessStatusCode();
+        }
+        using (var run = await host.Http.PostAsync("/api/backups/run", null, Cancel))
+            run.EnsureSuccessStatusCode();
+        var status = await Eventually.ReturnsAsync(async () =>
+            {
+                using var response = await host.Http.GetAsync($"/api/status/sessions/{session}", Cancel);
+                return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
+            },
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("toolCalls").GetInt64() == 1 && s.GetProperty("lastBackupAt").ValueKind == JsonValueKind.String,
+            TimeSpan.FromSeconds(30), "the live status with the backup");
+
+        var input = JsonSerializer.Serialize(new { session_id = session, model = new { display_name = "Opus" }, workspace = new { project_dir = "/work/row" } });
+        using var row = await host.Http.PostAsync("/statusline?colour=0", new StringContent(input, Encoding.UTF8, "application/json"), Cancel);
+        var text = await row.Content.ReadAsStringAsync(Cancel);
+        var overview = await host.Http.GetFromJsonAsync<JsonElement>("/api/status", Cancel);
+
+        Assert.Equal(("active", 1L), (status.GetProperty("state").GetString(), status.GetProperty("prompts").GetInt64()));
+        Assert.StartsWith("Opus │ row │ ● 3 captured │ saved ", text);
+        Assert.Contains("│ backup ", text);
+        Assert.Equal("Healthy", overview.GetProperty("modules").GetProperty("status").GetProperty("status").GetString());
+        Assert.Equal("Healthy", overview.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task When_the_gateway_runs_without_a_status_module_Should_still_draw_the_row()
+    {
+        await using var host = HostProcess.Start(null, "--target=gateway");
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+
+        using var row = await host.Http.PostAsync("/statusline?colour=0", new StringContent("""{"session_id":"nobody","model":{"display_name":"Opus"}}""",
+            Encoding.UTF8, "application/json"), Cancel);
+
+        Assert.Equal("Opus │ ● 0 captured", await row.Content.ReadAsStringAsync(Cancel));
+    }
+}
