@@ -23,6 +23,7 @@ public static class NotifierModule
             throw new InvalidConfigurationException(problems);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddHttpClient<WebhookForwarder>();
+        builder.Services.AddSingleton<DesktopNotifier>();
         builder.AddBusRegistrations(bus => bus.AddConsumer<NotificationConsumer>());
         return builder;
     }

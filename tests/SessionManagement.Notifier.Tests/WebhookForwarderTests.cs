@@ -81,6 +81,7 @@ public sealed class WebhookForwarderTests
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton(new HttpClient())
             .AddSingleton<WebhookForwarder>()
+            .AddSingleton<DesktopNotifier>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<NotificationConsumer>())
             .BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();

@@ -109,4 +109,27 @@ public abstract class StatusContract : IAsyncLifetime
 
         Assert.True(response.Is(out Response<SessionStatusUnknown>? _));
     }
+
+    [Fact]
+    public async Task When_loads_and_saves_are_timed_Should_report_their_latency_percentiles()
+    {
+        var tracker = new StatusTracker(Store);
+        var s = NewId();
+        foreach (var ms in new[] { 3.0, 8, 40, 40, 900 })
+            await tracker.ContextServedAsync(new SessionManagement.Contracts.Loader.ContextServed(s, "startup", ms, false, ms > 500 ? ["chat"] : [], At), Cancel);
+        await tracker.SavedAsync(new SessionSaved(s, 1, 1, "c", At, 2), Cancel);
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<StatusQueriesConsumer>()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var minute = Counter.MinuteOf(At);
+
+        var report = (await harness.GetRequestClient<GetReport>().GetResponse<ReportReady>(
+            new GetReport("performance", "minute", "period", minute, minute.AddMinutes(1)), Cancel)).Message;
+
+        var row = Assert.Single(report.Rows).Metrics;
+        Assert.True(row["loads"] >= 5 && row["load_count"] >= 5);
+        Assert.Equal((50.0, 1000.0, 2.0), (row["load_p50_ms"], row["load_p99_ms"], row["save_p50_ms"]));
+        Assert.True(row["loads_missing_parts"] >= 1);
+    }
 }

@@ -6,9 +6,11 @@ namespace SessionManagement.Contracts.Loader;
 /// <param name="AdditionalContext">The context text, most valuable first, within the requested size; empty when there is none.</param>
 /// <param name="MissingParts">Parts (state, chat, context) that did not answer in time and were left out.</param>
 /// <param name="LoadedAt">When the answer was rendered.</param>
+/// <param name="FromCache">Whether a cached rendering answered.</param>
 public record SessionLoaded(
     Guid RequestId,
     string SessionId,
     string AdditionalContext,
     IReadOnlyList<string> MissingParts,
-    DateTimeOffset LoadedAt);
+    DateTimeOffset LoadedAt,
+    bool FromCache = false);

@@ -6,9 +6,11 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="EventCount">How many hook events the session holds.</param>
 /// <param name="Checksum">The checksum stored with the document.</param>
 /// <param name="SavedAt">When the save completed.</param>
+/// <param name="DurationMs">How long the write took (the whole batch it was part of), when measured.</param>
 public record SessionSaved(
     string SessionId,
     long Version,
     long EventCount,
     string Checksum,
-    DateTimeOffset SavedAt);
+    DateTimeOffset SavedAt,
+    double? DurationMs = null);

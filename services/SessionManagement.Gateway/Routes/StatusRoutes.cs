@@ -15,7 +15,7 @@ internal static class StatusRoutes
     /// <summary>An instance not seen for this long (two missed heartbeats) counts as gone.</summary>
     private static readonly TimeSpan Gone = HostInstance.HeartbeatInterval * 2 + TimeSpan.FromSeconds(5);
 
-    private static readonly string[] Kinds = ["usage", "quality", "trends"];
+    private static readonly string[] Kinds = ["usage", "performance", "quality", "trends"];
     private static readonly string[] Granularities = ["minute", "hour", "day"];
     private static readonly string[] Groupings = ["period", "project", "user"];
 

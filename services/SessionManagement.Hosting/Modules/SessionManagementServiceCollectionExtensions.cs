@@ -42,6 +42,7 @@ public static class SessionManagementServiceCollectionExtensions
         services.AddSingleton(SqliteHostInstanceStore.Schema);
         services.AddSingleton<IMongoIndexDefinition, HostInstanceIndexes>();
         services.AddHostedService<HostInstanceHeartbeat>();
+        services.AddHostedService<Health.HealthWatcher>();
 
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

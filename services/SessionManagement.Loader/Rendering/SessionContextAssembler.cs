@@ -41,7 +41,7 @@ public sealed class SessionContextAssembler(
     {
         var key = CacheKey(request);
         if (cache.TryGet(key, out var cached))
-            return new SessionLoaded(request.RequestId, request.SessionId, cached, [], time.GetUtcNow());
+            return new SessionLoaded(request.RequestId, request.SessionId, cached, [], time.GetUtcNow(), FromCache: true);
 
         var generation = cache.Generation;
         var budget = (request.Deadline - time.GetUtcNow()) * PartsShare;

@@ -8,8 +8,9 @@ using SessionManagement.Notifier.Options;
 
 namespace SessionManagement.Notifier.Consumers;
 
-/// <summary>Every notification event, to the console (a log line) and to the webhooks that asked for it.</summary>
-public sealed class NotificationConsumer(WebhookForwarder webhooks, IOptions<NotifierOptions> options, TimeProvider time, ILogger<NotificationConsumer> logger) :
+/// <summary>Every notification event, to the console (a log line), the desktop (when asked) and the webhooks that asked for it.</summary>
+public sealed class NotificationConsumer(WebhookForwarder webhooks, DesktopNotifier desktop, IOptions<NotifierOptions> options, TimeProvider time,
+    ILogger<NotificationConsumer> logger) :
     IConsumer<SessionStarted>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
     IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<CleanupCompleted>, IConsumer<HealthChanged>
 {
@@ -37,6 +38,7 @@ public sealed class NotificationConsumer(WebhookForwarder webhooks, IOptions<Not
         var notification = new Notification(context.MessageId ?? Guid.NewGuid(), typeof(T).Name, summary, context.Message, time.GetUtcNow());
         if (options.Value.Console)
             logger.LogInformation("Notification: {Type}: {Summary}", notification.Type, summary);
+        await desktop.ShowAsync(notification, context.CancellationToken);
         await webhooks.ForwardAsync(notification, context.CancellationToken);
     }
 }

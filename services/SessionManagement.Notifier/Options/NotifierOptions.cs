@@ -17,4 +17,13 @@ public sealed class NotifierOptions
 
     /// <summary>Write each notification as one log line.</summary>
     public bool Console { get; set; } = true;
+
+    /// <summary>Show each notification on the desktop through <see cref="DesktopCommand"/>.</summary>
+    public bool Desktop { get; set; }
+
+    /// <summary>The desktop notifier to run with the title and the text as its two arguments.</summary>
+    public string DesktopCommand { get; set; } = "notify-send";
+
+    /// <summary>Event names shown on the desktop; empty shows the ones worth interrupting for.</summary>
+    public List<string> DesktopEvents { get; set; } = [];
 }

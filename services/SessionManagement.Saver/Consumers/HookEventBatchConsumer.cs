@@ -13,10 +13,17 @@ namespace SessionManagement.Saver.Consumers;
 /// </summary>
 public sealed class HookEventBatchConsumer(ISessionStore store) : IConsumer<Batch<HookEventCaptured>>
 {
+    private static readonly Prometheus.Histogram SaveDuration = Prometheus.Metrics.CreateHistogram(
+        "sm_saver_save_duration_seconds", "One batch of hooks written to the session store.",
+        new Prometheus.HistogramConfiguration { Buckets = Prometheus.Histogram.ExponentialBuckets(0.0005, 2, 14) });
+
     public async Task Consume(ConsumeContext<Batch<HookEventCaptured>> context)
     {
         var events = context.Message.Select(m => StoredEventReader.From(m.Message)).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var saved = await store.SaveAsync(events, context.CancellationToken);
+        var duration = clock.Elapsed.TotalMilliseconds;
+        SaveDuration.Observe(duration / 1000);
         var announcements = new List<object>();
         foreach (var result in saved)
         {
@@ -27,7 +34,7 @@ public sealed class HookEventBatchConsumer(ISessionStore store) : IConsumer<Batc
                     ?? events.Where(e => e.SessionId == state.SessionId).MinBy(e => e.ReceivedAt)!;
                 announcements.Add(new SessionStarted(state.SessionId, start.EventId, state.Source ?? "", state.Cwd, state.Model, state.ParentSessionId, state.StartedAt));
             }
-            announcements.Add(new SessionSaved(state.SessionId, state.Version, state.EventCount, state.Checksum, DateTimeOffset.UtcNow));
+            announcements.Add(new SessionSaved(state.SessionId, state.Version, state.EventCount, state.Checksum, DateTimeOffset.UtcNow, duration));
             if (result.Ended)
                 announcements.Add(new SessionEnded(state.SessionId, state.EndReason ?? "", state.StartedAt, state.EndedAt!.Value, state.EventCount,
                     state.ProjectDir, events.Last(e => e.SessionId == state.SessionId).User));

@@ -1,5 +1,6 @@
 using MassTransit;
 using SessionManagement.Contracts.Gateway;
+using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Scheduler;
 using SessionManagement.Status.Storage;
@@ -10,7 +11,7 @@ namespace SessionManagement.Status.Consumers;
 /// <summary>Lifecycle, backup and integrity events, transcript usage, and the schedule's roll-ups.</summary>
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
-    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<TranscriptLinesCaptured>, IConsumer<ComputeMetrics>
+    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<TranscriptLinesCaptured>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>
 {
     public Task Consume(ConsumeContext<SessionStarted> c) => tracker.StartedAsync(c.Message, c.CancellationToken);
 
@@ -25,6 +26,8 @@ public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore sto
     public Task Consume(ConsumeContext<SessionCorrupted> c) => tracker.IntegrityAsync(c.Message.SessionId, c.Message.DetectedAt, true, c.CancellationToken);
 
     public Task Consume(ConsumeContext<SessionRecovered> c) => tracker.IntegrityAsync(c.Message.SessionId, c.Message.RecoveredAt, false, c.CancellationToken);
+
+    public Task Consume(ConsumeContext<ContextServed> c) => tracker.ContextServedAsync(c.Message, c.CancellationToken);
 
     public Task Consume(ConsumeContext<TranscriptLinesCaptured> c) => tracker.TranscriptAsync(c.Message, c.CancellationToken);
 

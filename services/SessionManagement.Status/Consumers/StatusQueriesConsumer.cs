@@ -27,19 +27,19 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
     public async Task Consume(ConsumeContext<GetReport> context)
     {
         var r = context.Message;
+        var rows = await store.ReadAsync(r.Granularity, r.From, r.To, context.CancellationToken);
+        if (r.Kind == "performance")
+        {
+            await context.RespondAsync(new ReportReady(r.Kind, r.Granularity, r.GroupBy, r.From, r.To, Performance(rows, r.GroupBy)));
+            return;
+        }
         var metrics = r.Kind switch
         {
             "usage" => Metric.Usage,
             "quality" => Metric.Quality,
             _ => [.. Metric.Usage, .. Metric.Quality],
         };
-        var rows = await store.ReadAsync(r.Granularity, r.From, r.To, context.CancellationToken);
-        var grouped = rows.Where(row => metrics.Contains(row.Metric)).GroupBy(row => r.GroupBy switch
-        {
-            "project" => row.Project,
-            "user" => row.User,
-            _ => row.PeriodStart.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture),
-        });
+        var grouped = rows.Where(row => metrics.Contains(row.Metric)).GroupBy(row => Group(row, r.GroupBy));
         var report = grouped.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             var values = metrics.ToDictionary(m => m, m => Math.Round(g.Where(row => row.Metric == m).Sum(row => row.Value), 6));
@@ -48,5 +48,47 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
             return new ReportRow(g.Key, values);
         }).ToList();
         await context.RespondAsync(new ReportReady(r.Kind, r.Granularity, r.GroupBy, r.From, r.To, report));
+    }
+
+    private static string Group(RolledUp row, string groupBy) => groupBy switch
+    {
+        "project" => row.Project,
+        "user" => row.User,
+        _ => row.PeriodStart.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Load and save latency percentiles per group, from the bucket counters (each percentile is its bucket's upper bound).</summary>
+    private static List<ReportRow> Performance(IReadOnlyList<RolledUp> rows, string groupBy) =>
+        rows.Where(row => row.Metric.Contains("_ms_le_", StringComparison.Ordinal) || row.Metric is Metric.Loads or Metric.LoadsMissingParts)
+            .GroupBy(row => Group(row, groupBy))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var values = new Dictionary<string, double>
+                {
+                    [Metric.Loads] = g.Where(row => row.Metric == Metric.Loads).Sum(row => row.Value),
+                    [Metric.LoadsMissingParts] = g.Where(row => row.Metric == Metric.LoadsMissingParts).Sum(row => row.Value),
+                };
+                foreach (var latency in new[] { "load", "save" })
+                {
+                    var buckets = Metric.LatencyBucketsMs.Select(bound => (Bound: bound, Count: g.Where(row => row.Metric == Metric.Bucket(latency, bound)).Sum(row => row.Value))).ToList();
+                    var total = buckets.Sum(b => b.Count);
+                    values[$"{latency}_count"] = total;
+                    foreach (var p in new[] { 50, 95, 99 })
+                        values[$"{latency}_p{p}_ms"] = total == 0 ? 0 : Percentile(buckets, total * p / 100.0);
+                }
+                return new ReportRow(g.Key, values);
+            }).ToList();
+
+    private static double Percentile(List<(double Bound, double Count)> buckets, double rank)
+    {
+        double seen = 0;
+        foreach (var (bound, count) in buckets)
+        {
+            seen += count;
+            if (seen >= rank)
+                return double.IsPositiveInfinity(bound) ? Metric.LatencyBucketsMs[^2] : bound;
+        }
+        return Metric.LatencyBucketsMs[^2];
     }
 }

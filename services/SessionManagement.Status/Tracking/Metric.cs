@@ -17,6 +17,18 @@ public static class Metric
     public const string Corruptions = "corruptions";
     public const string Recoveries = "recoveries";
 
+    public const string Loads = "loads";
+    public const string LoadsMissingParts = "loads_missing_parts";
+
+    /// <summary>Latency histograms are counters per bucket: <c>load_ms_le_25</c> counts loads that took at most 25 ms.</summary>
+    public static readonly IReadOnlyList<double> LatencyBucketsMs = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, double.PositiveInfinity];
+
+    public static string Bucket(string latency, double milliseconds)
+    {
+        var bound = LatencyBucketsMs.First(b => milliseconds <= b);
+        return $"{latency}_ms_le_{(double.IsPositiveInfinity(bound) ? "inf" : bound.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+    }
+
     public static readonly IReadOnlyList<string> Usage = [SessionsStarted, SessionsEnded, Prompts, ToolCalls, InputTokens, OutputTokens, CostUsd];
     public static readonly IReadOnlyList<string> Quality = [Errors, Saves, Backups, BackupFailures, Corruptions, Recoveries];
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using SessionManagement.Contracts.Gateway;
+using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Status.Storage;
 
@@ -51,6 +52,8 @@ public sealed class StatusTracker(IStatusStore store)
         UpdateOneAsync(saved.SessionId, (status, counters) =>
         {
             counters.Add(Count(status, saved.SavedAt, Metric.Saves, 1));
+            if (saved.DurationMs is { } ms)
+                counters.Add(Count(status, saved.SavedAt, Metric.Bucket("save", ms), 1));
             return status.Known(saved.SavedAt) with { LastSavedAt = saved.SavedAt };
         }, cancellationToken);
 
@@ -75,6 +78,17 @@ public sealed class StatusTracker(IStatusStore store)
         {
             counters.Add(Count(status, at, corrupted ? Metric.Corruptions : Metric.Recoveries, 1));
             return status.Known(at) with { Corrupted = corrupted };
+        }, cancellationToken);
+
+    /// <summary>A SessionStart context served: counted, with its latency bucket, under the session's project.</summary>
+    public Task ContextServedAsync(ContextServed served, CancellationToken cancellationToken) =>
+        UpdateOneAsync(served.SessionId, (status, counters) =>
+        {
+            counters.Add(Count(status, served.ServedAt, Metric.Loads, 1));
+            counters.Add(Count(status, served.ServedAt, Metric.Bucket("load", served.DurationMs), 1));
+            if (served.MissingParts.Count > 0)
+                counters.Add(Count(status, served.ServedAt, Metric.LoadsMissingParts, 1));
+            return status.Known(served.ServedAt);
         }, cancellationToken);
 
     /// <summary>Token usage from the transcript's assistant records, each line counted once however often it is shipped.</summary>
