@@ -32,6 +32,7 @@ public static class SessionManagementEndpoints
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
+        Storage.StorageUsageMetrics.Register(app.Services);
         app.MapMetrics("/metrics");
         app.MapGet("/api/instances", async (IHostInstanceStore store, int? limit, CancellationToken cancellationToken) =>
             Results.Ok(await store.ListRecentAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken)));

@@ -27,6 +27,8 @@ public sealed class HostProcessTests(InfrastructureFixture infrastructure)
         Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
         Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("masstransit-bus").GetProperty("status").GetString());
         Assert.Contains("# TYPE http_request_duration_seconds histogram", metrics, StringComparison.Ordinal);
+        var storageBytes = metrics.Split('\n').Single(line => line.StartsWith("sm_storage_bytes ", StringComparison.Ordinal));
+        Assert.True(double.Parse(storageBytes["sm_storage_bytes ".Length..], System.Globalization.CultureInfo.InvariantCulture) > 0, storageBytes);
         var instanceId = alive.GetProperty("instanceId").GetString();
         Assert.Contains(instances.EnumerateArray(), i => i.GetProperty("instanceId").GetString() == instanceId && i.GetProperty("storage").GetString() == "Sqlite");
 
