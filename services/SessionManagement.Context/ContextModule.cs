@@ -23,6 +23,7 @@ public static class ContextModule
         {
             bus.AddConsumer<ContextRequestsConsumer>();
             bus.AddConsumer<CompactionContextConsumer>();
+            bus.AddConsumer<SessionPurgedConsumer>();
         });
         return builder;
     }

@@ -33,6 +33,7 @@ public static class SessionManagementEndpoints
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
         Storage.StorageUsageMetrics.Register(app.Services);
+        Bus.QueueDepthMetrics.Register(app.Services);
         app.MapMetrics("/metrics");
         app.MapGet("/api/instances", async (IHostInstanceStore store, int? limit, CancellationToken cancellationToken) =>
             Results.Ok(await store.ListRecentAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken)));

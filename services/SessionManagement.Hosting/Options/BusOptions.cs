@@ -21,6 +21,9 @@ public sealed class BusOptions
     [RegularExpression("^[a-z0-9-]*$", ErrorMessage = "use lower-case letters, digits and '-'")]
     public string EndpointPrefix { get; set; } = "";
 
+    /// <summary>RabbitMQ's management API, read for <c>sm_queue_depth</c>; empty means <c>http://&lt;broker host&gt;:15672</c> with the broker's credentials.</summary>
+    public string RabbitMqManagementUri { get; set; } = "";
+
     /// <summary>Queues that vanish with the process (RabbitMQ auto-delete, not durable): for tests and throwaway environments only.</summary>
     public bool TemporaryEndpoints { get; set; }
 }
