@@ -12,16 +12,18 @@ namespace SessionManagement.Gateway.Capture;
 /// What the status module knows for the status row (last save, last backup, damage), asked with a short deadline:
 /// the row is drawn on every assistant message and must not wait. No answer in time means the row without it.
 /// </summary>
-internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<BusOptions> bus, CurrentHostInstance host, TimeProvider time)
+internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<BusOptions> bus, CurrentHostInstance host, IHostInstanceStore instances,
+    TimeProvider time)
 {
     public const int DeadlineMs = 150;
 
-    private readonly bool _statusReachable =
-        bus.Value.Transport == BusTransport.RabbitMq || host.Targets.Contains("status", StringComparer.OrdinalIgnoreCase);
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(30);
+    private readonly bool _local = host.Targets.Contains("status", StringComparer.OrdinalIgnoreCase);
+    private (bool Running, DateTimeOffset CheckedAt) _remote = (false, DateTimeOffset.MinValue);
 
     public async Task<StatusExtras> AddToAsync(StatusExtras extras, string sessionId, CancellationToken cancellationToken)
     {
-        if (!_statusReachable)
+        if (!_local && !await RemoteStatusRunningAsync(cancellationToken))
             return extras;
         try
         {
@@ -44,5 +46,20 @@ internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<Bu
         {
             return extras;
         }
+    }
+
+    /// <summary>Over RabbitMQ a status module may run elsewhere: the instance registry says whether one does (rechecked every 30 s), so a row is never held up asking no one.</summary>
+    private async Task<bool> RemoteStatusRunningAsync(CancellationToken cancellationToken)
+    {
+        if (bus.Value.Transport != BusTransport.RabbitMq)
+            return false;
+        var now = time.GetUtcNow();
+        if (now - _remote.CheckedAt < RecheckEvery)
+            return _remote.Running;
+        var recent = await instances.ListRecentAsync(100, cancellationToken);
+        var running = recent.Any(i => i.StoppedAt is null && now - i.LastSeenAt < HostInstance.HeartbeatInterval * 2 + TimeSpan.FromSeconds(5)
+            && i.Targets.Contains("status", StringComparer.OrdinalIgnoreCase));
+        _remote = (running, now);
+        return running;
     }
 }
