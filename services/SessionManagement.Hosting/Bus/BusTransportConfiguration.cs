@@ -16,6 +16,7 @@ public static class BusTransportConfiguration
         bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(options.EndpointPrefix, includeNamespace: false));
         // Session data never leaves the machine unasked, and neither does MassTransit's usage report.
         bus.DisableUsageTelemetry();
+        bus.AddConsumeObserver<ConsumeMetricsObserver>();
         var intervals = options.RetryIntervalsMs.ToArray();
         if (options.TemporaryEndpoints)
         {

@@ -31,6 +31,10 @@ public sealed class HostProcessTests(InfrastructureFixture infrastructure)
         Assert.True(double.Parse(storageBytes["sm_storage_bytes ".Length..], System.Globalization.CultureInfo.InvariantCulture) > 0, storageBytes);
         var instanceId = alive.GetProperty("instanceId").GetString();
         Assert.Contains(instances.EnumerateArray(), i => i.GetProperty("instanceId").GetString() == instanceId && i.GetProperty("storage").GetString() == "Sqlite");
+        // The scheduler's first firings are consumed by the saver: per-endpoint consume timings appear.
+        await Eventually.ReturnsAsync(() => host.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken),
+            text => text.Contains("backups\",message=\"RunBackups\"}", StringComparison.Ordinal) && text.Contains("sm_consume_duration_seconds_count{endpoint=", StringComparison.Ordinal),
+            StartWithin, "the saver's consume timing on /metrics");
 
         host.Signal(HostProcess.SigInt);
 
