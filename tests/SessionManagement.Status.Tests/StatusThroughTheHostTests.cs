@@ -38,6 +38,7 @@ public sealed class StatusThroughTheHostTests
         var overview = await host.Http.GetFromJsonAsync<JsonElement>("/api/status", Cancel);
 
         Assert.Equal(("active", 1L), (status.GetProperty("state").GetString(), status.GetProperty("prompts").GetInt64()));
+        Assert.True(status.GetProperty("durationSeconds").GetDouble() >= 0);
         Assert.StartsWith("Opus │ row │ ● 3 captured │ saved ", text);
         Assert.Contains("│ backup ", text);
         Assert.Equal("Healthy", overview.GetProperty("modules").GetProperty("status").GetProperty("status").GetString());

@@ -18,6 +18,7 @@ namespace SessionManagement.Contracts.Status;
 /// <param name="LastBackupAt">Its latest backup.</param>
 /// <param name="BackupFailed">Whether its latest backup attempt failed.</param>
 /// <param name="Corrupted">Whether it was found corrupted and not recovered since.</param>
+/// <param name="DurationSeconds">From its start to its end, or to now while it has not ended.</param>
 public record SessionStatusFound(
     string SessionId,
     string? ProjectDir,
@@ -35,4 +36,5 @@ public record SessionStatusFound(
     DateTimeOffset? LastSavedAt,
     DateTimeOffset? LastBackupAt,
     bool BackupFailed,
-    bool Corrupted);
+    bool Corrupted,
+    double DurationSeconds = 0);
