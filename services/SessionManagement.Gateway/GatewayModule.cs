@@ -41,6 +41,7 @@ public static class GatewayModule
 
         services.AddSingleton<GatewaySpool>();
         services.AddSingleton<ActiveSessions>();
+        services.AddSingleton<GitBranchReader>();
         services.AddSingleton<HookCapture>();
         services.AddSingleton<SessionContextLoader>();
         services.AddSingleton<SessionStatusLookup>();

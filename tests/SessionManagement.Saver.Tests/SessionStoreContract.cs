@@ -264,4 +264,20 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.IsType<SessionManagement.Contracts.Saver.BackupRestored>(await backups.RestoreAsync(kept.BackupId, Cancel));
         Assert.Equal(3L, (await Store.GetAsync(old.SessionId, Cancel))!.EventCount);
     }
+
+    [Fact]
+    public async Task When_events_carry_git_branches_Should_keep_the_latest_one_in_the_session()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        var start = s.Next("SessionStart", source: "startup") with { GitBranch = "main" };
+        var later = s.Next("UserPromptSubmit") with { GitBranch = "feature/x" };
+        var none = s.Next("Notification");
+
+        await Store.SaveAsync([none, later, start], Cancel);
+
+        var state = (await Store.GetAsync(s.SessionId, Cancel))!;
+        Assert.Equal(("feature/x", SessionState.CurrentSchemaVersion), (state.GitBranch, state.SchemaVersion));
+        Assert.True(SessionDerivation.IsIntact(state));
+        Assert.Equal("main", (await Store.EventsAsync(s.SessionId, Cancel))[0].GitBranch);
+    }
 }

@@ -14,6 +14,7 @@ namespace SessionManagement.Contracts.Gateway;
 /// <param name="Cwd">The hook's <c>cwd</c>, if it had one.</param>
 /// <param name="TranscriptPath">The hook's <c>transcript_path</c>, if it had one (not yet validated).</param>
 /// <param name="RawJson">The hook's JSON exactly as received.</param>
+/// <param name="GitBranch">The git branch checked out in <paramref name="Cwd"/> when the gateway captured the hook (read from <c>.git/HEAD</c>); null outside a repository.</param>
 public record HookEventCaptured(
     Guid EventId,
     string SessionId,
@@ -24,4 +25,5 @@ public record HookEventCaptured(
     string User,
     string? Cwd,
     string? TranscriptPath,
-    string RawJson);
+    string RawJson,
+    string? GitBranch = null);

@@ -22,6 +22,7 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="Checksum">The stored checksum.</param>
 /// <param name="Subagents">Subagent runs that finished (schema 2).</param>
 /// <param name="Notifications">Notifications Claude Code raised, such as permission prompts (schema 2).</param>
+/// <param name="GitBranch">The git branch its latest event was captured on (schema 3).</param>
 public record SessionSummary(
     string SessionId,
     string ProjectDir,
@@ -43,4 +44,5 @@ public record SessionSummary(
     int SchemaVersion,
     string Checksum,
     long Subagents = 0,
-    long Notifications = 0);
+    long Notifications = 0,
+    string? GitBranch = null);

@@ -24,6 +24,7 @@ internal sealed class HookCapture(
     HookRegistryRecorder registry,
     ActiveSessions sessions,
     GatewaySpool spool,
+    GitBranchReader branches,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<HookCapture> logger)
@@ -55,7 +56,7 @@ internal sealed class HookCapture(
 
             var captured = new HookEventCaptured(
                 eventId, input!.SessionId, input.HookEventName, receivedAt, Interlocked.Increment(ref _sequence),
-                host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body));
+                host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input.Cwd));
             if (!await TryPublishAsync(captured, cancellationToken))
             {
                 return request.Channel == CaptureChannel.Spool

@@ -41,7 +41,8 @@ public static class SessionDerivation
             SessionState.CurrentSchemaVersion,
             "",
             Count("SubagentStop"),
-            Count("Notification"));
+            Count("Notification"),
+            facts.LatestGitBranch);
         return state with { Checksum = Checksum(state) };
     }
 
@@ -54,6 +55,8 @@ public static class SessionDerivation
             state.EventCount, state.Prompts, state.ToolCalls, state.ToolFailures, state.Compactions, state.Version, state.SchemaVersion);
         if (state.SchemaVersion >= 2)
             text += string.Join('\u001f', "", state.Subagents, state.Notifications);
+        if (state.SchemaVersion >= 3)
+            text += "\u001f" + state.GitBranch;
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

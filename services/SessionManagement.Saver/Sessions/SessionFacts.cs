@@ -7,10 +7,12 @@ namespace SessionManagement.Saver.Sessions;
 /// <param name="LatestStart">The newest SessionStart (model, source, cwd), if any.</param>
 /// <param name="LatestEnd">The newest SessionEnd (reason), if any.</param>
 /// <param name="LatestCwd">The working directory of the newest event that had one.</param>
+/// <param name="LatestGitBranch">The git branch of the newest event that had one.</param>
 public sealed record SessionFacts(
     string SessionId,
     IReadOnlyList<EventTally> Tallies,
     string? FirstCwd,
     StoredEvent? LatestStart,
     StoredEvent? LatestEnd,
-    string? LatestCwd);
+    string? LatestCwd,
+    string? LatestGitBranch = null);

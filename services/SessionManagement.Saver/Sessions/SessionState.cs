@@ -25,11 +25,13 @@ public sealed record SessionState(
     int SchemaVersion,
     string Checksum,
     long Subagents = 0,
-    long Notifications = 0)
+    long Notifications = 0,
+    string? GitBranch = null)
 {
     /// <summary>
-    /// 2 added <see cref="Subagents"/> and <see cref="Notifications"/> (and their place in the checksum). A version 1
-    /// session is migrated when it is loaded: its checksum checked the version 1 way, then its state derived again.
+    /// 2 added <see cref="Subagents"/> and <see cref="Notifications"/>, 3 <see cref="GitBranch"/> (each with its place in
+    /// the checksum). An older session is migrated when it is loaded: its checksum checked its own version's way, then
+    /// its state derived again.
     /// </summary>
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 }

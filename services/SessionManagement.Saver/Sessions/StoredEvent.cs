@@ -13,4 +13,5 @@ public sealed record StoredEvent(
     string? Model,
     string? Source,
     string? Reason,
-    string RawJson);
+    string RawJson,
+    string? GitBranch = null);

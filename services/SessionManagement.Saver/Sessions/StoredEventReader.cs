@@ -28,7 +28,7 @@ internal static class StoredEventReader
             // The gateway only publishes well-formed JSON; anything else still gets stored, just without these fields.
         }
         return new StoredEvent(captured.EventId, captured.SessionId, captured.HookEventName, captured.ReceivedAt, captured.CaptureSequence,
-            captured.Host, captured.User, captured.Cwd, model, source, reason, captured.RawJson);
+            captured.Host, captured.User, captured.Cwd, model, source, reason, captured.RawJson, captured.GitBranch);
     }
 
     private static string? Text(JsonElement root, string name) =>

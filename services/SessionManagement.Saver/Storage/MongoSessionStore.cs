@@ -220,7 +220,7 @@ internal sealed class MongoSessionStore : ISessionStore, IBackupStore, IArchiveS
         {
             var (raw, encoding) = CompressedText.Encode(e.RawJson, _persistence.Value.Compression);
             return new SaverEventDocument(e.EventId, e.SessionId, e.HookEventName, e.ReceivedAt, e.CaptureSequence, e.Host, e.User,
-                e.Cwd, e.Model, e.Source, e.Reason, raw, encoding);
+                e.Cwd, e.Model, e.Source, e.Reason, raw, encoding, e.GitBranch);
         }).ToList();
         var old = new HashSet<int>();
         try
@@ -262,8 +262,11 @@ internal sealed class MongoSessionStore : ISessionStore, IBackupStore, IArchiveS
         var withCwd = Builders<SaverEventDocument>.Filter.Eq(e => e.SessionId, sessionId) & Builders<SaverEventDocument>.Filter.Ne(e => e.Cwd, null);
         var firstCwd = await _events.Find(withCwd).SortBy(e => e.ReceivedAt).ThenBy(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
         var latestCwd = await _events.Find(withCwd).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        var withBranch = Builders<SaverEventDocument>.Filter.Eq(e => e.SessionId, sessionId) & Builders<SaverEventDocument>.Filter.Ne(e => e.GitBranch, null);
+        var latestBranch = await _events.Find(withBranch).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
-            await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd);
+            await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
+            latestBranch?.GitBranch);
     }
 
     private async Task<StoredEvent?> LatestAsync(string sessionId, string hookEventName, CancellationToken cancellationToken)
@@ -301,5 +304,5 @@ internal sealed class MongoSessionStore : ISessionStore, IBackupStore, IArchiveS
     }
 
     private static StoredEvent ToEvent(SaverEventDocument d, bool withRaw) => new(d.Id, d.SessionId, d.HookEventName, d.ReceivedAt,
-        d.CaptureSequence, d.Host, d.User, d.Cwd, d.Model, d.Source, d.Reason, withRaw ? CompressedText.Decode(d.Raw, d.RawEncoding) : "");
+        d.CaptureSequence, d.Host, d.User, d.Cwd, d.Model, d.Source, d.Reason, withRaw ? CompressedText.Decode(d.Raw, d.RawEncoding) : "", d.GitBranch);
 }

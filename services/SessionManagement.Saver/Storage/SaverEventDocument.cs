@@ -14,4 +14,5 @@ internal sealed record SaverEventDocument(
     string? Source,
     string? Reason,
     byte[] Raw,
-    string RawEncoding);
+    string RawEncoding,
+    string? GitBranch = null);

@@ -20,6 +20,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         {
             map.AutoMap();
             map.MapIdMember(e => e.Id);
+            map.MapMember(e => e.GitBranch).SetDefaultValue((string?)null); // events stored before schema 3 have none
         });
         BsonClassMap.TryRegisterClassMap<BackupDocument>(map =>
         {
@@ -38,6 +39,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
             // Schema 1 documents have neither: they read as 0 until migrated.
             map.MapMember(s => s.Subagents).SetDefaultValue(0L);
             map.MapMember(s => s.Notifications).SetDefaultValue(0L);
+            map.MapMember(s => s.GitBranch).SetDefaultValue((string?)null);
         });
         return true;
     });

@@ -102,6 +102,12 @@ internal static class SaverSqliteSchema
         CREATE INDEX ix_saver_sessions_ended ON saver_sessions (status, ended_at);
         """);
 
+    /// <summary>Session schema 3's git branch: the gateway's stamp on each event, and the session's latest.</summary>
+    public static readonly SqliteMigration V7 = new("saver", 7, """
+        ALTER TABLE saver_events ADD COLUMN git_branch TEXT NULL;
+        ALTER TABLE saver_sessions ADD COLUMN git_branch TEXT NULL;
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7];
 }

@@ -13,11 +13,11 @@ namespace SessionManagement.Saver.Storage;
 internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore, IBackupStore, IArchiveStore
 {
     private const string EventColumns =
-        "event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, model, source, reason, raw_json, raw_encoding";
+        "event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, model, source, reason, raw_json, raw_encoding, git_branch";
 
     private const string SessionColumns =
         "session_id, project_dir, cwd, model, source, parent_session_id, status, started_at, last_event_at, ended_at, end_reason, " +
-        "event_count, prompts, tool_calls, tool_failures, compactions, version, schema_version, checksum, subagents, notifications";
+        "event_count, prompts, tool_calls, tool_failures, compactions, version, schema_version, checksum, subagents, notifications, git_branch";
 
     public Task<IReadOnlyList<SaveResult>> SaveAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<SaveResult>>(async (connection, transaction) =>
@@ -309,9 +309,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         insert.Transaction = transaction;
         insert.CommandText = $"""
             INSERT OR IGNORE INTO saver_events ({EventColumns})
-            VALUES ($id, $session, $event, $received, $sequence, $host, $user, $cwd, $model, $source, $reason, $raw, $encoding)
+            VALUES ($id, $session, $event, $received, $sequence, $host, $user, $cwd, $model, $source, $reason, $raw, $encoding, $branch)
             """;
-        var names = new[] { "$id", "$session", "$event", "$received", "$sequence", "$host", "$user", "$cwd", "$model", "$source", "$reason", "$raw", "$encoding" };
+        var names = new[] { "$id", "$session", "$event", "$received", "$sequence", "$host", "$user", "$cwd", "$model", "$source", "$reason", "$raw", "$encoding", "$branch" };
         var p = names.Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         await insert.PrepareAsync(cancellationToken);
 
@@ -320,7 +320,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         {
             var (raw, encoding) = CompressedText.Encode(e.RawJson, persistence.Value.Compression);
             object?[] values = [e.EventId.ToString(), e.SessionId, e.HookEventName, SqliteValues.Time(e.ReceivedAt), e.CaptureSequence,
-                e.Host, e.User, e.Cwd, e.Model, e.Source, e.Reason, raw, encoding];
+                e.Host, e.User, e.Cwd, e.Model, e.Source, e.Reason, raw, encoding, e.GitBranch];
             for (var i = 0; i < values.Length; i++)
                 p[i].Value = values[i] ?? DBNull.Value;
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
@@ -349,7 +349,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at, capture_sequence LIMIT 1", sessionId, cancellationToken),
             await LatestAsync(connection, transaction, sessionId, "SessionStart", cancellationToken),
             await LatestAsync(connection, transaction, sessionId, "SessionEnd", cancellationToken),
-            await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
+            await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
+            await ScalarAsync(connection, transaction, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
     }
 
     // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.
@@ -401,7 +402,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             reader.ReadNullableString(4), reader.ReadNullableString(5), Enum.Parse<SessionStatus>(reader.GetString(6)), reader.ReadTime(7),
             reader.ReadTime(8), reader.ReadNullableTime(9), reader.ReadNullableString(10), reader.GetInt64(11), reader.GetInt64(12),
             reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt32(17), reader.GetString(18),
-            reader.GetInt64(19), reader.GetInt64(20));
+            reader.GetInt64(19), reader.GetInt64(20), reader.ReadNullableString(21));
     }
 
     private static async Task WriteSessionAsync(SqliteConnection connection, SqliteTransaction transaction, SessionState s, CancellationToken cancellationToken)
@@ -409,14 +410,15 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         await using var command = Command(connection, transaction, $"""
             INSERT OR REPLACE INTO saver_sessions ({SessionColumns})
             VALUES ($session, $project, $cwd, $model, $source, $parent, $status, $started, $last, $ended, $reason,
-                    $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum, $subagents, $notifications)
+                    $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum, $subagents, $notifications, $branch)
             """, s.SessionId);
         command.Bind("$project", s.ProjectDir).Bind("$cwd", s.Cwd).Bind("$model", s.Model).Bind("$source", s.Source)
             .Bind("$parent", s.ParentSessionId).Bind("$status", s.Status.ToString()).Bind("$started", SqliteValues.Time(s.StartedAt))
             .Bind("$last", SqliteValues.Time(s.LastEventAt)).Bind("$ended", s.EndedAt is { } ended ? SqliteValues.Time(ended) : null)
             .Bind("$reason", s.EndReason).Bind("$events", s.EventCount).Bind("$prompts", s.Prompts).Bind("$tools", s.ToolCalls)
             .Bind("$failures", s.ToolFailures).Bind("$compactions", s.Compactions).Bind("$version", s.Version)
-            .Bind("$schema", s.SchemaVersion).Bind("$checksum", s.Checksum).Bind("$subagents", s.Subagents).Bind("$notifications", s.Notifications);
+            .Bind("$schema", s.SchemaVersion).Bind("$checksum", s.Checksum).Bind("$subagents", s.Subagents).Bind("$notifications", s.Notifications)
+            .Bind("$branch", s.GitBranch);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -424,7 +426,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.ReadTime(3), reader.GetInt64(4),
         reader.GetString(5), reader.GetString(6), reader.ReadNullableString(7), reader.ReadNullableString(8),
         reader.ReadNullableString(9), reader.ReadNullableString(10),
-        withRaw ? CompressedText.Decode((byte[])reader.GetValue(11), reader.GetString(12)) : "");
+        withRaw ? CompressedText.Decode((byte[])reader.GetValue(11), reader.GetString(12)) : "", reader.ReadNullableString(13));
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, string sessionId)
     {

@@ -145,4 +145,23 @@ public sealed class GatewayTests(InfrastructureFixture infrastructure)
         Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Gateway:BearerToken", host.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task When_a_hook_comes_from_inside_a_git_repository_Should_stamp_the_checked_out_branch()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        using var repository = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(repository.Path, ".git"));
+        await File.WriteAllTextAsync(Path.Combine(repository.Path, ".git", "HEAD"), "ref: refs/heads/feature/login\n", Cancel);
+        var inside = Path.Combine(repository.Path, "src", "app");
+        Directory.CreateDirectory(inside);
+        var session = GatewayUnderTest.NewSessionId();
+
+        await gateway.PostHookAsync(System.Text.Json.JsonSerializer.Serialize(new { session_id = session, hook_event_name = "UserPromptSubmit", cwd = inside, prompt = "hi" }));
+        await gateway.PostHookAsync(System.Text.Json.JsonSerializer.Serialize(new { session_id = session, hook_event_name = "Notification", cwd = "/nowhere/near/git" }));
+
+        var published = await gateway.Observer.HooksAsync(session, 2);
+        Assert.Equal("feature/login", published.Single(h => h.HookEventName == "UserPromptSubmit").GitBranch);
+        Assert.Null(published.Single(h => h.HookEventName == "Notification").GitBranch);
+    }
 }
