@@ -57,8 +57,7 @@ internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<Bu
         if (now - _remote.CheckedAt < RecheckEvery)
             return _remote.Running;
         var recent = await instances.ListRecentAsync(100, cancellationToken);
-        var running = recent.Any(i => i.StoppedAt is null && now - i.LastSeenAt < HostInstance.HeartbeatInterval * 2 + TimeSpan.FromSeconds(5)
-            && i.Targets.Contains("status", StringComparer.OrdinalIgnoreCase));
+        var running = recent.Any(i => i.IsRunningAt(now) && i.Targets.Contains("status", StringComparer.OrdinalIgnoreCase));
         _remote = (running, now);
         return running;
     }

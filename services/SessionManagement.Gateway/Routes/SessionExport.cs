@@ -17,8 +17,8 @@ namespace SessionManagement.Gateway.Routes;
 /// </summary>
 internal static class SessionExport
 {
-    private const int PageSize = ChatPageLimit;
-    private const int ChatPageLimit = 200;
+    /// <summary>The chat module's largest page with raw lines.</summary>
+    private const int PageSize = 200;
 
     public static async Task<IResult> WriteAsync(
         HttpContext http, ReadApiClient client, IOptions<JsonOptions> json, ILoggerFactory loggers, string sessionId, string? format,

@@ -12,9 +12,6 @@ namespace SessionManagement.Gateway.Routes;
 /// <summary>Status and reports: every module's health from the instance registry, a session's live status and the reports, from the status module.</summary>
 internal static class StatusRoutes
 {
-    /// <summary>An instance not seen for this long (two missed heartbeats) counts as gone.</summary>
-    private static readonly TimeSpan Gone = HostInstance.HeartbeatInterval * 2 + TimeSpan.FromSeconds(5);
-
     private static readonly string[] Kinds = ["usage", "performance", "quality", "trends"];
     private static readonly string[] Granularities = ["minute", "hour", "day"];
     private static readonly string[] Groupings = ["period", "project", "user"];
@@ -47,7 +44,7 @@ internal static class StatusRoutes
             .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g =>
             {
-                var alive = g.Where(x => x.Instance.StoppedAt is null && now - x.Instance.LastSeenAt <= Gone).Select(x => x.Instance).ToList();
+                var alive = g.Where(x => x.Instance.IsRunningAt(now)).Select(x => x.Instance).ToList();
                 return new
                 {
                     status = alive.Count > 0 ? "Healthy" : "Unhealthy",

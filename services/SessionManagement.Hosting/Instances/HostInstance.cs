@@ -16,4 +16,7 @@ public sealed record HostInstance(
 {
     /// <summary>How often a running instance refreshes <see cref="LastSeenAt"/>.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Not stopped and seen within two heartbeats (and a little slack): an instance not seen for longer counts as gone.</summary>
+    public bool IsRunningAt(DateTimeOffset now) => StoppedAt is null && now - LastSeenAt <= HeartbeatInterval * 2 + TimeSpan.FromSeconds(5);
 }
