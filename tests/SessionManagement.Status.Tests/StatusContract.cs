@@ -67,6 +67,23 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_many_changes_arrive_at_once_Should_write_them_together_and_lose_none()
+    {
+        var tracker = new StatusTracker(Store);
+        var (s, other, project) = (NewId(), NewId(), "/work/" + NewId());
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => i % 4 == 3
+            ? tracker.SavedAsync(new SessionSaved(s, i, i, "c", At.AddSeconds(i)), Cancel)
+            : tracker.HooksAsync([Hook(s, "UserPromptSubmit", i, project), Hook(other, "PreToolUse", i, project)], Cancel)));
+
+        var (status, second) = ((await Store.GetAsync(s, Cancel))!, (await Store.GetAsync(other, Cancel))!);
+        Assert.Equal((150L, 150L, At.AddSeconds(199)), (status.Prompts, second.ToolCalls, status.LastSavedAt));
+        var counts = await Store.ReadAsync("minute", At.AddHours(-1), At.AddHours(1), Cancel);
+        Assert.Equal(150, counts.Where(c => c.Project == project && c.Metric == Metric.Prompts).Sum(c => c.Value));
+        Assert.Equal(50, counts.Where(c => c.Project == project && c.Metric == Metric.Saves).Sum(c => c.Value));
+    }
+
+    [Fact]
     public async Task When_periods_are_rolled_up_and_reported_Should_total_them_by_period_project_and_user_the_same_every_time()
     {
         var tracker = new StatusTracker(Store);

@@ -7,10 +7,8 @@ public interface IStatusStore
 {
     Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
-    Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, CancellationToken cancellationToken);
-
-    /// <summary>Adds the amounts to the minute counters.</summary>
-    Task AddAsync(IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken);
+    /// <summary>Writes the statuses and adds the amounts to the minute counters, together.</summary>
+    Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken);
 
     /// <summary>Totals the minute counters in [start, end) into one roll-up per project, user and metric; doing it again gives the same rows.</summary>
     Task<int> RollUpAsync(string granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken);

@@ -20,27 +20,21 @@ internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
         return document is null ? null : StatusJson.Read(document["document"].AsString);
     }
 
-    public async Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, CancellationToken cancellationToken)
+    public async Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken)
     {
-        foreach (var status in statuses)
-            await _sessions.ReplaceOneAsync(new BsonDocument("_id", status.SessionId),
-                new BsonDocument { { "_id", status.SessionId }, { "document", StatusJson.Write(status) }, { "lastActivityAt", status.LastActivityAt.UtcDateTime } },
-                new ReplaceOptions { IsUpsert = true }, cancellationToken);
-    }
-
-    public async Task AddAsync(IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken)
-    {
-        foreach (var c in counters)
-        {
-            var id = $"{c.Minute.UtcTicks}|{c.Project}|{c.User}|{c.Metric}";
-            await _counters.UpdateOneAsync(new BsonDocument("_id", id),
+        if (statuses.Count > 0)
+            await _sessions.BulkWriteAsync(statuses.Select(status => new ReplaceOneModel<BsonDocument>(new BsonDocument("_id", status.SessionId),
+                new BsonDocument { { "_id", status.SessionId }, { "document", StatusJson.Write(status) }, { "lastActivityAt", status.LastActivityAt.UtcDateTime } })
+            { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        if (counters.Count > 0)
+            await _counters.BulkWriteAsync(counters.Select(c => new UpdateOneModel<BsonDocument>(
+                new BsonDocument("_id", $"{c.Minute.UtcTicks}|{c.Project}|{c.User}|{c.Metric}"),
                 new BsonDocument
                 {
                     { "$inc", new BsonDocument("value", c.Value) },
                     { "$set", new BsonDocument { { "minute", c.Minute.UtcDateTime }, { "project", c.Project }, { "user", c.User }, { "metric", c.Metric } } },
-                },
-                new UpdateOptions { IsUpsert = true }, cancellationToken);
-        }
+                })
+            { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
 
     public async Task<int> RollUpAsync(string granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)

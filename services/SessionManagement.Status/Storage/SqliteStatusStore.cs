@@ -15,30 +15,28 @@ internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
             return await command.ExecuteScalarAsync(cancellationToken) is string json ? StatusJson.Read(json) : null;
         }, cancellationToken);
 
-    public Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, CancellationToken cancellationToken) =>
+    public Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            foreach (var status in statuses)
+            await using (var save = Command(connection, transaction,
+                "INSERT OR REPLACE INTO status_sessions (session_id, document, last_activity_at) VALUES ($id, $document, $last)"))
             {
-                await using var command = Command(connection, transaction,
-                    "INSERT OR REPLACE INTO status_sessions (session_id, document, last_activity_at) VALUES ($id, $document, $last)");
-                command.Bind("$id", status.SessionId).Bind("$document", StatusJson.Write(status)).Bind("$last", SqliteValues.Time(status.LastActivityAt));
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                foreach (var status in statuses)
+                {
+                    save.Parameters.Clear();
+                    save.Bind("$id", status.SessionId).Bind("$document", StatusJson.Write(status)).Bind("$last", SqliteValues.Time(status.LastActivityAt));
+                    await save.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
-            return 0;
-        }, cancellationToken);
-
-    public Task AddAsync(IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
+            await using var add = Command(connection, transaction, """
+                INSERT INTO status_counters (minute, project, user_name, metric, value) VALUES ($minute, $project, $user, $metric, $value)
+                ON CONFLICT (minute, project, user_name, metric) DO UPDATE SET value = value + excluded.value
+                """);
             foreach (var c in counters)
             {
-                await using var command = Command(connection, transaction, """
-                    INSERT INTO status_counters (minute, project, user_name, metric, value) VALUES ($minute, $project, $user, $metric, $value)
-                    ON CONFLICT (minute, project, user_name, metric) DO UPDATE SET value = value + excluded.value
-                    """);
-                command.Bind("$minute", SqliteValues.Time(c.Minute)).Bind("$project", c.Project).Bind("$user", c.User).Bind("$metric", c.Metric).Bind("$value", c.Value);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                add.Parameters.Clear();
+                add.Bind("$minute", SqliteValues.Time(c.Minute)).Bind("$project", c.Project).Bind("$user", c.User).Bind("$metric", c.Metric).Bind("$value", c.Value);
+                await add.ExecuteNonQueryAsync(cancellationToken);
             }
             return 0;
         }, cancellationToken);

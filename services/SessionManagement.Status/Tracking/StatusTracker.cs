@@ -8,12 +8,17 @@ using SessionManagement.Status.Storage;
 namespace SessionManagement.Status.Tracking;
 
 /// <summary>
-/// Folds what happens into each session's live status and the minute counters. One change at a time per process (the
-/// status target runs as one instance): every update reads, changes and writes the whole status.
+/// Folds what happens into each session's live status and the minute counters. The status target runs as one instance, so
+/// it keeps the statuses it wrote and changes them in memory; changes arriving together are written together, in one store call.
 /// </summary>
 public sealed class StatusTracker(IStatusStore store)
 {
+    /// <summary>Statuses as last written; this instance is their only writer, so they stay true until the process ends.</summary>
+    private const int MaxCachedStatuses = 50_000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<PendingChange> _queue = [];
+    private readonly Dictionary<string, LiveStatus> _cache = new(StringComparer.Ordinal);
 
     public Task HooksAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken) =>
         UpdateAsync(hooks.Where(h => !string.IsNullOrEmpty(h.SessionId)).GroupBy(h => h.SessionId), (status, group, counters) =>
@@ -126,28 +131,82 @@ public sealed class StatusTracker(IStatusStore store)
         string.IsNullOrEmpty(sessionId) ? Task.CompletedTask
             : UpdateAsync([new[] { sessionId }.GroupBy(s => s).Single()], (status, _, counters) => change(status, counters), cancellationToken);
 
+    /// <summary>
+    /// Group commit: the change joins the queue; whoever holds the gate applies everything queued so far to the cached statuses and
+    /// writes them and their counters in one store call. Each caller returns only once its own change is written.
+    /// </summary>
     private async Task UpdateAsync<T>(IEnumerable<IGrouping<string, T>> groups, Func<LiveStatus, IGrouping<string, T>, List<Counter>, LiveStatus> change,
         CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        var pending = new PendingChange(groups.Select(g => (g.Key, (Func<LiveStatus, List<Counter>, LiveStatus>)((status, counters) => change(status, g, counters)))).ToList());
+        if (pending.Changes.Count == 0)
+            return;
+        lock (_queue)
+            _queue.Add(pending);
         try
         {
-            var statuses = new List<LiveStatus>();
-            var counters = new List<Counter>();
-            foreach (var group in groups)
+            await _gate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_queue)
             {
-                var status = await store.GetAsync(group.Key, cancellationToken) ?? LiveStatus.Unseen(group.Key);
-                statuses.Add(change(status, group, counters));
+                if (_queue.Remove(pending))
+                    throw;
             }
-            await store.SaveAsync(statuses, cancellationToken);
-            if (counters.Count > 0)
-                await store.AddAsync(counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Metric))
-                    .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), cancellationToken);
+            await pending.Written.Task; // a writer already took it
+            return;
+        }
+        try
+        {
+            if (!pending.Written.Task.IsCompleted)
+                await WriteQueuedAsync(cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
+        await pending.Written.Task;
+    }
+
+    private async Task WriteQueuedAsync(CancellationToken cancellationToken)
+    {
+        List<PendingChange> batch;
+        lock (_queue)
+        {
+            batch = [.. _queue];
+            _queue.Clear();
+        }
+        var changed = new Dictionary<string, LiveStatus>(StringComparer.Ordinal);
+        var counters = new List<Counter>();
+        try
+        {
+            foreach (var (sessionId, apply) in batch.SelectMany(p => p.Changes))
+            {
+                if (!changed.TryGetValue(sessionId, out var status) && !_cache.TryGetValue(sessionId, out status))
+                    status = await store.GetAsync(sessionId, cancellationToken) ?? LiveStatus.Unseen(sessionId);
+                changed[sessionId] = apply(status, counters);
+            }
+            await store.SaveAsync(changed.Values, counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Metric))
+                .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), cancellationToken);
+        }
+        catch (Exception error)
+        {
+            foreach (var pending in batch)
+                pending.Written.TrySetException(error);
+            return;
+        }
+        if (_cache.Count + changed.Count > MaxCachedStatuses)
+            _cache.Clear();
+        foreach (var (sessionId, status) in changed)
+            _cache[sessionId] = status;
+        foreach (var pending in batch)
+            pending.Written.TrySetResult();
+    }
+
+    private sealed record PendingChange(IReadOnlyList<(string SessionId, Func<LiveStatus, List<Counter>, LiveStatus> Apply)> Changes)
+    {
+        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static Counter Count(LiveStatus status, DateTimeOffset at, string metric, double value) =>
