@@ -108,6 +108,15 @@ internal static class SaverSqliteSchema
         ALTER TABLE saver_sessions ADD COLUMN git_branch TEXT NULL;
         """);
 
+    /// <summary>
+    /// The latest cwd and branch of a session, found without walking its events: a session in a folder that is no git
+    /// repository has no branch on any event, and every save used to read all of them to learn that.
+    /// </summary>
+    public static readonly SqliteMigration V8 = new("saver", 8, """
+        CREATE INDEX ix_saver_events_session_cwd ON saver_events (session_id, received_at, capture_sequence) WHERE cwd IS NOT NULL;
+        CREATE INDEX ix_saver_events_session_branch ON saver_events (session_id, received_at, capture_sequence) WHERE git_branch IS NOT NULL;
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8];
 }

@@ -24,16 +24,17 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         {
             var fresh = await InsertNewAsync(connection, transaction, events, cancellationToken);
             var results = new List<SaveResult>();
+            await using var statements = new Statements(connection, transaction);
             foreach (var (sessionId, added) in fresh)
             {
-                await AddToTalliesAsync(connection, transaction, sessionId, added, cancellationToken);
-                var existing = await ReadSessionAsync(connection, transaction, sessionId, cancellationToken);
-                var facts = await ReadFactsAsync(connection, transaction, sessionId, cancellationToken);
+                await AddToTalliesAsync(statements, sessionId, added, cancellationToken);
+                var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
+                var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
                 var parent = existing?.ParentSessionId
                     ?? (SessionDerivation.ContinuesAnother(facts.LatestStart?.Source)
-                        ? await FindParentAsync(connection, transaction, facts, cancellationToken) : null);
+                        ? await FindParentAsync(statements, facts, cancellationToken) : null);
                 var state = SessionDerivation.Derive(facts, parent, (existing?.Version ?? 0) + 1);
-                await WriteSessionAsync(connection, transaction, state, cancellationToken);
+                await WriteSessionAsync(statements, state, cancellationToken);
                 results.Add(new SaveResult(state,
                     existing is null || added.Any(e => e.HookEventName == "SessionStart"),
                     state.Status == SessionStatus.Ended && added.Any(e => e.HookEventName == "SessionEnd"),
@@ -43,7 +44,11 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         }, cancellationToken);
 
     public Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
-        database.ReadAsync(connection => ReadSessionAsync(connection, null, sessionId, cancellationToken), cancellationToken);
+        database.ReadAsync(async connection =>
+        {
+            await using var statements = new Statements(connection, null);
+            return await ReadSessionAsync(statements, sessionId, cancellationToken);
+        }, cancellationToken);
 
     public Task<SessionList> ListAsync(SessionQuery query, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
@@ -80,9 +85,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                     ids.Add(reader.GetString(0));
             }
             var sessions = new List<SessionState>(ids.Count);
+            await using var statements = new Statements(connection, null);
             foreach (var id in ids)
             {
-                if (await ReadSessionAsync(connection, null, id, cancellationToken) is { } state)
+                if (await ReadSessionAsync(statements, id, cancellationToken) is { } state)
                     sessions.Add(state);
             }
             return new SessionList(total, sessions);
@@ -115,9 +121,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 while (await reader.ReadAsync(cancellationToken))
                     changed.Add(reader.GetString(0));
             }
+            await using var statements = new Statements(connection, transaction);
             foreach (var sessionId in changed)
             {
-                var state = (await ReadSessionAsync(connection, transaction, sessionId, cancellationToken))!;
+                var state = (await ReadSessionAsync(statements, sessionId, cancellationToken))!;
                 var (body, encoding, checksum) = SnapshotCodec.Encode(state, persistence.Value.Compression);
                 await using var write = Command(connection, transaction, """
                     INSERT OR REPLACE INTO saver_snapshots (session_id, version, schema_version, checksum, taken_at, body, encoding)
@@ -140,10 +147,11 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     public Task<SessionState?> DeriveAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            var facts = await ReadFactsAsync(connection, null, sessionId, cancellationToken);
+            await using var statements = new Statements(connection, null);
+            var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
             if (facts.Tallies.Count == 0)
                 return null;
-            var parent = SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(connection, null, facts, cancellationToken) : null;
+            var parent = SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(statements, facts, cancellationToken) : null;
             return (SessionState?)SessionDerivation.Derive(facts, parent, 0);
         }, cancellationToken);
 
@@ -151,7 +159,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         database.WriteAsync(async (connection, transaction) =>
         {
             var sealedState = SessionDerivation.Seal(state with { Version = version, SchemaVersion = SessionState.CurrentSchemaVersion });
-            await WriteSessionAsync(connection, transaction, sealedState, cancellationToken);
+            await using var statements = new Statements(connection, transaction);
+            await WriteSessionAsync(statements, sealedState, cancellationToken);
             return sealedState;
         }, cancellationToken);
 
@@ -185,7 +194,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     public Task<SessionBackup?> ReadSessionAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            if (await ReadSessionAsync(connection, null, sessionId, cancellationToken) is not { } state)
+            await using var statements = new Statements(connection, null);
+            if (await ReadSessionAsync(statements, sessionId, cancellationToken) is not { } state)
                 return null;
             await using var command = Command(connection, null,
                 $"SELECT {EventColumns} FROM saver_events WHERE session_id = $session ORDER BY received_at, capture_sequence, event_id", sessionId);
@@ -248,9 +258,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 "DELETE FROM saver_events WHERE session_id = $session; DELETE FROM saver_tallies WHERE session_id = $session", sessionId))
                 await clear.ExecuteNonQueryAsync(cancellationToken);
             var inserted = await InsertNewAsync(connection, transaction, backup.Events, cancellationToken);
+            await using var statements = new Statements(connection, transaction);
             if (inserted.TryGetValue(sessionId, out var events))
-                await AddToTalliesAsync(connection, transaction, sessionId, events, cancellationToken);
-            await WriteSessionAsync(connection, transaction, backup.State, cancellationToken);
+                await AddToTalliesAsync(statements, sessionId, events, cancellationToken);
+            await WriteSessionAsync(statements, backup.State, cancellationToken);
             return 0;
         }, cancellationToken);
 
@@ -333,11 +344,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return fresh;
     }
 
-    private static async Task<SessionFacts> ReadFactsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, CancellationToken cancellationToken)
+    private static async Task<SessionFacts> ReadFactsAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
     {
         var tallies = new List<EventTally>();
-        await using (var command = Command(connection, transaction,
-            "SELECT hook_event_name, count, first_at, last_at FROM saver_tallies WHERE session_id = $session", sessionId))
+        var command = statements.Get("SELECT hook_event_name, count, first_at, last_at FROM saver_tallies WHERE session_id = $session", sessionId);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -346,19 +356,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return new SessionFacts(
             sessionId,
             tallies,
-            await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at, capture_sequence LIMIT 1", sessionId, cancellationToken),
-            await LatestAsync(connection, transaction, sessionId, "SessionStart", cancellationToken),
-            await LatestAsync(connection, transaction, sessionId, "SessionEnd", cancellationToken),
-            await ScalarAsync(connection, transaction, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
-            await ScalarAsync(connection, transaction, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
+            await ScalarAsync(statements, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at, capture_sequence LIMIT 1", sessionId, cancellationToken),
+            await LatestAsync(statements, sessionId, "SessionStart", cancellationToken),
+            await LatestAsync(statements, sessionId, "SessionEnd", cancellationToken),
+            await ScalarAsync(statements, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
+            await ScalarAsync(statements, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
     }
 
     // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.
-    private static async Task AddToTalliesAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, List<StoredEvent> added, CancellationToken cancellationToken)
+    private static async Task AddToTalliesAsync(Statements statements, string sessionId, List<StoredEvent> added, CancellationToken cancellationToken)
     {
         foreach (var group in added.GroupBy(e => e.HookEventName))
         {
-            await using var command = Command(connection, transaction, """
+            var command = statements.Get("""
                 INSERT INTO saver_tallies (session_id, hook_event_name, count, first_at, last_at) VALUES ($session, $event, $count, $first, $last)
                 ON CONFLICT (session_id, hook_event_name) DO UPDATE SET
                     count = count + excluded.count, first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)
@@ -369,9 +379,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         }
     }
 
-    private static async Task<StoredEvent?> LatestAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, string hookEventName, CancellationToken cancellationToken)
+    private static async Task<StoredEvent?> LatestAsync(Statements statements, string sessionId, string hookEventName, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, $"""
+        var command = statements.Get($"""
             SELECT {EventColumns} FROM saver_events WHERE session_id = $session AND hook_event_name = $event
             ORDER BY received_at DESC, capture_sequence DESC LIMIT 1
             """, sessionId);
@@ -381,20 +391,20 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     }
 
     /// <summary>The project's session that was active last before this one started: the one a resume, fork or clear continues.</summary>
-    private static Task<string?> FindParentAsync(SqliteConnection connection, SqliteTransaction? transaction, SessionFacts facts, CancellationToken cancellationToken)
+    private static async Task<string?> FindParentAsync(Statements statements, SessionFacts facts, CancellationToken cancellationToken)
     {
-        var command = Command(connection, transaction, """
+        var command = statements.Get("""
             SELECT session_id FROM saver_sessions
             WHERE project_dir = $project AND session_id <> $session AND started_at <= $start
             ORDER BY last_event_at DESC LIMIT 1
             """, facts.SessionId);
         command.Bind("$project", facts.FirstCwd ?? facts.LatestCwd ?? "").Bind("$start", SqliteValues.Time(facts.Tallies.Min(t => t.First)));
-        return ScalarAsync(command, cancellationToken);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    private static async Task<SessionState?> ReadSessionAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, CancellationToken cancellationToken)
+    private static async Task<SessionState?> ReadSessionAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, $"SELECT {SessionColumns} FROM saver_sessions WHERE session_id = $session", sessionId);
+        var command = statements.Get($"SELECT {SessionColumns} FROM saver_sessions WHERE session_id = $session", sessionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
@@ -405,9 +415,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             reader.GetInt64(19), reader.GetInt64(20), reader.ReadNullableString(21));
     }
 
-    private static async Task WriteSessionAsync(SqliteConnection connection, SqliteTransaction transaction, SessionState s, CancellationToken cancellationToken)
+    private static async Task WriteSessionAsync(Statements statements, SessionState s, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, $"""
+        var command = statements.Get($"""
             INSERT OR REPLACE INTO saver_sessions ({SessionColumns})
             VALUES ($session, $project, $cwd, $model, $source, $parent, $status, $started, $last, $ended, $reason,
                     $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum, $subagents, $notifications, $branch)
@@ -437,12 +447,30 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return command;
     }
 
-    private static async Task<string?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, string sessionId, CancellationToken cancellationToken) =>
-        await ScalarAsync(Command(connection, transaction, sql, sessionId), cancellationToken);
+    private static async Task<string?> ScalarAsync(Statements statements, string sql, string sessionId, CancellationToken cancellationToken) =>
+        await statements.Get(sql, sessionId).ExecuteScalarAsync(cancellationToken) as string;
 
-    private static async Task<string?> ScalarAsync(SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>
+    /// The statements of one unit of work, each prepared once: saving a batch runs the same few queries for every session it
+    /// touches, and parsing them again each time cost more than running them.
+    /// </summary>
+    private sealed class Statements(SqliteConnection connection, SqliteTransaction? transaction) : IAsyncDisposable
     {
-        await using (command)
-            return await command.ExecuteScalarAsync(cancellationToken) as string;
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        /// <summary>The statement for <paramref name="sql"/>, its parameters cleared and <c>$session</c> bound.</summary>
+        public SqliteCommand Get(string sql, string sessionId)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+                _commands[sql] = command = Command(connection, transaction, sql, sessionId);
+            command.Parameters.Clear();
+            return command.Bind("$session", sessionId);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _commands.Values)
+                await command.DisposeAsync();
+        }
     }
 }
