@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -12,13 +13,20 @@ internal sealed record HookBody(byte[] Bytes, string? OversizedPath, long Length
             limit.MaxRequestBodySize = null; // the cap below decides, and keeps what is over it
         var capacity = request.ContentLength is > 0 and var declared && declared <= cap ? (int)declared : 4096;
         using var memory = new MemoryStream(capacity);
-        var buffer = new byte[Math.Min(cap + 1, 64 * 1024)];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(cap + 1, 64 * 1024));
+        try
         {
-            if (memory.Length + read > cap)
-                return await SpillAsync(memory, buffer.AsMemory(0, read), request.Body, rejectedDirectory, eventId, cancellationToken);
-            memory.Write(buffer, 0, read);
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (memory.Length + read > cap)
+                    return await SpillAsync(memory, buffer.AsMemory(0, read), request.Body, rejectedDirectory, eventId, cancellationToken);
+                memory.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         return new HookBody(memory.ToArray(), null, memory.Length);
     }
