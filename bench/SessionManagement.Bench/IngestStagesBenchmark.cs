@@ -35,6 +35,26 @@ internal static class IngestStagesBenchmark
         foreach (var messages in parsed)
             await store.AppendAsync(messages, 10_000_000, CancellationToken.None);
         var write = clock.Elapsed;
+        clock.Restart();
+        long zipped = 0;
+        foreach (var messages in parsed)
+            foreach (var m in messages)
+                zipped += SessionManagement.Hosting.Storage.CompressedText.Encode(m.Raw, true).Bytes.Length;
+        var gzip = clock.Elapsed;
+        Console.WriteLine($"gzip {gzip.TotalSeconds:F2}s -> {zipped/1048576.0:F0} MB; text chars {parsed.Sum(p => p.Sum(m => (long)m.Text.Length))/1048576.0:F0} M");
+        var data2 = Path.Combine(workDirectory, "stages-data2");
+        Directory.CreateDirectory(data2);
+        await using var database2 = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = data2 }),
+            [ChatSqliteSchema.V1], NullLogger<SqliteDatabase>.Instance);
+        await database2.WriteAsync(async (c, t) => { var cmd = c.CreateCommand(); cmd.Transaction = t; cmd.CommandText = "DROP TRIGGER chat_messages_fts_insert"; await cmd.ExecuteNonQueryAsync(); return 0; }, CancellationToken.None);
+        var store2 = new SqliteChatStore(database2, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()));
+        clock.Restart();
+        foreach (var messages in parsed)
+            await store2.AppendAsync(messages, 10_000_000, CancellationToken.None);
+        Console.WriteLine($"store without fts {clock.Elapsed.TotalSeconds:F2}s");
+        clock.Restart();
+        await database2.WriteAsync(async (c, t) => { var cmd = c.CreateCommand(); cmd.Transaction = t; cmd.CommandText = "INSERT INTO chat_messages_fts(chat_messages_fts) VALUES('rebuild')"; await cmd.ExecuteNonQueryAsync(); return 0; }, CancellationToken.None);
+        Console.WriteLine($"fts rebuild {clock.Elapsed.TotalSeconds:F2}s");
         File.Delete(path);
         Directory.Delete(data, true);
 

@@ -1,33 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace SessionManagement.Bench;
 
 /// <summary>
-/// Events persisted end to end: hooks posted to the gateway (8 connections, 100 sessions) until the
-/// saver has every one of them in its store; the clock stops when the store holds them all.
+/// Events persisted end to end: hooks posted to the gateway (8 keep-alive connections from <see cref="HookLoad"/>, 100
+/// sessions) until the saver has every one of them in its store; the clock stops when the store holds them all.
 /// </summary>
 internal static class PersistBenchmark
 {
     public static async Task<int> RunAsync(string gatewayUrl, string database, int events, string label)
     {
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8, UseProxy = false }) { BaseAddress = new Uri(gatewayUrl) };
         var run = Guid.NewGuid().ToString("N")[..8];
         var before = await CountAsync(database, run);
-        var clock = Stopwatch.StartNew();
         var perWorker = events / 8;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
-        {
-            for (var i = 0; i < perWorker; i++)
-            {
-                var n = worker * perWorker + i;
-                var body = $$"""{"session_id":"bench-{{run}}-{{n % 100}}","hook_event_name":"PostToolUse","tool_name":"Read","cwd":"/bench/{{run}}","n":{{n}}}""";
-                using var response = await client.PostAsync("/hooks", new StringContent(body, Encoding.UTF8, "application/json"));
-                response.EnsureSuccessStatusCode();
-            }
-        }));
+        var clock = Stopwatch.StartNew();
+        await HookLoad.PostAsync(new Uri(gatewayUrl), 8, perWorker * 8,
+            n => $$"""{"session_id":"bench-{{run}}-{{n % 100}}","hook_event_name":"PostToolUse","tool_name":"Read","cwd":"/bench/{{run}}","n":{{n}}}""");
         var posted = clock.Elapsed;
         var expected = before + perWorker * 8;
         while (await CountAsync(database, run) < expected)
