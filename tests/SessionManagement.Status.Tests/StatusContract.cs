@@ -84,6 +84,22 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_one_change_of_those_written_together_fails_Should_fail_only_its_own_message()
+    {
+        var tracker = new StatusTracker(Store);
+        var (s, project) = (NewId(), "/work/" + NewId());
+        var broken = new TranscriptLinesCaptured(Guid.NewGuid(), s, "/t/x.jsonl", 0, 10, null!, At, "laptop", "dev");
+
+        var changes = Enumerable.Range(0, 40).Select(i => i == 20
+            ? tracker.TranscriptAsync(broken, Cancel)
+            : tracker.HooksAsync([Hook(s, "UserPromptSubmit", i, project)], Cancel)).ToList();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => changes[20]);
+        await Task.WhenAll(changes.Where((_, i) => i != 20));
+        Assert.Equal(39L, (await Store.GetAsync(s, Cancel))!.Prompts);
+    }
+
+    [Fact]
     public async Task When_periods_are_rolled_up_and_reported_Should_total_them_by_period_project_and_user_the_same_every_time()
     {
         var tracker = new StatusTracker(Store);

@@ -179,13 +179,31 @@ public sealed class StatusTracker(IStatusStore store)
         }
         var changed = new Dictionary<string, LiveStatus>(StringComparer.Ordinal);
         var counters = new List<Counter>();
+        var applied = new List<PendingChange>(batch.Count);
         try
         {
-            foreach (var (sessionId, apply) in batch.SelectMany(p => p.Changes))
+            foreach (var pending in batch)
             {
-                if (!changed.TryGetValue(sessionId, out var status) && !_cache.TryGetValue(sessionId, out status))
-                    status = await store.GetAsync(sessionId, cancellationToken) ?? LiveStatus.Unseen(sessionId);
-                changed[sessionId] = apply(status, counters);
+                // Each message's change stands alone: one that throws fails only its own message, not those written with it.
+                var (mine, myCounters) = (new Dictionary<string, LiveStatus>(StringComparer.Ordinal), new List<Counter>());
+                try
+                {
+                    foreach (var (sessionId, apply) in pending.Changes)
+                    {
+                        if (!mine.TryGetValue(sessionId, out var status) && !changed.TryGetValue(sessionId, out status) && !_cache.TryGetValue(sessionId, out status))
+                            status = await store.GetAsync(sessionId, cancellationToken) ?? LiveStatus.Unseen(sessionId);
+                        mine[sessionId] = apply(status, myCounters);
+                    }
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    pending.Written.TrySetException(error);
+                    continue;
+                }
+                foreach (var (sessionId, status) in mine)
+                    changed[sessionId] = status;
+                counters.AddRange(myCounters);
+                applied.Add(pending);
             }
             await store.SaveAsync(changed.Values, counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Metric))
                 .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), cancellationToken);
@@ -200,7 +218,7 @@ public sealed class StatusTracker(IStatusStore store)
             _cache.Clear();
         foreach (var (sessionId, status) in changed)
             _cache[sessionId] = status;
-        foreach (var pending in batch)
+        foreach (var pending in applied)
             pending.Written.TrySetResult();
     }
 
