@@ -14,7 +14,7 @@ return args.FirstOrDefault() switch
     "gateway" => await GatewayLoadBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), int.Parse(Option("requests", "20000")),
         int.Parse(Option("concurrency", "8")), Option("label", "gateway")),
     "persist" => await PersistBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), Option("db", "session-management.db"),
-        int.Parse(Option("events", "50000")), Option("label", "embedded")),
+        int.Parse(Option("events", "50000")), int.Parse(Option("warmup", "20000")), Option("label", "embedded")),
     "ingest" => await IngestBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), int.Parse(Option("pid", "0")),
         long.Parse(Option("mb", "500")), Option("work", Path.Combine(Path.GetTempPath(), "sm-bench-ingest")), Option("label", "embedded")),
     "ingest-stages" => await IngestStagesBenchmark.RunAsync(long.Parse(Option("mb", "100")), Option("work", Path.Combine(Path.GetTempPath(), "sm-bench-ingest"))),
@@ -25,6 +25,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]\n       bench persist [--gateway URL] [--db SQLITE FILE] [--events N] [--label TEXT]\n       bench ingest --pid HOST-PID [--gateway URL] [--mb N] [--work DIR] [--label TEXT]\n       bench sessionstart [--gateway URL] [--messages N] [--context-kb N] [--runs N] [--label TEXT]");
+    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]\n       bench persist [--gateway URL] [--db SQLITE FILE] [--events N] [--warmup N] [--label TEXT]\n       bench ingest --pid HOST-PID [--gateway URL] [--mb N] [--work DIR] [--label TEXT]\n       bench sessionstart [--gateway URL] [--messages N] [--context-kb N] [--runs N] [--label TEXT]");
     return 2;
 }
