@@ -36,6 +36,24 @@ public sealed class TranscriptRecordReaderTests
         Assert.Null(messages[3].MatchHash);
     }
 
+    [Theory]
+    [InlineData("plain text ")]
+    [InlineData("a \"quoted\" path\\to\\file\n")]
+    [InlineData("naïve café — ünïcödé ✓ 🚀 ")]
+    public void When_a_tool_output_is_huge_Should_summarise_its_first_characters_exactly(string piece)
+    {
+        var output = string.Concat(Enumerable.Repeat(piece, 300_000 / piece.Length));
+        var big = Read(0, ToolResult(Session, "u9", "a9", 9, "toolu_9", output)).Single().Tools.Single().Summary;
+        var inArray = Read(0, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            type = "user", uuid = "u10", sessionId = Session,
+            message = new { role = "user", content = new object[] { new { type = "tool_result", tool_use_id = "toolu_10", content = new object[] { new { type = "text", text = output } } } } },
+        })).Single().Tools.Single().Summary;
+
+        Assert.Equal(output[..MessageText.MaxSummaryCharacters], big);
+        Assert.Equal(output[..MessageText.MaxSummaryCharacters], inArray);
+    }
+
     [Fact]
     public void When_lines_cannot_be_read_Should_keep_each_raw_with_the_reason()
     {

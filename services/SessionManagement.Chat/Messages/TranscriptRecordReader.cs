@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using SessionManagement.Contracts.Chat;
@@ -188,17 +189,70 @@ internal static class TranscriptRecordReader
             }
         }
 
+        /// <summary>
+        /// The first <see cref="MessageText.MaxSummaryCharacters"/> characters of a tool's input or output. Outputs run to hundreds
+        /// of kilobytes; only a prefix of their JSON is unescaped, so a summary costs the same whatever the output's size.
+        /// </summary>
         private static string Summary(JsonElement value)
         {
-            var text = value.ValueKind switch
+            const int max = MessageText.MaxSummaryCharacters;
+            switch (value.ValueKind)
             {
-                JsonValueKind.String => value.GetString()!,
-                JsonValueKind.Array => string.Join("\n", value.EnumerateArray()
-                    .Select(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String
-                        ? t.GetString()! : item.GetRawText())),
-                _ => value.GetRawText(),
-            };
-            return MessageText.Bound(text, MessageText.MaxSummaryCharacters);
+                case JsonValueKind.String:
+                    return BoundedString(value, max);
+                case JsonValueKind.Array:
+                    var text = new StringBuilder();
+                    foreach (var item in value.EnumerateArray())
+                    {
+                        if (text.Length >= max)
+                            break;
+                        if (text.Length > 0)
+                            text.Append('\n');
+                        text.Append(item.ValueKind == JsonValueKind.Object && item.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String
+                            ? BoundedString(t, max) : RawPrefix(item, max));
+                    }
+                    return MessageText.Bound(text.ToString(), max);
+                default:
+                    return RawPrefix(value, max);
+            }
+        }
+
+        /// <summary>A string value's first <paramref name="max"/> characters, unescaping no more of it than that takes.</summary>
+        private static string BoundedString(JsonElement value, int max)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value); // the token with its quotes, still escaped
+            var enough = max * 6 + 2; // no character takes more than six bytes escaped (\uXXXX)
+            if (raw.Length <= enough)
+                return MessageText.Bound(value.GetString()!, max);
+            var quoted = new byte[enough + 1];
+            // Cut the prefix where it parses: not inside an escape sequence or a multi-byte character.
+            for (var cut = enough; cut > enough - 12; cut--)
+            {
+                raw[..cut].CopyTo(quoted);
+                quoted[cut] = (byte)'"';
+                var reader = new Utf8JsonReader(quoted.AsSpan(0, cut + 1));
+                try
+                {
+                    if (reader.Read() && reader.TokenType == JsonTokenType.String)
+                        return MessageText.Bound(reader.GetString()!, max);
+                }
+                catch (Exception error) when (error is JsonException or InvalidOperationException)
+                {
+                }
+            }
+            return MessageText.Bound(value.GetString()!, max);
+        }
+
+        /// <summary>The start of a value's JSON text, decoded from no more bytes than the summary can hold.</summary>
+        private static string RawPrefix(JsonElement value, int max)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            if (raw.Length <= max * 4)
+                return MessageText.Bound(Encoding.UTF8.GetString(raw), max);
+            var cut = max * 4;
+            while (cut > 0 && (raw[cut] & 0xC0) == 0x80)
+                cut--; // not inside a multi-byte character
+            return MessageText.Bound(Encoding.UTF8.GetString(raw[..cut]), max);
         }
     }
 }
