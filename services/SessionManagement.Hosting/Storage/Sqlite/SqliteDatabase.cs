@@ -98,7 +98,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             PRAGMA synchronous = NORMAL;
             PRAGMA foreign_keys = ON;
             PRAGMA busy_timeout = 30000;
-            PRAGMA cache_size = -32768;
+            PRAGMA cache_size = -16384;
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 module TEXT NOT NULL,
                 version INTEGER NOT NULL,
