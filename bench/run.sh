@@ -38,7 +38,7 @@ echo "### Gateway POST /hooks, embedded (in-memory bus, SQLite)"
 echo
 dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4790 --requests "$requests" --label "embedded"
 echo
-echo "### Events persisted end to end (gateway → bus → saver → SQLite, $events hooks, 8 connections, 100 sessions)"
+echo "### Events persisted end to end (gateway → bus → saver → SQLite, $events hooks after 20,000 untimed, 8 keep-alive connections, 100 sessions)"
 echo
 echo "| transport | events | all posted s | all stored s | events/s stored |"
 echo "|---|---|---|---|---|"
