@@ -53,7 +53,7 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
     public async Task When_a_prompt_hook_and_its_transcript_line_arrive_Should_store_one_message_and_announce_both_appends()
     {
         var session = "s-" + Guid.NewGuid().ToString("N")[..10];
-        var prompt = new HookEventCaptured(Guid.CreateVersion7(), session, "UserPromptSubmit", Start, 1, "laptop", "dev", "/work/shop", null,
+        var prompt = new ConversationHookCaptured(Guid.CreateVersion7(), session, "UserPromptSubmit", Start, 1, "laptop", "dev", "/work/shop", null,
             $$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","prompt":"add a test"}""");
 
         await _harness.Bus.Publish(prompt, Cancel);

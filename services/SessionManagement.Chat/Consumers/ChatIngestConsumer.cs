@@ -11,12 +11,12 @@ using SessionManagement.Hosting.Options;
 namespace SessionManagement.Chat.Consumers;
 
 /// <summary>
-/// Builds the history: prompts and replies from hooks, every record from transcript lines. Both arrive on
+/// Builds the history: prompts and replies from the hooks that carry them, every record from transcript lines. Both arrive on
 /// one endpoint, one message at a time, so a hook's prompt and its transcript twin meet in order. The
 /// message is acknowledged after the write; a redelivery stores nothing twice.
 /// </summary>
 public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagementOptions> chat, ILogger<ChatIngestConsumer> logger)
-    : IConsumer<HookEventCaptured>, IConsumer<TranscriptLinesCaptured>
+    : IConsumer<ConversationHookCaptured>, IConsumer<TranscriptLinesCaptured>
 {
     private static readonly Counter InvalidLines = Metrics.CreateCounter(
         "sm_chat_invalid_lines_total", "Transcript lines that could not be read as records (kept raw).");
@@ -24,7 +24,7 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
     private static readonly Counter Appended = Metrics.CreateCounter(
         "sm_chat_messages_appended_total", "Messages and transcript records stored for the first time.");
 
-    public async Task Consume(ConsumeContext<HookEventCaptured> context)
+    public async Task Consume(ConsumeContext<ConversationHookCaptured> context)
     {
         if (HookMessageReader.Read(context.Message) is { } message)
             await AppendAsync(context, [message]);

@@ -12,12 +12,12 @@ namespace SessionManagement.Context.Consumers;
 /// PreCompact's <c>custom_instructions</c> (what the user said must survive), kept with the session and shared with
 /// its project. Item ids come from the event id, so a redelivered hook rewrites the same item.
 /// </summary>
-public sealed class CompactionContextConsumer(ContextItems items, ILogger<CompactionContextConsumer> logger) : IConsumer<HookEventCaptured>
+public sealed class CompactionContextConsumer(ContextItems items, ILogger<CompactionContextConsumer> logger) : IConsumer<ConversationHookCaptured>
 {
     public const int SummaryPriority = 90;
     public const int InstructionsPriority = 95;
 
-    public async Task Consume(ConsumeContext<HookEventCaptured> context)
+    public async Task Consume(ConsumeContext<ConversationHookCaptured> context)
     {
         var hook = context.Message;
         var (field, priority, title) = hook.HookEventName switch

@@ -54,9 +54,10 @@ internal sealed class HookCapture(
             if (request.Channel == CaptureChannel.Spool && await AlreadyDeliveredAsync(eventId, cancellationToken))
                 return new CaptureResult(CaptureOutcome.Duplicate, eventId, input, null);
 
-            var captured = new HookEventCaptured(
-                eventId, input!.SessionId, input.HookEventName, receivedAt, Interlocked.Increment(ref _sequence),
-                host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input.Cwd));
+            var (sequence, raw, branch) = (Interlocked.Increment(ref _sequence), System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input!.Cwd));
+            var captured = ConversationHookCaptured.CarriesConversation(input.HookEventName)
+                ? new ConversationHookCaptured(eventId, input.SessionId, input.HookEventName, receivedAt, sequence, host, user, input.Cwd, input.TranscriptPath, raw, branch)
+                : new HookEventCaptured(eventId, input.SessionId, input.HookEventName, receivedAt, sequence, host, user, input.Cwd, input.TranscriptPath, raw, branch);
             if (!await TryPublishAsync(captured, cancellationToken))
             {
                 return request.Channel == CaptureChannel.Spool
@@ -100,7 +101,7 @@ internal sealed class HookCapture(
         deadline.CancelAfter(options.Value.PublishTimeoutMs);
         try
         {
-            await bus.Publish(captured, deadline.Token);
+            await bus.Publish(captured, captured.GetType(), deadline.Token); // as what it is: a conversation hook reaches its own consumers too
             return true;
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

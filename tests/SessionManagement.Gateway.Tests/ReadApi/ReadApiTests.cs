@@ -100,6 +100,29 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     }
 
     [Fact]
+    public async Task When_hooks_arrive_Should_hand_chat_only_those_that_carry_conversation_and_keep_every_one()
+    {
+        var s = NewSession();
+        var project = "/work/" + s;
+        foreach (var (name, field) in new[] { ("UserPromptSubmit", ",\"prompt\":\"rename the module\""), ("PreToolUse", ""), ("PostToolUse", ""),
+                     ("PostToolUse", ""), ("Stop", ",\"last_assistant_message\":\"Renamed it.\"") })
+            await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"{{name}}","cwd":"{{project}}"{{field}}}""");
+
+        var messages = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}/messages"), page => page.GetProperty("total").GetInt64() == 2,
+            TimeSpan.FromSeconds(30), "the prompt and the reply stored from their hooks");
+        var listed = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}"),
+            list => list.GetProperty("total").GetInt64() == 1 && list.GetProperty("sessions")[0].GetProperty("eventCount").GetInt64() == 5,
+            TimeSpan.FromSeconds(30), "every hook stored by the saver");
+        var metrics = await Http.GetStringAsync("/metrics", Cancel);
+
+        Assert.Equal(["user", "assistant"], messages.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal((1L, 1L), (listed.GetProperty("sessions")[0].GetProperty("prompts").GetInt64(), listed.GetProperty("sessions")[0].GetProperty("toolCalls").GetInt64()));
+        Assert.Contains("chat-ingest\",message=\"ConversationHookCaptured\"", metrics); // endpoint names may carry a prefix
+        Assert.DoesNotContain("chat-ingest\",message=\"HookEventCaptured\"", metrics);
+        Assert.DoesNotContain("compaction-context\",message=\"HookEventCaptured\"", metrics);
+    }
+
+    [Fact]
     public async Task When_a_session_is_unknown_Should_answer_404_everywhere()
     {
         var s = NewSession();
