@@ -23,4 +23,10 @@ public record ConversationHookCaptured(
     /// <summary>UserPromptSubmit (<c>prompt</c>), Stop and SubagentStop (<c>last_assistant_message</c>), PreCompact (<c>custom_instructions</c>), PostCompact (<c>compact_summary</c>).</summary>
     public static bool CarriesConversation(string hookEventName) =>
         hookEventName is "UserPromptSubmit" or "Stop" or "SubagentStop" or "PreCompact" or "PostCompact";
+
+    /// <summary>The hook as what it is: a <see cref="ConversationHookCaptured"/> when it carries conversation text, else as given.</summary>
+    public static HookEventCaptured Classify(HookEventCaptured hook) => CarriesConversation(hook.HookEventName)
+        ? new ConversationHookCaptured(hook.EventId, hook.SessionId, hook.HookEventName, hook.ReceivedAt, hook.CaptureSequence, hook.Host, hook.User,
+            hook.Cwd, hook.TranscriptPath, hook.RawJson, hook.GitBranch)
+        : hook;
 }

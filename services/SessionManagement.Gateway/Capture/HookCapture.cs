@@ -54,10 +54,9 @@ internal sealed class HookCapture(
             if (request.Channel == CaptureChannel.Spool && await AlreadyDeliveredAsync(eventId, cancellationToken))
                 return new CaptureResult(CaptureOutcome.Duplicate, eventId, input, null);
 
-            var (sequence, raw, branch) = (Interlocked.Increment(ref _sequence), System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input!.Cwd));
-            var captured = ConversationHookCaptured.CarriesConversation(input.HookEventName)
-                ? new ConversationHookCaptured(eventId, input.SessionId, input.HookEventName, receivedAt, sequence, host, user, input.Cwd, input.TranscriptPath, raw, branch)
-                : new HookEventCaptured(eventId, input.SessionId, input.HookEventName, receivedAt, sequence, host, user, input.Cwd, input.TranscriptPath, raw, branch);
+            var captured = ConversationHookCaptured.Classify(new HookEventCaptured(
+                eventId, input!.SessionId, input.HookEventName, receivedAt, Interlocked.Increment(ref _sequence),
+                host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input.Cwd)));
             if (!await TryPublishAsync(captured, cancellationToken))
             {
                 return request.Channel == CaptureChannel.Spool
