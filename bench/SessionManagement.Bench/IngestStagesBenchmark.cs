@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Hosting.Storage.Sqlite;
@@ -24,29 +25,32 @@ internal static class IngestStagesBenchmark
         var batches = Batches(path).ToList();
         var read = clock.Elapsed;
         clock.Restart();
-        var parsed = batches.Select(b => TranscriptRecordReader.Read(sessionId, b.Offset, b.Lines, DateTimeOffset.UtcNow).ToList()).ToList();
+        var packed = batches.Select(b => TranscriptContent.Pack(b.Lines, compress: true)).ToList();
+        var pack = clock.Elapsed;
+        clock.Restart();
+        var blocks = batches.Zip(packed, (b, p) => new TranscriptBlock(sessionId, b.Offset, b.Offset + b.Lines.Length,
+            TranscriptContent.Unpack(p.Content, p.Encoding), p.Content, p.Encoding)).ToList(); // unpooled: all of them are kept for the next stages
+        var unpack = clock.Elapsed;
+        clock.Restart();
+        var parsed = blocks.Select(b => TranscriptRecordReader.Read(b, DateTimeOffset.UtcNow).ToList()).ToList();
         var parse = clock.Elapsed;
 
         var data = Path.Combine(workDirectory, "stages-data");
         Directory.CreateDirectory(data);
         await using var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = data }),
-            [ChatSqliteSchema.V1], NullLogger<SqliteDatabase>.Instance);
+            ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         var store = new SqliteChatStore(database, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()));
         clock.Restart();
         foreach (var messages in parsed)
             await store.AppendAsync(messages, 10_000_000, CancellationToken.None);
         var write = clock.Elapsed;
 
-        // The parts of storing: the raw lines' compression alone, the rows without the search index, and the index built
-        // afterwards in one pass (what indexing after the write, instead of in it, would cost).
-        clock.Restart();
-        foreach (var message in parsed.SelectMany(messages => messages))
-            CompressedText.Encode(message.Raw, compress: true);
-        var compress = clock.Elapsed;
+        // The parts of storing: the rows without the search index, and the index built afterwards in one pass (what indexing
+        // after the write, instead of in it, would cost).
         var bare = Path.Combine(workDirectory, "stages-bare");
         Directory.CreateDirectory(bare);
         await using var unindexed = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = bare }),
-            [ChatSqliteSchema.V1], NullLogger<SqliteDatabase>.Instance);
+            ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         await ExecuteAsync(unindexed, "DROP TRIGGER chat_messages_fts_insert");
         var bareStore = new SqliteChatStore(unindexed, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()));
         clock.Restart();
@@ -62,7 +66,8 @@ internal static class IngestStagesBenchmark
 
         foreach (var (stage, time) in new[]
         {
-            ("read lines", read), ("read records", parse), ("store (SQLite, FTS5, gzip)", write), ("of which: gzip of each raw line", compress),
+            ("read lines into 1 MB batches", read), ("gzip each batch (gateway)", pack), ("unpack each batch (chat)", unpack),
+            ("read records", parse), ("store (SQLite, FTS5, one block per batch)", write),
             ("store without the FTS5 index", rows), ("FTS5 index built afterwards, one pass", index),
         })
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {stage} | {mb:F0} MB | {time.TotalSeconds:F2} s | {mb / time.TotalSeconds:F1} MB/s |"));
@@ -77,23 +82,20 @@ internal static class IngestStagesBenchmark
         return await command.ExecuteNonQueryAsync();
     }, CancellationToken.None);
 
-    private static IEnumerable<(long Offset, List<string> Lines)> Batches(string path)
+    /// <summary>The file cut where the gateway cuts it: after the line that reaches 1 MB or the 1,000th line.</summary>
+    private static IEnumerable<(long Offset, byte[] Lines)> Batches(string path)
     {
-        long offset = 0, start = 0, size = 0;
-        var lines = new List<string>();
-        foreach (var line in File.ReadLines(path))
+        var bytes = File.ReadAllBytes(path);
+        int start = 0, position = 0, lines = 0;
+        while (position < bytes.Length)
         {
-            lines.Add(line);
-            var length = System.Text.Encoding.UTF8.GetByteCount(line) + 1;
-            offset += length;
-            size += length;
-            if (size >= 1 << 20 || lines.Count >= 1_000)
+            var end = bytes.AsSpan(position).IndexOf((byte)'\n');
+            position = end < 0 ? bytes.Length : position + end + 1;
+            if (position - start >= 1 << 20 || ++lines >= 1_000 || position == bytes.Length)
             {
-                yield return (start, lines);
-                (lines, start, size) = ([], offset, 0);
+                yield return (start, bytes[start..position]);
+                (start, lines) = (position, 0);
             }
         }
-        if (lines.Count > 0)
-            yield return (start, lines);
     }
 }

@@ -15,7 +15,8 @@ public static class ChatModule
     public static SessionManagementBuilder AddChat(this SessionManagementBuilder builder)
     {
         builder.AddStore<IChatStore, SqliteChatStore, MongoChatStore>();
-        builder.Services.AddSingleton(ChatSqliteSchema.V1);
+        foreach (var migration in ChatSqliteSchema.All)
+            builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, ChatMongoCollections>();
         builder.AddBusRegistrations(bus =>
         {

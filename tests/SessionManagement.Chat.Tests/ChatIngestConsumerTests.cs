@@ -26,7 +26,7 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         _provider = new ServiceCollection()
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }))
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()))
-            .AddSingleton(ChatSqliteSchema.V1)
+            .AddSingleton<IEnumerable<SqliteMigration>>(ChatSqliteSchema.All)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<SqliteDatabase>()
             .AddSingleton<IChatStore, SqliteChatStore>()
@@ -47,7 +47,7 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
     }
 
     private static TranscriptLinesCaptured Batch(string session, params string[] lines) =>
-        new(Guid.NewGuid(), session, "/home/dev/.claude/projects/-work-shop/" + session + ".jsonl", 0, 1_000, lines, Start, "laptop", "dev");
+        TranscriptBatches.Of(session, "/home/dev/.claude/projects/-work-shop/" + session + ".jsonl", 0, lines, Start);
 
     [Fact]
     public async Task When_a_prompt_hook_and_its_transcript_line_arrive_Should_store_one_message_and_announce_both_appends()
@@ -84,6 +84,22 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         Assert.Equal(0, again.Message.Added);
         var page = await _provider.GetRequiredService<IChatStore>().PageAsync(session, 0, 10, false, false, Cancel);
         Assert.Equal(["user", "assistant"], page.Messages.Select(m => m.Role));
+    }
+
+    [Fact]
+    public async Task When_a_batch_content_is_damaged_Should_fail_that_message_saying_why_and_store_nothing()
+    {
+        var session = "s-" + Guid.NewGuid().ToString("N")[..10];
+        var good = Batch(session, User(session, "u1", null, 1, "a prompt long enough to be compressed on the wire " + new string('x', 300)));
+        var damaged = good with { Content = good.Content[..^8] }; // cut short: the gzip trailer is gone
+
+        await _harness.Bus.Publish(damaged, Cancel);
+
+        Assert.Equal(TranscriptContent.Gzip, good.ContentEncoding);
+        var fault = (await _harness.Published.SelectAsync<Fault<TranscriptLinesCaptured>>(Cancel).First()).Context.Message;
+        Assert.Equal(damaged.BatchId, fault.Message.BatchId);
+        Assert.Contains(fault.Exceptions, e => e.ExceptionType == typeof(InvalidDataException).FullName);
+        Assert.Equal(0L, (await _provider.GetRequiredService<IChatStore>().PageAsync(session, 0, 10, true, false, Cancel)).Total);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
         var conversation = await Store.PageAsync(s, 0, 100, includeRecords: false, includeRaw: false, Cancel);
         Assert.Equal((4L, 1L), (conversation.Total, conversation.InvalidLines));
         Assert.Equal(["u:u1", "u:a1", "u:a2", "u:u2"], conversation.Messages.Select(m => m.Key));
-        Assert.Equal(lines[2] with { Raw = "", Tools = [] }, conversation.Messages[1] with { Tools = [] });
+        Assert.Equal(lines[2] with { Raw = "", Line = null, Tools = [] }, conversation.Messages[1] with { Tools = [] });
         Assert.Equal(lines[3].Tools, conversation.Messages[2].Tools);
         var everything = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: true, Cancel);
         Assert.Equal(lines.Select(l => l.Raw).Order(), everything.Messages.Select(m => m.Raw).Order());

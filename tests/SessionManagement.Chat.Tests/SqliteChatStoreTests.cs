@@ -3,6 +3,7 @@ using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Testing;
+using static SessionManagement.Testing.TranscriptLines;
 
 namespace SessionManagement.Chat.Tests;
 
@@ -14,10 +15,61 @@ public sealed class SqliteChatStoreTests : ChatStoreContract
     protected override Task<IChatStore> OpenAsync(bool compress)
     {
         _database ??= new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }),
-            [ChatSqliteSchema.V1], NullLogger<SqliteDatabase>.Instance);
+            ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         return Task.FromResult<IChatStore>(new SqliteChatStore(_database,
             Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions { MessageCompression = compress })));
     }
+
+    [Fact]
+    public async Task When_the_last_line_of_a_block_is_trimmed_or_its_session_deleted_Should_drop_the_block_with_it()
+    {
+        var (kept, trimmed) = (NewSession(), NewSession());
+        var store = await OpenAsync(compress: true);
+        await store.AppendAsync(Transcript(kept, 0, User(kept, "k1", null, 1, "first"), User(kept, "k2", "k1", 2, "second")), 100, Cancel);
+        await store.AppendAsync(Transcript(trimmed, 0, User(trimmed, "t1", null, 1, "old")), 100, Cancel);
+        await store.AppendAsync(Transcript(trimmed, 100, User(trimmed, "t2", "t1", 2, "new")), 1, Cancel); // retention 1: t1 and its block go
+
+        Assert.Equal(1L, await BlocksAsync(trimmed));
+        Assert.Equal(User(trimmed, "t2", "t1", 2, "new"), Assert.Single((await store.PageAsync(trimmed, 0, 10, true, true, Cancel)).Messages).Raw);
+        await store.CleanupAsync(retention: 1, maxSessionBytes: long.MaxValue, Cancel); // k1 goes, its block stays for k2
+        Assert.Equal(1L, await BlocksAsync(kept));
+        Assert.Equal(User(kept, "k2", "k1", 2, "second"), Assert.Single((await store.PageAsync(kept, 0, 10, true, true, Cancel)).Messages).Raw);
+        await store.DeleteSessionAsync(kept, Cancel);
+        Assert.Equal(0L, await BlocksAsync(kept));
+    }
+
+    [Fact]
+    public async Task When_messages_wait_for_the_search_index_Should_find_them_at_the_next_search_and_forget_those_deleted_before()
+    {
+        var word = "zebra" + Guid.NewGuid().ToString("N")[..6];
+        var (indexed, unindexed, later) = (NewSession(), NewSession(), NewSession());
+        var store = await OpenAsync(compress: true);
+        MessageSearch Search() => new([word], null, null, null, null, null, 10);
+
+        await store.AppendAsync(Transcript(indexed, 0, User(indexed, "i1", null, 1, "find the " + word)), 100, Cancel);
+        Assert.Equal([indexed], (await store.SearchAsync(Search(), Cancel)).Select(h => h.SessionId)); // the search indexed it first
+        await store.AppendAsync(Transcript(unindexed, 0, User(unindexed, "n1", null, 1, "another " + word)), 100, Cancel);
+        await store.DeleteSessionAsync(unindexed, Cancel); // deleted while still waiting for the index
+        await store.DeleteSessionAsync(indexed, Cancel);
+        await store.AppendAsync(Transcript(later, 0, User(later, "l1", null, 1, "the last " + word)), 100, Cancel);
+
+        Assert.Equal([later], (await store.SearchAsync(Search(), Cancel)).Select(h => h.SessionId));
+        await _database!.WriteAsync(async (connection, transaction) =>
+        {
+            await using var check = connection.CreateCommand();
+            check.Transaction = transaction;
+            check.CommandText = "INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('integrity-check')"; // throws when the index is off
+            return await check.ExecuteNonQueryAsync(Cancel);
+        }, Cancel);
+    }
+
+    private Task<long> BlocksAsync(string sessionId) => _database!.ReadAsync(async connection =>
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM chat_raw_blocks WHERE session_id = $session";
+        command.Parameters.AddWithValue("$session", sessionId);
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }, Cancel);
 
     public override async ValueTask DisposeAsync()
     {

@@ -32,7 +32,7 @@ public abstract class StatusContract : IAsyncLifetime
         new(Guid.CreateVersion7(), session, name, At.AddSeconds(second), second, "laptop", "dev", project, null, "{}");
 
     private static TranscriptLinesCaptured Usage(string session, long offset, params string[] lines) =>
-        new(Guid.NewGuid(), session, "/t/" + session + ".jsonl", offset, offset + lines.Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1), lines, At, "laptop", "dev");
+        TranscriptBatches.Of(session, "/t/" + session + ".jsonl", offset, lines, At);
 
     private static string Assistant(int input, int output) =>
         System.Text.Json.JsonSerializer.Serialize(new
@@ -88,7 +88,7 @@ public abstract class StatusContract : IAsyncLifetime
     {
         var tracker = new StatusTracker(Store);
         var (s, project) = (NewId(), "/work/" + NewId());
-        var broken = new TranscriptLinesCaptured(Guid.NewGuid(), s, "/t/x.jsonl", 0, 10, null!, At, "laptop", "dev");
+        var broken = new TranscriptLinesCaptured(Guid.NewGuid(), s, "/t/x.jsonl", 0, 10, 1, [1, 2, 3], TranscriptContent.Gzip, At, "laptop", "dev"); // damaged content
 
         var changes = Enumerable.Range(0, 40).Select(i => i == 20
             ? tracker.TranscriptAsync(broken, Cancel)

@@ -61,7 +61,7 @@ public sealed class BusObserver : IAsyncDisposable
     public Task<IReadOnlyList<TranscriptLinesCaptured>> TranscriptAsync(string sessionId, Func<IReadOnlyList<string>, bool> done, TimeSpan? within = null) =>
         Eventually.ReturnsAsync<IReadOnlyList<TranscriptLinesCaptured>>(
             () => Task.FromResult<IReadOnlyList<TranscriptLinesCaptured>>(Observed.TranscriptBatches.Where(b => b.SessionId == sessionId).ToList()),
-            batches => done(batches.SelectMany(b => b.Lines).ToList()), within ?? TimeSpan.FromSeconds(30), $"transcript lines of session {sessionId} on the bus");
+            batches => done(batches.SelectMany(b => b.ReadLines()).ToList()), within ?? TimeSpan.FromSeconds(30), $"transcript lines of session {sessionId} on the bus");
 
     public async ValueTask DisposeAsync()
     {

@@ -2,14 +2,18 @@ namespace SessionManagement.Contracts.Gateway;
 
 /// <summary>
 /// A bounded batch of raw lines read from a session's transcript JSONL file, shipped verbatim because
-/// the transcript format changes between Claude Code versions.
+/// the transcript format changes between Claude Code versions. The lines travel as one block of bytes,
+/// compressed when that pays (<see cref="TranscriptContent"/>): no escaping on the wire, and the chat module keeps
+/// the block as it arrived.
 /// </summary>
 /// <param name="BatchId">Unique per batch; with the offsets it makes re-shipping the same bytes a no-op.</param>
 /// <param name="SessionId">The session the transcript belongs to.</param>
 /// <param name="TranscriptPath">The transcript file the lines came from.</param>
 /// <param name="StartOffset">Byte offset of the first line in the file.</param>
 /// <param name="EndOffset">Byte offset just past the last complete line shipped.</param>
-/// <param name="Lines">The complete lines, without their line terminators, in file order.</param>
+/// <param name="LineCount">How many lines <paramref name="Content"/> holds.</param>
+/// <param name="Content">The complete lines in file order, UTF-8, each ending in <c>\n</c>, encoded as <paramref name="ContentEncoding"/> says.</param>
+/// <param name="ContentEncoding"><see cref="TranscriptContent.Gzip"/> or <see cref="TranscriptContent.Plain"/>.</param>
 /// <param name="CapturedAt">When the gateway read the lines.</param>
 /// <param name="Host">The machine the transcript lives on.</param>
 /// <param name="User">The operating-system user who owns the session.</param>
@@ -19,7 +23,16 @@ public record TranscriptLinesCaptured(
     string TranscriptPath,
     long StartOffset,
     long EndOffset,
-    IReadOnlyList<string> Lines,
+    int LineCount,
+    byte[] Content,
+    string ContentEncoding,
     DateTimeOffset CapturedAt,
     string Host,
-    string User);
+    string User)
+{
+    /// <summary>The lines' bytes as they were in the file: UTF-8, each line ending in <c>\n</c>.</summary>
+    public byte[] ReadContent() => TranscriptContent.Unpack(Content, ContentEncoding);
+
+    /// <summary>The lines as text, without their terminators.</summary>
+    public IReadOnlyList<string> ReadLines() => TranscriptContent.Lines(ReadContent());
+}

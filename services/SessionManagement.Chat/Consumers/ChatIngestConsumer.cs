@@ -34,8 +34,12 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
     {
         var batch = context.Message;
         IReadOnlyList<AppendResult> results = [];
-        if (!string.IsNullOrEmpty(batch.SessionId) && batch.Lines.Count > 0)
-            results = await AppendAsync(context, TranscriptRecordReader.Read(batch.SessionId, batch.StartOffset, batch.Lines, batch.CapturedAt).ToList());
+        if (!string.IsNullOrEmpty(batch.SessionId) && batch.Content is { Length: > 0 })
+        {
+            // Damaged content (InvalidDataException) fails the message: it stays whole in the error queue.
+            using var block = TranscriptBlock.From(batch, chat.Value.MessageCompression);
+            results = await AppendAsync(context, TranscriptRecordReader.Read(block, batch.CapturedAt).ToList());
+        }
         // An import sends its batches as requests, to go only as fast as they are stored.
         if (context.RequestId.HasValue)
             await context.RespondAsync(new TranscriptLinesStored(batch.BatchId, batch.SessionId, results.Sum(r => r.Added), results.Sum(r => r.Merged),

@@ -6,7 +6,8 @@ namespace SessionManagement.Chat.Messages;
 /// One message or transcript record of a session. <see cref="Key"/> is its identity within the session
 /// (<c>u:</c> transcript uuid, <c>e:</c> hook event id, or <c>l:</c> line offset and hash for records without
 /// a uuid); <see cref="MatchHash"/> lets a prompt or reply captured by a hook and the same one read from the
-/// transcript become one message.
+/// transcript become one message. A record read from a transcript batch names its raw line in that batch's block
+/// (<see cref="Line"/>); its <see cref="Raw"/> text is made from there only when asked for.
 /// </summary>
 public sealed record ChatMessage(
     string SessionId,
@@ -27,4 +28,9 @@ public sealed record ChatMessage(
     string? Model,
     MessageSources Sources,
     string? Problem,
-    string Raw);
+    string Raw,
+    TranscriptLine? Line = null)
+{
+    /// <summary>The raw JSON: the hook's input, or the transcript line.</summary>
+    public string Raw { get => field ??= Line?.Text ?? ""; init; } = Raw;
+}

@@ -29,10 +29,10 @@ internal static class MessageText
         return Convert.ToHexStringLower(hash[..16]);
     }
 
-    public static string LineHash(string line)
+    public static string LineHash(ReadOnlySpan<byte> line)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(line), hash);
+        SHA256.HashData(line, hash);
         return Convert.ToHexStringLower(hash[..8]);
     }
 }

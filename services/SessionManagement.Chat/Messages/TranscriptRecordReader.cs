@@ -21,25 +21,33 @@ internal static class TranscriptRecordReader
 
     /// <param name="startOffset">The byte offset of the first line in its file; each line's offset follows from the lines' UTF-8 lengths.</param>
     /// <param name="capturedAt">The time given to lines that carry none and follow no line that does.</param>
-    public static IEnumerable<ChatMessage> Read(string sessionId, long startOffset, IReadOnlyList<string> lines, DateTimeOffset capturedAt)
+    public static IEnumerable<ChatMessage> Read(string sessionId, long startOffset, IReadOnlyList<string> lines, DateTimeOffset capturedAt) =>
+        Read(TranscriptBlock.Of(sessionId, startOffset, lines), capturedAt);
+
+    /// <summary>The records of a block's lines, in order; each names its raw line in the block instead of copying it.</summary>
+    /// <param name="capturedAt">The time given to lines that carry none and follow no line that does.</param>
+    public static IEnumerable<ChatMessage> Read(TranscriptBlock block, DateTimeOffset capturedAt)
     {
-        var offset = startOffset;
         var lastTime = capturedAt;
         string? lastCwd = null;
-        foreach (var line in lines)
+        var bytes = block.Lines;
+        for (var start = 0; start < bytes.Length;)
         {
-            var message = ReadLine(sessionId, offset, line, ref lastTime, ref lastCwd);
-            offset += Encoding.UTF8.GetByteCount(line) + 1;
+            var length = bytes.Span[start..].IndexOf((byte)'\n');
+            length = length < 0 ? bytes.Length - start : length;
+            var line = new TranscriptLine(block, start, length);
+            var message = ReadLine(block.SessionId, block.StartOffset + start, line, ref lastTime, ref lastCwd);
+            start += length + 1;
             yield return message;
         }
     }
 
-    private static ChatMessage ReadLine(string sessionId, long offset, string line, ref DateTimeOffset lastTime, ref string? lastCwd)
+    private static ChatMessage ReadLine(string sessionId, long offset, TranscriptLine line, ref DateTimeOffset lastTime, ref string? lastCwd)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line);
+            document = JsonDocument.Parse(line.Block.Line(line.Start, line.Length));
         }
         catch (JsonException error)
         {
@@ -64,10 +72,10 @@ internal static class TranscriptRecordReader
             if (type == OversizedLineType)
                 return new ChatMessage(sessionId, key, MessageKind.Record, type, null, null, null, null, lastTime, offset, lastCwd, "",
                     null, [], null, null, MessageSources.Transcript,
-                    $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", line);
+                    $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", null!, line);
             if (!ConversationTypes.Contains(type))
                 return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd, "",
-                    null, [], null, null, MessageSources.Transcript, null, line);
+                    null, [], null, null, MessageSources.Transcript, null, null!, line);
 
             var content = new ContentReader();
             string? role, model = null, problem = null;
@@ -104,16 +112,16 @@ internal static class TranscriptRecordReader
             }
             var text = content.Text;
             return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
-                MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, line);
+                MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line);
         }
     }
 
-    private static ChatMessage Invalid(string sessionId, long offset, string line, DateTimeOffset time, string? cwd, string problem) =>
+    private static ChatMessage Invalid(string sessionId, long offset, TranscriptLine line, DateTimeOffset time, string? cwd, string problem) =>
         new(sessionId, LineKey(offset, line), MessageKind.Invalid, "invalid", null, null, null, null, time, offset, cwd, "", null, [], null,
-            null, MessageSources.Transcript, problem, line);
+            null, MessageSources.Transcript, problem, null!, line);
 
     /// <summary>Records without a uuid are identified by where they lie and what they say: the same bytes shipped again are the same record.</summary>
-    private static string LineKey(long offset, string line) => $"l:{offset}:{MessageText.LineHash(line)}";
+    private static string LineKey(long offset, TranscriptLine line) => $"l:{offset}:{MessageText.LineHash(line.Block.Line(line.Start, line.Length).Span)}";
 
     private static TokenUsageView? Usage(JsonElement message)
     {

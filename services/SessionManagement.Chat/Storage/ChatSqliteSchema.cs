@@ -48,4 +48,40 @@ internal static class ChatSqliteSchema
             INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
         END;
         """);
+
+    /// <summary>
+    /// A transcript batch's lines are kept once, as the block they were shipped in (compressed once for all of them);
+    /// each record names its line's place in the block. Rows written before keep their own raw line.
+    /// </summary>
+    public static readonly SqliteMigration V2 = new("chat", 2, """
+        CREATE TABLE chat_raw_blocks (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            start_offset INTEGER NOT NULL,
+            end_offset INTEGER NOT NULL,
+            lines_length INTEGER NOT NULL,
+            encoding TEXT NOT NULL,
+            bytes BLOB NOT NULL);
+        CREATE INDEX ix_chat_raw_blocks_session ON chat_raw_blocks (session_id);
+        ALTER TABLE chat_messages ADD COLUMN raw_block INTEGER NULL;
+        ALTER TABLE chat_messages ADD COLUMN raw_start INTEGER NULL;
+        ALTER TABLE chat_messages ADD COLUMN raw_length INTEGER NULL;
+        CREATE INDEX ix_chat_messages_block ON chat_messages (raw_block) WHERE raw_block IS NOT NULL;
+
+        -- Search indexing follows the writes instead of taking part in each: a new message waits in chat_fts_pending until
+        -- enough are waiting or a search comes, then they are indexed together (FTS5 builds far fewer, larger segments).
+        CREATE TABLE chat_fts_pending (id INTEGER PRIMARY KEY);
+        DROP TRIGGER chat_messages_fts_insert;
+        DROP TRIGGER chat_messages_fts_delete;
+        CREATE TRIGGER chat_messages_fts_insert AFTER INSERT ON chat_messages WHEN new.kind = 'Message' AND new.text <> '' BEGIN
+            INSERT INTO chat_fts_pending (id) VALUES (new.id);
+        END;
+        CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages WHEN old.kind = 'Message' AND old.text <> '' BEGIN
+            INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) SELECT 'delete', old.id, old.text
+                WHERE NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_fts_pending WHERE id = old.id;
+        END;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2];
 }

@@ -2,17 +2,34 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Hosting.Storage.Sqlite;
 
 namespace SessionManagement.Chat.Storage;
 
+/// <summary>
+/// Chat on SQLite. A transcript batch's raw lines are kept once, as the block they were shipped in; each record points into it.
+/// New messages are indexed for search together, once <see cref="IndexAfterPending"/> wait or a search comes (which sees every
+/// message stored before it).
+/// </summary>
 internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatManagementOptions> chat) : IChatStore
 {
+    /// <summary>Messages waiting for the search index that make an append index them all.</summary>
+    public const int IndexAfterPending = 5_000;
+
     private const string Columns =
         "session_id, message_key, kind, record_type, role, uuid, parent_uuid, event_id, timestamp, sequence, project_dir, text, match_hash, " +
-        "tools, usage, model, sources, problem, raw, raw_encoding";
+        "tools, usage, model, sources, problem, raw, raw_encoding, raw_block, raw_start, raw_length";
+
+    /// <summary>The <c>raw_encoding</c> of a row whose raw line lies in a <c>chat_raw_blocks</c> block.</summary>
+    private const string InBlock = "block";
+
+    /// <summary>What a row takes on disk: its text, its own raw line, or its line's share of the compressed block it lies in.</summary>
+    private const string RowBytes = """
+        length(text) + length(raw) + coalesce((SELECT length(b.bytes) * raw_length / max(b.lines_length, 1) FROM chat_raw_blocks b WHERE b.id = raw_block), 0)
+        """;
 
     public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<AppendResult>>(async (connection, transaction) =>
@@ -39,6 +56,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var results = new List<AppendResult>(tallies.Count);
             foreach (var (sessionId, tally) in tallies)
                 results.Add(await CountAsync(connection, transaction, sessionId, tally, retention, cancellationToken));
+            await using (var pending = Command(connection, transaction, "SELECT count(*) FROM chat_fts_pending"))
+            {
+                if ((long)(await pending.ExecuteScalarAsync(cancellationToken))! >= IndexAfterPending)
+                    await IndexPendingAsync(connection, transaction, cancellationToken);
+            }
             return results;
         }, cancellationToken);
 
@@ -60,15 +82,33 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY timestamp, sequence, id LIMIT $limit OFFSET $skip
                 """;
             command.Bind("$session", sessionId).Bind("$limit", limit).Bind("$skip", skip);
-            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
             var messages = new List<ChatMessage>();
-            while (await rows.ReadAsync(cancellationToken))
-                messages.Add(Read(rows, includeRaw));
+            var inBlocks = new List<(int Index, long Block, int Start, int Length)>();
+            await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await rows.ReadAsync(cancellationToken))
+                {
+                    if (includeRaw && !rows.IsDBNull(20))
+                        inBlocks.Add((messages.Count, rows.GetInt64(20), rows.GetInt32(21), rows.GetInt32(22)));
+                    messages.Add(Read(rows, includeRaw));
+                }
+            }
+            if (inBlocks.Count > 0)
+                await ReadRawLinesAsync(connection, messages, inBlocks, cancellationToken);
             return new ChatPage(total, invalid, messages);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<SearchHit>>(async connection =>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
+    {
+        var waiting = await database.ReadAsync(async connection =>
+        {
+            await using var pending = connection.CreateCommand();
+            pending.CommandText = "SELECT EXISTS (SELECT 1 FROM chat_fts_pending)";
+            return (long)(await pending.ExecuteScalarAsync(cancellationToken))! == 1;
+        }, cancellationToken);
+        if (waiting)
+            await database.WriteAsync((connection, transaction) => IndexPendingAsync(connection, transaction, cancellationToken), cancellationToken);
+        return await database.ReadAsync<IReadOnlyList<SearchHit>>(async connection =>
         {
             await using var command = connection.CreateCommand();
             var filters = new List<string>();
@@ -100,15 +140,26 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     reader.ReadTime(4), reader.GetDouble(5), reader.GetString(6)));
             return hits;
         }, cancellationToken);
+    }
+
+    /// <summary>Indexes every message waiting for the search index, in one pass.</summary>
+    private static async Task<int> IndexPendingAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var index = Command(connection, transaction, """
+            INSERT INTO chat_messages_fts (rowid, text) SELECT m.id, m.text FROM chat_fts_pending p JOIN chat_messages m ON m.id = p.id ORDER BY p.id;
+            DELETE FROM chat_fts_pending;
+            """);
+        return await index.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var victims = new List<(long Id, long Bytes)>();
             var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
-            await using (var sessions = Command(connection, transaction, """
-                SELECT session_id, count(*), sum(length(raw) + length(text)) FROM chat_messages GROUP BY session_id
-                HAVING count(*) > $retention OR sum(length(raw) + length(text)) > $max
+            await using (var sessions = Command(connection, transaction, $"""
+                SELECT session_id, count(*), sum({RowBytes}) FROM chat_messages GROUP BY session_id
+                HAVING count(*) > $retention OR sum({RowBytes}) > $max
                 """))
             {
                 sessions.Bind("$retention", retention).Bind("$max", maxSessionBytes);
@@ -119,7 +170,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             foreach (var (sessionId, size) in sizes)
             {
                 await using var rows = Command(connection, transaction,
-                    "SELECT id, length(raw) + length(text) FROM chat_messages WHERE session_id = $session ORDER BY timestamp, sequence, id");
+                    $"SELECT id, {RowBytes} FROM chat_messages WHERE session_id = $session ORDER BY timestamp, sequence, id");
                 rows.Bind("$session", sessionId);
                 await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
                 var all = new List<(long Id, long Bytes)>();
@@ -137,15 +188,21 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             foreach (var chunk in victims.Chunk(500))
             {
                 await using var delete = Command(connection, transaction, """
-                    DELETE FROM chat_messages WHERE id IN (SELECT value FROM json_each($ids)) RETURNING session_id, kind, problem IS NOT NULL
+                    DELETE FROM chat_messages WHERE id IN (SELECT value FROM json_each($ids)) RETURNING session_id, kind, problem IS NOT NULL, raw_block
                     """);
                 delete.Bind("$ids", System.Text.Json.JsonSerializer.Serialize(chunk.Select(v => v.Id)));
                 var removed = new List<(string Session, bool Conversation, bool Invalid)>();
+                var blocks = new HashSet<long>();
                 await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
                 {
                     while (await reader.ReadAsync(cancellationToken))
+                    {
                         removed.Add((reader.GetString(0), reader.GetString(1) == nameof(MessageKind.Message), reader.GetBoolean(2)));
+                        if (!reader.IsDBNull(3))
+                            blocks.Add(reader.GetInt64(3));
+                    }
                 }
+                await DropUnusedBlocksAsync(connection, transaction, blocks, cancellationToken);
                 foreach (var group in removed.GroupBy(r => r.Session))
                 {
                     await using var update = Command(connection, transaction, """
@@ -166,6 +223,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await using var delete = Command(connection, transaction, "DELETE FROM chat_messages WHERE session_id = $session");
             delete.Bind("$session", sessionId);
             long removed = await delete.ExecuteNonQueryAsync(cancellationToken);
+            await using (var blocks = Command(connection, transaction, "DELETE FROM chat_raw_blocks WHERE session_id = $session"))
+            {
+                blocks.Bind("$session", sessionId);
+                await blocks.ExecuteNonQueryAsync(cancellationToken);
+            }
             await using var counts = Command(connection, transaction, "DELETE FROM chat_sessions WHERE session_id = $session");
             counts.Bind("$session", sessionId);
             await counts.ExecuteNonQueryAsync(cancellationToken);
@@ -197,17 +259,23 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await using (var trim = Command(connection, transaction, """
                 DELETE FROM chat_messages WHERE id IN (
                     SELECT id FROM chat_messages WHERE session_id = $session ORDER BY timestamp, sequence, id LIMIT $excess)
-                RETURNING kind, problem IS NOT NULL
+                RETURNING kind, problem IS NOT NULL, raw_block
                 """))
             {
                 trim.Bind("$session", sessionId).Bind("$excess", count - retention);
-                await using var reader = await trim.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                var blocks = new HashSet<long>();
+                await using (var reader = await trim.ExecuteReaderAsync(cancellationToken))
                 {
-                    trimmed++;
-                    conversation += reader.GetString(0) == nameof(MessageKind.Message) ? 1 : 0;
-                    invalid += reader.GetBoolean(1) ? 1 : 0;
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        trimmed++;
+                        conversation += reader.GetString(0) == nameof(MessageKind.Message) ? 1 : 0;
+                        invalid += reader.GetBoolean(1) ? 1 : 0;
+                        if (!reader.IsDBNull(2))
+                            blocks.Add(reader.GetInt64(2));
+                    }
                 }
+                await DropUnusedBlocksAsync(connection, transaction, blocks, cancellationToken);
             }
             await using var update = Command(connection, transaction, """
                 UPDATE chat_sessions SET message_count = message_count - $trimmed, conversation_count = conversation_count - $conversation,
@@ -220,12 +288,49 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         return new AppendResult(sessionId, tally.Added, tally.Merged, tally.Invalid, count, trimmed);
     }
 
+    /// <summary>The raw lines of rows kept in blocks: each block read and unpacked once per page.</summary>
+    private static async Task ReadRawLinesAsync(SqliteConnection connection, List<ChatMessage> messages,
+        List<(int Index, long Block, int Start, int Length)> inBlocks, CancellationToken cancellationToken)
+    {
+        var blocks = new Dictionary<long, byte[]>();
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
+        var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        foreach (var (index, block, start, length) in inBlocks)
+        {
+            if (!blocks.TryGetValue(block, out var lines))
+            {
+                id.Value = block;
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                lines = await reader.ReadAsync(cancellationToken)
+                    ? TranscriptContent.Unpack((byte[])reader.GetValue(1), reader.GetString(0))
+                    : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
+                blocks[block] = lines;
+            }
+            messages[index] = messages[index] with { Raw = System.Text.Encoding.UTF8.GetString(lines, start, length) };
+        }
+    }
+
     private static ChatMessage Read(SqliteDataReader r, bool includeRaw) => new(
         r.GetString(0), r.GetString(1), Enum.Parse<MessageKind>(r.GetString(2)), r.GetString(3), r.ReadNullableString(4),
         r.ReadNullableString(5), r.ReadNullableString(6), r.IsDBNull(7) ? null : Guid.Parse(r.GetString(7)), r.ReadTime(8), r.GetInt64(9),
         r.ReadNullableString(10), r.GetString(11), r.ReadNullableString(12), MessageColumns.Tools(r.ReadNullableString(13)),
         MessageColumns.Usage(r.ReadNullableString(14)), r.ReadNullableString(15), (MessageSources)r.GetInt32(16), r.ReadNullableString(17),
-        includeRaw ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19)) : "");
+        includeRaw && r.GetString(19) != InBlock ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19)) : "");
+
+    /// <summary>Blocks no row points into any more (their lines were trimmed) are dropped with the last of them.</summary>
+    private static async Task DropUnusedBlocksAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<long> blocks,
+        CancellationToken cancellationToken)
+    {
+        await using var drop = Command(connection, transaction,
+            "DELETE FROM chat_raw_blocks WHERE id = $block AND NOT EXISTS (SELECT 1 FROM chat_messages WHERE raw_block = $block)");
+        var block = drop.Parameters.Add(new SqliteParameter { ParameterName = "$block" });
+        foreach (var id in blocks)
+        {
+            block.Value = id;
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
@@ -247,17 +352,23 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     {
         private readonly List<SqliteCommand> _commands = [];
 
+        private readonly Dictionary<TranscriptBlock, long> _blocks = new(ReferenceEqualityComparer.Instance);
+
         private SqliteCommand _insert = null!, _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
-            _joinTranscript = null!, _joinHook = null!;
+            _joinTranscript = null!, _joinHook = null!, _insertBlock = null!;
 
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
             _insert = await PrepareAsync($"""
                 INSERT OR IGNORE INTO chat_messages ({Columns})
                 VALUES ($session, $key, $kind, $type, $role, $uuid, $parent, $event, $time, $sequence, $project, $text, $match,
-                        $tools, $usage, $model, $sources, $problem, $raw, $encoding)
+                        $tools, $usage, $model, $sources, $problem, $raw, $encoding, $block, $start, $length)
                 """, cancellationToken, "$session", "$key", "$kind", "$type", "$role", "$uuid", "$parent", "$event", "$time", "$sequence", "$project",
-                "$text", "$match", "$tools", "$usage", "$model", "$sources", "$problem", "$raw", "$encoding");
+                "$text", "$match", "$tools", "$usage", "$model", "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length");
+            _insertBlock = await PrepareAsync("""
+                INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
+                VALUES ($session, $start, $end, $length, $encoding, $bytes) RETURNING id
+                """, cancellationToken, "$session", "$start", "$end", "$length", "$encoding", "$bytes");
             _byUuid = await PrepareAsync("SELECT 1 FROM chat_messages WHERE session_id = $session AND uuid = $uuid", cancellationToken, "$session", "$uuid");
             _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
             _hookAwaitingTranscript = await PrepareAsync("""
@@ -272,10 +383,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             _joinTranscript = await PrepareAsync("""
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, usage = $usage, model = $model, sources = sources | $sources,
-                    problem = $problem, raw = $raw, raw_encoding = $encoding
+                    problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length
                 WHERE id = $id
                 """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$usage", "$model", "$sources",
-                "$problem", "$raw", "$encoding", "$id");
+                "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
         }
@@ -291,10 +402,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         return Written.Duplicate;
                     if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash) is long id)
                     {
-                        var (raw, encoding) = CompressedText.Encode(m.Raw, compress);
+                        var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
                         await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
                             m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
-                            m.Problem, raw, encoding, id);
+                            m.Problem, raw, encoding, block, start, length, id);
                         return Written.Merged;
                     }
                 }
@@ -309,11 +420,32 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     }
                 }
             }
-            var (bytes, rawEncoding) = CompressedText.Encode(m.Raw, compress);
+            var (bytes, rawEncoding, rawBlock, rawStart, rawLength) = await RawAsync(m, cancellationToken);
             var inserted = await ExecuteAsync(_insert, cancellationToken, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid,
                 m.ParentUuid, eventId, SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash,
-                MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding);
+                MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding,
+                rawBlock, rawStart, rawLength);
             return inserted == 1 ? Written.Added : Written.Duplicate;
+        }
+
+        /// <summary>
+        /// How a message's raw JSON is kept: a transcript line as its place in its batch's block (the block written once, with the
+        /// first of its lines that is stored), anything else compressed in its own row.
+        /// </summary>
+        private async Task<(byte[] Raw, string Encoding, long? Block, int? Start, int? Length)> RawAsync(ChatMessage m, CancellationToken cancellationToken)
+        {
+            if (m.Line is not { } line)
+            {
+                var (raw, encoding) = CompressedText.Encode(m.Raw, compress);
+                return (raw, encoding, null, null, null);
+            }
+            if (!_blocks.TryGetValue(line.Block, out var block))
+            {
+                var b = line.Block;
+                _blocks[b] = block = (long)(await ScalarAsync(_insertBlock, cancellationToken, b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding,
+                    b.Stored))!;
+            }
+            return ([], InBlock, block, line.Start, line.Length);
         }
 
         private async Task<SqliteCommand> PrepareAsync(string sql, CancellationToken cancellationToken, params string[] names)

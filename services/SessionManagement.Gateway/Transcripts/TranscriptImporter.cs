@@ -76,10 +76,11 @@ internal sealed class TranscriptImporter(
         {
             if (inFlight.Count >= options.Value.ImportBatchesInFlight)
                 await CollectOldestAsync();
+            var (content, encoding) = TranscriptContent.Pack(batch.Content.Span, compress: true);
             var message = new TranscriptLinesCaptured(TranscriptShipper.BatchId(sessionId, source, batch), sessionId, source, batch.StartOffset,
-                batch.EndOffset, batch.Lines, time.GetUtcNow(), host, user);
+                batch.EndOffset, batch.LineCount, content, encoding, time.GetUtcNow(), host, user);
             inFlight.Enqueue(client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout));
-            lines += batch.Lines.Count;
+            lines += batch.LineCount;
             batches++;
         }
         while (inFlight.Count > 0)

@@ -5,8 +5,8 @@ namespace SessionManagement.Gateway.Transcripts;
 
 /// <summary>
 /// Streams complete lines from a byte offset in bounded batches, never holding more than one batch
-/// (or one line) in memory. A last line without its newline is left for the next read: Claude Code
-/// may still be writing it.
+/// (or one line) in memory: a batch's <see cref="TranscriptBatch.Content"/> lies in a buffer the next batch reuses. A last
+/// line without its newline is left for the next read: Claude Code may still be writing it.
 /// </summary>
 internal static class TranscriptReader
 {
@@ -19,9 +19,9 @@ internal static class TranscriptReader
     {
         file.Seek(offset, SeekOrigin.Begin);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var line = new ArrayBufferWriter<byte>();
-        var lines = new List<string>();
-        long lineStart = offset, batchStart = offset, batchBytes = 0, position = offset;
+        var batch = new LineBuffer(Math.Min(maxBatchBytes, 1 << 20) + 1024);
+        long lineStart = offset, batchStart = offset, position = offset;
+        int lines = 0, batchLineStart = 0;
         var lineTooLong = false;
         try
         {
@@ -33,10 +33,13 @@ internal static class TranscriptReader
                 {
                     var newline = chunk.Span.IndexOf((byte)'\n');
                     var part = newline < 0 ? chunk : chunk[..newline];
-                    if (!lineTooLong && line.WrittenCount + part.Length > MaxLineBytes)
+                    if (!lineTooLong && batch.WrittenCount - batchLineStart + part.Length > MaxLineBytes)
+                    {
                         lineTooLong = true;
+                        batch.ResetTo(batchLineStart);
+                    }
                     if (!lineTooLong)
-                        line.Write(part.Span);
+                        batch.Write(part.Span);
                     if (newline < 0)
                     {
                         position += chunk.Length;
@@ -45,37 +48,61 @@ internal static class TranscriptReader
                     position += newline + 1;
                     chunk = chunk[(newline + 1)..];
 
-                    var text = lineTooLong
-                        ? $"{{\"type\":\"sm-oversized-line\",\"offset\":{lineStart},\"length\":{position - lineStart - 1}}}"
-                        : Encoding.UTF8.GetString(line.WrittenSpan);
-                    if (lines.Count > 0 && batchBytes + (position - lineStart) > maxBatchBytes)
+                    if (lineTooLong)
+                        batch.Write(Encoding.UTF8.GetBytes($"{{\"type\":\"sm-oversized-line\",\"offset\":{lineStart},\"length\":{position - lineStart - 1}}}"));
+                    batch.Write("\n"u8);
+                    if (lines > 0 && batchLineStart + (position - lineStart) > maxBatchBytes)
                     {
                         // A batch stays within the byte bound; only a single line larger than the bound travels alone above it.
-                        yield return new TranscriptBatch(batchStart, lineStart, lines);
-                        lines = [];
-                        batchBytes = 0;
-                        batchStart = lineStart;
+                        yield return new TranscriptBatch(batchStart, lineStart, lines, batch.Written[..batchLineStart]);
+                        batch.DropBefore(batchLineStart);
+                        (lines, batchStart, batchLineStart) = (0, lineStart, 0);
                     }
-                    lines.Add(text);
-                    batchBytes += position - lineStart;
-                    line.ResetWrittenCount();
+                    lines++;
                     lineTooLong = false;
                     lineStart = position;
-                    if (batchBytes >= maxBatchBytes || lines.Count >= maxBatchLines)
+                    batchLineStart = batch.WrittenCount;
+                    if (batch.WrittenCount >= maxBatchBytes || lines >= maxBatchLines)
                     {
-                        yield return new TranscriptBatch(batchStart, lineStart, lines);
-                        lines = [];
-                        batchBytes = 0;
-                        batchStart = lineStart;
+                        yield return new TranscriptBatch(batchStart, lineStart, lines, batch.Written);
+                        batch.ResetTo(0);
+                        (lines, batchStart, batchLineStart) = (0, lineStart, 0);
                     }
                 }
             }
-            if (lines.Count > 0)
-                yield return new TranscriptBatch(batchStart, lineStart, lines);
+            if (lines > 0)
+                yield return new TranscriptBatch(batchStart, lineStart, lines, batch.Written[..batchLineStart]);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The bytes of the batch being read, reused from batch to batch.</summary>
+    private sealed class LineBuffer(int capacity)
+    {
+        private byte[] _bytes = new byte[capacity];
+
+        public int WrittenCount { get; private set; }
+
+        public ReadOnlyMemory<byte> Written => _bytes.AsMemory(0, WrittenCount);
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            if (WrittenCount + bytes.Length > _bytes.Length)
+                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, WrittenCount + bytes.Length));
+            bytes.CopyTo(_bytes.AsSpan(WrittenCount));
+            WrittenCount += bytes.Length;
+        }
+
+        public void ResetTo(int count) => WrittenCount = count;
+
+        /// <summary>Keeps only the bytes from <paramref name="start"/> on, moved to the front.</summary>
+        public void DropBefore(int start)
+        {
+            _bytes.AsSpan(start, WrittenCount - start).CopyTo(_bytes);
+            WrittenCount -= start;
         }
     }
 }

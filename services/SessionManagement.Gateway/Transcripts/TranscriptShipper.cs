@@ -81,8 +81,9 @@ internal sealed class TranscriptShipper(
         var fingerprint = offset > 0 ? cursor?.Fingerprint : null;
         await foreach (var batch in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
         {
+            var (content, encoding) = TranscriptContent.Pack(batch.Content.Span, compress: true);
             var message = new TranscriptLinesCaptured(BatchId(sessionId, path, batch), sessionId, path, batch.StartOffset,
-                batch.EndOffset, batch.Lines, time.GetUtcNow(), host, user);
+                batch.EndOffset, batch.LineCount, content, encoding, time.GetUtcNow(), host, user);
             try
             {
                 await bus.Publish(message, cancellationToken);
@@ -92,7 +93,7 @@ internal sealed class TranscriptShipper(
                 logger.LogWarning(error, "Shipping transcript lines of session {SessionId} stopped at offset {Offset}; will resume there", sessionId, batch.StartOffset);
                 return new ShipResult(ShipOutcome.Interrupted, lines, batches, batch.StartOffset, error.Message);
             }
-            lines += batch.Lines.Count;
+            lines += batch.LineCount;
             batches++;
             // Once a full fingerprint's worth is shipped the fingerprint is fixed: no need to read it again per batch.
             if (fingerprint is null || offset < FingerprintBytes)

@@ -101,12 +101,16 @@ public sealed class StatusTracker(IStatusStore store)
         UpdateOneAsync(batch.SessionId, (status, counters) =>
         {
             var counted = status.TranscriptOffsets.GetValueOrDefault(batch.TranscriptPath);
-            var offset = batch.StartOffset;
-            foreach (var line in batch.Lines)
+            using var lines = TranscriptContent.Open(batch.Content, batch.ContentEncoding);
+            var content = lines.Array;
+            for (var start = 0; start < lines.Length;)
             {
-                var lineOffset = offset;
-                offset += Encoding.UTF8.GetByteCount(line) + 1;
-                if (lineOffset < counted || !line.Contains("\"usage\"", StringComparison.Ordinal))
+                var length = content.AsSpan(start, lines.Length - start).IndexOf((byte)'\n');
+                length = length < 0 ? lines.Length - start : length;
+                var line = content.AsMemory(start, length);
+                var lineOffset = batch.StartOffset + start;
+                start += length + 1;
+                if (lineOffset < counted || line.Span.IndexOf("\"usage\""u8) < 0)
                     continue;
                 if (Usage(line) is not { } usage)
                     continue;
@@ -232,7 +236,7 @@ public sealed class StatusTracker(IStatusStore store)
 
     private sealed record TokenUsage(string? Model, long Input, long Output, long CacheCreation, long CacheRead, DateTimeOffset? At);
 
-    private static TokenUsage? Usage(string line)
+    private static TokenUsage? Usage(ReadOnlyMemory<byte> line)
     {
         try
         {

@@ -50,8 +50,8 @@ public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure
         var transcriptPath = captured.First(h => h.TranscriptPath is not null).TranscriptPath!;
         var batches = await gateway.Observer.TranscriptAsync(session,
             lines => File.Exists(transcriptPath) && lines.Count == File.ReadAllLines(transcriptPath).Length, TimeSpan.FromSeconds(60));
-        Assert.Equal(File.ReadAllLines(transcriptPath), batches.SelectMany(b => b.Lines));
-        Assert.Contains(batches.SelectMany(b => b.Lines), line => line.Contains("\"type\":\"user\"", StringComparison.Ordinal) && line.Contains("say hello", StringComparison.Ordinal));
+        Assert.Equal(File.ReadAllLines(transcriptPath), batches.SelectMany(b => b.ReadLines()));
+        Assert.Contains(batches.SelectMany(b => b.ReadLines()), line => line.Contains("\"type\":\"user\"", StringComparison.Ordinal) && line.Contains("say hello", StringComparison.Ordinal));
         Assert.Empty(Directory.Exists(hookEnvironment["SM_SPOOL_DIR"]) ? Directory.GetFiles(hookEnvironment["SM_SPOOL_DIR"]) : []);
 
         // The saver (part of --target=all) kept the session: every captured hook, and the session ended.

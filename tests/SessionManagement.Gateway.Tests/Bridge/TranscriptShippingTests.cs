@@ -31,7 +31,7 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
         await gateway.PostHookAsync(Stop(session, transcript));
         var batches = await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 5);
 
-        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}"], batches.SelectMany(b => b.Lines));
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}"], batches.SelectMany(b => b.ReadLines()));
         Assert.Equal(new FileInfo(transcript).Length, batches[^1].EndOffset);
     }
 
@@ -46,7 +46,7 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
         var batches = await gateway.Observer.TranscriptAsync(session, lines => lines.Contains("{\"new\":1}"));
 
         Assert.Equal(0, batches[^1].StartOffset);
-        Assert.Equal(["{\"new\":1}"], batches[^1].Lines);
+        Assert.Equal(["{\"new\":1}"], batches[^1].ReadLines());
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
         var batches = await gateway.Observer.TranscriptAsync(session, lines => lines.Contains("{\"second\":2}"));
 
         Assert.Equal(0, batches[^1].StartOffset);
-        Assert.Equal(["{\"second\":\"file, a longer one\"}", "{\"second\":2}"], batches[^1].Lines);
+        Assert.Equal(["{\"second\":\"file, a longer one\"}", "{\"second\":2}"], batches[^1].ReadLines());
     }
 
     [Fact]

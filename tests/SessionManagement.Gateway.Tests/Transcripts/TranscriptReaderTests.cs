@@ -11,7 +11,7 @@ public sealed class TranscriptReaderTests
         await using var file = File.OpenRead(path);
         var batches = new List<TranscriptBatch>();
         await foreach (var batch in TranscriptReader.ReadAsync(file, offset, maxBytes, maxLines, TestContext.Current.CancellationToken))
-            batches.Add(batch);
+            batches.Add(batch with { Content = batch.Content.ToArray() }); // the reader reuses its buffer for the next batch
         return batches;
     }
 
@@ -69,6 +69,8 @@ public sealed class TranscriptReaderTests
         var batches = await ReadAsync(path, 0, maxBytes: 1024);
 
         Assert.Equal(["small", huge, "after"], batches.SelectMany(b => b.Lines));
+        Assert.Equal(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken), batches.SelectMany(b => b.Content.ToArray()));
+        Assert.Equal([1, 1, 1], batches.Select(b => b.LineCount));
         Assert.Contains(batches, b => b.Lines is [var only] && only == huge);
     }
 }

@@ -38,7 +38,8 @@ public sealed class HostProcessTests(InfrastructureFixture infrastructure)
 
         host.Signal(HostProcess.SigInt);
 
-        Assert.Equal(0, await host.WaitForExitAsync(StopWithin));
+        var exit = await host.WaitForExitAsync(StopWithin);
+        Assert.True(exit == 0, $"the host exited with {exit?.ToString() ?? "nothing within " + StopWithin}; its output:\n{host.Output}");
         await using var store = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "session-management.db")};Mode=ReadOnly");
         await store.OpenAsync(TestContext.Current.CancellationToken);
         await using var query = store.CreateCommand();

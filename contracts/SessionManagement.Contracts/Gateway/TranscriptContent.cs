@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace SessionManagement.Contracts.Gateway;
+
+/// <summary>The wire form of a <see cref="TranscriptLinesCaptured"/> batch's lines: one block of UTF-8, gzip-compressed when it is large enough to gain.</summary>
+public static class TranscriptContent
+{
+    /// <summary>The block is gzip-compressed (fastest level).</summary>
+    public const string Gzip = "gzip";
+
+    /// <summary>The block is the lines' bytes as they are.</summary>
+    public const string Plain = "utf8";
+
+    /// <summary>Below this, gzip's header costs more than it saves.</summary>
+    private const int MinimumBytes = 256;
+
+    /// <summary>The block for <paramref name="lines"/> (UTF-8, each line ending in <c>\n</c>), compressed when <paramref name="compress"/> and it pays.</summary>
+    public static (byte[] Content, string Encoding) Pack(ReadOnlySpan<byte> lines, bool compress)
+    {
+        if (!compress || lines.Length < MinimumBytes)
+            return (lines.ToArray(), Plain);
+        // Compressed into a pooled buffer (deflate grows incompressible input by a few bytes per 16 KB at most), then copied out once.
+        var buffer = ArrayPool<byte>.Shared.Rent(lines.Length + lines.Length / 64 + 1024);
+        try
+        {
+            using var output = new MemoryStream(buffer, 0, buffer.Length, writable: true);
+            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+                gzip.Write(lines);
+            return (buffer.AsSpan(0, (int)output.Position).ToArray(), Gzip);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The lines' bytes of a block; throws <see cref="InvalidDataException"/> when the block is damaged or its encoding unknown.</summary>
+    public static byte[] Unpack(byte[] content, string encoding)
+    {
+        using var lines = Open(content, encoding);
+        return lines.Bytes.ToArray();
+    }
+
+    /// <summary>
+    /// The lines' bytes of a block, unpacked into a pooled buffer that goes back to the pool when the result is disposed: a batch
+    /// is read once and let go, and a megabyte array per batch would keep the garbage collector busy. Throws
+    /// <see cref="InvalidDataException"/> when the block is damaged or its encoding unknown.
+    /// </summary>
+    public static PooledLines Open(byte[] content, string encoding)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        switch (encoding)
+        {
+            case Plain:
+                return new PooledLines(content, content.Length, pooled: false);
+            case Gzip:
+                if (content.Length < 18)
+                    throw new InvalidDataException("the transcript content is too short for gzip");
+                // A gzip member ends with its uncompressed length (ISIZE): exactly that much is read.
+                var length = BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(content.Length - 4));
+                if (length < 0)
+                    throw new InvalidDataException("the transcript content is larger than a block can be");
+                var lines = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    using var input = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
+                    try
+                    {
+                        input.ReadExactly(lines.AsSpan(0, length));
+                    }
+                    catch (EndOfStreamException)
+                    {
+                        throw new InvalidDataException("the transcript content is shorter than its gzip trailer says");
+                    }
+                    if (input.ReadByte() >= 0)
+                        throw new InvalidDataException("the transcript content is longer than its gzip trailer says");
+                    return new PooledLines(lines, length, pooled: true);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(lines);
+                    throw;
+                }
+            default:
+                throw new InvalidDataException($"unknown transcript content encoding '{encoding}'");
+        }
+    }
+
+    /// <summary>The lines of a block's bytes as text, without their terminators.</summary>
+    public static IReadOnlyList<string> Lines(ReadOnlySpan<byte> bytes)
+    {
+        var lines = new List<string>();
+        while (!bytes.IsEmpty)
+        {
+            var end = bytes.IndexOf((byte)'\n');
+            var line = end < 0 ? bytes : bytes[..end];
+            lines.Add(Encoding.UTF8.GetString(line));
+            bytes = end < 0 ? [] : bytes[(end + 1)..];
+        }
+        return lines;
+    }
+}
+
+/// <summary>A block's lines in a buffer that may belong to a pool: use <see cref="Bytes"/> until disposed, not after.</summary>
+public sealed class PooledLines : IDisposable
+{
+    private byte[]? _array;
+    private readonly bool _pooled;
+
+    internal PooledLines(byte[] array, int length, bool pooled) => (_array, Length, _pooled) = (array, length, pooled);
+
+    /// <summary>How many bytes the lines take.</summary>
+    public int Length { get; }
+
+    /// <summary>The buffer holding the lines in its first <see cref="Length"/> bytes.</summary>
+    public byte[] Array => _array ?? throw new ObjectDisposedException(nameof(PooledLines));
+
+    /// <summary>The lines: UTF-8, each ending in <c>\n</c>.</summary>
+    public ReadOnlyMemory<byte> Bytes => Array.AsMemory(0, Length);
+
+    /// <summary>Gives the buffer back to the pool it came from.</summary>
+    public void Dispose()
+    {
+        if (_pooled && _array is not null)
+            ArrayPool<byte>.Shared.Return(_array);
+        _array = null;
+    }
+}

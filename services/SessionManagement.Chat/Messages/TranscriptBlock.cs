@@ -1,0 +1,58 @@
+using SessionManagement.Contracts.Gateway;
+
+namespace SessionManagement.Chat.Messages;
+
+/// <summary>
+/// One shipped batch of transcript lines, kept as one block: the messages read from it point into <see cref="Lines"/>
+/// instead of each carrying a copy, and a store keeps <see cref="Stored"/> once for all of them. A block made from a batch
+/// holds its lines in a pooled buffer until disposed; its messages' raw lines are readable until then.
+/// </summary>
+public sealed class TranscriptBlock(
+    string sessionId, long startOffset, long endOffset, ReadOnlyMemory<byte> lines, byte[] stored, string encoding, IDisposable? owner = null)
+    : IDisposable
+{
+    public string SessionId { get; } = sessionId;
+
+    public long StartOffset { get; } = startOffset;
+
+    public long EndOffset { get; } = endOffset;
+
+    /// <summary>The lines' bytes: UTF-8, each ending in <c>\n</c>.</summary>
+    public ReadOnlyMemory<byte> Lines { get; } = lines;
+
+    /// <summary>What a store keeps of the block, encoded as <see cref="Encoding"/> says (<see cref="TranscriptContent"/>).</summary>
+    public byte[] Stored { get; } = stored;
+
+    public string Encoding { get; } = encoding;
+
+    /// <summary>The block of a batch as it arrived: kept compressed as shipped when <paramref name="compress"/>, else as plain bytes.</summary>
+    public static TranscriptBlock From(TranscriptLinesCaptured batch, bool compress)
+    {
+        var lines = TranscriptContent.Open(batch.Content, batch.ContentEncoding);
+        var (stored, encoding) = compress == (batch.ContentEncoding == TranscriptContent.Gzip)
+            ? (batch.Content, batch.ContentEncoding)
+            : TranscriptContent.Pack(lines.Bytes.Span, compress);
+        return new TranscriptBlock(batch.SessionId, batch.StartOffset, batch.EndOffset, lines.Bytes, stored, encoding, lines);
+    }
+
+    /// <summary>A block of the given lines (tests, benchmarks, and lines that arrive as text).</summary>
+    public static TranscriptBlock Of(string sessionId, long startOffset, IReadOnlyList<string> lines, bool compress = true)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\n")));
+        var (stored, encoding) = TranscriptContent.Pack(bytes, compress);
+        return new TranscriptBlock(sessionId, startOffset, startOffset + bytes.Length, bytes, stored, encoding);
+    }
+
+    /// <summary>The bytes of one line of the block, without its terminator.</summary>
+    public ReadOnlyMemory<byte> Line(int start, int length) => Lines.Slice(start, length);
+
+    /// <summary>Gives a pooled buffer back: the block's lines are not to be read after this.</summary>
+    public void Dispose() => owner?.Dispose();
+}
+
+/// <summary>Where a transcript record's raw line lies in its <see cref="TranscriptBlock"/>.</summary>
+public sealed record TranscriptLine(TranscriptBlock Block, int Start, int Length)
+{
+    /// <summary>The line as text.</summary>
+    public string Text => System.Text.Encoding.UTF8.GetString(Block.Line(Start, Length).Span);
+}
