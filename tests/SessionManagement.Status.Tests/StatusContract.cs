@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Status;
@@ -31,15 +32,10 @@ public abstract class StatusContract : IAsyncLifetime
     private static HookEventCaptured Hook(string session, string name, int second, string project) =>
         new(Guid.CreateVersion7(), session, name, At.AddSeconds(second), second, "laptop", "dev", project, null, "{}");
 
-    private static TranscriptLinesCaptured Usage(string session, long offset, params string[] lines) =>
-        TranscriptBatches.Of(session, "/t/" + session + ".jsonl", offset, lines, At);
-
-    private static string Assistant(int input, int output) =>
-        System.Text.Json.JsonSerializer.Serialize(new
-        {
-            type = "assistant", timestamp = At.ToString("O"),
-            message = new { role = "assistant", model = "claude-opus-4", usage = new { input_tokens = input, output_tokens = output } },
-        });
+    /// <summary>Chat stored transcript records for the first time, with this usage.</summary>
+    private static MessagesAppended Usage(string session, params (long Input, long Output)[] usage) =>
+        new(session, usage.Length, 0, 0, usage.Length, At,
+            usage.Select(u => new RecordedUsage("claude-opus-4", At, new TokenUsageView(u.Input, u.Output, 0, 0))).ToList());
 
     [Fact]
     public async Task When_a_session_runs_Should_track_its_counts_tokens_cost_saves_and_backups_each_once()
@@ -49,10 +45,9 @@ public abstract class StatusContract : IAsyncLifetime
         await tracker.StartedAsync(new SessionStarted(s, Guid.NewGuid(), "startup", project, "claude-opus-4", null, At), Cancel);
         await tracker.HooksAsync([Hook(s, "UserPromptSubmit", 1, project), Hook(s, "PreToolUse", 2, project), Hook(s, "PreToolUse", 3, project),
             Hook(s, "PostToolUseFailure", 4, project), Hook(s, "Notification", 5, project)], Cancel);
-        var first = Usage(s, 0, Assistant(1_000_000, 100_000), """{"type":"user","message":{"role":"user","content":"no usage here"}}""");
-        await tracker.TranscriptAsync(first, Cancel);
-        await tracker.TranscriptAsync(first, Cancel); // shipped again: counted once
-        await tracker.TranscriptAsync(Usage(s, first.EndOffset, Assistant(0, 200_000)), Cancel);
+        await tracker.UsageAsync(Usage(s, (1_000_000, 100_000)), Cancel);
+        await tracker.UsageAsync(Usage(s), Cancel); // records without usage
+        await tracker.UsageAsync(Usage(s, (0, 200_000)), Cancel);
         await tracker.SavedAsync(new SessionSaved(s, 3, 6, "c", At.AddSeconds(6)), Cancel);
         await tracker.BackupAsync(s, At.AddMinutes(1), failed: true, Cancel);
         await tracker.BackupAsync(s, At.AddMinutes(2), failed: false, Cancel);
@@ -88,10 +83,10 @@ public abstract class StatusContract : IAsyncLifetime
     {
         var tracker = new StatusTracker(Store);
         var (s, project) = (NewId(), "/work/" + NewId());
-        var broken = new TranscriptLinesCaptured(Guid.NewGuid(), s, "/t/x.jsonl", 0, 10, 1, [1, 2, 3], TranscriptContent.Gzip, At, "laptop", "dev"); // damaged content
+        var broken = new MessagesAppended(s, 1, 0, 0, 1, At, null!); // its change throws
 
         var changes = Enumerable.Range(0, 40).Select(i => i == 20
-            ? tracker.TranscriptAsync(broken, Cancel)
+            ? tracker.UsageAsync(broken, Cancel)
             : tracker.HooksAsync([Hook(s, "UserPromptSubmit", i, project)], Cancel)).ToList();
 
         await Assert.ThrowsAnyAsync<Exception>(() => changes[20]);

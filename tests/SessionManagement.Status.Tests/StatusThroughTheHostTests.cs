@@ -46,6 +46,37 @@ public sealed class StatusThroughTheHostTests
     }
 
     [Fact]
+    public async Task When_a_transcript_is_stored_twice_Should_count_its_token_usage_once()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var session = "tokens-" + Guid.NewGuid().ToString("N")[..8];
+        var transcript = string.Join("\n",
+            TranscriptLines.User(session, "u1", null, 1, "count my tokens"),
+            TranscriptLines.AssistantText(session, "a1", "u1", 2, "counted"), // 12 in, 34 out, 5 cache creation, 6 cache read
+            TranscriptLines.AssistantText(session, "a2", "a1", 3, "again")) + "\n";
+
+        for (var import = 0; import < 2; import++)
+        {
+            using var imported = await host.Http.PostAsync($"/api/sessions/import?session={session}&name=t.jsonl",
+                new StringContent(transcript, Encoding.UTF8, "application/x-ndjson"), Cancel);
+            imported.EnsureSuccessStatusCode();
+        }
+        var status = await Eventually.ReturnsAsync(async () =>
+            {
+                using var response = await host.Http.GetAsync($"/api/status/sessions/{session}", Cancel);
+                return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
+            },
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("outputTokens").GetInt64() > 0, TimeSpan.FromSeconds(30), "the session's token usage");
+        await Task.Delay(TimeSpan.FromSeconds(1), Cancel); // room for a second count, were there one
+        using var again = await host.Http.GetAsync($"/api/status/sessions/{session}", Cancel);
+        var settled = JsonDocument.Parse(await again.Content.ReadAsStringAsync(Cancel)).RootElement;
+
+        Assert.Equal((2 * (12L + 5 + 6), 2 * 34L), (status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64()));
+        Assert.Equal((2 * (12L + 5 + 6), 2 * 34L), (settled.GetProperty("inputTokens").GetInt64(), settled.GetProperty("outputTokens").GetInt64()));
+    }
+
+    [Fact]
     public async Task When_the_gateway_runs_without_a_status_module_Should_still_draw_the_row()
     {
         await using var host = HostProcess.Start(null, "--target=gateway");

@@ -7,10 +7,15 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="InvalidLines">Transcript lines in this write that could not be read as a record; kept raw.</param>
 /// <param name="MessageCount">The session's stored messages and records after the write.</param>
 /// <param name="AppendedAt">When the write completed.</param>
+/// <param name="Usage">
+/// The token usage of the transcript records this write stored for the first time (added, or joined to their hook's message):
+/// each record's usage is reported once, however often its line is shipped.
+/// </param>
 public record MessagesAppended(
     string SessionId,
     int Added,
     int Merged,
     int InvalidLines,
     long MessageCount,
-    DateTimeOffset AppendedAt);
+    DateTimeOffset AppendedAt,
+    IReadOnlyList<RecordedUsage> Usage);

@@ -63,7 +63,8 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
             if (result.Added + result.Merged == 0)
                 continue;
             Appended.Inc(result.Added);
-            await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now), context.CancellationToken);
+            await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,
+                result.Usage), context.CancellationToken);
         }
         return results;
     }

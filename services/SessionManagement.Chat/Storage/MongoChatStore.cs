@@ -35,6 +35,7 @@ internal sealed class MongoChatStore : IChatStore
     {
         var merged = new Dictionary<string, int>(StringComparer.Ordinal);
         var inserts = new List<ChatMessageDocument>();
+        List<ChatMessage> inserted = [], joined = [];
         foreach (var message in messages)
         {
             switch (await TryJoinAsync(message, cancellationToken))
@@ -44,9 +45,11 @@ internal sealed class MongoChatStore : IChatStore
                     break;
                 case JoinOutcome.Joined:
                     merged[message.SessionId] = merged.GetValueOrDefault(message.SessionId) + 1;
+                    joined.Add(message);
                     break;
                 default:
                     inserts.Add(ToDocument(message));
+                    inserted.Add(message);
                     break;
             }
         }
@@ -66,6 +69,9 @@ internal sealed class MongoChatStore : IChatStore
 
         var results = new List<AppendResult>();
         var added = inserts.Where((_, i) => !refused.Contains(i)).GroupBy(d => d.SessionId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var usage = inserted.Where((_, i) => !refused.Contains(i)).Concat(joined)
+            .Select(m => (m.SessionId, Usage: AppendResult.UsageOf(m))).Where(u => u.Usage is not null)
+            .ToLookup(u => u.SessionId, u => u.Usage!, StringComparer.Ordinal);
         foreach (var sessionId in messages.Select(m => m.SessionId).Distinct(StringComparer.Ordinal))
         {
             var fresh = added.GetValueOrDefault(sessionId) ?? [];
@@ -78,7 +84,8 @@ internal sealed class MongoChatStore : IChatStore
                 trimmed = await TrimAsync(sessionId, counts.MessageCount - retention, cancellationToken);
                 counts = counts with { MessageCount = counts.MessageCount - trimmed };
             }
-            results.Add(new AppendResult(sessionId, fresh.Count, merged.GetValueOrDefault(sessionId), invalid, counts.MessageCount, trimmed));
+            results.Add(new AppendResult(sessionId, fresh.Count, merged.GetValueOrDefault(sessionId), invalid, counts.MessageCount, trimmed,
+                usage[sessionId].ToList()));
         }
         return results;
     }

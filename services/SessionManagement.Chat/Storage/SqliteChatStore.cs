@@ -41,7 +41,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             {
                 if (!tallies.TryGetValue(message.SessionId, out var tally))
                     tallies[message.SessionId] = tally = new Tally();
-                switch (await writer.WriteAsync(message, cancellationToken))
+                var written = await writer.WriteAsync(message, cancellationToken);
+                switch (written)
                 {
                     case Written.Added:
                         tally.Added++;
@@ -52,6 +53,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         tally.Merged++;
                         break;
                 }
+                if (written != Written.Duplicate && AppendResult.UsageOf(message) is { } usage)
+                    tally.Usage.Add(usage);
             }
             var results = new List<AppendResult>(tallies.Count);
             foreach (var (sessionId, tally) in tallies)
@@ -285,7 +288,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await update.ExecuteNonQueryAsync(cancellationToken);
             count -= trimmed;
         }
-        return new AppendResult(sessionId, tally.Added, tally.Merged, tally.Invalid, count, trimmed);
+        return new AppendResult(sessionId, tally.Added, tally.Merged, tally.Invalid, count, trimmed, tally.Usage);
     }
 
     /// <summary>The raw lines of rows kept in blocks: each block read and unpacked once per page.</summary>
@@ -343,6 +346,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     private sealed class Tally
     {
         public int Added, Merged, Conversation, Invalid;
+
+        public readonly List<RecordedUsage> Usage = [];
     }
 
     private enum Written { Duplicate, Added, Merged }

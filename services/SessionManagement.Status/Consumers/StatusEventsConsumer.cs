@@ -1,5 +1,5 @@
 using MassTransit;
-using SessionManagement.Contracts.Gateway;
+using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Scheduler;
@@ -8,10 +8,10 @@ using SessionManagement.Status.Tracking;
 
 namespace SessionManagement.Status.Consumers;
 
-/// <summary>Lifecycle, backup and integrity events, transcript usage, and the schedule's roll-ups.</summary>
+/// <summary>Lifecycle, backup and integrity events, token usage as chat stores transcript records, and the schedule's roll-ups.</summary>
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
-    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<TranscriptLinesCaptured>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>
+    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<MessagesAppended>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>
 {
     public Task Consume(ConsumeContext<SessionStarted> c) => tracker.StartedAsync(c.Message, c.CancellationToken);
 
@@ -29,7 +29,7 @@ public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore sto
 
     public Task Consume(ConsumeContext<ContextServed> c) => tracker.ContextServedAsync(c.Message, c.CancellationToken);
 
-    public Task Consume(ConsumeContext<TranscriptLinesCaptured> c) => tracker.TranscriptAsync(c.Message, c.CancellationToken);
+    public Task Consume(ConsumeContext<MessagesAppended> c) => tracker.UsageAsync(c.Message, c.CancellationToken);
 
     /// <summary>Minute periods are the counters themselves; hours and days are totalled into roll-ups (again gives the same rows).</summary>
     public Task Consume(ConsumeContext<ComputeMetrics> c) => c.Message.Granularity == "minute"

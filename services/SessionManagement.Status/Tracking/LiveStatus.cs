@@ -1,6 +1,6 @@
 namespace SessionManagement.Status.Tracking;
 
-/// <summary>What the status module keeps of one session; <see cref="TranscriptOffsets"/> says how far each transcript's usage is counted, so re-shipped lines count once.</summary>
+/// <summary>What the status module keeps of one session.</summary>
 public sealed record LiveStatus(
     string SessionId,
     string? ProjectDir,
@@ -18,12 +18,11 @@ public sealed record LiveStatus(
     DateTimeOffset? LastSavedAt,
     DateTimeOffset? LastBackupAt,
     bool BackupFailed,
-    bool Corrupted,
-    IReadOnlyDictionary<string, long> TranscriptOffsets)
+    bool Corrupted)
 {
     /// <summary>A session nothing has been seen of yet: its first event sets its times.</summary>
     public static LiveStatus Unseen(string sessionId) =>
-        new(sessionId, null, null, null, DateTimeOffset.MaxValue, DateTimeOffset.MinValue, null, 0, 0, 0, 0, 0, 0, null, null, false, false, new Dictionary<string, long>());
+        new(sessionId, null, null, null, DateTimeOffset.MaxValue, DateTimeOffset.MinValue, null, 0, 0, 0, 0, 0, 0, null, null, false, false);
 
     /// <summary>A status first made by an event that is not activity (a save, a backup) starts at that event's time.</summary>
     public LiveStatus Known(DateTimeOffset at) => StartedAt == DateTimeOffset.MaxValue ? Touched(at) : this;

@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json;
+using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
@@ -96,39 +95,27 @@ public sealed class StatusTracker(IStatusStore store)
             return status.Known(served.ServedAt);
         }, cancellationToken);
 
-    /// <summary>Token usage from the transcript's assistant records, each line counted once however often it is shipped.</summary>
-    public Task TranscriptAsync(TranscriptLinesCaptured batch, CancellationToken cancellationToken) =>
-        UpdateOneAsync(batch.SessionId, (status, counters) =>
+    /// <summary>Token usage of the transcript records chat stored for the first time: chat reports each record's usage once.</summary>
+    public Task UsageAsync(MessagesAppended appended, CancellationToken cancellationToken) =>
+        appended.Usage is { Count: 0 } ? Task.CompletedTask : UpdateOneAsync(appended.SessionId, (status, counters) =>
         {
-            var counted = status.TranscriptOffsets.GetValueOrDefault(batch.TranscriptPath);
-            using var lines = TranscriptContent.Open(batch.Content, batch.ContentEncoding);
-            var content = lines.Array;
-            for (var start = 0; start < lines.Length;)
+            foreach (var (model, at, tokens) in appended.Usage)
             {
-                var length = content.AsSpan(start, lines.Length - start).IndexOf((byte)'\n');
-                length = length < 0 ? lines.Length - start : length;
-                var line = content.AsMemory(start, length);
-                var lineOffset = batch.StartOffset + start;
-                start += length + 1;
-                if (lineOffset < counted || line.Span.IndexOf("\"usage\""u8) < 0)
-                    continue;
-                if (Usage(line) is not { } usage)
-                    continue;
-                var cost = Pricing.Cost(usage.Model ?? status.Model, usage.Input, usage.Output, usage.CacheCreation, usage.CacheRead);
-                var input = usage.Input + usage.CacheCreation + usage.CacheRead;
+                var cost = Pricing.Cost(model ?? status.Model, tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens,
+                    tokens.CacheReadInputTokens);
+                var input = tokens.InputTokens + tokens.CacheCreationInputTokens + tokens.CacheReadInputTokens;
                 status = status with
                 {
                     InputTokens = status.InputTokens + input,
-                    OutputTokens = status.OutputTokens + usage.Output,
+                    OutputTokens = status.OutputTokens + tokens.OutputTokens,
                     CostUsd = status.CostUsd + cost,
-                    Model = status.Model ?? usage.Model,
+                    Model = status.Model ?? model,
                 };
-                counters.Add(Count(status, usage.At ?? batch.CapturedAt, Metric.InputTokens, input));
-                counters.Add(Count(status, usage.At ?? batch.CapturedAt, Metric.OutputTokens, usage.Output));
-                counters.Add(Count(status, usage.At ?? batch.CapturedAt, Metric.CostUsd, (double)cost));
+                counters.Add(Count(status, at, Metric.InputTokens, input));
+                counters.Add(Count(status, at, Metric.OutputTokens, tokens.OutputTokens));
+                counters.Add(Count(status, at, Metric.CostUsd, (double)cost));
             }
-            var offsets = new Dictionary<string, long>(status.TranscriptOffsets) { [batch.TranscriptPath] = Math.Max(counted, batch.EndOffset) };
-            return status.Known(batch.CapturedAt) with { TranscriptOffsets = offsets };
+            return status.Known(appended.AppendedAt);
         }, cancellationToken);
 
     private Task UpdateOneAsync(string sessionId, Func<LiveStatus, List<Counter>, LiveStatus> change, CancellationToken cancellationToken) =>
@@ -233,26 +220,4 @@ public sealed class StatusTracker(IStatusStore store)
 
     private static Counter Count(LiveStatus status, DateTimeOffset at, string metric, double value) =>
         new(Counter.MinuteOf(at), status.ProjectDir ?? "", status.User ?? "", metric, value);
-
-    private sealed record TokenUsage(string? Model, long Input, long Output, long CacheCreation, long CacheRead, DateTimeOffset? At);
-
-    private static TokenUsage? Usage(ReadOnlyMemory<byte> line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object
-                || !message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
-                return null;
-            long Get(string name) => usage.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : 0;
-            var model = message.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            var at = root.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(t.GetString(), out var parsed) ? parsed : (DateTimeOffset?)null;
-            return new TokenUsage(model, Get("input_tokens"), Get("output_tokens"), Get("cache_creation_input_tokens"), Get("cache_read_input_tokens"), at);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }
