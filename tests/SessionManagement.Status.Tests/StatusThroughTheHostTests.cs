@@ -46,8 +46,9 @@ public sealed class StatusThroughTheHostTests
     }
 
     [Fact]
-    public async Task When_a_transcript_is_stored_twice_Should_count_its_token_usage_once()
+    public async Task When_a_transcript_is_imported_Should_show_its_token_usage_in_the_status()
     {
+        // Chat announces each record's usage once (ChatIngestConsumerTests); this is the way from chat's store to the status.
         await using var host = HostProcess.Start();
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         var session = "tokens-" + Guid.NewGuid().ToString("N")[..8];
@@ -56,24 +57,18 @@ public sealed class StatusThroughTheHostTests
             TranscriptLines.AssistantText(session, "a1", "u1", 2, "counted"), // 12 in, 34 out, 5 cache creation, 6 cache read
             TranscriptLines.AssistantText(session, "a2", "a1", 3, "again")) + "\n";
 
-        for (var import = 0; import < 2; import++)
-        {
-            using var imported = await host.Http.PostAsync($"/api/sessions/import?session={session}&name=t.jsonl",
-                new StringContent(transcript, Encoding.UTF8, "application/x-ndjson"), Cancel);
-            imported.EnsureSuccessStatusCode();
-        }
+        using var imported = await host.Http.PostAsync($"/api/sessions/import?session={session}&name=t.jsonl",
+            new StringContent(transcript, Encoding.UTF8, "application/x-ndjson"), Cancel);
+        imported.EnsureSuccessStatusCode();
         var status = await Eventually.ReturnsAsync(async () =>
             {
                 using var response = await host.Http.GetAsync($"/api/status/sessions/{session}", Cancel);
                 return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
             },
             s => s.ValueKind == JsonValueKind.Object && s.GetProperty("outputTokens").GetInt64() > 0, TimeSpan.FromSeconds(30), "the session's token usage");
-        await Task.Delay(TimeSpan.FromSeconds(1), Cancel); // room for a second count, were there one
-        using var again = await host.Http.GetAsync($"/api/status/sessions/{session}", Cancel);
-        var settled = JsonDocument.Parse(await again.Content.ReadAsStringAsync(Cancel)).RootElement;
 
         Assert.Equal((2 * (12L + 5 + 6), 2 * 34L), (status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64()));
-        Assert.Equal((2 * (12L + 5 + 6), 2 * 34L), (settled.GetProperty("inputTokens").GetInt64(), settled.GetProperty("outputTokens").GetInt64()));
+        Assert.True(status.GetProperty("costUsd").GetDecimal() > 0);
     }
 
     [Fact]

@@ -58,11 +58,11 @@ public static class TranscriptContent
                 return new PooledLines(content, content.Length, pooled: false);
             case Gzip:
                 if (content.Length < 18)
-                    throw new InvalidDataException("the transcript content is too short for gzip");
+                    throw new InvalidDataException("the packed content is too short for gzip");
                 // A gzip member ends with its uncompressed length (ISIZE): exactly that much is read.
                 var length = BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(content.Length - 4));
                 if (length < 0)
-                    throw new InvalidDataException("the transcript content is larger than a block can be");
+                    throw new InvalidDataException("the packed content is larger than a block can be");
                 var lines = ArrayPool<byte>.Shared.Rent(length);
                 try
                 {
@@ -73,10 +73,10 @@ public static class TranscriptContent
                     }
                     catch (EndOfStreamException)
                     {
-                        throw new InvalidDataException("the transcript content is shorter than its gzip trailer says");
+                        throw new InvalidDataException("the packed content is shorter than its gzip trailer says");
                     }
                     if (input.ReadByte() >= 0)
-                        throw new InvalidDataException("the transcript content is longer than its gzip trailer says");
+                        throw new InvalidDataException("the packed content is longer than its gzip trailer says");
                     return new PooledLines(lines, length, pooled: true);
                 }
                 catch
@@ -85,7 +85,7 @@ public static class TranscriptContent
                     throw;
                 }
             default:
-                throw new InvalidDataException($"unknown transcript content encoding '{encoding}'");
+                throw new InvalidDataException($"unknown content encoding '{encoding}'");
         }
     }
 
