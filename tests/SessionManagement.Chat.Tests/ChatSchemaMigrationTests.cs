@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SessionManagement.Chat.Messages;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
+using SessionManagement.Hosting.Storage.Sqlite;
+using SessionManagement.Testing;
+using static SessionManagement.Testing.TranscriptLines;
+
+namespace SessionManagement.Chat.Tests;
+
+public sealed class ChatSchemaMigrationTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static SqliteDatabase Open(TempDirectory directory, params SqliteMigration[] migrations) =>
+        new(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = directory.Path }), migrations, NullLogger<SqliteDatabase>.Instance);
+
+    [Fact]
+    public async Task When_a_v1_store_is_opened_by_this_version_Should_keep_its_history_readable_searchable_and_deletable()
+    {
+        using var directory = new TempDirectory();
+        var (old, word) = ("s-" + Guid.NewGuid().ToString("N")[..10], "walrus" + Guid.NewGuid().ToString("N")[..6]);
+        var line = User(old, "u1", null, 1, "an old prompt about the " + word + " " + new string('z', 400));
+        await using (var v1 = Open(directory, ChatSqliteSchema.V1))
+        {
+            await v1.WriteAsync(async (connection, transaction) =>
+            {
+                // A row as version 1 wrote it: its own gzip raw line, indexed for search by the insert trigger.
+                var (raw, encoding) = CompressedText.Encode(line, compress: true);
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = """
+                    INSERT INTO chat_messages (session_id, message_key, kind, record_type, role, uuid, timestamp, sequence, text, sources, raw, raw_encoding)
+                    VALUES ($session, 'u:u1', 'Message', 'user', 'user', 'u1', $time, 0, $text, 2, $raw, $encoding);
+                    INSERT INTO chat_sessions (session_id, message_count, conversation_count, invalid_lines) VALUES ($session, 1, 1, 0);
+                    """;
+                insert.Bind("$session", old).Bind("$time", SqliteValues.Time(Start)).Bind("$text", "an old prompt about the " + word)
+                    .Bind("$raw", raw).Bind("$encoding", encoding);
+                return await insert.ExecuteNonQueryAsync(Cancel);
+            }, Cancel);
+        }
+
+        await using var current = Open(directory, [.. ChatSqliteSchema.All]);
+        var store = new SqliteChatStore(current, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()));
+        var fresh = "s-" + Guid.NewGuid().ToString("N")[..10];
+        await store.AppendAsync(TranscriptRecordReader.Read(fresh, 0, [User(fresh, "n1", null, 2, "a new prompt about the " + word)], Start).ToList(), 100, Cancel);
+
+        Assert.Equal(line, Assert.Single((await store.PageAsync(old, 0, 10, true, true, Cancel)).Messages).Raw);
+        var both = (await store.SearchAsync(new MessageSearch([word], null, null, null, null, null, 10), Cancel)).Select(h => h.SessionId);
+        Assert.Equal(new[] { old, fresh }.Order(StringComparer.Ordinal), both.Order(StringComparer.Ordinal));
+        await store.DeleteSessionAsync(old, Cancel); // its index entry goes with it
+        Assert.Equal([fresh], (await store.SearchAsync(new MessageSearch([word], null, null, null, null, null, 10), Cancel)).Select(h => h.SessionId));
+    }
+}
