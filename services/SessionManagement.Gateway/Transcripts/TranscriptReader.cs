@@ -19,7 +19,7 @@ internal static class TranscriptReader
     {
         file.Seek(offset, SeekOrigin.Begin);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var batch = new LineBuffer(Math.Min(maxBatchBytes, 1 << 20) + 1024);
+        using var batch = new LineBuffer(Math.Min(maxBatchBytes, 1 << 20) + 1024);
         long lineStart = offset, batchStart = offset, position = offset;
         int lines = 0, batchLineStart = 0;
         var lineTooLong = false;
@@ -79,10 +79,10 @@ internal static class TranscriptReader
         }
     }
 
-    /// <summary>The bytes of the batch being read, reused from batch to batch.</summary>
-    private sealed class LineBuffer(int capacity)
+    /// <summary>The bytes of the batch being read, reused from batch to batch, in a pooled array (a poll that finds nothing new costs no megabyte).</summary>
+    private sealed class LineBuffer(int capacity) : IDisposable
     {
-        private byte[] _bytes = new byte[capacity];
+        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(capacity);
 
         public int WrittenCount { get; private set; }
 
@@ -91,7 +91,12 @@ internal static class TranscriptReader
         public void Write(ReadOnlySpan<byte> bytes)
         {
             if (WrittenCount + bytes.Length > _bytes.Length)
-                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, WrittenCount + bytes.Length));
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_bytes.Length * 2, WrittenCount + bytes.Length));
+                _bytes.AsSpan(0, WrittenCount).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_bytes);
+                _bytes = larger;
+            }
             bytes.CopyTo(_bytes.AsSpan(WrittenCount));
             WrittenCount += bytes.Length;
         }
@@ -104,5 +109,7 @@ internal static class TranscriptReader
             _bytes.AsSpan(start, WrittenCount - start).CopyTo(_bytes);
             WrittenCount -= start;
         }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_bytes);
     }
 }
