@@ -5,7 +5,6 @@ using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Hosting.Options;
-using SessionManagement.Hosting.Storage;
 using SessionManagement.Hosting.Storage.Sqlite;
 
 namespace SessionManagement.Bench;

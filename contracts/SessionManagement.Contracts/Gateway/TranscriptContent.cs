@@ -108,18 +108,13 @@ public static class TranscriptContent
 public sealed class PooledLines : IDisposable
 {
     private byte[]? _array;
+    private readonly int _length;
     private readonly bool _pooled;
 
-    internal PooledLines(byte[] array, int length, bool pooled) => (_array, Length, _pooled) = (array, length, pooled);
-
-    /// <summary>How many bytes the lines take.</summary>
-    public int Length { get; }
-
-    /// <summary>The buffer holding the lines in its first <see cref="Length"/> bytes.</summary>
-    public byte[] Array => _array ?? throw new ObjectDisposedException(nameof(PooledLines));
+    internal PooledLines(byte[] array, int length, bool pooled) => (_array, _length, _pooled) = (array, length, pooled);
 
     /// <summary>The lines: UTF-8, each ending in <c>\n</c>.</summary>
-    public ReadOnlyMemory<byte> Bytes => Array.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Bytes => (_array ?? throw new ObjectDisposedException(nameof(PooledLines))).AsMemory(0, _length);
 
     /// <summary>Gives the buffer back to the pool it came from.</summary>
     public void Dispose()

@@ -30,9 +30,10 @@ public record TranscriptLinesCaptured(
     string Host,
     string User)
 {
-    /// <summary>The lines' bytes as they were in the file: UTF-8, each line ending in <c>\n</c>.</summary>
-    public byte[] ReadContent() => TranscriptContent.Unpack(Content, ContentEncoding);
-
     /// <summary>The lines as text, without their terminators.</summary>
-    public IReadOnlyList<string> ReadLines() => TranscriptContent.Lines(ReadContent());
+    public IReadOnlyList<string> ReadLines()
+    {
+        using var lines = TranscriptContent.Open(Content, ContentEncoding);
+        return TranscriptContent.Lines(lines.Bytes.Span);
+    }
 }

@@ -291,26 +291,34 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         return new AppendResult(sessionId, tally.Added, tally.Merged, tally.Invalid, count, trimmed, tally.Usage);
     }
 
-    /// <summary>The raw lines of rows kept in blocks: each block read and unpacked once per page.</summary>
+    /// <summary>The raw lines of rows kept in blocks: each block read and unpacked (into a pooled buffer) once per page.</summary>
     private static async Task ReadRawLinesAsync(SqliteConnection connection, List<ChatMessage> messages,
         List<(int Index, long Block, int Start, int Length)> inBlocks, CancellationToken cancellationToken)
     {
-        var blocks = new Dictionary<long, byte[]>();
-        await using var read = connection.CreateCommand();
-        read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
-        var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
-        foreach (var (index, block, start, length) in inBlocks)
+        var blocks = new Dictionary<long, PooledLines>();
+        try
         {
-            if (!blocks.TryGetValue(block, out var lines))
+            await using var read = connection.CreateCommand();
+            read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
+            var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            foreach (var (index, block, start, length) in inBlocks)
             {
-                id.Value = block;
-                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-                lines = await reader.ReadAsync(cancellationToken)
-                    ? TranscriptContent.Unpack((byte[])reader.GetValue(1), reader.GetString(0))
-                    : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
-                blocks[block] = lines;
+                if (!blocks.TryGetValue(block, out var lines))
+                {
+                    id.Value = block;
+                    await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                    lines = await reader.ReadAsync(cancellationToken)
+                        ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
+                        : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
+                    blocks[block] = lines;
+                }
+                messages[index] = messages[index] with { Raw = System.Text.Encoding.UTF8.GetString(lines.Bytes.Span.Slice(start, length)) };
             }
-            messages[index] = messages[index] with { Raw = System.Text.Encoding.UTF8.GetString(lines, start, length) };
+        }
+        finally
+        {
+            foreach (var lines in blocks.Values)
+                lines.Dispose();
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using SessionManagement.Contracts.Gateway;
 
 namespace SessionManagement.Gateway.Transcripts;
@@ -10,4 +12,15 @@ internal sealed record TranscriptBatch(long StartOffset, long EndOffset, int Lin
 {
     /// <summary>The lines as text, without their terminators.</summary>
     public IReadOnlyList<string> Lines => TranscriptContent.Lines(Content.Span);
+
+    /// <summary>
+    /// The message that ships this batch, its lines packed; its <c>BatchId</c> is derived from where the bytes lie, so shipping
+    /// the same bytes again is recognisable.
+    /// </summary>
+    public TranscriptLinesCaptured Capture(string sessionId, string path, DateTimeOffset capturedAt, string host, string user)
+    {
+        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}\n{path}\n{StartOffset}\n{EndOffset}")).AsSpan(0, 16));
+        var (content, encoding) = TranscriptContent.Pack(Content.Span, compress: true);
+        return new TranscriptLinesCaptured(id, sessionId, path, StartOffset, EndOffset, LineCount, content, encoding, capturedAt, host, user);
+    }
 }

@@ -76,9 +76,7 @@ internal sealed class TranscriptImporter(
         {
             if (inFlight.Count >= options.Value.ImportBatchesInFlight)
                 await CollectOldestAsync();
-            var (content, encoding) = TranscriptContent.Pack(batch.Content.Span, compress: true);
-            var message = new TranscriptLinesCaptured(TranscriptShipper.BatchId(sessionId, source, batch), sessionId, source, batch.StartOffset,
-                batch.EndOffset, batch.LineCount, content, encoding, time.GetUtcNow(), host, user);
+            var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user);
             inFlight.Enqueue(client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout));
             lines += batch.LineCount;
             batches++;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -81,9 +80,7 @@ internal sealed class TranscriptShipper(
         var fingerprint = offset > 0 ? cursor?.Fingerprint : null;
         await foreach (var batch in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
         {
-            var (content, encoding) = TranscriptContent.Pack(batch.Content.Span, compress: true);
-            var message = new TranscriptLinesCaptured(BatchId(sessionId, path, batch), sessionId, path, batch.StartOffset,
-                batch.EndOffset, batch.LineCount, content, encoding, time.GetUtcNow(), host, user);
+            var message = batch.Capture(sessionId, path, time.GetUtcNow(), host, user);
             try
             {
                 await bus.Publish(message, cancellationToken);
@@ -116,11 +113,5 @@ internal sealed class TranscriptShipper(
         await file.ReadExactlyAsync(bytes, cancellationToken);
         file.Seek(position, SeekOrigin.Begin);
         return Convert.ToHexString(SHA256.HashData(bytes));
-    }
-
-    public static Guid BatchId(string sessionId, string path, TranscriptBatch batch)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}\n{path}\n{batch.StartOffset}\n{batch.EndOffset}"));
-        return new Guid(hash.AsSpan(0, 16));
     }
 }
