@@ -114,7 +114,7 @@ internal static class ReadApiRoutes
         var user = headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
         try
         {
-            var result = await importer.ImportAsync(http.Request.Body, session, name ?? "upload.jsonl", host, user, cancellationToken);
+            var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user, cancellationToken);
             loggers.CreateLogger("SessionManagement.Audit").LogInformation("Audit: transcript {Name} imported into session {SessionId} from {Remote}",
                 result.Name, result.SessionId, http.Connection.RemoteIpAddress);
             return Results.Ok(result);

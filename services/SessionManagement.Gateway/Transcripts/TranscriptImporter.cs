@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MassTransit;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +17,8 @@ namespace SessionManagement.Gateway.Transcripts;
 /// Imports a Claude Code transcript file through the live ingestion path: the same reader cuts it into the same
 /// <see cref="TranscriptLinesCaptured"/> batches. Each batch is sent as a request, a few at a time, so the
 /// import goes only as fast as the chat module stores and memory stays bounded whatever the file's size.
-/// The body is spooled to a file first: it is read twice (for its session id, then for its lines).
+/// An upload that names its session and its length is cut into batches as it arrives; any other is spooled to a file
+/// first, to be read twice (for its session id, then for its lines).
 /// </summary>
 internal sealed class TranscriptImporter(
     IServiceProvider services,
@@ -26,17 +29,41 @@ internal sealed class TranscriptImporter(
 {
     public string ImportDirectory { get; } = Path.Combine(storage.Value.DataDirectory, "imports");
 
-    public async Task<ImportResult> ImportAsync(Stream body, string? sessionId, string name, string host, string user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Imports <paramref name="body"/>. Streamed (a session and a length given), an upload cut short leaves the batches already
+    /// stored; importing the file again completes it, storing nothing twice.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(Stream body, long? length, string? sessionId, string name, string host, string user,
+        CancellationToken cancellationToken)
     {
         if (sessionId is not null && !HookInput.IsValidSessionId(sessionId))
             throw new ImportRejectedException($"invalid session id '{sessionId}'");
+        if (sessionId is not null && length is not null)
+        {
+            try
+            {
+                return Imported(await SendAsync(new CompletedLines(body), sessionId, name, host, user, cancellationToken));
+            }
+            catch (Exception error) when (EndedEarly(error))
+            {
+                throw new ImportRejectedException(
+                    $"the upload ended early ({error.Message}); the lines received before were stored: import the file again to complete it, nothing is stored twice");
+            }
+        }
         Directory.CreateDirectory(ImportDirectory);
         var path = Path.Combine(ImportDirectory, $"{Guid.CreateVersion7():N}.jsonl");
         try
         {
             await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
                 FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-            await body.CopyToAsync(file, 1 << 20, cancellationToken);
+            try
+            {
+                await body.CopyToAsync(file, 1 << 20, cancellationToken);
+            }
+            catch (Exception error) when (EndedEarly(error))
+            {
+                throw new ImportRejectedException($"the upload ended early ({error.Message}); nothing was imported");
+            }
             if (file.Length > 0 && await LastByteAsync(file, cancellationToken) != '\n')
                 file.WriteByte((byte)'\n'); // a finished file's last line is complete even without its newline
             await file.FlushAsync(cancellationToken);
@@ -46,10 +73,7 @@ internal sealed class TranscriptImporter(
                 ?? throw new ImportRejectedException("no session id: give ?session=<id>, or import a transcript whose records carry sessionId");
             if (!HookInput.IsValidSessionId(sessionId))
                 throw new ImportRejectedException($"invalid sessionId '{sessionId}' in the transcript");
-            var result = await SendAsync(file, sessionId, name, host, user, cancellationToken);
-            logger.LogInformation("Imported transcript {Name} into session {SessionId}: {Lines} lines, {Added} records stored, {Merged} joined, {Invalid} kept raw",
-                name, sessionId, result.Lines, result.Added, result.Merged, result.InvalidLines);
-            return result;
+            return Imported(await SendAsync(file, sessionId, name, host, user, cancellationToken));
         }
         finally
         {
@@ -57,7 +81,18 @@ internal sealed class TranscriptImporter(
         }
     }
 
-    private async Task<ImportResult> SendAsync(FileStream file, string sessionId, string name, string host, string user, CancellationToken cancellationToken)
+    /// <summary>The upload stopped before its end (a refused size is answered as such, not as this).</summary>
+    private static bool EndedEarly(Exception error) =>
+        error is BadHttpRequestException { StatusCode: not StatusCodes.Status413PayloadTooLarge } or ConnectionResetException;
+
+    private ImportResult Imported(ImportResult result)
+    {
+        logger.LogInformation("Imported transcript {Name} into session {SessionId}: {Lines} lines, {Added} records stored, {Merged} joined, {Invalid} kept raw",
+            result.Name, result.SessionId, result.Lines, result.Added, result.Merged, result.InvalidLines);
+        return result;
+    }
+
+    private async Task<ImportResult> SendAsync(Stream file, string sessionId, string name, string host, string user, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var client = scope.ServiceProvider.GetRequiredService<IRequestClient<TranscriptLinesCaptured>>();
@@ -65,6 +100,7 @@ internal sealed class TranscriptImporter(
         var source = "import:" + name;
         var inFlight = new Queue<Task<Response<TranscriptLinesStored>>>();
         int lines = 0, batches = 0, added = 0, merged = 0, invalid = 0;
+        long bytes = 0;
 
         async Task CollectOldestAsync()
         {
@@ -78,12 +114,11 @@ internal sealed class TranscriptImporter(
                 await CollectOldestAsync();
             var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user);
             inFlight.Enqueue(client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout));
-            lines += batch.LineCount;
-            batches++;
+            (lines, batches, bytes) = (lines + batch.LineCount, batches + 1, batch.EndOffset);
         }
         while (inFlight.Count > 0)
             await CollectOldestAsync();
-        return new ImportResult(sessionId, name, file.Length, lines, batches, added, merged, invalid);
+        return new ImportResult(sessionId, name, bytes, lines, batches, added, merged, invalid);
     }
 
     private static async Task<int> LastByteAsync(FileStream file, CancellationToken cancellationToken)
@@ -114,5 +149,51 @@ internal sealed class TranscriptImporter(
             }
         }
         return null;
+    }
+
+    /// <summary>An upload read as a finished file: a last line without its newline is given one, so it is imported too.</summary>
+    private sealed class CompletedLines(Stream inner) : Stream
+    {
+        private bool _any, _endsWithNewline = true, _completed;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            buffer.IsEmpty || _completed ? 0 : Complete(await inner.ReadAsync(buffer, cancellationToken), buffer.Span);
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            count == 0 || _completed ? 0 : Complete(inner.Read(buffer, offset, count), buffer.AsSpan(offset, count));
+
+        private int Complete(int read, Span<byte> buffer)
+        {
+            if (read > 0)
+            {
+                (_any, _endsWithNewline) = (true, buffer[read - 1] == (byte)'\n');
+                return read;
+            }
+            _completed = true;
+            if (!_any || _endsWithNewline)
+                return 0;
+            buffer[0] = (byte)'\n';
+            return 1;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -6,7 +6,8 @@ namespace SessionManagement.Gateway.Transcripts;
 /// <summary>
 /// Streams complete lines from a byte offset in bounded batches, never holding more than one batch
 /// (or one line) in memory: a batch's <see cref="TranscriptBatch.Content"/> lies in a buffer the next batch reuses. A last
-/// line without its newline is left for the next read: Claude Code may still be writing it.
+/// line without its newline is left for the next read: Claude Code may still be writing it. A stream that cannot seek
+/// (an upload) is read from where it stands, the offset given naming that place.
 /// </summary>
 internal static class TranscriptReader
 {
@@ -14,10 +15,11 @@ internal static class TranscriptReader
     public const int MaxLineBytes = 64 * 1024 * 1024;
 
     public static async IAsyncEnumerable<TranscriptBatch> ReadAsync(
-        FileStream file, long offset, int maxBatchBytes, int maxBatchLines,
+        Stream file, long offset, int maxBatchBytes, int maxBatchLines,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        file.Seek(offset, SeekOrigin.Begin);
+        if (file.CanSeek)
+            file.Seek(offset, SeekOrigin.Begin);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         using var batch = new LineBuffer(Math.Min(maxBatchBytes, 1 << 20) + 1024);
         long lineStart = offset, batchStart = offset, position = offset;

@@ -170,6 +170,42 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     }
 
     [Fact]
+    public async Task When_a_streamed_import_is_cut_short_Should_keep_what_was_stored_and_complete_when_imported_again()
+    {
+        var s = NewSession();
+        var lines = Enumerable.Range(0, 1_500).Select(i => User(s, $"u{i}", i == 0 ? null : $"u{i - 1}", i, $"prompt {i} " + new string('x', 400))).ToList();
+        var whole = string.Concat(lines.Select(line => line + "\n"));
+
+        // The upload names its session and its length, so it is read as it arrives; it stops after the first batch of 1,000 lines is stored.
+        var cut = new CutShortContent(Encoding.UTF8.GetBytes(string.Concat(lines.Take(1_200).Select(line => line + "\n"))), Encoding.UTF8.GetByteCount(whole),
+            () => Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}/messages?limit=1"), page => page.GetProperty("total").GetInt64() == 1_000,
+                TimeSpan.FromSeconds(30), "the first batch stored"));
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => Http.PostAsync($"/api/sessions/import?session={s}", cut, Cancel));
+        var again = await ImportAsync($"?session={s}", whole);
+
+        Assert.Equal((1_500, 500), (again.GetProperty("lines").GetInt32(), again.GetProperty("added").GetInt32()));
+        Assert.Equal(1_500, (await GetJsonAsync($"/api/sessions/{s}/messages?limit=1")).GetProperty("total").GetInt64());
+    }
+
+    /// <summary>A body that promises <paramref name="promised"/> bytes, sends <paramref name="sent"/>, waits for <paramref name="before"/>, and fails.</summary>
+    private sealed class CutShortContent(byte[] sent, long promised, Func<Task> before) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(sent);
+            await stream.FlushAsync();
+            await before();
+            throw new IOException("the upload was cut short");
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = promised;
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task When_a_context_item_is_malformed_or_a_query_names_no_one_Should_answer_400_saying_why()
     {
         using var bad = await Http.PostAsJsonAsync("/api/context", new { type = "project", scope = "galaxy", priority = 5, content = "x" }, Cancel);
