@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
@@ -62,6 +63,34 @@ public sealed class SqliteChatStoreTests : ChatStoreContract
             return await check.ExecuteNonQueryAsync(Cancel);
         }, Cancel);
     }
+
+    [Fact]
+    public async Task When_appends_pause_Should_index_every_waiting_message_chunk_by_chunk_without_a_search()
+    {
+        var s = NewSession();
+        var store = (SqliteChatStore)await OpenAsync(compress: true);
+        var clock = new FakeTimeProvider();
+        using var indexer = new SqliteSearchIndexer(store, clock, NullLogger<SqliteSearchIndexer>.Instance);
+        await indexer.StartAsync(Cancel);
+        var lines = Enumerable.Range(0, SqliteSearchIndexer.Chunk + 1).Select(i => User(s, $"u{i}", null, i, $"prompt {i}")).ToArray();
+
+        await store.AppendAsync(Transcript(s, 0, lines), 100_000, Cancel);
+        Assert.Equal(SqliteSearchIndexer.Chunk + 1L, await CountAsync("SELECT count(*) FROM chat_fts_pending"));
+        clock.Advance(SqliteSearchIndexer.QuietPeriod); // sees the append
+        clock.Advance(SqliteSearchIndexer.QuietPeriod); // sees nothing more: the appends paused
+
+        await Eventually.ReturnsAsync(() => CountAsync("SELECT count(*) FROM chat_fts_pending"), waiting => waiting == 0,
+            TimeSpan.FromSeconds(10), "every waiting message indexed");
+        Assert.Equal(SqliteSearchIndexer.Chunk + 1L, await CountAsync("SELECT count(*) FROM chat_messages_fts WHERE chat_messages_fts MATCH 'prompt'"));
+        await indexer.StopAsync(Cancel);
+    }
+
+    private Task<long> CountAsync(string sql) => _database!.ReadAsync(async connection =>
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }, Cancel);
 
     private Task<long> BlocksAsync(string sessionId) => _database!.ReadAsync(async connection =>
     {

@@ -11,13 +11,15 @@ namespace SessionManagement.Chat.Storage;
 
 /// <summary>
 /// Chat on SQLite. A transcript batch's raw lines are kept once, as the block they were shipped in; each record points into it.
-/// New messages are indexed for search together, once <see cref="IndexAfterPending"/> wait or a search comes (which sees every
-/// message stored before it).
+/// New messages wait in <c>chat_fts_pending</c> for the search index: <see cref="SqliteSearchIndexer"/> indexes them when the
+/// writes pause, and a search indexes them first (it sees every message stored before it). Writing is not slowed by indexing.
 /// </summary>
 internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatManagementOptions> chat) : IChatStore
 {
-    /// <summary>Messages waiting for the search index that make an append index them all.</summary>
-    public const int IndexAfterPending = 5_000;
+    private long _appends;
+
+    /// <summary>Appends so far: the indexer waits for this to stand still.</summary>
+    public long Appends => Interlocked.Read(ref _appends);
 
     private const string Columns =
         "session_id, message_key, kind, record_type, role, uuid, parent_uuid, event_id, timestamp, sequence, project_dir, text, match_hash, " +
@@ -59,11 +61,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var results = new List<AppendResult>(tallies.Count);
             foreach (var (sessionId, tally) in tallies)
                 results.Add(await CountAsync(connection, transaction, sessionId, tally, retention, cancellationToken));
-            await using (var pending = Command(connection, transaction, "SELECT count(*) FROM chat_fts_pending"))
-            {
-                if ((long)(await pending.ExecuteScalarAsync(cancellationToken))! >= IndexAfterPending)
-                    await IndexPendingAsync(connection, transaction, cancellationToken);
-            }
+            Interlocked.Increment(ref _appends);
             return results;
         }, cancellationToken);
 
@@ -110,7 +108,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return (long)(await pending.ExecuteScalarAsync(cancellationToken))! == 1;
         }, cancellationToken);
         if (waiting)
-            await database.WriteAsync((connection, transaction) => IndexPendingAsync(connection, transaction, cancellationToken), cancellationToken);
+            await database.WriteAsync((connection, transaction) => IndexPendingAsync(connection, transaction, int.MaxValue, cancellationToken), cancellationToken);
         return await database.ReadAsync<IReadOnlyList<SearchHit>>(async connection =>
         {
             await using var command = connection.CreateCommand();
@@ -145,14 +143,20 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         }, cancellationToken);
     }
 
-    /// <summary>Indexes every message waiting for the search index, in one pass.</summary>
-    private static async Task<int> IndexPendingAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Indexes up to <paramref name="max"/> of the messages waiting for the search index, oldest first, in one transaction; returns how many.</summary>
+    public Task<int> IndexPendingAsync(int max, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => IndexPendingAsync(connection, transaction, max, cancellationToken), cancellationToken);
+
+    private static async Task<int> IndexPendingAsync(SqliteConnection connection, SqliteTransaction transaction, int max, CancellationToken cancellationToken)
     {
         await using var index = Command(connection, transaction, """
-            INSERT INTO chat_messages_fts (rowid, text) SELECT m.id, m.text FROM chat_fts_pending p JOIN chat_messages m ON m.id = p.id ORDER BY p.id;
-            DELETE FROM chat_fts_pending;
+            INSERT INTO chat_messages_fts (rowid, text)
+                SELECT m.id, m.text FROM chat_messages m WHERE m.id IN (SELECT id FROM chat_fts_pending ORDER BY id LIMIT $max) ORDER BY m.id;
+            DELETE FROM chat_fts_pending WHERE id IN (SELECT id FROM chat_fts_pending ORDER BY id LIMIT $max);
+            SELECT changes();
             """);
-        return await index.ExecuteNonQueryAsync(cancellationToken);
+        index.Bind("$max", max);
+        return (int)(long)(await index.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken) =>
