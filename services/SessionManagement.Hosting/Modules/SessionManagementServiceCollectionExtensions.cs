@@ -58,6 +58,7 @@ public static class SessionManagementServiceCollectionExtensions
         {
             services.AddSingleton<SqliteDatabase>();
             services.AddHostedService<SqliteInitializer>();
+            services.AddHostedService<SqliteCheckpointer>();
             return;
         }
 

@@ -39,6 +39,31 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
+    public async Task When_checkpointed_beside_the_writer_Should_copy_every_committed_page_while_a_reader_reads_and_writes_go_on()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteTestDatabase.Open(directory, CreateNotes);
+        for (var i = 0; i < 50; i++)
+            await InsertNote(database, new string('n', 4_000));
+
+        var (frames, checkpointed) = await database.CheckpointAsync(Cancel);
+        var during = database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM notes";
+            var count = (long)(await command.ExecuteScalarAsync(Cancel))!;
+            await InsertNote(database, "written while a reader holds its snapshot");
+            await database.CheckpointAsync(Cancel); // stops at the reader's snapshot instead of waiting for it
+            return count;
+        }, Cancel);
+
+        Assert.True(frames > 50, $"{frames} frames in the WAL");
+        Assert.Equal(frames, checkpointed);
+        Assert.Equal(50L, await during);
+        Assert.Equal(51L, await Scalar<long>(database, "SELECT count(*) FROM notes"));
+    }
+
+    [Fact]
     public async Task When_reopened_with_a_new_migration_Should_apply_only_the_new_one_and_keep_the_data()
     {
         using var directory = new TempDirectory();
