@@ -8,7 +8,12 @@ runs="${1:-300}"; requests="${2:-20000}"; events="${3:-50000}"; ingest_mb="${4:-
 rabbit="${SM_BENCH_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}"
 work=$(mktemp -d /tmp/sm-bench.XXXXXX)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for log in "$work"/host-*.log; do # a host that failed says why before its folder goes
+    if grep -q -E "Unhandled exception|fail: " "$log" 2>/dev/null; then echo "--- $log:"; grep -E -A25 "Unhandled exception|fail: " "$log" | head -80; fi
+  done
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"
+}
 trap cleanup EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
