@@ -48,9 +48,14 @@ internal sealed class SqliteSearchIndexer(SqliteChatStore store, TimeProvider ti
                 if (indexed > 0)
                     logger.LogDebug("Indexed {Count} messages for search", indexed);
             }
-            catch (SqliteException error)
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
+                // A failed pass never stops the host: the messages stay waiting, and a search indexes them itself.
                 logger.LogWarning(error, "Indexing messages for search failed; they stay waiting and are indexed at the next pause or search");
+            }
+            catch (SqliteException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // interrupted by the shutdown: the pass rolled back and waits for the next start
             }
         }
     }

@@ -26,9 +26,13 @@ internal sealed class SqliteCheckpointer(SqliteDatabase database, TimeProvider t
                 if (checkpointed < frames)
                     wait = Behind;
             }
-            catch (SqliteException error)
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(error, "SQLite checkpoint failed; the writer checkpoints the WAL itself until the next one succeeds");
+            }
+            catch (SqliteException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // interrupted by the shutdown, which checkpoints the WAL once more itself
             }
             await Task.Delay(wait, time, stoppingToken);
         }
