@@ -15,6 +15,8 @@ internal sealed class HookRegistryRecorder(
 {
     private readonly ConcurrentDictionary<(string Host, string Project, string Event), HookRegistryEntry> _deltas = new();
 
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+
     public void Record(string host, string projectDir, string hookEventName, string bridgeVersion, DateTimeOffset seenAt) =>
         _deltas.AddOrUpdate(
             (host, projectDir, hookEventName),
@@ -40,25 +42,37 @@ internal sealed class HookRegistryRecorder(
         await FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Adds the counts so far to the store. One flush at a time: a reader that flushes first (the registry's route) also waits
+    /// for counts the timer's flush has taken but not yet written, so it reads every hook counted before it asked.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var taken = new List<HookRegistryEntry>();
-        foreach (var key in _deltas.Keys)
-        {
-            if (_deltas.TryRemove(key, out var delta))
-                taken.Add(delta);
-        }
-        if (taken.Count == 0)
-            return;
+        await _flushing.WaitAsync(cancellationToken);
         try
         {
-            await store.RecordAsync(taken, cancellationToken);
+            var taken = new List<HookRegistryEntry>();
+            foreach (var key in _deltas.Keys)
+            {
+                if (_deltas.TryRemove(key, out var delta))
+                    taken.Add(delta);
+            }
+            if (taken.Count == 0)
+                return;
+            try
+            {
+                await store.RecordAsync(taken, cancellationToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                logger.LogWarning(error, "Updating the hook registry failed; its counts are kept for the next flush");
+                foreach (var delta in taken)
+                    _deltas.AddOrUpdate((delta.Host, delta.ProjectDir, delta.HookEventName), delta, (_, newer) => Merge(newer, delta));
+            }
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        finally
         {
-            logger.LogWarning(error, "Updating the hook registry failed; its counts are kept for the next flush");
-            foreach (var delta in taken)
-                _deltas.AddOrUpdate((delta.Host, delta.ProjectDir, delta.HookEventName), delta, (_, newer) => Merge(newer, delta));
+            _flushing.Release();
         }
     }
 
