@@ -64,16 +64,15 @@ internal sealed class TranscriptImporter(
             {
                 throw new ImportRejectedException($"the upload ended early ({error.Message}); nothing was imported");
             }
-            if (file.Length > 0 && await LastByteAsync(file, cancellationToken) != '\n')
-                file.WriteByte((byte)'\n'); // a finished file's last line is complete even without its newline
             await file.FlushAsync(cancellationToken);
 
             file.Seek(0, SeekOrigin.Begin);
-            sessionId ??= await FindSessionIdAsync(file, cancellationToken)
+            sessionId ??= await FindSessionIdAsync(new CompletedLines(file), cancellationToken)
                 ?? throw new ImportRejectedException("no session id: give ?session=<id>, or import a transcript whose records carry sessionId");
             if (!HookInput.IsValidSessionId(sessionId))
                 throw new ImportRejectedException($"invalid sessionId '{sessionId}' in the transcript");
-            return Imported(await SendAsync(file, sessionId, name, host, user, cancellationToken));
+            file.Seek(0, SeekOrigin.Begin);
+            return Imported(await SendAsync(new CompletedLines(file), sessionId, name, host, user, cancellationToken));
         }
         finally
         {
@@ -121,16 +120,8 @@ internal sealed class TranscriptImporter(
         return new ImportResult(sessionId, name, bytes, lines, batches, added, merged, invalid);
     }
 
-    private static async Task<int> LastByteAsync(FileStream file, CancellationToken cancellationToken)
-    {
-        var last = new byte[1];
-        file.Seek(-1, SeekOrigin.End);
-        await file.ReadExactlyAsync(last, cancellationToken);
-        return last[0];
-    }
-
     /// <summary>The first <c>sessionId</c> any record carries; lines that are not JSON are passed over here (the import keeps them raw).</summary>
-    private static async Task<string?> FindSessionIdAsync(FileStream file, CancellationToken cancellationToken)
+    private static async Task<string?> FindSessionIdAsync(Stream file, CancellationToken cancellationToken)
     {
         await foreach (var batch in TranscriptReader.ReadAsync(file, 0, 1 << 20, 1_000, cancellationToken))
         {
@@ -151,7 +142,7 @@ internal sealed class TranscriptImporter(
         return null;
     }
 
-    /// <summary>An upload read as a finished file: a last line without its newline is given one, so it is imported too.</summary>
+    /// <summary>An upload read as a finished file, from where it stands: a last line without its newline is given one, so it is imported too.</summary>
     private sealed class CompletedLines(Stream inner) : Stream
     {
         private bool _any, _endsWithNewline = true, _completed;
