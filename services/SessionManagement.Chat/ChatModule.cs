@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionManagement.Chat.Consumers;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Modules;
@@ -16,14 +15,9 @@ public static class ChatModule
     /// <summary>Chat history from prompts, replies and transcript lines; answers history and search requests; announces MessagesAppended.</summary>
     public static SessionManagementBuilder AddChat(this SessionManagementBuilder builder)
     {
-        if (builder.Settings.Storage.Provider == StorageProvider.Sqlite)
-        {
-            // One store instance for the consumers and the indexer that follows its writes.
-            builder.Services.TryAddSingleton<SqliteChatStore>();
-            builder.Services.TryAddSingleton<IChatStore>(provider => provider.GetRequiredService<SqliteChatStore>());
-            builder.Services.AddHostedService<SqliteSearchIndexer>();
-        }
         builder.AddStore<IChatStore, SqliteChatStore, MongoChatStore>();
+        if (builder.Settings.Storage.Provider == StorageProvider.Sqlite)
+            builder.Services.AddHostedService<SqliteSearchIndexer>(); // follows the writes of the same store instance
         foreach (var migration in ChatSqliteSchema.All)
             builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, ChatMongoCollections>();

@@ -48,17 +48,28 @@ public sealed class SessionManagementBuilder
         return this;
     }
 
-    /// <summary>Registers the store implementation the configured provider selects.</summary>
+    /// <summary>
+    /// Registers the store implementation the configured provider selects: one instance, resolvable as <typeparamref name="TStore"/>
+    /// and as itself (for what works beside a store of one provider only, such as SQLite's search indexer).
+    /// </summary>
     public SessionManagementBuilder AddStore<TStore, TSqlite, TMongo>()
         where TStore : class
         where TSqlite : class, TStore
         where TMongo : class, TStore
     {
         if (Settings.Storage.Provider == StorageProvider.Sqlite)
-            Services.TryAddSingleton<TStore, TSqlite>();
+            AddStore<TStore, TSqlite>();
         else
-            Services.TryAddSingleton<TStore, TMongo>();
+            AddStore<TStore, TMongo>();
         return this;
+    }
+
+    private void AddStore<TStore, TImplementation>()
+        where TStore : class
+        where TImplementation : class, TStore
+    {
+        Services.TryAddSingleton<TImplementation>();
+        Services.TryAddSingleton<TStore>(provider => provider.GetRequiredService<TImplementation>());
     }
 
     /// <summary>Configures the bus with every module's registrations; call once, after the modules.</summary>

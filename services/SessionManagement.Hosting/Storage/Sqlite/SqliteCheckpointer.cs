@@ -16,7 +16,6 @@ internal sealed class SqliteCheckpointer(SqliteDatabase database, TimeProvider t
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await database.InitializeAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = CaughtUp;
