@@ -106,6 +106,30 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_batch_content_is_handed_over_in_process_Should_store_it_while_held_and_fail_saying_why_once_let_go()
+    {
+        var session = "s-" + Guid.NewGuid().ToString("N")[..10];
+        var batch = Batch(session, User(session, "u1", null, 1, "a prompt long enough to be compressed on the wire " + new string('x', 300)),
+            AssistantText(session, "a1", "u1", 2, "hi"));
+        var client = _harness.GetRequestClient<TranscriptLinesCaptured>();
+
+        Response<TranscriptLinesStored> stored;
+        using (var held = InProcessContent.Keep(batch.Content))
+            stored = await client.GetResponse<TranscriptLinesStored>(batch with { Content = [], ContentHandle = held.Handle }, Cancel);
+        var gone = batch with { BatchId = Guid.NewGuid(), Content = [], ContentHandle = Guid.NewGuid() };
+        await _harness.Bus.Publish(gone, Cancel);
+
+        Assert.Equal(2, stored.Message.Added);
+        var page = await _provider.GetRequiredService<IChatStore>().PageAsync(session, 0, 10, true, true, Cancel);
+        Assert.Equal(batch.ReadLines(), page.Messages.Select(m => m.Raw));
+        var fault = (await _harness.Published.SelectAsync<Fault<TranscriptLinesCaptured>>(x => x.Context.Message.Message.BatchId == gone.BatchId, Cancel)
+            .First()).Context.Message;
+        var error = Assert.Single(fault.Exceptions);
+        Assert.Equal(typeof(InvalidDataException).FullName, error.ExceptionType);
+        Assert.Contains("no longer held", error.Message);
+    }
+
+    [Fact]
     public async Task When_a_search_has_no_words_Should_answer_why_instead_of_searching()
     {
         var response = await _harness.GetRequestClient<SearchMessages>()

@@ -17,6 +17,9 @@ namespace SessionManagement.Contracts.Gateway;
 /// <param name="CapturedAt">When the gateway read the lines.</param>
 /// <param name="Host">The machine the transcript lives on.</param>
 /// <param name="User">The operating-system user who owns the session.</param>
+/// <param name="ContentHandle">
+/// Set inside one process instead of <paramref name="Content"/> (then empty): the content is held by <see cref="InProcessContent"/>.
+/// </param>
 public record TranscriptLinesCaptured(
     Guid BatchId,
     string SessionId,
@@ -28,12 +31,16 @@ public record TranscriptLinesCaptured(
     string ContentEncoding,
     DateTimeOffset CapturedAt,
     string Host,
-    string User)
+    string User,
+    Guid? ContentHandle = null)
 {
+    /// <summary>The packed lines, from the message or, handed over inside the process, from <see cref="InProcessContent"/>.</summary>
+    public byte[] PackedContent() => ContentHandle is { } handle ? InProcessContent.Get(handle) : Content;
+
     /// <summary>The lines as text, without their terminators.</summary>
     public IReadOnlyList<string> ReadLines()
     {
-        using var lines = TranscriptContent.Open(Content, ContentEncoding);
+        using var lines = TranscriptContent.Open(PackedContent(), ContentEncoding);
         return TranscriptContent.Lines(lines.Bytes.Span);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
     {
         var batch = context.Message;
         IReadOnlyList<AppendResult> results = [];
-        if (!string.IsNullOrEmpty(batch.SessionId) && batch.Content is { Length: > 0 })
+        if (!string.IsNullOrEmpty(batch.SessionId) && (batch.ContentHandle is not null || batch.Content is { Length: > 0 }))
         {
             // Damaged content (InvalidDataException) fails the message: it stays whole in the error queue.
             using var block = TranscriptBlock.From(batch, chat.Value.MessageCompression);

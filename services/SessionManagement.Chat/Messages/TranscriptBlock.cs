@@ -28,9 +28,10 @@ public sealed class TranscriptBlock(
     /// <summary>The block of a batch as it arrived: kept compressed as shipped when <paramref name="compress"/>, else as plain bytes.</summary>
     public static TranscriptBlock From(TranscriptLinesCaptured batch, bool compress)
     {
-        var lines = TranscriptContent.Open(batch.Content, batch.ContentEncoding);
+        var content = batch.PackedContent();
+        var lines = TranscriptContent.Open(content, batch.ContentEncoding);
         var (stored, encoding) = compress == (batch.ContentEncoding == TranscriptContent.Gzip)
-            ? (batch.Content, batch.ContentEncoding)
+            ? (content, batch.ContentEncoding)
             : TranscriptContent.Pack(lines.Bytes.Span, compress);
         return new TranscriptBlock(batch.SessionId, batch.StartOffset, batch.EndOffset, lines.Bytes, stored, encoding, lines);
     }

@@ -18,12 +18,14 @@ namespace SessionManagement.Gateway.Transcripts;
 /// <see cref="TranscriptLinesCaptured"/> batches. Each batch is sent as a request, a few at a time, so the
 /// import goes only as fast as the chat module stores and memory stays bounded whatever the file's size.
 /// An upload that names its session and its length is cut into batches as it arrives; any other is spooled to a file
-/// first, to be read twice (for its session id, then for its lines).
+/// first, to be read twice (for its session id, then for its lines). On the in-memory bus a batch's content is handed to the
+/// chat module through <see cref="InProcessContent"/>, held until its answer comes, instead of being serialized into the message.
 /// </summary>
 internal sealed class TranscriptImporter(
     IServiceProvider services,
     IOptions<GatewayOptions> options,
     IOptions<StorageOptions> storage,
+    IOptions<BusOptions> bus,
     TimeProvider time,
     ILogger<TranscriptImporter> logger)
 {
@@ -97,26 +99,42 @@ internal sealed class TranscriptImporter(
         var client = scope.ServiceProvider.GetRequiredService<IRequestClient<TranscriptLinesCaptured>>();
         var timeout = RequestTimeout.After(ms: options.Value.QueryTimeoutMs);
         var source = "import:" + name;
-        var inFlight = new Queue<Task<Response<TranscriptLinesStored>>>();
+        var inProcess = bus.Value.Transport == BusTransport.InMemory;
+        var inFlight = new Queue<(Task<Response<TranscriptLinesStored>> Stored, InProcessContent.Hold? Content)>();
         int lines = 0, batches = 0, added = 0, merged = 0, invalid = 0;
         long bytes = 0;
 
         async Task CollectOldestAsync()
         {
-            var stored = (await inFlight.Dequeue()).Message;
-            (added, merged, invalid) = (added + stored.Added, merged + stored.Merged, invalid + stored.InvalidLines);
+            var (response, content) = inFlight.Dequeue();
+            using (content)
+            {
+                var stored = (await response).Message;
+                (added, merged, invalid) = (added + stored.Added, merged + stored.Merged, invalid + stored.InvalidLines);
+            }
         }
 
-        await foreach (var batch in TranscriptReader.ReadAsync(file, 0, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
+        try
         {
-            if (inFlight.Count >= options.Value.ImportBatchesInFlight)
+            await foreach (var batch in TranscriptReader.ReadAsync(file, 0, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
+            {
+                if (inFlight.Count >= options.Value.ImportBatchesInFlight)
+                    await CollectOldestAsync();
+                var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user);
+                var content = inProcess ? InProcessContent.Keep(message.Content) : null;
+                if (content is not null)
+                    message = message with { Content = [], ContentHandle = content.Handle };
+                inFlight.Enqueue((client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout), content));
+                (lines, batches, bytes) = (lines + batch.LineCount, batches + 1, batch.EndOffset);
+            }
+            while (inFlight.Count > 0)
                 await CollectOldestAsync();
-            var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user);
-            inFlight.Enqueue(client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout));
-            (lines, batches, bytes) = (lines + batch.LineCount, batches + 1, batch.EndOffset);
         }
-        while (inFlight.Count > 0)
-            await CollectOldestAsync();
+        finally
+        {
+            foreach (var (_, content) in inFlight)
+                content?.Dispose();
+        }
         return new ImportResult(sessionId, name, bytes, lines, batches, added, merged, invalid);
     }
 
