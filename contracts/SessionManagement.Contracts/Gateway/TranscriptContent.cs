@@ -14,6 +14,12 @@ public static class TranscriptContent
     /// <summary>The block is the lines' bytes as they are.</summary>
     public const string Plain = "utf8";
 
+    /// <summary>
+    /// The pool batch buffers come from: a few arrays of each size, shared by every thread. The shared pool keeps an array of
+    /// each size per thread that used one, and a megabyte batch passes through several threads.
+    /// </summary>
+    public static ArrayPool<byte> Buffers { get; } = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024 * 1024, maxArraysPerBucket: 8);
+
     /// <summary>Below this, gzip's header costs more than it saves.</summary>
     private const int MinimumBytes = 256;
 
@@ -23,7 +29,7 @@ public static class TranscriptContent
         if (!compress || lines.Length < MinimumBytes)
             return (lines.ToArray(), Plain);
         // Compressed into a pooled buffer (deflate grows incompressible input by a few bytes per 16 KB at most), then copied out once.
-        var buffer = ArrayPool<byte>.Shared.Rent(lines.Length + lines.Length / 64 + 1024);
+        var buffer = Buffers.Rent(lines.Length + lines.Length / 64 + 1024);
         try
         {
             using var output = new MemoryStream(buffer, 0, buffer.Length, writable: true);
@@ -33,7 +39,7 @@ public static class TranscriptContent
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Buffers.Return(buffer);
         }
     }
 
@@ -63,7 +69,7 @@ public static class TranscriptContent
                 var length = BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(content.Length - 4));
                 if (length < 0)
                     throw new InvalidDataException("the packed content is larger than a block can be");
-                var lines = ArrayPool<byte>.Shared.Rent(length);
+                var lines = Buffers.Rent(length);
                 try
                 {
                     using var input = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
@@ -81,7 +87,7 @@ public static class TranscriptContent
                 }
                 catch
                 {
-                    ArrayPool<byte>.Shared.Return(lines);
+                    Buffers.Return(lines);
                     throw;
                 }
             default:
@@ -120,7 +126,7 @@ public sealed class PooledLines : IDisposable
     public void Dispose()
     {
         if (_pooled && _array is not null)
-            ArrayPool<byte>.Shared.Return(_array);
+            TranscriptContent.Buffers.Return(_array);
         _array = null;
     }
 }

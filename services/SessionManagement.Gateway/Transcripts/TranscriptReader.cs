@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using SessionManagement.Contracts.Gateway;
 
 namespace SessionManagement.Gateway.Transcripts;
 
@@ -81,10 +82,10 @@ internal static class TranscriptReader
         }
     }
 
-    /// <summary>The bytes of the batch being read, reused from batch to batch, in a pooled array (a poll that finds nothing new costs no megabyte).</summary>
+    /// <summary>The bytes of the batch being read, reused from batch to batch, in a pooled array (<see cref="TranscriptContent.Buffers"/>: a poll that finds nothing new costs no megabyte).</summary>
     private sealed class LineBuffer(int capacity) : IDisposable
     {
-        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(capacity);
+        private byte[] _bytes = TranscriptContent.Buffers.Rent(capacity);
 
         public int WrittenCount { get; private set; }
 
@@ -94,9 +95,9 @@ internal static class TranscriptReader
         {
             if (WrittenCount + bytes.Length > _bytes.Length)
             {
-                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_bytes.Length * 2, WrittenCount + bytes.Length));
+                var larger = TranscriptContent.Buffers.Rent(Math.Max(_bytes.Length * 2, WrittenCount + bytes.Length));
                 _bytes.AsSpan(0, WrittenCount).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_bytes);
+                TranscriptContent.Buffers.Return(_bytes);
                 _bytes = larger;
             }
             bytes.CopyTo(_bytes.AsSpan(WrittenCount));
@@ -112,6 +113,6 @@ internal static class TranscriptReader
             WrittenCount -= start;
         }
 
-        public void Dispose() => ArrayPool<byte>.Shared.Return(_bytes);
+        public void Dispose() => TranscriptContent.Buffers.Return(_bytes);
     }
 }
