@@ -2,6 +2,8 @@ using SessionManagement.Host;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Modules;
 
+NativeMemory.LimitArenas();
+
 // The content root is the install folder, not the working directory: the framework watches its content root for
 // appsettings changes, and a data folder under the working directory would have every write to the store reported.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

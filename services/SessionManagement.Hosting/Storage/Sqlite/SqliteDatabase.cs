@@ -128,7 +128,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             PRAGMA synchronous = NORMAL;
             PRAGMA foreign_keys = ON;
             PRAGMA busy_timeout = 30000;
-            PRAGMA cache_size = -16384;
+            PRAGMA cache_size = -4096;
             -- The checkpointer copies the WAL into the file beside the writer; the writer itself checkpoints only when 64 MB wait
             -- (without the checkpointer, or behind a reader that holds old pages).
             PRAGMA wal_autocheckpoint = 16384;
