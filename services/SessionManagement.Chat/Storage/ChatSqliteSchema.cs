@@ -83,5 +83,13 @@ internal static class ChatSqliteSchema
         END;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2];
+    /// <summary>
+    /// The few hook messages still waiting for their transcript twin, found without reading a session's history: a transcript
+    /// batch of a session that has none is stored without probing for a twin line by line.
+    /// </summary>
+    public static readonly SqliteMigration V3 = new("chat", 3, """
+        CREATE INDEX ix_chat_messages_awaiting_transcript ON chat_messages (session_id) WHERE uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3];
 }

@@ -371,8 +371,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
         private readonly Dictionary<TranscriptBlock, long> _blocks = new(ReferenceEqualityComparer.Instance);
 
+        /// <summary>Per session: whether a hook message waits for its transcript twin (asked once per append, then kept up to date).</summary>
+        private readonly Dictionary<string, bool> _hooksAwaiting = new(StringComparer.Ordinal);
+
         private SqliteCommand _insert = null!, _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
-            _joinTranscript = null!, _joinHook = null!, _insertBlock = null!;
+            _joinTranscript = null!, _joinHook = null!, _insertBlock = null!, _anyHookAwaiting = null!;
 
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
@@ -392,6 +395,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 SELECT id FROM chat_messages WHERE session_id = $session AND match_hash = $match AND uuid IS NULL AND event_id IS NOT NULL
                 ORDER BY timestamp, sequence LIMIT 1
                 """, cancellationToken, "$session", "$match");
+            // Named: left to itself the planner walks the session's match index, every row of it with a match hash.
+            _anyHookAwaiting = await PrepareAsync("""
+                SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
+                WHERE session_id = $session AND uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL LIMIT 1
+                """, cancellationToken, "$session");
             _transcriptAwaitingHook = await PrepareAsync("""
                 SELECT id FROM chat_messages WHERE session_id = $session AND match_hash = $match AND event_id IS NULL AND uuid IS NOT NULL
                 ORDER BY timestamp, sequence LIMIT 1
@@ -413,17 +421,22 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var eventId = m.EventId?.ToString();
             if (m.MatchHash is not null)
             {
+                // With no hook message waiting in the session, a transcript line has no twin to join: the insert alone tells a
+                // line stored before (its key or its uuid is taken) from a new one.
                 if (m.Uuid is not null)
                 {
-                    if (await ExistsAsync(_byUuid, cancellationToken, m.SessionId, m.Uuid))
-                        return Written.Duplicate;
-                    if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash) is long id)
+                    if (await HooksAwaitingAsync(m.SessionId, cancellationToken))
                     {
-                        var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
-                        await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
-                            m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
-                            m.Problem, raw, encoding, block, start, length, id);
-                        return Written.Merged;
+                        if (await ExistsAsync(_byUuid, cancellationToken, m.SessionId, m.Uuid))
+                            return Written.Duplicate;
+                        if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash) is long id)
+                        {
+                            var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
+                            await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
+                                m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
+                                m.Problem, raw, encoding, block, start, length, id);
+                            return Written.Merged;
+                        }
                     }
                 }
                 else if (eventId is not null)
@@ -442,7 +455,16 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 m.ParentUuid, eventId, SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash,
                 MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding,
                 rawBlock, rawStart, rawLength);
+            if (inserted == 1 && m.MatchHash is not null && m.Uuid is null && eventId is not null)
+                _hooksAwaiting[m.SessionId] = true;
             return inserted == 1 ? Written.Added : Written.Duplicate;
+        }
+
+        private async Task<bool> HooksAwaitingAsync(string sessionId, CancellationToken cancellationToken)
+        {
+            if (!_hooksAwaiting.TryGetValue(sessionId, out var awaiting))
+                _hooksAwaiting[sessionId] = awaiting = await ExistsAsync(_anyHookAwaiting, cancellationToken, sessionId);
+            return awaiting;
         }
 
         /// <summary>
