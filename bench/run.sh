@@ -25,6 +25,8 @@ start_host() { # port, [--target=…], extra env...
   local port=$1; shift
   local target="--target=all"
   if [[ "${1:-}" == --target=* ]]; then target=$1; shift; fi
+  # Another process on the port would answer the readiness check in this host's place (and be measured instead).
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "bench/run.sh: port $port is already in use; stop what listens there" >&2; exit 1; fi
   env HOME="$work/home-$port" SM_DATA_DIR="$work/data-$port" SM_Http__Urls="http://127.0.0.1:$port" \
       SM_Logging__LogLevel__Default=Warning "$@" dotnet "$work/host/SessionManagement.Host.dll" "$target" >"$work/host-$port.log" 2>&1 &
   pids+=($!)

@@ -36,7 +36,16 @@ app.Logger.LogInformation(
     CurrentVersion(), targets.Count == 0 ? "infrastructure only" : string.Join(", ", targets), settings.Http.Urls,
     settings.Bus.Transport, settings.Storage.Provider,
     settings.Storage.Provider == SessionManagement.Hosting.Options.StorageProvider.Sqlite ? settings.Storage.SqlitePath : settings.Storage.MongoDbDatabase);
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException error) when (error.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Another process listens there (often session management already running): say so instead of ending in a stack trace.
+    Console.Error.WriteLine($"session-management: cannot listen on {settings.Http.Urls}: the address is already in use (is session management already running?)");
+    return 3;
+}
 return 0;
 
 static string CurrentVersion() => SessionManagement.Hosting.Instances.CurrentHostInstance.Version;

@@ -127,6 +127,18 @@ public sealed class HostProcessTests(InfrastructureFixture infrastructure)
     }
 
     [Fact]
+    public async Task When_its_address_is_taken_Should_exit_saying_so_instead_of_aborting()
+    {
+        await using var first = HostProcess.Start();
+        await first.WaitForAsync("/healthz", HttpStatusCode.OK, StartWithin);
+        await using var second = HostProcess.Start(new Dictionary<string, string> { ["SM_Http__Urls"] = first.BaseAddress.ToString().TrimEnd('/') });
+
+        Assert.Equal(3, await second.WaitForExitAsync(StartWithin));
+        Assert.Contains("already in use", second.Output, StringComparison.Ordinal);
+        Assert.False(first.HasExited);
+    }
+
+    [Fact]
     public async Task When_an_unknown_target_is_asked_for_Should_refuse_to_start_listing_the_known_ones()
     {
         await using var host = HostProcess.Start(null, "--target=warpdrive");
