@@ -12,9 +12,6 @@ public static class InProcessContent
 {
     private static readonly ConcurrentDictionary<Guid, byte[]> Held = new();
 
-    /// <summary>How many batches' content is held now.</summary>
-    public static int Count => Held.Count;
-
     /// <summary>Holds <paramref name="content"/> until the returned hold is disposed.</summary>
     public static Hold Keep(byte[] content)
     {
