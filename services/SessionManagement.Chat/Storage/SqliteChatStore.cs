@@ -374,17 +374,17 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// <summary>Per session: whether a hook message waits for its transcript twin (asked once per append, then kept up to date).</summary>
         private readonly Dictionary<string, bool> _hooksAwaiting = new(StringComparer.Ordinal);
 
-        private SqliteCommand _insert = null!, _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
+        private RawStatement _insert = null!;
+
+        private SqliteCommand _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
             _joinTranscript = null!, _joinHook = null!, _insertBlock = null!, _anyHookAwaiting = null!;
 
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
-            _insert = await PrepareAsync($"""
+            _insert = new RawStatement(connection, $"""
                 INSERT OR IGNORE INTO chat_messages ({Columns})
-                VALUES ($session, $key, $kind, $type, $role, $uuid, $parent, $event, $time, $sequence, $project, $text, $match,
-                        $tools, $usage, $model, $sources, $problem, $raw, $encoding, $block, $start, $length)
-                """, cancellationToken, "$session", "$key", "$kind", "$type", "$role", "$uuid", "$parent", "$event", "$time", "$sequence", "$project",
-                "$text", "$match", "$tools", "$usage", "$model", "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length");
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+                """);
             _insertBlock = await PrepareAsync("""
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
                 VALUES ($session, $start, $end, $length, $encoding, $bytes) RETURNING id
@@ -451,10 +451,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 }
             }
             var (bytes, rawEncoding, rawBlock, rawStart, rawLength) = await RawAsync(m, cancellationToken);
-            var inserted = await ExecuteAsync(_insert, cancellationToken, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid,
-                m.ParentUuid, eventId, SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash,
-                MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding,
-                rawBlock, rawStart, rawLength);
+            var inserted = _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
+                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools),
+                MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding, rawBlock, rawStart, rawLength);
             if (inserted == 1 && m.MatchHash is not null && m.Uuid is null && eventId is not null)
                 _hooksAwaiting[m.SessionId] = true;
             return inserted == 1 ? Written.Added : Written.Duplicate;
@@ -499,6 +498,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
         public async ValueTask DisposeAsync()
         {
+            _insert?.Dispose();
             foreach (var command in _commands)
                 await command.DisposeAsync();
         }
@@ -523,5 +523,55 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
         private static async Task<bool> ExistsAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>
             await ScalarAsync(command, cancellationToken, values) is not null;
+    }
+
+    /// <summary>
+    /// The insert every stored line runs, bound by position on SQLite's own statement: the ADO.NET command looks each of its 23
+    /// parameters up by name and allocates a binder for it, every row.
+    /// </summary>
+    private sealed class RawStatement : IDisposable
+    {
+        private readonly SQLitePCL.sqlite3 _db;
+        private readonly SQLitePCL.sqlite3_stmt _statement;
+
+        public RawStatement(SqliteConnection connection, string sql)
+        {
+            _db = connection.Handle!;
+            SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
+        }
+
+        /// <summary>Runs the statement with <paramref name="values"/> as ?1, ?2, …; returns the rows it changed.</summary>
+        public int Execute(params object?[] values)
+        {
+            try
+            {
+                for (var i = 0; i < values.Length; i++)
+                    Bind(i + 1, values[i]);
+                var rc = SQLitePCL.raw.sqlite3_step(_statement);
+                if (rc != SQLitePCL.raw.SQLITE_DONE)
+                    SqliteException.ThrowExceptionForRC(rc, _db);
+                return SQLitePCL.raw.sqlite3_changes(_db);
+            }
+            finally
+            {
+                SQLitePCL.raw.sqlite3_reset(_statement);
+            }
+        }
+
+        private void Bind(int index, object? value)
+        {
+            var rc = value switch
+            {
+                null => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
+                string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, text),
+                long number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
+                int number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
+                byte[] bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes),
+                _ => throw new ArgumentException($"cannot bind a {value.GetType().Name}", nameof(value)),
+            };
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 }
