@@ -114,8 +114,9 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         var client = _harness.GetRequestClient<TranscriptLinesCaptured>();
 
         Response<TranscriptLinesStored> stored;
-        using (var held = InProcessContent.Keep(batch.Content))
-            stored = await client.GetResponse<TranscriptLinesStored>(batch with { Content = [], ContentHandle = held.Handle }, Cancel);
+        var (handed, held) = InProcessContent.HandOver(batch);
+        using (held)
+            stored = await client.GetResponse<TranscriptLinesStored>(handed, Cancel);
         var gone = batch with { BatchId = Guid.NewGuid(), Content = [], ContentHandle = Guid.NewGuid() };
         await _harness.Bus.Publish(gone, Cancel);
 

@@ -12,13 +12,16 @@ public static class InProcessContent
 {
     private static readonly ConcurrentDictionary<Guid, byte[]> Held = new();
 
-    /// <summary>Holds <paramref name="content"/> until the returned hold is disposed.</summary>
-    public static Hold Keep(byte[] content)
+    /// <summary>
+    /// <paramref name="message"/> with its content held here instead of carried: the message to send, and the hold to keep until
+    /// its answer comes.
+    /// </summary>
+    public static (TranscriptLinesCaptured Message, Hold Hold) HandOver(TranscriptLinesCaptured message)
     {
-        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(message.Content);
         var handle = Guid.NewGuid();
-        Held[handle] = content;
-        return new Hold(handle);
+        Held[handle] = message.Content;
+        return (message with { Content = [], ContentHandle = handle }, new Hold(handle));
     }
 
     /// <summary>The content held under <paramref name="handle"/>; throws <see cref="InvalidDataException"/> when it is no longer held.</summary>

@@ -121,9 +121,9 @@ internal sealed class TranscriptImporter(
                 if (inFlight.Count >= options.Value.ImportBatchesInFlight)
                     await CollectOldestAsync();
                 var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user);
-                var content = inProcess ? InProcessContent.Keep(message.Content) : null;
-                if (content is not null)
-                    message = message with { Content = [], ContentHandle = content.Handle };
+                InProcessContent.Hold? content = null;
+                if (inProcess)
+                    (message, content) = InProcessContent.HandOver(message);
                 inFlight.Enqueue((client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout), content));
                 (lines, batches, bytes) = (lines + batch.LineCount, batches + 1, batch.EndOffset);
             }
