@@ -35,7 +35,7 @@ public sealed class ChatSchemaMigrationTests
                     VALUES ($session, 'u:u1', 'Message', 'user', 'user', 'u1', $time, 0, $text, 2, $raw, $encoding);
                     INSERT INTO chat_sessions (session_id, message_count, conversation_count, invalid_lines) VALUES ($session, 1, 1, 0);
                     """;
-                insert.Bind("$session", old).Bind("$time", SqliteValues.Time(Start)).Bind("$text", "an old prompt about the " + word)
+                insert.Bind("$session", old).Bind("$time", SqliteValues.Time(Start.AddSeconds(1))).Bind("$text", "an old prompt about the " + word)
                     .Bind("$raw", raw).Bind("$encoding", encoding);
                 return await insert.ExecuteNonQueryAsync(Cancel);
             }, Cancel);
@@ -47,6 +47,8 @@ public sealed class ChatSchemaMigrationTests
         await store.AppendAsync(TranscriptRecordReader.Read(fresh, 0, [User(fresh, "n1", null, 2, "a new prompt about the " + word)], Start).ToList(), 100, Cancel);
 
         Assert.Equal(line, Assert.Single((await store.PageAsync(old, 0, 10, true, true, Cancel)).Messages).Raw);
+        var again = Assert.Single(await store.AppendAsync(TranscriptRecordReader.Read(old, 0, [line], Start).ToList(), 100, Cancel));
+        Assert.Equal((0, 1L), (again.Added, again.MessageCount)); // the old row is still the line's: its time came from the line
         var both = (await store.SearchAsync(new MessageSearch([word], null, null, null, null, null, 10), Cancel)).Select(h => h.SessionId);
         Assert.Equal(new[] { old, fresh }.Order(StringComparer.Ordinal), both.Order(StringComparer.Ordinal));
         await store.DeleteSessionAsync(old, Cancel); // its index entry goes with it

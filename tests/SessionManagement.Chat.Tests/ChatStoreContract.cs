@@ -126,6 +126,36 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_hook_and_a_transcript_line_say_the_same_hours_apart_Should_keep_two_messages_whichever_came_first()
+    {
+        var (hookFirst, lineFirst) = (NewSession(), NewSession());
+        const int hours = 3 * 3600;
+        await Store.AppendAsync([Hook(hookFirst, "UserPromptSubmit", "prompt", "continue", 1)], Keep, Cancel);
+        await Store.AppendAsync(Transcript(lineFirst, 0, User(lineFirst, "u1", null, 1, "continue")), Keep, Cancel);
+
+        var line = Assert.Single(await Store.AppendAsync(Transcript(hookFirst, 0, User(hookFirst, "u1", null, hours, "continue")), Keep, Cancel));
+        var hook = Assert.Single(await Store.AppendAsync([Hook(lineFirst, "UserPromptSubmit", "prompt", "continue", hours)], Keep, Cancel));
+
+        Assert.Equal(((1, 0), (1, 0)), ((line.Added, line.Merged), (hook.Added, hook.Merged)));
+        Assert.Equal(2, (await Store.PageAsync(hookFirst, 0, 100, false, false, Cancel)).Messages.Count);
+        Assert.Equal(2, (await Store.PageAsync(lineFirst, 0, 100, false, false, Cancel)).Messages.Count);
+    }
+
+    [Fact]
+    public async Task When_a_line_without_a_timestamp_is_shipped_again_in_another_batch_Should_store_it_once()
+    {
+        var s = NewSession();
+        var undated = $$$"""{"type":"user","uuid":"n1","sessionId":"{{{s}}}","message":{"role":"user","content":"a line with no time"}}""";
+        // Its time comes from the capture (or the line before it), which differs between the two shipments.
+        await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, [undated], Start).ToList(), Keep, Cancel);
+
+        var again = Assert.Single(await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, [User(s, "u0", null, 7, "before it"), undated], Start.AddHours(2)).ToList(), Keep, Cancel));
+
+        Assert.Equal(1, again.Added);
+        Assert.Equal(["n1", "u0"], (await Store.PageAsync(s, 0, 100, false, false, Cancel)).Messages.Select(m => m.Uuid).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task When_a_session_grows_over_its_retention_Should_trim_the_oldest_messages()
     {
         var s = NewSession();

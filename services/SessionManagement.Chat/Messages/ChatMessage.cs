@@ -31,6 +31,12 @@ public sealed record ChatMessage(
     string Raw,
     TranscriptLine? Line = null)
 {
+    /// <summary>
+    /// A transcript record whose line has no timestamp of its own: <see cref="Timestamp"/> is the one before it (or the capture's),
+    /// so it is not part of the record's identity.
+    /// </summary>
+    public bool Undated { get; init; }
+
     /// <summary>The raw JSON: the hook's input, or the transcript line.</summary>
     public string Raw { get => field ??= Line?.Text ?? ""; init; } = Raw;
 }

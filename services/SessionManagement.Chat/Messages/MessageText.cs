@@ -14,6 +14,12 @@ internal static class MessageText
     public static string Bound(string text, int max = MaxCharacters) => text.Length <= max ? text : text[..max];
 
     /// <summary>
+    /// How far apart in time a hook's prompt (or reply) and its transcript line may be written and still join: they are written
+    /// moments apart, so the same text an hour away is another message (a "continue" sent again), whichever came first.
+    /// </summary>
+    public static readonly TimeSpan TwinWindow = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// The same prompt (or reply) read from its hook and from the transcript hashes the same: trimmed, line
     /// endings unified. Only prompts and replies take part; everything else has no match hash.
     /// </summary>

@@ -62,8 +62,9 @@ internal static class TranscriptRecordReader
             if (string.IsNullOrEmpty(type))
                 return Invalid(sessionId, offset, line, lastTime, lastCwd, "no record type");
 
+            var dated = false;
             if (String(root, "timestamp") is { } stamp && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
-                lastTime = time;
+                (lastTime, dated) = (time, true);
             lastCwd = String(root, "cwd") ?? lastCwd;
             var uuid = String(root, "uuid");
             var key = uuid is not null ? "u:" + uuid : LineKey(offset, line);
@@ -75,7 +76,7 @@ internal static class TranscriptRecordReader
                     $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", null!, line);
             if (!ConversationTypes.Contains(type))
                 return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd, "",
-                    null, [], null, null, MessageSources.Transcript, null, null!, line);
+                    null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated };
 
             var content = new ContentReader();
             string? role, model = null, problem = null;
@@ -112,7 +113,8 @@ internal static class TranscriptRecordReader
             }
             var text = content.Text;
             return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
-                MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line);
+                MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
+            { Undated = !dated };
         }
     }
 

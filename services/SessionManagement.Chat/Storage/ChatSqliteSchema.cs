@@ -91,5 +91,72 @@ internal static class ChatSqliteSchema
         CREATE INDEX ix_chat_messages_awaiting_transcript ON chat_messages (session_id) WHERE uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3];
+    /// <summary>
+    /// Every index a stored line enters follows the transcript's time, so a batch's rows land on a few pages at the end of each
+    /// instead of one random page apiece (a transcript uuid, a key made of it, a text's hash): an import wrote four times what it
+    /// stored, most of it index pages rewritten into the WAL at every commit.
+    /// <list type="bullet">
+    /// <item>A record with a uuid is identified by its session, its line's own timestamp (<c>line_time</c>, in ticks; 0 when
+    /// the line has none) and its uuid; the key stays unique for the rows without a uuid (hook messages, records without one).
+    /// SQLite keeps a table constraint for the table's life, so the table is rebuilt; ids, and with them the search index, are
+    /// kept.</item>
+    /// <item>A hook message finds its transcript twin among the session's lines written near it (the order index); a line finds
+    /// its hook twin among the few hook messages still waiting. No index by text hash over every line.</item>
+    /// </list>
+    /// </summary>
+    public static readonly SqliteMigration V4 = new("chat", 4, """
+        CREATE TABLE chat_messages_v4 (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            message_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            role TEXT NULL,
+            uuid TEXT NULL,
+            parent_uuid TEXT NULL,
+            event_id TEXT NULL,
+            timestamp TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            project_dir TEXT NULL,
+            text TEXT NOT NULL,
+            match_hash TEXT NULL,
+            tools TEXT NULL,
+            usage TEXT NULL,
+            model TEXT NULL,
+            sources INTEGER NOT NULL,
+            problem TEXT NULL,
+            raw BLOB NOT NULL,
+            raw_encoding TEXT NOT NULL,
+            raw_block INTEGER NULL,
+            raw_start INTEGER NULL,
+            raw_length INTEGER NULL,
+            line_time INTEGER NULL);
+        -- Rows stored before took their timestamp from their line whenever it had one: the best guess at its own.
+        INSERT INTO chat_messages_v4
+            SELECT id, session_id, message_key, kind, record_type, role, uuid, parent_uuid, event_id, timestamp, sequence, project_dir, text,
+                match_hash, tools, usage, model, sources, problem, raw, raw_encoding, raw_block, raw_start, raw_length,
+                CASE WHEN uuid IS NULL THEN NULL
+                    ELSE CAST(strftime('%s', substr(timestamp, 1, 19)) AS INTEGER) * 10000000 + CAST(substr(timestamp, 21, 7) AS INTEGER) + 621355968000000000
+                END
+            FROM chat_messages;
+        DROP TABLE chat_messages;
+        ALTER TABLE chat_messages_v4 RENAME TO chat_messages;
+        CREATE UNIQUE INDEX ux_chat_messages_key ON chat_messages (session_id, message_key) WHERE uuid IS NULL;
+        CREATE UNIQUE INDEX ux_chat_messages_uuid ON chat_messages (session_id, line_time, uuid) WHERE uuid IS NOT NULL;
+        CREATE UNIQUE INDEX ux_chat_messages_event ON chat_messages (event_id) WHERE event_id IS NOT NULL;
+        CREATE INDEX ix_chat_messages_order ON chat_messages (session_id, timestamp, sequence);
+        CREATE INDEX ix_chat_messages_block ON chat_messages (raw_block) WHERE raw_block IS NOT NULL;
+        CREATE INDEX ix_chat_messages_awaiting_transcript ON chat_messages (session_id, match_hash, timestamp, sequence)
+            WHERE uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL;
+        CREATE TRIGGER chat_messages_fts_insert AFTER INSERT ON chat_messages WHEN new.kind = 'Message' AND new.text <> '' BEGIN
+            INSERT INTO chat_fts_pending (id) VALUES (new.id);
+        END;
+        CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages WHEN old.kind = 'Message' AND old.text <> '' BEGIN
+            INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) SELECT 'delete', old.id, old.text
+                WHERE NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_fts_pending WHERE id = old.id;
+        END;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4];
 }

@@ -175,7 +175,8 @@ internal sealed class MongoChatStore : IChatStore
     {
         if (m.MatchHash is null)
             return JoinOutcome.None;
-        var waiting = Filter.Eq(d => d.SessionId, m.SessionId) & Filter.Eq(d => d.MatchHash, m.MatchHash);
+        var waiting = Filter.Eq(d => d.SessionId, m.SessionId) & Filter.Eq(d => d.MatchHash, m.MatchHash)
+            & Filter.Gte(d => d.Timestamp, m.Timestamp - MessageText.TwinWindow) & Filter.Lte(d => d.Timestamp, m.Timestamp + MessageText.TwinWindow);
         var oldestFirst = new FindOneAndUpdateOptions<ChatMessageDocument> { Sort = Builders<ChatMessageDocument>.Sort.Ascending(d => d.Timestamp).Ascending(d => d.Sequence) };
         if (m.Uuid is not null)
         {

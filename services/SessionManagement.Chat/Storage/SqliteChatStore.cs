@@ -23,7 +23,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
     private const string Columns =
         "session_id, message_key, kind, record_type, role, uuid, parent_uuid, event_id, timestamp, sequence, project_dir, text, match_hash, " +
-        "tools, usage, model, sources, problem, raw, raw_encoding, raw_block, raw_start, raw_length";
+        "tools, usage, model, sources, problem, raw, raw_encoding, raw_block, raw_start, raw_length, line_time";
 
     /// <summary>The <c>raw_encoding</c> of a row whose raw line lies in a <c>chat_raw_blocks</c> block.</summary>
     private const string InBlock = "block";
@@ -331,7 +331,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         r.ReadNullableString(5), r.ReadNullableString(6), r.IsDBNull(7) ? null : Guid.Parse(r.GetString(7)), r.ReadTime(8), r.GetInt64(9),
         r.ReadNullableString(10), r.GetString(11), r.ReadNullableString(12), MessageColumns.Tools(r.ReadNullableString(13)),
         MessageColumns.Usage(r.ReadNullableString(14)), r.ReadNullableString(15), (MessageSources)r.GetInt32(16), r.ReadNullableString(17),
-        includeRaw && r.GetString(19) != InBlock ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19)) : "");
+        includeRaw && r.GetString(19) != InBlock ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19)) : "")
+    {
+        Undated = !r.IsDBNull(23) && r.GetInt64(23) == 0,
+    };
 
     /// <summary>Blocks no row points into any more (their lines were trimmed) are dropped with the last of them.</summary>
     private static async Task DropUnusedBlocksAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<long> blocks,
@@ -364,7 +367,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
     private enum Written { Duplicate, Added, Merged }
 
-    /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if it may join a hook's message.</summary>
+    /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
     private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress) : IAsyncDisposable
     {
         private readonly List<SqliteCommand> _commands = [];
@@ -383,35 +386,40 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             _insert = new RawStatement(connection, $"""
                 INSERT OR IGNORE INTO chat_messages ({Columns})
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
                 """);
             _insertBlock = await PrepareAsync("""
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
                 VALUES ($session, $start, $end, $length, $encoding, $bytes) RETURNING id
                 """, cancellationToken, "$session", "$start", "$end", "$length", "$encoding", "$bytes");
-            _byUuid = await PrepareAsync("SELECT 1 FROM chat_messages WHERE session_id = $session AND uuid = $uuid", cancellationToken, "$session", "$uuid");
+            _byUuid = await PrepareAsync("SELECT 1 FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid", cancellationToken,
+                "$session", "$time", "$uuid");
             _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
             _hookAwaitingTranscript = await PrepareAsync("""
-                SELECT id FROM chat_messages WHERE session_id = $session AND match_hash = $match AND uuid IS NULL AND event_id IS NOT NULL
+                SELECT id FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
+                WHERE session_id = $session AND match_hash = $match AND uuid IS NULL AND event_id IS NOT NULL AND timestamp BETWEEN $from AND $to
                 ORDER BY timestamp, sequence LIMIT 1
-                """, cancellationToken, "$session", "$match");
+                """, cancellationToken, "$session", "$match", "$from", "$to");
             // Named: left to itself the planner walks the session's match index, every row of it with a match hash.
             _anyHookAwaiting = await PrepareAsync("""
                 SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
                 WHERE session_id = $session AND uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL LIMIT 1
                 """, cancellationToken, "$session");
+            // The session's lines written near the hook, in order: no index by text hash is kept over every line.
             _transcriptAwaitingHook = await PrepareAsync("""
-                SELECT id FROM chat_messages WHERE session_id = $session AND match_hash = $match AND event_id IS NULL AND uuid IS NOT NULL
+                SELECT id FROM chat_messages INDEXED BY ix_chat_messages_order
+                WHERE session_id = $session AND timestamp BETWEEN $from AND $to AND match_hash = $match AND event_id IS NULL AND uuid IS NOT NULL
                 ORDER BY timestamp, sequence LIMIT 1
-                """, cancellationToken, "$session", "$match");
+                """, cancellationToken, "$session", "$from", "$to", "$match");
             // The transcript's record is the fuller one (uuid, tree position, tools, usage, the raw line): it takes over the row.
             _joinTranscript = await PrepareAsync("""
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, usage = $usage, model = $model, sources = sources | $sources,
-                    problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length
+                    problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
+                    line_time = $lineTime
                 WHERE id = $id
                 """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$usage", "$model", "$sources",
-                "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$id");
+                "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
         }
@@ -419,22 +427,24 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public async Task<Written> WriteAsync(ChatMessage m, CancellationToken cancellationToken)
         {
             var eventId = m.EventId?.ToString();
+            var lineTime = LineTime(m);
             if (m.MatchHash is not null)
             {
+                var (from, to) = (SqliteValues.Time(m.Timestamp - MessageText.TwinWindow), SqliteValues.Time(m.Timestamp + MessageText.TwinWindow));
                 // With no hook message waiting in the session, a transcript line has no twin to join: the insert alone tells a
                 // line stored before (its key or its uuid is taken) from a new one.
                 if (m.Uuid is not null)
                 {
                     if (await HooksAwaitingAsync(m.SessionId, cancellationToken))
                     {
-                        if (await ExistsAsync(_byUuid, cancellationToken, m.SessionId, m.Uuid))
+                        if (await ExistsAsync(_byUuid, cancellationToken, m.SessionId, lineTime, m.Uuid))
                             return Written.Duplicate;
-                        if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash) is long id)
+                        if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash, from, to) is long id)
                         {
                             var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
                                 m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
-                                m.Problem, raw, encoding, block, start, length, id);
+                                m.Problem, raw, encoding, block, start, length, lineTime, id);
                             return Written.Merged;
                         }
                     }
@@ -443,7 +453,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 {
                     if (await ExistsAsync(_byEvent, cancellationToken, eventId))
                         return Written.Duplicate;
-                    if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, m.MatchHash) is long id)
+                    if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, from, to, m.MatchHash) is long id)
                     {
                         await ExecuteAsync(_joinHook, cancellationToken, eventId, (int)m.Sources, id);
                         return Written.Merged;
@@ -453,11 +463,14 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var (bytes, rawEncoding, rawBlock, rawStart, rawLength) = await RawAsync(m, cancellationToken);
             var inserted = _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
                 SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools),
-                MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding, rawBlock, rawStart, rawLength);
+                MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding, rawBlock, rawStart, rawLength, lineTime);
             if (inserted == 1 && m.MatchHash is not null && m.Uuid is null && eventId is not null)
                 _hooksAwaiting[m.SessionId] = true;
             return inserted == 1 ? Written.Added : Written.Duplicate;
         }
+
+        /// <summary>With its uuid, what identifies a transcript record: its line's own time (0 when it has none); null without a uuid.</summary>
+        private static long? LineTime(ChatMessage m) => m.Uuid is null ? null : m.Undated ? 0 : m.Timestamp.UtcTicks;
 
         private async Task<bool> HooksAwaitingAsync(string sessionId, CancellationToken cancellationToken)
         {
