@@ -25,4 +25,6 @@ Install the hooks (once; another terminal):
   $sm_hook install --user              # or: --project DIR, add --http for HTTP hooks
 Ctrl-C stops it.
 MSG
+# Hot code is recompiled at once instead of after 100 ms without new methods (SessionManagement.Host.csproj says why).
+export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
 exec dotnet artifacts/host/SessionManagement.Host.dll "$@"
