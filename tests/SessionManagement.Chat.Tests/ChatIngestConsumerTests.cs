@@ -117,10 +117,19 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         var (handed, held) = InProcessContent.HandOver(batch);
         using (held)
             stored = await client.GetResponse<TranscriptLinesStored>(handed, Cancel);
+        // Handed over with its lines too, the batch is read from them: chat took them, and stores nothing twice.
+        var lines = System.Text.Encoding.UTF8.GetBytes(string.Concat(batch.ReadLines().Select(line => line + "\n")));
+        var (withLines, heldWithLines) = InProcessContent.HandOver(batch with { BatchId = Guid.NewGuid() }, lines);
+        Response<TranscriptLinesStored> again;
+        using (heldWithLines)
+        {
+            again = await client.GetResponse<TranscriptLinesStored>(withLines, Cancel);
+            Assert.Null(InProcessContent.TakeLines(withLines.ContentHandle!.Value));
+        }
         var gone = batch with { BatchId = Guid.NewGuid(), Content = [], ContentHandle = Guid.NewGuid() };
         await _harness.Bus.Publish(gone, Cancel);
 
-        Assert.Equal(2, stored.Message.Added);
+        Assert.Equal((2, 0), (stored.Message.Added, again.Message.Added));
         var page = await _provider.GetRequiredService<IChatStore>().PageAsync(session, 0, 10, true, true, Cancel);
         Assert.Equal(batch.ReadLines(), page.Messages.Select(m => m.Raw));
         var fault = (await _harness.Published.SelectAsync<Fault<TranscriptLinesCaptured>>(x => x.Context.Message.Message.BatchId == gone.BatchId, Cancel)

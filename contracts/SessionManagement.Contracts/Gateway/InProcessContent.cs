@@ -7,22 +7,39 @@ namespace SessionManagement.Contracts.Gateway;
 /// through the bus's serializer: a megabyte batch would otherwise be written out as base64 JSON and read back for every message.
 /// The sender holds the content while it waits for the batch's answer and lets go of it then; the message carries only
 /// <see cref="TranscriptLinesCaptured.ContentHandle"/>. Across processes (RabbitMQ) content always travels in the message.
+/// The sender may hand over the lines it packed as well, so the receiver reads them without unpacking the content again.
 /// </summary>
 public static class InProcessContent
 {
     private static readonly ConcurrentDictionary<Guid, byte[]> Held = new();
 
+    /// <summary>Lines handed over with their content, in pooled buffers: whoever takes them out of here gives them back.</summary>
+    private static readonly ConcurrentDictionary<Guid, PooledLines> Unpacked = new();
+
     /// <summary>
     /// <paramref name="message"/> with its content held here instead of carried: the message to send, and the hold to keep until
-    /// its answer comes.
+    /// its answer comes. <paramref name="lines"/>, when given, are the content's lines as they were packed (UTF-8, each ending in
+    /// <c>\n</c>): a copy is held too, for the receiver to <see cref="TakeLines"/> instead of unpacking the content.
     /// </summary>
-    public static (TranscriptLinesCaptured Message, Hold Hold) HandOver(TranscriptLinesCaptured message)
+    public static (TranscriptLinesCaptured Message, Hold Hold) HandOver(TranscriptLinesCaptured message, ReadOnlySpan<byte> lines = default)
     {
         ArgumentNullException.ThrowIfNull(message.Content);
         var handle = Guid.NewGuid();
         Held[handle] = message.Content;
+        if (!lines.IsEmpty)
+        {
+            var copy = TranscriptContent.Buffers.Rent(lines.Length);
+            lines.CopyTo(copy);
+            Unpacked[handle] = new PooledLines(copy, lines.Length, pooled: true);
+        }
         return (message with { Content = [], ContentHandle = handle }, new Hold(handle));
     }
+
+    /// <summary>
+    /// The lines handed over with the content under <paramref name="handle"/>, now the caller's to dispose; null when none were,
+    /// or they were taken before (a redelivery unpacks the content), or the sender has let go.
+    /// </summary>
+    public static PooledLines? TakeLines(Guid handle) => Unpacked.TryRemove(handle, out var lines) ? lines : null;
 
     /// <summary>The content held under <paramref name="handle"/>; throws <see cref="InvalidDataException"/> when it is no longer held.</summary>
     public static byte[] Get(Guid handle) =>
@@ -36,7 +53,12 @@ public static class InProcessContent
         /// <summary>What the message carries in place of the content.</summary>
         public Guid Handle { get; } = handle;
 
-        /// <summary>Lets go of the content: a message read after this fails, saying so.</summary>
-        public void Dispose() => Held.TryRemove(Handle, out _);
+        /// <summary>Lets go of the content, and of its lines unless they were taken: a message read after this fails, saying so.</summary>
+        public void Dispose()
+        {
+            Held.TryRemove(Handle, out _);
+            if (Unpacked.TryRemove(Handle, out var lines))
+                lines.Dispose();
+        }
     }
 }

@@ -25,11 +25,15 @@ public sealed class TranscriptBlock(
 
     public string Encoding { get; } = encoding;
 
-    /// <summary>The block of a batch as it arrived: kept compressed as shipped when <paramref name="compress"/>, else as plain bytes.</summary>
+    /// <summary>
+    /// The block of a batch as it arrived: kept compressed as shipped when <paramref name="compress"/>, else as plain bytes. Lines
+    /// handed over in the process with the content are read as they are, instead of unpacking it.
+    /// </summary>
     public static TranscriptBlock From(TranscriptLinesCaptured batch, bool compress)
     {
         var content = batch.PackedContent();
-        var lines = TranscriptContent.Open(content, batch.ContentEncoding);
+        var lines = (batch.ContentHandle is { } handle ? InProcessContent.TakeLines(handle) : null)
+            ?? TranscriptContent.Open(content, batch.ContentEncoding);
         var (stored, encoding) = compress == (batch.ContentEncoding == TranscriptContent.Gzip)
             ? (content, batch.ContentEncoding)
             : TranscriptContent.Pack(lines.Bytes.Span, compress);

@@ -123,7 +123,7 @@ internal sealed class TranscriptImporter(
                 var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user);
                 InProcessContent.Hold? content = null;
                 if (inProcess)
-                    (message, content) = InProcessContent.HandOver(message);
+                    (message, content) = InProcessContent.HandOver(message, batch.Content.Span);
                 inFlight.Enqueue((client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout), content));
                 (lines, batches, bytes) = (lines + batch.LineCount, batches + 1, batch.EndOffset);
             }
