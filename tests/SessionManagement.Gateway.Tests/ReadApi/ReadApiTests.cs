@@ -45,12 +45,14 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         var word = "quokka" + Guid.NewGuid().ToString("N")[..6];
         await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""");
         await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"UserPromptSubmit","prompt":"rename the {{word}} module","cwd":"{{project}}"}""");
+        // The transcript's lines are written as its hooks fire (a hook and its line join only when written near each other).
+        var now = (int)(DateTimeOffset.UtcNow - Start).TotalSeconds;
         string[] lines =
         [
-            User(s, "u1", null, 1, $"rename the {word} module", project),
-            AssistantToolUse(s, "a1", "u1", 2, "toolu_1", $"git mv {word}.cs renamed.cs"),
-            ToolResult(s, "u2", "a1", 3, "toolu_1", "done"),
-            AssistantText(s, "a2", "u2", 4, $"Renamed the {word} module.", project),
+            User(s, "u1", null, now + 1, $"rename the {word} module", project),
+            AssistantToolUse(s, "a1", "u1", now + 2, "toolu_1", $"git mv {word}.cs renamed.cs"),
+            ToolResult(s, "u2", "a1", now + 3, "toolu_1", "done"),
+            AssistantText(s, "a2", "u2", now + 4, $"Renamed the {word} module.", project),
             Bookkeeping(s),
             "{\"type\":\"user\",\"message\":",
         ];
