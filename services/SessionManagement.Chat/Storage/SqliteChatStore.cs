@@ -400,7 +400,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 WHERE session_id = $session AND match_hash = $match AND uuid IS NULL AND event_id IS NOT NULL AND timestamp BETWEEN $from AND $to
                 ORDER BY timestamp, sequence LIMIT 1
                 """, cancellationToken, "$session", "$match", "$from", "$to");
-            // Named: left to itself the planner walks the session's match index, every row of it with a match hash.
+            // Named here and above: left to itself the planner may walk another of the session's indexes, every row of it.
             _anyHookAwaiting = await PrepareAsync("""
                 SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
                 WHERE session_id = $session AND uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL LIMIT 1
@@ -430,7 +430,6 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var lineTime = LineTime(m);
             if (m.MatchHash is not null)
             {
-                var (from, to) = (SqliteValues.Time(m.Timestamp - MessageText.TwinWindow), SqliteValues.Time(m.Timestamp + MessageText.TwinWindow));
                 // With no hook message waiting in the session, a transcript line has no twin to join: the insert alone tells a
                 // line stored before (its key or its uuid is taken) from a new one.
                 if (m.Uuid is not null)
@@ -439,6 +438,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     {
                         if (await ExistsAsync(_byUuid, cancellationToken, m.SessionId, lineTime, m.Uuid))
                             return Written.Duplicate;
+                        var (from, to) = TwinWindow(m);
                         if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash, from, to) is long id)
                         {
                             var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
@@ -453,6 +453,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 {
                     if (await ExistsAsync(_byEvent, cancellationToken, eventId))
                         return Written.Duplicate;
+                    var (from, to) = TwinWindow(m);
                     if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, from, to, m.MatchHash) is long id)
                     {
                         await ExecuteAsync(_joinHook, cancellationToken, eventId, (int)m.Sources, id);
@@ -468,6 +469,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 _hooksAwaiting[m.SessionId] = true;
             return inserted == 1 ? Written.Added : Written.Duplicate;
         }
+
+        /// <summary>When a message's twin may have been written.</summary>
+        private static (string From, string To) TwinWindow(ChatMessage m) =>
+            (SqliteValues.Time(m.Timestamp - MessageText.TwinWindow), SqliteValues.Time(m.Timestamp + MessageText.TwinWindow));
 
         /// <summary>With its uuid, what identifies a transcript record: its line's own time (0 when it has none); null without a uuid.</summary>
         private static long? LineTime(ChatMessage m) => m.Uuid is null ? null : m.Undated ? 0 : m.Timestamp.UtcTicks;
