@@ -5,8 +5,9 @@ namespace SessionManagement.Chat.Messages;
 /// <summary>
 /// One message or transcript record of a session. <see cref="Key"/> is its identity within the session
 /// (<c>u:</c> transcript uuid, <c>e:</c> hook event id, or <c>l:</c> line offset and hash for records without
-/// a uuid); <see cref="MatchHash"/> lets a prompt or reply captured by a hook and the same one read from the
-/// transcript become one message. A record read from a transcript batch names its raw line in that batch's block
+/// a uuid; SQLite tells records with a uuid apart by it and their line's own time, see <see cref="Undated"/>);
+/// <see cref="MatchHash"/> lets a prompt or reply captured by a hook and the same one read from the transcript within
+/// <see cref="MessageText.TwinWindow"/> of it become one message. A record read from a transcript batch names its raw line in that batch's block
 /// (<see cref="Line"/>); its <see cref="Raw"/> text is made from there only when asked for.
 /// </summary>
 public sealed record ChatMessage(
