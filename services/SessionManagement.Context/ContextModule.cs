@@ -19,6 +19,7 @@ public static class ContextModule
         builder.Services.AddSingleton(ContextSqliteSchema.V1);
         builder.Services.AddSingleton<IMongoIndexDefinition, ContextMongoCollections>();
         builder.Services.AddSingleton<ContextItems>();
+        builder.StoresHookEvents<CompactionContextConsumer>(conversationOnly: true);
         builder.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<ContextRequestsConsumer>();

@@ -7,6 +7,7 @@ using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Status;
+using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
@@ -17,6 +18,7 @@ using SessionManagement.Gateway.Storage;
 using SessionManagement.Gateway.Transcripts;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Mongo;
 
 namespace SessionManagement.Gateway;
@@ -39,6 +41,7 @@ public static class GatewayModule
         services.AddSingleton(GatewaySqliteSchema.V1);
         services.AddSingleton<IMongoIndexDefinition, GatewayMongoCollections>();
 
+        AddAcceptor(builder);
         services.AddSingleton<GatewaySpool>();
         services.AddSingleton<ActiveSessions>();
         services.AddSingleton<GitBranchReader>();
@@ -71,6 +74,25 @@ public static class GatewayModule
         });
         builder.MapRoutes(GatewayRoutes.Map);
         return builder;
+    }
+
+    /// <summary>
+    /// Embedded (in-memory bus): hooks are kept in the accepted-events log and handed to the consumers from there. Over
+    /// RabbitMQ: kept once the broker confirms them.
+    /// </summary>
+    private static void AddAcceptor(SessionManagementBuilder builder)
+    {
+        var services = builder.Services;
+        if (builder.Settings.Bus.Transport != BusTransport.InMemory)
+        {
+            services.AddSingleton<IHookAcceptor, PublishedHookAcceptor>();
+            return;
+        }
+        services.AddSingleton<AcceptedEventLog>();
+        services.AddSingleton<HookDeliveryTracker>();
+        services.AddSingleton<IHookAcceptor, LoggedHookAcceptor>();
+        AddHostedSingleton<AcceptedEventDispatcher>(services);
+        builder.AddBusRegistrations(bus => bus.AddConsumeObserver(provider => provider.GetRequiredService<HookDeliveryTracker>()));
     }
 
     private static void AddHostedSingleton<T>(IServiceCollection services) where T : class, Microsoft.Extensions.Hosting.IHostedService

@@ -28,6 +28,7 @@ public static class SaverModule
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
         builder.Services.AddHostedService<AutoSaveService>();
         builder.Services.AddSingleton<SessionRecovery>();
+        builder.StoresHookEvents<HookEventBatchConsumer>(conversationOnly: false);
         builder.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();

@@ -19,6 +19,7 @@ public static class StatusModule
         builder.Services.AddSingleton(StatusSqliteSchema.V1);
         builder.Services.AddSingleton<IMongoIndexDefinition, StatusMongoCollections>();
         builder.Services.AddSingleton<StatusTracker>();
+        builder.StoresHookEvents<StatusHookBatchConsumer>(conversationOnly: false);
         builder.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<StatusHookBatchConsumer, StatusHookBatchConsumerDefinition>();

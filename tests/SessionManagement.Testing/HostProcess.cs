@@ -54,13 +54,17 @@ public sealed partial class HostProcess : IAsyncDisposable
 
         var home = new TempDirectory();
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        // Through env, so the host starts with SIGINT's default disposition whatever this test run inherited: a run started in
+        // the background by a non-interactive shell ignores SIGINT, and an ignored signal stays ignored across exec.
+        var start = new ProcessStartInfo("/usr/bin/env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = home.Path,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(hostDll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

@@ -3,11 +3,15 @@ using System.Collections.Concurrent;
 namespace SessionManagement.Gateway.Capture;
 
 /// <summary>The sessions this gateway has seen hooks from, for transcript polling and the status row.</summary>
-internal sealed class ActiveSessions
+internal sealed class ActiveSessions(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ActiveSession> _sessions = new(StringComparer.Ordinal);
 
-    public ActiveSession Seen(string sessionId, string? transcriptPath, string host, string user, DateTimeOffset at)
+    /// <summary>
+    /// Records a hook of the session; a SessionEnd ends it, whether it arrives live or replayed from the spool, so its
+    /// transcript is polled only for <see cref="FinalSweep"/> more.
+    /// </summary>
+    public ActiveSession Seen(string sessionId, string hookEventName, string? transcriptPath, string host, string user, DateTimeOffset at)
     {
         var session = _sessions.GetOrAdd(sessionId, id => new ActiveSession(id));
         lock (session)
@@ -18,6 +22,10 @@ internal sealed class ActiveSessions
             session.User = user;
             if (at > session.LastSeenAt)
                 session.LastSeenAt = at;
+            if (hookEventName == "SessionEnd")
+                session.EndedAt ??= time.GetUtcNow();
+            else if (hookEventName == "SessionStart")
+                session.EndedAt = null;
         }
         session.CountEvent();
         return session;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Bridge;
 using SessionManagement.Contracts.Gateway;
+using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
 using SessionManagement.Gateway.Registry;
@@ -13,12 +13,12 @@ using SessionManagement.Hosting.Instances;
 namespace SessionManagement.Gateway.Capture;
 
 /// <summary>
-/// The bridge's one path for every hook, live or replayed: validate, stamp the envelope, publish
-/// <see cref="HookEventCaptured"/> with the raw JSON verbatim, and account for it. Bad input is
-/// journaled with its raw bytes; a broker that cannot take the event sends it to the spool.
+/// The bridge's one path for every hook, live or replayed: validate, stamp the envelope, make
+/// <see cref="HookEventCaptured"/> (the raw JSON verbatim) durable, and account for it. Bad input is
+/// journaled with its raw bytes; a hook that cannot be made durable now goes to the spool.
 /// </summary>
 internal sealed class HookCapture(
-    IBus bus,
+    IHookAcceptor acceptor,
     IDeliveryJournal journal,
     DeliveryJournalWriter journalWriter,
     HookRegistryRecorder registry,
@@ -57,11 +57,12 @@ internal sealed class HookCapture(
             var captured = ConversationHookCaptured.Classify(new HookEventCaptured(
                 eventId, input!.SessionId, input.HookEventName, receivedAt, Interlocked.Increment(ref _sequence),
                 host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input.Cwd)));
-            if (!await TryPublishAsync(captured, cancellationToken))
+            if (!await acceptor.TryAcceptAsync(captured, probe: request.Channel == CaptureChannel.Spool, cancellationToken))
             {
+                var why = acceptor.Unavailable ?? "the hook could not be kept";
                 return request.Channel == CaptureChannel.Spool
-                    ? new CaptureResult(CaptureOutcome.Spooled, eventId, input, "broker unavailable; left in the spool")
-                    : Spool(request, eventId, receivedAt, host, user, input);
+                    ? new CaptureResult(CaptureOutcome.Spooled, eventId, input, why + "; left in the spool")
+                    : Spool(request, eventId, receivedAt, host, user, input, why);
             }
 
             var delivered = new DeliveryRecord(eventId, receivedAt, input.SessionId, input.HookEventName,
@@ -72,7 +73,7 @@ internal sealed class HookCapture(
                 journalWriter.Enqueue(delivered);
             registry.Record(host, request.ProjectDir ?? input.Cwd ?? "", input.HookEventName,
                 request.BridgeVersion ?? CaptureChannel.Http + "/" + CurrentHostInstance.Version, receivedAt);
-            sessions.Seen(input.SessionId, input.TranscriptPath, host, user, receivedAt);
+            sessions.Seen(input.SessionId, input.HookEventName, input.TranscriptPath, host, user, receivedAt);
             return new CaptureResult(CaptureOutcome.Published, eventId, input, null);
         }
         finally
@@ -94,35 +95,19 @@ internal sealed class HookCapture(
     private async Task<bool> AlreadyDeliveredAsync(Guid eventId, CancellationToken cancellationToken) =>
         journalWriter.IsPending(eventId) || await journal.ContainsAsync(eventId, cancellationToken);
 
-    private async Task<bool> TryPublishAsync(HookEventCaptured captured, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Value.PublishTimeoutMs);
-        try
-        {
-            await bus.Publish(captured, captured.GetType(), deadline.Token); // as what it is: a conversation hook reaches its own consumers too
-            return true;
-        }
-        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning(error, "Publishing hook {EventId} ({HookEventName}, session {SessionId}) failed; spooling it",
-                captured.EventId, captured.HookEventName, captured.SessionId);
-            return false;
-        }
-    }
-
-    private CaptureResult Spool(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string host, string user, HookInput input)
+    private CaptureResult Spool(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string host, string user, HookInput input, string why)
     {
         try
         {
             spool.Directory.Append(new SpoolRecord(eventId, receivedAt, host, user, request.ProjectDir,
-                request.BridgeVersion ?? CaptureChannel.Http, "broker unavailable", request.Body));
-            return new CaptureResult(CaptureOutcome.Spooled, eventId, input, "broker unavailable; spooled");
+                request.BridgeVersion ?? CaptureChannel.Http, why, request.Body));
+            sessions.Seen(input.SessionId, input.HookEventName, input.TranscriptPath, host, user, receivedAt);
+            return new CaptureResult(CaptureOutcome.Spooled, eventId, input, why + "; spooled");
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            logger.LogError(error, "Hook {EventId} could be neither published nor spooled", eventId);
-            return new CaptureResult(CaptureOutcome.Failed, eventId, input, "broker unavailable and spool not writable");
+            logger.LogError("Hook {EventId} could be neither kept ({Why}) nor spooled ({Problem})", eventId, why, error.Message);
+            return new CaptureResult(CaptureOutcome.Failed, eventId, input, why + ", and the spool is not writable: " + error.Message);
         }
     }
 }

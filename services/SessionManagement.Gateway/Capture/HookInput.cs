@@ -27,6 +27,11 @@ public sealed record HookInput(
             problem = "empty input: a hook sends one JSON object";
             return false;
         }
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            problem = $"not UTF-8: invalid byte sequence at offset {InvalidUtf8Offset(json)}";
+            return false;
+        }
         string? sessionId = null, eventName = null, cwd = null, transcriptPath = null, source = null, reason = null;
         try
         {
@@ -89,6 +94,12 @@ public sealed record HookInput(
                 return false;
         }
         return true;
+    }
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+        return read;
     }
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";

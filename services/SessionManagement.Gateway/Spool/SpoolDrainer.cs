@@ -2,28 +2,36 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Bridge;
+using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Options;
+using SessionManagement.Hosting.Bus;
 
 namespace SessionManagement.Gateway.Spool;
 
 /// <summary>
-/// Replays the spool through <see cref="HookCapture"/> in capture order, at start and every
-/// <see cref="GatewayOptions.SpoolDrainSeconds"/>; a file is deleted only once its event is published,
-/// journaled as already delivered, or rejected and kept in the journal. Stops at the first event the
-/// broker still cannot take, so order is kept.
+/// Replays the spool through <see cref="HookCapture"/> in capture order, once the bus runs: at start, every
+/// <see cref="GatewayOptions.SpoolDrainSeconds"/>, and every two seconds while hooks cannot be kept (each replay is the probe
+/// that finds the broker or store back). A file is deleted only once its event is durable, journaled as already delivered,
+/// or rejected and kept in the journal. Stops at the first event that still cannot be kept, so order is kept; a file that
+/// cannot be read is moved aside and never blocks the rest.
 /// </summary>
 internal sealed class SpoolDrainer(
     GatewaySpool spool,
     HookCapture capture,
+    IHookAcceptor acceptor,
+    BusStarted busStarted,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<SpoolDrainer> logger) : BackgroundService
 {
+    private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     public async Task<SpoolDrainResult> DrainAsync(CancellationToken cancellationToken)
     {
+        if (!busStarted.IsReady)
+            return new SpoolDrainResult(0, 0, 0, spool.Directory.List().Count, "the bus has not started yet");
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
@@ -39,7 +47,8 @@ internal sealed class SpoolDrainer(
                     case CaptureOutcome.Rejected: rejected++; break;
                     case CaptureOutcome.InProgress: inProgress++; break; // being delivered by sm-hook drain; its file stays until then
                     default:
-                        return new SpoolDrainResult(published, duplicates, rejected, files.Count - i, "the broker is still unavailable");
+                        return new SpoolDrainResult(published, duplicates, rejected, files.Count - i,
+                            acceptor.Unavailable ?? "hooks cannot be kept right now");
                 }
             }
             if (files.Count > 0)
@@ -64,11 +73,12 @@ internal sealed class SpoolDrainer(
         {
             return CaptureOutcome.Duplicate; // sm-hook drain took it meanwhile
         }
-        catch (Exception error) when (error is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException or FormatException)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
             var damaged = file + ".damaged";
             File.Move(file, damaged, overwrite: true);
-            logger.LogError(error, "Spool file {File} is damaged; kept as {Damaged} for inspection", SpoolDirectory.Describe(file), damaged);
+            logger.LogError("Spool file {File} cannot be read ({Problem}); kept as {Damaged} for inspection", SpoolDirectory.Describe(file),
+                error.Message, damaged);
             return CaptureOutcome.Rejected;
         }
 
@@ -81,11 +91,19 @@ internal sealed class SpoolDrainer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SpoolDrainSeconds), time);
+        var every = TimeSpan.FromSeconds(options.Value.SpoolDrainSeconds);
+        using var timer = new PeriodicTimer(every < ProbeEvery ? every : ProbeEvery, time);
         try
         {
+            // Replayed before the bus runs, an event would be handed to a bus that drops it.
+            await busStarted.WaitAsync(stoppingToken);
+            var last = DateTimeOffset.MinValue;
             do
             {
+                var now = time.GetUtcNow();
+                if (now - last < (acceptor.Unavailable is null ? every : ProbeEvery))
+                    continue;
+                last = now;
                 try
                 {
                     await DrainAsync(stoppingToken);

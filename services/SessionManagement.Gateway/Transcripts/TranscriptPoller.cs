@@ -26,8 +26,6 @@ internal sealed class TranscriptPoller(
         if (!ShippingEvents.Contains(input.HookEventName))
             return;
         var session = sessions.Find(input.SessionId);
-        if (input.HookEventName == "SessionEnd" && session is not null)
-            session.EndedAt = time.GetUtcNow();
         _ = Task.Run(() => ShipQuietlyAsync(input.SessionId, input.TranscriptPath ?? session?.TranscriptPath, session), _stopping);
     }
 

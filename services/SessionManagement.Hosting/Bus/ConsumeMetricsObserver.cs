@@ -30,5 +30,5 @@ public sealed class ConsumeMetricsObserver : IConsumeObserver
         return Task.CompletedTask;
     }
 
-    private static string Endpoint(ConsumeContext context) => context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/').Split('/')[^1] ?? "";
+    private static string Endpoint(ConsumeContext context) => HookEventEndpoint.NameOf(context.ReceiveContext.InputAddress);
 }

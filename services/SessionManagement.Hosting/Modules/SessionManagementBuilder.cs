@@ -41,6 +41,18 @@ public sealed class SessionManagementBuilder
         return this;
     }
 
+    /// <summary>
+    /// Says that <typeparamref name="TConsumer"/>'s endpoint stores captured hooks (all of them, or with
+    /// <paramref name="conversationOnly"/> those that carry conversation text), so the embedded gateway keeps each accepted hook
+    /// until that endpoint has consumed it.
+    /// </summary>
+    public SessionManagementBuilder StoresHookEvents<TConsumer>(bool conversationOnly) where TConsumer : class, IConsumer
+    {
+        var name = new KebabCaseEndpointNameFormatter(Settings.Bus.EndpointPrefix, includeNamespace: false).Consumer<TConsumer>();
+        Services.AddSingleton(new HookEventEndpoint(name, conversationOnly));
+        return this;
+    }
+
     /// <summary>Adds HTTP routes, mapped when the host's web application is built.</summary>
     public SessionManagementBuilder MapRoutes(Action<IEndpointRouteBuilder> map)
     {
@@ -78,6 +90,8 @@ public sealed class SessionManagementBuilder
         if (_busAdded)
             throw new InvalidOperationException("The bus has already been added.");
         _busAdded = true;
+        Services.AddSingleton<BusStarted>();
+        Services.AddBusObserver(provider => provider.GetRequiredService<BusStarted>());
         Services.AddMassTransit(bus =>
         {
             foreach (var register in _busRegistrations)

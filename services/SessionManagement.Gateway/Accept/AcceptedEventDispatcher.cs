@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SessionManagement.Hosting.Bus;
+
+namespace SessionManagement.Gateway.Accept;
+
+/// <summary>
+/// Hands the accepted-events log to the consumers once the bus runs: first what a previous run accepted and did not see
+/// stored, then each hook as it is committed. A hook leaves the log once every endpoint that stores hooks has consumed it; an
+/// endpoint that failed it (a full disk, a locked store) gets it again after a back-off that grows to a minute, for as long
+/// as it takes. Every store is idempotent by event id, so a hook handed over twice is stored once.
+/// </summary>
+internal sealed class AcceptedEventDispatcher(
+    AcceptedEventLog log,
+    HookDeliveryTracker tracker,
+    IBus bus,
+    BusStarted busStarted,
+    TimeProvider time,
+    ILogger<AcceptedEventDispatcher> logger) : BackgroundService
+{
+    private const int RecoveryPage = 500;
+    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<(long, string), int> _attempts = new();
+    private readonly ConcurrentDictionary<(long, string), byte> _retrying = new();
+    private IReadOnlyList<AcceptedEvent> _recovered = [];
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _recovered = await log.OpenAndRecoverAsync(cancellationToken);
+            if (_recovered.Count > 0)
+                logger.LogWarning("{Count} accepted hooks were not yet stored when the host last stopped; handing them over again once the bus runs",
+                    _recovered.Count);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogError("The accepted-events log {Path} cannot be opened ({Problem}); hooks are spooled until it can", log.Path, error.Message);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await busStarted.WaitAsync(stoppingToken);
+            await Task.WhenAll(DispatchAsync(stoppingToken), ForgetAsync(stoppingToken), RetryAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DispatchAsync(CancellationToken stoppingToken)
+    {
+        for (var i = 0; i < _recovered.Count; i++)
+        {
+            // A long backlog (a store that was down for hours) goes over in pages, not into memory all at once.
+            while (i % RecoveryPage == 0 && tracker.Pending > RecoveryPage)
+                await Task.Delay(ForgetEvery, time, stoppingToken);
+            await HandOverAsync(_recovered[i], stoppingToken);
+        }
+        _recovered = [];
+        await foreach (var accepted in log.Committed.ReadAllAsync(stoppingToken))
+            await HandOverAsync(accepted, stoppingToken);
+    }
+
+    private async Task HandOverAsync(AcceptedEvent accepted, CancellationToken stoppingToken)
+    {
+        tracker.Expect(accepted);
+        try
+        {
+            await bus.Publish(accepted.Event, accepted.Event.GetType(), stoppingToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // It stays in the log and is handed over again at the next start.
+            logger.LogError(error, "Handing accepted hook {EventId} to the bus failed", accepted.Event.EventId);
+        }
+    }
+
+    private async Task ForgetAsync(CancellationToken stoppingToken)
+    {
+        var done = new List<long>();
+        while (await tracker.Done.WaitToReadAsync(stoppingToken))
+        {
+            while (tracker.Done.TryRead(out var sequence))
+                done.Add(sequence);
+            try
+            {
+                await log.ForgetAsync(done, stoppingToken);
+                if (!_attempts.IsEmpty)
+                {
+                    var forgotten = done.ToHashSet();
+                    foreach (var key in _attempts.Keys.Where(k => forgotten.Contains(k.Item1)))
+                        _attempts.TryRemove(key, out _);
+                }
+                done.Clear();
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                logger.LogWarning("Removing {Count} stored hooks from the accepted-events log failed ({Problem}); retrying", done.Count, error.Message);
+            }
+            await Task.Delay(ForgetEvery, time, stoppingToken);
+        }
+    }
+
+    private async Task RetryAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var (sequence, endpoint) in tracker.Failed.ReadAllAsync(stoppingToken))
+        {
+            // One retry waits per hook and endpoint; the bus may report the same failure more than once.
+            if (!_retrying.TryAdd((sequence, endpoint), 0))
+                continue;
+            var attempt = _attempts.AddOrUpdate((sequence, endpoint), 1, (_, n) => n + 1);
+            _ = RetryLaterAsync(sequence, endpoint, attempt, stoppingToken);
+        }
+    }
+
+    private async Task RetryLaterAsync(long sequence, string endpoint, int attempt, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(Math.Min(MaxBackOff.TotalSeconds, Math.Pow(2, Math.Min(attempt - 1, 6))));
+        logger.LogWarning("Endpoint {Endpoint} failed to store accepted hook #{Sequence}; handing it over again in {Delay} (attempt {Attempt})",
+            endpoint, sequence, delay, attempt + 1);
+        try
+        {
+            await Task.Delay(delay, time, stoppingToken);
+            var events = await log.GetAsync([sequence], stoppingToken);
+            if (events.Count == 0)
+                return;
+            var sender = await bus.GetSendEndpoint(new Uri($"queue:{endpoint}"));
+            await sender.Send(events[0].Event, events[0].Event.GetType(), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception error)
+        {
+            logger.LogError(error, "Handing accepted hook #{Sequence} to {Endpoint} again failed; it is handed over at the next start", sequence, endpoint);
+        }
+        finally
+        {
+            _retrying.TryRemove((sequence, endpoint), out _);
+        }
+    }
+}

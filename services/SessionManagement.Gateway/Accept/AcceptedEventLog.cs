@@ -1,0 +1,265 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage.Sqlite;
+
+namespace SessionManagement.Gateway.Accept;
+
+/// <summary>
+/// The embedded gateway's accepted-events log: a hook is answered only once it is committed here, and it stays here until
+/// every module that consumes it has stored it, so a host killed at any moment hands it over again at its next start.
+/// Commits are grouped: the hooks that arrive while one transaction commits go in the next one together, so a burst costs
+/// one commit, not one per hook. A file of its own (<c>accepted-events.db</c> beside the store): accepting a hook never waits
+/// behind the store's writer, and a damaged store does not stop hooks from being kept.
+/// </summary>
+internal sealed class AcceptedEventLog : IAsyncDisposable
+{
+    public const string FileName = "accepted-events.db";
+    private const int MaxGroup = 512;
+
+    private readonly Channel<PendingAccept> _queue = Channel.CreateUnbounded<PendingAccept>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<AcceptedEvent> _committed = Channel.CreateUnbounded<AcceptedEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger<AcceptedEventLog> _logger;
+    private readonly Lazy<Task<SqliteConnection>> _connection;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private Task? _committer;
+
+    public AcceptedEventLog(IOptions<StorageOptions> storage, ILogger<AcceptedEventLog> logger)
+    {
+        Path = System.IO.Path.Combine(storage.Value.DataDirectory, FileName);
+        _logger = logger;
+        _connection = new Lazy<Task<SqliteConnection>>(OpenAsync);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Events committed since the log opened, in commit order, for the dispatcher to hand to the consumers.</summary>
+    public ChannelReader<AcceptedEvent> Committed => _committed.Reader;
+
+    /// <summary>Opens the file (creating it) and starts committing; returns the events a previous run accepted and did not finish.</summary>
+    public async Task<IReadOnlyList<AcceptedEvent>> OpenAndRecoverAsync(CancellationToken cancellationToken)
+    {
+        var recovered = await ReadAsync("SELECT seq, event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, transcript_path, raw_json, git_branch FROM accepted_events ORDER BY seq",
+            null, cancellationToken);
+        _committer ??= Task.Run(CommitLoopAsync, CancellationToken.None);
+        return recovered;
+    }
+
+    /// <summary>Keeps the event durably; completes once it is committed. Throws when the log cannot be written (full disk, read-only folder).</summary>
+    public Task AcceptAsync(HookEventCaptured captured, CancellationToken cancellationToken)
+    {
+        var pending = new PendingAccept(captured);
+        if (!_queue.Writer.TryWrite(pending))
+            throw new ObjectDisposedException(nameof(AcceptedEventLog), "the accepted-events log is closed");
+        return pending.Committed.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The events at these positions, for handing one again to a consumer that failed it.</summary>
+    public Task<IReadOnlyList<AcceptedEvent>> GetAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken) =>
+        sequences.Count == 0 ? Task.FromResult<IReadOnlyList<AcceptedEvent>>([])
+            : ReadAsync($"SELECT seq, event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, transcript_path, raw_json, git_branch FROM accepted_events WHERE seq IN ({string.Join(',', sequences)}) ORDER BY seq",
+                null, cancellationToken);
+
+    /// <summary>Lets go of events every consumer has stored.</summary>
+    public async Task ForgetAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+    {
+        if (sequences.Count == 0)
+            return;
+        var connection = await _connection.Value.ConfigureAwait(false);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"DELETE FROM accepted_events WHERE seq IN ({string.Join(',', sequences)})";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>How many accepted events wait for a consumer to store them.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _connection.Value.ConfigureAwait(false);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM accepted_events";
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        var group = new List<PendingAccept>(MaxGroup);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var next))
+                group.Add(next);
+            try
+            {
+                var sequences = await CommitAsync(group).ConfigureAwait(false);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    _committed.Writer.TryWrite(new AcceptedEvent(sequences[i], group[i].Event));
+                    group[i].Committed.TrySetResult();
+                }
+            }
+            catch (Exception error)
+            {
+                _logger.LogError("Keeping {Count} hooks in the accepted-events log {Path} failed: {Problem}", group.Count, Path, error.Message);
+                foreach (var pending in group)
+                    pending.Committed.TrySetException(error);
+            }
+            group.Clear();
+        }
+        _committed.Writer.TryComplete();
+    }
+
+    private async Task<long[]> CommitAsync(List<PendingAccept> group)
+    {
+        var connection = await _connection.Value.ConfigureAwait(false);
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO accepted_events (event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, transcript_path, raw_json, git_branch)
+                VALUES ($id, $session, $event, $received, $sequence, $host, $user, $cwd, $transcript, $raw, $branch)
+                ON CONFLICT (event_id) DO UPDATE SET event_id = excluded.event_id
+                RETURNING seq
+                """;
+            var parameters = new[] { "$id", "$session", "$event", "$received", "$sequence", "$host", "$user", "$cwd", "$transcript", "$raw", "$branch" }
+                .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+            var sequences = new long[group.Count];
+            for (var i = 0; i < group.Count; i++)
+            {
+                var e = group[i].Event;
+                parameters[0].Value = e.EventId.ToString();
+                parameters[1].Value = e.SessionId;
+                parameters[2].Value = e.HookEventName;
+                parameters[3].Value = SqliteValues.Time(e.ReceivedAt);
+                parameters[4].Value = e.CaptureSequence;
+                parameters[5].Value = e.Host;
+                parameters[6].Value = e.User;
+                parameters[7].Value = (object?)e.Cwd ?? DBNull.Value;
+                parameters[8].Value = (object?)e.TranscriptPath ?? DBNull.Value;
+                parameters[9].Value = e.RawJson;
+                parameters[10].Value = (object?)e.GitBranch ?? DBNull.Value;
+                sequences[i] = (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+            }
+            await transaction.CommitAsync().ConfigureAwait(false);
+            return sequences;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<AcceptedEvent>> ReadAsync(string sql, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
+    {
+        var connection = await _connection.Value.ConfigureAwait(false);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind?.Invoke(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var events = new List<AcceptedEvent>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(new AcceptedEvent(reader.GetInt64(0), ConversationHookCaptured.Classify(new HookEventCaptured(
+                    Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.ReadTime(4), reader.GetInt64(5),
+                    reader.GetString(6), reader.GetString(7), reader.ReadNullableString(8), reader.ReadNullableString(9), reader.GetString(10),
+                    reader.ReadNullableString(11)))));
+            }
+            return events;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            // WAL with synchronous NORMAL: a commit is in the log file once it returns, so it survives the process being killed;
+            // only a power cut before the next checkpoint can take the newest commits (the fsync per hook would cost more than
+            // the hook's whole budget).
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA busy_timeout = 30000;
+                CREATE TABLE IF NOT EXISTS accepted_events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id TEXT NOT NULL UNIQUE,
+                    session_id TEXT NOT NULL,
+                    hook_event_name TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    capture_sequence INTEGER NOT NULL,
+                    host TEXT NOT NULL,
+                    user_name TEXT NOT NULL,
+                    cwd TEXT,
+                    transcript_path TEXT,
+                    raw_json TEXT NOT NULL,
+                    git_branch TEXT);
+                """;
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_committer is not null)
+            await _committer.ConfigureAwait(false);
+        if (!_connection.IsValueCreated)
+            return;
+        try
+        {
+            var connection = await _connection.Value.ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // it never opened; the start-up reported why
+        }
+    }
+
+    private sealed record PendingAccept(HookEventCaptured Event)
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,16 @@
+using SessionManagement.Contracts.Gateway;
+
+namespace SessionManagement.Gateway.Accept;
+
+/// <summary>Makes a captured hook durable: after a true answer the hook reaches its consumers whatever happens to this process.</summary>
+internal interface IHookAcceptor
+{
+    /// <summary>
+    /// True once the hook is durable; false when it cannot be made so now (the caller spools it). With <paramref name="probe"/>
+    /// false the answer is false at once while the broker or store is known to be down; a probe always tries.
+    /// </summary>
+    Task<bool> TryAcceptAsync(HookEventCaptured captured, bool probe, CancellationToken cancellationToken);
+
+    /// <summary>Why hooks cannot be made durable now, or null while they can.</summary>
+    string? Unavailable { get; }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+using SessionManagement.Contracts.Gateway;
+
+namespace SessionManagement.Gateway.Accept;
+
+/// <summary>
+/// Embedded: a hook is durable once the accepted-events log has committed it; <see cref="AcceptedEventDispatcher"/> hands it to
+/// the consumers from there. A log that cannot be written (full disk, read-only folder) makes the hook spool instead.
+/// </summary>
+internal sealed class LoggedHookAcceptor(AcceptedEventLog log, ILogger<LoggedHookAcceptor> logger) : IHookAcceptor
+{
+    private volatile string? _unavailable;
+
+    public string? Unavailable => _unavailable;
+
+    public async Task<bool> TryAcceptAsync(HookEventCaptured captured, bool probe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await log.AcceptAsync(captured, cancellationToken);
+            _unavailable = null;
+            return true;
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (_unavailable is null)
+                logger.LogWarning("Hook {EventId} ({HookEventName}) could not be kept in the accepted-events log: {Problem}; spooling",
+                    captured.EventId, captured.HookEventName, error.Message);
+            _unavailable = $"the accepted-events log {log.Path} cannot be written: {error.Message}";
+            return false;
+        }
+    }
+}

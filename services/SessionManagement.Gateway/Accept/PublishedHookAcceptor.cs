@@ -1,0 +1,54 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Gateway.Options;
+
+namespace SessionManagement.Gateway.Accept;
+
+/// <summary>
+/// Over RabbitMQ: a hook is durable once the broker has confirmed it (publisher confirms, durable queues). Once a publish has
+/// failed, or the bus says its connection is down, hooks are not made to wait out the publish timeout again: they are spooled
+/// at once until a probe (the spool's replay) gets through.
+/// </summary>
+internal sealed class PublishedHookAcceptor(IBus bus, IOptions<GatewayOptions> options, ILogger<PublishedHookAcceptor> logger) : IHookAcceptor
+{
+    private readonly IBusControl? _control = bus as IBusControl;
+    private volatile string? _down;
+
+    public string? Unavailable => _down ?? BusDown();
+
+    public async Task<bool> TryAcceptAsync(HookEventCaptured captured, bool probe, CancellationToken cancellationToken)
+    {
+        if (!probe && Unavailable is not null)
+            return false;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.PublishTimeoutMs);
+        try
+        {
+            await bus.Publish(captured, captured.GetType(), deadline.Token); // as what it is: a conversation hook reaches its own consumers too
+            if (_down is not null)
+                logger.LogInformation("The broker takes hooks again");
+            _down = null;
+            return true;
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (_down is null)
+                logger.LogWarning("Publishing hook {EventId} ({HookEventName}, session {SessionId}) failed ({Problem}); hooks are spooled until the broker takes them again",
+                    captured.EventId, captured.HookEventName, captured.SessionId, error.GetType().Name + ": " + error.Message);
+            _down = error is OperationCanceledException
+                ? $"the broker did not confirm a publish within {options.Value.PublishTimeoutMs} ms"
+                : $"publishing failed: {error.Message}";
+            return false;
+        }
+    }
+
+    private string? BusDown()
+    {
+        if (_control is null)
+            return null;
+        var health = _control.CheckHealth();
+        return health.Status == BusHealthStatus.Unhealthy ? $"the bus is unhealthy: {health.Description}" : null;
+    }
+}
