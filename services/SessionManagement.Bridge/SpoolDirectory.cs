@@ -44,6 +44,27 @@ public sealed class SpoolDirectory(string path)
         return final;
     }
 
+    /// <summary>Null when a record can be spooled here now; else why not (the folder cannot be created or written, or its disk is full).</summary>
+    public string? WritableProblem()
+    {
+        var probe = System.IO.Path.Combine(Path, ".probe-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId + ".tmp");
+        try
+        {
+            Directory.CreateDirectory(Path);
+            using (var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+                file.Write(new byte[4096]);
+                file.Flush(flushToDisk: false);
+            }
+            return null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(probe); } catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException) { }
+            return $"{Path}: {error.Message}";
+        }
+    }
+
     /// <summary>Spooled files, oldest capture first.</summary>
     public IReadOnlyList<string> List()
     {

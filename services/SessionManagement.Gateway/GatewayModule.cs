@@ -9,6 +9,7 @@ using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Status;
 using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Health;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
 using SessionManagement.Gateway.Registry;
@@ -38,11 +39,14 @@ public static class GatewayModule
         builder.AddStore<IDeliveryJournal, SqliteDeliveryJournal, MongoDeliveryJournal>()
             .AddStore<IHookRegistryStore, SqliteHookRegistryStore, MongoHookRegistryStore>()
             .AddStore<ITranscriptCursorStore, SqliteTranscriptCursorStore, MongoTranscriptCursorStore>();
-        services.AddSingleton(GatewaySqliteSchema.V1);
+        foreach (var migration in GatewaySqliteSchema.All)
+            services.AddSingleton(migration);
         services.AddSingleton<IMongoIndexDefinition, GatewayMongoCollections>();
 
         AddAcceptor(builder);
         services.AddSingleton<GatewaySpool>();
+        services.AddSingleton<RejectedInputs>();
+        services.AddHealthChecks().AddCheck<HookIntakeHealthCheck>("hooks", tags: ["ready"]);
         services.AddSingleton<ActiveSessions>();
         services.AddSingleton<GitBranchReader>();
         services.AddSingleton<HookCapture>();

@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SessionManagement.Bridge;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Journal;
-using SessionManagement.Gateway.Options;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Hosting.Instances;
@@ -24,8 +22,8 @@ internal sealed class HookCapture(
     HookRegistryRecorder registry,
     ActiveSessions sessions,
     GatewaySpool spool,
+    RejectedInputs rejected,
     GitBranchReader branches,
-    IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<HookCapture> logger)
 {
@@ -43,7 +41,7 @@ internal sealed class HookCapture(
 
         if (!HookInput.TryParse(request.Body, out var input, out var problem))
         {
-            await RejectAsync(request, eventId, receivedAt, problem, rawPath: null, cancellationToken);
+            await RejectAsync(request, eventId, receivedAt, problem, cancellationToken);
             return new CaptureResult(CaptureOutcome.Rejected, eventId, null, problem);
         }
 
@@ -82,14 +80,28 @@ internal sealed class HookCapture(
         }
     }
 
-    /// <summary>Journals bad input with its raw bytes (or where they were kept on disk), synchronously: it is never dropped.</summary>
-    public async Task RejectAsync(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string problem, string? rawPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Journals bad input with its raw bytes (their head, past <see cref="RejectedInputs.KeepBytes"/>, with the length and SHA-256 of
+    /// the whole), synchronously: the record of it is never dropped.
+    /// </summary>
+    public Task RejectAsync(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string problem, CancellationToken cancellationToken)
     {
-        logger.LogWarning("Rejected hook input {EventId} from {Channel} ({Bytes} bytes): {Problem}; raw input kept in the journal",
-            eventId, request.Channel, request.Body.Length, problem);
-        var keepInline = rawPath is null && request.Body.Length <= options.Value.MaxPayloadBytes;
+        var (head, sha256) = rejected.Cut(request.Body);
+        return JournalRejectionAsync(request, eventId, receivedAt, problem, request.Body.Length, head, null, sha256, cancellationToken);
+    }
+
+    /// <summary>Journals an input over the size limit: its length and SHA-256, and where its head was kept (if it was).</summary>
+    public Task RejectOversizedAsync(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string problem, long length, string sha256,
+        string? headPath, CancellationToken cancellationToken) =>
+        JournalRejectionAsync(request, eventId, receivedAt, problem, length, null, headPath, sha256, cancellationToken);
+
+    private async Task JournalRejectionAsync(CaptureRequest request, Guid eventId, DateTimeOffset receivedAt, string problem, long length,
+        byte[]? raw, string? rawPath, string? sha256, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Rejected hook input {EventId} from {Channel} ({Bytes} bytes): {Problem}; kept in the journal",
+            eventId, request.Channel, length, problem);
         await journal.AppendAsync([new DeliveryRecord(eventId, receivedAt, "", "", DeliveryStatus.Rejected, request.Channel,
-            rawPath is null ? request.Body.Length : new FileInfo(rawPath).Length, problem, keepInline ? request.Body : null, rawPath)], cancellationToken);
+            length, problem, raw, rawPath, sha256)], cancellationToken);
     }
 
     private async Task<bool> AlreadyDeliveredAsync(Guid eventId, CancellationToken cancellationToken) =>

@@ -9,8 +9,9 @@ namespace SessionManagement.Gateway.Journal;
 /// <param name="Channel"><c>http</c> (Claude Code's HTTP hook), <c>sm-hook</c>, or <c>spool</c> (replayed).</param>
 /// <param name="SizeBytes">Size of the raw input.</param>
 /// <param name="Reason">Why it was rejected.</param>
-/// <param name="RawInput">The raw input of a rejected hook, when small enough to keep here.</param>
-/// <param name="RawPath">Where the raw input of an oversized hook was kept.</param>
+/// <param name="RawInput">The raw input of a rejected hook, or its head when it was larger than the gateway keeps.</param>
+/// <param name="RawPath">Where the head of an oversized hook was kept.</param>
+/// <param name="RawSha256">The SHA-256 of the whole raw input, when only its head was kept.</param>
 public sealed record DeliveryRecord(
     Guid EventId,
     DateTimeOffset ReceivedAt,
@@ -21,4 +22,5 @@ public sealed record DeliveryRecord(
     long SizeBytes,
     string? Reason,
     byte[]? RawInput,
-    string? RawPath);
+    string? RawPath,
+    string? RawSha256 = null);

@@ -6,9 +6,17 @@ public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
-    /// <summary>Hook inputs above this are refused (and kept on disk under <c>rejected/</c>).</summary>
+    /// <summary>Hook inputs above this are refused with 413 (their head kept under <c>rejected/</c>, their length and SHA-256 in the journal).</summary>
     [Range(1_024, 1_073_741_824)]
     public int MaxPayloadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How much of each refused input is kept (its head); the journal keeps the full length and SHA-256 of the rest.</summary>
+    [Range(0, 16 * 1024 * 1024)]
+    public int RejectedKeepBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The most the <c>rejected/</c> folder holds; past it only the journal record of a refused input is kept.</summary>
+    [Range(0, long.MaxValue)]
+    public long RejectedBudgetBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Where undeliverable hooks wait; empty means <c>SM_SPOOL_DIR</c>, else <c>&lt;data dir&gt;/spool</c>.</summary>
     public string SpoolDirectory { get; set; } = "";

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionManagement.Bridge;
+using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
@@ -49,7 +50,7 @@ internal static class GatewayRoutes
 
     private static async Task<IResult> PostHookAsync(
         HttpContext http, HookCapture capture, SessionContextLoader loader, TranscriptPoller transcripts,
-        GatewaySpool spool, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        RejectedInputs rejected, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var headers = http.Request.Headers;
         var channel = headers[BridgeHeaders.Spooled] == "1" ? CaptureChannel.Spool
@@ -59,15 +60,17 @@ internal static class GatewayRoutes
         var receivedAt = DateTimeOffset.TryParse(headers[BridgeHeaders.ReceivedAt], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
             ? at : time.GetUtcNow();
 
-        var body = await HookBody.ReadAsync(http.Request, options.Value.MaxPayloadBytes, spool.RejectedDirectory, eventId, cancellationToken);
+        var body = await HookBody.ReadAsync(http.Request, options.Value.MaxPayloadBytes, rejected.KeepBytes, cancellationToken);
         var request = new CaptureRequest(body.Bytes, channel, eventId, receivedAt, Header(headers, BridgeHeaders.Host),
             Header(headers, BridgeHeaders.User), Header(headers, BridgeHeaders.ProjectDir), Header(headers, BridgeHeaders.BridgeVersion));
 
-        if (body.OversizedPath is not null)
+        if (body.Oversized)
         {
             var problem = $"input of {body.Length} bytes is over the {options.Value.MaxPayloadBytes}-byte limit";
-            await capture.RejectAsync(request, eventId, receivedAt, problem, body.OversizedPath, cancellationToken);
-            return Results.Json(new { error = problem, eventId, kept = body.OversizedPath }, statusCode: StatusCodes.Status413PayloadTooLarge);
+            var kept = rejected.Keep(eventId, body.Bytes);
+            await capture.RejectOversizedAsync(request, eventId, receivedAt, problem, body.Length, body.Sha256!, kept, cancellationToken);
+            return Results.Json(new { error = problem, eventId, kept = kept ?? "journal (length and SHA-256 only)", bytesKept = kept is null ? 0 : body.Bytes.Length },
+                statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         var result = await capture.CaptureAsync(request, cancellationToken);
@@ -91,7 +94,7 @@ internal static class GatewayRoutes
     }
 
     private static async Task<IResult> PostStatusLineAsync(HttpContext http, ActiveSessions sessions, GatewaySpool spool, SessionStatusLookup status,
-        CancellationToken cancellationToken)
+        IHookAcceptor acceptor, CancellationToken cancellationToken)
     {
         using var input = new MemoryStream();
         await http.Request.Body.CopyToAsync(input, cancellationToken);
@@ -110,7 +113,8 @@ internal static class GatewayRoutes
             var sessionId = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("session_id", out var id) && id.ValueKind == JsonValueKind.String
                 ? id.GetString() : null;
             var captured = sessionId is null ? 0 : sessions.Find(sessionId)?.EventsCaptured ?? 0;
-            var extras = new StatusExtras(true, captured, spool.Directory.List().Count, []);
+            var extras = new StatusExtras(true, captured, spool.Directory.List().Count,
+                acceptor.Unavailable is null ? [] : ["not ready: hooks are spooled"]);
             if (sessionId is not null)
                 extras = await status.AddToAsync(extras, sessionId, cancellationToken);
             var colour = http.Request.Query["colour"] != "0" && http.Request.Query["color"] != "0";

@@ -1,16 +1,20 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace SessionManagement.Gateway.Routes;
 
-/// <summary>A hook's request body: in memory up to the cap; past it, streamed whole to a file so nothing is dropped.</summary>
-internal sealed record HookBody(byte[] Bytes, string? OversizedPath, long Length)
+/// <summary>
+/// A hook's request body: in memory up to the cap. Past it the body is still read to its end (so the caller gets a clear 413,
+/// not a broken connection it would retry), but only its head is kept, with its length and SHA-256.
+/// </summary>
+internal sealed record HookBody(byte[] Bytes, bool Oversized, long Length, string? Sha256)
 {
-    public static async Task<HookBody> ReadAsync(HttpRequest request, int cap, string rejectedDirectory, Guid eventId, CancellationToken cancellationToken)
+    public static async Task<HookBody> ReadAsync(HttpRequest request, int cap, int keepBytes, CancellationToken cancellationToken)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = null; // the cap below decides, and keeps what is over it
+            limit.MaxRequestBodySize = null; // the cap below decides, and answers what is over it
         var capacity = request.ContentLength is > 0 and var declared && declared <= cap ? (int)declared : 4096;
         using var memory = new MemoryStream(capacity);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(cap + 1, 64 * 1024));
@@ -20,7 +24,7 @@ internal sealed record HookBody(byte[] Bytes, string? OversizedPath, long Length
             while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 if (memory.Length + read > cap)
-                    return await SpillAsync(memory, buffer.AsMemory(0, read), request.Body, rejectedDirectory, eventId, cancellationToken);
+                    return await ReadPastCapAsync(memory, buffer, read, request.Body, keepBytes, cancellationToken);
                 memory.Write(buffer, 0, read);
             }
         }
@@ -28,20 +32,24 @@ internal sealed record HookBody(byte[] Bytes, string? OversizedPath, long Length
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return new HookBody(memory.ToArray(), null, memory.Length);
+        return new HookBody(memory.ToArray(), false, memory.Length, null);
     }
 
-    private static async Task<HookBody> SpillAsync(MemoryStream head, ReadOnlyMemory<byte> pending, Stream rest, string directory, Guid eventId, CancellationToken cancellationToken)
+    private static async Task<HookBody> ReadPastCapAsync(MemoryStream received, byte[] buffer, int read, Stream rest, int keepBytes, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, eventId.ToString("N") + ".hook");
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
-        head.Position = 0;
-        await head.CopyToAsync(file, cancellationToken);
-        await file.WriteAsync(pending, cancellationToken);
-        await rest.CopyToAsync(file, cancellationToken);
-        await file.FlushAsync(cancellationToken);
-        file.Flush(flushToDisk: true);
-        return new HookBody([], path, file.Length);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(received.GetBuffer(), 0, (int)received.Length);
+        var length = received.Length;
+        using var head = new MemoryStream();
+        head.Write(received.GetBuffer(), 0, (int)Math.Min(keepBytes, received.Length));
+        do
+        {
+            if (head.Length < keepBytes)
+                head.Write(buffer, 0, (int)Math.Min(read, keepBytes - head.Length));
+            hash.AppendData(buffer, 0, read);
+            length += read;
+        }
+        while ((read = await rest.ReadAsync(buffer, cancellationToken)) > 0);
+        return new HookBody(head.ToArray(), true, length, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

@@ -37,4 +37,10 @@ internal static class GatewaySqliteSchema
             updated_at TEXT NOT NULL,
             PRIMARY KEY (session_id, transcript_path));
         """);
+
+    public static readonly SqliteMigration V2 = new("gateway", 2, """
+        ALTER TABLE delivery_journal ADD COLUMN raw_sha256 TEXT NULL;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2];
 }

@@ -6,7 +6,7 @@ namespace SessionManagement.Gateway.Storage;
 
 internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDeliveryJournal
 {
-    private const string Columns = "event_id, received_at, session_id, hook_event_name, status, channel, size_bytes, reason, raw_input, raw_path";
+    private const string Columns = "event_id, received_at, session_id, hook_event_name, status, channel, size_bytes, reason, raw_input, raw_path, raw_sha256";
 
     public Task AppendAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -15,9 +15,9 @@ internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDelivery
             command.Transaction = transaction;
             command.CommandText = $"""
                 INSERT OR IGNORE INTO delivery_journal ({Columns})
-                VALUES ($id, $received, $session, $event, $status, $channel, $size, $reason, $raw, $path)
+                VALUES ($id, $received, $session, $event, $status, $channel, $size, $reason, $raw, $path, $sha)
                 """;
-            var parameters = new[] { "$id", "$received", "$session", "$event", "$status", "$channel", "$size", "$reason", "$raw", "$path" }
+            var parameters = new[] { "$id", "$received", "$session", "$event", "$status", "$channel", "$size", "$reason", "$raw", "$path", "$sha" }
                 .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
             await command.PrepareAsync(cancellationToken);
             foreach (var record in records)
@@ -32,6 +32,7 @@ internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDelivery
                 parameters[7].Value = (object?)record.Reason ?? DBNull.Value;
                 parameters[8].Value = (object?)record.RawInput ?? DBNull.Value;
                 parameters[9].Value = (object?)record.RawPath ?? DBNull.Value;
+                parameters[10].Value = (object?)record.RawSha256 ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             return records.Count;
@@ -80,7 +81,8 @@ internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDelivery
                     reader.GetInt64(6),
                     reader.ReadNullableString(7),
                     reader.ReadNullableBlob(8),
-                    reader.ReadNullableString(9)));
+                    reader.ReadNullableString(9),
+                    reader.ReadNullableString(10)));
             }
             return records;
         }, cancellationToken);

@@ -31,6 +31,13 @@ public static class SessionManagementEndpoints
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
+            // Degraded is not ready either: the bus reports a lost broker connection as degraded while it reconnects.
+            ResultStatusCodes =
+            {
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
         });
         Storage.StorageUsageMetrics.Register(app.Services);
         Bus.QueueDepthMetrics.Register(app.Services);

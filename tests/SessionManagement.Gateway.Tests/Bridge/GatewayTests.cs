@@ -93,16 +93,49 @@ public sealed class GatewayTests(InfrastructureFixture infrastructure)
     }
 
     [Fact]
-    public async Task When_the_input_is_over_the_cap_Should_refuse_it_and_keep_all_of_it_on_disk()
+    public async Task When_the_input_is_over_the_cap_Should_refuse_it_keeping_its_head_its_length_and_its_hash()
     {
-        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string> { ["SM_Gateway__MaxPayloadBytes"] = "4096" });
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string>
+        {
+            ["SM_Gateway__MaxPayloadBytes"] = "4096",
+            ["SM_Gateway__RejectedKeepBytes"] = "1024",
+        });
         var huge = $$"""{"session_id":"s-big","hook_event_name":"PostToolUse","tool_response":"{{new string('z', 200_000)}}"}""";
+        var bytes = Encoding.UTF8.GetBytes(huge);
 
         var response = await gateway.PostHookAsync(huge);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        var keptAt = (await Json(response)).GetProperty("kept").GetString()!;
-        Assert.Equal(huge, await File.ReadAllTextAsync(keptAt, Cancel));
+        var answer = await Json(response);
+        var keptAt = answer.GetProperty("kept").GetString()!;
+        Assert.Equal(bytes[..1024], await File.ReadAllBytesAsync(keptAt, Cancel));
+        var eventId = answer.GetProperty("eventId").GetString();
+        var journal = await Json(await gateway.Host.Http.GetAsync("/api/journal?status=rejected", Cancel));
+        var record = journal.EnumerateArray().Single(r => r.GetProperty("eventId").GetString() == eventId);
+        Assert.Equal(bytes.Length, record.GetProperty("sizeBytes").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), record.GetProperty("rawSha256").GetString());
+    }
+
+    [Fact]
+    public async Task When_the_rejected_folder_is_over_its_budget_Should_still_refuse_and_journal_without_keeping_more()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string>
+        {
+            ["SM_Gateway__MaxPayloadBytes"] = "4096",
+            ["SM_Gateway__RejectedKeepBytes"] = "4096",
+            ["SM_Gateway__RejectedBudgetBytes"] = "10000",
+        });
+        var huge = $$"""{"session_id":"s-big","hook_event_name":"PostToolUse","tool_response":"{{new string('y', 50_000)}}"}""";
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            answers.Add((await gateway.PostHookAsync(huge)).StatusCode);
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status));
+        var folder = Path.Combine(gateway.Host.DataDirectory, "rejected");
+        Assert.Equal(2, Directory.GetFiles(folder).Length); // 2 × 4096 fit in 10,000; the third and fourth would not
+        var journal = await Json(await gateway.Host.Http.GetAsync("/api/journal?status=rejected", Cancel));
+        Assert.Equal(4, journal.EnumerateArray().Count(r => r.GetProperty("sizeBytes").GetInt64() == Encoding.UTF8.GetByteCount(huge)));
     }
 
     [Fact]

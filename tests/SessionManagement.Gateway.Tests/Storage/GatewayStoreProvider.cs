@@ -35,7 +35,7 @@ internal sealed class GatewayStoreProvider : IAsyncDisposable
     {
         var directory = new TempDirectory();
         var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = directory.Path }),
-            [GatewaySqliteSchema.V1], NullLogger<SqliteDatabase>.Instance);
+            GatewaySqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         return new GatewayStoreProvider(database, directory);
     }
 

@@ -11,6 +11,8 @@ namespace SessionManagement.Hosting.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
+    private const int Busy = 5, Locked = 6, ReadOnly = 8, IoError = 10, Corrupt = 11, Full = 13, CantOpen = 14, NotADatabase = 26;
+
     private readonly string _connectionString;
     private readonly string _readConnectionString;
     private readonly IReadOnlyList<SqliteMigration> _migrations;
@@ -45,6 +47,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public string Path { get; }
 
+    /// <summary>Why the last write failed (a full disk, a read-only or locked file), or null when the last write succeeded.</summary>
+    public string? WriteFailure { get; private set; }
+
     /// <summary>Opens the file, switches it to WAL and applies pending migrations; later calls return at once.</summary>
     public Task InitializeAsync() => _writer.Value;
 
@@ -58,7 +63,13 @@ public sealed class SqliteDatabase : IAsyncDisposable
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var result = await work(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            WriteFailure = null;
             return result;
+        }
+        catch (SqliteException error) when (error.SqliteErrorCode is Full or ReadOnly or IoError or Busy or Locked or CantOpen or Corrupt or NotADatabase)
+        {
+            WriteFailure = error.Message;
+            throw;
         }
         finally
         {
