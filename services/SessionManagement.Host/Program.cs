@@ -46,6 +46,12 @@ catch (IOException error) when (error.InnerException is Microsoft.AspNetCore.Con
     Console.Error.WriteLine($"session-management: cannot listen on {settings.Http.Urls}: the address is already in use (is session management already running?)");
     return 3;
 }
+catch (SessionManagement.Hosting.Storage.StoreStartupException error)
+{
+    // A damaged, foreign or unwritable store: what it is and what to do, not a stack trace (sm-hook spools meanwhile).
+    Console.Error.WriteLine($"session-management: {error.Message}");
+    return error.ExitCode;
+}
 return 0;
 
 static string CurrentVersion() => SessionManagement.Hosting.Instances.CurrentHostInstance.Version;

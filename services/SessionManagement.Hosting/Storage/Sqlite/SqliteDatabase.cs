@@ -116,20 +116,59 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     private async Task<SqliteConnection> OpenWriterAsync()
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreStartupException(StoreStartupException.NotWritable,
+                $"the data folder {folder} cannot be created: {error.Message}. Free space or fix its permissions, or point SM_DATA_DIR elsewhere.", error);
+        }
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync().ConfigureAwait(false);
+            await RefuseForeignAsync(connection).ConfigureAwait(false);
             await PrepareAsync(connection).ConfigureAwait(false);
         }
-        catch
+        catch (Exception error)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
+            throw StartupFailure(error);
         }
         _logger.LogInformation("SQLite store ready at {Path}", Path);
         return connection;
+    }
+
+    /// <summary>What a failure to open the store means for a person, and what to do.</summary>
+    private StoreStartupException StartupFailure(Exception error)
+    {
+        if (error is StoreStartupException known)
+            return known;
+        var sqlite = error as SqliteException ?? error.InnerException as SqliteException;
+        var kept = $"mv '{Path}' '{Path}.damaged'";
+        return sqlite?.SqliteErrorCode switch
+        {
+            Corrupt or NotADatabase => new StoreStartupException(StoreStartupException.Damaged,
+                $"the store {Path} is damaged or is not a session-management database ({sqlite.Message}). Nothing was written to it. " +
+                $"To keep it for inspection and start again with an empty store: {kept}", error),
+            Full or ReadOnly or IoError or CantOpen or Busy or Locked => new StoreStartupException(StoreStartupException.NotWritable,
+                $"the store {Path} cannot be opened for writing ({sqlite.Message}). Free space on its disk, make its folder writable, or stop the other process that holds it, then start again.", error),
+            _ => new StoreStartupException(StoreStartupException.Damaged,
+                $"the store {Path} could not be prepared ({error.Message}). Nothing was overwritten. To keep it for inspection and start again with an empty store: {kept}", error),
+        };
+    }
+
+    /// <summary>A database that has tables but none of ours is another program's: it is never written to.</summary>
+    private async Task RefuseForeignAsync(SqliteConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 5) HAVING count(*) > 0 AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations')";
+        if (await command.ExecuteScalarAsync().ConfigureAwait(false) is string tables)
+            throw new StoreStartupException(StoreStartupException.Damaged,
+                $"the store {Path} is another program's database (tables {tables}, none of session management's). It was left as it is. Point SM_DATA_DIR or Storage:SqliteFileName elsewhere, or move the file away.");
     }
 
     private async Task PrepareAsync(SqliteConnection connection)
