@@ -18,11 +18,17 @@ public sealed partial class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TempDirectory _home;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
+    private readonly string[] _args;
+    private bool _ownsHome = true;
+    private bool _disposed;
 
-    private HostProcess(Process process, TempDirectory home, int port)
+    private HostProcess(Process process, TempDirectory home, int port, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         _process = process;
         _home = home;
+        _environment = environment;
+        _args = args;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
@@ -46,14 +52,34 @@ public sealed partial class HostProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the host. <paramref name="environment"/> is added to a copy of this process's environment with every <c>SM_</c> variable removed.</summary>
-    public static HostProcess Start(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    public static HostProcess Start(IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
+        Start(new TempDirectory(), FreePort(), environment, args);
+
+    /// <summary>
+    /// Starts the host again on this one's home, data and port, with the same settings: after <see cref="Kill"/> or a stop.
+    /// The new process owns the home from then on.
+    /// </summary>
+    public HostProcess StartAgain()
+    {
+        if (!_process.HasExited)
+            throw new InvalidOperationException("The host is still running.");
+        _ownsHome = false;
+        return Start(_home, Port, _environment, _args);
+    }
+
+    /// <summary>kill -9: the host gets no chance to finish anything.</summary>
+    public async Task KillAsync()
+    {
+        Signal(9);
+        await _process.WaitForExitAsync();
+    }
+
+    private static HostProcess Start(TempDirectory home, int port, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var hostDll = Path.Combine(AppContext.BaseDirectory, "SessionManagement.Host.dll");
         if (!File.Exists(hostDll))
             throw new FileNotFoundException("The host executable is not beside the tests; reference SessionManagement.Host from the test project.", hostDll);
 
-        var home = new TempDirectory();
-        var port = FreePort();
         // Through env, so the host starts with SIGINT's default disposition whatever this test run inherited: a run started in
         // the background by a non-interactive shell ignores SIGINT, and an ignored signal stays ignored across exec.
         var start = new ProcessStartInfo("/usr/bin/env")
@@ -83,7 +109,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(home.Path, "project"));
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new HostProcess(process, home, port);
+        var host = new HostProcess(process, home, port, environment, args);
         process.OutputDataReceived += (_, line) => { if (line.Data is not null) host._output.Enqueue(line.Data); };
         process.ErrorDataReceived += (_, line) => { if (line.Data is not null) host._output.Enqueue(line.Data); };
         process.Start();
@@ -136,6 +162,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         Http.Dispose();
         if (!_process.HasExited)
         {
@@ -143,6 +172,7 @@ public sealed partial class HostProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        _home.Dispose();
+        if (_ownsHome)
+            _home.Dispose();
     }
 }
