@@ -25,7 +25,11 @@ public static class SmHookProcess
         return string.Join(' ', new[] { file }.Concat(prefix));
     }
 
-    public static async Task<Result> RunAsync(string stdin, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<Result> RunAsync(string stdin, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(System.Text.Encoding.UTF8.GetBytes(stdin), environment, args);
+
+    /// <summary>With stdin as raw bytes: input that is not UTF-8 at all, as a broken hook could send.</summary>
+    public static async Task<Result> RunAsync(byte[] stdin, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var (file, prefix) = Command();
         var start = new ProcessStartInfo(file)
@@ -45,7 +49,7 @@ public static class SmHookProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(stdin);
+        await process.StandardInput.BaseStream.WriteAsync(stdin);
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);

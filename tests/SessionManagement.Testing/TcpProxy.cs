@@ -37,7 +37,15 @@ public sealed class TcpProxy : IAsyncDisposable
         _listener = null;
         foreach (var client in _open.Keys)
         {
-            client.Client.LingerState = new LingerOption(true, 0); // RST, as a dead link or a killed proxy would
+            try
+            {
+                if (client.Client is { } socket)
+                    socket.LingerState = new LingerOption(true, 0); // RST, as a dead link or a killed proxy would
+            }
+            catch (Exception error) when (error is ObjectDisposedException or SocketException)
+            {
+                // closed meanwhile by its own pipe
+            }
             client.Dispose();
         }
         _open.Clear();

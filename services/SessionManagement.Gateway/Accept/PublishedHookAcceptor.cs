@@ -7,7 +7,8 @@ using SessionManagement.Gateway.Options;
 namespace SessionManagement.Gateway.Accept;
 
 /// <summary>
-/// Over RabbitMQ: a hook is durable once the broker has confirmed it (publisher confirms, durable queues). Once a publish has
+/// Over RabbitMQ: a hook is durable once the broker has confirmed it into a queue (publisher confirms, mandatory routing, durable
+/// queues). Once a publish has
 /// failed, or the bus says its connection is down, hooks are not made to wait out the publish timeout again: they are spooled
 /// at once until a probe (the spool's replay) gets through.
 /// </summary>
@@ -26,7 +27,13 @@ internal sealed class PublishedHookAcceptor(IBus bus, IOptions<GatewayOptions> o
         deadline.CancelAfter(options.Value.PublishTimeoutMs);
         try
         {
-            await bus.Publish(captured, captured.GetType(), deadline.Token); // as what it is: a conversation hook reaches its own consumers too
+            // As what it is (a conversation hook reaches its own consumers too), and mandatory: a hook no queue is bound to yet (the
+            // saver never ran on this broker) comes back instead of vanishing, and is spooled until one is.
+            await bus.Publish(captured, captured.GetType(), context =>
+            {
+                if (context.TryGetPayload(out RabbitMqSendContext? rabbitMq))
+                    rabbitMq.Mandatory = true;
+            }, deadline.Token);
             if (_down is not null)
                 logger.LogInformation("The broker takes hooks again");
             _down = null;
