@@ -19,8 +19,13 @@ public static class SaverModule
     public static SessionManagementBuilder AddSaver(this SessionManagementBuilder builder)
     {
         builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>()
-            .AddStore<IBackupStore, SqliteSessionStore, MongoSessionStore>()
+            .AddStore<ISessionBackupSource, SqliteSessionStore, MongoSessionStore>()
+            .AddStore<ILegacyBackups, SqliteSessionStore, MongoSessionStore>()
             .AddStore<IArchiveStore, SqliteSessionStore, MongoSessionStore>();
+        builder.Services.AddSingleton<BackupFolder>();
+        builder.Services.AddSingleton<IBackupStore, FileBackupStore>();
+        builder.Services.AddHostedService<LegacyBackupMove>();
+        builder.Services.AddHostedService<BackupRestoreAtStart>();
         builder.Services.AddSingleton<SessionCleanup>();
         builder.Services.AddSingleton<SessionBackups>();
         foreach (var migration in SaverSqliteSchema.All)

@@ -39,9 +39,19 @@ public abstract class RecoveryContract : IAsyncLifetime
         await Harness.Start();
     }
 
-    public virtual async ValueTask DisposeAsync() => await _bus.DisposeAsync();
+    public virtual async ValueTask DisposeAsync()
+    {
+        await _bus.DisposeAsync();
+        _backupFolder.Dispose();
+    }
 
-    private SessionRecovery Recovery(bool autoRestore = true) => new(Store,
+    private readonly SessionManagement.Testing.TempDirectory _backupFolder = new();
+
+    /// <summary>Backups of <see cref="Store"/>'s sessions, as files in a folder of this test's own.</summary>
+    private SessionManagement.Saver.Backups.IBackupStore BackupStore => new SessionManagement.Saver.Backups.FileBackupStore(
+        (SessionManagement.Saver.Backups.ISessionBackupSource)Store, new SessionManagement.Saver.Backups.BackupFolder(_backupFolder.Path));
+
+    private SessionRecovery Recovery(bool autoRestore = true) => new(Store, BackupStore,
         Microsoft.Extensions.Options.Options.Create(new RecoveryOptions { AutoRestore = autoRestore }), TimeProvider.System, NullLogger<SessionRecovery>.Instance);
 
     private async Task<(SessionEvents Session, SessionState State)> StoredAsync()
@@ -100,6 +110,28 @@ public abstract class RecoveryContract : IAsyncLifetime
 
         Assert.Equal("partial", await RecoveredHowAsync(s.SessionId));
         Assert.Equal(good.Prompts, loaded!.Prompts);
+    }
+
+    [Fact]
+    public async Task When_raw_events_are_lost_Should_put_them_back_from_the_newest_backup_that_holds_them()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        List<StoredEvent> sent = [s.Next("SessionStart", source: "startup"), s.Next("UserPromptSubmit"), s.Next("PreToolUse"), s.Next("PostToolUse")];
+        await Store.SaveAsync(sent, Cancel);
+        await Store.SnapshotAsync([s.SessionId], DateTimeOffset.UtcNow, Cancel);
+        var backups = new SessionManagement.Saver.Backups.SessionBackups(BackupStore,
+            Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), TimeProvider.System, NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
+        Assert.IsType<BackupCompleted>(await backups.BackUpAsync(Guid.NewGuid(), s.SessionId, Cancel));
+        await TamperAsync(s.SessionId);
+        await DeleteEventsAsync(s.SessionId);
+
+        var loaded = await Recovery().LoadAsync(s.SessionId, Harness.Bus, Cancel);
+
+        Assert.Equal("backup", await RecoveredHowAsync(s.SessionId));
+        Assert.Equal((1L, 4L), (loaded!.Prompts, loaded.EventCount));
+        Assert.True(SessionDerivation.IsIntact(loaded));
+        var back = await Store.EventsAsync(s.SessionId, Cancel);
+        Assert.Equal(sent.Select(e => (e.EventId, e.RawJson)), back.Select(e => (e.EventId, e.RawJson)));
     }
 
     [Fact]

@@ -5,7 +5,13 @@ namespace SessionManagement.Saver.Tests;
 
 public abstract class SessionStoreContract : IAsyncLifetime
 {
+    private readonly SessionManagement.Testing.TempDirectory _backupFolder = new();
+
     protected ISessionStore Store { get; private set; } = null!;
+
+    /// <summary>Backups of <see cref="Store"/>'s sessions, as files in a folder of this test's own.</summary>
+    private SessionManagement.Saver.Backups.IBackupStore BackupStore => new SessionManagement.Saver.Backups.FileBackupStore(
+        (SessionManagement.Saver.Backups.ISessionBackupSource)Store, new SessionManagement.Saver.Backups.BackupFolder(_backupFolder.Path));
 
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -13,7 +19,11 @@ public abstract class SessionStoreContract : IAsyncLifetime
 
     public virtual async ValueTask InitializeAsync() => Store = await OpenAsync();
 
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public virtual ValueTask DisposeAsync()
+    {
+        _backupFolder.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private static List<StoredEvent> Conversation(SessionEvents s) =>
     [
@@ -176,7 +186,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Null(await Store.GetSnapshotAsync(SessionEvents.NewId(), Cancel));
     }
 
-    private SessionManagement.Saver.Backups.SessionBackups Backups(int maxBackups) => new((SessionManagement.Saver.Backups.IBackupStore)Store,
+    private SessionManagement.Saver.Backups.SessionBackups Backups(int maxBackups) => new(BackupStore,
         Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.PersistenceOptions { MaxBackups = maxBackups }),
         TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
 
@@ -184,7 +194,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     public async Task When_backups_run_Should_back_up_changed_sessions_keep_max_backups_and_restore_one_exactly()
     {
         var backups = Backups(maxBackups: 2);
-        var store = (SessionManagement.Saver.Backups.IBackupStore)Store;
+        var store = BackupStore;
         var s = new SessionEvents(SessionEvents.NewId());
         await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("UserPromptSubmit", extraJson: ",\"prompt\":\"ünïcode \\\"quoted\\\"\"")], Cancel);
         var first = (await backups.BackUpChangedAsync(Guid.NewGuid(), Cancel)).OfType<SessionManagement.Contracts.Saver.BackupCompleted>()
@@ -219,7 +229,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     public async Task When_a_session_is_restored_Should_be_byte_identical_to_when_it_was_backed_up()
     {
         var backups = Backups(maxBackups: 5);
-        var store = (SessionManagement.Saver.Backups.IBackupStore)Store;
+        var store = BackupStore;
         var s = new SessionEvents(SessionEvents.NewId());
         await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("UserPromptSubmit", extraJson: $",\"prompt\":\"{new string('é', 3_000)}\"")], Cancel);
         var backup = (await backups.BackUpChangedAsync(Guid.NewGuid(), Cancel)).OfType<SessionManagement.Contracts.Saver.BackupCompleted>().Single(b => b.SessionId == s.SessionId);
@@ -239,7 +249,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero).AddDays(100));
         var persistence = Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.PersistenceOptions());
-        var backupStore = (SessionManagement.Saver.Backups.IBackupStore)Store;
+        var backupStore = BackupStore;
         var backups = new SessionManagement.Saver.Backups.SessionBackups(backupStore, persistence, clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
         var cleanup = new SessionManagement.Saver.Cleanup.SessionCleanup((SessionManagement.Saver.Cleanup.IArchiveStore)Store, backupStore, backups,

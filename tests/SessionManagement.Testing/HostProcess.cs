@@ -56,15 +56,15 @@ public sealed partial class HostProcess : IAsyncDisposable
         Start(new TempDirectory(), FreePort(), environment, args);
 
     /// <summary>
-    /// Starts the host again on this one's home, data and port, with the same settings: after <see cref="Kill"/> or a stop.
-    /// The new process owns the home from then on.
+    /// Starts the host again on this one's home, data and port, with the same settings (and <paramref name="moreArgs"/>): after
+    /// <see cref="KillAsync"/> or a stop. The new process owns the home from then on.
     /// </summary>
-    public HostProcess StartAgain()
+    public HostProcess StartAgain(params string[] moreArgs)
     {
         if (!_process.HasExited)
             throw new InvalidOperationException("The host is still running.");
         _ownsHome = false;
-        return Start(_home, Port, _environment, _args);
+        return Start(_home, Port, _environment, [.. _args, .. moreArgs]);
     }
 
     /// <summary>kill -9: the host gets no chance to finish anything.</summary>

@@ -26,9 +26,18 @@ internal sealed class AcceptedEventDispatcher(
 
     private readonly ConcurrentDictionary<(long, string), int> _attempts = new();
     private readonly ConcurrentDictionary<(long, string), byte> _retrying = new();
-    private IReadOnlyList<AcceptedEvent> _recovered = [];
+    private static readonly TimeSpan ReopenEvery = TimeSpan.FromSeconds(5);
 
+    private IReadOnlyList<AcceptedEvent>? _recovered;
+
+    /// <summary>Opens the log before the host takes hooks, so what a previous run left is known at once.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await TryOpenAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task<bool> TryOpenAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -36,18 +45,22 @@ internal sealed class AcceptedEventDispatcher(
             if (_recovered.Count > 0)
                 logger.LogWarning("{Count} accepted hooks were not yet stored when the host last stopped; handing them over again once the bus runs",
                     _recovered.Count);
+            return true;
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             logger.LogError("The accepted-events log {Path} cannot be opened ({Problem}); hooks are spooled until it can", log.Path, error.Message);
+            return false;
         }
-        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
+            // A start on a full disk or a read-only folder: try again until the log opens, then go on as after any start.
+            while (_recovered is null && !await TryOpenAsync(stoppingToken))
+                await Task.Delay(ReopenEvery, time, stoppingToken);
             await busStarted.WaitAsync(stoppingToken);
             await Task.WhenAll(DispatchAsync(stoppingToken), ForgetAsync(stoppingToken), RetryAsync(stoppingToken));
         }
@@ -58,12 +71,13 @@ internal sealed class AcceptedEventDispatcher(
 
     private async Task DispatchAsync(CancellationToken stoppingToken)
     {
-        for (var i = 0; i < _recovered.Count; i++)
+        var recovered = _recovered ?? [];
+        for (var i = 0; i < recovered.Count; i++)
         {
             // A long backlog (a store that was down for hours) goes over in pages, not into memory all at once.
             while (i % RecoveryPage == 0 && tracker.Pending > RecoveryPage)
                 await Task.Delay(ForgetEvery, time, stoppingToken);
-            await HandOverAsync(_recovered[i], stoppingToken);
+            await HandOverAsync(recovered[i], stoppingToken);
         }
         _recovered = [];
         await foreach (var accepted in log.Committed.ReadAllAsync(stoppingToken))

@@ -23,15 +23,16 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
     private readonly Channel<PendingAccept> _queue = Channel.CreateUnbounded<PendingAccept>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<AcceptedEvent> _committed = Channel.CreateUnbounded<AcceptedEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger<AcceptedEventLog> _logger;
-    private readonly Lazy<Task<SqliteConnection>> _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private Task? _committer;
+    private SqliteConnection? _open;
+    private readonly Task _committer;
 
     public AcceptedEventLog(IOptions<StorageOptions> storage, ILogger<AcceptedEventLog> logger)
     {
         Path = System.IO.Path.Combine(storage.Value.DataDirectory, FileName);
         _logger = logger;
-        _connection = new Lazy<Task<SqliteConnection>>(OpenAsync);
+        // Committing starts at once: a hook that cannot be kept (the file will not open) fails now and is spooled, never waits.
+        _committer = Task.Run(CommitLoopAsync, CancellationToken.None);
     }
 
     public string Path { get; }
@@ -39,12 +40,11 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
     /// <summary>Events committed since the log opened, in commit order, for the dispatcher to hand to the consumers.</summary>
     public ChannelReader<AcceptedEvent> Committed => _committed.Reader;
 
-    /// <summary>Opens the file (creating it) and starts committing; returns the events a previous run accepted and did not finish.</summary>
+    /// <summary>Opens the file (creating it); returns the events accepted before and not yet finished (a previous run's, after a crash).</summary>
     public async Task<IReadOnlyList<AcceptedEvent>> OpenAndRecoverAsync(CancellationToken cancellationToken)
     {
         var recovered = await ReadAsync("SELECT seq, event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, transcript_path, raw_json, git_branch FROM accepted_events ORDER BY seq",
             null, cancellationToken);
-        _committer ??= Task.Run(CommitLoopAsync, CancellationToken.None);
         return recovered;
     }
 
@@ -68,10 +68,10 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
     {
         if (sequences.Count == 0)
             return;
-        var connection = await _connection.Value.ConfigureAwait(false);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var connection = await ConnectionAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = $"DELETE FROM accepted_events WHERE seq IN ({string.Join(',', sequences)})";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -85,10 +85,10 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
     /// <summary>How many accepted events wait for a consumer to store them.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
-        var connection = await _connection.Value.ConfigureAwait(false);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var connection = await ConnectionAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT count(*) FROM accepted_events";
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
@@ -128,10 +128,10 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
 
     private async Task<long[]> CommitAsync(List<PendingAccept> group)
     {
-        var connection = await _connection.Value.ConfigureAwait(false);
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
+            var connection = await ConnectionAsync().ConfigureAwait(false);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -171,10 +171,10 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
 
     private async Task<IReadOnlyList<AcceptedEvent>> ReadAsync(string sql, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
     {
-        var connection = await _connection.Value.ConfigureAwait(false);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var connection = await ConnectionAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             bind?.Invoke(command);
@@ -194,6 +194,9 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
             _lock.Release();
         }
     }
+
+    /// <summary>The open connection, opened now if it is not (again, after a start on a full disk); call under the lock.</summary>
+    private async Task<SqliteConnection> ConnectionAsync() => _open ??= await OpenAsync().ConfigureAwait(false);
 
     private async Task<SqliteConnection> OpenAsync()
     {
@@ -243,19 +246,12 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        if (_committer is not null)
-            await _committer.ConfigureAwait(false);
-        if (!_connection.IsValueCreated)
-            return;
-        try
-        {
-            var connection = await _connection.Value.ConfigureAwait(false);
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is SqliteException or IOException or UnauthorizedAccessException)
-        {
-            // it never opened; the start-up reported why
-        }
+        await _committer.ConfigureAwait(false);
+        await _lock.WaitAsync().ConfigureAwait(false);
+        if (_open is not null)
+            await _open.DisposeAsync().ConfigureAwait(false);
+        _open = null;
+        _lock.Release();
     }
 
     private sealed record PendingAccept(HookEventCaptured Event)

@@ -35,7 +35,7 @@ internal sealed class SpoolDrainer(
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            int published = 0, duplicates = 0, rejected = 0, inProgress = 0;
+            int published = 0, duplicates = 0, rejected = 0;
             var files = spool.Directory.List();
             for (var i = 0; i < files.Count; i++)
             {
@@ -45,7 +45,8 @@ internal sealed class SpoolDrainer(
                     case CaptureOutcome.Published: published++; break;
                     case CaptureOutcome.Duplicate: duplicates++; break;
                     case CaptureOutcome.Rejected: rejected++; break;
-                    case CaptureOutcome.InProgress: inProgress++; break; // being delivered by sm-hook drain; its file stays until then
+                    case CaptureOutcome.InProgress: // sm-hook drain is delivering this one: it goes on in order, so this pass stops
+                        return new SpoolDrainResult(published, duplicates, rejected, files.Count - i, "sm-hook drain is replaying the spool");
                     default:
                         return new SpoolDrainResult(published, duplicates, rejected, files.Count - i,
                             acceptor.Unavailable ?? "hooks cannot be kept right now");
@@ -54,7 +55,7 @@ internal sealed class SpoolDrainer(
             if (files.Count > 0)
                 logger.LogInformation("Spool drained: {Published} published, {Duplicates} already delivered, {Rejected} rejected",
                     published, duplicates, rejected);
-            return new SpoolDrainResult(published, duplicates, rejected, inProgress, inProgress > 0 ? "some are being delivered by another drain" : null);
+            return new SpoolDrainResult(published, duplicates, rejected, 0, null);
         }
         finally
         {

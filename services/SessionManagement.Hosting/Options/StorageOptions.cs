@@ -11,6 +11,9 @@ public sealed class StorageOptions
 
     public string SqliteFileName { get; set; } = "session-management.db";
 
+    /// <summary>Where the saver keeps backups, as files outside the live database; empty means <c>&lt;DataDirectory&gt;/backups</c>.</summary>
+    public string BackupDirectory { get; set; } = "";
+
     /// <summary>Required when <see cref="Provider"/> is MongoDb.</summary>
     public string? MongoDbUri { get; set; }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
 
@@ -10,12 +11,14 @@ namespace SessionManagement.Saver.Recovery;
 
 /// <summary>
 /// Every load of a session goes through here (the seed's <c>recovery</c> section). A state that fails its checksum is
-/// corrupted: <c>SessionCorrupted</c> is announced, then, with <c>auto_restore</c>, the newest good snapshot is restored
-/// if it holds every stored event ("backup"); otherwise the state is derived again from the raw events ("reconstructed");
-/// with no events left, an older snapshot is what can be salvaged ("partial", with <c>partial_recovery</c>).
+/// corrupted: <c>SessionCorrupted</c> is announced, then, with <c>auto_restore</c>: raw events the store lost are put back from
+/// the newest backup that holds them and the state is derived again from all of them ("backup"); else the newest good snapshot
+/// is restored if it holds every stored event ("backup"); otherwise the state is derived again from the raw events
+/// ("reconstructed"); with no events left, an older snapshot is what can be salvaged ("partial", with <c>partial_recovery</c>).
 /// <c>SessionRecovered</c> says which. An intact state of an older schema is migrated forward and written back.
 /// </summary>
-public sealed class SessionRecovery(ISessionStore store, IOptions<RecoveryOptions> options, TimeProvider time, ILogger<SessionRecovery> logger)
+public sealed class SessionRecovery(ISessionStore store, IBackupStore backups, IOptions<RecoveryOptions> options, TimeProvider time,
+    ILogger<SessionRecovery> logger)
 {
     public async Task<SessionState?> LoadAsync(string sessionId, IPublishEndpoint publish, CancellationToken cancellationToken)
     {
@@ -53,6 +56,23 @@ public sealed class SessionRecovery(ISessionStore store, IOptions<RecoveryOption
         return migrated;
     }
 
+    /// <summary>Puts back from the newest intact backup the raw events it holds and the store no longer does; null when none were lost.</summary>
+    private async Task<(int Lost, Guid BackupId, DateTimeOffset TakenAt)?> RestoreLostEventsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        foreach (var info in await backups.ListAsync(sessionId, cancellationToken))
+        {
+            if (await backups.GetAsync(info.BackupId, cancellationToken) is not { } found || BackupCodec.Decode(found.Body, found.Info.Checksum) is not { } backup)
+                continue; // a damaged backup: try the one before it
+            var stored = (await store.EventsAsync(sessionId, cancellationToken)).Select(e => e.EventId).ToHashSet();
+            var lost = backup.Events.Where(e => !stored.Contains(e.EventId)).ToList();
+            if (lost.Count == 0)
+                return null;
+            await store.SaveAsync(lost, cancellationToken);
+            return (lost.Count, info.BackupId, info.CreatedAt);
+        }
+        return null;
+    }
+
     private async Task<SessionState?> RecoverAsync(SessionState damaged, IPublishEndpoint publish, CancellationToken cancellationToken)
     {
         var snapshot = await store.GetSnapshotAsync(damaged.SessionId, cancellationToken);
@@ -60,7 +80,14 @@ public sealed class SessionRecovery(ISessionStore store, IOptions<RecoveryOption
         var version = Math.Max(damaged.Version, snapshot?.Version ?? 0) + 1;
         SessionState recovered;
         string method, detail;
-        if (snapshot is not null && events > 0 && snapshot.State.EventCount == events)
+        if (await RestoreLostEventsAsync(damaged.SessionId, cancellationToken) is { } restored)
+        {
+            var derived = (await store.DeriveAsync(damaged.SessionId, cancellationToken))!;
+            recovered = await store.ReplaceAsync(derived with { ParentSessionId = snapshot?.State.ParentSessionId ?? derived.ParentSessionId }, version, cancellationToken);
+            (method, detail) = ("backup", $"put back {restored.Lost} raw events the store had lost from backup {restored.BackupId} " +
+                $"(taken {restored.TakenAt:u}), then derived again from all {derived.EventCount}");
+        }
+        else if (snapshot is not null && events > 0 && snapshot.State.EventCount == events)
         {
             recovered = await store.ReplaceAsync(snapshot.State, version, cancellationToken);
             (method, detail) = ("backup", $"restored the snapshot taken {snapshot.TakenAt:u}, which holds all {events} events");

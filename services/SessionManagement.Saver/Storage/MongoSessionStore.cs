@@ -16,7 +16,7 @@ namespace SessionManagement.Saver.Storage;
 /// was derived from, retried on a lost race. A crash between the two leaves events that the next save of
 /// the session counts, because state is always derived from every stored event.
 /// </summary>
-internal sealed class MongoSessionStore : ISessionStore, IBackupStore, IArchiveStore
+internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, ILegacyBackups, IArchiveStore
 {
     private const int DuplicateKey = 11000;
     private const int MaxAttempts = 8;
@@ -136,35 +136,28 @@ internal sealed class MongoSessionStore : ISessionStore, IBackupStore, IArchiveS
         return sealedState;
     }
 
-    public async Task<IReadOnlyList<string>> ChangedSinceBackupAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, long>> VersionsAsync(CancellationToken cancellationToken)
     {
-        var backedUp = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var backup in await _backups.Find(Builders<BackupDocument>.Filter.Empty)
-                     .Project<BackupDocument>(Builders<BackupDocument>.Projection.Exclude(b => b.Body)).ToListAsync(cancellationToken))
-            backedUp[backup.SessionId] = Math.Max(backedUp.GetValueOrDefault(backup.SessionId), backup.Version);
-        var changed = new List<string>();
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         using var cursor = await _sessions.Find(Builders<SessionState>.Filter.Empty).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
-            changed.AddRange(cursor.Current.Where(s => s.Version > backedUp.GetValueOrDefault(s.SessionId)).Select(s => s.SessionId));
-        return changed;
+        {
+            foreach (var state in cursor.Current)
+                versions[state.SessionId] = state.Version;
+        }
+        return versions;
     }
 
     public async Task<SessionBackup?> ReadSessionAsync(string sessionId, CancellationToken cancellationToken) =>
         await GetAsync(sessionId, cancellationToken) is { } state ? new SessionBackup(state, await EventsAsync(sessionId, cancellationToken)) : null;
 
-    public Task WriteAsync(BackupInfo info, byte[] body, CancellationToken cancellationToken) =>
-        _backups.InsertOneAsync(new BackupDocument(info.BackupId, info.SessionId, info.Version, info.CreatedAt, info.SizeBytes, info.Checksum, body),
-            cancellationToken: cancellationToken);
+    public async Task<IReadOnlyList<Guid>> LegacyBackupIdsAsync(int limit, CancellationToken cancellationToken) =>
+        await _backups.Find(Builders<BackupDocument>.Filter.Empty).Limit(limit).Project(b => b.Id).ToListAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<BackupInfo>> ListAsync(string sessionId, CancellationToken cancellationToken) =>
-        (await _backups.Find(b => b.SessionId == sessionId).SortByDescending(b => b.Version).ThenByDescending(b => b.CreatedAt)
-            .Project<BackupDocument>(Builders<BackupDocument>.Projection.Exclude(b => b.Body)).ToListAsync(cancellationToken))
-        .Select(Info).ToList();
-
-    public async Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken) =>
+    public async Task<(BackupInfo Info, byte[] Body)?> GetLegacyAsync(Guid backupId, CancellationToken cancellationToken) =>
         await _backups.Find(b => b.Id == backupId).FirstOrDefaultAsync(cancellationToken) is { } document ? (Info(document), document.Body) : null;
 
-    public Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) =>
+    public Task DeleteLegacyAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) =>
         _backups.DeleteManyAsync(Builders<BackupDocument>.Filter.In(b => b.Id, backupIds), cancellationToken);
 
     public async Task RestoreAsync(SessionBackup backup, CancellationToken cancellationToken)

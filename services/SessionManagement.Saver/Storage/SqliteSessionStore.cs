@@ -10,7 +10,7 @@ using SessionManagement.Saver.Snapshots;
 
 namespace SessionManagement.Saver.Storage;
 
-internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore, IBackupStore, IArchiveStore
+internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore, ISessionBackupSource, ILegacyBackups, IArchiveStore
 {
     private const string EventColumns =
         "event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, model, source, reason, raw_json, raw_encoding, git_branch";
@@ -177,18 +177,15 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 : new SessionSnapshot(sessionId, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.ReadTime(3), state);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ChangedSinceBackupAsync(CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<string>>(async connection =>
+    public Task<IReadOnlyDictionary<string, long>> VersionsAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyDictionary<string, long>>(async connection =>
         {
-            await using var command = Command(connection, null, """
-                SELECT s.session_id FROM saver_sessions s
-                WHERE s.version > coalesce((SELECT max(b.version) FROM saver_backups b WHERE b.session_id = s.session_id), 0)
-                """, "");
-            var ids = new List<string>();
+            await using var command = Command(connection, null, "SELECT session_id, version FROM saver_sessions", "");
+            var versions = new Dictionary<string, long>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                ids.Add(reader.GetString(0));
-            return ids;
+                versions[reader.GetString(0)] = reader.GetInt64(1);
+            return versions;
         }, cancellationToken);
 
     public Task<SessionBackup?> ReadSessionAsync(string sessionId, CancellationToken cancellationToken) =>
@@ -206,33 +203,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return new SessionBackup(state, events);
         }, cancellationToken);
 
-    public Task WriteAsync(BackupInfo info, byte[] body, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public Task<IReadOnlyList<Guid>> LegacyBackupIdsAsync(int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<Guid>>(async connection =>
         {
-            await using var command = Command(connection, transaction, """
-                INSERT INTO saver_backups (backup_id, session_id, version, created_at, size_bytes, checksum, body)
-                VALUES ($id, $session, $version, $created, $size, $checksum, $body)
-                """, info.SessionId);
-            command.Bind("$id", info.BackupId.ToString()).Bind("$version", info.Version).Bind("$created", SqliteValues.Time(info.CreatedAt))
-                .Bind("$size", info.SizeBytes).Bind("$checksum", info.Checksum).Bind("$body", body);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
-
-    public Task<IReadOnlyList<BackupInfo>> ListAsync(string sessionId, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<BackupInfo>>(async connection =>
-        {
-            await using var command = Command(connection, null, """
-                SELECT backup_id, session_id, version, created_at, size_bytes, checksum FROM saver_backups
-                WHERE session_id = $session ORDER BY version DESC, created_at DESC
-                """, sessionId);
+            await using var command = Command(connection, null, "SELECT backup_id FROM saver_backups LIMIT $limit", "");
+            command.Bind("$limit", limit);
+            var ids = new List<Guid>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var backups = new List<BackupInfo>();
             while (await reader.ReadAsync(cancellationToken))
-                backups.Add(ReadBackupInfo(reader));
-            return backups;
+                ids.Add(Guid.Parse(reader.GetString(0)));
+            return ids;
         }, cancellationToken);
 
-    public Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken) =>
+    public Task<(BackupInfo Info, byte[] Body)?> GetLegacyAsync(Guid backupId, CancellationToken cancellationToken) =>
         database.ReadAsync<(BackupInfo, byte[])?>(async connection =>
         {
             await using var command = Command(connection, null,
@@ -242,7 +225,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return await reader.ReadAsync(cancellationToken) ? (ReadBackupInfo(reader), (byte[])reader.GetValue(6)) : null;
         }, cancellationToken);
 
-    public Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) =>
+    public Task DeleteLegacyAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction, "DELETE FROM saver_backups WHERE backup_id IN (SELECT value FROM json_each($ids))", "");

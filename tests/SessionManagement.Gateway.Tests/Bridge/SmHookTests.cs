@@ -109,6 +109,42 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
         Assert.Equal(input, System.Text.Encoding.UTF8.GetString(spooled.Payload));
     }
 
+    [Fact]
+    public async Task When_the_gateway_fails_one_spooled_hook_Should_drain_the_ones_behind_it_and_keep_that_one()
+    {
+        using var spool = new TempDirectory();
+        var directory = new SpoolDirectory(spool.Path);
+        var at = DateTimeOffset.UtcNow;
+        foreach (var (i, name) in new[] { (0, "first"), (1, "poison"), (2, "third"), (3, "fourth") })
+            directory.Append(new SpoolRecord(Guid.CreateVersion7(), at.AddMilliseconds(i), "h", "u", null, "test", "test",
+                System.Text.Encoding.UTF8.GetBytes($$"""{"session_id":"s-{{name}}","hook_event_name":"Stop"}""")));
+        using var listener = new HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var received = new List<string>();
+        var gateway = Task.Run(async () =>
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+                using var reader = new StreamReader(context.Request.InputStream);
+                var body = await reader.ReadToEndAsync(Cancel);
+                received.Add(body);
+                context.Response.StatusCode = body.Contains("poison", StringComparison.Ordinal) ? 500 : 200;
+                context.Response.Close();
+            }
+        }, Cancel);
+
+        var drain = await SmHookProcess.RunAsync("", Environment($"http://127.0.0.1:{port}", spool.Path), "drain");
+        await gateway;
+
+        Assert.Equal(4, received.Count);
+        Assert.Equal(1, drain.ExitCode);
+        var left = SpoolDirectory.Read(Assert.Single(directory.List()));
+        Assert.Contains("poison", System.Text.Encoding.UTF8.GetString(left.Payload), StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

@@ -83,9 +83,10 @@ public sealed class SqliteDatabaseTests
         var broken = new SqliteMigration("notes", 2, "ALTER TABLE notes ADD COLUMN x TEXT; THIS IS NOT SQL;");
         await using var database = SqliteTestDatabase.Open(directory, CreateNotes, broken);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(database.InitializeAsync);
+        var error = await Assert.ThrowsAsync<SessionManagement.Hosting.Storage.StoreStartupException>(database.InitializeAsync);
 
         Assert.Contains("notes v2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(SessionManagement.Hosting.Storage.StoreStartupException.Damaged, error.ExitCode);
         await using var check = new SqliteConnection($"Data Source={database.Path}");
         await check.OpenAsync(Cancel);
         await using var command = check.CreateCommand();

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SessionManagement.Hosting.Options;
+
+namespace SessionManagement.Saver.Backups;
+
+/// <summary>
+/// Backups as files outside the live database (<c>Storage:BackupDirectory</c>, else <c>&lt;data&gt;/backups</c>), so a damaged
+/// database does not take its backups with it: one folder per session, one file per backup named by version and id, holding a
+/// one-line JSON header (id, session, version, time, checksum) and the compressed body. Written to a temporary name, flushed to
+/// disk and renamed, so a file is whole or absent.
+/// </summary>
+public sealed class BackupFolder
+{
+    private const string Extension = ".backup";
+
+    public BackupFolder(IOptions<StorageOptions> storage)
+        : this(storage.Value.BackupDirectory is { Length: > 0 } configured ? configured : System.IO.Path.Combine(storage.Value.DataDirectory, "backups"))
+    {
+    }
+
+    public BackupFolder(string path) => Path = path;
+
+    public string Path { get; }
+
+    public async Task WriteAsync(BackupInfo info, byte[] body, CancellationToken cancellationToken)
+    {
+        var folder = SessionFolder(info.SessionId);
+        Directory.CreateDirectory(folder);
+        var final = System.IO.Path.Combine(folder, FileName(info.Version, info.BackupId));
+        var temporary = System.IO.Path.Combine(folder, "." + FileName(info.Version, info.BackupId) + ".tmp");
+        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        {
+            await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Header(info.BackupId, info.SessionId, info.Version, info.CreatedAt, info.Checksum)), cancellationToken);
+            file.WriteByte((byte)'\n');
+            await file.WriteAsync(body, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, final);
+    }
+
+    /// <summary>A session's backups, newest version first.</summary>
+    public IReadOnlyList<BackupInfo> List(string sessionId)
+    {
+        var folder = SessionFolder(sessionId);
+        if (!Directory.Exists(folder))
+            return [];
+        return [.. Directory.GetFiles(folder, "*" + Extension).Select(ReadInfo).OfType<BackupInfo>()
+            .OrderByDescending(b => b.Version).ThenByDescending(b => b.CreatedAt)];
+    }
+
+    public async Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken)
+    {
+        if (Find(backupId) is not { } file)
+            return null;
+        var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        return newline < 0 || Parse(bytes.AsSpan(0, newline), bytes.Length - newline - 1) is not { } info ? null : (info, bytes[(newline + 1)..]);
+    }
+
+    public void Delete(IReadOnlyCollection<Guid> backupIds)
+    {
+        foreach (var id in backupIds)
+        {
+            if (Find(id) is { } file)
+                File.Delete(file);
+        }
+    }
+
+    /// <summary>Each backed-up session's newest backed-up version, read from the file names alone.</summary>
+    public Dictionary<string, long> NewestVersions()
+    {
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (!Directory.Exists(Path))
+            return newest;
+        foreach (var folder in Directory.EnumerateDirectories(Path))
+        {
+            var versions = Directory.EnumerateFiles(folder, "*" + Extension).Select(f => VersionOf(System.IO.Path.GetFileName(f))).OfType<long>().ToList();
+            if (versions.Count > 0)
+                newest[Decode(System.IO.Path.GetFileName(folder))] = versions.Max();
+        }
+        return newest;
+    }
+
+    private string? Find(Guid backupId)
+    {
+        if (!Directory.Exists(Path))
+            return null;
+        return Directory.EnumerateFiles(Path, $"*-{backupId:N}{Extension}", SearchOption.AllDirectories).FirstOrDefault();
+    }
+
+    private string SessionFolder(string sessionId) => System.IO.Path.Combine(Path, Encode(sessionId));
+
+    private static string FileName(long version, Guid backupId) =>
+        version.ToString("D12", CultureInfo.InvariantCulture) + "-" + backupId.ToString("N") + Extension;
+
+    private static long? VersionOf(string name) =>
+        name.Length > 13 && long.TryParse(name.AsSpan(0, 12), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+
+    private static BackupInfo? ReadInfo(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            var header = new List<byte>(256);
+            int next;
+            while ((next = stream.ReadByte()) is >= 0 and not '\n')
+                header.Add((byte)next);
+            return next < 0 ? null : Parse(header.ToArray(), stream.Length - header.Count - 1);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static BackupInfo? Parse(ReadOnlySpan<byte> header, long bodyLength)
+    {
+        try
+        {
+            var h = JsonSerializer.Deserialize<Header>(header);
+            return h is null ? null : new BackupInfo(h.BackupId, h.SessionId, h.Version, h.CreatedAt, bodyLength, h.Checksum);
+        }
+        catch (JsonException)
+        {
+            return null; // a damaged header: the file is skipped, not trusted
+        }
+    }
+
+    /// <summary>A session id as a folder name: letters, digits, '-', '_' and '.' as they are, anything else as %XX (so never a path).</summary>
+    private static string Encode(string sessionId)
+    {
+        var name = new StringBuilder(sessionId.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(sessionId))
+        {
+            if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_' || (b == '.' && name.Length > 0))
+                name.Append((char)b);
+            else
+                name.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return name.ToString();
+    }
+
+    private static string Decode(string folder) => Uri.UnescapeDataString(folder);
+
+    private sealed record Header(Guid BackupId, string SessionId, long Version, DateTimeOffset CreatedAt, string Checksum);
+}
