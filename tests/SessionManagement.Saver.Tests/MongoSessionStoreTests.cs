@@ -21,6 +21,7 @@ public sealed class MongoSessionStoreTests(InfrastructureFixture infrastructure)
 
     public override async ValueTask DisposeAsync()
     {
+        await base.DisposeAsync();
         if (_client is null)
             return;
         await _client.DropDatabaseAsync(_databaseName);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,9 +22,12 @@ internal sealed class AcceptedEventDispatcher(
     ILogger<AcceptedEventDispatcher> logger) : BackgroundService
 {
     private const int RecoveryPage = 500;
-    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(1);
 
+    private readonly Channel<AcceptedEvent> _early = Channel.CreateUnbounded<AcceptedEvent>();
+    private volatile bool _live;
+    private CancellationToken _stopping = CancellationToken.None;
     private readonly ConcurrentDictionary<(long, string), int> _attempts = new();
     private readonly ConcurrentDictionary<(long, string), byte> _retrying = new();
     private static readonly TimeSpan ReopenEvery = TimeSpan.FromSeconds(5);
@@ -54,8 +58,27 @@ internal sealed class AcceptedEventDispatcher(
         }
     }
 
+    /// <summary>At a clean stop, lets go of what was stored since the last round, so the next start hands over only what was not.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var done = new List<long>();
+        while (tracker.Done.TryRead(out var sequence))
+            done.Add(sequence);
+        try
+        {
+            await log.ForgetAsync(done, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogWarning("Removing {Count} stored hooks from the accepted-events log at stop failed ({Problem}); the next start hands them over again",
+                done.Count, error.Message);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         try
         {
             // A start on a full disk or a read-only folder: try again until the log opens, then go on as after any start.
@@ -80,8 +103,36 @@ internal sealed class AcceptedEventDispatcher(
             await HandOverAsync(recovered[i], stoppingToken);
         }
         _recovered = [];
-        await foreach (var accepted in log.Committed.ReadAllAsync(stoppingToken))
+        // What was accepted before the bus ran (and before what an earlier run left went over) goes now, in order; from here on
+        // each hook is handed over by the request that accepted it.
+        while (_early.Reader.TryRead(out var accepted))
             await HandOverAsync(accepted, stoppingToken);
+        lock (_early)
+        {
+            while (_early.Reader.TryRead(out var accepted))
+                _ = HandOverAsync(accepted, stoppingToken);
+            _live = true;
+        }
+    }
+
+    /// <summary>
+    /// Hands a hook the log has just committed to the consumers: at once, on the caller's thread, once the bus runs and what was
+    /// accepted before has gone over; until then it waits its turn here.
+    /// </summary>
+    public Task HandOverAsync(AcceptedEvent accepted)
+    {
+        if (!_live)
+        {
+            lock (_early)
+            {
+                if (!_live)
+                {
+                    _early.Writer.TryWrite(accepted);
+                    return Task.CompletedTask;
+                }
+            }
+        }
+        return HandOverAsync(accepted, _stopping);
     }
 
     private async Task HandOverAsync(AcceptedEvent accepted, CancellationToken stoppingToken)

@@ -11,12 +11,28 @@ namespace SessionManagement.Gateway.Accept;
 /// A hook is done once every endpoint meant to store it has consumed it; a consume that failed is reported so the hook can be
 /// handed to that endpoint again. Hooks this gateway did not hand over itself are not watched.
 /// </summary>
-internal sealed class HookDeliveryTracker(IEnumerable<HookEventEndpoint> endpoints) : IConsumeObserver
+internal sealed class HookDeliveryTracker : IConsumeObserver
 {
-    private readonly HookEventEndpoint[] _endpoints = [.. endpoints];
+    private readonly Dictionary<string, int> _bits = new(StringComparer.Ordinal);
+    private readonly int _allHooks;
+    private readonly int _conversationHooks;
     private readonly ConcurrentDictionary<Guid, Delivery> _deliveries = new();
     private readonly Channel<long> _done = Channel.CreateUnbounded<long>();
     private readonly Channel<(long Sequence, string Endpoint)> _failed = Channel.CreateUnbounded<(long, string)>();
+
+    public HookDeliveryTracker(IEnumerable<HookEventEndpoint> endpoints)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            if (_bits.Count == 31)
+                throw new InvalidOperationException("more than 31 endpoints store hooks");
+            var bit = 1 << _bits.Count;
+            _bits[endpoint.Name] = bit;
+            _conversationHooks |= bit;
+            if (!endpoint.ConversationOnly)
+                _allHooks |= bit;
+        }
+    }
 
     /// <summary>Positions in the accepted-events log of hooks every endpoint has stored.</summary>
     public ChannelReader<long> Done => _done.Reader;
@@ -30,9 +46,8 @@ internal sealed class HookDeliveryTracker(IEnumerable<HookEventEndpoint> endpoin
     /// <summary>Starts watching <paramref name="accepted"/>; call before handing it to the bus, so no answer can come first.</summary>
     public void Expect(AcceptedEvent accepted)
     {
-        var conversation = accepted.Event is ConversationHookCaptured;
-        var waiting = _endpoints.Where(e => conversation || !e.ConversationOnly).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-        if (waiting.Count == 0)
+        var waiting = accepted.Event is ConversationHookCaptured ? _conversationHooks : _allHooks;
+        if (waiting == 0)
         {
             _done.Writer.TryWrite(accepted.Sequence);
             return;
@@ -44,28 +59,28 @@ internal sealed class HookDeliveryTracker(IEnumerable<HookEventEndpoint> endpoin
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
+        if (context.Message is not HookEventCaptured and not Batch<HookEventCaptured>
+            || !_bits.TryGetValue(HookEventEndpoint.NameOf(context.ReceiveContext.InputAddress), out var bit))
+            return Task.CompletedTask;
         foreach (var eventId in EventIds(context.Message))
-            Consumed(eventId, HookEventEndpoint.NameOf(context.ReceiveContext.InputAddress));
+        {
+            if (_deliveries.TryGetValue(eventId, out var delivery) && delivery.Stored(bit) && _deliveries.TryRemove(eventId, out _))
+                _done.Writer.TryWrite(delivery.Sequence);
+        }
         return Task.CompletedTask;
     }
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class
     {
         var endpoint = HookEventEndpoint.NameOf(context.ReceiveContext.InputAddress);
+        if (!_bits.TryGetValue(endpoint, out var bit))
+            return Task.CompletedTask;
         foreach (var eventId in EventIds(context.Message))
         {
-            if (_deliveries.TryGetValue(eventId, out var delivery) && delivery.IsWaitingFor(endpoint))
+            if (_deliveries.TryGetValue(eventId, out var delivery) && delivery.IsWaitingFor(bit))
                 _failed.Writer.TryWrite((delivery.Sequence, endpoint));
         }
         return Task.CompletedTask;
-    }
-
-    private void Consumed(Guid eventId, string endpoint)
-    {
-        if (!_deliveries.TryGetValue(eventId, out var delivery) || !delivery.Stored(endpoint))
-            return;
-        if (_deliveries.TryRemove(eventId, out _))
-            _done.Writer.TryWrite(delivery.Sequence);
     }
 
     private static IEnumerable<Guid> EventIds(object message) => message switch
@@ -75,21 +90,20 @@ internal sealed class HookDeliveryTracker(IEnumerable<HookEventEndpoint> endpoin
         _ => [],
     };
 
-    private sealed class Delivery(long sequence, HashSet<string> waiting)
+    /// <summary>A hook handed over, and a bit for each endpoint still to store it.</summary>
+    private sealed class Delivery(long sequence, int waiting)
     {
+        private int _waiting = waiting;
+
         public long Sequence { get; } = sequence;
 
-        public bool IsWaitingFor(string endpoint)
-        {
-            lock (waiting)
-                return waiting.Contains(endpoint);
-        }
+        public bool IsWaitingFor(int bit) => (Volatile.Read(ref _waiting) & bit) != 0;
 
         /// <summary>Records the endpoint's store; true when it was the last one waited for.</summary>
-        public bool Stored(string endpoint)
+        public bool Stored(int bit)
         {
-            lock (waiting)
-                return waiting.Remove(endpoint) && waiting.Count == 0;
+            var before = Interlocked.And(ref _waiting, ~bit);
+            return (before & bit) != 0 && (before & ~bit) == 0;
         }
     }
 }

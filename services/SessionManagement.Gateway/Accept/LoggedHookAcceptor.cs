@@ -4,10 +4,11 @@ using SessionManagement.Contracts.Gateway;
 namespace SessionManagement.Gateway.Accept;
 
 /// <summary>
-/// Embedded: a hook is durable once the accepted-events log has committed it; <see cref="AcceptedEventDispatcher"/> hands it to
-/// the consumers from there. A log that cannot be written (full disk, read-only folder) makes the hook spool instead.
+/// Embedded: a hook is durable once the accepted-events log has committed it; then it is handed to the consumers (through
+/// <see cref="AcceptedEventDispatcher"/>, which holds it until the bus runs). A log that cannot be written (full disk,
+/// read-only folder) makes the hook spool instead.
 /// </summary>
-internal sealed class LoggedHookAcceptor(AcceptedEventLog log, ILogger<LoggedHookAcceptor> logger) : IHookAcceptor
+internal sealed class LoggedHookAcceptor(AcceptedEventLog log, AcceptedEventDispatcher dispatcher, ILogger<LoggedHookAcceptor> logger) : IHookAcceptor
 {
     private volatile string? _unavailable;
 
@@ -17,8 +18,9 @@ internal sealed class LoggedHookAcceptor(AcceptedEventLog log, ILogger<LoggedHoo
     {
         try
         {
-            await log.AcceptAsync(captured, cancellationToken);
+            var accepted = await log.AcceptAsync(captured, cancellationToken);
             _unavailable = null;
+            await dispatcher.HandOverAsync(accepted); // kept already: a failure here only delays it to the next start
             return true;
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -43,6 +43,9 @@ internal sealed class BackupRestoreAtStart(
             if (missing.Count == 0)
                 continue;
             await store.SaveAsync(missing, cancellationToken);
+            // Derived again from all its raw events now held (the store's own counts may have been damaged with them).
+            if (await store.DeriveAsync(sessionId, cancellationToken) is { } derived && await store.GetAsync(sessionId, cancellationToken) is { } current)
+                await store.ReplaceAsync(derived with { ParentSessionId = current.ParentSessionId ?? derived.ParentSessionId }, current.Version + 1, cancellationToken);
             (partly, lost) = (partly + 1, lost + missing.Count);
         }
         logger.LogWarning("Audit: restored from the backups in {Folder}: {Whole} sessions whole, {Partly} sessions' {Lost} lost raw events; {Unreadable} sessions had no intact backup",

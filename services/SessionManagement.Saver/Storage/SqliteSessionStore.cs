@@ -148,7 +148,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         database.ReadAsync(async connection =>
         {
             await using var statements = new Statements(connection, null);
-            var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
+            // From the raw events themselves, not the tallies kept beside them: this is what recovery trusts when the stored
+            // state no longer holds, and a damaged store can have lost events its tallies still count.
+            var facts = await ReadFactsAsync(statements, sessionId, cancellationToken, fromEvents: true);
             if (facts.Tallies.Count == 0)
                 return null;
             var parent = SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(statements, facts, cancellationToken) : null;
@@ -161,6 +163,13 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             var sealedState = SessionDerivation.Seal(state with { Version = version, SchemaVersion = SessionState.CurrentSchemaVersion });
             await using var statements = new Statements(connection, transaction);
             await WriteSessionAsync(statements, sealedState, cancellationToken);
+            // A replaced state comes with tallies counted again from the raw events, so later saves build on the truth.
+            await using (var recount = Command(connection, transaction, """
+                DELETE FROM saver_tallies WHERE session_id = $session;
+                INSERT INTO saver_tallies (session_id, hook_event_name, count, first_at, last_at)
+                SELECT session_id, hook_event_name, count(*), min(received_at), max(received_at) FROM saver_events WHERE session_id = $session GROUP BY hook_event_name;
+                """, state.SessionId))
+                await recount.ExecuteNonQueryAsync(cancellationToken);
             return sealedState;
         }, cancellationToken);
 
@@ -327,10 +336,12 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return fresh;
     }
 
-    private static async Task<SessionFacts> ReadFactsAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
+    private static async Task<SessionFacts> ReadFactsAsync(Statements statements, string sessionId, CancellationToken cancellationToken, bool fromEvents = false)
     {
         var tallies = new List<EventTally>();
-        var command = statements.Get("SELECT hook_event_name, count, first_at, last_at FROM saver_tallies WHERE session_id = $session", sessionId);
+        var command = statements.Get(fromEvents
+            ? "SELECT hook_event_name, count(*), min(received_at), max(received_at) FROM saver_events WHERE session_id = $session GROUP BY hook_event_name"
+            : "SELECT hook_event_name, count, first_at, last_at FROM saver_tallies WHERE session_id = $session", sessionId);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
