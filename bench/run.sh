@@ -77,10 +77,16 @@ dotnet "$work/bench/SessionManagement.Bench.dll" ingest-stages --mb "$ingest_mb"
 if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
   bus=(SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit" SM_Bus__EndpointPrefix=bench- SM_Bus__TemporaryEndpoints=true)
   start_host 4791 --target=gateway "${bus[@]}"
+  # Hooks are published mandatory: with no saver yet, a queue of the benchmark's own takes them (else they come back and are spooled).
+  mgmt="http://127.0.0.1:15672/api"; auth=(-u "${SM_BENCH_RABBITMQ_USER:-guest}:${SM_BENCH_RABBITMQ_PASSWORD:-guest}")
+  curl -sf "${auth[@]}" -XPUT "$mgmt/exchanges/%2F/SessionManagement.Contracts.Gateway:HookEventCaptured" -H 'content-type: application/json' -d '{"type":"fanout","durable":true}' >/dev/null || true
+  curl -sf "${auth[@]}" -XPUT "$mgmt/queues/%2F/bench-sink" -H 'content-type: application/json' -d '{"durable":false,"auto_delete":false}' >/dev/null || true
+  curl -sf "${auth[@]}" -XPOST "$mgmt/bindings/%2F/e/SessionManagement.Contracts.Gateway:HookEventCaptured/q/bench-sink" -H 'content-type: application/json' -d '{}' >/dev/null || true
   echo
   echo "### Gateway POST /hooks, RabbitMQ (publisher confirms), the gateway process alone"
   echo
   dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4791 --requests "$requests" --label "RabbitMQ"
+  curl -sf "${auth[@]}" -XDELETE "$mgmt/queues/%2F/bench-sink" >/dev/null || true
   start_host 4792 --target=saver "${bus[@]}"
   echo
   echo "### Gateway POST /hooks, RabbitMQ, with a saver process consuming on the same 2 cores"

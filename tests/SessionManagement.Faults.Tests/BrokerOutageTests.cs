@@ -32,13 +32,8 @@ public sealed class BrokerOutageTests(InfrastructureFixture infrastructure)
         try
         {
             await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
-            var smHook = new Dictionary<string, string>
-            {
-                ["SM_GATEWAY_URL"] = host.BaseAddress.ToString(),
-                ["SM_SPOOL_DIR"] = Path.Combine(host.DataDirectory, "spool"),
-                ["SM_HOOK_TIMEOUT_MS"] = "20000",
-                ["HOME"] = host.Home,
-            };
+            var smHook = host.SmHookEnvironment();
+            smHook["SM_HOOK_TIMEOUT_MS"] = "20000";
 
             await load.RunSmHookAsync(smHook, events / 3, parallel: 4);
             proxy.Cut();

@@ -80,12 +80,7 @@ public sealed class HostileInputTests
     {
         var first = HostProcess.Start();
         await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
-        var smHook = new Dictionary<string, string>
-        {
-            ["SM_GATEWAY_URL"] = first.BaseAddress.ToString(),
-            ["SM_SPOOL_DIR"] = Path.Combine(first.DataDirectory, "spool"),
-            ["HOME"] = first.Home,
-        };
+        var smHook = first.SmHookEnvironment();
         first.Signal(HostProcess.SigTerm);
         Assert.Equal(0, await first.WaitForExitAsync(Within));
         var load = new HookLoad("fault-badspool-" + Guid.NewGuid().ToString("N")[..8]);

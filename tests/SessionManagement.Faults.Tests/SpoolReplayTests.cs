@@ -15,12 +15,7 @@ public sealed class SpoolReplayTests
         var load = new HookLoad("fault-spool-" + Guid.NewGuid().ToString("N")[..8]);
         var first = HostProcess.Start();
         await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
-        var smHook = new Dictionary<string, string>
-        {
-            ["SM_GATEWAY_URL"] = first.BaseAddress.ToString(),
-            ["SM_SPOOL_DIR"] = Path.Combine(first.DataDirectory, "spool"),
-            ["HOME"] = first.Home,
-        };
+        var smHook = first.SmHookEnvironment();
         await load.RunSmHookAsync(smHook, events / 10, parallel: 4);
         first.Signal(HostProcess.SigTerm);
         Assert.Equal(0, await first.WaitForExitAsync(Within));

@@ -49,6 +49,14 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>What sm-hook needs to talk to this host and share its spool, as a hook Claude Code runs beside it would.</summary>
+    public Dictionary<string, string> SmHookEnvironment() => new()
+    {
+        ["SM_GATEWAY_URL"] = BaseAddress.ToString(),
+        ["SM_SPOOL_DIR"] = Path.Combine(DataDirectory, "spool"),
+        ["HOME"] = Home,
+    };
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the host. <paramref name="environment"/> is added to a copy of this process's environment with every <c>SM_</c> variable removed.</summary>

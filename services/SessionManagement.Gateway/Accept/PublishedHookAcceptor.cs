@@ -16,6 +16,8 @@ internal sealed class PublishedHookAcceptor(IBus bus, IOptions<GatewayOptions> o
 {
     private readonly IBusControl? _control = bus as IBusControl;
     private volatile string? _down;
+    private volatile string? _busDown;
+    private long _checkedAt = long.MinValue / 2;
 
     public string? Unavailable => _down ?? BusDown();
 
@@ -51,11 +53,17 @@ internal sealed class PublishedHookAcceptor(IBus bus, IOptions<GatewayOptions> o
         }
     }
 
+    /// <summary>What the bus says of its connection, asked at most every 250 ms: a hook's path does not walk every endpoint each time.</summary>
     private string? BusDown()
     {
         if (_control is null)
             return null;
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _checkedAt) < 250)
+            return _busDown;
         var health = _control.CheckHealth();
-        return health.Status == BusHealthStatus.Unhealthy ? $"the bus is unhealthy: {health.Description}" : null;
+        _busDown = health.Status == BusHealthStatus.Unhealthy ? $"the bus is unhealthy: {health.Description}" : null;
+        Volatile.Write(ref _checkedAt, now);
+        return _busDown;
     }
 }
