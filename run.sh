@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and starts session management on its embedded default: one process, in-memory bus, SQLite file.
-# Ctrl-C stops it. Configuration: README.md ("Configuration"); any SM_ variable or --key=value works here.
+# Ctrl-C stops it. Configuration: docs/configuration.md; any SM_ variable or --key=value works here.
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v dotnet >/dev/null 2>&1 || { echo "run.sh: the .NET 10 SDK (dotnet) is needed" >&2; exit 1; }
