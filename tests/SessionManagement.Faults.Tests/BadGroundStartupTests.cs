@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Faults.Tests;
@@ -40,11 +39,11 @@ public sealed class BadGroundStartupTests
                 await File.WriteAllBytesAsync(path, [.. Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7919 % 251))]);
                 break;
             case "foreign":
-                Execute(path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices (total) VALUES (12.5);");
+                SqliteFile.Execute(path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices (total) VALUES (12.5);");
                 break;
             default:
                 // A real store, with its schema pages overwritten: the header still says SQLite, the rest is damaged.
-                Execute(path, "PRAGMA journal_mode = DELETE; CREATE TABLE schema_migrations (module TEXT, version INTEGER, applied_at TEXT, PRIMARY KEY (module, version));" +
+                SqliteFile.Execute(path, "PRAGMA journal_mode = DELETE; CREATE TABLE schema_migrations (module TEXT, version INTEGER, applied_at TEXT, PRIMARY KEY (module, version));" +
                     string.Concat(Enumerable.Range(0, 40).Select(i => $"CREATE TABLE t{i} (a TEXT); INSERT INTO t{i} VALUES (hex(randomblob(3000)));")));
                 await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
                 {
@@ -53,14 +52,5 @@ public sealed class BadGroundStartupTests
                 }
                 break;
         }
-    }
-
-    private static void Execute(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Faults.Tests;
@@ -29,8 +28,8 @@ public sealed class CorruptedRowTests
         first.Signal(HostProcess.SigTerm);
         Assert.Equal(0, await first.WaitForExitAsync(Within));
 
-        Execute(store, "UPDATE saver_sessions SET prompts = prompts + 40 WHERE session_id = $id; " +
-            "DELETE FROM saver_events WHERE session_id = $id AND rowid IN (SELECT rowid FROM saver_events WHERE session_id = $id LIMIT 20)", load.SessionId);
+        SqliteFile.Execute(store, "UPDATE saver_sessions SET prompts = prompts + 40 WHERE session_id = $id; " +
+            "DELETE FROM saver_events WHERE session_id = $id AND rowid IN (SELECT rowid FROM saver_events WHERE session_id = $id LIMIT 20)", ("$id", load.SessionId));
         var left = load.Stored(store).Count;
         await using var second = first.StartAgain();
         await first.DisposeAsync();
@@ -45,15 +44,5 @@ public sealed class CorruptedRowTests
             session.GetProperty("prompts").GetInt64()); // every fifth hook the test sent is a UserPromptSubmit
         Assert.Equal(0, count.Missing);
         Assert.Equal(0, count.Duplicated);
-    }
-
-    private static void Execute(string path, string sql, string sessionId)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", sessionId);
-        command.ExecuteNonQuery();
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Faults.Tests;
@@ -22,11 +21,11 @@ public sealed class StoreWriteFailureTests
         var store = Path.Combine(host.DataDirectory, "session-management.db");
         var accepted = Path.Combine(host.DataDirectory, "accepted-events.db");
 
-        Execute(store, "CREATE TRIGGER fault_refuse BEFORE INSERT ON saver_events BEGIN SELECT RAISE(ABORT, 'refused by the fault test'); END");
+        SqliteFile.Execute(store, "CREATE TRIGGER fault_refuse BEFORE INSERT ON saver_events BEGIN SELECT RAISE(ABORT, 'refused by the fault test'); END");
         var answers = await load.PostManyAsync(host.Http, events, parallel: 4, TestContext.Current.CancellationToken);
         var waiting = await Eventually.ReturnsAsync(() => Task.FromResult(Count(accepted)), n => n >= events, Within, "every hook waiting in the accepted-events log");
         var storedMeanwhile = load.Stored(store).Count;
-        Execute(store, "DROP TRIGGER fault_refuse");
+        SqliteFile.Execute(store, "DROP TRIGGER fault_refuse");
 
         var count = (await load.WaitUntilStoredAsync(store, Within)).Report("store refusing writes, then writing again",
             $"waiting in the accepted-events log while refused {waiting}");
@@ -38,21 +37,5 @@ public sealed class StoreWriteFailureTests
         Assert.Equal(0, count.Duplicated);
     }
 
-    private static long Count(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM accepted_events";
-        return (long)command.ExecuteScalar()!;
-    }
-
-    private static void Execute(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 30000; " + sql;
-        command.ExecuteNonQuery();
-    }
+    private static long Count(string path) => SqliteFile.Count(path, "SELECT count(*) FROM accepted_events");
 }

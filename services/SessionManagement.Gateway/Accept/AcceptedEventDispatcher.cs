@@ -24,14 +24,14 @@ internal sealed class AcceptedEventDispatcher(
     private const int RecoveryPage = 500;
     private static readonly TimeSpan ForgetEvery = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(1);
-
-    private readonly Channel<AcceptedEvent> _early = Channel.CreateUnbounded<AcceptedEvent>();
-    private volatile bool _live;
-    private CancellationToken _stopping = CancellationToken.None;
-    private readonly ConcurrentDictionary<(long, string), int> _attempts = new();
-    private readonly ConcurrentDictionary<(long, string), byte> _retrying = new();
     private static readonly TimeSpan ReopenEvery = TimeSpan.FromSeconds(5);
 
+    // Hooks committed before the bus ran (or before what an earlier run left went over), in order; then none ever again.
+    private readonly Channel<AcceptedEvent> _early = Channel.CreateUnbounded<AcceptedEvent>();
+    private readonly ConcurrentDictionary<(long, string), int> _attempts = new();
+    private readonly ConcurrentDictionary<(long, string), byte> _retrying = new();
+    private volatile bool _live;
+    private CancellationToken _stopping = CancellationToken.None;
     private IReadOnlyList<AcceptedEvent>? _recovered;
 
     /// <summary>Opens the log before the host takes hooks, so what a previous run left is known at once.</summary>

@@ -19,6 +19,7 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
 {
     public const string FileName = "accepted-events.db";
     private const int MaxGroup = 512;
+    private const string Columns = "seq, event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, transcript_path, raw_json, git_branch";
 
     private readonly Channel<PendingAccept> _queue = Channel.CreateUnbounded<PendingAccept>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _committer;
@@ -38,14 +39,8 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
 
     public string Path { get; }
 
-
     /// <summary>Opens the file (creating it); returns the events accepted before and not yet finished (a previous run's, after a crash).</summary>
-    public async Task<IReadOnlyList<AcceptedEvent>> OpenAndRecoverAsync(CancellationToken cancellationToken)
-    {
-        var recovered = await ReadAsync("SELECT seq, event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, transcript_path, raw_json, git_branch FROM accepted_events ORDER BY seq",
-            null, cancellationToken);
-        return recovered;
-    }
+    public Task<IReadOnlyList<AcceptedEvent>> OpenAndRecoverAsync(CancellationToken cancellationToken) => ReadAsync("", cancellationToken);
 
     /// <summary>
     /// Keeps the event durably; completes, with its place in the log, once it is committed. Throws when the log cannot be written
@@ -62,8 +57,7 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
     /// <summary>The events at these positions, for handing one again to a consumer that failed it.</summary>
     public Task<IReadOnlyList<AcceptedEvent>> GetAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken) =>
         sequences.Count == 0 ? Task.FromResult<IReadOnlyList<AcceptedEvent>>([])
-            : ReadAsync($"SELECT seq, event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, transcript_path, raw_json, git_branch FROM accepted_events WHERE seq IN ({string.Join(',', sequences)}) ORDER BY seq",
-                null, cancellationToken);
+            : ReadAsync($"WHERE seq IN ({string.Join(',', sequences)})", cancellationToken);
 
     /// <summary>Lets go of events every consumer has stored: one range delete per run of consecutive positions.</summary>
     public async Task ForgetAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
@@ -189,15 +183,15 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
         return insert;
     }
 
-    private async Task<IReadOnlyList<AcceptedEvent>> ReadAsync(string sql, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
+    /// <summary>The events <paramref name="where"/> selects (all when empty), in log order.</summary>
+    private async Task<IReadOnlyList<AcceptedEvent>> ReadAsync(string where, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var connection = await ConnectionAsync().ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind?.Invoke(command);
+            command.CommandText = $"SELECT {Columns} FROM accepted_events {where} ORDER BY seq";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var events = new List<AcceptedEvent>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

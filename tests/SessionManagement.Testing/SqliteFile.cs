@@ -1,0 +1,37 @@
+using Microsoft.Data.Sqlite;
+
+namespace SessionManagement.Testing;
+
+/// <summary>The test's own hand on a database file the product wrote: to read it as a witness, or to damage it as a fault would.</summary>
+public static class SqliteFile
+{
+    public static void Execute(string path, string sql, params (string Name, object Value)[] values)
+    {
+        using var connection = Open(path, readOnly: false);
+        using var command = Command(connection, "PRAGMA busy_timeout = 30000; " + sql, values);
+        command.ExecuteNonQuery();
+    }
+
+    public static long Count(string path, string sql, params (string Name, object Value)[] values)
+    {
+        using var connection = Open(path, readOnly: true);
+        using var command = Command(connection, sql, values);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static SqliteConnection Open(string path, bool readOnly)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False" + (readOnly ? ";Mode=ReadOnly" : ""));
+        connection.Open();
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object Value)[] values)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in values)
+            command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}
