@@ -9,9 +9,10 @@ namespace SessionManagement.Gateway.Accept;
 
 /// <summary>
 /// Hands the accepted-events log to the consumers once the bus runs: first what a previous run accepted and did not see
-/// stored, then each hook as it is committed. A hook leaves the log once every endpoint that stores hooks has consumed it; an
-/// endpoint that failed it (a full disk, a locked store) gets it again after a back-off that grows to a minute, for as long
-/// as it takes. Every store is idempotent by event id, so a hook handed over twice is stored once.
+/// stored, then the hooks as they are committed, in bursts (what was committed within <see cref="BurstEvery"/> goes over
+/// together). A hook leaves the log once every endpoint that stores hooks has consumed it; an endpoint that failed it (a
+/// full disk, a locked store) gets it again after a back-off that grows to a minute, for as long as it takes. Every store is
+/// idempotent by event id, so a hook handed over twice is stored once.
 /// </summary>
 internal sealed class AcceptedEventDispatcher(
     AcceptedEventLog log,
@@ -22,16 +23,23 @@ internal sealed class AcceptedEventDispatcher(
     ILogger<AcceptedEventDispatcher> logger) : BackgroundService
 {
     private const int RecoveryPage = 500;
+
+    /// <summary>
+    /// How long committed hooks gather before they go to the bus together. A request waits only for the commit, never for the
+    /// bus; and hooks handed over in bursts reach the modules' batch consumers in bursts too, so each batch stores many at
+    /// once. Handed over one by one as each request commits, the modules woke for every hook and took half as many a second
+    /// (docs/benchmarks.md, Durable accept).
+    /// </summary>
+    internal static readonly TimeSpan BurstEvery = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan ForgetEvery = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ReopenEvery = TimeSpan.FromSeconds(5);
 
-    // Hooks committed before the bus ran (or before what an earlier run left went over), in order; then none ever again.
-    private readonly Channel<AcceptedEvent> _early = Channel.CreateUnbounded<AcceptedEvent>();
+    // Hooks committed and not yet handed to the bus, in order: they wait here while the bus starts and what an earlier run left
+    // goes over, and otherwise for the next burst.
+    private readonly Channel<AcceptedEvent> _committed = Channel.CreateUnbounded<AcceptedEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<(long, string), int> _attempts = new();
     private readonly ConcurrentDictionary<(long, string), byte> _retrying = new();
-    private volatile bool _live;
-    private CancellationToken _stopping = CancellationToken.None;
     private IReadOnlyList<AcceptedEvent>? _recovered;
 
     /// <summary>Opens the log before the host takes hooks, so what a previous run left is known at once.</summary>
@@ -78,7 +86,6 @@ internal sealed class AcceptedEventDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _stopping = stoppingToken;
         try
         {
             // A start on a full disk or a read-only folder: try again until the log opens, then go on as after any start.
@@ -103,37 +110,20 @@ internal sealed class AcceptedEventDispatcher(
             await HandOverAsync(recovered[i], stoppingToken);
         }
         _recovered = [];
-        // What was accepted before the bus ran (and before what an earlier run left went over) goes now, in order; from here on
-        // each hook is handed over by the request that accepted it.
-        while (_early.Reader.TryRead(out var accepted))
-            await HandOverAsync(accepted, stoppingToken);
-        lock (_early)
+        while (await _committed.Reader.WaitToReadAsync(stoppingToken))
         {
-            while (_early.Reader.TryRead(out var accepted))
-                _ = HandOverAsync(accepted, stoppingToken);
-            _live = true;
+            await Task.Delay(BurstEvery, time, stoppingToken);
+            while (_committed.Reader.TryRead(out var accepted))
+                await HandOverAsync(accepted, stoppingToken);
         }
     }
 
     /// <summary>
-    /// Hands a hook the log has just committed to the consumers: at once, on the caller's thread, once the bus runs and what was
-    /// accepted before has gone over; until then it waits its turn here.
+    /// Takes a hook the log has just committed, for the next burst to the consumers (once the bus runs and what was accepted
+    /// before has gone over). Never waits: the hook is durable already, and one not handed over before a stop is handed over at
+    /// the next start.
     /// </summary>
-    public Task HandOverAsync(AcceptedEvent accepted)
-    {
-        if (!_live)
-        {
-            lock (_early)
-            {
-                if (!_live)
-                {
-                    _early.Writer.TryWrite(accepted);
-                    return Task.CompletedTask;
-                }
-            }
-        }
-        return HandOverAsync(accepted, _stopping);
-    }
+    public void HandOver(AcceptedEvent accepted) => _committed.Writer.TryWrite(accepted);
 
     private async Task HandOverAsync(AcceptedEvent accepted, CancellationToken stoppingToken)
     {

@@ -5,7 +5,7 @@ namespace SessionManagement.Gateway.Accept;
 
 /// <summary>
 /// Embedded: a hook is durable once the accepted-events log has committed it; then it is handed to the consumers (through
-/// <see cref="AcceptedEventDispatcher"/>, which holds it until the bus runs). A log that cannot be written (full disk,
+/// <see cref="AcceptedEventDispatcher"/>, which holds it until the bus runs and then hands hooks over in bursts). A log that cannot be written (full disk,
 /// read-only folder) makes the hook spool instead.
 /// </summary>
 internal sealed class LoggedHookAcceptor(AcceptedEventLog log, AcceptedEventDispatcher dispatcher, ILogger<LoggedHookAcceptor> logger) : IHookAcceptor
@@ -20,7 +20,7 @@ internal sealed class LoggedHookAcceptor(AcceptedEventLog log, AcceptedEventDisp
         {
             var accepted = await log.AcceptAsync(captured, cancellationToken);
             _unavailable = null;
-            await dispatcher.HandOverAsync(accepted); // kept already: a failure here only delays it to the next start
+            dispatcher.HandOver(accepted);
             return true;
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

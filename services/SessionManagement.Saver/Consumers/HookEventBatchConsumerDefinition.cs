@@ -6,4 +6,4 @@ namespace SessionManagement.Saver.Consumers;
 
 /// <summary>Batches of up to <c>performance.batch_size</c> hooks, or whatever arrived within 20 ms: a SessionEnd is saved well inside Claude Code's 1.5 s.</summary>
 public sealed class HookEventBatchConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<HookEventBatchConsumer>(performance, TimeSpan.FromMilliseconds(20));
+    : BatchConsumerDefinition<HookEventBatchConsumer>(performance, TimeSpan.FromMilliseconds(100));
