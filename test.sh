@@ -113,6 +113,21 @@ install_claude_code() {
   [ -x "$exe" ] && export SM_TEST_CLAUDE="$exe" && say "Claude Code $("$exe" --version 2>/dev/null) at $exe"
 }
 
+install_ccusage() {
+  # ccusage, the token and cost report users compare ours with: run offline on the files a test writes.
+  if [ -n "${SM_TEST_CCUSAGE:-}" ] && [ -f "$SM_TEST_CCUSAGE" ]; then return; fi
+  local prefix="$work/ccusage" version="${SM_TEST_CCUSAGE_VERSION:-17.2.1}"
+  local script="$prefix/node_modules/ccusage/dist/index.js"
+  if [ ! -f "$script" ] || ! grep -q "\"version\": \"$version\"" "$prefix/node_modules/ccusage/package.json" 2>/dev/null; then
+    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+    say "installing ccusage $version from npm (for the usage comparison)"
+    mkdir -p "$prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "ccusage@$version" >"$work/npm-ccusage.log" 2>&1 \
+      || { say "npm install of ccusage failed (the usage comparison will say so):"; tail -5 "$work/npm-ccusage.log"; return; }
+  fi
+  [ -f "$script" ] && export SM_TEST_CCUSAGE="$script" && say "ccusage $version at $script"
+}
+
 command -v dotnet >/dev/null 2>&1 || { say "the .NET SDK (dotnet) is not on PATH"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -130,6 +145,7 @@ else
   say "Native AOT publish failed; the tests run sm-hook under dotnet instead:"; tail -5 "$work/publish.log"
 fi
 install_claude_code
+install_ccusage
 
 say "running every test"
 dotnet test --solution Microservices.sln --no-build --output Detailed 2>&1 | tee "$work/test.log"

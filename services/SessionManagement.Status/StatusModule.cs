@@ -1,8 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Status.Consumers;
+using SessionManagement.Status.Options;
 using SessionManagement.Status.Storage;
 using SessionManagement.Status.Tracking;
 
@@ -18,7 +20,9 @@ public static class StatusModule
         builder.AddStore<IStatusStore, SqliteStatusStore, MongoStatusStore>();
         builder.Services.AddSingleton(StatusSqliteSchema.V1);
         builder.Services.AddSingleton<IMongoIndexDefinition, StatusMongoCollections>();
-        builder.Services.AddSingleton<StatusTracker>();
+        var options = OptionsValidation.BindOrThrow<StatusOptions>(builder.Configuration, StatusOptions.Section);
+        builder.Services.AddSingleton(PriceTable.From(options));
+        builder.Services.AddSingleton(provider => new StatusTracker(provider.GetRequiredService<IStatusStore>(), provider.GetRequiredService<PriceTable>()));
         builder.StoresHookEvents<StatusHookBatchConsumer>(conversationOnly: false);
         builder.AddBusRegistrations(bus =>
         {

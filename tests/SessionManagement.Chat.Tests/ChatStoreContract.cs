@@ -44,6 +44,27 @@ public abstract class ChatStoreContract : IAsyncLifetime
         "{broken");
 
     [Fact]
+    public async Task When_one_response_is_written_on_several_lines_Should_report_its_usage_once_whichever_batch_or_session_repeats_it()
+    {
+        var (s, resumed) = (NewSession(), NewSession());
+        var transcript = new SessionManagement.Testing.UsageTranscript(s, "/work/usage", Start)
+            .Prompt("go").Response("claude-opus-4-5-20251101", 3, 3, 400, 1_000, 2_000).ToolResult("ok")
+            .Response("claude-opus-4-5-20251101", 2, 1, 50, 0, 3_000)
+            .Response("claude-haiku-4-5-20251001", 2, 9, 8, 0, 0, requestId: false);
+        var lines = transcript.Lines;
+
+        // Shipped while Claude Code wrote it: the first response's third line comes in the next batch.
+        var first = Assert.Single(await Store.AppendAsync(Transcript(s, 0, [.. lines.Take(3)]), Keep, Cancel));
+        var second = Assert.Single(await Store.AppendAsync(Transcript(s, 3, [.. lines.Skip(3)]), Keep, Cancel));
+        var again = Assert.Single(await Store.AppendAsync(Transcript(resumed, 0, [.. lines.Take(6)]), Keep, Cancel));
+
+        Assert.Equal([(400L, 1_000L, 2_000L)], first.Usage.Select(u => (u.Tokens.OutputTokens, u.Tokens.CacheCreationInputTokens, u.Tokens.CacheReadInputTokens)));
+        Assert.Equal([50L, 8L, 8L], second.Usage.Select(u => u.Tokens.OutputTokens)); // the line without requestId counts each time, as in ccusage
+        Assert.Empty(again.Usage); // a resumed session's copy of lines already counted
+        Assert.Equal(6, again.Added); // yet its lines are stored with it
+    }
+
+    [Fact]
     public async Task When_a_transcript_is_appended_Should_return_the_conversation_in_order_with_records_and_bad_lines_on_request()
     {
         var s = NewSession();

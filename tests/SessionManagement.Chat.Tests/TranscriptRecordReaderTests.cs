@@ -25,7 +25,7 @@ public sealed class TranscriptRecordReaderTests
         Assert.Equal(("list the files", "u1", (string?)null), (messages[0].Text, messages[0].Uuid, messages[0].ParentUuid));
         Assert.Equal(Start.AddSeconds(1), messages[0].Timestamp);
         Assert.Equal("/work/shop", messages[0].ProjectDir);
-        Assert.Equal(("Let me look.", "claude-opus-4"), (messages[1].Text, messages[1].Model));
+        Assert.Equal(("Let me look.", "claude-opus-4-20250514"), (messages[1].Text, messages[1].Model));
         Assert.Equal(new Contracts.Chat.TokenUsageView(12, 34, 5, 6), messages[1].Usage);
         var use = Assert.Single(messages[2].Tools);
         Assert.Equal(("use", "toolu_1", "Bash"), (use.Kind, use.ToolUseId, use.Name));

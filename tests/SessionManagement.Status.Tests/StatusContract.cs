@@ -35,7 +35,7 @@ public abstract class StatusContract : IAsyncLifetime
     /// <summary>Chat stored transcript records for the first time, with this usage.</summary>
     private static MessagesAppended Usage(string session, params (long Input, long Output)[] usage) =>
         new(session, usage.Length, 0, 0, usage.Length, At,
-            usage.Select(u => new RecordedUsage("claude-opus-4", At, new TokenUsageView(u.Input, u.Output, 0, 0))).ToList());
+            usage.Select(u => new RecordedUsage("claude-opus-4-20250514", At, new TokenUsageView(u.Input, u.Output, 0, 0))).ToList());
 
     [Fact]
     public async Task When_a_session_runs_Should_track_its_counts_tokens_cost_saves_and_backups_each_once()

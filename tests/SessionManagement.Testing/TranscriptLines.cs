@@ -19,7 +19,7 @@ public static class TranscriptLines
             parentUuid = parent, isSidechain = false, type = "assistant", uuid, timestamp = Time(second),
             message = new
             {
-                id = "msg_1", model = "claude-opus-4", role = "assistant", type = "message",
+                id = "msg_1", model = "claude-opus-4-20250514", role = "assistant", type = "message",
                 content = new object[] { new { type = "text", text } },
                 usage = new { input_tokens = 12, output_tokens = 34, cache_creation_input_tokens = 5, cache_read_input_tokens = 6 },
             },
@@ -30,7 +30,7 @@ public static class TranscriptLines
         Line(new
         {
             parentUuid = parent, type = "assistant", uuid, timestamp = Time(second),
-            message = new { model = "claude-opus-4", role = "assistant", content = new object[] { new { type = "tool_use", id = toolUseId, name = "Bash", input = new { command } } } },
+            message = new { model = "claude-opus-4-20250514", role = "assistant", content = new object[] { new { type = "tool_use", id = toolUseId, name = "Bash", input = new { command } } } },
             cwd = "/work/shop", sessionId,
         });
 

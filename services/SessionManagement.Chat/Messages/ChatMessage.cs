@@ -38,6 +38,12 @@ public sealed record ChatMessage(
     /// </summary>
     public bool Undated { get; init; }
 
+    /// <summary>
+    /// The API response an assistant line belongs to, <c>message.id:requestId</c> (null when the line lacks either): Claude Code
+    /// writes one response as several lines, one per content block, each repeating the response's usage, which counts once.
+    /// </summary>
+    public string? ResponseKey { get; init; }
+
     /// <summary>The raw JSON: the hook's input, or the transcript line.</summary>
     public string Raw { get => field ??= Line?.Text ?? ""; init; } = Raw;
 }

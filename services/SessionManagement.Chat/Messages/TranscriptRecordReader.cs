@@ -81,6 +81,7 @@ internal static class TranscriptRecordReader
             var content = new ContentReader();
             string? role, model = null, problem = null;
             TokenUsageView? usage = null;
+            string? response = null;
             switch (type)
             {
                 case "summary":
@@ -102,6 +103,8 @@ internal static class TranscriptRecordReader
                             problem = "message has no content";
                         model = String(message, "model");
                         usage = Usage(message);
+                        if (usage is not null && String(message, "id") is { } responseId && String(root, "requestId") is { } requestId)
+                            response = responseId + ":" + requestId;
                     }
                     else
                     {
@@ -114,7 +117,7 @@ internal static class TranscriptRecordReader
             var text = content.Text;
             return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
                 MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
-            { Undated = !dated };
+            { Undated = !dated, ResponseKey = response };
         }
     }
 

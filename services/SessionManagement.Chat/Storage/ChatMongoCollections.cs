@@ -9,6 +9,9 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
 {
     public const string Messages = "chat_messages";
     public const string Sessions = "chat_sessions";
+
+    /// <summary>The API responses whose usage was counted, by <c>message.id:requestId</c> as <c>_id</c>.</summary>
+    public const string Responses = "chat_responses";
     public const string TextIndex = "text";
 
     private static readonly Lazy<bool> Maps = new(() =>

@@ -158,5 +158,15 @@ internal static class ChatSqliteSchema
         END;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4];
+    /// <summary>
+    /// The API responses whose usage was counted, by <c>message.id:requestId</c> (ccusage's key): Claude Code writes one response
+    /// as several lines that repeat its usage, and a resumed session's file may repeat its parent's lines.
+    /// </summary>
+    public static readonly SqliteMigration V5 = new("chat", 5, """
+        CREATE TABLE chat_responses (
+            response_key TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL) WITHOUT ROWID;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5];
 }

@@ -21,6 +21,7 @@ internal sealed class MongoChatStore : IChatStore
     private static readonly FilterDefinitionBuilder<ChatMessageDocument> Filter = Builders<ChatMessageDocument>.Filter;
     private readonly IMongoCollection<ChatMessageDocument> _messages;
     private readonly IMongoCollection<ChatSessionCounts> _sessions;
+    private readonly IMongoCollection<BsonDocument> _responses;
     private readonly IOptions<ChatManagementOptions> _chat;
 
     public MongoChatStore(IMongoDatabase database, IOptions<ChatManagementOptions> chat)
@@ -28,6 +29,7 @@ internal sealed class MongoChatStore : IChatStore
         ChatMongoCollections.RegisterMaps();
         _messages = database.GetCollection<ChatMessageDocument>(ChatMongoCollections.Messages);
         _sessions = database.GetCollection<ChatSessionCounts>(ChatMongoCollections.Sessions);
+        _responses = database.GetCollection<BsonDocument>(ChatMongoCollections.Responses);
         _chat = chat;
     }
 
@@ -69,9 +71,10 @@ internal sealed class MongoChatStore : IChatStore
 
         var results = new List<AppendResult>();
         var added = inserts.Where((_, i) => !refused.Contains(i)).GroupBy(d => d.SessionId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var usage = inserted.Where((_, i) => !refused.Contains(i)).Concat(joined)
-            .Select(m => (m.SessionId, Usage: AppendResult.UsageOf(m))).Where(u => u.Usage is not null)
-            .ToLookup(u => u.SessionId, u => u.Usage!, StringComparer.Ordinal);
+        var stored = inserted.Where((_, i) => !refused.Contains(i)).Concat(joined).Where(m => m.Usage is not null).ToList();
+        var usage = (await FirstOfResponsesAsync(stored, cancellationToken))
+            .Select(m => (m.SessionId, Usage: AppendResult.UsageOf(m)!))
+            .ToLookup(u => u.SessionId, u => u.Usage, StringComparer.Ordinal);
         foreach (var sessionId in messages.Select(m => m.SessionId).Distinct(StringComparer.Ordinal))
         {
             var fresh = added.GetValueOrDefault(sessionId) ?? [];
@@ -88,6 +91,29 @@ internal sealed class MongoChatStore : IChatStore
                 usage[sessionId].ToList()));
         }
         return results;
+    }
+
+    /// <summary>
+    /// The messages whose usage counts: those of a response (<see cref="ChatMessage.ResponseKey"/>) not counted before, in any
+    /// session, and those that name no response. A response is recorded by its key, so a second line of it is refused.
+    /// </summary>
+    private async Task<IReadOnlyList<ChatMessage>> FirstOfResponsesAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var keyed = messages.Where(m => m.ResponseKey is not null).ToList();
+        if (keyed.Count == 0)
+            return messages;
+        var refused = new HashSet<int>();
+        try
+        {
+            await _responses.InsertManyAsync(keyed.Select(m => new BsonDocument { ["_id"] = m.ResponseKey, ["session_id"] = m.SessionId }),
+                new InsertManyOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<BsonDocument> error) when (error.WriteErrors.All(e => e.Code == DuplicateKey))
+        {
+            refused.UnionWith(error.WriteErrors.Select(e => e.Index));
+        }
+        var repeated = keyed.Where((_, i) => refused.Contains(i)).ToHashSet(ReferenceEqualityComparer.Instance);
+        return messages.Where(m => !repeated.Contains(m)).ToList();
     }
 
     public async Task<ChatPage> PageAsync(string sessionId, int skip, int limit, bool includeRecords, bool includeRaw, CancellationToken cancellationToken)

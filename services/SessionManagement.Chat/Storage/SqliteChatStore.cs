@@ -55,7 +55,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         tally.Merged++;
                         break;
                 }
-                if (written != Written.Duplicate && AppendResult.UsageOf(message) is { } usage)
+                if (written != Written.Duplicate && AppendResult.UsageOf(message) is { } usage
+                    && (message.ResponseKey is null || await writer.FirstOfResponseAsync(message, cancellationToken)))
                     tally.Usage.Add(usage);
             }
             var results = new List<AppendResult>(tallies.Count);
@@ -380,7 +381,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         private RawStatement _insert = null!;
 
         private SqliteCommand _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
-            _joinTranscript = null!, _joinHook = null!, _insertBlock = null!, _anyHookAwaiting = null!;
+            _joinTranscript = null!, _joinHook = null!, _insertBlock = null!, _anyHookAwaiting = null!, _response = null!;
 
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
@@ -422,6 +423,19 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
+            _response = await PrepareAsync("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
+                cancellationToken, "$key", "$session");
+        }
+
+        /// <summary>
+        /// True the first time a line of this API response is stored (in any session: a resumed session's file may repeat its
+        /// parent's lines); its usage counts then and never again.
+        /// </summary>
+        public async Task<bool> FirstOfResponseAsync(ChatMessage m, CancellationToken cancellationToken)
+        {
+            _response.Parameters[0].Value = m.ResponseKey;
+            _response.Parameters[1].Value = m.SessionId;
+            return await _response.ExecuteNonQueryAsync(cancellationToken) == 1;
         }
 
         public async Task<Written> WriteAsync(ChatMessage m, CancellationToken cancellationToken)

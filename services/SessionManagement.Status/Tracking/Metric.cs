@@ -8,9 +8,15 @@ public static class Metric
     public const string Prompts = "prompts";
     public const string ToolCalls = "tool_calls";
     public const string Errors = "errors";
+    /// <summary>Input tokens billed at the input rate (not cache writes or reads), as ccusage's Input column.</summary>
     public const string InputTokens = "input_tokens";
     public const string OutputTokens = "output_tokens";
+    public const string CacheCreationTokens = "cache_creation_tokens";
+    public const string CacheReadTokens = "cache_read_tokens";
     public const string CostUsd = "cost_usd";
+
+    /// <summary>Tokens (all four kinds) of responses from a model the price table does not know: not in <see cref="CostUsd"/>.</summary>
+    public const string UnpricedTokens = "unpriced_tokens";
     public const string Saves = "saves";
     public const string Backups = "backups";
     public const string BackupFailures = "backup_failures";
@@ -29,6 +35,7 @@ public static class Metric
         return $"{latency}_ms_le_{(double.IsPositiveInfinity(bound) ? "inf" : bound.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
     }
 
-    public static readonly IReadOnlyList<string> Usage = [SessionsStarted, SessionsEnded, Prompts, ToolCalls, InputTokens, OutputTokens, CostUsd];
+    public static readonly IReadOnlyList<string> Usage =
+        [SessionsStarted, SessionsEnded, Prompts, ToolCalls, InputTokens, OutputTokens, CacheCreationTokens, CacheReadTokens, CostUsd, UnpricedTokens];
     public static readonly IReadOnlyList<string> Quality = [Errors, Saves, Backups, BackupFailures, Corruptions, Recoveries];
 }

@@ -1,23 +1,129 @@
+using System.Text.RegularExpressions;
+using SessionManagement.Hosting.Configuration;
+using SessionManagement.Status.Options;
+
 namespace SessionManagement.Status.Tracking;
 
 /// <summary>
-/// List prices per million tokens by model family (input, output), for the cost estimate in reports; cache reads are
-/// billed at a tenth of input, cache writes at 1.25×. Claude Code's status line shows its own exact cost.
+/// Prices of one model in dollars per million tokens: input, output, cache writes and cache reads, and (for models with a
+/// long-context rate) what a response's tokens beyond 200,000 of one kind cost instead.
 /// </summary>
-public static class Pricing
+public sealed record ModelPrice(
+    decimal Input,
+    decimal Output,
+    decimal CacheWrite,
+    decimal CacheRead,
+    decimal? InputAbove200K = null,
+    decimal? OutputAbove200K = null,
+    decimal? CacheWriteAbove200K = null,
+    decimal? CacheReadAbove200K = null)
 {
-    private static readonly (string Family, decimal Input, decimal Output)[] Families =
-    [
-        ("opus", 15m, 75m),
-        ("sonnet", 3m, 15m),
-        ("haiku", 0.8m, 4m),
-    ];
+    private const long LongContext = 200_000;
 
-    public static decimal Cost(string? model, long input, long output, long cacheCreation, long cacheRead)
+    /// <summary>What one response costs, as ccusage reckons it: each kind of token past 200,000 at the long-context rate, if any.</summary>
+    public decimal Cost(long input, long output, long cacheWrite, long cacheRead) =>
+        (Tiered(input, Input, InputAbove200K) + Tiered(output, Output, OutputAbove200K)
+            + Tiered(cacheWrite, CacheWrite, CacheWriteAbove200K) + Tiered(cacheRead, CacheRead, CacheReadAbove200K)) / 1_000_000m;
+
+    private static decimal Tiered(long tokens, decimal price, decimal? above) =>
+        tokens <= 0 ? 0 : above is { } high && tokens > LongContext ? LongContext * price + (tokens - LongContext) * high : tokens * price;
+}
+
+/// <summary>
+/// List prices by exact model id, as Claude Code names models in its transcripts (<c>claude-opus-4-5-20251101</c>) or in
+/// settings (<c>claude-opus-4-5</c>); ids from Bedrock (<c>anthropic.claude-…-v1:0</c>), Vertex (<c>claude-…@20251001</c>)
+/// and gateways (<c>anthropic/claude-…</c>) are priced as the model they name. A model not in the table is unpriced: its
+/// tokens are counted and reported as such, never priced by a guess. The built-in rates are Anthropic's list prices (those
+/// ccusage 17 carries offline, and Opus 4.6 and Sonnet 4.6 at theirs); <c>Status:Prices</c> adds models or overrides them.
+/// </summary>
+public sealed partial class PriceTable
+{
+    private static readonly ModelPrice Opus3 = new(15m, 75m, 18.75m, 1.5m);
+    private static readonly ModelPrice Opus45 = new(5m, 25m, 6.25m, 0.5m);
+    private static readonly ModelPrice Opus46 = new(5m, 25m, 6.25m, 0.5m, 10m, 37.5m, 12.5m, 1m);
+    private static readonly ModelPrice Sonnet = new(3m, 15m, 3.75m, 0.3m);
+    private static readonly ModelPrice SonnetLongContext = new(3m, 15m, 3.75m, 0.3m, 6m, 22.5m, 7.5m, 0.6m);
+    private static readonly ModelPrice Haiku45 = new(1m, 5m, 1.25m, 0.1m);
+    private static readonly ModelPrice Haiku35 = new(0.8m, 4m, 1m, 0.08m);
+    private static readonly ModelPrice Haiku3 = new(0.25m, 1.25m, 0.3m, 0.03m);
+
+    public static readonly IReadOnlyDictionary<string, ModelPrice> BuiltIn = new Dictionary<string, ModelPrice>(StringComparer.Ordinal)
     {
-        var (_, inPrice, outPrice) = Families.FirstOrDefault(f => model?.Contains(f.Family, StringComparison.OrdinalIgnoreCase) == true);
-        if (inPrice == 0)
-            (inPrice, outPrice) = (3m, 15m); // unknown model: priced as the common middle tier
-        return (input * inPrice + cacheCreation * inPrice * 1.25m + cacheRead * inPrice * 0.1m + output * outPrice) / 1_000_000m;
+        ["claude-opus-4-6"] = Opus46,
+        ["claude-opus-4-5"] = Opus45,
+        ["claude-opus-4-5-20251101"] = Opus45,
+        ["claude-opus-4-1"] = Opus3,
+        ["claude-opus-4-1-20250805"] = Opus3,
+        ["claude-opus-4-0"] = Opus3,
+        ["claude-opus-4-20250514"] = Opus3,
+        ["claude-4-opus-20250514"] = Opus3,
+        ["claude-3-opus-20240229"] = Opus3,
+        ["claude-3-opus-latest"] = Opus3,
+        ["claude-sonnet-4-6"] = SonnetLongContext,
+        ["claude-sonnet-4-5"] = SonnetLongContext,
+        ["claude-sonnet-4-5-20250929"] = SonnetLongContext,
+        ["claude-sonnet-4-0"] = SonnetLongContext,
+        ["claude-sonnet-4-20250514"] = SonnetLongContext,
+        ["claude-4-sonnet-20250514"] = SonnetLongContext,
+        ["claude-3-7-sonnet-20250219"] = Sonnet,
+        ["claude-3-7-sonnet-latest"] = Sonnet,
+        ["claude-3-5-sonnet-20241022"] = Sonnet,
+        ["claude-3-5-sonnet-20240620"] = Sonnet,
+        ["claude-3-5-sonnet-latest"] = Sonnet,
+        ["claude-haiku-4-5"] = Haiku45,
+        ["claude-haiku-4-5-20251001"] = Haiku45,
+        ["claude-3-5-haiku-20241022"] = Haiku35,
+        ["claude-3-5-haiku-latest"] = Haiku35,
+        ["claude-3-haiku-20240307"] = Haiku3,
+    };
+
+    private readonly Dictionary<string, ModelPrice> _prices;
+
+    /// <summary>The built-in prices with <c>Status:Prices</c> over them; a price given without input or output, or below zero, is refused.</summary>
+    public static PriceTable From(StatusOptions options)
+    {
+        var problems = new List<string>();
+        var overrides = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (model, given) in options.Prices)
+        {
+            var key = $"{StatusOptions.Section}:Prices:{model}";
+            if (given.Input is not { } input || given.Output is not { } output)
+            {
+                problems.Add($"{key}: both Input and Output are needed (dollars per million tokens)");
+                continue;
+            }
+            decimal?[] all = [input, output, given.CacheWrite, given.CacheRead, given.InputAbove200K, given.OutputAbove200K, given.CacheWriteAbove200K, given.CacheReadAbove200K];
+            if (all.Any(p => p < 0))
+            {
+                problems.Add($"{key}: a price below zero");
+                continue;
+            }
+            overrides[model] = new ModelPrice(input, output, given.CacheWrite ?? input * 1.25m, given.CacheRead ?? input * 0.1m,
+                given.InputAbove200K, given.OutputAbove200K, given.CacheWriteAbove200K, given.CacheReadAbove200K);
+        }
+        return problems.Count == 0 ? new PriceTable(overrides) : throw new InvalidConfigurationException(problems);
     }
+
+    public PriceTable(IReadOnlyDictionary<string, ModelPrice>? overrides = null)
+    {
+        _prices = new Dictionary<string, ModelPrice>(BuiltIn, StringComparer.OrdinalIgnoreCase);
+        foreach (var (model, price) in overrides ?? new Dictionary<string, ModelPrice>())
+            _prices[model] = price;
+    }
+
+    /// <summary>The model's prices, or null when it is not in the table (or no model is named).</summary>
+    public ModelPrice? Find(string? model)
+    {
+        if (string.IsNullOrWhiteSpace(model))
+            return null;
+        if (_prices.TryGetValue(model, out var price))
+            return price;
+        var named = ProviderForm().Match(model);
+        return named.Success && _prices.TryGetValue(named.Groups["model"].Value + (named.Groups["date"].Success ? "-" + named.Groups["date"].Value : ""), out price)
+            ? price : null;
+    }
+
+    // anthropic/claude-x, anthropic.claude-x-20250929-v1:0, us.anthropic.claude-x-v1:0, claude-x@20251001
+    [GeneratedRegex(@"^(?:[a-z]{2,4}\.)?(?:anthropic[./])?(?<model>claude-[a-z0-9-]+?)(?:[-@](?<date>\d{8}))?(?:-v\d+(?::\d+)?)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex ProviderForm();
 }

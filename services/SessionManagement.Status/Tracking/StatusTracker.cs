@@ -10,8 +10,12 @@ namespace SessionManagement.Status.Tracking;
 /// Folds what happens into each session's live status and the minute counters. The status target runs as one instance, so
 /// it keeps the statuses it wrote and changes them in memory; changes arriving together are written together, in one store call.
 /// </summary>
-public sealed class StatusTracker(IStatusStore store)
+public sealed class StatusTracker(IStatusStore store, PriceTable prices)
 {
+    public StatusTracker(IStatusStore store) : this(store, new PriceTable())
+    {
+    }
+
     /// <summary>Statuses as last written; this instance is their only writer, so they stay true until the process ends.</summary>
     private const int MaxCachedStatuses = 50_000;
 
@@ -95,14 +99,18 @@ public sealed class StatusTracker(IStatusStore store)
             return status.Known(served.ServedAt);
         }, cancellationToken);
 
-    /// <summary>Token usage of the transcript records chat stored for the first time: chat reports each record's usage once.</summary>
+    /// <summary>
+    /// Token usage of the API responses chat stored for the first time (chat reports each response once, however many
+    /// transcript lines repeat it), priced by the model that answered; a model the price table does not know adds its tokens to
+    /// <see cref="Metric.UnpricedTokens"/> and nothing to the cost.
+    /// </summary>
     public Task UsageAsync(MessagesAppended appended, CancellationToken cancellationToken) =>
         appended.Usage is { Count: 0 } ? Task.CompletedTask : UpdateOneAsync(appended.SessionId, (status, counters) =>
         {
             foreach (var (model, at, tokens) in appended.Usage)
             {
-                var cost = Pricing.Cost(model ?? status.Model, tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens,
-                    tokens.CacheReadInputTokens);
+                var price = prices.Find(model ?? status.Model);
+                var cost = price?.Cost(tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens) ?? 0m;
                 var input = tokens.InputTokens + tokens.CacheCreationInputTokens + tokens.CacheReadInputTokens;
                 status = status with
                 {
@@ -111,9 +119,14 @@ public sealed class StatusTracker(IStatusStore store)
                     CostUsd = status.CostUsd + cost,
                     Model = status.Model ?? model,
                 };
-                counters.Add(Count(status, at, Metric.InputTokens, input));
+                counters.Add(Count(status, at, Metric.InputTokens, tokens.InputTokens));
                 counters.Add(Count(status, at, Metric.OutputTokens, tokens.OutputTokens));
-                counters.Add(Count(status, at, Metric.CostUsd, (double)cost));
+                counters.Add(Count(status, at, Metric.CacheCreationTokens, tokens.CacheCreationInputTokens));
+                counters.Add(Count(status, at, Metric.CacheReadTokens, tokens.CacheReadInputTokens));
+                if (price is null)
+                    counters.Add(Count(status, at, Metric.UnpricedTokens, input + tokens.OutputTokens));
+                else
+                    counters.Add(Count(status, at, Metric.CostUsd, (double)cost));
             }
             return status.Known(appended.AppendedAt);
         }, cancellationToken);

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Status.Tests;
+
+/// <summary>
+/// Token counts and costs against ccusage (the npm tool users compare us with, run offline on the same files) and against what the
+/// test itself wrote: one response written as several lines counts once, by <c>message.id</c> + <c>requestId</c>, in whatever
+/// file it appears first; each model is priced at its own list price.
+/// </summary>
+public sealed class UsageLikeCcusageTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string Ccusage() =>
+        Environment.GetEnvironmentVariable("SM_TEST_CCUSAGE") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InfrastructureUnavailableException(
+                "ccusage is not available: set SM_TEST_CCUSAGE to its dist/index.js, or run ./test.sh, which installs ccusage 17 from npm.");
+
+    // Anthropic's list prices per million tokens (input, output, cache write, cache read), written down here, not taken from the product.
+    private static readonly Dictionary<string, (decimal In, decimal Out, decimal Write, decimal Read)> ListPrices = new()
+    {
+        ["claude-opus-4-5-20251101"] = (5m, 25m, 6.25m, 0.5m),
+        ["claude-sonnet-4-5-20250929"] = (3m, 15m, 3.75m, 0.3m),
+        ["claude-haiku-4-5-20251001"] = (1m, 5m, 1.25m, 0.1m),
+    };
+
+    [Fact]
+    public async Task When_transcripts_repeat_each_response_on_several_lines_Should_count_and_price_them_as_ccusage_does()
+    {
+        var ccusage = Ccusage();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var start = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+        var opus = new UsageTranscript($"opus-{run}", "/work/opus", start)
+            .Prompt("Refactor the parser").Response("claude-opus-4-5-20251101", 3, 3, 412, 18_000, 9_500).ToolResult("ok")
+            .Response("claude-opus-4-5-20251101", 2, 1, 230, 600, 27_500).Prompt("And the tests")
+            .Response("claude-opus-4-5-20251101", 4, 5, 1_800, 2_200, 28_100).ToolResult("3 passed")
+            .Response("claude-opus-4-5-20251101", 1, 1, 90, 150, 30_300);
+        var sonnet = new UsageTranscript($"sonnet-{run}", "/work/sonnet", start.AddHours(1))
+            .Prompt("Why does the build fail?").Response("claude-sonnet-4-5-20250929", 2, 10, 700, 12_000, 0).ToolResult("error CS0103")
+            .Response("claude-sonnet-4-5-20250929", 3, 2, 1_500, 900, 12_000)
+            .Response("claude-haiku-4-5-20251001", 2, 400, 60, 0, 0); // a subagent-style side call on another model
+        var resumed = new UsageTranscript($"resumed-{run}", "/work/resumed", start.AddHours(2))
+            .Repeat(opus, 5) // the prompt and the first response's three lines, and the tool result: counted with the opus session
+            .Prompt("Continue").Response("claude-opus-4-5-20251101", 2, 2, 333, 1_000, 31_000)
+            .Response("claude-sonnet-4-5-20250929", 2, 7, 55, 0, 0, requestId: false); // no requestId: each line counts (ccusage's rule)
+        UsageTranscript[] transcripts = [opus, sonnet, resumed];
+        (string Id, UsageTranscript Transcript)[] sessions = [($"opus-{run}", opus), ($"sonnet-{run}", sonnet), ($"resumed-{run}", resumed)];
+
+        using var config = new TempDirectory();
+        foreach (var (id, transcript) in sessions)
+        {
+            var project = Directory.CreateDirectory(Path.Combine(config.Path, "projects", id)).FullName;
+            await File.WriteAllTextAsync(Path.Combine(project, id + ".jsonl"), transcript.Text, Cancel);
+        }
+        var reference = await RunCcusageAsync(ccusage, config.Path);
+
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        foreach (var (id, transcript) in sessions) // in the order ccusage reads them: by their first line's time
+        {
+            using var imported = await host.Http.PostAsync($"/api/sessions/import?session={id}&name={id}.jsonl",
+                new StringContent(transcript.Text, Encoding.UTF8, "application/x-ndjson"), Cancel);
+            imported.EnsureSuccessStatusCode();
+        }
+
+        foreach (var (id, transcript) in sessions)
+        {
+            // What the test wrote, response by response (the resumed file's copied lines are the opus session's responses).
+            var written = transcript.Responses;
+            var expectedInput = written.Sum(r => r.Input + r.CacheCreation + r.CacheRead);
+            var expectedOutput = written.Sum(r => r.Output);
+            var expectedCost = written.Sum(r => Cost(r.Model, r.Input, r.Output, r.CacheCreation, r.CacheRead));
+            var theirs = reference[id];
+            var ours = await Eventually.ReturnsAsync(async () =>
+                {
+                    using var response = await host.Http.GetAsync($"/api/status/sessions/{id}", Cancel);
+                    return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
+                },
+                s => s.ValueKind == JsonValueKind.Object && s.GetProperty("outputTokens").GetInt64() >= expectedOutput, TimeSpan.FromSeconds(30),
+                $"session {id}'s {expectedOutput} output tokens");
+
+            Assert.Equal((expectedInput, expectedOutput), (theirs.Input, theirs.Output)); // ccusage agrees with what was written
+            Assert.Equal((expectedInput, expectedOutput), (ours.GetProperty("inputTokens").GetInt64(), ours.GetProperty("outputTokens").GetInt64()));
+            Assert.Equal(decimal.Round(expectedCost, 4), decimal.Round(theirs.Cost, 4));
+            Assert.Equal(decimal.Round(expectedCost, 4), ours.GetProperty("costUsd").GetDecimal());
+        }
+        Assert.Equal(transcripts.Length, reference.Count);
+    }
+
+    private static decimal Cost(string model, long input, long output, long write, long read)
+    {
+        var p = ListPrices[model];
+        return (input * p.In + output * p.Out + write * p.Write + read * p.Read) / 1_000_000m;
+    }
+
+    /// <summary>ccusage's per-session report: it names a session by its project folder, which here is the session id.</summary>
+    private static async Task<Dictionary<string, (long Input, long Output, decimal Cost)>> RunCcusageAsync(string ccusage, string configDirectory)
+    {
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { ccusage, "session", "--json", "--offline" })
+            start.ArgumentList.Add(argument);
+        start.Environment["CLAUDE_CONFIG_DIR"] = configDirectory;
+        start.Environment["TZ"] = "UTC";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Cancel);
+        var errors = process.StandardError.ReadToEndAsync(Cancel);
+        await process.WaitForExitAsync(Cancel);
+        Assert.True(process.ExitCode == 0, $"ccusage exited {process.ExitCode}: {await errors}");
+        using var report = JsonDocument.Parse(await output);
+        return report.RootElement.GetProperty("sessions").EnumerateArray().ToDictionary(
+            s => s.GetProperty("sessionId").GetString()!,
+            s => (s.GetProperty("inputTokens").GetInt64() + s.GetProperty("cacheCreationTokens").GetInt64() + s.GetProperty("cacheReadTokens").GetInt64(),
+                s.GetProperty("outputTokens").GetInt64(), s.GetProperty("totalCost").GetDecimal()));
+    }
+}
