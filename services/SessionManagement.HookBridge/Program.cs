@@ -33,7 +33,7 @@ int Install(string[] options, bool uninstall)
         if (uninstall)
             installer.Uninstall(parsed);
         else
-            installer.Install(parsed);
+            installer.Install(parsed.Async is null && !parsed.Http ? parsed with { Async = ClaudeCodeVersion.SupportsAsyncHooks(Console.Out) } : parsed);
         return 0;
     }
     catch (Exception error) when (error is ArgumentException or InvalidDataException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
@@ -69,7 +69,7 @@ static string Usage() => """
     usage: sm-hook [hook]            read a hook's JSON on stdin and hand it to the gateway (always exits 0)
            sm-hook statusline        print the status row for the status-line JSON on stdin
            sm-hook drain             replay spooled hooks to the gateway, in capture order
-           sm-hook install   [--user | --project DIR] [--http] [--statusline]
+           sm-hook install   [--user | --project DIR] [--http] [--statusline] [--async | --no-async]
            sm-hook uninstall [--user | --project DIR]
     environment: SM_GATEWAY_URL (http://127.0.0.1:4780), SM_GATEWAY_TOKEN, SM_SPOOL_DIR, SM_HOOK_TIMEOUT_MS (3000)
     """;

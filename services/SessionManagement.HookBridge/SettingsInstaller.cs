@@ -24,8 +24,21 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
         {
             var groups = hooks[eventName] as JsonArray ?? new JsonArray();
             hooks[eventName] = groups;
+            var wanted = Handler(eventName, options.Http, options.Async == true);
+            // Ours as it should be stays where it is, whatever other tools added before or after it: installing again changes nothing.
+            if (Ours(groups).Count == 1 && JsonNode.DeepEquals(Ours(groups)[0], wanted))
+                continue;
             RemoveOurs(groups);
-            groups.Add((JsonNode)new JsonObject { ["hooks"] = new JsonArray(Handler(eventName, options.Http)) });
+            groups.Add((JsonNode)new JsonObject { ["hooks"] = new JsonArray(wanted) });
+        }
+        foreach (var eventName in HookEvents.Acting)
+        {
+            if (hooks[eventName] is not JsonArray groups || Ours(groups).Count == 0)
+                continue;
+            RemoveOurs(groups);
+            output.WriteLine($"took sm-hook out of {eventName}: its hooks change what Claude Code does, and sm-hook only observes");
+            if (groups.Count == 0)
+                hooks.Remove(eventName);
         }
 
         var statusLine = settings["statusLine"] as JsonObject;
@@ -77,10 +90,19 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
         return Save(options.SettingsPath, settings, "uninstalled");
     }
 
-    private JsonObject Handler(string eventName, bool http) =>
-        http && !HookEvents.CommandOnly.Contains(eventName)
-            ? new JsonObject { ["type"] = "http", ["url"] = new Uri(gatewayUrl, "hooks?" + HttpMarker).ToString(), ["timeout"] = CommandTimeoutSeconds }
-            : new JsonObject { ["type"] = "command", ["command"] = hookCommand, ["timeout"] = CommandTimeoutSeconds };
+    private JsonObject Handler(string eventName, bool http, bool background)
+    {
+        if (http && !HookEvents.CommandOnly.Contains(eventName))
+            return new JsonObject { ["type"] = "http", ["url"] = new Uri(gatewayUrl, "hooks?" + HttpMarker).ToString(), ["timeout"] = CommandTimeoutSeconds };
+        var command = new JsonObject { ["type"] = "command", ["command"] = hookCommand, ["timeout"] = CommandTimeoutSeconds };
+        if (background && !HookEvents.Awaited.Contains(eventName))
+            command["async"] = true;
+        return command;
+    }
+
+    /// <summary>Our handlers among the matcher groups of one event.</summary>
+    private static List<JsonObject> Ours(JsonArray groups) =>
+        groups.OfType<JsonObject>().Select(g => g["hooks"]).OfType<JsonArray>().SelectMany(h => h.OfType<JsonObject>()).Where(IsOurs).ToList();
 
     private JsonObject StatusLine() => new() { ["type"] = "command", ["command"] = hookCommand + " statusline", ["padding"] = 0 };
 

@@ -12,7 +12,7 @@ public sealed class SettingsInstallerTests : IDisposable
 
     private string SettingsPath => Path.Combine(_home.Path, ".claude", "settings.json");
 
-    private InstallOptions Options(bool http = false, bool statusLine = false) => new(SettingsPath, http, statusLine);
+    private InstallOptions Options(bool http = false, bool statusLine = false, bool background = false) => new(SettingsPath, http, statusLine, background);
 
     private SettingsInstaller Installer => new(Hook, Gateway, _output);
 
@@ -112,6 +112,80 @@ public sealed class SettingsInstallerTests : IDisposable
         Assert.Null(Settings["hooks"]);
         Assert.Null(Settings["statusLine"]);
     }
+
+    [Fact]
+    public void When_installed_Should_register_every_observing_event_and_none_whose_hooks_act()
+    {
+        // The events Claude Code 2.1.33x documents, written down here (shared/claude-code-hooks.md), and the three seen in captures.
+        string[] documented =
+        [
+            "Setup", "SessionStart", "UserPromptSubmit", "UserPromptExpansion", "PreToolUse", "PermissionRequest", "PermissionDenied",
+            "PostToolUse", "PostToolUseFailure", "PostToolBatch", "SubagentStart", "SubagentStop", "TaskCreated", "TaskCompleted", "Stop",
+            "StopFailure", "TeammateIdle", "PreCompact", "PostCompact", "Notification", "Elicitation", "ElicitationResult", "ConfigChange",
+            "InstructionsLoaded", "CwdChanged", "FileChanged", "WorktreeCreate", "WorktreeRemove", "SessionEnd",
+            "MessageDisplay", "PreModelSwitch", "PostModelSwitch",
+        ];
+        string[] acting = ["WorktreeCreate", "PermissionRequest", "Elicitation", "ElicitationResult"];
+
+        Installer.Install(Options());
+
+        var hooks = Settings["hooks"]!.AsObject();
+        Assert.Equal(documented.Except(acting).Order(), hooks.Select(h => h.Key).Order());
+    }
+
+    [Fact]
+    public void When_an_earlier_install_registered_an_event_whose_hooks_act_Should_take_ours_out_and_keep_theirs()
+    {
+        WriteSettings($$"""
+            { "hooks": {
+                "PermissionRequest": [ { "hooks": [ { "type": "command", "command": "{{Hook}}" } ] },
+                                       { "matcher": "Bash", "hooks": [ { "type": "command", "command": "/usr/local/bin/approve.sh" } ] } ],
+                "WorktreeCreate": [ { "hooks": [ { "type": "command", "command": "{{Hook}}" } ] } ] } }
+            """);
+
+        Installer.Install(Options());
+
+        Assert.Null(Settings["hooks"]!["WorktreeCreate"]);
+        Assert.Equal("/usr/local/bin/approve.sh", Assert.Single(Handlers(Settings, "PermissionRequest"))["command"]!.GetValue<string>());
+        Assert.Contains("took sm-hook out of PermissionRequest", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void When_installed_again_after_another_tool_added_hooks_behind_ours_Should_change_nothing()
+    {
+        Installer.Install(Options());
+        var settings = Settings;
+        foreach (var eventName in new[] { "PreToolUse", "Stop", "SessionStart" })
+            settings["hooks"]![eventName]!.AsArray().Add(JsonNode.Parse("""{ "hooks": [ { "type": "command", "command": "/opt/other/tool hook" } ] }"""));
+        File.WriteAllText(SettingsPath, settings.ToJsonString());
+        var before = File.ReadAllText(SettingsPath);
+
+        Assert.False(Installer.Install(Options()));
+
+        Assert.Equal(before, File.ReadAllText(SettingsPath));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(SettingsPath)!, "settings.json.sm-backup-*"));
+    }
+
+    [Fact]
+    public void When_installed_for_a_Claude_Code_with_background_hooks_Should_wait_only_where_the_answer_or_the_hand_off_matters()
+    {
+        Installer.Install(Options(background: true));
+
+        var settings = Settings;
+        foreach (var eventName in new[] { "SessionStart", "SessionEnd", "Setup" })
+            Assert.Null(Assert.Single(Handlers(settings, eventName))["async"]);
+        foreach (var eventName in new[] { "PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop", "Notification", "PostToolBatch" })
+            Assert.True(Assert.Single(Handlers(settings, eventName))["async"]!.GetValue<bool>());
+        Installer.Install(Options(background: false));
+        Assert.All(HookEvents.All, eventName => Assert.Null(Assert.Single(Handlers(Settings, eventName))["async"]));
+    }
+
+    [Theory]
+    [InlineData("2.1.332 (Claude Code)", "2.1.332")]
+    [InlineData("1.0.128 (Claude Code)\n", "1.0.128")]
+    [InlineData("command not found", null)]
+    public void When_reading_claudes_version_Should_take_the_number_it_prints(string printed, string? version) =>
+        Assert.Equal(version is null ? null : new Version(version), ClaudeCodeVersion.Parse(printed));
 
     [Theory]
     [InlineData("/home/u/bin/sm-hook", true)]

@@ -26,9 +26,11 @@ public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure
             ["HOME"] = gateway.Host.Home,
             ["SM_GATEWAY_URL"] = gateway.Host.BaseAddress.ToString(),
             ["SM_SPOOL_DIR"] = Path.Combine(gateway.Host.Home, "spool"),
+            ["SM_CLAUDE"] = claude, // install asks it for its version: 2.1 runs the hooks whose answer nobody reads in the background
         };
         var install = await SmHookProcess.RunAsync("", hookEnvironment, "install", "--user");
         Assert.Equal(0, install.ExitCode);
+        Assert.Contains("run in the background", install.Stdout, StringComparison.Ordinal);
         var project = Path.Combine(gateway.Host.Home, "work", "e2e-project");
         Directory.CreateDirectory(project);
 
