@@ -67,6 +67,7 @@ public static class GatewayModule
             bus.AddRequestClient<ListSessions>();
             bus.AddRequestClient<GetSession>();
             bus.AddRequestClient<GetMessages>();
+            bus.AddRequestClient<GetTranscriptLines>();
             bus.AddRequestClient<SearchMessages>();
             bus.AddRequestClient<TranscriptLinesCaptured>();
             bus.AddRequestClient<SaveContextItem>();

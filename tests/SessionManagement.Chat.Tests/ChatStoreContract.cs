@@ -65,6 +65,29 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_transcripts_lines_are_read_back_in_file_order_Should_give_each_line_as_shipped_and_no_hook_only_message()
+    {
+        var s = NewSession();
+        string[] lines =
+        [
+            User(s, "u1", null, 5, "second by time, first in the file"),
+            """{"type":"attachment","uuid":"at1","parentUuid":"u1","timestamp":"2026-11-24T09:00:04.000Z"}""",
+            AssistantText(s, "a1", "u1", 6, "Here."),
+            "{broken",
+        ];
+        await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "second by time, first in the file", 5), Hook(s, "UserPromptSubmit", "prompt", "a prompt the file never got", 9)], Keep, Cancel);
+        await Store.AppendAsync(Transcript(s, 1_000, lines), Keep, Cancel);
+
+        var all = await Store.TranscriptLinesAsync(s, -1, 100, Cancel);
+        var afterFirstTwo = await Store.TranscriptLinesAsync(s, all[1].Offset, 1, Cancel);
+
+        Assert.Equal(lines, all.Select(l => l.Raw));
+        var offsets = lines.Select((_, i) => 1_000L + lines.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1)).ToList();
+        Assert.Equal(offsets, all.Select(l => l.Offset));
+        Assert.Equal([lines[2]], afterFirstTwo.Select(l => l.Raw));
+    }
+
+    [Fact]
     public async Task When_a_transcript_is_appended_Should_return_the_conversation_in_order_with_records_and_bad_lines_on_request()
     {
         var s = NewSession();

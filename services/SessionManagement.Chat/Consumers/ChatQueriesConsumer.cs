@@ -6,7 +6,7 @@ using SessionManagement.Contracts.Chat;
 namespace SessionManagement.Chat.Consumers;
 
 /// <summary>Answers history and search requests (the gateway's read API) from the chat store.</summary>
-public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessages>, IConsumer<SearchMessages>
+public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessages>, IConsumer<SearchMessages>, IConsumer<GetTranscriptLines>
 {
     public const int MaxPage = 1_000;
 
@@ -28,6 +28,13 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         var page = await store.PageAsync(request.SessionId, skip, limit, request.IncludeRecords, request.IncludeRaw, context.CancellationToken);
         await context.RespondAsync(new MessagesPage(request.SessionId, page.Total, page.InvalidLines,
             page.Messages.Select(m => View(m, request.IncludeRaw)).ToList()));
+    }
+
+    public async Task Consume(ConsumeContext<GetTranscriptLines> context)
+    {
+        var request = context.Message;
+        var lines = await store.TranscriptLinesAsync(request.SessionId, request.AfterOffset, Math.Clamp(request.Limit, 1, MaxRawPage), context.CancellationToken);
+        await context.RespondAsync(new TranscriptLinesPage(request.SessionId, lines.Select(l => new TranscriptLineView(l.Offset, l.Raw)).ToList()));
     }
 
     public async Task Consume(ConsumeContext<SearchMessages> context)

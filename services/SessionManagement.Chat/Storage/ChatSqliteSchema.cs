@@ -168,5 +168,10 @@ internal static class ChatSqliteSchema
             session_id TEXT NOT NULL) WITHOUT ROWID;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5];
+    /// <summary>A session's transcript lines in file order (their byte offsets), for the JSONL export and restore.</summary>
+    public static readonly SqliteMigration V6 = new("chat", 6, """
+        CREATE INDEX ix_chat_messages_file_order ON chat_messages (session_id, sequence) WHERE (sources & 2) != 0;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6];
 }

@@ -16,6 +16,9 @@ public interface IChatStore
     /// <summary>One page of a session in conversation order (time, then position in the transcript or capture sequence).</summary>
     Task<ChatPage> PageAsync(string sessionId, int skip, int limit, bool includeRecords, bool includeRaw, CancellationToken cancellationToken);
 
+    /// <summary>The session's transcript lines after <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped.</summary>
+    Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken);
+
     /// <summary>Messages whose text has every term, best first. Throws <see cref="SearchUnavailableException"/> when the store cannot search.</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken);
 

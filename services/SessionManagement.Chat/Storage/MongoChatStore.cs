@@ -133,6 +133,16 @@ internal sealed class MongoChatStore : IChatStore
             documents.Select(d => ToMessage(d, includeRaw)).ToList());
     }
 
+    public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit,
+        CancellationToken cancellationToken)
+    {
+        // A document seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
+        int[] fromTranscript = [(int)MessageSources.Transcript, SeenBothWays];
+        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & Filter.In(m => m.Sources, fromTranscript) & Filter.Gt(m => m.Sequence, afterOffset))
+            .SortBy(m => m.Sequence).Limit(limit).ToListAsync(cancellationToken);
+        return documents.Select(d => (d.Sequence, d.Raw is null ? "" : CompressedText.Decode(d.Raw, d.RawEncoding))).ToList();
+    }
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
     {
         var filter = Filter.Text(string.Join(" ", search.Terms.Select(t => "\"" + t.Replace("\"", "") + "\"")));

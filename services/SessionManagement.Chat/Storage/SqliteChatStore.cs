@@ -100,6 +100,33 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return new ChatPage(total, invalid, messages);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(long Offset, string Raw)>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            // A row seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
+            command.CommandText = $"""
+                SELECT {Columns} FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND (sources & 2) != 0 AND sequence > $after
+                ORDER BY sequence LIMIT $limit
+                """;
+            command.Bind("$session", sessionId).Bind("$after", afterOffset).Bind("$limit", limit);
+            var messages = new List<ChatMessage>();
+            var inBlocks = new List<(int Index, long Block, int Start, int Length)>();
+            await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await rows.ReadAsync(cancellationToken))
+                {
+                    if (!rows.IsDBNull(20))
+                        inBlocks.Add((messages.Count, rows.GetInt64(20), rows.GetInt32(21), rows.GetInt32(22)));
+                    messages.Add(Read(rows, includeRaw: true));
+                }
+            }
+            if (inBlocks.Count > 0)
+                await ReadRawLinesAsync(connection, messages, inBlocks, cancellationToken);
+            return messages.Select(m => (m.Sequence, m.Raw)).ToList();
+        }, cancellationToken);
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
     {
         var waiting = await database.ReadAsync(async connection =>

@@ -12,8 +12,9 @@ using SessionManagement.Contracts.Saver;
 namespace SessionManagement.Gateway.Routes;
 
 /// <summary>
-/// A session as JSON (lossless: every message and record with its raw line) or Markdown (the conversation, tool
-/// calls folded). Streamed page by page from the chat module, so a session of any size costs one page of memory.
+/// A session as JSON (lossless: every message and record with its raw line), as JSONL (the transcript as Claude Code wrote
+/// it: its lines in file order, each as shipped) or Markdown (the conversation, tool calls folded). Streamed page by page
+/// from the chat module, so a session of any size costs one page of memory.
 /// </summary>
 internal static class SessionExport
 {
@@ -25,8 +26,10 @@ internal static class SessionExport
         CancellationToken cancellationToken)
     {
         format = (format ?? "json").ToLowerInvariant();
-        if (format is not ("json" or "markdown" or "md"))
-            return ReadApiRoutes.BadRequest("format must be json or markdown");
+        if (format is not ("json" or "jsonl" or "markdown" or "md"))
+            return ReadApiRoutes.BadRequest("format must be json, jsonl or markdown");
+        if (format == "jsonl")
+            return await WriteTranscriptAsync(http, client, loggers, sessionId, cancellationToken);
         var lossless = format == "json";
         SessionSummary? session;
         MessagesPage first;
@@ -63,6 +66,51 @@ internal static class SessionExport
                 http.Abort();
             }
         }, lossless ? "application/json" : "text/markdown; charset=utf-8");
+    }
+
+    /// <summary>The transcript file: every line chat holds of it, in file order, each followed by a line break.</summary>
+    private static async Task<IResult> WriteTranscriptAsync(HttpContext http, ReadApiClient client, ILoggerFactory loggers, string sessionId,
+        CancellationToken cancellationToken)
+    {
+        TranscriptLinesPage first;
+        try
+        {
+            first = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, PageSize), cancellationToken);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+        if (first.Lines.Count == 0)
+            return ReadApiRoutes.NotFound(sessionId);
+        var logger = loggers.CreateLogger("SessionManagement.Audit");
+        logger.LogInformation("Audit: session {SessionId} exported as jsonl to {Remote}", sessionId, http.Connection.RemoteIpAddress);
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{sessionId}.jsonl\"";
+        return Results.Stream(async body =>
+        {
+            var newline = new[] { (byte)'\n' };
+            var page = first;
+            try
+            {
+                while (true)
+                {
+                    foreach (var line in page.Lines)
+                    {
+                        await body.WriteAsync(Encoding.UTF8.GetBytes(line.Raw), cancellationToken);
+                        await body.WriteAsync(newline, cancellationToken);
+                    }
+                    if (page.Lines.Count < PageSize)
+                        break;
+                    page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(
+                        new GetTranscriptLines(sessionId, page.Lines[^1].Offset, PageSize), cancellationToken);
+                }
+            }
+            catch (RequestTimeoutException)
+            {
+                logger.LogWarning("Export of session {SessionId} stopped: the chat module did not answer for a page", sessionId);
+                http.Abort();
+            }
+        }, "application/x-ndjson");
     }
 
     private static async IAsyncEnumerable<ChatMessageView> PagesAsync(

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
 using SessionManagement.Testing;
 using static SessionManagement.Testing.TranscriptLines;
@@ -141,7 +142,7 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     [InlineData("/api/sessions?since=yesterday", "since must be a date")]
     [InlineData("/api/search?q=%20", "q is required")]
     [InlineData("/api/search?q=x&until=soon", "until must be a date")]
-    [InlineData("/api/sessions/any/export?format=pdf", "format must be json or markdown")]
+    [InlineData("/api/sessions/any/export?format=pdf", "format must be json, jsonl or markdown")]
     public async Task When_a_query_is_malformed_Should_answer_400_saying_what_is_wrong(string path, string problem)
     {
         var error = await GetJsonAsync(path, HttpStatusCode.BadRequest);
@@ -157,6 +158,45 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
 
         Assert.Contains("?session=", error.GetProperty("error").GetString());
         Assert.Contains("invalid session id", invalid.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task When_a_transcript_is_exported_as_jsonl_Should_give_back_the_file_byte_for_byte()
+    {
+        var s = NewSession();
+        // Claude Code's file as it is: lines out of time order (a prompt before its attachment), a reply on several lines, a
+        // record without conversation, a line that is not JSON, one with no type, CRLF on one line, text beyond ASCII.
+        var lines = new[]
+        {
+            """{"type":"summary","summary":"Fix the build ✓","leafUuid":"a2"}""",
+            User(s, "u1", null, 5, "fix the build — 修正 🚀"),
+            """{"type":"attachment","uuid":"at1","parentUuid":"u1","timestamp":"2026-11-24T09:00:04.999Z","sessionId":"$S"}""".Replace("$S", s),
+            AssistantText(s, "a1", "u1", 6, "Looking."),
+            AssistantToolUse(s, "a2", "a1", 7, "toolu_1", "dotnet build"),
+            ToolResult(s, "u2", "a2", 8, "toolu_1", "Build succeeded.\n    0 Warning(s)") + "\r",
+            "{not json at all",
+            """{"uuid":"x1","timestamp":"2026-11-24T09:00:09.000Z","note":"no type"}""",
+            """{"type":"file-history-snapshot","messageId":"m1","snapshot":{"trackedFileBackups":{}},"isSnapshotUpdate":false}""",
+        };
+        var file = Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n");
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"UserPromptSubmit","prompt":"fix the build — 修正 🚀","cwd":"/work/shop"}""");
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"Notification","message":"a hook with no line","cwd":"/work/shop"}""");
+
+        using (var content = new ByteArrayContent(file))
+        {
+            content.Headers.ContentType = new("application/x-ndjson");
+            using var imported = await Http.PostAsync($"/api/sessions/import?session={s}&name={s}.jsonl", content, Cancel);
+            Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        }
+        using var export = await Http.GetAsync($"/api/sessions/{s}/export?format=jsonl", Cancel);
+        var exported = await export.Content.ReadAsByteArrayAsync(Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"{s}.jsonl", export.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(file)), Convert.ToHexString(SHA256.HashData(exported)));
+        Assert.Equal(file, exported);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"/api/sessions/{NewSession()}/export?format=jsonl", Cancel)).StatusCode);
     }
 
     [Fact]
