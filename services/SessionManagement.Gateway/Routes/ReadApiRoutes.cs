@@ -23,6 +23,9 @@ internal static class ReadApiRoutes
 {
     private static readonly string[] Statuses = ["active", "ended"];
 
+    /// <summary>The roles a message can have: a prompt, a reply, a tool result, a system note, a compaction summary.</summary>
+    private static readonly string[] Roles = ["user", "assistant", "tool", "system", "summary"];
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/api/sessions", ListSessionsAsync);
@@ -38,12 +41,13 @@ internal static class ReadApiRoutes
     {
         if (status is not null && !Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
             return BadRequest($"status must be one of {string.Join(", ", Statuses)}");
-        if (!TryTime(since, "since", out var from, out var problem) || !TryTime(until, "until", out var to, out problem))
+        if (!TryTime(since, "since", out var from, out var problem) || !TryTime(until, "until", out var to, out problem)
+            || !TryPage(skip, limit, 50, 500, out var first, out var count, out problem))
             return BadRequest(problem!);
         try
         {
             return Results.Ok(await client.AskAsync<ListSessions, SessionsListed>(
-                new ListSessions(project, status, from, to, Math.Max(0, skip ?? 0), Math.Clamp(limit ?? 50, 1, 500)), cancellationToken));
+                new ListSessions(project, status, from, to, first, count), cancellationToken));
         }
         catch (RequestTimeoutException)
         {
@@ -67,10 +71,12 @@ internal static class ReadApiRoutes
     private static async Task<IResult> GetMessagesAsync(
         ReadApiClient client, string sessionId, int? skip, int? limit, bool? records, bool? raw, CancellationToken cancellationToken)
     {
+        if (!TryPage(skip, limit, 100, raw == true ? 200 : 1_000, out var first, out var count, out var problem))
+            return BadRequest(problem!);
         try
         {
             var page = await client.AskAsync<GetMessages, MessagesPage>(
-                new GetMessages(sessionId, Math.Max(0, skip ?? 0), Math.Clamp(limit ?? 100, 1, 1_000), records ?? false, raw ?? false), cancellationToken);
+                new GetMessages(sessionId, first, count, records ?? false, raw ?? false), cancellationToken);
             return page.Total == 0 && page.Messages.Count == 0 && !await SessionExistsAsync(client, sessionId, cancellationToken)
                 ? NotFound(sessionId) : Results.Ok(page);
         }
@@ -86,12 +92,17 @@ internal static class ReadApiRoutes
     {
         if (string.IsNullOrWhiteSpace(q))
             return BadRequest("q is required: the words to search for");
-        if (!TryTime(since, "since", out var from, out var problem) || !TryTime(until, "until", out var to, out problem))
+        if (q.Any(c => char.IsControl(c) && !char.IsWhiteSpace(c)))
+            return BadRequest("q must not hold control characters (such as NUL): give the words to search for");
+        if (role is not null && !Roles.Contains(role, StringComparer.Ordinal))
+            return BadRequest($"role must be one of {string.Join(", ", Roles)}");
+        if (!TryTime(since, "since", out var from, out var problem) || !TryTime(until, "until", out var to, out problem)
+            || !TryPage(0, limit, 20, 200, out _, out var count, out problem))
             return BadRequest(problem!);
         try
         {
             var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(
-                new SearchMessages(q, session, project, role, from, to, Math.Clamp(limit ?? 20, 1, 200)), cancellationToken);
+                new SearchMessages(q, session, project, role, from, to, count), cancellationToken);
             if (response.Is(out Response<MessagesFound>? found))
                 return Results.Ok(found.Message);
             response.Is(out Response<SearchRejected>? rejected);
@@ -143,6 +154,17 @@ internal static class ReadApiRoutes
     internal static IResult NotFound(string sessionId) => Results.Json(new { error = $"no session '{sessionId}'" }, statusCode: StatusCodes.Status404NotFound);
 
     internal static IResult BadRequest(string problem) => Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>A page's <c>skip</c> (0 or more) and <c>limit</c> (1 to <paramref name="most"/>, else <paramref name="usual"/>); out of range is refused, not clamped.</summary>
+    private static bool TryPage(int? skip, int? limit, int usual, int most, out int first, out int count, out string? problem)
+    {
+        (first, count, problem) = (skip ?? 0, limit ?? usual, null);
+        if (first < 0)
+            problem = $"skip must be 0 or more, not {first}";
+        else if (count < 1 || count > most)
+            problem = $"limit must be between 1 and {most}, not {count}";
+        return problem is null;
+    }
 
     private static bool TryTime(string? text, string name, out DateTimeOffset? time, out string? problem)
     {
