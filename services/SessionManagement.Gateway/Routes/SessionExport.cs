@@ -171,7 +171,9 @@ internal static class SessionExport
         {
             text.AppendLine("| | |").AppendLine("|---|---|");
             Row(text, "Project", session.ProjectDir);
-            Row(text, "Model", session.Model);
+            // A session whose SessionStart named no model (a resume, `claude -p`) takes it from its replies.
+            if ((session.Model ?? first.Messages.FirstOrDefault(m => m.Model is not null)?.Model) is { } model)
+                Row(text, "Model", model);
             Row(text, "Started", $"{session.StartedAt:u}" + (session.Source is null ? "" : $" ({session.Source})"));
             Row(text, "Ended", session.EndedAt is { } ended ? $"{ended:u}" + (session.EndReason is null ? "" : $" ({session.EndReason})") : "still active");
             Row(text, "Prompts · tool calls · tool failures", $"{session.Prompts} · {session.ToolCalls} · {session.ToolFailures}");
@@ -191,6 +193,8 @@ internal static class SessionExport
 
     internal static void Render(StringBuilder text, ChatMessageView message)
     {
+        if (message.Text.Length == 0 && message.Tools.Count == 0)
+            return; // nothing to read: no heading over nothing
         var who = message.Role switch
         {
             "user" => "User",
