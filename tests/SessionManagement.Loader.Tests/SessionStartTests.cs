@@ -53,6 +53,43 @@ public sealed class SessionStartTests
     }
 
     [Fact]
+    public async Task When_the_last_turn_ran_many_tool_calls_Should_still_hand_back_its_prompt_and_the_prompts_before_it()
+    {
+        await using var host = await StartingHost.StartAsync();
+        var project = "/work/" + NewId("tools");
+        var last = NewId("busy");
+        await host.HookAsync(last, "SessionStart", project, ",\"source\":\"startup\"");
+        // The transcript: two prompts answered, then a prompt followed by 30 tool calls and their results (60 messages).
+        var lines = new List<string>
+        {
+            TranscriptLines.User(last, "p1", null, 1, "read the failing test", project),
+            TranscriptLines.AssistantText(last, "r1", "p1", 2, "It asserts the wrong date.", project),
+            TranscriptLines.User(last, "p2", "r1", 3, "fix the date handling", project),
+            TranscriptLines.AssistantText(last, "r2", "p2", 4, "Fixed.", project),
+            TranscriptLines.User(last, "p3", "r2", 5, "now migrate every module to the new clock", project),
+        };
+        var parent = "p3";
+        for (var i = 0; i < 30; i++)
+        {
+            lines.Add(TranscriptLines.AssistantToolUse(last, $"t{i}", parent, 6 + 2 * i, $"toolu_{i}", $"sed -i s/clock/newclock/ module{i}.cs"));
+            lines.Add(TranscriptLines.ToolResult(last, $"o{i}", $"t{i}", 7 + 2 * i, $"toolu_{i}", "ok"));
+            parent = $"o{i}";
+        }
+        using (var imported = await host.Host.Http.PostAsync($"/api/sessions/import?session={last}&name={last}.jsonl",
+            new StringContent(string.Join("\n", lines) + "\n", System.Text.Encoding.UTF8, "application/x-ndjson"), TestContext.Current.CancellationToken))
+            imported.EnsureSuccessStatusCode();
+        await host.HookAsync(last, "SessionEnd", project, ",\"reason\":\"other\"");
+        await Eventually.ReturnsAsync(async () => await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(host.Host.Http, $"/api/sessions/{last}", TestContext.Current.CancellationToken),
+            state => state.GetProperty("status").GetString() == "Ended", TimeSpan.FromSeconds(30), "the session ended");
+
+        var context = await host.StartAsync(NewId("next"), "startup", project);
+
+        Assert.Contains("Last prompt: now migrate every module to the new clock\nIt has no reply yet.", context);
+        Assert.Contains("- read the failing test", context);
+        Assert.Contains("- fix the date handling", context);
+    }
+
+    [Fact]
     public async Task When_a_module_does_not_answer_Should_render_what_came_in_time_and_name_what_did_not()
     {
         // No context module: its part never answers, and the rest still reaches Claude Code within the deadline.

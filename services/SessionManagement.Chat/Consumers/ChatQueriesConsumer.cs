@@ -20,6 +20,12 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         var request = context.Message;
         var limit = Math.Clamp(request.Limit, 1, request.IncludeRaw ? MaxRawPage : MaxPage);
         var skip = Math.Max(0, request.Skip);
+        if (request is { Latest: true, Role: { } role })
+        {
+            var latest = await store.LatestAsync(request.SessionId, role, limit, context.CancellationToken);
+            await context.RespondAsync(new MessagesPage(request.SessionId, latest.Count, 0, latest.Select(m => View(m, false)).ToList()));
+            return;
+        }
         if (request.Latest)
         {
             var total = (await store.PageAsync(request.SessionId, 0, 0, request.IncludeRecords, false, context.CancellationToken)).Total;

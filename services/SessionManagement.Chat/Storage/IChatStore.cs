@@ -16,6 +16,9 @@ public interface IChatStore
     /// <summary>One page of a session in conversation order (time, then position in the transcript or capture sequence).</summary>
     Task<ChatPage> PageAsync(string sessionId, int skip, int limit, bool includeRecords, bool includeRaw, CancellationToken cancellationToken);
 
+    /// <summary>The session's last <paramref name="limit"/> conversation messages of <paramref name="role"/>, oldest first.</summary>
+    Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken);
+
     /// <summary>The session's transcript lines after <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped.</summary>
     Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken);
 

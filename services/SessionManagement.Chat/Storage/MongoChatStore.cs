@@ -133,6 +133,15 @@ internal sealed class MongoChatStore : IChatStore
             documents.Select(d => ToMessage(d, includeRaw)).ToList());
     }
 
+    public async Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken)
+    {
+        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & Filter.Eq(m => m.Kind, nameof(MessageKind.Message)) & Filter.Eq(m => m.Role, role))
+            .SortByDescending(m => m.Timestamp).ThenByDescending(m => m.Sequence).ThenByDescending(m => m.Id).Limit(limit)
+            .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).ToListAsync(cancellationToken);
+        documents.Reverse();
+        return documents.Select(d => ToMessage(d, includeRaw: false)).ToList();
+    }
+
     public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit,
         CancellationToken cancellationToken)
     {

@@ -100,6 +100,24 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return new ChatPage(total, invalid, messages);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ChatMessage>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {Columns} FROM chat_messages INDEXED BY ix_chat_messages_order
+                WHERE session_id = $session AND kind = 'Message' AND role = $role
+                ORDER BY timestamp DESC, sequence DESC, id DESC LIMIT $limit
+                """;
+            command.Bind("$session", sessionId).Bind("$role", role).Bind("$limit", limit);
+            var messages = new List<ChatMessage>();
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+                messages.Add(Read(rows, includeRaw: false));
+            messages.Reverse();
+            return messages;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<(long Offset, string Raw)>>(async connection =>
         {

@@ -27,6 +27,12 @@ public sealed class SessionContextAssembler(
 {
     public const int RecentMessages = 40;
 
+    /// <summary>
+    /// The latest prompts, asked for apart from the recent messages: a turn of many tool calls fills the recent messages with
+    /// tool uses and results, and the thread (the last prompt, the prompts before it) must not fall out of them.
+    /// </summary>
+    public const int RecentPrompts = 6;
+
     /// <summary>Context items gathered per start: far more than 10,000 characters can show, and bounded.</summary>
     public const long ContextBytes = 256 * 1024;
 
@@ -65,29 +71,32 @@ public sealed class SessionContextAssembler(
         await Task.WhenAll(own, listed);
         var target = Target(request, own.Result?.Session, listed.Result?.Message);
         Task<Response<MessagesPage>?> page = Task.FromResult<Response<MessagesPage>?>(null);
+        Task<Response<MessagesPage>?> prompts = Task.FromResult<Response<MessagesPage>?>(null);
         Task<Response<ContextItemsFound>?> targetItems = Task.FromResult<Response<ContextItemsFound>?>(null);
         if (target is not null)
         {
             page = AskAsync(() => messages.GetResponse<MessagesPage>(
                 new GetMessages(target.SessionId, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
+            prompts = AskAsync(() => messages.GetResponse<MessagesPage>(
+                new GetMessages(target.SessionId, 0, RecentPrompts, false, false, Latest: true, Role: "user"), deadline.Token, timeout), "chat");
             // Another session continued (a clear, or a resume under a new id): its own items (compaction summaries) come too.
             if (target.SessionId != request.SessionId)
                 targetItems = AskAsync(() => context.GetResponse<ContextItemsFound>(
                     new QueryContext(target.SessionId, null, null, null, ContextBytes), deadline.Token, timeout), "context");
         }
-        await Task.WhenAll(page, targetItems, items);
+        await Task.WhenAll(page, prompts, targetItems, items);
 
         var missing = new List<string>();
         if (own.Result is null || (request.Cwd is not null && listed.Result is null))
             missing.Add("state");
-        if (target is not null && page.Result is null)
+        if (target is not null && (page.Result is null || prompts.Result is null))
             missing.Add("chat");
         if (items.Result is null)
             missing.Add("context");
         var contextItems = items.Result?.Message.Items.ToList();
         if (targetItems.Result is { } more && contextItems is not null)
             contextItems.InsertRange(0, more.Message.Items.Where(i => contextItems.All(c => c.ItemId != i.ItemId)));
-        var recent = page.Result?.Message.Messages;
+        var recent = Merge(page.Result?.Message.Messages, prompts.Result?.Message.Messages);
 
         var parts = new LoadedParts(request.Source, target, recent, contextItems, missing);
         var rendered = ContextRenderer.Render(parts, Math.Min(request.MaxCharacters, contextOptions.Value.MaxInjectedChars));
@@ -116,6 +125,16 @@ public sealed class SessionContextAssembler(
         if (continues && self is { EventCount: > 1 })
             return self;
         return previous;
+    }
+
+    /// <summary>The recent messages with the latest prompts that came before them, in order, each once.</summary>
+    private static IReadOnlyList<ChatMessageView>? Merge(IReadOnlyList<ChatMessageView>? recent, IReadOnlyList<ChatMessageView>? prompts)
+    {
+        if (recent is null || prompts is not { Count: > 0 })
+            return recent;
+        var keys = recent.Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
+        var earlier = prompts.Where(p => !keys.Contains(p.Key) && (recent.Count == 0 || p.Timestamp <= recent[0].Timestamp));
+        return [.. earlier, .. recent];
     }
 
     /// <summary>The saver's answer about the starting session itself: null when it has no such session yet.</summary>

@@ -103,6 +103,30 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     }
 
     [Fact]
+    public async Task When_a_session_is_exported_as_markdown_Should_name_its_model_from_the_replies_and_head_only_what_has_content()
+    {
+        var s = NewSession();
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"resume","cwd":"/work/md"}"""); // no model
+        string[] lines =
+        [
+            User(s, "u1", null, 1, "summarise the log"),
+            $$"""{"type":"system","uuid":"sy1","parentUuid":"u1","timestamp":"{{Time(2)}}","sessionId":"{{s}}","content":""}""",
+            AssistantText(s, "a1", "sy1", 3, "Nothing failed."),
+        ];
+        await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n", lines) + "\n");
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"), session => session.ValueKind == JsonValueKind.Object,
+            TimeSpan.FromSeconds(30), "the session stored by the saver");
+
+        var markdown = await Http.GetStringAsync($"/api/sessions/{s}/export?format=markdown", Cancel);
+
+        Assert.Contains("| Model | claude-opus-4-20250514 |", markdown);
+        Assert.DoesNotContain("### System", markdown);
+        Assert.DoesNotContain("—", markdown);
+        Assert.Equal(["User", "Assistant"], System.Text.RegularExpressions.Regex.Matches(markdown, "^### (\\w+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
     public async Task When_hooks_arrive_Should_hand_chat_only_those_that_carry_conversation_and_keep_every_one()
     {
         var s = NewSession();
@@ -143,6 +167,13 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     [InlineData("/api/search?q=%20", "q is required")]
     [InlineData("/api/search?q=x&until=soon", "until must be a date")]
     [InlineData("/api/sessions/any/export?format=pdf", "format must be json, jsonl or markdown")]
+    [InlineData("/api/search?q=a%00b", "q must not hold control characters")]
+    [InlineData("/api/search?q=build&role=bogus", "role must be one of user, assistant, tool, system, summary")]
+    [InlineData("/api/search?q=build&limit=0", "limit must be between 1 and 200, not 0")]
+    [InlineData("/api/sessions?limit=0", "limit must be between 1 and 500, not 0")]
+    [InlineData("/api/sessions?skip=-1", "skip must be 0 or more, not -1")]
+    [InlineData("/api/sessions/any/messages?limit=5000", "limit must be between 1 and 1000, not 5000")]
+    [InlineData("/api/sessions/any/messages?raw=true&limit=500", "limit must be between 1 and 200, not 500")]
     public async Task When_a_query_is_malformed_Should_answer_400_saying_what_is_wrong(string path, string problem)
     {
         var error = await GetJsonAsync(path, HttpStatusCode.BadRequest);
