@@ -106,6 +106,27 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_session_is_resumed_under_its_own_id_Should_stay_its_own_session_and_keep_its_model()
+    {
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8];
+        var earlier = new SessionEvents(SessionEvents.NewId(), project); // an earlier session of the same project
+        await Store.SaveAsync([earlier.Next("SessionStart", source: "startup"), earlier.Next("SessionEnd", reason: "other")], Cancel);
+        var resumed = new SessionEvents(SessionEvents.NewId(), project);
+        for (var i = 0; i < 3; i++)
+            resumed.Next("Skip");
+        await Store.SaveAsync([resumed.Next("SessionStart", source: "startup", model: "claude-opus-4-5-20251101"), resumed.Next("SessionEnd", reason: "other")], Cancel);
+        for (var i = 0; i < 5; i++)
+            resumed.Next("Skip");
+
+        // Claude Code 2.1.33x: `claude --resume X` keeps the id X, and its SessionStart names no model.
+        var again = Assert.Single(await Store.SaveAsync([resumed.Next("SessionStart", source: "resume"), resumed.Next("UserPromptSubmit")], Cancel));
+
+        Assert.Null(again.State.ParentSessionId);
+        Assert.Equal(("claude-opus-4-5-20251101", "resume", SessionStatus.Active), (again.State.Model, again.State.Source, again.State.Status));
+        Assert.Equal(again.State with { Version = 0, Checksum = "" }, (await Store.DeriveAsync(resumed.SessionId, Cancel))! with { Version = 0, Checksum = "" });
+    }
+
+    [Fact]
     public async Task When_a_session_is_cleared_or_resumed_into_a_new_id_Should_link_it_to_the_one_before()
     {
         var project = "/work/" + Guid.NewGuid().ToString("N")[..8];

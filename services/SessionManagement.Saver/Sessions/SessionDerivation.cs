@@ -24,7 +24,7 @@ public static class SessionDerivation
             facts.SessionId,
             facts.FirstCwd ?? facts.LatestCwd ?? "",
             facts.LatestCwd,
-            facts.LatestStart?.Model,
+            facts.LatestStart?.Model ?? facts.LatestModel,
             facts.LatestStart?.Source,
             parentSessionId,
             ended ? SessionStatus.Ended : SessionStatus.Active,
@@ -67,6 +67,14 @@ public static class SessionDerivation
 
     /// <summary>Sources that continue an earlier session of the same project.</summary>
     public static bool ContinuesAnother(string? source) => source is "resume" or "fork" or "clear" or "compact";
+
+    /// <summary>
+    /// Whether the session continues another one of its project: it began with a SessionStart that continues (resume, fork,
+    /// clear, compact) under an id new to the store. Claude Code 2.1.33x resumes a session under its own id: a resume of a
+    /// session the store already holds is that session going on, not a child of the project's newest other session.
+    /// </summary>
+    public static bool ContinuesAnother(SessionFacts facts) =>
+        ContinuesAnother(facts.LatestStart?.Source) && facts.LatestStart!.ReceivedAt <= facts.Tallies.Min(t => t.First);
 
     private static string Time(DateTimeOffset time) => time.UtcTicks.ToString(CultureInfo.InvariantCulture);
 

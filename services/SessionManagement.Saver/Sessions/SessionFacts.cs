@@ -8,6 +8,7 @@ namespace SessionManagement.Saver.Sessions;
 /// <param name="LatestEnd">The newest SessionEnd (reason), if any.</param>
 /// <param name="LatestCwd">The working directory of the newest event that had one.</param>
 /// <param name="LatestGitBranch">The git branch of the newest event that had one.</param>
+/// <param name="LatestModel">The model of the newest SessionStart that named one: a resume that names none keeps it.</param>
 public sealed record SessionFacts(
     string SessionId,
     IReadOnlyList<EventTally> Tallies,
@@ -15,4 +16,5 @@ public sealed record SessionFacts(
     StoredEvent? LatestStart,
     StoredEvent? LatestEnd,
     string? LatestCwd,
-    string? LatestGitBranch = null);
+    string? LatestGitBranch = null,
+    string? LatestModel = null);

@@ -51,7 +51,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
                 var existing = await GetAsync(sessionId, cancellationToken);
                 var facts = await ReadFactsAsync(sessionId, cancellationToken);
                 var parent = existing?.ParentSessionId
-                    ?? (SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(facts, cancellationToken) : null);
+                    ?? (SessionDerivation.ContinuesAnother(facts) ? await FindParentAsync(facts, cancellationToken) : null);
                 var state = SessionDerivation.Derive(facts, parent, (existing?.Version ?? 0) + 1);
                 if (await TryWriteAsync(existing, state, cancellationToken))
                 {
@@ -125,7 +125,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var facts = await ReadFactsAsync(sessionId, cancellationToken);
         if (facts.Tallies.Count == 0)
             return null;
-        var parent = SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(facts, cancellationToken) : null;
+        var parent = SessionDerivation.ContinuesAnother(facts) ? await FindParentAsync(facts, cancellationToken) : null;
         return SessionDerivation.Derive(facts, parent, 0);
     }
 
@@ -257,9 +257,12 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var latestCwd = await _events.Find(withCwd).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
         var withBranch = Builders<SaverEventDocument>.Filter.Eq(e => e.SessionId, sessionId) & Builders<SaverEventDocument>.Filter.Ne(e => e.GitBranch, null);
         var latestBranch = await _events.Find(withBranch).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        var withModel = Builders<SaverEventDocument>.Filter.Eq(e => e.SessionId, sessionId) & Builders<SaverEventDocument>.Filter.Eq(e => e.HookEventName, "SessionStart")
+            & Builders<SaverEventDocument>.Filter.Ne(e => e.Model, null);
+        var latestModel = await _events.Find(withModel).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
-            latestBranch?.GitBranch);
+            latestBranch?.GitBranch, latestModel?.Model);
     }
 
     private async Task<StoredEvent?> LatestAsync(string sessionId, string hookEventName, CancellationToken cancellationToken)

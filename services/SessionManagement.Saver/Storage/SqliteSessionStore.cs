@@ -31,8 +31,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
                 var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
                 var parent = existing?.ParentSessionId
-                    ?? (SessionDerivation.ContinuesAnother(facts.LatestStart?.Source)
-                        ? await FindParentAsync(statements, facts, cancellationToken) : null);
+                    ?? (SessionDerivation.ContinuesAnother(facts) ? await FindParentAsync(statements, facts, cancellationToken) : null);
                 var state = SessionDerivation.Derive(facts, parent, (existing?.Version ?? 0) + 1);
                 await WriteSessionAsync(statements, state, cancellationToken);
                 results.Add(new SaveResult(state,
@@ -153,7 +152,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             var facts = await ReadFactsAsync(statements, sessionId, cancellationToken, fromEvents: true);
             if (facts.Tallies.Count == 0)
                 return null;
-            var parent = SessionDerivation.ContinuesAnother(facts.LatestStart?.Source) ? await FindParentAsync(statements, facts, cancellationToken) : null;
+            var parent = SessionDerivation.ContinuesAnother(facts) ? await FindParentAsync(statements, facts, cancellationToken) : null;
             return (SessionState?)SessionDerivation.Derive(facts, parent, 0);
         }, cancellationToken);
 
@@ -354,7 +353,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await LatestAsync(statements, sessionId, "SessionStart", cancellationToken),
             await LatestAsync(statements, sessionId, "SessionEnd", cancellationToken),
             await ScalarAsync(statements, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
-            await ScalarAsync(statements, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
+            await ScalarAsync(statements, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
+            await ScalarAsync(statements, "SELECT model FROM saver_events WHERE session_id = $session AND hook_event_name = 'SessionStart' AND model IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
     }
 
     // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.
