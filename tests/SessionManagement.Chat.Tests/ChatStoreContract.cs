@@ -88,6 +88,23 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_record_reads_well_but_has_no_content_Should_not_count_it_as_a_line_that_could_not_be_read()
+    {
+        var s = NewSession();
+        string[] lines =
+        [
+            $$$"""{"type":"user","uuid":"nc1","timestamp":"{{{Time(1)}}}","sessionId":"{{{s}}}","message":{"role":"user"}}""",
+            $$$"""{"type":"assistant","uuid":"nc2","timestamp":"{{{Time(2)}}}","sessionId":"{{{s}}}"}""",
+            "{not json",
+        ];
+
+        var result = Assert.Single(await Store.AppendAsync(Transcript(s, 0, lines), Keep, Cancel));
+
+        Assert.Equal((3, 1), (result.Added, result.Invalid));
+        Assert.Equal(1L, (await Store.PageAsync(s, 0, 10, includeRecords: true, includeRaw: false, Cancel)).InvalidLines);
+    }
+
+    [Fact]
     public async Task When_a_transcript_is_appended_Should_return_the_conversation_in_order_with_records_and_bad_lines_on_request()
     {
         var s = NewSession();

@@ -9,4 +9,11 @@ public sealed record AppendResult(string SessionId, int Added, int Merged, int I
     /// <summary>The usage a newly stored message reports, if it carries any.</summary>
     public static RecordedUsage? UsageOf(ChatMessage message) =>
         message.Usage is { } tokens ? new RecordedUsage(message.Model, message.Timestamp, tokens) : null;
+
+    /// <summary>
+    /// A transcript line chat could not read as a record (not JSON, no type), or one over the gateway's line limit that only the
+    /// file keeps; a record that reads well but says little (a message without content) is not one.
+    /// </summary>
+    public static bool IsUnreadLine(ChatMessage message) =>
+        message.Kind == MessageKind.Invalid || message.RecordType == TranscriptRecordReader.OversizedLineType;
 }

@@ -79,7 +79,7 @@ internal sealed class MongoChatStore : IChatStore
         {
             var fresh = added.GetValueOrDefault(sessionId) ?? [];
             var conversation = fresh.Count(d => d.Kind == nameof(MessageKind.Message));
-            var invalid = fresh.Count(d => d.Problem is not null);
+            var invalid = fresh.Count(d => d.Kind == nameof(MessageKind.Invalid) || d.RecordType == TranscriptRecordReader.OversizedLineType);
             var counts = await IncrementAsync(sessionId, fresh.Count, conversation, invalid, cancellationToken);
             var trimmed = 0;
             if (counts.MessageCount > retention)

@@ -49,7 +49,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     case Written.Added:
                         tally.Added++;
                         tally.Conversation += message.Kind == MessageKind.Message ? 1 : 0;
-                        tally.Invalid += message.Problem is null ? 0 : 1;
+                        tally.Invalid += AppendResult.IsUnreadLine(message) ? 1 : 0;
                         break;
                     case Written.Merged:
                         tally.Merged++;
