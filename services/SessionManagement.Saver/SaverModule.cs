@@ -40,6 +40,7 @@ public static class SaverModule
             bus.AddConsumer<SessionQueriesConsumer>();
             bus.AddConsumer<BackupsConsumer>();
             bus.AddConsumer<CleanupConsumer>();
+            bus.AddConsumer<ImportedSessionConsumer>();
         });
         return builder;
     }

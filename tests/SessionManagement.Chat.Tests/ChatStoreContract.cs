@@ -105,6 +105,22 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_transcript_is_summed_up_Should_say_its_times_project_model_prompts_and_tool_calls_from_its_lines_alone()
+    {
+        var s = NewSession();
+        await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "a prompt the file never got", 30, "/work/elsewhere")], Keep, Cancel);
+        await Store.AppendAsync(Conversation(s), Keep, Cancel);
+
+        var summary = await Store.SummarizeAsync(s, Cancel);
+
+        Assert.NotNull(summary);
+        Assert.Equal((Start.AddSeconds(1), Start.AddSeconds(4)), (summary.FirstAt, summary.LastAt));
+        Assert.Equal(("/work/shop", "claude-opus-4-20250514"), (summary.Cwd, summary.Model));
+        Assert.Equal((1L, 1L, 6L), (summary.Prompts, summary.ToolCalls, summary.Lines));
+        Assert.Null(await Store.SummarizeAsync(NewSession(), Cancel));
+    }
+
+    [Fact]
     public async Task When_a_transcript_is_appended_Should_return_the_conversation_in_order_with_records_and_bad_lines_on_request()
     {
         var s = NewSession();

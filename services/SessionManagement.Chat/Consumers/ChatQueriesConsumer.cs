@@ -6,7 +6,8 @@ using SessionManagement.Contracts.Chat;
 namespace SessionManagement.Chat.Consumers;
 
 /// <summary>Answers history and search requests (the gateway's read API) from the chat store.</summary>
-public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessages>, IConsumer<SearchMessages>, IConsumer<GetTranscriptLines>
+public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessages>, IConsumer<SearchMessages>, IConsumer<GetTranscriptLines>,
+    IConsumer<SummarizeTranscript>
 {
     public const int MaxPage = 1_000;
 
@@ -34,6 +35,13 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         var page = await store.PageAsync(request.SessionId, skip, limit, request.IncludeRecords, request.IncludeRaw, context.CancellationToken);
         await context.RespondAsync(new MessagesPage(request.SessionId, page.Total, page.InvalidLines,
             page.Messages.Select(m => View(m, request.IncludeRaw)).ToList()));
+    }
+
+    /// <summary>Sums up what chat holds of a session's transcript and tells the modules that keep sessions (after an import).</summary>
+    public async Task Consume(ConsumeContext<SummarizeTranscript> context)
+    {
+        if (await store.SummarizeAsync(context.Message.SessionId, context.CancellationToken) is { } summary)
+            await context.Publish(summary, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<GetTranscriptLines> context)

@@ -19,6 +19,9 @@ public interface IChatStore
     /// <summary>The session's last <paramref name="limit"/> conversation messages of <paramref name="role"/>, oldest first.</summary>
     Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken);
 
+    /// <summary>What the session's transcript lines say about the session; null when chat holds none of them.</summary>
+    Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken);
+
     /// <summary>The session's transcript lines after <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped.</summary>
     Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken);
 

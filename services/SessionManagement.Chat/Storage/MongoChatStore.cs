@@ -142,6 +142,23 @@ internal sealed class MongoChatStore : IChatStore
         return documents.Select(d => ToMessage(d, includeRaw: false)).ToList();
     }
 
+    public async Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        // Transcript documents only: a hook message the file never got says nothing about the file.
+        int[] fromTranscript = [(int)MessageSources.Transcript, SeenBothWays];
+        var lines = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & Filter.In(m => m.Sources, fromTranscript))
+            .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).SortBy(m => m.Sequence).ToListAsync(cancellationToken);
+        if (lines.Count == 0)
+            return null;
+        var conversation = lines.Where(d => d.Kind == nameof(MessageKind.Message)).ToList();
+        return new TranscriptSummarized(sessionId, lines.Min(d => d.Timestamp), lines.Max(d => d.Timestamp),
+            lines.FirstOrDefault(d => d.ProjectDir is not null)?.ProjectDir,
+            lines.LastOrDefault(d => d.Model is not null && d.Model != "<synthetic>")?.Model,
+            conversation.Count(d => d.Role == "user"),
+            lines.Sum(d => MessageColumns.Tools(d.Tools).Count(t => t.Kind == "use")),
+            lines.Count);
+    }
+
     public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit,
         CancellationToken cancellationToken)
     {

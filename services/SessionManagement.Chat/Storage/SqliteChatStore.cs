@@ -118,6 +118,34 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return messages;
         }, cancellationToken);
 
+    public Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            // Transcript rows only (sources & 2): a hook message the file never got says nothing about the file.
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT min(timestamp), max(timestamp), count(*),
+                    sum(kind = 'Message' AND role = 'user'),
+                    coalesce(sum((SELECT count(*) FROM json_each(tools) WHERE json_extract(value, '$.kind') = 'use')), 0)
+                FROM chat_messages INDEXED BY ix_chat_messages_file_order WHERE session_id = $session AND (sources & 2) != 0;
+                SELECT project_dir FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND (sources & 2) != 0 AND project_dir IS NOT NULL ORDER BY sequence LIMIT 1;
+                SELECT model FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND (sources & 2) != 0 AND model IS NOT NULL AND model <> '<synthetic>' ORDER BY sequence DESC LIMIT 1;
+                """;
+            command.Bind("$session", sessionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetInt64(2) == 0)
+                return null;
+            var (first, last, lines, prompts, tools) = (reader.ReadTime(0), reader.ReadTime(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            async Task<string?> NextAsync() =>
+                await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
+            var cwd = await NextAsync();
+            var model = await NextAsync();
+            return (TranscriptSummarized?)new TranscriptSummarized(sessionId, first, last, cwd, model, prompts, tools, lines);
+        }, cancellationToken);
+
     public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<(long Offset, string Raw)>>(async connection =>
         {

@@ -135,6 +135,16 @@ internal sealed class TranscriptImporter(
             foreach (var (_, content) in inFlight)
                 content?.Dispose();
         }
+        try
+        {
+            // Every line is stored: the modules that keep sessions learn from chat what the file says of its session.
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new SummarizeTranscript(sessionId), cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogWarning("Imported session {SessionId} could not be announced ({Problem}); its lines are stored, and importing again announces it",
+                sessionId, error.Message);
+        }
         return new ImportResult(sessionId, name, bytes, lines, batches, added, merged, invalid);
     }
 

@@ -11,8 +11,11 @@ namespace SessionManagement.Status.Consumers;
 /// <summary>Lifecycle, backup and integrity events, token usage as chat stores transcript records, and the schedule's roll-ups.</summary>
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
-    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<MessagesAppended>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>
+    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<MessagesAppended>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
+    IConsumer<TranscriptSummarized>
 {
+    public Task Consume(ConsumeContext<TranscriptSummarized> c) => tracker.TranscriptAsync(c.Message, c.CancellationToken);
+
     public Task Consume(ConsumeContext<SessionStarted> c) => tracker.StartedAsync(c.Message, c.CancellationToken);
 
     public Task Consume(ConsumeContext<SessionSaved> c) => tracker.SavedAsync(c.Message, c.CancellationToken);

@@ -127,8 +127,27 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices)
                     counters.Add(Count(status, at, Metric.UnpricedTokens, input + tokens.OutputTokens));
                 else
                     counters.Add(Count(status, at, Metric.CostUsd, (double)cost));
+                status = status.Touched(at); // a reply is activity at its own time, not at the time it was stored (an import)
             }
-            return status.Known(appended.AppendedAt);
+            return status;
+        }, cancellationToken);
+
+    /// <summary>
+    /// What an imported transcript says of its session: its times, project, model and counts. A session with nothing newer than the
+    /// file's last line is over; it ended then.
+    /// </summary>
+    public Task TranscriptAsync(TranscriptSummarized transcript, CancellationToken cancellationToken) =>
+        UpdateOneAsync(transcript.SessionId, (status, _) =>
+        {
+            var updated = status.Touched(transcript.FirstAt).Touched(transcript.LastAt) with
+            {
+                ProjectDir = status.ProjectDir ?? transcript.Cwd,
+                Model = status.Model ?? transcript.Model,
+                // The hooks' counts where they reached the session, the file's where they missed some (or all) of it.
+                Prompts = Math.Max(status.Prompts, transcript.Prompts),
+                ToolCalls = Math.Max(status.ToolCalls, transcript.ToolCalls),
+            };
+            return updated.EndedAt is null && updated.LastActivityAt <= transcript.LastAt ? updated with { EndedAt = transcript.LastAt } : updated;
         }, cancellationToken);
 
     private Task UpdateOneAsync(string sessionId, Func<LiveStatus, List<Counter>, LiveStatus> change, CancellationToken cancellationToken) =>

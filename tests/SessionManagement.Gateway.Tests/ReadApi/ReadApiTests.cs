@@ -231,6 +231,42 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     }
 
     [Fact]
+    public async Task When_a_session_no_hook_reached_is_imported_Should_make_it_a_session_like_any_other()
+    {
+        var s = NewSession();
+        var project = "/work/" + s;
+        string[] lines =
+        [
+            User(s, "u1", null, 10, "port the CLI to the new API", project),
+            AssistantToolUse(s, "a1", "u1", 11, "toolu_1", "grep -r OldApi ."),
+            ToolResult(s, "u2", "a1", 12, "toolu_1", "src/cli.cs"),
+            AssistantText(s, "a2", "u2", 13, "Ported.", project),
+            User(s, "u3", "a2", 20, "and the docs", project),
+            AssistantText(s, "a3", "u3", 25, "Done.", project),
+        ];
+
+        await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n", lines) + "\n");
+
+        var session = await Eventually.ReturnsAsync(async () =>
+            {
+                using var response = await Http.GetAsync($"/api/sessions/{s}", Cancel);
+                return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
+            },
+            found => found.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(30), "the imported session kept by the saver");
+        Assert.Equal((project, "claude-opus-4-20250514", "Ended", "import"), (session.GetProperty("projectDir").GetString(),
+            session.GetProperty("model").GetString(), session.GetProperty("status").GetString(), session.GetProperty("source").GetString()));
+        Assert.Equal((Start.AddSeconds(10), Start.AddSeconds(25)), (session.GetProperty("startedAt").GetDateTimeOffset(), session.GetProperty("endedAt").GetDateTimeOffset()));
+        Assert.Equal((2L, 1L), (session.GetProperty("prompts").GetInt64(), session.GetProperty("toolCalls").GetInt64()));
+        var listed = await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}");
+        Assert.Equal(s, Assert.Single(listed.GetProperty("sessions").EnumerateArray()).GetProperty("sessionId").GetString());
+
+        var status = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/status/sessions/{s}"),
+            found => found.GetProperty("state").GetString() == "ended", TimeSpan.FromSeconds(30), "the imported session ended in the status");
+        Assert.Equal((Start.AddSeconds(10), Start.AddSeconds(25)), (status.GetProperty("startedAt").GetDateTimeOffset(), status.GetProperty("endedAt").GetDateTimeOffset()));
+        Assert.Equal((2L, 1L, project), (status.GetProperty("prompts").GetInt64(), status.GetProperty("toolCalls").GetInt64(), status.GetProperty("projectDir").GetString()));
+    }
+
+    [Fact]
     public async Task When_an_imported_transcript_names_its_session_Should_file_it_there()
     {
         var s = NewSession();

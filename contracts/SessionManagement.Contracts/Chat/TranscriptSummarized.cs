@@ -1,0 +1,26 @@
+namespace SessionManagement.Contracts.Chat;
+
+/// <summary>
+/// Asks the chat module to sum up what it holds of a session's transcript (after an import); answered with, and published as,
+/// <see cref="TranscriptSummarized"/>, so the modules that keep sessions make an imported one a session like any other.
+/// </summary>
+public record SummarizeTranscript(string SessionId);
+
+/// <summary>What a session's transcript says about the session, from every line chat holds of it.</summary>
+/// <param name="SessionId">The session.</param>
+/// <param name="FirstAt">The earliest line's time: when the session started.</param>
+/// <param name="LastAt">The latest line's time: when it was last active.</param>
+/// <param name="Cwd">The working directory of its first line that names one: its project.</param>
+/// <param name="Model">The model of its latest reply.</param>
+/// <param name="Prompts">Its prompts (user messages that are not tool results).</param>
+/// <param name="ToolCalls">The tool calls its replies made.</param>
+/// <param name="Lines">Its lines chat holds.</param>
+public record TranscriptSummarized(
+    string SessionId,
+    DateTimeOffset FirstAt,
+    DateTimeOffset LastAt,
+    string? Cwd,
+    string? Model,
+    long Prompts,
+    long ToolCalls,
+    long Lines);
