@@ -22,7 +22,8 @@ public static class StatusModule
         builder.Services.AddSingleton<IMongoIndexDefinition, StatusMongoCollections>();
         var options = OptionsValidation.BindOrThrow<StatusOptions>(builder.Configuration, StatusOptions.Section);
         builder.Services.AddSingleton(PriceTable.From(options));
-        builder.Services.AddSingleton(provider => new StatusTracker(provider.GetRequiredService<IStatusStore>(), provider.GetRequiredService<PriceTable>()));
+        builder.Services.AddSingleton(provider => new StatusTracker(provider.GetRequiredService<IStatusStore>(), provider.GetRequiredService<PriceTable>(),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StatusTracker>>()));
         builder.StoresHookEvents<StatusHookBatchConsumer>(conversationOnly: false);
         builder.AddBusRegistrations(bus =>
         {

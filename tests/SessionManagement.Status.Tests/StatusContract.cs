@@ -62,6 +62,28 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_counts_come_for_an_hour_and_a_day_already_closed_Should_total_those_periods_again_at_once()
+    {
+        var tracker = new StatusTracker(Store);
+        var s = NewId();
+        var twoDaysAgo = DateTimeOffset.UtcNow.AddDays(-2);
+        var hour = new DateTimeOffset(twoDaysAgo.Year, twoDaysAgo.Month, twoDaysAgo.Day, twoDaysAgo.Hour, 0, 0, TimeSpan.Zero);
+        var day = hour.AddHours(-hour.Hour);
+        await Store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel); // the schedule totalled them when they closed: nothing then
+        await Store.RollUpAsync("day", day, day.AddDays(1), Cancel);
+
+        // An imported session of two days ago: its replies' usage comes now.
+        await tracker.UsageAsync(new MessagesAppended(s, 2, 0, 0, 2, DateTimeOffset.UtcNow,
+            [new RecordedUsage("claude-opus-4-20250514", hour.AddMinutes(10), new TokenUsageView(1_000, 200, 0, 0)),
+             new RecordedUsage("claude-opus-4-20250514", hour.AddMinutes(50), new TokenUsageView(3_000, 800, 0, 0))]), Cancel);
+
+        var hours = await Store.ReadAsync("hour", hour, hour.AddHours(1), Cancel);
+        var days = await Store.ReadAsync("day", day, day.AddDays(1), Cancel);
+        Assert.Equal(4_000, hours.Where(r => r.Metric == Metric.InputTokens).Sum(r => r.Value));
+        Assert.Equal(1_000, days.Where(r => r.Metric == Metric.OutputTokens).Sum(r => r.Value));
+    }
+
+    [Fact]
     public async Task When_many_changes_arrive_at_once_Should_write_them_together_and_lose_none()
     {
         var tracker = new StatusTracker(Store);
