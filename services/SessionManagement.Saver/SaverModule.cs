@@ -27,6 +27,7 @@ public static class SaverModule
         builder.Services.AddHostedService<LegacyBackupMove>();
         builder.Services.AddHostedService<BackupRestoreAtStart>();
         builder.Services.AddSingleton<SessionCleanup>();
+        builder.Services.AddSingleton<NotedModels>();
         builder.Services.AddSingleton<SessionBackups>();
         foreach (var migration in SaverSqliteSchema.All)
             builder.Services.AddSingleton(migration);
@@ -41,6 +42,7 @@ public static class SaverModule
             bus.AddConsumer<BackupsConsumer>();
             bus.AddConsumer<CleanupConsumer>();
             bus.AddConsumer<ImportedSessionConsumer>();
+            bus.AddConsumer<TranscriptModelConsumer>();
         });
         return builder;
     }

@@ -127,6 +127,25 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_no_SessionStart_names_the_model_Should_take_the_one_the_transcript_names()
+    {
+        var print = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([print.Next("SessionStart", source: "startup"), print.Next("UserPromptSubmit")], Cancel); // claude -p: no model
+        var named = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([named.Next("SessionStart", source: "startup", model: "claude-opus-4-5-20251101")], Cancel);
+
+        var noted = await Store.NoteTranscriptModelAsync(print.SessionId, "claude-sonnet-4-5-20250929", Cancel);
+        var untouched = await Store.NoteTranscriptModelAsync(named.SessionId, "claude-haiku-4-5-20251001", Cancel);
+        var later = Assert.Single(await Store.SaveAsync([print.Next("Stop")], Cancel));
+
+        Assert.Equal("claude-sonnet-4-5-20250929", noted?.Model);
+        Assert.Null(untouched);
+        Assert.Equal("claude-opus-4-5-20251101", (await Store.GetAsync(named.SessionId, Cancel))!.Model);
+        Assert.Equal("claude-sonnet-4-5-20250929", later.State.Model);
+        Assert.True(SessionDerivation.IsIntact((await Store.GetAsync(print.SessionId, Cancel))!));
+    }
+
+    [Fact]
     public async Task When_a_session_is_cleared_or_resumed_into_a_new_id_Should_link_it_to_the_one_before()
     {
         var project = "/work/" + Guid.NewGuid().ToString("N")[..8];

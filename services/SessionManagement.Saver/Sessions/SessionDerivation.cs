@@ -24,7 +24,7 @@ public static class SessionDerivation
             facts.SessionId,
             facts.FirstCwd ?? facts.LatestCwd ?? "",
             facts.LatestCwd,
-            facts.LatestStart?.Model ?? facts.LatestModel,
+            facts.LatestStart?.Model ?? facts.LatestModel ?? facts.TranscriptModel,
             facts.LatestStart?.Source,
             parentSessionId,
             ended ? SessionStatus.Ended : SessionStatus.Active,

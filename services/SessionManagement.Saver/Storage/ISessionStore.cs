@@ -38,6 +38,12 @@ public interface ISessionStore
     /// </summary>
     Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps the model the session's transcript names (its replies'), for a session whose SessionStart named none (<c>claude -p</c>);
+    /// returns the session's new state when that gave it its model, else null.
+    /// </summary>
+    Task<SessionState?> NoteTranscriptModelAsync(string sessionId, string model, CancellationToken cancellationToken);
+
     /// <summary>The session's state derived again from all of its stored events (not written), or null when it has none.</summary>
     Task<SessionState?> DeriveAsync(string sessionId, CancellationToken cancellationToken);
 }

@@ -26,6 +26,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     private readonly IMongoCollection<SnapshotDocument> _snapshots;
     private readonly IMongoCollection<BackupDocument> _backups;
     private readonly IMongoCollection<BsonDocument> _archive;
+    private readonly IMongoCollection<BsonDocument> _transcriptModels;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -37,6 +38,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _snapshots = database.GetCollection<SnapshotDocument>(SaverMongoCollections.Snapshots);
         _backups = database.GetCollection<BackupDocument>(SaverMongoCollections.Backups);
         _archive = database.GetCollection<BsonDocument>(SaverMongoCollections.Archive);
+        _transcriptModels = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptModels);
         _persistence = persistence;
     }
 
@@ -127,6 +129,26 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             return null;
         var parent = SessionDerivation.ContinuesAnother(facts) ? await FindParentAsync(facts, cancellationToken) : null;
         return SessionDerivation.Derive(facts, parent, 0);
+    }
+
+    public async Task<SessionState?> NoteTranscriptModelAsync(string sessionId, string model, CancellationToken cancellationToken)
+    {
+        await _transcriptModels.ReplaceOneAsync(new BsonDocument("_id", sessionId), new BsonDocument { ["_id"] = sessionId, ["model"] = model },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await GetAsync(sessionId, cancellationToken);
+            if (existing is null || existing.Model is not null)
+                return null; // a session saved later takes the model from its facts
+            var facts = await ReadFactsAsync(sessionId, cancellationToken);
+            var state = facts.Tallies.Count == 0 // an imported session no hook reached
+                ? SessionDerivation.Seal(existing with { Model = model, Version = existing.Version + 1 })
+                : SessionDerivation.Derive(facts, existing.ParentSessionId, existing.Version + 1);
+            if (await TryWriteAsync(existing, state, cancellationToken))
+                return state;
+            if (attempt == MaxAttempts)
+                throw new InvalidOperationException($"session {sessionId} kept changing under {MaxAttempts} saves; the message will be retried");
+        }
     }
 
     public async Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken)
@@ -260,9 +282,10 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var withModel = Builders<SaverEventDocument>.Filter.Eq(e => e.SessionId, sessionId) & Builders<SaverEventDocument>.Filter.Eq(e => e.HookEventName, "SessionStart")
             & Builders<SaverEventDocument>.Filter.Ne(e => e.Model, null);
         var latestModel = await _events.Find(withModel).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        var transcriptModel = await _transcriptModels.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
-            latestBranch?.GitBranch, latestModel?.Model);
+            latestBranch?.GitBranch, latestModel?.Model, transcriptModel?["model"].AsString);
     }
 
     private async Task<StoredEvent?> LatestAsync(string sessionId, string hookEventName, CancellationToken cancellationToken)

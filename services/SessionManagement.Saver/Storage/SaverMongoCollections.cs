@@ -12,6 +12,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string Snapshots = "saver_snapshots";
     public const string Backups = "saver_backups";
     public const string Archive = "saver_archive";
+    public const string TranscriptModels = "saver_transcript_models";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {

@@ -117,6 +117,11 @@ internal static class SaverSqliteSchema
         CREATE INDEX ix_saver_events_session_branch ON saver_events (session_id, received_at, capture_sequence) WHERE git_branch IS NOT NULL;
         """);
 
+    /// <summary>The model a session's transcript names, for a session no SessionStart named one for.</summary>
+    public static readonly SqliteMigration V9 = new("saver", 9, """
+        CREATE TABLE saver_transcript_models (session_id TEXT PRIMARY KEY, model TEXT NOT NULL) WITHOUT ROWID;
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9];
 }

@@ -156,6 +156,27 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return (SessionState?)SessionDerivation.Derive(facts, parent, 0);
         }, cancellationToken);
 
+    public Task<SessionState?> NoteTranscriptModelAsync(string sessionId, string model, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var statements = new Statements(connection, transaction);
+            var note = statements.Get("""
+                INSERT INTO saver_transcript_models (session_id, model) VALUES ($session, $model)
+                ON CONFLICT (session_id) DO UPDATE SET model = excluded.model
+                """, sessionId);
+            note.Bind("$model", model);
+            await note.ExecuteNonQueryAsync(cancellationToken);
+            var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
+            if (existing is null || existing.Model is not null)
+                return null; // a session saved later takes the model from its facts
+            var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
+            var state = facts.Tallies.Count == 0 // an imported session no hook reached
+                ? SessionDerivation.Seal(existing with { Model = model, Version = existing.Version + 1 })
+                : SessionDerivation.Derive(facts, existing.ParentSessionId, existing.Version + 1);
+            await WriteSessionAsync(statements, state, cancellationToken);
+            return (SessionState?)state;
+        }, cancellationToken);
+
     public Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -354,7 +375,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await LatestAsync(statements, sessionId, "SessionEnd", cancellationToken),
             await ScalarAsync(statements, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
             await ScalarAsync(statements, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
-            await ScalarAsync(statements, "SELECT model FROM saver_events WHERE session_id = $session AND hook_event_name = 'SessionStart' AND model IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken));
+            await ScalarAsync(statements, "SELECT model FROM saver_events WHERE session_id = $session AND hook_event_name = 'SessionStart' AND model IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
+            await ScalarAsync(statements, "SELECT model FROM saver_transcript_models WHERE session_id = $session", sessionId, cancellationToken));
     }
 
     // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.

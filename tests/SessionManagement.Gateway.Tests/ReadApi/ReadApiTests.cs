@@ -72,7 +72,9 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
             list => list.GetProperty("total").GetInt64() == 1 && list.GetProperty("sessions")[0].GetProperty("prompts").GetInt64() == 1,
             TimeSpan.FromSeconds(30), "the session listed by the saver");
         Assert.Equal(s, listed.GetProperty("sessions")[0].GetProperty("sessionId").GetString());
-        Assert.Equal("Active", (await GetJsonAsync($"/api/sessions/{s}")).GetProperty("status").GetString());
+        // Its hooks decide its state once the saver holds them (the import may be summed up first, as a session of its own).
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"), session => session.GetProperty("status").GetString() == "Active"
+            && session.GetProperty("eventCount").GetInt64() == 2, TimeSpan.FromSeconds(30), "the session as its hooks tell it");
         Assert.Equal(0, (await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}&status=ended")).GetProperty("total").GetInt64());
 
         var messages = await GetJsonAsync($"/api/sessions/{s}/messages");
@@ -264,6 +266,23 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
             found => found.GetProperty("state").GetString() == "ended", TimeSpan.FromSeconds(30), "the imported session ended in the status");
         Assert.Equal((Start.AddSeconds(10), Start.AddSeconds(25)), (status.GetProperty("startedAt").GetDateTimeOffset(), status.GetProperty("endedAt").GetDateTimeOffset()));
         Assert.Equal((2L, 1L, project), (status.GetProperty("prompts").GetInt64(), status.GetProperty("toolCalls").GetInt64(), status.GetProperty("projectDir").GetString()));
+    }
+
+    [Fact]
+    public async Task When_a_sessions_start_names_no_model_Should_show_the_one_its_replies_name()
+    {
+        var s = NewSession();
+        var project = "/work/" + s;
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}"""); // claude -p
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}"),
+            list => list.GetProperty("total").GetInt64() == 1, TimeSpan.FromSeconds(30), "the session kept by the saver");
+
+        await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n",
+            User(s, "u1", null, 1, "what does this repo do", project), AssistantText(s, "a1", "u1", 2, "It parses logs.", project)) + "\n");
+
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"),
+            session => session.GetProperty("model").ValueKind == JsonValueKind.String && session.GetProperty("model").GetString() == "claude-opus-4-20250514",
+            TimeSpan.FromSeconds(30), "the model its reply names");
     }
 
     [Fact]

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Saver.Storage;
+
+namespace SessionManagement.Saver.Consumers;
+
+/// <summary>
+/// The model a session's replies name, as chat stores them: a session whose SessionStart named none (<c>claude -p</c>, a resume
+/// on older versions) takes it from there. Each session's model is written once, not with every reply (<see cref="NotedModels"/>).
+/// </summary>
+public sealed class TranscriptModelConsumer(ISessionStore store, NotedModels noted) : IConsumer<MessagesAppended>
+{
+    public async Task Consume(ConsumeContext<MessagesAppended> context)
+    {
+        var appended = context.Message;
+        if (appended.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model is not { } model || noted.Knows(appended.SessionId, model))
+            return;
+        await store.NoteTranscriptModelAsync(appended.SessionId, model, context.CancellationToken);
+        noted.Add(appended.SessionId, model);
+    }
+}
+
+/// <summary>The models this process has written for sessions lately (at most 10,000 sessions; then it starts again).</summary>
+public sealed class NotedModels
+{
+    private const int Remembered = 10_000;
+    private readonly ConcurrentDictionary<string, string> _models = new(StringComparer.Ordinal);
+
+    public bool Knows(string sessionId, string model) => _models.TryGetValue(sessionId, out var known) && known == model;
+
+    public void Add(string sessionId, string model)
+    {
+        if (_models.Count >= Remembered)
+            _models.Clear();
+        _models[sessionId] = model;
+    }
+}
