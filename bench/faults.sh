@@ -12,7 +12,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export SM_TEST_RABBITMQ_URI="${SM_TEST_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672/}"
 dotnet publish services/SessionManagement.HookBridge -c Release -r linux-x64 -nologo -v q -o "$work/sm-hook" >/dev/null || exit 1
 dotnet build tests/SessionManagement.Faults.Tests -nologo -v q >/dev/null || exit 1
-export SM_TEST_SM_HOOK="$work/sm-hook/sm-hook" SM_FAULT_EVENTS="$events" SM_FAULT_REPORT="$work/report.tsv"
+export SM_TEST_SM_HOOK="$work/sm-hook/sm-hook" SM_FAULT_EVENTS="$events" SM_FAULT_REPORT="$work/report.tsv" SM_FAULT_CUT_SECONDS="${SM_FAULT_CUT_SECONDS:-30}"
 started=$(date +%s)
 dotnet test --project tests/SessionManagement.Faults.Tests --no-build >"$work/test.log" 2>&1
 status=$?

@@ -81,13 +81,16 @@ public sealed class HookLoad(string sessionId)
     }
 
     /// <summary>Runs sm-hook once per hook, as Claude Code would; returns how long each run took. Exit 0 acknowledges the hook.</summary>
-    public async Task<IReadOnlyList<TimeSpan>> RunSmHookAsync(IReadOnlyDictionary<string, string> environment, int count, int parallel)
+    /// <param name="atLeast">Keep firing past <paramref name="count"/> hooks until this long has passed (a fault held for a set time).</param>
+    public async Task<IReadOnlyList<TimeSpan>> RunSmHookAsync(IReadOnlyDictionary<string, string> environment, int count, int parallel,
+        TimeSpan atLeast = default)
     {
         var durations = new ConcurrentBag<TimeSpan>();
         var left = count;
+        var running = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, parallel).Select(async _ =>
         {
-            while (Interlocked.Decrement(ref left) >= 0)
+            while (Interlocked.Decrement(ref left) >= 0 || running.Elapsed < atLeast)
             {
                 var (marker, json) = Next();
                 Sent[marker] = 0;
