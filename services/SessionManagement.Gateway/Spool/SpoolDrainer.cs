@@ -28,13 +28,6 @@ internal sealed class SpoolDrainer(
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    /// <summary>
-    /// Spool files replayed side by side, in the spool's order a group at a time. Each replay waits until its hook is kept: over
-    /// RabbitMQ for the broker's confirm, which a durable queue gives after its disk write. One by one, a spool of thousands (a
-    /// broker down for 30 s while hooks fire) drained at 29 hooks a second; side by side the broker writes them together.
-    /// </summary>
-    private const int Together = 16;
-
     public async Task<SpoolDrainResult> DrainAsync(CancellationToken cancellationToken)
     {
         if (!busStarted.IsReady)
@@ -44,17 +37,20 @@ internal sealed class SpoolDrainer(
         {
             int published = 0, duplicates = 0, rejected = 0;
             var files = spool.Directory.List();
-            for (var i = 0; i < files.Count; i += Together)
+            for (var i = 0; i < files.Count; i++)
             {
-                var outcomes = await Task.WhenAll(files.Skip(i).Take(Together).Select(file => ReplayAsync(file, cancellationToken)));
-                published += outcomes.Count(o => o == CaptureOutcome.Published);
-                duplicates += outcomes.Count(o => o == CaptureOutcome.Duplicate);
-                rejected += outcomes.Count(o => o == CaptureOutcome.Rejected);
-                if (outcomes.Contains(CaptureOutcome.InProgress)) // sm-hook drain is delivering these: it goes on in order, so this pass stops
-                    return new SpoolDrainResult(published, duplicates, rejected, spool.Directory.List().Count, "sm-hook drain is replaying the spool");
-                if (outcomes.Any(o => o is not (CaptureOutcome.Published or CaptureOutcome.Duplicate or CaptureOutcome.Rejected)))
-                    return new SpoolDrainResult(published, duplicates, rejected, spool.Directory.List().Count,
-                        acceptor.Unavailable ?? "hooks cannot be kept right now");
+                var outcome = await ReplayAsync(files[i], cancellationToken);
+                switch (outcome)
+                {
+                    case CaptureOutcome.Published: published++; break;
+                    case CaptureOutcome.Duplicate: duplicates++; break;
+                    case CaptureOutcome.Rejected: rejected++; break;
+                    case CaptureOutcome.InProgress: // sm-hook drain is delivering this one: it goes on in order, so this pass stops
+                        return new SpoolDrainResult(published, duplicates, rejected, files.Count - i, "sm-hook drain is replaying the spool");
+                    default:
+                        return new SpoolDrainResult(published, duplicates, rejected, files.Count - i,
+                            acceptor.Unavailable ?? "hooks cannot be kept right now");
+                }
             }
             if (files.Count > 0)
                 logger.LogInformation("Spool drained: {Published} published, {Duplicates} already delivered, {Rejected} rejected",
