@@ -19,6 +19,10 @@ internal sealed class MongoChatStore : IChatStore
     /// <summary>A joined message was seen by its hook and in the transcript, whichever came first.</summary>
     private const int SeenBothWays = (int)(MessageSources.Hook | MessageSources.Transcript);
     private static readonly FilterDefinitionBuilder<ChatMessageDocument> Filter = Builders<ChatMessageDocument>.Filter;
+
+    /// <summary>Documents seen in the transcript (alone or joined to their hook's message): the file's own lines.</summary>
+    private static readonly FilterDefinition<ChatMessageDocument> FromTranscript =
+        Filter.In(m => m.Sources, [(int)MessageSources.Transcript, SeenBothWays]);
     private readonly IMongoCollection<ChatMessageDocument> _messages;
     private readonly IMongoCollection<ChatSessionCounts> _sessions;
     private readonly IMongoCollection<BsonDocument> _responses;
@@ -145,8 +149,7 @@ internal sealed class MongoChatStore : IChatStore
     public async Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken)
     {
         // Transcript documents only: a hook message the file never got says nothing about the file.
-        int[] fromTranscript = [(int)MessageSources.Transcript, SeenBothWays];
-        var lines = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & Filter.In(m => m.Sources, fromTranscript))
+        var lines = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript)
             .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).SortBy(m => m.Sequence).ToListAsync(cancellationToken);
         if (lines.Count == 0)
             return null;
@@ -163,8 +166,7 @@ internal sealed class MongoChatStore : IChatStore
         CancellationToken cancellationToken)
     {
         // A document seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
-        int[] fromTranscript = [(int)MessageSources.Transcript, SeenBothWays];
-        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & Filter.In(m => m.Sources, fromTranscript) & Filter.Gt(m => m.Sequence, afterOffset))
+        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript & Filter.Gt(m => m.Sequence, afterOffset))
             .SortBy(m => m.Sequence).Limit(limit).ToListAsync(cancellationToken);
         return documents.Select(d => (d.Sequence, d.Raw is null ? "" : CompressedText.Decode(d.Raw, d.RawEncoding))).ToList();
     }

@@ -84,20 +84,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY timestamp, sequence, id LIMIT $limit OFFSET $skip
                 """;
             command.Bind("$session", sessionId).Bind("$limit", limit).Bind("$skip", skip);
-            var messages = new List<ChatMessage>();
-            var inBlocks = new List<(int Index, long Block, int Start, int Length)>();
-            await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await rows.ReadAsync(cancellationToken))
-                {
-                    if (includeRaw && !rows.IsDBNull(20))
-                        inBlocks.Add((messages.Count, rows.GetInt64(20), rows.GetInt32(21), rows.GetInt32(22)));
-                    messages.Add(Read(rows, includeRaw));
-                }
-            }
-            if (inBlocks.Count > 0)
-                await ReadRawLinesAsync(connection, messages, inBlocks, cancellationToken);
-            return new ChatPage(total, invalid, messages);
+            return new ChatPage(total, invalid, await ReadMessagesAsync(connection, command, includeRaw, cancellationToken));
         }, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken) =>
@@ -110,10 +97,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY timestamp DESC, sequence DESC, id DESC LIMIT $limit
                 """;
             command.Bind("$session", sessionId).Bind("$role", role).Bind("$limit", limit);
-            var messages = new List<ChatMessage>();
-            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-                messages.Add(Read(rows, includeRaw: false));
+            var messages = await ReadMessagesAsync(connection, command, includeRaw: false, cancellationToken);
             messages.Reverse();
             return messages;
         }, cancellationToken);
@@ -157,19 +141,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY sequence LIMIT $limit
                 """;
             command.Bind("$session", sessionId).Bind("$after", afterOffset).Bind("$limit", limit);
-            var messages = new List<ChatMessage>();
-            var inBlocks = new List<(int Index, long Block, int Start, int Length)>();
-            await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await rows.ReadAsync(cancellationToken))
-                {
-                    if (!rows.IsDBNull(20))
-                        inBlocks.Add((messages.Count, rows.GetInt64(20), rows.GetInt32(21), rows.GetInt32(22)));
-                    messages.Add(Read(rows, includeRaw: true));
-                }
-            }
-            if (inBlocks.Count > 0)
-                await ReadRawLinesAsync(connection, messages, inBlocks, cancellationToken);
+            var messages = await ReadMessagesAsync(connection, command, includeRaw: true, cancellationToken);
             return messages.Select(m => (m.Sequence, m.Raw)).ToList();
         }, cancellationToken);
 
@@ -370,6 +342,26 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     }
 
     /// <summary>The raw lines of rows kept in blocks: each block read and unpacked (into a pooled buffer) once per page.</summary>
+    /// <summary>The rows <paramref name="command"/> selects (<see cref="Columns"/>), with their raw lines read from their blocks when asked.</summary>
+    private static async Task<List<ChatMessage>> ReadMessagesAsync(SqliteConnection connection, SqliteCommand command, bool includeRaw,
+        CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        var inBlocks = new List<(int Index, long Block, int Start, int Length)>();
+        await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                if (includeRaw && !rows.IsDBNull(20))
+                    inBlocks.Add((messages.Count, rows.GetInt64(20), rows.GetInt32(21), rows.GetInt32(22)));
+                messages.Add(Read(rows, includeRaw));
+            }
+        }
+        if (inBlocks.Count > 0)
+            await ReadRawLinesAsync(connection, messages, inBlocks, cancellationToken);
+        return messages;
+    }
+
     private static async Task ReadRawLinesAsync(SqliteConnection connection, List<ChatMessage> messages,
         List<(int Index, long Block, int Start, int Length)> inBlocks, CancellationToken cancellationToken)
     {

@@ -46,6 +46,30 @@ public static class SessionDerivation
         return state with { Checksum = Checksum(state) };
     }
 
+    /// <summary>
+    /// A session no hook reached, as its imported transcript tells it: its project, model, times and counts, ended at its last
+    /// line (source <c>import</c>).
+    /// </summary>
+    public static SessionState FromTranscript(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, long version)
+    {
+        var (started, last) = (Milliseconds(transcript.FirstAt), Milliseconds(transcript.LastAt));
+        return Seal(new SessionState(transcript.SessionId, transcript.Cwd ?? "", transcript.Cwd, transcript.Model, ImportSource, null,
+            SessionStatus.Ended, started, last, last, "imported", 0, transcript.Prompts, transcript.ToolCalls, 0, 0, version,
+            SessionState.CurrentSchemaVersion, ""));
+    }
+
+    /// <summary>The source of a session kept from its imported transcript alone.</summary>
+    public const string ImportSource = "import";
+
+    /// <summary>
+    /// <paramref name="existing"/> once its transcript named the model no SessionStart did (<paramref name="facts"/> hold that model
+    /// already): derived again from its events, or, for a session no hook reached, the same with the model.
+    /// </summary>
+    public static SessionState WithTranscriptModel(SessionState existing, SessionFacts facts, string model) =>
+        facts.Tallies.Count == 0
+            ? Seal(existing with { Model = model, Version = existing.Version + 1 })
+            : Derive(facts, existing.ParentSessionId, existing.Version + 1);
+
     /// <summary>SHA-256 over every field but the checksum itself, in a fixed text form: the fields of the state's own schema version.</summary>
     public static string Checksum(SessionState state)
     {

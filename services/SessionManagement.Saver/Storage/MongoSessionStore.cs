@@ -141,9 +141,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             if (existing is null || existing.Model is not null)
                 return null; // a session saved later takes the model from its facts
             var facts = await ReadFactsAsync(sessionId, cancellationToken);
-            var state = facts.Tallies.Count == 0 // an imported session no hook reached
-                ? SessionDerivation.Seal(existing with { Model = model, Version = existing.Version + 1 })
-                : SessionDerivation.Derive(facts, existing.ParentSessionId, existing.Version + 1);
+            var state = SessionDerivation.WithTranscriptModel(existing, facts, model);
             if (await TryWriteAsync(existing, state, cancellationToken))
                 return state;
             if (attempt == MaxAttempts)

@@ -170,9 +170,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             if (existing is null || existing.Model is not null)
                 return null; // a session saved later takes the model from its facts
             var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
-            var state = facts.Tallies.Count == 0 // an imported session no hook reached
-                ? SessionDerivation.Seal(existing with { Model = model, Version = existing.Version + 1 })
-                : SessionDerivation.Derive(facts, existing.ParentSessionId, existing.Version + 1);
+            var state = SessionDerivation.WithTranscriptModel(existing, facts, model);
             await WriteSessionAsync(statements, state, cancellationToken);
             return (SessionState?)state;
         }, cancellationToken);
