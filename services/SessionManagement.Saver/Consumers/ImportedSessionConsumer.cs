@@ -16,12 +16,8 @@ public sealed class ImportedSessionConsumer(ISessionStore store, ILogger<Importe
     public async Task Consume(ConsumeContext<TranscriptSummarized> context)
     {
         var transcript = context.Message;
-        if (await store.EventCountAsync(transcript.SessionId, context.CancellationToken) > 0)
-            return;
-        var existing = await store.GetAsync(transcript.SessionId, context.CancellationToken);
-        var version = (existing?.Version ?? 0) + 1;
-        var stored = await store.ReplaceAsync(SessionDerivation.FromTranscript(transcript, version), version, context.CancellationToken);
-        logger.LogInformation("Imported session {SessionId} kept from its transcript: {Lines} lines, {Prompts} prompts, {Start:u} to {End:u}",
-            stored.SessionId, transcript.Lines, stored.Prompts, stored.StartedAt, stored.EndedAt);
+        if (await store.AdoptTranscriptAsync(transcript, context.CancellationToken) is { } stored)
+            logger.LogInformation("Imported session {SessionId} kept from its transcript: {Lines} lines, {Prompts} prompts, {Start:u} to {End:u}",
+                stored.SessionId, transcript.Lines, stored.Prompts, stored.StartedAt, stored.EndedAt);
     }
 }

@@ -44,6 +44,12 @@ public interface ISessionStore
     /// </summary>
     Task<SessionState?> NoteTranscriptModelAsync(string sessionId, string model, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps a session as its imported transcript tells it (<see cref="SessionDerivation.FromTranscript"/>) unless a hook reached it:
+    /// checked and written as one, so a hook saved meanwhile is never written over. Null when the hooks tell its story.
+    /// </summary>
+    Task<SessionState?> AdoptTranscriptAsync(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken);
+
     /// <summary>The session's state derived again from all of its stored events (not written), or null when it has none.</summary>
     Task<SessionState?> DeriveAsync(string sessionId, CancellationToken cancellationToken);
 }

@@ -131,6 +131,22 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         return SessionDerivation.Derive(facts, parent, 0);
     }
 
+    public async Task<SessionState?> AdoptTranscriptAsync(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // Written only over the version looked at: a save of hooks meanwhile makes the write fail and the look come again.
+            var existing = await GetAsync(transcript.SessionId, cancellationToken);
+            if (await EventCountAsync(transcript.SessionId, cancellationToken) > 0)
+                return null;
+            var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
+            if (await TryWriteAsync(existing, state, cancellationToken))
+                return state;
+            if (attempt == MaxAttempts)
+                throw new InvalidOperationException($"session {transcript.SessionId} kept changing under {MaxAttempts} saves; the message will be retried");
+        }
+    }
+
     public async Task<SessionState?> NoteTranscriptModelAsync(string sessionId, string model, CancellationToken cancellationToken)
     {
         await _transcriptModels.ReplaceOneAsync(new BsonDocument("_id", sessionId), new BsonDocument { ["_id"] = sessionId, ["model"] = model },

@@ -136,6 +136,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return changed.Count;
         }, cancellationToken);
 
+    public Task<SessionState?> AdoptTranscriptAsync(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            // In the writer's transaction, as every save of hooks is: no hook can be saved between the look and the write.
+            await using var statements = new Statements(connection, transaction);
+            if (await ScalarAsync(statements, "SELECT session_id FROM saver_events WHERE session_id = $session LIMIT 1", transcript.SessionId, cancellationToken) is not null)
+                return null;
+            var existing = await ReadSessionAsync(statements, transcript.SessionId, cancellationToken);
+            var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
+            await WriteSessionAsync(statements, state, cancellationToken);
+            return (SessionState?)state;
+        }, cancellationToken);
+
     public Task<long> EventCountAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
