@@ -50,8 +50,7 @@ public sealed class BrokerOutageTests(InfrastructureFixture infrastructure)
 
             var slow = whileCut.Count(d => d.TotalMilliseconds >= PublishTimeoutMs / 2);
             var sorted = whileCut.Order().ToList();
-            // The spool is replayed one hook at a time, in capture order, each waiting for the broker's confirm (about 30 a
-            // second here): a long cut with hooks firing throughout leaves thousands to replay.
+            // A long cut with hooks firing throughout leaves thousands to replay: the wait grows with them.
             var drain = System.Diagnostics.Stopwatch.StartNew();
             var count = (await load.WaitUntilStoredAsync(Path.Combine(host.DataDirectory, "session-management.db"), Within + TimeSpan.FromSeconds(whileCut.Count / 20.0)))
                 .Report("broker cut while hooks fire", $"cut {cut.Elapsed.TotalSeconds:0} s, {whileCut.Count} hooks meanwhile, all stored {drain.Elapsed.TotalSeconds:0} s after the rest were sent; sm-hook while cut: p50 {sorted[sorted.Count / 2].TotalMilliseconds:0} ms, " +

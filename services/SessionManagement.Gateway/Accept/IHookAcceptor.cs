@@ -11,6 +11,12 @@ internal interface IHookAcceptor
     /// </summary>
     Task<bool> TryAcceptAsync(HookEventCaptured captured, bool probe, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes replayed hooks durable together, handed over in their order (each probes, as <see cref="TryAcceptAsync"/> with
+    /// probe true): for each, whether it is durable. One that failed can be followed by ones that did not.
+    /// </summary>
+    Task<bool[]> TryAcceptInOrderAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken);
+
     /// <summary>Why hooks cannot be made durable now, or null while they can.</summary>
     string? Unavailable { get; }
 }

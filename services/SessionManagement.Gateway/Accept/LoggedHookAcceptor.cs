@@ -14,6 +14,38 @@ internal sealed class LoggedHookAcceptor(AcceptedEventLog log, AcceptedEventDisp
 
     public string? Unavailable => _unavailable;
 
+    public async Task<bool[]> TryAcceptInOrderAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken)
+    {
+        // Queued in order, committed together, handed over in order.
+        var commits = new Task<AcceptedEvent>[hooks.Count];
+        for (var i = 0; i < hooks.Count; i++)
+        {
+            try
+            {
+                commits[i] = log.AcceptAsync(hooks[i], cancellationToken);
+            }
+            catch (ObjectDisposedException closed)
+            {
+                commits[i] = Task.FromException<AcceptedEvent>(closed);
+            }
+        }
+        var accepted = new bool[hooks.Count];
+        for (var i = 0; i < hooks.Count; i++)
+        {
+            try
+            {
+                dispatcher.HandOver(await commits[i]);
+                accepted[i] = true;
+                _unavailable = null;
+            }
+            catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Unkept(hooks[i], error);
+            }
+        }
+        return accepted;
+    }
+
     public async Task<bool> TryAcceptAsync(HookEventCaptured captured, bool probe, CancellationToken cancellationToken)
     {
         try
@@ -25,11 +57,16 @@ internal sealed class LoggedHookAcceptor(AcceptedEventLog log, AcceptedEventDisp
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            if (_unavailable is null)
-                logger.LogWarning("Hook {EventId} ({HookEventName}) could not be kept in the accepted-events log: {Problem}; spooling",
-                    captured.EventId, captured.HookEventName, error.Message);
-            _unavailable = $"the accepted-events log {log.Path} cannot be written: {error.Message}";
+            Unkept(captured, error);
             return false;
         }
+    }
+
+    private void Unkept(HookEventCaptured captured, Exception error)
+    {
+        if (_unavailable is null)
+            logger.LogWarning("Hook {EventId} ({HookEventName}) could not be kept in the accepted-events log: {Problem}; spooling",
+                captured.EventId, captured.HookEventName, error.Message);
+        _unavailable = $"the accepted-events log {log.Path} cannot be written: {error.Message}";
     }
 }

@@ -52,9 +52,7 @@ internal sealed class HookCapture(
             if (request.Channel == CaptureChannel.Spool && await AlreadyDeliveredAsync(eventId, cancellationToken))
                 return new CaptureResult(CaptureOutcome.Duplicate, eventId, input, null);
 
-            var captured = ConversationHookCaptured.Classify(new HookEventCaptured(
-                eventId, input!.SessionId, input.HookEventName, receivedAt, Interlocked.Increment(ref _sequence),
-                host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input.Cwd)));
+            var captured = Stamp(request, input, eventId, receivedAt, host, user);
             if (!await acceptor.TryAcceptAsync(captured, probe: request.Channel == CaptureChannel.Spool, cancellationToken))
             {
                 var why = acceptor.Unavailable ?? "the hook could not be kept";
@@ -63,21 +61,91 @@ internal sealed class HookCapture(
                     : Spool(request, eventId, receivedAt, host, user, input, why);
             }
 
-            var delivered = new DeliveryRecord(eventId, receivedAt, input.SessionId, input.HookEventName,
-                DeliveryStatus.Published, request.Channel, request.Body.Length, null, null, null);
+            var delivered = Delivered(request, captured, input);
             if (request.Channel == CaptureChannel.Spool)
                 await journal.AppendAsync([delivered], cancellationToken); // before the spool file goes: replay stays exactly-once
             else
                 journalWriter.Enqueue(delivered);
-            registry.Record(host, request.ProjectDir ?? input.Cwd ?? "", input.HookEventName,
-                request.BridgeVersion ?? CaptureChannel.Http + "/" + CurrentHostInstance.Version, receivedAt);
-            sessions.Seen(input.SessionId, input.HookEventName, input.TranscriptPath, host, user, receivedAt);
             return new CaptureResult(CaptureOutcome.Published, eventId, input, null);
         }
         finally
         {
             _inFlight.TryRemove(eventId, out _);
         }
+    }
+
+    /// <summary>
+    /// Replays spooled hooks, in their order, made durable together (<see cref="IHookAcceptor.TryAcceptInOrderAsync"/>) and journaled
+    /// in one write before the caller deletes their files. The results follow the requests; they stop short after one that another
+    /// delivery is replaying right now (<see cref="CaptureOutcome.InProgress"/>): what follows it is left for that delivery.
+    /// </summary>
+    public async Task<IReadOnlyList<CaptureResult>> ReplayAsync(IReadOnlyList<CaptureRequest> requests, CancellationToken cancellationToken)
+    {
+        var results = new List<CaptureResult>(requests.Count);
+        var kept = new List<(int Index, CaptureRequest Request, HookInput Input, HookEventCaptured Captured)>();
+        try
+        {
+            foreach (var request in requests)
+            {
+                var eventId = request.EventId ?? Guid.CreateVersion7();
+                var receivedAt = request.ReceivedAt ?? time.GetUtcNow();
+                if (!HookInput.TryParse(request.Body, out var input, out var problem))
+                {
+                    await RejectAsync(request, eventId, receivedAt, problem, cancellationToken);
+                    results.Add(new CaptureResult(CaptureOutcome.Rejected, eventId, null, problem));
+                    continue;
+                }
+                if (!_inFlight.TryAdd(eventId, 0))
+                {
+                    results.Add(new CaptureResult(CaptureOutcome.InProgress, eventId, input, "this event is being delivered right now"));
+                    break;
+                }
+                if (await AlreadyDeliveredAsync(eventId, cancellationToken))
+                {
+                    _inFlight.TryRemove(eventId, out _);
+                    results.Add(new CaptureResult(CaptureOutcome.Duplicate, eventId, input, null));
+                    continue;
+                }
+                kept.Add((results.Count, request, input, Stamp(request, input, eventId, receivedAt, request.Host ?? _host, request.User ?? _user)));
+                results.Add(null!); // filled in below
+            }
+
+            var durable = kept.Count == 0 ? [] : await acceptor.TryAcceptInOrderAsync(kept.Select(k => k.Captured).ToList(), cancellationToken);
+            var delivered = new List<DeliveryRecord>(kept.Count);
+            for (var i = 0; i < kept.Count; i++)
+            {
+                var (index, request, input, captured) = kept[i];
+                if (durable[i])
+                    delivered.Add(Delivered(request, captured, input));
+                results[index] = durable[i]
+                    ? new CaptureResult(CaptureOutcome.Published, captured.EventId, input, null)
+                    : new CaptureResult(CaptureOutcome.Spooled, captured.EventId, input,
+                        (acceptor.Unavailable ?? "the hook could not be kept") + "; left in the spool");
+            }
+            if (delivered.Count > 0)
+                await journal.AppendAsync(delivered, cancellationToken); // before the spool files go: replay stays exactly-once
+            return results;
+        }
+        finally
+        {
+            foreach (var k in kept)
+                _inFlight.TryRemove(k.Captured.EventId, out _);
+        }
+    }
+
+    private HookEventCaptured Stamp(CaptureRequest request, HookInput input, Guid eventId, DateTimeOffset receivedAt, string host, string user) =>
+        ConversationHookCaptured.Classify(new HookEventCaptured(
+            eventId, input.SessionId, input.HookEventName, receivedAt, Interlocked.Increment(ref _sequence),
+            host, user, input.Cwd, input.TranscriptPath, System.Text.Encoding.UTF8.GetString(request.Body), branches.Read(input.Cwd)));
+
+    /// <summary>Notes a durable hook in the registry and the active sessions; the record for the journal.</summary>
+    private DeliveryRecord Delivered(CaptureRequest request, HookEventCaptured captured, HookInput input)
+    {
+        registry.Record(captured.Host, request.ProjectDir ?? input.Cwd ?? "", input.HookEventName,
+            request.BridgeVersion ?? CaptureChannel.Http + "/" + CurrentHostInstance.Version, captured.ReceivedAt);
+        sessions.Seen(input.SessionId, input.HookEventName, input.TranscriptPath, captured.Host, captured.User, captured.ReceivedAt);
+        return new DeliveryRecord(captured.EventId, captured.ReceivedAt, input.SessionId, input.HookEventName,
+            DeliveryStatus.Published, request.Channel, request.Body.Length, null, null, null);
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed record HookInput(
     /// JSON). Fails, with a reason for people, on anything that is not a JSON object with a valid
     /// <c>session_id</c> and a <c>hook_event_name</c>. Unknown event names are fine.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> json, out HookInput? input, out string problem)
+    public static bool TryParse(ReadOnlySpan<byte> json, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HookInput? input, out string problem)
     {
         input = null;
         problem = "";

@@ -28,6 +28,9 @@ internal sealed class SpoolDrainer(
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
+    /// <summary>How many spool files are replayed together: made durable in their order, their confirms awaited at once.</summary>
+    internal const int ReplayTogether = 128;
+
     public async Task<SpoolDrainResult> DrainAsync(CancellationToken cancellationToken)
     {
         if (!busStarted.IsReady)
@@ -37,20 +40,33 @@ internal sealed class SpoolDrainer(
         {
             int published = 0, duplicates = 0, rejected = 0;
             var files = spool.Directory.List();
-            for (var i = 0; i < files.Count; i++)
+            for (var at = 0; at < files.Count; at += ReplayTogether)
             {
-                var outcome = await ReplayAsync(files[i], cancellationToken);
-                switch (outcome)
+                var group = files.Skip(at).Take(ReplayTogether).ToList();
+                var (read, damaged) = Read(group);
+                rejected += damaged;
+                var results = await capture.ReplayAsync(read.Select(r => r.Request).ToList(), cancellationToken);
+                string? stopped = null;
+                for (var i = 0; i < results.Count; i++)
                 {
-                    case CaptureOutcome.Published: published++; break;
-                    case CaptureOutcome.Duplicate: duplicates++; break;
-                    case CaptureOutcome.Rejected: rejected++; break;
-                    case CaptureOutcome.InProgress: // sm-hook drain is delivering this one: it goes on in order, so this pass stops
-                        return new SpoolDrainResult(published, duplicates, rejected, files.Count - i, "sm-hook drain is replaying the spool");
-                    default:
-                        return new SpoolDrainResult(published, duplicates, rejected, files.Count - i,
-                            acceptor.Unavailable ?? "hooks cannot be kept right now");
+                    switch (results[i].Outcome)
+                    {
+                        case CaptureOutcome.Published: published++; break;
+                        case CaptureOutcome.Duplicate: duplicates++; break;
+                        case CaptureOutcome.Rejected: rejected++; break;
+                        case CaptureOutcome.InProgress: // sm-hook drain is delivering this one: it goes on in order, so this pass stops
+                            stopped = "sm-hook drain is replaying the spool";
+                            continue;
+                        default:
+                            stopped ??= acceptor.Unavailable ?? "hooks cannot be kept right now";
+                            continue;
+                    }
+                    // Durable (or journaled) once here: a hook replayed with the ones behind it is kept even when one before it was not.
+                    SpoolDirectory.Delete(read[i].File);
                 }
+                if (stopped is not null || results.Count < read.Count)
+                    return new SpoolDrainResult(published, duplicates, rejected, spool.Directory.List().Count,
+                        stopped ?? "sm-hook drain is replaying the spool");
             }
             if (files.Count > 0)
                 logger.LogInformation("Spool drained: {Published} published, {Duplicates} already delivered, {Rejected} rejected",
@@ -63,31 +79,35 @@ internal sealed class SpoolDrainer(
         }
     }
 
-    private async Task<CaptureOutcome> ReplayAsync(string file, CancellationToken cancellationToken)
+    /// <summary>The files' records, in order; a file that cannot be read is moved aside (and counted), one gone meanwhile skipped.</summary>
+    private (List<(string File, CaptureRequest Request)> Read, int Damaged) Read(IReadOnlyList<string> files)
     {
-        SpoolRecord record;
-        try
+        var read = new List<(string, CaptureRequest)>(files.Count);
+        var damaged = 0;
+        foreach (var file in files)
         {
-            record = SpoolDirectory.Read(file);
+            SpoolRecord record;
+            try
+            {
+                record = SpoolDirectory.Read(file);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // sm-hook drain took it meanwhile
+            }
+            catch (Exception error)
+            {
+                var aside = file + ".damaged";
+                File.Move(file, aside, overwrite: true);
+                logger.LogError("Spool file {File} cannot be read ({Problem}); kept as {Damaged} for inspection", SpoolDirectory.Describe(file),
+                    error.Message, aside);
+                damaged++;
+                continue;
+            }
+            read.Add((file, new CaptureRequest(record.Payload, CaptureChannel.Spool, record.EventId, record.ReceivedAt, record.Host,
+                record.User, record.ProjectDir, record.BridgeVersion)));
         }
-        catch (FileNotFoundException)
-        {
-            return CaptureOutcome.Duplicate; // sm-hook drain took it meanwhile
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            var damaged = file + ".damaged";
-            File.Move(file, damaged, overwrite: true);
-            logger.LogError("Spool file {File} cannot be read ({Problem}); kept as {Damaged} for inspection", SpoolDirectory.Describe(file),
-                error.Message, damaged);
-            return CaptureOutcome.Rejected;
-        }
-
-        var result = await capture.CaptureAsync(new CaptureRequest(record.Payload, CaptureChannel.Spool, record.EventId,
-            record.ReceivedAt, record.Host, record.User, record.ProjectDir, record.BridgeVersion), cancellationToken);
-        if (result.Outcome is CaptureOutcome.Published or CaptureOutcome.Duplicate or CaptureOutcome.Rejected)
-            SpoolDirectory.Delete(file);
-        return result.Outcome;
+        return (read, damaged);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

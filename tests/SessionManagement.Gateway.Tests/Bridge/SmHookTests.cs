@@ -1,5 +1,6 @@
 using System.Net;
 using SessionManagement.Bridge;
+using SessionManagement.Gateway.Spool;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Gateway.Tests.Bridge;
@@ -82,6 +83,33 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"step {i}"), replayed.Select(h => System.Text.Json.JsonDocument.Parse(h.RawJson).RootElement.GetProperty("prompt").GetString()));
         Assert.Equal(replayed.OrderBy(h => h.ReceivedAt).Select(h => h.EventId), replayed.Select(h => h.EventId));
         Assert.Equal("Stop", published[^1].HookEventName);
+    }
+
+    [Fact]
+    public async Task When_hundreds_of_hooks_wait_in_the_spool_Should_replay_them_together_in_capture_order()
+    {
+        using var spool = new TempDirectory();
+        var directory = new SpoolDirectory(spool.Path);
+        var session = GatewayUnderTest.NewSessionId();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        string[] names = ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Notification", "Stop"];
+        var written = new List<Guid>();
+        for (var i = 0; i < 3 * SpoolDrainer.ReplayTogether + 7; i++) // three groups and part of one: the order holds across groups too
+        {
+            var id = Guid.CreateVersion7();
+            written.Add(id);
+            directory.Append(new SpoolRecord(id, at.AddMilliseconds(i), "h", "u", null, "test", "test",
+                System.Text.Encoding.UTF8.GetBytes($$"""{"session_id":"{{session}}","hook_event_name":"{{names[i % names.Length]}}","n":{{i}}}""")));
+        }
+
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string> { ["SM_SPOOL_DIR"] = spool.Path });
+        var published = await gateway.Observer.HooksAsync(session, written.Count, TimeSpan.FromSeconds(120));
+
+        // In the order the spool holds them, the two message types interleaved, each once.
+        Assert.Equal(written, published.Select(h => h.EventId));
+        Assert.Equal(Enumerable.Range(0, written.Count),
+            published.Select(h => System.Text.Json.JsonDocument.Parse(h.RawJson).RootElement.GetProperty("n").GetInt32()));
+        await Eventually.ReturnsAsync(() => Task.FromResult(directory.List().Count), count => count == 0, TimeSpan.FromSeconds(30), "the spool emptied");
     }
 
     [Fact]
