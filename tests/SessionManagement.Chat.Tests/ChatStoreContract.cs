@@ -88,6 +88,37 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_lines_repeat_a_uuid_Should_keep_every_line_once_in_file_order_even_when_shipped_again()
+    {
+        var s = NewSession();
+        string[] lines =
+        [
+            User(s, "u1", null, 5, "first"),
+            AssistantText(s, "a1", "u1", 6, "one reply"),
+            // claude-code-log's edge case: the same uuid and timestamp, other content.
+            AssistantText(s, "a1", "u1", 6, "the same uuid and time, other words"),
+            $$$"""{"type":"system","uuid":"s1","timestamp":"{{{Time(7)}}}","content":"a record"}""",
+            $$$"""{"type":"system","uuid":"s1","timestamp":"{{{Time(7)}}}","content":"a record, written again otherwise"}""",
+            $$$"""{"type":"system","uuid":"s1","timestamp":"{{{Time(7)}}}","content":"a record"}""", // the very same bytes, again in the file
+            AssistantText(s, "a2", "a1", 8, "last"),
+        ];
+        // A hook's prompt the file never got keeps the session's hook messages waiting for their lines: both ways of storing a line run.
+        await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "first", 5), Hook(s, "UserPromptSubmit", "prompt", "never in the file", 30)], Keep, Cancel);
+
+        var first = Assert.Single(await Store.AppendAsync(Transcript(s, 0, lines), Keep, Cancel));
+        var again = Assert.Single(await Store.AppendAsync(Transcript(s, 0, lines), Keep, Cancel));
+        var secondLine = System.Text.Encoding.UTF8.GetByteCount(lines[0]) + 1L;
+        var fromTheSecond = Assert.Single(await Store.AppendAsync(Transcript(s, secondLine, lines[1..]), Keep, Cancel));
+
+        Assert.Equal((lines.Length - 1, 1), (first.Added, first.Merged)); // the first line joined its hook's message
+        Assert.Equal(0, again.Added);
+        Assert.Equal(0, fromTheSecond.Added);
+        Assert.Equal(lines, (await Store.TranscriptLinesAsync(s, -1, 100, Cancel)).Select(l => l.Raw));
+        var page = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: false, Cancel);
+        Assert.Equal(["one reply", "the same uuid and time, other words"], page.Messages.Where(m => m.Uuid == "a1").Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task When_a_record_reads_well_but_has_no_content_Should_not_count_it_as_a_line_that_could_not_be_read()
     {
         var s = NewSession();
@@ -223,10 +254,10 @@ public abstract class ChatStoreContract : IAsyncLifetime
     {
         var s = NewSession();
         var undated = $$$"""{"type":"user","uuid":"n1","sessionId":"{{{s}}}","message":{"role":"user","content":"a line with no time"}}""";
-        // Its time comes from the capture (or the line before it), which differs between the two shipments.
+        // Its time comes from the capture, which differs between the two shipments.
         await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, [undated], Start).ToList(), Keep, Cancel);
 
-        var again = Assert.Single(await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, [User(s, "u0", null, 7, "before it"), undated], Start.AddHours(2)).ToList(), Keep, Cancel));
+        var again = Assert.Single(await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, [undated, User(s, "u0", null, 7, "after it")], Start.AddHours(2)).ToList(), Keep, Cancel));
 
         Assert.Equal(1, again.Added);
         Assert.Equal(["n1", "u0"], (await Store.PageAsync(s, 0, 100, false, false, Cancel)).Messages.Select(m => m.Uuid).Order(StringComparer.Ordinal));

@@ -44,6 +44,15 @@ public sealed record ChatMessage(
     /// </summary>
     public string? ResponseKey { get; init; }
 
+    /// <summary>
+    /// This transcript line under a key of its own, <c>u:</c> uuid <c>@</c> byte offset: another line of the session has its uuid
+    /// (Claude Code writes a record again with other content), and the file keeps both.
+    /// </summary>
+    public ChatMessage AtItsOffset() => this with { Key = $"u:{Uuid}@{Sequence}" };
+
+    /// <summary>Whether this is a line kept under its offset (<see cref="AtItsOffset"/>).</summary>
+    public bool RepeatsUuid => Uuid is not null && Key.StartsWith("u:", StringComparison.Ordinal) && Key.Length > Uuid.Length + 2;
+
     /// <summary>The raw JSON: the hook's input, or the transcript line.</summary>
     public string Raw { get => field ??= Line?.Text ?? ""; init; } = Raw;
 }

@@ -173,5 +173,16 @@ internal static class ChatSqliteSchema
         CREATE INDEX ix_chat_messages_file_order ON chat_messages (session_id, sequence) WHERE (sources & 2) != 0;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6];
+    /// <summary>
+    /// A line whose uuid another line of the session has (Claude Code writes a record again, with other content) is kept too,
+    /// with its byte offset as <c>repeat_offset</c> (<see cref="Messages.ChatMessage.AtItsOffset"/>); every other row has 0 there,
+    /// so the same line shipped again still finds the row it made, whatever that row's key (a hook's message it joined).
+    /// </summary>
+    public static readonly SqliteMigration V7 = new("chat", 7, """
+        ALTER TABLE chat_messages ADD COLUMN repeat_offset INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX ux_chat_messages_uuid;
+        CREATE UNIQUE INDEX ux_chat_messages_uuid ON chat_messages (session_id, line_time, uuid, repeat_offset) WHERE uuid IS NOT NULL;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7];
 }

@@ -40,7 +40,6 @@ internal sealed class MongoChatStore : IChatStore
     public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken)
     {
         var merged = new Dictionary<string, int>(StringComparer.Ordinal);
-        var inserts = new List<ChatMessageDocument>();
         List<ChatMessage> inserted = [], joined = [];
         foreach (var message in messages)
         {
@@ -53,45 +52,43 @@ internal sealed class MongoChatStore : IChatStore
                     merged[message.SessionId] = merged.GetValueOrDefault(message.SessionId) + 1;
                     joined.Add(message);
                     break;
+                case JoinOutcome.Repeated:
+                    inserted.Add(message.AtItsOffset());
+                    break;
                 default:
-                    inserts.Add(ToDocument(message));
                     inserted.Add(message);
                     break;
             }
         }
 
-        var refused = new HashSet<int>();
-        if (inserts.Count > 0)
-        {
-            try
-            {
-                await _messages.InsertManyAsync(inserts, new InsertManyOptions { IsOrdered = false }, cancellationToken);
-            }
-            catch (MongoBulkWriteException<ChatMessageDocument> error) when (error.WriteErrors.All(e => e.Code == DuplicateKey))
-            {
-                refused.UnionWith(error.WriteErrors.Select(e => e.Index));
-            }
-        }
+        var fresh = await InsertNewAsync(inserted, cancellationToken);
+        // A uuid the session has already: the same line shipped again, or another line of the file with that uuid.
+        var repeated = new List<ChatMessage>();
+        var storedNow = fresh.ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var m in inserted.Where(m => !storedNow.Contains(m)))
+            if (m.Uuid is not null && m.Key == "u:" + m.Uuid && !(await OffsetsOfUuidAsync(m, cancellationToken)).Contains(m.Sequence))
+                repeated.Add(m.AtItsOffset());
+        fresh.AddRange(await InsertNewAsync(repeated, cancellationToken));
 
         var results = new List<AppendResult>();
-        var added = inserts.Where((_, i) => !refused.Contains(i)).GroupBy(d => d.SessionId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var stored = inserted.Where((_, i) => !refused.Contains(i)).Concat(joined).Where(m => m.Usage is not null).ToList();
+        var added = fresh.GroupBy(m => m.SessionId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var stored = fresh.Concat(joined).Where(m => m.Usage is not null).ToList();
         var usage = (await FirstOfResponsesAsync(stored, cancellationToken))
             .Select(m => (m.SessionId, Usage: AppendResult.UsageOf(m)!))
             .ToLookup(u => u.SessionId, u => u.Usage, StringComparer.Ordinal);
         foreach (var sessionId in messages.Select(m => m.SessionId).Distinct(StringComparer.Ordinal))
         {
-            var fresh = added.GetValueOrDefault(sessionId) ?? [];
-            var conversation = fresh.Count(d => d.Kind == nameof(MessageKind.Message));
-            var invalid = fresh.Count(d => d.Kind == nameof(MessageKind.Invalid) || d.RecordType == TranscriptRecordReader.OversizedLineType);
-            var counts = await IncrementAsync(sessionId, fresh.Count, conversation, invalid, cancellationToken);
+            var itsOwn = added.GetValueOrDefault(sessionId) ?? [];
+            var conversation = itsOwn.Count(m => m.Kind == MessageKind.Message);
+            var invalid = itsOwn.Count(AppendResult.IsUnreadLine);
+            var counts = await IncrementAsync(sessionId, itsOwn.Count, conversation, invalid, cancellationToken);
             var trimmed = 0;
             if (counts.MessageCount > retention)
             {
                 trimmed = await TrimAsync(sessionId, counts.MessageCount - retention, cancellationToken);
                 counts = counts with { MessageCount = counts.MessageCount - trimmed };
             }
-            results.Add(new AppendResult(sessionId, fresh.Count, merged.GetValueOrDefault(sessionId), invalid, counts.MessageCount, trimmed,
+            results.Add(new AppendResult(sessionId, itsOwn.Count, merged.GetValueOrDefault(sessionId), invalid, counts.MessageCount, trimmed,
                 usage[sessionId].ToList()));
         }
         return results;
@@ -235,6 +232,28 @@ internal sealed class MongoChatStore : IChatStore
         return removed.DeletedCount;
     }
 
+    /// <summary>Inserts the messages; returns those stored now (the others' keys were taken).</summary>
+    private async Task<List<ChatMessage>> InsertNewAsync(List<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var refused = new HashSet<int>();
+        if (messages.Count > 0)
+        {
+            try
+            {
+                await _messages.InsertManyAsync(messages.Select(ToDocument), new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            }
+            catch (MongoBulkWriteException<ChatMessageDocument> error) when (error.WriteErrors.All(e => e.Code == DuplicateKey))
+            {
+                refused.UnionWith(error.WriteErrors.Select(e => e.Index));
+            }
+        }
+        return messages.Where((_, i) => !refused.Contains(i)).ToList();
+    }
+
+    /// <summary>The byte offsets of the session's lines stored with this uuid.</summary>
+    private Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, CancellationToken cancellationToken) =>
+        _messages.Find(d => d.SessionId == m.SessionId && d.Uuid == m.Uuid).Project(d => d.Sequence).ToListAsync(cancellationToken);
+
     private async Task<JoinOutcome> TryJoinAsync(ChatMessage m, CancellationToken cancellationToken)
     {
         if (m.MatchHash is null)
@@ -244,8 +263,8 @@ internal sealed class MongoChatStore : IChatStore
         var oldestFirst = new FindOneAndUpdateOptions<ChatMessageDocument> { Sort = Builders<ChatMessageDocument>.Sort.Ascending(d => d.Timestamp).Ascending(d => d.Sequence) };
         if (m.Uuid is not null)
         {
-            if (await _messages.Find(d => d.SessionId == m.SessionId && d.Uuid == m.Uuid).AnyAsync(cancellationToken))
-                return JoinOutcome.Duplicate;
+            if (await OffsetsOfUuidAsync(m, cancellationToken) is { Count: > 0 } offsets)
+                return offsets.Contains(m.Sequence) ? JoinOutcome.Duplicate : JoinOutcome.Repeated;
             var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression);
             var joined = await _messages.FindOneAndUpdateAsync(
                 waiting & Filter.Eq(d => d.Uuid, null) & Filter.Ne(d => d.EventId, null),
@@ -305,5 +324,6 @@ internal sealed class MongoChatStore : IChatStore
     private static string? NullableString(BsonDocument document, string name) =>
         document.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;
 
-    private enum JoinOutcome { None, Duplicate, Joined }
+    /// <summary>What became of a message before any insert: <see cref="Repeated"/>, another line of the file with a uuid stored already.</summary>
+    private enum JoinOutcome { None, Duplicate, Joined, Repeated }
 }

@@ -451,15 +451,15 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
             _insert = new RawStatement(connection, $"""
-                INSERT OR IGNORE INTO chat_messages ({Columns})
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
                 """);
             _insertBlock = await PrepareAsync("""
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
                 VALUES ($session, $start, $end, $length, $encoding, $bytes) RETURNING id
                 """, cancellationToken, "$session", "$start", "$end", "$length", "$encoding", "$bytes");
-            _byUuid = await PrepareAsync("SELECT 1 FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid", cancellationToken,
-                "$session", "$time", "$uuid");
+            _byUuid = await PrepareAsync("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid",
+                cancellationToken, "$session", "$time", "$uuid");
             _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
             _hookAwaitingTranscript = await PrepareAsync("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
@@ -515,8 +515,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 {
                     if (await HooksAwaitingAsync(m.SessionId, cancellationToken))
                     {
-                        if (await ExistsAsync(_byUuid, cancellationToken, m.SessionId, lineTime, m.Uuid))
-                            return Written.Duplicate;
+                        if (await OffsetsOfUuidAsync(m, lineTime, cancellationToken) is { Count: > 0 } offsets)
+                            return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, await RawAsync(m, cancellationToken));
                         var (from, to) = TwinWindow(m);
                         if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash, from, to) is long id)
                         {
@@ -540,13 +540,31 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     }
                 }
             }
-            var (bytes, rawEncoding, rawBlock, rawStart, rawLength) = await RawAsync(m, cancellationToken);
-            var inserted = _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
-                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools),
-                MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, bytes, rawEncoding, rawBlock, rawStart, rawLength, lineTime);
-            if (inserted == 1 && m.MatchHash is not null && m.Uuid is null && eventId is not null)
+            var stored = await RawAsync(m, cancellationToken);
+            var written = Insert(m, eventId, lineTime, stored);
+            if (written == Written.Added && m.MatchHash is not null && m.Uuid is null && eventId is not null)
                 _hooksAwaiting[m.SessionId] = true;
-            return inserted == 1 ? Written.Added : Written.Duplicate;
+            // A uuid the session has already: the same line shipped again, or another line of the file with that uuid.
+            if (written == Written.Duplicate && m.Uuid is not null && !(await OffsetsOfUuidAsync(m, lineTime, cancellationToken)).Contains(m.Sequence))
+                written = Insert(m.AtItsOffset(), eventId, lineTime, stored);
+            return written;
+        }
+
+        private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw) =>
+            _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
+                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools),
+                MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
+                lineTime, m.RepeatsUuid ? m.Sequence : 0L) == 1 ? Written.Added : Written.Duplicate;
+
+        /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
+        private async Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, long? lineTime, CancellationToken cancellationToken)
+        {
+            Set(_byUuid, [m.SessionId, lineTime, m.Uuid]);
+            await using var reader = await _byUuid.ExecuteReaderAsync(cancellationToken);
+            var offsets = new List<long>();
+            while (await reader.ReadAsync(cancellationToken))
+                offsets.Add(reader.GetInt64(0));
+            return offsets;
         }
 
         /// <summary>When a message's twin may have been written.</summary>

@@ -198,13 +198,14 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     {
         var s = NewSession();
         // Claude Code's file as it is: lines out of time order (a prompt before its attachment), a reply on several lines, a
-        // record without conversation, a line that is not JSON, one with no type, CRLF on one line, text beyond ASCII.
+        // record without conversation, a line that is not JSON, one with no type, CRLF on one line, text beyond ASCII, a uuid twice.
         var lines = new[]
         {
             """{"type":"summary","summary":"Fix the build ✓","leafUuid":"a2"}""",
             User(s, "u1", null, 5, "fix the build — 修正 🚀"),
             """{"type":"attachment","uuid":"at1","parentUuid":"u1","timestamp":"2026-11-24T09:00:04.999Z","sessionId":"$S"}""".Replace("$S", s),
             AssistantText(s, "a1", "u1", 6, "Looking."),
+            AssistantText(s, "a1", "u1", 6, "Looking again."), // its uuid and time again, other content
             AssistantToolUse(s, "a2", "a1", 7, "toolu_1", "dotnet build"),
             ToolResult(s, "u2", "a2", 8, "toolu_1", "Build succeeded.\n    0 Warning(s)") + "\r",
             "{not json at all",
