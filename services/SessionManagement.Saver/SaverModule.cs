@@ -42,7 +42,7 @@ public static class SaverModule
             bus.AddConsumer<BackupsConsumer>();
             bus.AddConsumer<CleanupConsumer>();
             bus.AddConsumer<ImportedSessionConsumer>();
-            bus.AddConsumer<TranscriptModelConsumer>();
+            bus.AddConsumer<TranscriptFactsConsumer>();
         });
         return builder;
     }

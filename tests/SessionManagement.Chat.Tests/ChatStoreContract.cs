@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Chat;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Gateway;
@@ -116,6 +117,35 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal(lines, (await Store.TranscriptLinesAsync(s, -1, 100, Cancel)).Select(l => l.Raw));
         var page = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: false, Cancel);
         Assert.Equal(["one reply", "the same uuid and time, other words"], page.Messages.Where(m => m.Uuid == "a1").Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task When_a_transcript_names_or_sums_up_its_session_Should_give_that_title_and_not_a_summary_of_another_session()
+    {
+        var (named, summed) = (NewSession(), NewSession());
+        string[] Lines(string s) =>
+        [
+            """{"type":"summary","summary":"Another session's work","leafUuid":"elsewhere-1"}""",
+            User(s, "u1", null, 5, "fix the build"),
+            AssistantText(s, "a1", "u1", 6, "Done."),
+            """{"type":"summary","summary":"Fix the build","leafUuid":"a1"}""",
+        ];
+        var customTitle = $$$"""{"type":"custom-title","customTitle":"release prep","sessionId":"{{{named}}}"}""";
+
+        var namedLines = Transcript(named, 0, [.. Lines(named), customTitle]);
+        var summedLines = Transcript(summed, 0, Lines(summed));
+        await Store.AppendAsync(namedLines, Keep, Cancel);
+        await Store.AppendAsync(summedLines, Keep, Cancel);
+
+        Assert.Equal("release prep", (await Store.SummarizeAsync(named, Cancel))?.Title);
+        Assert.Equal("Fix the build", (await Store.SummarizeAsync(summed, Cancel))?.Title);
+        // As the chat consumer finds them in a write: the leaf in the write, or stored before.
+        Assert.Equal([(TranscriptTitle.Custom, "release prep"), (TranscriptTitle.Summary, "Fix the build")],
+            (await TranscriptTitles.FindAsync(namedLines, uuid => Store.HoldsLineAsync(named, uuid, Cancel))).Select(t => (t.Kind, t.Text)));
+        var lastLineOnly = Transcript(summed, 500, """{"type":"summary","summary":"Fix the build, again","leafUuid":"a1"}""");
+        Assert.Equal(["Fix the build, again"], (await TranscriptTitles.FindAsync(lastLineOnly, uuid => Store.HoldsLineAsync(summed, uuid, Cancel))).Select(t => t.Text));
+        Assert.Empty(await TranscriptTitles.FindAsync(Transcript(summed, 600, """{"type":"summary","summary":"x","leafUuid":"elsewhere-1"}"""),
+            uuid => Store.HoldsLineAsync(summed, uuid, Cancel)));
     }
 
     [Fact]

@@ -47,6 +47,16 @@ public sealed class ContextRendererTests
     }
 
     [Fact]
+    public void When_the_last_session_has_a_title_and_a_branch_Should_name_both()
+    {
+        var parts = new LoadedParts("startup", Session with { Title = "release prep", GitBranch = "main" }, [], [], []);
+
+        var text = ContextRenderer.Render(parts, 10_000);
+
+        Assert.Contains("Session s-1 (\"release prep\") in /p on branch main: started", text);
+    }
+
+    [Fact]
     public void When_there_is_more_than_fits_Should_keep_to_the_limit_and_cut_the_least_valuable_part()
     {
         var parts = new LoadedParts("compact", Session, [Message("user", "what now")], [Item("session", new string('s', 3_000)), Item("project", new string('p', 20_000))], []);

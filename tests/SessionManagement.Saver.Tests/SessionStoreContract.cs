@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Chat;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
 
@@ -143,6 +144,33 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal("claude-opus-4-5-20251101", (await Store.GetAsync(named.SessionId, Cancel))!.Model);
         Assert.Equal("claude-sonnet-4-5-20250929", later.State.Model);
         Assert.True(SessionDerivation.IsIntact((await Store.GetAsync(print.SessionId, Cancel))!));
+    }
+
+    [Fact]
+    public async Task When_the_transcript_gives_titles_Should_show_the_name_the_user_gave_else_the_latest_summary_whatever_order_they_come_in()
+    {
+        var live = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([live.Next("SessionStart", source: "startup"), live.Next("UserPromptSubmit")], Cancel);
+        var early = new SessionEvents(SessionEvents.NewId()); // its transcript's lines reach the saver before its hooks
+
+        var summarized = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Summary, "Fix the flaky build", 900)], Cancel);
+        var older = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Summary, "An older summary", 100)], Cancel);
+        var named = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Custom, "release prep", 50)], Cancel);
+        var newerSummary = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Summary, "Release notes", 2_000)], Cancel);
+        Assert.Null(await Store.NoteTranscriptTitlesAsync(early.SessionId, [new TranscriptTitle(TranscriptTitle.Summary, "Early words", 10)], Cancel));
+        var saved = Assert.Single(await Store.SaveAsync([early.Next("SessionStart", source: "startup")], Cancel));
+        var later = Assert.Single(await Store.SaveAsync([live.Next("Stop")], Cancel));
+
+        Assert.Equal("Fix the flaky build", summarized?.Title);
+        Assert.Null(older); // an earlier line changes nothing
+        Assert.Equal("release prep", named?.Title);
+        Assert.Null(newerSummary); // the name the user gave still shows
+        Assert.Equal("Early words", saved.State.Title);
+        Assert.Equal("release prep", later.State.Title);
+        var stored = (await Store.GetAsync(live.SessionId, Cancel))!;
+        Assert.Equal("release prep", stored.Title);
+        Assert.True(SessionDerivation.IsIntact(stored));
+        Assert.Equal(stored with { Version = 0, Checksum = "" }, (await Store.DeriveAsync(live.SessionId, Cancel))! with { Version = 0, Checksum = "" });
     }
 
     [Fact]

@@ -11,6 +11,7 @@ namespace SessionManagement.Contracts.Chat;
 /// The token usage of the transcript records this write stored for the first time (added, or joined to their hook's message):
 /// each record's usage is reported once, however often its line is shipped.
 /// </param>
+/// <param name="Titles">The titles the transcript lines of this write give the session, the latest of each kind (none when they give none).</param>
 public record MessagesAppended(
     string SessionId,
     int Added,
@@ -18,4 +19,5 @@ public record MessagesAppended(
     int InvalidLines,
     long MessageCount,
     DateTimeOffset AppendedAt,
-    IReadOnlyList<RecordedUsage> Usage);
+    IReadOnlyList<RecordedUsage> Usage,
+    IReadOnlyList<TranscriptTitle>? Titles = null);

@@ -15,6 +15,7 @@ public record SummarizeTranscript(string SessionId);
 /// <param name="Prompts">Its prompts (user messages that are not tool results).</param>
 /// <param name="ToolCalls">The tool calls its replies made.</param>
 /// <param name="Lines">Its lines chat holds.</param>
+/// <param name="Title">The title its lines give it (<see cref="TranscriptTitle.Shown"/>), if any.</param>
 public record TranscriptSummarized(
     string SessionId,
     DateTimeOffset FirstAt,
@@ -23,4 +24,5 @@ public record TranscriptSummarized(
     string? Model,
     long Prompts,
     long ToolCalls,
-    long Lines);
+    long Lines,
+    string? Title = null);

@@ -23,6 +23,7 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="Subagents">Subagent runs that finished (schema 2).</param>
 /// <param name="Notifications">Notifications Claude Code raised, such as permission prompts (schema 2).</param>
 /// <param name="GitBranch">The git branch its latest event was captured on (schema 3).</param>
+/// <param name="Title">The title its transcript gives it: the name the user gave it (<c>/rename</c>), else Claude Code's summary of it (schema 4).</param>
 public record SessionSummary(
     string SessionId,
     string ProjectDir,
@@ -45,4 +46,5 @@ public record SessionSummary(
     string Checksum,
     long Subagents = 0,
     long Notifications = 0,
-    string? GitBranch = null);
+    string? GitBranch = null,
+    string? Title = null);

@@ -63,8 +63,10 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
             if (result.Added + result.Merged == 0)
                 continue;
             Appended.Inc(result.Added);
+            var titles = await TranscriptTitles.FindAsync(messages.Where(m => m.SessionId == result.SessionId).ToList(),
+                uuid => store.HoldsLineAsync(result.SessionId, uuid, context.CancellationToken));
             await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,
-                result.Usage), context.CancellationToken);
+                result.Usage, titles.Count == 0 ? null : titles), context.CancellationToken);
         }
         return results;
     }

@@ -75,7 +75,8 @@ internal static class TranscriptRecordReader
                     null, [], null, null, MessageSources.Transcript,
                     $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", null!, line);
             if (!ConversationTypes.Contains(type))
-                return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd, "",
+                return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd,
+                    type == TranscriptTitle.Custom ? MessageText.Bound(String(root, "customTitle") ?? "") : "",
                     null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated };
 
             var content = new ContentReader();
@@ -87,6 +88,7 @@ internal static class TranscriptRecordReader
                 case "summary":
                     role = "summary";
                     content.AddText(String(root, "summary") ?? "");
+                    parent ??= String(root, "leafUuid"); // what it sums up: the conversation ending there
                     break;
                 case "system":
                     role = "system";

@@ -25,6 +25,9 @@ public interface IChatStore
     /// <summary>The session's transcript lines after <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped.</summary>
     Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Whether the session holds a transcript line with this uuid.</summary>
+    Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken);
+
     /// <summary>Messages whose text has every term, best first. Throws <see cref="SearchUnavailableException"/> when the store cannot search.</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken);
 

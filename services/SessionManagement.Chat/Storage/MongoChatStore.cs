@@ -156,8 +156,14 @@ internal sealed class MongoChatStore : IChatStore
             lines.LastOrDefault(d => d.Model is not null && d.Model != "<synthetic>")?.Model,
             conversation.Count(d => d.Role == "user"),
             lines.Sum(d => MessageColumns.Tools(d.Tools).Count(t => t.Kind == "use")),
-            lines.Count);
+            lines.Count,
+            TranscriptTitle.Shown(
+                lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Custom && d.Text.Length > 0)?.Text,
+                lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Summary && d.Text.Length > 0 && d.ParentUuid is { } leaf && lines.Any(l => l.Uuid == leaf))?.Text));
     }
+
+    public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
+        _messages.Find(d => d.SessionId == sessionId && d.Uuid == uuid).AnyAsync(cancellationToken);
 
     public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit,
         CancellationToken cancellationToken)

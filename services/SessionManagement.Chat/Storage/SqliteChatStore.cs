@@ -116,6 +116,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 WHERE session_id = $session AND (sources & 2) != 0 AND project_dir IS NOT NULL ORDER BY sequence LIMIT 1;
                 SELECT model FROM chat_messages INDEXED BY ix_chat_messages_file_order
                 WHERE session_id = $session AND (sources & 2) != 0 AND model IS NOT NULL AND model <> '<synthetic>' ORDER BY sequence DESC LIMIT 1;
+                SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND (sources & 2) != 0 AND record_type = 'custom-title' AND text <> '' ORDER BY sequence DESC LIMIT 1;
+                SELECT s.text FROM chat_messages s INDEXED BY ix_chat_messages_file_order
+                WHERE s.session_id = $session AND (s.sources & 2) != 0 AND s.record_type = 'summary' AND s.text <> ''
+                    AND EXISTS (SELECT 1 FROM chat_messages l WHERE l.session_id = s.session_id AND l.uuid = s.parent_uuid)
+                ORDER BY s.sequence DESC LIMIT 1;
                 """;
             command.Bind("$session", sessionId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -127,7 +133,18 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
             var cwd = await NextAsync();
             var model = await NextAsync();
-            return (TranscriptSummarized?)new TranscriptSummarized(sessionId, first, last, cwd, model, prompts, tools, lines);
+            var (custom, summary) = (await NextAsync(), await NextAsync());
+            return (TranscriptSummarized?)new TranscriptSummarized(sessionId, first, last, cwd, model, prompts, tools, lines,
+                TranscriptTitle.Shown(custom, summary));
+        }, cancellationToken);
+
+    public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM chat_messages WHERE session_id = $session AND uuid = $uuid LIMIT 1";
+            command.Bind("$session", sessionId).Bind("$uuid", uuid);
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
         }, cancellationToken);
 
     public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken) =>

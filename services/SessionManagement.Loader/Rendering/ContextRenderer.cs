@@ -73,7 +73,7 @@ public static class ContextRenderer
         if (parts.Session is not { } s)
             return null;
         var ended = s.EndedAt is { } at ? $"ended {at:u}" + (s.EndReason is null ? "" : $" ({s.EndReason})") : "still active";
-        return $"Session {s.SessionId} in {s.ProjectDir}{(s.GitBranch is null ? "" : $" on branch {s.GitBranch}")}: started {s.StartedAt:u}, {ended}; {s.Prompts} prompts, {s.ToolCalls} tool calls"
+        return $"Session {s.SessionId}{(s.Title is null ? "" : $" (\"{s.Title}\")")} in {s.ProjectDir}{(s.GitBranch is null ? "" : $" on branch {s.GitBranch}")}: started {s.StartedAt:u}, {ended}; {s.Prompts} prompts, {s.ToolCalls} tool calls"
             + (s.ToolFailures > 0 ? $", {s.ToolFailures} failed" : "") + (s.Compactions > 0 ? $", compacted {s.Compactions}×" : "")
             + (s.Model is null ? "" : $"; model {s.Model}") + ".";
     }

@@ -37,5 +37,5 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
 
     public static SessionSummary Summary(SessionState s) => new(s.SessionId, s.ProjectDir, s.Cwd, s.Model, s.Source, s.ParentSessionId,
         s.Status.ToString(), s.StartedAt, s.LastEventAt, s.EndedAt, s.EndReason, s.EventCount, s.Prompts, s.ToolCalls, s.ToolFailures,
-        s.Compactions, s.Version, s.SchemaVersion, s.Checksum, s.Subagents, s.Notifications, s.GitBranch);
+        s.Compactions, s.Version, s.SchemaVersion, s.Checksum, s.Subagents, s.Notifications, s.GitBranch, s.Title);
 }

@@ -42,7 +42,8 @@ public static class SessionDerivation
             "",
             Count("SubagentStop"),
             Count("Notification"),
-            facts.LatestGitBranch);
+            facts.LatestGitBranch,
+            facts.TranscriptTitle);
         return state with { Checksum = Checksum(state) };
     }
 
@@ -55,7 +56,7 @@ public static class SessionDerivation
         var (started, last) = (Milliseconds(transcript.FirstAt), Milliseconds(transcript.LastAt));
         return Seal(new SessionState(transcript.SessionId, transcript.Cwd ?? "", transcript.Cwd, transcript.Model, ImportSource, null,
             SessionStatus.Ended, started, last, last, "imported", 0, transcript.Prompts, transcript.ToolCalls, 0, 0, version,
-            SessionState.CurrentSchemaVersion, ""));
+            SessionState.CurrentSchemaVersion, "", Title: transcript.Title));
     }
 
     /// <summary>The source of a session kept from its imported transcript alone.</summary>
@@ -70,6 +71,16 @@ public static class SessionDerivation
             ? Seal(existing with { Model = model, Version = existing.Version + 1 })
             : Derive(facts, existing.ParentSessionId, existing.Version + 1);
 
+    /// <summary>
+    /// <paramref name="existing"/> with the title its transcript gives it now (<paramref name="facts"/> hold it already): derived
+    /// again from its events, or, for a session no hook reached, the same with the title; null when the title is the one it has.
+    /// </summary>
+    public static SessionState? WithTranscriptTitle(SessionState existing, SessionFacts facts) =>
+        existing.Title == facts.TranscriptTitle ? null
+            : facts.Tallies.Count == 0
+                ? Seal(existing with { Title = facts.TranscriptTitle, Version = existing.Version + 1 })
+                : Derive(facts, existing.ParentSessionId, existing.Version + 1);
+
     /// <summary>SHA-256 over every field but the checksum itself, in a fixed text form: the fields of the state's own schema version.</summary>
     public static string Checksum(SessionState state)
     {
@@ -81,6 +92,8 @@ public static class SessionDerivation
             text += string.Join('\u001f', "", state.Subagents, state.Notifications);
         if (state.SchemaVersion >= 3)
             text += "\u001f" + state.GitBranch;
+        if (state.SchemaVersion >= 4)
+            text += "\u001f" + state.Title;
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -9,6 +9,7 @@ namespace SessionManagement.Saver.Sessions;
 /// <param name="LatestCwd">The working directory of the newest event that had one.</param>
 /// <param name="LatestGitBranch">The git branch of the newest event that had one.</param>
 /// <param name="LatestModel">The model of the newest SessionStart that named one: a resume that names none keeps it.</param>
+/// <param name="TranscriptTitle">The title the session's transcript gives it (its custom title, else its summary), if any.</param>
 /// <param name="TranscriptModel">The model the session's transcript names (its replies'), for a session no SessionStart named one for (<c>claude -p</c>).</param>
 public sealed record SessionFacts(
     string SessionId,
@@ -19,4 +20,5 @@ public sealed record SessionFacts(
     string? LatestCwd,
     string? LatestGitBranch = null,
     string? LatestModel = null,
-    string? TranscriptModel = null);
+    string? TranscriptModel = null,
+    string? TranscriptTitle = null);

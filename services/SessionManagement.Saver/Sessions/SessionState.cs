@@ -26,12 +26,13 @@ public sealed record SessionState(
     string Checksum,
     long Subagents = 0,
     long Notifications = 0,
-    string? GitBranch = null)
+    string? GitBranch = null,
+    string? Title = null)
 {
     /// <summary>
-    /// 2 added <see cref="Subagents"/> and <see cref="Notifications"/>, 3 <see cref="GitBranch"/> (each with its place in
+    /// 2 added <see cref="Subagents"/> and <see cref="Notifications"/>, 3 <see cref="GitBranch"/>, 4 <see cref="Title"/> (each with its place in
     /// the checksum). An older session is migrated when it is loaded: its checksum checked its own version's way, then
     /// its state derived again.
     /// </summary>
-    public const int CurrentSchemaVersion = 3;
+    public const int CurrentSchemaVersion = 4;
 }

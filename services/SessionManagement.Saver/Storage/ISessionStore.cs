@@ -45,6 +45,12 @@ public interface ISessionStore
     Task<SessionState?> NoteTranscriptModelAsync(string sessionId, string model, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Keeps the titles a session's transcript gives it (the latest line of each kind, by byte offset) and, for a session the store
+    /// holds, the title it shows; returns the state written, or null when there was none to write.
+    /// </summary>
+    Task<SessionState?> NoteTranscriptTitlesAsync(string sessionId, IReadOnlyList<SessionManagement.Contracts.Chat.TranscriptTitle> titles, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Keeps a session as its imported transcript tells it (<see cref="SessionDerivation.FromTranscript"/>) unless a hook reached it:
     /// checked and written as one, so a hook saved meanwhile is never written over. Null when the hooks tell its story.
     /// </summary>

@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Chat;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -27,6 +28,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     private readonly IMongoCollection<BackupDocument> _backups;
     private readonly IMongoCollection<BsonDocument> _archive;
     private readonly IMongoCollection<BsonDocument> _transcriptModels;
+    private readonly IMongoCollection<BsonDocument> _transcriptTitles;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -39,6 +41,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _backups = database.GetCollection<BackupDocument>(SaverMongoCollections.Backups);
         _archive = database.GetCollection<BsonDocument>(SaverMongoCollections.Archive);
         _transcriptModels = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptModels);
+        _transcriptTitles = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptTitles);
         _persistence = persistence;
     }
 
@@ -159,6 +162,32 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             var facts = await ReadFactsAsync(sessionId, cancellationToken);
             var state = SessionDerivation.WithTranscriptModel(existing, facts, model);
             if (await TryWriteAsync(existing, state, cancellationToken))
+                return state;
+            if (attempt == MaxAttempts)
+                throw new InvalidOperationException($"session {sessionId} kept changing under {MaxAttempts} saves; the message will be retried");
+        }
+    }
+
+    public async Task<SessionState?> NoteTranscriptTitlesAsync(string sessionId, IReadOnlyList<TranscriptTitle> titles, CancellationToken cancellationToken)
+    {
+        foreach (var title in titles)
+        {
+            // The latest line of each kind wins, whichever order the writes came in.
+            var id = new BsonDocument("_id", sessionId + "/" + title.Kind);
+            var kept = await _transcriptTitles.Find(id).FirstOrDefaultAsync(cancellationToken);
+            if (kept is null || kept["offset"].ToInt64() <= title.Offset)
+                await _transcriptTitles.ReplaceOneAsync(id, new BsonDocument
+                {
+                    ["_id"] = sessionId + "/" + title.Kind, ["session_id"] = sessionId, ["kind"] = title.Kind, ["title"] = title.Text, ["offset"] = title.Offset,
+                }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await GetAsync(sessionId, cancellationToken);
+            if (existing is null)
+                return null; // a session saved later takes its title from its facts
+            var state = SessionDerivation.WithTranscriptTitle(existing, await ReadFactsAsync(sessionId, cancellationToken));
+            if (state is null || await TryWriteAsync(existing, state, cancellationToken))
                 return state;
             if (attempt == MaxAttempts)
                 throw new InvalidOperationException($"session {sessionId} kept changing under {MaxAttempts} saves; the message will be retried");
@@ -297,9 +326,12 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             & Builders<SaverEventDocument>.Filter.Ne(e => e.Model, null);
         var latestModel = await _events.Find(withModel).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
         var transcriptModel = await _transcriptModels.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
+        var titles = await _transcriptTitles.Find(new BsonDocument("session_id", sessionId)).ToListAsync(cancellationToken);
+        string? Title(string kind) => titles.FirstOrDefault(t => t["kind"].AsString == kind)?["title"].AsString;
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
-            latestBranch?.GitBranch, latestModel?.Model, transcriptModel?["model"].AsString);
+            latestBranch?.GitBranch, latestModel?.Model, transcriptModel?["model"].AsString,
+            TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Summary)));
     }
 
     private async Task<StoredEvent?> LatestAsync(string sessionId, string hookEventName, CancellationToken cancellationToken)

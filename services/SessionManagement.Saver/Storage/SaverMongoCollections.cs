@@ -13,6 +13,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string Backups = "saver_backups";
     public const string Archive = "saver_archive";
     public const string TranscriptModels = "saver_transcript_models";
+    public const string TranscriptTitles = "saver_transcript_titles";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {
@@ -41,6 +42,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
             map.MapMember(s => s.Subagents).SetDefaultValue(0L);
             map.MapMember(s => s.Notifications).SetDefaultValue(0L);
             map.MapMember(s => s.GitBranch).SetDefaultValue((string?)null);
+            map.MapMember(s => s.Title).SetDefaultValue((string?)null);
         });
         return true;
     });

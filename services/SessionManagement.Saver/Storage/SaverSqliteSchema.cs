@@ -122,6 +122,20 @@ internal static class SaverSqliteSchema
         CREATE TABLE saver_transcript_models (session_id TEXT PRIMARY KEY, model TEXT NOT NULL) WITHOUT ROWID;
         """);
 
+    /// <summary>
+    /// The titles a session's transcript gives it, the latest line of each kind (<c>custom-title</c>, <c>summary</c>) by its byte
+    /// offset; and the title each session shows.
+    /// </summary>
+    public static readonly SqliteMigration V10 = new("saver", 10, """
+        CREATE TABLE saver_transcript_titles (
+            session_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            line_offset INTEGER NOT NULL,
+            PRIMARY KEY (session_id, kind)) WITHOUT ROWID;
+        ALTER TABLE saver_sessions ADD COLUMN title TEXT NULL;
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 }

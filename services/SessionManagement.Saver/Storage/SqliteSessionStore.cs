@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Chat;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SessionManagement.Hosting.Options;
@@ -17,7 +18,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
 
     private const string SessionColumns =
         "session_id, project_dir, cwd, model, source, parent_session_id, status, started_at, last_event_at, ended_at, end_reason, " +
-        "event_count, prompts, tool_calls, tool_failures, compactions, version, schema_version, checksum, subagents, notifications, git_branch";
+        "event_count, prompts, tool_calls, tool_failures, compactions, version, schema_version, checksum, subagents, notifications, git_branch, title";
 
     public Task<IReadOnlyList<SaveResult>> SaveAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<SaveResult>>(async (connection, transaction) =>
@@ -186,6 +187,30 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             var state = SessionDerivation.WithTranscriptModel(existing, facts, model);
             await WriteSessionAsync(statements, state, cancellationToken);
             return (SessionState?)state;
+        }, cancellationToken);
+
+    public Task<SessionState?> NoteTranscriptTitlesAsync(string sessionId, IReadOnlyList<TranscriptTitle> titles, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var statements = new Statements(connection, transaction);
+            foreach (var title in titles)
+            {
+                // The latest line of each kind wins, whichever order the writes came in.
+                var note = statements.Get("""
+                    INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, $kind, $title, $offset)
+                    ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title, line_offset = excluded.line_offset
+                    WHERE excluded.line_offset >= line_offset
+                    """, sessionId);
+                note.Bind("$kind", title.Kind).Bind("$title", title.Text).Bind("$offset", title.Offset);
+                await note.ExecuteNonQueryAsync(cancellationToken);
+            }
+            var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
+            if (existing is null)
+                return null; // a session saved later takes its title from its facts
+            var state = SessionDerivation.WithTranscriptTitle(existing, await ReadFactsAsync(statements, sessionId, cancellationToken));
+            if (state is not null)
+                await WriteSessionAsync(statements, state, cancellationToken);
+            return state;
         }, cancellationToken);
 
     public Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken) =>
@@ -387,7 +412,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await ScalarAsync(statements, "SELECT cwd FROM saver_events WHERE session_id = $session AND cwd IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
             await ScalarAsync(statements, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
             await ScalarAsync(statements, "SELECT model FROM saver_events WHERE session_id = $session AND hook_event_name = 'SessionStart' AND model IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
-            await ScalarAsync(statements, "SELECT model FROM saver_transcript_models WHERE session_id = $session", sessionId, cancellationToken));
+            await ScalarAsync(statements, "SELECT model FROM saver_transcript_models WHERE session_id = $session", sessionId, cancellationToken),
+            TranscriptTitle.Shown(
+                await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken),
+                await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken)));
     }
 
     // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.
@@ -439,7 +467,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             reader.ReadNullableString(4), reader.ReadNullableString(5), Enum.Parse<SessionStatus>(reader.GetString(6)), reader.ReadTime(7),
             reader.ReadTime(8), reader.ReadNullableTime(9), reader.ReadNullableString(10), reader.GetInt64(11), reader.GetInt64(12),
             reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt32(17), reader.GetString(18),
-            reader.GetInt64(19), reader.GetInt64(20), reader.ReadNullableString(21));
+            reader.GetInt64(19), reader.GetInt64(20), reader.ReadNullableString(21), reader.ReadNullableString(22));
     }
 
     private static async Task WriteSessionAsync(Statements statements, SessionState s, CancellationToken cancellationToken)
@@ -447,7 +475,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         var command = statements.Get($"""
             INSERT OR REPLACE INTO saver_sessions ({SessionColumns})
             VALUES ($session, $project, $cwd, $model, $source, $parent, $status, $started, $last, $ended, $reason,
-                    $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum, $subagents, $notifications, $branch)
+                    $events, $prompts, $tools, $failures, $compactions, $version, $schema, $checksum, $subagents, $notifications, $branch, $title)
             """, s.SessionId);
         command.Bind("$project", s.ProjectDir).Bind("$cwd", s.Cwd).Bind("$model", s.Model).Bind("$source", s.Source)
             .Bind("$parent", s.ParentSessionId).Bind("$status", s.Status.ToString()).Bind("$started", SqliteValues.Time(s.StartedAt))
@@ -455,7 +483,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             .Bind("$reason", s.EndReason).Bind("$events", s.EventCount).Bind("$prompts", s.Prompts).Bind("$tools", s.ToolCalls)
             .Bind("$failures", s.ToolFailures).Bind("$compactions", s.Compactions).Bind("$version", s.Version)
             .Bind("$schema", s.SchemaVersion).Bind("$checksum", s.Checksum).Bind("$subagents", s.Subagents).Bind("$notifications", s.Notifications)
-            .Bind("$branch", s.GitBranch);
+            .Bind("$branch", s.GitBranch).Bind("$title", s.Title);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

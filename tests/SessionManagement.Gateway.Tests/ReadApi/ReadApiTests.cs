@@ -246,6 +246,7 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
             AssistantText(s, "a2", "u2", 13, "Ported.", project),
             User(s, "u3", "a2", 20, "and the docs", project),
             AssistantText(s, "a3", "u3", 25, "Done.", project),
+            """{"type":"summary","summary":"Port the CLI to the new API","leafUuid":"a3"}""",
         ];
 
         await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n", lines) + "\n");
@@ -260,6 +261,7 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
             session.GetProperty("model").GetString(), session.GetProperty("status").GetString(), session.GetProperty("source").GetString()));
         Assert.Equal((Start.AddSeconds(10), Start.AddSeconds(25)), (session.GetProperty("startedAt").GetDateTimeOffset(), session.GetProperty("endedAt").GetDateTimeOffset()));
         Assert.Equal((2L, 1L), (session.GetProperty("prompts").GetInt64(), session.GetProperty("toolCalls").GetInt64()));
+        Assert.Equal("Port the CLI to the new API", session.GetProperty("title").GetString());
         var listed = await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}");
         Assert.Equal(s, Assert.Single(listed.GetProperty("sessions").EnumerateArray()).GetProperty("sessionId").GetString());
 
@@ -267,6 +269,27 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
             found => found.GetProperty("state").GetString() == "ended", TimeSpan.FromSeconds(30), "the imported session ended in the status");
         Assert.Equal((Start.AddSeconds(10), Start.AddSeconds(25)), (status.GetProperty("startedAt").GetDateTimeOffset(), status.GetProperty("endedAt").GetDateTimeOffset()));
         Assert.Equal((2L, 1L, project), (status.GetProperty("prompts").GetInt64(), status.GetProperty("toolCalls").GetInt64(), status.GetProperty("projectDir").GetString()));
+    }
+
+    [Fact]
+    public async Task When_the_user_names_a_captured_session_Should_show_that_name()
+    {
+        var s = NewSession();
+        var project = "/work/" + s;
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""");
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}"),
+            list => list.GetProperty("total").GetInt64() == 1, TimeSpan.FromSeconds(30), "the session kept by the saver");
+
+        // `/rename release prep` in Claude Code writes this line into the session's transcript.
+        await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n",
+            User(s, "u1", null, 1, "get the release ready", project),
+            $$$"""{"type":"custom-title","customTitle":"release prep","sessionId":"{{{s}}}"}""") + "\n");
+
+        var session = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"),
+            found => found.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), "the name the user gave");
+        Assert.Equal("release prep", session.GetProperty("title").GetString());
+        Assert.Equal("release prep", Assert.Single((await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}")).GetProperty("sessions").EnumerateArray())
+            .GetProperty("title").GetString());
     }
 
     [Fact]

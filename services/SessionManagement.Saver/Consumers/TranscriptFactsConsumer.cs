@@ -6,14 +6,17 @@ using SessionManagement.Saver.Storage;
 namespace SessionManagement.Saver.Consumers;
 
 /// <summary>
-/// The model a session's replies name, as chat stores them: a session whose SessionStart named none (<c>claude -p</c>, a resume
-/// on older versions) takes it from there. Each session's model is written once, not with every reply (<see cref="NotedModels"/>).
+/// What a session's transcript tells the saver as chat stores its lines: the model its replies name (a session whose SessionStart
+/// named none, <c>claude -p</c> or a resume on older versions, takes it from there; each session's model is written once, not with
+/// every reply, <see cref="NotedModels"/>), and the titles its lines give it (<c>custom-title</c>, <c>summary</c>).
 /// </summary>
-public sealed class TranscriptModelConsumer(ISessionStore store, NotedModels noted) : IConsumer<MessagesAppended>
+public sealed class TranscriptFactsConsumer(ISessionStore store, NotedModels noted) : IConsumer<MessagesAppended>
 {
     public async Task Consume(ConsumeContext<MessagesAppended> context)
     {
         var appended = context.Message;
+        if (appended.Titles is { Count: > 0 } titles)
+            await store.NoteTranscriptTitlesAsync(appended.SessionId, titles, context.CancellationToken);
         if (appended.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model is not { } model || noted.Knows(appended.SessionId, model))
             return;
         await store.NoteTranscriptModelAsync(appended.SessionId, model, context.CancellationToken);
