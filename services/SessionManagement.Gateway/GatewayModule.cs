@@ -68,6 +68,7 @@ public static class GatewayModule
             bus.AddRequestClient<GetSession>();
             bus.AddRequestClient<GetMessages>();
             bus.AddRequestClient<GetTranscriptLines>();
+            bus.AddRequestClient<ListTranscriptFiles>();
             bus.AddRequestClient<SearchMessages>();
             bus.AddRequestClient<TranscriptLinesCaptured>();
             bus.AddRequestClient<SaveContextItem>();

@@ -79,8 +79,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
         await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "second by time, first in the file", 5), Hook(s, "UserPromptSubmit", "prompt", "a prompt the file never got", 9)], Keep, Cancel);
         await Store.AppendAsync(Transcript(s, 1_000, lines), Keep, Cancel);
 
-        var all = await Store.TranscriptLinesAsync(s, -1, 100, Cancel);
-        var afterFirstTwo = await Store.TranscriptLinesAsync(s, all[1].Offset, 1, Cancel);
+        var all = await Store.TranscriptLinesAsync(s, "", -1, 100, Cancel);
+        var afterFirstTwo = await Store.TranscriptLinesAsync(s, "", all[1].Offset, 1, Cancel);
 
         Assert.Equal(lines, all.Select(l => l.Raw));
         var offsets = lines.Select((_, i) => 1_000L + lines.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1)).ToList();
@@ -114,7 +114,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal((lines.Length - 1, 1), (first.Added, first.Merged)); // the first line joined its hook's message
         Assert.Equal(0, again.Added);
         Assert.Equal(0, fromTheSecond.Added);
-        Assert.Equal(lines, (await Store.TranscriptLinesAsync(s, -1, 100, Cancel)).Select(l => l.Raw));
+        Assert.Equal(lines, (await Store.TranscriptLinesAsync(s, "", -1, 100, Cancel)).Select(l => l.Raw));
         var page = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: false, Cancel);
         Assert.Equal(["one reply", "the same uuid and time, other words"], page.Messages.Where(m => m.Uuid == "a1").Select(m => m.Text));
     }
@@ -146,6 +146,40 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal(["Fix the build, again"], (await TranscriptTitles.FindAsync(lastLineOnly, uuid => Store.HoldsLineAsync(summed, uuid, Cancel))).Select(t => t.Text));
         Assert.Empty(await TranscriptTitles.FindAsync(Transcript(summed, 600, """{"type":"summary","summary":"x","leafUuid":"elsewhere-1"}"""),
             uuid => Store.HoldsLineAsync(summed, uuid, Cancel)));
+    }
+
+    [Fact]
+    public async Task When_a_subagents_transcript_is_stored_with_its_session_Should_give_each_file_back_and_keep_it_out_of_the_sessions_own_facts()
+    {
+        var s = NewSession();
+        const string agent = "subagents/agent-a1b2c3.jsonl";
+        string[] own =
+        [
+            User(s, "u1", null, 1, "find the flaky test"),
+            AssistantText(s, "a1", "u1", 2, "Sending an agent."),
+        ];
+        // Its own offsets from 0, a line at the very offset of one of the session's, and a uuid the session's file has too.
+        string[] subagent =
+        [
+            $$$"""{"type":"user","uuid":"s1","parentUuid":null,"isSidechain":true,"timestamp":"{{{Time(3)}}}","sessionId":"{{{s}}}","message":{"role":"user","content":"Search the tests for sleeps"}}""",
+            $$$$"""{"type":"assistant","uuid":"a1","parentUuid":"s1","isSidechain":true,"timestamp":"{{{{Time(2)}}}}","sessionId":"{{{{s}}}}","requestId":"req_sub","message":{"id":"msg_sub","role":"assistant","model":"claude-haiku-4-5-20251001","content":[{"type":"text","text":"Found two."}],"usage":{"input_tokens":10,"output_tokens":5}}}""",
+        ];
+        await Store.AppendAsync(Transcript(s, 0, own), Keep, Cancel);
+
+        var stored = Assert.Single(await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, subagent, Start, agent).ToList(), Keep, Cancel));
+        var again = Assert.Single(await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, subagent, Start, agent).ToList(), Keep, Cancel));
+
+        Assert.Equal((2, 0), (stored.Added, again.Added));
+        Assert.Equal([10L], stored.Usage.Select(u => u.Tokens.InputTokens)); // the subagent's tokens are the session's
+        Assert.Equal(own, (await Store.TranscriptLinesAsync(s, "", -1, 100, Cancel)).Select(l => l.Raw));
+        Assert.Equal(subagent, (await Store.TranscriptLinesAsync(s, agent, -1, 100, Cancel)).Select(l => l.Raw));
+        Assert.Equal([("", 2L), (agent, 2L)], await Store.TranscriptFilesAsync(s, Cancel));
+        var summary = await Store.SummarizeAsync(s, Cancel);
+        Assert.Equal((1L, 2L, "claude-opus-4-20250514"), (summary!.Prompts, summary.Lines, summary.Model));
+        Assert.Equal(["find the flaky test"], (await Store.LatestAsync(s, "user", 6, Cancel)).Select(m => m.Text));
+        var page = await Store.PageAsync(s, 0, 100, includeRecords: false, includeRaw: false, Cancel);
+        Assert.Equal([("", "find the flaky test"), ("", "Sending an agent."), (agent, "Search the tests for sleeps"), (agent, "Found two.")],
+            page.Messages.OrderBy(m => m.File, StringComparer.Ordinal).ThenBy(m => m.Sequence).Select(m => (m.File, m.Text)));
     }
 
     [Fact]

@@ -16,6 +16,7 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="Sources">Where the message was seen: <c>hook</c>, <c>transcript</c>, or both.</param>
 /// <param name="Problem">Why a line could not be read, for <c>invalid</c> lines.</param>
 /// <param name="Raw">The raw hook JSON or transcript line, when asked for.</param>
+/// <param name="File">The session's transcript file the line is from when it is a subagent's (<c>subagents/agent-&lt;id&gt;.jsonl</c>); null for its own.</param>
 public record ChatMessageView(
     string Key,
     string Kind,
@@ -31,4 +32,5 @@ public record ChatMessageView(
     string? Model,
     IReadOnlyList<string> Sources,
     string? Problem,
-    string? Raw);
+    string? Raw,
+    string? File = null);

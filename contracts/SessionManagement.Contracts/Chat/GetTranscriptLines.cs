@@ -7,7 +7,17 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="SessionId">The session.</param>
 /// <param name="AfterOffset">The offset of the last line already read; -1 from the start.</param>
 /// <param name="Limit">The most lines to return (the chat module caps it).</param>
-public record GetTranscriptLines(string SessionId, long AfterOffset, int Limit);
+/// <param name="File">Which of the session's transcript files: null for its own, else a subagent's (<c>subagents/agent-&lt;id&gt;.jsonl</c>).</param>
+public record GetTranscriptLines(string SessionId, long AfterOffset, int Limit, string? File = null);
+
+/// <summary>Asks the chat module which transcript files of a session it holds lines of; answered with <see cref="TranscriptFilesHeld"/>.</summary>
+public record ListTranscriptFiles(string SessionId);
+
+/// <summary>The transcript files of a session chat holds lines of: its own first (<see cref="TranscriptFileView.File"/> null), then its subagents'.</summary>
+public record TranscriptFilesHeld(string SessionId, IReadOnlyList<TranscriptFileView> Files);
+
+/// <summary>One transcript file of a session: its name relative to the session (null for the session's own) and how many of its lines chat holds.</summary>
+public record TranscriptFileView(string? File, long Lines);
 
 /// <summary>One page of <see cref="GetTranscriptLines"/>: fewer lines than asked for means the end.</summary>
 public record TranscriptLinesPage(string SessionId, IReadOnlyList<TranscriptLineView> Lines);

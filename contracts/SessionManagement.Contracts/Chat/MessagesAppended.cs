@@ -12,6 +12,7 @@ namespace SessionManagement.Contracts.Chat;
 /// each record's usage is reported once, however often its line is shipped.
 /// </param>
 /// <param name="Titles">The titles the transcript lines of this write give the session, the latest of each kind (none when they give none).</param>
+/// <param name="File">The transcript file the lines of this write came from when it is not the session's own (a subagent's).</param>
 public record MessagesAppended(
     string SessionId,
     int Added,
@@ -20,4 +21,5 @@ public record MessagesAppended(
     long MessageCount,
     DateTimeOffset AppendedAt,
     IReadOnlyList<RecordedUsage> Usage,
-    IReadOnlyList<TranscriptTitle>? Titles = null);
+    IReadOnlyList<TranscriptTitle>? Titles = null,
+    string? File = null);

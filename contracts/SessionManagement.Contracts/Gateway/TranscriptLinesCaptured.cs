@@ -17,6 +17,10 @@ namespace SessionManagement.Contracts.Gateway;
 /// <param name="CapturedAt">When the gateway read the lines.</param>
 /// <param name="Host">The machine the transcript lives on.</param>
 /// <param name="User">The operating-system user who owns the session.</param>
+/// <param name="File">
+/// Which of the session's transcript files the lines come from, relative to the session: null for its own transcript,
+/// <c>subagents/agent-&lt;id&gt;.jsonl</c> for a subagent's (<see cref="TranscriptFiles.IsSubagentFile"/>).
+/// </param>
 /// <param name="ContentHandle">
 /// Set inside one process instead of <paramref name="Content"/> (then empty): the content is held by <see cref="InProcessContent"/>.
 /// </param>
@@ -32,7 +36,8 @@ public record TranscriptLinesCaptured(
     DateTimeOffset CapturedAt,
     string Host,
     string User,
-    Guid? ContentHandle = null)
+    Guid? ContentHandle = null,
+    string? File = null)
 {
     /// <summary>The packed lines, from the message or, handed over inside the process, from <see cref="InProcessContent"/>.</summary>
     public byte[] PackedContent() => ContentHandle is { } handle ? InProcessContent.Get(handle) : Content;

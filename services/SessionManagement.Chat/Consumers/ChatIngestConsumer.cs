@@ -63,10 +63,12 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
             if (result.Added + result.Merged == 0)
                 continue;
             Appended.Inc(result.Added);
-            var titles = await TranscriptTitles.FindAsync(messages.Where(m => m.SessionId == result.SessionId).ToList(),
-                uuid => store.HoldsLineAsync(result.SessionId, uuid, context.CancellationToken));
+            // A subagent's transcript names no title of the session (its lines are the subagent's conversation).
+            var own = messages.Where(m => m.SessionId == result.SessionId && m.File.Length == 0).ToList();
+            var titles = await TranscriptTitles.FindAsync(own, uuid => store.HoldsLineAsync(result.SessionId, uuid, context.CancellationToken));
+            var file = messages.FirstOrDefault(m => m.SessionId == result.SessionId && m.File.Length > 0)?.File;
             await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,
-                result.Usage, titles.Count == 0 ? null : titles), context.CancellationToken);
+                result.Usage, titles.Count == 0 ? null : titles, file), context.CancellationToken);
         }
         return results;
     }

@@ -6,7 +6,7 @@ using SessionManagement.Contracts.Chat;
 namespace SessionManagement.Chat.Consumers;
 
 /// <summary>Answers history and search requests (the gateway's read API) from the chat store.</summary>
-public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessages>, IConsumer<SearchMessages>, IConsumer<GetTranscriptLines>,
+public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessages>, IConsumer<SearchMessages>, IConsumer<GetTranscriptLines>, IConsumer<ListTranscriptFiles>,
     IConsumer<SummarizeTranscript>
 {
     public const int MaxPage = 1_000;
@@ -47,8 +47,16 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     public async Task Consume(ConsumeContext<GetTranscriptLines> context)
     {
         var request = context.Message;
-        var lines = await store.TranscriptLinesAsync(request.SessionId, request.AfterOffset, Math.Clamp(request.Limit, 1, MaxRawPage), context.CancellationToken);
+        var lines = await store.TranscriptLinesAsync(request.SessionId, request.File ?? "", request.AfterOffset, Math.Clamp(request.Limit, 1, MaxRawPage),
+            context.CancellationToken);
         await context.RespondAsync(new TranscriptLinesPage(request.SessionId, lines.Select(l => new TranscriptLineView(l.Offset, l.Raw)).ToList()));
+    }
+
+    public async Task Consume(ConsumeContext<ListTranscriptFiles> context)
+    {
+        var files = await store.TranscriptFilesAsync(context.Message.SessionId, context.CancellationToken);
+        await context.RespondAsync(new TranscriptFilesHeld(context.Message.SessionId,
+            files.Select(f => new TranscriptFileView(f.File.Length == 0 ? null : f.File, f.Lines)).ToList()));
     }
 
     public async Task Consume(ConsumeContext<SearchMessages> context)
@@ -80,6 +88,6 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         if (m.Sources.HasFlag(MessageSources.Transcript))
             sources.Add("transcript");
         return new ChatMessageView(m.Key, m.Kind.ToString().ToLowerInvariant(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, m.EventId, m.Timestamp,
-            m.Text, m.Tools, m.Usage, m.Model, sources, m.Problem, includeRaw ? m.Raw : null);
+            m.Text, m.Tools, m.Usage, m.Model, sources, m.Problem, includeRaw ? m.Raw : null, m.File.Length == 0 ? null : m.File);
     }
 }

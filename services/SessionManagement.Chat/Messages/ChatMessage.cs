@@ -48,10 +48,20 @@ public sealed record ChatMessage(
     /// This transcript line under a key of its own, <c>u:</c> uuid <c>@</c> byte offset: another line of the session has its uuid
     /// (Claude Code writes a record again with other content), and the file keeps both.
     /// </summary>
-    public ChatMessage AtItsOffset() => this with { Key = $"u:{Uuid}@{Sequence}" };
+    public ChatMessage AtItsOffset() => this with { Key = $"{Key}@{Sequence}", RepeatsUuid = true };
 
     /// <summary>Whether this is a line kept under its offset (<see cref="AtItsOffset"/>).</summary>
-    public bool RepeatsUuid => Uuid is not null && Key.StartsWith("u:", StringComparison.Ordinal) && Key.Length > Uuid.Length + 2;
+    public bool RepeatsUuid { get; private init; }
+
+    /// <summary>
+    /// Which of the session's transcript files the line is from: empty for the session's own, else a subagent's
+    /// (<c>subagents/agent-&lt;id&gt;.jsonl</c>, <see cref="SessionManagement.Contracts.Gateway.TranscriptFiles"/>). Byte offsets count
+    /// within it.
+    /// </summary>
+    public string File { get; init; } = "";
+
+    /// <summary>This line as one of <paramref name="file"/>'s: its key names the file, so the same offset in two files is two lines.</summary>
+    public ChatMessage InFile(string file) => file.Length == 0 ? this : this with { File = file, Key = $"f:{file}|{Key}" };
 
     /// <summary>The raw JSON: the hook's input, or the transcript line.</summary>
     public string Raw { get => field ??= Line?.Text ?? ""; init; } = Raw;

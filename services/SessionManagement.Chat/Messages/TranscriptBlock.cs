@@ -25,6 +25,9 @@ public sealed class TranscriptBlock(
 
     public string Encoding { get; } = encoding;
 
+    /// <summary>The session's transcript file the lines are from: empty for its own, else a subagent's (<see cref="ChatMessage.File"/>).</summary>
+    public string File { get; init; } = "";
+
     /// <summary>
     /// The block of a batch as it arrived: kept compressed as shipped when <paramref name="compress"/>, else as plain bytes. Lines
     /// handed over in the process with the content are read as they are, instead of unpacking it.
@@ -37,15 +40,15 @@ public sealed class TranscriptBlock(
         var (stored, encoding) = compress == (batch.ContentEncoding == TranscriptContent.Gzip)
             ? (content, batch.ContentEncoding)
             : TranscriptContent.Pack(lines.Bytes.Span, compress);
-        return new TranscriptBlock(batch.SessionId, batch.StartOffset, batch.EndOffset, lines.Bytes, stored, encoding, lines);
+        return new TranscriptBlock(batch.SessionId, batch.StartOffset, batch.EndOffset, lines.Bytes, stored, encoding, lines) { File = batch.File ?? "" };
     }
 
     /// <summary>A block of the given lines (tests, benchmarks, and lines that arrive as text).</summary>
-    public static TranscriptBlock Of(string sessionId, long startOffset, IReadOnlyList<string> lines, bool compress = true)
+    public static TranscriptBlock Of(string sessionId, long startOffset, IReadOnlyList<string> lines, bool compress = true, string file = "")
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\n")));
         var (stored, encoding) = TranscriptContent.Pack(bytes, compress);
-        return new TranscriptBlock(sessionId, startOffset, startOffset + bytes.Length, bytes, stored, encoding);
+        return new TranscriptBlock(sessionId, startOffset, startOffset + bytes.Length, bytes, stored, encoding) { File = file };
     }
 
     /// <summary>The bytes of one line of the block, without its terminator.</summary>

@@ -21,8 +21,9 @@ internal static class TranscriptRecordReader
 
     /// <param name="startOffset">The byte offset of the first line in its file; each line's offset follows from the lines' UTF-8 lengths.</param>
     /// <param name="capturedAt">The time given to lines that carry none and follow no line that does.</param>
-    public static IEnumerable<ChatMessage> Read(string sessionId, long startOffset, IReadOnlyList<string> lines, DateTimeOffset capturedAt) =>
-        Read(TranscriptBlock.Of(sessionId, startOffset, lines), capturedAt);
+    /// <param name="file">Which of the session's transcript files: empty for its own, else a subagent's.</param>
+    public static IEnumerable<ChatMessage> Read(string sessionId, long startOffset, IReadOnlyList<string> lines, DateTimeOffset capturedAt, string file = "") =>
+        Read(TranscriptBlock.Of(sessionId, startOffset, lines, file: file), capturedAt);
 
     /// <summary>The records of a block's lines, in order; each names its raw line in the block instead of copying it.</summary>
     /// <param name="capturedAt">The time given to lines that carry none and follow no line that does.</param>
@@ -36,7 +37,7 @@ internal static class TranscriptRecordReader
             var length = bytes.Span[start..].IndexOf((byte)'\n');
             length = length < 0 ? bytes.Length - start : length;
             var line = new TranscriptLine(block, start, length);
-            var message = ReadLine(block.SessionId, block.StartOffset + start, line, ref lastTime, ref lastCwd);
+            var message = ReadLine(block.SessionId, block.StartOffset + start, line, ref lastTime, ref lastCwd).InFile(block.File);
             start += length + 1;
             yield return message;
         }

@@ -1,6 +1,10 @@
 namespace SessionManagement.Chat.Storage;
 
-/// <summary>A message as MongoDB keeps it: <see cref="Id"/> is the session and the message key, tools and usage are JSON text, the raw line compressed bytes.</summary>
+/// <summary>
+/// A message as MongoDB keeps it: <see cref="Id"/> is the session and the message key, tools and usage are JSON text, the raw line
+/// compressed bytes; <see cref="File"/> the session's transcript file its line is from (empty for its own; none on documents stored
+/// before subagent transcripts were kept).
+/// </summary>
 internal sealed record ChatMessageDocument(
     string Id,
     string SessionId,
@@ -22,4 +26,5 @@ internal sealed record ChatMessageDocument(
     int Sources,
     string? Problem,
     byte[] Raw,
-    string RawEncoding);
+    string RawEncoding,
+    string File = "");

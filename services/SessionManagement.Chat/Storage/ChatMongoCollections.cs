@@ -21,6 +21,7 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
         {
             map.AutoMap();
             map.MapIdMember(m => m.Id);
+            map.MapMember(m => m.File).SetDefaultValue("");
         });
         BsonClassMap.TryRegisterClassMap<ChatSessionCounts>(map =>
         {
@@ -43,7 +44,8 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
                 new CreateIndexOptions { Name = "session_order" }),
             new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.Uuid), new CreateIndexOptions { Name = "session_uuid" }),
             new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.EventId), new CreateIndexOptions { Name = "event" }),
-            new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.Sequence), new CreateIndexOptions { Name = "session_file_order" }),
+            new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.File).Ascending(m => m.Sequence),
+                new CreateIndexOptions { Name = "session_file_order_v2" }),
             new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.MatchHash), new CreateIndexOptions { Name = "session_match" }),
         ], cancellationToken);
         try

@@ -184,5 +184,18 @@ internal static class ChatSqliteSchema
         CREATE UNIQUE INDEX ux_chat_messages_uuid ON chat_messages (session_id, line_time, uuid, repeat_offset) WHERE uuid IS NOT NULL;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7];
+    /// <summary>
+    /// A session's subagent transcripts (<c>subagents/agent-&lt;id&gt;.jsonl</c>) are kept with it: each row names the file its line is
+    /// from (empty for the session's own), its byte offset counts within that file, and the file is part of a line's identity and
+    /// of the file order.
+    /// </summary>
+    public static readonly SqliteMigration V8 = new("chat", 8, """
+        ALTER TABLE chat_messages ADD COLUMN file TEXT NOT NULL DEFAULT '';
+        DROP INDEX ux_chat_messages_uuid;
+        CREATE UNIQUE INDEX ux_chat_messages_uuid ON chat_messages (session_id, line_time, uuid, file, repeat_offset) WHERE uuid IS NOT NULL;
+        DROP INDEX ix_chat_messages_file_order;
+        CREATE INDEX ix_chat_messages_file_order ON chat_messages (session_id, file, sequence) WHERE (sources & 2) != 0;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8];
 }

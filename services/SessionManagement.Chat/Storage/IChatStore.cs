@@ -16,14 +16,20 @@ public interface IChatStore
     /// <summary>One page of a session in conversation order (time, then position in the transcript or capture sequence).</summary>
     Task<ChatPage> PageAsync(string sessionId, int skip, int limit, bool includeRecords, bool includeRaw, CancellationToken cancellationToken);
 
-    /// <summary>The session's last <paramref name="limit"/> conversation messages of <paramref name="role"/>, oldest first.</summary>
+    /// <summary>The session's last <paramref name="limit"/> conversation messages of <paramref name="role"/>, oldest first (none of a subagent's).</summary>
     Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken);
 
     /// <summary>What the session's transcript lines say about the session; null when chat holds none of them.</summary>
     Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>The session's transcript lines after <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped.</summary>
-    Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// The lines of one of the session's transcript files (<paramref name="file"/> empty for its own, else a subagent's) after
+    /// <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped.
+    /// </summary>
+    Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The session's transcript files chat holds lines of (empty for its own), in name order, with how many lines of each.</summary>
+    Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Whether the session holds a transcript line with this uuid.</summary>
     Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken);

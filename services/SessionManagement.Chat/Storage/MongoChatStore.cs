@@ -23,6 +23,11 @@ internal sealed class MongoChatStore : IChatStore
     /// <summary>Documents seen in the transcript (alone or joined to their hook's message): the file's own lines.</summary>
     private static readonly FilterDefinition<ChatMessageDocument> FromTranscript =
         Filter.In(m => m.Sources, [(int)MessageSources.Transcript, SeenBothWays]);
+
+    /// <summary>The documents of a session's own transcript and hooks, none of a subagent's (documents stored before files were kept have no file).</summary>
+    private static readonly FilterDefinition<ChatMessageDocument> OwnFile = Filter.Eq(m => m.File, "") | Filter.Exists(m => m.File, false);
+
+    private static FilterDefinition<ChatMessageDocument> InFile(string file) => file.Length == 0 ? OwnFile : Filter.Eq(m => m.File, file);
     private readonly IMongoCollection<ChatMessageDocument> _messages;
     private readonly IMongoCollection<ChatSessionCounts> _sessions;
     private readonly IMongoCollection<BsonDocument> _responses;
@@ -136,7 +141,7 @@ internal sealed class MongoChatStore : IChatStore
 
     public async Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken)
     {
-        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & Filter.Eq(m => m.Kind, nameof(MessageKind.Message)) & Filter.Eq(m => m.Role, role))
+        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & Filter.Eq(m => m.Kind, nameof(MessageKind.Message)) & Filter.Eq(m => m.Role, role) & OwnFile)
             .SortByDescending(m => m.Timestamp).ThenByDescending(m => m.Sequence).ThenByDescending(m => m.Id).Limit(limit)
             .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).ToListAsync(cancellationToken);
         documents.Reverse();
@@ -146,7 +151,7 @@ internal sealed class MongoChatStore : IChatStore
     public async Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken)
     {
         // Transcript documents only: a hook message the file never got says nothing about the file.
-        var lines = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript)
+        var lines = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript & OwnFile)
             .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).SortBy(m => m.Sequence).ToListAsync(cancellationToken);
         if (lines.Count == 0)
             return null;
@@ -162,14 +167,21 @@ internal sealed class MongoChatStore : IChatStore
                 lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Summary && d.Text.Length > 0 && d.ParentUuid is { } leaf && lines.Any(l => l.Uuid == leaf))?.Text));
     }
 
+    public async Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var files = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript)
+            .Project(m => m.File).ToListAsync(cancellationToken);
+        return files.GroupBy(f => f ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (long)g.Count())).ToList();
+    }
+
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         _messages.Find(d => d.SessionId == sessionId && d.Uuid == uuid).AnyAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit,
+    public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit,
         CancellationToken cancellationToken)
     {
         // A document seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
-        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript & Filter.Gt(m => m.Sequence, afterOffset))
+        var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript & InFile(file) & Filter.Gt(m => m.Sequence, afterOffset))
             .SortBy(m => m.Sequence).Limit(limit).ToListAsync(cancellationToken);
         return documents.Select(d => (d.Sequence, d.Raw is null ? "" : CompressedText.Decode(d.Raw, d.RawEncoding))).ToList();
     }
@@ -258,7 +270,7 @@ internal sealed class MongoChatStore : IChatStore
 
     /// <summary>The byte offsets of the session's lines stored with this uuid.</summary>
     private Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, CancellationToken cancellationToken) =>
-        _messages.Find(d => d.SessionId == m.SessionId && d.Uuid == m.Uuid).Project(d => d.Sequence).ToListAsync(cancellationToken);
+        _messages.Find(Filter.Eq(d => d.SessionId, m.SessionId) & Filter.Eq(d => d.Uuid, m.Uuid) & InFile(m.File)).Project(d => d.Sequence).ToListAsync(cancellationToken);
 
     private async Task<JoinOutcome> TryJoinAsync(ChatMessage m, CancellationToken cancellationToken)
     {
@@ -319,13 +331,13 @@ internal sealed class MongoChatStore : IChatStore
         var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression);
         return new ChatMessageDocument(m.SessionId + "/" + m.Key, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid,
             m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage),
-            m.Model, (int)m.Sources, m.Problem, raw, encoding);
+            m.Model, (int)m.Sources, m.Problem, raw, encoding, m.File);
     }
 
     private static ChatMessage ToMessage(ChatMessageDocument d, bool includeRaw) => new(
         d.SessionId, d.Key, Enum.Parse<MessageKind>(d.Kind), d.RecordType, d.Role, d.Uuid, d.ParentUuid, d.EventId, d.Timestamp, d.Sequence,
         d.ProjectDir, d.Text, d.MatchHash, MessageColumns.Tools(d.Tools), MessageColumns.Usage(d.Usage), d.Model, (MessageSources)d.Sources,
-        d.Problem, includeRaw && d.Raw is not null ? CompressedText.Decode(d.Raw, d.RawEncoding) : "");
+        d.Problem, includeRaw && d.Raw is not null ? CompressedText.Decode(d.Raw, d.RawEncoding) : "") { File = d.File ?? "" };
 
     private static string? NullableString(BsonDocument document, string name) =>
         document.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;

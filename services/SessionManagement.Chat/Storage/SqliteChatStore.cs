@@ -23,7 +23,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
     private const string Columns =
         "session_id, message_key, kind, record_type, role, uuid, parent_uuid, event_id, timestamp, sequence, project_dir, text, match_hash, " +
-        "tools, usage, model, sources, problem, raw, raw_encoding, raw_block, raw_start, raw_length, line_time";
+        "tools, usage, model, sources, problem, raw, raw_encoding, raw_block, raw_start, raw_length, line_time, file";
 
     /// <summary>The <c>raw_encoding</c> of a row whose raw line lies in a <c>chat_raw_blocks</c> block.</summary>
     private const string InBlock = "block";
@@ -93,7 +93,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT {Columns} FROM chat_messages INDEXED BY ix_chat_messages_order
-                WHERE session_id = $session AND kind = 'Message' AND role = $role
+                WHERE session_id = $session AND kind = 'Message' AND role = $role AND file = ''
                 ORDER BY timestamp DESC, sequence DESC, id DESC LIMIT $limit
                 """;
             command.Bind("$session", sessionId).Bind("$role", role).Bind("$limit", limit);
@@ -105,21 +105,21 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     public Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            // Transcript rows only (sources & 2): a hook message the file never got says nothing about the file.
+            // The session's own transcript rows only (sources & 2, no subagent's file): a hook message the file never got says nothing about the file.
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT min(timestamp), max(timestamp), count(*),
                     sum(kind = 'Message' AND role = 'user'),
                     coalesce(sum((SELECT count(*) FROM json_each(tools) WHERE json_extract(value, '$.kind') = 'use')), 0)
-                FROM chat_messages INDEXED BY ix_chat_messages_file_order WHERE session_id = $session AND (sources & 2) != 0;
+                FROM chat_messages INDEXED BY ix_chat_messages_file_order WHERE session_id = $session AND file = '' AND (sources & 2) != 0;
                 SELECT project_dir FROM chat_messages INDEXED BY ix_chat_messages_file_order
-                WHERE session_id = $session AND (sources & 2) != 0 AND project_dir IS NOT NULL ORDER BY sequence LIMIT 1;
+                WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND project_dir IS NOT NULL ORDER BY sequence LIMIT 1;
                 SELECT model FROM chat_messages INDEXED BY ix_chat_messages_file_order
-                WHERE session_id = $session AND (sources & 2) != 0 AND model IS NOT NULL AND model <> '<synthetic>' ORDER BY sequence DESC LIMIT 1;
+                WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND model IS NOT NULL AND model <> '<synthetic>' ORDER BY sequence DESC LIMIT 1;
                 SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
-                WHERE session_id = $session AND (sources & 2) != 0 AND record_type = 'custom-title' AND text <> '' ORDER BY sequence DESC LIMIT 1;
+                WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND record_type = 'custom-title' AND text <> '' ORDER BY sequence DESC LIMIT 1;
                 SELECT s.text FROM chat_messages s INDEXED BY ix_chat_messages_file_order
-                WHERE s.session_id = $session AND (s.sources & 2) != 0 AND s.record_type = 'summary' AND s.text <> ''
+                WHERE s.session_id = $session AND s.file = '' AND (s.sources & 2) != 0 AND s.record_type = 'summary' AND s.text <> ''
                     AND EXISTS (SELECT 1 FROM chat_messages l WHERE l.session_id = s.session_id AND l.uuid = s.parent_uuid)
                 ORDER BY s.sequence DESC LIMIT 1;
                 """;
@@ -138,6 +138,22 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 TranscriptTitle.Shown(custom, summary));
         }, cancellationToken);
 
+    public Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(string File, long Lines)>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT file, count(*) FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND (sources & 2) != 0 GROUP BY file ORDER BY file
+                """;
+            command.Bind("$session", sessionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var files = new List<(string, long)>();
+            while (await reader.ReadAsync(cancellationToken))
+                files.Add((reader.GetString(0), reader.GetInt64(1)));
+            return files;
+        }, cancellationToken);
+
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
@@ -147,17 +163,17 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return await command.ExecuteScalarAsync(cancellationToken) is not null;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, long afterOffset, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<(long Offset, string Raw)>>(async connection =>
         {
             await using var command = connection.CreateCommand();
             // A row seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
             command.CommandText = $"""
                 SELECT {Columns} FROM chat_messages INDEXED BY ix_chat_messages_file_order
-                WHERE session_id = $session AND (sources & 2) != 0 AND sequence > $after
+                WHERE session_id = $session AND file = $file AND (sources & 2) != 0 AND sequence > $after
                 ORDER BY sequence LIMIT $limit
                 """;
-            command.Bind("$session", sessionId).Bind("$after", afterOffset).Bind("$limit", limit);
+            command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit);
             var messages = await ReadMessagesAsync(connection, command, includeRaw: true, cancellationToken);
             return messages.Select(m => (m.Sequence, m.Raw)).ToList();
         }, cancellationToken);
@@ -417,6 +433,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         includeRaw && r.GetString(19) != InBlock ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19)) : "")
     {
         Undated = !r.IsDBNull(23) && r.GetInt64(23) == 0,
+        File = r.GetString(24),
     };
 
     /// <summary>Blocks no row points into any more (their lines were trimmed) are dropped with the last of them.</summary>
@@ -469,14 +486,14 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             _insert = new RawStatement(connection, $"""
                 INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
                 """);
             _insertBlock = await PrepareAsync("""
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
                 VALUES ($session, $start, $end, $length, $encoding, $bytes) RETURNING id
                 """, cancellationToken, "$session", "$start", "$end", "$length", "$encoding", "$bytes");
-            _byUuid = await PrepareAsync("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid",
-                cancellationToken, "$session", "$time", "$uuid");
+            _byUuid = await PrepareAsync("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid AND file = $file",
+                cancellationToken, "$session", "$time", "$uuid", "$file");
             _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
             _hookAwaitingTranscript = await PrepareAsync("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
@@ -571,12 +588,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
                 SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools),
                 MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
-                lineTime, m.RepeatsUuid ? m.Sequence : 0L) == 1 ? Written.Added : Written.Duplicate;
+                lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L) == 1 ? Written.Added : Written.Duplicate;
 
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
         private async Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, long? lineTime, CancellationToken cancellationToken)
         {
-            Set(_byUuid, [m.SessionId, lineTime, m.Uuid]);
+            Set(_byUuid, [m.SessionId, lineTime, m.Uuid, m.File]);
             await using var reader = await _byUuid.ExecuteReaderAsync(cancellationToken);
             var offsets = new List<long>();
             while (await reader.ReadAsync(cancellationToken))

@@ -32,6 +32,7 @@ internal static class ReadApiRoutes
         api.MapGet("/api/sessions/{sessionId}", GetSessionAsync);
         api.MapGet("/api/sessions/{sessionId}/messages", GetMessagesAsync);
         api.MapGet("/api/sessions/{sessionId}/export", SessionExport.WriteAsync);
+        api.MapGet("/api/sessions/{sessionId}/files", GetFilesAsync);
         api.MapGet("/api/search", SearchAsync);
         api.MapPost("/api/sessions/import", ImportAsync);
     }
@@ -86,6 +87,20 @@ internal static class ReadApiRoutes
         }
     }
 
+    /// <summary>The session's transcript files chat holds: its own (<c>file</c> null) and its subagents', with their line counts.</summary>
+    private static async Task<IResult> GetFilesAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var held = await client.AskAsync<ListTranscriptFiles, TranscriptFilesHeld>(new ListTranscriptFiles(sessionId), cancellationToken);
+            return held.Files.Count == 0 ? NotFound(sessionId) : Results.Ok(held);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+    }
+
     private static async Task<IResult> SearchAsync(
         ReadApiClient client, string? q, string? session, string? project, string? role, string? since, string? until, int? limit,
         CancellationToken cancellationToken)
@@ -116,7 +131,7 @@ internal static class ReadApiRoutes
 
     private static async Task<IResult> ImportAsync(
         HttpContext http, TranscriptImporter importer, ReadApiClient client, IOptions<GatewayOptions> options, ILoggerFactory loggers,
-        string? session, string? name, CancellationToken cancellationToken)
+        string? session, string? name, string? file, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = options.Value.MaxImportBytes;
@@ -125,7 +140,8 @@ internal static class ReadApiRoutes
         var user = headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
         try
         {
-            var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user, cancellationToken);
+            var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user,
+                cancellationToken, file);
             loggers.CreateLogger("SessionManagement.Audit").LogInformation("Audit: transcript {Name} imported into session {SessionId} from {Remote}",
                 result.Name, result.SessionId, http.Connection.RemoteIpAddress);
             return Results.Ok(result);

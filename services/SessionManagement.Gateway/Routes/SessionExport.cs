@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Saver;
 
 namespace SessionManagement.Gateway.Routes;
@@ -22,14 +23,16 @@ internal static class SessionExport
     private const int PageSize = 200;
 
     public static async Task<IResult> WriteAsync(
-        HttpContext http, ReadApiClient client, IOptions<JsonOptions> json, ILoggerFactory loggers, string sessionId, string? format,
+        HttpContext http, ReadApiClient client, IOptions<JsonOptions> json, ILoggerFactory loggers, string sessionId, string? format, string? file,
         CancellationToken cancellationToken)
     {
         format = (format ?? "json").ToLowerInvariant();
         if (format is not ("json" or "jsonl" or "markdown" or "md"))
             return ReadApiRoutes.BadRequest("format must be json, jsonl or markdown");
+        if (file is not null && (format != "jsonl" || !TranscriptFiles.IsSubagentFile(file)))
+            return ReadApiRoutes.BadRequest("file is for format=jsonl and names a subagent transcript of the session: subagents/agent-<id>.jsonl (see /files)");
         if (format == "jsonl")
-            return await WriteTranscriptAsync(http, client, loggers, sessionId, cancellationToken);
+            return await WriteTranscriptAsync(http, client, loggers, sessionId, file, cancellationToken);
         var lossless = format == "json";
         SessionSummary? session;
         MessagesPage first;
@@ -68,14 +71,17 @@ internal static class SessionExport
         }, lossless ? "application/json" : "text/markdown; charset=utf-8");
     }
 
-    /// <summary>The transcript file: every line chat holds of it, in file order, each followed by a line break.</summary>
+    /// <summary>
+    /// A transcript file of the session (its own, or the subagent's <paramref name="file"/> names): every line chat holds of it, in
+    /// file order, each followed by a line break.
+    /// </summary>
     private static async Task<IResult> WriteTranscriptAsync(HttpContext http, ReadApiClient client, ILoggerFactory loggers, string sessionId,
-        CancellationToken cancellationToken)
+        string? file, CancellationToken cancellationToken)
     {
         TranscriptLinesPage first;
         try
         {
-            first = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, PageSize), cancellationToken);
+            first = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, PageSize, file), cancellationToken);
         }
         catch (RequestTimeoutException)
         {
@@ -84,8 +90,9 @@ internal static class SessionExport
         if (first.Lines.Count == 0)
             return ReadApiRoutes.NotFound(sessionId);
         var logger = loggers.CreateLogger("SessionManagement.Audit");
-        logger.LogInformation("Audit: session {SessionId} exported as jsonl to {Remote}", sessionId, http.Connection.RemoteIpAddress);
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{sessionId}.jsonl\"";
+        logger.LogInformation("Audit: session {SessionId} exported as jsonl ({File}) to {Remote}", sessionId, file ?? "its own transcript",
+            http.Connection.RemoteIpAddress);
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{(file is null ? sessionId + ".jsonl" : Path.GetFileName(file))}\"";
         return Results.Stream(async body =>
         {
             var newline = new[] { (byte)'\n' };
@@ -102,7 +109,7 @@ internal static class SessionExport
                     if (page.Lines.Count < PageSize)
                         break;
                     page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(
-                        new GetTranscriptLines(sessionId, page.Lines[^1].Offset, PageSize), cancellationToken);
+                        new GetTranscriptLines(sessionId, page.Lines[^1].Offset, PageSize, file), cancellationToken);
                 }
             }
             catch (RequestTimeoutException)

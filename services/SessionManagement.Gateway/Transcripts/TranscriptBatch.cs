@@ -15,12 +15,12 @@ internal sealed record TranscriptBatch(long StartOffset, long EndOffset, int Lin
 
     /// <summary>
     /// The message that ships this batch, its lines packed; its <c>BatchId</c> is derived from where the bytes lie, so shipping
-    /// the same bytes again is recognisable.
+    /// the same bytes again is recognisable. <paramref name="file"/> names a subagent's transcript of the session (null for its own).
     /// </summary>
-    public TranscriptLinesCaptured Capture(string sessionId, string path, DateTimeOffset capturedAt, string host, string user)
+    public TranscriptLinesCaptured Capture(string sessionId, string path, DateTimeOffset capturedAt, string host, string user, string? file = null)
     {
         var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}\n{path}\n{StartOffset}\n{EndOffset}")).AsSpan(0, 16));
         var (content, encoding) = TranscriptContent.Pack(Content.Span, compress: true);
-        return new TranscriptLinesCaptured(id, sessionId, path, StartOffset, EndOffset, LineCount, content, encoding, capturedAt, host, user);
+        return new TranscriptLinesCaptured(id, sessionId, path, StartOffset, EndOffset, LineCount, content, encoding, capturedAt, host, user, File: file);
     }
 }

@@ -33,18 +33,21 @@ internal sealed class TranscriptImporter(
 
     /// <summary>
     /// Imports <paramref name="body"/>. Streamed (a session and a length given), an upload cut short leaves the batches already
-    /// stored; importing the file again completes it, storing nothing twice.
+    /// stored; importing the file again completes it, storing nothing twice. <paramref name="file"/> imports it as one of the
+    /// session's subagent transcripts (<c>subagents/agent-&lt;id&gt;.jsonl</c>) instead of the session's own.
     /// </summary>
     public async Task<ImportResult> ImportAsync(Stream body, long? length, string? sessionId, string name, string host, string user,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? file = null)
     {
         if (sessionId is not null && !HookInput.IsValidSessionId(sessionId))
             throw new ImportRejectedException($"invalid session id '{sessionId}'");
+        if (file is not null && !TranscriptFiles.IsSubagentFile(file))
+            throw new ImportRejectedException($"invalid file '{file}': a session's subagent transcript is named subagents/agent-<id>.jsonl");
         if (sessionId is not null && length is not null)
         {
             try
             {
-                return Imported(await SendAsync(new CompletedLines(body), sessionId, name, host, user, cancellationToken));
+                return Imported(await SendAsync(new CompletedLines(body), sessionId, name, file, host, user, cancellationToken));
             }
             catch (Exception error) when (EndedEarly(error))
             {
@@ -56,25 +59,25 @@ internal sealed class TranscriptImporter(
         var path = Path.Combine(ImportDirectory, $"{Guid.CreateVersion7():N}.jsonl");
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
+            await using var upload = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
                 FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             try
             {
-                await body.CopyToAsync(file, 1 << 20, cancellationToken);
+                await body.CopyToAsync(upload, 1 << 20, cancellationToken);
             }
             catch (Exception error) when (EndedEarly(error))
             {
                 throw new ImportRejectedException($"the upload ended early ({error.Message}); nothing was imported");
             }
-            await file.FlushAsync(cancellationToken);
+            await upload.FlushAsync(cancellationToken);
 
-            file.Seek(0, SeekOrigin.Begin);
-            sessionId ??= await FindSessionIdAsync(new CompletedLines(file), cancellationToken)
+            upload.Seek(0, SeekOrigin.Begin);
+            sessionId ??= await FindSessionIdAsync(new CompletedLines(upload), cancellationToken)
                 ?? throw new ImportRejectedException("no session id: give ?session=<id>, or import a transcript whose records carry sessionId");
             if (!HookInput.IsValidSessionId(sessionId))
                 throw new ImportRejectedException($"invalid sessionId '{sessionId}' in the transcript");
-            file.Seek(0, SeekOrigin.Begin);
-            return Imported(await SendAsync(new CompletedLines(file), sessionId, name, host, user, cancellationToken));
+            upload.Seek(0, SeekOrigin.Begin);
+            return Imported(await SendAsync(new CompletedLines(upload), sessionId, name, file, host, user, cancellationToken));
         }
         finally
         {
@@ -93,7 +96,8 @@ internal sealed class TranscriptImporter(
         return result;
     }
 
-    private async Task<ImportResult> SendAsync(Stream file, string sessionId, string name, string host, string user, CancellationToken cancellationToken)
+    private async Task<ImportResult> SendAsync(Stream transcript, string sessionId, string name, string? file, string host, string user,
+        CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var client = scope.ServiceProvider.GetRequiredService<IRequestClient<TranscriptLinesCaptured>>();
@@ -116,11 +120,11 @@ internal sealed class TranscriptImporter(
 
         try
         {
-            await foreach (var batch in TranscriptReader.ReadAsync(file, 0, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
+            await foreach (var batch in TranscriptReader.ReadAsync(transcript, 0, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
             {
                 if (inFlight.Count >= options.Value.ImportBatchesInFlight)
                     await CollectOldestAsync();
-                var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user);
+                var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user, file);
                 InProcessContent.Hold? content = null;
                 if (inProcess)
                     (message, content) = InProcessContent.HandOver(message, batch.Content.Span);
@@ -145,7 +149,7 @@ internal sealed class TranscriptImporter(
             logger.LogWarning("Imported session {SessionId} could not be announced ({Problem}); its lines are stored, and importing again announces it",
                 sessionId, error.Message);
         }
-        return new ImportResult(sessionId, name, bytes, lines, batches, added, merged, invalid);
+        return new ImportResult(sessionId, name, bytes, lines, batches, added, merged, invalid, file);
     }
 
     /// <summary>The first <c>sessionId</c> any record carries; lines that are not JSON are passed over here (the import keeps them raw).</summary>

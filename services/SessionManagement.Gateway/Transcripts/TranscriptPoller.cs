@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Gateway;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace SessionManagement.Gateway.Transcripts;
 
 /// <summary>
 /// Ships transcripts when a hook says a turn or the session is done (Stop, SubagentStop, PreCompact,
-/// SessionEnd) and, for sessions still active, on a timer — off the hook's path either way.
+/// SessionEnd) and, for sessions still active, on a timer — off the hook's path either way. A session's subagent
+/// transcripts (<c>&lt;session&gt;/subagents/agent-*.jsonl</c> beside its own) go with it.
 /// </summary>
 internal sealed class TranscriptPoller(
     TranscriptShipper shipper,
@@ -47,15 +49,36 @@ internal sealed class TranscriptPoller(
         }
     }
 
+    /// <summary>The subagent transcripts Claude Code keeps beside the session's own: <c>&lt;folder&gt;/&lt;session&gt;/subagents/agent-*.jsonl</c>.</summary>
+    private static IEnumerable<string> SubagentTranscripts(string sessionId, string path)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(path) ?? ".", sessionId, TranscriptFiles.SubagentsFolder);
+        try
+        {
+            return Directory.Exists(folder) ? Directory.GetFiles(folder, "agent-*.jsonl").Order(StringComparer.Ordinal).ToList() : [];
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     private async Task ShipQuietlyAsync(string sessionId, string? path, ActiveSession? session)
     {
         if (path is null)
             return;
         try
         {
-            var result = await shipper.ShipAsync(sessionId, path, session?.Host ?? Environment.MachineName, session?.User ?? Environment.UserName, _stopping);
+            var (host, user) = (session?.Host ?? Environment.MachineName, session?.User ?? Environment.UserName);
+            var result = await shipper.ShipAsync(sessionId, path, host, user, _stopping);
             if (result.Lines > 0)
                 logger.LogDebug("Shipped {Lines} transcript lines of session {SessionId} in {Batches} batches", result.Lines, sessionId, result.Batches);
+            foreach (var subagent in SubagentTranscripts(sessionId, path))
+            {
+                var shipped = await shipper.ShipAsync(sessionId, subagent, host, user, _stopping);
+                if (shipped.Lines > 0)
+                    logger.LogDebug("Shipped {Lines} lines of subagent transcript {Path} of session {SessionId}", shipped.Lines, subagent, sessionId);
+            }
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

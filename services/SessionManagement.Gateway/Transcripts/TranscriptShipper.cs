@@ -78,9 +78,10 @@ internal sealed class TranscriptShipper(
 
         int lines = 0, batches = 0;
         var fingerprint = offset > 0 ? cursor?.Fingerprint : null;
+        var subagentFile = TranscriptFiles.RelativeName(sessionId, path);
         await foreach (var batch in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
         {
-            var message = batch.Capture(sessionId, path, time.GetUtcNow(), host, user);
+            var message = batch.Capture(sessionId, path, time.GetUtcNow(), host, user, subagentFile);
             try
             {
                 await bus.Publish(message, cancellationToken);

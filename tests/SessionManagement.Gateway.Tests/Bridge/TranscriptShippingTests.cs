@@ -36,6 +36,28 @@ public sealed class TranscriptShippingTests(InfrastructureFixture infrastructure
     }
 
     [Fact]
+    public async Task When_a_subagent_ran_Should_ship_its_transcript_with_the_session_named_as_its_file()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);
+        var session = GatewayUnderTest.NewSessionId();
+        Directory.CreateDirectory(gateway.TranscriptFolder);
+        var transcript = Path.Combine(gateway.TranscriptFolder, session + ".jsonl");
+        var subagents = Path.Combine(gateway.TranscriptFolder, session, "subagents");
+        Directory.CreateDirectory(subagents);
+        await File.WriteAllTextAsync(transcript, "{\"own\":1}\n", Cancel);
+        await File.WriteAllTextAsync(Path.Combine(subagents, "agent-a1b2.jsonl"), "{\"agent\":1}\n{\"agent\":2}\n", Cancel);
+        await File.WriteAllTextAsync(Path.Combine(subagents, "agent-a1b2.meta.json"), "{\"agentType\":\"Explore\"}", Cancel); // not a transcript
+
+        await gateway.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"SubagentStop","transcript_path":"{{transcript}}","agent_transcript_path":"{{Path.Combine(subagents, "agent-a1b2.jsonl")}}"}""");
+        var batches = await gateway.Observer.TranscriptAsync(session, lines => lines.Count >= 3);
+
+        Assert.Equal(["{\"own\":1}"], batches.Where(b => b.File is null).SelectMany(b => b.ReadLines()));
+        var agent = Assert.Single(batches, b => b.File is not null);
+        Assert.Equal(("subagents/agent-a1b2.jsonl", 0L), (agent.File, agent.StartOffset));
+        Assert.Equal(["{\"agent\":1}", "{\"agent\":2}"], agent.ReadLines());
+    }
+
+    [Fact]
     public async Task When_the_transcript_is_truncated_Should_ship_the_new_content_from_the_start()
     {
         await using var gateway = await GatewayUnderTest.StartAsync(infrastructure);

@@ -163,12 +163,41 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         Assert.Contains(s, export.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task When_a_sessions_subagent_transcript_is_imported_Should_list_it_and_give_it_back_byte_for_byte()
+    {
+        var s = NewSession();
+        const string agent = "subagents/agent-7f3e.jsonl";
+        var own = string.Join("\n", User(s, "u1", null, 1, "find the flaky test"), AssistantText(s, "a1", "u1", 2, "Sending an agent.")) + "\n";
+        var subagent = string.Join("\n",
+            $$$"""{"type":"user","uuid":"s1","parentUuid":null,"isSidechain":true,"timestamp":"2026-11-24T09:00:03.000Z","sessionId":"{{{s}}}","message":{"role":"user","content":"Search the tests for sleeps — ✓"}}""",
+            """{"type":"assistant","uuid":"s2","parentUuid":"s1","isSidechain":true,"timestamp":"2026-11-24T09:00:04.000Z","message":{"role":"assistant","content":[{"type":"text","text":"Found two."}]}}""") + "\r\n";
+        await ImportAsync($"?session={s}&name={s}.jsonl", own);
+
+        var imported = await ImportAsync($"?session={s}&name=agent-7f3e.jsonl&file={Uri.EscapeDataString(agent)}", subagent);
+        var files = await GetJsonAsync($"/api/sessions/{s}/files");
+        using var export = await Http.GetAsync($"/api/sessions/{s}/export?format=jsonl&file={Uri.EscapeDataString(agent)}", Cancel);
+        using var ownExport = await Http.GetAsync($"/api/sessions/{s}/export?format=jsonl", Cancel);
+
+        Assert.Equal(agent, imported.GetProperty("file").GetString());
+        Assert.Equal([(null, 2L), (agent, 2L)], files.GetProperty("files").EnumerateArray()
+            .Select(f => (f.GetProperty("file").GetString(), f.GetProperty("lines").GetInt64())));
+        Assert.Equal(Encoding.UTF8.GetBytes(subagent), await export.Content.ReadAsByteArrayAsync(Cancel));
+        Assert.Equal("agent-7f3e.jsonl", export.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal(Encoding.UTF8.GetBytes(own), await ownExport.Content.ReadAsByteArrayAsync(Cancel));
+        var error = await ImportAsync($"?session={s}&file=..%2Fetc%2Fpasswd", own, HttpStatusCode.BadRequest);
+        Assert.Contains("subagents/agent-<id>.jsonl", error.GetProperty("error").GetString());
+        await GetJsonAsync($"/api/sessions/{NewSession()}/files", HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("/api/sessions?status=paused", "status must be one of")]
     [InlineData("/api/sessions?since=yesterday", "since must be a date")]
     [InlineData("/api/search?q=%20", "q is required")]
     [InlineData("/api/search?q=x&until=soon", "until must be a date")]
     [InlineData("/api/sessions/any/export?format=pdf", "format must be json, jsonl or markdown")]
+    [InlineData("/api/sessions/any/export?format=jsonl&file=notes.txt", "file is for format=jsonl and names a subagent transcript")]
+    [InlineData("/api/sessions/any/export?format=json&file=subagents/agent-1.jsonl", "file is for format=jsonl")]
     [InlineData("/api/search?q=a%00b", "q must not hold control characters")]
     [InlineData("/api/search?q=build&role=bogus", "role must be one of user, assistant, tool, system, summary")]
     [InlineData("/api/search?q=build&limit=0", "limit must be between 1 and 200, not 0")]
