@@ -384,6 +384,30 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_tool_was_called_Should_find_the_call_by_its_input_and_the_result_by_its_output_and_forget_them_with_their_rows()
+    {
+        if (await SearchUnavailableBecauseAsync() is { } reason)
+            Assert.Skip(reason);
+        var s = NewSession();
+        var command = "grep -rn flock" + Guid.NewGuid().ToString("N")[..6];
+        var output = "lockfile" + Guid.NewGuid().ToString("N")[..6];
+        await Store.AppendAsync(Transcript(s, 0,
+            User(s, "u1", null, 1, "why does the build hang"),
+            AssistantToolUse(s, "a1", "u1", 2, "toolu_1", command),
+            ToolResult(s, "u2", "a1", 3, "toolu_1", $"src/build.sh:12: waits on {output}")), Keep, Cancel);
+
+        var call = Assert.Single(await Store.SearchAsync(new MessageSearch([command.Split(' ')[^1]], s, null, "assistant", null, null, 10), Cancel));
+        var result = Assert.Single(await Store.SearchAsync(new MessageSearch([output], s, null, "tool", null, null, 10), Cancel));
+
+        Assert.Equal("u:a1", call.Key);
+        Assert.Contains("Bash", call.Snippet);
+        Assert.Equal(("u:u2", "tool"), (result.Key, result.Role));
+        Assert.Contains($"[{output}]", result.Snippet);
+        await Store.DeleteSessionAsync(s, Cancel);
+        Assert.Empty(await Store.SearchAsync(new MessageSearch([output], null, null, null, null, null, 10), Cancel));
+    }
+
+    [Fact]
     public async Task When_nothing_matches_Should_find_nothing_rather_than_fail()
     {
         if (await SearchUnavailableBecauseAsync() is { } reason)

@@ -3,7 +3,7 @@ namespace SessionManagement.Chat.Storage;
 /// <summary>
 /// A message as MongoDB keeps it: <see cref="Id"/> is the session and the message key, tools and usage are JSON text, the raw line
 /// compressed bytes; <see cref="File"/> the session's transcript file its line is from (empty for its own; none on documents stored
-/// before subagent transcripts were kept).
+/// before subagent transcripts were kept); <see cref="ToolText"/> what its tool calls add to search (<see cref="MessageColumns.ToolText"/>).
 /// </summary>
 internal sealed record ChatMessageDocument(
     string Id,
@@ -27,4 +27,5 @@ internal sealed record ChatMessageDocument(
     string? Problem,
     byte[] Raw,
     string RawEncoding,
-    string File = "");
+    string File = "",
+    string? ToolText = null);

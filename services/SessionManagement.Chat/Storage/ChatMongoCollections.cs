@@ -12,7 +12,11 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
 
     /// <summary>The API responses whose usage was counted, by <c>message.id:requestId</c> as <c>_id</c>.</summary>
     public const string Responses = "chat_responses";
-    public const string TextIndex = "text";
+    /// <summary>The text index, over each message's text and what its tool calls add (<see cref="ChatMessageDocument.ToolText"/>).</summary>
+    public const string TextIndex = "text_and_tools";
+
+    /// <summary>The text index before tool calls were searchable (over the text alone): dropped, as a collection has one text index.</summary>
+    private const string OldTextIndex = "text";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {
@@ -50,7 +54,10 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
         ], cancellationToken);
         try
         {
-            await messages.Indexes.CreateOneAsync(new CreateIndexModel<ChatMessageDocument>(keys.Text(m => m.Text),
+            var existing = await (await messages.Indexes.ListAsync(cancellationToken)).ToListAsync(cancellationToken);
+            if (existing.Any(index => index.TryGetValue("name", out var name) && name == OldTextIndex))
+                await messages.Indexes.DropOneAsync(OldTextIndex, cancellationToken);
+            await messages.Indexes.CreateOneAsync(new CreateIndexModel<ChatMessageDocument>(keys.Text(m => m.Text).Text(m => m.ToolText),
                 new CreateIndexOptions { Name = TextIndex, DefaultLanguage = "english" }), cancellationToken: cancellationToken);
         }
         catch (MongoException error)

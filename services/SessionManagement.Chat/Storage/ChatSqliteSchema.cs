@@ -197,5 +197,47 @@ internal static class ChatSqliteSchema
         CREATE INDEX ix_chat_messages_file_order ON chat_messages (session_id, file, sequence) WHERE (sources & 2) != 0;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8];
+    /// <summary>
+    /// Tool calls are searchable: each message keeps what its tool calls add to search in <c>tool_text</c> (their names and summaries:
+    /// what a tool was asked, what it answered; <see cref="MessageColumns.ToolText"/>), and the search index reads text and tool text
+    /// through the view <c>chat_search_text</c>, so a tool result (role <c>tool</c>, no text of its own) is found by its output. The
+    /// rows stored before get their tool text here, and the index is built again from the view once. A row leaves the index before
+    /// it is deleted or its text changes (while the view still gives what was indexed), and waits to go back in after a change.
+    /// </summary>
+    public static readonly SqliteMigration V9 = new("chat", 9, """
+        DROP TRIGGER chat_messages_fts_insert;
+        DROP TRIGGER chat_messages_fts_delete;
+        DROP TABLE chat_messages_fts;
+        ALTER TABLE chat_messages ADD COLUMN tool_text TEXT NULL;
+        UPDATE chat_messages SET tool_text = (
+                SELECT group_concat(coalesce(json_extract(t.value, '$.name') || ': ', '') || json_extract(t.value, '$.summary'), char(10))
+                FROM json_each(chat_messages.tools) t)
+            WHERE tools IS NOT NULL;
+        CREATE VIEW chat_search_text AS
+            SELECT id, trim(text || coalesce(char(10) || tool_text, ''), char(10)) AS text
+            FROM chat_messages WHERE kind = 'Message' AND (text <> '' OR tool_text IS NOT NULL);
+        CREATE VIRTUAL TABLE chat_messages_fts USING fts5(text, content='chat_search_text', content_rowid='id', tokenize='porter unicode61');
+        INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('rebuild');
+        DELETE FROM chat_fts_pending;
+        CREATE TRIGGER chat_messages_fts_insert AFTER INSERT ON chat_messages
+            WHEN new.kind = 'Message' AND (new.text <> '' OR new.tool_text IS NOT NULL) BEGIN
+            INSERT OR IGNORE INTO chat_fts_pending (id) VALUES (new.id);
+        END;
+        CREATE TRIGGER chat_messages_fts_delete BEFORE DELETE ON chat_messages WHEN old.kind = 'Message' BEGIN
+            INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) SELECT 'delete', v.id, v.text FROM chat_search_text v
+                WHERE v.id = old.id AND NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_fts_pending WHERE id = old.id;
+        END;
+        CREATE TRIGGER chat_messages_fts_update_old BEFORE UPDATE OF kind, text, tool_text ON chat_messages WHEN old.kind = 'Message' BEGIN
+            INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) SELECT 'delete', v.id, v.text FROM chat_search_text v
+                WHERE v.id = old.id AND NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_fts_pending WHERE id = old.id;
+        END;
+        CREATE TRIGGER chat_messages_fts_update_new AFTER UPDATE OF kind, text, tool_text ON chat_messages
+            WHEN new.kind = 'Message' AND (new.text <> '' OR new.tool_text IS NOT NULL) BEGIN
+            INSERT OR IGNORE INTO chat_fts_pending (id) VALUES (new.id);
+        END;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9];
 }

@@ -13,6 +13,10 @@ internal static class MessageColumns
     public static IReadOnlyList<ToolCallView> Tools(string? json) =>
         json is null ? [] : JsonSerializer.Deserialize<List<ToolCallView>>(json, Json) ?? [];
 
+    /// <summary>What a message's tool calls add to what search finds it by: each one's name and summary (its input, or its output), a line each.</summary>
+    public static string? ToolText(IReadOnlyList<ToolCallView> tools) =>
+        tools.Count == 0 ? null : string.Join('\n', tools.Select(t => (t.Name is null ? "" : t.Name + ": ") + t.Summary));
+
     public static string? Usage(TokenUsageView? usage) => usage is null ? null : JsonSerializer.Serialize(usage, Json);
 
     public static TokenUsageView? Usage(string? json) => json is null ? null : JsonSerializer.Deserialize<TokenUsageView>(json, Json);

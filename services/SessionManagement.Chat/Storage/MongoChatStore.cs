@@ -213,7 +213,8 @@ internal sealed class MongoChatStore : IChatStore
             throw new SearchUnavailableException($"this MongoDB deployment cannot run a text search: {error.ErrorMessage}", error);
         }
         return found.Select(d => new SearchHit(d["sessionId"].AsString, d["key"].AsString, NullableString(d, "role"), NullableString(d, "projectDir"),
-            new DateTimeOffset(d["timestamp"].ToUniversalTime()), d["score"].ToDouble(), Snippets.Around(d["text"].AsString, search.Terms))).ToList();
+            new DateTimeOffset(d["timestamp"].ToUniversalTime()), d["score"].ToDouble(),
+            Snippets.Around((d["text"].AsString + "\n" + NullableString(d, "toolText")).Trim('\n'), search.Terms))).ToList();
     }
 
     public async Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken)
@@ -331,7 +332,7 @@ internal sealed class MongoChatStore : IChatStore
         var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression);
         return new ChatMessageDocument(m.SessionId + "/" + m.Key, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid,
             m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage),
-            m.Model, (int)m.Sources, m.Problem, raw, encoding, m.File);
+            m.Model, (int)m.Sources, m.Problem, raw, encoding, m.File, MessageColumns.ToolText(m.Tools));
     }
 
     private static ChatMessage ToMessage(ChatMessageDocument d, bool includeRaw) => new(

@@ -230,7 +230,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     {
         await using var index = Command(connection, transaction, """
             INSERT INTO chat_messages_fts (rowid, text)
-                SELECT m.id, m.text FROM chat_messages m WHERE m.id IN (SELECT id FROM chat_fts_pending ORDER BY id LIMIT $max) ORDER BY m.id;
+                SELECT v.id, v.text FROM chat_search_text v WHERE v.id IN (SELECT id FROM chat_fts_pending ORDER BY id LIMIT $max) ORDER BY v.id;
             DELETE FROM chat_fts_pending WHERE id IN (SELECT id FROM chat_fts_pending ORDER BY id LIMIT $max);
             SELECT changes();
             """);
@@ -485,8 +485,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
             _insert = new RawStatement(connection, $"""
-                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
                 """);
             _insertBlock = await PrepareAsync("""
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
@@ -514,12 +514,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             // The transcript's record is the fuller one (uuid, tree position, tools, usage, the raw line): it takes over the row.
             _joinTranscript = await PrepareAsync("""
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
-                    project_dir = coalesce($project, project_dir), tools = $tools, usage = $usage, model = $model, sources = sources | $sources,
+                    project_dir = coalesce($project, project_dir), tools = $tools, tool_text = $toolText, usage = $usage, model = $model, sources = sources | $sources,
                     problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
                     line_time = $lineTime
                 WHERE id = $id
-                """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$usage", "$model", "$sources",
-                "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$id");
+                """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
+                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
             _response = await PrepareAsync("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
@@ -556,7 +556,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         {
                             var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
-                                m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
+                                m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.ToolText(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
                                 m.Problem, raw, encoding, block, start, length, lineTime, id);
                             return Written.Merged;
                         }
@@ -588,7 +588,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
                 SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools),
                 MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
-                lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L) == 1 ? Written.Added : Written.Duplicate;
+                lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, MessageColumns.ToolText(m.Tools)) == 1 ? Written.Added : Written.Duplicate;
 
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
         private async Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, long? lineTime, CancellationToken cancellationToken)
