@@ -165,11 +165,13 @@ public abstract class ChatStoreContract : IAsyncLifetime
             $$$$"""{"type":"assistant","uuid":"a1","parentUuid":"s1","isSidechain":true,"timestamp":"{{{{Time(2)}}}}","sessionId":"{{{{s}}}}","requestId":"req_sub","message":{"id":"msg_sub","role":"assistant","model":"claude-haiku-4-5-20251001","content":[{"type":"text","text":"Found two."}],"usage":{"input_tokens":10,"output_tokens":5}}}""",
         ];
         await Store.AppendAsync(Transcript(s, 0, own), Keep, Cancel);
+        // The subagent's reply reached its SubagentStop hook first: its line joins that message, which is the subagent's from then on.
+        await Store.AppendAsync([Hook(s, "SubagentStop", "last_assistant_message", "Found two.", 2)], Keep, Cancel);
 
         var stored = Assert.Single(await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, subagent, Start, agent).ToList(), Keep, Cancel));
         var again = Assert.Single(await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, subagent, Start, agent).ToList(), Keep, Cancel));
 
-        Assert.Equal((2, 0), (stored.Added, again.Added));
+        Assert.Equal((1, 1, 0), (stored.Added, stored.Merged, again.Added));
         Assert.Equal([10L], stored.Usage.Select(u => u.Tokens.InputTokens)); // the subagent's tokens are the session's
         Assert.Equal(own, (await Store.TranscriptLinesAsync(s, "", -1, 100, Cancel)).Select(l => l.Raw));
         Assert.Equal(subagent, (await Store.TranscriptLinesAsync(s, agent, -1, 100, Cancel)).Select(l => l.Raw));

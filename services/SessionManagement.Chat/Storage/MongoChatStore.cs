@@ -290,7 +290,7 @@ internal sealed class MongoChatStore : IChatStore
                 Builders<ChatMessageDocument>.Update.Set(d => d.Uuid, m.Uuid).Set(d => d.ParentUuid, m.ParentUuid).Set(d => d.RecordType, m.RecordType)
                     .Set(d => d.Timestamp, m.Timestamp).Set(d => d.Sequence, m.Sequence).Set(d => d.Tools, MessageColumns.Tools(m.Tools))
                     .Set(d => d.Usage, MessageColumns.Usage(m.Usage)).Set(d => d.Model, m.Model).Set(d => d.Problem, m.Problem)
-                    .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).Set(d => d.Sources, SeenBothWays),
+                    .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).Set(d => d.Sources, SeenBothWays).Set(d => d.File, m.File),
                 oldestFirst, cancellationToken);
             return joined is null ? JoinOutcome.None : JoinOutcome.Joined;
         }

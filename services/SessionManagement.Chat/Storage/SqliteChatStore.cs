@@ -516,10 +516,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, tool_text = $toolText, usage = $usage, model = $model, sources = sources | $sources,
                     problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
-                    line_time = $lineTime
+                    line_time = $lineTime, file = $file
                 WHERE id = $id
                 """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
-                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$id");
+                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
             _response = await PrepareAsync("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
@@ -557,7 +557,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                             var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
                                 m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.ToolText(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
-                                m.Problem, raw, encoding, block, start, length, lineTime, id);
+                                m.Problem, raw, encoding, block, start, length, lineTime, m.File, id);
                             return Written.Merged;
                         }
                     }

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+/// <summary>
+/// The real Claude Code CLI, answered by <see cref="ScriptedModelServer"/> instead of Anthropic's API, with our hooks installed:
+/// a session that calls tools, runs a subagent and is resumed, recorded by Claude Code itself. What Claude Code wrote is the
+/// witness: its transcript files, read here by a parse of the test's own, against what the host kept and gives back.
+/// </summary>
+public sealed class ClaudeCodeScriptedSessionTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string ClaudeExecutable() =>
+        Environment.GetEnvironmentVariable("SM_TEST_CLAUDE") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InfrastructureUnavailableException(
+                "The Claude Code CLI is not available: set SM_TEST_CLAUDE to its executable, or run ./test.sh, which installs @anthropic-ai/claude-code from npm.");
+
+    [Fact]
+    public async Task When_claude_calls_tools_runs_a_subagent_and_is_resumed_Should_keep_every_line_of_every_file_and_count_each_response_once()
+    {
+        var claude = ClaudeExecutable();
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var environment = host.SmHookEnvironment();
+        environment["SM_CLAUDE"] = claude;
+        var install = await SmHookProcess.RunAsync("", environment, "install", "--user");
+        Assert.Equal(0, install.ExitCode);
+        foreach (var (key, value) in model.ClaudeEnvironment)
+            environment[key] = value;
+        var project = Path.Combine(host.Home, "work", "scripted");
+        Directory.CreateDirectory(project);
+        await File.WriteAllTextAsync(Path.Combine(project, "notes.txt"), "one file\n", Cancel);
+
+        // First run: a tool call, then a subagent (which calls a tool itself), then the answer. Second run: resumed.
+        model.Then(
+            ScriptedModelServer.Reply.Call("Bash", new { command = "ls", description = "List the files" }),
+            ScriptedModelServer.Reply.Call("Agent", new { description = "Count the files", prompt = "Count the files here", subagent_type = "general-purpose", run_in_background = false }),
+            ScriptedModelServer.Reply.Call("Bash", new { command = "ls | wc -l", description = "Count the files" }, outputTokens: 25),
+            ScriptedModelServer.Reply.Say("1 file.", outputTokens: 5),
+            ScriptedModelServer.Reply.Say("There is one file: notes.txt."));
+        var first = await RunClaudeAsync(claude, project, environment, "-p", "list the files", "--allowedTools", "Bash,Agent");
+        Assert.True(first.ExitCode == 0, $"claude exited {first.ExitCode}: {first.Output}\nserver: {string.Join("\n", model.Problems)}");
+        var transcripts = Path.Combine(host.Home, ".claude", "projects");
+        var main = Assert.Single(Directory.GetDirectories(transcripts).SelectMany(d => Directory.GetFiles(d, "*.jsonl")));
+        var session = Path.GetFileNameWithoutExtension(main);
+        model.Then(ScriptedModelServer.Reply.Say("Still one file.", outputTokens: 12));
+        var resumed = await RunClaudeAsync(claude, project, environment, "-p", "--resume", session, "and now?");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}\nserver: {string.Join("\n", model.Problems)}");
+        Assert.Empty(model.Problems);
+        Assert.Equal(0, model.Waiting);
+
+        // What Claude Code wrote, read here: its files, their responses (message.id + requestId) and tool calls.
+        var subagent = Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(main)!, session, "subagents"), "agent-*.jsonl"));
+        List<(string? File, byte[] Bytes)> files =
+            [(null, await File.ReadAllBytesAsync(main, Cancel)), ("subagents/" + Path.GetFileName(subagent), await File.ReadAllBytesAsync(subagent, Cancel))];
+        var records = files.Select(f => f.Bytes).SelectMany(bytes => System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        var responses = records.Where(r => r.GetProperty("type").GetString() == "assistant" && r.TryGetProperty("requestId", out _))
+            .GroupBy(r => r.GetProperty("message").GetProperty("id").GetString() + ":" + r.GetProperty("requestId").GetString())
+            .Select(g => g.First().GetProperty("message").GetProperty("usage")).ToList();
+        var toolCalls = records.Where(r => r.GetProperty("type").GetString() == "assistant")
+            .Sum(r => r.GetProperty("message").GetProperty("content").EnumerateArray().Count(b => b.GetProperty("type").GetString() == "tool_use"));
+        Assert.Equal(6, responses.Count); // as scripted: 5 in the first run, 1 resumed
+        Assert.Equal(3, toolCalls);
+
+        // Every file given back byte for byte, once the host has it all.
+        foreach (var (file, bytes) in files)
+        {
+            var query = file is null ? "" : "&file=" + Uri.EscapeDataString(file);
+            var exported = await Eventually.ReturnsAsync(() => GetBytesAsync(host, $"/api/sessions/{session}/export?format=jsonl{query}"),
+                got => got.AsSpan().SequenceEqual(bytes), TimeSpan.FromSeconds(60), $"{file ?? "the session's transcript"} given back byte for byte");
+            Assert.Equal(bytes, exported);
+        }
+        var listed = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/sessions/{session}/files", Cancel)).RootElement;
+        Assert.Equal(files.Select(f => f.File).Order(), listed.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()).Order());
+
+        // One session, resumed under its own id, ended; its prompts and tool calls as the hooks said; each response's tokens once.
+        var state = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{session}"),
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("status").GetString() == "Ended" && s.GetProperty("prompts").GetInt64() == 2,
+            TimeSpan.FromSeconds(60), "the resumed session ended in the saver");
+        Assert.Equal((JsonValueKind.Null, "resume", toolCalls), (state.GetProperty("parentSessionId").ValueKind, state.GetProperty("source").GetString(),
+            (int)state.GetProperty("toolCalls").GetInt64()));
+        Assert.Equal(ScriptedModelServer.Model, state.GetProperty("model").GetString());
+        var status = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/status/sessions/{session}"),
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("outputTokens").GetInt64() == responses.Sum(u => u.GetProperty("output_tokens").GetInt64()),
+            TimeSpan.FromSeconds(60), "the session's output tokens, each response once");
+        Assert.Equal(responses.Sum(u => u.GetProperty("input_tokens").GetInt64() + u.GetProperty("cache_creation_input_tokens").GetInt64()
+            + u.GetProperty("cache_read_input_tokens").GetInt64()), status.GetProperty("inputTokens").GetInt64());
+    }
+
+    private static async Task<byte[]> GetBytesAsync(HostProcess host, string path)
+    {
+        using var response = await host.Http.GetAsync(path, Cancel);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(Cancel) : [];
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(HostProcess host, string path)
+    {
+        using var response = await host.Http.GetAsync(path, Cancel);
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunClaudeAsync(string claude, string project, IReadOnlyDictionary<string, string> environment,
+        params string[] arguments)
+    {
+        var start = new ProcessStartInfo(claude)
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k.StartsWith("CLAUDE", StringComparison.Ordinal)).ToList())
+            start.Environment.Remove(key);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await stdout + await stderr).Trim());
+    }
+}
