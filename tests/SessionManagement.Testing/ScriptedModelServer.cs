@@ -15,7 +15,7 @@ namespace SessionManagement.Testing;
 /// </summary>
 public sealed class ScriptedModelServer : IAsyncDisposable
 {
-    public const string Model = "claude-sonnet-4-5-20250929";
+    public const string Model = "claude-sonnet-4-6";
 
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<Reply> _script = new();

@@ -94,6 +94,61 @@ public sealed class ClaudeCodeScriptedSessionTests
             + u.GetProperty("cache_read_input_tokens").GetInt64()), status.GetProperty("inputTokens").GetInt64());
     }
 
+    [Fact]
+    public async Task When_a_session_is_compacted_and_then_forked_Should_keep_both_files_whole_and_link_the_fork_to_its_origin()
+    {
+        var claude = ClaudeExecutable();
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var environment = host.SmHookEnvironment();
+        environment["SM_CLAUDE"] = claude;
+        Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, "install", "--user")).ExitCode);
+        foreach (var (key, value) in model.ClaudeEnvironment)
+            environment[key] = value;
+        var project = Path.Combine(host.Home, "work", "compacted");
+        Directory.CreateDirectory(project);
+        var transcripts = Path.Combine(host.Home, ".claude", "projects");
+
+        model.Then(ScriptedModelServer.Reply.Say("Noted: 7."));
+        var first = await RunClaudeAsync(claude, project, environment, "-p", "remember the number 7");
+        Assert.True(first.ExitCode == 0, $"claude exited {first.ExitCode}: {first.Output}");
+        var origin = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetDirectories(transcripts).SelectMany(d => Directory.GetFiles(d, "*.jsonl"))));
+        // Compaction asks the model for a summary (and once more after it).
+        model.Then(ScriptedModelServer.Reply.Say("Summary: the user asked me to remember the number 7."), ScriptedModelServer.Reply.Say("Compacted."));
+        var compacted = await RunClaudeAsync(claude, project, environment, "-p", "--resume", origin, "/compact");
+        Assert.True(compacted.ExitCode == 0, $"claude /compact exited {compacted.ExitCode}: {compacted.Output}");
+        model.Then(ScriptedModelServer.Reply.Say("The number was 7."));
+        var forked = await RunClaudeAsync(claude, project, environment, "-p", "--resume", origin, "--fork-session", "what was the number?");
+        Assert.True(forked.ExitCode == 0, $"claude --fork-session exited {forked.ExitCode}: {forked.Output}");
+        Assert.Empty(model.Problems);
+        Assert.Equal(0, model.Waiting);
+
+        // Claude Code's own files: the origin, compacted, and the fork, which starts with copies of the origin's lines (their uuids too).
+        var files = Directory.GetDirectories(transcripts).SelectMany(d => Directory.GetFiles(d, "*.jsonl")).ToList();
+        Assert.Equal(2, files.Count);
+        var fork = Path.GetFileNameWithoutExtension(files.Single(f => Path.GetFileNameWithoutExtension(f) != origin));
+        string Uuids(string session) => string.Join(",", File.ReadAllLines(files.Single(f => f.Contains(session, StringComparison.Ordinal)))
+            .Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.TryGetProperty("uuid", out _)).Select(r => r.GetProperty("uuid").GetString()));
+        Assert.Contains(File.ReadAllLines(files.Single(f => f.Contains(origin, StringComparison.Ordinal))), l => l.Contains("\"compact_boundary\"", StringComparison.Ordinal));
+        Assert.NotEmpty(Uuids(origin).Split(',').Intersect(Uuids(fork).Split(',')));
+
+        foreach (var file in files)
+        {
+            var session = Path.GetFileNameWithoutExtension(file);
+            var bytes = await File.ReadAllBytesAsync(file, Cancel);
+            var exported = await Eventually.ReturnsAsync(() => GetBytesAsync(host, $"/api/sessions/{session}/export?format=jsonl"),
+                got => got.AsSpan().SequenceEqual(bytes), TimeSpan.FromSeconds(60), $"session {session}'s transcript given back byte for byte");
+            Assert.Equal(bytes, exported);
+        }
+        var compactedState = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{origin}"),
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("compactions").GetInt64() >= 1, TimeSpan.FromSeconds(60), "the compaction counted");
+        Assert.Equal(JsonValueKind.Null, compactedState.GetProperty("parentSessionId").ValueKind);
+        var forkState = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{fork}"),
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("status").GetString() == "Ended", TimeSpan.FromSeconds(60), "the fork kept and ended");
+        Assert.Equal(origin, forkState.GetProperty("parentSessionId").GetString());
+    }
+
     private static async Task<byte[]> GetBytesAsync(HostProcess host, string path)
     {
         using var response = await host.Http.GetAsync(path, Cancel);
