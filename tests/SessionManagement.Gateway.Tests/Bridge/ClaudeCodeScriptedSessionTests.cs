@@ -92,6 +92,34 @@ public sealed class ClaudeCodeScriptedSessionTests
             TimeSpan.FromSeconds(60), "the session's output tokens, each response once");
         Assert.Equal(responses.Sum(u => u.GetProperty("input_tokens").GetInt64() + u.GetProperty("cache_creation_input_tokens").GetInt64()
             + u.GetProperty("cache_read_input_tokens").GetInt64()), status.GetProperty("inputTokens").GetInt64());
+
+        // And as ccusage counts the same files. It reports each folder of transcripts as a session: the project folder (this
+        // session's own file) and the session's subagents folder (a row named "subagents"); together they are this session.
+        var reference = await RunCcusageAsync(Path.Combine(host.Home, ".claude"));
+        Assert.Equal(2, reference.Count);
+        Assert.Equal((status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64()),
+            (reference.Sum(r => r.Input), reference.Sum(r => r.Output)));
+    }
+
+    /// <summary>ccusage's per-session report of a Claude Code folder, offline: input (with cache reads and writes) and output tokens.</summary>
+    private static async Task<List<(long Input, long Output)>> RunCcusageAsync(string configDirectory)
+    {
+        var ccusage = Environment.GetEnvironmentVariable("SM_TEST_CCUSAGE") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InfrastructureUnavailableException("ccusage is not available: set SM_TEST_CCUSAGE to its dist/index.js, or run ./test.sh, which installs ccusage 17 from npm.");
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { ccusage, "session", "--json", "--offline" })
+            start.ArgumentList.Add(argument);
+        start.Environment["CLAUDE_CONFIG_DIR"] = configDirectory;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Cancel);
+        var errors = process.StandardError.ReadToEndAsync(Cancel);
+        await process.WaitForExitAsync(Cancel);
+        Assert.True(process.ExitCode == 0, $"ccusage exited {process.ExitCode}: {await errors}");
+        using var report = JsonDocument.Parse(await output);
+        return report.RootElement.GetProperty("sessions").EnumerateArray()
+            .Select(s => (s.GetProperty("inputTokens").GetInt64() + s.GetProperty("cacheCreationTokens").GetInt64() + s.GetProperty("cacheReadTokens").GetInt64(),
+                s.GetProperty("outputTokens").GetInt64())).ToList();
     }
 
     [Fact]
