@@ -16,6 +16,7 @@ public record SummarizeTranscript(string SessionId);
 /// <param name="ToolCalls">The tool calls its replies made.</param>
 /// <param name="Lines">Its lines chat holds.</param>
 /// <param name="Title">The title its lines give it (<see cref="TranscriptTitle.Shown"/>), if any.</param>
+/// <param name="GitBranch">The git branch its latest line that names one was written on (<c>gitBranch</c>).</param>
 public record TranscriptSummarized(
     string SessionId,
     DateTimeOffset FirstAt,
@@ -25,4 +26,5 @@ public record TranscriptSummarized(
     long Prompts,
     long ToolCalls,
     long Lines,
-    string? Title = null);
+    string? Title = null,
+    string? GitBranch = null);

@@ -41,7 +41,40 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     public async Task Consume(ConsumeContext<SummarizeTranscript> context)
     {
         if (await store.SummarizeAsync(context.Message.SessionId, context.CancellationToken) is { } summary)
-            await context.Publish(summary, context.CancellationToken);
+            await context.Publish(summary with { GitBranch = await LatestGitBranchAsync(summary.SessionId, context.CancellationToken) }, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// The <c>gitBranch</c> of the session's latest line that names one. Only its raw line says it: read through once, page by page
+    /// (an import is summed up once), each line looked at as text before it is parsed.
+    /// </summary>
+    private async Task<string?> LatestGitBranchAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        string? branch = null;
+        long after = -1;
+        while (true)
+        {
+            var page = await store.TranscriptLinesAsync(sessionId, "", after, MaxRawPage, cancellationToken);
+            foreach (var (offset, raw) in page)
+            {
+                after = offset;
+                if (!raw.Contains("\"gitBranch\"", StringComparison.Ordinal))
+                    continue;
+                try
+                {
+                    using var line = System.Text.Json.JsonDocument.Parse(raw);
+                    if (line.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && line.RootElement.TryGetProperty("gitBranch", out var named)
+                        && named.ValueKind == System.Text.Json.JsonValueKind.String && named.GetString() is { Length: > 0 } name)
+                        branch = name;
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    // a line chat keeps raw: it names nothing
+                }
+            }
+            if (page.Count < MaxRawPage)
+                return branch;
+        }
     }
 
     public async Task Consume(ConsumeContext<GetTranscriptLines> context)

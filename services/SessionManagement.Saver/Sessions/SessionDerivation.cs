@@ -48,7 +48,7 @@ public static class SessionDerivation
     }
 
     /// <summary>
-    /// A session no hook reached, as its imported transcript tells it: its project, model, times and counts, ended at its last
+    /// A session no hook reached, as its imported transcript tells it: its project, branch, model, title, times and counts, ended at its last
     /// line (source <c>import</c>).
     /// </summary>
     public static SessionState FromTranscript(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, long version)
@@ -56,7 +56,7 @@ public static class SessionDerivation
         var (started, last) = (Milliseconds(transcript.FirstAt), Milliseconds(transcript.LastAt));
         return Seal(new SessionState(transcript.SessionId, transcript.Cwd ?? "", transcript.Cwd, transcript.Model, ImportSource, null,
             SessionStatus.Ended, started, last, last, "imported", 0, transcript.Prompts, transcript.ToolCalls, 0, 0, version,
-            SessionState.CurrentSchemaVersion, "", Title: transcript.Title));
+            SessionState.CurrentSchemaVersion, "", GitBranch: transcript.GitBranch, Title: transcript.Title));
     }
 
     /// <summary>The source of a session kept from its imported transcript alone.</summary>

@@ -274,7 +274,7 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
             ToolResult(s, "u2", "a1", 12, "toolu_1", "src/cli.cs"),
             AssistantText(s, "a2", "u2", 13, "Ported.", project),
             User(s, "u3", "a2", 20, "and the docs", project),
-            AssistantText(s, "a3", "u3", 25, "Done.", project),
+            AssistantText(s, "a3", "u3", 25, "Done.", project).Replace("\"type\":\"assistant\"", "\"gitBranch\":\"feature/new-api\",\"type\":\"assistant\""),
             """{"type":"summary","summary":"Port the CLI to the new API","leafUuid":"a3"}""",
         ];
 
@@ -291,6 +291,7 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         Assert.Equal((Start.AddSeconds(10), Start.AddSeconds(25)), (session.GetProperty("startedAt").GetDateTimeOffset(), session.GetProperty("endedAt").GetDateTimeOffset()));
         Assert.Equal((2L, 1L), (session.GetProperty("prompts").GetInt64(), session.GetProperty("toolCalls").GetInt64()));
         Assert.Equal("Port the CLI to the new API", session.GetProperty("title").GetString());
+        Assert.Equal("feature/new-api", session.GetProperty("gitBranch").GetString());
         var listed = await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}");
         Assert.Equal(s, Assert.Single(listed.GetProperty("sessions").EnumerateArray()).GetProperty("sessionId").GetString());
 
