@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace SessionManagement.Cli;
+
+/// <summary>
+/// Where Claude Code keeps a session's transcript: <c>${CLAUDE_CONFIG_DIR:-~/.claude}/projects/&lt;encoded cwd&gt;/&lt;id&gt;.jsonl</c>,
+/// its subagents' in <c>&lt;id&gt;/subagents/</c> beside it. The folder name is Claude Code's own encoding of the working directory.
+/// </summary>
+internal static class ClaudeProjects
+{
+    /// <summary>Longer encoded paths are cut there and given a hash of the whole path (as Claude Code 2.1 does).</summary>
+    private const int MaxFolderName = 200;
+
+    /// <summary>Claude Code's configuration folder: <c>CLAUDE_CONFIG_DIR</c>, else <c>~/.claude</c>.</summary>
+    public static string ConfigDirectory(string? given = null) =>
+        given ?? (Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude"));
+
+    /// <summary>The folder of a project's transcripts: every character of <paramref name="cwd"/> that is not an ASCII letter or digit becomes <c>-</c>.</summary>
+    public static string FolderName(string cwd)
+    {
+        var encoded = new StringBuilder(cwd.Length);
+        foreach (var c in cwd) // UTF-16 code units, as JavaScript's replace sees them
+            encoded.Append(c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' ? c : '-');
+        return encoded.Length <= MaxFolderName ? encoded.ToString() : $"{encoded.ToString(0, MaxFolderName)}-{Hash(cwd)}";
+    }
+
+    /// <summary>The path of a session's transcript file (<paramref name="file"/> null) or of one of its subagents' (<c>subagents/agent-…jsonl</c>).</summary>
+    public static string TranscriptPath(string configDirectory, string cwd, string sessionId, string? file = null) =>
+        file is null
+            ? Path.Combine(configDirectory, "projects", FolderName(cwd), sessionId + ".jsonl")
+            : Path.Combine(configDirectory, "projects", FolderName(cwd), sessionId, file.Replace('/', Path.DirectorySeparatorChar));
+
+    /// <summary>Java's string hash over UTF-16 code units, its absolute value in base 36 (what Claude Code appends to a cut folder name).</summary>
+    private static string Hash(string text)
+    {
+        var hash = 0;
+        foreach (var c in text)
+            hash = unchecked((hash << 5) - hash + c);
+        var value = Math.Abs((long)hash);
+        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        if (value == 0)
+            return "0";
+        var result = new StringBuilder();
+        for (; value > 0; value /= 36)
+            result.Insert(0, digits[(int)(value % 36)]);
+        return result.ToString();
+    }
+
+    /// <summary>A count for people: 12,345.</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

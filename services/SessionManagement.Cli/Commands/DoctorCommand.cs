@@ -1,0 +1,147 @@
+using System.ComponentModel;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SessionManagement.Bridge;
+
+namespace SessionManagement.Cli.Commands;
+
+internal sealed class DoctorSettings : GatewaySettings
+{
+    [CommandOption("--config-dir <DIR>")]
+    [Description("Claude Code's folder (default: CLAUDE_CONFIG_DIR, else ~/.claude).")]
+    public string? ConfigDirectory { get; init; }
+
+    [CommandOption("--project <DIR>")]
+    [Description("The project whose .claude/settings.json to look at too (default: the current folder).")]
+    public string? Project { get; init; }
+}
+
+/// <summary>
+/// <c>smctl doctor</c>: whether sessions are being kept — the gateway reachable and ready, the hooks installed, the spool empty —
+/// and which transcripts Claude Code's cleanup will delete within a week that the store does not hold yet.
+/// </summary>
+internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
+{
+    private const int DefaultCleanupDays = 30;
+
+    private sealed record Check(string Name, bool Ok, string Detail);
+
+    protected override async Task<int> RunAsync(GatewayClient client, DoctorSettings settings, CancellationToken cancellationToken)
+    {
+        var checks = new List<Check>();
+        var config = ClaudeProjects.ConfigDirectory(settings.ConfigDirectory);
+        var reachable = await GatewayAsync(client, checks, cancellationToken);
+        Hooks(config, Path.GetFullPath(settings.Project ?? "."), checks);
+        Spool(checks);
+        var unheld = reachable ? await CleanupAsync(client, config, checks, cancellationToken) : [];
+
+        if (settings.Json)
+            Output.Plain(JsonSerializer.Serialize(new { healthy = checks.All(c => c.Ok), checks = checks.Select(c => new { name = c.Name, ok = c.Ok, detail = c.Detail }), unheld }, Indented));
+        else
+        {
+            var table = new Table().AddColumns("", "Check", "Detail");
+            foreach (var check in checks)
+                table.AddRow(check.Ok ? "[green]ok[/]" : "[red]no[/]", Markup.Escape(check.Name), Markup.Escape(check.Detail));
+            Out.Write(table);
+            foreach (var path in unheld.Take(20))
+                Out.MarkupLine($"  not held, deleted soon: {Markup.Escape(path)}");
+            if (unheld.Count > 0)
+                Out.MarkupLine($"Keep them now: [bold]smctl import {Markup.Escape(Path.Combine(config, "projects"))}[/]");
+        }
+        return checks.All(c => c.Ok) ? ExitCodes.Ok : ExitCodes.Unhealthy;
+    }
+
+    private static async Task<bool> GatewayAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ready = await client.GetJsonAsync("readyz", cancellationToken);
+            checks.Add(new Check("gateway", true, $"{client.BaseAddress} is ready"));
+            return true;
+        }
+        catch (GatewayException error) when (error.ExitCode == ExitCodes.GatewayFailed)
+        {
+            checks.Add(new Check("gateway", false, $"{client.BaseAddress} answers but is not ready: {error.Message}"));
+            return true;
+        }
+        catch (GatewayException error)
+        {
+            checks.Add(new Check("gateway", false, error.Message));
+            return false;
+        }
+    }
+
+    /// <summary>The events Claude Code's settings run sm-hook for: the user's, and the project's own and local settings.</summary>
+    private static void Hooks(string config, string project, List<Check> checks)
+    {
+        var events = new SortedSet<string>(StringComparer.Ordinal);
+        var read = new List<string>();
+        foreach (var file in new[] { Path.Combine(config, "settings.json"), Path.Combine(project, ".claude", "settings.json"), Path.Combine(project, ".claude", "settings.local.json") })
+        {
+            if (!File.Exists(file))
+                continue;
+            try
+            {
+                if (JsonNode.Parse(File.ReadAllText(file))?["hooks"] is JsonObject hooks)
+                {
+                    read.Add(file);
+                    foreach (var (name, entries) in hooks)
+                        if (entries?.ToJsonString().Contains("sm-hook", StringComparison.Ordinal) == true)
+                            events.Add(name);
+                }
+            }
+            catch (JsonException error)
+            {
+                checks.Add(new Check("hooks", false, $"{file} is not valid JSON ({error.Message}): Claude Code will not run hooks from it"));
+                return;
+            }
+        }
+        checks.Add(events.Count == 0
+            ? new Check("hooks", false, "no Claude Code settings run sm-hook: sessions are not captured (install: sm-hook install --user)")
+            : new Check("hooks", events.Contains("SessionStart") && events.Contains("Stop"), $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
+                + (events.Contains("SessionStart") && events.Contains("Stop") ? "" : "; SessionStart and Stop are missing: run sm-hook install again")));
+    }
+
+    private static void Spool(List<Check> checks)
+    {
+        var spool = new SpoolDirectory(SpoolDirectory.DefaultPath());
+        var waiting = Directory.Exists(spool.Path) ? spool.List().Count : 0;
+        checks.Add(new Check("spool", waiting == 0, waiting == 0 ? $"empty ({spool.Path})"
+            : $"{waiting} hooks wait in {spool.Path}: the gateway replays them when it can keep them (now: sm-hook drain)"));
+    }
+
+    /// <summary>Transcripts older than Claude Code's cleanup period less a week (it deletes them at the period) that the store does not hold whole.</summary>
+    private static async Task<List<string>> CleanupAsync(GatewayClient client, string config, List<Check> checks, CancellationToken cancellationToken)
+    {
+        var days = DefaultCleanupDays;
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(Path.Combine(config, "settings.json")))?["cleanupPeriodDays"] is JsonValue value && value.TryGetValue(out int configured))
+                days = configured;
+        }
+        catch (Exception error) when (error is IOException or JsonException)
+        {
+        }
+        var projects = Path.Combine(config, "projects");
+        var soon = DateTime.UtcNow.AddDays(-(days - 7));
+        var unheld = new List<string>();
+        if (Directory.Exists(projects))
+        {
+            foreach (var transcript in TranscriptFolder.Find(projects).Where(t => File.GetLastWriteTimeUtc(t.Path) < soon && t.SessionId is not null))
+            {
+                var files = await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(transcript.SessionId!)}/files", cancellationToken, missingIsNull: true);
+                var held = files?.GetProperty("files").EnumerateArray().FirstOrDefault(f =>
+                    (f.GetProperty("file").ValueKind == JsonValueKind.Null ? null : f.GetProperty("file").GetString()) == transcript.File);
+                if (held is not { ValueKind: JsonValueKind.Object } h || h.GetProperty("lines").GetInt64() < TranscriptFolder.CountLines(transcript.Path))
+                    unheld.Add(transcript.Path);
+            }
+        }
+        checks.Add(new Check("cleanup", unheld.Count == 0, unheld.Count == 0
+            ? $"Claude Code deletes transcripts after {days} days; every one it deletes within a week is held"
+            : $"Claude Code deletes transcripts after {days} days: {unheld.Count} it deletes within a week are not held (smctl import)"));
+        return unheld;
+    }
+}

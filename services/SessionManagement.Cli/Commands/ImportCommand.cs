@@ -1,0 +1,152 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SessionManagement.Cli.Commands;
+
+internal sealed class ImportSettings : GatewaySettings
+{
+    [CommandArgument(0, "[PATH]")]
+    [Description("A transcript file, a project's folder or a whole projects tree (default: Claude Code's, ${CLAUDE_CONFIG_DIR:-~/.claude}/projects).")]
+    public string? Path { get; init; }
+
+    [CommandOption("--parallel <N>")]
+    [Description("Files imported at once (default: the machine's cores).")]
+    public int Parallel { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>
+/// <c>smctl import</c>: a whole history into the store — sessions' transcripts and their subagents'. What the store already holds
+/// the same (the file given back byte for byte) is skipped, so a second run imports nothing and a run cut short goes on where it
+/// stopped; anything else is imported, and the store keeps each line once however often it arrives.
+/// </summary>
+internal sealed class ImportCommand : GatewayCommand<ImportSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, ImportSettings settings, CancellationToken cancellationToken)
+    {
+        var root = settings.Path ?? Path.Combine(ClaudeProjects.ConfigDirectory(), "projects");
+        var found = TranscriptFolder.Find(root);
+        var clock = Stopwatch.StartNew();
+        var results = new List<FileResult>();
+        var gate = new SemaphoreSlim(Math.Max(1, settings.Parallel));
+        async Task ImportAllAsync(ProgressTask? bar)
+        {
+            // Sessions' own files first: a subagent's lines then find their session there.
+            var tasks = found.OrderBy(f => f.File is null ? 0 : 1).Select(async transcript =>
+            {
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    var result = await ImportOneAsync(client, transcript, cancellationToken);
+                    lock (results)
+                        results.Add(result);
+                }
+                finally
+                {
+                    gate.Release();
+                    bar?.Increment(transcript.Bytes);
+                }
+            }).ToList();
+            await Task.WhenAll(tasks);
+        }
+        if (settings.Json || !Out.Profile.Capabilities.Interactive)
+            await ImportAllAsync(null);
+        else
+            await Out.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress => await ImportAllAsync(progress.AddTask($"Importing {found.Count} transcripts", maxValue: Math.Max(1, found.Sum(f => f.Bytes)))));
+
+        var imported = results.Where(r => r.Outcome == "imported").ToList();
+        var failed = results.Where(r => r.Outcome == "failed").ToList();
+        var bytes = imported.Sum(r => r.Bytes);
+        var summary = new
+        {
+            root = Path.GetFullPath(root),
+            files = found.Count,
+            imported = imported.Count,
+            skipped = results.Count(r => r.Outcome == "held"),
+            failed = failed.Count,
+            lines = imported.Sum(r => r.Lines),
+            added = imported.Sum(r => r.Added),
+            bytes,
+            seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            megabytesPerSecond = Math.Round(bytes / 1e6 / Math.Max(0.001, clock.Elapsed.TotalSeconds), 1),
+            problems = failed.Select(f => new { path = f.Path, problem = f.Problem }).ToList(),
+        };
+        if (settings.Json)
+            Output.Plain(JsonSerializer.Serialize(summary, Indented));
+        else
+        {
+            Out.MarkupLine($"{summary.files} transcripts: [green]{summary.imported} imported[/] ({ClaudeProjects.Count(summary.lines)} lines, {ClaudeProjects.Count(summary.added)} new), "
+                + $"{summary.skipped} already held, {(failed.Count > 0 ? $"[red]{failed.Count} failed[/]" : "0 failed")}; {summary.seconds:0.0} s, {summary.megabytesPerSecond:0.0} MB/s");
+            foreach (var problem in failed)
+                Output.Error($"{problem.Path}: {problem.Problem}");
+        }
+        return failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem);
+
+    private static async Task<FileResult> ImportOneAsync(GatewayClient client, FoundTranscript transcript, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (transcript.SessionId is { } session && await HeldAsync(client, session, transcript, cancellationToken))
+                return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null);
+            var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
+                + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
+                + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File));
+            var answer = await client.PostFileAsync(query, transcript.Path, cancellationToken);
+            return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null);
+        }
+        catch (GatewayException error) when (error.ExitCode is ExitCodes.BadInput or ExitCodes.GatewayFailed)
+        {
+            return new FileResult(transcript.Path, "failed", transcript.Bytes, 0, 0, error.Message);
+        }
+    }
+
+    /// <summary>Whether the store holds this file as it is: as many lines, and given back, the same bytes.</summary>
+    private static async Task<bool> HeldAsync(GatewayClient client, string session, FoundTranscript transcript, CancellationToken cancellationToken)
+    {
+        var files = await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(session)}/files", cancellationToken, missingIsNull: true);
+        if (files is null)
+            return false;
+        var held = files.Value.GetProperty("files").EnumerateArray().FirstOrDefault(f =>
+            (f.GetProperty("file").ValueKind == JsonValueKind.Null ? null : f.GetProperty("file").GetString()) == transcript.File);
+        if (held.ValueKind != JsonValueKind.Object || held.GetProperty("lines").GetInt64() != TranscriptFolder.CountLines(transcript.Path))
+            return false;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var sink = new HashingStream(hash))
+        {
+            if (!await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(session)}/export?format=jsonl"
+                    + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File)), sink, cancellationToken))
+                return false;
+        }
+        await using var file = File.OpenRead(transcript.Path);
+        var local = await SHA256.HashDataAsync(file, cancellationToken);
+        return hash.GetHashAndReset().AsSpan().SequenceEqual(local);
+    }
+
+    /// <summary>A write-only stream that hashes what is written to it.</summary>
+    private sealed class HashingStream(IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            hash.AppendData(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.ComponentModel;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SessionManagement.Cli.Commands;
+
+internal sealed class RestoreSettings : GatewaySettings
+{
+    [CommandArgument(0, "<SESSION>")]
+    [Description("The session to give back to Claude Code.")]
+    public string SessionId { get; init; } = "";
+
+    [CommandOption("--to-project <DIR>")]
+    [Description("Re-home it for this project folder (a project that moved, another machine, a teammate): its paths rewritten, the file placed under that project.")]
+    public string? ToProject { get; init; }
+
+    [CommandOption("--config-dir <DIR>")]
+    [Description("Claude Code's folder to write into (default: CLAUDE_CONFIG_DIR, else ~/.claude).")]
+    public string? ConfigDirectory { get; init; }
+}
+
+/// <summary>
+/// <c>smctl restore</c>: writes a session's transcript (and its subagents') back where Claude Code looks for it, byte for byte as
+/// Claude Code wrote it, so <c>claude --resume &lt;id&gt;</c> continues it. A different file already there is never overwritten.
+/// </summary>
+internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
+{
+    private static readonly JsonSerializerOptions AsClaudeCodeWrites = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    protected override async Task<int> RunAsync(GatewayClient client, RestoreSettings settings, CancellationToken cancellationToken)
+    {
+        var id = settings.SessionId;
+        var escaped = Uri.EscapeDataString(id);
+        var files = await client.GetJsonAsync($"api/sessions/{escaped}/files", cancellationToken, missingIsNull: true)
+            ?? throw new CommandFailedException($"no transcript of session {id} is kept: nothing to restore (smctl sessions list shows what is)", ExitCodes.NotFound);
+        var session = await client.GetJsonAsync($"api/sessions/{escaped}", cancellationToken, missingIsNull: true);
+
+        // Each file as the store gives it back, in memory only as long as it takes to write it.
+        var contents = new List<(string? File, byte[] Bytes)>();
+        foreach (var file in files.GetProperty("files").EnumerateArray())
+        {
+            var name = file.GetProperty("file").ValueKind == JsonValueKind.Null ? null : file.GetProperty("file").GetString();
+            using var buffer = new MemoryStream();
+            await client.DownloadAsync($"api/sessions/{escaped}/export?format=jsonl" + (name is null ? "" : "&file=" + Uri.EscapeDataString(name)), buffer, cancellationToken);
+            contents.Add((name, buffer.ToArray()));
+        }
+        if (contents.All(c => c.File is not null))
+            throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
+
+        var cwd = (session is { } s ? SessionsListCommand.Text(s, "cwd") ?? SessionsListCommand.Text(s, "projectDir") : null)
+            ?? FirstCwd(contents.First(c => c.File is null).Bytes)
+            ?? throw new CommandFailedException($"session {id} names no working directory, so where Claude Code looks for it is unknown: give --to-project", ExitCodes.BadInput);
+        var target = cwd;
+        if (settings.ToProject is { } project)
+        {
+            target = Path.GetFullPath(project).TrimEnd(Path.DirectorySeparatorChar);
+            contents = contents.Select(c => (c.File, Rehome(c.Bytes, cwd, target))).ToList();
+        }
+
+        var config = ClaudeProjects.ConfigDirectory(settings.ConfigDirectory);
+        var written = new List<string>();
+        // Check every file first: a refusal leaves nothing half restored.
+        var plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Bytes)).ToList();
+        foreach (var (path, bytes) in plan)
+            if (File.Exists(path) && !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+                throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
+        foreach (var (path, bytes) in plan)
+        {
+            if (File.Exists(path))
+                continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var partial = path + ".restoring";
+            await File.WriteAllBytesAsync(partial, bytes, cancellationToken);
+            File.Move(partial, path);
+            written.Add(path);
+        }
+
+        if (settings.Json)
+            Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written }, Indented));
+        else
+        {
+            foreach (var (path, bytes) in plan)
+                Out.MarkupLine($"{(written.Contains(path) ? "[green]restored[/]" : "already there")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes.Length)} bytes)");
+            Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The <c>cwd</c> of the first line that names one.</summary>
+    private static string? FirstCwd(byte[] transcript)
+    {
+        foreach (var line in Encoding.UTF8.GetString(transcript).Split('\n'))
+        {
+            if (!line.Contains("\"cwd\"", StringComparison.Ordinal))
+                continue;
+            try
+            {
+                using var record = JsonDocument.Parse(line);
+                if (record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty("cwd", out var cwd) && cwd.ValueKind == JsonValueKind.String)
+                    return cwd.GetString();
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The transcript with every <c>"cwd"</c> in <paramref name="from"/> (or below it) moved to <paramref name="to"/>; the rest of each line
+    /// is left byte for byte. The paths are matched as Claude Code writes them (JSON.stringify's escaping).
+    /// </summary>
+    internal static byte[] Rehome(byte[] transcript, string from, string to)
+    {
+        var text = Encoding.UTF8.GetString(transcript);
+        var oldValue = JsonSerializer.Serialize(from, AsClaudeCodeWrites)[..^1]; // "…/app  (no closing quote: a path below it matches too)
+        var newValue = JsonSerializer.Serialize(to, AsClaudeCodeWrites)[..^1];
+        var rewritten = new StringBuilder(text.Length);
+        var at = 0;
+        const string key = "\"cwd\":";
+        for (var found = text.IndexOf(key + oldValue, StringComparison.Ordinal); found >= 0; found = text.IndexOf(key + oldValue, at, StringComparison.Ordinal))
+        {
+            var end = found + key.Length + oldValue.Length;
+            if (end < text.Length && text[end] is not ('"' or '/'))
+            {
+                rewritten.Append(text, at, end - at); // /work/app2 is not below /work/app
+                at = end;
+                continue;
+            }
+            rewritten.Append(text, at, found - at).Append(key).Append(newValue);
+            at = end;
+        }
+        rewritten.Append(text, at, text.Length - at);
+        return Encoding.UTF8.GetBytes(rewritten.ToString());
+    }
+}

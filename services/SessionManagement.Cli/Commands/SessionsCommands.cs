@@ -1,0 +1,205 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SessionManagement.Cli.Commands;
+
+internal sealed class SessionsListSettings : GatewaySettings
+{
+    [CommandOption("-p|--project <DIR>")]
+    [Description("Only sessions of this project folder.")]
+    public string? Project { get; init; }
+
+    [CommandOption("-s|--status <STATUS>")]
+    [Description("active or ended.")]
+    public string? Status { get; init; }
+
+    [CommandOption("-n|--limit <N>")]
+    [Description("At most this many (1-500, default 20), most recently active first.")]
+    [DefaultValue(20)]
+    public int Limit { get; init; } = 20;
+
+    [CommandOption("--skip <N>")]
+    [Description("Skip this many first.")]
+    public int Skip { get; init; }
+}
+
+/// <summary><c>smctl sessions list</c>: the sessions the saver keeps, most recently active first.</summary>
+internal sealed class SessionsListCommand : GatewayCommand<SessionsListSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, SessionsListSettings settings, CancellationToken cancellationToken)
+    {
+        var query = $"api/sessions?limit={settings.Limit}&skip={settings.Skip}"
+            + (settings.Project is null ? "" : "&project=" + Uri.EscapeDataString(Path.GetFullPath(settings.Project)))
+            + (settings.Status is null ? "" : "&status=" + Uri.EscapeDataString(settings.Status));
+        var list = (await client.GetJsonAsync(query, cancellationToken))!.Value;
+        if (settings.Json)
+        {
+            PrintJson(list);
+            return ExitCodes.Ok;
+        }
+        var table = new Table().AddColumns("Session", "Title", "Project", "Last active", "Status", "Prompts", "Tools");
+        foreach (var s in list.GetProperty("sessions").EnumerateArray())
+            table.AddRow(Markup.Escape(s.GetProperty("sessionId").GetString()!), Markup.Escape(Text(s, "title") ?? ""), Markup.Escape(Text(s, "projectDir") ?? ""),
+                Markup.Escape(When(s, "lastEventAt")), Markup.Escape(Text(s, "status") ?? ""), Number(s, "prompts"), Number(s, "toolCalls"));
+        Out.Write(table);
+        Out.WriteLine($"{list.GetProperty("sessions").GetArrayLength()} of {ClaudeProjects.Count(list.GetProperty("total").GetInt64())}");
+        return ExitCodes.Ok;
+    }
+
+    internal static string? Text(JsonElement json, string name) =>
+        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    internal static string Number(JsonElement json, string name) =>
+        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? ClaudeProjects.Count(value.GetInt64()) : "";
+
+    internal static string When(JsonElement json, string name) =>
+        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetDateTimeOffset().ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
+}
+
+internal sealed class SessionSettings : GatewaySettings
+{
+    [CommandArgument(0, "<SESSION>")]
+    [Description("The session id.")]
+    public string SessionId { get; init; } = "";
+}
+
+/// <summary><c>smctl sessions show</c>: a session's state, its transcript files, and the command that resumes it.</summary>
+internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, SessionSettings settings, CancellationToken cancellationToken)
+    {
+        var id = Uri.EscapeDataString(settings.SessionId);
+        var session = await client.GetJsonAsync($"api/sessions/{id}", cancellationToken, missingIsNull: true);
+        var files = await client.GetJsonAsync($"api/sessions/{id}/files", cancellationToken, missingIsNull: true);
+        if (session is null && files is null)
+            throw new CommandFailedException($"no session {settings.SessionId}: neither its state nor any of its transcript is kept", ExitCodes.NotFound);
+        if (settings.Json)
+        {
+            PrintJson(JsonSerializer.SerializeToElement(new { session, files = files?.GetProperty("files") }));
+            return ExitCodes.Ok;
+        }
+        var grid = new Grid().AddColumn().AddColumn();
+        if (session is { } s)
+        {
+            foreach (var (label, name) in new[] { ("Title", "title"), ("Project", "projectDir"), ("Branch", "gitBranch"), ("Model", "model"), ("Status", "status"),
+                         ("Source", "source"), ("Parent", "parentSessionId") })
+                if (SessionsListCommand.Text(s, name) is { } value)
+                    grid.AddRow(label, Markup.Escape(value));
+            grid.AddRow("Started", SessionsListCommand.When(s, "startedAt"));
+            grid.AddRow("Last active", SessionsListCommand.When(s, "lastEventAt"));
+            grid.AddRow("Prompts / tools", $"{SessionsListCommand.Number(s, "prompts")} / {SessionsListCommand.Number(s, "toolCalls")}");
+        }
+        if (files is { } f)
+            foreach (var file in f.GetProperty("files").EnumerateArray())
+                grid.AddRow(file.GetProperty("file").ValueKind == JsonValueKind.Null ? "Transcript" : "Subagent",
+                    Markup.Escape($"{file.GetProperty("file").GetString() ?? settings.SessionId + ".jsonl"} ({ClaudeProjects.Count(file.GetProperty("lines").GetInt64())} lines)"));
+        Out.Write(new Panel(grid).Header(Markup.Escape(settings.SessionId)));
+        var project = session is { } state ? SessionsListCommand.Text(state, "cwd") ?? SessionsListCommand.Text(state, "projectDir") : null;
+        Output.Plain($"Resume it: smctl restore {settings.SessionId} && cd {Quote(project ?? ".")} && claude --resume {settings.SessionId}");
+        return ExitCodes.Ok;
+    }
+
+    internal static string Quote(string path) => path.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$') ? "'" + path.Replace("'", "'\\''") + "'" : path;
+}
+
+internal sealed class SessionsSearchSettings : GatewaySettings
+{
+    [CommandArgument(0, "<WORDS>")]
+    [Description("The words to find (all of them).")]
+    public string[] Words { get; init; } = [];
+
+    [CommandOption("-p|--project <DIR>")]
+    public string? Project { get; init; }
+
+    [CommandOption("--session <ID>")]
+    public string? Session { get; init; }
+
+    [CommandOption("-r|--role <ROLE>")]
+    [Description("user, assistant, tool, system or summary.")]
+    public string? Role { get; init; }
+
+    [CommandOption("-n|--limit <N>")]
+    [DefaultValue(20)]
+    public int Limit { get; init; } = 20;
+}
+
+/// <summary><c>smctl sessions search</c>: messages and tool calls that hold every word, best first.</summary>
+internal sealed class SessionsSearchCommand : GatewayCommand<SessionsSearchSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, SessionsSearchSettings settings, CancellationToken cancellationToken)
+    {
+        var query = $"api/search?q={Uri.EscapeDataString(string.Join(' ', settings.Words))}&limit={settings.Limit}"
+            + (settings.Project is null ? "" : "&project=" + Uri.EscapeDataString(Path.GetFullPath(settings.Project)))
+            + (settings.Session is null ? "" : "&session=" + Uri.EscapeDataString(settings.Session))
+            + (settings.Role is null ? "" : "&role=" + Uri.EscapeDataString(settings.Role));
+        var found = (await client.GetJsonAsync(query, cancellationToken))!.Value;
+        if (settings.Json)
+        {
+            PrintJson(found);
+            return ExitCodes.Ok;
+        }
+        var table = new Table().AddColumns("Session", "When", "Role", "Snippet");
+        foreach (var hit in found.GetProperty("hits").EnumerateArray())
+            table.AddRow(Markup.Escape(hit.GetProperty("sessionId").GetString()!), Markup.Escape(SessionsListCommand.When(hit, "timestamp")),
+                Markup.Escape(SessionsListCommand.Text(hit, "role") ?? ""), Markup.Escape(SessionsListCommand.Text(hit, "snippet") ?? ""));
+        Out.Write(table);
+        return ExitCodes.Ok;
+    }
+}
+
+internal sealed class SessionsExportSettings : GatewaySettings
+{
+    [CommandArgument(0, "<SESSION>")]
+    public string SessionId { get; init; } = "";
+
+    [CommandOption("-f|--format <FORMAT>")]
+    [Description("jsonl (the transcript file, byte for byte), json (lossless, every message and record) or markdown.")]
+    [DefaultValue("jsonl")]
+    public string Format { get; init; } = "jsonl";
+
+    [CommandOption("--file <FILE>")]
+    [Description("With jsonl: one of the session's subagent transcripts (subagents/agent-<id>.jsonl) instead of its own.")]
+    public string? File { get; init; }
+
+    [CommandOption("-o|--output <PATH>")]
+    [Description("Write there instead of to stdout.")]
+    public string? OutputPath { get; init; }
+}
+
+/// <summary><c>smctl sessions export</c>: a session as its transcript file, as lossless JSON, or as Markdown.</summary>
+internal sealed class SessionsExportCommand : GatewayCommand<SessionsExportSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, SessionsExportSettings settings, CancellationToken cancellationToken)
+    {
+        var path = $"api/sessions/{Uri.EscapeDataString(settings.SessionId)}/export?format={Uri.EscapeDataString(settings.Format)}"
+            + (settings.File is null ? "" : "&file=" + Uri.EscapeDataString(settings.File));
+        if (settings.OutputPath is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            return await client.DownloadAsync(path, stdout, cancellationToken) ? ExitCodes.Ok : NotFound(settings);
+        }
+        var partial = settings.OutputPath + ".partial";
+        await using (var file = System.IO.File.Create(partial))
+        {
+            if (!await client.DownloadAsync(path, file, cancellationToken))
+            {
+                file.Close();
+                System.IO.File.Delete(partial);
+                return NotFound(settings);
+            }
+        }
+        System.IO.File.Move(partial, settings.OutputPath, overwrite: true);
+        Output.Errors.WriteLine($"wrote {settings.OutputPath} ({ClaudeProjects.Count(new FileInfo(settings.OutputPath).Length)} bytes)");
+        return ExitCodes.Ok;
+    }
+
+    private static int NotFound(SessionsExportSettings settings)
+    {
+        Output.Error($"no session {settings.SessionId}{(settings.File is null ? "" : $" with a file {settings.File}")}");
+        return ExitCodes.NotFound;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace SessionManagement.Cli;
+
+/// <summary>
+/// The gateway's API as smctl uses it: the address and token come from the same settings as sm-hook's (<c>SM_GATEWAY_URL</c>,
+/// default <c>http://127.0.0.1:4780</c>; <c>SM_GATEWAY_TOKEN</c>), unless a command's <c>--gateway</c> names another.
+/// </summary>
+internal sealed class GatewayClient : IDisposable
+{
+    public const string DefaultUrl = "http://127.0.0.1:4780";
+
+    private readonly HttpClient _http;
+
+    public GatewayClient(string? url = null, string? token = null, HttpMessageHandler? handler = null)
+    {
+        var address = url ?? (Environment.GetEnvironmentVariable("SM_GATEWAY_URL") is { Length: > 0 } configured ? configured : DefaultUrl);
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http.BaseAddress = BaseAddress;
+        _http.Timeout = TimeSpan.FromMinutes(30); // an import of a large file is one request
+        if ((token ?? Environment.GetEnvironmentVariable("SM_GATEWAY_TOKEN")) is { Length: > 0 } bearer)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The JSON the gateway answers, or a <see cref="GatewayException"/> saying what went wrong (404 as null when <paramref name="missingIsNull"/>).</summary>
+    public async Task<JsonElement?> GetJsonAsync(string path, CancellationToken cancellationToken, bool missingIsNull = false)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        if (missingIsNull && response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        return await ReadJsonAsync(response, path, cancellationToken);
+    }
+
+    /// <summary>The body of a GET, streamed to <paramref name="destination"/>; false when the gateway says 404.</summary>
+    public async Task<bool> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return false;
+        await EnsureSuccessAsync(response, path, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await body.CopyToAsync(destination, cancellationToken);
+        return true;
+    }
+
+    /// <summary>POSTs a file's bytes (its length given, so the gateway streams it) and returns the JSON answer.</summary>
+    public async Task<JsonElement> PostFileAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var content = new StreamContent(File.OpenRead(file), 1 << 20);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+            content.Headers.ContentLength = new FileInfo(file).Length;
+            return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        }, cancellationToken);
+        return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        using var message = request();
+        try
+        {
+            return await _http.SendAsync(message, completion, cancellationToken);
+        }
+        catch (HttpRequestException error)
+        {
+            throw new GatewayException($"the gateway at {BaseAddress} does not answer ({error.Message}): is the host running (./run.sh), and is SM_GATEWAY_URL right?",
+                ExitCodes.Unreachable);
+        }
+    }
+
+    private static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, path, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        string? said = null;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            said = json.RootElement.TryGetProperty("error", out var error) ? error.ToString() : null;
+        }
+        catch (JsonException)
+        {
+        }
+        var code = (int)response.StatusCode;
+        throw new GatewayException($"{path.Split('?')[0]}: the gateway answered {code}{(said is null ? "" : ": " + said)}",
+            code == 404 ? ExitCodes.NotFound : code is 401 or 403 ? ExitCodes.Unauthorized : code < 500 ? ExitCodes.BadInput : ExitCodes.GatewayFailed);
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>What the gateway said no to, or that it did not answer; <see cref="ExitCode"/> is what smctl exits with.</summary>
+internal sealed class GatewayException(string message, int exitCode) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
+
+/// <summary>smctl's exit codes, the same for every command (docs/smctl.md).</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+    public const int Unreachable = 3;
+    public const int NotFound = 4;
+    public const int Unauthorized = 5;
+    public const int GatewayFailed = 6;
+    public const int Conflict = 7;
+    public const int Unhealthy = 8;
+}

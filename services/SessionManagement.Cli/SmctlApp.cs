@@ -1,0 +1,25 @@
+using SessionManagement.Cli.Commands;
+using Spectre.Console.Cli;
+
+namespace SessionManagement.Cli;
+
+/// <summary>smctl's commands, as <c>Program</c> runs them and the tests parse them.</summary>
+internal static class SmctlApp
+{
+    public static void Configure(IConfigurator config)
+    {
+        config.SetApplicationName("smctl");
+        config.AddBranch("sessions", sessions =>
+        {
+            sessions.SetDescription("Find, read and export kept sessions.");
+            sessions.AddCommand<SessionsListCommand>("list").WithDescription("Sessions, most recently active first.");
+            sessions.AddCommand<SessionsShowCommand>("show").WithDescription("A session's state, its transcript files and the command that resumes it.");
+            sessions.AddCommand<SessionsSearchCommand>("search").WithDescription("Messages and tool calls holding every word, best first.");
+            sessions.AddCommand<SessionsExportCommand>("export").WithDescription("A session as its transcript file (byte for byte), lossless JSON or Markdown.");
+            sessions.AddCommand<ImportCommand>("import").WithDescription("Import transcripts: a file, a project's folder or a whole projects tree.");
+        });
+        config.AddCommand<ImportCommand>("import").WithDescription("Import a whole history (default: Claude Code's projects folder); what is held already is skipped.");
+        config.AddCommand<RestoreCommand>("restore").WithDescription("Write a session back where Claude Code finds it, so claude --resume continues it.");
+        config.AddCommand<DoctorCommand>("doctor").WithDescription("Check that sessions are being kept, and what Claude Code's cleanup deletes next.");
+    }
+}

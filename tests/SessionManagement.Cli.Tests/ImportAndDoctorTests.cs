@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Cli.Tests;
+
+/// <summary>smctl against a running embedded host: a projects tree imported twice, listings, exports, and the doctor.</summary>
+public sealed class ImportAndDoctorTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task When_a_projects_tree_is_imported_twice_Should_import_it_all_once_then_nothing_and_give_every_file_back()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var tree = new TempDirectory();
+        var (a, b) = ("tree-a-" + Guid.NewGuid().ToString("N")[..8], "tree-b-" + Guid.NewGuid().ToString("N")[..8]);
+        var files = new Dictionary<string, (string Session, string? File)>
+        {
+            [Write(tree.Path, "-work-app", a + ".jsonl", Transcript(a, "/work/app", "fix the build", 3))] = (a, null),
+            [Write(tree.Path, "-work-app", Path.Combine(a, "subagents", "agent-5e1f.jsonl"), Transcript(a, "/work/app", "find the failing test", 2))] = (a, "subagents/agent-5e1f.jsonl"),
+            [Write(tree.Path, "-work-lib", b + ".jsonl", Transcript(b, "/work/lib", "write the docs", 4))] = (b, null),
+        };
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        var first = await SmctlProcess.RunAsync(smctl, "import", tree.Path, "--json");
+        var second = await SmctlProcess.RunAsync(smctl, "import", tree.Path, "--json");
+        var table = await SmctlProcess.RunAsync(smctl, "sessions", "list", "--project", "/work/app");
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var firstRun = JsonDocument.Parse(first.Stdout).RootElement;
+        Assert.Equal((3, 3, 0), (firstRun.GetProperty("files").GetInt32(), firstRun.GetProperty("imported").GetInt32(), firstRun.GetProperty("skipped").GetInt32()));
+        Assert.Equal(files.Keys.Sum(f => File.ReadAllLines(f).Length), firstRun.GetProperty("lines").GetInt64());
+        var secondRun = JsonDocument.Parse(second.Stdout).RootElement;
+        Assert.Equal((0, 3), (secondRun.GetProperty("imported").GetInt32(), secondRun.GetProperty("skipped").GetInt32()));
+        foreach (var (path, (session, file)) in files)
+        {
+            using var exported = new MemoryStream();
+            var export = await SmctlProcess.RunAsync(smctl, ["sessions", "export", session, "-o", path + ".exported", .. file is null ? Array.Empty<string>() : ["--file", file]]);
+            Assert.True(export.ExitCode == 0, export.Stderr);
+            Assert.Equal(await File.ReadAllBytesAsync(path, Cancel), await File.ReadAllBytesAsync(path + ".exported", Cancel));
+        }
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains(a, table.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(b, table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_asked_for_what_is_not_there_Should_say_so_with_its_own_exit_code()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        var missing = await SmctlProcess.RunAsync(smctl, "sessions", "show", "no-such-session");
+        var restore = await SmctlProcess.RunAsync(smctl, "restore", "no-such-session", "--config-dir", host.Home);
+        var down = await SmctlProcess.RunAsync(new Dictionary<string, string> { ["SM_GATEWAY_URL"] = "http://127.0.0.1:1" }, "sessions", "list");
+        var unknown = await SmctlProcess.RunAsync(smctl, "sessions", "frobnicate");
+
+        Assert.Equal((4, 4, 3), (missing.ExitCode, restore.ExitCode, down.ExitCode));
+        Assert.Contains("no session no-such-session", missing.Stderr, StringComparison.Ordinal);
+        Assert.Contains("does not answer", down.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, unknown.ExitCode);
+    }
+
+    [Fact]
+    public async Task When_the_doctor_looks_Should_pass_a_kept_setup_and_name_what_is_wrong_with_a_broken_one()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var environment = host.SmHookEnvironment();
+        Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, "install", "--user", "--no-async")).ExitCode);
+        var claude = Path.Combine(host.Home, ".claude");
+        // A transcript Claude Code deletes within the week (it is 27 days old) that the store does not hold.
+        var old = Write(Path.Combine(claude, "projects"), "-work-old", "old-session.jsonl", Transcript("old-session", "/work/old", "an old prompt", 1));
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-27));
+        var smctl = new Dictionary<string, string>(environment) { ["CLAUDE_CONFIG_DIR"] = claude };
+
+        var unheld = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", old)).ExitCode);
+        var healthy = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
+        var broken = await SmctlProcess.RunAsync(new Dictionary<string, string>(smctl) { ["SM_GATEWAY_URL"] = "http://127.0.0.1:1" }, "doctor");
+
+        Assert.Equal(8, unheld.ExitCode);
+        var report = JsonDocument.Parse(unheld.Stdout).RootElement;
+        Assert.Equal([old], report.GetProperty("unheld").EnumerateArray().Select(p => p.GetString()));
+        Assert.True(healthy.ExitCode == 0, healthy.Stdout + healthy.Stderr);
+        Assert.All(JsonDocument.Parse(healthy.Stdout).RootElement.GetProperty("checks").EnumerateArray(), c => Assert.True(c.GetProperty("ok").GetBoolean(), c.ToString()));
+        Assert.Equal(8, broken.ExitCode);
+        Assert.Contains("does not answer", broken.Stdout, StringComparison.Ordinal);
+    }
+
+    private static string Write(string root, string project, string name, string content)
+    {
+        var path = Path.Combine(root, project, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>A small transcript: <paramref name="turns"/> prompts and replies, the first prompt <paramref name="prompt"/>.</summary>
+    private static string Transcript(string session, string cwd, string prompt, int turns)
+    {
+        var lines = new StringBuilder();
+        string? parent = null;
+        for (var i = 0; i < turns; i++)
+        {
+            var user = $"{session}-u{i}";
+            lines.Append(TranscriptLines.User(session, user, parent, 10 * i, i == 0 ? prompt : $"and then step {i}", cwd)).Append('\n');
+            parent = $"{session}-a{i}";
+            lines.Append(TranscriptLines.AssistantText(session, parent, user, 10 * i + 1, $"Done with step {i}.", cwd)).Append('\n');
+        }
+        return lines.ToString();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Cli.Tests;
+
+/// <summary>
+/// A session recorded by the real Claude Code (answered by <see cref="ScriptedModelServer"/>), imported with <c>smctl import</c>,
+/// given back with <c>smctl restore</c> into another Claude Code folder — as on another machine — and resumed there by Claude Code
+/// itself: what it sends the model must carry the restored conversation.
+/// </summary>
+public sealed class RestoreTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task When_a_session_is_restored_into_another_claude_folder_Should_be_the_same_bytes_and_resume_with_its_conversation()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var (original, session, project) = await RecordAsync(model, machines.Path, "first", "remember the number 7", "Noted: 7.");
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        var imported = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(machines.Path, "first", "projects"), "--json");
+        var elsewhere = Path.Combine(machines.Path, "second");
+        var restored = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        var again = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(imported.Stdout).RootElement.GetProperty("imported").GetInt32());
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        var copy = Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project), session + ".jsonl");
+        Assert.Equal(await File.ReadAllBytesAsync(original, Cancel), await File.ReadAllBytesAsync(copy, Cancel));
+        Assert.Contains($"claude --resume {session}", restored.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode); // the same file already there: nothing to do
+
+        model.Then(ScriptedModelServer.Reply.Say("The number was 7."));
+        var resumed = await ClaudeRun.RunAsync(project, Claude(model, elsewhere), "-p", "--resume", session, "what was the number?");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        Assert.Contains("The number was 7.", resumed.Output, StringComparison.Ordinal);
+        var sent = model.AgentRequests.Last()["messages"]!.ToJsonString();
+        Assert.Contains("remember the number 7", sent, StringComparison.Ordinal);
+        Assert.Contains("Noted: 7.", sent, StringComparison.Ordinal);
+
+        // A different file where the session would go is never overwritten.
+        await File.AppendAllTextAsync(copy, "{\"type\":\"user\",\"note\":\"written since\"}\n", Cancel);
+        var changed = await File.ReadAllBytesAsync(copy, Cancel);
+        var refused = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        Assert.Equal(7, refused.ExitCode);
+        Assert.Contains("differs from the kept session", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(changed, await File.ReadAllBytesAsync(copy, Cancel));
+    }
+
+    [Fact]
+    public async Task When_a_session_is_handed_to_a_project_in_another_folder_Should_rehome_its_paths_and_resume_there()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var (original, session, project) = await RecordAsync(model, machines.Path, "mine", "the release is on Friday", "Noted: Friday.");
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", original)).ExitCode);
+        var teammates = Path.Combine(machines.Path, "teammate");
+        var moved = Path.Combine(machines.Path, "teammate-checkout", "app");
+        Directory.CreateDirectory(moved);
+
+        var handed = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", teammates, "--to-project", moved);
+
+        Assert.True(handed.ExitCode == 0, handed.Stderr);
+        var copy = Path.Combine(teammates, "projects", ClaudeProjects.FolderName(moved), session + ".jsonl");
+        var lines = await File.ReadAllLinesAsync(copy, Cancel);
+        var cwds = lines.Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.TryGetProperty("cwd", out _)).Select(r => r.GetProperty("cwd").GetString()).Distinct().ToList();
+        Assert.Equal([moved], cwds);
+        Assert.Equal((await File.ReadAllTextAsync(original, Cancel)).Replace($"\"cwd\":\"{project}\"", $"\"cwd\":\"{moved}\"", StringComparison.Ordinal),
+            await File.ReadAllTextAsync(copy, Cancel)); // nothing else in the file changed
+
+        model.Then(ScriptedModelServer.Reply.Say("On Friday."));
+        var resumed = await ClaudeRun.RunAsync(moved, Claude(model, teammates), "-p", "--resume", session, "when is the release?");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        Assert.Contains("the release is on Friday", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_a_project_path_is_longer_than_claude_codes_folder_names_Should_name_its_folder_as_claude_code_does()
+    {
+        await using var model = new ScriptedModelServer();
+        using var machine = new TempDirectory();
+        var project = Path.Combine(machine.Path, string.Join('/', Enumerable.Range(0, 12).Select(i => $"a-rather-long-folder-name-{i}")));
+        Directory.CreateDirectory(project);
+        model.Then(ScriptedModelServer.Reply.Say("Hello."));
+
+        var run = await ClaudeRun.RunAsync(project, Claude(model, Path.Combine(machine.Path, "claude")), "-p", "hello");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var folder = Path.GetFileName(Assert.Single(Directory.GetDirectories(Path.Combine(machine.Path, "claude", "projects"))));
+        Assert.True(project.Length > 200);
+        Assert.Equal(folder, ClaudeProjects.FolderName(project));
+    }
+
+    /// <summary>Claude Code's environment: the scripted model, and <paramref name="configDirectory"/> as its folder.</summary>
+    private static Dictionary<string, string> Claude(ScriptedModelServer model, string configDirectory)
+    {
+        var environment = new Dictionary<string, string>(model.ClaudeEnvironment) { ["CLAUDE_CONFIG_DIR"] = configDirectory, ["HOME"] = Path.GetDirectoryName(configDirectory)! };
+        return environment;
+    }
+
+    /// <summary>One prompt and its answer, recorded by Claude Code in <c>&lt;machines&gt;/&lt;machine&gt;</c>: its transcript, session id and project.</summary>
+    private static async Task<(string Transcript, string Session, string Project)> RecordAsync(ScriptedModelServer model, string machines, string machine,
+        string prompt, string answer)
+    {
+        var project = Path.Combine(machines, machine + "-work", "app");
+        Directory.CreateDirectory(project);
+        var config = Path.Combine(machines, machine);
+        model.Then(ScriptedModelServer.Reply.Say(answer));
+        var run = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", prompt);
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}");
+        var transcript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
+        return (transcript, Path.GetFileNameWithoutExtension(transcript), project);
+    }
+}
