@@ -58,6 +58,7 @@ public static class GatewayModule
         AddHostedSingleton<HookRegistryRecorder>(services);
         AddHostedSingleton<SpoolDrainer>(services);
         AddHostedSingleton<TranscriptPoller>(services);
+        AddHostedSingleton<TranscriptReconciler>(services);
 
         services.AddSingleton<TranscriptImporter>();
         services.AddSingleton<ReadApiClient>();

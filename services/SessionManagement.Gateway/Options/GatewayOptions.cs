@@ -34,6 +34,13 @@ public sealed class GatewayOptions
     [Range(1, 3_600)]
     public int TranscriptPollSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How often the gateway walks the transcript roots for files the hooks never shipped (and at start); 0 never. A session that
+    /// ran while nothing listened is taken in at the next pass.
+    /// </summary>
+    [Range(0, 10_080)]
+    public int ReconcileMinutes { get; set; } = 60;
+
     /// <summary>Sessions with no hook for this long are no longer polled (they are still shipped on their next hook).</summary>
     [Range(1, 10_080)]
     public int ActiveSessionMinutes { get; set; } = 30;

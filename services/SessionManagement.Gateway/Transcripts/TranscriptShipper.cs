@@ -50,6 +50,27 @@ internal sealed class TranscriptShipper(
         }
     }
 
+    /// <summary>
+    /// Sets the cursor of (session, path) at <paramref name="offset"/>: the file's bytes before it were taken in another way (imported
+    /// whole), so shipping goes on from there.
+    /// </summary>
+    public async Task MarkShippedAsync(string sessionId, string path, long offset, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(sessionId + "\n" + path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            if (await cursors.GetAsync(sessionId, path, cancellationToken) is { } cursor && cursor.Offset >= offset)
+                return; // the poller shipped as far meanwhile
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private async Task<ShipResult> ShipFromCursorAsync(string sessionId, string path, string host, string user, CancellationToken cancellationToken)
     {
         FileStream file;
