@@ -36,6 +36,13 @@ internal sealed class GatewayClient : IDisposable
         return await ReadJsonAsync(response, path, cancellationToken);
     }
 
+    /// <summary>POSTs nothing and returns the JSON answer (commands: run backups, restore one).</summary>
+    public async Task<JsonElement> PostAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path), cancellationToken);
+        return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
+    }
+
     /// <summary>The body of a GET, streamed to <paramref name="destination"/>; false when the gateway says 404.</summary>
     public async Task<bool> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
     {

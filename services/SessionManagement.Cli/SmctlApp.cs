@@ -19,6 +19,14 @@ internal static class SmctlApp
             sessions.AddCommand<ImportCommand>("import").WithDescription("Import transcripts: a file, a project's folder or a whole projects tree.");
         });
         config.AddCommand<ImportCommand>("import").WithDescription("Import a whole history (default: Claude Code's projects folder); what is held already is skipped.");
+        config.AddBranch("backups", backups =>
+        {
+            backups.SetDescription("The saver's backups of sessions.");
+            backups.AddCommand<BackupsListCommand>("list").WithDescription("A session's backups, newest first.");
+            backups.AddCommand<BackupsRunCommand>("run").WithDescription("Back up now every session changed since its last backup.");
+            backups.AddCommand<BackupsRestoreCommand>("restore").WithDescription("Put a session back as one of its backups holds it.");
+        });
+        config.AddCommand<HooksCommand>("hooks").WithDescription("Which machines and projects send which hooks, and when last.");
         config.AddCommand<RestoreCommand>("restore").WithDescription("Write a session back where Claude Code finds it, so claude --resume continues it.");
         config.AddCommand<DoctorCommand>("doctor").WithDescription("Check that sessions are being kept, and what Claude Code's cleanup deletes next.");
     }

@@ -45,7 +45,7 @@ public sealed class SessionStartTests
         Assert.Contains("keep the list of failing tests", compact);
         Assert.True(compact.IndexOf("keep the list of failing tests", StringComparison.Ordinal) < compact.IndexOf("Last prompt", StringComparison.Ordinal));
         Assert.Contains("## The session resumed", resume);
-        Assert.Contains($"Session {session} in {project}", resume);
+        Assert.Contains($"Session {session} (\"make the parser handle unicode\") in {project}", resume); // titled by its first prompt
         Assert.Contains("Last prompt: now add tests for emoji", resume);
         Assert.Contains("## Carried over from before /clear", cleared);
         Assert.Contains("We fixed unicode parsing and began emoji tests.", cleared);

@@ -174,6 +174,23 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_transcript_gives_no_title_Should_show_the_first_line_of_the_first_prompt_until_it_does()
+    {
+        var session = new SessionEvents(SessionEvents.NewId());
+        var first = session.Next("UserPromptSubmit", extraJson: ""","prompt":"\n  fix the flaky build in CI\nit fails on Mondays" """);
+        var second = session.Next("UserPromptSubmit", extraJson: ""","prompt":"and the docs" """);
+
+        var saved = Assert.Single(await Store.SaveAsync([session.Next("SessionStart", source: "startup"), second], Cancel));
+        var earlier = Assert.Single(await Store.SaveAsync([first], Cancel)); // the first prompt arrives late
+        var named = await Store.NoteTranscriptTitlesAsync(session.SessionId, [new TranscriptTitle(TranscriptTitle.Custom, "ci fixes", 10)], Cancel);
+
+        Assert.Equal("and the docs", saved.State.Title);
+        Assert.Equal("fix the flaky build in CI", earlier.State.Title);
+        Assert.Equal("ci fixes", named?.Title);
+        Assert.True(SessionDerivation.IsIntact((await Store.GetAsync(session.SessionId, Cancel))!));
+    }
+
+    [Fact]
     public async Task When_a_session_is_cleared_or_resumed_into_a_new_id_Should_link_it_to_the_one_before()
     {
         var project = "/work/" + Guid.NewGuid().ToString("N")[..8];

@@ -17,6 +17,7 @@ public record SummarizeTranscript(string SessionId);
 /// <param name="Lines">Its lines chat holds.</param>
 /// <param name="Title">The title its lines give it (<see cref="TranscriptTitle.Shown"/>), if any.</param>
 /// <param name="GitBranch">The git branch its latest line that names one was written on (<c>gitBranch</c>).</param>
+/// <param name="FirstPrompt">The text of its first prompt (its first user message that is not a tool result).</param>
 public record TranscriptSummarized(
     string SessionId,
     DateTimeOffset FirstAt,
@@ -27,4 +28,5 @@ public record TranscriptSummarized(
     long ToolCalls,
     long Lines,
     string? Title = null,
-    string? GitBranch = null);
+    string? GitBranch = null,
+    string? FirstPrompt = null);

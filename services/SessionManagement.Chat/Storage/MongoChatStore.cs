@@ -164,7 +164,8 @@ internal sealed class MongoChatStore : IChatStore
             lines.Count,
             TranscriptTitle.Shown(
                 lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Custom && d.Text.Length > 0)?.Text,
-                lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Summary && d.Text.Length > 0 && d.ParentUuid is { } leaf && lines.Any(l => l.Uuid == leaf))?.Text));
+                lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Summary && d.Text.Length > 0 && d.ParentUuid is { } leaf && lines.Any(l => l.Uuid == leaf))?.Text),
+            FirstPrompt: conversation.FirstOrDefault(d => d.Role == "user" && d.Text.Length > 0)?.Text);
     }
 
     public async Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken)

@@ -122,6 +122,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 WHERE s.session_id = $session AND s.file = '' AND (s.sources & 2) != 0 AND s.record_type = 'summary' AND s.text <> ''
                     AND EXISTS (SELECT 1 FROM chat_messages l WHERE l.session_id = s.session_id AND l.uuid = s.parent_uuid)
                 ORDER BY s.sequence DESC LIMIT 1;
+                SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND kind = 'Message' AND role = 'user' AND text <> '' ORDER BY sequence LIMIT 1;
                 """;
             command.Bind("$session", sessionId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -133,9 +135,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
             var cwd = await NextAsync();
             var model = await NextAsync();
-            var (custom, summary) = (await NextAsync(), await NextAsync());
+            var (custom, summary, firstPrompt) = (await NextAsync(), await NextAsync(), await NextAsync());
             return (TranscriptSummarized?)new TranscriptSummarized(sessionId, first, last, cwd, model, prompts, tools, lines,
-                TranscriptTitle.Shown(custom, summary));
+                TranscriptTitle.Shown(custom, summary), FirstPrompt: firstPrompt);
         }, cancellationToken);
 
     public Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>

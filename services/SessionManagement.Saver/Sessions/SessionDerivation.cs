@@ -43,7 +43,7 @@ public static class SessionDerivation
             Count("SubagentStop"),
             Count("Notification"),
             facts.LatestGitBranch,
-            facts.TranscriptTitle);
+            TitleOf(facts));
         return state with { Checksum = Checksum(state) };
     }
 
@@ -56,7 +56,8 @@ public static class SessionDerivation
         var (started, last) = (Milliseconds(transcript.FirstAt), Milliseconds(transcript.LastAt));
         return Seal(new SessionState(transcript.SessionId, transcript.Cwd ?? "", transcript.Cwd, transcript.Model, ImportSource, null,
             SessionStatus.Ended, started, last, last, "imported", 0, transcript.Prompts, transcript.ToolCalls, 0, 0, version,
-            SessionState.CurrentSchemaVersion, "", GitBranch: transcript.GitBranch, Title: transcript.Title));
+            SessionState.CurrentSchemaVersion, "", GitBranch: transcript.GitBranch,
+            Title: transcript.Title ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(null, FirstLine(transcript.FirstPrompt))));
     }
 
     /// <summary>The source of a session kept from its imported transcript alone.</summary>
@@ -76,10 +77,20 @@ public static class SessionDerivation
     /// again from its events, or, for a session no hook reached, the same with the title; null when the title is the one it has.
     /// </summary>
     public static SessionState? WithTranscriptTitle(SessionState existing, SessionFacts facts) =>
-        existing.Title == facts.TranscriptTitle ? null
-            : facts.Tallies.Count == 0
-                ? Seal(existing with { Title = facts.TranscriptTitle, Version = existing.Version + 1 })
-                : Derive(facts, existing.ParentSessionId, existing.Version + 1);
+        facts.Tallies.Count == 0
+            ? facts.TranscriptTitle is null || existing.Title == facts.TranscriptTitle ? null : Seal(existing with { Title = facts.TranscriptTitle, Version = existing.Version + 1 })
+            : existing.Title == TitleOf(facts) ? null : Derive(facts, existing.ParentSessionId, existing.Version + 1);
+
+    /// <summary>
+    /// The title a session shows: the one its transcript gives it (the name the user gave, else Claude Code's summary), else the
+    /// first line of its first prompt — what Claude Code's own picker shows for a session without one.
+    /// </summary>
+    public static string? TitleOf(SessionFacts facts) =>
+        facts.TranscriptTitle ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(null, FirstLine(facts.FirstPrompt));
+
+    /// <summary>The first line of <paramref name="text"/> that holds more than blanks.</summary>
+    public static string? FirstLine(string? text) =>
+        text?.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.Length > 0);
 
     /// <summary>SHA-256 over every field but the checksum itself, in a fixed text form: the fields of the state's own schema version.</summary>
     public static string Checksum(SessionState state)

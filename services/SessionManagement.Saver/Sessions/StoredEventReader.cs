@@ -31,6 +31,20 @@ internal static class StoredEventReader
             captured.Host, captured.User, captured.Cwd, model, source, reason, captured.RawJson, captured.GitBranch);
     }
 
+    /// <summary>The <c>prompt</c> of a UserPromptSubmit's raw JSON, if it reads as one.</summary>
+    public static string? Prompt(string rawJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(rawJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? Text(document.RootElement, "prompt") : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

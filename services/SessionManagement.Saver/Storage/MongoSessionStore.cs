@@ -328,10 +328,19 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var transcriptModel = await _transcriptModels.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
         var titles = await _transcriptTitles.Find(new BsonDocument("session_id", sessionId)).ToListAsync(cancellationToken);
         string? Title(string kind) => titles.FirstOrDefault(t => t["kind"].AsString == kind)?["title"].AsString;
+        var title = TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Summary));
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
-            latestBranch?.GitBranch, latestModel?.Model, transcriptModel?["model"].AsString,
-            TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Summary)));
+            latestBranch?.GitBranch, latestModel?.Model, transcriptModel?["model"].AsString, title,
+            title is null ? await FirstPromptAsync(sessionId, cancellationToken) : null);
+    }
+
+    /// <summary>The prompt of the session's earliest UserPromptSubmit.</summary>
+    private async Task<string?> FirstPromptAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var first = await _events.Find(e => e.SessionId == sessionId && e.HookEventName == "UserPromptSubmit")
+            .SortBy(e => e.ReceivedAt).ThenBy(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        return first is null ? null : StoredEventReader.Prompt(ToEvent(first, withRaw: true).RawJson);
     }
 
     private async Task<StoredEvent?> LatestAsync(string sessionId, string hookEventName, CancellationToken cancellationToken)

@@ -403,6 +403,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             while (await reader.ReadAsync(cancellationToken))
                 tallies.Add(new EventTally(reader.GetString(0), reader.GetInt64(1), reader.ReadTime(2), reader.ReadTime(3)));
         }
+        var title = TranscriptTitle.Shown(
+            await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken),
+            await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken));
         return new SessionFacts(
             sessionId,
             tallies,
@@ -413,9 +416,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await ScalarAsync(statements, "SELECT git_branch FROM saver_events WHERE session_id = $session AND git_branch IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
             await ScalarAsync(statements, "SELECT model FROM saver_events WHERE session_id = $session AND hook_event_name = 'SessionStart' AND model IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
             await ScalarAsync(statements, "SELECT model FROM saver_transcript_models WHERE session_id = $session", sessionId, cancellationToken),
-            TranscriptTitle.Shown(
-                await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken),
-                await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken)));
+            title,
+            title is null ? await FirstPromptAsync(statements, sessionId, cancellationToken) : null);
     }
 
     // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.
@@ -432,6 +434,17 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 .Bind("$first", SqliteValues.Time(group.Min(e => e.ReceivedAt))).Bind("$last", SqliteValues.Time(group.Max(e => e.ReceivedAt)));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>The prompt of the session's earliest UserPromptSubmit.</summary>
+    private static async Task<string?> FirstPromptAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
+    {
+        var command = statements.Get($"""
+            SELECT {EventColumns} FROM saver_events WHERE session_id = $session AND hook_event_name = 'UserPromptSubmit'
+            ORDER BY received_at, capture_sequence LIMIT 1
+            """, sessionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? StoredEventReader.Prompt(ReadEvent(reader, withRaw: true).RawJson) : null;
     }
 
     private static async Task<StoredEvent?> LatestAsync(Statements statements, string sessionId, string hookEventName, CancellationToken cancellationToken)

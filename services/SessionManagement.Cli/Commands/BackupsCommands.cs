@@ -1,0 +1,79 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SessionManagement.Cli.Commands;
+
+/// <summary><c>smctl backups list</c>: a session's backups, newest first.</summary>
+internal sealed class BackupsListCommand : GatewayCommand<SessionSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, SessionSettings settings, CancellationToken cancellationToken)
+    {
+        var listed = (await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(settings.SessionId)}/backups", cancellationToken))!.Value;
+        if (settings.Json)
+            PrintJson(listed);
+        else
+            Out.Write(JsonTable.Of(listed.GetProperty("backups")));
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary><c>smctl backups run</c>: backs up now every session changed since its last backup.</summary>
+internal sealed class BackupsRunCommand : GatewayCommand<GatewaySettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, GatewaySettings settings, CancellationToken cancellationToken)
+    {
+        var accepted = await client.PostAsync("api/backups/run", cancellationToken);
+        if (settings.Json)
+            PrintJson(accepted);
+        else
+            Out.MarkupLine(Markup.Escape(accepted.GetProperty("note").GetString() ?? "backups started"));
+        return ExitCodes.Ok;
+    }
+}
+
+internal sealed class BackupSettings : GatewaySettings
+{
+    [CommandArgument(0, "<BACKUP>")]
+    [Description("The backup's id (smctl backups list <session>).")]
+    public Guid BackupId { get; init; }
+}
+
+/// <summary><c>smctl backups restore</c>: puts a session back as one of its backups holds it.</summary>
+internal sealed class BackupsRestoreCommand : GatewayCommand<BackupSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, BackupSettings settings, CancellationToken cancellationToken)
+    {
+        var restored = await client.PostAsync($"api/backups/{settings.BackupId}/restore", cancellationToken);
+        if (settings.Json)
+            PrintJson(restored);
+        else
+            Out.MarkupLine($"restored session {Markup.Escape(restored.GetProperty("sessionId").GetString() ?? "")} from backup {settings.BackupId}");
+        return ExitCodes.Ok;
+    }
+}
+
+internal sealed class HooksSettings : GatewaySettings
+{
+    [CommandOption("--host <HOST>")]
+    public string? Host { get; init; }
+
+    [CommandOption("-p|--project <DIR>")]
+    public string? Project { get; init; }
+}
+
+/// <summary><c>smctl hooks</c>: which machines and projects send which hooks, with which sm-hook, and when last.</summary>
+internal sealed class HooksCommand : GatewayCommand<HooksSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, HooksSettings settings, CancellationToken cancellationToken)
+    {
+        var query = "api/hooks?" + (settings.Host is null ? "" : "host=" + Uri.EscapeDataString(settings.Host) + "&")
+            + (settings.Project is null ? "" : "project=" + Uri.EscapeDataString(Path.GetFullPath(settings.Project)));
+        var registry = (await client.GetJsonAsync(query.TrimEnd('&', '?'), cancellationToken))!.Value;
+        if (settings.Json)
+            PrintJson(registry);
+        else
+            Out.Write(JsonTable.Of(registry.ValueKind == System.Text.Json.JsonValueKind.Array ? registry : registry.GetProperty("hooks")));
+        return ExitCodes.Ok;
+    }
+}
