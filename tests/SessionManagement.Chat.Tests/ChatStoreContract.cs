@@ -79,8 +79,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
         await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "second by time, first in the file", 5), Hook(s, "UserPromptSubmit", "prompt", "a prompt the file never got", 9)], Keep, Cancel);
         await Store.AppendAsync(Transcript(s, 1_000, lines), Keep, Cancel);
 
-        var all = await Store.TranscriptLinesAsync(s, "", -1, 100, Cancel);
-        var afterFirstTwo = await Store.TranscriptLinesAsync(s, "", all[1].Offset, 1, Cancel);
+        var all = await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel);
+        var afterFirstTwo = await Store.TranscriptLinesAsync(s, "", all[1].Offset, 1, long.MaxValue, Cancel);
 
         Assert.Equal(lines, all.Select(l => l.Raw));
         var offsets = lines.Select((_, i) => 1_000L + lines.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1)).ToList();
@@ -114,7 +114,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal((lines.Length - 1, 1), (first.Added, first.Merged)); // the first line joined its hook's message
         Assert.Equal(0, again.Added);
         Assert.Equal(0, fromTheSecond.Added);
-        Assert.Equal(lines, (await Store.TranscriptLinesAsync(s, "", -1, 100, Cancel)).Select(l => l.Raw));
+        Assert.Equal(lines, (await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
         var page = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: false, Cancel);
         Assert.Equal(["one reply", "the same uuid and time, other words"], page.Messages.Where(m => m.Uuid == "a1").Select(m => m.Text));
     }
@@ -173,8 +173,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
 
         Assert.Equal((1, 1, 0), (stored.Added, stored.Merged, again.Added));
         Assert.Equal([10L], stored.Usage.Select(u => u.Tokens.InputTokens)); // the subagent's tokens are the session's
-        Assert.Equal(own, (await Store.TranscriptLinesAsync(s, "", -1, 100, Cancel)).Select(l => l.Raw));
-        Assert.Equal(subagent, (await Store.TranscriptLinesAsync(s, agent, -1, 100, Cancel)).Select(l => l.Raw));
+        Assert.Equal(own, (await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
+        Assert.Equal(subagent, (await Store.TranscriptLinesAsync(s, agent, -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
         Assert.Equal([("", 2L), (agent, 2L)], await Store.TranscriptFilesAsync(s, Cancel));
         var summary = await Store.SummarizeAsync(s, Cancel);
         Assert.Equal((1L, 2L, "claude-opus-4-20250514"), (summary!.Prompts, summary.Lines, summary.Model));
@@ -182,6 +182,25 @@ public abstract class ChatStoreContract : IAsyncLifetime
         var page = await Store.PageAsync(s, 0, 100, includeRecords: false, includeRaw: false, Cancel);
         Assert.Equal([("", "find the flaky test"), ("", "Sending an agent."), (agent, "Search the tests for sleeps"), (agent, "Found two.")],
             page.Messages.OrderBy(m => m.File, StringComparer.Ordinal).ThenBy(m => m.Sequence).Select(m => (m.File, m.Text)));
+    }
+
+    [Fact]
+    public async Task When_transcript_lines_are_read_in_pages_bounded_by_bytes_Should_take_lines_while_those_before_fit_and_always_one()
+    {
+        var s = NewSession();
+        var lines = Enumerable.Range(0, 6).Select(i => User(s, $"u{i}", i == 0 ? null : $"u{i - 1}", i, new string((char)('a' + i), 1_000))).ToArray();
+        await Store.AppendAsync(Transcript(s, 0, lines), Keep, Cancel);
+        var size = System.Text.Encoding.UTF8.GetByteCount(lines[0]); // each line the same length
+
+        var three = await Store.TranscriptLinesAsync(s, "", -1, 100, 2 * size + 1, Cancel);
+        var one = await Store.TranscriptLinesAsync(s, "", -1, 100, 1, Cancel);
+        var rest = await Store.TranscriptLinesAsync(s, "", three[^1].Offset, 100, 2 * size + 1, Cancel);
+        var none = await Store.TranscriptLinesAsync(s, "", rest[^1].Offset, 100, 2 * size + 1, Cancel);
+
+        Assert.Equal(lines[..3], three.Select(l => l.Raw));
+        Assert.Equal([lines[0]], one.Select(l => l.Raw)); // a line larger than the bound still comes, alone
+        Assert.Equal(lines[3..], rest.Select(l => l.Raw));
+        Assert.Empty(none);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public record TranscriptFilesHeld(string SessionId, IReadOnlyList<TranscriptFile
 /// <summary>One transcript file of a session: its name relative to the session (null for the session's own) and how many of its lines chat holds.</summary>
 public record TranscriptFileView(string? File, long Lines);
 
-/// <summary>One page of <see cref="GetTranscriptLines"/>: fewer lines than asked for means the end.</summary>
+/// <summary>One page of <see cref="GetTranscriptLines"/>: the chat module bounds a page by bytes too, so only an empty page means the end.</summary>
 public record TranscriptLinesPage(string SessionId, IReadOnlyList<TranscriptLineView> Lines);
 
 /// <summary>A transcript line, its byte offset in its file, and its text without the line break.</summary>

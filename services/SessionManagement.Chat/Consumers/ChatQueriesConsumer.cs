@@ -14,6 +14,14 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     /// <summary>Pages with raw lines are smaller: a raw transcript line can be large.</summary>
     public const int MaxRawPage = 200;
 
+    /// <summary>
+    /// A page of transcript lines (an export, a restore) holds up to this many, and stops past <see cref="MaxTranscriptPageBytes"/>:
+    /// pages of 200 lines gave an export 14 MB/s, each page a round trip.
+    /// </summary>
+    public const int MaxTranscriptPage = 5_000;
+
+    public const long MaxTranscriptPageBytes = 4 * 1024 * 1024;
+
     public const int MaxHits = 200;
 
     public async Task Consume(ConsumeContext<GetMessages> context)
@@ -54,7 +62,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         long after = -1;
         while (true)
         {
-            var page = await store.TranscriptLinesAsync(sessionId, "", after, MaxRawPage, cancellationToken);
+            var page = await store.TranscriptLinesAsync(sessionId, "", after, MaxTranscriptPage, MaxTranscriptPageBytes, cancellationToken);
             foreach (var (offset, raw) in page)
             {
                 after = offset;
@@ -72,7 +80,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
                     // a line chat keeps raw: it names nothing
                 }
             }
-            if (page.Count < MaxRawPage)
+            if (page.Count == 0)
                 return branch;
         }
     }
@@ -80,7 +88,8 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     public async Task Consume(ConsumeContext<GetTranscriptLines> context)
     {
         var request = context.Message;
-        var lines = await store.TranscriptLinesAsync(request.SessionId, request.File ?? "", request.AfterOffset, Math.Clamp(request.Limit, 1, MaxRawPage),
+        var lines = await store.TranscriptLinesAsync(request.SessionId, request.File ?? "", request.AfterOffset, Math.Clamp(request.Limit, 1, MaxTranscriptPage),
+            MaxTranscriptPageBytes,
             context.CancellationToken);
         await context.RespondAsync(new TranscriptLinesPage(request.SessionId, lines.Select(l => new TranscriptLineView(l.Offset, l.Raw)).ToList()));
     }

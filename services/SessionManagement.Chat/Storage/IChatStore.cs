@@ -24,9 +24,11 @@ public interface IChatStore
 
     /// <summary>
     /// The lines of one of the session's transcript files (<paramref name="file"/> empty for its own, else a subagent's) after
-    /// <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped.
+    /// <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped: at most <paramref name="limit"/>, and
+    /// past the first only while the lines before come to less than <paramref name="maxBytes"/>.
     /// </summary>
-    Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
+        CancellationToken cancellationToken);
 
     /// <summary>The session's transcript files chat holds lines of (empty for its own), in name order, with how many lines of each.</summary>
     Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken);

@@ -178,13 +178,23 @@ internal sealed class MongoChatStore : IChatStore
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         _messages.Find(d => d.SessionId == sessionId && d.Uuid == uuid).AnyAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit,
+    public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
         CancellationToken cancellationToken)
     {
         // A document seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
         var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript & InFile(file) & Filter.Gt(m => m.Sequence, afterOffset))
             .SortBy(m => m.Sequence).Limit(limit).ToListAsync(cancellationToken);
-        return documents.Select(d => (d.Sequence, d.Raw is null ? "" : CompressedText.Decode(d.Raw, d.RawEncoding))).ToList();
+        var lines = new List<(long, string)>();
+        long bytes = 0;
+        foreach (var d in documents)
+        {
+            if (lines.Count > 0 && bytes >= maxBytes)
+                break;
+            var raw = d.Raw is null ? "" : CompressedText.Decode(d.Raw, d.RawEncoding);
+            lines.Add((d.Sequence, raw));
+            bytes += raw.Length;
+        }
+        return lines;
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)

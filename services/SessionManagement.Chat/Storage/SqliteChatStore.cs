@@ -165,17 +165,22 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return await command.ExecuteScalarAsync(cancellationToken) is not null;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
+        CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<(long Offset, string Raw)>>(async connection =>
         {
             await using var command = connection.CreateCommand();
             // A row seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
+            // Lines are taken while the ones before them come to less than maxBytes: the first always, then as many as fit.
             command.CommandText = $"""
-                SELECT {Columns} FROM chat_messages INDEXED BY ix_chat_messages_file_order
-                WHERE session_id = $session AND file = $file AND (sources & 2) != 0 AND sequence > $after
-                ORDER BY sequence LIMIT $limit
+                SELECT {Columns} FROM (
+                    SELECT {Columns}, sum(coalesce(raw_length, length(raw))) OVER (ORDER BY sequence ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+                    FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                    WHERE session_id = $session AND file = $file AND (sources & 2) != 0 AND sequence > $after
+                    ORDER BY sequence LIMIT $limit)
+                WHERE coalesce(before, 0) < $maxBytes ORDER BY sequence
                 """;
-            command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit);
+            command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit).Bind("$maxBytes", maxBytes);
             var messages = await ReadMessagesAsync(connection, command, includeRaw: true, cancellationToken);
             return messages.Select(m => (m.Sequence, m.Raw)).ToList();
         }, cancellationToken);

@@ -22,6 +22,9 @@ internal static class SessionExport
     /// <summary>The chat module's largest page with raw lines.</summary>
     private const int PageSize = 200;
 
+    /// <summary>Transcript lines asked for at once: chat answers at most 5,000 and about 4 MB.</summary>
+    private const int TranscriptPageSize = 5_000;
+
     public static async Task<IResult> WriteAsync(
         HttpContext http, ReadApiClient client, IOptions<JsonOptions> json, ILoggerFactory loggers, string sessionId, string? format, string? file,
         CancellationToken cancellationToken)
@@ -81,7 +84,7 @@ internal static class SessionExport
         TranscriptLinesPage first;
         try
         {
-            first = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, PageSize, file), cancellationToken);
+            first = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, TranscriptPageSize, file), cancellationToken);
         }
         catch (RequestTimeoutException)
         {
@@ -99,17 +102,15 @@ internal static class SessionExport
             var page = first;
             try
             {
-                while (true)
+                while (page.Lines.Count > 0) // chat bounds a page by bytes too: only an empty page is the end
                 {
                     foreach (var line in page.Lines)
                     {
                         await body.WriteAsync(Encoding.UTF8.GetBytes(line.Raw), cancellationToken);
                         await body.WriteAsync(newline, cancellationToken);
                     }
-                    if (page.Lines.Count < PageSize)
-                        break;
                     page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(
-                        new GetTranscriptLines(sessionId, page.Lines[^1].Offset, PageSize, file), cancellationToken);
+                        new GetTranscriptLines(sessionId, page.Lines[^1].Offset, TranscriptPageSize, file), cancellationToken);
                 }
             }
             catch (RequestTimeoutException)
