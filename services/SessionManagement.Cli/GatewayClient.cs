@@ -130,4 +130,5 @@ internal static class ExitCodes
     public const int GatewayFailed = 6;
     public const int Conflict = 7;
     public const int Unhealthy = 8;
+    public const int Incomplete = 9;
 }

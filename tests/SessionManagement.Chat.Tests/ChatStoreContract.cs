@@ -175,7 +175,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal([10L], stored.Usage.Select(u => u.Tokens.InputTokens)); // the subagent's tokens are the session's
         Assert.Equal(own, (await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
         Assert.Equal(subagent, (await Store.TranscriptLinesAsync(s, agent, -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
-        Assert.Equal([("", 2L), (agent, 2L)], await Store.TranscriptFilesAsync(s, Cancel));
+        Assert.Equal([("", 2L, 0L), (agent, 2L, 0L)], await Store.TranscriptFilesAsync(s, Cancel));
         var summary = await Store.SummarizeAsync(s, Cancel);
         Assert.Equal((1L, 2L, "claude-opus-4-20250514"), (summary!.Prompts, summary.Lines, summary.Model));
         Assert.Equal(["find the flaky test"], (await Store.LatestAsync(s, "user", 6, Cancel)).Select(m => m.Text));
@@ -201,6 +201,18 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal([lines[0]], one.Select(l => l.Raw)); // a line larger than the bound still comes, alone
         Assert.Equal(lines[3..], rest.Select(l => l.Raw));
         Assert.Empty(none);
+    }
+
+    [Fact]
+    public async Task When_a_session_is_trimmed_to_its_retention_Should_say_its_file_no_longer_starts_at_its_first_byte()
+    {
+        var s = NewSession();
+        var lines = Enumerable.Range(0, 4).Select(i => User(s, $"u{i}", i == 0 ? null : $"u{i - 1}", i, $"prompt {i}")).ToArray();
+
+        await Store.AppendAsync(Transcript(s, 0, lines), 2, Cancel);
+
+        var third = lines.Take(2).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1L);
+        Assert.Equal([("", 2L, third)], await Store.TranscriptFilesAsync(s, Cancel));
     }
 
     [Fact]

@@ -84,6 +84,26 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public async Task When_a_session_is_not_kept_whole_Should_refuse_to_restore_it_rather_than_write_half_a_conversation()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_session_management__chat_management__history_retention"] = "2" });
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machine = new TempDirectory();
+        var session = "trimmed-" + Guid.NewGuid().ToString("N")[..8];
+        var transcript = Path.Combine(machine.Path, session + ".jsonl");
+        await File.WriteAllTextAsync(transcript, string.Join("\n", Enumerable.Range(0, 4).Select(i =>
+            TranscriptLines.User(session, $"u{i}", i == 0 ? null : $"u{i - 1}", i, $"prompt {i}", "/work/trimmed"))) + "\n", Cancel);
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", transcript)).ExitCode);
+
+        var refused = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", Path.Combine(machine.Path, "claude"));
+
+        Assert.Equal(9, refused.ExitCode);
+        Assert.Contains("is not kept whole", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(machine.Path, "claude", "projects")));
+    }
+
+    [Fact]
     public async Task When_a_project_path_is_longer_than_claude_codes_folder_names_Should_name_its_folder_as_claude_code_does()
     {
         await using var model = new ScriptedModelServer();

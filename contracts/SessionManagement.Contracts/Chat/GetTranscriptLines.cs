@@ -16,8 +16,12 @@ public record ListTranscriptFiles(string SessionId);
 /// <summary>The transcript files of a session chat holds lines of: its own first (<see cref="TranscriptFileView.File"/> null), then its subagents'.</summary>
 public record TranscriptFilesHeld(string SessionId, IReadOnlyList<TranscriptFileView> Files);
 
-/// <summary>One transcript file of a session: its name relative to the session (null for the session's own) and how many of its lines chat holds.</summary>
-public record TranscriptFileView(string? File, long Lines);
+/// <summary>
+/// One transcript file of a session: its name relative to the session (null for the session's own), how many of its lines chat
+/// holds, and the byte offset of the first of them — above 0 when the file's start is not held (trimmed by
+/// <c>chat_management.history_retention</c>, or never shipped).
+/// </summary>
+public record TranscriptFileView(string? File, long Lines, long FirstOffset = 0);
 
 /// <summary>One page of <see cref="GetTranscriptLines"/>: the chat module bounds a page by bytes too, so only an empty page means the end.</summary>
 public record TranscriptLinesPage(string SessionId, IReadOnlyList<TranscriptLineView> Lines);

@@ -98,7 +98,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     {
         var files = await store.TranscriptFilesAsync(context.Message.SessionId, context.CancellationToken);
         await context.RespondAsync(new TranscriptFilesHeld(context.Message.SessionId,
-            files.Select(f => new TranscriptFileView(f.File.Length == 0 ? null : f.File, f.Lines)).ToList()));
+            files.Select(f => new TranscriptFileView(f.File.Length == 0 ? null : f.File, f.Lines, f.FirstOffset)).ToList()));
     }
 
     public async Task Consume(ConsumeContext<SearchMessages> context)

@@ -168,11 +168,12 @@ internal sealed class MongoChatStore : IChatStore
             FirstPrompt: conversation.FirstOrDefault(d => d.Role == "user" && d.Text.Length > 0)?.Text);
     }
 
-    public async Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(string File, long Lines, long FirstOffset)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken)
     {
-        var files = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript)
-            .Project(m => m.File).ToListAsync(cancellationToken);
-        return files.GroupBy(f => f ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (long)g.Count())).ToList();
+        var lines = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript)
+            .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).ToListAsync(cancellationToken);
+        return lines.GroupBy(l => l.File ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, (long)g.Count(), g.Min(l => l.Sequence))).ToList();
     }
 
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>

@@ -140,19 +140,19 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 TranscriptTitle.Shown(custom, summary), FirstPrompt: firstPrompt);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<(string File, long Lines)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<(string File, long Lines)>>(async connection =>
+    public Task<IReadOnlyList<(string File, long Lines, long FirstOffset)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(string File, long Lines, long FirstOffset)>>(async connection =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT file, count(*) FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                SELECT file, count(*), min(sequence) FROM chat_messages INDEXED BY ix_chat_messages_file_order
                 WHERE session_id = $session AND (sources & 2) != 0 GROUP BY file ORDER BY file
                 """;
             command.Bind("$session", sessionId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var files = new List<(string, long)>();
+            var files = new List<(string, long, long)>();
             while (await reader.ReadAsync(cancellationToken))
-                files.Add((reader.GetString(0), reader.GetInt64(1)));
+                files.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
             return files;
         }, cancellationToken);
 
@@ -381,8 +381,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         return new AppendResult(sessionId, tally.Added, tally.Merged, tally.Invalid, count, trimmed, tally.Usage);
     }
 
-    /// <summary>The raw lines of rows kept in blocks: each block read and unpacked (into a pooled buffer) once per page.</summary>
-    /// <summary>The rows <paramref name="command"/> selects (<see cref="Columns"/>), with their raw lines read from their blocks when asked.</summary>
+        /// <summary>The rows <paramref name="command"/> selects (<see cref="Columns"/>), with their raw lines read from their blocks when asked.</summary>
     private static async Task<List<ChatMessage>> ReadMessagesAsync(SqliteConnection connection, SqliteCommand command, bool includeRaw,
         CancellationToken cancellationToken)
     {

@@ -38,6 +38,12 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             ?? throw new CommandFailedException($"no transcript of session {id} is kept: nothing to restore (smctl sessions list shows what is)", ExitCodes.NotFound);
         var session = await client.GetJsonAsync($"api/sessions/{escaped}", cancellationToken, missingIsNull: true);
 
+        // A file whose start is not held would start mid-conversation: Claude Code could not follow it back.
+        foreach (var file in files.GetProperty("files").EnumerateArray())
+            if (file.TryGetProperty("firstOffset", out var first) && first.GetInt64() > 0)
+                throw new CommandFailedException($"session {id} is not kept whole: its {(file.GetProperty("file").GetString() ?? "transcript")} starts at byte {first.GetInt64()} "
+                    + "(its oldest lines were trimmed by chat_management.history_retention, or never shipped); nothing was written", ExitCodes.Incomplete);
+
         // Each file as the store gives it back, in memory only as long as it takes to write it.
         var contents = new List<(string? File, byte[] Bytes)>();
         foreach (var file in files.GetProperty("files").EnumerateArray())
