@@ -172,17 +172,56 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await using var command = connection.CreateCommand();
             // A row seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
             // Lines are taken while the ones before them come to less than maxBytes: the first always, then as many as fit.
-            command.CommandText = $"""
-                SELECT {Columns} FROM (
-                    SELECT {Columns}, sum(coalesce(raw_length, length(raw))) OVER (ORDER BY sequence ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            // Only the line's place and bytes are read: a message's tools and usage are not parsed for an export.
+            command.CommandText = """
+                SELECT sequence, raw, raw_encoding, raw_block, raw_start, raw_length FROM (
+                    SELECT sequence, raw, raw_encoding, raw_block, raw_start, raw_length,
+                        sum(coalesce(raw_length, length(raw))) OVER (ORDER BY sequence ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
                     FROM chat_messages INDEXED BY ix_chat_messages_file_order
                     WHERE session_id = $session AND file = $file AND (sources & 2) != 0 AND sequence > $after
                     ORDER BY sequence LIMIT $limit)
                 WHERE coalesce(before, 0) < $maxBytes ORDER BY sequence
                 """;
             command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit).Bind("$maxBytes", maxBytes);
-            var messages = await ReadMessagesAsync(connection, command, includeRaw: true, cancellationToken);
-            return messages.Select(m => (m.Sequence, m.Raw)).ToList();
+            var rows = new List<(long Offset, byte[]? Raw, string Encoding, long? Block, int Start, int Length)>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                    rows.Add(reader.IsDBNull(3)
+                        ? (reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2), null, 0, 0)
+                        : (reader.GetInt64(0), null, InBlock, reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5)));
+            }
+            var blocks = new Dictionary<long, PooledLines>();
+            try
+            {
+                await using var read = connection.CreateCommand();
+                read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
+                var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+                var lines = new List<(long, string)>(rows.Count);
+                foreach (var row in rows)
+                {
+                    if (row.Block is not { } block)
+                    {
+                        lines.Add((row.Offset, CompressedText.Decode(row.Raw!, row.Encoding)));
+                        continue;
+                    }
+                    if (!blocks.TryGetValue(block, out var unpacked))
+                    {
+                        id.Value = block;
+                        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                        blocks[block] = unpacked = await reader.ReadAsync(cancellationToken)
+                            ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
+                            : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
+                    }
+                    lines.Add((row.Offset, System.Text.Encoding.UTF8.GetString(unpacked.Bytes.Span.Slice(row.Start, row.Length))));
+                }
+                return (IReadOnlyList<(long Offset, string Raw)>)lines;
+            }
+            finally
+            {
+                foreach (var unpacked in blocks.Values)
+                    unpacked.Dispose();
+            }
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)

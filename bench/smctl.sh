@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# smctl against a fresh embedded Release host: import of a generated projects tree (twice: the second run must import nothing),
+# and restore of one large session, byte for byte. Prints the figures for docs/benchmarks.md:
+#   bench/smctl.sh [transcripts] [lines each] [lines of the large session]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+files="${1:-40}"; lines="${2:-25000}"; big="${3:-230000}"
+work=$(mktemp -d /tmp/sm-smctl.XXXXXX)
+hp=""
+trap '[ -n "$hp" ] && kill "$hp" 2>/dev/null; rm -rf "$work"' EXIT
+dotnet build services/SessionManagement.Host -c Release -nologo -v q -o "$work/host" >/dev/null
+dotnet build services/SessionManagement.Cli -c Release -nologo -v q -o "$work/cli" >/dev/null
+for i in $(seq 0 $((files - 1))); do
+  mkdir -p "$work/tree/-work-proj$((i % 4))"
+  bench/gen-transcript.py "$(python3 -c 'import uuid; print(uuid.uuid4())')" "$lines" "$work/tree/-work-proj$((i % 4))/$(python3 -c 'import uuid; print(uuid.uuid4())').jsonl"
+done
+bench/gen-transcript.py big-session "$big" "$work/big.jsonl"
+mkdir -p "$work/home"
+env HOME="$work/home" SM_DATA_DIR="$work/data" SM_Http__Urls=http://127.0.0.1:4842 DOTNET_TC_CallCountingDelayMs=0 SM_Logging__LogLevel__Default=Warning \
+    SM_session_management__chat_management__history_retention=1000000 dotnet "$work/host/SessionManagement.Host.dll" --target=all >"$work/host.log" 2>&1 &
+hp=$!
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:4842/readyz >/dev/null && break; sleep 0.5; done
+export SM_GATEWAY_URL=http://127.0.0.1:4842
+echo "## smctl, $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $files transcripts of $lines lines ($(du -sm "$work/tree" | cut -f1) MB), a session of $big lines ($(( $(stat -c %s "$work/big.jsonl") / 1000000 )) MB)"
+/usr/bin/time -v dotnet "$work/cli/smctl.dll" import "$work/tree" --json >"$work/first.json" 2>"$work/first.time"
+python3 -c "import json; d=json.load(open('$work/first.json')); print('- import:', d['imported'], 'of', d['files'], 'files,', d['lines'], 'lines,', d['seconds'], 's,', d['megabytesPerSecond'], 'MB/s')"
+echo "- peak RSS: smctl $(grep 'Maximum resident' "$work/first.time" | awk '{printf "%d", $6/1024}') MB, host $(grep VmHWM /proc/$hp/status | awk '{printf "%d", $2/1024}') MB"
+dotnet "$work/cli/smctl.dll" import "$work/tree" --json >"$work/second.json"
+python3 -c "import json; d=json.load(open('$work/second.json')); print('- second import:', d['imported'], 'imported,', d['skipped'], 'skipped (held, checked by content),', d['seconds'], 's')"
+curl -s --data-binary @"$work/big.jsonl" "http://127.0.0.1:4842/api/sessions/import?session=big-session&name=big.jsonl" >/dev/null
+start=$(date +%s.%N)
+dotnet "$work/cli/smctl.dll" restore big-session --config-dir "$work/restored" --json >/dev/null
+end=$(date +%s.%N)
+echo "- restore of $(stat -c %s "$work/big.jsonl") bytes: $(echo "$end - $start" | bc) s; byte for byte: $(cmp -s "$work/big.jsonl" "$(find "$work/restored" -name big-session.jsonl)" && echo yes || echo NO)"
