@@ -15,12 +15,6 @@ public sealed class UsageLikeCcusageTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static string Ccusage() =>
-        Environment.GetEnvironmentVariable("SM_TEST_CCUSAGE") is { Length: > 0 } path && File.Exists(path)
-            ? path
-            : throw new InfrastructureUnavailableException(
-                "ccusage is not available: set SM_TEST_CCUSAGE to its dist/index.js, or run ./test.sh, which installs ccusage 17 from npm.");
-
     // Anthropic's list prices per million tokens (input, output, cache write, cache read), written down here, not taken from the product.
     private static readonly Dictionary<string, (decimal In, decimal Out, decimal Write, decimal Read)> ListPrices = new()
     {
@@ -32,7 +26,7 @@ public sealed class UsageLikeCcusageTests
     [Fact]
     public async Task When_transcripts_repeat_each_response_on_several_lines_Should_count_and_price_them_as_ccusage_does()
     {
-        var ccusage = Ccusage();
+        Ccusage.Script(); // before any work: say at once when ccusage is not there
         var run = Guid.NewGuid().ToString("N")[..8];
         var start = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
         var opus = new UsageTranscript($"opus-{run}", "/work/opus", start)
@@ -57,7 +51,7 @@ public sealed class UsageLikeCcusageTests
             var project = Directory.CreateDirectory(Path.Combine(config.Path, "projects", id)).FullName;
             await File.WriteAllTextAsync(Path.Combine(project, id + ".jsonl"), transcript.Text, Cancel);
         }
-        var reference = await RunCcusageAsync(ccusage, config.Path);
+        var reference = (await Ccusage.SessionsAsync(config.Path, Cancel)).ToDictionary(s => s.SessionId, s => (s.Input, s.Output, s.Cost));
 
         await using var host = HostProcess.Start();
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
@@ -107,25 +101,5 @@ public sealed class UsageLikeCcusageTests
     {
         var p = ListPrices[model];
         return (input * p.In + output * p.Out + write * p.Write + read * p.Read) / 1_000_000m;
-    }
-
-    /// <summary>ccusage's per-session report: it names a session by its project folder, which here is the session id.</summary>
-    private static async Task<Dictionary<string, (long Input, long Output, decimal Cost)>> RunCcusageAsync(string ccusage, string configDirectory)
-    {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { ccusage, "session", "--json", "--offline" })
-            start.ArgumentList.Add(argument);
-        start.Environment["CLAUDE_CONFIG_DIR"] = configDirectory;
-        start.Environment["TZ"] = "UTC";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var errors = process.StandardError.ReadToEndAsync(Cancel);
-        await process.WaitForExitAsync(Cancel);
-        Assert.True(process.ExitCode == 0, $"ccusage exited {process.ExitCode}: {await errors}");
-        using var report = JsonDocument.Parse(await output);
-        return report.RootElement.GetProperty("sessions").EnumerateArray().ToDictionary(
-            s => s.GetProperty("sessionId").GetString()!,
-            s => (s.GetProperty("inputTokens").GetInt64() + s.GetProperty("cacheCreationTokens").GetInt64() + s.GetProperty("cacheReadTokens").GetInt64(),
-                s.GetProperty("outputTokens").GetInt64(), s.GetProperty("totalCost").GetDecimal()));
     }
 }

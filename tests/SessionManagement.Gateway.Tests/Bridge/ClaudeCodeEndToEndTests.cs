@@ -10,16 +10,10 @@ namespace SessionManagement.Gateway.Tests.Bridge;
 /// </summary>
 public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure)
 {
-    private static string ClaudeExecutable() =>
-        Environment.GetEnvironmentVariable("SM_TEST_CLAUDE") is { Length: > 0 } path && File.Exists(path)
-            ? path
-            : throw new InfrastructureUnavailableException(
-                "The Claude Code CLI is not available: set SM_TEST_CLAUDE to its executable, or run ./test.sh, which installs @anthropic-ai/claude-code from npm.");
-
     [Fact]
     public async Task When_claude_runs_a_prompt_with_our_hooks_Should_capture_its_events_and_ship_its_transcript()
     {
-        var claude = ClaudeExecutable();
+        var claude = ClaudeRun.Executable();
         await using var gateway = await GatewayUnderTest.StartAsync(infrastructure, new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
         var hookEnvironment = new Dictionary<string, string>
         {
@@ -34,7 +28,7 @@ public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure
         var project = Path.Combine(gateway.Host.Home, "work", "e2e-project");
         Directory.CreateDirectory(project);
 
-        var run = await RunClaudeAsync(claude, project, hookEnvironment, "say hello");
+        var run = await ClaudeRun.RunAsync(project, hookEnvironment, "-p", "say hello");
 
         var captured = await Eventually.ReturnsAsync(
             () => Task.FromResult(gateway.Observer.Observed.Hooks.Where(h => h.Cwd == project).ToList()),
@@ -79,30 +73,5 @@ public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure
         command.Parameters.AddWithValue("$id", sessionId);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? (reader.GetString(0), reader.GetInt64(1), reader.GetString(2)) : null;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunClaudeAsync(string claude, string project, IReadOnlyDictionary<string, string> environment, string prompt)
-    {
-        var start = new ProcessStartInfo(claude)
-        {
-            WorkingDirectory = project,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-p");
-        start.ArgumentList.Add(prompt);
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k.StartsWith("CLAUDE", StringComparison.Ordinal)).ToList())
-            start.Environment.Remove(key);
-        foreach (var (key, value) in environment)
-            start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await stdout + await stderr).Trim());
     }
 }

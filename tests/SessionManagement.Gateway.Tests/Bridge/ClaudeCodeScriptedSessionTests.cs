@@ -14,16 +14,10 @@ public sealed class ClaudeCodeScriptedSessionTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static string ClaudeExecutable() =>
-        Environment.GetEnvironmentVariable("SM_TEST_CLAUDE") is { Length: > 0 } path && File.Exists(path)
-            ? path
-            : throw new InfrastructureUnavailableException(
-                "The Claude Code CLI is not available: set SM_TEST_CLAUDE to its executable, or run ./test.sh, which installs @anthropic-ai/claude-code from npm.");
-
     [Fact]
     public async Task When_claude_calls_tools_runs_a_subagent_and_is_resumed_Should_keep_every_line_of_every_file_and_count_each_response_once()
     {
-        var claude = ClaudeExecutable();
+        var claude = ClaudeRun.Executable();
         await using var model = new ScriptedModelServer();
         await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
@@ -44,13 +38,13 @@ public sealed class ClaudeCodeScriptedSessionTests
             ScriptedModelServer.Reply.Call("Bash", new { command = "ls | wc -l", description = "Count the files" }, outputTokens: 25),
             ScriptedModelServer.Reply.Say("1 file.", outputTokens: 5),
             ScriptedModelServer.Reply.Say("There is one file: notes.txt."));
-        var first = await RunClaudeAsync(claude, project, environment, "-p", "list the files", "--allowedTools", "Bash,Agent");
+        var first = await ClaudeRun.RunAsync(project, environment, "-p", "list the files", "--allowedTools", "Bash,Agent");
         Assert.True(first.ExitCode == 0, $"claude exited {first.ExitCode}: {first.Output}\nserver: {string.Join("\n", model.Problems)}");
         var transcripts = Path.Combine(host.Home, ".claude", "projects");
         var main = Assert.Single(Directory.GetDirectories(transcripts).SelectMany(d => Directory.GetFiles(d, "*.jsonl")));
         var session = Path.GetFileNameWithoutExtension(main);
         model.Then(ScriptedModelServer.Reply.Say("Still one file.", outputTokens: 12));
-        var resumed = await RunClaudeAsync(claude, project, environment, "-p", "--resume", session, "and now?");
+        var resumed = await ClaudeRun.RunAsync(project, environment, "-p", "--resume", session, "and now?");
         Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}\nserver: {string.Join("\n", model.Problems)}");
         Assert.Empty(model.Problems);
         Assert.Equal(0, model.Waiting);
@@ -95,37 +89,16 @@ public sealed class ClaudeCodeScriptedSessionTests
 
         // And as ccusage counts the same files. It reports each folder of transcripts as a session: the project folder (this
         // session's own file) and the session's subagents folder (a row named "subagents"); together they are this session.
-        var reference = await RunCcusageAsync(Path.Combine(host.Home, ".claude"));
+        var reference = await Ccusage.SessionsAsync(Path.Combine(host.Home, ".claude"), Cancel);
         Assert.Equal(2, reference.Count);
         Assert.Equal((status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64()),
             (reference.Sum(r => r.Input), reference.Sum(r => r.Output)));
     }
 
-    /// <summary>ccusage's per-session report of a Claude Code folder, offline: input (with cache reads and writes) and output tokens.</summary>
-    private static async Task<List<(long Input, long Output)>> RunCcusageAsync(string configDirectory)
-    {
-        var ccusage = Environment.GetEnvironmentVariable("SM_TEST_CCUSAGE") is { Length: > 0 } path && File.Exists(path)
-            ? path
-            : throw new InfrastructureUnavailableException("ccusage is not available: set SM_TEST_CCUSAGE to its dist/index.js, or run ./test.sh, which installs ccusage 17 from npm.");
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { ccusage, "session", "--json", "--offline" })
-            start.ArgumentList.Add(argument);
-        start.Environment["CLAUDE_CONFIG_DIR"] = configDirectory;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var errors = process.StandardError.ReadToEndAsync(Cancel);
-        await process.WaitForExitAsync(Cancel);
-        Assert.True(process.ExitCode == 0, $"ccusage exited {process.ExitCode}: {await errors}");
-        using var report = JsonDocument.Parse(await output);
-        return report.RootElement.GetProperty("sessions").EnumerateArray()
-            .Select(s => (s.GetProperty("inputTokens").GetInt64() + s.GetProperty("cacheCreationTokens").GetInt64() + s.GetProperty("cacheReadTokens").GetInt64(),
-                s.GetProperty("outputTokens").GetInt64())).ToList();
-    }
-
     [Fact]
     public async Task When_a_session_is_compacted_and_then_forked_Should_keep_both_files_whole_and_link_the_fork_to_its_origin()
     {
-        var claude = ClaudeExecutable();
+        var claude = ClaudeRun.Executable();
         await using var model = new ScriptedModelServer();
         await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
@@ -139,15 +112,15 @@ public sealed class ClaudeCodeScriptedSessionTests
         var transcripts = Path.Combine(host.Home, ".claude", "projects");
 
         model.Then(ScriptedModelServer.Reply.Say("Noted: 7."));
-        var first = await RunClaudeAsync(claude, project, environment, "-p", "remember the number 7");
+        var first = await ClaudeRun.RunAsync(project, environment, "-p", "remember the number 7");
         Assert.True(first.ExitCode == 0, $"claude exited {first.ExitCode}: {first.Output}");
         var origin = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetDirectories(transcripts).SelectMany(d => Directory.GetFiles(d, "*.jsonl"))));
         // Compaction asks the model for a summary (and once more after it).
         model.Then(ScriptedModelServer.Reply.Say("Summary: the user asked me to remember the number 7."), ScriptedModelServer.Reply.Say("Compacted."));
-        var compacted = await RunClaudeAsync(claude, project, environment, "-p", "--resume", origin, "/compact");
+        var compacted = await ClaudeRun.RunAsync(project, environment, "-p", "--resume", origin, "/compact");
         Assert.True(compacted.ExitCode == 0, $"claude /compact exited {compacted.ExitCode}: {compacted.Output}");
         model.Then(ScriptedModelServer.Reply.Say("The number was 7."));
-        var forked = await RunClaudeAsync(claude, project, environment, "-p", "--resume", origin, "--fork-session", "what was the number?");
+        var forked = await ClaudeRun.RunAsync(project, environment, "-p", "--resume", origin, "--fork-session", "what was the number?");
         Assert.True(forked.ExitCode == 0, $"claude --fork-session exited {forked.ExitCode}: {forked.Output}");
         Assert.Empty(model.Problems);
         Assert.Equal(0, model.Waiting);
@@ -189,29 +162,4 @@ public sealed class ClaudeCodeScriptedSessionTests
         return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunClaudeAsync(string claude, string project, IReadOnlyDictionary<string, string> environment,
-        params string[] arguments)
-    {
-        var start = new ProcessStartInfo(claude)
-        {
-            WorkingDirectory = project,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k.StartsWith("CLAUDE", StringComparison.Ordinal)).ToList())
-            start.Environment.Remove(key);
-        foreach (var (key, value) in environment)
-            start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await stdout + await stderr).Trim());
-    }
 }

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 
-namespace SessionManagement.Cli.Tests;
+namespace SessionManagement.Testing;
 
 /// <summary>The real Claude Code CLI from npm, run in a folder with an environment of the test's own.</summary>
-internal static class ClaudeRun
+public static class ClaudeRun
 {
     public static string Executable() =>
         Environment.GetEnvironmentVariable("SM_TEST_CLAUDE") is { Length: > 0 } path && File.Exists(path)
             ? path
-            : throw new SessionManagement.Testing.InfrastructureUnavailableException(
+            : throw new InfrastructureUnavailableException(
                 "The Claude Code CLI is not available: set SM_TEST_CLAUDE to its executable, or run ./test.sh, which installs @anthropic-ai/claude-code from npm.");
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] arguments)
