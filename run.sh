@@ -8,6 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "Building…"
 dotnet build services/SessionManagement.Host -c Release -nologo -v q -o artifacts/host >/dev/null
+dotnet build services/SessionManagement.Cli -c Release -nologo -v q -o artifacts/smctl >/dev/null
 if dotnet publish services/SessionManagement.HookBridge -c Release -r linux-x64 -nologo -v q -o artifacts/sm-hook >artifacts/sm-hook-publish.log 2>&1; then
   sm_hook="$(pwd)/artifacts/sm-hook/sm-hook"
 else
@@ -23,6 +24,8 @@ Session management (embedded: in-memory bus, SQLite in ${SM_DATA_DIR:-$HOME/.cla
   health        $urls/healthz   readiness $urls/readyz   metrics $urls/metrics   hooks seen $urls/api/hooks
 Install the hooks (once; another terminal):
   $sm_hook install --user              # or: --project DIR, add --http for HTTP hooks
+Find, import, restore and check sessions:
+  dotnet $(pwd)/artifacts/smctl/smctl.dll --help
 Ctrl-C stops it.
 MSG
 # Hot code is recompiled at once instead of after 100 ms without new methods (SessionManagement.Host.csproj says why).
