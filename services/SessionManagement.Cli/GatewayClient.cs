@@ -43,6 +43,21 @@ internal sealed class GatewayClient : IDisposable
         return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
     }
 
+    /// <summary>
+    /// What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own): its line count and
+    /// the offset of its first held line; null when it holds none of it.
+    /// </summary>
+    public async Task<(long Lines, long FirstOffset)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken)
+    {
+        var files = await GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/files", cancellationToken, missingIsNull: true);
+        if (files is null)
+            return null;
+        foreach (var held in files.Value.GetProperty("files").EnumerateArray())
+            if ((held.GetProperty("file").ValueKind == JsonValueKind.Null ? null : held.GetProperty("file").GetString()) == file)
+                return (held.GetProperty("lines").GetInt64(), held.TryGetProperty("firstOffset", out var first) ? first.GetInt64() : 0);
+        return null;
+    }
+
     /// <summary>The body of a GET, streamed to <paramref name="destination"/>; false when the gateway says 404.</summary>
     public async Task<bool> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
     {

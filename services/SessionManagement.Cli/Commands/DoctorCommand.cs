@@ -132,10 +132,8 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         {
             foreach (var transcript in TranscriptFolder.Find(projects).Where(t => File.GetLastWriteTimeUtc(t.Path) < soon && t.SessionId is not null))
             {
-                var files = await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(transcript.SessionId!)}/files", cancellationToken, missingIsNull: true);
-                var held = files?.GetProperty("files").EnumerateArray().FirstOrDefault(f =>
-                    (f.GetProperty("file").ValueKind == JsonValueKind.Null ? null : f.GetProperty("file").GetString()) == transcript.File);
-                if (held is not { ValueKind: JsonValueKind.Object } h || h.GetProperty("lines").GetInt64() < TranscriptFolder.CountLines(transcript.Path))
+                if (await client.HeldFileAsync(transcript.SessionId!, transcript.File, cancellationToken) is not { } held
+                    || held.FirstOffset > 0 || held.Lines < TranscriptFolder.CountLines(transcript.Path))
                     unheld.Add(transcript.Path);
             }
         }

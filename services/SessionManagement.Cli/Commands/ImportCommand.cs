@@ -110,12 +110,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
     /// <summary>Whether the store holds this file as it is: as many lines, and given back, the same bytes.</summary>
     private static async Task<bool> HeldAsync(GatewayClient client, string session, FoundTranscript transcript, CancellationToken cancellationToken)
     {
-        var files = await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(session)}/files", cancellationToken, missingIsNull: true);
-        if (files is null)
-            return false;
-        var held = files.Value.GetProperty("files").EnumerateArray().FirstOrDefault(f =>
-            (f.GetProperty("file").ValueKind == JsonValueKind.Null ? null : f.GetProperty("file").GetString()) == transcript.File);
-        if (held.ValueKind != JsonValueKind.Object || held.GetProperty("lines").GetInt64() != TranscriptFolder.CountLines(transcript.Path))
+        if (await client.HeldFileAsync(session, transcript.File, cancellationToken) is not { } held || held.Lines != TranscriptFolder.CountLines(transcript.Path))
             return false;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var sink = new HashingStream(hash))

@@ -17,18 +17,9 @@ public sealed class ClaudeCodeScriptedSessionTests
     [Fact]
     public async Task When_claude_calls_tools_runs_a_subagent_and_is_resumed_Should_keep_every_line_of_every_file_and_count_each_response_once()
     {
-        var claude = ClaudeRun.Executable();
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
-        var environment = host.SmHookEnvironment();
-        environment["SM_CLAUDE"] = claude;
-        var install = await SmHookProcess.RunAsync("", environment, "install", "--user");
-        Assert.Equal(0, install.ExitCode);
-        foreach (var (key, value) in model.ClaudeEnvironment)
-            environment[key] = value;
-        var project = Path.Combine(host.Home, "work", "scripted");
-        Directory.CreateDirectory(project);
+        var (host, environment, project) = await StartWithHooksAsync(model, "scripted");
+        await using var running = host;
         await File.WriteAllTextAsync(Path.Combine(project, "notes.txt"), "one file\n", Cancel);
 
         // First run: a tool call, then a subagent (which calls a tool itself), then the answer. Second run: resumed.
@@ -98,17 +89,9 @@ public sealed class ClaudeCodeScriptedSessionTests
     [Fact]
     public async Task When_a_session_is_compacted_and_then_forked_Should_keep_both_files_whole_and_link_the_fork_to_its_origin()
     {
-        var claude = ClaudeRun.Executable();
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
-        var environment = host.SmHookEnvironment();
-        environment["SM_CLAUDE"] = claude;
-        Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, "install", "--user")).ExitCode);
-        foreach (var (key, value) in model.ClaudeEnvironment)
-            environment[key] = value;
-        var project = Path.Combine(host.Home, "work", "compacted");
-        Directory.CreateDirectory(project);
+        var (host, environment, project) = await StartWithHooksAsync(model, "compacted");
+        await using var running = host;
         var transcripts = Path.Combine(host.Home, ".claude", "projects");
 
         model.Then(ScriptedModelServer.Reply.Say("Noted: 7."));
@@ -148,6 +131,25 @@ public sealed class ClaudeCodeScriptedSessionTests
         var forkState = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{fork}"),
             s => s.ValueKind == JsonValueKind.Object && s.GetProperty("status").GetString() == "Ended", TimeSpan.FromSeconds(60), "the fork kept and ended");
         Assert.Equal(origin, forkState.GetProperty("parentSessionId").GetString());
+    }
+
+    /// <summary>
+    /// An embedded host, our hooks installed for its home's Claude Code, and Claude Code's environment pointed at
+    /// <paramref name="model"/>; a project folder to run it in.
+    /// </summary>
+    private static async Task<(HostProcess Host, Dictionary<string, string> Environment, string Project)> StartWithHooksAsync(ScriptedModelServer model, string project)
+    {
+        var claude = ClaudeRun.Executable();
+        var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var environment = host.SmHookEnvironment();
+        environment["SM_CLAUDE"] = claude; // install asks it for its version
+        Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, "install", "--user")).ExitCode);
+        foreach (var (key, value) in model.ClaudeEnvironment)
+            environment[key] = value;
+        var folder = Path.Combine(host.Home, "work", project);
+        Directory.CreateDirectory(folder);
+        return (host, environment, folder);
     }
 
     private static async Task<byte[]> GetBytesAsync(HostProcess host, string path)
