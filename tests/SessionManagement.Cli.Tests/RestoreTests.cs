@@ -104,6 +104,44 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public async Task When_a_session_is_branched_at_a_message_Should_resume_from_there_as_a_child_of_it()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var (original, session, project) = await RecordAsync(model, machines.Path, "mine", "use tabs for indentation", "Tabs it is.");
+        var config = Path.Combine(machines.Path, "mine");
+        model.Then(ScriptedModelServer.Reply.Say("Spaces from now on."));
+        Assert.Equal(0, (await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "--resume", session, "no, use spaces")).ExitCode);
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", original)).ExitCode);
+        // The message to branch at: the first reply, as Claude Code wrote it (read here, not through the product).
+        var firstReply = File.ReadLines(original).Select(l => JsonDocument.Parse(l).RootElement)
+            .First(r => r.GetProperty("type").GetString() == "assistant").GetProperty("uuid").GetString()!;
+
+        var branched = await SmctlProcess.RunAsync(smctl, "branch", session, "--at", firstReply, "--config-dir", config, "--json");
+
+        Assert.True(branched.ExitCode == 0, branched.Stderr);
+        var branch = JsonDocument.Parse(branched.Stdout).RootElement.GetProperty("sessionId").GetString()!;
+        var state = await Eventually.ReturnsAsync(async () =>
+            {
+                using var response = await host.Http.GetAsync($"/api/sessions/{branch}", Cancel);
+                return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
+            }, found => found.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(30), "the branch kept by the saver");
+        Assert.Equal(session, state.GetProperty("parentSessionId").GetString());
+        model.Then(ScriptedModelServer.Reply.Say("Tabs, as you said."));
+        var resumed = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "--resume", branch, "which indentation?");
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        var sent = model.AgentRequests.Last()["messages"]!.ToJsonString();
+        Assert.Contains("use tabs for indentation", sent, StringComparison.Ordinal);
+        Assert.Contains("Tabs it is.", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("no, use spaces", sent, StringComparison.Ordinal); // after the branch point
+        var missing = await SmctlProcess.RunAsync(smctl, "branch", session, "--at", "no-such-message", "--config-dir", config);
+        Assert.Equal(4, missing.ExitCode);
+    }
+
+    [Fact]
     public async Task When_a_project_path_is_longer_than_claude_codes_folder_names_Should_name_its_folder_as_claude_code_does()
     {
         await using var model = new ScriptedModelServer();

@@ -4,7 +4,9 @@ namespace SessionManagement.Contracts.Chat;
 /// Asks the chat module to sum up what it holds of a session's transcript (after an import); answered with, and published as,
 /// <see cref="TranscriptSummarized"/>, so the modules that keep sessions make an imported one a session like any other.
 /// </summary>
-public record SummarizeTranscript(string SessionId);
+/// <param name="SessionId">The session.</param>
+/// <param name="ParentSessionId">The session it was branched from (<c>smctl branch</c>), when the import said so.</param>
+public record SummarizeTranscript(string SessionId, string? ParentSessionId = null);
 
 /// <summary>What a session's transcript says about the session, from every line chat holds of it.</summary>
 /// <param name="SessionId">The session.</param>
@@ -18,6 +20,7 @@ public record SummarizeTranscript(string SessionId);
 /// <param name="Title">The title its lines give it (<see cref="TranscriptTitle.Shown"/>), if any.</param>
 /// <param name="GitBranch">The git branch its latest line that names one was written on (<c>gitBranch</c>).</param>
 /// <param name="FirstPrompt">The text of its first prompt (its first user message that is not a tool result).</param>
+/// <param name="ParentSessionId">The session it was branched from, when its import said so.</param>
 public record TranscriptSummarized(
     string SessionId,
     DateTimeOffset FirstAt,
@@ -29,4 +32,5 @@ public record TranscriptSummarized(
     long Lines,
     string? Title = null,
     string? GitBranch = null,
-    string? FirstPrompt = null);
+    string? FirstPrompt = null,
+    string? ParentSessionId = null);

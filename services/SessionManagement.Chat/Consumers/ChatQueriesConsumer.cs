@@ -49,7 +49,11 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     public async Task Consume(ConsumeContext<SummarizeTranscript> context)
     {
         if (await store.SummarizeAsync(context.Message.SessionId, context.CancellationToken) is { } summary)
-            await context.Publish(summary with { GitBranch = await LatestGitBranchAsync(summary.SessionId, context.CancellationToken) }, context.CancellationToken);
+            await context.Publish(summary with
+            {
+                GitBranch = await LatestGitBranchAsync(summary.SessionId, context.CancellationToken),
+                ParentSessionId = context.Message.ParentSessionId,
+            }, context.CancellationToken);
     }
 
     /// <summary>

@@ -131,7 +131,7 @@ internal static class ReadApiRoutes
 
     private static async Task<IResult> ImportAsync(
         HttpContext http, TranscriptImporter importer, ReadApiClient client, IOptions<GatewayOptions> options, ILoggerFactory loggers,
-        string? session, string? name, string? file, CancellationToken cancellationToken)
+        string? session, string? name, string? file, string? parent, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = options.Value.MaxImportBytes;
@@ -141,7 +141,7 @@ internal static class ReadApiRoutes
         try
         {
             var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user,
-                cancellationToken, file);
+                cancellationToken, file, parent);
             loggers.CreateLogger("SessionManagement.Audit").LogInformation("Audit: transcript {Name} imported into session {SessionId} from {Remote}",
                 result.Name, result.SessionId, http.Connection.RemoteIpAddress);
             return Results.Ok(result);

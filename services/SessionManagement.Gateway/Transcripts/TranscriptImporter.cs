@@ -37,8 +37,10 @@ internal sealed class TranscriptImporter(
     /// session's subagent transcripts (<c>subagents/agent-&lt;id&gt;.jsonl</c>) instead of the session's own.
     /// </summary>
     public async Task<ImportResult> ImportAsync(Stream body, long? length, string? sessionId, string name, string host, string user,
-        CancellationToken cancellationToken, string? file = null)
+        CancellationToken cancellationToken, string? file = null, string? parentSessionId = null)
     {
+        if (parentSessionId is not null && !HookInput.IsValidSessionId(parentSessionId))
+            throw new ImportRejectedException($"invalid parent session id '{parentSessionId}'");
         if (sessionId is not null && !HookInput.IsValidSessionId(sessionId))
             throw new ImportRejectedException($"invalid session id '{sessionId}'");
         if (file is not null && !TranscriptFiles.IsSubagentFile(file))
@@ -47,7 +49,7 @@ internal sealed class TranscriptImporter(
         {
             try
             {
-                return Imported(await SendAsync(new CompletedLines(body), sessionId, name, file, host, user, cancellationToken));
+                return Imported(await SendAsync(new CompletedLines(body), sessionId, name, file, parentSessionId, host, user, cancellationToken));
             }
             catch (Exception error) when (EndedEarly(error))
             {
@@ -77,7 +79,7 @@ internal sealed class TranscriptImporter(
             if (!HookInput.IsValidSessionId(sessionId))
                 throw new ImportRejectedException($"invalid sessionId '{sessionId}' in the transcript");
             upload.Seek(0, SeekOrigin.Begin);
-            return Imported(await SendAsync(new CompletedLines(upload), sessionId, name, file, host, user, cancellationToken));
+            return Imported(await SendAsync(new CompletedLines(upload), sessionId, name, file, parentSessionId, host, user, cancellationToken));
         }
         finally
         {
@@ -96,7 +98,7 @@ internal sealed class TranscriptImporter(
         return result;
     }
 
-    private async Task<ImportResult> SendAsync(Stream transcript, string sessionId, string name, string? file, string host, string user,
+    private async Task<ImportResult> SendAsync(Stream transcript, string sessionId, string name, string? file, string? parentSessionId, string host, string user,
         CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
@@ -142,7 +144,7 @@ internal sealed class TranscriptImporter(
         try
         {
             // Every line is stored: the modules that keep sessions learn from chat what the file says of its session.
-            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new SummarizeTranscript(sessionId), cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new SummarizeTranscript(sessionId, parentSessionId), cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

@@ -54,7 +54,7 @@ public static class SessionDerivation
     public static SessionState FromTranscript(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, long version)
     {
         var (started, last) = (Milliseconds(transcript.FirstAt), Milliseconds(transcript.LastAt));
-        return Seal(new SessionState(transcript.SessionId, transcript.Cwd ?? "", transcript.Cwd, transcript.Model, ImportSource, null,
+        return Seal(new SessionState(transcript.SessionId, transcript.Cwd ?? "", transcript.Cwd, transcript.Model, ImportSource, transcript.ParentSessionId,
             SessionStatus.Ended, started, last, last, "imported", 0, transcript.Prompts, transcript.ToolCalls, 0, 0, version,
             SessionState.CurrentSchemaVersion, "", GitBranch: transcript.GitBranch,
             Title: transcript.Title ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(null, FirstLine(transcript.FirstPrompt))));
