@@ -191,37 +191,13 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         ? (reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2), null, 0, 0)
                         : (reader.GetInt64(0), null, InBlock, reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5)));
             }
-            var blocks = new Dictionary<long, PooledLines>();
-            try
-            {
-                await using var read = connection.CreateCommand();
-                read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
-                var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
-                var lines = new List<(long, string)>(rows.Count);
-                foreach (var row in rows)
-                {
-                    if (row.Block is not { } block)
-                    {
-                        lines.Add((row.Offset, CompressedText.Decode(row.Raw!, row.Encoding)));
-                        continue;
-                    }
-                    if (!blocks.TryGetValue(block, out var unpacked))
-                    {
-                        id.Value = block;
-                        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-                        blocks[block] = unpacked = await reader.ReadAsync(cancellationToken)
-                            ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
-                            : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
-                    }
-                    lines.Add((row.Offset, System.Text.Encoding.UTF8.GetString(unpacked.Bytes.Span.Slice(row.Start, row.Length))));
-                }
-                return (IReadOnlyList<(long Offset, string Raw)>)lines;
-            }
-            finally
-            {
-                foreach (var unpacked in blocks.Values)
-                    unpacked.Dispose();
-            }
+            var inBlocks = await ReadBlockLinesAsync(connection, rows.Where(r => r.Block is not null).Select(r => (r.Block!.Value, r.Start, r.Length)).ToList(),
+                cancellationToken);
+            var lines = new List<(long Offset, string Raw)>(rows.Count);
+            var next = 0;
+            foreach (var row in rows)
+                lines.Add((row.Offset, row.Block is null ? CompressedText.Decode(row.Raw!, row.Encoding) : inBlocks[next++]));
+            return (IReadOnlyList<(long Offset, string Raw)>)lines;
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
@@ -443,14 +419,25 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     private static async Task ReadRawLinesAsync(SqliteConnection connection, List<ChatMessage> messages,
         List<(int Index, long Block, int Start, int Length)> inBlocks, CancellationToken cancellationToken)
     {
+        var lines = await ReadBlockLinesAsync(connection, inBlocks.Select(b => (b.Block, b.Start, b.Length)).ToList(), cancellationToken);
+        for (var i = 0; i < inBlocks.Count; i++)
+            messages[inBlocks[i].Index] = messages[inBlocks[i].Index] with { Raw = lines[i] };
+    }
+
+    /// <summary>The raw lines at these places of their blocks, in the order asked: each block read and unpacked (into a pooled buffer) once.</summary>
+    private static async Task<string[]> ReadBlockLinesAsync(SqliteConnection connection, IReadOnlyList<(long Block, int Start, int Length)> wanted,
+        CancellationToken cancellationToken)
+    {
+        var texts = new string[wanted.Count];
         var blocks = new Dictionary<long, PooledLines>();
         try
         {
             await using var read = connection.CreateCommand();
             read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
             var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
-            foreach (var (index, block, start, length) in inBlocks)
+            for (var i = 0; i < wanted.Count; i++)
             {
+                var (block, start, length) = wanted[i];
                 if (!blocks.TryGetValue(block, out var lines))
                 {
                     id.Value = block;
@@ -460,8 +447,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
                     blocks[block] = lines;
                 }
-                messages[index] = messages[index] with { Raw = System.Text.Encoding.UTF8.GetString(lines.Bytes.Span.Slice(start, length)) };
+                texts[i] = System.Text.Encoding.UTF8.GetString(lines.Bytes.Span.Slice(start, length));
             }
+            return texts;
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spectre.Console.Cli;
 
@@ -27,8 +26,6 @@ internal sealed class BranchSettings : GatewaySettings
 /// </summary>
 internal sealed class BranchCommand : GatewayCommand<BranchSettings>
 {
-    private static readonly JsonSerializerOptions AsClaudeCodeWrites = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     protected override async Task<int> RunAsync(GatewayClient client, BranchSettings settings, CancellationToken cancellationToken)
     {
         var id = settings.SessionId;
@@ -43,12 +40,12 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
 
         // The session's lines in file order up to the message's own, each as it was, its session id the branch's.
         var lines = Encoding.UTF8.GetString(exported.ToArray()).Split('\n');
-        var end = Array.FindIndex(lines, line => Uuid(line) == settings.At);
+        var end = Array.FindIndex(lines, line => TranscriptText.StringField(line, "uuid") == settings.At);
         if (end < 0)
             throw new CommandFailedException($"session {id} has no message {settings.At}", ExitCodes.NotFound);
         var branch = Guid.NewGuid().ToString();
-        var from = "\"sessionId\":" + JsonSerializer.Serialize(id, AsClaudeCodeWrites);
-        var to = "\"sessionId\":" + JsonSerializer.Serialize(branch, AsClaudeCodeWrites);
+        var from = "\"sessionId\":" + TranscriptText.JsonString(id);
+        var to = "\"sessionId\":" + TranscriptText.JsonString(branch);
         var bytes = Encoding.UTF8.GetBytes(string.Concat(lines.Take(end + 1).Select(line => line.Replace(from, to, StringComparison.Ordinal) + "\n")));
 
         var upload = Path.Combine(Path.GetTempPath(), $"smctl-branch-{branch}.jsonl");
@@ -62,7 +59,7 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
             File.Delete(upload);
         }
         var session = await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(id)}", cancellationToken, missingIsNull: true);
-        var cwd = (session is { } s ? SessionsListCommand.Text(s, "cwd") ?? SessionsListCommand.Text(s, "projectDir") : null)
+        var cwd = TranscriptText.WorkingDirectory(session)
             ?? throw new CommandFailedException($"session {id} names no working directory: the branch {branch} is kept, restore it with smctl restore {branch} --to-project DIR", ExitCodes.BadInput);
         var path = ClaudeProjects.TranscriptPath(ClaudeProjects.ConfigDirectory(settings.ConfigDirectory), cwd, branch);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -76,21 +73,5 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(cwd)} && claude --resume {branch}");
         }
         return ExitCodes.Ok;
-    }
-
-    private static string? Uuid(string line)
-    {
-        if (!line.Contains("\"uuid\"", StringComparison.Ordinal))
-            return null;
-        try
-        {
-            using var record = JsonDocument.Parse(line);
-            return record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String
-                ? uuid.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

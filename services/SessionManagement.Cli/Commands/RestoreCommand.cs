@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -28,8 +27,6 @@ internal sealed class RestoreSettings : GatewaySettings
 /// </summary>
 internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 {
-    private static readonly JsonSerializerOptions AsClaudeCodeWrites = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     protected override async Task<int> RunAsync(GatewayClient client, RestoreSettings settings, CancellationToken cancellationToken)
     {
         var id = settings.SessionId;
@@ -56,8 +53,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         if (contents.All(c => c.File is not null))
             throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
 
-        var cwd = (session is { } s ? SessionsListCommand.Text(s, "cwd") ?? SessionsListCommand.Text(s, "projectDir") : null)
-            ?? FirstCwd(contents.First(c => c.File is null).Bytes)
+        var cwd = TranscriptText.WorkingDirectory(session)
+            ?? Encoding.UTF8.GetString(contents.First(c => c.File is null).Bytes).Split('\n').Select(line => TranscriptText.StringField(line, "cwd")).FirstOrDefault(c => c is not null)
             ?? throw new CommandFailedException($"session {id} names no working directory, so where Claude Code looks for it is unknown: give --to-project", ExitCodes.BadInput);
         var target = cwd;
         if (settings.ToProject is { } project)
@@ -95,26 +92,6 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         return ExitCodes.Ok;
     }
 
-    /// <summary>The <c>cwd</c> of the first line that names one.</summary>
-    private static string? FirstCwd(byte[] transcript)
-    {
-        foreach (var line in Encoding.UTF8.GetString(transcript).Split('\n'))
-        {
-            if (!line.Contains("\"cwd\"", StringComparison.Ordinal))
-                continue;
-            try
-            {
-                using var record = JsonDocument.Parse(line);
-                if (record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty("cwd", out var cwd) && cwd.ValueKind == JsonValueKind.String)
-                    return cwd.GetString();
-            }
-            catch (JsonException)
-            {
-            }
-        }
-        return null;
-    }
-
     /// <summary>
     /// The transcript with every <c>"cwd"</c> in <paramref name="from"/> (or below it) moved to <paramref name="to"/>; the rest of each line
     /// is left byte for byte. The paths are matched as Claude Code writes them (JSON.stringify's escaping).
@@ -122,8 +99,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
     internal static byte[] Rehome(byte[] transcript, string from, string to)
     {
         var text = Encoding.UTF8.GetString(transcript);
-        var oldValue = JsonSerializer.Serialize(from, AsClaudeCodeWrites)[..^1]; // "…/app  (no closing quote: a path below it matches too)
-        var newValue = JsonSerializer.Serialize(to, AsClaudeCodeWrites)[..^1];
+        var oldValue = TranscriptText.JsonString(from)[..^1]; // "…/app  (no closing quote: a path below it matches too)
+        var newValue = TranscriptText.JsonString(to)[..^1];
         var rewritten = new StringBuilder(text.Length);
         var at = 0;
         const string key = "\"cwd\":";

@@ -98,7 +98,7 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
                 grid.AddRow(file.GetProperty("file").ValueKind == JsonValueKind.Null ? "Transcript" : "Subagent",
                     Markup.Escape($"{file.GetProperty("file").GetString() ?? settings.SessionId + ".jsonl"} ({ClaudeProjects.Count(file.GetProperty("lines").GetInt64())} lines)"));
         Out.Write(new Panel(grid).Header(Markup.Escape(settings.SessionId)));
-        var project = session is { } state ? SessionsListCommand.Text(state, "cwd") ?? SessionsListCommand.Text(state, "projectDir") : null;
+        var project = TranscriptText.WorkingDirectory(session);
         Output.Plain($"Resume it: smctl restore {settings.SessionId} && cd {Quote(project ?? ".")} && claude --resume {settings.SessionId}");
         return ExitCodes.Ok;
     }
