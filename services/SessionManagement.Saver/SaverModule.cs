@@ -1,5 +1,6 @@
 using MassTransit;
 using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Cleanup;
@@ -34,10 +35,18 @@ public static class SaverModule
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();
         builder.Services.AddHostedService<AutoSaveService>();
         builder.Services.AddSingleton<SessionRecovery>();
-        builder.StoresHookEvents<HookEventBatchConsumer>(conversationOnly: false);
+        // Embedded, the gateway hands hooks over in bursts; over RabbitMQ, one by one.
+        var embedded = builder.Settings.Bus.Transport == BusTransport.InMemory;
+        if (embedded)
+            builder.StoresHookEvents<HookEventsAcceptedConsumer>(conversationOnly: false);
+        else
+            builder.StoresHookEvents<HookEventBatchConsumer>(conversationOnly: false);
         builder.AddBusRegistrations(bus =>
         {
-            bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();
+            if (embedded)
+                bus.AddConsumer<HookEventsAcceptedConsumer, HookEventsAcceptedConsumerDefinition>();
+            else
+                bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>();
             bus.AddConsumer<SessionQueriesConsumer>();
             bus.AddConsumer<BackupsConsumer>();
             bus.AddConsumer<CleanupConsumer>();

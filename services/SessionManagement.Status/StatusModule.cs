@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Modules;
+using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Status.Consumers;
 using SessionManagement.Status.Options;
@@ -24,10 +25,18 @@ public static class StatusModule
         builder.Services.AddSingleton(PriceTable.From(options));
         builder.Services.AddSingleton(provider => new StatusTracker(provider.GetRequiredService<IStatusStore>(), provider.GetRequiredService<PriceTable>(),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StatusTracker>>()));
-        builder.StoresHookEvents<StatusHookBatchConsumer>(conversationOnly: false);
+        // Embedded, the gateway hands hooks over in bursts; over RabbitMQ, one by one.
+        var embedded = builder.Settings.Bus.Transport == BusTransport.InMemory;
+        if (embedded)
+            builder.StoresHookEvents<StatusHooksAcceptedConsumer>(conversationOnly: false);
+        else
+            builder.StoresHookEvents<StatusHookBatchConsumer>(conversationOnly: false);
         builder.AddBusRegistrations(bus =>
         {
-            bus.AddConsumer<StatusHookBatchConsumer, StatusHookBatchConsumerDefinition>();
+            if (embedded)
+                bus.AddConsumer<StatusHooksAcceptedConsumer, StatusHooksAcceptedConsumerDefinition>();
+            else
+                bus.AddConsumer<StatusHookBatchConsumer, StatusHookBatchConsumerDefinition>();
             bus.AddConsumer<StatusEventsConsumer>();
             bus.AddConsumer<StatusQueriesConsumer>();
         });

@@ -16,7 +16,7 @@ namespace SessionManagement.Chat.Consumers;
 /// message is acknowledged after the write; a redelivery stores nothing twice.
 /// </summary>
 public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagementOptions> chat, ILogger<ChatIngestConsumer> logger)
-    : IConsumer<ConversationHookCaptured>, IConsumer<TranscriptLinesCaptured>
+    : IConsumer<ConversationHookCaptured>, IConsumer<ConversationHooksAccepted>, IConsumer<TranscriptLinesCaptured>
 {
     private static readonly Counter InvalidLines = Metrics.CreateCounter(
         "sm_chat_invalid_lines_total", "Transcript lines that could not be read as records (kept raw).");
@@ -28,6 +28,14 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
     {
         if (HookMessageReader.Read(context.Message) is { } message)
             await AppendAsync(context, [message]);
+    }
+
+    /// <summary>The embedded gateway's bursts: their prompts and replies stored together, in capture order.</summary>
+    public async Task Consume(ConsumeContext<ConversationHooksAccepted> context)
+    {
+        var messages = context.Message.Events.Select(HookMessageReader.Read).OfType<ChatMessage>().ToList();
+        if (messages.Count > 0)
+            await AppendAsync(context, messages);
     }
 
     public async Task Consume(ConsumeContext<TranscriptLinesCaptured> context)

@@ -12,14 +12,23 @@ namespace SessionManagement.Context.Consumers;
 /// PreCompact's <c>custom_instructions</c> (what the user said must survive), kept with the session and shared with
 /// its project. Item ids come from the event id, so a redelivered hook rewrites the same item.
 /// </summary>
-public sealed class CompactionContextConsumer(ContextItems items, ILogger<CompactionContextConsumer> logger) : IConsumer<ConversationHookCaptured>
+public sealed class CompactionContextConsumer(ContextItems items, ILogger<CompactionContextConsumer> logger)
+    : IConsumer<ConversationHookCaptured>, IConsumer<ConversationHooksAccepted>
 {
     public const int SummaryPriority = 90;
     public const int InstructionsPriority = 95;
 
-    public async Task Consume(ConsumeContext<ConversationHookCaptured> context)
+    public Task Consume(ConsumeContext<ConversationHookCaptured> context) => KeepAsync(context, context.Message);
+
+    /// <summary>The embedded gateway's bursts, a hook at a time in capture order.</summary>
+    public async Task Consume(ConsumeContext<ConversationHooksAccepted> context)
     {
-        var hook = context.Message;
+        foreach (var hook in context.Message.Events)
+            await KeepAsync(context, hook);
+    }
+
+    private async Task KeepAsync(ConsumeContext context, HookEventCaptured hook)
+    {
         var (field, priority, title) = hook.HookEventName switch
         {
             "PostCompact" => ("compact_summary", SummaryPriority, "Summary of the conversation before compaction"),

@@ -7,7 +7,8 @@ using SessionManagement.Hosting.Bus;
 namespace SessionManagement.Gateway.Accept;
 
 /// <summary>
-/// Watches this process's bus for the hook-storing endpoints (<see cref="HookEventEndpoint"/>) finishing each accepted hook.
+/// Watches this process's bus for the hook-storing endpoints (<see cref="HookEventEndpoint"/>) finishing each accepted hook, handed
+/// to them in bursts (<see cref="HookEventsAccepted"/>, <see cref="ConversationHooksAccepted"/>).
 /// A hook is done once every endpoint meant to store it has consumed it; a consume that failed is reported so the hook can be
 /// handed to that endpoint again. Hooks this gateway did not hand over itself are not watched.
 /// </summary>
@@ -40,6 +41,9 @@ internal sealed class HookDeliveryTracker : IConsumeObserver
     /// <summary>Hooks an endpoint failed to store (after the bus's own retries), to be handed to it again.</summary>
     public ChannelReader<(long Sequence, string Endpoint)> Failed => _failed.Reader;
 
+    /// <summary>Whether <paramref name="endpoint"/> stores only the hooks that carry conversation text (<see cref="ConversationHooksAccepted"/>).</summary>
+    public bool ConversationOnly(string endpoint) => _bits.TryGetValue(endpoint, out var bit) && (_allHooks & bit) == 0;
+
     /// <summary>Hooks handed over and not yet stored by every endpoint.</summary>
     public int Pending => _deliveries.Count;
 
@@ -59,7 +63,7 @@ internal sealed class HookDeliveryTracker : IConsumeObserver
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is not HookEventCaptured and not Batch<HookEventCaptured>
+        if (context.Message is not (HookEventsAccepted or ConversationHooksAccepted or Batch<HookEventsAccepted>)
             || !_bits.TryGetValue(HookEventEndpoint.NameOf(context.ReceiveContext.InputAddress), out var bit))
             return Task.CompletedTask;
         foreach (var eventId in EventIds(context.Message))
@@ -85,8 +89,9 @@ internal sealed class HookDeliveryTracker : IConsumeObserver
 
     private static IEnumerable<Guid> EventIds(object message) => message switch
     {
-        HookEventCaptured hook => [hook.EventId],
-        Batch<HookEventCaptured> batch => batch.Select(m => m.Message.EventId),
+        HookEventsAccepted burst => burst.Events.Select(e => e.EventId),
+        ConversationHooksAccepted burst => burst.Events.Select(e => e.EventId),
+        Batch<HookEventsAccepted> batch => batch.SelectMany(m => m.Message.Events).Select(e => e.EventId),
         _ => [],
     };
 

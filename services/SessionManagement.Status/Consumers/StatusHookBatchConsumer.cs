@@ -10,3 +10,10 @@ public sealed class StatusHookBatchConsumer(StatusTracker tracker) : IConsumer<B
     public Task Consume(ConsumeContext<Batch<HookEventCaptured>> context) =>
         tracker.HooksAsync(context.Message.Select(m => m.Message).ToList(), context.CancellationToken);
 }
+
+/// <summary>The same for the embedded gateway's bursts of hooks (<see cref="HookEventsAccepted"/>).</summary>
+public sealed class StatusHooksAcceptedConsumer(StatusTracker tracker) : IConsumer<Batch<HookEventsAccepted>>
+{
+    public Task Consume(ConsumeContext<Batch<HookEventsAccepted>> context) =>
+        tracker.HooksAsync(context.Message.SelectMany(m => m.Message.Events).ToList(), context.CancellationToken);
+}

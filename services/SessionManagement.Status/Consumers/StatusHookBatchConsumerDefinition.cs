@@ -7,3 +7,7 @@ namespace SessionManagement.Status.Consumers;
 /// <summary>Batches of up to <c>performance.batch_size</c> hooks or 100 ms: status may lag a moment, the hot path never waits on it.</summary>
 public sealed class StatusHookBatchConsumerDefinition(IOptions<PerformanceOptions> performance)
     : BatchConsumerDefinition<StatusHookBatchConsumer>(performance, TimeSpan.FromMilliseconds(100));
+
+/// <summary>The embedded gateway's bursts, gathered the same way.</summary>
+public sealed class StatusHooksAcceptedConsumerDefinition(IOptions<PerformanceOptions> performance)
+    : BatchConsumerDefinition<StatusHooksAcceptedConsumer>(performance, TimeSpan.FromMilliseconds(100));
