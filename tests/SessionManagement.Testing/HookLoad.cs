@@ -23,6 +23,32 @@ public sealed class HookLoad(string sessionId)
 
     public ConcurrentDictionary<string, byte> Acknowledged { get; } = new();
 
+    private readonly ConcurrentBag<(int Count, TaskCompletionSource Reached)> _waiting = [];
+
+    /// <summary>
+    /// Completes the moment <paramref name="count"/> hooks are acknowledged, from the thread that saw the answer: a fault injected
+    /// then lands mid-stream however fast the host answers (polling the count let a fast host answer the rest first).
+    /// </summary>
+    public Task WhenAcknowledged(int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting.Add((count, reached));
+        if (Acknowledged.Count >= count)
+            reached.TrySetResult();
+        return reached.Task;
+    }
+
+    private void Acknowledge(string marker)
+    {
+        Acknowledged[marker] = 0;
+        var count = Acknowledged.Count;
+        foreach (var (atLeast, reached) in _waiting)
+        {
+            if (count >= atLeast)
+                reached.TrySetResult();
+        }
+    }
+
     /// <summary>Events per scenario: <c>SM_FAULT_EVENTS</c> when set (the 10,000-event runs), else <paramref name="fallback"/>.</summary>
     public static int Scale(int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable("SM_FAULT_EVENTS"), out var events) && events > 0 ? events : fallback;
@@ -54,7 +80,7 @@ public sealed class HookLoad(string sessionId)
             using var content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
             using var response = await http.PostAsync("/hooks", content, cancellationToken);
             if (response.IsSuccessStatusCode)
-                Acknowledged[marker] = 0;
+                Acknowledge(marker);
             return (int)response.StatusCode;
         }
         catch (HttpRequestException)
@@ -98,7 +124,7 @@ public sealed class HookLoad(string sessionId)
                 var result = await SmHookProcess.RunAsync(json, environment);
                 durations.Add(clock.Elapsed);
                 if (result.ExitCode == 0)
-                    Acknowledged[marker] = 0;
+                    Acknowledge(marker);
             }
         }));
         return [.. durations];
