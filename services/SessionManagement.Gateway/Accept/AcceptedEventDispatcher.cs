@@ -32,7 +32,7 @@ internal sealed class AcceptedEventDispatcher(
     /// How long committed hooks gather before they go to the bus together, as one message. A request waits only for the commit,
     /// never for the bus. On the in-memory bus a message's own way through the bus (serialized, then deserialized and piped by
     /// each module) cost more than storing its hook: handed over one message per hook, the host stored 3,200-3,900 hooks a
-    /// second; as one message per burst, 5,700-6,200 (about 430 against 260 µs of CPU a hook). docs/benchmarks.md, Durable accept.
+    /// second; as one message per burst, 5,700-6,200 (about 430 against 260 µs of CPU a hook). docs/benchmarks.md, How each is measured.
     /// </summary>
     internal static readonly TimeSpan BurstEvery = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan ForgetEvery = TimeSpan.FromMilliseconds(500);
