@@ -70,6 +70,35 @@ internal sealed class GatewayClient : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// POSTs a hook's raw bytes to <c>/hooks</c> under the event id and time it was first received (a re-submission, as the spool's
+    /// replay does); returns the status and, when refused, the gateway's reason.
+    /// </summary>
+    public async Task<(int Status, string? Error)> PostHookAsync(byte[] body, Guid eventId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var request = new HttpRequestMessage(HttpMethod.Post, "hooks") { Content = content };
+            request.Headers.Add(Bridge.BridgeHeaders.EventId, eventId.ToString());
+            request.Headers.Add(Bridge.BridgeHeaders.ReceivedAt, receivedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            return request;
+        }, cancellationToken);
+        if (response.IsSuccessStatusCode)
+            return ((int)response.StatusCode, null);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return ((int)response.StatusCode, json.RootElement.TryGetProperty("error", out var error) ? error.ToString() : text);
+        }
+        catch (JsonException)
+        {
+            return ((int)response.StatusCode, text);
+        }
+    }
+
     /// <summary>POSTs a file's bytes (its length given, so the gateway streams it) and returns the JSON answer.</summary>
     public async Task<JsonElement> PostFileAsync(string path, string file, CancellationToken cancellationToken)
     {

@@ -26,6 +26,12 @@ internal static class SmctlApp
             backups.AddCommand<BackupsRunCommand>("run").WithDescription("Back up now every session changed since its last backup.");
             backups.AddCommand<BackupsRestoreCommand>("restore").WithDescription("Put a session back as one of its backups holds it.");
         });
+        config.AddBranch("errors", errors =>
+        {
+            errors.SetDescription("What could not be taken in: messages a module failed, and input the gateway refused.");
+            errors.AddCommand<ErrorsListCommand>("list").WithDescription("Failed messages waiting in error queues, with why, and refused inputs.");
+            errors.AddCommand<ErrorsReplayCommand>("replay").WithDescription("Move a queue's failed messages back to it, or submit refused inputs again.");
+        });
         config.AddCommand<HooksCommand>("hooks").WithDescription("Which machines and projects send which hooks, and when last.");
         config.AddCommand<RestoreCommand>("restore").WithDescription("Write a session back where Claude Code finds it, so claude --resume continues it.");
         config.AddCommand<BranchCommand>("branch").WithDescription("A new session holding the conversation up to a message, resumable with claude --resume.");

@@ -46,6 +46,7 @@ public static class GatewayModule
         AddAcceptor(builder);
         services.AddSingleton<GatewaySpool>();
         services.AddSingleton<RejectedInputs>();
+        services.AddSingleton<Errors.ErrorQueues>();
         services.AddHealthChecks().AddCheck<HookIntakeHealthCheck>("hooks", tags: ["ready"]);
         services.AddSingleton<ActiveSessions>();
         services.AddSingleton<GitBranchReader>();

@@ -56,4 +56,18 @@ public sealed class ParsingTests
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Null(missing.Settings);
     }
+
+    [Fact]
+    public void When_errors_replay_is_given_a_queue_and_rejected_together_or_neither_Should_refuse_before_asking_the_gateway()
+    {
+        var neither = App().Run("errors", "replay", "--gateway", "http://127.0.0.1:1");
+        var both = App().Run("errors", "replay", "saver-queue", "--rejected", "--gateway", "http://127.0.0.1:1");
+        var eventWithoutRejected = App().Run("errors", "replay", "saver-queue", "--event", Guid.NewGuid().ToString(), "--gateway", "http://127.0.0.1:1");
+        var queue = App().Run("errors", "replay", "saver-queue", "--count", "5", "--gateway", "http://127.0.0.1:1");
+
+        Assert.All([neither, both, eventWithoutRejected], refused => Assert.Contains(refused.ExitCode, new[] { -1, 1 }));
+        var settings = Assert.IsType<ErrorsReplaySettings>(queue.Settings);
+        Assert.Equal(("saver-queue", 5, false), (settings.Queue, settings.Count, settings.Rejected));
+        Assert.Equal(ExitCodes.Unreachable, queue.ExitCode);
+    }
 }

@@ -19,6 +19,14 @@ public static class SqliteFile
         return (long)command.ExecuteScalar()!;
     }
 
+    /// <summary>The first column of the first row (null when there is none).</summary>
+    public static object? Scalar(string path, string sql, params (string Name, object Value)[] values)
+    {
+        using var connection = Open(path, readOnly: true);
+        using var command = Command(connection, sql, values);
+        return command.ExecuteScalar();
+    }
+
     private static SqliteConnection Open(string path, bool readOnly)
     {
         var connection = new SqliteConnection($"Data Source={path};Pooling=False" + (readOnly ? ";Mode=ReadOnly" : ""));

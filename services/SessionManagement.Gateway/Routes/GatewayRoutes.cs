@@ -44,6 +44,7 @@ internal static class GatewayRoutes
         ContextRoutes.Map(gateway);
         BackupRoutes.Map(gateway);
         StatusRoutes.Map(gateway);
+        ErrorRoutes.Map(gateway);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
     }

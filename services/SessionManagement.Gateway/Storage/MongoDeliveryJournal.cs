@@ -24,7 +24,9 @@ internal sealed class MongoDeliveryJournal : IDeliveryJournal
         }
         catch (MongoBulkWriteException<DeliveryRecord> error) when (error.WriteErrors.All(e => e.Code == DuplicateKey))
         {
-            // Already journaled: the first record of an event id stands.
+            // Already journaled: the first record of an event id stands, unless it was refused and has now been taken (smctl errors replay --rejected).
+            foreach (var taken in error.WriteErrors.Select(e => records[e.Index]).Where(r => r.Status == DeliveryStatus.Published))
+                await _records.ReplaceOneAsync(r => r.EventId == taken.EventId && r.Status == DeliveryStatus.Rejected, taken, cancellationToken: cancellationToken);
         }
     }
 

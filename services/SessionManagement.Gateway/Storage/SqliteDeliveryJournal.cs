@@ -14,8 +14,13 @@ internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDelivery
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = $"""
-                INSERT OR IGNORE INTO delivery_journal ({Columns})
+                INSERT INTO delivery_journal ({Columns})
                 VALUES ($id, $received, $session, $event, $status, $channel, $size, $reason, $raw, $path, $sha)
+                ON CONFLICT (event_id) DO UPDATE SET received_at = excluded.received_at, session_id = excluded.session_id,
+                    hook_event_name = excluded.hook_event_name, status = excluded.status, channel = excluded.channel,
+                    size_bytes = excluded.size_bytes, reason = excluded.reason, raw_input = excluded.raw_input, raw_path = excluded.raw_path,
+                    raw_sha256 = excluded.raw_sha256
+                WHERE delivery_journal.status = 'Rejected' AND excluded.status = 'Published'
                 """;
             var parameters = new[] { "$id", "$received", "$session", "$event", "$status", "$channel", "$size", "$reason", "$raw", "$path", "$sha" }
                 .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();

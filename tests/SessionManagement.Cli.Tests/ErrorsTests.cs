@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Hosting.Configuration;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Cli.Tests;
+
+/// <summary>
+/// smctl errors: a message a module failed over RabbitMQ is listed with its reason and, once the fault is gone, replayed and
+/// stored once; an input the gateway refused is listed and, submitted again once the rule that refused it changed, kept.
+/// </summary>
+public sealed class ErrorsTests(InfrastructureFixture infrastructure)
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task When_the_saver_fails_a_hook_over_RabbitMq_Should_list_it_with_its_reason_and_store_it_once_after_a_replay()
+    {
+        var rabbitMq = await infrastructure.RabbitMqUriAsync();
+        using var broker = await ManagementAsync(rabbitMq);
+        var prefix = "test-errors-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        await using var cleanup = new BrokerCleanup(broker, prefix);
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Bus__Transport"] = "RabbitMq",
+            ["SM_Bus__RabbitMqUri"] = rabbitMq,
+            ["SM_Bus__EndpointPrefix"] = prefix,
+            // Durable queues, as a deployment has them: a temporary endpoint's error queue is its connection's own (exclusive).
+            ["SM_Bus__TemporaryEndpoints"] = "false",
+            ["SM_Bus__RetryIntervalsMs__0"] = "10",
+            ["SM_Bus__RetryIntervalsMs__1"] = "10",
+            ["SM_Bus__RetryIntervalsMs__2"] = "10",
+        }, "--target=all");
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        var store = Path.Combine(host.DataDirectory, "session-management.db");
+        var session = "errors-" + Guid.NewGuid().ToString("N")[..8];
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        SqliteFile.Execute(store, "CREATE TRIGGER errors_refuse BEFORE INSERT ON saver_events BEGIN SELECT RAISE(ABORT, 'refused by the errors test'); END");
+        using (var posted = await host.Http.PostAsync("/hooks", new StringContent(
+                   $$"""{"session_id":"{{session}}","hook_event_name":"PostToolUse","tool_name":"Read","tool_use_id":"toolu_errors_1"}""",
+                   Encoding.UTF8, "application/json"), Cancel))
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        // The broker's own word: the saver's error queue holds the hook.
+        await Eventually.ReturnsAsync(() => DepthAsync(broker, prefix + "hook-event-batch_error"), n => n == 1, Within, "the hook in the saver's error queue");
+        var listed = await Eventually.ReturnsAsync(async () => await SmctlProcess.RunAsync(smctl, "errors", "list", "--json"),
+            run => run.ExitCode == 0 && run.Stdout.Contains("hook-event-batch_error", StringComparison.Ordinal), Within, "smctl errors list naming the error queue");
+        var storedWhileFailing = StoredCount(store, session);
+        SqliteFile.Execute(store, "DROP TRIGGER errors_refuse");
+        var replay = await SmctlProcess.RunAsync(smctl, "errors", "replay", prefix + "hook-event-batch", "--json");
+        var stored = await Eventually.ReturnsAsync(() => Task.FromResult(StoredCount(store, session)), n => n == 1, Within, "the replayed hook stored");
+        await Eventually.ReturnsAsync(() => DepthAsync(broker, prefix + "hook-event-batch_error"), n => n == 0, Within, "the error queue emptied");
+
+        var queue = JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("queues").EnumerateArray()
+            .Single(q => q.GetProperty("queue").GetString() == prefix + "hook-event-batch");
+        Assert.Equal(1, queue.GetProperty("messages").GetInt64());
+        var fault = Assert.Single(queue.GetProperty("faults").EnumerateArray());
+        Assert.Contains("refused by the errors test", fault.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("HookEventCaptured", fault.GetProperty("messageType").GetString());
+        Assert.Equal(0, storedWhileFailing);
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(replay.Stdout).RootElement.GetProperty("moved").GetInt32());
+        Assert.Equal(1, stored);
+        // A second replay has nothing to move; a queue that is not this deployment's is refused with its own exit code.
+        var again = await SmctlProcess.RunAsync(smctl, "errors", "replay", prefix + "hook-event-batch", "--json");
+        var unknown = await SmctlProcess.RunAsync(smctl, "errors", "replay", "no-such-queue");
+        Assert.Equal(0, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("moved").GetInt32());
+        Assert.Equal(4, unknown.ExitCode);
+        Assert.Contains("no-such-queue", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_an_input_was_refused_Should_list_why_and_keep_it_once_submitted_again_under_a_rule_that_takes_it()
+    {
+        await using var first = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__MaxPayloadBytes"] = "1024" });
+        await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        var session = "refused-" + Guid.NewGuid().ToString("N")[..8];
+        var body = $$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","prompt":"{{new string('x', 2_000)}}"}""";
+        using (var refused = await first.Http.PostAsync("/hooks", new StringContent(body, Encoding.UTF8, "application/json"), Cancel))
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = first.BaseAddress.ToString() };
+        var listed = await SmctlProcess.RunAsync(smctl, "errors", "list", "--json");
+        var table = await SmctlProcess.RunAsync(smctl, "errors", "list");
+        await first.KillAsync();
+        await using var second = first.StartAgain("--Gateway:MaxPayloadBytes=1048576");
+        await first.DisposeAsync();
+        await second.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        smctl["SM_GATEWAY_URL"] = second.BaseAddress.ToString();
+
+        var replay = await SmctlProcess.RunAsync(smctl, "errors", "replay", "--rejected", "--json");
+        var store = Path.Combine(second.DataDirectory, "session-management.db");
+        await Eventually.ReturnsAsync(() => Task.FromResult(StoredCount(store, session)), n => n == 1, Within, "the accepted input stored");
+
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        var errors = JsonDocument.Parse(listed.Stdout).RootElement;
+        Assert.Empty(errors.GetProperty("queues").EnumerateArray()); // embedded: no error queues
+        var rejected = Assert.Single(errors.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(("whole", (long)Encoding.UTF8.GetByteCount(body)), (rejected.GetProperty("kept").GetString(), rejected.GetProperty("sizeBytes").GetInt64()));
+        Assert.Contains("1024", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Refused input", table.Stdout, StringComparison.Ordinal);
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        Assert.Equal("accepted", Assert.Single(JsonDocument.Parse(replay.Stdout).RootElement.GetProperty("replayed").EnumerateArray()).GetProperty("outcome").GetString());
+        // Kept byte for byte as it was first sent (the saver keeps a hook's JSON gzipped).
+        var raw = (byte[])SqliteFile.Scalar(store, "SELECT raw_json FROM saver_events WHERE session_id = $s", ("$s", session))!;
+        using var unzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(raw), System.IO.Compression.CompressionMode.Decompress))
+            gzip.CopyTo(unzipped);
+        Assert.Equal(body, Encoding.UTF8.GetString(unzipped.ToArray()));
+    }
+
+    private static long StoredCount(string store, string session) =>
+        SqliteFile.Count(store, "SELECT count(*) FROM saver_events WHERE session_id = $s", ("$s", session));
+
+    private static async Task<HttpClient> ManagementAsync(string rabbitMq)
+    {
+        RabbitMqAddress.TryParse(rabbitMq, out var address, out _);
+        var http = new HttpClient { BaseAddress = new Uri($"http://{address!.Host}:15672/"), Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{address.Username}:{address.Password}")));
+        try
+        {
+            (await http.GetAsync("api/overview", Cancel)).EnsureSuccessStatusCode();
+        }
+        catch (HttpRequestException error)
+        {
+            http.Dispose();
+            Assert.Skip($"the broker's management API is not reachable on {address.Host}:15672 ({error.Message}); error queues are listed from it");
+        }
+        return http;
+    }
+
+    private static async Task<long> DepthAsync(HttpClient broker, string queue)
+    {
+        using var response = await broker.GetAsync($"api/queues/%2F/{Uri.EscapeDataString(queue)}", Cancel);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return -1;
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
+        return json.RootElement.TryGetProperty("messages", out var messages) && messages.TryGetInt64(out var n) ? n : -1;
+    }
+
+    /// <summary>Deletes the durable queues and exchanges a test's host made on the shared broker (their names carry its prefix).</summary>
+    private sealed class BrokerCleanup(HttpClient broker, string prefix) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var kind in new[] { "queues", "exchanges" })
+            {
+                using var listed = JsonDocument.Parse(await broker.GetStringAsync($"api/{kind}/%2F?columns=name"));
+                foreach (var name in listed.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()!).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+                    (await broker.DeleteAsync($"api/{kind}/%2F/{Uri.EscapeDataString(name)}")).Dispose();
+            }
+        }
+    }
+}
