@@ -43,6 +43,18 @@ internal sealed class GatewayClient : IDisposable
         return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
     }
 
+    /// <summary>Sends <paramref name="body"/> as JSON (PUT or POST) and returns the JSON answer.</summary>
+    public async Task<JsonElement> SendJsonAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(method, path)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body, Web), System.Text.Encoding.UTF8, "application/json"),
+        }, cancellationToken);
+        return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
+    }
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
     /// <summary>
     /// What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own): its line count and
     /// the offset of its first held line; null when it holds none of it.

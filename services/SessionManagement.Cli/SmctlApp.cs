@@ -35,6 +35,7 @@ internal static class SmctlApp
         config.AddCommand<HooksCommand>("hooks").WithDescription("Which machines and projects send which hooks, and when last.");
         config.AddCommand<RestoreCommand>("restore").WithDescription("Write a session back where Claude Code finds it, so claude --resume continues it.");
         config.AddCommand<BranchCommand>("branch").WithDescription("A new session holding the conversation up to a message, resumable with claude --resume.");
+        config.AddCommand<MergeCommand>("merge").WithDescription("Make one session's own context items another's too, for its next SessionStart.");
         config.AddCommand<DoctorCommand>("doctor").WithDescription("Check that sessions are being kept, and what Claude Code's cleanup deletes next.");
     }
 }
