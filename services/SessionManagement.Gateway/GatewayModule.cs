@@ -68,6 +68,7 @@ public static class GatewayModule
             bus.AddRequestClient<LoadSession>();
             bus.AddRequestClient<ListSessions>();
             bus.AddRequestClient<GetSession>();
+            bus.AddRequestClient<UseSession>();
             bus.AddRequestClient<GetMessages>();
             bus.AddRequestClient<GetTranscriptLines>();
             bus.AddRequestClient<ListTranscriptFiles>();

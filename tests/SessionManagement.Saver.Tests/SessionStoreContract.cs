@@ -41,6 +41,22 @@ public abstract class SessionStoreContract : IAsyncLifetime
     ];
 
     [Fact]
+    public async Task When_a_session_is_chosen_for_a_project_Should_keep_the_latest_choice_per_project()
+    {
+        var project = "/work/choice-" + Guid.NewGuid().ToString("N")[..8];
+        var first = DateTimeOffset.Parse("2026-11-30T10:00:00.123Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        var none = await Store.ChosenAsync(project, Cancel);
+        await Store.ChooseAsync(project, "session-a", first, Cancel);
+        await Store.ChooseAsync(project, "session-b", first.AddMinutes(5), Cancel);
+        await Store.ChooseAsync(project + "-other", "session-c", first, Cancel);
+
+        Assert.Null(none);
+        Assert.Equal(("session-b", first.AddMinutes(5)), await Store.ChosenAsync(project, Cancel));
+        Assert.Equal(("session-c", first), await Store.ChosenAsync(project + "-other", Cancel));
+    }
+
+    [Fact]
     public async Task When_a_conversation_is_saved_Should_derive_counters_times_and_status_from_its_events()
     {
         var s = new SessionEvents(SessionEvents.NewId());

@@ -7,10 +7,15 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="Until">Only sessions started before this time.</param>
 /// <param name="Skip">Sessions to skip.</param>
 /// <param name="Limit">The most sessions to return (the saver caps it).</param>
+/// <param name="Starting">
+/// Asked for a SessionStart of this session (the loader): a session chosen for <paramref name="ProjectDir"/> with <see cref="UseSession"/>
+/// comes first while no session of the project but this one has started since the choice.
+/// </param>
 public record ListSessions(
     string? ProjectDir,
     string? Status,
     DateTimeOffset? Since,
     DateTimeOffset? Until,
     int Skip,
-    int Limit);
+    int Limit,
+    string? Starting = null);

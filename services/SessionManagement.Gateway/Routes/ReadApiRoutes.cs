@@ -33,6 +33,7 @@ internal static class ReadApiRoutes
         api.MapGet("/api/sessions/{sessionId}/messages", GetMessagesAsync);
         api.MapGet("/api/sessions/{sessionId}/export", SessionExport.WriteAsync);
         api.MapGet("/api/sessions/{sessionId}/files", GetFilesAsync);
+        api.MapPost("/api/sessions/{sessionId}/use", UseSessionAsync);
         api.MapGet("/api/search", SearchAsync);
         api.MapPost("/api/sessions/import", ImportAsync);
     }
@@ -62,6 +63,20 @@ internal static class ReadApiRoutes
         {
             var response = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(sessionId), cancellationToken);
             return response.Is(out Response<SessionFound>? found) ? Results.Ok(found.Message.Session) : NotFound(sessionId);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("saver");
+        }
+    }
+
+    /// <summary>Makes the session the one its project's next SessionStart continues from (<c>smctl use</c>).</summary>
+    private static async Task<IResult> UseSessionAsync(ReadApiClient client, TimeProvider time, string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.AskAsync<UseSession, SessionUsed, SessionNotFound>(new UseSession(sessionId, time.GetUtcNow()), cancellationToken);
+            return response.Is(out Response<SessionUsed>? used) ? Results.Ok(used.Message) : NotFound(sessionId);
         }
         catch (RequestTimeoutException)
         {

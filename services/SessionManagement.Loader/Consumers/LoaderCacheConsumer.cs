@@ -16,7 +16,8 @@ namespace SessionManagement.Loader.Consumers;
 /// of that session and the next startup in its project.
 /// </summary>
 public sealed class LoaderCacheConsumer(RenderedContextCache cache, SessionContextAssembler assembler, IOptions<PerformanceOptions> performance)
-    : IConsumer<SessionSaved>, IConsumer<MessagesAppended>, IConsumer<ContextUpdated>, IConsumer<SessionStarted>, IConsumer<SessionEnded>
+    : IConsumer<SessionSaved>, IConsumer<MessagesAppended>, IConsumer<ContextUpdated>, IConsumer<SessionStarted>, IConsumer<SessionEnded>,
+        IConsumer<SessionUsed>
 {
     private static readonly TimeSpan PreloadDeadline = TimeSpan.FromSeconds(5);
 
@@ -41,6 +42,13 @@ public sealed class LoaderCacheConsumer(RenderedContextCache cache, SessionConte
         cache.Invalidate(m.SessionId, m.Scope is "project" or "team" or "session" ? m.ProjectDir : null, m.Scope == "user" ? m.User : null);
         if (m.Scope == "team")
             cache.Invalidate(); // team items reach every project: drop what may hold them at the next change
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A session chosen as its project's last (<c>smctl use</c>): the project's next start renders from it, not from what was cached.</summary>
+    public Task Consume(ConsumeContext<SessionUsed> context)
+    {
+        cache.Invalidate(projectDir: context.Message.ProjectDir);
         return Task.CompletedTask;
     }
 

@@ -64,7 +64,7 @@ public sealed class SessionContextAssembler(
         }, "state");
         var listed = request.Cwd is null
             ? Task.FromResult<Response<SessionsListed>?>(null)
-            : AskAsync(() => lists.GetResponse<SessionsListed>(new ListSessions(request.Cwd, null, null, null, 0, 3), deadline.Token, timeout), "state");
+            : AskAsync(() => lists.GetResponse<SessionsListed>(new ListSessions(request.Cwd, null, null, null, 0, 3, Starting: request.SessionId), deadline.Token, timeout), "state");
         var items = AskAsync(() => context.GetResponse<ContextItemsFound>(
             new QueryContext(request.SessionId, request.Cwd, request.User, null, Math.Min(ContextBytes, contextOptions.Value.MaxContextSize)), deadline.Token, timeout), "context");
         // State first (it says whose history to fetch); context keeps coming meanwhile, and a stalled part holds up no other.

@@ -8,7 +8,8 @@ namespace SessionManagement.Saver.Consumers;
 
 /// <summary>Answers the read API's session requests from the saver's store.</summary>
 /// <remarks>Every session answered is checked (checksum, schema) and recovered or migrated first.</remarks>
-public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery recovery) : IConsumer<ListSessions>, IConsumer<GetSession>
+public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery recovery)
+    : IConsumer<ListSessions>, IConsumer<GetSession>, IConsumer<UseSession>
 {
     public const int MaxPage = 500;
 
@@ -21,10 +22,47 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
                 : throw new ArgumentException($"status must be one of {string.Join(", ", Enum.GetNames<SessionStatus>())}");
         var list = await store.ListAsync(new SessionQuery(request.ProjectDir, status, request.Since, request.Until,
             Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage)), context.CancellationToken);
-        var checkedSessions = new List<SessionSummary>(list.Sessions.Count);
-        foreach (var session in list.Sessions)
+        var sessions = list.Sessions.ToList();
+        if (request is { Starting: { } starting, ProjectDir: { } project, Skip: 0 } && await ChosenAsync(project, starting, context.CancellationToken) is { } chosen)
+        {
+            sessions.RemoveAll(s => s.SessionId == chosen.SessionId);
+            sessions.Insert(0, chosen);
+        }
+        var checkedSessions = new List<SessionSummary>(sessions.Count);
+        foreach (var session in sessions)
             checkedSessions.Add(Summary(await recovery.CheckAsync(session, context, context.CancellationToken)));
         await context.RespondAsync(new SessionsListed(list.Total, checkedSessions));
+    }
+
+    /// <summary>
+    /// The session chosen for <paramref name="projectDir"/> (<c>smctl use</c>), while it stands: until a session of the project other
+    /// than it and than <paramref name="starting"/> (the one whose SessionStart asks) has started since the choice.
+    /// </summary>
+    private async Task<SessionState?> ChosenAsync(string projectDir, string starting, CancellationToken cancellationToken)
+    {
+        if (await store.ChosenAsync(projectDir, cancellationToken) is not { } choice || choice.SessionId == starting)
+            return null;
+        var since = await store.ListAsync(new SessionQuery(projectDir, null, choice.At, null, 0, MaxPage), cancellationToken);
+        if (since.Sessions.Any(s => s.StartedAt > choice.At && s.SessionId != choice.SessionId && s.SessionId != starting))
+            return null;
+        return await store.GetAsync(choice.SessionId, cancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<UseSession> context)
+    {
+        var request = context.Message;
+        if (await recovery.LoadAsync(request.SessionId, context, context.CancellationToken) is not { } state)
+        {
+            await context.RespondAsync(new SessionNotFound(request.SessionId));
+            return;
+        }
+        var project = state.ProjectDir;
+        if (project.Length == 0)
+            throw new ArgumentException($"session {request.SessionId} has no project: it cannot be its project's next start");
+        await store.ChooseAsync(project, state.SessionId, request.At, context.CancellationToken);
+        var used = new SessionUsed(state.SessionId, project, request.At);
+        await context.Publish(used, context.CancellationToken);
+        await context.RespondAsync(used);
     }
 
     public async Task Consume(ConsumeContext<GetSession> context)

@@ -17,6 +17,12 @@ public interface ISessionStore
     /// <summary>Sessions matching the query, most recently active first, with how many match in all.</summary>
     Task<SessionList> ListAsync(SessionQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Keeps <paramref name="sessionId"/> as the session <paramref name="projectDir"/>'s next SessionStart continues from (one per project).</summary>
+    Task ChooseAsync(string projectDir, string sessionId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The session chosen for <paramref name="projectDir"/> and when, if one was.</summary>
+    Task<(string SessionId, DateTimeOffset At)?> ChosenAsync(string projectDir, CancellationToken cancellationToken);
+
     /// <summary>A session's raw events in capture order (receive time, then capture sequence).</summary>
     Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken);
 

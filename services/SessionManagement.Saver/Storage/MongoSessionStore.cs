@@ -29,6 +29,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     private readonly IMongoCollection<BsonDocument> _archive;
     private readonly IMongoCollection<BsonDocument> _transcriptModels;
     private readonly IMongoCollection<BsonDocument> _transcriptTitles;
+    private readonly IMongoCollection<BsonDocument> _projectChoices;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -42,6 +43,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _archive = database.GetCollection<BsonDocument>(SaverMongoCollections.Archive);
         _transcriptModels = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptModels);
         _transcriptTitles = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptTitles);
+        _projectChoices = database.GetCollection<BsonDocument>(SaverMongoCollections.ProjectChoices);
         _persistence = persistence;
     }
 
@@ -167,6 +169,16 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
                 throw new InvalidOperationException($"session {sessionId} kept changing under {MaxAttempts} saves; the message will be retried");
         }
     }
+
+    public Task ChooseAsync(string projectDir, string sessionId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _projectChoices.ReplaceOneAsync(new BsonDocument("_id", projectDir),
+            new BsonDocument { ["_id"] = projectDir, ["session_id"] = sessionId, ["chosen_at"] = at.UtcDateTime },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task<(string SessionId, DateTimeOffset At)?> ChosenAsync(string projectDir, CancellationToken cancellationToken) =>
+        await _projectChoices.Find(new BsonDocument("_id", projectDir)).FirstOrDefaultAsync(cancellationToken) is { } choice
+            ? (choice["session_id"].AsString, new DateTimeOffset(choice["chosen_at"].ToUniversalTime(), TimeSpan.Zero))
+            : null;
 
     public async Task<SessionState?> NoteTranscriptTitlesAsync(string sessionId, IReadOnlyList<TranscriptTitle> titles, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string Archive = "saver_archive";
     public const string TranscriptModels = "saver_transcript_models";
     public const string TranscriptTitles = "saver_transcript_titles";
+    public const string ProjectChoices = "saver_project_choices";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {

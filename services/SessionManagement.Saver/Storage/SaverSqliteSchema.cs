@@ -136,6 +136,14 @@ internal static class SaverSqliteSchema
         ALTER TABLE saver_sessions ADD COLUMN title TEXT NULL;
         """);
 
+    /// <summary>The session each project's next SessionStart continues from, when the user chose one (<c>smctl use</c>).</summary>
+    public static readonly SqliteMigration V11 = new("saver", 11, """
+        CREATE TABLE saver_project_choices (
+            project_dir TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            chosen_at TEXT NOT NULL) WITHOUT ROWID;
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 }

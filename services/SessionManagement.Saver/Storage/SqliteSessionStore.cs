@@ -107,6 +107,25 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return events;
         }, cancellationToken);
 
+    public Task ChooseAsync(string projectDir, string sessionId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, """
+                INSERT INTO saver_project_choices (project_dir, session_id, chosen_at) VALUES ($project, $session, $at)
+                ON CONFLICT (project_dir) DO UPDATE SET session_id = excluded.session_id, chosen_at = excluded.chosen_at
+                """, sessionId);
+            await command.Bind("$project", projectDir).Bind("$at", SqliteValues.Time(at)).ExecuteNonQueryAsync(cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    public Task<(string SessionId, DateTimeOffset At)?> ChosenAsync(string projectDir, CancellationToken cancellationToken) =>
+        database.ReadAsync<(string, DateTimeOffset)?>(async connection =>
+        {
+            await using var command = Command(connection, null, "SELECT session_id, chosen_at FROM saver_project_choices WHERE project_dir = $project", "");
+            await using var reader = await command.Bind("$project", projectDir).ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.ReadTime(1)) : null;
+        }, cancellationToken);
+
     public Task<int> SnapshotAsync(IReadOnlyCollection<string>? sessionIds, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
