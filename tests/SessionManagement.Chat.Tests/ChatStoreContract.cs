@@ -79,8 +79,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
         await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "second by time, first in the file", 5), Hook(s, "UserPromptSubmit", "prompt", "a prompt the file never got", 9)], Keep, Cancel);
         await Store.AppendAsync(Transcript(s, 1_000, lines), Keep, Cancel);
 
-        var all = await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel);
-        var afterFirstTwo = await Store.TranscriptLinesAsync(s, "", all[1].Offset, 1, long.MaxValue, Cancel);
+        var all = Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel));
+        var afterFirstTwo = Split(await Store.TranscriptLinesAsync(s, "", all[1].Offset, 1, long.MaxValue, Cancel));
 
         Assert.Equal(lines, all.Select(l => l.Raw));
         var offsets = lines.Select((_, i) => 1_000L + lines.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1)).ToList();
@@ -114,7 +114,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal((lines.Length - 1, 1), (first.Added, first.Merged)); // the first line joined its hook's message
         Assert.Equal(0, again.Added);
         Assert.Equal(0, fromTheSecond.Added);
-        Assert.Equal(lines, (await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
+        Assert.Equal(lines, (Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel))).Select(l => l.Raw));
         var page = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: false, Cancel);
         Assert.Equal(["one reply", "the same uuid and time, other words"], page.Messages.Where(m => m.Uuid == "a1").Select(m => m.Text));
     }
@@ -173,8 +173,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
 
         Assert.Equal((1, 1, 0), (stored.Added, stored.Merged, again.Added));
         Assert.Equal([10L], stored.Usage.Select(u => u.Tokens.InputTokens)); // the subagent's tokens are the session's
-        Assert.Equal(own, (await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
-        Assert.Equal(subagent, (await Store.TranscriptLinesAsync(s, agent, -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
+        Assert.Equal(own, (Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel))).Select(l => l.Raw));
+        Assert.Equal(subagent, (Split(await Store.TranscriptLinesAsync(s, agent, -1, 100, long.MaxValue, Cancel))).Select(l => l.Raw));
         Assert.Equal([("", 2L, 0L), (agent, 2L, 0L)], await Store.TranscriptFilesAsync(s, Cancel));
         var summary = await Store.SummarizeAsync(s, Cancel);
         Assert.Equal((1L, 2L, "claude-opus-4-20250514"), (summary!.Prompts, summary.Lines, summary.Model));
@@ -192,10 +192,10 @@ public abstract class ChatStoreContract : IAsyncLifetime
         await Store.AppendAsync(Transcript(s, 0, lines), Keep, Cancel);
         var size = System.Text.Encoding.UTF8.GetByteCount(lines[0]); // each line the same length
 
-        var three = await Store.TranscriptLinesAsync(s, "", -1, 100, 2 * size + 1, Cancel);
-        var one = await Store.TranscriptLinesAsync(s, "", -1, 100, 1, Cancel);
-        var rest = await Store.TranscriptLinesAsync(s, "", three[^1].Offset, 100, 2 * size + 1, Cancel);
-        var none = await Store.TranscriptLinesAsync(s, "", rest[^1].Offset, 100, 2 * size + 1, Cancel);
+        var three = Split(await Store.TranscriptLinesAsync(s, "", -1, 100, 2 * size + 1, Cancel));
+        var one = Split(await Store.TranscriptLinesAsync(s, "", -1, 100, 1, Cancel));
+        var rest = Split(await Store.TranscriptLinesAsync(s, "", three[^1].Offset, 100, 2 * size + 1, Cancel));
+        var none = Split(await Store.TranscriptLinesAsync(s, "", rest[^1].Offset, 100, 2 * size + 1, Cancel));
 
         Assert.Equal(lines[..3], three.Select(l => l.Raw));
         Assert.Equal([lines[0]], one.Select(l => l.Raw)); // a line larger than the bound still comes, alone
@@ -481,5 +481,15 @@ public abstract class ChatStoreContract : IAsyncLifetime
 
         Assert.Equal(6, removed);
         Assert.Equal(0, (await Store.PageAsync(s, 0, 100, true, false, Cancel)).Total);
+    }
+
+    /// <summary>A page's lines as the test reads them: its bytes split at each line break, paired with the offsets in order.</summary>
+    private static List<(long Offset, string Raw)> Split(TranscriptBytes page)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(page.Lines);
+        Assert.EndsWith("\n", text.Length == 0 ? "\n" : text, StringComparison.Ordinal);
+        var raws = text.Length == 0 ? [] : text[..^1].Split('\n');
+        Assert.Equal(page.Offsets.Count, raws.Length);
+        return page.Offsets.Zip(raws).ToList();
     }
 }

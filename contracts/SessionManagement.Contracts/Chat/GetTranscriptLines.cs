@@ -23,8 +23,12 @@ public record TranscriptFilesHeld(string SessionId, IReadOnlyList<TranscriptFile
 /// </summary>
 public record TranscriptFileView(string? File, long Lines, long FirstOffset = 0);
 
-/// <summary>One page of <see cref="GetTranscriptLines"/>: the chat module bounds a page by bytes too, so only an empty page means the end.</summary>
-public record TranscriptLinesPage(string SessionId, IReadOnlyList<TranscriptLineView> Lines);
-
-/// <summary>A transcript line, its byte offset in its file, and its text without the line break.</summary>
-public record TranscriptLineView(long Offset, string Raw);
+/// <summary>
+/// One page of <see cref="GetTranscriptLines"/>: the chat module bounds a page by bytes too, so only an empty page means the end.
+/// The lines travel as the file's bytes, not as text: carried as strings, every quote of a transcript's JSON was escaped on the
+/// way and unescaped after it, and an export of 100 MB took 5-7 s.
+/// </summary>
+/// <param name="SessionId">The session.</param>
+/// <param name="Offsets">Each line's byte offset in its file, in file order.</param>
+/// <param name="Lines">The lines' bytes as they were shipped, each followed by a line break (<c>\n</c>).</param>
+public record TranscriptLinesPage(string SessionId, IReadOnlyList<long> Offsets, byte[] Lines);

@@ -18,9 +18,9 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
     /// A page of transcript lines (an export, a restore) holds up to this many, and stops past <see cref="MaxTranscriptPageBytes"/>:
     /// pages of 200 lines gave an export 14 MB/s, each page a round trip.
     /// </summary>
-    public const int MaxTranscriptPage = 5_000;
+    public const int MaxTranscriptPage = 20_000;
 
-    public const long MaxTranscriptPageBytes = 4 * 1024 * 1024;
+    public const long MaxTranscriptPageBytes = 8 * 1024 * 1024;
 
     public const int MaxHits = 200;
 
@@ -67,10 +67,14 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         while (true)
         {
             var page = await store.TranscriptLinesAsync(sessionId, "", after, MaxTranscriptPage, MaxTranscriptPageBytes, cancellationToken);
-            foreach (var (offset, raw) in page)
+            var rest = page.Lines.AsMemory();
+            foreach (var offset in page.Offsets)
             {
                 after = offset;
-                if (!raw.Contains("\"gitBranch\"", StringComparison.Ordinal))
+                var end = rest.Span.IndexOf((byte)'\n');
+                var raw = rest[..end];
+                rest = rest[(end + 1)..];
+                if (raw.Span.IndexOf("\"gitBranch\""u8) < 0)
                     continue;
                 try
                 {
@@ -84,7 +88,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
                     // a line chat keeps raw: it names nothing
                 }
             }
-            if (page.Count == 0)
+            if (page.Offsets.Count == 0)
                 return branch;
         }
     }
@@ -95,7 +99,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         var lines = await store.TranscriptLinesAsync(request.SessionId, request.File ?? "", request.AfterOffset, Math.Clamp(request.Limit, 1, MaxTranscriptPage),
             MaxTranscriptPageBytes,
             context.CancellationToken);
-        await context.RespondAsync(new TranscriptLinesPage(request.SessionId, lines.Select(l => new TranscriptLineView(l.Offset, l.Raw)).ToList()));
+        await context.RespondAsync(new TranscriptLinesPage(request.SessionId, lines.Offsets, lines.Lines));
     }
 
     public async Task Consume(ConsumeContext<ListTranscriptFiles> context)

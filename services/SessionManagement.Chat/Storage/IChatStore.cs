@@ -27,7 +27,7 @@ public interface IChatStore
     /// <paramref name="afterOffset"/>, in file order (by byte offset), each as it was shipped: at most <paramref name="limit"/>, and
     /// past the first only while the lines before come to less than <paramref name="maxBytes"/>.
     /// </summary>
-    Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
+    Task<TranscriptBytes> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
         CancellationToken cancellationToken);
 
     /// <summary>The session's transcript files chat holds lines of (empty for its own), in name order, with how many lines of each and the first one's offset.</summary>
@@ -45,3 +45,6 @@ public interface IChatStore
     /// <summary>Removes everything the chat module holds of a session; returns how many messages went.</summary>
     Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken);
 }
+
+/// <summary>Lines of a transcript file as bytes: each line's offset in the file, and the lines' bytes each followed by <c>\n</c>.</summary>
+public sealed record TranscriptBytes(IReadOnlyList<long> Offsets, byte[] Lines);

@@ -179,23 +179,28 @@ internal sealed class MongoChatStore : IChatStore
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         _messages.Find(d => d.SessionId == sessionId && d.Uuid == uuid).AnyAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
+    public async Task<TranscriptBytes> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
         CancellationToken cancellationToken)
     {
         // A document seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
         var documents = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript & InFile(file) & Filter.Gt(m => m.Sequence, afterOffset))
             .SortBy(m => m.Sequence).Limit(limit).ToListAsync(cancellationToken);
-        var lines = new List<(long, string)>();
-        long bytes = 0;
+        var offsets = new List<long>();
+        using var lines = new MemoryStream();
         foreach (var d in documents)
         {
-            if (lines.Count > 0 && bytes >= maxBytes)
+            // Bounded by the lines' own bytes, as on SQLite (their line breaks not counted).
+            if (offsets.Count > 0 && lines.Length - offsets.Count >= maxBytes)
                 break;
-            var raw = d.Raw is null ? "" : CompressedText.Decode(d.Raw, d.RawEncoding);
-            lines.Add((d.Sequence, raw));
-            bytes += raw.Length;
+            if (d.Raw is not null)
+            {
+                using var raw = SessionManagement.Contracts.Gateway.TranscriptContent.Open(d.Raw, d.RawEncoding);
+                lines.Write(raw.Bytes.Span);
+            }
+            lines.WriteByte((byte)'\n');
+            offsets.Add(d.Sequence);
         }
-        return lines;
+        return new TranscriptBytes(offsets, lines.ToArray());
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)

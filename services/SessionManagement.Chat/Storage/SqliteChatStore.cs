@@ -165,9 +165,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return await command.ExecuteScalarAsync(cancellationToken) is not null;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<(long Offset, string Raw)>> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
+    public Task<TranscriptBytes> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
         CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<(long Offset, string Raw)>>(async connection =>
+        database.ReadAsync(async connection =>
         {
             await using var command = connection.CreateCommand();
             // A row seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
@@ -191,13 +191,42 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         ? (reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2), null, 0, 0)
                         : (reader.GetInt64(0), null, InBlock, reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5)));
             }
-            var inBlocks = await ReadBlockLinesAsync(connection, rows.Where(r => r.Block is not null).Select(r => (r.Block!.Value, r.Start, r.Length)).ToList(),
-                cancellationToken);
-            var lines = new List<(long Offset, string Raw)>(rows.Count);
-            var next = 0;
-            foreach (var row in rows)
-                lines.Add((row.Offset, row.Block is null ? CompressedText.Decode(row.Raw!, row.Encoding) : inBlocks[next++]));
-            return (IReadOnlyList<(long Offset, string Raw)>)lines;
+            // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text.
+            using var lines = new MemoryStream((int)Math.Min(maxBytes + 64 * 1024, 64L * 1024 * 1024));
+            var blocks = new Dictionary<long, PooledLines>();
+            try
+            {
+                await using var read = connection.CreateCommand();
+                read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
+                var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+                foreach (var row in rows)
+                {
+                    if (row.Block is not { } block)
+                    {
+                        using var raw = TranscriptContent.Open(row.Raw!, row.Encoding);
+                        lines.Write(raw.Bytes.Span);
+                    }
+                    else
+                    {
+                        if (!blocks.TryGetValue(block, out var unpacked))
+                        {
+                            id.Value = block;
+                            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                            blocks[block] = unpacked = await reader.ReadAsync(cancellationToken)
+                                ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
+                                : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
+                        }
+                        lines.Write(unpacked.Bytes.Span.Slice(row.Start, row.Length));
+                    }
+                    lines.WriteByte((byte)'\n');
+                }
+            }
+            finally
+            {
+                foreach (var unpacked in blocks.Values)
+                    unpacked.Dispose();
+            }
+            return new TranscriptBytes(rows.Select(r => r.Offset).ToList(), lines.ToArray());
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ internal static class SessionExport
     private const int PageSize = 200;
 
     /// <summary>Transcript lines asked for at once: chat answers at most 5,000 and about 4 MB.</summary>
-    private const int TranscriptPageSize = 5_000;
+    private const int TranscriptPageSize = 20_000;
 
     public static async Task<IResult> WriteAsync(
         HttpContext http, ReadApiClient client, IOptions<JsonOptions> json, ILoggerFactory loggers, string sessionId, string? format, string? file,
@@ -90,7 +90,7 @@ internal static class SessionExport
         {
             return client.NoAnswer("chat");
         }
-        if (first.Lines.Count == 0)
+        if (first.Offsets.Count == 0)
             return ReadApiRoutes.NotFound(sessionId);
         var logger = loggers.CreateLogger("SessionManagement.Audit");
         logger.LogInformation("Audit: session {SessionId} exported as jsonl ({File}) to {Remote}", sessionId, file ?? "its own transcript",
@@ -98,19 +98,16 @@ internal static class SessionExport
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{(file is null ? sessionId + ".jsonl" : Path.GetFileName(file))}\"";
         return Results.Stream(async body =>
         {
-            var newline = new[] { (byte)'\n' };
             var page = first;
             try
             {
-                while (page.Lines.Count > 0) // chat bounds a page by bytes too: only an empty page is the end
+                while (page.Offsets.Count > 0) // chat bounds a page by bytes too: only an empty page is the end
                 {
-                    foreach (var line in page.Lines)
-                    {
-                        await body.WriteAsync(Encoding.UTF8.GetBytes(line.Raw), cancellationToken);
-                        await body.WriteAsync(newline, cancellationToken);
-                    }
-                    page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(
-                        new GetTranscriptLines(sessionId, page.Lines[^1].Offset, TranscriptPageSize, file), cancellationToken);
+                    // The next page is asked for while this one is written.
+                    var next = client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(
+                        new GetTranscriptLines(sessionId, page.Offsets[^1], TranscriptPageSize, file), cancellationToken);
+                    await body.WriteAsync(page.Lines, cancellationToken);
+                    page = await next;
                 }
             }
             catch (RequestTimeoutException)
