@@ -41,55 +41,87 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 throw new CommandFailedException($"session {id} is not kept whole: its {(file.GetProperty("file").GetString() ?? "transcript")} starts at byte {first.GetInt64()} "
                     + "(its oldest lines were trimmed by chat_management.history_retention, or never shipped); nothing was written", ExitCodes.Incomplete);
 
-        // Each file as the store gives it back, in memory only as long as it takes to write it.
-        var contents = new List<(string? File, byte[] Bytes)>();
-        foreach (var file in files.GetProperty("files").EnumerateArray())
-        {
-            var name = file.GetProperty("file").ValueKind == JsonValueKind.Null ? null : file.GetProperty("file").GetString();
-            using var buffer = new MemoryStream();
-            await client.DownloadAsync($"api/sessions/{escaped}/export?format=jsonl" + (name is null ? "" : "&file=" + Uri.EscapeDataString(name)), buffer, cancellationToken);
-            contents.Add((name, buffer.ToArray()));
-        }
-        if (contents.All(c => c.File is not null))
-            throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
-
-        var cwd = TranscriptText.WorkingDirectory(session)
-            ?? Encoding.UTF8.GetString(contents.First(c => c.File is null).Bytes).Split('\n').Select(line => TranscriptText.StringField(line, "cwd")).FirstOrDefault(c => c is not null)
-            ?? throw new CommandFailedException($"session {id} names no working directory, so where Claude Code looks for it is unknown: give --to-project", ExitCodes.BadInput);
-        var target = cwd;
-        if (settings.ToProject is { } project)
-        {
-            target = Path.GetFullPath(project).TrimEnd(Path.DirectorySeparatorChar);
-            contents = contents.Select(c => (c.File, Rehome(c.Bytes, cwd, target))).ToList();
-        }
-
-        var config = ClaudeProjects.ConfigDirectory(settings.ConfigDirectory);
+        string target;
+        List<(string Path, string Staged, long Bytes)> plan;
         var written = new List<string>();
-        // Check every file first: a refusal leaves nothing half restored.
-        var plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Bytes)).ToList();
-        foreach (var (path, bytes) in plan)
-            if (File.Exists(path) && !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
-                throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
-        foreach (var (path, bytes) in plan)
+        // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
+        // so putting a file in place is a rename), never whole in memory.
+        var config = ClaudeProjects.ConfigDirectory(settings.ConfigDirectory);
+        var staging = Path.Combine(config, "projects", $".smctl-restore-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
         {
-            if (File.Exists(path))
-                continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var partial = path + ".restoring";
-            await File.WriteAllBytesAsync(partial, bytes, cancellationToken);
-            File.Move(partial, path);
-            written.Add(path);
+            var contents = new List<(string? File, string Staged)>();
+            foreach (var file in files.GetProperty("files").EnumerateArray())
+            {
+                var name = file.GetProperty("file").ValueKind == JsonValueKind.Null ? null : file.GetProperty("file").GetString();
+                var staged = Path.Combine(staging, contents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                    await client.DownloadAsync($"api/sessions/{escaped}/export?format=jsonl" + (name is null ? "" : "&file=" + Uri.EscapeDataString(name)), output, cancellationToken);
+                contents.Add((name, staged));
+            }
+            if (contents.All(c => c.File is not null))
+                throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
+
+            var cwd = TranscriptText.WorkingDirectory(session)
+                ?? File.ReadLines(contents.First(c => c.File is null).Staged).Select(line => TranscriptText.StringField(line, "cwd")).FirstOrDefault(c => c is not null)
+                ?? throw new CommandFailedException($"session {id} names no working directory, so where Claude Code looks for it is unknown: give --to-project", ExitCodes.BadInput);
+            target = cwd;
+            if (settings.ToProject is { } project)
+            {
+                target = Path.GetFullPath(project).TrimEnd(Path.DirectorySeparatorChar);
+                foreach (var (_, staged) in contents)
+                    await File.WriteAllBytesAsync(staged, Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), cwd, target), cancellationToken);
+            }
+
+            // Check every file first: a refusal leaves nothing half restored.
+            plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length)).ToList();
+            foreach (var (path, staged, _) in plan)
+                if (File.Exists(path) && !SameBytes(path, staged))
+                    throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
+            foreach (var (path, staged, _) in plan)
+            {
+                if (File.Exists(path))
+                    continue;
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.Move(staged, path);
+                written.Add(path);
+            }
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
         }
 
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written }, Indented));
         else
         {
-            foreach (var (path, bytes) in plan)
-                Out.MarkupLine($"{(written.Contains(path) ? "[green]restored[/]" : "already there")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes.Length)} bytes)");
+            foreach (var (path, _, bytes) in plan)
+                Out.MarkupLine($"{(written.Contains(path) ? "[green]restored[/]" : "already there")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes)} bytes)");
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Whether two files hold the same bytes, read side by side a buffer at a time.</summary>
+    private static bool SameBytes(string a, string b)
+    {
+        using var left = File.OpenRead(a);
+        using var right = File.OpenRead(b);
+        if (left.Length != right.Length)
+            return false;
+        var x = new byte[1 << 20];
+        var y = new byte[1 << 20];
+        while (true)
+        {
+            var n = left.ReadAtLeast(x, x.Length, throwOnEndOfStream: false);
+            if (n == 0)
+                return true;
+            right.ReadExactly(y, 0, n);
+            if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
+                return false;
+        }
     }
 
     /// <summary>
