@@ -9,7 +9,7 @@ work=$(mktemp -d /tmp/sm-smctl.XXXXXX)
 hp=""
 trap '[ -n "$hp" ] && kill "$hp" 2>/dev/null; rm -rf "$work"' EXIT
 dotnet build services/SessionManagement.Host -c Release -nologo -v q -o "$work/host" >/dev/null
-dotnet build services/SessionManagement.Cli -c Release -nologo -v q -o "$work/cli" >/dev/null
+dotnet publish services/SessionManagement.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -nologo -v q -o "$work/cli" >/dev/null  # as run.sh builds it
 for i in $(seq 0 $((files - 1))); do
   mkdir -p "$work/tree/-work-proj$((i % 4))"
   bench/gen-transcript.py "$(python3 -c 'import uuid; print(uuid.uuid4())')" "$lines" "$work/tree/-work-proj$((i % 4))/$(python3 -c 'import uuid; print(uuid.uuid4())').jsonl"

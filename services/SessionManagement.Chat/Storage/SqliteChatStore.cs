@@ -174,22 +174,25 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             // Lines are taken while the ones before them come to less than maxBytes: the first always, then as many as fit.
             // Only the line's place and bytes are read: a message's tools and usage are not parsed for an export.
             command.CommandText = """
-                SELECT sequence, raw, raw_encoding, raw_block, raw_start, raw_length FROM (
-                    SELECT sequence, raw, raw_encoding, raw_block, raw_start, raw_length,
-                        sum(coalesce(raw_length, length(raw))) OVER (ORDER BY sequence ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-                    FROM chat_messages INDEXED BY ix_chat_messages_file_order
-                    WHERE session_id = $session AND file = $file AND (sources & 2) != 0 AND sequence > $after
-                    ORDER BY sequence LIMIT $limit)
-                WHERE coalesce(before, 0) < $maxBytes ORDER BY sequence
+                SELECT sequence, raw, raw_encoding, raw_block, raw_start, raw_length
+                FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND file = $file AND (sources & 2) != 0 AND sequence > $after
+                ORDER BY sequence LIMIT $limit
                 """;
-            command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit).Bind("$maxBytes", maxBytes);
+            command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit);
             var rows = new List<(long Offset, byte[]? Raw, string Encoding, long? Block, int Start, int Length)>();
+            long before = 0;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                    rows.Add(reader.IsDBNull(3)
+                // Read only as far as the bound: stepping stops with the reader.
+                while (before < maxBytes && await reader.ReadAsync(cancellationToken))
+                {
+                    (long Offset, byte[]? Raw, string Encoding, long? Block, int Start, int Length) row = reader.IsDBNull(3)
                         ? (reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2), null, 0, 0)
-                        : (reader.GetInt64(0), null, InBlock, reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5)));
+                        : (reader.GetInt64(0), null, InBlock, reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5));
+                    rows.Add(row);
+                    before += row.Block is null ? row.Raw!.Length : row.Length;
+                }
             }
             // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text.
             using var lines = new MemoryStream((int)Math.Min(maxBytes + 64 * 1024, 64L * 1024 * 1024));
