@@ -41,10 +41,7 @@ public sealed class ErrorsTests(InfrastructureFixture infrastructure)
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
 
         SqliteFile.Execute(store, "CREATE TRIGGER errors_refuse BEFORE INSERT ON saver_events BEGIN SELECT RAISE(ABORT, 'refused by the errors test'); END");
-        using (var posted = await host.Http.PostAsync("/hooks", new StringContent(
-                   $$"""{"session_id":"{{session}}","hook_event_name":"PostToolUse","tool_name":"Read","tool_use_id":"toolu_errors_1"}""",
-                   Encoding.UTF8, "application/json"), Cancel))
-            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"PostToolUse","tool_name":"Read","tool_use_id":"toolu_errors_1"}""", Cancel);
         // The broker's own word: the saver's error queue holds the hook.
         await Eventually.ReturnsAsync(() => DepthAsync(broker, prefix + "hook-event-batch_error"), n => n == 1, Within, "the hook in the saver's error queue");
         var listed = await Eventually.ReturnsAsync(async () => await SmctlProcess.RunAsync(smctl, "errors", "list", "--json"),
@@ -106,10 +103,7 @@ public sealed class ErrorsTests(InfrastructureFixture infrastructure)
         Assert.Equal("accepted", Assert.Single(JsonDocument.Parse(replay.Stdout).RootElement.GetProperty("replayed").EnumerateArray()).GetProperty("outcome").GetString());
         // Kept byte for byte as it was first sent (the saver keeps a hook's JSON gzipped).
         var raw = (byte[])SqliteFile.Scalar(store, "SELECT raw_json FROM saver_events WHERE session_id = $s", ("$s", session))!;
-        using var unzipped = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(raw), System.IO.Compression.CompressionMode.Decompress))
-            gzip.CopyTo(unzipped);
-        Assert.Equal(body, Encoding.UTF8.GetString(unzipped.ToArray()));
+        Assert.Equal(body, SqliteFile.Gunzipped(raw));
     }
 
     private static long StoredCount(string store, string session) =>

@@ -22,8 +22,8 @@ public sealed class MergeTests
         var (into, from) = ("merge-into-" + Guid.NewGuid().ToString("N")[..8], "merge-from-" + Guid.NewGuid().ToString("N")[..8]);
         foreach (var session in new[] { into, from })
         {
-            await PostHookAsync(host, $$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""");
-            await PostHookAsync(host, $$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","prompt":"work on {{session}}","cwd":"{{project}}"}""");
+            await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""", Cancel);
+            await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","prompt":"work on {{session}}","cwd":"{{project}}"}""", Cancel);
         }
         foreach (var session in new[] { into, from })
             await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{session}", Cancel), r => r.StatusCode == HttpStatusCode.OK, Within, $"session {session} kept");
@@ -39,9 +39,8 @@ public sealed class MergeTests
         var second = await SmctlProcess.RunAsync(smctl, "merge", into, from, "--json");
         var afterSecond = Rows(database, into);
         var missing = await SmctlProcess.RunAsync(smctl, "merge", into, "no-such-session");
-        using var resumed = await host.Http.PostAsync("/hooks", new StringContent(
-            $$"""{"session_id":"{{into}}","hook_event_name":"SessionStart","source":"resume","cwd":"{{project}}"}""", Encoding.UTF8, "application/json"), Cancel);
-        var context = JsonDocument.Parse(await resumed.Content.ReadAsStringAsync(Cancel)).RootElement
+        var resumed = await host.PostHookAsync($$"""{"session_id":"{{into}}","hook_event_name":"SessionStart","source":"resume","cwd":"{{project}}"}""", Cancel);
+        var context = JsonDocument.Parse(resumed).RootElement
             .GetProperty("hookSpecificOutput").GetProperty("additionalContext").GetString();
 
         Assert.True(first.ExitCode == 0, first.Stderr);
@@ -67,22 +66,9 @@ public sealed class MergeTests
         while (reader.Read())
         {
             var bytes = (byte[])reader.GetValue(0);
-            if (reader.GetString(1) == "gzip")
-            {
-                using var unzipped = new MemoryStream();
-                using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
-                    gzip.CopyTo(unzipped);
-                bytes = unzipped.ToArray();
-            }
-            rows.Add((Encoding.UTF8.GetString(bytes), reader.GetInt64(2), reader.GetInt64(3)));
+            rows.Add((reader.GetString(1) == "gzip" ? SqliteFile.Gunzipped(bytes) : Encoding.UTF8.GetString(bytes), reader.GetInt64(2), reader.GetInt64(3)));
         }
         return rows;
-    }
-
-    private static async Task PostHookAsync(HostProcess host, string json)
-    {
-        using var answer = await host.Http.PostAsync("/hooks", new StringContent(json, Encoding.UTF8, "application/json"), Cancel);
-        answer.EnsureSuccessStatusCode();
     }
 
     private static async Task SaveItemAsync(HostProcess host, object item)

@@ -49,20 +49,13 @@ public sealed class UseTests
         Assert.Equal(4, missing.ExitCode);
     }
 
-    private static async Task PostAsync(HostProcess host, string session, string name, string fields, string project)
-    {
-        using var answer = await host.Http.PostAsync("/hooks", new StringContent(
-            $$"""{"session_id":"{{session}}","hook_event_name":"{{name}}","cwd":"{{project}}"{{fields}}}""", Encoding.UTF8, "application/json"), Cancel);
-        answer.EnsureSuccessStatusCode();
-    }
+    private static Task PostAsync(HostProcess host, string session, string name, string fields, string project) =>
+        host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"{{name}}","cwd":"{{project}}"{{fields}}}""", Cancel);
 
     /// <summary>A new session's SessionStart, as Claude Code sends it on startup; the context the gateway hands back.</summary>
     private static async Task<string> StartAsync(HostProcess host, string session, string project)
     {
-        using var answer = await host.Http.PostAsync("/hooks", new StringContent(
-            $$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""", Encoding.UTF8, "application/json"), Cancel);
-        answer.EnsureSuccessStatusCode();
-        var body = await answer.Content.ReadAsStringAsync(Cancel);
+        var body = await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""", Cancel);
         return JsonDocument.Parse(body).RootElement.TryGetProperty("hookSpecificOutput", out var output)
             ? output.GetProperty("additionalContext").GetString() ?? "" : "";
     }

@@ -40,6 +40,16 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Posts a hook's JSON to <c>/hooks</c> as Claude Code's HTTP hook would; fails unless answered 2xx; returns the answer's body.</summary>
+    public async Task<string> PostHookAsync(string json, CancellationToken cancellationToken)
+    {
+        using var answer = await Http.PostAsync("/hooks", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+        var body = await answer.Content.ReadAsStringAsync(cancellationToken);
+        if (!answer.IsSuccessStatusCode)
+            throw new HttpRequestException($"/hooks answered {(int)answer.StatusCode}: {body}");
+        return body;
+    }
+
     /// <summary>The HOME the host sees; its data directory is <c>data/</c> and its project <c>project/</c> below it.</summary>
     public string Home => _home.Path;
 

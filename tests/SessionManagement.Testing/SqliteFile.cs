@@ -27,6 +27,15 @@ public static class SqliteFile
         return command.ExecuteScalar();
     }
 
+    /// <summary>A blob the product stored gzipped, unpacked by the test itself, as text.</summary>
+    public static string Gunzipped(byte[] bytes)
+    {
+        using var unzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
+            gzip.CopyTo(unzipped);
+        return System.Text.Encoding.UTF8.GetString(unzipped.ToArray());
+    }
+
     private static SqliteConnection Open(string path, bool readOnly)
     {
         var connection = new SqliteConnection($"Data Source={path};Pooling=False" + (readOnly ? ";Mode=ReadOnly" : ""));
