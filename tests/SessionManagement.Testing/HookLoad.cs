@@ -154,9 +154,19 @@ public sealed class HookLoad(string sessionId)
     /// <summary>Waits until every acknowledged hook is stored, then counts: nothing acknowledged may be missing or stored twice.</summary>
     public async Task<FaultCount> WaitUntilStoredAsync(string databasePath, TimeSpan within)
     {
-        var stored = await Eventually.ReturnsAsync(() => Task.FromResult(Stored(databasePath)),
-            found => Acknowledged.Keys.All(found.ContainsKey), within, $"every acknowledged hook of {SessionId} stored");
-        return Count(stored);
+        try
+        {
+            var stored = await Eventually.ReturnsAsync(() => Task.FromResult(Stored(databasePath)),
+                found => Acknowledged.Keys.All(found.ContainsKey), within, $"every acknowledged hook of {SessionId} stored");
+            return Count(stored);
+        }
+        catch (TimeoutException timedOut)
+        {
+            // Say what is missing: the count, and the first few markers to look for in the hosts' logs and the broker's queues.
+            var stored = Stored(databasePath);
+            var missing = Acknowledged.Keys.Where(m => !stored.ContainsKey(m)).Order().ToList();
+            throw new TimeoutException($"{timedOut.Message} {Count(stored)}; missing, first of them: {string.Join(", ", missing.Take(5))}", timedOut);
+        }
     }
 
     public FaultCount Count(Dictionary<string, int> stored) => new(Sent.Count, Acknowledged.Count, stored.Count,
