@@ -20,10 +20,14 @@ public sealed class ErrorsTests(InfrastructureFixture infrastructure)
     [Fact]
     public async Task When_the_saver_fails_a_hook_over_RabbitMq_Should_list_it_with_its_reason_and_store_it_once_after_a_replay()
     {
-        var rabbitMq = await infrastructure.RabbitMqUriAsync();
-        using var broker = await ManagementAsync(rabbitMq);
-        var prefix = "test-errors-" + Guid.NewGuid().ToString("N")[..8] + "-";
-        await using var cleanup = new BrokerCleanup(broker, prefix);
+        await using var vhost = await RabbitMqVirtualHost.CreateAsync(await infrastructure.RabbitMqUriAsync(), "errors");
+        if (vhost.Management is not { } broker)
+        {
+            Assert.Skip("the broker's management API is not reachable on port 15672; error queues are listed from it");
+            return;
+        }
+        var rabbitMq = vhost.Uri;
+        var prefix = "test-errors-";
         await using var host = HostProcess.Start(new Dictionary<string, string>
         {
             ["SM_Bus__Transport"] = "RabbitMq",
@@ -43,14 +47,14 @@ public sealed class ErrorsTests(InfrastructureFixture infrastructure)
         SqliteFile.Execute(store, "CREATE TRIGGER errors_refuse BEFORE INSERT ON saver_events BEGIN SELECT RAISE(ABORT, 'refused by the errors test'); END");
         await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"PostToolUse","tool_name":"Read","tool_use_id":"toolu_errors_1"}""", Cancel);
         // The broker's own word: the saver's error queue holds the hook.
-        await Eventually.ReturnsAsync(() => DepthAsync(broker, prefix + "hook-event-batch_error"), n => n == 1, Within, "the hook in the saver's error queue");
+        await Eventually.ReturnsAsync(() => DepthAsync(broker, vhost, prefix + "hook-event-batch_error"), n => n == 1, Within, "the hook in the saver's error queue");
         var listed = await Eventually.ReturnsAsync(async () => await SmctlProcess.RunAsync(smctl, "errors", "list", "--json"),
             run => run.ExitCode == 0 && run.Stdout.Contains("hook-event-batch_error", StringComparison.Ordinal), Within, "smctl errors list naming the error queue");
         var storedWhileFailing = StoredCount(store, session);
         SqliteFile.Execute(store, "DROP TRIGGER errors_refuse");
         var replay = await SmctlProcess.RunAsync(smctl, "errors", "replay", prefix + "hook-event-batch", "--json");
         var stored = await Eventually.ReturnsAsync(() => Task.FromResult(StoredCount(store, session)), n => n == 1, Within, "the replayed hook stored");
-        await Eventually.ReturnsAsync(() => DepthAsync(broker, prefix + "hook-event-batch_error"), n => n == 0, Within, "the error queue emptied");
+        await Eventually.ReturnsAsync(() => DepthAsync(broker, vhost, prefix + "hook-event-batch_error"), n => n == 0, Within, "the error queue emptied");
 
         var queue = JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("queues").EnumerateArray()
             .Single(q => q.GetProperty("queue").GetString() == prefix + "hook-event-batch");
@@ -109,44 +113,12 @@ public sealed class ErrorsTests(InfrastructureFixture infrastructure)
     private static long StoredCount(string store, string session) =>
         SqliteFile.Count(store, "SELECT count(*) FROM saver_events WHERE session_id = $s", ("$s", session));
 
-    private static async Task<HttpClient> ManagementAsync(string rabbitMq)
+    private static async Task<long> DepthAsync(HttpClient broker, RabbitMqVirtualHost vhost, string queue)
     {
-        RabbitMqAddress.TryParse(rabbitMq, out var address, out _);
-        var http = new HttpClient { BaseAddress = new Uri($"http://{address!.Host}:15672/"), Timeout = TimeSpan.FromSeconds(5) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{address.Username}:{address.Password}")));
-        try
-        {
-            (await http.GetAsync("api/overview", Cancel)).EnsureSuccessStatusCode();
-        }
-        catch (HttpRequestException error)
-        {
-            http.Dispose();
-            Assert.Skip($"the broker's management API is not reachable on {address.Host}:15672 ({error.Message}); error queues are listed from it");
-        }
-        return http;
-    }
-
-    private static async Task<long> DepthAsync(HttpClient broker, string queue)
-    {
-        using var response = await broker.GetAsync($"api/queues/%2F/{Uri.EscapeDataString(queue)}", Cancel);
+        using var response = await broker.GetAsync($"api/queues/{vhost.Escaped}/{Uri.EscapeDataString(queue)}", Cancel);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return -1;
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
         return json.RootElement.TryGetProperty("messages", out var messages) && messages.TryGetInt64(out var n) ? n : -1;
-    }
-
-    /// <summary>Deletes the durable queues and exchanges a test's host made on the shared broker (their names carry its prefix).</summary>
-    private sealed class BrokerCleanup(HttpClient broker, string prefix) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var kind in new[] { "queues", "exchanges" })
-            {
-                using var listed = JsonDocument.Parse(await broker.GetStringAsync($"api/{kind}/%2F?columns=name"));
-                foreach (var name in listed.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()!).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
-                    (await broker.DeleteAsync($"api/{kind}/%2F/{Uri.EscapeDataString(name)}")).Dispose();
-            }
-        }
     }
 }

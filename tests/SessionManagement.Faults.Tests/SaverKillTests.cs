@@ -16,7 +16,9 @@ public sealed class SaverKillTests(InfrastructureFixture infrastructure)
     public async Task When_the_saver_is_killed_mid_stream_over_RabbitMq_Should_store_every_acknowledged_hook_exactly_once_after_a_restart()
     {
         var events = HookLoad.Scale(1_000);
-        var rabbitMq = await infrastructure.RabbitMqUriAsync();
+        // A virtual host of its own: on a shared one, the hooks sent before its saver ran would go to another test's saver queue.
+        await using var vhost = await RabbitMqVirtualHost.CreateAsync(await infrastructure.RabbitMqUriAsync(), "saver-kill");
+        var rabbitMq = vhost.Uri;
         var prefix = "fault-" + Guid.NewGuid().ToString("N")[..10] + "-";
         var settings = new Dictionary<string, string>
         {
