@@ -196,38 +196,17 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             }
             // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text.
             using var lines = new MemoryStream((int)Math.Min(maxBytes + 64 * 1024, 64L * 1024 * 1024));
-            var blocks = new Dictionary<long, PooledLines>();
-            try
+            await using var blocks = new RawBlocks(connection);
+            foreach (var row in rows)
             {
-                await using var read = connection.CreateCommand();
-                read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
-                var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
-                foreach (var row in rows)
+                if (row.Block is not { } block)
                 {
-                    if (row.Block is not { } block)
-                    {
-                        using var raw = TranscriptContent.Open(row.Raw!, row.Encoding);
-                        lines.Write(raw.Bytes.Span);
-                    }
-                    else
-                    {
-                        if (!blocks.TryGetValue(block, out var unpacked))
-                        {
-                            id.Value = block;
-                            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-                            blocks[block] = unpacked = await reader.ReadAsync(cancellationToken)
-                                ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
-                                : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
-                        }
-                        lines.Write(unpacked.Bytes.Span.Slice(row.Start, row.Length));
-                    }
-                    lines.WriteByte((byte)'\n');
+                    using var raw = TranscriptContent.Open(row.Raw!, row.Encoding);
+                    lines.Write(raw.Bytes.Span);
                 }
-            }
-            finally
-            {
-                foreach (var unpacked in blocks.Values)
-                    unpacked.Dispose();
+                else
+                    lines.Write((await blocks.LineAsync(block, row.Start, row.Length, cancellationToken)).Span);
+                lines.WriteByte((byte)'\n');
             }
             return new TranscriptBytes(rows.Select(r => r.Offset).ToList(), lines.ToArray());
         }, cancellationToken);
@@ -456,37 +435,49 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             messages[inBlocks[i].Index] = messages[inBlocks[i].Index] with { Raw = lines[i] };
     }
 
-    /// <summary>The raw lines at these places of their blocks, in the order asked: each block read and unpacked (into a pooled buffer) once.</summary>
+    /// <summary>The raw lines at these places of their blocks, in the order asked.</summary>
     private static async Task<string[]> ReadBlockLinesAsync(SqliteConnection connection, IReadOnlyList<(long Block, int Start, int Length)> wanted,
         CancellationToken cancellationToken)
     {
         var texts = new string[wanted.Count];
-        var blocks = new Dictionary<long, PooledLines>();
-        try
+        await using var blocks = new RawBlocks(connection);
+        for (var i = 0; i < wanted.Count; i++)
+            texts[i] = System.Text.Encoding.UTF8.GetString((await blocks.LineAsync(wanted[i].Block, wanted[i].Start, wanted[i].Length, cancellationToken)).Span);
+        return texts;
+    }
+
+    /// <summary>Lines out of stored raw blocks: each block read and unpacked (into a pooled buffer) once, let go when this is disposed.</summary>
+    private sealed class RawBlocks(SqliteConnection connection) : IAsyncDisposable
+    {
+        private readonly Dictionary<long, PooledLines> _unpacked = [];
+        private SqliteCommand? _read;
+
+        /// <summary>The bytes of one line of a block; valid until this is disposed.</summary>
+        public async Task<ReadOnlyMemory<byte>> LineAsync(long block, int start, int length, CancellationToken cancellationToken)
         {
-            await using var read = connection.CreateCommand();
-            read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
-            var id = read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
-            for (var i = 0; i < wanted.Count; i++)
+            if (!_unpacked.TryGetValue(block, out var lines))
             {
-                var (block, start, length) = wanted[i];
-                if (!blocks.TryGetValue(block, out var lines))
+                if (_read is null)
                 {
-                    id.Value = block;
-                    await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-                    lines = await reader.ReadAsync(cancellationToken)
-                        ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
-                        : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
-                    blocks[block] = lines;
+                    _read = connection.CreateCommand();
+                    _read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
+                    _read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
                 }
-                texts[i] = System.Text.Encoding.UTF8.GetString(lines.Bytes.Span.Slice(start, length));
+                _read.Parameters[0].Value = block;
+                await using var reader = await _read.ExecuteReaderAsync(cancellationToken);
+                _unpacked[block] = lines = await reader.ReadAsync(cancellationToken)
+                    ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
+                    : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
             }
-            return texts;
+            return lines.Bytes.Slice(start, length);
         }
-        finally
+
+        public async ValueTask DisposeAsync()
         {
-            foreach (var lines in blocks.Values)
+            foreach (var lines in _unpacked.Values)
                 lines.Dispose();
+            if (_read is not null)
+                await _read.DisposeAsync();
         }
     }
 
