@@ -12,6 +12,7 @@ using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Health;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
+using SessionManagement.Gateway.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Routes;
 using SessionManagement.Gateway.Spool;
@@ -50,6 +51,7 @@ public static class GatewayModule
         services.AddHealthChecks().AddCheck<HookIntakeHealthCheck>("hooks", tags: ["ready"]);
         services.AddSingleton<ActiveSessions>();
         services.AddSingleton<GitBranchReader>();
+        services.AddSingleton<SecretRedactor>();
         services.AddSingleton<HookCapture>();
         services.AddSingleton<SessionContextLoader>();
         services.AddSingleton<SessionStatusLookup>();

@@ -4,6 +4,7 @@ using SessionManagement.Bridge;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Journal;
+using SessionManagement.Gateway.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Hosting.Instances;
@@ -24,6 +25,7 @@ internal sealed class HookCapture(
     GatewaySpool spool,
     RejectedInputs rejected,
     GitBranchReader branches,
+    SecretRedactor redactor,
     TimeProvider time,
     ILogger<HookCapture> logger)
 {
@@ -34,6 +36,7 @@ internal sealed class HookCapture(
 
     public async Task<CaptureResult> CaptureAsync(CaptureRequest request, CancellationToken cancellationToken)
     {
+        request = request with { Body = redactor.RedactHook(request.Body) }; // before it is kept anywhere, rejected or not
         var eventId = request.EventId ?? Guid.CreateVersion7();
         var receivedAt = request.ReceivedAt ?? time.GetUtcNow();
         var host = request.Host ?? _host;
@@ -85,8 +88,9 @@ internal sealed class HookCapture(
         var kept = new List<(int Index, CaptureRequest Request, HookInput Input, HookEventCaptured Captured)>();
         try
         {
-            foreach (var request in requests)
+            foreach (var spooled in requests)
             {
+                var request = spooled with { Body = redactor.RedactHook(spooled.Body) };
                 var eventId = request.EventId ?? Guid.CreateVersion7();
                 var receivedAt = request.ReceivedAt ?? time.GetUtcNow();
                 if (!HookInput.TryParse(request.Body, out var input, out var problem))

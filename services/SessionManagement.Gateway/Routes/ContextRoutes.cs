@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionManagement.Contracts.Context;
+using SessionManagement.Gateway.Privacy;
 
 namespace SessionManagement.Gateway.Routes;
 
@@ -12,12 +13,12 @@ internal static class ContextRoutes
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/api/context", QueryAsync);
-        api.MapPost("/api/context", (ReadApiClient client, SaveContextItem item, CancellationToken cancellationToken) =>
-            SaveAsync(client, item with { Merge = false }, cancellationToken));
-        api.MapPut("/api/context/{itemId}", (ReadApiClient client, string itemId, SaveContextItem item, CancellationToken cancellationToken) =>
-            SaveAsync(client, item with { ItemId = itemId, Merge = false }, cancellationToken));
-        api.MapPost("/api/context/{itemId}/merge", (ReadApiClient client, string itemId, SaveContextItem item, CancellationToken cancellationToken) =>
-            SaveAsync(client, item with { ItemId = itemId, Merge = true }, cancellationToken));
+        api.MapPost("/api/context", (ReadApiClient client, SecretRedactor redactor, SaveContextItem item, CancellationToken cancellationToken) =>
+            SaveAsync(client, redactor, item with { Merge = false }, cancellationToken));
+        api.MapPut("/api/context/{itemId}", (ReadApiClient client, SecretRedactor redactor, string itemId, SaveContextItem item, CancellationToken cancellationToken) =>
+            SaveAsync(client, redactor, item with { ItemId = itemId, Merge = false }, cancellationToken));
+        api.MapPost("/api/context/{itemId}/merge", (ReadApiClient client, SecretRedactor redactor, string itemId, SaveContextItem item, CancellationToken cancellationToken) =>
+            SaveAsync(client, redactor, item with { ItemId = itemId, Merge = true }, cancellationToken));
     }
 
     private static async Task<IResult> QueryAsync(
@@ -36,8 +37,10 @@ internal static class ContextRoutes
         }
     }
 
-    private static async Task<IResult> SaveAsync(ReadApiClient client, SaveContextItem item, CancellationToken cancellationToken)
+    /// <summary>Saves an item, its content redacted as a hook's would be (<see cref="SecretRedactor"/>).</summary>
+    private static async Task<IResult> SaveAsync(ReadApiClient client, SecretRedactor redactor, SaveContextItem item, CancellationToken cancellationToken)
     {
+        item = item with { Content = redactor.RedactText(item.Content ?? "") };
         try
         {
             var response = await client.AskAsync<SaveContextItem, ContextItemSaved, ContextItemRejected>(item, cancellationToken);

@@ -10,6 +10,7 @@ using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
+using SessionManagement.Gateway.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Gateway.Transcripts;
@@ -51,7 +52,7 @@ internal static class GatewayRoutes
 
     private static async Task<IResult> PostHookAsync(
         HttpContext http, HookCapture capture, SessionContextLoader loader, TranscriptPoller transcripts,
-        RejectedInputs rejected, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        RejectedInputs rejected, SecretRedactor redactor, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var headers = http.Request.Headers;
         var channel = headers[BridgeHeaders.Spooled] == "1" ? CaptureChannel.Spool
@@ -68,7 +69,7 @@ internal static class GatewayRoutes
         if (body.Oversized)
         {
             var problem = $"input of {body.Length} bytes is over the {options.Value.MaxPayloadBytes}-byte limit";
-            var kept = rejected.Keep(eventId, body.Bytes);
+            var kept = rejected.Keep(eventId, redactor.RedactHook(body.Bytes));
             await capture.RejectOversizedAsync(request, eventId, receivedAt, problem, body.Length, body.Sha256!, kept, cancellationToken);
             return Results.Json(new { error = problem, eventId, kept = kept ?? "journal (length and SHA-256 only)", bytesKept = kept is null ? 0 : body.Bytes.Length },
                 statusCode: StatusCodes.Status413PayloadTooLarge);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SessionManagement.Contracts.Gateway;
+using SessionManagement.Gateway.Privacy;
 
 namespace SessionManagement.Gateway.Transcripts;
 
@@ -10,6 +11,9 @@ namespace SessionManagement.Gateway.Transcripts;
 /// </summary>
 internal sealed record TranscriptBatch(long StartOffset, long EndOffset, int LineCount, ReadOnlyMemory<byte> Content)
 {
+    /// <summary>The batch with its secrets masked (<see cref="SecretRedactor.RedactLines"/>): each line keeps its offset.</summary>
+    public TranscriptBatch RedactedBy(SecretRedactor redactor) => this with { Content = redactor.RedactLines(Content) };
+
     /// <summary>The lines as text, without their terminators.</summary>
     public IReadOnlyList<string> Lines => TranscriptContent.Lines(Content.Span);
 

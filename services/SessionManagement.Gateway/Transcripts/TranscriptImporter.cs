@@ -9,6 +9,7 @@ using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Options;
+using SessionManagement.Gateway.Privacy;
 using SessionManagement.Hosting.Options;
 
 namespace SessionManagement.Gateway.Transcripts;
@@ -26,6 +27,7 @@ internal sealed class TranscriptImporter(
     IOptions<GatewayOptions> options,
     IOptions<StorageOptions> storage,
     IOptions<BusOptions> bus,
+    SecretRedactor redactor,
     TimeProvider time,
     ILogger<TranscriptImporter> logger)
 {
@@ -122,8 +124,9 @@ internal sealed class TranscriptImporter(
 
         try
         {
-            await foreach (var batch in TranscriptReader.ReadAsync(transcript, 0, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
+            await foreach (var read in TranscriptReader.ReadAsync(transcript, 0, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
             {
+                var batch = read.RedactedBy(redactor);
                 if (inFlight.Count >= options.Value.ImportBatchesInFlight)
                     await CollectOldestAsync();
                 var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user, file);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Options;
+using SessionManagement.Gateway.Privacy;
 
 namespace SessionManagement.Gateway.Transcripts;
 
@@ -19,6 +20,7 @@ internal sealed class TranscriptShipper(
     ITranscriptCursorStore cursors,
     TranscriptPathPolicy policy,
     IOptions<GatewayOptions> options,
+    SecretRedactor redactor,
     TimeProvider time,
     ILogger<TranscriptShipper> logger)
 {
@@ -100,8 +102,9 @@ internal sealed class TranscriptShipper(
         int lines = 0, batches = 0;
         var fingerprint = offset > 0 ? cursor?.Fingerprint : null;
         var subagentFile = TranscriptFiles.RelativeName(sessionId, path);
-        await foreach (var batch in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
+        await foreach (var read in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
         {
+            var batch = read.RedactedBy(redactor);
             var message = batch.Capture(sessionId, path, time.GetUtcNow(), host, user, subagentFile);
             try
             {

@@ -70,7 +70,7 @@ public static class OptionsValidation
             foreach (var rule in property.GetCustomAttributes<ValidationAttribute>())
             {
                 if (rule.GetValidationResult(value, context) is { } failure)
-                    problems.Add($"{key}: {failure.ErrorMessage} (got '{value}')");
+                    problems.Add($"{key}: {failure.ErrorMessage} (got '{(value is not string and IEnumerable<string> list ? string.Join("', '", list) : value)}')");
             }
         }
     }

@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using SessionManagement.Hosting.Options;
+
+namespace SessionManagement.Gateway.Privacy;
+
+/// <summary>
+/// Takes secrets out of hook payloads and transcript lines before anything leaves the gateway: <c>&lt;private&gt;…&lt;/private&gt;</c>
+/// spans always, the common secret shapes (<see cref="SecretDetectors"/>) unless <c>chat_management.redact_secrets</c> is false,
+/// and the configured <c>chat_management.secret_patterns</c>. It works on the raw JSON text, never touching a quote or an escape
+/// sequence, so a line that was valid JSON stays valid JSON; what was removed is marked <c>[redacted:&lt;kind&gt;]</c>.
+/// Transcript lines keep their length in bytes (a secret shorter than its marker becomes <c>*</c>s, a shortened line ends in
+/// spaces), so every line stays at the offset it has in Claude Code's file. Text without any detector's cue passes untouched
+/// and uncopied.
+/// </summary>
+public sealed class SecretRedactor
+{
+    private readonly SecretDetector[] _detectors;
+    private readonly SecretDetector[] _alwaysRun;
+    private readonly SearchValues<string>? _cues;
+    private readonly Dictionary<string, SecretDetector[]> _byCue;
+    private readonly string[] _cueList;
+
+    public SecretRedactor(IOptions<ChatManagementOptions> options)
+        : this(options.Value.RedactSecrets, options.Value.SecretPatterns)
+    {
+    }
+
+    public SecretRedactor(bool detectSecrets, IReadOnlyList<string> patterns)
+    {
+        DetectsSecrets = detectSecrets;
+        PatternCount = patterns.Count;
+        var builtIn = detectSecrets ? SecretDetectors.All : SecretDetectors.All.Where(d => d.Kind == SecretDetectors.Private).ToArray();
+        _detectors = [.. builtIn, .. patterns.Select((pattern, i) => SecretDetectors.Configured(pattern, i + 1))];
+        _alwaysRun = _detectors.Where(d => d.Cues.Length == 0).ToArray();
+        _byCue = new Dictionary<string, SecretDetector[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var detector in _detectors)
+            foreach (var cue in detector.Cues)
+                _byCue[cue] = _byCue.TryGetValue(cue, out var known) ? [.. known, detector] : [detector];
+        _cueList = [.. _byCue.Keys];
+        _cues = _cueList.Length == 0 ? null : SearchValues.Create(_cueList, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Whether the built-in detectors run (<c>chat_management.redact_secrets</c>).</summary>
+    public bool DetectsSecrets { get; }
+
+    /// <summary>How many <c>chat_management.secret_patterns</c> are configured.</summary>
+    public int PatternCount { get; }
+
+    /// <summary>A hook's JSON with its secrets marked; the same array when nothing was found.</summary>
+    public byte[] RedactHook(byte[] json)
+    {
+        var redacted = Redact(json, keepLength: false, json: true);
+        return redacted.IsEmpty ? json : redacted.ToArray();
+    }
+
+    /// <summary>
+    /// Transcript lines (each ending in <c>\n</c>) with their secrets masked, each line keeping its length in bytes; the same memory
+    /// when nothing was found.
+    /// </summary>
+    public ReadOnlyMemory<byte> RedactLines(ReadOnlyMemory<byte> lines)
+    {
+        var redacted = Redact(lines.Span, keepLength: true, json: true);
+        return redacted.IsEmpty ? lines : redacted;
+    }
+
+    /// <summary>Plain text (a context item's content) with its secrets marked.</summary>
+    public string RedactText(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var redacted = Redact(bytes, keepLength: false, json: false);
+        return redacted.IsEmpty ? text : Encoding.UTF8.GetString(redacted.Span);
+    }
+
+    /// <summary>The redacted bytes, or empty when nothing was found.</summary>
+    private ReadOnlyMemory<byte> Redact(ReadOnlySpan<byte> bytes, bool keepLength, bool json)
+    {
+        if (bytes.IsEmpty)
+            return default;
+        // Read as Latin-1, each byte is one char: a cue's index is its byte offset. Every cue is ASCII.
+        var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
+        ArrayBufferWriter<byte>? output = null;
+        var copied = 0;
+        try
+        {
+            var text = chars.AsSpan(0, Latin1.GetChars(bytes, chars));
+            for (var lineStart = 0; lineStart < bytes.Length;)
+            {
+                var next = NextLineWithCue(text, lineStart);
+                if (next < 0)
+                    break;
+                var start = next == 0 ? 0 : bytes[..next].LastIndexOf((byte)'\n') + 1;
+                var end = bytes[next..].IndexOf((byte)'\n');
+                end = end < 0 ? bytes.Length : next + end;
+                var found = Find(text[start..end], next - start);
+                if (found.Count > 0)
+                {
+                    output ??= new ArrayBufferWriter<byte>(bytes.Length + 256);
+                    output.Write(bytes[copied..start]);
+                    WriteRedacted(bytes[start..end], found, keepLength, json, output);
+                    copied = end;
+                }
+                lineStart = end + 1;
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+        if (output is null)
+            return default;
+        output.Write(bytes[copied..]);
+        return output.WrittenMemory;
+    }
+
+    private static readonly Encoding Latin1 = Encoding.Latin1;
+
+    /// <summary>Where the next line worth reading starts to be: the first cue from <paramref name="from"/>, or the line itself when some detector has no cue.</summary>
+    private int NextLineWithCue(ReadOnlySpan<char> text, int from)
+    {
+        if (_alwaysRun.Length > 0)
+            return from < text.Length ? from : -1;
+        if (_cues is null)
+            return -1;
+        var at = text[from..].IndexOfAny(_cues);
+        return at < 0 ? -1 : from + at;
+    }
+
+    /// <summary>The secrets of one line (read as Latin-1), by position, none overlapping: the first detector to claim a place keeps it.</summary>
+    private List<Secret> Find(ReadOnlySpan<char> line, int firstCue)
+    {
+        var detectors = new HashSet<SecretDetector>(_alwaysRun);
+        if (_cues is not null)
+        {
+            for (var at = firstCue; at < line.Length;)
+            {
+                var hit = line[at..].IndexOfAny(_cues);
+                if (hit < 0)
+                    break;
+                at += hit;
+                foreach (var cue in _cueList)
+                    if (line[at..].StartsWith(cue, StringComparison.OrdinalIgnoreCase))
+                        detectors.UnionWith(_byCue[cue]);
+                at++;
+            }
+        }
+        var found = new List<Secret>();
+        if (detectors.Count == 0)
+            return found;
+        var text = line.ToString();
+        foreach (var detector in _detectors)
+        {
+            if (!detectors.Contains(detector))
+                continue;
+            try
+            {
+                foreach (Match match in detector.Pattern.Matches(text))
+                {
+                    var group = match.Groups["secret"].Success ? match.Groups["secret"] : (Group)match;
+                    if (group.Length > 0 && !found.Any(s => s.Start < group.Index + group.Length && group.Index < s.Start + s.Length))
+                        found.Add(new Secret(group.Index, group.Length, detector.Kind));
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A configured pattern that cannot decide in its time: the whole line is masked rather than risk keeping a secret.
+                return [new Secret(0, line.Length, detector.Kind)];
+            }
+        }
+        found.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return found;
+    }
+
+    /// <summary>
+    /// Writes a line with each secret replaced. A secret made of whole JSON string units (no quote, no escape cut in two) becomes
+    /// its marker, or <c>*</c>s when it must keep its length and is shorter than the marker; one that cuts through JSON syntax
+    /// (a configured pattern may) keeps every quote and escape sequence and has its other bytes masked.
+    /// </summary>
+    private static void WriteRedacted(ReadOnlySpan<byte> line, List<Secret> secrets, bool keepLength, bool json, ArrayBufferWriter<byte> output)
+    {
+        var units = Units(line, json);
+        var written = 0;
+        var at = 0;
+        foreach (var secret in secrets)
+        {
+            output.Write(line[at..secret.Start]);
+            written += secret.Start - at;
+            var end = secret.Start + secret.Length;
+            var marker = $"[redacted:{secret.Kind}]";
+            if (WithinOneString(units, secret.Start, end) && (!keepLength || marker.Length <= secret.Length))
+            {
+                output.Write(Encoding.ASCII.GetBytes(marker));
+                written += marker.Length;
+            }
+            else
+            {
+                for (var i = secret.Start; i < end; i++)
+                    output.Write(units[i] is Unit.Character or Unit.Continuation ? "*"u8 : line.Slice(i, 1));
+                written += secret.Length;
+            }
+            at = end;
+        }
+        output.Write(line[at..]);
+        written += line.Length - at;
+        if (keepLength)
+            for (; written < line.Length; written++)
+                output.Write(" "u8); // after the JSON value: still the same JSON, at the same length
+    }
+
+    /// <summary>Whether bytes <paramref name="start"/> to <paramref name="end"/> are whole units of one JSON string: replacing them all keeps the JSON valid.</summary>
+    private static bool WithinOneString(Unit[] units, int start, int end)
+    {
+        if (units[start] is Unit.EscapeRest or Unit.Continuation || units[end] is Unit.EscapeRest or Unit.Continuation)
+            return false;
+        for (var i = start; i < end; i++)
+            if (units[i] == Unit.Syntax)
+                return false;
+        return true;
+    }
+
+    private enum Unit : byte { Character, Escape, EscapeRest, Continuation, Syntax }
+
+    /// <summary>
+    /// What each byte of a line is, read as JSON: a character of a string, the backslash of an escape sequence or the rest of one,
+    /// a continuation byte of a UTF-8 character, or syntax outside any string (its quotes included). Text that is not JSON is read as
+    /// one string. One more entry stands for the line's end.
+    /// </summary>
+    private static Unit[] Units(ReadOnlySpan<byte> line, bool json)
+    {
+        var units = new Unit[line.Length + 1];
+        var inString = !json;
+        for (var i = 0; i < line.Length;)
+        {
+            var b = line[i];
+            if (!inString)
+            {
+                units[i++] = Unit.Syntax;
+                inString = b == (byte)'"';
+                continue;
+            }
+            if (json && b == (byte)'"')
+            {
+                units[i++] = Unit.Syntax;
+                inString = false;
+                continue;
+            }
+            int length;
+            Unit first, rest;
+            if (json && b == (byte)'\\' && i + 1 < line.Length)
+                (length, first, rest) = (line[i + 1] == (byte)'u' ? Math.Min(6, line.Length - i) : 2, Unit.Escape, Unit.EscapeRest);
+            else
+                (length, first, rest) = (Math.Min(line.Length - i, b < 0xC0 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2), Unit.Character, Unit.Continuation);
+            units[i] = first;
+            for (var j = 1; j < length; j++)
+                units[i + j] = rest;
+            i += length;
+        }
+        units[line.Length] = Unit.Character;
+        return units;
+    }
+
+    private readonly record struct Secret(int Start, int Length, string Kind);
+}
