@@ -92,6 +92,20 @@ public sealed class ImportAndDoctorTests
         Assert.Contains("does not answer", broken.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task When_secret_detection_is_turned_off_Should_have_the_doctor_say_so()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_session_management__chat_management__redact_secrets"] = "false" });
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+
+        var doctor = await SmctlProcess.RunAsync(host.SmHookEnvironment(), "doctor", "--json");
+
+        var redaction = JsonDocument.Parse(doctor.Stdout).RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "redaction");
+        Assert.False(redaction.GetProperty("ok").GetBoolean());
+        Assert.Contains("chat_management.redact_secrets is false", redaction.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(8, doctor.ExitCode);
+    }
+
     private static string Write(string root, string project, string name, string content)
     {
         var path = Path.Combine(root, project, name);

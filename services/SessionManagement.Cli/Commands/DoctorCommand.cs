@@ -36,6 +36,8 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         var reachable = await GatewayAsync(client, checks, cancellationToken);
         Hooks(config, Path.GetFullPath(settings.Project ?? "."), checks);
         Spool(checks);
+        if (reachable)
+            await PrivacyAsync(client, checks, cancellationToken);
         var unheld = reachable ? await CleanupAsync(client, config, checks, cancellationToken) : [];
 
         if (settings.Json)
@@ -71,6 +73,23 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         {
             checks.Add(new Check("gateway", false, error.Message));
             return false;
+        }
+    }
+
+    /// <summary>Whether the gateway takes secrets out of what it keeps: turning its detectors off is a choice doctor shows as a problem.</summary>
+    private static async Task PrivacyAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var redaction = (await client.GetJsonAsync("api/privacy", cancellationToken))!.Value.GetProperty("redaction");
+            var patterns = redaction.GetProperty("secretPatterns").GetInt32();
+            checks.Add(redaction.GetProperty("secretDetectors").GetBoolean()
+                ? new Check("redaction", true, $"secrets and <private> spans are redacted before anything is kept ({patterns} patterns of your own)")
+                : new Check("redaction", false, $"only <private> spans and your {patterns} secret_patterns are redacted: chat_management.redact_secrets is false, so API keys, tokens and passwords are kept as they were typed"));
+        }
+        catch (GatewayException error)
+        {
+            checks.Add(new Check("redaction", false, $"the gateway does not say: {error.Message}"));
         }
     }
 

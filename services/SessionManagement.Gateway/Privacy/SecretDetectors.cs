@@ -24,7 +24,9 @@ public static class SecretDetectors
 
     public static readonly SecretDetector[] All =
     [
-        new(Private, new Regex($@"<private>{StringUnits}*?</private>", Options | RegexOptions.IgnoreCase), ["<private>"]),
+        // The tags as typed, or as a JSON writer that escapes < and > wrote them.
+        new(Private, new Regex($@"(?:<|\\u003c)private(?:>|\\u003e){StringUnits}*?(?:<|\\u003c)/private(?:>|\\u003e)", Options | RegexOptions.IgnoreCase),
+            ["<private>", @"\u003cprivate\u003e"]),
         new("private-key", new Regex($@"-----BEGIN[A-Z ]{{0,20}}PRIVATE KEY-----{StringUnits}*?(?:-----END[A-Z ]{{0,20}}PRIVATE KEY-----|(?=""))", Options),
             ["-----BEGIN"]),
         new("anthropic-key", new Regex($@"{Boundary}sk-ant-[A-Za-z0-9_\-]{{20,}}", Options), ["sk-ant-"]),

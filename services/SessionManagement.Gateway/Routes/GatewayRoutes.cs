@@ -46,6 +46,10 @@ internal static class GatewayRoutes
         BackupRoutes.Map(gateway);
         StatusRoutes.Map(gateway);
         ErrorRoutes.Map(gateway);
+        gateway.MapGet("/api/privacy", (SecretRedactor redactor) => Results.Ok(new
+        {
+            redaction = new { privateSpans = true, secretDetectors = redactor.DetectsSecrets, secretPatterns = redactor.PatternCount },
+        }));
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
     }
