@@ -45,6 +45,9 @@ echo
 echo "### Gateway POST /hooks, embedded (in-memory bus, SQLite)"
 echo
 dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4790 --requests "$requests" --label "embedded"
+start_host 4795 SM_session_management__chat_management__redact_secrets=false
+dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4795 --requests "$requests" --label "embedded, secret detection off"
+kill "${pids[-1]}" 2>/dev/null || true
 echo
 echo "### Events persisted end to end (gateway → bus → saver → SQLite, $events hooks after 20,000 untimed, 8 keep-alive connections, 100 sessions)"
 echo
@@ -66,6 +69,10 @@ echo "|---|---|---|---|---|---|---|"
 start_host 4793
 dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4793 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, fresh host"
 dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4793 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, second import"
+kill "${pids[-1]}" 2>/dev/null || true
+start_host 4794 SM_session_management__chat_management__redact_secrets=false
+dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4794 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, secret detection off, fresh host"
+dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4794 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, secret detection off, second import"
 kill "${pids[-1]}" 2>/dev/null || true
 echo
 echo "Where the time goes (one process, no bus, $ingest_mb MB):"

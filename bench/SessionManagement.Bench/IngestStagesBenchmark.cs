@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Gateway;
+using SessionManagement.Gateway.Privacy;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 
@@ -23,6 +24,13 @@ internal static class IngestStagesBenchmark
         var clock = Stopwatch.StartNew();
         var batches = Batches(path).ToList();
         var read = clock.Elapsed;
+        var redactor = new SecretRedactor(detectSecrets: true, patterns: []);
+        clock.Restart();
+        var redactedBatches = batches.Count(b => !redactor.RedactLines(b.Lines).Equals(new ReadOnlyMemory<byte>(b.Lines)));
+        var redactCold = clock.Elapsed;
+        clock.Restart();
+        batches.ForEach(b => redactor.RedactLines(b.Lines));
+        var redact = clock.Elapsed;
         clock.Restart();
         var packed = batches.Select(b => TranscriptContent.Pack(b.Lines, compress: true)).ToList();
         var pack = clock.Elapsed;
@@ -52,7 +60,8 @@ internal static class IngestStagesBenchmark
 
         foreach (var (stage, time) in new[]
         {
-            ("read lines into 1 MB batches", read), ("gzip each batch (gateway)", pack), ("unpack each batch (chat)", unpack),
+            ("read lines into 1 MB batches", read), ($"redact secrets (gateway; {redactedBatches} of {batches.Count} batches held one), the process's first pass", redactCold),
+            ("redact secrets again, compiled by then (a gateway that has been running)", redact), ("gzip each batch (gateway)", pack), ("unpack each batch (chat)", unpack),
             ("read records", parse), ("store (SQLite: rows, one block per batch, messages queued for search)", write),
             ("search index of those messages (the indexer, behind the writes)", index),
         })
