@@ -6,9 +6,10 @@ namespace SessionManagement.Loader.Cache;
 /// <summary>
 /// Rendered SessionStart contexts, least recently used dropped first, within <c>performance.cache_size_mb</c>.
 /// Each entry names what it was made from (sessions, project, user); a change to any of them drops it. An entry
-/// rendered while something changed is not kept (it may be stale): <see cref="Generation"/> tells.
+/// rendered while something changed is not kept (it may be stale): <see cref="Generation"/> tells. An entry made with an item that
+/// expires is served only until that item's expiry.
 /// </summary>
-public sealed class RenderedContextCache(IOptions<PerformanceOptions> performance)
+public sealed class RenderedContextCache(IOptions<PerformanceOptions> performance, TimeProvider time)
 {
     private readonly long _capacityBytes = performance.Value.CacheSizeMb * 1024L * 1024;
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
@@ -31,7 +32,12 @@ public sealed class RenderedContextCache(IOptions<PerformanceOptions> performanc
     {
         lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var node))
+            if (_entries.TryGetValue(key, out var node) && node.Value.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+            {
+                _entries.Remove(key);
+                Drop(node);
+            }
+            else if (node is not null)
             {
                 _order.Remove(node);
                 _order.AddFirst(node);
@@ -43,8 +49,12 @@ public sealed class RenderedContextCache(IOptions<PerformanceOptions> performanc
         return false;
     }
 
-    /// <summary>Keeps a rendered context unless anything was invalidated since <paramref name="generation"/> was read.</summary>
-    public bool TryAdd(string key, string context, IReadOnlyCollection<string> sessionIds, string? projectDir, string? user, long generation)
+    /// <summary>
+    /// Keeps a rendered context unless anything was invalidated since <paramref name="generation"/> was read, until
+    /// <paramref name="expiresAt"/> (the first expiry among the items it shows), if given.
+    /// </summary>
+    public bool TryAdd(string key, string context, IReadOnlyCollection<string> sessionIds, string? projectDir, string? user, long generation,
+        DateTimeOffset? expiresAt = null)
     {
         var size = context.Length * 2L + 256;
         if (size > _capacityBytes)
@@ -55,7 +65,7 @@ public sealed class RenderedContextCache(IOptions<PerformanceOptions> performanc
                 return false;
             if (_entries.Remove(key, out var old))
                 Drop(old);
-            var node = _order.AddFirst(new Entry(key, context, sessionIds, projectDir, user, size));
+            var node = _order.AddFirst(new Entry(key, context, sessionIds, projectDir, user, size, expiresAt));
             _entries[key] = node;
             _bytes += size;
             while (_bytes > _capacityBytes && _order.Last is { } last)
@@ -88,5 +98,6 @@ public sealed class RenderedContextCache(IOptions<PerformanceOptions> performanc
         _bytes -= node.Value.Size;
     }
 
-    private sealed record Entry(string Key, string Context, IReadOnlyCollection<string> SessionIds, string? ProjectDir, string? User, long Size);
+    private sealed record Entry(string Key, string Context, IReadOnlyCollection<string> SessionIds, string? ProjectDir, string? User, long Size,
+        DateTimeOffset? ExpiresAt);
 }

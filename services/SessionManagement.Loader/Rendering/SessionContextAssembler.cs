@@ -94,16 +94,20 @@ public sealed class SessionContextAssembler(
         if (items.Result is null)
             missing.Add("context");
         var contextItems = items.Result?.Message.Items.ToList();
+        // The other session's private items stay with it: they never reach this one.
         if (targetItems.Result is { } more && contextItems is not null)
-            contextItems.InsertRange(0, more.Message.Items.Where(i => contextItems.All(c => c.ItemId != i.ItemId)));
+            contextItems.InsertRange(0, more.Message.Items.Where(i => !i.Private && contextItems.All(c => c.ItemId != i.ItemId)));
         var recent = Merge(page.Result?.Message.Messages, prompts.Result?.Message.Messages);
 
         var parts = new LoadedParts(request.Source, target, recent, contextItems, missing);
         var rendered = ContextRenderer.Render(parts, Math.Min(request.MaxCharacters, contextOptions.Value.MaxInjectedChars));
-        if (missing.Count == 0)
+        // A startup render is shared by the project's next starts: one that shows a session's private item is not kept for them.
+        var sharedByOthers = !key.StartsWith("startup|", StringComparison.Ordinal)
+            || contextItems?.Any(i => i.Private && (i.SourceSessionId ?? i.SessionId) is not null) != true;
+        if (missing.Count == 0 && sharedByOthers)
         {
             var sessionIds = target is null ? new[] { request.SessionId } : new[] { request.SessionId, target.SessionId };
-            cache.TryAdd(key, rendered, sessionIds, request.Cwd, request.User, generation);
+            cache.TryAdd(key, rendered, sessionIds, request.Cwd, request.User, generation, contextItems?.Min(i => i.ExpiresAt));
         }
         else
         {
