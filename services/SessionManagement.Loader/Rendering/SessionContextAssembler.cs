@@ -104,10 +104,11 @@ public sealed class SessionContextAssembler(
         // A startup render is shared by the project's next starts: one that shows a session's private item is not kept for them.
         var sharedByOthers = !key.StartsWith("startup|", StringComparison.Ordinal)
             || contextItems?.Any(i => i.Private && (i.SourceSessionId ?? i.SessionId) is not null) != true;
-        if (missing.Count == 0 && sharedByOthers)
+        if (missing.Count == 0)
         {
             var sessionIds = target is null ? new[] { request.SessionId } : new[] { request.SessionId, target.SessionId };
-            cache.TryAdd(key, rendered, sessionIds, request.Cwd, request.User, generation, contextItems?.Min(i => i.ExpiresAt));
+            if (sharedByOthers)
+                cache.TryAdd(key, rendered, sessionIds, request.Cwd, request.User, generation, contextItems?.Min(i => i.ExpiresAt));
         }
         else
         {
