@@ -1,4 +1,3 @@
-using System.Net;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Contracts.Chat;
@@ -33,7 +32,6 @@ public static class GatewayModule
     public static SessionManagementBuilder AddGateway(this SessionManagementBuilder builder)
     {
         var options = OptionsValidation.BindOrThrow<GatewayOptions>(builder.Configuration, GatewayOptions.Section);
-        RequireTokenBeyondLoopback(builder.Settings.Http.Urls, options);
 
         var services = builder.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
@@ -110,17 +108,5 @@ public static class GatewayModule
     {
         services.AddSingleton<T>();
         services.AddHostedService(provider => provider.GetRequiredService<T>());
-    }
-
-    private static void RequireTokenBeyondLoopback(string urls, GatewayOptions options)
-    {
-        if (!string.IsNullOrEmpty(options.BearerToken))
-            return;
-        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var host = new Uri(url).Host;
-            if (host != "localhost" && !(IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address)))
-                throw new InvalidConfigurationException([$"Gateway:BearerToken: required when Http:Urls listens beyond loopback ({url})"]);
-        }
     }
 }

@@ -15,6 +15,7 @@ try
     builder.Configuration.AddSessionManagementLayers(args, ConfigurationLayers.HomeDirectory(), ConfigurationLayers.ProjectDirectory());
     settings = SessionManagementSettings.Load(builder.Configuration);
     targets = HostTargets.Parse(builder.Configuration["target"], ModuleCatalog.Modules.Keys);
+    SessionManagement.Hosting.Security.ListenerGuard.RequireTokenBeyondLoopback(builder.Configuration, settings.Http);
     var sessionManagement = builder.Services.AddSessionManagement(builder.Configuration, settings, targets);
     foreach (var target in targets)
         ModuleCatalog.Modules[target](sessionManagement);
@@ -39,6 +40,8 @@ app.Logger.LogInformation(
 try
 {
     await app.RunAsync();
+    if (SessionManagement.Hosting.Security.ListenerGuard.Refused)
+        return 2;
 }
 catch (IOException error) when (error.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {

@@ -69,7 +69,10 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the host. <paramref name="environment"/> is added to a copy of this process's environment with every <c>SM_</c> variable removed.</summary>
+    /// <summary>
+    /// Starts the host. <paramref name="environment"/> is added to a copy of this process's environment with every <c>SM_</c> variable
+    /// removed; <c>{port}</c> in a value stands for the host's port (to listen on it elsewhere than 127.0.0.1, say).
+    /// </summary>
     public static HostProcess Start(IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
         Start(new TempDirectory(), FreePort(), environment, args);
 
@@ -123,7 +126,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         start.Environment["SM_Bus__TemporaryEndpoints"] = "true";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[key] = value;
+            start.Environment[key] = value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Directory.CreateDirectory(Path.Combine(home.Path, "project"));
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -17,6 +17,7 @@ public static class SessionManagementEndpoints
     /// </summary>
     public static WebApplication MapSessionManagement(this WebApplication app)
     {
+        Security.ListenerGuard.Use(app);
         app.UseHttpMetrics();
 
         var current = app.Services.GetRequiredService<CurrentHostInstance>();

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SessionManagement.Hosting.Configuration;
+using SessionManagement.Hosting.Options;
+
+namespace SessionManagement.Hosting.Security;
+
+/// <summary>
+/// The token rule for every address a host listens on, whatever configured it (<c>Http:Urls</c>, <c>urls</c>, a
+/// <c>Kestrel:Endpoints</c> entry) and whatever its targets: beyond loopback a host starts only with a token
+/// (<c>Gateway:BearerToken</c>, the deployment's one token), and then every route but <c>/healthz</c> wants it. Checked on the
+/// configuration before the host listens, on the addresses it ends up listening on once started, and on every request.
+/// </summary>
+public sealed class ListenerGuard
+{
+    public const string TokenKey = "Gateway:BearerToken";
+
+    private readonly byte[]? _expected;
+    private bool? _beyondLoopback;
+
+    private ListenerGuard(string? token) =>
+        _expected = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes("Bearer " + token);
+
+    /// <summary>Set when the host stopped itself for listening beyond loopback without a token.</summary>
+    public static bool Refused { get; private set; }
+
+    /// <summary>Every listener the configuration asks for, with the key that asks.</summary>
+    public static IReadOnlyList<(string Key, string Url)> ConfiguredListeners(IConfiguration configuration, HttpOptions http)
+    {
+        var listeners = new List<(string, string)>();
+        foreach (var url in Split(http.Urls))
+            listeners.Add(("Http:Urls", url));
+        foreach (var url in Split(configuration["urls"]))
+            listeners.Add(("urls", url));
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+            if (endpoint["Url"] is { Length: > 0 } url)
+                listeners.Add(($"Kestrel:Endpoints:{endpoint.Key}:Url", url));
+        return listeners;
+    }
+
+    /// <summary>Refuses (an <see cref="InvalidConfigurationException"/> naming each key) to listen beyond loopback without a token.</summary>
+    public static void RequireTokenBeyondLoopback(IConfiguration configuration, HttpOptions http)
+    {
+        if (!string.IsNullOrEmpty(configuration[TokenKey]))
+            return;
+        var open = ConfiguredListeners(configuration, http).Where(l => !IsLoopback(l.Url)).ToList();
+        if (open.Count > 0)
+            throw new InvalidConfigurationException(open.Select(l =>
+                $"{TokenKey}: required when the host listens beyond loopback ({l.Key} = {l.Url})").ToList());
+    }
+
+    /// <summary>Whether a listening address stays on this machine: <c>localhost</c> or a loopback IP (not <c>*</c>, <c>+</c>, <c>0.0.0.0</c>, a name).</summary>
+    public static bool IsLoopback(string url)
+    {
+        var rest = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
+        rest = rest.Split('/')[0];
+        var host = rest.StartsWith('[') ? rest[1..rest.IndexOf(']')] : rest.Split(':')[0];
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+    }
+
+    /// <summary>Puts the rule in front of every route, and checks the addresses the server really listens on once it has started.</summary>
+    public static void Use(WebApplication app)
+    {
+        var guard = new ListenerGuard(app.Configuration[TokenKey]);
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            if (guard._expected is not null || !guard.ListensBeyondLoopback(app.Services))
+                return;
+            Refused = true;
+            app.Logger.LogCritical("Listening beyond loopback ({Addresses}) without {Key}: stopping", string.Join(", ", Addresses(app.Services)), TokenKey);
+            Console.Error.WriteLine($"session-management: {TokenKey}: required when the host listens beyond loopback ({string.Join(", ", Addresses(app.Services))})");
+            lifetime.StopApplication();
+        });
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path == "/healthz" || !guard.ListensBeyondLoopback(context.RequestServices) || guard.Presented(context.Request))
+            {
+                await next(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(new
+            {
+                error = guard._expected is null
+                    ? "this host listens beyond loopback without a token and serves only /healthz"
+                    : "a bearer token is required beyond loopback",
+            });
+        });
+    }
+
+    private bool ListensBeyondLoopback(IServiceProvider services) =>
+        _beyondLoopback ??= Addresses(services).Any(a => !IsLoopback(a));
+
+    private bool Presented(HttpRequest request) =>
+        _expected is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString()), _expected);
+
+    private static ICollection<string> Addresses(IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+
+    private static IEnumerable<string> Split(string? urls) =>
+        (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

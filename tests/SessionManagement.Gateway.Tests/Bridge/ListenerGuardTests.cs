@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+/// <summary>
+/// Every listener guarded, however configured and whatever the host's targets: beyond loopback, a host without a token refuses to
+/// start, and one with a token answers nothing but /healthz without it.
+/// </summary>
+public sealed class ListenerGuardTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public static readonly TheoryData<string, string, string> Unguarded = new()
+    {
+        { "--target=all", "SM_Kestrel__Endpoints__lan__Url", "Kestrel:Endpoints:lan:Url" },
+        { "--target=saver", "SM_Http__Urls", "Http:Urls" },
+        { "--target=chat", "SM_Kestrel__Endpoints__lan__Url", "Kestrel:Endpoints:lan:Url" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unguarded))]
+    public async Task When_a_listener_beyond_loopback_has_no_token_Should_refuse_to_start_naming_the_setting(string target, string variable, string key)
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string> { [variable] = "http://0.0.0.0:{port}" }, target);
+
+        Assert.Equal(2, await host.WaitForExitAsync(Within));
+        Assert.Contains($"Gateway:BearerToken: required when the host listens beyond loopback ({key} = http://0.0.0.0:", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_a_projects_own_settings_file_opens_a_listener_Should_refuse_to_start()
+    {
+        await using var first = HostProcess.Start();
+        await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        first.Signal(HostProcess.SigTerm);
+        await first.WaitForExitAsync(Within);
+        Directory.CreateDirectory(Path.Combine(first.ProjectDirectory, ".claude"));
+        File.WriteAllText(Path.Combine(first.ProjectDirectory, ".claude", "session-management.json"),
+            $$"""{ "Kestrel": { "Endpoints": { "team": { "Url": "http://0.0.0.0:{{first.Port}}" } } } }""");
+
+        await using var again = first.StartAgain();
+
+        Assert.Equal(2, await again.WaitForExitAsync(Within));
+        Assert.Contains($"Gateway:BearerToken: required when the host listens beyond loopback (Kestrel:Endpoints:team:Url = http://0.0.0.0:{first.Port})",
+            again.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--target=all")]
+    [InlineData("--target=saver")]
+    public async Task When_a_token_guards_a_listener_beyond_loopback_Should_answer_only_healthz_without_it(string target)
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Http__Urls"] = "http://0.0.0.0:{port}",
+            ["SM_Gateway__BearerToken"] = "team-s3cret",
+        }, target);
+        await host.WaitForAsync("/healthz", HttpStatusCode.OK, Within);
+
+        foreach (var path in new[] { "/metrics", "/api/instances", "/readyz" })
+        {
+            using var anonymous = await host.Http.GetAsync(path, Cancel);
+            using var wrong = await GetAsync(host, path, "not-it");
+            using var right = await GetAsync(host, path, "team-s3cret");
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.NotEqual(HttpStatusCode.Unauthorized, right.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/healthz", Cancel)).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> GetAsync(HostProcess host, string path, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return host.Http.SendAsync(request, Cancel);
+    }
+}
