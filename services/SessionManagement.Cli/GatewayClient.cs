@@ -23,7 +23,23 @@ internal sealed class GatewayClient : IDisposable
         _http.Timeout = TimeSpan.FromMinutes(30); // an import of a large file is one request
         if ((token ?? Environment.GetEnvironmentVariable("SM_GATEWAY_TOKEN")) is { Length: > 0 } bearer)
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        // Who asks, for the audit trail, as sm-hook names the user and machine a hook came from.
+        _http.DefaultRequestHeaders.Add(SessionManagement.Bridge.BridgeHeaders.User, Environment.UserName);
+        _http.DefaultRequestHeaders.Add(SessionManagement.Bridge.BridgeHeaders.Host, Environment.MachineName);
     }
+
+    /// <summary>What the requests are part of (<c>restore</c>, <c>branch</c>), so the audit trail records that instead of the export they make.</summary>
+    public string? Purpose
+    {
+        set
+        {
+            _http.DefaultRequestHeaders.Remove(PurposeHeader);
+            if (value is not null)
+                _http.DefaultRequestHeaders.Add(PurposeHeader, value);
+        }
+    }
+
+    private const string PurposeHeader = "X-SM-Purpose";
 
     public Uri BaseAddress { get; }
 

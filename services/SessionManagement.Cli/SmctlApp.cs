@@ -37,6 +37,7 @@ internal static class SmctlApp
         config.AddCommand<BranchCommand>("branch").WithDescription("A new session holding the conversation up to a message, resumable with claude --resume.");
         config.AddCommand<MergeCommand>("merge").WithDescription("Make one session's own context items another's too, for its next SessionStart.");
         config.AddCommand<UseCommand>("use").WithDescription("Make a session the one its project's next SessionStart continues from.");
+        config.AddCommand<AuditCommand>("audit").WithDescription("What was done to kept sessions: exports, restores, deletes, recoveries, by whom, from where.");
         config.AddCommand<DoctorCommand>("doctor").WithDescription("Check that sessions are being kept, and what Claude Code's cleanup deletes next.");
     }
 }

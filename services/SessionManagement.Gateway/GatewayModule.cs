@@ -80,6 +80,7 @@ public static class GatewayModule
             bus.AddRequestClient<RestoreBackup>();
             bus.AddRequestClient<GetSessionStatus>();
             bus.AddRequestClient<GetReport>();
+            bus.AddRequestClient<ListAudit>();
         });
         builder.MapRoutes(GatewayRoutes.Map);
         return builder;

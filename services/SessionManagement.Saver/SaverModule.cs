@@ -52,6 +52,7 @@ public static class SaverModule
             bus.AddConsumer<CleanupConsumer>();
             bus.AddConsumer<ImportedSessionConsumer>();
             bus.AddConsumer<TranscriptFactsConsumer>();
+            bus.AddConsumer<AuditConsumer>();
         });
         return builder;
     }

@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
@@ -54,6 +55,26 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Null(none);
         Assert.Equal(("session-b", first.AddMinutes(5)), await Store.ChosenAsync(project, Cancel));
         Assert.Equal(("session-c", first), await Store.ChosenAsync(project + "-other", Cancel));
+    }
+
+    [Fact]
+    public async Task When_audit_entries_are_recorded_Should_keep_each_once_and_list_them_newest_first_by_action_session_user_and_time()
+    {
+        var session = SessionEvents.NewId();
+        var at = DateTimeOffset.Parse("2026-12-02T09:00:00.250Z", System.Globalization.CultureInfo.InvariantCulture);
+        var export = new AuditRecorded(Guid.CreateVersion7(), at, "export", "ana", "127.0.0.1", session, "as jsonl");
+        var restore = new AuditRecorded(Guid.CreateVersion7(), at.AddMinutes(1), "restore", "ben", "10.0.0.7", session, "as jsonl: its own transcript");
+        var delete = new AuditRecorded(Guid.CreateVersion7(), at.AddMinutes(2), "delete", "system", "build-host", session + "-other", null);
+
+        await Store.RecordAuditAsync([export, restore], Cancel);
+        await Store.RecordAuditAsync([restore, delete], Cancel); // restore delivered twice
+
+        Assert.Equal([delete, restore, export], await Store.ListAuditAsync(new ListAudit(null, null, null, at, 10), Cancel));
+        Assert.Equal([restore], await Store.ListAuditAsync(new ListAudit("restore", null, null, at, 10), Cancel));
+        Assert.Equal([restore, export], await Store.ListAuditAsync(new ListAudit(null, session, null, null, 10), Cancel));
+        Assert.Equal([export], await Store.ListAuditAsync(new ListAudit(null, null, "ana", at, 10), Cancel));
+        Assert.Equal([delete, restore], await Store.ListAuditAsync(new ListAudit(null, null, null, at.AddSeconds(30), 10), Cancel));
+        Assert.Equal([delete], await Store.ListAuditAsync(new ListAudit(null, null, null, at, 1), Cancel));
     }
 
     [Fact]

@@ -28,6 +28,7 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
 {
     protected override async Task<int> RunAsync(GatewayClient client, BranchSettings settings, CancellationToken cancellationToken)
     {
+        client.Purpose = "branch";
         var id = settings.SessionId;
         if (settings.At.Length == 0)
             throw new CommandFailedException("--at names the message the branch ends with (its uuid)", ExitCodes.BadInput);

@@ -29,6 +29,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 {
     protected override async Task<int> RunAsync(GatewayClient client, RestoreSettings settings, CancellationToken cancellationToken)
     {
+        client.Purpose = "restore";
         var id = settings.SessionId;
         var escaped = Uri.EscapeDataString(id);
         var files = await client.GetJsonAsync($"api/sessions/{escaped}/files", cancellationToken, missingIsNull: true)

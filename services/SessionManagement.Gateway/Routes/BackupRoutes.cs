@@ -1,3 +1,4 @@
+using SessionManagement.Hosting.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,8 +39,7 @@ internal static class BackupRoutes
                 var response = await client.AskAsync<RestoreBackup, BackupRestored, BackupRestoreFailed>(new RestoreBackup(Guid.CreateVersion7(), backupId), cancellationToken);
                 if (response.Is(out Response<BackupRestored>? restored))
                 {
-                    loggers.CreateLogger("SessionManagement.Audit").LogWarning("Audit: backup {BackupId} of session {SessionId} restored at the request of {Remote}",
-                        backupId, restored.Message.SessionId, http.Connection.RemoteIpAddress);
+                    await AuditTrail.RecordAsync(http, "backup-restore", restored.Message.SessionId, $"backup {backupId}");
                     return Results.Ok(restored.Message);
                 }
                 response.Is(out Response<BackupRestoreFailed>? failed);

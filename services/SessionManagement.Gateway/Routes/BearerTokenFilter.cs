@@ -1,3 +1,4 @@
+using SessionManagement.Hosting.Security;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -9,13 +10,14 @@ internal sealed class BearerTokenFilter(string? token) : IEndpointFilter
 {
     private readonly byte[]? _expected = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes("Bearer " + token);
 
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         if (_expected is null)
-            return next(context);
+            return await next(context);
         var presented = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers.Authorization.ToString());
-        return CryptographicOperations.FixedTimeEquals(presented, _expected)
-            ? next(context)
-            : ValueTask.FromResult<object?>(Results.Json(new { error = "a bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized));
+        if (CryptographicOperations.FixedTimeEquals(presented, _expected))
+            return await next(context);
+        await AuditTrail.RecordRefusalAsync(context.HttpContext);
+        return Results.Json(new { error = "a bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
     }
 }

@@ -1,3 +1,4 @@
+using SessionManagement.Hosting.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,15 +22,20 @@ internal static class ContextRoutes
             SaveAsync(client, redactor, item with { ItemId = itemId, Merge = true }, cancellationToken));
     }
 
-    private static async Task<IResult> QueryAsync(
+    private static async Task<IResult> QueryAsync(HttpContext http,
         ReadApiClient client, string? session, string? project, string? user, string? team, long? maxBytes, CancellationToken cancellationToken)
     {
         if (session is null && project is null && user is null && team is null)
             return ReadApiRoutes.BadRequest("say whose context: session, project, user and/or team");
         try
         {
-            return Results.Ok(await client.AskAsync<QueryContext, ContextItemsFound>(
-                new QueryContext(session, project, user, team, Math.Clamp(maxBytes ?? 1_048_576, 1, 64L * 1024 * 1024)), cancellationToken));
+            var found = await client.AskAsync<QueryContext, ContextItemsFound>(
+                new QueryContext(session, project, user, team, Math.Clamp(maxBytes ?? 1_048_576, 1, 64L * 1024 * 1024)), cancellationToken);
+            // Another user's (or a team's) items read: recorded, with how many were served.
+            if ((user is not null && user != AuditTrail.Actor(http)) || team is not null)
+                await AuditTrail.RecordAsync(http, "context-read", session,
+                    $"{found.Items.Count} items of " + string.Join(", ", new[] { user is null ? null : "user " + user, team is null ? null : "team " + team }.OfType<string>()));
+            return Results.Ok(found);
         }
         catch (RequestTimeoutException)
         {

@@ -46,6 +46,7 @@ internal static class GatewayRoutes
         BackupRoutes.Map(gateway);
         StatusRoutes.Map(gateway);
         ErrorRoutes.Map(gateway);
+        AuditRoutes.Map(gateway);
         gateway.MapGet("/api/privacy", (SecretRedactor redactor) => Results.Ok(new
         {
             redaction = new { privateSpans = true, secretDetectors = redactor.DetectsSecrets, secretPatterns = redactor.PatternCount },

@@ -1,3 +1,4 @@
+using SessionManagement.Hosting.Security;
 using System.Globalization;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -157,8 +158,8 @@ internal static class ReadApiRoutes
         {
             var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user,
                 cancellationToken, file, parent);
-            loggers.CreateLogger("SessionManagement.Audit").LogInformation("Audit: transcript {Name} imported into session {SessionId} from {Remote}",
-                result.Name, result.SessionId, http.Connection.RemoteIpAddress);
+            await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "import", "branch"), result.SessionId,
+                $"{result.Name}: {result.Lines} lines" + (parent is null ? "" : $", branched from {parent}"));
             return Results.Ok(result);
         }
         catch (ImportRejectedException error)

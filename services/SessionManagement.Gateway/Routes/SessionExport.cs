@@ -1,3 +1,4 @@
+using SessionManagement.Hosting.Security;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -52,8 +53,8 @@ internal static class SessionExport
         if (session is null && first.Total == 0)
             return ReadApiRoutes.NotFound(sessionId);
 
-        var logger = loggers.CreateLogger("SessionManagement.Audit");
-        logger.LogInformation("Audit: session {SessionId} exported as {Format} to {Remote}", sessionId, format, http.Connection.RemoteIpAddress);
+        await AuditTrail.RecordAsync(http, "export", sessionId, "as " + format);
+        var logger = loggers.CreateLogger("SessionManagement.Gateway.Export");
         var fileName = $"session-{sessionId}.{(lossless ? "json" : "md")}";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
         return Results.Stream(async body =>
@@ -92,9 +93,8 @@ internal static class SessionExport
         }
         if (first.Offsets.Count == 0)
             return ReadApiRoutes.NotFound(sessionId);
-        var logger = loggers.CreateLogger("SessionManagement.Audit");
-        logger.LogInformation("Audit: session {SessionId} exported as jsonl ({File}) to {Remote}", sessionId, file ?? "its own transcript",
-            http.Connection.RemoteIpAddress);
+        await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore", "branch"), sessionId, "as jsonl: " + (file ?? "its own transcript"));
+        var logger = loggers.CreateLogger("SessionManagement.Gateway.Export");
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{(file is null ? sessionId + ".jsonl" : Path.GetFileName(file))}\"";
         return Results.Stream(async body =>
         {

@@ -88,6 +88,7 @@ public sealed class ListenerGuard
                 await next(context);
                 return;
             }
+            await AuditTrail.RecordRefusalAsync(context);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsJsonAsync(new
             {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SessionManagement.Saver.Storage;
+using SessionManagement.Contracts.Saver;
 
 namespace SessionManagement.Saver.Backups;
 
@@ -50,6 +51,9 @@ internal sealed class BackupRestoreAtStart(
         }
         logger.LogWarning("Audit: restored from the backups in {Folder}: {Whole} sessions whole, {Partly} sessions' {Lost} lost raw events; {Unreadable} sessions had no intact backup",
             folder.Path, whole, partly, lost, unreadable);
+        await store.RecordAuditAsync([new AuditRecorded(Guid.CreateVersion7(), DateTimeOffset.UtcNow, "recovery", "system", Environment.MachineName, null,
+            $"restored from the backups in {folder.Path} at start: {whole} sessions whole, {partly} sessions' {lost} lost raw events; {unreadable} sessions had no intact backup")],
+            cancellationToken);
     }
 
     private async Task<SessionBackup?> NewestIntactAsync(string sessionId, CancellationToken cancellationToken)

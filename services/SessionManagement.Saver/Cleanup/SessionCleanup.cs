@@ -41,6 +41,8 @@ public sealed class SessionCleanup(
             var (bytes, removed) = await archive.PurgeAsync(sessionId, cancellationToken);
             (purged, trimmed, freed) = (purged + 1, trimmed + removed, freed + bytes);
             events.Add(new SessionPurged(sessionId, final.Value, now));
+            events.Add(new AuditRecorded(Guid.CreateVersion7(), now, "delete", "system", Environment.MachineName, sessionId,
+                $"archived and purged by cleanup; its backup {final.Value} is kept"));
             logger.LogInformation("Audit: session {SessionId} archived and purged; its backup {BackupId} is kept", sessionId, final.Value);
         }
         return (new CleanupCompleted(commandId, SaverModule.Name, archived, purged, trimmed, freed, time.GetUtcNow()), events);

@@ -110,6 +110,8 @@ public sealed class SessionRecovery(ISessionStore store, IBackupStore backups, I
         }
         logger.LogWarning("Session {SessionId} recovered ({Method}): {Detail}", damaged.SessionId, method, detail);
         await publish.Publish(new SessionRecovered(damaged.SessionId, method, detail, time.GetUtcNow()), cancellationToken);
+        await publish.Publish(new AuditRecorded(Guid.CreateVersion7(), time.GetUtcNow(), "recovery", "system", Environment.MachineName, damaged.SessionId,
+            $"{method}: {detail}"), cancellationToken);
         return recovered;
     }
 }

@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Snapshots;
 
@@ -22,6 +23,12 @@ public interface ISessionStore
 
     /// <summary>The session chosen for <paramref name="projectDir"/> and when, if one was.</summary>
     Task<(string SessionId, DateTimeOffset At)?> ChosenAsync(string projectDir, CancellationToken cancellationToken);
+
+    /// <summary>Keeps audit entries, each once by its id.</summary>
+    Task RecordAuditAsync(IReadOnlyList<AuditRecorded> entries, CancellationToken cancellationToken);
+
+    /// <summary>Audit entries, newest first.</summary>
+    Task<IReadOnlyList<AuditRecorded>> ListAuditAsync(ListAudit query, CancellationToken cancellationToken);
 
     /// <summary>A session's raw events in capture order (receive time, then capture sequence).</summary>
     Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Chat;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
@@ -30,6 +31,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     private readonly IMongoCollection<BsonDocument> _transcriptModels;
     private readonly IMongoCollection<BsonDocument> _transcriptTitles;
     private readonly IMongoCollection<BsonDocument> _projectChoices;
+    private readonly IMongoCollection<BsonDocument> _audit;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -44,6 +46,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _transcriptModels = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptModels);
         _transcriptTitles = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptTitles);
         _projectChoices = database.GetCollection<BsonDocument>(SaverMongoCollections.ProjectChoices);
+        _audit = database.GetCollection<BsonDocument>(SaverMongoCollections.Audit);
         _persistence = persistence;
     }
 
@@ -174,6 +177,30 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _projectChoices.ReplaceOneAsync(new BsonDocument("_id", projectDir),
             new BsonDocument { ["_id"] = projectDir, ["session_id"] = sessionId, ["chosen_at"] = at.UtcDateTime },
             new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task RecordAuditAsync(IReadOnlyList<AuditRecorded> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+            return;
+        await _audit.BulkWriteAsync(entries.Select(e => new ReplaceOneModel<BsonDocument>(new BsonDocument("_id", e.AuditId.ToString("N")), new BsonDocument
+        {
+            ["_id"] = e.AuditId.ToString("N"), ["at"] = e.At.UtcDateTime, ["action"] = e.Action, ["actor"] = e.Actor, ["origin"] = e.Origin,
+            ["session_id"] = (BsonValue?)e.SessionId ?? BsonNull.Value, ["detail"] = (BsonValue?)e.Detail ?? BsonNull.Value,
+        }) { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditRecorded>> ListAuditAsync(ListAudit query, CancellationToken cancellationToken)
+    {
+        var filter = new BsonDocument();
+        if (query.Action is not null) filter["action"] = query.Action;
+        if (query.SessionId is not null) filter["session_id"] = query.SessionId;
+        if (query.Actor is not null) filter["actor"] = query.Actor;
+        if (query.Since is { } since) filter["at"] = new BsonDocument("$gte", since.UtcDateTime);
+        var found = await _audit.Find(filter).Sort(new BsonDocument { ["at"] = -1, ["_id"] = -1 }).Limit(query.Limit).ToListAsync(cancellationToken);
+        return found.Select(d => new AuditRecorded(Guid.ParseExact(d["_id"].AsString, "N"), new DateTimeOffset(d["at"].ToUniversalTime(), TimeSpan.Zero),
+            d["action"].AsString, d["actor"].AsString, d["origin"].AsString, d["session_id"].IsBsonNull ? null : d["session_id"].AsString,
+            d["detail"].IsBsonNull ? null : d["detail"].AsString)).ToList();
+    }
 
     public async Task<(string SessionId, DateTimeOffset At)?> ChosenAsync(string projectDir, CancellationToken cancellationToken) =>
         await _projectChoices.Find(new BsonDocument("_id", projectDir)).FirstOrDefaultAsync(cancellationToken) is { } choice

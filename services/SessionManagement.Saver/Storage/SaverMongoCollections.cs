@@ -15,6 +15,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string TranscriptModels = "saver_transcript_models";
     public const string TranscriptTitles = "saver_transcript_titles";
     public const string ProjectChoices = "saver_project_choices";
+    public const string Audit = "saver_audit";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {
@@ -64,6 +65,9 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         await database.GetCollection<BackupDocument>(Backups).Indexes.CreateOneAsync(
             new CreateIndexModel<BackupDocument>(Builders<BackupDocument>.IndexKeys.Ascending(b => b.SessionId).Descending(b => b.Version),
                 new CreateIndexOptions { Name = "session_version" }), cancellationToken: cancellationToken);
+        await database.GetCollection<MongoDB.Bson.BsonDocument>(Audit).Indexes.CreateOneAsync(
+            new CreateIndexModel<MongoDB.Bson.BsonDocument>(Builders<MongoDB.Bson.BsonDocument>.IndexKeys.Descending("at"),
+                new CreateIndexOptions { Name = "at" }), cancellationToken: cancellationToken);
         await database.GetCollection<SessionState>(Sessions).Indexes.CreateOneAsync(
             new CreateIndexModel<SessionState>(Builders<SessionState>.IndexKeys.Ascending(s => s.ProjectDir).Descending(s => s.LastEventAt),
                 new CreateIndexOptions { Name = "project_lastEvent" }), cancellationToken: cancellationToken);

@@ -144,6 +144,19 @@ internal static class SaverSqliteSchema
             chosen_at TEXT NOT NULL) WITHOUT ROWID;
         """);
 
+    /// <summary>The audit trail: what was done to kept sessions, by whom, from where (<see cref="Contracts.Saver.AuditRecorded"/>).</summary>
+    public static readonly SqliteMigration V12 = new("saver", 12, """
+        CREATE TABLE saver_audit (
+            audit_id TEXT PRIMARY KEY,
+            at INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            session_id TEXT NULL,
+            detail TEXT NULL) WITHOUT ROWID;
+        CREATE INDEX saver_audit_at ON saver_audit (at DESC);
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
 }

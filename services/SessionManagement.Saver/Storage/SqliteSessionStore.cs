@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Chat;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -124,6 +125,46 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await using var command = Command(connection, null, "SELECT session_id, chosen_at FROM saver_project_choices WHERE project_dir = $project", "");
             await using var reader = await command.Bind("$project", projectDir).ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.ReadTime(1)) : null;
+        }, cancellationToken);
+
+    public Task RecordAuditAsync(IReadOnlyList<AuditRecorded> entries, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO saver_audit (audit_id, at, action, actor, origin, session_id, detail)
+                VALUES ($id, $at, $action, $actor, $origin, $session, $detail) ON CONFLICT (audit_id) DO NOTHING
+                """;
+            foreach (var entry in entries)
+            {
+                command.Parameters.Clear();
+                command.Bind("$id", entry.AuditId.ToString("N")).Bind("$at", entry.At.ToUnixTimeMilliseconds()).Bind("$action", entry.Action)
+                    .Bind("$actor", entry.Actor).Bind("$origin", entry.Origin).Bind("$session", entry.SessionId).Bind("$detail", entry.Detail);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<AuditRecorded>> ListAuditAsync(ListAudit query, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<AuditRecorded>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT audit_id, at, action, actor, origin, session_id, detail FROM saver_audit
+                WHERE ($action IS NULL OR action = $action) AND ($session IS NULL OR session_id = $session)
+                  AND ($actor IS NULL OR actor = $actor) AND ($since IS NULL OR at >= $since)
+                ORDER BY at DESC, audit_id DESC LIMIT $limit
+                """;
+            command.Bind("$action", query.Action).Bind("$session", query.SessionId).Bind("$actor", query.Actor)
+                .Bind("$since", query.Since?.ToUnixTimeMilliseconds()).Bind("$limit", query.Limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var entries = new List<AuditRecorded>();
+            while (await reader.ReadAsync(cancellationToken))
+                entries.Add(new AuditRecorded(Guid.ParseExact(reader.GetString(0), "N"), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                    reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)));
+            return entries;
         }, cancellationToken);
 
     public Task<int> SnapshotAsync(IReadOnlyCollection<string>? sessionIds, DateTimeOffset now, CancellationToken cancellationToken) =>
