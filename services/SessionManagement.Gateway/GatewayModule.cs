@@ -81,6 +81,7 @@ public static class GatewayModule
             bus.AddRequestClient<GetSessionStatus>();
             bus.AddRequestClient<GetReport>();
             bus.AddRequestClient<ListAudit>();
+            bus.AddRequestClient<GetSessionOwner>();
         });
         builder.MapRoutes(GatewayRoutes.Map);
         return builder;

@@ -11,6 +11,7 @@ namespace SessionManagement.Contracts.Saver;
 /// Asked for a SessionStart of this session (the loader): a session chosen for <paramref name="ProjectDir"/> with <see cref="UseSession"/>
 /// comes first while no session of the project but this one has started since the choice.
 /// </param>
+/// <param name="User">Only sessions this user owns (the user of their first hook): what a reader's own token lists.</param>
 public record ListSessions(
     string? ProjectDir,
     string? Status,
@@ -18,4 +19,5 @@ public record ListSessions(
     DateTimeOffset? Until,
     int Skip,
     int Limit,
-    string? Starting = null);
+    string? Starting = null,
+    string? User = null);

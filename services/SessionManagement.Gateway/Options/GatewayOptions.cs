@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SessionManagement.Hosting.Options;
 
 namespace SessionManagement.Gateway.Options;
 
@@ -66,6 +67,12 @@ public sealed class GatewayOptions
     [Range(10, 60_000)]
     public int HookRegistryFlushMs { get; set; } = 1_000;
 
-    /// <summary>Required on every request when set; must be set when the host listens beyond loopback.</summary>
+    /// <summary>
+    /// The deployment's one token, which may do anything: required on every gateway request when set. Beyond loopback the host
+    /// starts only with it or with <see cref="Users"/>, and then every route but <c>/healthz</c> wants a token.
+    /// </summary>
     public string? BearerToken { get; set; }
+
+    /// <summary>Tokens of one's own, each with a role (<see cref="AccessUser"/>), checked by <c>AccessTokens</c>.</summary>
+    public List<AccessUser> Users { get; set; } = [];
 }

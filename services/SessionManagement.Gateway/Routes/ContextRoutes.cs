@@ -13,7 +13,7 @@ internal static class ContextRoutes
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/api/context", QueryAsync);
+        api.MapGet("/api/context", QueryAsync).Allow(AccessRole.Read);
         api.MapPost("/api/context", (ReadApiClient client, SecretRedactor redactor, SaveContextItem item, CancellationToken cancellationToken) =>
             SaveAsync(client, redactor, item with { Merge = false }, cancellationToken));
         api.MapPut("/api/context/{itemId}", (ReadApiClient client, SecretRedactor redactor, string itemId, SaveContextItem item, CancellationToken cancellationToken) =>
@@ -29,6 +29,19 @@ internal static class ContextRoutes
             return ReadApiRoutes.BadRequest("say whose context: session, project, user and/or team");
         try
         {
+            if (Caller.Of(http) is { SeesOnlyTheirOwn: true } reader)
+            {
+                // A reader reads their own items, their teams' and those of their own sessions (with the session's project's).
+                if (user is not null && user != reader.Name)
+                    return await ForbiddenAsync(http, $"{reader.Name} reads their own user items, not {user}'s");
+                if (team is not null && !reader.Teams.Contains(team, StringComparer.Ordinal))
+                    return await ForbiddenAsync(http, $"{reader.Name} is not in team {team}");
+                if (project is not null && session is null)
+                    return await ForbiddenAsync(http, "a reader reads a project's context through one of their sessions: add session=<id>");
+                if (session is not null && !await OwnedSessionFilter.OwnsAsync(client, reader, session, cancellationToken))
+                    return ReadApiRoutes.NotFound(session);
+                user = reader.Name;
+            }
             var found = await client.AskAsync<QueryContext, ContextItemsFound>(
                 new QueryContext(session, project, user, team, Math.Clamp(maxBytes ?? 1_048_576, 1, 64L * 1024 * 1024)), cancellationToken);
             // Another user's (or a team's) items read: recorded, with how many were served.
@@ -41,6 +54,13 @@ internal static class ContextRoutes
         {
             return client.NoAnswer("context");
         }
+    }
+
+    /// <summary>A reader asked for context that is not theirs: refused, and recorded.</summary>
+    private static async Task<IResult> ForbiddenAsync(HttpContext http, string why)
+    {
+        await AuditTrail.RecordAsync(http, "access-refused", null, $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}: {why}");
+        return Results.Json(new { error = why }, statusCode: StatusCodes.Status403Forbidden);
     }
 
     /// <summary>Saves an item, its content redacted as a hook's would be (<see cref="SecretRedactor"/>).</summary>

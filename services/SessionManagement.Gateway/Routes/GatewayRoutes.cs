@@ -14,6 +14,7 @@ using SessionManagement.Gateway.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Gateway.Transcripts;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 
@@ -21,10 +22,9 @@ internal static class GatewayRoutes
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        var gateway = app.MapGroup("").AddEndpointFilter(new BearerTokenFilter(options.BearerToken));
-        gateway.MapPost("/hooks", PostHookAsync);
-        gateway.MapPost("/statusline", PostStatusLineAsync);
+        var gateway = app.MapGroup("").AddEndpointFilter(new AccessFilter(app.ServiceProvider.GetRequiredService<AccessTokens>()));
+        gateway.MapPost("/hooks", PostHookAsync).Allow(AccessRole.Capture);
+        gateway.MapPost("/statusline", PostStatusLineAsync).Allow(AccessRole.Capture);
         gateway.MapGet("/api/hooks", async (IHookRegistryStore store, HookRegistryRecorder recorder, string? host, string? project, CancellationToken cancellationToken) =>
         {
             await recorder.FlushAsync(cancellationToken);
@@ -50,7 +50,7 @@ internal static class GatewayRoutes
         gateway.MapGet("/api/privacy", (SecretRedactor redactor) => Results.Ok(new
         {
             redaction = new { privateSpans = true, secretDetectors = redactor.DetectsSecrets, secretPatterns = redactor.PatternCount },
-        }));
+        })).Allow(AccessRole.Read);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
     }
@@ -68,8 +68,10 @@ internal static class GatewayRoutes
             ? at : time.GetUtcNow();
 
         var body = await HookBody.ReadAsync(http.Request, options.Value.MaxPayloadBytes, rejected.KeepBytes, cancellationToken);
+        // A user's own token says whose the hook is; the deployment's token (or none, on loopback) leaves it to sm-hook's header.
+        var user = Caller.Of(http) is { Named: true } caller ? caller.Name : Header(headers, BridgeHeaders.User);
         var request = new CaptureRequest(body.Bytes, channel, eventId, receivedAt, Header(headers, BridgeHeaders.Host),
-            Header(headers, BridgeHeaders.User), Header(headers, BridgeHeaders.ProjectDir), Header(headers, BridgeHeaders.BridgeVersion));
+            user, Header(headers, BridgeHeaders.ProjectDir), Header(headers, BridgeHeaders.BridgeVersion));
 
         if (body.Oversized)
         {

@@ -29,17 +29,17 @@ internal static class ReadApiRoutes
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/api/sessions", ListSessionsAsync);
-        api.MapGet("/api/sessions/{sessionId}", GetSessionAsync);
-        api.MapGet("/api/sessions/{sessionId}/messages", GetMessagesAsync);
-        api.MapGet("/api/sessions/{sessionId}/export", SessionExport.WriteAsync);
-        api.MapGet("/api/sessions/{sessionId}/files", GetFilesAsync);
-        api.MapPost("/api/sessions/{sessionId}/use", UseSessionAsync);
-        api.MapGet("/api/search", SearchAsync);
-        api.MapPost("/api/sessions/import", ImportAsync);
+        api.MapGet("/api/sessions", ListSessionsAsync).Allow(AccessRole.Read);
+        api.MapGet("/api/sessions/{sessionId}", GetSessionAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapGet("/api/sessions/{sessionId}/messages", GetMessagesAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapGet("/api/sessions/{sessionId}/export", SessionExport.WriteAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapGet("/api/sessions/{sessionId}/files", GetFilesAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapPost("/api/sessions/{sessionId}/use", UseSessionAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapGet("/api/search", SearchAsync).Allow(AccessRole.Read);
+        api.MapPost("/api/sessions/import", ImportAsync).Allow(AccessRole.Capture);
     }
 
-    private static async Task<IResult> ListSessionsAsync(
+    private static async Task<IResult> ListSessionsAsync(HttpContext http,
         ReadApiClient client, string? project, string? status, string? since, string? until, int? skip, int? limit, CancellationToken cancellationToken)
     {
         if (status is not null && !Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
@@ -50,7 +50,8 @@ internal static class ReadApiRoutes
         try
         {
             return Results.Ok(await client.AskAsync<ListSessions, SessionsListed>(
-                new ListSessions(project, status, from, to, first, count), cancellationToken));
+                new ListSessions(project, status, from, to, first, count, User: Caller.Of(http) is { SeesOnlyTheirOwn: true } caller ? caller.Name : null),
+                cancellationToken));
         }
         catch (RequestTimeoutException)
         {
@@ -117,7 +118,7 @@ internal static class ReadApiRoutes
         }
     }
 
-    private static async Task<IResult> SearchAsync(
+    private static async Task<IResult> SearchAsync(HttpContext http,
         ReadApiClient client, string? q, string? session, string? project, string? role, string? since, string? until, int? limit,
         CancellationToken cancellationToken)
     {
@@ -135,7 +136,7 @@ internal static class ReadApiRoutes
             var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(
                 new SearchMessages(q, session, project, role, from, to, count), cancellationToken);
             if (response.Is(out Response<MessagesFound>? found))
-                return Results.Ok(found.Message);
+                return Results.Ok(Caller.Of(http) is { SeesOnlyTheirOwn: true } caller ? await TheirOwnAsync(client, caller, found.Message, cancellationToken) : found.Message);
             response.Is(out Response<SearchRejected>? rejected);
             return Results.Json(new { error = rejected!.Message.Reason, query = rejected.Message.Query }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
@@ -143,6 +144,15 @@ internal static class ReadApiRoutes
         {
             return client.NoAnswer("chat");
         }
+    }
+
+    /// <summary>The hits in sessions that are the caller's.</summary>
+    private static async Task<MessagesFound> TheirOwnAsync(ReadApiClient client, Caller caller, MessagesFound found, CancellationToken cancellationToken)
+    {
+        var owned = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var session in found.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
+            owned[session] = await OwnedSessionFilter.OwnsAsync(client, caller, session, cancellationToken);
+        return found with { Hits = found.Hits.Where(h => owned[h.SessionId]).ToList() };
     }
 
     private static async Task<IResult> ImportAsync(
@@ -153,7 +163,8 @@ internal static class ReadApiRoutes
             limit.MaxRequestBodySize = options.Value.MaxImportBytes;
         var headers = http.Request.Headers;
         var host = headers.TryGetValue(BridgeHeaders.Host, out var h) && h.Count > 0 ? h[0]! : Environment.MachineName;
-        var user = headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
+        var user = Caller.Of(http) is { Named: true } caller ? caller.Name
+            : headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
         try
         {
             var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user,

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SessionManagement.Contracts.Status;
 using SessionManagement.Hosting.Instances;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 
@@ -30,7 +31,7 @@ internal static class StatusRoutes
             {
                 return client.NoAnswer("status");
             }
-        });
+        }).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
         api.MapGet("/api/reports/{kind}", ReportAsync);
     }
 

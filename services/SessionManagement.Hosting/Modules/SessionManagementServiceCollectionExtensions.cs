@@ -33,6 +33,7 @@ public static class SessionManagementServiceCollectionExtensions
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Storage));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Http));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(Security.AccessTokens.Load(configuration));
         services.AddSingleton(new CurrentHostInstance(settings, targets));
 
         var builder = new SessionManagementBuilder(services, configuration, settings);

@@ -22,9 +22,10 @@ public static class AuditTrail
 
     private static readonly ConcurrentDictionary<string, long> LastRefusal = new(StringComparer.Ordinal);
 
-    /// <summary>Who sent a request: the user it names, else <c>anonymous</c>.</summary>
+    /// <summary>Who sent a request: the user their token names, else the user the request names, else <c>anonymous</c>.</summary>
     public static string Actor(HttpContext http) =>
-        http.Request.Headers[UserHeader].ToString() is { Length: > 0 and <= 128 } user ? user : "anonymous";
+        Caller.Of(http) is { Named: true } caller ? caller.Name
+        : http.Request.Headers[UserHeader].ToString() is { Length: > 0 and <= 128 } user ? user : "anonymous";
 
     /// <summary>From where: the client's address.</summary>
     public static string Origin(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";

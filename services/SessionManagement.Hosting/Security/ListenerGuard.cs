@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,18 +15,18 @@ namespace SessionManagement.Hosting.Security;
 /// <summary>
 /// The token rule for every address a host listens on, whatever configured it (<c>Http:Urls</c>, <c>urls</c>, a
 /// <c>Kestrel:Endpoints</c> entry) and whatever its targets: beyond loopback a host starts only with a token
-/// (<c>Gateway:BearerToken</c>, the deployment's one token), and then every route but <c>/healthz</c> wants it. Checked on the
-/// configuration before the host listens, on the addresses it ends up listening on once started, and on every request.
+/// (<c>Gateway:BearerToken</c>, the deployment's one token, or users' own, <c>Gateway:Users</c>), and then every route but
+/// <c>/healthz</c> wants one. Checked on the configuration before the host listens, on the addresses it ends up listening on
+/// once started, and on every request.
 /// </summary>
 public sealed class ListenerGuard
 {
     public const string TokenKey = "Gateway:BearerToken";
 
-    private readonly byte[]? _expected;
+    private readonly AccessTokens _tokens;
     private bool? _beyondLoopback;
 
-    private ListenerGuard(string? token) =>
-        _expected = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes("Bearer " + token);
+    private ListenerGuard(AccessTokens tokens) => _tokens = tokens;
 
     /// <summary>Set when the host stopped itself for listening beyond loopback without a token.</summary>
     public static bool Refused { get; private set; }
@@ -50,7 +48,7 @@ public sealed class ListenerGuard
     /// <summary>Refuses (an <see cref="InvalidConfigurationException"/> naming each key) to listen beyond loopback without a token.</summary>
     public static void RequireTokenBeyondLoopback(IConfiguration configuration, HttpOptions http)
     {
-        if (!string.IsNullOrEmpty(configuration[TokenKey]))
+        if (AccessTokens.Load(configuration).Any)
             return;
         var open = ConfiguredListeners(configuration, http).Where(l => !IsLoopback(l.Url)).ToList();
         if (open.Count > 0)
@@ -70,11 +68,11 @@ public sealed class ListenerGuard
     /// <summary>Puts the rule in front of every route, and checks the addresses the server really listens on once it has started.</summary>
     public static void Use(WebApplication app)
     {
-        var guard = new ListenerGuard(app.Configuration[TokenKey]);
+        var guard = new ListenerGuard(app.Services.GetRequiredService<AccessTokens>());
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStarted.Register(() =>
         {
-            if (guard._expected is not null || !guard.ListensBeyondLoopback(app.Services))
+            if (guard._tokens.Any || !guard.ListensBeyondLoopback(app.Services))
                 return;
             Refused = true;
             app.Logger.LogCritical("Listening beyond loopback ({Addresses}) without {Key}: stopping", string.Join(", ", Addresses(app.Services)), TokenKey);
@@ -83,7 +81,7 @@ public sealed class ListenerGuard
         });
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path == "/healthz" || !guard.ListensBeyondLoopback(context.RequestServices) || guard.Presented(context.Request))
+            if (context.Request.Path == "/healthz" || !guard.ListensBeyondLoopback(context.RequestServices) || guard._tokens.Identify(context.Request) is not null)
             {
                 await next(context);
                 return;
@@ -92,7 +90,7 @@ public sealed class ListenerGuard
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsJsonAsync(new
             {
-                error = guard._expected is null
+                error = !guard._tokens.Any
                     ? "this host listens beyond loopback without a token and serves only /healthz"
                     : "a bearer token is required beyond loopback",
             });
@@ -101,9 +99,6 @@ public sealed class ListenerGuard
 
     private bool ListensBeyondLoopback(IServiceProvider services) =>
         _beyondLoopback ??= Addresses(services).Any(a => !IsLoopback(a));
-
-    private bool Presented(HttpRequest request) =>
-        _expected is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString()), _expected);
 
     private static ICollection<string> Addresses(IServiceProvider services) =>
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -9,7 +9,7 @@ namespace SessionManagement.Saver.Consumers;
 /// <summary>Answers the read API's session requests from the saver's store.</summary>
 /// <remarks>Every session answered is checked (checksum, schema) and recovered or migrated first.</remarks>
 public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery recovery)
-    : IConsumer<ListSessions>, IConsumer<GetSession>, IConsumer<UseSession>
+    : IConsumer<ListSessions>, IConsumer<GetSession>, IConsumer<UseSession>, IConsumer<GetSessionOwner>
 {
     public const int MaxPage = 500;
 
@@ -21,7 +21,7 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
             status = Enum.TryParse<SessionStatus>(request.Status, ignoreCase: true, out var parsed) ? parsed
                 : throw new ArgumentException($"status must be one of {string.Join(", ", Enum.GetNames<SessionStatus>())}");
         var list = await store.ListAsync(new SessionQuery(request.ProjectDir, status, request.Since, request.Until,
-            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage)), context.CancellationToken);
+            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), request.User), context.CancellationToken);
         var sessions = list.Sessions.ToList();
         if (request is { Starting: { } starting, ProjectDir: { } project, Skip: 0 } && await ChosenAsync(project, starting, context.CancellationToken) is { } chosen)
         {
@@ -47,6 +47,9 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
             return null;
         return await store.GetAsync(choice.SessionId, cancellationToken);
     }
+
+    public async Task Consume(ConsumeContext<GetSessionOwner> context) =>
+        await context.RespondAsync(new SessionOwner(context.Message.SessionId, await store.OwnerAsync(context.Message.SessionId, context.CancellationToken)));
 
     public async Task Consume(ConsumeContext<UseSession> context)
     {

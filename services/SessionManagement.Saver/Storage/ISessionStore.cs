@@ -24,6 +24,9 @@ public interface ISessionStore
     /// <summary>The session chosen for <paramref name="projectDir"/> and when, if one was.</summary>
     Task<(string SessionId, DateTimeOffset At)?> ChosenAsync(string projectDir, CancellationToken cancellationToken);
 
+    /// <summary>Whose a session is: the user its first hook came from (null for a session no hook reached).</summary>
+    Task<string?> OwnerAsync(string sessionId, CancellationToken cancellationToken);
+
     /// <summary>Keeps audit entries, each once by its id.</summary>
     Task RecordAuditAsync(IReadOnlyList<AuditRecorded> entries, CancellationToken cancellationToken);
 

@@ -92,6 +92,16 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             filter &= Builders<SessionState>.Filter.Gte(s => s.LastEventAt, since);
         if (query.Until is { } until)
             filter &= Builders<SessionState>.Filter.Lt(s => s.StartedAt, until);
+        if (query.User is { } user)
+        {
+            // The sessions any hook of the user reached, kept when their first hook is the user's.
+            var reached = await _events.Distinct(e => e.SessionId, Builders<SaverEventDocument>.Filter.Eq(e => e.User, user)).ToListAsync(cancellationToken);
+            var owned = new List<string>();
+            foreach (var session in reached)
+                if (await OwnerAsync(session, cancellationToken) == user)
+                    owned.Add(session);
+            filter &= Builders<SessionState>.Filter.In(s => s.SessionId, owned);
+        }
         var total = await _sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
         var sessions = await _sessions.Find(filter).SortByDescending(s => s.LastEventAt).ThenBy(s => s.SessionId)
             .Skip(query.Skip).Limit(query.Limit).ToListAsync(cancellationToken);
@@ -177,6 +187,10 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _projectChoices.ReplaceOneAsync(new BsonDocument("_id", projectDir),
             new BsonDocument { ["_id"] = projectDir, ["session_id"] = sessionId, ["chosen_at"] = at.UtcDateTime },
             new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task<string?> OwnerAsync(string sessionId, CancellationToken cancellationToken) =>
+        (await _events.Find(e => e.SessionId == sessionId).SortBy(e => e.ReceivedAt).ThenBy(e => e.CaptureSequence).Limit(1)
+            .FirstOrDefaultAsync(cancellationToken))?.User;
 
     public async Task RecordAuditAsync(IReadOnlyList<AuditRecorded> entries, CancellationToken cancellationToken)
     {

@@ -61,6 +61,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
                 new CreateIndexOptions { Name = "session_order" }),
             new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.SessionId).Ascending(e => e.HookEventName).Ascending(e => e.ReceivedAt).Ascending(e => e.CaptureSequence),
                 new CreateIndexOptions { Name = "session_event" }),
+            new CreateIndexModel<SaverEventDocument>(events.Ascending(e => e.User).Ascending(e => e.SessionId), new CreateIndexOptions { Name = "user_session" }),
         ], cancellationToken);
         await database.GetCollection<BackupDocument>(Backups).Indexes.CreateOneAsync(
             new CreateIndexModel<BackupDocument>(Builders<BackupDocument>.IndexKeys.Ascending(b => b.SessionId).Descending(b => b.Version),

@@ -63,8 +63,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 filters.Add("last_event_at >= $since");
             if (query.Until is not null)
                 filters.Add("started_at < $until");
+            if (query.User is not null)
+                filters.Add($"({FirstUser("saver_sessions.session_id")}) = $user");
             var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
-            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString())
+            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User)
                 .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", query.Until is { } until ? SqliteValues.Time(until) : null);
 
@@ -125,6 +127,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await using var command = Command(connection, null, "SELECT session_id, chosen_at FROM saver_project_choices WHERE project_dir = $project", "");
             await using var reader = await command.Bind("$project", projectDir).ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.ReadTime(1)) : null;
+        }, cancellationToken);
+
+    /// <summary>The user of a session's first hook, in SQL, for the session named by <paramref name="sessionId"/> (a column or a parameter).</summary>
+    private static string FirstUser(string sessionId) =>
+        $"SELECT e.user_name FROM saver_events e WHERE e.session_id = {sessionId} ORDER BY e.received_at, e.capture_sequence LIMIT 1";
+
+    public Task<string?> OwnerAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = FirstUser("$session");
+            command.Bind("$session", sessionId);
+            return await command.ExecuteScalarAsync(cancellationToken) as string;
         }, cancellationToken);
 
     public Task RecordAuditAsync(IReadOnlyList<AuditRecorded> entries, CancellationToken cancellationToken) =>

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SessionManagement.Hosting.Security;
+
+namespace SessionManagement.Gateway.Routes;
+
+/// <summary>
+/// Who may call a gateway route: with any token configured, the request must present one (else 401), whose role reaches the
+/// route's (<see cref="AccessRole"/> in its metadata; admin when it names none; else 403). Without a token (a host on loopback)
+/// every request may. The caller is left in the request for the route (<see cref="Caller.Of"/>).
+/// </summary>
+internal sealed class AccessFilter(AccessTokens tokens) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (tokens.Identify(http.Request) is not { } caller)
+        {
+            await AuditTrail.RecordRefusalAsync(http);
+            return Results.Json(new { error = "a bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
+        }
+        http.Items[Caller.ItemKey] = caller;
+        var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredRole>()?.Role ?? AccessRole.Admin;
+        if (caller.Role < required)
+        {
+            await AuditTrail.RecordAsync(http, "access-refused", null, $"{http.Request.Method} {http.Request.Path} wants {required}; {caller.Name} has {caller.Role}");
+            return Results.Json(new { error = $"{caller.Name}'s role ({caller.Role.ToString().ToLowerInvariant()}) may not do this: it takes {required.ToString().ToLowerInvariant()}" },
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+        return await next(context);
+    }
+}
+
+/// <summary>The least role a route takes (<see cref="AccessFilter"/>).</summary>
+internal sealed record RequiredRole(AccessRole Role);
+
+internal static class RequiredRoleExtensions
+{
+    /// <summary>The route may be called by <paramref name="role"/> and above (routes that say nothing take admin).</summary>
+    public static TBuilder Allow<TBuilder>(this TBuilder builder, AccessRole role) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredRole(role));
+}

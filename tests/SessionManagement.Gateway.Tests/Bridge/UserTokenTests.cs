@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Gateway.Tests.Bridge;
+
+/// <summary>
+/// Tokens of one's own, each with a role: a capture token sends hooks and reads nothing, a reader sees their own sessions and their
+/// teams' context and nothing else, an admin sees everything. Whose a hook is comes from the token, not from what the hook says.
+/// </summary>
+public sealed class UserTokenTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private const string Ana = "ana-token-0123456789", Ben = "ben-token-0123456789", Cara = "cara-token-0123456789", Root = "root-token-0123456789";
+
+    [Fact]
+    public async Task When_users_have_tokens_with_roles_Should_let_each_do_and_see_only_what_their_role_and_their_sessions_allow()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = Ana, ["SM_Gateway__Users__0__Role"] = "read", ["SM_Gateway__Users__0__Teams__0"] = "core",
+            ["SM_Gateway__Users__1__Name"] = "ben", ["SM_Gateway__Users__1__Token"] = Ben, ["SM_Gateway__Users__1__Role"] = "read",
+            ["SM_Gateway__Users__2__Name"] = "cara", ["SM_Gateway__Users__2__Token"] = Cara, ["SM_Gateway__Users__2__Role"] = "capture",
+            ["SM_Gateway__Users__3__Name"] = "root", ["SM_Gateway__Users__3__Token"] = Root, ["SM_Gateway__Users__3__Role"] = "admin",
+        });
+        await host.WaitForAsync("/healthz", HttpStatusCode.OK, Within);
+        var (anas, bens, caras) = ("ana-" + Guid.NewGuid().ToString("N")[..8], "ben-" + Guid.NewGuid().ToString("N")[..8], "cara-" + Guid.NewGuid().ToString("N")[..8]);
+        foreach (var (token, session) in new[] { (Ana, anas), (Ben, bens), (Cara, caras) })
+        {
+            // The hook claims to be mallory's: the token decides.
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Post, "/hooks", token,
+                $$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","cwd":"/work/shared","prompt":"the quarterly numbers for {{session}}"}"""));
+        }
+        await Eventually.ReturnsAsync(() => GetAsync(host, "/api/search?q=quarterly", Root),
+            found => found.GetProperty("hits").GetArrayLength() == 3, Within, "three prompts searchable");
+        var database = Path.Combine(host.DataDirectory, "session-management.db");
+
+        var anaList = await GetAsync(host, "/api/sessions", Ana);
+        var anaSearch = await GetAsync(host, "/api/search?q=quarterly", Ana);
+
+        Assert.Equal("ana", SqliteFile.Scalar(database, "SELECT user_name FROM saver_events WHERE session_id = $s", ("$s", anas)));
+        Assert.Equal([anas], anaList.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()));
+        Assert.Equal([anas], anaSearch.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("sessionId").GetString()));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Get, $"/api/sessions/{anas}", Ana));
+        foreach (var path in new[] { $"/api/sessions/{bens}", $"/api/sessions/{bens}/messages", $"/api/sessions/{bens}/export?format=jsonl", $"/api/status/sessions/{bens}" })
+            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(host, HttpMethod.Get, path, Ana)); // as if it did not exist
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Get, "/api/context?team=core", Ana));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/context?team=ops", Ana));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/context?user=ben", Ana));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/audit", Ana));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/sessions", Cara));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(host, HttpMethod.Get, "/api/sessions", "ana-token-guessed-wrong"));
+        var all = await GetAsync(host, "/api/sessions", Root);
+        Assert.Equal(3, all.GetProperty("sessions").GetArrayLength());
+        await Eventually.ReturnsAsync(() => GetAsync(host, "/api/audit?action=access-refused", Root),
+            audit => audit.GetProperty("entries").GetArrayLength() == 4, Within, "the four refusals recorded");
+        var refused = (await GetAsync(host, "/api/audit?action=access-refused", Root)).GetProperty("entries").EnumerateArray()
+            .Select(e => e.GetProperty("actor").GetString()).Order();
+        Assert.Equal(["ana", "ana", "ana", "cara"], refused);
+    }
+
+    [Fact]
+    public async Task When_a_users_token_is_too_short_Should_refuse_to_start_naming_it()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = "short", ["SM_Gateway__Users__0__Role"] = "reader",
+        });
+
+        Assert.Equal(2, await host.WaitForExitAsync(Within));
+        Assert.Contains("Gateway:Users:0:Token: at least 16 characters", host.Output, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Users:0:Role: capture, read or admin (got 'reader')", host.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HostProcess host, HttpMethod method, string path, string token, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("X-SM-User", "mallory");
+        if (body is not null)
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await host.Http.SendAsync(request, Cancel);
+        return response.StatusCode;
+    }
+
+    private static async Task<JsonElement> GetAsync(HostProcess host, string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await host.Http.SendAsync(request, Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
