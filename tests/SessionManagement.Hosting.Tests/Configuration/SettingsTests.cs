@@ -53,11 +53,21 @@ public sealed class SettingsTests
     [InlineData("Bus:Transport", "Kafka")]
     [InlineData("Storage:Provider", "Postgres")]
     [InlineData("Bus:PrefetchCount", "0")]
+    [InlineData("session_management:session_storage:encrypt_at_rest", "true")]
     public void When_a_value_is_bad_Should_name_its_key(string key, string value)
     {
         var error = LoadFails((key, value));
 
         Assert.Contains(error.Problems, problem => problem.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void When_a_secret_pattern_does_not_compile_Should_name_it()
+    {
+        var error = LoadFails(("session_management:chat_management:secret_patterns:0", "ACME-[0-9]{6}"), ("session_management:chat_management:secret_patterns:1", "sk-[unclosed"));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.StartsWith("session_management:chat_management:secret_patterns: entry 1 is not a regular expression", problem, StringComparison.Ordinal);
     }
 
     [Fact]
