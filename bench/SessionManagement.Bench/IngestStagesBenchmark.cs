@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Gateway;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 

@@ -11,7 +11,7 @@ using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Health;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Routes;
 using SessionManagement.Gateway.Spool;
@@ -49,7 +49,8 @@ public static class GatewayModule
         services.AddHealthChecks().AddCheck<HookIntakeHealthCheck>("hooks", tags: ["ready"]);
         services.AddSingleton<ActiveSessions>();
         services.AddSingleton<GitBranchReader>();
-        services.AddSingleton<SecretRedactor>();
+        var chat = builder.Settings.SessionManagement.ChatManagement;
+        services.AddSingleton(new SecretRedactor(chat.RedactSecrets, chat.SecretPatterns));
         services.AddSingleton<HookCapture>();
         services.AddSingleton<SessionContextLoader>();
         services.AddSingleton<SessionStatusLookup>();

@@ -1,4 +1,5 @@
 using SessionManagement.Bridge;
+using SessionManagement.Bridge.Privacy;
 
 namespace SessionManagement.HookBridge;
 
@@ -48,7 +49,8 @@ internal static class HookCommand
 
         try
         {
-            var file = new SpoolDirectory(environment.SpoolDirectory).Append(record with { Reason = failure });
+            // Kept on this machine until the gateway takes it: its secrets go before it is written (the gateway's own settings apply on replay).
+            var file = new SpoolDirectory(environment.SpoolDirectory).Append(record with { Reason = failure, Payload = SecretRedactor.BuiltIn.RedactHook(record.Payload) });
             BridgeLog.Write(environment, $"{failure}; hook {record.EventId} spooled to {file}");
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)

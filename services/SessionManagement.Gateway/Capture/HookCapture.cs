@@ -4,7 +4,7 @@ using SessionManagement.Bridge;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Journal;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Hosting.Instances;

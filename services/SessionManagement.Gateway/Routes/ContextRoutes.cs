@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionManagement.Contracts.Context;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 
 namespace SessionManagement.Gateway.Routes;
 

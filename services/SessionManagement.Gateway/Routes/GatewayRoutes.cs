@@ -10,7 +10,7 @@ using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Gateway.Transcripts;

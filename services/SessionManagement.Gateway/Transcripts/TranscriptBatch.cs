@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SessionManagement.Contracts.Gateway;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 
 namespace SessionManagement.Gateway.Transcripts;
 

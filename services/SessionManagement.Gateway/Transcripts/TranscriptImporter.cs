@@ -9,7 +9,7 @@ using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Options;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Hosting.Options;
 
 namespace SessionManagement.Gateway.Transcripts;

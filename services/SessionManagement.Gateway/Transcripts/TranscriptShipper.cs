@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Options;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 
 namespace SessionManagement.Gateway.Transcripts;
 

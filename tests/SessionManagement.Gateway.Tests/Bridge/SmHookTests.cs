@@ -55,6 +55,23 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
     }
 
     [Fact]
+    public async Task When_a_hook_with_secrets_is_spooled_Should_write_no_secret_to_this_machines_disk()
+    {
+        using var spool = new TempDirectory();
+        const string hook = """{"session_id":"s-spooled-secret","hook_event_name":"UserPromptSubmit","prompt":"deploy with AKIAIOSFODNN7EXAMPLE and password=hunter2xyz, <private>door 4711</private>"}""";
+
+        var down = await SmHookProcess.RunAsync(hook, Environment(NoGateway, spool.Path));
+
+        Assert.Equal(0, down.ExitCode);
+        var file = Assert.Single(Directory.GetFiles(spool.Path, "*", SearchOption.AllDirectories));
+        var bytes = System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, Cancel));
+        foreach (var secret in new[] { "AKIAIOSFODNN7EXAMPLE", "hunter2xyz", "door 4711" })
+            Assert.DoesNotContain(secret, bytes, StringComparison.Ordinal);
+        var payload = System.Text.Json.JsonDocument.Parse(SpoolDirectory.Read(file).Payload).RootElement.GetProperty("prompt").GetString();
+        Assert.Equal("deploy with [redacted:aws-key] and password=[redacted:password], [redacted:private]", payload);
+    }
+
+    [Fact]
     public async Task When_the_gateway_is_down_Should_spool_then_drain_in_capture_order_exactly_once()
     {
         using var spool = new TempDirectory();

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using SessionManagement.Gateway.Privacy;
+using SessionManagement.Bridge.Privacy;
 
 namespace SessionManagement.Gateway.Tests.Privacy;
 

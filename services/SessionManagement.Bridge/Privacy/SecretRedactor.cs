@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
-using SessionManagement.Hosting.Options;
 
-namespace SessionManagement.Gateway.Privacy;
+namespace SessionManagement.Bridge.Privacy;
 
 /// <summary>
 /// Takes secrets out of hook payloads and transcript lines before anything leaves the gateway: <c>&lt;private&gt;…&lt;/private&gt;</c>
@@ -22,10 +20,10 @@ public sealed class SecretRedactor
     private readonly Cues _exact;
     private readonly Cues _anyCase;
 
-    public SecretRedactor(IOptions<ChatManagementOptions> options)
-        : this(options.Value.RedactSecrets, options.Value.SecretPatterns)
-    {
-    }
+    /// <summary>The built-in detectors and nothing configured: what sm-hook applies to a hook it spools.</summary>
+    public static SecretRedactor BuiltIn => BuiltInOnce.Value;
+
+    private static readonly Lazy<SecretRedactor> BuiltInOnce = new(() => new SecretRedactor(detectSecrets: true, patterns: []));
 
     public SecretRedactor(bool detectSecrets, IReadOnlyList<string> patterns)
     {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SessionManagement.Gateway.Privacy;
+namespace SessionManagement.Bridge.Privacy;
 
 /// <summary>
 /// One kind of secret: the pattern that finds it in raw JSON text (its <c>secret</c> group, else the whole match, is what goes) and
