@@ -43,6 +43,12 @@ try
     if (SessionManagement.Hosting.Security.ListenerGuard.Refused)
         return 2;
 }
+catch (OperationCanceledException)
+{
+    // A service still writing when the stop's deadline (4 s) passed: what it had not written is said in the log above; stop anyway.
+    Console.Error.WriteLine("session-management: stopped before every service finished writing (see the warnings above); what was accepted is kept and handed over again at the next start");
+    return 0;
+}
 catch (IOException error) when (error.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     // Another process listens there (often session management already running): say so instead of ending in a stack trace.

@@ -82,7 +82,7 @@ internal sealed class AcceptedEventDispatcher(
         {
             await log.ForgetAsync(done, cancellationToken);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (error is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Removing {Count} stored hooks from the accepted-events log at stop failed ({Problem}); the next start hands them over again",
                 done.Count, error.Message);

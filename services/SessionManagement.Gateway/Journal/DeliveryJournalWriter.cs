@@ -40,7 +40,16 @@ internal sealed class DeliveryJournalWriter(IDeliveryJournal journal, ILogger<De
     {
         await base.StopAsync(cancellationToken);
         _queue.Writer.TryComplete();
-        await FlushAsync(cancellationToken); // what was accepted before the stop is journaled before the store closes
+        try
+        {
+            await FlushAsync(cancellationToken); // what was accepted before the stop is journaled before the store closes
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The hooks themselves are kept; without their journal lines a spooled copy replayed later is stored once all the same.
+            logger.LogWarning("{Count} delivered hooks were not journaled before the host stopped: a replay of their spooled copies is recognised by the store",
+                _pending.Count);
+        }
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)

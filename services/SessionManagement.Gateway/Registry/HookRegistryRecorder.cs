@@ -39,7 +39,15 @@ internal sealed class HookRegistryRecorder(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The store was busy past the stop's deadline: the host still stops; only the registry's last counts go.
+            logger.LogWarning("The hook registry's counts of {Count} hook kinds were not written before the host stopped", _deltas.Count);
+        }
     }
 
     /// <summary>
