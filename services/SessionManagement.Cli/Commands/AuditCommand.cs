@@ -7,7 +7,7 @@ namespace SessionManagement.Cli.Commands;
 internal sealed class AuditSettings : GatewaySettings
 {
     [CommandOption("--action <ACTION>")]
-    [Description("Only this action: export, restore, branch, import, delete, recovery, backup-restore, context-read, token-refused.")]
+    [Description("Only this action: export, restore, branch, import, delete, recovery, backup-restore, context-read, token-used, token-refused, access-refused.")]
     public string? Action { get; init; }
 
     [CommandOption("--session <ID>")]

@@ -20,6 +20,7 @@ internal sealed class AccessFilter(AccessTokens tokens) : IEndpointFilter
             return Results.Json(new { error = "a bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
         }
         http.Items[Caller.ItemKey] = caller;
+        await AuditTrail.RecordUseAsync(http, caller);
         var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredRole>()?.Role ?? AccessRole.Admin;
         if (caller.Role < required)
         {

@@ -21,6 +21,7 @@ public static class AuditTrail
     public const string PurposeHeader = "X-SM-Purpose";
 
     private static readonly ConcurrentDictionary<string, long> LastRefusal = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, long> LastUse = new(StringComparer.Ordinal);
 
     /// <summary>Who sent a request: the user their token names, else the user the request names, else <c>anonymous</c>.</summary>
     public static string Actor(HttpContext http) =>
@@ -57,6 +58,22 @@ public static class AuditTrail
             return Task.CompletedTask;
         var presented = http.Request.Headers.Authorization.Count > 0 ? "a wrong token" : "no token";
         return RecordAsync(http, "token-refused", null, $"{http.Request.Method} {http.Request.Path} with {presented}");
+    }
+
+    /// <summary>
+    /// Records that a user's own token was used, at most once an hour per user and address: who connected from where, without an
+    /// entry per hook.
+    /// </summary>
+    public static Task RecordUseAsync(HttpContext http, Caller caller)
+    {
+        if (!caller.Named)
+            return Task.CompletedTask;
+        var key = caller.Name + " " + Origin(http);
+        var now = Environment.TickCount64;
+        var last = LastUse.GetOrAdd(key, long.MinValue);
+        if (last != long.MinValue && now - last < 3_600_000 || !LastUse.TryUpdate(key, now, last))
+            return Task.CompletedTask;
+        return RecordAsync(http, "token-used", null, $"{caller.Role.ToString().ToLowerInvariant()} token, first {http.Request.Method} {http.Request.Path} this hour");
     }
 
     private static async Task RecordAsync(IServiceProvider services, AuditRecorded entry, CancellationToken cancellationToken)

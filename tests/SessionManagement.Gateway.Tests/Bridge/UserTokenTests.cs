@@ -62,6 +62,10 @@ public sealed class UserTokenTests
         var refused = (await GetAsync(host, "/api/audit?action=access-refused", Root)).GetProperty("entries").EnumerateArray()
             .Select(e => e.GetProperty("actor").GetString()).Order();
         Assert.Equal(["ana", "ana", "ana", "cara"], refused);
+        // Each user's token use is recorded once, however many requests it made.
+        var used = (await GetAsync(host, "/api/audit?action=token-used", Root)).GetProperty("entries").EnumerateArray()
+            .Select(e => e.GetProperty("actor").GetString()).Order();
+        Assert.Equal(["ana", "ben", "cara", "root"], used);
     }
 
     [Fact]

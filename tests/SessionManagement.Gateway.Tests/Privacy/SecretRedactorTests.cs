@@ -119,6 +119,18 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void When_a_JSON_writer_escaped_the_private_tags_Should_still_remove_the_span()
+    {
+        // System.Text.Json's default encoder writes < and > as \u003C and \u003E.
+        var hook = JsonSerializer.SerializeToUtf8Bytes(new { session_id = "s-1", hook_event_name = "UserPromptSubmit", prompt = "pin <private>4711</private> ok" });
+        Assert.Contains(@"\u003Cprivate\u003E", Encoding.UTF8.GetString(hook), StringComparison.Ordinal);
+
+        var prompt = JsonDocument.Parse(Redactor.RedactHook(hook)).RootElement.GetProperty("prompt").GetString();
+
+        Assert.Equal("pin [redacted:private] ok", prompt);
+    }
+
+    [Fact]
     public void When_a_secret_is_redacted_twice_Should_read_the_same()
     {
         var hook = Json(new { session_id = "s-1", hook_event_name = "UserPromptSubmit", prompt = "postgres://app:s3cr3t@db/app and password=hunter2 and AKIAIOSFODNN7EXAMPLE" });
