@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Gateway;
-using SessionManagement.Bridge.Privacy;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 

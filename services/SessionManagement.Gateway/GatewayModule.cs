@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Context;
 using SessionManagement.Contracts.Gateway;
@@ -11,7 +12,6 @@ using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Health;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
-using SessionManagement.Bridge.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Routes;
 using SessionManagement.Gateway.Spool;

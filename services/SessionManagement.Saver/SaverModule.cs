@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Mongo;
@@ -8,7 +9,6 @@ using SessionManagement.Saver.Consumers;
 using SessionManagement.Saver.Recovery;
 using SessionManagement.Saver.Snapshots;
 using SessionManagement.Saver.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace SessionManagement.Saver;
 

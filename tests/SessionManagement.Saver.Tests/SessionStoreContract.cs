@@ -1,5 +1,5 @@
-using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
 

@@ -2,9 +2,9 @@ using System.ComponentModel;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SessionManagement.Bridge;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using SessionManagement.Bridge;
 
 namespace SessionManagement.Cli.Commands;
 

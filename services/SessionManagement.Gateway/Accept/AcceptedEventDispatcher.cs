@@ -5,8 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Gateway;
-using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Bus;
+using SessionManagement.Hosting.Options;
 
 namespace SessionManagement.Gateway.Accept;
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SessionManagement.Bridge;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Journal;
-using SessionManagement.Bridge.Privacy;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Hosting.Instances;

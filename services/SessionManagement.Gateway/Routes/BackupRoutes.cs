@@ -1,4 +1,3 @@
-using SessionManagement.Hosting.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Scheduler;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 

@@ -1,10 +1,10 @@
-using SessionManagement.Hosting.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using SessionManagement.Contracts.Context;
 using SessionManagement.Bridge.Privacy;
+using SessionManagement.Contracts.Context;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 

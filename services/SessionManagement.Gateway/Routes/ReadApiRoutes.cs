@@ -1,4 +1,3 @@
-using SessionManagement.Hosting.Security;
 using System.Globalization;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -13,6 +12,7 @@ using SessionManagement.Contracts.Saver;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Options;
 using SessionManagement.Gateway.Transcripts;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 

@@ -1,4 +1,3 @@
-using SessionManagement.Hosting.Security;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -10,6 +9,7 @@ using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Saver;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 

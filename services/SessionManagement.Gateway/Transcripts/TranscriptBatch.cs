@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using SessionManagement.Contracts.Gateway;
 using SessionManagement.Bridge.Privacy;
+using SessionManagement.Contracts.Gateway;
 
 namespace SessionManagement.Gateway.Transcripts;
 

@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Options;
-using SessionManagement.Bridge.Privacy;
 using SessionManagement.Hosting.Options;
 
 namespace SessionManagement.Gateway.Transcripts;

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionManagement.Bridge.Privacy;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Options;
-using SessionManagement.Bridge.Privacy;
 
 namespace SessionManagement.Gateway.Transcripts;
 

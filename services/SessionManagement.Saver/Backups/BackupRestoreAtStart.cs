@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SessionManagement.Saver.Storage;
 using SessionManagement.Contracts.Saver;
+using SessionManagement.Saver.Storage;
 
 namespace SessionManagement.Saver.Backups;
 

@@ -1,8 +1,8 @@
-using SessionManagement.Contracts.Saver;
-using SessionManagement.Contracts.Chat;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Backups;

@@ -1,10 +1,10 @@
-using SessionManagement.Contracts.Saver;
-using SessionManagement.Contracts.Chat;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
-using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Hosting.Storage;
+using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Cleanup;
 using SessionManagement.Saver.Sessions;
