@@ -46,18 +46,25 @@ public static class AuditTrail
             cancellationToken);
 
     /// <summary>
-    /// Records a request refused for its token, at most once a minute per address and route: a client retrying with a bad token (or
-    /// someone trying tokens) shows, without filling the trail.
+    /// Records a request refused for its token, at most once a minute per address: a client retrying with a bad token, or someone
+    /// trying tokens or routes, shows without filling the trail.
     /// </summary>
     public static Task RecordRefusalAsync(HttpContext http)
     {
-        var key = Origin(http) + " " + http.Request.Path;
-        var now = Environment.TickCount64;
-        var last = LastRefusal.GetOrAdd(key, long.MinValue);
-        if (last != long.MinValue && now - last < 60_000 || !LastRefusal.TryUpdate(key, now, last))
+        if (!FirstIn(LastRefusal, Origin(http), 60_000))
             return Task.CompletedTask;
         var presented = http.Request.Headers.Authorization.Count > 0 ? "a wrong token" : "no token";
         return RecordAsync(http, "token-refused", null, $"{http.Request.Method} {http.Request.Path} with {presented}");
+    }
+
+    /// <summary>Whether <paramref name="key"/> was not seen within <paramref name="milliseconds"/>; notes it as seen now.</summary>
+    private static bool FirstIn(ConcurrentDictionary<string, long> seen, string key, long milliseconds)
+    {
+        if (seen.Count > 10_000)
+            seen.Clear(); // many addresses (a scan): the memory stays bounded, and the next of each is recorded again
+        var now = Environment.TickCount64;
+        var last = seen.GetOrAdd(key, long.MinValue);
+        return (last == long.MinValue || now - last >= milliseconds) && seen.TryUpdate(key, now, last);
     }
 
     /// <summary>
@@ -66,12 +73,7 @@ public static class AuditTrail
     /// </summary>
     public static Task RecordUseAsync(HttpContext http, Caller caller)
     {
-        if (!caller.Named)
-            return Task.CompletedTask;
-        var key = caller.Name + " " + Origin(http);
-        var now = Environment.TickCount64;
-        var last = LastUse.GetOrAdd(key, long.MinValue);
-        if (last != long.MinValue && now - last < 3_600_000 || !LastUse.TryUpdate(key, now, last))
+        if (!caller.Named || !FirstIn(LastUse, caller.Name + " " + Origin(http), 3_600_000))
             return Task.CompletedTask;
         return RecordAsync(http, "token-used", null, $"{caller.Role.ToString().ToLowerInvariant()} token, first {http.Request.Method} {http.Request.Path} this hour");
     }
