@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionManagement.Bridge.Privacy;
 using SessionManagement.Contracts.Context;
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
@@ -40,6 +41,8 @@ internal static class ContextRoutes
                     return await ForbiddenAsync(http, "a reader reads a project's context through one of their sessions: add session=<id>");
                 if (session is not null && !await OwnedSessionFilter.OwnsAsync(client, reader, session, cancellationToken))
                     return ReadApiRoutes.NotFound(session);
+                if (project is not null && await ProjectOfAsync(client, session!, cancellationToken) != project)
+                    return await ForbiddenAsync(http, $"a reader reads the context of their session's own project, not {project}");
                 user = reader.Name;
             }
             var found = await client.AskAsync<QueryContext, ContextItemsFound>(
@@ -54,6 +57,12 @@ internal static class ContextRoutes
         {
             return client.NoAnswer("context");
         }
+    }
+
+    private static async Task<string?> ProjectOfAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        var response = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(sessionId), cancellationToken);
+        return response.Is(out Response<SessionFound>? found) ? found.Message.Session.ProjectDir : null;
     }
 
     /// <summary>A reader asked for context that is not theirs: refused, and recorded.</summary>
