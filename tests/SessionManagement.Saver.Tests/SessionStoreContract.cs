@@ -78,6 +78,27 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_sessions_are_hooked_or_imported_by_users_Should_be_owned_by_the_first_hooks_user_else_the_importer()
+    {
+        var project = "/work/owners-" + Guid.NewGuid().ToString("N")[..8];
+        var hooked = new SessionEvents(SessionEvents.NewId(), project); // its hooks are "dev"'s
+        await Store.SaveAsync([hooked.Next("SessionStart", source: "startup"), hooked.Next("UserPromptSubmit")], Cancel);
+        var (imported, importedThenHooked) = (SessionEvents.NewId(), new SessionEvents(SessionEvents.NewId(), project));
+        var at = DateTimeOffset.Parse("2026-11-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var session in new[] { imported, importedThenHooked.SessionId })
+            await Store.AdoptTranscriptAsync(new TranscriptSummarized(session, at, at.AddMinutes(5), project, null, 1, 0, 2, ImportedBy: "ben"), Cancel);
+        await Store.SaveAsync([importedThenHooked.Next("UserPromptSubmit")], Cancel);
+
+        Assert.Equal("dev", await Store.OwnerAsync(hooked.SessionId, Cancel));
+        Assert.Equal("ben", await Store.OwnerAsync(imported, Cancel));
+        Assert.Equal("dev", await Store.OwnerAsync(importedThenHooked.SessionId, Cancel)); // a hook says whose it is
+        Assert.Null(await Store.OwnerAsync("no-such-session", Cancel));
+        Assert.Equal([imported], (await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 10, User: "ben"), Cancel)).Sessions.Select(s => s.SessionId));
+        Assert.Equal(new[] { hooked.SessionId, importedThenHooked.SessionId }.Order(),
+            (await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 10, User: "dev"), Cancel)).Sessions.Select(s => s.SessionId).Order());
+    }
+
+    [Fact]
     public async Task When_a_conversation_is_saved_Should_derive_counters_times_and_status_from_its_events()
     {
         var s = new SessionEvents(SessionEvents.NewId());

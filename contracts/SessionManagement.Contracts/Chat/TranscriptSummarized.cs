@@ -6,7 +6,8 @@ namespace SessionManagement.Contracts.Chat;
 /// </summary>
 /// <param name="SessionId">The session.</param>
 /// <param name="ParentSessionId">The session it was branched from (<c>smctl branch</c>), when the import said so.</param>
-public record SummarizeTranscript(string SessionId, string? ParentSessionId = null);
+/// <param name="ImportedBy">Who imported it: the session is theirs while no hook has reached it.</param>
+public record SummarizeTranscript(string SessionId, string? ParentSessionId = null, string? ImportedBy = null);
 
 /// <summary>What a session's transcript says about the session, from every line chat holds of it.</summary>
 /// <param name="SessionId">The session.</param>
@@ -21,6 +22,7 @@ public record SummarizeTranscript(string SessionId, string? ParentSessionId = nu
 /// <param name="GitBranch">The git branch its latest line that names one was written on (<c>gitBranch</c>).</param>
 /// <param name="FirstPrompt">The text of its first prompt (its first user message that is not a tool result).</param>
 /// <param name="ParentSessionId">The session it was branched from, when its import said so.</param>
+/// <param name="ImportedBy">Who imported it (<see cref="SummarizeTranscript.ImportedBy"/>).</param>
 public record TranscriptSummarized(
     string SessionId,
     DateTimeOffset FirstAt,
@@ -33,4 +35,5 @@ public record TranscriptSummarized(
     string? Title = null,
     string? GitBranch = null,
     string? FirstPrompt = null,
-    string? ParentSessionId = null);
+    string? ParentSessionId = null,
+    string? ImportedBy = null);

@@ -53,6 +53,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
             {
                 GitBranch = await LatestGitBranchAsync(summary.SessionId, context.CancellationToken),
                 ParentSessionId = context.Message.ParentSessionId,
+                ImportedBy = context.Message.ImportedBy,
             }, context.CancellationToken);
     }
 

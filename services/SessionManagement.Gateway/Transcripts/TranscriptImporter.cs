@@ -147,7 +147,7 @@ internal sealed class TranscriptImporter(
         try
         {
             // Every line is stored: the modules that keep sessions learn from chat what the file says of its session.
-            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new SummarizeTranscript(sessionId, parentSessionId), cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new SummarizeTranscript(sessionId, parentSessionId, user), cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

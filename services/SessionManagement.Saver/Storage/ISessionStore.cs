@@ -24,7 +24,7 @@ public interface ISessionStore
     /// <summary>The session chosen for <paramref name="projectDir"/> and when, if one was.</summary>
     Task<(string SessionId, DateTimeOffset At)?> ChosenAsync(string projectDir, CancellationToken cancellationToken);
 
-    /// <summary>Whose a session is: the user its first hook came from (null for a session no hook reached).</summary>
+    /// <summary>Whose a session is: the user its first hook came from, else who imported it (null when neither is known).</summary>
     Task<string?> OwnerAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Keeps audit entries, each once by its id.</summary>

@@ -32,6 +32,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     private readonly IMongoCollection<BsonDocument> _transcriptTitles;
     private readonly IMongoCollection<BsonDocument> _projectChoices;
     private readonly IMongoCollection<BsonDocument> _audit;
+    private readonly IMongoCollection<BsonDocument> _importOwners;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
@@ -47,6 +48,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _transcriptTitles = database.GetCollection<BsonDocument>(SaverMongoCollections.TranscriptTitles);
         _projectChoices = database.GetCollection<BsonDocument>(SaverMongoCollections.ProjectChoices);
         _audit = database.GetCollection<BsonDocument>(SaverMongoCollections.Audit);
+        _importOwners = database.GetCollection<BsonDocument>(SaverMongoCollections.ImportOwners);
         _persistence = persistence;
     }
 
@@ -94,10 +96,11 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             filter &= Builders<SessionState>.Filter.Lt(s => s.StartedAt, until);
         if (query.User is { } user)
         {
-            // The sessions any hook of the user reached, kept when their first hook is the user's.
+            // The sessions any hook of the user reached or the user imported, kept when they are the user's (OwnerAsync).
             var reached = await _events.Distinct(e => e.SessionId, Builders<SaverEventDocument>.Filter.Eq(e => e.User, user)).ToListAsync(cancellationToken);
+            var imported = (await _importOwners.Find(new BsonDocument("user", user)).ToListAsync(cancellationToken)).Select(d => d["_id"].AsString);
             var owned = new List<string>();
-            foreach (var session in reached)
+            foreach (var session in reached.Union(imported))
                 if (await OwnerAsync(session, cancellationToken) == user)
                     owned.Add(session);
             filter &= Builders<SessionState>.Filter.In(s => s.SessionId, owned);
@@ -159,7 +162,12 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
                 return null;
             var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
             if (await TryWriteAsync(existing, state, cancellationToken))
+            {
+                if (transcript.ImportedBy is not null)
+                    await _importOwners.UpdateOneAsync(new BsonDocument("_id", transcript.SessionId),
+                        new BsonDocument("$setOnInsert", new BsonDocument("user", transcript.ImportedBy)), new UpdateOptions { IsUpsert = true }, cancellationToken);
                 return state;
+            }
             if (attempt == MaxAttempts)
                 throw new InvalidOperationException($"session {transcript.SessionId} kept changing under {MaxAttempts} saves; the message will be retried");
         }
@@ -190,7 +198,8 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
 
     public async Task<string?> OwnerAsync(string sessionId, CancellationToken cancellationToken) =>
         (await _events.Find(e => e.SessionId == sessionId).SortBy(e => e.ReceivedAt).ThenBy(e => e.CaptureSequence).Limit(1)
-            .FirstOrDefaultAsync(cancellationToken))?.User;
+            .FirstOrDefaultAsync(cancellationToken))?.User
+        ?? (await _importOwners.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken))?["user"].AsString;
 
     public async Task RecordAuditAsync(IReadOnlyList<AuditRecorded> entries, CancellationToken cancellationToken)
     {

@@ -16,6 +16,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string TranscriptTitles = "saver_transcript_titles";
     public const string ProjectChoices = "saver_project_choices";
     public const string Audit = "saver_audit";
+    public const string ImportOwners = "saver_import_owners";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {
@@ -66,6 +67,9 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         await database.GetCollection<BackupDocument>(Backups).Indexes.CreateOneAsync(
             new CreateIndexModel<BackupDocument>(Builders<BackupDocument>.IndexKeys.Ascending(b => b.SessionId).Descending(b => b.Version),
                 new CreateIndexOptions { Name = "session_version" }), cancellationToken: cancellationToken);
+        await database.GetCollection<MongoDB.Bson.BsonDocument>(ImportOwners).Indexes.CreateOneAsync(
+            new CreateIndexModel<MongoDB.Bson.BsonDocument>(Builders<MongoDB.Bson.BsonDocument>.IndexKeys.Ascending("user"),
+                new CreateIndexOptions { Name = "user" }), cancellationToken: cancellationToken);
         await database.GetCollection<MongoDB.Bson.BsonDocument>(Audit).Indexes.CreateOneAsync(
             new CreateIndexModel<MongoDB.Bson.BsonDocument>(Builders<MongoDB.Bson.BsonDocument>.IndexKeys.Descending("at"),
                 new CreateIndexOptions { Name = "at" }), cancellationToken: cancellationToken);

@@ -157,6 +157,11 @@ internal static class SaverSqliteSchema
         CREATE INDEX saver_audit_at ON saver_audit (at DESC);
         """);
 
+    /// <summary>Who imported a session no hook has reached: it is theirs until a hook says whose it is.</summary>
+    public static readonly SqliteMigration V13 = new("saver", 13, """
+        CREATE TABLE saver_import_owners (session_id TEXT PRIMARY KEY, user_name TEXT NOT NULL) WITHOUT ROWID;
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
 }

@@ -64,7 +64,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             if (query.Until is not null)
                 filters.Add("started_at < $until");
             if (query.User is not null)
-                filters.Add($"({FirstUser("saver_sessions.session_id")}) = $user");
+                filters.Add($"({Owner("saver_sessions.session_id")}) = $user");
             var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
             void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User)
                 .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
@@ -129,15 +129,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.ReadTime(1)) : null;
         }, cancellationToken);
 
-    /// <summary>The user of a session's first hook, in SQL, for the session named by <paramref name="sessionId"/> (a column or a parameter).</summary>
-    private static string FirstUser(string sessionId) =>
-        $"SELECT e.user_name FROM saver_events e WHERE e.session_id = {sessionId} ORDER BY e.received_at, e.capture_sequence LIMIT 1";
+    /// <summary>
+    /// Whose a session is, in SQL, for the session named by <paramref name="sessionId"/> (a column or a parameter): the user of its
+    /// first hook, else who imported it.
+    /// </summary>
+    private static string Owner(string sessionId) =>
+        $"SELECT COALESCE((SELECT e.user_name FROM saver_events e WHERE e.session_id = {sessionId} ORDER BY e.received_at, e.capture_sequence LIMIT 1), " +
+        $"(SELECT o.user_name FROM saver_import_owners o WHERE o.session_id = {sessionId}))";
 
     public Task<string?> OwnerAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = FirstUser("$session");
+            command.CommandText = Owner("$session");
             command.Bind("$session", sessionId);
             return await command.ExecuteScalarAsync(cancellationToken) as string;
         }, cancellationToken);
@@ -222,6 +226,12 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             var existing = await ReadSessionAsync(statements, transcript.SessionId, cancellationToken);
             var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
             await WriteSessionAsync(statements, state, cancellationToken);
+            if (transcript.ImportedBy is not null)
+            {
+                await using var owner = Command(connection, transaction,
+                    "INSERT INTO saver_import_owners (session_id, user_name) VALUES ($session, $user) ON CONFLICT (session_id) DO NOTHING", transcript.SessionId);
+                await owner.Bind("$user", transcript.ImportedBy).ExecuteNonQueryAsync(cancellationToken);
+            }
             return (SessionState?)state;
         }, cancellationToken);
 

@@ -36,16 +36,23 @@ public sealed class UserTokenTests
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Post, "/hooks", token,
                 $$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","cwd":"/work/shared","prompt":"the quarterly numbers for {{session}}"}"""));
         }
+        // Ana imports an old transcript of hers that no hook reached: it is hers too.
+        var old = "ana-old-" + Guid.NewGuid().ToString("N")[..8];
+        var transcript = TranscriptLines.User(old, "u-1", null, 0, "the quarterly numbers, last year's", "/work/shared") + "\n";
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Post, $"/api/sessions/import?session={old}&name={old}.jsonl", Ana, transcript));
         await Eventually.ReturnsAsync(() => GetAsync(host, "/api/search?q=quarterly", Root),
-            found => found.GetProperty("hits").GetArrayLength() == 3, Within, "three prompts searchable");
+            found => found.GetProperty("hits").GetArrayLength() == 4, Within, "four prompts searchable");
+        await Eventually.ReturnsAsync(() => GetAsync(host, "/api/sessions", Root),
+            list => list.GetProperty("sessions").GetArrayLength() == 4, Within, "the imported session kept");
         var database = Path.Combine(host.DataDirectory, "session-management.db");
 
         var anaList = await GetAsync(host, "/api/sessions", Ana);
         var anaSearch = await GetAsync(host, "/api/search?q=quarterly", Ana);
 
         Assert.Equal("ana", SqliteFile.Scalar(database, "SELECT user_name FROM saver_events WHERE session_id = $s", ("$s", anas)));
-        Assert.Equal([anas], anaList.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()));
-        Assert.Equal([anas], anaSearch.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("sessionId").GetString()));
+        Assert.Equal(new[] { anas, old }.Order(), anaList.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()).Order());
+        Assert.Equal(new[] { anas, old }.Order(), anaSearch.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("sessionId").GetString()).Order());
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(host, HttpMethod.Get, $"/api/sessions/{old}", Ben));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Get, $"/api/sessions/{anas}", Ana));
         foreach (var path in new[] { $"/api/sessions/{bens}", $"/api/sessions/{bens}/messages", $"/api/sessions/{bens}/export?format=jsonl", $"/api/status/sessions/{bens}" })
             Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(host, HttpMethod.Get, path, Ana)); // as if it did not exist
@@ -59,7 +66,7 @@ public sealed class UserTokenTests
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/sessions", Cara));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(host, HttpMethod.Get, "/api/sessions", "ana-token-guessed-wrong"));
         var all = await GetAsync(host, "/api/sessions", Root);
-        Assert.Equal(3, all.GetProperty("sessions").GetArrayLength());
+        Assert.Equal(4, all.GetProperty("sessions").GetArrayLength());
         await Eventually.ReturnsAsync(() => GetAsync(host, "/api/audit?action=access-refused", Root),
             audit => audit.GetProperty("entries").GetArrayLength() == 5, Within, "the five refusals recorded");
         var refused = (await GetAsync(host, "/api/audit?action=access-refused", Root)).GetProperty("entries").EnumerateArray()
