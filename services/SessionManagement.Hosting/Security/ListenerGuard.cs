@@ -81,9 +81,24 @@ public sealed class ListenerGuard
         });
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path == "/healthz" || !guard.ListensBeyondLoopback(context.RequestServices) || guard._tokens.Identify(context.Request) is not null)
+            if (context.Request.Path == "/healthz" || !guard.ListensBeyondLoopback(context.RequestServices))
             {
                 await next(context);
+                return;
+            }
+            var caller = guard._tokens.Identify(context.Request);
+            // The host's own routes say which machines run what, and how it fares: an admin's. The modules' routes check roles themselves.
+            if (caller is not null && (caller.Role == AccessRole.Admin || !IsHostRoute(context.Request.Path)))
+            {
+                await next(context);
+                return;
+            }
+            if (caller is not null)
+            {
+                context.Items[Caller.ItemKey] = caller;
+                await AuditTrail.RecordAsync(context, "access-refused", null, $"{context.Request.Method} {context.Request.Path} wants admin; {caller.Name} has {caller.Role}");
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsJsonAsync(new { error = $"{context.Request.Path} takes an admin's token" });
                 return;
             }
             await AuditTrail.RecordRefusalAsync(context);
@@ -96,6 +111,8 @@ public sealed class ListenerGuard
             });
         });
     }
+
+    private static bool IsHostRoute(PathString path) => path == "/metrics" || path == "/readyz" || path == "/api/instances";
 
     private bool ListensBeyondLoopback(IServiceProvider services) =>
         _beyondLoopback ??= Addresses(services).Any(a => !IsLoopback(a));

@@ -73,6 +73,29 @@ public sealed class ListenerGuardTests
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/healthz", Cancel)).StatusCode);
     }
 
+    [Fact]
+    public async Task When_a_users_own_token_is_not_an_admins_Should_not_reach_the_hosts_own_routes_beyond_loopback()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Http__Urls"] = "http://0.0.0.0:{port}",
+            ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = "ana-token-0123456789", ["SM_Gateway__Users__0__Role"] = "read",
+            ["SM_Gateway__Users__1__Name"] = "ops", ["SM_Gateway__Users__1__Token"] = "ops-token-0123456789", ["SM_Gateway__Users__1__Role"] = "admin",
+        });
+        await host.WaitForAsync("/healthz", HttpStatusCode.OK, Within);
+
+        foreach (var path in new[] { "/metrics", "/api/instances", "/readyz" })
+        {
+            using var reader = await GetAsync(host, path, "ana-token-0123456789");
+            using var admin = await GetAsync(host, path, "ops-token-0123456789");
+            Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+            Assert.NotEqual(HttpStatusCode.Forbidden, admin.StatusCode);
+            Assert.NotEqual(HttpStatusCode.Unauthorized, admin.StatusCode);
+        }
+        using var sessions = await GetAsync(host, "/api/sessions", "ana-token-0123456789");
+        Assert.Equal(HttpStatusCode.OK, sessions.StatusCode); // the reader's own routes are theirs still
+    }
+
     private static Task<HttpResponseMessage> GetAsync(HostProcess host, string path, string token)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
