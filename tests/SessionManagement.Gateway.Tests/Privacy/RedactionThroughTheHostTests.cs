@@ -76,7 +76,7 @@ public sealed class RedactionThroughTheHostTests
         var export = await host.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl", Cancel);
         var messages = await host.Http.GetStringAsync($"/api/sessions/{session}/messages?limit=1000", Cancel);
         var files = Directory.EnumerateFiles(host.DataDirectory, "*", SearchOption.AllDirectories)
-            .Select(path => (Path: path, Text: Encoding.Latin1.GetString(ReadShared(path)))).ToList();
+            .Select(path => (Path: path, Text: Encoding.Latin1.GetString(ReadShared(path)))).ToList(); // a file gone meanwhile reads as empty
 
         Assert.Contains("zephyrnote", context, StringComparison.Ordinal); // the context does carry the item, redacted
         Assert.Contains(files, f => f.Text.Contains("zephyrprompt", StringComparison.Ordinal)); // the files are searchable as plain text
@@ -112,9 +112,16 @@ public sealed class RedactionThroughTheHostTests
 
     private static byte[] ReadShared(string path)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        file.CopyTo(copy);
-        return copy.ToArray();
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            file.CopyTo(copy);
+            return copy.ToArray();
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return []; // a temporary file the host removed between the listing and the read
+        }
     }
 }
