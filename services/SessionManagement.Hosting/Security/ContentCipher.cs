@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SessionManagement.Hosting.Security;
+
+/// <summary>
+/// AES-256-GCM for content kept at rest, each record sealed under a named key: <c>SMe1</c>, the key id's length and the key id,
+/// a random 12-byte nonce, the 16-byte tag, then the ciphertext. What a record is (its table and id) goes in as associated data,
+/// so a record moved onto another's place does not open. Several keys can be held: the first seals, every one opens, so records
+/// sealed under an older key stay readable while they are sealed again under the new one. Bytes that do not start with the
+/// mark were written before encryption was turned on and are read as they are.
+/// </summary>
+public sealed class ContentCipher
+{
+    private static readonly byte[] Mark = "SMe1"u8.ToArray();
+    private const int NonceBytes = 12, TagBytes = 16, KeyBytes = 32;
+
+    private readonly (string Id, byte[] IdBytes, AesGcm Aes, byte[] IndexKey)[] _keys;
+
+    /// <param name="keys">The keys, the one to seal with first; each 32 bytes, its id 1 to 32 letters, digits, <c>-</c> or <c>_</c>.</param>
+    public ContentCipher(IReadOnlyList<(string Id, byte[] Key)> keys)
+    {
+        if (keys.Count == 0)
+            throw new ArgumentException("at least one key is needed", nameof(keys));
+        foreach (var (id, key) in keys)
+        {
+            if (id.Length is < 1 or > 32 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                throw new ArgumentException($"key id '{id}': 1 to 32 letters, digits, - or _", nameof(keys));
+            if (key.Length != KeyBytes)
+                throw new ArgumentException($"key '{id}': {key.Length} bytes, where AES-256 takes {KeyBytes}", nameof(keys));
+        }
+        if (keys.Select(k => k.Id).Distinct(StringComparer.Ordinal).Count() != keys.Count)
+            throw new ArgumentException("two keys have the same id", nameof(keys));
+        _keys = keys.Select(k => (k.Id, Encoding.ASCII.GetBytes(k.Id), new AesGcm(k.Key, TagBytes),
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, k.Key, KeyBytes, info: "session-management search index"u8.ToArray()))).ToArray();
+    }
+
+    /// <summary>The id of the key new records are sealed with.</summary>
+    public string CurrentKeyId => _keys[0].Id;
+
+    /// <summary>Seals <paramref name="plain"/> under the current key; <paramref name="record"/> names what it is (a table and an id).</summary>
+    public byte[] Seal(ReadOnlySpan<byte> plain, string record)
+    {
+        var (_, id, aes, _) = _keys[0];
+        var sealedBytes = new byte[Mark.Length + 1 + id.Length + NonceBytes + TagBytes + plain.Length];
+        var span = sealedBytes.AsSpan();
+        Mark.CopyTo(span);
+        span[Mark.Length] = (byte)id.Length;
+        id.CopyTo(span[(Mark.Length + 1)..]);
+        var rest = span[(Mark.Length + 1 + id.Length)..];
+        var nonce = rest[..NonceBytes];
+        RandomNumberGenerator.Fill(nonce);
+        aes.Encrypt(nonce, plain, rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), Encoding.UTF8.GetBytes(record));
+        return sealedBytes;
+    }
+
+    /// <summary>
+    /// The plain bytes of a record: opened with the key it names, or, written before encryption, as they are. Throws
+    /// <see cref="CryptographicException"/> for a record whose key is not held, or that was changed or moved.
+    /// </summary>
+    public byte[] Open(ReadOnlySpan<byte> stored, string record)
+    {
+        if (KeyIdOf(stored) is not { } keyId)
+            return stored.ToArray();
+        var key = Array.FindIndex(_keys, k => k.Id == keyId);
+        if (key < 0)
+            throw new CryptographicException($"{record} is sealed under key '{keyId}', which is not configured (configured: {string.Join(", ", _keys.Select(k => k.Id))})");
+        var rest = stored[(Mark.Length + 1 + keyId.Length)..];
+        if (rest.Length < NonceBytes + TagBytes)
+            throw new CryptographicException($"{record} is cut short");
+        var plain = new byte[rest.Length - NonceBytes - TagBytes];
+        try
+        {
+            _keys[key].Aes.Decrypt(rest[..NonceBytes], rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), plain, Encoding.UTF8.GetBytes(record));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new CryptographicException($"{record} does not open under key '{keyId}': it was changed, or it belongs to another record");
+        }
+        return plain;
+    }
+
+    /// <summary>The id of the key a record is sealed under; null for bytes written before encryption (not sealed).</summary>
+    public static string? KeyIdOf(ReadOnlySpan<byte> stored)
+    {
+        if (stored.Length < Mark.Length + 1 || !stored.StartsWith(Mark))
+            return null;
+        var length = stored[Mark.Length];
+        return stored.Length < Mark.Length + 1 + length ? null : Encoding.ASCII.GetString(stored.Slice(Mark.Length + 1, length));
+    }
+
+    /// <summary>
+    /// What the search index holds for a word in place of the word, under each key held (the current key's first): the same word
+    /// gives the same token, and the token does not give the word back. A query looks for any of them while records are sealed again.
+    /// </summary>
+    public IReadOnlyList<string> IndexTokens(string word)
+    {
+        var normal = Encoding.UTF8.GetBytes(word.ToLowerInvariant());
+        return _keys.Select(k => "t" + Convert.ToHexStringLower(HMACSHA256.HashData(k.IndexKey, normal).AsSpan(0, 10))).ToArray();
+    }
+}
