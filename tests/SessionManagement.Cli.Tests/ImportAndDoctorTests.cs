@@ -23,6 +23,9 @@ public sealed class ImportAndDoctorTests
             [Write(tree.Path, "-work-app", Path.Combine(a, "subagents", "agent-5e1f.jsonl"), Transcript(a, "/work/app", "find the failing test", 2))] = (a, "subagents/agent-5e1f.jsonl"),
             [Write(tree.Path, "-work-lib", b + ".jsonl", Transcript(b, "/work/lib", "write the docs", 4))] = (b, null),
         };
+        // A transcript with a secret in it: kept masked, so the store gives back other bytes than the file's.
+        var (c, secret) = ("tree-c-" + Guid.NewGuid().ToString("N")[..8], "AKIAIOSFODNN7EXAMPLE");
+        var leaky = Write(tree.Path, "-work-lib", c + ".jsonl", Transcript(c, "/work/lib", $"deploy with {secret} and password=hunter2", 2));
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
 
         var first = await SmctlProcess.RunAsync(smctl, "import", tree.Path, "--json");
@@ -31,10 +34,14 @@ public sealed class ImportAndDoctorTests
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         var firstRun = JsonDocument.Parse(first.Stdout).RootElement;
-        Assert.Equal((3, 3, 0), (firstRun.GetProperty("files").GetInt32(), firstRun.GetProperty("imported").GetInt32(), firstRun.GetProperty("skipped").GetInt32()));
-        Assert.Equal(files.Keys.Sum(f => File.ReadAllLines(f).Length), firstRun.GetProperty("lines").GetInt64());
+        Assert.Equal((4, 4, 0), (firstRun.GetProperty("files").GetInt32(), firstRun.GetProperty("imported").GetInt32(), firstRun.GetProperty("skipped").GetInt32()));
+        Assert.Equal(files.Keys.Append(leaky).Sum(f => File.ReadAllLines(f).Length), firstRun.GetProperty("lines").GetInt64());
         var secondRun = JsonDocument.Parse(second.Stdout).RootElement;
-        Assert.Equal((0, 3), (secondRun.GetProperty("imported").GetInt32(), secondRun.GetProperty("skipped").GetInt32()));
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal((0, 4), (secondRun.GetProperty("imported").GetInt32(), secondRun.GetProperty("skipped").GetInt32())); // the masked one too
+        var kept = await SmctlProcess.RunAsync(smctl, "sessions", "export", c);
+        Assert.DoesNotContain(secret, kept.Stdout, StringComparison.Ordinal);
+        Assert.Equal(new FileInfo(leaky).Length, System.Text.Encoding.UTF8.GetByteCount(kept.Stdout)); // masked in place, the same length
         foreach (var (path, (session, file)) in files)
         {
             using var exported = new MemoryStream();

@@ -28,7 +28,7 @@ public sealed class SecretRedactor
     public SecretRedactor(bool detectSecrets, IReadOnlyList<string> patterns)
     {
         DetectsSecrets = detectSecrets;
-        PatternCount = patterns.Count;
+        Patterns = [.. patterns];
         var builtIn = detectSecrets ? SecretDetectors.All : SecretDetectors.All.Where(d => d.Kind == SecretDetectors.Private).ToArray();
         _detectors = [.. builtIn, .. patterns.Select((pattern, i) => SecretDetectors.Configured(pattern, i + 1))];
         _alwaysRun = _detectors.Where(d => d.Cues.Length == 0).ToArray();
@@ -39,8 +39,8 @@ public sealed class SecretRedactor
     /// <summary>Whether the built-in detectors run (<c>chat_management.redact_secrets</c>).</summary>
     public bool DetectsSecrets { get; }
 
-    /// <summary>How many <c>chat_management.secret_patterns</c> are configured.</summary>
-    public int PatternCount { get; }
+    /// <summary>The configured <c>chat_management.secret_patterns</c>.</summary>
+    public IReadOnlyList<string> Patterns { get; }
 
     /// <summary>A hook's JSON with its secrets marked; the same array when nothing was found.</summary>
     public byte[] RedactHook(byte[] json)

@@ -82,7 +82,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         try
         {
             var redaction = (await client.GetJsonAsync("api/privacy", cancellationToken))!.Value.GetProperty("redaction");
-            var patterns = redaction.GetProperty("secretPatterns").GetInt32();
+            var patterns = redaction.GetProperty("secretPatterns").GetArrayLength();
             checks.Add(redaction.GetProperty("secretDetectors").GetBoolean()
                 ? new Check("redaction", true, $"secrets and <private> spans are redacted before anything is kept ({patterns} patterns of your own)")
                 : new Check("redaction", false, $"only <private> spans and your {patterns} secret_patterns are redacted: chat_management.redact_secrets is false, so API keys, tokens and passwords are kept as they were typed"));

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using SessionManagement.Bridge.Privacy;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -32,6 +33,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         var clock = Stopwatch.StartNew();
         var results = new List<FileResult>();
         var gate = new SemaphoreSlim(Math.Max(1, settings.Parallel));
+        var redactor = await GatewayRedactorAsync(client, cancellationToken);
         async Task ImportAllAsync(ProgressTask? bar)
         {
             // Sessions' own files first: a subagent's lines then find their session there.
@@ -40,7 +42,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    var result = await ImportOneAsync(client, transcript, cancellationToken);
+                    var result = await ImportOneAsync(client, transcript, redactor, cancellationToken);
                     lock (results)
                         results.Add(result);
                 }
@@ -89,11 +91,11 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
 
     private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem);
 
-    private static async Task<FileResult> ImportOneAsync(GatewayClient client, FoundTranscript transcript, CancellationToken cancellationToken)
+    private static async Task<FileResult> ImportOneAsync(GatewayClient client, FoundTranscript transcript, SecretRedactor? redactor, CancellationToken cancellationToken)
     {
         try
         {
-            if (transcript.SessionId is { } session && await HeldAsync(client, session, transcript, cancellationToken))
+            if (transcript.SessionId is { } session && await HeldAsync(client, session, transcript, redactor, cancellationToken))
                 return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null);
             var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
                 + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
@@ -107,8 +109,12 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         }
     }
 
-    /// <summary>Whether the store holds this file as it is: as many lines, and given back, the same bytes.</summary>
-    private static async Task<bool> HeldAsync(GatewayClient client, string session, FoundTranscript transcript, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the store holds this file as the gateway keeps it: as many lines, and given back, the same bytes as the file with its
+    /// secrets masked the gateway's way (<paramref name="redactor"/>; each line keeps its length).
+    /// </summary>
+    private static async Task<bool> HeldAsync(GatewayClient client, string session, FoundTranscript transcript, SecretRedactor? redactor,
+        CancellationToken cancellationToken)
     {
         if (await client.HeldFileAsync(session, transcript.File, cancellationToken) is not { } held || held.Lines != TranscriptFolder.CountLines(transcript.Path))
             return false;
@@ -119,9 +125,54 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                     + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File)), sink, cancellationToken))
                 return false;
         }
-        await using var file = File.OpenRead(transcript.Path);
-        var local = await SHA256.HashDataAsync(file, cancellationToken);
+        var local = await KeptHashAsync(transcript.Path, redactor, cancellationToken);
         return hash.GetHashAndReset().AsSpan().SequenceEqual(local);
+    }
+
+    /// <summary>The SHA-256 of the file as the gateway keeps it: read a megabyte of whole lines at a time, each batch redacted.</summary>
+    private static async Task<byte[]> KeptHashAsync(string path, SecretRedactor? redactor, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        if (redactor is null)
+            return await SHA256.HashDataAsync(file, cancellationToken);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        var held = 0;
+        while (true)
+        {
+            if (held == buffer.Length)
+                Array.Resize(ref buffer, buffer.Length * 2); // one line longer than the buffer: room for the rest of it
+            var read = await file.ReadAsync(buffer.AsMemory(held), cancellationToken);
+            if (read == 0)
+            {
+                hash.AppendData(redactor.RedactLines(buffer.AsMemory(0, held)).Span); // the last line, if it has no newline
+                return hash.GetHashAndReset();
+            }
+            held += read;
+            var lines = buffer.AsSpan(0, held).LastIndexOf((byte)'\n') + 1;
+            if (lines == 0)
+                continue;
+            hash.AppendData(redactor.RedactLines(buffer.AsMemory(0, lines)).Span);
+            buffer.AsSpan(lines, held - lines).CopyTo(buffer);
+            held -= lines;
+        }
+    }
+
+    /// <summary>The gateway's redaction (<c>/api/privacy</c>), to compare a file with what it keeps; none when the gateway does not say.</summary>
+    private static async Task<SecretRedactor?> GatewayRedactorAsync(GatewayClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await client.GetJsonAsync("api/privacy", cancellationToken, missingIsNull: true) is not { } privacy
+                || !privacy.TryGetProperty("redaction", out var redaction))
+                return null;
+            var patterns = redaction.GetProperty("secretPatterns").EnumerateArray().Select(p => p.GetString()!).ToList();
+            return new SecretRedactor(redaction.GetProperty("secretDetectors").GetBoolean(), patterns);
+        }
+        catch (GatewayException)
+        {
+            return null; // an older gateway, or a token that may not ask: files are compared as they are
+        }
     }
 
     /// <summary>A write-only stream that hashes what is written to it.</summary>

@@ -49,7 +49,7 @@ internal static class GatewayRoutes
         AuditRoutes.Map(gateway);
         gateway.MapGet("/api/privacy", (SecretRedactor redactor) => Results.Ok(new
         {
-            redaction = new { privateSpans = true, secretDetectors = redactor.DetectsSecrets, secretPatterns = redactor.PatternCount },
+            redaction = new { privateSpans = true, secretDetectors = redactor.DetectsSecrets, secretPatterns = redactor.Patterns },
         })).Allow(AccessRole.Read);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));
