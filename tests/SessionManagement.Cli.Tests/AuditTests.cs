@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using SessionManagement.Testing;
 
@@ -35,13 +34,13 @@ public sealed class AuditTests
         var imported = await SmctlProcess.RunAsync(smctl, "import", file);
         var restored = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", Path.Combine(folders.Path, "elsewhere"));
         var exported = await SmctlProcess.RunAsync(smctl, "sessions", "export", session, "--format", "markdown", "--output", Path.Combine(folders.Path, "s.md"));
-        using (var read = Request(HttpMethod.Get, "/api/context?user=ben", "audit-t0ken"))
-        {
-            read.Headers.Add("X-SM-User", "ana");
-            Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(read, Cancel)).StatusCode);
-        }
+        using (var read = await host.SendAsync(HttpMethod.Get, "/api/context?user=ben", "audit-t0ken", Cancel, user: "ana"))
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         foreach (var attempt in new[] { "guess-1", "guess-2" })
-            Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.SendAsync(Request(HttpMethod.Get, "/api/sessions", attempt), Cancel)).StatusCode);
+        {
+            using var refused = await host.SendAsync(HttpMethod.Get, "/api/sessions", attempt, Cancel);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
 
         Assert.True(imported.ExitCode == 0, imported.Stderr);
         Assert.True(restored.ExitCode == 0, restored.Stderr);
@@ -65,12 +64,5 @@ public sealed class AuditTests
         Assert.Equal((me, "127.0.0.1", session), (restore.GetProperty("actor").GetString(), restore.GetProperty("origin").GetString(), restore.GetProperty("sessionId").GetString()));
         Assert.True(table.ExitCode == 0, table.Stderr);
         Assert.Contains("context-read", table.Stdout, StringComparison.Ordinal);
-    }
-
-    private static HttpRequestMessage Request(HttpMethod method, string path, string token)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
     }
 }

@@ -50,6 +50,22 @@ public sealed partial class HostProcess : IAsyncDisposable
         return body;
     }
 
+    /// <summary>
+    /// Sends a request as a token holder's client would: with <c>Authorization: Bearer <paramref name="token"/></c>, the user it
+    /// names (<c>X-SM-User</c>) if given, and <paramref name="json"/> as its body if given.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, CancellationToken cancellationToken,
+        string? json = null, string? user = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        if (user is not null)
+            request.Headers.Add("X-SM-User", user);
+        if (json is not null)
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        return await Http.SendAsync(request, cancellationToken);
+    }
+
     /// <summary>The HOME the host sees; its data directory is <c>data/</c> and its project <c>project/</c> below it.</summary>
     public string Home => _home.Path;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Gateway.Tests.Bridge;
@@ -96,10 +95,5 @@ public sealed class ListenerGuardTests
         Assert.Equal(HttpStatusCode.OK, sessions.StatusCode); // the reader's own routes are theirs still
     }
 
-    private static Task<HttpResponseMessage> GetAsync(HostProcess host, string path, string token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return host.Http.SendAsync(request, Cancel);
-    }
+    private static Task<HttpResponseMessage> GetAsync(HostProcess host, string path, string token) => host.SendAsync(HttpMethod.Get, path, token, Cancel);
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using SessionManagement.Testing;
 
@@ -91,22 +89,16 @@ public sealed class UserTokenTests
         Assert.Contains("Gateway:Users:0:Role: capture, read or admin (got 'reader')", host.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>What a request answers; each claims to come from mallory, whoever's token it carries.</summary>
     private static async Task<HttpStatusCode> StatusAsync(HostProcess host, HttpMethod method, string path, string token, string? body = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Add("X-SM-User", "mallory");
-        if (body is not null)
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await host.Http.SendAsync(request, Cancel);
+        using var response = await host.SendAsync(method, path, token, Cancel, body, user: "mallory");
         return response.StatusCode;
     }
 
     private static async Task<JsonElement> GetAsync(HostProcess host, string path, string token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await host.Http.SendAsync(request, Cancel);
+        using var response = await host.SendAsync(HttpMethod.Get, path, token, Cancel);
         var text = await response.Content.ReadAsStringAsync(Cancel);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
