@@ -15,7 +15,6 @@ try
     builder.Configuration.AddSessionManagementLayers(args, ConfigurationLayers.HomeDirectory(), ConfigurationLayers.ProjectDirectory());
     settings = SessionManagementSettings.Load(builder.Configuration);
     targets = HostTargets.Parse(builder.Configuration["target"], ModuleCatalog.Modules.Keys);
-    SessionManagement.Hosting.Security.ListenerGuard.RequireTokenBeyondLoopback(builder.Configuration, settings.Http);
     var sessionManagement = builder.Services.AddSessionManagement(builder.Configuration, settings, targets);
     foreach (var target in targets)
         ModuleCatalog.Modules[target](sessionManagement);

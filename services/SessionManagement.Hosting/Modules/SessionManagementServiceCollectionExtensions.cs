@@ -33,7 +33,9 @@ public static class SessionManagementServiceCollectionExtensions
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Storage));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Http));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(Security.AccessTokens.Load(configuration));
+        var tokens = Security.AccessTokens.Load(configuration);
+        Security.ListenerGuard.RequireTokenBeyondLoopback(configuration, settings.Http, tokens); // before anything listens, whatever the targets
+        services.AddSingleton(tokens);
         services.AddSingleton(new CurrentHostInstance(settings, targets));
 
         var builder = new SessionManagementBuilder(services, configuration, settings);

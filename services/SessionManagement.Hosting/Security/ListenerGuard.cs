@@ -46,9 +46,9 @@ public sealed class ListenerGuard
     }
 
     /// <summary>Refuses (an <see cref="InvalidConfigurationException"/> naming each key) to listen beyond loopback without a token.</summary>
-    public static void RequireTokenBeyondLoopback(IConfiguration configuration, HttpOptions http)
+    public static void RequireTokenBeyondLoopback(IConfiguration configuration, HttpOptions http, AccessTokens tokens)
     {
-        if (AccessTokens.Load(configuration).Any)
+        if (tokens.Any)
             return;
         var open = ConfiguredListeners(configuration, http).Where(l => !IsLoopback(l.Url)).ToList();
         if (open.Count > 0)
