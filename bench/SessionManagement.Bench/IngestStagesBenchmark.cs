@@ -46,7 +46,7 @@ internal static class IngestStagesBenchmark
         Directory.CreateDirectory(data);
         await using var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = data }),
             ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
-        var store = new SqliteChatStore(database, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()));
+        var store = new SqliteChatStore(database, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()), SessionManagement.Hosting.Security.AtRest.Off);
         clock.Restart();
         foreach (var messages in parsed)
             await store.AppendAsync(messages, 10_000_000, CancellationToken.None);

@@ -15,7 +15,7 @@ public static class ChatModule
     /// <summary>Chat history from prompts, replies and transcript lines; answers history and search requests; announces MessagesAppended.</summary>
     public static SessionManagementBuilder AddChat(this SessionManagementBuilder builder)
     {
-        builder.AddStore<IChatStore, SqliteChatStore, MongoChatStore>();
+        builder.AddStore<IChatStore, SqliteChatStore, MongoChatStore>().AddAtRestRecords<SqliteChatStore, MongoChatStore>();
         if (builder.Settings.Storage.Provider == StorageProvider.Sqlite)
             builder.Services.AddHostedService<SqliteSearchIndexer>(); // follows the writes of the same store instance
         foreach (var migration in ChatSqliteSchema.All)

@@ -15,7 +15,7 @@ public static class ContextModule
     /// <summary>Context items with scopes, priorities, sharing and privacy; compaction summaries kept as conversation context.</summary>
     public static SessionManagementBuilder AddContext(this SessionManagementBuilder builder)
     {
-        builder.AddStore<IContextStore, SqliteContextStore, MongoContextStore>();
+        builder.AddStore<IContextStore, SqliteContextStore, MongoContextStore>().AddAtRestRecords<SqliteContextStore, MongoContextStore>();
         builder.Services.AddSingleton(ContextSqliteSchema.V1);
         builder.Services.AddSingleton<IMongoIndexDefinition, ContextMongoCollections>();
         builder.Services.AddSingleton<ContextItems>();

@@ -22,7 +22,8 @@ public static class SaverModule
         builder.AddStore<ISessionStore, SqliteSessionStore, MongoSessionStore>()
             .AddStore<ISessionBackupSource, SqliteSessionStore, MongoSessionStore>()
             .AddStore<ILegacyBackups, SqliteSessionStore, MongoSessionStore>()
-            .AddStore<IArchiveStore, SqliteSessionStore, MongoSessionStore>();
+            .AddStore<IArchiveStore, SqliteSessionStore, MongoSessionStore>()
+            .AddAtRestRecords<SqliteSessionStore, MongoSessionStore>();
         builder.Services.AddSingleton<BackupFolder>();
         builder.Services.AddSingleton<IBackupStore, FileBackupStore>();
         builder.Services.AddHostedService<LegacyBackupMove>();

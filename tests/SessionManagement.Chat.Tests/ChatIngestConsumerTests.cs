@@ -29,6 +29,7 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
             .AddSingleton<IEnumerable<SqliteMigration>>(ChatSqliteSchema.All)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<SqliteDatabase>()
+            .AddSingleton(SessionManagement.Hosting.Security.AtRest.Off)
             .AddSingleton<IChatStore, SqliteChatStore>()
             .AddMassTransitTestHarness(bus =>
             {

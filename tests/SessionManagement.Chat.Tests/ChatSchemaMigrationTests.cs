@@ -5,6 +5,7 @@ using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Testing;
+using SessionManagement.Hosting.Security;
 using static SessionManagement.Testing.TranscriptLines;
 
 namespace SessionManagement.Chat.Tests;
@@ -27,7 +28,7 @@ public sealed class ChatSchemaMigrationTests
             await v1.WriteAsync(async (connection, transaction) =>
             {
                 // A row as version 1 wrote it: its own gzip raw line, indexed for search by the insert trigger.
-                var (raw, encoding) = CompressedText.Encode(line, compress: true);
+                var (raw, encoding) = CompressedText.Encode(line, compress: true, AtRest.Off, "chat_messages.raw");
                 await using var insert = connection.CreateCommand();
                 insert.Transaction = transaction;
                 insert.CommandText = """
@@ -42,7 +43,7 @@ public sealed class ChatSchemaMigrationTests
         }
 
         await using var current = Open(directory, [.. ChatSqliteSchema.All]);
-        var store = new SqliteChatStore(current, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()));
+        var store = new SqliteChatStore(current, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()), AtRest.Off);
         var fresh = "s-" + Guid.NewGuid().ToString("N")[..10];
         await store.AppendAsync(TranscriptRecordReader.Read(fresh, 0, [User(fresh, "n1", null, 2, "a new prompt about the " + word)], Start).ToList(), 100, Cancel);
 

@@ -2,12 +2,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Chat.Tests;
 
-public sealed class MongoChatStoreTests(InfrastructureFixture infrastructure) : ChatStoreContract
+public class MongoChatStoreTests(InfrastructureFixture infrastructure) : ChatStoreContract
 {
+    /// <summary>How the store keeps content at rest: in clear here, sealed in the subclass.</summary>
+    protected virtual AtRest AtRest => AtRest.Off;
+
     private readonly string _databaseName = InfrastructureFixture.NewDatabaseName();
     private MongoClient? _client;
     private MongoEndpoint? _endpoint;
@@ -21,7 +25,7 @@ public sealed class MongoChatStoreTests(InfrastructureFixture infrastructure) : 
             await new ChatMongoCollections(NullLogger<ChatMongoCollections>.Instance).CreateAsync(_client.GetDatabase(_databaseName), Cancel);
         }
         return new MongoChatStore(_client.GetDatabase(_databaseName),
-            Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions { MessageCompression = compress }));
+            Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions { MessageCompression = compress }), AtRest);
     }
 
     protected override Task<string?> SearchUnavailableBecauseAsync() => Task.FromResult(_endpoint!.IsTestDouble
@@ -35,4 +39,15 @@ public sealed class MongoChatStoreTests(InfrastructureFixture infrastructure) : 
         await _client.DropDatabaseAsync(_databaseName);
         _client.Dispose();
     }
+}
+
+/// <summary>The same contract with every write sealed under a key at rest.</summary>
+public sealed class SealedMongoChatStoreTests(InfrastructureFixture infrastructure) : MongoChatStoreTests(infrastructure)
+{
+    protected override double StoredSizeFactor => 4.0 / 3;
+
+    /// <summary>Sealed messages are found by their words' tokens, with no text index: the test double can show it.</summary>
+    protected override Task<string?> SearchUnavailableBecauseAsync() => Task.FromResult<string?>(null);
+
+    protected override AtRest AtRest => TestKeys.Sealing();
 }

@@ -2,14 +2,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Testing;
 using static SessionManagement.Testing.TranscriptLines;
 
 namespace SessionManagement.Chat.Tests;
 
-public sealed class SqliteChatStoreTests : ChatStoreContract
+public class SqliteChatStoreTests : ChatStoreContract
 {
+    /// <summary>How the store keeps content at rest: in clear here, sealed in the subclass.</summary>
+    protected virtual AtRest AtRest => AtRest.Off;
+
     private readonly TempDirectory _directory = new();
     private SqliteDatabase? _database;
 
@@ -18,7 +22,7 @@ public sealed class SqliteChatStoreTests : ChatStoreContract
         _database ??= new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }),
             ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         return Task.FromResult<IChatStore>(new SqliteChatStore(_database,
-            Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions { MessageCompression = compress })));
+            Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions { MessageCompression = compress }), AtRest));
     }
 
     [Fact]
@@ -81,7 +85,7 @@ public sealed class SqliteChatStoreTests : ChatStoreContract
 
         await Eventually.ReturnsAsync(() => CountAsync("SELECT count(*) FROM chat_fts_pending"), waiting => waiting == 0,
             TimeSpan.FromSeconds(10), "every waiting message indexed");
-        Assert.Equal(SqliteSearchIndexer.Chunk + 1L, await CountAsync("SELECT count(*) FROM chat_messages_fts WHERE chat_messages_fts MATCH 'prompt'"));
+        Assert.Equal(SqliteSearchIndexer.Chunk + 1L, await CountAsync("SELECT count(*) FROM chat_messages_fts WHERE chat_messages_fts MATCH '" + MessageColumns.FtsQuery(["prompt"], AtRest) + "'"));
         await indexer.StopAsync(Cancel);
     }
 
@@ -106,4 +110,12 @@ public sealed class SqliteChatStoreTests : ChatStoreContract
             await _database.DisposeAsync();
         _directory.Dispose();
     }
+}
+
+/// <summary>The same contract with every write sealed under a key at rest.</summary>
+public sealed class SealedSqliteChatStoreTests : SqliteChatStoreTests
+{
+    protected override double StoredSizeFactor => 4.0 / 3;
+
+    protected override AtRest AtRest => TestKeys.Sealing();
 }

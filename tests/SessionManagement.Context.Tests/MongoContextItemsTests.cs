@@ -2,12 +2,16 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using SessionManagement.Context.Storage;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Context.Tests;
 
-public sealed class MongoContextItemsTests(InfrastructureFixture infrastructure) : ContextItemsContract
+public class MongoContextItemsTests(InfrastructureFixture infrastructure) : ContextItemsContract
 {
+    /// <summary>How the store keeps content at rest: in clear here, sealed in the subclass.</summary>
+    protected virtual AtRest AtRest => AtRest.Off;
+
     private readonly string _databaseName = InfrastructureFixture.NewDatabaseName();
     private MongoClient? _client;
 
@@ -16,7 +20,7 @@ public sealed class MongoContextItemsTests(InfrastructureFixture infrastructure)
         _client = new MongoClient((await infrastructure.MongoAsync()).Uri);
         var database = _client.GetDatabase(_databaseName);
         await new ContextMongoCollections().CreateAsync(database, Cancel);
-        return new MongoContextStore(database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()));
+        return new MongoContextStore(database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), AtRest);
     }
 
     protected override Task TamperAsync(string itemId) =>
@@ -32,4 +36,10 @@ public sealed class MongoContextItemsTests(InfrastructureFixture infrastructure)
         await _client.DropDatabaseAsync(_databaseName);
         _client.Dispose();
     }
+}
+
+/// <summary>The same contract with every write sealed under a key at rest.</summary>
+public sealed class SealedMongoContextItemsTests(InfrastructureFixture infrastructure) : MongoContextItemsTests(infrastructure)
+{
+    protected override AtRest AtRest => TestKeys.Sealing();
 }

@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Context.Storage;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Context.Tests;
 
-public sealed class SqliteContextItemsTests : ContextItemsContract
+public class SqliteContextItemsTests : ContextItemsContract
 {
+    /// <summary>How the store keeps content at rest: in clear here, sealed in the subclass.</summary>
+    protected virtual AtRest AtRest => AtRest.Off;
+
     private readonly TempDirectory _directory = new();
     private SqliteDatabase _database = null!;
 
@@ -16,7 +20,7 @@ public sealed class SqliteContextItemsTests : ContextItemsContract
         _database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }),
             [ContextSqliteSchema.V1], NullLogger<SqliteDatabase>.Instance);
         return Task.FromResult<IContextStore>(new SqliteContextStore(_database,
-            Microsoft.Extensions.Options.Options.Create(new PersistenceOptions { Compression = false })));
+            Microsoft.Extensions.Options.Options.Create(new PersistenceOptions { Compression = false }), AtRest));
     }
 
     protected override Task TamperAsync(string itemId) =>
@@ -34,4 +38,10 @@ public sealed class SqliteContextItemsTests : ContextItemsContract
         await _database.DisposeAsync();
         _directory.Dispose();
     }
+}
+
+/// <summary>The same contract with every write sealed under a key at rest.</summary>
+public sealed class SealedSqliteContextItemsTests : SqliteContextItemsTests
+{
+    protected override AtRest AtRest => TestKeys.Sealing();
 }

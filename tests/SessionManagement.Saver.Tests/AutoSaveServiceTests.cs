@@ -5,6 +5,7 @@ using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Saver.Snapshots;
 using SessionManagement.Saver.Storage;
 using SessionManagement.Testing;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Tests;
 
@@ -22,7 +23,7 @@ public sealed class AutoSaveServiceTests
         using var directory = new TempDirectory();
         await using var database = Database(directory);
         var persistence = Microsoft.Extensions.Options.Options.Create(new PersistenceOptions { SaveInterval = 30 });
-        var store = new SqliteSessionStore(database, persistence);
+        var store = new SqliteSessionStore(database, persistence, AtRest.Off);
         var s = new SessionEvents(SessionEvents.NewId());
         await store.SaveAsync([s.Next("SessionStart", source: "startup")], Cancel);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
@@ -44,7 +45,7 @@ public sealed class AutoSaveServiceTests
         using var directory = new TempDirectory();
         await using var database = Database(directory);
         var persistence = Microsoft.Extensions.Options.Options.Create(new PersistenceOptions { AutoSave = false, SaveInterval = 30 });
-        var store = new SqliteSessionStore(database, persistence);
+        var store = new SqliteSessionStore(database, persistence, AtRest.Off);
         var s = new SessionEvents(SessionEvents.NewId());
         await store.SaveAsync([s.Next("SessionStart", source: "startup")], Cancel);
         var clock = new FakeTimeProvider();
@@ -63,7 +64,7 @@ public sealed class AutoSaveServiceTests
     {
         using var directory = new TempDirectory();
         await using var database = Database(directory);
-        var store = new SqliteSessionStore(database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions { Compression = false }));
+        var store = new SqliteSessionStore(database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions { Compression = false }), AtRest.Off);
         var s = new SessionEvents(SessionEvents.NewId());
         await store.SaveAsync([s.Next("SessionStart", source: "startup")], Cancel);
         await store.SnapshotAsync(null, DateTimeOffset.UtcNow, Cancel);

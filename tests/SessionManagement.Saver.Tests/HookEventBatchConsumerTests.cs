@@ -31,6 +31,7 @@ public sealed class HookEventBatchConsumerTests
             .AddSingleton<IEnumerable<SqliteMigration>>(SaverSqliteSchema.All)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<SqliteDatabase>()
+            .AddSingleton(SessionManagement.Hosting.Security.AtRest.Off)
             .AddSingleton<ISessionStore, SqliteSessionStore>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>())
             .BuildServiceProvider(true);

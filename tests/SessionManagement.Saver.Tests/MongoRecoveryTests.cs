@@ -4,6 +4,7 @@ using SessionManagement.Hosting.Options;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
 using SessionManagement.Testing;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Tests;
 
@@ -19,7 +20,7 @@ public sealed class MongoRecoveryTests(InfrastructureFixture infrastructure) : R
         _client = new MongoClient((await infrastructure.MongoAsync()).Uri);
         var database = _client.GetDatabase(_databaseName);
         await new SaverMongoCollections().CreateAsync(database, Cancel);
-        return new MongoSessionStore(database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()));
+        return new MongoSessionStore(database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), AtRest.Off);
     }
 
     protected override Task TamperAsync(string sessionId) =>

@@ -7,6 +7,7 @@ using SessionManagement.Hosting.Options;
 using SessionManagement.Saver.Recovery;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Tests;
 
@@ -52,7 +53,7 @@ public abstract class RecoveryContract : IAsyncLifetime
         (SessionManagement.Saver.Backups.ISessionBackupSource)Store, new SessionManagement.Saver.Backups.BackupFolder(_backupFolder.Path));
 
     private SessionRecovery Recovery(bool autoRestore = true) => new(Store, BackupStore,
-        Microsoft.Extensions.Options.Options.Create(new RecoveryOptions { AutoRestore = autoRestore }), TimeProvider.System, NullLogger<SessionRecovery>.Instance);
+        Microsoft.Extensions.Options.Options.Create(new RecoveryOptions { AutoRestore = autoRestore }), TimeProvider.System, NullLogger<SessionRecovery>.Instance, AtRest.Off);
 
     private async Task<(SessionEvents Session, SessionState State)> StoredAsync()
     {
@@ -120,7 +121,7 @@ public abstract class RecoveryContract : IAsyncLifetime
         await Store.SaveAsync(sent, Cancel);
         await Store.SnapshotAsync([s.SessionId], DateTimeOffset.UtcNow, Cancel);
         var backups = new SessionManagement.Saver.Backups.SessionBackups(BackupStore,
-            Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), TimeProvider.System, NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
+            Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), TimeProvider.System, NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance, AtRest.Off);
         Assert.IsType<BackupCompleted>(await backups.BackUpAsync(Guid.NewGuid(), s.SessionId, Cancel));
         await TamperAsync(s.SessionId);
         await DeleteEventsAsync(s.SessionId);

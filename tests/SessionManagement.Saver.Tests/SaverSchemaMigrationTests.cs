@@ -4,6 +4,7 @@ using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Saver.Storage;
 using SessionManagement.Testing;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Tests;
 
@@ -40,7 +41,7 @@ public sealed class SaverSchemaMigrationTests
         }
 
         await using var v2 = Open(directory, [.. SaverSqliteSchema.All]);
-        var store = new SqliteSessionStore(v2, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()));
+        var store = new SqliteSessionStore(v2, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), AtRest.Off);
         var saved = Assert.Single(await store.SaveAsync([s.Next("UserPromptSubmit")], cancel));
 
         Assert.Equal((4L, 3L), (saved.State.EventCount, saved.State.Prompts));

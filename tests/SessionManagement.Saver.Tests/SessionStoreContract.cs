@@ -2,6 +2,7 @@ using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Tests;
 
@@ -331,7 +332,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
 
     private SessionManagement.Saver.Backups.SessionBackups Backups(int maxBackups) => new(BackupStore,
         Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.PersistenceOptions { MaxBackups = maxBackups }),
-        TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
+        TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance, AtRest.Off);
 
     [Fact]
     public async Task When_backups_run_Should_back_up_changed_sessions_keep_max_backups_and_restore_one_exactly()
@@ -384,7 +385,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         var after = (await store.ReadSessionAsync(s.SessionId, Cancel))!;
         Assert.Equal(before.State, after.State);
         Assert.Equal(before.Events, after.Events);
-        Assert.Equal(SessionManagement.Saver.Backups.BackupCodec.Encode(before).Checksum, SessionManagement.Saver.Backups.BackupCodec.Encode(after).Checksum);
+        Assert.Equal(SessionManagement.Saver.Backups.BackupCodec.Encode(before, AtRest.Off).Checksum, SessionManagement.Saver.Backups.BackupCodec.Encode(after, AtRest.Off).Checksum);
     }
 
     [Fact]
@@ -394,7 +395,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         var persistence = Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.PersistenceOptions());
         var backupStore = BackupStore;
         var backups = new SessionManagement.Saver.Backups.SessionBackups(backupStore, persistence, clock,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.SessionBackups>.Instance, AtRest.Off);
         var cleanup = new SessionManagement.Saver.Cleanup.SessionCleanup((SessionManagement.Saver.Cleanup.IArchiveStore)Store, backupStore, backups,
             Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.SessionStorageOptions { CleanupDays = 90, PurgeAfterArchive = true }),
             clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Cleanup.SessionCleanup>.Instance);

@@ -4,6 +4,7 @@ using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
 using SessionManagement.Testing;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Tests;
 
@@ -16,7 +17,7 @@ public sealed class SqliteRecoveryTests : RecoveryContract
     {
         _database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }),
             SaverSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
-        return Task.FromResult<ISessionStore>(new SqliteSessionStore(_database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions())));
+        return Task.FromResult<ISessionStore>(new SqliteSessionStore(_database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), AtRest.Off));
     }
 
     private Task ExecuteAsync(string sql, params (string Name, object? Value)[] values) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using SessionManagement.Saver.Backups;
@@ -8,8 +9,11 @@ using SessionManagement.Testing;
 
 namespace SessionManagement.Saver.Tests;
 
-public sealed class SqliteSessionStoreTests : SessionStoreContract
+public class SqliteSessionStoreTests : SessionStoreContract
 {
+    /// <summary>How the store keeps content at rest: in clear here, sealed in the subclass.</summary>
+    protected virtual AtRest AtRest => AtRest.Off;
+
     private readonly TempDirectory _directory = new();
     private SqliteDatabase? _database;
 
@@ -17,7 +21,7 @@ public sealed class SqliteSessionStoreTests : SessionStoreContract
     {
         _database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }),
             SaverSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
-        return Task.FromResult<ISessionStore>(new SqliteSessionStore(_database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions())));
+        return Task.FromResult<ISessionStore>(new SqliteSessionStore(_database, Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()), AtRest));
     }
 
     public override async ValueTask DisposeAsync()
@@ -33,7 +37,7 @@ public sealed class SqliteSessionStoreTests : SessionStoreContract
     {
         var s = new SessionEvents(SessionEvents.NewId());
         await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("UserPromptSubmit")], Cancel);
-        var (body, checksum) = BackupCodec.Encode((await ((ISessionBackupSource)Store).ReadSessionAsync(s.SessionId, Cancel))!);
+        var (body, checksum) = BackupCodec.Encode((await ((ISessionBackupSource)Store).ReadSessionAsync(s.SessionId, Cancel))!, AtRest);
         var backupId = Guid.CreateVersion7();
         await using (var connection = new SqliteConnection($"Data Source={_database!.Path};Pooling=False"))
         {
@@ -66,4 +70,10 @@ public sealed class SqliteSessionStoreTests : SessionStoreContract
         count.CommandText = "SELECT count(*) FROM saver_backups";
         Assert.Equal(0L, (long)(await count.ExecuteScalarAsync(Cancel))!);
     }
+}
+
+/// <summary>The same contract with every write sealed under a key at rest.</summary>
+public sealed class SealedSqliteSessionStoreTests : SqliteSessionStoreTests
+{
+    protected override AtRest AtRest => TestKeys.Sealing();
 }

@@ -4,6 +4,7 @@ namespace SessionManagement.Chat.Storage;
 /// A message as MongoDB keeps it: <see cref="Id"/> is the session and the message key, tools and usage are JSON text, the raw line
 /// compressed bytes; <see cref="File"/> the session's transcript file its line is from (empty for its own; none on documents stored
 /// before subagent transcripts were kept); <see cref="ToolText"/> what its tool calls add to search (<see cref="MessageColumns.ToolText"/>).
+/// With encryption at rest on, text, tool calls and raw line are sealed, and <see cref="SearchTokens"/> holds its words' keyed tokens.
 /// </summary>
 internal sealed record ChatMessageDocument(
     string Id,
@@ -28,4 +29,5 @@ internal sealed record ChatMessageDocument(
     byte[] Raw,
     string RawEncoding,
     string File = "",
-    string? ToolText = null);
+    string? ToolText = null,
+    string[]? SearchTokens = null);

@@ -51,6 +51,7 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
             new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.File).Ascending(m => m.Sequence),
                 new CreateIndexOptions { Name = "session_file_order_v2" }),
             new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.MatchHash), new CreateIndexOptions { Name = "session_match" }),
+            new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SearchTokens), new CreateIndexOptions { Name = "search_tokens", Sparse = true }),
         ], cancellationToken);
         try
         {

@@ -239,5 +239,35 @@ internal static class ChatSqliteSchema
         END;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9];
+    /// <summary>
+    /// Search and counts that need no text in clear, for encryption at rest (<see cref="Hosting.Security.AtRest"/>):
+    /// <list type="bullet">
+    /// <item>A sealed message's words are indexed as keyed tokens (<c>search_tokens</c>), which the view gives the index in place
+    /// of its text. A row in clear has none, and its words are indexed as before.</item>
+    /// <item>A message's tool uses are counted in <c>tool_uses</c>, so a summary does not read its tool calls.</item>
+    /// </list>
+    /// </summary>
+    public static readonly SqliteMigration V10 = new("chat", 10, """
+        ALTER TABLE chat_messages ADD COLUMN search_tokens TEXT NULL;
+        ALTER TABLE chat_messages ADD COLUMN tool_uses INTEGER NOT NULL DEFAULT 0;
+        UPDATE chat_messages SET tool_uses = (SELECT count(*) FROM json_each(tools) WHERE json_extract(value, '$.kind') = 'use')
+            WHERE tools IS NOT NULL AND json_valid(tools);
+        DROP TRIGGER chat_messages_fts_update_old;
+        DROP TRIGGER chat_messages_fts_update_new;
+        DROP VIEW chat_search_text;
+        CREATE VIEW chat_search_text AS
+            SELECT id, coalesce(search_tokens, trim(text || coalesce(char(10) || tool_text, ''), char(10))) AS text
+            FROM chat_messages WHERE kind = 'Message' AND (text <> '' OR tool_text IS NOT NULL);
+        CREATE TRIGGER chat_messages_fts_update_old BEFORE UPDATE OF kind, text, tool_text, search_tokens ON chat_messages WHEN old.kind = 'Message' BEGIN
+            INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) SELECT 'delete', v.id, v.text FROM chat_search_text v
+                WHERE v.id = old.id AND NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_fts_pending WHERE id = old.id;
+        END;
+        CREATE TRIGGER chat_messages_fts_update_new AFTER UPDATE OF kind, text, tool_text, search_tokens ON chat_messages
+            WHEN new.kind = 'Message' AND (new.text <> '' OR new.tool_text IS NOT NULL) BEGIN
+            INSERT OR IGNORE INTO chat_fts_pending (id) VALUES (new.id);
+        END;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 }

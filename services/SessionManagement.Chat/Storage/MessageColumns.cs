@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Chat.Storage;
 
@@ -21,7 +22,33 @@ internal static class MessageColumns
 
     public static TokenUsageView? Usage(string? json) => json is null ? null : JsonSerializer.Deserialize<TokenUsageView>(json, Json);
 
-    /// <summary>Search terms as an FTS5 query: each one quoted (so no word is read as syntax), all required.</summary>
-    public static string FtsQuery(IReadOnlyList<string> terms) =>
-        string.Join(" AND ", terms.Select(term => "\"" + term.Replace("\"", "\"\"") + "\""));
+    /// <summary>How many of a message's tool calls are uses (a summary counts them without reading the calls).</summary>
+    public static int ToolUses(IReadOnlyList<ToolCallView> tools) => tools.Count(t => t.Kind == "use");
+
+    /// <summary>
+    /// Search terms as an FTS5 query: each one quoted (so no word is read as syntax), all required. With keys at rest, a sealed
+    /// message is indexed by its words' tokens (<see cref="AtRest.SearchTokens"/>): each word of a term is then looked for as itself
+    /// (a message kept in clear) or as its token under any key held (a rotation under way), and a term's words need not be adjacent.
+    /// </summary>
+    public static string FtsQuery(IReadOnlyList<string> terms, AtRest atRest)
+    {
+        if (!atRest.HasKeys)
+            return string.Join(" AND ", terms.Select(Quoted));
+        var words = terms.SelectMany(AtRest.Words).Distinct(StringComparer.Ordinal).ToList();
+        return words.Count == 0
+            ? string.Join(" AND ", terms.Select(Quoted))
+            : string.Join(" AND ", words.Select(word => "(" + string.Join(" OR ", atRest.QueryTokens(word).Prepend(word).Select(Quoted)) + ")"));
+    }
+
+    private static string Quoted(string term) => "\"" + term.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>The names chat's content is sealed under (<see cref="AtRest"/>): each column's own, so a value moved to another does not open.</summary>
+    public static class Record
+    {
+        public const string Text = "chat_messages.text";
+        public const string ToolText = "chat_messages.tool_text";
+        public const string Tools = "chat_messages.tools";
+        public const string Raw = "chat_messages.raw";
+        public const string Block = "chat_raw_blocks.bytes";
+    }
 }

@@ -4,7 +4,9 @@ using MongoDB.Driver;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
+using Record = SessionManagement.Chat.Storage.MessageColumns.Record;
 
 namespace SessionManagement.Chat.Storage;
 
@@ -12,7 +14,7 @@ namespace SessionManagement.Chat.Storage;
 /// Messages keyed by session and message key, so a redelivered record is a duplicate-key no-op. A prompt or
 /// reply joins its twin (hook and transcript) with one atomic find-and-modify on the twin still waiting.
 /// </summary>
-internal sealed class MongoChatStore : IChatStore
+internal sealed class MongoChatStore : IChatStore, IAtRestRecords
 {
     private const int DuplicateKey = 11000;
 
@@ -32,9 +34,11 @@ internal sealed class MongoChatStore : IChatStore
     private readonly IMongoCollection<ChatSessionCounts> _sessions;
     private readonly IMongoCollection<BsonDocument> _responses;
     private readonly IOptions<ChatManagementOptions> _chat;
+    private readonly AtRest _atRest;
 
-    public MongoChatStore(IMongoDatabase database, IOptions<ChatManagementOptions> chat)
+    public MongoChatStore(IMongoDatabase database, IOptions<ChatManagementOptions> chat, AtRest atRest)
     {
+        _atRest = atRest;
         ChatMongoCollections.RegisterMaps();
         _messages = database.GetCollection<ChatMessageDocument>(ChatMongoCollections.Messages);
         _sessions = database.GetCollection<ChatSessionCounts>(ChatMongoCollections.Sessions);
@@ -136,7 +140,7 @@ internal sealed class MongoChatStore : IChatStore
         return new ChatPage(
             counts is null ? 0 : includeRecords ? counts.MessageCount : counts.ConversationCount,
             counts?.InvalidLines ?? 0,
-            documents.Select(d => ToMessage(d, includeRaw)).ToList());
+            documents.Select(d => ToMessage(d, includeRaw, _atRest)).ToList());
     }
 
     public async Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken)
@@ -145,7 +149,7 @@ internal sealed class MongoChatStore : IChatStore
             .SortByDescending(m => m.Timestamp).ThenByDescending(m => m.Sequence).ThenByDescending(m => m.Id).Limit(limit)
             .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).ToListAsync(cancellationToken);
         documents.Reverse();
-        return documents.Select(d => ToMessage(d, includeRaw: false)).ToList();
+        return documents.Select(d => ToMessage(d, includeRaw: false, _atRest)).ToList();
     }
 
     public async Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken)
@@ -155,6 +159,7 @@ internal sealed class MongoChatStore : IChatStore
             .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).SortBy(m => m.Sequence).ToListAsync(cancellationToken);
         if (lines.Count == 0)
             return null;
+        lines = lines.Select(d => d with { Text = _atRest.OpenText(d.Text, Record.Text), Tools = _atRest.OpenText(d.Tools, Record.Tools) }).ToList();
         var conversation = lines.Where(d => d.Kind == nameof(MessageKind.Message)).ToList();
         return new TranscriptSummarized(sessionId, lines.Min(d => d.Timestamp), lines.Max(d => d.Timestamp),
             lines.FirstOrDefault(d => d.ProjectDir is not null)?.ProjectDir,
@@ -194,7 +199,7 @@ internal sealed class MongoChatStore : IChatStore
                 break;
             if (d.Raw is not null)
             {
-                using var raw = SessionManagement.Contracts.Gateway.TranscriptContent.Open(d.Raw, d.RawEncoding);
+                using var raw = SessionManagement.Contracts.Gateway.TranscriptContent.Open(_atRest.Open(d.Raw, Record.Raw), d.RawEncoding);
                 lines.Write(raw.Bytes.Span);
             }
             lines.WriteByte((byte)'\n');
@@ -205,7 +210,11 @@ internal sealed class MongoChatStore : IChatStore
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
     {
-        var filter = Filter.Text(string.Join(" ", search.Terms.Select(t => "\"" + t.Replace("\"", "") + "\"")));
+        // With encryption at rest on, messages are found by their words' tokens (kept in clear before, once sealed again).
+        var words = _atRest.Seals ? search.Terms.SelectMany(AtRest.Words).Distinct(StringComparer.Ordinal).ToList() : [];
+        var filter = words.Count > 0
+            ? Filter.And(words.Select(word => Filter.AnyIn(d => d.SearchTokens, _atRest.QueryTokens(word))))
+            : Filter.Text(string.Join(" ", search.Terms.Select(t => "\"" + t.Replace("\"", "") + "\"")));
         if (search.SessionId is not null)
             filter &= Filter.Eq(m => m.SessionId, search.SessionId);
         if (search.ProjectDir is not null)
@@ -217,6 +226,17 @@ internal sealed class MongoChatStore : IChatStore
         if (search.Until is { } until)
             filter &= Filter.Lt(m => m.Timestamp, until);
         List<BsonDocument> found;
+        if (words.Count > 0)
+        {
+            // Ranked here by how often the words come (the tokens repeat as the words do), among the latest matches.
+            var wanted = words.SelectMany(_atRest.QueryTokens).ToHashSet(StringComparer.Ordinal);
+            var sealedHits = (await _messages.Find(filter).Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw))
+                    .SortByDescending(m => m.Timestamp).Limit(search.Limit * 10).ToListAsync(cancellationToken))
+                .Select(d => (Document: d, Score: (double)d.SearchTokens!.Count(wanted.Contains)))
+                .OrderByDescending(h => h.Score).ThenByDescending(h => h.Document.Timestamp).Take(search.Limit).ToList();
+            return sealedHits.Select(h => (d: h.Document, h.Score)).Select(h => new SearchHit(h.d.SessionId, h.d.Key, h.d.Role, h.d.ProjectDir, h.d.Timestamp, h.Score,
+                Snippets.Around((_atRest.OpenText(h.d.Text, Record.Text) + "\n" + _atRest.OpenText(h.d.ToolText, Record.ToolText)).Trim('\n'), search.Terms))).ToList();
+        }
         try
         {
             found = await _messages.Find(filter)
@@ -301,11 +321,12 @@ internal sealed class MongoChatStore : IChatStore
         {
             if (await OffsetsOfUuidAsync(m, cancellationToken) is { Count: > 0 } offsets)
                 return offsets.Contains(m.Sequence) ? JoinOutcome.Duplicate : JoinOutcome.Repeated;
-            var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression);
+            var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression, _atRest, Record.Raw);
             var joined = await _messages.FindOneAndUpdateAsync(
                 waiting & Filter.Eq(d => d.Uuid, null) & Filter.Ne(d => d.EventId, null),
                 Builders<ChatMessageDocument>.Update.Set(d => d.Uuid, m.Uuid).Set(d => d.ParentUuid, m.ParentUuid).Set(d => d.RecordType, m.RecordType)
-                    .Set(d => d.Timestamp, m.Timestamp).Set(d => d.Sequence, m.Sequence).Set(d => d.Tools, MessageColumns.Tools(m.Tools))
+                    .Set(d => d.Timestamp, m.Timestamp).Set(d => d.Sequence, m.Sequence).Set(d => d.Tools, _atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools))
+                    .Set(d => d.SearchTokens, Tokens(m.Text, MessageColumns.ToolText(m.Tools)))
                     .Set(d => d.Usage, MessageColumns.Usage(m.Usage)).Set(d => d.Model, m.Model).Set(d => d.Problem, m.Problem)
                     .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).Set(d => d.Sources, SeenBothWays).Set(d => d.File, m.File),
                 oldestFirst, cancellationToken);
@@ -346,16 +367,48 @@ internal sealed class MongoChatStore : IChatStore
 
     private ChatMessageDocument ToDocument(ChatMessage m)
     {
-        var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression);
+        var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression, _atRest, Record.Raw);
+        var toolText = MessageColumns.ToolText(m.Tools);
         return new ChatMessageDocument(m.SessionId + "/" + m.Key, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid,
-            m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools), MessageColumns.Usage(m.Usage),
-            m.Model, (int)m.Sources, m.Problem, raw, encoding, m.File, MessageColumns.ToolText(m.Tools));
+            m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, _atRest.SealText(m.Text, Record.Text), m.MatchHash,
+            _atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw, encoding,
+            m.File, _atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? Tokens(m.Text, toolText) : null);
     }
 
-    private static ChatMessage ToMessage(ChatMessageDocument d, bool includeRaw) => new(
+    /// <summary>A sealed message's words as keyed tokens, for search; null when not sealing (the text index then holds the words).</summary>
+    private string[]? Tokens(string text, string? toolText) => _atRest.SearchTokens(text, toolText)?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static ChatMessage ToMessage(ChatMessageDocument d, bool includeRaw, AtRest atRest) => new(
         d.SessionId, d.Key, Enum.Parse<MessageKind>(d.Kind), d.RecordType, d.Role, d.Uuid, d.ParentUuid, d.EventId, d.Timestamp, d.Sequence,
-        d.ProjectDir, d.Text, d.MatchHash, MessageColumns.Tools(d.Tools), MessageColumns.Usage(d.Usage), d.Model, (MessageSources)d.Sources,
-        d.Problem, includeRaw && d.Raw is not null ? CompressedText.Decode(d.Raw, d.RawEncoding) : "") { File = d.File ?? "" };
+        d.ProjectDir, atRest.OpenText(d.Text, Record.Text), d.MatchHash, MessageColumns.Tools(atRest.OpenText(d.Tools, Record.Tools)),
+        MessageColumns.Usage(d.Usage), d.Model, (MessageSources)d.Sources,
+        d.Problem, includeRaw && d.Raw is not null ? CompressedText.Decode(d.Raw, d.RawEncoding, atRest, Record.Raw) : "") { File = d.File ?? "" };
+
+    public string Name => "chat";
+
+    /// <summary>Seals again a chunk of messages (text, tool calls, raw line; search tokens made anew) in clear or under an older key, by id.</summary>
+    public async Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken)
+    {
+        var chunk = await _messages.Find(cursor is null ? Filter.Empty : Filter.Gt(d => d.Id, cursor)).SortBy(d => d.Id).Limit(max).ToListAsync(cancellationToken);
+        if (chunk.Count == 0)
+            return (null, 0);
+        var resealed = 0;
+        foreach (var d in chunk)
+        {
+            var isMessage = d.Kind == nameof(MessageKind.Message);
+            if (!keys.IsStale(d.Text) && !keys.IsStale(d.ToolText) && !keys.IsStale(d.Tools) && !keys.IsStale(d.Raw) && (!isMessage || d.SearchTokens is not null))
+                continue;
+            var (text, toolText) = (keys.OpenText(d.Text, Record.Text), keys.OpenText(d.ToolText, Record.ToolText));
+            await _messages.UpdateOneAsync(Filter.Eq(x => x.Id, d.Id), Builders<ChatMessageDocument>.Update
+                .Set(x => x.Text, keys.SealText(text, Record.Text)).Set(x => x.ToolText, keys.SealText(toolText, Record.ToolText))
+                .Set(x => x.Tools, keys.SealText(keys.OpenText(d.Tools, Record.Tools), Record.Tools))
+                .Set(x => x.Raw, d.Raw is null ? null : keys.Seal(keys.Open(d.Raw, Record.Raw), Record.Raw))
+                .Set(x => x.SearchTokens, isMessage ? keys.SearchTokens(text, toolText)?.Split(' ', StringSplitOptions.RemoveEmptyEntries) : null),
+                cancellationToken: cancellationToken);
+            resealed++;
+        }
+        return (chunk[^1].Id, resealed);
+    }
 
     private static string? NullableString(BsonDocument document, string name) =>
         document.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;

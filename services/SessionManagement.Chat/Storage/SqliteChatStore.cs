@@ -4,8 +4,10 @@ using SessionManagement.Chat.Messages;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Hosting.Storage.Sqlite;
+using Record = SessionManagement.Chat.Storage.MessageColumns.Record;
 
 namespace SessionManagement.Chat.Storage;
 
@@ -14,7 +16,7 @@ namespace SessionManagement.Chat.Storage;
 /// New messages wait in <c>chat_fts_pending</c> for the search index: <see cref="SqliteSearchIndexer"/> indexes them when the
 /// writes pause, and a search indexes them first (it sees every message stored before it). Writing is not slowed by indexing.
 /// </summary>
-internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatManagementOptions> chat) : IChatStore
+internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatManagementOptions> chat, AtRest atRest) : IChatStore, IAtRestRecords
 {
     private long _appends;
 
@@ -36,7 +38,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<AppendResult>>(async (connection, transaction) =>
         {
-            await using var writer = new Writer(connection, transaction, chat.Value.MessageCompression);
+            await using var writer = new Writer(connection, transaction, chat.Value.MessageCompression, atRest);
             await writer.PrepareAsync(cancellationToken);
             var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
             foreach (var message in messages)
@@ -84,7 +86,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY timestamp, sequence, id LIMIT $limit OFFSET $skip
                 """;
             command.Bind("$session", sessionId).Bind("$limit", limit).Bind("$skip", skip);
-            return new ChatPage(total, invalid, await ReadMessagesAsync(connection, command, includeRaw, cancellationToken));
+            return new ChatPage(total, invalid, await ReadMessagesAsync(connection, command, includeRaw, atRest, cancellationToken));
         }, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken) =>
@@ -97,7 +99,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY timestamp DESC, sequence DESC, id DESC LIMIT $limit
                 """;
             command.Bind("$session", sessionId).Bind("$role", role).Bind("$limit", limit);
-            var messages = await ReadMessagesAsync(connection, command, includeRaw: false, cancellationToken);
+            var messages = await ReadMessagesAsync(connection, command, includeRaw: false, atRest, cancellationToken);
             messages.Reverse();
             return messages;
         }, cancellationToken);
@@ -110,7 +112,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             command.CommandText = $"""
                 SELECT min(timestamp), max(timestamp), count(*),
                     sum(kind = 'Message' AND role = 'user'),
-                    coalesce(sum((SELECT count(*) FROM json_each(tools) WHERE json_extract(value, '$.kind') = 'use')), 0)
+                    sum(tool_uses)
                 FROM chat_messages INDEXED BY ix_chat_messages_file_order WHERE session_id = $session AND file = '' AND (sources & 2) != 0;
                 SELECT project_dir FROM chat_messages INDEXED BY ix_chat_messages_file_order
                 WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND project_dir IS NOT NULL ORDER BY sequence LIMIT 1;
@@ -132,7 +134,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 return null;
             var (first, last, lines, prompts, tools) = (reader.ReadTime(0), reader.ReadTime(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
             async Task<string?> NextAsync() =>
-                await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
+                await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? atRest.OpenText(reader.GetString(0), Record.Text) : null;
             var cwd = await NextAsync();
             var model = await NextAsync();
             var (custom, summary, firstPrompt) = (await NextAsync(), await NextAsync(), await NextAsync());
@@ -196,12 +198,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             }
             // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text.
             using var lines = new MemoryStream((int)Math.Min(maxBytes + 64 * 1024, 64L * 1024 * 1024));
-            await using var blocks = new RawBlocks(connection);
+            await using var blocks = new RawBlocks(connection, atRest);
             foreach (var row in rows)
             {
                 if (row.Block is not { } block)
                 {
-                    using var raw = TranscriptContent.Open(row.Raw!, row.Encoding);
+                    using var raw = TranscriptContent.Open(atRest.Open(row.Raw!, Record.Raw), row.Encoding);
                     lines.Write(raw.Bytes.Span);
                 }
                 else
@@ -237,12 +239,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 filters.Add("AND m.timestamp < $until");
             command.CommandText = $"""
                 SELECT m.session_id, m.message_key, m.role, m.project_dir, m.timestamp, -bm25(chat_messages_fts),
-                       snippet(chat_messages_fts, 0, '[', ']', '…', 16)
+                       snippet(chat_messages_fts, 0, '[', ']', '…', 16), m.search_tokens IS NOT NULL, m.text, m.tool_text
                 FROM chat_messages_fts JOIN chat_messages m ON m.id = chat_messages_fts.rowid
                 WHERE chat_messages_fts MATCH $query {string.Join(" ", filters)}
                 ORDER BY bm25(chat_messages_fts) LIMIT $limit
                 """;
-            command.Bind("$query", MessageColumns.FtsQuery(search.Terms)).Bind("$session", search.SessionId).Bind("$project", search.ProjectDir)
+            command.Bind("$query", MessageColumns.FtsQuery(search.Terms, atRest)).Bind("$session", search.SessionId).Bind("$project", search.ProjectDir)
                 .Bind("$role", search.Role).Bind("$limit", search.Limit)
                 .Bind("$since", search.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", search.Until is { } until ? SqliteValues.Time(until) : null);
@@ -250,7 +252,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var hits = new List<SearchHit>();
             while (await reader.ReadAsync(cancellationToken))
                 hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.ReadNullableString(2), reader.ReadNullableString(3),
-                    reader.ReadTime(4), reader.GetDouble(5), reader.GetString(6)));
+                    reader.ReadTime(4), reader.GetDouble(5), reader.GetBoolean(7)
+                        // A sealed message's index holds tokens, not words: its passage is cut from its text, opened here.
+                        ? Snippets.Around((atRest.OpenText(reader.GetString(8), Record.Text) + "\n"
+                            + atRest.OpenText(reader.ReadNullableString(9), Record.ToolText)).Trim('\n'), search.Terms)
+                        : reader.GetString(6)));
             return hits;
         }, cancellationToken);
     }
@@ -336,6 +342,99 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return ((long)victims.Count, victims.Sum(v => v.Bytes));
         }, cancellationToken);
 
+    public string Name => "chat";
+
+    /// <summary>
+    /// Seals again a chunk of messages (their text, tool calls and own raw line; their search tokens made anew), then of raw blocks,
+    /// whose content is in clear or under an older key. What a row held before is overwritten in the file (<c>secure_delete</c>),
+    /// and the search index is merged once every row is walked, so the words of rows kept in clear leave it.
+    /// </summary>
+    public Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var (table, after) = cursor?.Split(':') is [var t, var id] ? (t, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)) : ("m", 0L);
+            await using (var secure = Command(connection, transaction, "PRAGMA secure_delete = ON"))
+                await secure.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                return table == "m"
+                    ? await ResealMessagesAsync(connection, transaction, keys, after, max, cancellationToken)
+                    : await ResealBlocksAsync(connection, transaction, keys, after, max, cancellationToken);
+            }
+            finally
+            {
+                await using var fast = Command(connection, transaction, "PRAGMA secure_delete = OFF");
+                await fast.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }, cancellationToken);
+
+    private static async Task<(string? Next, int Resealed)> ResealMessagesAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
+        long after, int max, CancellationToken cancellationToken)
+    {
+        var rows = new List<(long Id, string Kind, string Text, string? ToolText, string? Tools, byte[] Raw, string Encoding, string? Tokens)>();
+        await using (var read = Command(connection, transaction, """
+            SELECT id, kind, text, tool_text, tools, raw, raw_encoding, search_tokens FROM chat_messages WHERE id > $after ORDER BY id LIMIT $max
+            """))
+        {
+            read.Bind("$after", after).Bind("$max", max);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.ReadNullableString(3), reader.ReadNullableString(4),
+                    (byte[])reader.GetValue(5), reader.GetString(6), reader.ReadNullableString(7)));
+        }
+        if (rows.Count == 0)
+            return ("b:0", 0);
+        await using var update = Command(connection, transaction, """
+            UPDATE chat_messages SET text = $text, tool_text = $toolText, tools = $tools, raw = $raw, search_tokens = $tokens WHERE id = $id
+            """);
+        var resealed = 0;
+        foreach (var row in rows)
+        {
+            if (!keys.IsStale(row.Text) && !keys.IsStale(row.ToolText) && !keys.IsStale(row.Tools) && !(row.Encoding != InBlock && keys.IsStale(row.Raw))
+                && (row.Kind != nameof(MessageKind.Message) || row.Tokens is not null && !keys.IsStale(row.Text)))
+                continue;
+            var (text, toolText) = (keys.OpenText(row.Text, Record.Text), keys.OpenText(row.ToolText, Record.ToolText));
+            update.Parameters.Clear();
+            update.Bind("$id", row.Id).Bind("$text", keys.SealText(text, Record.Text)).Bind("$toolText", keys.SealText(toolText, Record.ToolText))
+                .Bind("$tools", keys.SealText(keys.OpenText(row.Tools, Record.Tools), Record.Tools))
+                .Bind("$raw", row.Encoding == InBlock ? row.Raw : keys.Seal(keys.Open(row.Raw, Record.Raw), Record.Raw))
+                .Bind("$tokens", row.Kind == nameof(MessageKind.Message) ? keys.SearchTokens(text, toolText) : null);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            resealed++;
+        }
+        return ("m:" + rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed);
+    }
+
+    private static async Task<(string? Next, int Resealed)> ResealBlocksAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
+        long after, int max, CancellationToken cancellationToken)
+    {
+        var rows = new List<(long Id, byte[] Bytes)>();
+        await using (var read = Command(connection, transaction, "SELECT id, bytes FROM chat_raw_blocks WHERE id > $after ORDER BY id LIMIT $max"))
+        {
+            read.Bind("$after", after).Bind("$max", Math.Max(1, max / 10)); // a block holds a batch of lines
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1)));
+        }
+        if (rows.Count == 0)
+        {
+            // Every row walked: the index's segments are merged, so the words of rows that were kept in clear are gone from it.
+            await using var optimize = Command(connection, transaction, "INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('optimize')");
+            await optimize.ExecuteNonQueryAsync(cancellationToken);
+            return (null, 0);
+        }
+        await using var update = Command(connection, transaction, "UPDATE chat_raw_blocks SET bytes = $bytes WHERE id = $id");
+        var resealed = 0;
+        foreach (var (id, bytes) in rows.Where(r => keys.IsStale(r.Bytes)))
+        {
+            update.Parameters.Clear();
+            update.Bind("$id", id).Bind("$bytes", keys.Seal(keys.Open(bytes, Record.Block), Record.Block));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            resealed++;
+        }
+        return ("b:" + rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed);
+    }
+
     public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -409,7 +508,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
         /// <summary>The rows <paramref name="command"/> selects (<see cref="Columns"/>), with their raw lines read from their blocks when asked.</summary>
     private static async Task<List<ChatMessage>> ReadMessagesAsync(SqliteConnection connection, SqliteCommand command, bool includeRaw,
-        CancellationToken cancellationToken)
+        AtRest atRest, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>();
         var inBlocks = new List<(int Index, long Block, int Start, int Length)>();
@@ -419,35 +518,35 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             {
                 if (includeRaw && !rows.IsDBNull(20))
                     inBlocks.Add((messages.Count, rows.GetInt64(20), rows.GetInt32(21), rows.GetInt32(22)));
-                messages.Add(Read(rows, includeRaw));
+                messages.Add(Read(rows, includeRaw, atRest));
             }
         }
         if (inBlocks.Count > 0)
-            await ReadRawLinesAsync(connection, messages, inBlocks, cancellationToken);
+            await ReadRawLinesAsync(connection, messages, inBlocks, atRest, cancellationToken);
         return messages;
     }
 
     private static async Task ReadRawLinesAsync(SqliteConnection connection, List<ChatMessage> messages,
-        List<(int Index, long Block, int Start, int Length)> inBlocks, CancellationToken cancellationToken)
+        List<(int Index, long Block, int Start, int Length)> inBlocks, AtRest atRest, CancellationToken cancellationToken)
     {
-        var lines = await ReadBlockLinesAsync(connection, inBlocks.Select(b => (b.Block, b.Start, b.Length)).ToList(), cancellationToken);
+        var lines = await ReadBlockLinesAsync(connection, inBlocks.Select(b => (b.Block, b.Start, b.Length)).ToList(), atRest, cancellationToken);
         for (var i = 0; i < inBlocks.Count; i++)
             messages[inBlocks[i].Index] = messages[inBlocks[i].Index] with { Raw = lines[i] };
     }
 
     /// <summary>The raw lines at these places of their blocks, in the order asked.</summary>
     private static async Task<string[]> ReadBlockLinesAsync(SqliteConnection connection, IReadOnlyList<(long Block, int Start, int Length)> wanted,
-        CancellationToken cancellationToken)
+        AtRest atRest, CancellationToken cancellationToken)
     {
         var texts = new string[wanted.Count];
-        await using var blocks = new RawBlocks(connection);
+        await using var blocks = new RawBlocks(connection, atRest);
         for (var i = 0; i < wanted.Count; i++)
             texts[i] = System.Text.Encoding.UTF8.GetString((await blocks.LineAsync(wanted[i].Block, wanted[i].Start, wanted[i].Length, cancellationToken)).Span);
         return texts;
     }
 
     /// <summary>Lines out of stored raw blocks: each block read and unpacked (into a pooled buffer) once, let go when this is disposed.</summary>
-    private sealed class RawBlocks(SqliteConnection connection) : IAsyncDisposable
+    private sealed class RawBlocks(SqliteConnection connection, AtRest atRest) : IAsyncDisposable
     {
         private readonly Dictionary<long, PooledLines> _unpacked = [];
         private SqliteCommand? _read;
@@ -466,7 +565,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 _read.Parameters[0].Value = block;
                 await using var reader = await _read.ExecuteReaderAsync(cancellationToken);
                 _unpacked[block] = lines = await reader.ReadAsync(cancellationToken)
-                    ? TranscriptContent.Open((byte[])reader.GetValue(1), reader.GetString(0))
+                    ? TranscriptContent.Open(atRest.Open((byte[])reader.GetValue(1), Record.Block), reader.GetString(0))
                     : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
             }
             return lines.Bytes.Slice(start, length);
@@ -481,12 +580,13 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         }
     }
 
-    private static ChatMessage Read(SqliteDataReader r, bool includeRaw) => new(
+    private static ChatMessage Read(SqliteDataReader r, bool includeRaw, AtRest atRest) => new(
         r.GetString(0), r.GetString(1), Enum.Parse<MessageKind>(r.GetString(2)), r.GetString(3), r.ReadNullableString(4),
         r.ReadNullableString(5), r.ReadNullableString(6), r.IsDBNull(7) ? null : Guid.Parse(r.GetString(7)), r.ReadTime(8), r.GetInt64(9),
-        r.ReadNullableString(10), r.GetString(11), r.ReadNullableString(12), MessageColumns.Tools(r.ReadNullableString(13)),
+        r.ReadNullableString(10), atRest.OpenText(r.GetString(11), Record.Text), r.ReadNullableString(12),
+        MessageColumns.Tools(atRest.OpenText(r.ReadNullableString(13), Record.Tools)),
         MessageColumns.Usage(r.ReadNullableString(14)), r.ReadNullableString(15), (MessageSources)r.GetInt32(16), r.ReadNullableString(17),
-        includeRaw && r.GetString(19) != InBlock ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19)) : "")
+        includeRaw && r.GetString(19) != InBlock ? CompressedText.Decode((byte[])r.GetValue(18), r.GetString(19), atRest, Record.Raw) : "")
     {
         Undated = !r.IsDBNull(23) && r.GetInt64(23) == 0,
         File = r.GetString(24),
@@ -524,7 +624,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     private enum Written { Duplicate, Added, Merged }
 
     /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
-    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress) : IAsyncDisposable
+    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress, AtRest atRest) : IAsyncDisposable
     {
         private readonly List<SqliteCommand> _commands = [];
 
@@ -541,8 +641,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
             _insert = new RawStatement(connection, $"""
-                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
+                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, search_tokens, tool_uses)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
                 """);
             _insertBlock = await PrepareAsync("""
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
@@ -572,10 +672,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, tool_text = $toolText, usage = $usage, model = $model, sources = sources | $sources,
                     problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
-                    line_time = $lineTime, file = $file
+                    line_time = $lineTime, file = $file, search_tokens = $tokens, tool_uses = $toolUses
                 WHERE id = $id
                 """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
-                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$id");
+                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$tokens", "$toolUses", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
             _response = await PrepareAsync("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
@@ -612,8 +712,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         {
                             var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
-                                m.Sequence, m.ProjectDir, MessageColumns.Tools(m.Tools), MessageColumns.ToolText(m.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
-                                m.Problem, raw, encoding, block, start, length, lineTime, m.File, id);
+                                m.Sequence, m.ProjectDir, atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools),
+                                atRest.SealText(MessageColumns.ToolText(m.Tools), Record.ToolText), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
+                                m.Problem, raw, encoding, block, start, length, lineTime, m.File, atRest.SearchTokens(m.Text, MessageColumns.ToolText(m.Tools)),
+                                MessageColumns.ToolUses(m.Tools), id);
                             return Written.Merged;
                         }
                     }
@@ -640,11 +742,16 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return written;
         }
 
-        private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw) =>
-            _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
-                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, m.Text, m.MatchHash, MessageColumns.Tools(m.Tools),
-                MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
-                lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, MessageColumns.ToolText(m.Tools)) == 1 ? Written.Added : Written.Duplicate;
+        private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw)
+        {
+            var toolText = MessageColumns.ToolText(m.Tools);
+            return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
+                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, atRest.SealText(m.Text, Record.Text), m.MatchHash,
+                atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem,
+                raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length, lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L,
+                atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? atRest.SearchTokens(m.Text, toolText) : null,
+                MessageColumns.ToolUses(m.Tools)) == 1 ? Written.Added : Written.Duplicate;
+        }
 
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
         private async Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, long? lineTime, CancellationToken cancellationToken)
@@ -679,14 +786,14 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             if (m.Line is not { } line)
             {
-                var (raw, encoding) = CompressedText.Encode(m.Raw, compress);
+                var (raw, encoding) = CompressedText.Encode(m.Raw, compress, atRest, Record.Raw);
                 return (raw, encoding, null, null, null);
             }
             if (!_blocks.TryGetValue(line.Block, out var block))
             {
                 var b = line.Block;
                 _blocks[b] = block = (long)(await ScalarAsync(_insertBlock, cancellationToken, b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding,
-                    b.Stored))!;
+                    atRest.Seal(b.Stored, Record.Block)))!;
             }
             return ([], InBlock, block, line.Start, line.Length);
         }

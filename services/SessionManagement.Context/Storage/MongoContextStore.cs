@@ -2,18 +2,21 @@ using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using SessionManagement.Context.Items;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
 
 namespace SessionManagement.Context.Storage;
 
-internal sealed class MongoContextStore : IContextStore
+internal sealed class MongoContextStore : IContextStore, IAtRestRecords
 {
     private static readonly FilterDefinitionBuilder<ContextItemDocument> Filter = Builders<ContextItemDocument>.Filter;
     private readonly IMongoCollection<ContextItemDocument> _items;
     private readonly IOptions<PersistenceOptions> _persistence;
+    private readonly AtRest _atRest;
 
-    public MongoContextStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
+    public MongoContextStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence, AtRest atRest)
     {
+        _atRest = atRest;
         ContextMongoCollections.RegisterMaps();
         _items = database.GetCollection<ContextItemDocument>(ContextMongoCollections.Items);
         _persistence = persistence;
@@ -27,7 +30,7 @@ internal sealed class MongoContextStore : IContextStore
 
     public async Task SaveAsync(ContextItem i, CancellationToken cancellationToken)
     {
-        var (content, encoding) = CompressedText.Encode(i.Content, _persistence.Value.Compression);
+        var (content, encoding) = CompressedText.Encode(i.Content, _persistence.Value.Compression, _atRest, SqliteContextStore.Record);
         var document = new ContextItemDocument(i.ItemId, i.Type, i.Scope, i.SessionId, i.ProjectDir, i.User, i.Team, i.Private, i.Priority,
             i.SourceSessionId, content, encoding, i.CreatedAt, i.UpdatedAt, i.ExpiresAt, i.Version, i.SchemaVersion, i.Checksum);
         await _items.ReplaceOneAsync(d => d.Id == i.ItemId, document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
@@ -60,6 +63,23 @@ internal sealed class MongoContextStore : IContextStore
     public Task DeleteAsync(IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken) =>
         _items.DeleteManyAsync(Filter.In(i => i.Id, itemIds), cancellationToken);
 
-    private static ContextItem ToItem(ContextItemDocument d) => new(d.Id, d.Type, d.Scope, d.SessionId, d.ProjectDir, d.User, d.Team, d.Private,
-        d.Priority, d.SourceSessionId, CompressedText.Decode(d.Content, d.Encoding), d.CreatedAt, d.UpdatedAt, d.ExpiresAt, d.Version, d.SchemaVersion, d.Checksum);
+    public string Name => "context";
+
+    /// <summary>Seals again a chunk of items whose content is in clear or under an older key, by id.</summary>
+    public async Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken)
+    {
+        var chunk = await _items.Find(cursor is null ? Filter.Empty : Filter.Gt(d => d.Id, cursor)).SortBy(d => d.Id).Limit(max).ToListAsync(cancellationToken);
+        var resealed = 0;
+        foreach (var d in chunk.Where(d => keys.IsStale(d.Content)))
+        {
+            await _items.UpdateOneAsync(Filter.Eq(x => x.Id, d.Id),
+                Builders<ContextItemDocument>.Update.Set(x => x.Content, keys.Seal(keys.Open(d.Content, SqliteContextStore.Record), SqliteContextStore.Record)),
+                cancellationToken: cancellationToken);
+            resealed++;
+        }
+        return (chunk.Count == 0 ? null : chunk[^1].Id, resealed);
+    }
+
+    private ContextItem ToItem(ContextItemDocument d) => new(d.Id, d.Type, d.Scope, d.SessionId, d.ProjectDir, d.User, d.Team, d.Private,
+        d.Priority, d.SourceSessionId, CompressedText.Decode(d.Content, d.Encoding, _atRest, SqliteContextStore.Record), d.CreatedAt, d.UpdatedAt, d.ExpiresAt, d.Version, d.SchemaVersion, d.Checksum);
 }

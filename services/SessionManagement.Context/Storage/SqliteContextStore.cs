@@ -2,13 +2,17 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SessionManagement.Context.Items;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Hosting.Storage.Sqlite;
 
 namespace SessionManagement.Context.Storage;
 
-internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : IContextStore
+internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence, AtRest atRest) : IContextStore, IAtRestRecords
 {
+    /// <summary>The name an item's content is sealed under at rest.</summary>
+    public const string Record = "context_items.content";
+
     private const string Columns = "item_id, type, scope, session_id, project_dir, user_name, team, private, priority, source_session_id, " +
         "content, encoding, created_at, updated_at, expires_at, version, schema_version, checksum";
 
@@ -22,7 +26,7 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
     public Task SaveAsync(ContextItem i, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var (content, encoding) = CompressedText.Encode(i.Content, persistence.Value.Compression);
+            var (content, encoding) = CompressedText.Encode(i.Content, persistence.Value.Compression, atRest, Record);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = $"""
@@ -61,7 +65,37 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    private static async Task<IReadOnlyList<ContextItem>> ReadAsync(SqliteConnection connection, string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    public string Name => "context";
+
+    /// <summary>Seals again a chunk of items whose content is in clear or under an older key, by id.</summary>
+    public Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var rows = new List<(string Id, byte[] Content)>();
+            await using (var read = connection.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = "SELECT item_id, content FROM context_items WHERE item_id > $after ORDER BY item_id LIMIT $max";
+                read.Bind("$after", cursor ?? "").Bind("$max", max);
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    rows.Add((reader.GetString(0), (byte[])reader.GetValue(1)));
+            }
+            var resealed = 0;
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "PRAGMA secure_delete = ON; UPDATE context_items SET content = $content WHERE item_id = $id; PRAGMA secure_delete = OFF;";
+            foreach (var (id, content) in rows.Where(r => keys.IsStale(r.Content)))
+            {
+                update.Parameters.Clear();
+                update.Bind("$id", id).Bind("$content", keys.Seal(keys.Open(content, Record), Record));
+                await update.ExecuteNonQueryAsync(cancellationToken);
+                resealed++;
+            }
+            return (rows.Count == 0 ? null : rows[^1].Id, resealed);
+        }, cancellationToken);
+
+    private async Task<IReadOnlyList<ContextItem>> ReadAsync(SqliteConnection connection, string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -72,7 +106,7 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
         {
             items.Add(new ContextItem(r.GetString(0), r.GetString(1), r.GetString(2), r.ReadNullableString(3), r.ReadNullableString(4),
                 r.ReadNullableString(5), r.ReadNullableString(6), r.GetBoolean(7), r.GetInt32(8), r.ReadNullableString(9),
-                CompressedText.Decode((byte[])r.GetValue(10), r.GetString(11)), r.ReadTime(12), r.ReadTime(13), r.ReadNullableTime(14),
+                CompressedText.Decode((byte[])r.GetValue(10), r.GetString(11), atRest, Record), r.ReadTime(12), r.ReadTime(13), r.ReadNullableTime(14),
                 r.GetInt64(15), r.GetInt32(16), r.GetString(17)));
         }
         return items;

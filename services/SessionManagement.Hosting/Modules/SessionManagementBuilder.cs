@@ -76,6 +76,18 @@ public sealed class SessionManagementBuilder
         return this;
     }
 
+    /// <summary>The module's store, as records that are sealed again under a new key at rest (<see cref="Security.AtRestResealer"/>).</summary>
+    public SessionManagementBuilder AddAtRestRecords<TSqlite, TMongo>()
+        where TSqlite : class, Security.IAtRestRecords
+        where TMongo : class, Security.IAtRestRecords
+    {
+        if (Settings.Storage.Provider == StorageProvider.Sqlite)
+            Services.AddSingleton<Security.IAtRestRecords>(provider => provider.GetRequiredService<TSqlite>());
+        else
+            Services.AddSingleton<Security.IAtRestRecords>(provider => provider.GetRequiredService<TMongo>());
+        return this;
+    }
+
     private void AddStore<TStore, TImplementation>()
         where TStore : class
         where TImplementation : class, TStore

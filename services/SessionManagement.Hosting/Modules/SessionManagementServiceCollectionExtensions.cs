@@ -36,6 +36,9 @@ public static class SessionManagementServiceCollectionExtensions
         var tokens = Security.AccessTokens.Load(configuration);
         Security.ListenerGuard.RequireTokenBeyondLoopback(configuration, settings.Http, tokens); // before anything listens, whatever the targets
         services.AddSingleton(tokens);
+        services.AddSingleton(Security.AtRest.Load(configuration, settings.SessionManagement.SessionStorage, TimeProvider.System));
+        services.AddSingleton<Security.AtRestResealer>();
+        services.AddHostedService(provider => provider.GetRequiredService<Security.AtRestResealer>());
         services.AddSingleton(new CurrentHostInstance(settings, targets));
 
         var builder = new SessionManagementBuilder(services, configuration, settings);

@@ -18,17 +18,16 @@ public sealed class SessionStorageOptions
     public bool PurgeAfterArchive { get; set; }
 
     /// <summary>
-    /// AES-GCM encryption of kept content at rest. Not in this version: turning it on stops the host at start rather than keep
-    /// content in clear while the setting says otherwise (docs/privacy.md says what to do meanwhile).
+    /// AES-256-GCM encryption of kept content at rest (conversation, raw lines and events, context items, snapshots, backups, the
+    /// gateway's logs), under the key of <see cref="KeyFile"/> or <c>SM_ENCRYPTION_KEY</c>; the host does not start without one.
     /// </summary>
-    [ConfigurationKeyName("encrypt_at_rest"), NotAvailable("content is not yet encrypted at rest by session management: keep the data folder on an encrypted disk, and leave this false (docs/privacy.md)")]
+    [ConfigurationKeyName("encrypt_at_rest")]
     public bool EncryptAtRest { get; set; }
-}
 
-/// <summary>A setting whose feature is not in this version: true is refused, saying why.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class NotAvailableAttribute(string why) : ValidationAttribute
-{
-    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
-        value is true ? new ValidationResult(why) : ValidationResult.Success;
+    /// <summary>
+    /// The file holding the keys at rest (<see cref="Security.AtRest"/>): created with a new key when missing and
+    /// <see cref="EncryptAtRest"/> is on; <c>smctl keys rotate</c> writes a new key at its top. Keep it out of the data folder's backups.
+    /// </summary>
+    [ConfigurationKeyName("key_file")]
+    public string? KeyFile { get; set; }
 }

@@ -5,7 +5,7 @@ namespace SessionManagement.Hosting.Security;
 
 /// <summary>
 /// AES-256-GCM for content kept at rest, each record sealed under a named key: <c>SMe1</c>, the key id's length and the key id,
-/// a random 12-byte nonce, the 16-byte tag, then the ciphertext. What a record is (its table and id) goes in as associated data,
+/// a random 12-byte nonce, the 16-byte tag, then the ciphertext. What a record is (its table and column) goes in as associated data,
 /// so a record moved onto another's place does not open. Several keys can be held: the first seals, every one opens, so records
 /// sealed under an older key stay readable while they are sealed again under the new one. Bytes that do not start with the
 /// mark were written before encryption was turned on and are read as they are.
@@ -37,6 +37,9 @@ public sealed class ContentCipher
 
     /// <summary>The id of the key new records are sealed with.</summary>
     public string CurrentKeyId => _keys[0].Id;
+
+    /// <summary>Every key id held, the current one first.</summary>
+    public IReadOnlyList<string> KeyIds => _keys.Select(k => k.Id).ToArray();
 
     /// <summary>Seals <paramref name="plain"/> under the current key; <paramref name="record"/> names what it is (a table and an id).</summary>
     public byte[] Seal(ReadOnlySpan<byte> plain, string record)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Saver.Storage;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Backups;
 
@@ -16,7 +17,8 @@ internal sealed class BackupRestoreAtStart(
     BackupFolder folder,
     IBackupStore backups,
     ISessionStore store,
-    ILogger<BackupRestoreAtStart> logger) : IHostedService
+    ILogger<BackupRestoreAtStart> logger,
+    AtRest atRest) : IHostedService
 {
     public const string Switch = "restore-backups";
 
@@ -60,7 +62,7 @@ internal sealed class BackupRestoreAtStart(
     {
         foreach (var info in folder.List(sessionId))
         {
-            if (await folder.GetAsync(info.BackupId, cancellationToken) is { } found && BackupCodec.Decode(found.Body, found.Info.Checksum) is { } backup)
+            if (await folder.GetAsync(info.BackupId, cancellationToken) is { } found && BackupCodec.Decode(found.Body, found.Info.Checksum, atRest) is { } backup)
                 return backup;
         }
         return null;

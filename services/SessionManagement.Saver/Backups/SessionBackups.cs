@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Backups;
 
@@ -10,7 +11,7 @@ namespace SessionManagement.Saver.Backups;
 /// back before it counts), keeps <c>persistence.max_backups</c> per session, and restores a backup exactly.
 /// Running twice does the work once: the second run finds nothing changed.
 /// </summary>
-public sealed class SessionBackups(IBackupStore store, IOptions<PersistenceOptions> persistence, TimeProvider time, ILogger<SessionBackups> logger)
+public sealed class SessionBackups(IBackupStore store, IOptions<PersistenceOptions> persistence, TimeProvider time, ILogger<SessionBackups> logger, AtRest atRest)
 {
     public async Task<IReadOnlyList<object>> BackUpChangedAsync(Guid commandId, CancellationToken cancellationToken)
     {
@@ -35,11 +36,11 @@ public sealed class SessionBackups(IBackupStore store, IOptions<PersistenceOptio
     {
         if (await store.ReadSessionAsync(sessionId, cancellationToken) is not { } session)
             return new BackupFailed(commandId, sessionId, "the session is gone", time.GetUtcNow());
-        var (body, checksum) = BackupCodec.Encode(session);
+        var (body, checksum) = BackupCodec.Encode(session, atRest);
         var info = new BackupInfo(Guid.CreateVersion7(), sessionId, session.State.Version, time.GetUtcNow(), body.Length, checksum);
         await store.WriteAsync(info, body, cancellationToken);
         // Verified as written: read back and checked before it counts (and before an older one is let go).
-        if (await store.GetAsync(info.BackupId, cancellationToken) is not { } written || BackupCodec.Decode(written.Body, written.Info.Checksum) is null)
+        if (await store.GetAsync(info.BackupId, cancellationToken) is not { } written || BackupCodec.Decode(written.Body, written.Info.Checksum, atRest) is null)
         {
             await store.DeleteAsync([info.BackupId], cancellationToken);
             return new BackupFailed(commandId, sessionId, "the backup did not read back intact", time.GetUtcNow());
@@ -54,7 +55,7 @@ public sealed class SessionBackups(IBackupStore store, IOptions<PersistenceOptio
     {
         if (await store.GetAsync(backupId, cancellationToken) is not { } found)
             return new BackupRestoreFailed(backupId, "no such backup");
-        if (BackupCodec.Decode(found.Body, found.Info.Checksum) is not { } backup)
+        if (BackupCodec.Decode(found.Body, found.Info.Checksum, atRest) is not { } backup)
             return new BackupRestoreFailed(backupId, "the backup failed its checksum; nothing was changed");
         await store.RestoreAsync(backup, cancellationToken);
         logger.LogWarning("Audit: session {SessionId} restored from backup {BackupId} (version {Version}, {Events} events)",

@@ -6,6 +6,7 @@ using SessionManagement.Hosting.Options;
 using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Recovery;
 
@@ -18,7 +19,7 @@ namespace SessionManagement.Saver.Recovery;
 /// <c>SessionRecovered</c> says which. An intact state of an older schema is migrated forward and written back.
 /// </summary>
 public sealed class SessionRecovery(ISessionStore store, IBackupStore backups, IOptions<RecoveryOptions> options, TimeProvider time,
-    ILogger<SessionRecovery> logger)
+    ILogger<SessionRecovery> logger, AtRest atRest)
 {
     public async Task<SessionState?> LoadAsync(string sessionId, IPublishEndpoint publish, CancellationToken cancellationToken)
     {
@@ -61,7 +62,7 @@ public sealed class SessionRecovery(ISessionStore store, IBackupStore backups, I
     {
         foreach (var info in await backups.ListAsync(sessionId, cancellationToken))
         {
-            if (await backups.GetAsync(info.BackupId, cancellationToken) is not { } found || BackupCodec.Decode(found.Body, found.Info.Checksum) is not { } backup)
+            if (await backups.GetAsync(info.BackupId, cancellationToken) is not { } found || BackupCodec.Decode(found.Body, found.Info.Checksum, atRest) is not { } backup)
                 continue; // a damaged backup: try the one before it
             var stored = (await store.EventsAsync(sessionId, cancellationToken)).Select(e => e.EventId).ToHashSet();
             var lost = backup.Events.Where(e => !stored.Contains(e.EventId)).ToList();

@@ -4,6 +4,7 @@ using MongoDB.Driver;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Cleanup;
@@ -18,7 +19,7 @@ namespace SessionManagement.Saver.Storage;
 /// was derived from, retried on a lost race. A crash between the two leaves events that the next save of
 /// the session counts, because state is always derived from every stored event.
 /// </summary>
-internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, ILegacyBackups, IArchiveStore
+internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, ILegacyBackups, IArchiveStore, IAtRestRecords
 {
     private const int DuplicateKey = 11000;
     private const int MaxAttempts = 8;
@@ -35,8 +36,11 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     private readonly IMongoCollection<BsonDocument> _importOwners;
     private readonly IOptions<PersistenceOptions> _persistence;
 
-    public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence)
+    private readonly AtRest _atRest;
+
+    public MongoSessionStore(IMongoDatabase database, IOptions<PersistenceOptions> persistence, AtRest atRest)
     {
+        _atRest = atRest;
         SaverMongoCollections.RegisterMaps();
         _events = database.GetCollection<SaverEventDocument>(SaverMongoCollections.Events);
         _eventsRaw = database.GetCollection<BsonDocument>(SaverMongoCollections.Events);
@@ -81,7 +85,13 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     }
 
     public async Task<SessionState?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
-        await _sessions.Find(s => s.SessionId == sessionId).FirstOrDefaultAsync(cancellationToken);
+        Opened(await _sessions.Find(s => s.SessionId == sessionId).FirstOrDefaultAsync(cancellationToken));
+
+    /// <summary>A session as kept: its title (a prompt, or a summary of the conversation) sealed when encryption at rest is on.</summary>
+    private SessionState Sealed(SessionState state) => state with { Title = _atRest.SealText(state.Title, SaverRecords.Title) };
+
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(state))]
+    private SessionState? Opened(SessionState? state) => state is null ? null : state with { Title = _atRest.OpenText(state.Title, SaverRecords.Title) };
 
     public async Task<SessionList> ListAsync(SessionQuery query, CancellationToken cancellationToken)
     {
@@ -108,7 +118,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var total = await _sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
         var sessions = await _sessions.Find(filter).SortByDescending(s => s.LastEventAt).ThenBy(s => s.SessionId)
             .Skip(query.Skip).Limit(query.Limit).ToListAsync(cancellationToken);
-        return new SessionList(total, sessions);
+        return new SessionList(total, sessions.Select(s => Opened(s)).ToList());
     }
 
     public async Task<int> SnapshotAsync(IReadOnlyCollection<string>? sessionIds, DateTimeOffset now, CancellationToken cancellationToken)
@@ -126,11 +136,12 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         using var cursor = await _sessions.Find(sessions).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
-            foreach (var state in cursor.Current)
+            foreach (var kept in cursor.Current)
             {
-                if (taken.TryGetValue(state.SessionId, out var version) && version == state.Version)
+                if (taken.TryGetValue(kept.SessionId, out var version) && version == kept.Version)
                     continue;
-                var (body, encoding, checksum) = SnapshotCodec.Encode(state, _persistence.Value.Compression);
+                var state = Opened(kept);
+                var (body, encoding, checksum) = SnapshotCodec.Encode(state, _persistence.Value.Compression, _atRest);
                 await _snapshots.ReplaceOneAsync(s => s.Id == state.SessionId,
                     new SnapshotDocument(state.SessionId, state.Version, state.SchemaVersion, checksum, now, body, encoding),
                     new ReplaceOptions { IsUpsert = true }, cancellationToken);
@@ -240,7 +251,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             if (kept is null || kept["offset"].ToInt64() <= title.Offset)
                 await _transcriptTitles.ReplaceOneAsync(id, new BsonDocument
                 {
-                    ["_id"] = sessionId + "/" + title.Kind, ["session_id"] = sessionId, ["kind"] = title.Kind, ["title"] = title.Text, ["offset"] = title.Offset,
+                    ["_id"] = sessionId + "/" + title.Kind, ["session_id"] = sessionId, ["kind"] = title.Kind, ["title"] = _atRest.SealText(title.Text, SaverRecords.Title), ["offset"] = title.Offset,
                 }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
         }
         for (var attempt = 1; ; attempt++)
@@ -259,7 +270,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     public async Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken)
     {
         var sealedState = SessionDerivation.Seal(state with { Version = version, SchemaVersion = SessionState.CurrentSchemaVersion });
-        await _sessions.ReplaceOneAsync(s => s.SessionId == state.SessionId, sealedState, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        await _sessions.ReplaceOneAsync(s => s.SessionId == state.SessionId, Sealed(sealedState), new ReplaceOptions { IsUpsert = true }, cancellationToken);
         return sealedState;
     }
 
@@ -292,7 +303,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var sessionId = backup.State.SessionId;
         await _events.DeleteManyAsync(e => e.SessionId == sessionId, cancellationToken);
         await InsertNewAsync(backup.Events, cancellationToken);
-        await _sessions.ReplaceOneAsync(s => s.SessionId == sessionId, backup.State, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        await _sessions.ReplaceOneAsync(s => s.SessionId == sessionId, Sealed(backup.State), new ReplaceOptions { IsUpsert = true }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> EndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -322,7 +333,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     public async Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken)
     {
         var document = await _snapshots.Find(s => s.Id == sessionId).FirstOrDefaultAsync(cancellationToken);
-        if (document is null || SnapshotCodec.Decode(document.Body, document.Encoding, document.Checksum) is not { } state)
+        if (document is null || SnapshotCodec.Decode(document.Body, document.Encoding, document.Checksum, _atRest) is not { } state)
             return null;
         return new SessionSnapshot(sessionId, document.Version, document.SchemaVersion, document.Checksum, document.TakenAt, state);
     }
@@ -338,7 +349,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     {
         var documents = events.Select(e =>
         {
-            var (raw, encoding) = CompressedText.Encode(e.RawJson, _persistence.Value.Compression);
+            var (raw, encoding) = CompressedText.Encode(e.RawJson, _persistence.Value.Compression, _atRest, SaverRecords.Event);
             return new SaverEventDocument(e.EventId, e.SessionId, e.HookEventName, e.ReceivedAt, e.CaptureSequence, e.Host, e.User,
                 e.Cwd, e.Model, e.Source, e.Reason, raw, encoding, e.GitBranch);
         }).ToList();
@@ -389,7 +400,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var latestModel = await _events.Find(withModel).SortByDescending(e => e.ReceivedAt).ThenByDescending(e => e.CaptureSequence).Limit(1).FirstOrDefaultAsync(cancellationToken);
         var transcriptModel = await _transcriptModels.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
         var titles = await _transcriptTitles.Find(new BsonDocument("session_id", sessionId)).ToListAsync(cancellationToken);
-        string? Title(string kind) => titles.FirstOrDefault(t => t["kind"].AsString == kind)?["title"].AsString;
+        string? Title(string kind) => _atRest.OpenText(titles.FirstOrDefault(t => t["kind"].AsString == kind)?["title"].AsString, SaverRecords.Title);
         var title = TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Summary));
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
@@ -427,7 +438,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         {
             try
             {
-                await _sessions.InsertOneAsync(state, cancellationToken: cancellationToken);
+                await _sessions.InsertOneAsync(Sealed(state), cancellationToken: cancellationToken);
                 return true;
             }
             catch (MongoWriteException error) when (error.WriteError.Code == DuplicateKey)
@@ -435,10 +446,65 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
                 return false; // another saver created it first: derive again over its version
             }
         }
-        var replaced = await _sessions.ReplaceOneAsync(s => s.SessionId == state.SessionId && s.Version == existing.Version, state, cancellationToken: cancellationToken);
+        var replaced = await _sessions.ReplaceOneAsync(s => s.SessionId == state.SessionId && s.Version == existing.Version, Sealed(state), cancellationToken: cancellationToken);
         return replaced.MatchedCount == 1;
     }
 
-    private static StoredEvent ToEvent(SaverEventDocument d, bool withRaw) => new(d.Id, d.SessionId, d.HookEventName, d.ReceivedAt,
-        d.CaptureSequence, d.Host, d.User, d.Cwd, d.Model, d.Source, d.Reason, withRaw ? CompressedText.Decode(d.Raw, d.RawEncoding) : "", d.GitBranch);
+    private StoredEvent ToEvent(SaverEventDocument d, bool withRaw) => new(d.Id, d.SessionId, d.HookEventName, d.ReceivedAt,
+        d.CaptureSequence, d.Host, d.User, d.Cwd, d.Model, d.Source, d.Reason,
+        withRaw ? CompressedText.Decode(d.Raw, d.RawEncoding, _atRest, SaverRecords.Event) : "", d.GitBranch);
+
+    public string Name => "saver";
+
+    /// <summary>Seals again a chunk of raw events (by id), then of sessions' titles, snapshots and transcript titles, in clear or under an older key.</summary>
+    public async Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken)
+    {
+        var (phase, after) = cursor?.Split(':', 2) is [var p, var a] ? (p, a) : ("e", "");
+        var resealed = 0;
+        switch (phase)
+        {
+            case "e":
+            {
+                var filter = after.Length == 0 ? Builders<SaverEventDocument>.Filter.Empty : Builders<SaverEventDocument>.Filter.Gt(e => e.Id, Guid.Parse(after));
+                var chunk = await _events.Find(filter).SortBy(e => e.Id).Limit(max).ToListAsync(cancellationToken);
+                foreach (var d in chunk.Where(d => keys.IsStale(d.Raw)))
+                {
+                    await _events.UpdateOneAsync(e => e.Id == d.Id, Builders<SaverEventDocument>.Update.Set(e => e.Raw,
+                        keys.Seal(keys.Open(d.Raw, SaverRecords.Event), SaverRecords.Event)), cancellationToken: cancellationToken);
+                    resealed++;
+                }
+                return (chunk.Count == 0 ? "s:" : "e:" + chunk[^1].Id, resealed);
+            }
+            case "s":
+            {
+                var filter = after.Length == 0 ? Builders<SessionState>.Filter.Empty : Builders<SessionState>.Filter.Gt(s => s.SessionId, after);
+                var chunk = await _sessions.Find(filter).SortBy(s => s.SessionId).Limit(max).ToListAsync(cancellationToken);
+                foreach (var state in chunk.Where(s => keys.IsStale(s.Title)))
+                {
+                    await _sessions.UpdateOneAsync(s => s.SessionId == state.SessionId, Builders<SessionState>.Update.Set(s => s.Title,
+                        keys.SealText(keys.OpenText(state.Title, SaverRecords.Title), SaverRecords.Title)), cancellationToken: cancellationToken);
+                    resealed++;
+                }
+                foreach (var snapshot in await _snapshots.Find(Builders<SnapshotDocument>.Filter.In(s => s.Id, chunk.Select(c => c.SessionId))).ToListAsync(cancellationToken))
+                {
+                    if (!keys.IsStale(snapshot.Body))
+                        continue;
+                    await _snapshots.UpdateOneAsync(s => s.Id == snapshot.Id, Builders<SnapshotDocument>.Update.Set(s => s.Body,
+                        keys.Seal(keys.Open(snapshot.Body, SaverRecords.Snapshot), SaverRecords.Snapshot)), cancellationToken: cancellationToken);
+                    resealed++;
+                }
+                foreach (var title in await _transcriptTitles.Find(Builders<BsonDocument>.Filter.In("session_id", chunk.Select(c => c.SessionId))).ToListAsync(cancellationToken))
+                {
+                    if (!keys.IsStale(title["title"].AsString))
+                        continue;
+                    await _transcriptTitles.UpdateOneAsync(new BsonDocument("_id", title["_id"]), Builders<BsonDocument>.Update.Set("title",
+                        keys.SealText(keys.OpenText(title["title"].AsString, SaverRecords.Title), SaverRecords.Title)), cancellationToken: cancellationToken);
+                    resealed++;
+                }
+                return (chunk.Count == 0 ? null : "s:" + chunk[^1].SessionId, resealed);
+            }
+            default:
+                return (null, 0);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Saver.Backups;
@@ -12,7 +13,8 @@ using SessionManagement.Saver.Snapshots;
 
 namespace SessionManagement.Saver.Storage;
 
-internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence) : ISessionStore, ISessionBackupSource, ILegacyBackups, IArchiveStore
+internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<PersistenceOptions> persistence, AtRest atRest)
+    : ISessionStore, ISessionBackupSource, ILegacyBackups, IArchiveStore, IAtRestRecords
 {
     private const string EventColumns =
         "event_id, session_id, hook_event_name, received_at, capture_sequence, host, user_name, cwd, model, source, reason, raw_json, raw_encoding, git_branch";
@@ -204,7 +206,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             foreach (var sessionId in changed)
             {
                 var state = (await ReadSessionAsync(statements, sessionId, cancellationToken))!;
-                var (body, encoding, checksum) = SnapshotCodec.Encode(state, persistence.Value.Compression);
+                var (body, encoding, checksum) = SnapshotCodec.Encode(state, persistence.Value.Compression, atRest);
                 await using var write = Command(connection, transaction, """
                     INSERT OR REPLACE INTO saver_snapshots (session_id, version, schema_version, checksum, taken_at, body, encoding)
                     VALUES ($session, $version, $schema, $checksum, $taken, $body, $encoding)
@@ -286,7 +288,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                     ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title, line_offset = excluded.line_offset
                     WHERE excluded.line_offset >= line_offset
                     """, sessionId);
-                note.Bind("$kind", title.Kind).Bind("$title", title.Text).Bind("$offset", title.Offset);
+                note.Bind("$kind", title.Kind).Bind("$title", atRest.SealText(title.Text, SaverRecords.Title)).Bind("$offset", title.Offset);
                 await note.ExecuteNonQueryAsync(cancellationToken);
             }
             var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
@@ -322,7 +324,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
                 return null;
-            var state = SnapshotCodec.Decode((byte[])reader.GetValue(4), reader.GetString(5), reader.GetString(2));
+            var state = SnapshotCodec.Decode((byte[])reader.GetValue(4), reader.GetString(5), reader.GetString(2), atRest);
             return state is null ? null
                 : new SessionSnapshot(sessionId, reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.ReadTime(3), state);
         }, cancellationToken);
@@ -443,6 +445,57 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return (bytes, events);
         }, cancellationToken);
 
+    public string Name => "saver";
+
+    /// <summary>
+    /// Seals again a chunk of the saver's content in clear or under an older key: raw events (by id), then snapshots, then titles
+    /// (both by session). What a row held is overwritten in the file (<c>secure_delete</c>).
+    /// </summary>
+    public Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var (table, after) = cursor?.Split(':', 2) is [var t, var at] ? (t, at) : ("e", "");
+            var (select, update, record, next) = table switch
+            {
+                "e" => ("SELECT event_id, raw_json FROM saver_events WHERE event_id > $after ORDER BY event_id LIMIT $max",
+                    "UPDATE saver_events SET raw_json = $value WHERE event_id = $key", SaverRecords.Event, "s"),
+                "s" => ("SELECT session_id, body FROM saver_snapshots WHERE session_id > $after ORDER BY session_id LIMIT $max",
+                    "UPDATE saver_snapshots SET body = $value WHERE session_id = $key", SaverRecords.Snapshot, "t"),
+                "t" => ("SELECT session_id || '/' || kind, title FROM saver_transcript_titles WHERE session_id || '/' || kind > $after ORDER BY 1 LIMIT $max",
+                    "UPDATE saver_transcript_titles SET title = $value WHERE session_id || '/' || kind = $key", SaverRecords.Title, "n"),
+                _ => ("SELECT session_id, title FROM saver_sessions WHERE session_id > $after AND title IS NOT NULL ORDER BY session_id LIMIT $max",
+                    "UPDATE saver_sessions SET title = $value WHERE session_id = $key", SaverRecords.Title, (string?)null),
+            };
+            var rows = new List<(string Key, object Value)>();
+            await using (var read = Command(connection, transaction, select, ""))
+            {
+                read.Bind("$after", after).Bind("$max", max);
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    rows.Add((reader.GetString(0), reader.GetValue(1)));
+            }
+            if (rows.Count == 0)
+                return (next is null ? null : next + ":", 0);
+            var resealed = 0;
+            await using var write = Command(connection, transaction, "PRAGMA secure_delete = ON; " + update + "; PRAGMA secure_delete = OFF;", "");
+            foreach (var (key, value) in rows)
+            {
+                object? sealedAgain = value switch
+                {
+                    byte[] bytes when keys.IsStale(bytes) => keys.Seal(keys.Open(bytes, record), record),
+                    string text when keys.IsStale(text) => keys.SealText(keys.OpenText(text, record), record),
+                    _ => null,
+                };
+                if (sealedAgain is null)
+                    continue;
+                write.Parameters.Clear();
+                write.Bind("$key", key).Bind("$value", sealedAgain);
+                await write.ExecuteNonQueryAsync(cancellationToken);
+                resealed++;
+            }
+            return ((string?)(table + ":" + rows[^1].Key), resealed);
+        }, cancellationToken);
+
     private static BackupInfo ReadBackupInfo(SqliteDataReader reader) =>
         new(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt64(2), reader.ReadTime(3), reader.GetInt64(4), reader.GetString(5));
 
@@ -462,7 +515,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         var fresh = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            var (raw, encoding) = CompressedText.Encode(e.RawJson, persistence.Value.Compression);
+            var (raw, encoding) = CompressedText.Encode(e.RawJson, persistence.Value.Compression, atRest, SaverRecords.Event);
             object?[] values = [e.EventId.ToString(), e.SessionId, e.HookEventName, SqliteValues.Time(e.ReceivedAt), e.CaptureSequence,
                 e.Host, e.User, e.Cwd, e.Model, e.Source, e.Reason, raw, encoding, e.GitBranch];
             for (var i = 0; i < values.Length; i++)
@@ -477,7 +530,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return fresh;
     }
 
-    private static async Task<SessionFacts> ReadFactsAsync(Statements statements, string sessionId, CancellationToken cancellationToken, bool fromEvents = false)
+    private async Task<SessionFacts> ReadFactsAsync(Statements statements, string sessionId, CancellationToken cancellationToken, bool fromEvents = false)
     {
         var tallies = new List<EventTally>();
         var command = statements.Get(fromEvents
@@ -489,8 +542,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 tallies.Add(new EventTally(reader.GetString(0), reader.GetInt64(1), reader.ReadTime(2), reader.ReadTime(3)));
         }
         var title = TranscriptTitle.Shown(
-            await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken),
-            await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken));
+            atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken), SaverRecords.Title),
+            atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken), SaverRecords.Title));
         return new SessionFacts(
             sessionId,
             tallies,
@@ -522,7 +575,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     }
 
     /// <summary>The prompt of the session's earliest UserPromptSubmit.</summary>
-    private static async Task<string?> FirstPromptAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
+    private async Task<string?> FirstPromptAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
     {
         var command = statements.Get($"""
             SELECT {EventColumns} FROM saver_events WHERE session_id = $session AND hook_event_name = 'UserPromptSubmit'
@@ -532,7 +585,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return await reader.ReadAsync(cancellationToken) ? StoredEventReader.Prompt(ReadEvent(reader, withRaw: true).RawJson) : null;
     }
 
-    private static async Task<StoredEvent?> LatestAsync(Statements statements, string sessionId, string hookEventName, CancellationToken cancellationToken)
+    private async Task<StoredEvent?> LatestAsync(Statements statements, string sessionId, string hookEventName, CancellationToken cancellationToken)
     {
         var command = statements.Get($"""
             SELECT {EventColumns} FROM saver_events WHERE session_id = $session AND hook_event_name = $event
@@ -555,7 +608,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    private static async Task<SessionState?> ReadSessionAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
+    private async Task<SessionState?> ReadSessionAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
     {
         var command = statements.Get($"SELECT {SessionColumns} FROM saver_sessions WHERE session_id = $session", sessionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -565,10 +618,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             reader.ReadNullableString(4), reader.ReadNullableString(5), Enum.Parse<SessionStatus>(reader.GetString(6)), reader.ReadTime(7),
             reader.ReadTime(8), reader.ReadNullableTime(9), reader.ReadNullableString(10), reader.GetInt64(11), reader.GetInt64(12),
             reader.GetInt64(13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt32(17), reader.GetString(18),
-            reader.GetInt64(19), reader.GetInt64(20), reader.ReadNullableString(21), reader.ReadNullableString(22));
+            reader.GetInt64(19), reader.GetInt64(20), reader.ReadNullableString(21), atRest.OpenText(reader.ReadNullableString(22), SaverRecords.Title));
     }
 
-    private static async Task WriteSessionAsync(Statements statements, SessionState s, CancellationToken cancellationToken)
+    private async Task WriteSessionAsync(Statements statements, SessionState s, CancellationToken cancellationToken)
     {
         var command = statements.Get($"""
             INSERT OR REPLACE INTO saver_sessions ({SessionColumns})
@@ -581,15 +634,15 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             .Bind("$reason", s.EndReason).Bind("$events", s.EventCount).Bind("$prompts", s.Prompts).Bind("$tools", s.ToolCalls)
             .Bind("$failures", s.ToolFailures).Bind("$compactions", s.Compactions).Bind("$version", s.Version)
             .Bind("$schema", s.SchemaVersion).Bind("$checksum", s.Checksum).Bind("$subagents", s.Subagents).Bind("$notifications", s.Notifications)
-            .Bind("$branch", s.GitBranch).Bind("$title", s.Title);
+            .Bind("$branch", s.GitBranch).Bind("$title", atRest.SealText(s.Title, SaverRecords.Title));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static StoredEvent ReadEvent(SqliteDataReader reader, bool withRaw) => new(
+    private StoredEvent ReadEvent(SqliteDataReader reader, bool withRaw) => new(
         Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.ReadTime(3), reader.GetInt64(4),
         reader.GetString(5), reader.GetString(6), reader.ReadNullableString(7), reader.ReadNullableString(8),
         reader.ReadNullableString(9), reader.ReadNullableString(10),
-        withRaw ? CompressedText.Decode((byte[])reader.GetValue(11), reader.GetString(12)) : "", reader.ReadNullableString(13));
+        withRaw ? CompressedText.Decode((byte[])reader.GetValue(11), reader.GetString(12), atRest, SaverRecords.Event) : "", reader.ReadNullableString(13));
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, string sessionId)
     {
