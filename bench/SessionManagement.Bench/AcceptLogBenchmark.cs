@@ -18,7 +18,7 @@ internal static class AcceptLogBenchmark
         Directory.CreateDirectory(work);
         var folder = Path.Combine(work, "accept-" + Guid.NewGuid().ToString("N")[..8]);
         await using var log = new AcceptedEventLog(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = folder }),
-            NullLogger<AcceptedEventLog>.Instance);
+            NullLogger<AcceptedEventLog>.Instance, SessionManagement.Hosting.Security.AtRest.Off);
         await log.OpenAndRecoverAsync(CancellationToken.None);
         using var stop = new CancellationTokenSource();
         var committed = System.Threading.Channels.Channel.CreateUnbounded<long>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage.Sqlite;
 
 namespace SessionManagement.Gateway.Accept;
@@ -31,8 +32,14 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
     private SqliteConnection? _open;
     private SqliteCommand? _insert;
 
-    public AcceptedEventLog(IOptions<StorageOptions> storage, ILogger<AcceptedEventLog> logger)
+    /// <summary>The name a hook's raw JSON is sealed under at rest.</summary>
+    public const string Record = "accepted_events.raw_json";
+
+    private readonly AtRest _atRest;
+
+    public AcceptedEventLog(IOptions<StorageOptions> storage, ILogger<AcceptedEventLog> logger, AtRest atRest)
     {
+        _atRest = atRest;
         Path = System.IO.Path.Combine(storage.Value.DataDirectory, FileName);
         _logger = logger;
         // Committing starts at once: a hook that cannot be kept (the file will not open) fails now and is spooled, never waits.
@@ -170,7 +177,7 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
                 parameters[6].Value = e.User;
                 parameters[7].Value = (object?)e.Cwd ?? DBNull.Value;
                 parameters[8].Value = (object?)e.TranscriptPath ?? DBNull.Value;
-                parameters[9].Value = e.RawJson;
+                parameters[9].Value = _atRest.SealText(e.RawJson, Record);
                 parameters[10].Value = (object?)e.GitBranch ?? DBNull.Value;
                 sequences[i] = (long)insert.ExecuteScalar()!;
             }
@@ -213,7 +220,7 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
             {
                 events.Add(new AcceptedEvent(reader.GetInt64(0), ConversationHookCaptured.Classify(new HookEventCaptured(
                     Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.ReadTime(4), reader.GetInt64(5),
-                    reader.GetString(6), reader.GetString(7), reader.ReadNullableString(8), reader.ReadNullableString(9), reader.GetString(10),
+                    reader.GetString(6), reader.GetString(7), reader.ReadNullableString(8), reader.ReadNullableString(9), _atRest.OpenText(reader.GetString(10), Record),
                     reader.ReadNullableString(11)))));
             }
             return events;

@@ -8,6 +8,7 @@ using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Registry;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Hosting.Instances;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Capture;
 
@@ -26,6 +27,7 @@ internal sealed class HookCapture(
     RejectedInputs rejected,
     GitBranchReader branches,
     SecretRedactor redactor,
+    AtRest atRest,
     TimeProvider time,
     ILogger<HookCapture> logger)
 {
@@ -36,6 +38,20 @@ internal sealed class HookCapture(
 
     public async Task<CaptureResult> CaptureAsync(CaptureRequest request, CancellationToken cancellationToken)
     {
+        if (ContentCipher.KeyIdOf(request.Body) is not null)
+        {
+            // A spooled hook the gateway sealed, sent back by sm-hook's drain or read by the gateway's own.
+            try
+            {
+                request = request with { Body = atRest.Open(request.Body, GatewayRecords.Spool) };
+            }
+            catch (System.Security.Cryptography.CryptographicException error)
+            {
+                var refused = request.EventId ?? Guid.CreateVersion7();
+                await RejectAsync(request, refused, request.ReceivedAt ?? time.GetUtcNow(), "a sealed spool record that does not open: " + error.Message, cancellationToken);
+                return new CaptureResult(CaptureOutcome.Rejected, refused, null, "a sealed spool record that does not open: " + error.Message);
+            }
+        }
         request = request with { Body = redactor.RedactHook(request.Body) }; // before it is kept anywhere, rejected or not
         var eventId = request.EventId ?? Guid.CreateVersion7();
         var receivedAt = request.ReceivedAt ?? time.GetUtcNow();
@@ -173,7 +189,7 @@ internal sealed class HookCapture(
         logger.LogWarning("Rejected hook input {EventId} from {Channel} ({Bytes} bytes): {Problem}; kept in the journal",
             eventId, request.Channel, length, problem);
         await journal.AppendAsync([new DeliveryRecord(eventId, receivedAt, "", "", DeliveryStatus.Rejected, request.Channel,
-            length, problem, raw, rawPath, sha256)], cancellationToken);
+            length, problem, raw is null ? null : atRest.Seal(raw, GatewayRecords.RejectedInput), rawPath, sha256)], cancellationToken);
     }
 
     private async Task<bool> AlreadyDeliveredAsync(Guid eventId, CancellationToken cancellationToken) =>
@@ -184,7 +200,7 @@ internal sealed class HookCapture(
         try
         {
             spool.Directory.Append(new SpoolRecord(eventId, receivedAt, host, user, request.ProjectDir,
-                request.BridgeVersion ?? CaptureChannel.Http, why, request.Body));
+                request.BridgeVersion ?? CaptureChannel.Http, why, atRest.Seal(request.Body, GatewayRecords.Spool)));
             sessions.Seen(input.SessionId, input.HookEventName, input.TranscriptPath, host, user, receivedAt);
             return new CaptureResult(CaptureOutcome.Spooled, eventId, input, why + "; spooled");
         }

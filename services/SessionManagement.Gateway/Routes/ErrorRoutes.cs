@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using SessionManagement.Gateway.Capture;
 using SessionManagement.Gateway.Errors;
 using SessionManagement.Gateway.Journal;
+using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 
@@ -25,12 +27,12 @@ internal static class ErrorRoutes
     /// What was kept of a refused input: its bytes, whole or its head (<c>X-SM-Kept</c>), from the journal or from
     /// <c>&lt;data&gt;/rejected/</c>; 404 when nothing was.
     /// </summary>
-    private static async Task<IResult> RejectedInputAsync(IDeliveryJournal journal, HttpContext http, Guid eventId, CancellationToken cancellationToken)
+    private static async Task<IResult> RejectedInputAsync(IDeliveryJournal journal, AtRest atRest, HttpContext http, Guid eventId, CancellationToken cancellationToken)
     {
         var record = await journal.GetAsync(eventId, cancellationToken);
         if (record is not { Status: DeliveryStatus.Rejected })
             return Results.NotFound(new { error = $"no refused input {eventId} in the journal" });
-        var bytes = Kept(record);
+        var bytes = Kept(record, atRest);
         if (bytes is null)
             return Results.NotFound(new { error = $"nothing of refused input {eventId} was kept (the rejected folder was over its budget)" });
         http.Response.Headers["X-SM-Kept"] = bytes.LongLength == record.SizeBytes ? "whole" : "head";
@@ -38,13 +40,13 @@ internal static class ErrorRoutes
     }
 
     /// <summary>The bytes kept of a refused input: with its journal record, or in the rejected folder when it was over the size limit.</summary>
-    private static byte[]? Kept(DeliveryRecord record)
+    private static byte[]? Kept(DeliveryRecord record, AtRest atRest)
     {
         if (record.RawInput is not null)
-            return record.RawInput;
+            return atRest.Open(record.RawInput, GatewayRecords.RejectedInput);
         try
         {
-            return record.RawPath is { } path && File.Exists(path) ? File.ReadAllBytes(path) : null;
+            return record.RawPath is { } path && File.Exists(path) ? atRest.Open(File.ReadAllBytes(path), GatewayRecords.RejectedInput) : null;
         }
         catch (IOException)
         {
@@ -52,9 +54,9 @@ internal static class ErrorRoutes
         }
     }
 
-    private static string KeptOf(DeliveryRecord record) => Kept(record) is not { } bytes ? "nothing" : bytes.LongLength == record.SizeBytes ? "whole" : "head";
+    private static string KeptOf(DeliveryRecord record, AtRest atRest) => Kept(record, atRest) is not { } bytes ? "nothing" : bytes.LongLength == record.SizeBytes ? "whole" : "head";
 
-    private static async Task<IResult> ListAsync(ErrorQueues queues, IDeliveryJournal journal, ILoggerFactory loggers, int? peek, int? limit,
+    private static async Task<IResult> ListAsync(ErrorQueues queues, IDeliveryJournal journal, AtRest atRest, ILoggerFactory loggers, int? peek, int? limit,
         CancellationToken cancellationToken)
     {
         if (peek is < 0 or > 100)
@@ -90,7 +92,7 @@ internal static class ErrorRoutes
                 r.Channel,
                 r.SizeBytes,
                 r.Reason,
-                kept = KeptOf(r),
+                kept = KeptOf(r, atRest),
                 r.RawPath,
                 r.RawSha256,
             }),

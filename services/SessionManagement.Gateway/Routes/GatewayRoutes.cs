@@ -57,7 +57,7 @@ internal static class GatewayRoutes
 
     private static async Task<IResult> PostHookAsync(
         HttpContext http, HookCapture capture, SessionContextLoader loader, TranscriptPoller transcripts,
-        RejectedInputs rejected, SecretRedactor redactor, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        RejectedInputs rejected, SecretRedactor redactor, AtRest atRest, IOptions<GatewayOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var headers = http.Request.Headers;
         var channel = headers[BridgeHeaders.Spooled] == "1" ? CaptureChannel.Spool
@@ -76,7 +76,7 @@ internal static class GatewayRoutes
         if (body.Oversized)
         {
             var problem = $"input of {body.Length} bytes is over the {options.Value.MaxPayloadBytes}-byte limit";
-            var kept = rejected.Keep(eventId, redactor.RedactHook(body.Bytes));
+            var kept = rejected.Keep(eventId, atRest.Seal(redactor.RedactHook(body.Bytes), GatewayRecords.RejectedInput));
             await capture.RejectOversizedAsync(request, eventId, receivedAt, problem, body.Length, body.Sha256!, kept, cancellationToken);
             return Results.Json(new { error = problem, eventId, kept = kept ?? "journal (length and SHA-256 only)", bytesKept = kept is null ? 0 : body.Bytes.Length },
                 statusCode: StatusCodes.Status413PayloadTooLarge);
