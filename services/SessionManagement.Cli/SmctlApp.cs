@@ -37,6 +37,12 @@ internal static class SmctlApp
         config.AddCommand<BranchCommand>("branch").WithDescription("A new session holding the conversation up to a message, resumable with claude --resume.");
         config.AddCommand<MergeCommand>("merge").WithDescription("Make one session's own context items another's too, for its next SessionStart.");
         config.AddCommand<UseCommand>("use").WithDescription("Make a session the one its project's next SessionStart continues from.");
+        config.AddBranch("keys", keys =>
+        {
+            keys.SetDescription("The keys content is sealed under at rest.");
+            keys.AddCommand<KeysListCommand>("list").WithDescription("Whether content is sealed, under which key, and how far sealing again under a new key has come.");
+            keys.AddCommand<KeysRotateCommand>("rotate").WithDescription("Seal new writes under a new key; what was sealed before is sealed again in the background.");
+        });
         config.AddCommand<AuditCommand>("audit").WithDescription("What was done to kept sessions: exports, restores, deletes, recoveries, by whom, from where.");
         config.AddCommand<DoctorCommand>("doctor").WithDescription("Check that sessions are being kept, and what Claude Code's cleanup deletes next.");
     }

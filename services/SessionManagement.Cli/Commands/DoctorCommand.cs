@@ -81,11 +81,17 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
     {
         try
         {
-            var redaction = (await client.GetJsonAsync("api/privacy", cancellationToken))!.Value.GetProperty("redaction");
+            var privacy = (await client.GetJsonAsync("api/privacy", cancellationToken))!.Value;
+            var redaction = privacy.GetProperty("redaction");
             var patterns = redaction.GetProperty("secretPatterns").GetArrayLength();
             checks.Add(redaction.GetProperty("secretDetectors").GetBoolean()
                 ? new Check("redaction", true, $"secrets and <private> spans are redacted before anything is kept ({patterns} patterns of your own)")
                 : new Check("redaction", false, $"only <private> spans and your {patterns} secret_patterns are redacted: chat_management.redact_secrets is false, so API keys, tokens and passwords are kept as they were typed"));
+            // Informative, never failing: a disk encrypted by the system keeps content just as safe.
+            if (privacy.TryGetProperty("encryption", out var encryption))
+                checks.Add(new Check("encryption", true, encryption.GetProperty("atRest").GetBoolean()
+                    ? $"content is sealed at rest under key {encryption.GetProperty("currentKey").GetString()} (smctl keys list)"
+                    : "content is kept in clear in the data folder: turn on session_storage.encrypt_at_rest, or keep the folder on an encrypted disk"));
         }
         catch (GatewayException error)
         {

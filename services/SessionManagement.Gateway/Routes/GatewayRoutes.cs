@@ -47,9 +47,11 @@ internal static class GatewayRoutes
         StatusRoutes.Map(gateway);
         ErrorRoutes.Map(gateway);
         AuditRoutes.Map(gateway);
-        gateway.MapGet("/api/privacy", (SecretRedactor redactor) => Results.Ok(new
+        KeyRoutes.Map(gateway);
+        gateway.MapGet("/api/privacy", (SecretRedactor redactor, AtRest atRest) => Results.Ok(new
         {
             redaction = new { privateSpans = true, secretDetectors = redactor.DetectsSecrets, secretPatterns = redactor.Patterns },
+            encryption = new { atRest = atRest.Seals, currentKey = atRest.CurrentKeyId },
         })).Allow(AccessRole.Read);
         gateway.MapPost("/api/spool/drain", async (SpoolDrainer drainer, CancellationToken cancellationToken) =>
             Results.Ok(await drainer.DrainAsync(cancellationToken)));

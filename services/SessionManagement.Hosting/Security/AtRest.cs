@@ -179,17 +179,15 @@ public sealed class AtRest
     public IReadOnlyList<string> QueryTokens(string word) => Cipher?.IndexTokens(word) ?? [];
 
     /// <summary>
-    /// The words of a text as the search index splits them: runs of letters and digits, lower case, without diacritics (as SQLite's
-    /// <c>unicode61</c> tokenizer does).
+    /// The words of a text as sealed search keeps them: runs of letters and digits, in lower case. Accents are kept (the host runs
+    /// without culture data, so a sealed search for <c>zebra</c> does not find <c>zébra</c>, where SQLite's own index of text in
+    /// clear would).
     /// </summary>
     public static IEnumerable<string> Words(string text)
     {
         var word = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in text)
         {
-            var category = CharUnicodeInfo.GetUnicodeCategory(c);
-            if (category is UnicodeCategory.NonSpacingMark)
-                continue;
             if (char.IsLetterOrDigit(c))
             {
                 word.Append(char.ToLowerInvariant(c));

@@ -53,7 +53,6 @@ public sealed class SettingsTests
     [InlineData("Bus:Transport", "Kafka")]
     [InlineData("Storage:Provider", "Postgres")]
     [InlineData("Bus:PrefetchCount", "0")]
-    [InlineData("session_management:session_storage:encrypt_at_rest", "true")]
     public void When_a_value_is_bad_Should_name_its_key(string key, string value)
     {
         var error = LoadFails((key, value));
