@@ -178,7 +178,8 @@ internal sealed class GatewayClient : IDisposable
         }
         var code = (int)response.StatusCode;
         throw new GatewayException($"{path.Split('?')[0]}: the gateway answered {code}{(said is null ? "" : ": " + said)}",
-            code == 404 ? ExitCodes.NotFound : code is 401 or 403 ? ExitCodes.Unauthorized : code < 500 ? ExitCodes.BadInput : ExitCodes.GatewayFailed);
+            code == 404 ? ExitCodes.NotFound : code is 401 or 403 ? ExitCodes.Unauthorized : code == 409 ? ExitCodes.Conflict
+            : code < 500 ? ExitCodes.BadInput : ExitCodes.GatewayFailed);
     }
 
     public void Dispose() => _http.Dispose();
