@@ -48,12 +48,18 @@ dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.
 start_host 4795 SM_session_management__chat_management__redact_secrets=false
 dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4795 --requests "$requests" --label "embedded, secret detection off"
 kill "${pids[-1]}" 2>/dev/null || true
+# Encryption at rest: a key of the run's own, from the environment.
+sealed=(SM_session_management__session_storage__encrypt_at_rest=true SM_ENCRYPTION_KEY="bench:$(head -c 32 /dev/urandom | base64)")
+start_host 4796 "${sealed[@]}"
+dotnet "$work/bench/SessionManagement.Bench.dll" gateway --gateway http://127.0.0.1:4796 --requests "$requests" --label "embedded, encryption at rest on"
 echo
 echo "### Events persisted end to end (gateway → bus → saver → SQLite, $events hooks after 20,000 untimed, 8 keep-alive connections, 100 sessions)"
 echo
 echo "| transport | events | all posted s | all stored s | events/s stored |"
 echo "|---|---|---|---|---|"
 dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4790 --db "$work/data-4790/session-management.db" --events "$events" --label "embedded (one process, in-memory bus)"
+dotnet "$work/bench/SessionManagement.Bench.dll" persist --gateway http://127.0.0.1:4796 --db "$work/data-4796/session-management.db" --events "$events" --label "embedded, encryption at rest on"
+kill "${pids[-1]}" 2>/dev/null || true
 echo
 echo "### SessionStart end to end through the gateway (resume of a session with 10,000 messages and 1 MB of context; every run the full path)"
 echo
@@ -73,6 +79,10 @@ kill "${pids[-1]}" 2>/dev/null || true
 start_host 4794 SM_session_management__chat_management__redact_secrets=false
 dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4794 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, secret detection off, fresh host"
 dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4794 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, secret detection off, second import"
+kill "${pids[-1]}" 2>/dev/null || true
+start_host 4797 "${sealed[@]}"
+dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4797 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, encryption at rest on, fresh host"
+dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4797 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, encryption at rest on, second import"
 kill "${pids[-1]}" 2>/dev/null || true
 echo
 echo "Where the time goes (one process, no bus, $ingest_mb MB):"

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Saver.Backups;
 using SessionManagement.Saver.Cleanup;
@@ -25,6 +26,7 @@ public static class SaverModule
             .AddStore<IArchiveStore, SqliteSessionStore, MongoSessionStore>()
             .AddAtRestRecords<SqliteSessionStore, MongoSessionStore>();
         builder.Services.AddSingleton<BackupFolder>();
+        builder.Services.AddSingleton<IAtRestRecords, BackupFolderAtRest>();
         builder.Services.AddSingleton<IBackupStore, FileBackupStore>();
         builder.Services.AddHostedService<LegacyBackupMove>();
         builder.Services.AddHostedService<BackupRestoreAtStart>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Security;
@@ -115,7 +116,24 @@ public class SqliteChatStoreTests : ChatStoreContract
 /// <summary>The same contract with every write sealed under a key at rest.</summary>
 public sealed class SealedSqliteChatStoreTests : SqliteChatStoreTests
 {
+    private AtRest _atRest = TestKeys.Sealing();
+
     protected override double StoredSizeFactor => 4.0 / 3;
 
-    protected override AtRest AtRest => TestKeys.Sealing();
+    protected override AtRest AtRest => _atRest;
+
+    [Fact]
+    public async Task When_a_rotation_falls_between_a_prompt_hook_and_its_line_Should_still_join_them()
+    {
+        var s = NewSession();
+        var before = await OpenAsync(compress: true);
+        await before.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "deploy it", 1)], Keep, Cancel);
+
+        _atRest = AtRest.With([("test-2", TestKeys.Second), ("test-1", TestKeys.First)]); // the new key current, the old one still held
+        var after = await OpenAsync(compress: true);
+        var joined = Assert.Single(await after.AppendAsync(Transcript(s, 0, User(s, "u1", null, 2, "deploy it")), Keep, Cancel));
+
+        Assert.Equal((0, 1), (joined.Added, joined.Merged));
+        Assert.Equal(MessageSources.Hook | MessageSources.Transcript, Assert.Single((await after.PageAsync(s, 0, 10, false, false, Cancel)).Messages).Sources);
+    }
 }

@@ -314,7 +314,8 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
     {
         if (m.MatchHash is null)
             return JoinOutcome.None;
-        var waiting = Filter.Eq(d => d.SessionId, m.SessionId) & Filter.Eq(d => d.MatchHash, m.MatchHash)
+        var pairing = _atRest.PairingHashes(m.MatchHash).Value;
+        var waiting = Filter.Eq(d => d.SessionId, m.SessionId) & Filter.In(d => d.MatchHash, [pairing.Current, pairing.Previous])
             & Filter.Gte(d => d.Timestamp, m.Timestamp - MessageText.TwinWindow) & Filter.Lte(d => d.Timestamp, m.Timestamp + MessageText.TwinWindow);
         var oldestFirst = new FindOneAndUpdateOptions<ChatMessageDocument> { Sort = Builders<ChatMessageDocument>.Sort.Ascending(d => d.Timestamp).Ascending(d => d.Sequence) };
         if (m.Uuid is not null)
@@ -370,7 +371,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression, _atRest, Record.Raw);
         var toolText = MessageColumns.ToolText(m.Tools);
         return new ChatMessageDocument(m.SessionId + "/" + m.Key, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid,
-            m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, _atRest.SealText(m.Text, Record.Text), m.MatchHash,
+            m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, _atRest.SealText(m.Text, Record.Text), _atRest.PairingHashes(m.MatchHash)?.Current,
             _atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw, encoding,
             m.File, _atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? Tokens(m.Text, toolText) : null);
     }

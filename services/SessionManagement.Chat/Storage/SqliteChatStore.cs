@@ -653,9 +653,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
             _hookAwaitingTranscript = await PrepareAsync("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
-                WHERE session_id = $session AND match_hash = $match AND uuid IS NULL AND event_id IS NOT NULL AND timestamp BETWEEN $from AND $to
+                WHERE session_id = $session AND match_hash IN ($match, $previous) AND uuid IS NULL AND event_id IS NOT NULL AND timestamp BETWEEN $from AND $to
                 ORDER BY timestamp, sequence LIMIT 1
-                """, cancellationToken, "$session", "$match", "$from", "$to");
+                """, cancellationToken, "$session", "$match", "$previous", "$from", "$to");
             // Named here and above: left to itself the planner may walk another of the session's indexes, every row of it.
             _anyHookAwaiting = await PrepareAsync("""
                 SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
@@ -664,9 +664,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             // The session's lines written near the hook, in order: no index by text hash is kept over every line.
             _transcriptAwaitingHook = await PrepareAsync("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_order
-                WHERE session_id = $session AND timestamp BETWEEN $from AND $to AND match_hash = $match AND event_id IS NULL AND uuid IS NOT NULL
+                WHERE session_id = $session AND timestamp BETWEEN $from AND $to AND match_hash IN ($match, $previous) AND event_id IS NULL AND uuid IS NOT NULL
                 ORDER BY timestamp, sequence LIMIT 1
-                """, cancellationToken, "$session", "$from", "$to", "$match");
+                """, cancellationToken, "$session", "$from", "$to", "$match", "$previous");
             // The transcript's record is the fuller one (uuid, tree position, tools, usage, the raw line): it takes over the row.
             _joinTranscript = await PrepareAsync("""
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
@@ -697,6 +697,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             var eventId = m.EventId?.ToString();
             var lineTime = LineTime(m);
+            var pairing = atRest.PairingHashes(m.MatchHash);
             if (m.MatchHash is not null)
             {
                 // With no hook message waiting in the session, a transcript line has no twin to join: the insert alone tells a
@@ -708,7 +709,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         if (await OffsetsOfUuidAsync(m, lineTime, cancellationToken) is { Count: > 0 } offsets)
                             return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, await RawAsync(m, cancellationToken));
                         var (from, to) = TwinWindow(m);
-                        if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, m.MatchHash, from, to) is long id)
+                        if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, pairing!.Value.Current, pairing.Value.Previous, from, to) is long id)
                         {
                             var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
@@ -725,7 +726,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     if (await ExistsAsync(_byEvent, cancellationToken, eventId))
                         return Written.Duplicate;
                     var (from, to) = TwinWindow(m);
-                    if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, from, to, m.MatchHash) is long id)
+                    if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, from, to, pairing!.Value.Current, pairing.Value.Previous) is long id)
                     {
                         await ExecuteAsync(_joinHook, cancellationToken, eventId, (int)m.Sources, id);
                         return Written.Merged;
@@ -746,7 +747,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             var toolText = MessageColumns.ToolText(m.Tools);
             return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
-                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, atRest.SealText(m.Text, Record.Text), m.MatchHash,
+                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, atRest.SealText(m.Text, Record.Text), atRest.PairingHashes(m.MatchHash)?.Current,
                 atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem,
                 raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length, lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L,
                 atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? atRest.SearchTokens(m.Text, toolText) : null,

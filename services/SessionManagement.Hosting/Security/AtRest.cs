@@ -175,6 +175,22 @@ public sealed class AtRest
         return tokens.ToString();
     }
 
+    /// <summary>
+    /// How a hash that pairs records is kept, and the two it is looked for as: when sealing, keyed under the current key (an unkeyed
+    /// hash of a short prompt would tell which prompt it is), and under the key before it, so a pair split by a rotation still
+    /// joins; else as it is.
+    /// </summary>
+    [return: NotNullIfNotNull(nameof(hash))]
+    public (string Current, string Previous)? PairingHashes(string? hash)
+    {
+        if (hash is null)
+            return null;
+        if (!Seals)
+            return (hash, hash);
+        var keyed = Cipher!.KeyedHashes(hash);
+        return (keyed[0], keyed.Count > 1 ? keyed[1] : keyed[0]);
+    }
+
     /// <summary>The tokens a search for <paramref name="word"/> looks for: one under each key held; none without a key.</summary>
     public IReadOnlyList<string> QueryTokens(string word) => Cipher?.IndexTokens(word) ?? [];
 

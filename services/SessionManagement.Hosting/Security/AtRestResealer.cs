@@ -52,12 +52,19 @@ public sealed class AtRestResealer(
     {
         if (!stores.Any())
             return;
+        if (!atRest.Seals)
+        {
+            // What is written while sealing is off stays in clear: the next start that seals walks every store again.
+            foreach (var store in stores.Where(s => File.Exists(FileOf(s.Name))))
+                File.Delete(FileOf(store.Name));
+            return;
+        }
         foreach (var store in stores)
             if (Load(store.Name) is { } saved)
                 _progress[store.Name] = saved.Progress;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (atRest.Seals && atRest.CurrentKeyId is { } keyId)
+            if (atRest.CurrentKeyId is { } keyId)
             {
                 foreach (var store in stores)
                 {

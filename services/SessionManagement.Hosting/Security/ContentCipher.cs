@@ -15,7 +15,7 @@ public sealed class ContentCipher
     private static readonly byte[] Mark = "SMe1"u8.ToArray();
     private const int NonceBytes = 12, TagBytes = 16, KeyBytes = 32;
 
-    private readonly (string Id, byte[] IdBytes, AesGcm Aes, byte[] IndexKey)[] _keys;
+    private readonly (string Id, byte[] IdBytes, AesPool Aes, byte[] IndexKey)[] _keys;
 
     /// <param name="keys">The keys, the one to seal with first; each 32 bytes, its id 1 to 32 letters, digits, <c>-</c> or <c>_</c>.</param>
     public ContentCipher(IReadOnlyList<(string Id, byte[] Key)> keys)
@@ -31,7 +31,7 @@ public sealed class ContentCipher
         }
         if (keys.Select(k => k.Id).Distinct(StringComparer.Ordinal).Count() != keys.Count)
             throw new ArgumentException("two keys have the same id", nameof(keys));
-        _keys = keys.Select(k => (k.Id, Encoding.ASCII.GetBytes(k.Id), new AesGcm(k.Key, TagBytes),
+        _keys = keys.Select(k => (k.Id, Encoding.ASCII.GetBytes(k.Id), new AesPool(k.Key.ToArray()),
             HKDF.DeriveKey(HashAlgorithmName.SHA256, k.Key, KeyBytes, info: "session-management search index"u8.ToArray()))).ToArray();
     }
 
@@ -53,7 +53,15 @@ public sealed class ContentCipher
         var rest = span[(Mark.Length + 1 + id.Length)..];
         var nonce = rest[..NonceBytes];
         RandomNumberGenerator.Fill(nonce);
-        aes.Encrypt(nonce, plain, rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), Encoding.UTF8.GetBytes(record));
+        var gcm = aes.Rent();
+        try
+        {
+            gcm.Encrypt(nonce, plain, rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), Encoding.UTF8.GetBytes(record));
+        }
+        finally
+        {
+            aes.Return(gcm);
+        }
         return sealedBytes;
     }
 
@@ -72,13 +80,18 @@ public sealed class ContentCipher
         if (rest.Length < NonceBytes + TagBytes)
             throw new CryptographicException($"{record} is cut short");
         var plain = new byte[rest.Length - NonceBytes - TagBytes];
+        var gcm = _keys[key].Aes.Rent();
         try
         {
-            _keys[key].Aes.Decrypt(rest[..NonceBytes], rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), plain, Encoding.UTF8.GetBytes(record));
+            gcm.Decrypt(rest[..NonceBytes], rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), plain, Encoding.UTF8.GetBytes(record));
         }
         catch (AuthenticationTagMismatchException)
         {
             throw new CryptographicException($"{record} does not open under key '{keyId}': it was changed, or it belongs to another record");
+        }
+        finally
+        {
+            _keys[key].Aes.Return(gcm);
         }
         return plain;
     }
@@ -92,6 +105,13 @@ public sealed class ContentCipher
         return stored.Length < Mark.Length + 1 + length ? null : Encoding.ASCII.GetString(stored.Slice(Mark.Length + 1, length));
     }
 
+    /// <summary>A hash kept to pair records (a hook's prompt and its transcript line) keyed under each key held, the current key's first.</summary>
+    public IReadOnlyList<string> KeyedHashes(string hash)
+    {
+        var value = Encoding.UTF8.GetBytes("match\n" + hash);
+        return _keys.Select(k => Convert.ToHexStringLower(HMACSHA256.HashData(k.IndexKey, value).AsSpan(0, 16))).ToArray();
+    }
+
     /// <summary>
     /// What the search index holds for a word in place of the word, under each key held (the current key's first): the same word
     /// gives the same token, and the token does not give the word back. A query looks for any of them while records are sealed again.
@@ -100,5 +120,18 @@ public sealed class ContentCipher
     {
         var normal = Encoding.UTF8.GetBytes(word.ToLowerInvariant());
         return _keys.Select(k => "t" + Convert.ToHexStringLower(HMACSHA256.HashData(k.IndexKey, normal).AsSpan(0, 10))).ToArray();
+    }
+
+    /// <summary>
+    /// AES-GCM instances of one key, one per thread using it at a time: an instance holds native cipher state and fails when two
+    /// threads seal with it at once.
+    /// </summary>
+    private sealed class AesPool(byte[] key)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<AesGcm> _idle = [];
+
+        public AesGcm Rent() => _idle.TryTake(out var gcm) ? gcm : new AesGcm(key, TagBytes);
+
+        public void Return(AesGcm gcm) => _idle.Add(gcm);
     }
 }

@@ -13,6 +13,23 @@ public sealed class ContentCipherTests
     private static readonly byte[] Old = RandomNumberGenerator.GetBytes(32), New = RandomNumberGenerator.GetBytes(32);
 
     [Fact]
+    public void When_many_threads_seal_and_open_at_once_Should_each_get_its_own_record_back()
+    {
+        // One AES-GCM instance fails when two threads use it at once (the bug a benchmark found: hooks refused under load).
+        var cipher = new ContentCipher([("k2026", New)]);
+        var failures = 0;
+
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var plain = Encoding.UTF8.GetBytes("record " + i);
+            if (Encoding.UTF8.GetString(cipher.Open(cipher.Seal(plain, "r"), "r")) != "record " + i)
+                Interlocked.Increment(ref failures);
+        });
+
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
     public void When_content_is_sealed_Should_hold_no_plain_text_and_open_with_an_independent_AES_GCM_by_its_layout()
     {
         var cipher = new ContentCipher([("k2026", New)]);
