@@ -55,8 +55,33 @@ internal static class IngestStagesBenchmark
         clock.Restart();
         await store.IndexPendingAsync(int.MaxValue, CancellationToken.None); // what the indexer does behind the writes
         var index = clock.Elapsed;
+
+        // The same with encryption at rest on: each message's text, tool calls and block sealed, its words indexed as tokens.
+        var keys = SessionManagement.Hosting.Security.AtRest.With([("bench", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))]);
+        clock.Restart();
+        foreach (var message in parsed.SelectMany(m => m))
+            keys.SealText(message.Text, "chat_messages.text");
+        var sealTexts = clock.Elapsed;
+        clock.Restart();
+        foreach (var message in parsed.SelectMany(m => m))
+            keys.SearchTokens(message.Text, null);
+        var tokenTexts = clock.Elapsed;
+        var sealedData = Path.Combine(workDirectory, "stages-data-sealed");
+        Directory.CreateDirectory(sealedData);
+        await using var sealedDatabase = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = sealedData }),
+            ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
+        var sealedStore = new SqliteChatStore(sealedDatabase, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()),
+            keys);
+        clock.Restart();
+        foreach (var messages in parsed)
+            await sealedStore.AppendAsync(messages, 10_000_000, CancellationToken.None);
+        var sealedWrite = clock.Elapsed;
+        clock.Restart();
+        await sealedStore.IndexPendingAsync(int.MaxValue, CancellationToken.None);
+        var sealedIndex = clock.Elapsed;
         File.Delete(path);
         Directory.Delete(data, true);
+        Directory.Delete(sealedData, true);
 
         foreach (var (stage, time) in new[]
         {
@@ -64,6 +89,9 @@ internal static class IngestStagesBenchmark
             ("redact secrets again, compiled by then (a gateway that has been running)", redact), ("gzip each batch (gateway)", pack), ("unpack each batch (chat)", unpack),
             ("read records", parse), ("store (SQLite: rows, one block per batch, messages queued for search)", write),
             ("search index of those messages (the indexer, behind the writes)", index),
+            ("seal each message's text (of the store below, alone)", sealTexts), ("tokens of each message's words (the same)", tokenTexts),
+            ("store, encryption at rest on (sealed text, tool calls and blocks; word tokens)", sealedWrite),
+            ("search index of those tokens", sealedIndex),
         })
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {stage} | {mb:F0} MB | {time.TotalSeconds:F2} s | {mb / time.TotalSeconds:F1} MB/s |"));
         return 0;

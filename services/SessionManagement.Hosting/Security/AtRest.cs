@@ -111,8 +111,26 @@ public sealed class AtRest
 
     /// <summary>Text as a text column keeps it: sealed (<see cref="TextMark"/> and base64) when sealing is on; empty text stays empty.</summary>
     [return: NotNullIfNotNull(nameof(text))]
-    public string? SealText(string? text, string record) =>
-        !Seals || string.IsNullOrEmpty(text) ? text : TextMark + Convert.ToBase64String(Cipher!.Seal(Encoding.UTF8.GetBytes(text), record));
+    public string? SealText(string? text, string record)
+    {
+        if (!Seals || string.IsNullOrEmpty(text))
+            return text;
+        // The text's UTF-8 in a pooled buffer, and the mark and base64 written straight into the one string kept.
+        var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var sealedBytes = Cipher!.Seal(utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8)), record);
+            return string.Create(TextMark.Length + (sealedBytes.Length + 2) / 3 * 4, sealedBytes, static (span, bytes) =>
+            {
+                TextMark.CopyTo(span);
+                Convert.TryToBase64Chars(bytes, span[TextMark.Length..], out _);
+            });
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
 
     /// <summary>The text a text column kept: opened when it carries <see cref="TextMark"/>.</summary>
     [return: NotNullIfNotNull(nameof(stored))]
@@ -162,17 +180,43 @@ public sealed class AtRest
             return null;
         var cipher = Cipher!;
         var tokens = new StringBuilder();
-        var known = new Dictionary<string, string>(StringComparer.Ordinal);
+        Span<char> buffer = stackalloc char[64];
         foreach (var text in texts)
         {
-            foreach (var word in Words(text ?? ""))
+            if (text is null)
+                continue;
+            var length = 0;
+            var tooLong = false;
+            for (var i = 0; i <= text.Length; i++)
             {
-                if (!known.TryGetValue(word, out var token))
-                    known[word] = token = cipher.IndexTokens(word)[0];
-                tokens.Append(tokens.Length == 0 ? "" : " ").Append(token);
+                var c = i < text.Length ? text[i] : ' ';
+                if (char.IsLetterOrDigit(c))
+                {
+                    if (length < buffer.Length)
+                        buffer[length++] = char.ToLowerInvariant(c);
+                    else
+                        tooLong = true;
+                    continue;
+                }
+                if (length > 0)
+                {
+                    // Words as Words() splits them; one past the buffer is rare (a hash, a blob) and goes the long way.
+                    var token = tooLong ? cipher.IndexTokens(LongWord(text, i))[0] : cipher.CurrentIndexToken(buffer[..length]);
+                    tokens.Append(tokens.Length == 0 ? "" : " ").Append(token);
+                }
+                (length, tooLong) = (0, false);
             }
         }
         return tokens.ToString();
+    }
+
+    /// <summary>The word of <paramref name="text"/> that ends before <paramref name="end"/>, in lower case.</summary>
+    private static string LongWord(string text, int end)
+    {
+        var start = end;
+        while (start > 0 && char.IsLetterOrDigit(text[start - 1]))
+            start--;
+        return text[start..end].ToLowerInvariant();
     }
 
     /// <summary>

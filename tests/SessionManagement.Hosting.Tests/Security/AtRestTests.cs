@@ -91,6 +91,8 @@ public sealed class AtRestTests
         Assert.Equal(atRest.QueryTokens("zebra")[0], tokens[0]);
         Assert.DoesNotContain(tokens, t => t.Contains("zebra", StringComparison.OrdinalIgnoreCase) || t.Contains("parser", StringComparison.OrdinalIgnoreCase));
         Assert.Null(AtRest.Off.SearchTokens("zebra"));
+        var longWord = new string('x', 70) + "Y"; // past the words a token is kept for: the long way, the same token
+        Assert.Equal(atRest.QueryTokens(longWord.ToLowerInvariant())[0], atRest.SearchTokens("a " + longWord + "!")!.Split(' ')[1]);
     }
 
     [Fact]
