@@ -41,11 +41,11 @@ public sealed class EncryptionAtRestTests
             any => any, Within, "a backup written");
         await Eventually.ReturnsAsync(async () => (await host.Http.GetStringAsync($"/api/sessions/{session}", Cancel)),
             state => state.Contains("wombattitle", StringComparison.Ordinal), Within, "the session titled");
-        var context = JsonDocument.Parse(await host.PostHookAsync(Hook(next, "SessionStart", project, new { source = "startup" }), Cancel))
+        var context = JsonDocument.Parse(await host.PostHookAsync(HostInput.Hook(next, "SessionStart", project, new { source = "startup" }), Cancel))
             .RootElement.GetProperty("hookSpecificOutput").GetProperty("additionalContext").GetString()!;
         var export = await host.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl", Cancel);
         var messages = await host.Http.GetStringAsync($"/api/sessions/{session}/messages?limit=1000", Cancel);
-        var files = DataFiles(host);
+        var files = HostInput.Files(host.DataDirectory);
 
         Assert.Contains("[quokkaline]", hit.GetProperty("snippet").GetString(), StringComparison.Ordinal); // cut from the opened text
         Assert.Contains("zephyrnote", context, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class EncryptionAtRestTests
         Assert.NotEqual(oldKey, newKey);
         Assert.Equal([newKey, oldKey], answer.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!));
         // Written meanwhile, under the new key: found beside what the old key sealed.
-        await host.PostHookAsync(Hook(session, "UserPromptSubmit", "/work/rotated", new { prompt = "after the rotation: platypusprompt" }), Cancel);
+        await host.PostHookAsync(HostInput.Hook(session, "UserPromptSubmit", "/work/rotated", new { prompt = "after the rotation: platypusprompt" }), Cancel);
         await Eventually.ReturnsAsync(() => host.Http.GetStringAsync("/api/keys", Cancel),
             view => JsonDocument.Parse(view).RootElement.GetProperty("stores").EnumerateArray().All(s => s.GetProperty("done").GetBoolean()),
             Within, "every store sealed again under the new key");
@@ -127,21 +127,21 @@ public sealed class EncryptionAtRestTests
     {
         var project = "/work/sealed-" + Guid.NewGuid().ToString("N")[..8];
         var session = "sealed-" + Guid.NewGuid().ToString("N")[..8];
-        await host.PostHookAsync(Hook(session, "SessionStart", project, new { source = "startup" }), Cancel);
-        await host.PostHookAsync(Hook(session, "UserPromptSubmit", project, new { prompt = "please look at zephyrprompt" }), Cancel);
-        await host.PostHookAsync(Hook(session, "PostToolUse", project, new
+        await host.PostHookAsync(HostInput.Hook(session, "SessionStart", project, new { source = "startup" }), Cancel);
+        await host.PostHookAsync(HostInput.Hook(session, "UserPromptSubmit", project, new { prompt = "please look at zephyrprompt" }), Cancel);
+        await host.PostHookAsync(HostInput.Hook(session, "PostToolUse", project, new
         {
             tool_name = "Bash", tool_use_id = "toolu_1", tool_input = new { command = "ls" },
             tool_response = new { stdout = "zephyrtool\nother", stderr = "", interrupted = false },
         }), Cancel);
         var transcript = string.Join("\n",
-            Line(new { type = "user", uuid = "u-1", sessionId = session, cwd = project, timestamp = "2026-12-02T10:00:00Z", message = new { role = "user", content = "the quokkaline question" } }),
-            Line(new
+            HostInput.Line(new { type = "user", uuid = "u-1", sessionId = session, cwd = project, timestamp = "2026-12-02T10:00:00Z", message = new { role = "user", content = "the quokkaline question" } }),
+            HostInput.Line(new
             {
                 type = "user", uuid = "u-2", parentUuid = "u-1", sessionId = session, cwd = project, timestamp = "2026-12-02T10:00:01Z",
                 message = new { role = "user", content = new[] { new { type = "tool_result", tool_use_id = "toolu_1", content = "quokkaresult found" } } },
             }),
-            Line(new { type = "custom-title", customTitle = "wombattitle work", sessionId = session })) + "\n";
+            HostInput.Line(new { type = "custom-title", customTitle = "wombattitle work", sessionId = session })) + "\n";
         using (var imported = await host.Http.PostAsync($"/api/sessions/import?session={session}&name={session}.jsonl",
                    new StringContent(transcript, Encoding.UTF8, "application/x-ndjson"), Cancel))
             Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync(Cancel));
@@ -151,38 +151,5 @@ public sealed class EncryptionAtRestTests
                }, Cancel))
             Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(Cancel));
         return (session, project);
-    }
-
-    private static List<(string Path, string Text)> DataFiles(HostProcess host) =>
-        Directory.EnumerateFiles(host.DataDirectory, "*", SearchOption.AllDirectories)
-            .Select(path => (Path: path, Text: Encoding.Latin1.GetString(ReadShared(path)))).ToList();
-
-    private static string Hook(string session, string name, string project, object rest)
-    {
-        var fields = JsonSerializer.SerializeToNode(rest)!.AsObject();
-        fields["session_id"] = session;
-        fields["hook_event_name"] = name;
-        fields["cwd"] = project;
-        return fields.ToJsonString();
-    }
-
-    private static string Line(object record) => JsonSerializer.Serialize(record, new JsonSerializerOptions
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
-
-    private static byte[] ReadShared(string path)
-    {
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            file.CopyTo(copy);
-            return copy.ToArray();
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return [];
-        }
     }
 }

@@ -44,16 +44,16 @@ public sealed class RedactionThroughTheHostTests
         var project = "/work/redact-" + Guid.NewGuid().ToString("N")[..8];
         var (session, next) = ("redact-" + Guid.NewGuid().ToString("N")[..8], "redact-next-" + Guid.NewGuid().ToString("N")[..8]);
 
-        await host.PostHookAsync(Hook(session, "SessionStart", project, new { source = "startup" }), Cancel);
-        await host.PostHookAsync(Hook(session, "UserPromptSubmit", project, new { prompt = Leaky("zephyrprompt") }), Cancel);
-        await host.PostHookAsync(Hook(session, "PostToolUse", project, new
+        await host.PostHookAsync(HostInput.Hook(session, "SessionStart", project, new { source = "startup" }), Cancel);
+        await host.PostHookAsync(HostInput.Hook(session, "UserPromptSubmit", project, new { prompt = Leaky("zephyrprompt") }), Cancel);
+        await host.PostHookAsync(HostInput.Hook(session, "PostToolUse", project, new
         {
             tool_name = "Bash", tool_use_id = "toolu_1", tool_input = new { command = "cat .env" },
             tool_response = new { stdout = Leaky("zephyrtool").Replace(", ", "\n"), stderr = "", interrupted = false },
         }), Cancel);
         var transcript = string.Join("\n",
-            Line(new { type = "user", uuid = "u-1", sessionId = session, cwd = project, timestamp = "2026-12-02T10:00:00Z", message = new { role = "user", content = Leaky("quokkaline") } }),
-            Line(new
+            HostInput.Line(new { type = "user", uuid = "u-1", sessionId = session, cwd = project, timestamp = "2026-12-02T10:00:00Z", message = new { role = "user", content = Leaky("quokkaline") } }),
+            HostInput.Line(new
             {
                 type = "user", uuid = "u-2", parentUuid = "u-1", sessionId = session, cwd = project, timestamp = "2026-12-02T10:00:01Z",
                 message = new { role = "user", content = new[] { new { type = "tool_result", tool_use_id = "toolu_1", content = Leaky("quokkaresult").Replace(", ", "\n") } } },
@@ -71,12 +71,11 @@ public sealed class RedactionThroughTheHostTests
             await Eventually.ReturnsAsync(() => host.Http.GetStringAsync($"/api/search?q={canary}", Cancel),
                 found => JsonDocument.Parse(found).RootElement.GetProperty("hits").GetArrayLength() > 0, Within, $"{canary} searchable");
 
-        var context = JsonDocument.Parse(await host.PostHookAsync(Hook(next, "SessionStart", project, new { source = "startup" }), Cancel))
+        var context = JsonDocument.Parse(await host.PostHookAsync(HostInput.Hook(next, "SessionStart", project, new { source = "startup" }), Cancel))
             .RootElement.GetProperty("hookSpecificOutput").GetProperty("additionalContext").GetString()!;
         var export = await host.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl", Cancel);
         var messages = await host.Http.GetStringAsync($"/api/sessions/{session}/messages?limit=1000", Cancel);
-        var files = Directory.EnumerateFiles(host.DataDirectory, "*", SearchOption.AllDirectories)
-            .Select(path => (Path: path, Text: Encoding.Latin1.GetString(ReadShared(path)))).ToList(); // a file gone meanwhile reads as empty
+        var files = HostInput.Files(host.DataDirectory);
 
         Assert.Contains("zephyrnote", context, StringComparison.Ordinal); // the context does carry the item, redacted
         Assert.Contains(files, f => f.Text.Contains("zephyrprompt", StringComparison.Ordinal)); // the files are searchable as plain text
@@ -94,34 +93,5 @@ public sealed class RedactionThroughTheHostTests
         foreach (var line in export.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             JsonDocument.Parse(line).Dispose(); // every exported line is still JSON
         Assert.Equal(transcript.Length, export.Length); // and each kept its length
-    }
-
-    private static string Hook(string session, string name, string project, object rest)
-    {
-        var fields = JsonSerializer.SerializeToNode(rest)!.AsObject();
-        fields["session_id"] = session;
-        fields["hook_event_name"] = name;
-        fields["cwd"] = project;
-        return fields.ToJsonString();
-    }
-
-    private static string Line(object record) => JsonSerializer.Serialize(record, new JsonSerializerOptions
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
-
-    private static byte[] ReadShared(string path)
-    {
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            file.CopyTo(copy);
-            return copy.ToArray();
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return []; // a temporary file the host removed between the listing and the read
-        }
     }
 }
