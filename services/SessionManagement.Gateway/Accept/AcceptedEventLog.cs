@@ -177,7 +177,8 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
                 parameters[6].Value = e.User;
                 parameters[7].Value = (object?)e.Cwd ?? DBNull.Value;
                 parameters[8].Value = (object?)e.TranscriptPath ?? DBNull.Value;
-                parameters[9].Value = _atRest.SealText(e.RawJson, Record);
+                // Sealed, the raw JSON goes in as the sealed bytes (a blob): base64 would cost a third more on the hook's commit path.
+                parameters[9].Value = _atRest.Seals ? _atRest.Seal(System.Text.Encoding.UTF8.GetBytes(e.RawJson), Record) : e.RawJson;
                 parameters[10].Value = (object?)e.GitBranch ?? DBNull.Value;
                 sequences[i] = (long)insert.ExecuteScalar()!;
             }
@@ -189,6 +190,11 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
             _lock.Release();
         }
     }
+
+    /// <summary>A hook's raw JSON as kept: text in clear, or the bytes it was sealed as.</summary>
+    private string RawJson(SqliteDataReader reader) => reader.GetFieldType(10) == typeof(byte[])
+        ? System.Text.Encoding.UTF8.GetString(_atRest.Open((byte[])reader.GetValue(10), Record))
+        : _atRest.OpenText(reader.GetString(10), Record);
 
     /// <summary>The insert every hook runs, compiled once for the connection's life.</summary>
     private static SqliteCommand PrepareInsert(SqliteConnection connection)
@@ -220,7 +226,7 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
             {
                 events.Add(new AcceptedEvent(reader.GetInt64(0), ConversationHookCaptured.Classify(new HookEventCaptured(
                     Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.ReadTime(4), reader.GetInt64(5),
-                    reader.GetString(6), reader.GetString(7), reader.ReadNullableString(8), reader.ReadNullableString(9), _atRest.OpenText(reader.GetString(10), Record),
+                    reader.GetString(6), reader.GetString(7), reader.ReadNullableString(8), reader.ReadNullableString(9), RawJson(reader),
                     reader.ReadNullableString(11)))));
             }
             return events;
