@@ -234,8 +234,9 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
                     .SortByDescending(m => m.Timestamp).Limit(search.Limit * 10).ToListAsync(cancellationToken))
                 .Select(d => (Document: d, Score: (double)d.SearchTokens!.Count(wanted.Contains)))
                 .OrderByDescending(h => h.Score).ThenByDescending(h => h.Document.Timestamp).Take(search.Limit).ToList();
-            return sealedHits.Select(h => (d: h.Document, h.Score)).Select(h => new SearchHit(h.d.SessionId, h.d.Key, h.d.Role, h.d.ProjectDir, h.d.Timestamp, h.Score,
-                Snippets.Around((_atRest.OpenText(h.d.Text, Record.Text) + "\n" + _atRest.OpenText(h.d.ToolText, Record.ToolText)).Trim('\n'), search.Terms))).ToList();
+            return sealedHits.Select(h => new SearchHit(h.Document.SessionId, h.Document.Key, h.Document.Role, h.Document.ProjectDir, h.Document.Timestamp, h.Score,
+                Snippets.Around((_atRest.OpenText(h.Document.Text, Record.Text) + "\n" + _atRest.OpenText(h.Document.ToolText, Record.ToolText)).Trim('\n'),
+                    search.Terms))).ToList();
         }
         try
         {
@@ -314,7 +315,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
     {
         if (m.MatchHash is null)
             return JoinOutcome.None;
-        var pairing = _atRest.PairingHashes(m.MatchHash).Value;
+        var pairing = _atRest.PairingHashes(m.MatchHash);
         var waiting = Filter.Eq(d => d.SessionId, m.SessionId) & Filter.In(d => d.MatchHash, [pairing.Current, pairing.Previous])
             & Filter.Gte(d => d.Timestamp, m.Timestamp - MessageText.TwinWindow) & Filter.Lte(d => d.Timestamp, m.Timestamp + MessageText.TwinWindow);
         var oldestFirst = new FindOneAndUpdateOptions<ChatMessageDocument> { Sort = Builders<ChatMessageDocument>.Sort.Ascending(d => d.Timestamp).Ascending(d => d.Sequence) };
@@ -371,13 +372,15 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         var (raw, encoding) = CompressedText.Encode(m.Raw, _chat.Value.MessageCompression, _atRest, Record.Raw);
         var toolText = MessageColumns.ToolText(m.Tools);
         return new ChatMessageDocument(m.SessionId + "/" + m.Key, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid,
-            m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, _atRest.SealText(m.Text, Record.Text), _atRest.PairingHashes(m.MatchHash)?.Current,
+            m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, _atRest.SealText(m.Text, Record.Text), _atRest.StoredPairingHash(m.MatchHash),
             _atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw, encoding,
             m.File, _atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? Tokens(m.Text, toolText) : null);
     }
 
     /// <summary>A sealed message's words as keyed tokens, for search; null when not sealing (the text index then holds the words).</summary>
-    private string[]? Tokens(string text, string? toolText) => _atRest.SearchTokens(text, toolText)?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    private string[]? Tokens(string text, string? toolText) => Tokens(_atRest, text, toolText);
+
+    private static string[]? Tokens(AtRest keys, string text, string? toolText) => keys.SearchTokens(text, toolText)?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static ChatMessage ToMessage(ChatMessageDocument d, bool includeRaw, AtRest atRest) => new(
         d.SessionId, d.Key, Enum.Parse<MessageKind>(d.Kind), d.RecordType, d.Role, d.Uuid, d.ParentUuid, d.EventId, d.Timestamp, d.Sequence,
@@ -404,7 +407,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
                 .Set(x => x.Text, keys.SealText(text, Record.Text)).Set(x => x.ToolText, keys.SealText(toolText, Record.ToolText))
                 .Set(x => x.Tools, keys.SealText(keys.OpenText(d.Tools, Record.Tools), Record.Tools))
                 .Set(x => x.Raw, d.Raw is null ? null : keys.Seal(keys.Open(d.Raw, Record.Raw), Record.Raw))
-                .Set(x => x.SearchTokens, isMessage ? keys.SearchTokens(text, toolText)?.Split(' ', StringSplitOptions.RemoveEmptyEntries) : null),
+                .Set(x => x.SearchTokens, isMessage ? Tokens(keys, text, toolText) : null),
                 cancellationToken: cancellationToken);
             resealed++;
         }

@@ -350,22 +350,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     /// and the search index is merged once every row is walked, so the words of rows kept in clear leave it.
     /// </summary>
     public Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.OverwritingWriteAsync((connection, transaction) =>
         {
             var (table, after) = cursor?.Split(':') is [var t, var id] ? (t, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)) : ("m", 0L);
-            await using (var secure = Command(connection, transaction, "PRAGMA secure_delete = ON"))
-                await secure.ExecuteNonQueryAsync(cancellationToken);
-            try
-            {
-                return table == "m"
-                    ? await ResealMessagesAsync(connection, transaction, keys, after, max, cancellationToken)
-                    : await ResealBlocksAsync(connection, transaction, keys, after, max, cancellationToken);
-            }
-            finally
-            {
-                await using var fast = Command(connection, transaction, "PRAGMA secure_delete = OFF");
-                await fast.ExecuteNonQueryAsync(CancellationToken.None);
-            }
+            return table == "m"
+                ? ResealMessagesAsync(connection, transaction, keys, after, max, cancellationToken)
+                : ResealBlocksAsync(connection, transaction, keys, after, max, cancellationToken);
         }, cancellationToken);
 
     private static async Task<(string? Next, int Resealed)> ResealMessagesAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
@@ -391,7 +381,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         foreach (var row in rows)
         {
             if (!keys.IsStale(row.Text) && !keys.IsStale(row.ToolText) && !keys.IsStale(row.Tools) && !(row.Encoding != InBlock && keys.IsStale(row.Raw))
-                && (row.Kind != nameof(MessageKind.Message) || row.Tokens is not null && !keys.IsStale(row.Text)))
+                && (row.Kind != nameof(MessageKind.Message) || row.Tokens is not null))
                 continue;
             var (text, toolText) = (keys.OpenText(row.Text, Record.Text), keys.OpenText(row.ToolText, Record.ToolText));
             update.Parameters.Clear();
@@ -697,9 +687,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             var eventId = m.EventId?.ToString();
             var lineTime = LineTime(m);
-            var pairing = atRest.PairingHashes(m.MatchHash);
             if (m.MatchHash is not null)
             {
+                var pairing = atRest.PairingHashes(m.MatchHash);
                 // With no hook message waiting in the session, a transcript line has no twin to join: the insert alone tells a
                 // line stored before (its key or its uuid is taken) from a new one.
                 if (m.Uuid is not null)
@@ -709,7 +699,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         if (await OffsetsOfUuidAsync(m, lineTime, cancellationToken) is { Count: > 0 } offsets)
                             return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, await RawAsync(m, cancellationToken));
                         var (from, to) = TwinWindow(m);
-                        if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, pairing!.Value.Current, pairing.Value.Previous, from, to) is long id)
+                        if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, pairing.Current, pairing.Previous, from, to) is long id)
                         {
                             var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
@@ -726,7 +716,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     if (await ExistsAsync(_byEvent, cancellationToken, eventId))
                         return Written.Duplicate;
                     var (from, to) = TwinWindow(m);
-                    if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, from, to, pairing!.Value.Current, pairing.Value.Previous) is long id)
+                    if (await ScalarAsync(_transcriptAwaitingHook, cancellationToken, m.SessionId, from, to, pairing.Current, pairing.Previous) is long id)
                     {
                         await ExecuteAsync(_joinHook, cancellationToken, eventId, (int)m.Sources, id);
                         return Written.Merged;
@@ -747,7 +737,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             var toolText = MessageColumns.ToolText(m.Tools);
             return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
-                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, atRest.SealText(m.Text, Record.Text), atRest.PairingHashes(m.MatchHash)?.Current,
+                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, atRest.SealText(m.Text, Record.Text), atRest.StoredPairingHash(m.MatchHash),
                 atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem,
                 raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length, lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L,
                 atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? atRest.SearchTokens(m.Text, toolText) : null,

@@ -67,9 +67,9 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
 
     public string Name => "context";
 
-    /// <summary>Seals again a chunk of items whose content is in clear or under an older key, by id.</summary>
+    /// <summary>Seals again a chunk of items whose content is in clear or under an older key, by id, overwriting what they held.</summary>
     public Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.OverwritingWriteAsync(async (connection, transaction) =>
         {
             var rows = new List<(string Id, byte[] Content)>();
             await using (var read = connection.CreateCommand())
@@ -84,7 +84,7 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
             var resealed = 0;
             await using var update = connection.CreateCommand();
             update.Transaction = transaction;
-            update.CommandText = "PRAGMA secure_delete = ON; UPDATE context_items SET content = $content WHERE item_id = $id; PRAGMA secure_delete = OFF;";
+            update.CommandText = "UPDATE context_items SET content = $content WHERE item_id = $id";
             foreach (var (id, content) in rows.Where(r => keys.IsStale(r.Content)))
             {
                 update.Parameters.Clear();

@@ -94,9 +94,6 @@ public sealed class AtRest
     /// <summary>A holder of these keys, for tests and tools: <paramref name="keys"/> the current one first.</summary>
     public static AtRest With(IReadOnlyList<(string Id, byte[] Key)> keys, bool seals = true) => new(seals, null, keys, TimeProvider.System);
 
-    /// <summary>A holder reading its keys from <paramref name="keyFile"/>, as a host with that key file does.</summary>
-    public static AtRest FromKeyFile(string keyFile, bool seals = true) => new(seals, Path.GetFullPath(keyFile), [], TimeProvider.System);
-
     /// <summary><paramref name="plain"/> as it is to be kept: sealed when sealing is on, else as it is.</summary>
     public byte[] Seal(byte[] plain, string record) => Seals ? Cipher!.Seal(plain, record) : plain;
 
@@ -224,16 +221,16 @@ public sealed class AtRest
     /// hash of a short prompt would tell which prompt it is), and under the key before it, so a pair split by a rotation still
     /// joins; else as it is.
     /// </summary>
-    [return: NotNullIfNotNull(nameof(hash))]
-    public (string Current, string Previous)? PairingHashes(string? hash)
+    public (string Current, string Previous) PairingHashes(string hash)
     {
-        if (hash is null)
-            return null;
         if (!Seals)
             return (hash, hash);
         var keyed = Cipher!.KeyedHashes(hash);
         return (keyed[0], keyed.Count > 1 ? keyed[1] : keyed[0]);
     }
+
+    /// <summary>A pairing hash as it is kept (<see cref="PairingHashes"/>'s current); null for none.</summary>
+    public string? StoredPairingHash(string? hash) => hash is null ? null : PairingHashes(hash).Current;
 
     /// <summary>The tokens a search for <paramref name="word"/> looks for: one under each key held; none without a key.</summary>
     public IReadOnlyList<string> QueryTokens(string word) => Cipher?.IndexTokens(word) ?? [];

@@ -452,7 +452,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     /// (both by session). What a row held is overwritten in the file (<c>secure_delete</c>).
     /// </summary>
     public Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.OverwritingWriteAsync(async (connection, transaction) =>
         {
             var (table, after) = cursor?.Split(':', 2) is [var t, var at] ? (t, at) : ("e", "");
             var (select, update, record, next) = table switch
@@ -477,7 +477,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             if (rows.Count == 0)
                 return (next is null ? null : next + ":", 0);
             var resealed = 0;
-            await using var write = Command(connection, transaction, "PRAGMA secure_delete = ON; " + update + "; PRAGMA secure_delete = OFF;", "");
+            await using var write = Command(connection, transaction, update, "");
             foreach (var (key, value) in rows)
             {
                 object? sealedAgain = value switch

@@ -77,6 +77,24 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="WriteAsync{T}"/> with what the work replaces or deletes overwritten in the file (SQLite's <c>secure_delete</c>), not
+    /// left in free pages: for content sealed again at rest, whose clear bytes must not stay behind. Costlier, so only there.
+    /// </summary>
+    public Task<T> OverwritingWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await ExecuteAsync(connection, transaction, "PRAGMA secure_delete = ON").ConfigureAwait(false);
+            try
+            {
+                return await work(connection, transaction).ConfigureAwait(false);
+            }
+            finally
+            {
+                await ExecuteAsync(connection, transaction, "PRAGMA secure_delete = OFF").ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
     /// <summary>Runs <paramref name="work"/> on a read-only connection, concurrently with the writer.</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
