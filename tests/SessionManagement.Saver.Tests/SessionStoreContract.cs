@@ -308,6 +308,39 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_sessions_are_listed_by_branch_and_in_each_order_Should_keep_that_order_and_only_that_branch()
+    {
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8];
+        // Started in this order; prompts 1, 3, 2; tool calls 2, 0, 1; the last on another branch.
+        var (prompts, tools, branches) = (new[] { 1, 3, 2 }, new[] { 2, 0, 1 }, new[] { "main", "main", "feature/x" });
+        var sessions = Enumerable.Range(0, 3).Select(_ => new SessionEvents(SessionEvents.NewId(), project)).ToList();
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            for (var skip = 0; skip < i * 5; skip++)
+                sessions[i].Next("Skip");
+            var events = new List<StoredEvent> { sessions[i].Next("SessionStart", source: "startup") };
+            events.AddRange(Enumerable.Range(0, prompts[i]).Select(_ => sessions[i].Next("UserPromptSubmit")));
+            events.AddRange(Enumerable.Range(0, tools[i]).Select(_ => sessions[i].Next("PreToolUse")));
+            await Store.SaveAsync(events.Select(e => e with { GitBranch = branches[i] }).ToList(), Cancel);
+        }
+        for (var skip = 0; skip < 20; skip++)
+            sessions[0].Next("Skip");
+        await Store.SaveAsync([sessions[0].Next("Stop")], Cancel); // the first is the latest active
+        string[] Ids(params int[] order) => order.Select(i => sessions[i].SessionId).ToArray();
+        async Task<string[]> ListedAsync(SessionOrder order, string? branch = null) =>
+            (await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 10, GitBranch: branch, Order: order), Cancel)).Sessions.Select(s => s.SessionId).ToArray();
+
+        Assert.Equal(Ids(0, 2, 1), await ListedAsync(SessionOrder.Recent));
+        Assert.Equal(Ids(2, 1, 0), await ListedAsync(SessionOrder.Started));
+        Assert.Equal(Ids(0, 1, 2), await ListedAsync(SessionOrder.Oldest));
+        Assert.Equal(Ids(1, 2, 0), await ListedAsync(SessionOrder.Prompts));
+        Assert.Equal(Ids(0, 2, 1), await ListedAsync(SessionOrder.Tools));
+        Assert.Equal(Ids(1, 0), await ListedAsync(SessionOrder.Started, "main"));
+        var other = await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 10, GitBranch: "feature/x"), Cancel);
+        Assert.Equal((1L, sessions[2].SessionId), (other.Total, Assert.Single(other.Sessions).SessionId));
+    }
+
+    [Fact]
     public async Task When_auto_save_runs_Should_snapshot_only_sessions_changed_since_their_last_snapshot()
     {
         var changing = new SessionEvents(SessionEvents.NewId());

@@ -148,6 +148,35 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_hour_and_the_day_are_not_over_Should_report_them_so_far_from_their_minutes()
+    {
+        var now = At.AddMinutes(5); // the hooks below are at At and a few seconds: in the hour and the day still open
+        var tracker = new StatusTracker(Store);
+        var (a, b) = (NewId(), NewId());
+        var project = "/work/" + NewId();
+        await tracker.HooksAsync([Hook(a, "UserPromptSubmit", 1, project), Hook(a, "UserPromptSubmit", 70, project), Hook(b, "UserPromptSubmit", 2, project)], Cancel);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton<TimeProvider>(clock)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<StatusQueriesConsumer>()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var client = harness.GetRequestClient<GetReport>();
+        var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+
+        // Nothing rolled up yet: the open hour and the open day are totalled from the three hooks' minutes.
+        var hourly = (await client.GetResponse<ReportReady>(new GetReport("usage", "hour", "project", day, day.AddDays(1)), Cancel)).Message;
+        var daily = (await client.GetResponse<ReportReady>(new GetReport("usage", "day", "period", day.AddDays(-7), day.AddDays(1)), Cancel)).Message;
+        Assert.Equal(3.0, hourly.Rows.Single(r => r.Group == project).Metrics[Metric.Prompts]);
+        Assert.True(daily.Rows.Single(r => r.Group.StartsWith("2026-11-24", StringComparison.Ordinal)).Metrics[Metric.Prompts] >= 3.0);
+
+        // Once the day is over and rolled up, the same day comes from its roll-up, not twice.
+        clock.SetUtcNow(day.AddDays(1).AddMinutes(5));
+        await Store.RollUpAsync("day", day, day.AddDays(1), Cancel);
+        var after = (await client.GetResponse<ReportReady>(new GetReport("usage", "day", "project", day, day.AddDays(1)), Cancel)).Message;
+        Assert.Equal(3.0, after.Rows.Single(r => r.Group == project).Metrics[Metric.Prompts]);
+    }
+
+    [Fact]
     public async Task When_asked_for_a_session_it_never_saw_Should_say_so()
     {
         await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System)

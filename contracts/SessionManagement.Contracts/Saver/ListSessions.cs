@@ -12,6 +12,11 @@ namespace SessionManagement.Contracts.Saver;
 /// comes first while no session of the project but this one has started since the choice.
 /// </param>
 /// <param name="User">Only sessions this user owns (the user of their first hook): what a reader's own token lists.</param>
+/// <param name="GitBranch">Only sessions whose latest event was on this git branch.</param>
+/// <param name="Sort">
+/// The order: <c>recent</c> (most recently active first, the default), <c>started</c> (latest start first), <c>oldest</c> (earliest
+/// start first), <c>prompts</c> or <c>tools</c> (most prompts or tool calls first).
+/// </param>
 public record ListSessions(
     string? ProjectDir,
     string? Status,
@@ -20,4 +25,6 @@ public record ListSessions(
     int Skip,
     int Limit,
     string? Starting = null,
-    string? User = null);
+    string? User = null,
+    string? GitBranch = null,
+    string? Sort = null);

@@ -20,8 +20,11 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
         if (request.Status is not null)
             status = Enum.TryParse<SessionStatus>(request.Status, ignoreCase: true, out var parsed) ? parsed
                 : throw new ArgumentException($"status must be one of {string.Join(", ", Enum.GetNames<SessionStatus>())}");
+        var order = request.Sort is null ? SessionOrder.Recent
+            : Enum.TryParse<SessionOrder>(request.Sort, ignoreCase: true, out var sort) && !int.TryParse(request.Sort, out _) ? sort
+            : throw new ArgumentException($"sort must be one of {string.Join(", ", Enum.GetNames<SessionOrder>().Select(n => n.ToLowerInvariant()))}");
         var list = await store.ListAsync(new SessionQuery(request.ProjectDir, status, request.Since, request.Until,
-            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), request.User), context.CancellationToken);
+            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), request.User, request.GitBranch, order), context.CancellationToken);
         var sessions = list.Sessions.ToList();
         if (request is { Starting: { } starting, ProjectDir: { } project, Skip: 0 } && await ChosenAsync(project, starting, context.CancellationToken) is { } chosen)
         {

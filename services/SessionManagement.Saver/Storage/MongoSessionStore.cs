@@ -115,8 +115,19 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
                     owned.Add(session);
             filter &= Builders<SessionState>.Filter.In(s => s.SessionId, owned);
         }
+        if (query.GitBranch is { } branch)
+            filter &= Builders<SessionState>.Filter.Eq(s => s.GitBranch, branch);
         var total = await _sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
-        var sessions = await _sessions.Find(filter).SortByDescending(s => s.LastEventAt).ThenBy(s => s.SessionId)
+        var by = Builders<SessionState>.Sort;
+        var order = query.Order switch
+        {
+            SessionOrder.Started => by.Descending(s => s.StartedAt),
+            SessionOrder.Oldest => by.Ascending(s => s.StartedAt),
+            SessionOrder.Prompts => by.Descending(s => s.Prompts),
+            SessionOrder.Tools => by.Descending(s => s.ToolCalls),
+            _ => by.Descending(s => s.LastEventAt),
+        };
+        var sessions = await _sessions.Find(filter).Sort(by.Combine(order, by.Ascending(s => s.SessionId)))
             .Skip(query.Skip).Limit(query.Limit).ToListAsync(cancellationToken);
         return new SessionList(total, sessions.Select(s => Opened(s)).ToList());
     }

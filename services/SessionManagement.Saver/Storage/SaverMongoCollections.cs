@@ -73,8 +73,16 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
         await database.GetCollection<MongoDB.Bson.BsonDocument>(Audit).Indexes.CreateOneAsync(
             new CreateIndexModel<MongoDB.Bson.BsonDocument>(Builders<MongoDB.Bson.BsonDocument>.IndexKeys.Descending("at"),
                 new CreateIndexOptions { Name = "at" }), cancellationToken: cancellationToken);
-        await database.GetCollection<SessionState>(Sessions).Indexes.CreateOneAsync(
-            new CreateIndexModel<SessionState>(Builders<SessionState>.IndexKeys.Ascending(s => s.ProjectDir).Descending(s => s.LastEventAt),
-                new CreateIndexOptions { Name = "project_lastEvent" }), cancellationToken: cancellationToken);
+        var sessions = Builders<SessionState>.IndexKeys;
+        // The list's filters and orders (the web view's), each an index.
+        await database.GetCollection<SessionState>(Sessions).Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<SessionState>(sessions.Ascending(s => s.ProjectDir).Descending(s => s.LastEventAt), new CreateIndexOptions { Name = "project_lastEvent" }),
+            new CreateIndexModel<SessionState>(sessions.Descending(s => s.LastEventAt).Ascending(s => s.SessionId), new CreateIndexOptions { Name = "lastEvent" }),
+            new CreateIndexModel<SessionState>(sessions.Ascending(s => s.StartedAt).Ascending(s => s.SessionId), new CreateIndexOptions { Name = "started" }),
+            new CreateIndexModel<SessionState>(sessions.Descending(s => s.Prompts).Ascending(s => s.SessionId), new CreateIndexOptions { Name = "prompts" }),
+            new CreateIndexModel<SessionState>(sessions.Descending(s => s.ToolCalls).Ascending(s => s.SessionId), new CreateIndexOptions { Name = "toolCalls" }),
+            new CreateIndexModel<SessionState>(sessions.Ascending(s => s.GitBranch).Descending(s => s.LastEventAt), new CreateIndexOptions { Name = "branch_lastEvent" }),
+        ], cancellationToken);
     }
 }

@@ -67,8 +67,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 filters.Add("started_at < $until");
             if (query.User is not null)
                 filters.Add($"({Owner("saver_sessions.session_id")}) = $user");
+            if (query.GitBranch is not null)
+                filters.Add("git_branch = $branch");
             var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
-            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User)
+            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User).Bind("$branch", query.GitBranch)
                 .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", query.Until is { } until ? SqliteValues.Time(until) : null);
 
@@ -80,7 +82,15 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
             }
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT session_id FROM saver_sessions {where} ORDER BY last_event_at DESC, session_id LIMIT $limit OFFSET $skip";
+            var order = query.Order switch
+            {
+                SessionOrder.Started => "started_at DESC",
+                SessionOrder.Oldest => "started_at",
+                SessionOrder.Prompts => "prompts DESC",
+                SessionOrder.Tools => "tool_calls DESC",
+                _ => "last_event_at DESC",
+            };
+            command.CommandText = $"SELECT session_id FROM saver_sessions {where} ORDER BY {order}, session_id LIMIT $limit OFFSET $skip";
             Bind(command);
             command.Bind("$limit", query.Limit).Bind("$skip", query.Skip);
             var ids = new List<string>();

@@ -28,7 +28,7 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
     public async Task Consume(ConsumeContext<GetReport> context)
     {
         var r = context.Message;
-        var rows = await store.ReadAsync(r.Granularity, r.From, r.To, context.CancellationToken);
+        var rows = await RowsAsync(r, context.CancellationToken);
         if (r.Kind == "performance")
         {
             await context.RespondAsync(new ReportReady(r.Kind, r.Granularity, r.GroupBy, r.From, r.To, Performance(rows, r.GroupBy)));
@@ -49,6 +49,24 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
             return new ReportRow(g.Key, values);
         }).ToList();
         await context.RespondAsync(new ReportReady(r.Kind, r.Granularity, r.GroupBy, r.From, r.To, report));
+    }
+
+    /// <summary>
+    /// The report's rows. An hour or a day is rolled up once it is over; the one still open (this hour, today) is totalled from
+    /// its minute counters here, so a report shows what happened so far rather than nothing until the period ends.
+    /// </summary>
+    private async Task<IReadOnlyList<RolledUp>> RowsAsync(GetReport r, CancellationToken cancellationToken)
+    {
+        var rows = await store.ReadAsync(r.Granularity, r.From, r.To, cancellationToken);
+        if (r.Granularity is not ("hour" or "day"))
+            return rows;
+        var now = time.GetUtcNow().UtcDateTime;
+        var open = new DateTimeOffset(r.Granularity == "day" ? now.Date : now.Date.AddHours(now.Hour), TimeSpan.Zero);
+        if (open < r.From || open >= r.To)
+            return rows;
+        var length = r.Granularity == "day" ? TimeSpan.FromDays(1) : TimeSpan.FromHours(1);
+        var live = await store.ReadAsync("minute", open, open + length, cancellationToken);
+        return [.. rows.Where(row => row.PeriodStart != open), .. live.Select(row => row with { Granularity = r.Granularity, PeriodStart = open })];
     }
 
     private static string Group(RolledUp row, string groupBy) => groupBy switch
