@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Gets the servers the tests need, runs every test, and ends with one line: N passed, N failed, N skipped.
+# Gets the servers and tools the tests need (RabbitMQ, the MongoDB test double, Claude Code and ccusage from npm, Debian's
+# chromium), runs every test, and ends with one line: N passed, N failed, N skipped.
 #
 # RabbitMQ and MongoDB come from SM_TEST_RABBITMQ_URI / SM_TEST_MONGODB_URI when both are set; else from
 # Testcontainers when Docker can run the pinned images; else this script installs (apt) and starts a
@@ -128,6 +129,14 @@ install_ccusage() {
   [ -f "$script" ] && export SM_TEST_CCUSAGE="$script" && say "ccusage $version at $script"
 }
 
+install_chromium() {
+  # A real browser for the web view's tests: Debian's chromium, which Playwright drives by its path (nothing downloaded).
+  if [ -n "${SM_TEST_CHROMIUM:-}" ] && [ -x "$SM_TEST_CHROMIUM" ]; then return; fi
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
+  export SM_TEST_CHROMIUM="$(command -v chromium)"
+  say "$("$SM_TEST_CHROMIUM" --version 2>/dev/null | head -1) at $SM_TEST_CHROMIUM"
+}
+
 command -v dotnet >/dev/null 2>&1 || { say "the .NET SDK (dotnet) is not on PATH"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -146,6 +155,7 @@ else
 fi
 install_claude_code
 install_ccusage
+install_chromium
 
 say "running every test"
 dotnet test --solution Microservices.sln --no-build --output Detailed 2>&1 | tee "$work/test.log"

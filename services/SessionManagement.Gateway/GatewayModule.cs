@@ -17,6 +17,8 @@ using SessionManagement.Gateway.Routes;
 using SessionManagement.Gateway.Spool;
 using SessionManagement.Gateway.Storage;
 using SessionManagement.Gateway.Transcripts;
+using SessionManagement.Gateway.Web;
+using SessionManagement.Gateway.Web.Live;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Options;
@@ -83,8 +85,18 @@ public static class GatewayModule
             bus.AddRequestClient<GetReport>();
             bus.AddRequestClient<ListAudit>();
             bus.AddRequestClient<GetSessionOwner>();
+            bus.AddRequestClient<GetSessionEvents>();
+            // Each gateway's own temporary endpoint: every one sees every notice for the pages open on it.
+            bus.AddConsumer<LiveFeedConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+                endpoint.Temporary = true;
+            });
         });
+        services.AddRazorComponents();
+        services.AddSingleton<LiveFeed>();
         builder.MapRoutes(GatewayRoutes.Map);
+        builder.MapRoutes(WebRoutes.Map);
         return builder;
     }
 

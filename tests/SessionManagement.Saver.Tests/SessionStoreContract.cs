@@ -341,6 +341,20 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_sessions_continue_another_Should_list_them_as_its_children()
+    {
+        var parent = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([parent.Next("SessionStart", source: "startup")], Cancel);
+        var (child, at) = (SessionEvents.NewId(), new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        // A branch made by smctl: imported with its parent named.
+        await Store.AdoptTranscriptAsync(new TranscriptSummarized(child, at, at.AddMinutes(5), "/work/x", null, 1, 0, 2, ParentSessionId: parent.SessionId), Cancel);
+
+        var children = await Store.ListAsync(new SessionQuery(null, null, null, null, 0, 10, Parent: parent.SessionId), Cancel);
+
+        Assert.Equal([child], children.Sessions.Select(s => s.SessionId));
+    }
+
+    [Fact]
     public async Task When_auto_save_runs_Should_snapshot_only_sessions_changed_since_their_last_snapshot()
     {
         var changing = new SessionEvents(SessionEvents.NewId());

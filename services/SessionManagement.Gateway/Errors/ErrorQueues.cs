@@ -23,6 +23,9 @@ internal sealed partial class ErrorQueues(IOptions<BusOptions> bus)
     /// <summary>False on the in-memory bus.</summary>
     public bool Available => _management is not null;
 
+    /// <summary>Every queue of this deployment and how many messages wait in it (the web view's health page).</summary>
+    public Task<IReadOnlyList<(string Name, long Messages)>> DepthsAsync(CancellationToken cancellationToken) => Management().QueuesAsync(cancellationToken);
+
     /// <summary>This deployment's error queues that hold messages, with up to <paramref name="peek"/> of each described.</summary>
     public async Task<IReadOnlyList<ErrorQueue>> ListAsync(int peek, CancellationToken cancellationToken)
     {

@@ -24,6 +24,8 @@ internal static class ReadApiRoutes
 {
     private static readonly string[] Statuses = ["active", "ended"];
 
+    private static readonly string[] Sorts = ["recent", "started", "oldest", "prompts", "tools"];
+
     /// <summary>The roles a message can have: a prompt, a reply, a tool result, a system note, a compaction summary.</summary>
     private static readonly string[] Roles = ["user", "assistant", "tool", "system", "summary"];
 
@@ -39,24 +41,35 @@ internal static class ReadApiRoutes
         api.MapPost("/api/sessions/import", ImportAsync).Allow(AccessRole.Capture);
     }
 
-    private static async Task<IResult> ListSessionsAsync(HttpContext http,
-        ReadApiClient client, string? project, string? status, string? since, string? until, int? skip, int? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> ListSessionsAsync(HttpContext http, ReadApiClient client, string? project, string? status, string? branch,
+        string? since, string? until, string? sort, int? skip, int? limit, CancellationToken cancellationToken)
     {
-        if (status is not null && !Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
-            return BadRequest($"status must be one of {string.Join(", ", Statuses)}");
-        if (!TryTime(since, "since", out var from, out var problem) || !TryTime(until, "until", out var to, out problem)
-            || !TryPage(skip, limit, 50, 500, out var first, out var count, out problem))
+        if (ListRequest(http, project, status, branch, since, until, sort, skip, limit, out var problem) is not { } request)
             return BadRequest(problem!);
         try
         {
-            return Results.Ok(await client.AskAsync<ListSessions, SessionsListed>(
-                new ListSessions(project, status, from, to, first, count, User: Caller.Of(http) is { SeesOnlyTheirOwn: true } caller ? caller.Name : null),
-                cancellationToken));
+            return Results.Ok(await client.AskAsync<ListSessions, SessionsListed>(request, cancellationToken));
         }
         catch (RequestTimeoutException)
         {
             return client.NoAnswer("saver");
         }
+    }
+
+    /// <summary>The saver's question for a list of sessions (the API's and the web view's), or null and why the parameters are wrong.</summary>
+    internal static ListSessions? ListRequest(HttpContext http, string? project, string? status, string? branch, string? since, string? until,
+        string? sort, int? skip, int? limit, out string? problem)
+    {
+        problem = null;
+        if (status is not null && !Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
+            problem = $"status must be one of {string.Join(", ", Statuses)}";
+        else if (sort is not null && !Sorts.Contains(sort, StringComparer.Ordinal))
+            problem = $"sort must be one of {string.Join(", ", Sorts)}";
+        if (problem is not null || !TryTime(since, "since", out var from, out problem) || !TryTime(until, "until", out var to, out problem)
+            || !TryPage(skip, limit, 50, 500, out var first, out var count, out problem))
+            return null;
+        return new ListSessions(project, status, from, to, first, count,
+            User: Caller.Of(http) is { SeesOnlyTheirOwn: true } caller ? caller.Name : null, GitBranch: branch, Sort: sort);
     }
 
     private static async Task<IResult> GetSessionAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)
@@ -199,7 +212,7 @@ internal static class ReadApiRoutes
     internal static IResult BadRequest(string problem) => Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>A page's <c>skip</c> (0 or more) and <c>limit</c> (1 to <paramref name="most"/>, else <paramref name="usual"/>); out of range is refused, not clamped.</summary>
-    private static bool TryPage(int? skip, int? limit, int usual, int most, out int first, out int count, out string? problem)
+    internal static bool TryPage(int? skip, int? limit, int usual, int most, out int first, out int count, out string? problem)
     {
         (first, count, problem) = (skip ?? 0, limit ?? usual, null);
         if (first < 0)
@@ -209,7 +222,7 @@ internal static class ReadApiRoutes
         return problem is null;
     }
 
-    private static bool TryTime(string? text, string name, out DateTimeOffset? time, out string? problem)
+    internal static bool TryTime(string? text, string name, out DateTimeOffset? time, out string? problem)
     {
         (time, problem) = (null, null);
         if (text is null)

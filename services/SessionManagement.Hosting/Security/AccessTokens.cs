@@ -72,13 +72,29 @@ public sealed class AccessTokens
         return new AccessTokens(configuration[ListenerGuard.TokenKey], users);
     }
 
-    /// <summary>Who presents the request's token; null when it presents none that is accepted while some token is configured.</summary>
+    /// <summary>The cookie the web view keeps a signed-in user's token in (HttpOnly, SameSite=Strict), read when no header is sent.</summary>
+    public const string CookieName = "sm_token";
+
+    /// <summary>
+    /// Who presents the request's token (its <c>Authorization</c> header, else the web view's cookie); null when it presents none
+    /// that is accepted while some token is configured.
+    /// </summary>
     public Caller? Identify(HttpRequest request)
     {
         var named = request.Headers[AuditTrail.UserHeader].ToString() is { Length: > 0 and <= 128 } user ? user : null;
         if (!Any)
             return new Caller(named ?? "anonymous", AccessRole.Admin, [], Named: false);
-        var presented = Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString());
+        var header = request.Headers.Authorization.ToString();
+        if (header.Length == 0 && request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie))
+            header = "Bearer " + cookie;
+        return Match(Encoding.UTF8.GetBytes(header), named);
+    }
+
+    /// <summary>Who <paramref name="token"/> names (the web view's sign-in); null when no configured token is it.</summary>
+    public Caller? IdentifyToken(string token) => Any ? Match(Header(token), null) : null;
+
+    private Caller? Match(byte[] presented, string? named)
+    {
         Caller? found = null;
         foreach (var (header, caller) in _users)
             if (CryptographicOperations.FixedTimeEquals(presented, header))

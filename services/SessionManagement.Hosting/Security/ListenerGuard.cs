@@ -16,8 +16,9 @@ namespace SessionManagement.Hosting.Security;
 /// The token rule for every address a host listens on, whatever configured it (<c>Http:Urls</c>, <c>urls</c>, a
 /// <c>Kestrel:Endpoints</c> entry) and whatever its targets: beyond loopback a host starts only with a token
 /// (<c>Gateway:BearerToken</c>, the deployment's one token, or users' own, <c>Gateway:Users</c>), and then every route but
-/// <c>/healthz</c> wants one. Checked on the configuration before the host listens, on the addresses it ends up listening on
-/// once started, and on every request.
+/// <c>/healthz</c> (and the web view's sign-in page and its stylesheet and script) wants one; a browser asking for a page is sent
+/// to sign in. Checked on the configuration before the host listens, on the addresses it ends up listening on once started, and
+/// on every request.
 /// </summary>
 public sealed class ListenerGuard
 {
@@ -81,7 +82,7 @@ public sealed class ListenerGuard
         });
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path == "/healthz" || !guard.ListensBeyondLoopback(context.RequestServices))
+            if (IsOpenRoute(context.Request.Path) || !guard.ListensBeyondLoopback(context.RequestServices))
             {
                 await next(context);
                 return;
@@ -102,6 +103,11 @@ public sealed class ListenerGuard
                 return;
             }
             await AuditTrail.RecordRefusalAsync(context);
+            if (guard._tokens.Any && WantsPage(context.Request))
+            {
+                context.Response.Redirect("/signin?next=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+                return;
+            }
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsJsonAsync(new
             {
@@ -111,6 +117,18 @@ public sealed class ListenerGuard
             });
         });
     }
+
+    /// <summary>
+    /// What answers without a token anywhere: <c>/healthz</c>, and the web view's sign-in page and its stylesheet and script,
+    /// which hold nothing of the data (signing in is how a browser comes by the token).
+    /// </summary>
+    private static bool IsOpenRoute(PathString path) =>
+        path == "/healthz" || path == "/signin" || path.StartsWithSegments("/assets", StringComparison.Ordinal);
+
+    /// <summary>A browser asking for a page, sent to sign in rather than answered 401.</summary>
+    private static bool WantsPage(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal)
+        && !request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
 
     private static bool IsHostRoute(PathString path) => path == "/metrics" || path == "/readyz" || path == "/api/instances";
 

@@ -9,7 +9,7 @@ namespace SessionManagement.Saver.Consumers;
 /// <summary>Answers the read API's session requests from the saver's store.</summary>
 /// <remarks>Every session answered is checked (checksum, schema) and recovered or migrated first.</remarks>
 public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery recovery)
-    : IConsumer<ListSessions>, IConsumer<GetSession>, IConsumer<UseSession>, IConsumer<GetSessionOwner>
+    : IConsumer<ListSessions>, IConsumer<GetSession>, IConsumer<UseSession>, IConsumer<GetSessionOwner>, IConsumer<GetSessionEvents>
 {
     public const int MaxPage = 500;
 
@@ -24,7 +24,7 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
             : Enum.TryParse<SessionOrder>(request.Sort, ignoreCase: true, out var sort) && !int.TryParse(request.Sort, out _) ? sort
             : throw new ArgumentException($"sort must be one of {string.Join(", ", Enum.GetNames<SessionOrder>().Select(n => n.ToLowerInvariant()))}");
         var list = await store.ListAsync(new SessionQuery(request.ProjectDir, status, request.Since, request.Until,
-            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), request.User, request.GitBranch, order), context.CancellationToken);
+            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), request.User, request.GitBranch, order, request.ParentSessionId), context.CancellationToken);
         var sessions = list.Sessions.ToList();
         if (request is { Starting: { } starting, ProjectDir: { } project, Skip: 0 } && await ChosenAsync(project, starting, context.CancellationToken) is { } chosen)
         {
@@ -49,6 +49,18 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
         if (since.Sessions.Any(s => s.StartedAt > choice.At && s.SessionId != choice.SessionId && s.SessionId != starting))
             return null;
         return await store.GetAsync(choice.SessionId, cancellationToken);
+    }
+
+    /// <summary>A session's timeline: its events without their payloads, each with the line that says what it was.</summary>
+    public async Task Consume(ConsumeContext<GetSessionEvents> context)
+    {
+        var request = context.Message;
+        var events = await store.EventsAsync(request.SessionId, context.CancellationToken);
+        var names = request.Names is { Count: > 0 } wanted ? new HashSet<string>(wanted, StringComparer.Ordinal) : null;
+        var matching = names is null ? events : events.Where(e => names.Contains(e.HookEventName)).ToList();
+        var page = matching.Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Limit, 1, MaxPage))
+            .Select(e => EventDetail.View(e)).ToList();
+        await context.RespondAsync(new SessionEventsListed(request.SessionId, matching.Count, page));
     }
 
     public async Task Consume(ConsumeContext<GetSessionOwner> context) =>

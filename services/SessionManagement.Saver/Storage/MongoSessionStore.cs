@@ -117,6 +117,8 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         }
         if (query.GitBranch is { } branch)
             filter &= Builders<SessionState>.Filter.Eq(s => s.GitBranch, branch);
+        if (query.Parent is { } parent)
+            filter &= Builders<SessionState>.Filter.Eq(s => s.ParentSessionId, parent);
         var total = await _sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
         var by = Builders<SessionState>.Sort;
         var order = query.Order switch

@@ -83,6 +83,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
             new CreateIndexModel<SessionState>(sessions.Descending(s => s.Prompts).Ascending(s => s.SessionId), new CreateIndexOptions { Name = "prompts" }),
             new CreateIndexModel<SessionState>(sessions.Descending(s => s.ToolCalls).Ascending(s => s.SessionId), new CreateIndexOptions { Name = "toolCalls" }),
             new CreateIndexModel<SessionState>(sessions.Ascending(s => s.GitBranch).Descending(s => s.LastEventAt), new CreateIndexOptions { Name = "branch_lastEvent" }),
+            new CreateIndexModel<SessionState>(sessions.Ascending(s => s.ParentSessionId), new CreateIndexOptions { Name = "parent" }),
         ], cancellationToken);
     }
 }

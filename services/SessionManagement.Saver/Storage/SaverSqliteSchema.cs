@@ -162,13 +162,14 @@ internal static class SaverSqliteSchema
         CREATE TABLE saver_import_owners (session_id TEXT PRIMARY KEY, user_name TEXT NOT NULL) WITHOUT ROWID;
         """);
 
-    /// <summary>The orders and the branch filter the web view lists sessions by, each an index (a page at 100,000 sessions never sorts them all).</summary>
+    /// <summary>The orders and the branch and parent filters the web view lists sessions by, each an index (a page at 100,000 sessions never sorts them all).</summary>
     public static readonly SqliteMigration V14 = new("saver", 14, """
         CREATE INDEX ix_saver_sessions_recent ON saver_sessions (last_event_at DESC, session_id);
         CREATE INDEX ix_saver_sessions_started ON saver_sessions (started_at, session_id);
         CREATE INDEX ix_saver_sessions_prompts ON saver_sessions (prompts DESC, session_id);
         CREATE INDEX ix_saver_sessions_tools ON saver_sessions (tool_calls DESC, session_id);
         CREATE INDEX ix_saver_sessions_branch ON saver_sessions (git_branch, last_event_at DESC);
+        CREATE INDEX ix_saver_sessions_parent ON saver_sessions (parent_session_id) WHERE parent_session_id IS NOT NULL;
         """);
 
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>

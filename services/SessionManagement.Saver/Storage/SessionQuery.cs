@@ -5,8 +5,9 @@ namespace SessionManagement.Saver.Storage;
 /// <summary>Which sessions to list: all filters optional, in <see cref="Order"/>.</summary>
 /// <param name="User">Only sessions this user owns: the user of their first hook.</param>
 /// <param name="GitBranch">Only sessions whose latest event was on this branch.</param>
+/// <param name="Parent">Only sessions that continue this one.</param>
 public sealed record SessionQuery(string? ProjectDir, SessionStatus? Status, DateTimeOffset? Since, DateTimeOffset? Until, int Skip, int Limit, string? User = null,
-    string? GitBranch = null, SessionOrder Order = SessionOrder.Recent);
+    string? GitBranch = null, SessionOrder Order = SessionOrder.Recent, string? Parent = null);
 
 /// <summary>How a list of sessions is ordered (<c>ListSessions.Sort</c>); ties go by session id.</summary>
 public enum SessionOrder

@@ -69,8 +69,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 filters.Add($"({Owner("saver_sessions.session_id")}) = $user");
             if (query.GitBranch is not null)
                 filters.Add("git_branch = $branch");
+            if (query.Parent is not null)
+                filters.Add("parent_session_id = $parent");
             var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
-            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User).Bind("$branch", query.GitBranch)
+            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User).Bind("$branch", query.GitBranch).Bind("$parent", query.Parent)
                 .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", query.Until is { } until ? SqliteValues.Time(until) : null);
 

@@ -73,6 +73,33 @@ public sealed class ListenerGuardTests
     }
 
     [Fact]
+    public async Task When_a_browser_asks_a_guarded_listener_for_a_page_without_a_token_Should_send_it_to_sign_in_and_show_nothing_else()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Http__Urls"] = "http://0.0.0.0:{port}",
+            ["SM_Gateway__BearerToken"] = "team-s3cret",
+        });
+        await host.WaitForAsync("/healthz", HttpStatusCode.OK, Within);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        using var page = await browser.GetAsync("/sessions/any?skip=0", Cancel);
+        using var api = await browser.GetAsync("/api/sessions", Cancel);
+        using var signIn = await browser.GetAsync("/signin", Cancel);
+        using var style = await browser.GetAsync("/assets/site.css", Cancel);
+        using var notAnAsset = await browser.GetAsync("/assets/../api/sessions", Cancel);
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("/signin?next=%2Fsessions%2Fany%3Fskip%3D0", page.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode); // the API answers as an API
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Contains("name=\"token\"", await signIn.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, style.StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, notAnAsset.StatusCode);
+    }
+
+    [Fact]
     public async Task When_a_users_own_token_is_not_an_admins_Should_not_reach_the_hosts_own_routes_beyond_loopback()
     {
         await using var host = HostProcess.Start(new Dictionary<string, string>

@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.Json;
+using SessionManagement.Contracts.Chat;
+
+namespace SessionManagement.Gateway.Web.Rendering;
+
+/// <summary>
+/// Reads a page of messages (with their raw transcript lines) into what the web view shows: prose, thinking, tool calls with their
+/// input and the output that answered them, images. A tool's output is folded into its call when both are on the page; a message
+/// that only carried such outputs is then not shown again on its own.
+/// </summary>
+internal static class ConversationReader
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static readonly string[] ImageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+    public static IReadOnlyList<ConversationEntry> Read(IReadOnlyList<ChatMessageView> messages, long firstIndex)
+    {
+        var entries = new List<ConversationEntry>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+            entries.Add(new ConversationEntry(messages[i], firstIndex + i, Blocks(messages[i])));
+
+        var outputs = new Dictionary<string, ToolOutput>(StringComparer.Ordinal);
+        foreach (var block in entries.SelectMany(e => e.Blocks).OfType<ToolResultBlock>())
+        {
+            if (block.ToolUseId is not null)
+                outputs.TryAdd(block.ToolUseId, block.Output);
+        }
+        var called = new HashSet<string>(StringComparer.Ordinal);
+        var shown = new List<ConversationEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            var blocks = new List<ConversationBlock>(entry.Blocks.Count);
+            foreach (var block in entry.Blocks)
+            {
+                switch (block)
+                {
+                    case ToolBlock { Id: { } id } tool when outputs.TryGetValue(id, out var output):
+                        called.Add(id);
+                        blocks.Add(tool with { Output = output });
+                        break;
+                    case ToolResultBlock { ToolUseId: { } id } when called.Contains(id):
+                        break; // shown inside its call above
+                    default:
+                        blocks.Add(block);
+                        break;
+                }
+            }
+            // A record with nothing to read (a system note without text) is left out, unless it is a line that could not be read.
+            if (blocks.Count > 0 || (entry.Blocks.Count == 0 && entry.Message.Problem is not null))
+                shown.Add(entry with { Blocks = blocks });
+        }
+        return shown;
+    }
+
+    private static IReadOnlyList<ConversationBlock> Blocks(ChatMessageView message)
+    {
+        if (message.Raw is { Length: > 0 } raw)
+        {
+            try
+            {
+                using var line = JsonDocument.Parse(raw);
+                if (line.RootElement.ValueKind == JsonValueKind.Object && line.RootElement.TryGetProperty("message", out var inner)
+                    && inner.ValueKind == JsonValueKind.Object && inner.TryGetProperty("content", out var content))
+                    return FromContent(content);
+            }
+            catch (JsonException)
+            {
+                // Shown from its text below.
+            }
+        }
+        return string.IsNullOrWhiteSpace(message.Text) ? [] : [new TextBlock(message.Text)];
+    }
+
+    private static List<ConversationBlock> FromContent(JsonElement content)
+    {
+        var blocks = new List<ConversationBlock>();
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            if (content.GetString() is { Length: > 0 } text)
+                blocks.Add(new TextBlock(text));
+            return blocks;
+        }
+        if (content.ValueKind != JsonValueKind.Array)
+            return blocks;
+        foreach (var block in content.EnumerateArray())
+        {
+            switch (String(block, "type"))
+            {
+                case "text" when String(block, "text") is { Length: > 0 } text:
+                    blocks.Add(new TextBlock(text));
+                    break;
+                case "thinking" when String(block, "thinking") is { Length: > 0 } thinking:
+                    blocks.Add(new ThinkingBlock(thinking));
+                    break;
+                case "tool_use" or "server_tool_use":
+                    var input = block.TryGetProperty("input", out var given) ? given : default;
+                    blocks.Add(new ToolBlock(String(block, "id"), String(block, "name") ?? "tool",
+                        input.ValueKind == JsonValueKind.Undefined ? "" : JsonSerializer.Serialize(input, Indented), Gist(input), null));
+                    break;
+                case "tool_result":
+                    blocks.Add(new ToolResultBlock(String(block, "tool_use_id"), Output(block)));
+                    break;
+                case "image" when DataUrl(block) is { } image:
+                    blocks.Add(new ImageBlock(image));
+                    break;
+            }
+        }
+        return blocks;
+    }
+
+    /// <summary>What a call was made on: its input's first text (a command, a path, a pattern).</summary>
+    private static string Gist(JsonElement input)
+    {
+        if (input.ValueKind != JsonValueKind.Object)
+            return "";
+        foreach (var property in input.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } text)
+                return text;
+        }
+        return "";
+    }
+
+    private static ToolOutput Output(JsonElement result)
+    {
+        var text = new StringBuilder();
+        var images = new List<string>();
+        if (result.TryGetProperty("content", out var content))
+        {
+            if (content.ValueKind == JsonValueKind.String)
+                text.Append(content.GetString());
+            else if (content.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var part in content.EnumerateArray())
+                {
+                    if (String(part, "type") == "text")
+                        text.Append(text.Length > 0 ? "\n" : "").Append(String(part, "text"));
+                    else if (DataUrl(part) is { } image)
+                        images.Add(image);
+                }
+            }
+        }
+        return new ToolOutput(text.ToString(), images, result.TryGetProperty("is_error", out var error) && error.ValueKind == JsonValueKind.True);
+    }
+
+    /// <summary>A base64 image of a type a browser shows without running anything (never SVG).</summary>
+    private static string? DataUrl(JsonElement block)
+    {
+        if (String(block, "type") != "image" || !block.TryGetProperty("source", out var source) || String(source, "type") != "base64")
+            return null;
+        var type = String(source, "media_type");
+        var data = String(source, "data");
+        return type is not null && ImageTypes.Contains(type, StringComparer.Ordinal) && data is { Length: > 0 } && IsBase64(data)
+            ? $"data:{type};base64,{data}" : null;
+    }
+
+    private static bool IsBase64(string data) => data.AsSpan().IndexOfAnyExcept(Base64Characters) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> Base64Characters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+
+    private static string? String(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace SessionManagement.Gateway.Web;
+
+/// <summary>How the web view writes times, durations, counts and money: short, invariant, the exact value in a tooltip.</summary>
+internal static class WebFormat
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Invariant);
+
+    public static string Exact(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Invariant);
+
+    public static string Duration(TimeSpan span) => span.TotalSeconds < 60 ? $"{Math.Max(0, (int)span.TotalSeconds)} s"
+        : span.TotalMinutes < 60 ? $"{(int)span.TotalMinutes} min"
+        : span.TotalHours < 48 ? $"{(int)span.TotalHours} h {span.Minutes} min"
+        : $"{(int)span.TotalDays} d {span.Hours} h";
+
+    public static string Count(long value) => value.ToString("#,0", Invariant);
+
+    public static string Tokens(long value) => value < 10_000 ? Count(value)
+        : value < 10_000_000 ? (value / 1000.0).ToString("#,0.#", Invariant) + "k"
+        : (value / 1_000_000.0).ToString("#,0.#", Invariant) + "M";
+
+    public static string Cost(decimal usd) => "$" + usd.ToString(usd < 10 ? "0.00##" : "#,0.00", Invariant);
+
+    /// <summary>The last folder of a project's path: what people call the project.</summary>
+    public static string ProjectName(string? projectDir) =>
+        string.IsNullOrEmpty(projectDir) ? "—" : Path.GetFileName(projectDir.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : projectDir;
+
+    public static string Number(double value) => value.ToString(value >= 100 ? "#,0" : "#,0.##", Invariant);
+}

@@ -1,0 +1,287 @@
+using MassTransit;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Contracts.Status;
+using SessionManagement.Gateway.Errors;
+using SessionManagement.Gateway.Journal;
+using SessionManagement.Gateway.Routes;
+using SessionManagement.Gateway.Spool;
+using SessionManagement.Gateway.Web.Pages;
+using SessionManagement.Gateway.Web.Rendering;
+using SessionManagement.Hosting.Instances;
+using SessionManagement.Hosting.Security;
+
+namespace SessionManagement.Gateway.Web;
+
+/// <summary>
+/// The web view's pages. Each asks the modules that own the data over the bus, as the API does, with the same filters and the
+/// same limits on what a caller sees, and renders the answer on the server.
+/// </summary>
+internal static class WebPages
+{
+    /// <summary>Messages on a session's page: enough to read on, few enough that a session of 10,000 opens at once.</summary>
+    public const int MessagesPerPage = 100;
+
+    private const int SessionsPerPage = 50;
+
+    /// <summary>The hooks a session's timeline shows beside its conversation (prompts and tool calls are in the conversation itself).</summary>
+    private static readonly string[] TimelineEvents =
+        ["SessionStart", "SessionEnd", "Notification", "PermissionRequest", "PreCompact", "PostCompact", "PostToolUseFailure", "StopFailure", "SubagentStart", "SubagentStop"];
+
+    public static async Task<IResult> SessionsAsync(HttpContext http, ReadApiClient client, TimeProvider time, string? project, string? branch,
+        string? status, string? period, string? q, string? sort, int? skip, string? fragment, CancellationToken cancellationToken)
+    {
+        var filters = new SessionFilters(Empty(project), Empty(branch), Empty(status), Empty(period), Empty(q), Empty(sort), Math.Max(0, skip ?? 0), SessionsPerPage);
+        var since = SessionFilters.Periods.FirstOrDefault(p => p.Value == filters.Period) is { Value: not null } chosen ? time.GetUtcNow() - chosen.Span : (DateTimeOffset?)null;
+        var request = ReadApiRoutes.ListRequest(http, filters.Project, filters.Status, filters.Branch, since?.ToString("O"), null, filters.Sort,
+            filters.Skip, filters.Limit, out var problem);
+        long total = 0;
+        IReadOnlyList<SessionSummary> sessions = [];
+        if (request is not null)
+        {
+            try
+            {
+                (total, sessions) = filters.Text is { } text
+                    ? await MatchingAsync(client, request, text, cancellationToken)
+                    : await client.AskAsync<ListSessions, SessionsListed>(request, cancellationToken) is var listed ? (listed.Total, listed.Sessions) : default;
+            }
+            catch (RequestTimeoutException)
+            {
+                problem = "No saver module answered in time: is one running?";
+            }
+            catch (SearchUnavailable unavailable)
+            {
+                problem = unavailable.Message;
+            }
+        }
+        var rows = await RowsAsync(client, sessions, cancellationToken);
+        if (fragment == "rows")
+            return new RazorComponentResult<SessionRows>(new { Rows = rows });
+        return new RazorComponentResult<SessionsPage>(new { Viewer = WebViewer.Of(http), Filters = filters, Total = total, Rows = rows, Problem = problem })
+        {
+            StatusCode = request is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
+        };
+    }
+
+    /// <summary>The sessions whose conversation holds the words (chat's search), filtered as the list is, best match first.</summary>
+    private static async Task<(long, IReadOnlyList<SessionSummary>)> MatchingAsync(ReadApiClient client, ListSessions request, string text, CancellationToken cancellationToken)
+    {
+        var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(
+            new SearchMessages(text, null, request.ProjectDir, null, request.Since, null, 200), cancellationToken);
+        if (!response.Is(out Response<MessagesFound>? found))
+        {
+            response.Is(out Response<SearchRejected>? rejected);
+            throw new SearchUnavailable(rejected!.Message.Reason);
+        }
+        var matching = new List<SessionSummary>();
+        foreach (var id in found.Message.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
+        {
+            var answer = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(id), cancellationToken);
+            if (answer.Is(out Response<SessionFound>? session) && Keeps(request, session.Message.Session)
+                && (request.User is null || (await client.AskAsync<GetSessionOwner, SessionOwner>(new GetSessionOwner(id), cancellationToken)).User == request.User))
+                matching.Add(session.Message.Session);
+        }
+        return (matching.Count, matching.Skip(request.Skip).Take(request.Limit).ToList());
+    }
+
+    private static bool Keeps(ListSessions request, SessionSummary session) =>
+        (request.Status is null || string.Equals(session.Status, request.Status, StringComparison.OrdinalIgnoreCase))
+        && (request.GitBranch is null || session.GitBranch == request.GitBranch);
+
+    /// <summary>Each session with its tokens and cost from the status module, asked all at once; one it does not know shows none.</summary>
+    private static async Task<IReadOnlyList<SessionRow>> RowsAsync(ReadApiClient client, IReadOnlyList<SessionSummary> sessions, CancellationToken cancellationToken)
+    {
+        var statuses = await Task.WhenAll(sessions.Select(async s =>
+        {
+            try
+            {
+                var answer = await client.AskAsync<GetSessionStatus, SessionStatusFound, SessionStatusUnknown>(new GetSessionStatus(s.SessionId), cancellationToken);
+                return answer.Is(out Response<SessionStatusFound>? found) ? found.Message : null;
+            }
+            catch (RequestTimeoutException)
+            {
+                return null;
+            }
+        }));
+        return sessions.Select((s, i) => new SessionRow(s, statuses[i])).ToList();
+    }
+
+    public static async Task<IResult> SessionAsync(HttpContext http, ReadApiClient client, string sessionId, long? skip, string? key, long? focus, string? fragment,
+        CancellationToken cancellationToken)
+    {
+        var viewer = WebViewer.Of(http);
+        try
+        {
+            if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller && !await OwnedSessionFilter.OwnsAsync(client, caller, sessionId, cancellationToken))
+                return NotFound(viewer, sessionId);
+            var found = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(sessionId), cancellationToken);
+            if (!found.Is(out Response<SessionFound>? session))
+                return NotFound(viewer, sessionId);
+            // A search hit names its message: the page that holds it, scrolled to it by its anchor (no script needed).
+            if (key is not null && await IndexOfAsync(client, sessionId, key, cancellationToken) is { } index)
+                return Results.Redirect($"/sessions/{Uri.EscapeDataString(sessionId)}?skip={index / MessagesPerPage * MessagesPerPage}&focus={index}#m-{index}");
+            var first = Math.Max(0, skip ?? 0);
+            var anchor = focus is { } shown ? "m-" + shown.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            var page = await client.AskAsync<GetMessages, MessagesPage>(
+                new GetMessages(sessionId, (int)Math.Min(first, int.MaxValue), MessagesPerPage, IncludeRecords: false, IncludeRaw: true), cancellationToken);
+            var entries = ConversationReader.Read(page.Messages, first);
+            if (fragment == "messages")
+            {
+                // Where the next fetch starts: the script cannot tell from the page, where outputs fold into their calls.
+                http.Response.Headers["X-SM-Next"] = (first + page.Messages.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                http.Response.Headers["X-SM-Total"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new RazorComponentResult<MessageList>(new { Entries = entries, SessionId = sessionId, Focus = anchor });
+            }
+            var status = client.AskAsync<GetSessionStatus, SessionStatusFound, SessionStatusUnknown>(new GetSessionStatus(sessionId), cancellationToken);
+            var timeline = client.AskAsync<GetSessionEvents, SessionEventsListed>(new GetSessionEvents(sessionId, 0, 500, TimelineEvents), cancellationToken);
+            var children = client.AskAsync<ListSessions, SessionsListed>(
+                new ListSessions(null, null, null, null, 0, 50, User: Caller.Of(http) is { SeesOnlyTheirOwn: true } reader ? reader.Name : null,
+                    Sort: "oldest", ParentSessionId: sessionId), cancellationToken);
+            return new RazorComponentResult<SessionPage>(new
+            {
+                View = new SessionView(viewer, session.Message.Session, (await status).Is(out Response<SessionStatusFound>? live) ? live.Message : null,
+                    entries, first, MessagesPerPage, page.Messages.Count, page.Total, anchor, (await timeline).Events, (await children).Sessions),
+            });
+        }
+        catch (RequestTimeoutException)
+        {
+            return Problem(viewer, StatusCodes.Status504GatewayTimeout, "No answer", "The saver, chat or status module did not answer in time: is each running?");
+        }
+    }
+
+    /// <summary>Where a message is in its session (a search hit's key), reading the conversation without its raw lines.</summary>
+    private static async Task<long?> IndexOfAsync(ReadApiClient client, string sessionId, string key, CancellationToken cancellationToken)
+    {
+        const int Chunk = 1_000;
+        for (var skip = 0; ; skip += Chunk)
+        {
+            var page = await client.AskAsync<GetMessages, MessagesPage>(new GetMessages(sessionId, skip, Chunk, false, false), cancellationToken);
+            for (var i = 0; i < page.Messages.Count; i++)
+            {
+                if (page.Messages[i].Key == key)
+                    return skip + i;
+            }
+            if (page.Messages.Count < Chunk)
+                return null;
+        }
+    }
+
+    public static async Task<IResult> SearchAsync(HttpContext http, ReadApiClient client, string? q, string? project, string? role, string? since,
+        CancellationToken cancellationToken)
+    {
+        var viewer = WebViewer.Of(http);
+        (q, project, role, since) = (Empty(q), Empty(project), Empty(role), Empty(since));
+        if (q is null)
+            return new RazorComponentResult<SearchPage>(new { Viewer = viewer });
+        string? problem = null;
+        MessagesFound? found = null;
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!ReadApiRoutes.TryTime(since, "since", out var from, out problem))
+            return new RazorComponentResult<SearchPage>(new { Viewer = viewer, Query = q, Project = project, Role = role, Since = since, Problem = problem })
+                { StatusCode = StatusCodes.Status400BadRequest };
+        try
+        {
+            var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(new SearchMessages(q, null, project, role, from, null, 50), cancellationToken);
+            if (response.Is(out Response<MessagesFound>? hits))
+            {
+                found = hits.Message;
+                if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller)
+                {
+                    var owned = new List<SearchHit>();
+                    foreach (var hit in found.Hits)
+                        if (await OwnedSessionFilter.OwnsAsync(client, caller, hit.SessionId, cancellationToken))
+                            owned.Add(hit);
+                    found = found with { Hits = owned };
+                }
+                foreach (var id in found.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
+                {
+                    var session = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(id), cancellationToken);
+                    if (session.Is(out Response<SessionFound>? kept) && kept.Message.Session.Title is { Length: > 0 } title)
+                        titles[id] = title;
+                }
+            }
+            else if (response.Is(out Response<SearchRejected>? rejected))
+                problem = rejected.Message.Reason;
+        }
+        catch (RequestTimeoutException)
+        {
+            problem = "No chat module answered in time: is one running?";
+        }
+        return new RazorComponentResult<SearchPage>(new { Viewer = viewer, Query = q, Project = project, Role = role, Since = since, Found = found, Titles = titles, Problem = problem });
+    }
+
+    public static async Task<IResult> ReportsAsync(HttpContext http, ReadApiClient client, TimeProvider time, int? days, CancellationToken cancellationToken)
+    {
+        var span = days is 7 or 30 or 90 ? days.Value : 30;
+        var now = time.GetUtcNow();
+        var from = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - span);
+        var to = now.AddMinutes(1);
+        try
+        {
+            var daily = client.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "period", from, to), cancellationToken);
+            var projects = client.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "project", from, to), cancellationToken);
+            var performance = client.AskAsync<GetReport, ReportReady>(new GetReport("performance", "day", "period", from, to), cancellationToken);
+            return new RazorComponentResult<ReportsPage>(new
+            {
+                Viewer = WebViewer.Of(http),
+                Days = span,
+                Daily = EveryDay((await daily).Rows, from, span),
+                ByProject = (await projects).Rows,
+                Performance = (await performance).Rows,
+            });
+        }
+        catch (RequestTimeoutException)
+        {
+            return new RazorComponentResult<ReportsPage>(new { Viewer = WebViewer.Of(http), Days = span, Problem = "No status module answered in time: is one running?" });
+        }
+    }
+
+    /// <summary>One row per day of the period, days without activity at zero, so the chart's bars stand for days.</summary>
+    private static IReadOnlyList<ReportRow> EveryDay(IReadOnlyList<ReportRow> rows, DateTimeOffset from, int days)
+    {
+        var byDay = rows.ToDictionary(r => r.Group[..Math.Min(10, r.Group.Length)], StringComparer.Ordinal);
+        return Enumerable.Range(0, days).Select(d => from.AddDays(d).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+            .Select(day => byDay.TryGetValue(day, out var row) ? row with { Group = day } : new ReportRow(day, new Dictionary<string, double>()))
+            .ToList();
+    }
+
+    public static async Task<IResult> HealthAsync(HttpContext http, HealthCheckService health, IHostInstanceStore instances, GatewaySpool spool,
+        IDeliveryJournal journal, ErrorQueues queues, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var here = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), cancellationToken);
+        IReadOnlyList<(string, long)>? depths = null;
+        string? problem = null;
+        if (queues.Available)
+        {
+            try
+            {
+                depths = await queues.DepthsAsync(cancellationToken);
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            {
+                problem = $"The broker's management API did not answer: {error.Message}";
+            }
+        }
+        var view = new HealthView(WebViewer.Of(http), here.Status.ToString(),
+            here.Entries.Select(e => (e.Key, e.Value.Status.ToString(), e.Value.Description)).ToList(),
+            await instances.ListRecentAsync(200, cancellationToken), time.GetUtcNow(), spool.Directory.List().Count,
+            (await journal.ListAsync(DeliveryStatus.Rejected, 1_000, cancellationToken)).Count, depths, problem);
+        return new RazorComponentResult<HealthPage>(new { View = view })
+        {
+            StatusCode = here.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
+        };
+    }
+
+    private static IResult NotFound(WebViewer viewer, string sessionId) =>
+        Problem(viewer, StatusCodes.Status404NotFound, "No such session", $"There is no session '{sessionId}' here, or it is not yours to see.");
+
+    public static IResult Problem(WebViewer viewer, int status, string title, string message) =>
+        new RazorComponentResult<ProblemPage>(new { Viewer = viewer, Title = title, Message = message }) { StatusCode = status };
+
+    private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private sealed class SearchUnavailable(string reason) : Exception(reason);
+}

@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Http;
+using SessionManagement.Hosting.Security;
+
+namespace SessionManagement.Gateway.Web;
+
+/// <summary>Who looks at a page: the name shown in its frame, and whether they signed in (so may sign out).</summary>
+public sealed record WebViewer(string? Name, bool SignedIn)
+{
+    public static WebViewer Of(HttpContext http) => new(
+        Caller.Of(http) is { Named: true } caller ? caller.Name : null,
+        http.Request.Cookies.ContainsKey(AccessTokens.CookieName));
+}

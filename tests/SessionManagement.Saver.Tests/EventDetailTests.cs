@@ -1,0 +1,34 @@
+using SessionManagement.Saver.Sessions;
+
+namespace SessionManagement.Saver.Tests;
+
+/// <summary>A session's timeline line for each kind of hook, from payloads shaped as Claude Code sends them.</summary>
+public sealed class EventDetailTests
+{
+    [Theory]
+    [InlineData("Notification", """{"message":"Claude needs your permission to use Bash"}""", null, "Claude needs your permission to use Bash")]
+    [InlineData("PreCompact", """{"trigger":"auto","custom_instructions":""}""", null, "auto compaction")]
+    [InlineData("PostToolUseFailure", """{"tool_name":"Bash","error":"exit code 2"}""", "Bash", "exit code 2")]
+    [InlineData("StopFailure", """{"error_type":"authentication_failed"}""", null, "authentication_failed")]
+    [InlineData("SessionEnd", """{"reason":"logout"}""", null, "logout")]
+    [InlineData("PreToolUse", """{"tool_name":"Read","tool_input":{"file_path":"/a"}}""", "Read", null)]
+    [InlineData("SessionStart", "not json at all", null, null)]
+    public void When_a_hook_is_shown_on_the_timeline_Should_say_what_happened_in_a_line(string name, string raw, string? tool, string? detail)
+    {
+        var stored = new StoredEvent(Guid.CreateVersion7(), "s", name, DateTimeOffset.UnixEpoch, 1, "laptop", "dev", "/work", null, null, null, raw);
+
+        var view = EventDetail.View(stored);
+
+        Assert.Equal((name, tool, detail), (view.HookEventName, view.ToolName, view.Detail));
+    }
+
+    [Fact]
+    public void When_a_detail_is_long_Should_cut_it_to_a_line()
+    {
+        var raw = "{\"message\":\"" + new string('x', 5_000) + "\"}";
+
+        var view = EventDetail.View(new StoredEvent(Guid.CreateVersion7(), "s", "Notification", DateTimeOffset.UnixEpoch, 1, "h", "u", null, null, null, null, raw));
+
+        Assert.Equal(301, view.Detail!.Length);
+    }
+}

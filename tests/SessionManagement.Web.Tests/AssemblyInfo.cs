@@ -1,0 +1,3 @@
+using SessionManagement.Testing;
+
+[assembly: AssemblyFixture(typeof(InfrastructureFixture))]

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Web.Tests;
+
+/// <summary>
+/// A host with a session the real Claude Code recorded through our hooks, answered by <see cref="ScriptedModelServer"/>: a prompt,
+/// a Read of an image, a Bash call and a reply in Markdown. The tests read it in a browser; what Claude Code wrote is the witness.
+/// </summary>
+public sealed class CapturedSessions : IAsyncLifetime
+{
+    public const string Prompt = "show me the logo and list the files";
+    public const string Reply = "Here is **the logo**: a small orange square.";
+
+    public ScriptedModelServer Model { get; } = new();
+
+    public HostProcess Host { get; private set; } = null!;
+
+    public Dictionary<string, string> Claude { get; private set; } = null!;
+
+    public string Project { get; private set; } = "";
+
+    public string SessionId { get; private set; } = "";
+
+    /// <summary>The transcript Claude Code wrote, as it wrote it.</summary>
+    public IReadOnlyList<JsonElement> Transcript { get; private set; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        var claude = ClaudeRun.Executable();
+        Host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
+        await Host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        Claude = Host.SmHookEnvironment();
+        Claude["SM_CLAUDE"] = claude;
+        var installed = await SmHookProcess.RunAsync("", Claude, "install", "--user");
+        if (installed.ExitCode != 0)
+            throw new InvalidOperationException($"sm-hook install failed: {installed.Stderr}");
+        foreach (var (key, value) in Model.ClaudeEnvironment)
+            Claude[key] = value;
+        Project = Path.Combine(Host.Home, "work", "shop");
+        Directory.CreateDirectory(Project);
+        await File.WriteAllBytesAsync(Path.Combine(Project, "logo.png"), Png.Square(24, 0xE0, 0x7A, 0x2A));
+        await File.WriteAllTextAsync(Path.Combine(Project, "README.md"), "the shop\n");
+
+        Model.Then(
+            ScriptedModelServer.Reply.Call("Read", new { file_path = Path.Combine(Project, "logo.png") }),
+            ScriptedModelServer.Reply.Call("Bash", new { command = "ls", description = "List the files" }),
+            ScriptedModelServer.Reply.Say(Reply + "\n\n```bash\nls\n```"));
+        var run = await ClaudeRun.RunAsync(Project, Claude, "-p", Prompt, "--allowedTools", "Read,Bash");
+        if (run.ExitCode != 0)
+            throw new InvalidOperationException($"claude exited {run.ExitCode}: {run.Output}\nserver: {string.Join("\n", Model.Problems)}");
+        var file = Directory.GetFiles(Path.Combine(Host.Home, ".claude", "projects"), "*.jsonl", SearchOption.AllDirectories).Single();
+        SessionId = Path.GetFileNameWithoutExtension(file);
+        Transcript = File.ReadAllLines(file).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+        // The host has the whole transcript once its messages end with the reply.
+        await Eventually.ReturnsAsync(async () => await Host.Http.GetStringAsync($"/api/sessions/{SessionId}/messages?limit=1000"),
+            body => body.Contains("a small orange square", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the recorded session's reply kept by the host");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Model.DisposeAsync();
+    }
+}

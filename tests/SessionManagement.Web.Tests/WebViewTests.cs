@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using SessionManagement.Testing;
+
+namespace SessionManagement.Web.Tests;
+
+/// <summary>
+/// The web view in Debian's chromium against a host holding a session the real Claude Code recorded through our hooks. The
+/// witnesses: what Claude Code wrote (its transcript, read by the fixture) and what the browser shows.
+/// </summary>
+public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<CapturedSessions>, IAsyncLifetime
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async ValueTask InitializeAsync() => (_playwright, _browser) = await Chromium.LaunchAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private async Task<IPage> OpenAsync(string path, bool scripts = true)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = captured.Host.BaseAddress.ToString(), JavaScriptEnabled = scripts });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout((float)Within.TotalMilliseconds);
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    [Fact]
+    public async Task When_a_session_was_captured_Should_list_it_and_show_its_prompt_its_folded_tool_calls_their_output_and_the_image()
+    {
+        var page = await OpenAsync("/");
+        var row = page.Locator($"tr[data-session='{captured.SessionId}']");
+        await Assertions.Expect(row).ToContainTextAsync(CapturedSessions.Prompt); // titled by its first prompt
+        await Assertions.Expect(row).ToContainTextAsync("shop");
+        await Chromium.ScreenshotAsync(page, "sessions");
+
+        await row.Locator("a").ClickAsync();
+        await page.WaitForURLAsync($"**/sessions/{captured.SessionId}");
+        await Assertions.Expect(page.Locator("li.message.user").First).ToContainTextAsync(CapturedSessions.Prompt);
+        var reply = page.Locator("li.message.assistant .text strong", new() { HasText = "the logo" });
+        await Assertions.Expect(reply).ToBeVisibleAsync(); // the reply's Markdown rendered
+        await Assertions.Expect(page.Locator("pre code.language-bash")).ToContainTextAsync("ls");
+
+        // The Bash call is folded: its output shows once it is opened.
+        var bash = page.Locator("details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Bash" }) });
+        Assert.False(await bash.EvaluateAsync<bool>("d => d.open"));
+        await Assertions.Expect(bash.Locator(".tool-output")).Not.ToBeVisibleAsync();
+        await bash.Locator("summary").ClickAsync();
+        await Assertions.Expect(bash.Locator(".tool-output pre")).ToContainTextAsync("README.md"); // what ls printed in the project
+        await Assertions.Expect(bash.Locator(".tool-output pre")).ToContainTextAsync("logo.png");
+
+        // The Read of the PNG: Claude Code's tool result carried the image, and the browser decodes it at its size.
+        var read = page.Locator("details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Read" }) });
+        await read.Locator("summary").ClickAsync();
+        var image = read.Locator(".tool-output img");
+        await Assertions.Expect(image).ToBeVisibleAsync();
+        Assert.Equal(24, await image.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : 0"));
+        await Chromium.ScreenshotAsync(page, "session");
+
+        // As many tool calls on the page as Claude Code wrote, each from its transcript.
+        var calls = captured.Transcript.Where(r => r.GetProperty("type").GetString() == "assistant")
+            .SelectMany(r => r.GetProperty("message").GetProperty("content").EnumerateArray())
+            .Where(b => b.GetProperty("type").GetString() == "tool_use").Select(b => b.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(calls, await page.Locator("details.tool .tool-name").AllInnerTextsAsync());
+    }
+
+    [Fact]
+    public async Task When_scripts_are_off_Should_still_read_the_session_and_open_a_tool_call()
+    {
+        var page = await OpenAsync($"/sessions/{captured.SessionId}", scripts: false);
+
+        await Assertions.Expect(page.Locator("li.message.user").First).ToContainTextAsync(CapturedSessions.Prompt);
+        var bash = page.Locator("details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Bash" }) });
+        await bash.Locator("summary").ClickAsync();
+        await Assertions.Expect(bash.Locator(".tool-output pre")).ToContainTextAsync("README.md");
+    }
+
+    [Fact]
+    public async Task When_a_word_is_searched_Should_mark_it_and_open_the_session_at_that_message()
+    {
+        var page = await OpenAsync("/");
+        await page.Keyboard.PressAsync("/");
+        await page.Keyboard.TypeAsync("orange");
+        await page.Keyboard.PressAsync("Enter");
+
+        var hit = page.Locator("a.hit").First;
+        await Assertions.Expect(hit.Locator("mark")).ToHaveTextAsync("orange");
+        await Chromium.ScreenshotAsync(page, "search");
+        await hit.ClickAsync();
+
+        var focused = page.Locator("li.message.focus");
+        await Assertions.Expect(focused).ToContainTextAsync("a small orange square");
+        await Assertions.Expect(focused).ToBeInViewportAsync();
+    }
+
+    [Fact]
+    public async Task When_the_session_goes_on_while_its_page_is_open_Should_show_the_new_prompt_and_reply_without_reloading()
+    {
+        var page = await OpenAsync($"/sessions/{captured.SessionId}");
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+        var before = await page.Locator("li.message").CountAsync();
+
+        captured.Model.Then(ScriptedModelServer.Reply.Say("It is 24 pixels wide."));
+        var resumed = await ClaudeRun.RunAsync(captured.Project, captured.Claude, "-p", "--resume", captured.SessionId, "how wide is the logo?");
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+
+        await Assertions.Expect(page.Locator("li.message.user", new() { HasText = "how wide is the logo?" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("li.message.assistant", new() { HasText = "It is 24 pixels wide." })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+        Assert.True(await page.Locator("li.message").CountAsync() > before);
+        // Each message once, however many notices the page was sent.
+        Assert.Equal(1, await page.Locator("li.message.user", new() { HasText = "how wide is the logo?" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task When_reports_are_opened_Should_draw_the_tokens_of_today()
+    {
+        var page = await OpenAsync("/reports?days=7");
+
+        var tokens = page.Locator("figure.chart", new() { Has = page.Locator("figcaption", new() { HasText = "Tokens per day" }) });
+        await Assertions.Expect(tokens.Locator("rect.bar")).ToHaveCountAsync(7);
+        // Today's bar stands: the recorded session's tokens, as Claude Code wrote them in its transcript.
+        var written = captured.Transcript.Where(r => r.GetProperty("type").GetString() == "assistant" && r.GetProperty("message").TryGetProperty("usage", out _))
+            .GroupBy(r => r.GetProperty("message").GetProperty("id").GetString()).Select(g => g.First().GetProperty("message").GetProperty("usage"))
+            .Sum(u => u.GetProperty("input_tokens").GetInt64() + u.GetProperty("output_tokens").GetInt64()
+                + u.GetProperty("cache_creation_input_tokens").GetInt64() + u.GetProperty("cache_read_input_tokens").GetInt64());
+        Assert.True(written > 0);
+        var today = tokens.Locator("rect.bar").Last;
+        Assert.True(await today.EvaluateAsync<double>("r => r.height.baseVal.value") > 0);
+        Assert.Contains(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), await today.Locator("title").TextContentAsync());
+        await Chromium.ScreenshotAsync(page, "reports");
+    }
+
+    [Fact]
+    public async Task When_health_is_opened_Should_show_every_module_running_and_the_checks()
+    {
+        var page = await OpenAsync("/health");
+
+        foreach (var module in new[] { "gateway", "saver", "chat", "context", "loader", "status", "scheduler", "notifier" })
+            await Assertions.Expect(page.Locator("tr", new() { Has = page.Locator("td", new() { HasTextString = module }) }).First).ToContainTextAsync("1");
+        await Assertions.Expect(page.Locator("[data-spooled]")).ToHaveTextAsync("0");
+    }
+}
