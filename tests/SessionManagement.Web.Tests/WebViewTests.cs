@@ -72,6 +72,30 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     }
 
     [Fact]
+    public async Task When_a_session_is_branched_at_a_message_Should_open_a_new_session_ending_there_linked_to_its_parent()
+    {
+        var page = await OpenAsync($"/sessions/{captured.SessionId}");
+        // The first reply, as Claude Code wrote it: the branch ends with it.
+        var firstReply = captured.Transcript.First(r => r.GetProperty("type").GetString() == "assistant").GetProperty("uuid").GetString()!;
+        var kept = captured.Transcript.TakeWhile(r => !r.TryGetProperty("uuid", out var u) || u.GetString() != firstReply).Count() + 1;
+
+        await page.Locator($"form.branch:has(input[value='{firstReply}']) button").ClickAsync();
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/sessions/", StringComparison.Ordinal) && !url.Contains(captured.SessionId, StringComparison.Ordinal));
+        var branch = new Uri(page.Url).AbsolutePath["/sessions/".Length..];
+        await Assertions.Expect(page.Locator("dl.facts a[rel=up]")).ToHaveTextAsync(captured.SessionId);
+        await Assertions.Expect(page.Locator("li.message.user").First).ToContainTextAsync(CapturedSessions.Prompt);
+        await Assertions.Expect(page.Locator("li.message", new() { HasText = "a small orange square" })).ToHaveCountAsync(0); // after the branch point
+        var exported = await page.APIRequest.GetAsync($"/api/sessions/{branch}/export?format=jsonl");
+        var lines = (await exported.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(kept, lines.Length);
+        Assert.All(lines, line => Assert.DoesNotContain(captured.SessionId, line, StringComparison.Ordinal));
+
+        await page.GotoAsync($"/sessions/{captured.SessionId}");
+        await Assertions.Expect(page.Locator($"dd.children a[href='/sessions/{branch}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task When_scripts_are_off_Should_still_read_the_session_and_open_a_tool_call()
     {
         var page = await OpenAsync($"/sessions/{captured.SessionId}", scripts: false);

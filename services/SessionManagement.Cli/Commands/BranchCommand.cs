@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text;
 using System.Text.Json;
 using Spectre.Console.Cli;
 
@@ -21,8 +20,8 @@ internal sealed class BranchSettings : GatewaySettings
 }
 
 /// <summary>
-/// <c>smctl branch</c>: a new session (a new id) holding the conversation up to a message, kept by the store as a child of the
-/// session it came from and written where Claude Code finds it, so <c>claude --resume &lt;new id&gt;</c> goes on from there.
+/// <c>smctl branch</c>: a new session (a new id) holding the conversation up to a message, made by the gateway and kept as a child
+/// of the session it came from, then written where Claude Code finds it, so <c>claude --resume &lt;new id&gt;</c> goes on from there.
 /// </summary>
 internal sealed class BranchCommand : GatewayCommand<BranchSettings>
 {
@@ -36,29 +35,14 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
             throw new CommandFailedException($"no transcript of session {id} is kept: nothing to branch", ExitCodes.NotFound);
         if (held.FirstOffset > 0)
             throw new CommandFailedException($"session {id} is not kept whole (its oldest lines were trimmed): a branch of it would start mid-conversation", ExitCodes.Incomplete);
+
+        // The gateway makes the branch (the web view's "branch here" too); its transcript is then written where Claude Code looks.
+        var made = await client.PostAsync($"api/sessions/{Uri.EscapeDataString(id)}/branch?at={Uri.EscapeDataString(settings.At)}", cancellationToken);
+        var branch = made.GetProperty("sessionId").GetString()!;
+        var lines = made.GetProperty("lines").GetInt64();
         using var exported = new MemoryStream();
-        await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(id)}/export?format=jsonl", exported, cancellationToken);
-
-        // The session's lines in file order up to the message's own, each as it was, its session id the branch's.
-        var lines = Encoding.UTF8.GetString(exported.ToArray()).Split('\n');
-        var end = Array.FindIndex(lines, line => TranscriptText.StringField(line, "uuid") == settings.At);
-        if (end < 0)
-            throw new CommandFailedException($"session {id} has no message {settings.At}", ExitCodes.NotFound);
-        var branch = Guid.NewGuid().ToString();
-        var from = "\"sessionId\":" + TranscriptText.JsonString(id);
-        var to = "\"sessionId\":" + TranscriptText.JsonString(branch);
-        var bytes = Encoding.UTF8.GetBytes(string.Concat(lines.Take(end + 1).Select(line => line.Replace(from, to, StringComparison.Ordinal) + "\n")));
-
-        var upload = Path.Combine(Path.GetTempPath(), $"smctl-branch-{branch}.jsonl");
-        try
-        {
-            await File.WriteAllBytesAsync(upload, bytes, cancellationToken);
-            await client.PostFileAsync($"api/sessions/import?session={branch}&parent={Uri.EscapeDataString(id)}&name={branch}.jsonl", upload, cancellationToken);
-        }
-        finally
-        {
-            File.Delete(upload);
-        }
+        await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(branch)}/export?format=jsonl", exported, cancellationToken);
+        var bytes = exported.ToArray();
         var session = await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(id)}", cancellationToken, missingIsNull: true);
         var cwd = TranscriptText.WorkingDirectory(session)
             ?? throw new CommandFailedException($"session {id} names no working directory: the branch {branch} is kept, restore it with smctl restore {branch} --to-project DIR", ExitCodes.BadInput);
@@ -67,10 +51,10 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
         await File.WriteAllBytesAsync(path, bytes, cancellationToken);
 
         if (settings.Json)
-            Output.Plain(JsonSerializer.Serialize(new { sessionId = branch, parentSessionId = id, at = settings.At, lines = end + 1, path }, Indented));
+            Output.Plain(JsonSerializer.Serialize(new { sessionId = branch, parentSessionId = id, at = settings.At, lines, path }, Indented));
         else
         {
-            Output.Plain($"branched {id} at {settings.At} into {branch} ({end + 1} lines): {path}");
+            Output.Plain($"branched {id} at {settings.At} into {branch} ({lines} lines): {path}");
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(cwd)} && claude --resume {branch}");
         }
         return ExitCodes.Ok;

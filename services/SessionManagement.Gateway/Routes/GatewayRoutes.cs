@@ -42,6 +42,7 @@ internal static class GatewayRoutes
             return Results.Ok(await journal.ListAsync(wanted, Math.Clamp(limit ?? 100, 1, 1_000), cancellationToken));
         });
         ReadApiRoutes.Map(gateway);
+        SessionBranch.Map(gateway);
         ContextRoutes.Map(gateway);
         BackupRoutes.Map(gateway);
         StatusRoutes.Map(gateway);

@@ -9,6 +9,7 @@ using SessionManagement.Gateway.Errors;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Routes;
 using SessionManagement.Gateway.Spool;
+using SessionManagement.Gateway.Transcripts;
 using SessionManagement.Gateway.Web.Pages;
 using SessionManagement.Gateway.Web.Rendering;
 using SessionManagement.Hosting.Instances;
@@ -26,6 +27,8 @@ internal static class WebPages
     public const int MessagesPerPage = 100;
 
     private const int SessionsPerPage = 50;
+
+    private static readonly TimeSpan BranchSettles = TimeSpan.FromSeconds(10), SettleStep = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The hooks a session's timeline shows beside its conversation (prompts and tool calls are in the conversation itself).</summary>
     private static readonly string[] TimelineEvents =
@@ -149,6 +152,32 @@ internal static class WebPages
         catch (RequestTimeoutException)
         {
             return Problem(viewer, StatusCodes.Status504GatewayTimeout, "No answer", "The saver, chat or status module did not answer in time: is each running?");
+        }
+    }
+
+    /// <summary>"Branch here": the branch made as <c>POST /api/sessions/{id}/branch</c> makes it, then its page.</summary>
+    public static async Task<IResult> BranchAsync(HttpContext http, ReadApiClient client, TranscriptImporter importer, string sessionId,
+        CancellationToken cancellationToken)
+    {
+        var viewer = WebViewer.Of(http);
+        var form = await http.Request.ReadFormAsync(cancellationToken);
+        try
+        {
+            if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller && !await OwnedSessionFilter.OwnsAsync(client, caller, sessionId, cancellationToken))
+                return NotFound(viewer, sessionId);
+            var branch = await SessionBranch.CreateAsync(http, client, importer, sessionId, form["at"].ToString(), cancellationToken);
+            // The saver makes the branch a session once chat has summed up its transcript, just after: its page is shown once it is one.
+            for (var waited = TimeSpan.Zero; waited < BranchSettles && !await ReadApiRoutes.SessionExistsAsync(client, branch.SessionId, cancellationToken); waited += SettleStep)
+                await Task.Delay(SettleStep, cancellationToken);
+            return Results.Redirect($"/sessions/{Uri.EscapeDataString(branch.SessionId)}");
+        }
+        catch (BranchRefusedException refused)
+        {
+            return Problem(viewer, refused.Status, "No branch made", refused.Message);
+        }
+        catch (RequestTimeoutException)
+        {
+            return Problem(viewer, StatusCodes.Status504GatewayTimeout, "No answer", "The chat module did not answer in time: is one running?");
         }
     }
 

@@ -32,6 +32,7 @@ internal static class WebRoutes
         var web = app.MapGroup("").AddEndpointFilter(new WebAccessFilter(tokens));
         web.MapGet("/", WebPages.SessionsAsync).Allow(AccessRole.Read);
         web.MapGet("/sessions/{sessionId}", WebPages.SessionAsync).Allow(AccessRole.Read);
+        web.MapPost("/sessions/{sessionId}/branch", WebPages.BranchAsync).Allow(AccessRole.Capture);
         web.MapGet("/search", WebPages.SearchAsync).Allow(AccessRole.Read);
         web.MapGet("/reports", WebPages.ReportsAsync); // reports and health span every user: an admin's, as in the API
         web.MapGet("/health", WebPages.HealthAsync);

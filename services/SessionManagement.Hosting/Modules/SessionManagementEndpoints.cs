@@ -18,6 +18,7 @@ public static class SessionManagementEndpoints
     public static WebApplication MapSessionManagement(this WebApplication app)
     {
         Security.ListenerGuard.Use(app);
+        Security.CrossSiteGuard.Use(app);
         app.UseHttpMetrics();
 
         var current = app.Services.GetRequiredService<CurrentHostInstance>();

@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionManagement.Bridge;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Gateway.Transcripts;
+using SessionManagement.Hosting.Security;
+
+namespace SessionManagement.Gateway.Routes;
+
+/// <summary>
+/// A branch: a new session (a new id) holding a session's transcript up to one of its messages, each line as it was but for the
+/// session id, kept as a child of the session it came from (<c>POST /api/sessions/{id}/branch?at=&lt;uuid&gt;</c>; smctl branch
+/// and the web view's "branch here"). Only a session kept whole from its first line can be branched.
+/// </summary>
+internal static class SessionBranch
+{
+    private const int PageSize = 20_000;
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/api/sessions/{sessionId}/branch", BranchAsync).Allow(AccessRole.Capture).AddEndpointFilter<OwnedSessionFilter>();
+
+    private static async Task<IResult> BranchAsync(HttpContext http, ReadApiClient client, TranscriptImporter importer, string sessionId, string? at,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Ok(await CreateAsync(http, client, importer, sessionId, at, cancellationToken));
+        }
+        catch (BranchRefusedException refused)
+        {
+            return Results.Json(new { error = refused.Message }, statusCode: refused.Status);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+    }
+
+    /// <summary>Makes the branch; a <see cref="BranchRefusedException"/> says why it cannot be made.</summary>
+    public static async Task<Branched> CreateAsync(HttpContext http, ReadApiClient client, TranscriptImporter importer, string sessionId, string? at,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(at))
+            throw new BranchRefusedException(StatusCodes.Status400BadRequest, "at names the message the branch ends with (its uuid)");
+        var held = await client.AskAsync<ListTranscriptFiles, TranscriptFilesHeld>(new ListTranscriptFiles(sessionId), cancellationToken);
+        var own = held.Files.FirstOrDefault(f => f.File is null)
+            ?? throw new BranchRefusedException(StatusCodes.Status404NotFound, $"no transcript of session {sessionId} is kept: nothing to branch");
+        if (own.FirstOffset > 0)
+            throw new BranchRefusedException(StatusCodes.Status409Conflict,
+                $"session {sessionId} is not kept whole (its oldest lines were trimmed): a branch of it would start mid-conversation");
+
+        var branch = Guid.NewGuid().ToString();
+        var (from, to) = (Encoding.UTF8.GetBytes("\"sessionId\":" + JsonSerializer.Serialize(sessionId)), Encoding.UTF8.GetBytes("\"sessionId\":" + JsonSerializer.Serialize(branch)));
+        var wanted = Encoding.UTF8.GetBytes("\"" + at + "\"");
+        using var lines = new MemoryStream();
+        long count = 0;
+        var found = false;
+        var page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, PageSize, null), cancellationToken);
+        while (!found && page.Offsets.Count > 0)
+        {
+            var rest = page.Lines.AsMemory();
+            while (!found && rest.Length > 0)
+            {
+                var end = rest.Span.IndexOf((byte)'\n');
+                var line = end < 0 ? rest : rest[..(end + 1)];
+                rest = rest[line.Length..];
+                Replace(lines, line.Span, from, to);
+                count++;
+                found = line.Span.IndexOf(wanted) >= 0 && UuidOf(line.Span) == at;
+            }
+            if (!found)
+                page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, page.Offsets[^1], PageSize, null), cancellationToken);
+        }
+        if (!found)
+            throw new BranchRefusedException(StatusCodes.Status404NotFound, $"session {sessionId} has no message {at}");
+
+        lines.Position = 0;
+        var headers = http.Request.Headers;
+        var host = headers.TryGetValue(BridgeHeaders.Host, out var h) && h.Count > 0 ? h[0]! : Environment.MachineName;
+        var user = Caller.Of(http) is { Named: true } caller ? caller.Name
+            : headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
+        try
+        {
+            await importer.ImportAsync(lines, lines.Length, branch, branch + ".jsonl", host, user, cancellationToken, parentSessionId: sessionId);
+        }
+        catch (ImportRejectedException rejected)
+        {
+            throw new BranchRefusedException(StatusCodes.Status400BadRequest, rejected.Message);
+        }
+        await AuditTrail.RecordAsync(http, "branch", branch, $"branched from {sessionId} at {at}: {count} lines");
+        return new Branched(branch, sessionId, at, count);
+    }
+
+    /// <summary>The line with the session's id replaced by the branch's wherever a record names it.</summary>
+    private static void Replace(Stream output, ReadOnlySpan<byte> line, ReadOnlySpan<byte> from, ReadOnlySpan<byte> to)
+    {
+        int at;
+        while ((at = line.IndexOf(from)) >= 0)
+        {
+            output.Write(line[..at]);
+            output.Write(to);
+            line = line[(at + from.Length)..];
+        }
+        output.Write(line);
+    }
+
+    private static string? UuidOf(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line.TrimEnd((byte)'\n'));
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("uuid", out var uuid)
+                && uuid.ValueKind == JsonValueKind.String ? uuid.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A branch made: its id, the session it came from, the message it ends with, and its lines.</summary>
+internal sealed record Branched(string SessionId, string ParentSessionId, string At, long Lines);
+
+/// <summary>Why a branch cannot be made, with the HTTP status that says so.</summary>
+internal sealed class BranchRefusedException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}
