@@ -49,7 +49,7 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         await Assertions.Expect(page.Locator("pre code.language-bash")).ToContainTextAsync("ls");
 
         // The Bash call is folded: its output shows once it is opened.
-        var bash = page.Locator("details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Bash" }) });
+        var bash = page.Locator("ol.conversation > li.message details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Bash" }) });
         Assert.False(await bash.EvaluateAsync<bool>("d => d.open"));
         await Assertions.Expect(bash.Locator(".tool-output")).Not.ToBeVisibleAsync();
         await bash.Locator("summary").ClickAsync();
@@ -57,18 +57,26 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         await Assertions.Expect(bash.Locator(".tool-output pre")).ToContainTextAsync("logo.png");
 
         // The Read of the PNG: Claude Code's tool result carried the image, and the browser decodes it at its size.
-        var read = page.Locator("details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Read" }) });
+        var read = page.Locator("ol.conversation > li.message details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Read" }) });
         await read.Locator("summary").ClickAsync();
         var image = read.Locator(".tool-output img");
         await Assertions.Expect(image).ToBeVisibleAsync();
         Assert.Equal(24, await image.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : 0"));
         await Chromium.ScreenshotAsync(page, "session");
 
-        // As many tool calls on the page as Claude Code wrote, each from its transcript.
-        var calls = captured.Transcript.Where(r => r.GetProperty("type").GetString() == "assistant")
+        // The subagent's run, nested and folded: its prompt and its own tool call inside.
+        var subagent = page.Locator("li.subagent");
+        await Assertions.Expect(subagent).ToHaveCountAsync(1);
+        await subagent.Locator("summary").First.ClickAsync();
+        await Assertions.Expect(subagent.Locator("li.message.user").First).ToContainTextAsync(CapturedSessions.SubagentPrompt);
+        await Assertions.Expect(subagent.Locator(".tool-gist", new() { HasText = "ls | wc -l" })).ToBeVisibleAsync();
+
+        // As many tool calls on the page, and inside the subagent's run, as Claude Code wrote in each file.
+        static List<string> Calls(IEnumerable<JsonElement> transcript) => transcript.Where(r => r.GetProperty("type").GetString() == "assistant")
             .SelectMany(r => r.GetProperty("message").GetProperty("content").EnumerateArray())
             .Where(b => b.GetProperty("type").GetString() == "tool_use").Select(b => b.GetProperty("name").GetString()!).ToList();
-        Assert.Equal(calls, await page.Locator("details.tool .tool-name").AllInnerTextsAsync());
+        Assert.Equal(Calls(captured.Transcript.Concat(captured.SubagentTranscript)).Order(), (await page.Locator("details.tool .tool-name").AllInnerTextsAsync()).Order());
+        Assert.Equal(Calls(captured.SubagentTranscript), await subagent.Locator("details.tool .tool-name").AllInnerTextsAsync());
     }
 
     [Fact]
@@ -101,7 +109,7 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var page = await OpenAsync($"/sessions/{captured.SessionId}", scripts: false);
 
         await Assertions.Expect(page.Locator("li.message.user").First).ToContainTextAsync(CapturedSessions.Prompt);
-        var bash = page.Locator("details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Bash" }) });
+        var bash = page.Locator("ol.conversation > li.message details.tool", new() { Has = page.Locator(".tool-name", new() { HasText = "Bash" }) });
         await bash.Locator("summary").ClickAsync();
         await Assertions.Expect(bash.Locator(".tool-output pre")).ToContainTextAsync("README.md");
     }
