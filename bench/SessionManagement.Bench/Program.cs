@@ -20,6 +20,9 @@ return args.FirstOrDefault() switch
     "ingest-stages" => await IngestStagesBenchmark.RunAsync(long.Parse(Option("mb", "100")), Option("work", Path.Combine(Path.GetTempPath(), "sm-bench-ingest"))),
     "sessionstart" => await SessionStartBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), int.Parse(Option("messages", "10000")),
         int.Parse(Option("context-kb", "1000")), int.Parse(Option("runs", "200")), Option("label", "embedded")),
+    "web" => await WebBenchmark.RunAsync(Option("gateway", "http://127.0.0.1:4780"), Option("chromium", "/usr/bin/chromium"),
+        int.Parse(Option("sessions", "100000")), int.Parse(Option("messages", "10000")), int.Parse(Option("runs", "40")),
+        Option("work", Path.Combine(Path.GetTempPath(), "sm-bench-web"))),
     "accept" => await AcceptLogBenchmark.RunAsync(int.Parse(Option("events", "100000")), int.Parse(Option("concurrency", "8")),
         Option("work", Path.Combine(Path.GetTempPath(), "sm-bench-accept"))),
     _ => Usage(),
@@ -27,6 +30,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]\n       bench persist [--gateway URL] [--db SQLITE FILE] [--events N] [--warmup N] [--label TEXT]\n       bench ingest --pid HOST-PID [--gateway URL] [--mb N] [--work DIR] [--label TEXT]\n       bench sessionstart [--gateway URL] [--messages N] [--context-kb N] [--runs N] [--label TEXT]\n       bench accept [--events N] [--concurrency N] [--work DIR]");
+    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]\n       bench persist [--gateway URL] [--db SQLITE FILE] [--events N] [--warmup N] [--label TEXT]\n       bench ingest --pid HOST-PID [--gateway URL] [--mb N] [--work DIR] [--label TEXT]\n       bench sessionstart [--gateway URL] [--messages N] [--context-kb N] [--runs N] [--label TEXT]\n       bench web [--gateway URL] [--chromium PATH] [--sessions N] [--messages N] [--runs N] [--work DIR]\n       bench accept [--events N] [--concurrency N] [--work DIR]");
     return 2;
 }

@@ -9,7 +9,8 @@ namespace SessionManagement.Bench;
 /// </summary>
 internal static class TranscriptGenerator
 {
-    public static async Task<(long Bytes, int Lines)> WriteAsync(string path, string sessionId, long targetBytes)
+    /// <param name="maxMessages">Stop after the turn that reaches this many prompts, replies and tool results (the web view's long session).</param>
+    public static async Task<(long Bytes, int Lines)> WriteAsync(string path, string sessionId, long targetBytes, int maxMessages = int.MaxValue)
     {
         var random = new Random(42);
         var words = "the build test module parser refactor function error cache query session context hook gateway saver chat index file path value"
@@ -25,11 +26,14 @@ internal static class TranscriptGenerator
         await using var file = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         long bytes = 0;
         var lines = 0;
+        var messages = 0;
         string? parent = null;
         var time = new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
         async Task WriteAsync(object record)
         {
             var line = JsonSerializer.Serialize(record);
+            if (line.Contains("\"uuid\":", StringComparison.Ordinal))
+                messages++;
             await file.WriteAsync(line);
             await file.WriteAsync('\n');
             bytes += Encoding.UTF8.GetByteCount(line) + 1;
@@ -43,7 +47,7 @@ internal static class TranscriptGenerator
             return parent;
         }
         const string cwd = "/home/dev/work/shop";
-        while (bytes < targetBytes)
+        while (bytes < targetBytes && messages < maxMessages)
         {
             var uuid = Next(out var before);
             await WriteAsync(new { parentUuid = before, isSidechain = false, type = "user", message = new { role = "user", content = Prose(random.Next(40, 600)) },

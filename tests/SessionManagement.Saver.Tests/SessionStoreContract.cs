@@ -341,6 +341,29 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_sessions_timeline_is_read_Should_page_its_events_of_the_named_hooks_in_capture_order()
+    {
+        var s = new SessionEvents(SessionEvents.NewId());
+        var events = new List<StoredEvent> { s.Next("SessionStart", source: "startup") };
+        for (var i = 0; i < 30; i++)
+            events.Add(s.Next(i % 10 == 0 ? "Notification" : "PostToolUse"));
+        events.Add(s.Next("SessionEnd", reason: "logout"));
+        await Store.SaveAsync(events, Cancel);
+        string[] timeline = ["SessionStart", "Notification", "SessionEnd"];
+        var expected = events.Where(e => timeline.Contains(e.HookEventName)).Select(e => e.EventId).ToList();
+
+        var first = await Store.EventsAsync(s.SessionId, timeline, 0, 3, Cancel);
+        var rest = await Store.EventsAsync(s.SessionId, timeline, 3, 10, Cancel);
+        var all = await Store.EventsAsync(s.SessionId, [], 30, 10, Cancel);
+
+        Assert.Equal(5L, first.Total);
+        Assert.Equal(expected[..3], first.Events.Select(e => e.EventId));
+        Assert.Equal(expected[3..], rest.Events.Select(e => e.EventId));
+        Assert.Equal((32L, 2), (all.Total, all.Events.Count));
+        Assert.Equal(events[^1].RawJson, all.Events[^1].RawJson);
+    }
+
+    [Fact]
     public async Task When_sessions_continue_another_Should_list_them_as_its_children()
     {
         var parent = new SessionEvents(SessionEvents.NewId());

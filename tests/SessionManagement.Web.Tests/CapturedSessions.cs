@@ -68,6 +68,12 @@ public sealed class CapturedSessions : IAsyncLifetime
         await Eventually.ReturnsAsync(async () => await Host.Http.GetStringAsync($"/api/sessions/{SessionId}/messages?limit=1000"),
             body => body.Contains("a small orange square", StringComparison.Ordinal) && body.Contains("2 files.", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60), "the recorded session's reply and its subagent's kept by the host");
+        // And indexed for search, saved as a session, and its tokens counted: what the pages show is there before they are opened.
+        await Eventually.ReturnsAsync(async () => await Host.Http.GetStringAsync("/api/search?q=orange"),
+            body => body.Contains(SessionId, StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the reply found by search");
+        await Eventually.ReturnsAsync(async () => (await Host.Http.GetAsync($"/api/status/sessions/{SessionId}")).Content.ReadAsStringAsync().Result,
+            body => body.Contains("\"outputTokens\"", StringComparison.Ordinal) && !body.Contains("\"outputTokens\":0", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), "the session's tokens counted");
     }
 
     public async ValueTask DisposeAsync()

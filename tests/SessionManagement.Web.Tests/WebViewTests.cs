@@ -63,6 +63,8 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         await Assertions.Expect(image).ToBeVisibleAsync();
         Assert.Equal(24, await image.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : 0"));
         await Chromium.ScreenshotAsync(page, "session");
+        await page.EvaluateAsync("() => document.querySelector('.reading').scrollIntoView()");
+        await Chromium.ScreenshotAsync(page, "session-view", fullPage: false); // the README's picture: the conversation and its timeline
 
         // The subagent's run, nested and folded: its prompt and its own tool call inside.
         var subagent = page.Locator("li.subagent");
@@ -101,6 +103,32 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
 
         await page.GotoAsync($"/sessions/{captured.SessionId}");
         await Assertions.Expect(page.Locator($"dd.children a[href='/sessions/{branch}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task When_a_long_session_is_read_to_its_end_Should_show_every_message_once_in_order_a_page_at_a_time()
+    {
+        // 120 prompts and replies, written here as Claude Code writes them, imported.
+        var session = "long-" + Guid.NewGuid().ToString("N")[..8];
+        var lines = Enumerable.Range(0, 120).Select(i => i % 2 == 0
+            ? TranscriptLines.User(session, $"u{i}", i == 0 ? null : $"a{i - 1}", i, $"question number {i}")
+            : TranscriptLines.AssistantText(session, $"a{i}", $"u{i - 1}", i, $"answer number {i}"));
+        using (var imported = await captured.Host.Http.PostAsync($"/api/sessions/import?session={session}&name={session}.jsonl",
+            new StringContent(string.Join("\n", lines) + "\n"), TestContext.Current.CancellationToken))
+            Assert.True(imported.IsSuccessStatusCode);
+        await Eventually.ReturnsAsync(async () => (await captured.Host.Http.GetAsync($"/api/sessions/{session}", TestContext.Current.CancellationToken)).StatusCode,
+            status => status == System.Net.HttpStatusCode.OK, Within, "the imported session kept");
+        var page = await OpenAsync($"/sessions/{session}");
+        var shown = page.Locator("ol.conversation > li.message");
+        Assert.True(await shown.CountAsync() < 120); // a page, not all at once
+
+        await page.Locator("[data-more]").ScrollIntoViewIfNeededAsync();
+        for (var tries = 0; tries < 100 && await shown.CountAsync() < 120; tries++)
+            await page.Keyboard.PressAsync("End"); // scrolled to the end, the next page comes in place
+
+        await Assertions.Expect(shown).ToHaveCountAsync(120);
+        var texts = await page.Locator("ol.conversation > li.message .text").AllTextContentsAsync(); // text, rendered or not (off-screen messages are laid out when scrolled to)
+        Assert.Equal(Enumerable.Range(0, 120).Select(i => (i % 2 == 0 ? "question" : "answer") + $" number {i}"), texts.Select(t => t.Trim()));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ namespace SessionManagement.Gateway.Web;
 internal static class WebPages
 {
     /// <summary>Messages on a session's page: enough to read on, few enough that a session of 10,000 opens at once.</summary>
-    public const int MessagesPerPage = 100;
+    public const int MessagesPerPage = 25;
 
     private const int SessionsPerPage = 50;
 
@@ -152,6 +152,32 @@ internal static class WebPages
         catch (RequestTimeoutException)
         {
             return Problem(viewer, StatusCodes.Status504GatewayTimeout, "No answer", "The saver, chat or status module did not answer in time: is each running?");
+        }
+    }
+
+    /// <summary>A tool's whole input or output, as text: what a page cuts (<see cref="ConversationReader.Shown"/>) is read here.</summary>
+    public static async Task<IResult> ToolTextAsync(HttpContext http, ReadApiClient client, string sessionId, long? at, string? id, string? part,
+        CancellationToken cancellationToken)
+    {
+        var viewer = WebViewer.Of(http);
+        if (at is not ({ } index and >= 0 and <= int.MaxValue) || string.IsNullOrEmpty(id) || part is not ("input" or "output"))
+            return Problem(viewer, StatusCodes.Status400BadRequest, "Which tool call?", "at (the message's place), id (the tool call's id) and part (input or output) are required.");
+        try
+        {
+            if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller && !await OwnedSessionFilter.OwnsAsync(client, caller, sessionId, cancellationToken))
+                return NotFound(viewer, sessionId);
+            var page = await client.AskAsync<GetMessages, MessagesPage>(new GetMessages(sessionId, (int)index, 1, false, true), cancellationToken);
+            var blocks = page.Messages.Count == 0 ? [] : ConversationReader.Blocks(page.Messages[0], index, whole: true);
+            var text = part == "input"
+                ? blocks.OfType<ToolBlock>().FirstOrDefault(b => b.Id == id)?.Input
+                : blocks.OfType<ToolResultBlock>().FirstOrDefault(b => b.ToolUseId == id)?.Output.Text;
+            return text is null
+                ? Problem(viewer, StatusCodes.Status404NotFound, "No such tool call", $"Message {index} of session {sessionId} has no tool {part} for {id}.")
+                : Results.Text(text, "text/plain; charset=utf-8");
+        }
+        catch (RequestTimeoutException)
+        {
+            return Problem(viewer, StatusCodes.Status504GatewayTimeout, "No answer", "The chat module did not answer in time: is one running?");
         }
     }
 

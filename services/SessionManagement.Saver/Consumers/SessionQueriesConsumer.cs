@@ -55,12 +55,9 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
     public async Task Consume(ConsumeContext<GetSessionEvents> context)
     {
         var request = context.Message;
-        var events = await store.EventsAsync(request.SessionId, context.CancellationToken);
-        var names = request.Names is { Count: > 0 } wanted ? new HashSet<string>(wanted, StringComparer.Ordinal) : null;
-        var matching = names is null ? events : events.Where(e => names.Contains(e.HookEventName)).ToList();
-        var page = matching.Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Limit, 1, MaxPage))
-            .Select(e => EventDetail.View(e)).ToList();
-        await context.RespondAsync(new SessionEventsListed(request.SessionId, matching.Count, page));
+        var (total, events) = await store.EventsAsync(request.SessionId, request.Names?.Distinct(StringComparer.Ordinal).ToList() ?? [],
+            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), context.CancellationToken);
+        await context.RespondAsync(new SessionEventsListed(request.SessionId, total, events.Select(EventDetail.View).ToList()));
     }
 
     public async Task Consume(ConsumeContext<GetSessionOwner> context) =>

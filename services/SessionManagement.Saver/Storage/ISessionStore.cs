@@ -37,6 +37,13 @@ public interface ISessionStore
     Task<IReadOnlyList<StoredEvent>> EventsAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A page of a session's events of the given hook names (all when none), in capture order, and how many there are in all: a
+    /// session's timeline, read through the index on (session, event name) rather than every event of a long session.
+    /// </summary>
+    Task<(long Total, IReadOnlyList<StoredEvent> Events)> EventsAsync(string sessionId, IReadOnlyCollection<string> names, int skip, int limit,
+        CancellationToken cancellationToken);
+
+    /// <summary>
     /// Writes a snapshot of each session whose state changed since its last snapshot (of <paramref name="sessionIds"/>
     /// only, when given) and returns how many were written. A session whose snapshot is current is left alone.
     /// </summary>

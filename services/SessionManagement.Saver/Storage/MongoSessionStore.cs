@@ -358,6 +358,17 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         return documents.Select(d => ToEvent(d, withRaw: true)).ToList();
     }
 
+    public async Task<(long Total, IReadOnlyList<StoredEvent> Events)> EventsAsync(string sessionId, IReadOnlyCollection<string> names, int skip, int limit,
+        CancellationToken cancellationToken)
+    {
+        var filter = Builders<SaverEventDocument>.Filter.Eq(e => e.SessionId, sessionId);
+        if (names.Count > 0)
+            filter &= Builders<SaverEventDocument>.Filter.In(e => e.HookEventName, names);
+        var total = await _events.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
+        var documents = await _events.Find(filter).SortBy(e => e.ReceivedAt).ThenBy(e => e.CaptureSequence).Skip(skip).Limit(limit).ToListAsync(cancellationToken);
+        return (total, documents.Select(d => ToEvent(d, withRaw: true)).ToList());
+    }
+
     private async Task<Dictionary<string, List<StoredEvent>>> InsertNewAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
         var documents = events.Select(e =>

@@ -84,6 +84,8 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
             new CreateIndexModel<SessionState>(sessions.Descending(s => s.ToolCalls).Ascending(s => s.SessionId), new CreateIndexOptions { Name = "toolCalls" }),
             new CreateIndexModel<SessionState>(sessions.Ascending(s => s.GitBranch).Descending(s => s.LastEventAt), new CreateIndexOptions { Name = "branch_lastEvent" }),
             new CreateIndexModel<SessionState>(sessions.Ascending(s => s.ParentSessionId), new CreateIndexOptions { Name = "parent" }),
+            new CreateIndexModel<SessionState>(sessions.Ascending(s => s.Status).Descending(s => s.LastEventAt), new CreateIndexOptions { Name = "status_lastEvent" }),
+            new CreateIndexModel<SessionState>(sessions.Ascending(s => s.Status).Ascending(s => s.StartedAt), new CreateIndexOptions { Name = "status_started" }),
         ], cancellationToken);
     }
 }

@@ -170,6 +170,8 @@ internal static class SaverSqliteSchema
         CREATE INDEX ix_saver_sessions_tools ON saver_sessions (tool_calls DESC, session_id);
         CREATE INDEX ix_saver_sessions_branch ON saver_sessions (git_branch, last_event_at DESC);
         CREATE INDEX ix_saver_sessions_parent ON saver_sessions (parent_session_id) WHERE parent_session_id IS NOT NULL;
+        CREATE INDEX ix_saver_sessions_status_recent ON saver_sessions (status, last_event_at DESC);
+        CREATE INDEX ix_saver_sessions_status_started ON saver_sessions (status, started_at);
         """);
 
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>

@@ -124,6 +124,37 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return events;
         }, cancellationToken);
 
+    public Task<(long Total, IReadOnlyList<StoredEvent> Events)> EventsAsync(string sessionId, IReadOnlyCollection<string> names, int skip, int limit,
+        CancellationToken cancellationToken) =>
+        database.ReadAsync<(long, IReadOnlyList<StoredEvent>)>(async connection =>
+        {
+            var named = names.Select((_, i) => "$n" + i).ToList();
+            var where = "session_id = $session" + (named.Count == 0 ? "" : $" AND hook_event_name IN ({string.Join(", ", named)})");
+            void Bind(SqliteCommand command)
+            {
+                command.Bind("$session", sessionId);
+                var i = 0;
+                foreach (var name in names)
+                    command.Bind(named[i++], name);
+            }
+            long total;
+            await using (var count = connection.CreateCommand())
+            {
+                count.CommandText = $"SELECT count(*) FROM saver_events WHERE {where}";
+                Bind(count);
+                total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            }
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {EventColumns} FROM saver_events WHERE {where} ORDER BY received_at, capture_sequence LIMIT $limit OFFSET $skip";
+            Bind(command);
+            command.Bind("$limit", limit).Bind("$skip", skip);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var events = new List<StoredEvent>();
+            while (await reader.ReadAsync(cancellationToken))
+                events.Add(ReadEvent(reader, withRaw: true));
+            return (total, events);
+        }, cancellationToken);
+
     public Task ChooseAsync(string projectDir, string sessionId, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

@@ -71,6 +71,15 @@
     } finally {
       fetching = false;
     }
+    // Still at the end of what is shown (a short batch): read on.
+    const link = document.querySelector("[data-more]");
+    if (explicit && link && link.getBoundingClientRect().top < innerHeight + 600) setTimeout(() => appendMessages(true), 0);
+  }
+
+  // Reading on: the next messages are fetched as the end of the page comes into view (the link does it without script).
+  const more = document.querySelector("[data-more]");
+  if (more && "IntersectionObserver" in window) {
+    new IntersectionObserver((seen) => { if (seen.some((s) => s.isIntersecting)) appendMessages(true); }, { rootMargin: "600px" }).observe(more);
   }
 
   // Live: /live tells the page what changed; the page fetches what is new itself.

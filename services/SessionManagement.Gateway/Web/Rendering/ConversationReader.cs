@@ -15,11 +15,14 @@ internal static class ConversationReader
 
     private static readonly string[] ImageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
+    /// <summary>The most of a tool's input or output a page holds: a 200 KB output is read by opening it whole, not sent with every page.</summary>
+    public const int Shown = 3_000;
+
     public static IReadOnlyList<ConversationEntry> Read(IReadOnlyList<ChatMessageView> messages, long firstIndex)
     {
         var entries = new List<ConversationEntry>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
-            entries.Add(new ConversationEntry(messages[i], firstIndex + i, Blocks(messages[i])));
+            entries.Add(new ConversationEntry(messages[i], firstIndex + i, Blocks(messages[i], firstIndex + i, whole: false)));
 
         var outputs = new Dictionary<string, ToolOutput>(StringComparer.Ordinal);
         foreach (var block in entries.SelectMany(e => e.Blocks).OfType<ToolResultBlock>())
@@ -54,7 +57,8 @@ internal static class ConversationReader
         return shown;
     }
 
-    private static IReadOnlyList<ConversationBlock> Blocks(ChatMessageView message)
+    /// <summary>A message's blocks; <paramref name="whole"/> keeps every tool's input and output uncut (the <c>/tool</c> route).</summary>
+    public static IReadOnlyList<ConversationBlock> Blocks(ChatMessageView message, long index, bool whole)
     {
         if (message.Raw is { Length: > 0 } raw)
         {
@@ -63,7 +67,7 @@ internal static class ConversationReader
                 using var line = JsonDocument.Parse(raw);
                 if (line.RootElement.ValueKind == JsonValueKind.Object && line.RootElement.TryGetProperty("message", out var inner)
                     && inner.ValueKind == JsonValueKind.Object && inner.TryGetProperty("content", out var content))
-                    return FromContent(content);
+                    return FromContent(content, index, whole);
             }
             catch (JsonException)
             {
@@ -73,7 +77,7 @@ internal static class ConversationReader
         return string.IsNullOrWhiteSpace(message.Text) ? [] : [new TextBlock(message.Text)];
     }
 
-    private static List<ConversationBlock> FromContent(JsonElement content)
+    private static List<ConversationBlock> FromContent(JsonElement content, long index, bool whole)
     {
         var blocks = new List<ConversationBlock>();
         if (content.ValueKind == JsonValueKind.String)
@@ -96,11 +100,11 @@ internal static class ConversationReader
                     break;
                 case "tool_use" or "server_tool_use":
                     var input = block.TryGetProperty("input", out var given) ? given : default;
-                    blocks.Add(new ToolBlock(String(block, "id"), String(block, "name") ?? "tool",
-                        input.ValueKind == JsonValueKind.Undefined ? "" : JsonSerializer.Serialize(input, Indented), Gist(input), null));
+                    var (shown, omitted) = Cut(input.ValueKind == JsonValueKind.Undefined ? "" : JsonSerializer.Serialize(input, Indented), whole);
+                    blocks.Add(new ToolBlock(String(block, "id"), String(block, "name") ?? "tool", shown, Gist(input), null, index, omitted));
                     break;
                 case "tool_result":
-                    blocks.Add(new ToolResultBlock(String(block, "tool_use_id"), Output(block)));
+                    blocks.Add(new ToolResultBlock(String(block, "tool_use_id"), Output(block, index, whole)));
                     break;
                 case "image" when DataUrl(block) is { } image:
                     blocks.Add(new ImageBlock(image));
@@ -123,7 +127,10 @@ internal static class ConversationReader
         return "";
     }
 
-    private static ToolOutput Output(JsonElement result)
+    private static (string Shown, int Omitted) Cut(string text, bool whole) =>
+        whole || text.Length <= Shown ? (text, 0) : (text[..Shown], text.Length - Shown);
+
+    private static ToolOutput Output(JsonElement result, long index, bool whole)
     {
         var text = new StringBuilder();
         var images = new List<string>();
@@ -142,7 +149,9 @@ internal static class ConversationReader
                 }
             }
         }
-        return new ToolOutput(text.ToString(), images, result.TryGetProperty("is_error", out var error) && error.ValueKind == JsonValueKind.True);
+        var (shown, omitted) = Cut(text.ToString(), whole);
+        return new ToolOutput(shown, images, result.TryGetProperty("is_error", out var error) && error.ValueKind == JsonValueKind.True,
+            String(result, "tool_use_id"), index, omitted);
     }
 
     /// <summary>A base64 image of a type a browser shows without running anything (never SVG).</summary>
