@@ -93,7 +93,6 @@ public static class GatewayModule
                 endpoint.Temporary = true;
             });
         });
-        services.AddRazorComponents();
         services.AddSingleton<LiveFeed>();
         builder.MapRoutes(GatewayRoutes.Map);
         builder.MapRoutes(WebRoutes.Map);

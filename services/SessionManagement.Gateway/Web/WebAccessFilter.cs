@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using SessionManagement.Gateway.Routes;
 using SessionManagement.Gateway.Web.Pages;
 using SessionManagement.Hosting.Security;
@@ -26,7 +25,7 @@ internal sealed class WebAccessFilter(AccessTokens tokens) : IEndpointFilter
         if (caller.Role < required)
         {
             await AuditTrail.RecordAsync(http, "access-refused", null, $"{http.Request.Method} {http.Request.Path} wants {required}; {caller.Name} has {caller.Role}");
-            return new RazorComponentResult<ProblemPage>(new
+            return new PageResult<ProblemPage>(new
             {
                 Viewer = WebViewer.Of(http),
                 Title = "Not yours to see",

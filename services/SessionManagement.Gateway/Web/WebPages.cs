@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
@@ -62,8 +61,8 @@ internal static class WebPages
         }
         var rows = await RowsAsync(client, sessions, cancellationToken);
         if (fragment == "rows")
-            return new RazorComponentResult<SessionRows>(new { Rows = rows });
-        return new RazorComponentResult<SessionsPage>(new { Viewer = WebViewer.Of(http), Filters = filters, Total = total, Rows = rows, Problem = problem })
+            return new PageResult<SessionRows>(new { Rows = rows });
+        return new PageResult<SessionsPage>(new { Viewer = WebViewer.Of(http), Filters = filters, Total = total, Rows = rows, Problem = problem })
         {
             StatusCode = request is null ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
         };
@@ -136,14 +135,14 @@ internal static class WebPages
                 // Where the next fetch starts: the script cannot tell from the page, where outputs fold into their calls.
                 http.Response.Headers["X-SM-Next"] = (first + page.Messages.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 http.Response.Headers["X-SM-Total"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return new RazorComponentResult<MessageList>(new { Entries = entries, SessionId = sessionId, Focus = anchor });
+                return new PageResult<MessageList>(new { Entries = entries, SessionId = sessionId, Focus = anchor });
             }
             var status = client.AskAsync<GetSessionStatus, SessionStatusFound, SessionStatusUnknown>(new GetSessionStatus(sessionId), cancellationToken);
             var timeline = client.AskAsync<GetSessionEvents, SessionEventsListed>(new GetSessionEvents(sessionId, 0, 500, TimelineEvents), cancellationToken);
             var children = client.AskAsync<ListSessions, SessionsListed>(
                 new ListSessions(null, null, null, null, 0, 50, User: Caller.Of(http) is { SeesOnlyTheirOwn: true } reader ? reader.Name : null,
                     Sort: "oldest", ParentSessionId: sessionId), cancellationToken);
-            return new RazorComponentResult<SessionPage>(new
+            return new PageResult<SessionPage>(new
             {
                 View = new SessionView(viewer, session.Message.Session, (await status).Is(out Response<SessionStatusFound>? live) ? live.Message : null,
                     entries, first, MessagesPerPage, page.Messages.Count, page.Total, anchor, (await timeline).Events, (await children).Sessions),
@@ -230,12 +229,12 @@ internal static class WebPages
         var viewer = WebViewer.Of(http);
         (q, project, role, since) = (Empty(q), Empty(project), Empty(role), Empty(since));
         if (q is null)
-            return new RazorComponentResult<SearchPage>(new { Viewer = viewer });
+            return new PageResult<SearchPage>(new { Viewer = viewer });
         string? problem = null;
         MessagesFound? found = null;
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!ReadApiRoutes.TryTime(since, "since", out var from, out problem))
-            return new RazorComponentResult<SearchPage>(new { Viewer = viewer, Query = q, Project = project, Role = role, Since = since, Problem = problem })
+            return new PageResult<SearchPage>(new { Viewer = viewer, Query = q, Project = project, Role = role, Since = since, Problem = problem })
                 { StatusCode = StatusCodes.Status400BadRequest };
         try
         {
@@ -265,7 +264,7 @@ internal static class WebPages
         {
             problem = "No chat module answered in time: is one running?";
         }
-        return new RazorComponentResult<SearchPage>(new { Viewer = viewer, Query = q, Project = project, Role = role, Since = since, Found = found, Titles = titles, Problem = problem });
+        return new PageResult<SearchPage>(new { Viewer = viewer, Query = q, Project = project, Role = role, Since = since, Found = found, Titles = titles, Problem = problem });
     }
 
     public static async Task<IResult> ReportsAsync(HttpContext http, ReadApiClient client, TimeProvider time, int? days, CancellationToken cancellationToken)
@@ -279,7 +278,7 @@ internal static class WebPages
             var daily = client.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "period", from, to), cancellationToken);
             var projects = client.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "project", from, to), cancellationToken);
             var performance = client.AskAsync<GetReport, ReportReady>(new GetReport("performance", "day", "period", from, to), cancellationToken);
-            return new RazorComponentResult<ReportsPage>(new
+            return new PageResult<ReportsPage>(new
             {
                 Viewer = WebViewer.Of(http),
                 Days = span,
@@ -290,7 +289,7 @@ internal static class WebPages
         }
         catch (RequestTimeoutException)
         {
-            return new RazorComponentResult<ReportsPage>(new { Viewer = WebViewer.Of(http), Days = span, Problem = "No status module answered in time: is one running?" });
+            return new PageResult<ReportsPage>(new { Viewer = WebViewer.Of(http), Days = span, Problem = "No status module answered in time: is one running?" });
         }
     }
 
@@ -324,7 +323,7 @@ internal static class WebPages
             here.Entries.Select(e => (e.Key, e.Value.Status.ToString(), e.Value.Description)).ToList(),
             await instances.ListRecentAsync(200, cancellationToken), time.GetUtcNow(), spool.Directory.List().Count,
             (await journal.ListAsync(DeliveryStatus.Rejected, 1_000, cancellationToken)).Count, depths, problem);
-        return new RazorComponentResult<HealthPage>(new { View = view })
+        return new PageResult<HealthPage>(new { View = view })
         {
             StatusCode = here.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
         };
@@ -334,7 +333,7 @@ internal static class WebPages
         Problem(viewer, StatusCodes.Status404NotFound, "No such session", $"There is no session '{sessionId}' here, or it is not yours to see.");
 
     public static IResult Problem(WebViewer viewer, int status, string title, string message) =>
-        new RazorComponentResult<ProblemPage>(new { Viewer = viewer, Title = title, Message = message }) { StatusCode = status };
+        new PageResult<ProblemPage>(new { Viewer = viewer, Title = title, Message = message }) { StatusCode = status };
 
     private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Gateway.Routes;
@@ -25,7 +24,7 @@ internal static class WebRoutes
         var tokens = app.ServiceProvider.GetRequiredService<AccessTokens>();
         app.MapGet("/assets/{name}", Asset).ExcludeFromDescription();
         app.MapGet("/signin", (AccessTokens tokens, string? next) =>
-            new RazorComponentResult<SignInPage>(new { TokensConfigured = tokens.Any, Next = LocalPath(next) }));
+            new PageResult<SignInPage>(new { TokensConfigured = tokens.Any, Next = LocalPath(next) }));
         app.MapPost("/signin", SignInAsync);
         app.MapPost("/signout", SignOut);
 
@@ -66,7 +65,7 @@ internal static class WebRoutes
         if (token.Length == 0 || tokens.IdentifyToken(token) is not { } caller)
         {
             await AuditTrail.RecordRefusalAsync(http);
-            return new RazorComponentResult<SignInPage>(new { TokensConfigured = true, Next = next, Problem = "That token is not one this host accepts." })
+            return new PageResult<SignInPage>(new { TokensConfigured = true, Next = next, Problem = "That token is not one this host accepts." })
                 { StatusCode = StatusCodes.Status401Unauthorized };
         }
         http.Items[Caller.ItemKey] = caller;
