@@ -23,6 +23,7 @@ urls="${SM_Http__Urls:-http://127.0.0.1:4780}"
 cat <<MSG
 Session management (embedded: in-memory bus, SQLite in ${SM_DATA_DIR:-$HOME/.claude/session-management})
   listening on  $urls
+  web view      $urls/          (sessions, search, reports, health, live)
   health        $urls/healthz   readiness $urls/readyz   metrics $urls/metrics   hooks seen $urls/api/hooks
 Install the hooks (once; another terminal):
   $sm_hook install --user              # or: --project DIR, add --http for HTTP hooks

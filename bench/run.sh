@@ -91,6 +91,17 @@ echo "| stage | size | time | throughput |"
 echo "|---|---|---|---|"
 dotnet "$work/bench/SessionManagement.Bench.dll" ingest-stages --mb "$ingest_mb" --work "$work/ingest"
 
+if command -v chromium >/dev/null 2>&1; then
+  start_host 4798
+  echo
+  echo "### The web view (a fresh host; chromium $(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1), headless, on the same cores)"
+  echo
+  dotnet "$work/bench/SessionManagement.Bench.dll" web --gateway http://127.0.0.1:4798 --chromium "$(command -v chromium)" --work "$work/web"
+  kill "${pids[-1]}" 2>/dev/null || true
+else
+  echo; echo "(chromium not installed: the web view's rows skipped; apt-get install chromium)"
+fi
+
 if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/5672" 2>/dev/null; then
   bus=(SM_Bus__Transport=RabbitMq SM_Bus__RabbitMqUri="$rabbit" SM_Bus__EndpointPrefix=bench- SM_Bus__TemporaryEndpoints=true)
   start_host 4791 --target=gateway "${bus[@]}"
