@@ -7,9 +7,11 @@ namespace SessionManagement.Gateway.Routes;
 /// <summary>
 /// Who may call a gateway route: with any token configured, the request must present one (else 401), whose role reaches the
 /// route's (<see cref="AccessRole"/> in its metadata; admin when it names none; else 403). Without a token (a host on loopback)
-/// every request may. The caller is left in the request for the route (<see cref="Caller.Of"/>).
+/// every request may. The caller is left in the request for the route (<see cref="Caller.Of"/>). The answers are the API's
+/// (JSON) unless others are given: the web view's send a browser to sign in, and say so in a page.
 /// </summary>
-internal sealed class AccessFilter(AccessTokens tokens) : IEndpointFilter
+internal sealed class AccessFilter(AccessTokens tokens, Func<HttpContext, IResult>? unidentified = null,
+    Func<HttpContext, Caller, AccessRole, IResult>? refused = null) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -17,7 +19,7 @@ internal sealed class AccessFilter(AccessTokens tokens) : IEndpointFilter
         if (tokens.Identify(http.Request) is not { } caller)
         {
             await AuditTrail.RecordRefusalAsync(http);
-            return Results.Json(new { error = "a bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
+            return (unidentified ?? Unidentified)(http);
         }
         http.Items[Caller.ItemKey] = caller;
         await AuditTrail.RecordUseAsync(http, caller);
@@ -25,11 +27,19 @@ internal sealed class AccessFilter(AccessTokens tokens) : IEndpointFilter
         if (caller.Role < required)
         {
             await AuditTrail.RecordAsync(http, "access-refused", null, $"{http.Request.Method} {http.Request.Path} wants {required}; {caller.Name} has {caller.Role}");
-            return Results.Json(new { error = $"{caller.Name}'s role ({caller.Role.ToString().ToLowerInvariant()}) may not do this: it takes {required.ToString().ToLowerInvariant()}" },
-                statusCode: StatusCodes.Status403Forbidden);
+            return (refused ?? Refused)(http, caller, required);
         }
         return await next(context);
     }
+
+    private static IResult Unidentified(HttpContext http) =>
+        Results.Json(new { error = "a bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
+
+    private static IResult Refused(HttpContext http, Caller caller, AccessRole required) =>
+        Results.Json(new { error = $"{caller.Name}'s role ({Name(caller.Role)}) may not do this: it takes {Name(required)}" },
+            statusCode: StatusCodes.Status403Forbidden);
+
+    public static string Name(AccessRole role) => role.ToString().ToLowerInvariant();
 }
 
 /// <summary>The least role a route takes (<see cref="AccessFilter"/>).</summary>

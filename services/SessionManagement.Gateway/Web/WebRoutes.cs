@@ -28,7 +28,7 @@ internal static class WebRoutes
         app.MapPost("/signin", SignInAsync);
         app.MapPost("/signout", SignOut);
 
-        var web = app.MapGroup("").AddEndpointFilter(new WebAccessFilter(tokens));
+        var web = app.MapGroup("").AddEndpointFilter(WebAccess.Filter(tokens));
         web.MapGet("/", WebPages.SessionsAsync).Allow(AccessRole.Read);
         web.MapGet("/sessions/{sessionId}", WebPages.SessionAsync).Allow(AccessRole.Read);
         web.MapPost("/sessions/{sessionId}/branch", WebPages.BranchAsync).Allow(AccessRole.Capture);
