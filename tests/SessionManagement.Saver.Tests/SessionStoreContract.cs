@@ -1,8 +1,8 @@
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
+using SessionManagement.Hosting.Security;
 using SessionManagement.Saver.Sessions;
 using SessionManagement.Saver.Storage;
-using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Saver.Tests;
 
