@@ -29,6 +29,10 @@ internal sealed class OwnedSessionFilter : IEndpointFilter
         }
     }
 
+    /// <summary>Whether the request's caller may see the session: any caller but one who sees only their own, and then only theirs.</summary>
+    public static async Task<bool> MaySeeAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken) =>
+        Caller.Of(http) is not { SeesOnlyTheirOwn: true } caller || await OwnsAsync(client, caller, sessionId, cancellationToken);
+
     /// <summary>Whether the session is the caller's: its first hook was theirs.</summary>
     public static async Task<bool> OwnsAsync(ReadApiClient client, Caller caller, string sessionId, CancellationToken cancellationToken) =>
         (await client.AskAsync<GetSessionOwner, SessionOwner>(new GetSessionOwner(sessionId), cancellationToken)).User == caller.Name;

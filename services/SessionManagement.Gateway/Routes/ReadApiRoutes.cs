@@ -160,7 +160,7 @@ internal static class ReadApiRoutes
     }
 
     /// <summary>The hits in sessions that are the caller's.</summary>
-    private static async Task<MessagesFound> TheirOwnAsync(ReadApiClient client, Caller caller, MessagesFound found, CancellationToken cancellationToken)
+    internal static async Task<MessagesFound> TheirOwnAsync(ReadApiClient client, Caller caller, MessagesFound found, CancellationToken cancellationToken)
     {
         var owned = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var session in found.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
@@ -174,10 +174,7 @@ internal static class ReadApiRoutes
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = options.Value.MaxImportBytes;
-        var headers = http.Request.Headers;
-        var host = headers.TryGetValue(BridgeHeaders.Host, out var h) && h.Count > 0 ? h[0]! : Environment.MachineName;
-        var user = Caller.Of(http) is { Named: true } caller ? caller.Name
-            : headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
+        var (host, user) = ImportedBy(http);
         try
         {
             var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user,
@@ -199,6 +196,19 @@ internal static class ReadApiRoutes
         {
             return client.NoAnswer("chat");
         }
+    }
+
+    /// <summary>
+    /// Whose machine and name an import (or a branch) is kept under: sm-hook's and smctl's headers, a user's own token over the name
+    /// they claim, else this machine's.
+    /// </summary>
+    internal static (string Host, string User) ImportedBy(HttpContext http)
+    {
+        var headers = http.Request.Headers;
+        var host = headers.TryGetValue(BridgeHeaders.Host, out var h) && h.Count > 0 ? h[0]! : Environment.MachineName;
+        var user = Caller.Of(http) is { Named: true } caller ? caller.Name
+            : headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
+        return (host, user);
     }
 
     internal static async Task<bool> SessionExistsAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using SessionManagement.Bridge;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Gateway.Transcripts;
 using SessionManagement.Hosting.Security;
@@ -79,10 +78,7 @@ internal static class SessionBranch
             throw new BranchRefusedException(StatusCodes.Status404NotFound, $"session {sessionId} has no message {at}");
 
         lines.Position = 0;
-        var headers = http.Request.Headers;
-        var host = headers.TryGetValue(BridgeHeaders.Host, out var h) && h.Count > 0 ? h[0]! : Environment.MachineName;
-        var user = Caller.Of(http) is { Named: true } caller ? caller.Name
-            : headers.TryGetValue(BridgeHeaders.User, out var u) && u.Count > 0 ? u[0]! : Environment.UserName;
+        var (host, user) = ReadApiRoutes.ImportedBy(http);
         try
         {
             await importer.ImportAsync(lines, lines.Length, branch, branch + ".jsonl", host, user, cancellationToken, parentSessionId: sessionId);

@@ -117,7 +117,7 @@ internal static class WebPages
         var viewer = WebViewer.Of(http);
         try
         {
-            if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller && !await OwnedSessionFilter.OwnsAsync(client, caller, sessionId, cancellationToken))
+            if (!await OwnedSessionFilter.MaySeeAsync(http, client, sessionId, cancellationToken))
                 return NotFound(viewer, sessionId);
             var found = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(sessionId), cancellationToken);
             if (!found.Is(out Response<SessionFound>? session))
@@ -163,7 +163,7 @@ internal static class WebPages
             return Problem(viewer, StatusCodes.Status400BadRequest, "Which tool call?", "at (the message's place), id (the tool call's id) and part (input or output) are required.");
         try
         {
-            if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller && !await OwnedSessionFilter.OwnsAsync(client, caller, sessionId, cancellationToken))
+            if (!await OwnedSessionFilter.MaySeeAsync(http, client, sessionId, cancellationToken))
                 return NotFound(viewer, sessionId);
             var page = await client.AskAsync<GetMessages, MessagesPage>(new GetMessages(sessionId, (int)index, 1, false, true), cancellationToken);
             var blocks = page.Messages.Count == 0 ? [] : ConversationReader.Blocks(page.Messages[0], index, whole: true);
@@ -188,7 +188,7 @@ internal static class WebPages
         var form = await http.Request.ReadFormAsync(cancellationToken);
         try
         {
-            if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller && !await OwnedSessionFilter.OwnsAsync(client, caller, sessionId, cancellationToken))
+            if (!await OwnedSessionFilter.MaySeeAsync(http, client, sessionId, cancellationToken))
                 return NotFound(viewer, sessionId);
             var branch = await SessionBranch.CreateAsync(http, client, importer, sessionId, form["at"].ToString(), cancellationToken);
             // The saver makes the branch a session once chat has summed up its transcript, just after: its page is shown once it is one.
@@ -241,15 +241,8 @@ internal static class WebPages
             var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(new SearchMessages(q, null, project, role, from, null, 50), cancellationToken);
             if (response.Is(out Response<MessagesFound>? hits))
             {
-                found = hits.Message;
-                if (Caller.Of(http) is { SeesOnlyTheirOwn: true } caller)
-                {
-                    var owned = new List<SearchHit>();
-                    foreach (var hit in found.Hits)
-                        if (await OwnedSessionFilter.OwnsAsync(client, caller, hit.SessionId, cancellationToken))
-                            owned.Add(hit);
-                    found = found with { Hits = owned };
-                }
+                found = Caller.Of(http) is { SeesOnlyTheirOwn: true } caller
+                    ? await ReadApiRoutes.TheirOwnAsync(client, caller, hits.Message, cancellationToken) : hits.Message;
                 foreach (var id in found.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
                 {
                     var session = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(id), cancellationToken);
