@@ -1,8 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Pricing;
 using SessionManagement.Hosting.Storage.Mongo;
 using SessionManagement.Status.Consumers;
 using SessionManagement.Status.Options;
@@ -20,9 +22,10 @@ public static class StatusModule
     {
         builder.AddStore<IStatusStore, SqliteStatusStore, MongoStatusStore>();
         builder.Services.AddSingleton(StatusSqliteSchema.V1);
+        builder.Services.AddSingleton(StatusSqliteSchema.V2);
         builder.Services.AddSingleton<IMongoIndexDefinition, StatusMongoCollections>();
         var options = OptionsValidation.BindOrThrow<StatusOptions>(builder.Configuration, StatusOptions.Section);
-        builder.Services.AddSingleton(PriceTable.From(options));
+        builder.Services.TryAddSingleton(PriceTable.From(options.Prices)); // the web view prices turns by the same table
         builder.Services.AddSingleton(provider => new StatusTracker(provider.GetRequiredService<IStatusStore>(), provider.GetRequiredService<PriceTable>(),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StatusTracker>>()));
         // Embedded, the gateway hands hooks over in bursts; over RabbitMQ, one by one.

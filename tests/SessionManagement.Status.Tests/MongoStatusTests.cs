@@ -1,5 +1,7 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using SessionManagement.Status.Storage;
+using SessionManagement.Status.Tracking;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Status.Tests;
@@ -8,13 +10,40 @@ public sealed class MongoStatusTests(InfrastructureFixture infrastructure) : Sta
 {
     private readonly string _databaseName = InfrastructureFixture.NewDatabaseName();
     private MongoClient? _client;
+    private IMongoDatabase? _database;
 
     protected override async Task<IStatusStore> OpenAsync()
     {
         _client = new MongoClient((await infrastructure.MongoAsync()).Uri);
-        var database = _client.GetDatabase(_databaseName);
-        await new StatusMongoCollections().CreateAsync(database, Cancel);
-        return new MongoStatusStore(database);
+        _database = _client.GetDatabase(_databaseName);
+        await new StatusMongoCollections().CreateAsync(_database, Cancel);
+        return new MongoStatusStore(_database);
+    }
+
+    [Fact]
+    public async Task When_documents_from_before_models_were_counted_are_there_Should_read_them_as_no_model_and_never_count_them_twice()
+    {
+        var hour = new DateTime(2026, 11, 24, 9, 0, 0, DateTimeKind.Utc);
+        // As the store wrote them before: no model in the documents or their keys.
+        await _database!.GetCollection<BsonDocument>(StatusMongoCollections.Counters).InsertOneAsync(new BsonDocument
+        {
+            { "_id", $"{hour.AddMinutes(5).Ticks}|/work/p|dev|output_tokens" }, { "minute", hour.AddMinutes(5) }, { "project", "/work/p" }, { "user", "dev" },
+            { "metric", "output_tokens" }, { "value", 120.0 },
+        }, cancellationToken: Cancel);
+        await _database.GetCollection<BsonDocument>(StatusMongoCollections.Rollups).InsertOneAsync(new BsonDocument
+        {
+            { "_id", $"hour|{hour.Ticks}|/work/p|dev|output_tokens" }, { "granularity", "hour" }, { "periodStart", hour }, { "project", "/work/p" },
+            { "user", "dev" }, { "metric", "output_tokens" }, { "value", 120.0 },
+        }, cancellationToken: Cancel);
+        var start = new DateTimeOffset(hour);
+
+        var kept = await Store.ReadAsync("hour", start, start.AddHours(1), Cancel);
+        await Store.SaveAsync([], [new Counter(start.AddMinutes(5), "/work/p", "dev", "claude-haiku-4-5", Metric.OutputTokens, 30)], Cancel);
+        await Store.RollUpAsync("hour", start, start.AddHours(1), Cancel);
+        var rolled = await Store.ReadAsync("hour", start, start.AddHours(1), Cancel);
+
+        Assert.Equal([("", 120.0)], kept.Select(r => (r.Model, r.Value)));
+        Assert.Equal([("", 120.0), ("claude-haiku-4-5", 30.0)], rolled.OrderBy(r => r.Model, StringComparer.Ordinal).Select(r => (r.Model, r.Value)));
     }
 
     public override async ValueTask DisposeAsync()

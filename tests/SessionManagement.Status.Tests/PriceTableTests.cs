@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using SessionManagement.Hosting.Configuration;
+using SessionManagement.Hosting.Pricing;
 using SessionManagement.Status.Options;
-using SessionManagement.Status.Tracking;
 
 namespace SessionManagement.Status.Tests;
 
@@ -58,15 +59,30 @@ public sealed class PriceTableTests
         var options = new StatusOptions();
         options.Prices["claude-opus-4-5"] = new PriceOptions { Input = 4, Output = 20 };
         options.Prices["claude-private-1"] = new PriceOptions { Input = 2, Output = 8, CacheRead = 0 };
-        var table = PriceTable.From(options);
+        var table = PriceTable.From(options.Prices);
         options.Prices["claude-broken"] = new PriceOptions { Input = 2 };
         options.Prices["claude-negative"] = new PriceOptions { Input = -1, Output = 1 };
 
         Assert.Equal(4m + 20m + 5m + 0.4m, table.Find("claude-opus-4-5")!.Cost(1_000_000, 1_000_000, 1_000_000, 1_000_000));
         Assert.Equal(2m + 8m + 2.5m, table.Find("claude-private-1")!.Cost(1_000_000, 1_000_000, 1_000_000, 1_000_000));
         Assert.Equal(5m + 25m, table.Find("claude-opus-4-5-20251101")!.Cost(1_000_000, 1_000_000, 0, 0)); // the dated id keeps its own price
-        var refused = Assert.Throws<InvalidConfigurationException>(() => PriceTable.From(options));
+        var refused = Assert.Throws<InvalidConfigurationException>(() => PriceTable.From(options.Prices));
         Assert.Contains("Status:Prices:claude-broken: both Input and Output are needed", refused.Message);
         Assert.Contains("Status:Prices:claude-negative: a price below zero", refused.Message);
+    }
+
+    [Fact]
+    public void When_prices_are_configured_in_the_settings_Should_be_read_by_whoever_builds_the_table_from_them()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Status:Prices:claude-private-2:Input"] = "2",
+            ["Status:Prices:claude-private-2:Output"] = "10",
+        }).Build();
+
+        var table = PriceTable.From(configuration);
+
+        Assert.Equal(2m + 10m + 2.5m + 0.2m, table.Find("claude-private-2")!.Cost(1_000_000, 1_000_000, 1_000_000, 1_000_000));
+        Assert.Null(new PriceTable().Find("claude-private-2"));
     }
 }

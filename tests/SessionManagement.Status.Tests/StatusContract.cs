@@ -148,6 +148,49 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_responses_come_from_several_models_Should_report_tokens_and_cost_per_model()
+    {
+        var hour = new DateTimeOffset(2030, 3, 1 + Random.Shared.Next(27), 10, 0, 0, TimeSpan.Zero); // a period no other test writes in
+        var tracker = new StatusTracker(Store);
+        var (a, b) = (NewId(), NewId());
+        var private1 = "claude-private-" + NewId(); // a model without a price
+        await tracker.StartedAsync(new SessionStarted(a, Guid.NewGuid(), "startup", "/work/" + NewId(), "claude-sonnet-4-5-20250929", null, hour), Cancel);
+        await tracker.StartedAsync(new SessionStarted(b, Guid.NewGuid(), "startup", "/work/" + NewId(), null, null, hour), Cancel);
+        RecordedUsage Reply(string? model, int minute, long input, long output, long write, long read) =>
+            new(model, hour.AddMinutes(minute), new TokenUsageView(input, output, write, read));
+        await tracker.UsageAsync(new MessagesAppended(a, 3, 0, 0, 3, hour, [Reply("claude-sonnet-4-5-20250929", 1, 1_000, 2_000, 30_000, 150_000),
+            Reply("claude-haiku-4-5-20251001", 1, 500, 100, 0, 0), Reply(null, 2, 10, 20, 0, 0)]), Cancel); // no model named: the session's
+        await tracker.UsageAsync(new MessagesAppended(b, 2, 0, 0, 2, hour, [Reply("claude-haiku-4-5-20251001", 3, 2_000, 300, 0, 0),
+            Reply(private1, 4, 7, 8, 0, 0)]), Cancel);
+        await Store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
+        await Store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
+
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<StatusQueriesConsumer>()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var client = harness.GetRequestClient<GetReport>();
+        var byModel = (await client.GetResponse<ReportReady>(new GetReport("usage", "hour", "model", hour, hour.AddHours(1)), Cancel)).Message.Rows
+            .ToDictionary(r => r.Group);
+        var byMinute = (await client.GetResponse<ReportReady>(new GetReport("usage", "minute", "model", hour, hour.AddHours(1)), Cancel)).Message.Rows;
+        var total = (await client.GetResponse<ReportReady>(new GetReport("usage", "hour", "period", hour, hour.AddHours(1)), Cancel)).Message.Rows.Single();
+
+        // Sonnet 4.5: $3 in, $15 out, $3.75 cache writes, $0.30 cache reads per million (under 200,000 of each); Haiku 4.5: $1, $5, $1.25, $0.10.
+        Assert.Equal(new[] { private1, "claude-haiku-4-5-20251001", "claude-sonnet-4-5-20250929" }.Order(StringComparer.Ordinal), byModel.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((1_010.0, 2_020.0, 30_000.0, 150_000.0), Tokens(byModel["claude-sonnet-4-5-20250929"]));
+        Assert.Equal((3m * 1_010 + 15m * 2_020 + 3.75m * 30_000 + 0.3m * 150_000) / 1_000_000m, decimal.Round((decimal)byModel["claude-sonnet-4-5-20250929"].Metrics[Metric.CostUsd], 6));
+        Assert.Equal((2_500.0, 400.0, 0.0, 0.0), Tokens(byModel["claude-haiku-4-5-20251001"]));
+        Assert.Equal((1m * 2_500 + 5m * 400) / 1_000_000m, decimal.Round((decimal)byModel["claude-haiku-4-5-20251001"].Metrics[Metric.CostUsd], 6));
+        Assert.Equal((0.0, 15.0), (byModel[private1].Metrics[Metric.CostUsd], byModel[private1].Metrics[Metric.UnpricedTokens]));
+        Assert.DoesNotContain(Metric.Prompts, byModel[private1].Metrics.Keys); // only what is counted per model
+        Assert.Equal(byModel.Values.Sum(r => r.Metrics[Metric.OutputTokens]), total.Metrics[Metric.OutputTokens]);
+        Assert.Equal(byModel.Values.Sum(r => r.Metrics[Metric.OutputTokens]), byMinute.Sum(r => r.Metrics[Metric.OutputTokens]));
+    }
+
+    private static (double, double, double, double) Tokens(ReportRow row) =>
+        (row.Metrics[Metric.InputTokens], row.Metrics[Metric.OutputTokens], row.Metrics[Metric.CacheCreationTokens], row.Metrics[Metric.CacheReadTokens]);
+
+    [Fact]
     public async Task When_the_hour_and_the_day_are_not_over_Should_report_them_so_far_from_their_minutes()
     {
         var now = At.AddMinutes(5); // the hooks below are at At and a few seconds: in the hour and the day still open

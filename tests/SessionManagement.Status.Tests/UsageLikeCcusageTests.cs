@@ -90,6 +90,29 @@ public sealed class UsageLikeCcusageTests
             Assert.Equal((expected.Input, expected.Output), (ids.Sum(id => ours[id].Input), ids.Sum(id => ours[id].Output)));
         }
         Assert.Equal(transcripts.Length, reference.Count);
+
+        // Per model, the report of the day against ccusage's daily breakdown of the same files.
+        var models = await Ccusage.ModelsAsync(config.Path, Cancel);
+        var day = start.UtcDateTime.Date.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var next = start.UtcDateTime.Date.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var perModel = await Eventually.ReturnsAsync(async () =>
+            {
+                using var response = await host.Http.GetAsync($"/api/reports/usage?granularity=day&groupBy=model&from={day}&to={next}", Cancel);
+                response.EnsureSuccessStatusCode();
+                using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
+                return report.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("group").GetString()!, r =>
+                {
+                    var m = r.GetProperty("metrics");
+                    return ((long)m.GetProperty("input_tokens").GetDouble(), (long)m.GetProperty("output_tokens").GetDouble(),
+                        (long)m.GetProperty("cache_creation_tokens").GetDouble(), (long)m.GetProperty("cache_read_tokens").GetDouble(),
+                        decimal.Round((decimal)m.GetProperty("cost_usd").GetDouble(), 6));
+                });
+            },
+            rows => rows.Values.Sum(r => r.Item2) >= models.Values.Sum(m => m.Output), TimeSpan.FromSeconds(30), "the report per model");
+        Assert.Equal(3, models.Count);
+        Assert.Equal(models.Keys.Order(StringComparer.Ordinal), perModel.Keys.Order(StringComparer.Ordinal));
+        foreach (var (model, theirs) in models)
+            Assert.Equal((theirs.Input, theirs.Output, theirs.CacheWrite, theirs.CacheRead, decimal.Round(theirs.Cost, 6)), perModel[model]);
     }
 
     private static (long Input, long Output, decimal Cost) Totals(UsageTranscript transcript) => (

@@ -19,8 +19,33 @@ public static class Ccusage
     public static async Task<IReadOnlyList<(string SessionId, long Input, long Output, decimal Cost)>> SessionsAsync(string configDirectory,
         CancellationToken cancellationToken)
     {
+        using var report = await RunAsync(configDirectory, ["session", "--json", "--offline"], cancellationToken);
+        return report.RootElement.GetProperty("sessions").EnumerateArray().Select(s => (
+            s.GetProperty("sessionId").GetString()!,
+            s.GetProperty("inputTokens").GetInt64() + s.GetProperty("cacheCreationTokens").GetInt64() + s.GetProperty("cacheReadTokens").GetInt64(),
+            s.GetProperty("outputTokens").GetInt64(),
+            s.GetProperty("totalCost").GetDecimal())).ToList();
+    }
+
+    /// <summary>
+    /// <c>ccusage daily --json --breakdown --offline</c> on <paramref name="configDirectory"/>, totalled over the days: per model, its
+    /// input tokens, output tokens, cache writes, cache reads and cost.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, (long Input, long Output, long CacheWrite, long CacheRead, decimal Cost)>> ModelsAsync(
+        string configDirectory, CancellationToken cancellationToken)
+    {
+        using var report = await RunAsync(configDirectory, ["daily", "--json", "--breakdown", "--offline"], cancellationToken);
+        return report.RootElement.GetProperty("daily").EnumerateArray().SelectMany(day => day.GetProperty("modelBreakdowns").EnumerateArray())
+            .GroupBy(m => m.GetProperty("modelName").GetString()!)
+            .ToDictionary(g => g.Key, g => (g.Sum(m => m.GetProperty("inputTokens").GetInt64()), g.Sum(m => m.GetProperty("outputTokens").GetInt64()),
+                g.Sum(m => m.GetProperty("cacheCreationTokens").GetInt64()), g.Sum(m => m.GetProperty("cacheReadTokens").GetInt64()),
+                g.Sum(m => m.GetProperty("cost").GetDecimal())));
+    }
+
+    private static async Task<JsonDocument> RunAsync(string configDirectory, string[] arguments, CancellationToken cancellationToken)
+    {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Script(), "session", "--json", "--offline" })
+        foreach (var argument in (string[])[Script(), .. arguments])
             start.ArgumentList.Add(argument);
         start.Environment["CLAUDE_CONFIG_DIR"] = configDirectory;
         start.Environment["TZ"] = "UTC";
@@ -30,11 +55,6 @@ public static class Ccusage
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"ccusage exited {process.ExitCode}: {await errors}");
-        using var report = JsonDocument.Parse(await output);
-        return report.RootElement.GetProperty("sessions").EnumerateArray().Select(s => (
-            s.GetProperty("sessionId").GetString()!,
-            s.GetProperty("inputTokens").GetInt64() + s.GetProperty("cacheCreationTokens").GetInt64() + s.GetProperty("cacheReadTokens").GetInt64(),
-            s.GetProperty("outputTokens").GetInt64(),
-            s.GetProperty("totalCost").GetDecimal())).ToList();
+        return JsonDocument.Parse(await output);
     }
 }

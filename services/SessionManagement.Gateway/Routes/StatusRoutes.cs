@@ -15,7 +15,7 @@ internal static class StatusRoutes
 {
     private static readonly string[] Kinds = ["usage", "performance", "quality", "trends"];
     private static readonly string[] Granularities = ["minute", "hour", "day"];
-    private static readonly string[] Groupings = ["period", "project", "user"];
+    private static readonly string[] Groupings = ["period", "project", "user", "model"];
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -72,6 +72,8 @@ internal static class StatusRoutes
             return ReadApiRoutes.BadRequest($"granularity must be one of {string.Join(", ", Granularities)}");
         if (!Groupings.Contains(groupBy))
             return ReadApiRoutes.BadRequest($"groupBy must be one of {string.Join(", ", Groupings)}");
+        if (groupBy == "model" && kind != "usage")
+            return ReadApiRoutes.BadRequest("groupBy=model is for the usage report: only tokens and cost are counted per model");
         var now = time.GetUtcNow();
         if (!TryTime(from, now.AddDays(-30), out var start) || !TryTime(to, now.AddMinutes(1), out var end))
             return ReadApiRoutes.BadRequest("from and to must be dates and times such as 2026-11-24T00:00:00Z");

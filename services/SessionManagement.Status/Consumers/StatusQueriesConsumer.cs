@@ -11,6 +11,9 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
 {
     public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
 
+    /// <summary>The group, in a report per model, of tokens from responses that named no model (and were counted before models were).</summary>
+    public const string UnknownModel = "unknown";
+
     public async Task Consume(ConsumeContext<GetSessionStatus> context)
     {
         if (await store.GetAsync(context.Message.SessionId, context.CancellationToken) is not { } s)
@@ -36,6 +39,7 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
         }
         var metrics = r.Kind switch
         {
+            _ when r.GroupBy == "model" => Metric.ByModel,
             "usage" => Metric.Usage,
             "quality" => Metric.Quality,
             _ => [.. Metric.Usage, .. Metric.Quality],
@@ -44,7 +48,7 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
         var report = grouped.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             var values = metrics.ToDictionary(m => m, m => Math.Round(g.Where(row => row.Metric == m).Sum(row => row.Value), 6));
-            if (r.Kind != "usage")
+            if (r.Kind != "usage" && r.GroupBy != "model")
                 values["corruption_rate"] = values[Metric.Saves] > 0 ? Math.Round(values[Metric.Corruptions] / values[Metric.Saves], 6) : 0;
             return new ReportRow(g.Key, values);
         }).ToList();
@@ -73,6 +77,7 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
     {
         "project" => row.Project,
         "user" => row.User,
+        "model" => row.Model.Length > 0 ? row.Model : UnknownModel,
         _ => row.PeriodStart.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture),
     };
 

@@ -6,7 +6,8 @@ namespace SessionManagement.Status.Storage;
 
 /// <summary>
 /// Plain BSON documents: a status is kept as its JSON text; counters and roll-ups are keyed by their dimensions in
-/// <c>_id</c>, so adding is an upsert with <c>$inc</c> and rolling up again replaces the same documents.
+/// <c>_id</c>, so adding is an upsert with <c>$inc</c> and rolling up again replaces the same documents. Documents written
+/// before tokens were counted per model have no <c>model</c>: they read as the empty model.
 /// </summary>
 internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
 {
@@ -28,11 +29,16 @@ internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
             { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
         if (counters.Count > 0)
             await _counters.BulkWriteAsync(counters.Select(c => new UpdateOneModel<BsonDocument>(
-                new BsonDocument("_id", $"{c.Minute.UtcTicks}|{c.Project}|{c.User}|{c.Metric}"),
+                new BsonDocument("_id", $"{c.Minute.UtcTicks}|{c.Project}|{c.User}|{c.Model}|{c.Metric}"),
                 new BsonDocument
                 {
                     { "$inc", new BsonDocument("value", c.Value) },
-                    { "$set", new BsonDocument { { "minute", c.Minute.UtcDateTime }, { "project", c.Project }, { "user", c.User }, { "metric", c.Metric } } },
+                    {
+                        "$set", new BsonDocument
+                        {
+                            { "minute", c.Minute.UtcDateTime }, { "project", c.Project }, { "user", c.User }, { "model", c.Model }, { "metric", c.Metric },
+                        }
+                    },
                 })
             { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
     }
@@ -41,20 +47,25 @@ internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
     {
         var counters = await _counters.Find(Builders<BsonDocument>.Filter.Gte("minute", start.UtcDateTime) & Builders<BsonDocument>.Filter.Lt("minute", end.UtcDateTime))
             .ToListAsync(cancellationToken);
-        var totals = counters.GroupBy(c => (Project: c["project"].AsString, User: c["user"].AsString, Metric: c["metric"].AsString));
-        var written = 0;
+        var totals = counters.GroupBy(c => (Project: c["project"].AsString, User: c["user"].AsString, Model: ModelOf(c), Metric: c["metric"].AsString)).ToList();
+        var ids = new BsonArray();
         foreach (var total in totals)
         {
-            var id = $"{granularity}|{start.UtcTicks}|{total.Key.Project}|{total.Key.User}|{total.Key.Metric}";
+            var id = $"{granularity}|{start.UtcTicks}|{total.Key.Project}|{total.Key.User}|{total.Key.Model}|{total.Key.Metric}";
+            ids.Add(id);
             await _rollups.ReplaceOneAsync(new BsonDocument("_id", id), new BsonDocument
             {
                 { "_id", id }, { "granularity", granularity }, { "periodStart", start.UtcDateTime }, { "project", total.Key.Project },
-                { "user", total.Key.User }, { "metric", total.Key.Metric }, { "value", total.Sum(c => c["value"].ToDouble()) },
+                { "user", total.Key.User }, { "model", total.Key.Model }, { "metric", total.Key.Metric }, { "value", total.Sum(c => c["value"].ToDouble()) },
             }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
-            written++;
         }
-        return written;
+        // Roll-ups of the period this one does not write again (kept under an older key) would count twice.
+        await _rollups.DeleteManyAsync(Builders<BsonDocument>.Filter.Eq("granularity", granularity) & Builders<BsonDocument>.Filter.Eq("periodStart", start.UtcDateTime)
+            & Builders<BsonDocument>.Filter.Nin("_id", ids), cancellationToken);
+        return totals.Count;
     }
+
+    private static string ModelOf(BsonDocument document) => document.TryGetValue("model", out var model) && model.IsString ? model.AsString : "";
 
     public async Task<IReadOnlyList<RolledUp>> ReadAsync(string granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -63,12 +74,12 @@ internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
             var counters = await _counters.Find(Builders<BsonDocument>.Filter.Gte("minute", from.UtcDateTime) & Builders<BsonDocument>.Filter.Lt("minute", to.UtcDateTime))
                 .ToListAsync(cancellationToken);
             return counters.Select(c => new RolledUp("minute", new DateTimeOffset(c["minute"].ToUniversalTime()), c["project"].AsString, c["user"].AsString,
-                c["metric"].AsString, c["value"].ToDouble())).ToList();
+                ModelOf(c), c["metric"].AsString, c["value"].ToDouble())).ToList();
         }
         var rollups = await _rollups.Find(Builders<BsonDocument>.Filter.Eq("granularity", granularity)
                 & Builders<BsonDocument>.Filter.Gte("periodStart", from.UtcDateTime) & Builders<BsonDocument>.Filter.Lt("periodStart", to.UtcDateTime))
             .ToListAsync(cancellationToken);
         return rollups.Select(r => new RolledUp(granularity, new DateTimeOffset(r["periodStart"].ToUniversalTime()), r["project"].AsString, r["user"].AsString,
-            r["metric"].AsString, r["value"].ToDouble())).ToList();
+            ModelOf(r), r["metric"].AsString, r["value"].ToDouble())).ToList();
     }
 }

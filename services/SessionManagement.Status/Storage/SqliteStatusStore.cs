@@ -29,13 +29,13 @@ internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
                 }
             }
             await using var add = Command(connection, transaction, """
-                INSERT INTO status_counters (minute, project, user_name, metric, value) VALUES ($minute, $project, $user, $metric, $value)
-                ON CONFLICT (minute, project, user_name, metric) DO UPDATE SET value = value + excluded.value
+                INSERT INTO status_counters (minute, project, user_name, model, metric, value) VALUES ($minute, $project, $user, $model, $metric, $value)
+                ON CONFLICT (minute, project, user_name, model, metric) DO UPDATE SET value = value + excluded.value
                 """);
             foreach (var c in counters)
             {
                 add.Parameters.Clear();
-                add.Bind("$minute", SqliteValues.Time(c.Minute)).Bind("$project", c.Project).Bind("$user", c.User).Bind("$metric", c.Metric).Bind("$value", c.Value);
+                add.Bind("$minute", SqliteValues.Time(c.Minute)).Bind("$project", c.Project).Bind("$user", c.User).Bind("$model", c.Model).Bind("$metric", c.Metric).Bind("$value", c.Value);
                 await add.ExecuteNonQueryAsync(cancellationToken);
             }
             return 0;
@@ -45,9 +45,9 @@ internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction, """
-                INSERT OR REPLACE INTO status_rollups (granularity, period_start, project, user_name, metric, value)
-                SELECT $granularity, $start, project, user_name, metric, sum(value) FROM status_counters
-                WHERE minute >= $start AND minute < $end GROUP BY project, user_name, metric
+                INSERT OR REPLACE INTO status_rollups (granularity, period_start, project, user_name, model, metric, value)
+                SELECT $granularity, $start, project, user_name, model, metric, sum(value) FROM status_counters
+                WHERE minute >= $start AND minute < $end GROUP BY project, user_name, model, metric
                 """);
             command.Bind("$granularity", granularity).Bind("$start", SqliteValues.Time(start)).Bind("$end", SqliteValues.Time(end));
             return await command.ExecuteNonQueryAsync(cancellationToken);
@@ -58,13 +58,14 @@ internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
         {
             await using var command = connection.CreateCommand();
             command.CommandText = granularity == "minute"
-                ? "SELECT 'minute', minute, project, user_name, metric, value FROM status_counters WHERE minute >= $from AND minute < $to"
-                : "SELECT granularity, period_start, project, user_name, metric, value FROM status_rollups WHERE granularity = $granularity AND period_start >= $from AND period_start < $to";
+                ? "SELECT 'minute', minute, project, user_name, model, metric, value FROM status_counters WHERE minute >= $from AND minute < $to"
+                : "SELECT granularity, period_start, project, user_name, model, metric, value FROM status_rollups WHERE granularity = $granularity AND period_start >= $from AND period_start < $to";
             command.Bind("$granularity", granularity).Bind("$from", SqliteValues.Time(from)).Bind("$to", SqliteValues.Time(to));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var rows = new List<RolledUp>();
             while (await reader.ReadAsync(cancellationToken))
-                rows.Add(new RolledUp(reader.GetString(0), reader.ReadTime(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetDouble(5)));
+                rows.Add(new RolledUp(reader.GetString(0), reader.ReadTime(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                    reader.GetDouble(6)));
             return rows;
         }, cancellationToken);
 

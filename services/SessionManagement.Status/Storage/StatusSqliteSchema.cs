@@ -25,4 +25,36 @@ internal static class StatusSqliteSchema
             value REAL NOT NULL,
             PRIMARY KEY (granularity, period_start, project, user_name, metric));
         """);
+
+    /// <summary>
+    /// Tokens and cost counted per model too: the counters and roll-ups gain a model in their keys (empty for what was counted
+    /// before, and for metrics not counted per model).
+    /// </summary>
+    public static readonly SqliteMigration V2 = new("status", 2, """
+        CREATE TABLE status_counters_v2 (
+            minute TEXT NOT NULL,
+            project TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            model TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (minute, project, user_name, model, metric));
+        INSERT INTO status_counters_v2 (minute, project, user_name, model, metric, value)
+            SELECT minute, project, user_name, '', metric, value FROM status_counters;
+        DROP TABLE status_counters;
+        ALTER TABLE status_counters_v2 RENAME TO status_counters;
+        CREATE TABLE status_rollups_v2 (
+            granularity TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            project TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            model TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (granularity, period_start, project, user_name, model, metric));
+        INSERT INTO status_rollups_v2 (granularity, period_start, project, user_name, model, metric, value)
+            SELECT granularity, period_start, project, user_name, '', metric, value FROM status_rollups;
+        DROP TABLE status_rollups;
+        ALTER TABLE status_rollups_v2 RENAME TO status_rollups;
+        """);
 }

@@ -37,5 +37,7 @@ public static class Metric
 
     public static readonly IReadOnlyList<string> Usage =
         [SessionsStarted, SessionsEnded, Prompts, ToolCalls, InputTokens, OutputTokens, CacheCreationTokens, CacheReadTokens, CostUsd, UnpricedTokens];
+    /// <summary>The metrics counted per model as well (the model that wrote each response): the rest of a report per model is empty.</summary>
+    public static readonly IReadOnlyList<string> ByModel = [InputTokens, OutputTokens, CacheCreationTokens, CacheReadTokens, CostUsd, UnpricedTokens];
     public static readonly IReadOnlyList<string> Quality = [Errors, Saves, Backups, BackupFailures, Corruptions, Recoveries];
 }

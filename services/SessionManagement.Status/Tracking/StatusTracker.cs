@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using SessionManagement.Hosting.Pricing;
 using SessionManagement.Status.Storage;
 
 namespace SessionManagement.Status.Tracking;
@@ -111,7 +112,8 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
         {
             foreach (var (model, at, tokens) in appended.Usage)
             {
-                var price = prices.Find(model ?? status.Model);
+                var answered = model ?? status.Model;
+                var price = prices.Find(answered);
                 var cost = price?.Cost(tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens) ?? 0m;
                 var input = tokens.InputTokens + tokens.CacheCreationInputTokens + tokens.CacheReadInputTokens;
                 status = status with
@@ -121,14 +123,14 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
                     CostUsd = status.CostUsd + cost,
                     Model = status.Model ?? model,
                 };
-                counters.Add(Count(status, at, Metric.InputTokens, tokens.InputTokens));
-                counters.Add(Count(status, at, Metric.OutputTokens, tokens.OutputTokens));
-                counters.Add(Count(status, at, Metric.CacheCreationTokens, tokens.CacheCreationInputTokens));
-                counters.Add(Count(status, at, Metric.CacheReadTokens, tokens.CacheReadInputTokens));
+                counters.Add(Count(status, at, Metric.InputTokens, tokens.InputTokens, answered));
+                counters.Add(Count(status, at, Metric.OutputTokens, tokens.OutputTokens, answered));
+                counters.Add(Count(status, at, Metric.CacheCreationTokens, tokens.CacheCreationInputTokens, answered));
+                counters.Add(Count(status, at, Metric.CacheReadTokens, tokens.CacheReadInputTokens, answered));
                 if (price is null)
-                    counters.Add(Count(status, at, Metric.UnpricedTokens, input + tokens.OutputTokens));
+                    counters.Add(Count(status, at, Metric.UnpricedTokens, input + tokens.OutputTokens, answered));
                 else
-                    counters.Add(Count(status, at, Metric.CostUsd, (double)cost));
+                    counters.Add(Count(status, at, Metric.CostUsd, (double)cost, answered));
                 status = status.Touched(at); // a reply is activity at its own time, not at the time it was stored (an import)
             }
             return status;
@@ -230,7 +232,7 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
                 counters.AddRange(myCounters);
                 applied.Add(pending);
             }
-            await store.SaveAsync(changed.Values, counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Metric))
+            await store.SaveAsync(changed.Values, counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Model, c.Metric))
                 .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), cancellationToken);
         }
         catch (Exception error)
@@ -277,6 +279,6 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private static Counter Count(LiveStatus status, DateTimeOffset at, string metric, double value) =>
-        new(Counter.MinuteOf(at), status.ProjectDir ?? "", status.User ?? "", metric, value);
+    private static Counter Count(LiveStatus status, DateTimeOffset at, string metric, double value, string? model = null) =>
+        new(Counter.MinuteOf(at), status.ProjectDir ?? "", status.User ?? "", model ?? "", metric, value);
 }

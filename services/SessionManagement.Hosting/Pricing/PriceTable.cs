@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using SessionManagement.Hosting.Configuration;
-using SessionManagement.Status.Options;
 
-namespace SessionManagement.Status.Tracking;
+namespace SessionManagement.Hosting.Pricing;
 
 /// <summary>
 /// Prices of one model in dollars per million tokens: input, output, cache writes and cache reads, and (for models with a
@@ -35,6 +35,7 @@ public sealed record ModelPrice(
 /// and gateways (<c>anthropic/claude-…</c>) are priced as the model they name. A model not in the table is unpriced: its
 /// tokens are counted and reported as such, never priced by a guess. The built-in rates are Anthropic's list prices (those
 /// ccusage 17 carries offline, and Opus 4.6 and Sonnet 4.6 at theirs); <c>Status:Prices</c> adds models or overrides them.
+/// The status module prices what it counts by it, and the web view each turn of a conversation.
 /// </summary>
 public sealed partial class PriceTable
 {
@@ -79,14 +80,21 @@ public sealed partial class PriceTable
 
     private readonly Dictionary<string, ModelPrice> _prices;
 
-    /// <summary>The built-in prices with <c>Status:Prices</c> over them; a price given without input or output, or below zero, is refused.</summary>
-    public static PriceTable From(StatusOptions options)
+    /// <summary>Where prices are configured: <c>Status:Prices:claude-opus-4-5:Input=5</c>.</summary>
+    public const string Section = "Status:Prices";
+
+    /// <summary>The built-in prices with those configured under <see cref="Section"/> over them.</summary>
+    public static PriceTable From(IConfiguration configuration) =>
+        From(configuration.GetSection(Section).Get<Dictionary<string, PriceOptions>>() ?? []);
+
+    /// <summary>The built-in prices with these over them; a price given without input or output, or below zero, is refused.</summary>
+    public static PriceTable From(IReadOnlyDictionary<string, PriceOptions> prices)
     {
         var problems = new List<string>();
         var overrides = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (model, given) in options.Prices)
+        foreach (var (model, given) in prices)
         {
-            var key = $"{StatusOptions.Section}:Prices:{model}";
+            var key = $"{Section}:{model}";
             if (given.Input is not { } input || given.Output is not { } output)
             {
                 problems.Add($"{key}: both Input and Output are needed (dollars per million tokens)");
