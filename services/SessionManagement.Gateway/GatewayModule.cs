@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionManagement.Bridge.Privacy;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Context;
@@ -22,6 +23,7 @@ using SessionManagement.Gateway.Web.Live;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Modules;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Pricing;
 using SessionManagement.Hosting.Storage.Mongo;
 
 namespace SessionManagement.Gateway;
@@ -54,6 +56,7 @@ public static class GatewayModule
         var chat = builder.Settings.SessionManagement.ChatManagement;
         services.AddSingleton(new SecretRedactor(chat.RedactSecrets, chat.SecretPatterns));
         services.AddSingleton<HookCapture>();
+        services.TryAddSingleton(PriceTable.From(builder.Configuration)); // the web view's cost per turn, by the status module's prices
         services.AddSingleton<SessionContextLoader>();
         services.AddSingleton<SessionStatusLookup>();
         services.AddSingleton<TranscriptPathPolicy>();

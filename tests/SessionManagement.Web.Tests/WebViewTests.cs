@@ -82,6 +82,42 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     }
 
     [Fact]
+    public async Task When_a_session_is_read_Should_show_each_turns_tokens_and_cost_once_on_its_first_line()
+    {
+        var page = await OpenAsync($"/sessions/{captured.SessionId}");
+        await Assertions.Expect(page.Locator("ol.conversation > li.message").First).ToBeVisibleAsync();
+
+        var shown = new Dictionary<string, (long Input, long Output, decimal Cost)>();
+        foreach (var item in await page.Locator("ol.conversation > li.message").AllAsync())
+        {
+            var usage = item.Locator(":scope > header .usage");
+            if (await usage.CountAsync() == 0)
+                continue;
+            var uuid = await item.Locator(":scope > header form.branch input[name=at]").GetAttributeAsync("value");
+            shown[uuid!] = (long.Parse((await usage.GetAttributeAsync("data-input"))!, System.Globalization.CultureInfo.InvariantCulture),
+                long.Parse((await usage.GetAttributeAsync("data-output"))!, System.Globalization.CultureInfo.InvariantCulture),
+                decimal.Parse((await usage.GetAttributeAsync("data-cost"))!, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Claude Code's file: a response (message.id + requestId) counts on its first line, as ccusage counts it, priced at Sonnet 4.6's
+        // list price per million tokens written here: $3 in, $15 out, $3.75 cache writes, $0.30 cache reads.
+        var responses = captured.Transcript.Where(r => r.GetProperty("type").GetString() == "assistant" && r.GetProperty("message").TryGetProperty("usage", out _))
+            .GroupBy(r => r.GetProperty("message").GetProperty("id").GetString() + ":" + r.GetProperty("requestId").GetString())
+            .ToDictionary(g => g.First().GetProperty("uuid").GetString()!, g =>
+            {
+                var u = g.First().GetProperty("message").GetProperty("usage");
+                var (input, output) = (u.GetProperty("input_tokens").GetInt64(), u.GetProperty("output_tokens").GetInt64());
+                var (write, read) = (u.GetProperty("cache_creation_input_tokens").GetInt64(), u.GetProperty("cache_read_input_tokens").GetInt64());
+                return (input + write + read, output, (input * 3m + output * 15m + write * 3.75m + read * 0.3m) / 1_000_000m);
+            });
+        Assert.Equal(ScriptedModelServer.Model, captured.Transcript.First(r => r.GetProperty("type").GetString() == "assistant").GetProperty("message").GetProperty("model").GetString());
+        Assert.True(responses.Count >= 4);
+        // Lines the file holds (a turn taken later by another test's resume is not in it).
+        var lines = captured.Transcript.Where(r => r.TryGetProperty("uuid", out _)).Select(r => r.GetProperty("uuid").GetString()).ToHashSet();
+        Assert.Equal(responses.OrderBy(r => r.Key, StringComparer.Ordinal), shown.Where(s => lines.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task When_a_session_is_branched_at_a_message_Should_open_a_new_session_ending_there_linked_to_its_parent()
     {
         var page = await OpenAsync($"/sessions/{captured.SessionId}");
@@ -195,6 +231,12 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var today = tokens.Locator("rect.bar").Last;
         Assert.True(await today.EvaluateAsync<double>("r => r.height.baseVal.value") > 0);
         Assert.Contains(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), await today.Locator("title").TextContentAsync());
+
+        // Per model: the model that answered in Claude Code's file has its bar.
+        var models = page.Locator("figure.chart", new() { Has = page.Locator("figcaption", new() { HasText = "Tokens per model" }) });
+        var model = models.Locator("rect.bar", new() { Has = page.Locator("title", new() { HasText = ScriptedModelServer.Model + ":" }) });
+        await Assertions.Expect(model).ToHaveCountAsync(1);
+        Assert.True(await model.EvaluateAsync<double>("r => r.height.baseVal.value") > 0);
         await Chromium.ScreenshotAsync(page, "reports");
     }
 
@@ -206,5 +248,24 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         foreach (var module in new[] { "gateway", "saver", "chat", "context", "loader", "status", "scheduler", "notifier" })
             await Assertions.Expect(page.Locator("tr", new() { Has = page.Locator("td", new() { HasTextString = module }) }).First).ToContainTextAsync("1");
         await Assertions.Expect(page.Locator("[data-spooled]")).ToHaveTextAsync("0");
+    }
+
+    [Fact]
+    public async Task When_backups_have_run_Should_show_the_latest_on_the_health_page()
+    {
+        using (var run = await captured.Host.Http.PostAsync("/api/backups/run", null, TestContext.Current.CancellationToken))
+            run.EnsureSuccessStatusCode();
+        // The saver's own list says when it is done; the page's figure comes from what the status module counted of it.
+        await Eventually.ReturnsAsync(async () => await captured.Host.Http.GetStringAsync($"/api/sessions/{captured.SessionId}/backups", TestContext.Current.CancellationToken),
+            body => JsonDocument.Parse(body).RootElement.GetProperty("backups").GetArrayLength() > 0, Within, "a backup of the session");
+
+        var page = await OpenAsync("/health");
+        await Eventually.ReturnsAsync(async () =>
+            {
+                await page.ReloadAsync();
+                return await page.Locator("[data-last-backup]").TextContentAsync() ?? "";
+            }, text => text.Length > 0 && !text.StartsWith("none", StringComparison.Ordinal), Within, "the latest backup on the health page");
+        await Assertions.Expect(page.Locator("[data-last-backup]")).ToContainTextAsync("sessions)");
+        await Assertions.Expect(page.Locator("[data-failed-backups]")).ToHaveTextAsync("0");
     }
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Status;
@@ -12,6 +13,8 @@ using SessionManagement.Gateway.Transcripts;
 using SessionManagement.Gateway.Web.Pages;
 using SessionManagement.Gateway.Web.Rendering;
 using SessionManagement.Hosting.Instances;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Pricing;
 using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Web;
@@ -111,8 +114,8 @@ internal static class WebPages
         return sessions.Select((s, i) => new SessionRow(s, statuses[i])).ToList();
     }
 
-    public static async Task<IResult> SessionAsync(HttpContext http, ReadApiClient client, string sessionId, long? skip, string? key, long? focus, string? fragment,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> SessionAsync(HttpContext http, ReadApiClient client, PriceTable prices, string sessionId, long? skip, string? key, long? focus,
+        string? fragment, CancellationToken cancellationToken)
     {
         var viewer = WebViewer.Of(http);
         try
@@ -127,13 +130,17 @@ internal static class WebPages
                 return Results.Redirect($"/sessions/{Uri.EscapeDataString(sessionId)}?skip={index / MessagesPerPage * MessagesPerPage}&focus={index}#m-{index}");
             var first = Math.Max(0, skip ?? 0);
             var anchor = focus is { } shown ? "m-" + shown.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            // The message before the page comes too: a turn whose first line it is was counted on the page before.
+            var before = first > 0 ? 1 : 0;
             var page = await client.AskAsync<GetMessages, MessagesPage>(
-                new GetMessages(sessionId, (int)Math.Min(first, int.MaxValue), MessagesPerPage, IncludeRecords: false, IncludeRaw: true), cancellationToken);
-            var entries = ConversationReader.Read(page.Messages, first);
+                new GetMessages(sessionId, (int)Math.Min(first - before, int.MaxValue), MessagesPerPage + before, IncludeRecords: false, IncludeRaw: true), cancellationToken);
+            var previous = before == 1 && page.Messages.Count > 0 ? page.Messages[0] : null;
+            var messages = previous is null ? page.Messages : page.Messages.Skip(1).ToList();
+            var entries = ConversationReader.Read(messages, first, prices, previous);
             if (fragment == "messages")
             {
                 // Where the next fetch starts: the script cannot tell from the page, where outputs fold into their calls.
-                http.Response.Headers["X-SM-Next"] = (first + page.Messages.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                http.Response.Headers["X-SM-Next"] = (first + messages.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 http.Response.Headers["X-SM-Total"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new PageResult<MessageList>(new { Entries = entries, SessionId = sessionId, Focus = anchor });
             }
@@ -145,7 +152,7 @@ internal static class WebPages
             return new PageResult<SessionPage>(new
             {
                 View = new SessionView(viewer, session.Message.Session, (await status).Is(out Response<SessionStatusFound>? live) ? live.Message : null,
-                    entries, first, MessagesPerPage, page.Messages.Count, page.Total, anchor, (await timeline).Events, (await children).Sessions),
+                    entries, first, MessagesPerPage, messages.Count, page.Total, anchor, (await timeline).Events, (await children).Sessions),
             });
         }
         catch (RequestTimeoutException)
@@ -270,6 +277,7 @@ internal static class WebPages
         {
             var daily = client.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "period", from, to), cancellationToken);
             var projects = client.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "project", from, to), cancellationToken);
+            var models = client.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "model", from, to), cancellationToken);
             var performance = client.AskAsync<GetReport, ReportReady>(new GetReport("performance", "day", "period", from, to), cancellationToken);
             return new PageResult<ReportsPage>(new
             {
@@ -277,6 +285,7 @@ internal static class WebPages
                 Days = span,
                 Daily = EveryDay((await daily).Rows, from, span),
                 ByProject = (await projects).Rows,
+                ByModel = (await models).Rows,
                 Performance = (await performance).Rows,
             });
         }
@@ -296,8 +305,10 @@ internal static class WebPages
     }
 
     public static async Task<IResult> HealthAsync(HttpContext http, HealthCheckService health, IHostInstanceStore instances, GatewaySpool spool,
-        IDeliveryJournal journal, ErrorQueues queues, TimeProvider time, CancellationToken cancellationToken)
+        IDeliveryJournal journal, ErrorQueues queues, ReadApiClient client, IOptions<PersistenceOptions> persistence, TimeProvider time,
+        CancellationToken cancellationToken)
     {
+        var backups = BackupsAsync(client, time.GetUtcNow(), TimeSpan.FromSeconds(persistence.Value.BackupFrequency), cancellationToken);
         var here = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), cancellationToken);
         IReadOnlyList<(string, long)>? depths = null;
         string? problem = null;
@@ -315,12 +326,42 @@ internal static class WebPages
         var view = new HealthView(WebViewer.Of(http), here.Status.ToString(),
             here.Entries.Select(e => (e.Key, e.Value.Status.ToString(), e.Value.Description)).ToList(),
             await instances.ListRecentAsync(200, cancellationToken), time.GetUtcNow(), spool.Directory.List().Count,
-            (await journal.ListAsync(DeliveryStatus.Rejected, 1_000, cancellationToken)).Count, depths, problem);
+            (await journal.ListAsync(DeliveryStatus.Rejected, 1_000, cancellationToken)).Count, depths, problem, await backups);
         return new PageResult<HealthPage>(new { View = view })
         {
             StatusCode = here.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
         };
     }
+
+    /// <summary>
+    /// Backups as the status module counted them (each <c>BackupCompleted</c> and <c>BackupFailed</c>): the hours of the last week,
+    /// then the minutes of the latest hour that had any, for the minute of the latest backup.
+    /// </summary>
+    private static async Task<BackupsSeen?> BackupsAsync(ReadApiClient client, DateTimeOffset now, TimeSpan every, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var hours = (await client.AskAsync<GetReport, ReportReady>(new GetReport("quality", "hour", "period", now.AddDays(-7), now.AddMinutes(1)),
+                cancellationToken)).Rows.Select(r => (Start: PeriodStart(r), Row: r)).ToList();
+            var lastDay = hours.Where(h => h.Start >= now.AddHours(-24)).ToList();
+            var (backedUp, failed) = (lastDay.Sum(h => Value(h.Row, "backups")), lastDay.Sum(h => Value(h.Row, "backup_failures")));
+            if (hours.Where(h => Value(h.Row, "backups") > 0).Select(h => (DateTimeOffset?)h.Start).Max() is not { } hour)
+                return new BackupsSeen(null, 0, backedUp, failed, every);
+            var minutes = (await client.AskAsync<GetReport, ReportReady>(new GetReport("quality", "minute", "period", hour, hour.AddHours(1)), cancellationToken))
+                .Rows.Where(r => Value(r, "backups") > 0).MaxBy(r => r.Group, StringComparer.Ordinal);
+            return minutes is null ? new BackupsSeen(hour, 0, backedUp, failed, every)
+                : new BackupsSeen(PeriodStart(minutes), Value(minutes, "backups"), backedUp, failed, every);
+        }
+        catch (RequestTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset PeriodStart(ReportRow row) =>
+        DateTimeOffset.Parse(row.Group, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+
+    private static double Value(ReportRow row, string metric) => row.Metrics.TryGetValue(metric, out var value) ? value : 0;
 
     private static IResult NotFound(WebViewer viewer, string sessionId) =>
         Problem(viewer, StatusCodes.Status404NotFound, "No such session", $"There is no session '{sessionId}' here, or it is not yours to see.");

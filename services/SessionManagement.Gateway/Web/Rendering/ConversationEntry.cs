@@ -6,6 +6,9 @@ namespace SessionManagement.Gateway.Web.Rendering;
 /// <param name="Index">Its position in the session (0 first), for links and for paging.</param>
 public sealed record ConversationEntry(ChatMessageView Message, long Index, IReadOnlyList<ConversationBlock> Blocks)
 {
+    /// <summary>The tokens and cost of the API response (the turn) this line is the first of on the page; null on its other lines.</summary>
+    public TurnUsage? Turn { get; init; }
+
     /// <summary>The subagent whose transcript the message is from (<c>agent-…</c>), or null for the session's own.</summary>
     public string? Subagent => Message.File is { } file ? Path.GetFileNameWithoutExtension(file) : null;
 

@@ -1,13 +1,15 @@
 using System.Text;
 using System.Text.Json;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Hosting.Pricing;
 
 namespace SessionManagement.Gateway.Web.Rendering;
 
 /// <summary>
 /// Reads a page of messages (with their raw transcript lines) into what the web view shows: prose, thinking, tool calls with their
 /// input and the output that answered them, images. A tool's output is folded into its call when both are on the page; a message
-/// that only carried such outputs is then not shown again on its own.
+/// that only carried such outputs is then not shown again on its own. Each API response's tokens and cost show once, on its first
+/// line: Claude Code writes one response as several lines that repeat its usage, and ccusage and the status module count it once.
 /// </summary>
 internal static class ConversationReader
 {
@@ -18,11 +20,24 @@ internal static class ConversationReader
     /// <summary>The most of a tool's input or output a page holds: a 200 KB output is read by opening it whole, not sent with every page.</summary>
     public const int Shown = 3_000;
 
-    public static IReadOnlyList<ConversationEntry> Read(IReadOnlyList<ChatMessageView> messages, long firstIndex)
+    /// <param name="previous">The message just before the page, if any: a response whose first line is there was counted there.</param>
+    public static IReadOnlyList<ConversationEntry> Read(IReadOnlyList<ChatMessageView> messages, long firstIndex, PriceTable prices, ChatMessageView? previous = null)
     {
         var entries = new List<ConversationEntry>(messages.Count);
+        var responses = new HashSet<string>(StringComparer.Ordinal);
+        if (previous is { Usage: not null } && ResponseKey(previous) is { } before)
+            responses.Add(before);
         for (var i = 0; i < messages.Count; i++)
-            entries.Add(new ConversationEntry(messages[i], firstIndex + i, Blocks(messages[i], firstIndex + i, whole: false)));
+        {
+            var message = messages[i];
+            entries.Add(new ConversationEntry(message, firstIndex + i, Blocks(message, firstIndex + i, whole: false))
+            {
+                Turn = message.Usage is { } tokens && (ResponseKey(message) is not { } key || responses.Add(key))
+                    ? new TurnUsage(tokens, prices.Find(message.Model)?.Cost(tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens,
+                        tokens.CacheReadInputTokens))
+                    : null,
+            });
+        }
 
         var outputs = new Dictionary<string, ToolOutput>(StringComparer.Ordinal);
         foreach (var block in entries.SelectMany(e => e.Blocks).OfType<ToolResultBlock>())
@@ -55,6 +70,24 @@ internal static class ConversationReader
                 shown.Add(entry with { Blocks = blocks });
         }
         return shown;
+    }
+
+    /// <summary>ccusage's key of the API response a line is part of, <c>message.id:requestId</c>; null when the line lacks either (it counts on its own).</summary>
+    private static string? ResponseKey(ChatMessageView message)
+    {
+        if (message.Raw is not { Length: > 0 } raw)
+            return null;
+        try
+        {
+            using var line = JsonDocument.Parse(raw);
+            var root = line.RootElement;
+            return root.ValueKind == JsonValueKind.Object && String(root, "requestId") is { } request && root.TryGetProperty("message", out var inner)
+                && String(inner, "id") is { } id ? id + ":" + request : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A message's blocks; <paramref name="whole"/> keeps every tool's input and output uncut (the <c>/tool</c> route).</summary>
