@@ -69,69 +69,74 @@ internal static class WebBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the session's first page: {page.Length / 1000.0:0} KB of HTML"));
         }
 
-        // The long session in chromium: a fresh page each run, timed by the browser's own navigation and paint entries.
+        // The long session in chromium, timed by the browser's own navigation and paint entries. Opened as a reader opens it: from
+        // the list, in the same tab (the stylesheet and script cached); in a new tab of the same profile; and as a first visit, a new
+        // tab of a fresh profile. A new tab pays for chromium's own start of it, measured by the floor: the sign-in page in a new tab.
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
-        var (floorPaint, floorInteractive) = (new List<double>(), new List<double>());
-        var (paint, interactive, loaded) = (new List<double>(), new List<double>(), new List<double>());
-        var (coldPaint, coldInteractive) = (new List<double>(), new List<double>());
-        // Warm: one browser profile reading the session again and again, its stylesheet and script cached as a user's would be.
-        // Cold: a fresh profile each time, as a first visit.
+        var (fromList, newTab, firstVisit, floor, firstFloor) = (new Timings(), new Timings(), new Timings(), new Timings(), new Timings());
         var warm = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = gatewayUrl });
-        for (var i = -3; i < runs * 3; i++)
+        var reader = await warm.NewPageAsync();
+        foreach (var (timings, how) in new[] { (fromList, "list"), (newTab, "tab"), (firstVisit, "cold"), (floor, "floor"), (firstFloor, "cold floor") })
         {
-            var cold = i >= runs && i < runs * 2;
-            var floor = i >= runs * 2;
-            var context = cold ? await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = gatewayUrl }) : warm;
-            var tab = await context.NewPageAsync();
-            await tab.GotoAsync(floor ? "/signin" : $"/sessions/{session}", new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-            // The paint entry may come after the load event: waited for, from the browser's buffer.
-            var timing = await tab.EvaluateAsync<JsonElement>("""
-                () => new Promise(resolve => new PerformanceObserver((list, observer) => {
-                  const fcp = list.getEntries().find(e => e.name === "first-contentful-paint");
-                  if (!fcp) return;
-                  observer.disconnect();
-                  const nav = performance.getEntriesByType("navigation")[0];
-                  resolve({ paint: fcp.startTime, interactive: nav.domContentLoadedEventEnd, loaded: nav.loadEventEnd });
-                }).observe({ type: "paint", buffered: true }))
-                """);
-            if (cold)
+            for (var i = -3; i < runs; i++)
             {
-                coldPaint.Add(timing.GetProperty("paint").GetDouble());
-                coldInteractive.Add(timing.GetProperty("interactive").GetDouble());
-                await context.CloseAsync();
-            }
-            else if (floor)
-            {
-                floorPaint.Add(timing.GetProperty("paint").GetDouble());
-                floorInteractive.Add(timing.GetProperty("interactive").GetDouble());
-                await tab.CloseAsync();
-            }
-            else
-            {
+                var context = how.StartsWith("cold", StringComparison.Ordinal) ? await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = gatewayUrl }) : warm;
+                var tab = how == "list" ? reader : await context.NewPageAsync();
+                if (how == "list")
+                    await tab.GotoAsync("/", new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+                await tab.GotoAsync(how.EndsWith("floor", StringComparison.Ordinal) ? "/signin" : $"/sessions/{session}", new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+                // The paint entry may come after the load event: waited for, from the browser's buffer.
+                var timing = await tab.EvaluateAsync<JsonElement>("""
+                    () => new Promise(resolve => new PerformanceObserver((list, observer) => {
+                      const fcp = list.getEntries().find(e => e.name === "first-contentful-paint");
+                      if (!fcp) return;
+                      observer.disconnect();
+                      const nav = performance.getEntriesByType("navigation")[0];
+                      resolve({ paint: fcp.startTime, interactive: nav.domContentLoadedEventEnd, loaded: nav.loadEventEnd });
+                    }).observe({ type: "paint", buffered: true }))
+                    """);
                 if (i >= 0)
-                {
-                    paint.Add(timing.GetProperty("paint").GetDouble());
-                    interactive.Add(timing.GetProperty("interactive").GetDouble());
-                    loaded.Add(timing.GetProperty("loaded").GetDouble());
-                }
-                await tab.CloseAsync();
+                    timings.Add(timing);
+                if (how.StartsWith("cold", StringComparison.Ordinal))
+                    await context.CloseAsync();
+                else if (how != "list")
+                    await tab.CloseAsync();
             }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"web view: a session of {total} messages ({bytes / 1_000_000.0:0.0} MB, {lines} lines) in chromium, {runs} runs; the list at {listed} sessions, {list.Count} requests"));
         Console.WriteLine("| measured | runs | p50 ms | p95 ms | max ms |");
-        Row("session page, first contentful paint", paint);
-        Row("session page, interactive (DOMContentLoaded done)", interactive);
-        Row("session page, loaded", loaded);
-        Row("session page, first visit: first contentful paint", coldPaint);
-        Row("session page, first visit: interactive", coldInteractive);
-        Row("the floor: the sign-in page (same stylesheet and script, no data), first contentful paint", floorPaint);
-        Row("the floor: interactive", floorInteractive);
+        Row("session page opened from the list (same tab), first contentful paint", fromList.Paint);
+        Row("session page opened from the list, interactive (DOMContentLoaded done)", fromList.Interactive);
+        Row("session page opened from the list, loaded", fromList.Loaded);
+        Row("session page in a new tab, first contentful paint", newTab.Paint);
+        Row("session page in a new tab, interactive", newTab.Interactive);
+        Row("session page, first visit (new tab, fresh profile): first contentful paint", firstVisit.Paint);
+        Row("session page, first visit: interactive", firstVisit.Interactive);
+        Row("the floor: the sign-in page in a new tab (same stylesheet and script, no data), first contentful paint", floor.Paint);
+        Row("the floor: interactive", floor.Interactive);
+        Row("the floor of a first visit: the sign-in page in a new tab of a fresh profile, first contentful paint", firstFloor.Paint);
+        Row("the floor of a first visit: interactive", firstFloor.Interactive);
         Row("session page, at the server (request to whole page)", server);
         Row("session list, request to whole page", list);
         return 0;
+    }
+
+    /// <summary>One way of opening the page: the browser's paint, DOMContentLoaded and load times of each run.</summary>
+    private sealed class Timings
+    {
+        public List<double> Paint { get; } = [];
+        public List<double> Interactive { get; } = [];
+        public List<double> Loaded { get; } = [];
+
+        public void Add(JsonElement timing)
+        {
+            Paint.Add(timing.GetProperty("paint").GetDouble());
+            Interactive.Add(timing.GetProperty("interactive").GetDouble());
+            Loaded.Add(timing.GetProperty("loaded").GetDouble());
+        }
     }
 
     private static void Row(string name, List<double> milliseconds)

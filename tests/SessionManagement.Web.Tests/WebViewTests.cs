@@ -168,6 +168,36 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     }
 
     [Fact]
+    public async Task When_a_page_is_served_Should_be_styled_and_refuse_any_script_or_style_it_did_not_bring_itself()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = captured.Host.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        var refusals = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                refusals.Add(message.Text);
+        };
+
+        var response = await page.GotoAsync($"/sessions/{captured.SessionId}");
+        await Assertions.Expect(page.Locator("li.message.user").First).ToBeVisibleAsync();
+        Assert.Contains("script-src 'self'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("flex", await page.EvalOnSelectorAsync<string>("header.top", "e => getComputedStyle(e).display")); // its own stylesheet applies
+        Assert.Empty(refusals); // nothing the page itself loads is refused
+
+        // What a transcript might smuggle in, were it ever rendered as HTML: an inline script and a style of its own.
+        await page.EvaluateAsync("""
+            () => {
+              const script = document.createElement('script'); script.textContent = 'window.smuggled = true'; document.body.append(script);
+              const style = document.createElement('style'); style.textContent = 'header.top { display: none }'; document.head.append(style);
+            }
+            """);
+        Assert.False(await page.EvaluateAsync<bool>("() => window.smuggled === true"));
+        Assert.Equal("flex", await page.EvalOnSelectorAsync<string>("header.top", "e => getComputedStyle(e).display"));
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task When_scripts_are_off_Should_still_read_the_session_and_open_a_tool_call()
     {
         var page = await OpenAsync($"/sessions/{captured.SessionId}", scripts: false);

@@ -25,6 +25,7 @@ internal sealed class PageResult<TComponent>(object parameters) : IResult where 
             (await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(values))).ToHtmlString());
         http.Response.StatusCode = StatusCode;
         http.Response.ContentType = "text/html; charset=utf-8";
+        http.Response.Headers.ContentSecurityPolicy = WebAssets.ContentSecurityPolicy;
         await http.Response.WriteAsync(html, http.RequestAborted);
     }
 }

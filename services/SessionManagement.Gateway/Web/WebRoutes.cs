@@ -39,20 +39,13 @@ internal static class WebRoutes
         web.MapGet("/live", LiveAsync).Allow(AccessRole.Read);
     }
 
-    /// <summary>The stylesheet and the script, from the assembly; cached for an hour, they hold nothing of the data.</summary>
+    /// <summary>The script, from the assembly; cached for an hour, it holds nothing of the data.</summary>
     private static IResult Asset(HttpContext http, string name)
     {
-        var type = Path.GetExtension(name) switch
-        {
-            ".css" => "text/css; charset=utf-8",
-            ".js" => "text/javascript; charset=utf-8",
-            _ => null,
-        };
-        var stream = type is null ? null : typeof(WebRoutes).Assembly.GetManifestResourceStream("web/" + name);
-        if (stream is null)
+        if (WebAssets.Open(name) is not { } stream)
             return Results.NotFound();
         http.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Stream(stream, type);
+        return Results.Stream(stream, "text/javascript; charset=utf-8");
     }
 
     private static async Task<IResult> SignInAsync(HttpContext http, AccessTokens tokens)

@@ -87,7 +87,7 @@ public sealed class ListenerGuardTests
         using var page = await browser.GetAsync("/sessions/any?skip=0", Cancel);
         using var api = await browser.GetAsync("/api/sessions", Cancel);
         using var signIn = await browser.GetAsync("/signin", Cancel);
-        using var style = await browser.GetAsync("/assets/site.css", Cancel);
+        using var script = await browser.GetAsync("/assets/site.js", Cancel);
         using var notAnAsset = await browser.GetAsync("/assets/../api/sessions", Cancel);
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
@@ -95,7 +95,7 @@ public sealed class ListenerGuardTests
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode); // the API answers as an API
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         Assert.Contains("name=\"token\"", await signIn.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, style.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, notAnAsset.StatusCode);
     }
 
