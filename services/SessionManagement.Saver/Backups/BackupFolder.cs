@@ -25,6 +25,9 @@ public sealed class BackupFolder
 
     public string Path { get; }
 
+    /// <summary>Held while a backup file is rewritten in place or deleted: a backup deleted meanwhile is never written back.</summary>
+    private readonly SemaphoreSlim _changing = new(1, 1);
+
     public async Task WriteAsync(BackupInfo info, byte[] body, CancellationToken cancellationToken)
     {
         var folder = SessionFolder(info.SessionId);
@@ -61,12 +64,57 @@ public sealed class BackupFolder
         return newline < 0 || Parse(bytes.AsSpan(0, newline), bytes.Length - newline - 1) is not { } info ? null : (info, bytes[(newline + 1)..]);
     }
 
-    public void Delete(IReadOnlyCollection<Guid> backupIds)
+    public async Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken)
     {
-        foreach (var id in backupIds)
+        await _changing.WaitAsync(cancellationToken);
+        try
         {
-            if (Find(id) is { } file)
-                File.Delete(file);
+            foreach (var id in backupIds)
+            {
+                if (Find(id) is { } file)
+                    File.Delete(file);
+            }
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Rewrites a backup file (named relative to <see cref="Path"/>) with what <paramref name="rewrite"/> makes of its bytes, whole or
+    /// not at all (a temporary file, flushed, renamed over it); <paramref name="rewrite"/> returns null to leave it as it is. False
+    /// when the file is not there: deleted, it stays deleted. Deletes wait for a rewrite under way, and a rewrite for them.
+    /// </summary>
+    public async Task<bool> RewriteAsync(string name, Func<byte[], byte[]?> rewrite, CancellationToken cancellationToken)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        await _changing.WaitAsync(cancellationToken);
+        try
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            }
+            catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return false;
+            }
+            if (rewrite(bytes) is not { } rewritten)
+                return false;
+            var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, "." + System.IO.Path.GetFileName(path) + ".rewrite");
+            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            {
+                await file.WriteAsync(rewritten, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+        finally
+        {
+            _changing.Release();
         }
     }
 

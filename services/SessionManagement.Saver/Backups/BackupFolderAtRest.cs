@@ -23,29 +23,15 @@ public sealed class BackupFolderAtRest(BackupFolder folder) : IAtRestRecords
         var resealed = 0;
         foreach (var name in files)
         {
-            var path = Path.Combine(folder.Path, name);
-            byte[] bytes;
-            try
-            {
-                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            }
-            catch (FileNotFoundException)
-            {
-                continue; // removed by cleanup meanwhile
-            }
-            var newline = Array.IndexOf(bytes, (byte)'\n');
-            if (newline < 0 || !atRest.IsStale(bytes[(newline + 1)..]))
-                continue;
-            var body = atRest.Seal(atRest.Open(bytes[(newline + 1)..], SaverRecords.Backup), SaverRecords.Backup);
-            var temporary = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".reseal");
-            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
-            {
-                await file.WriteAsync(bytes.AsMemory(0, newline + 1), cancellationToken);
-                await file.WriteAsync(body, cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-            resealed++;
+            // Under the folder's lock: a backup that cleanup deletes meanwhile is not written back.
+            if (await folder.RewriteAsync(name, bytes =>
+                {
+                    var newline = Array.IndexOf(bytes, (byte)'\n');
+                    if (newline < 0 || !atRest.IsStale(bytes[(newline + 1)..]))
+                        return null;
+                    return [.. bytes.AsSpan(0, newline + 1), .. atRest.Seal(atRest.Open(bytes[(newline + 1)..], SaverRecords.Backup), SaverRecords.Backup)];
+                }, cancellationToken))
+                resealed++;
         }
         return (files.Count == 0 ? null : files[^1], resealed);
     }

@@ -17,11 +17,7 @@ public sealed class FileBackupStore(ISessionBackupSource sessions, BackupFolder 
 
     public Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken) => folder.GetAsync(backupId, cancellationToken);
 
-    public Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken)
-    {
-        folder.Delete(backupIds);
-        return Task.CompletedTask;
-    }
+    public Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) => folder.DeleteAsync(backupIds, cancellationToken);
 
     public Task RestoreAsync(SessionBackup backup, CancellationToken cancellationToken) => sessions.RestoreAsync(backup, cancellationToken);
 }
