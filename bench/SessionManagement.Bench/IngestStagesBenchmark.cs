@@ -39,6 +39,26 @@ internal static class IngestStagesBenchmark
             TranscriptContent.Unpack(p.Content, p.Encoding), p.Content, p.Encoding)).ToList(); // unpooled: all of them are kept for the next stages
         var unpack = clock.Elapsed;
         clock.Restart();
+        foreach (var block in blocks)
+        {
+            var lines = block.Lines;
+            for (var start = 0; start < lines.Length;)
+            {
+                var length = lines.Span[start..].IndexOf((byte)'\n');
+                length = length < 0 ? lines.Length - start : length;
+                try
+                {
+                    using var _ = System.Text.Json.JsonDocument.Parse(lines.Slice(start, length));
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    // a cut-off line: chat keeps it as unreadable
+                }
+                start += length + 1;
+            }
+        }
+        var json = clock.Elapsed;
+        clock.Restart();
         var parsed = blocks.Select(b => TranscriptRecordReader.Read(b, DateTimeOffset.UtcNow).ToList()).ToList();
         var parse = clock.Elapsed;
 
@@ -87,7 +107,7 @@ internal static class IngestStagesBenchmark
         {
             ("read lines into 1 MB batches", read), ($"redact secrets (gateway; {redactedBatches} of {batches.Count} batches held one), the process's first pass", redactCold),
             ("redact secrets again, compiled by then (a gateway that has been running)", redact), ("gzip each batch (gateway)", pack), ("unpack each batch (chat)", unpack),
-            ("read records", parse), ("store (SQLite: rows, one block per batch, messages queued for search)", write),
+            ("parse each line's JSON alone (part of reading records)", json), ("read records", parse), ("store (SQLite: rows, one block per batch, messages queued for search)", write),
             ("search index of those messages (the indexer, behind the writes)", index),
             ("seal each message's text (of the store below, alone)", sealTexts), ("tokens of each message's words (the same)", tokenTexts),
             ("store, encryption at rest on (sealed text, tool calls and blocks; word tokens)", sealedWrite),
