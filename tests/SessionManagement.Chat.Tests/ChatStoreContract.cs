@@ -410,6 +410,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
         var bySession = await Store.SearchAsync(new MessageSearch([word], s2, null, null, null, null, 10), Cancel);
         var byRole = await Store.SearchAsync(new MessageSearch([word], null, project, "assistant", null, null, 10), Cancel);
         var byTime = await Store.SearchAsync(new MessageSearch([word], null, null, null, Start.AddSeconds(2), Start.AddSeconds(10), 10), Cancel);
+        var inSessions = await Store.SearchAsync(new MessageSearch([word], null, null, null, null, null, 1, [s2, NewSession()]), Cancel);
+        var inNone = await Store.SearchAsync(new MessageSearch([word], null, null, null, null, null, 10, []), Cancel);
 
         Assert.Equal(3, all.Count);
         Assert.Equal("u:a1", all[0].Key); // the word twice ranks first
@@ -418,6 +420,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal((s2, "u:u1"), (Assert.Single(bySession).SessionId, bySession[0].Key));
         Assert.Equal(("u:a1", "assistant", project), (Assert.Single(byRole).Key, byRole[0].Role, byRole[0].ProjectDir));
         Assert.Equal("u:a1", Assert.Single(byTime).Key);
+        Assert.Equal((s2, "u:u1"), (Assert.Single(inSessions).SessionId, inSessions[0].Key)); // a reader's sessions: the better match elsewhere left out
+        Assert.Empty(inNone);
     }
 
     [Fact]

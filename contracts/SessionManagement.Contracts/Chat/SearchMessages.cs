@@ -8,6 +8,7 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="Since">Only messages at or after this time.</param>
 /// <param name="Until">Only messages before this time.</param>
 /// <param name="Limit">The most hits to return.</param>
+/// <param name="SessionIds">Only these sessions (a reader's own); null for every session.</param>
 public record SearchMessages(
     string Query,
     string? SessionId,
@@ -15,4 +16,5 @@ public record SearchMessages(
     string? Role,
     DateTimeOffset? Since,
     DateTimeOffset? Until,
-    int Limit);
+    int Limit,
+    IReadOnlyList<string>? SessionIds = null);

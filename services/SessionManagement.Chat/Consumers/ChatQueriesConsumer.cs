@@ -120,7 +120,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
             return;
         }
         var search = new MessageSearch(terms, request.SessionId, request.ProjectDir, request.Role, request.Since, request.Until,
-            Math.Clamp(request.Limit, 1, MaxHits));
+            Math.Clamp(request.Limit, 1, MaxHits), request.SessionIds);
         try
         {
             await context.RespondAsync(new MessagesFound(request.Query!, await store.SearchAsync(search, context.CancellationToken)));

@@ -1,6 +1,6 @@
 namespace SessionManagement.Chat.Storage;
 
-/// <summary>A search: every term must appear in a message's text; the filters narrow it.</summary>
+/// <summary>A search: every term must appear in a message's text; the filters narrow it (<see cref="SessionIds"/>: only those sessions, when given).</summary>
 public sealed record MessageSearch(
     IReadOnlyList<string> Terms,
     string? SessionId,
@@ -8,4 +8,5 @@ public sealed record MessageSearch(
     string? Role,
     DateTimeOffset? Since,
     DateTimeOffset? Until,
-    int Limit);
+    int Limit,
+    IReadOnlyList<string>? SessionIds = null);

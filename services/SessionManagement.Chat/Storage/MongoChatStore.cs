@@ -217,6 +217,8 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
             : Filter.Text(string.Join(" ", search.Terms.Select(t => "\"" + t.Replace("\"", "") + "\"")));
         if (search.SessionId is not null)
             filter &= Filter.Eq(m => m.SessionId, search.SessionId);
+        if (search.SessionIds is not null)
+            filter &= Filter.In(m => m.SessionId, search.SessionIds);
         if (search.ProjectDir is not null)
             filter &= Filter.Eq(m => m.ProjectDir, search.ProjectDir);
         if (search.Role is not null)

@@ -229,6 +229,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var filters = new List<string>();
             if (search.SessionId is not null)
                 filters.Add("AND m.session_id = $session");
+            if (search.SessionIds is not null)
+                filters.Add("AND m.session_id IN (SELECT value FROM json_each($sessions))");
             if (search.ProjectDir is not null)
                 filters.Add("AND m.project_dir = $project");
             if (search.Role is not null)
@@ -244,7 +246,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 WHERE chat_messages_fts MATCH $query {string.Join(" ", filters)}
                 ORDER BY bm25(chat_messages_fts) LIMIT $limit
                 """;
-            command.Bind("$query", MessageColumns.FtsQuery(search.Terms, atRest)).Bind("$session", search.SessionId).Bind("$project", search.ProjectDir)
+            command.Bind("$query", MessageColumns.FtsQuery(search.Terms, atRest)).Bind("$session", search.SessionId)
+                .Bind("$sessions", search.SessionIds is { } ids ? System.Text.Json.JsonSerializer.Serialize(ids) : null).Bind("$project", search.ProjectDir)
                 .Bind("$role", search.Role).Bind("$limit", search.Limit)
                 .Bind("$since", search.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", search.Until is { } until ? SqliteValues.Time(until) : null);

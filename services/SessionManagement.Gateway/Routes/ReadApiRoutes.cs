@@ -147,9 +147,9 @@ internal static class ReadApiRoutes
         try
         {
             var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(
-                new SearchMessages(q, session, project, role, from, to, count), cancellationToken);
+                new SearchMessages(q, session, project, role, from, to, count, await SearchedSessionsAsync(client, Caller.Of(http), cancellationToken)), cancellationToken);
             if (response.Is(out Response<MessagesFound>? found))
-                return Results.Ok(Caller.Of(http) is { SeesOnlyTheirOwn: true } caller ? await TheirOwnAsync(client, caller, found.Message, cancellationToken) : found.Message);
+                return Results.Ok(found.Message);
             response.Is(out Response<SearchRejected>? rejected);
             return Results.Json(new { error = rejected!.Message.Reason, query = rejected.Message.Query }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
@@ -159,14 +159,31 @@ internal static class ReadApiRoutes
         }
     }
 
-    /// <summary>The hits in sessions that are the caller's.</summary>
-    internal static async Task<MessagesFound> TheirOwnAsync(ReadApiClient client, Caller caller, MessagesFound found, CancellationToken cancellationToken)
+    /// <summary>The most of a reader's sessions their searches look in: the latest by activity.</summary>
+    internal const int MaxSearchedSessions = 20_000;
+
+    /// <summary>
+    /// The sessions a caller's search looks in: null (every one) for a caller who sees every session; for a reader, their own, the
+    /// latest <see cref="MaxSearchedSessions"/> by activity. Chat searches those alone, so a reader's hits are never crowded out of
+    /// a page by other users' better matches.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>?> SearchedSessionsAsync(ReadApiClient client, Caller? caller, CancellationToken cancellationToken)
     {
-        var owned = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var session in found.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
-            owned[session] = await OwnedSessionFilter.OwnsAsync(client, caller, session, cancellationToken);
-        return found with { Hits = found.Hits.Where(h => owned[h.SessionId]).ToList() };
+        if (caller is not { SeesOnlyTheirOwn: true })
+            return null;
+        var ids = new List<string>();
+        while (ids.Count < MaxSearchedSessions)
+        {
+            var page = await client.AskAsync<ListSessions, SessionsListed>(
+                new ListSessions(null, null, null, null, ids.Count, SearchedSessionsPage, User: caller.Name, Sort: "recent"), cancellationToken);
+            ids.AddRange(page.Sessions.Select(s => s.SessionId));
+            if (page.Sessions.Count < SearchedSessionsPage)
+                break;
+        }
+        return ids;
     }
+
+    private const int SearchedSessionsPage = 500;
 
     private static async Task<IResult> ImportAsync(
         HttpContext http, TranscriptImporter importer, ReadApiClient client, IOptions<GatewayOptions> options, ILoggerFactory loggers,

@@ -50,7 +50,7 @@ internal static class WebPages
             try
             {
                 (total, sessions) = filters.Text is { } text
-                    ? await MatchingAsync(client, request, text, cancellationToken)
+                    ? await MatchingAsync(client, request, text, await ReadApiRoutes.SearchedSessionsAsync(client, Caller.Of(http), cancellationToken), cancellationToken)
                     : await client.AskAsync<ListSessions, SessionsListed>(request, cancellationToken) is var listed ? (listed.Total, listed.Sessions) : default;
             }
             catch (RequestTimeoutException)
@@ -72,10 +72,12 @@ internal static class WebPages
     }
 
     /// <summary>The sessions whose conversation holds the words (chat's search), filtered as the list is, best match first.</summary>
-    private static async Task<(long, IReadOnlyList<SessionSummary>)> MatchingAsync(ReadApiClient client, ListSessions request, string text, CancellationToken cancellationToken)
+    /// <param name="searched">The sessions to look in (a reader's own), or null for every one.</param>
+    private static async Task<(long, IReadOnlyList<SessionSummary>)> MatchingAsync(ReadApiClient client, ListSessions request, string text,
+        IReadOnlyList<string>? searched, CancellationToken cancellationToken)
     {
         var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(
-            new SearchMessages(text, null, request.ProjectDir, null, request.Since, null, 200), cancellationToken);
+            new SearchMessages(text, null, request.ProjectDir, null, request.Since, null, 200, searched), cancellationToken);
         if (!response.Is(out Response<MessagesFound>? found))
         {
             response.Is(out Response<SearchRejected>? rejected);
@@ -85,8 +87,7 @@ internal static class WebPages
         foreach (var id in found.Message.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
         {
             var answer = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(id), cancellationToken);
-            if (answer.Is(out Response<SessionFound>? session) && Keeps(request, session.Message.Session)
-                && (request.User is null || (await client.AskAsync<GetSessionOwner, SessionOwner>(new GetSessionOwner(id), cancellationToken)).User == request.User))
+            if (answer.Is(out Response<SessionFound>? session) && Keeps(request, session.Message.Session))
                 matching.Add(session.Message.Session);
         }
         return (matching.Count, matching.Skip(request.Skip).Take(request.Limit).ToList());
@@ -245,11 +246,11 @@ internal static class WebPages
                 { StatusCode = StatusCodes.Status400BadRequest };
         try
         {
-            var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(new SearchMessages(q, null, project, role, from, null, 50), cancellationToken);
+            var response = await client.AskAsync<SearchMessages, MessagesFound, SearchRejected>(new SearchMessages(q, null, project, role, from, null, 50,
+                await ReadApiRoutes.SearchedSessionsAsync(client, Caller.Of(http), cancellationToken)), cancellationToken);
             if (response.Is(out Response<MessagesFound>? hits))
             {
-                found = Caller.Of(http) is { SeesOnlyTheirOwn: true } caller
-                    ? await ReadApiRoutes.TheirOwnAsync(client, caller, hits.Message, cancellationToken) : hits.Message;
+                found = hits.Message;
                 foreach (var id in found.Hits.Select(h => h.SessionId).Distinct(StringComparer.Ordinal))
                 {
                     var session = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(id), cancellationToken);

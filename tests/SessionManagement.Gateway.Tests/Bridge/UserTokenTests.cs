@@ -77,6 +77,36 @@ public sealed class UserTokenTests
     }
 
     [Fact]
+    public async Task When_other_users_sessions_match_better_Should_still_give_a_reader_every_hit_of_their_own()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = Ana, ["SM_Gateway__Users__0__Role"] = "read",
+            ["SM_Gateway__Users__1__Name"] = "ben", ["SM_Gateway__Users__1__Token"] = Ben, ["SM_Gateway__Users__1__Role"] = "read",
+            ["SM_Gateway__Users__2__Name"] = "root", ["SM_Gateway__Users__2__Token"] = Root, ["SM_Gateway__Users__2__Role"] = "admin",
+        });
+        await host.WaitForAsync("/healthz", HttpStatusCode.OK, Within);
+        var (anas, bens) = ("ana-" + Guid.NewGuid().ToString("N")[..8], "ben-" + Guid.NewGuid().ToString("N")[..8]);
+        // Ben's 30 prompts say "budget" over and over: each ranks above Ana's one mention.
+        var bensLines = string.Concat(Enumerable.Range(0, 30).Select(i =>
+            TranscriptLines.User(bens, $"b-{i}", i == 0 ? null : $"b-{i - 1}", i, $"budget budget budget, draft {i}", "/work/shared") + "\n"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Post, $"/api/sessions/import?session={bens}&name={bens}.jsonl", Ben, bensLines));
+        var anasLines = TranscriptLines.User(anas, "a-0", null, 0, "the plan for the offsite, the venue, the travel, and the budget", "/work/shared") + "\n";
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Post, $"/api/sessions/import?session={anas}&name={anas}.jsonl", Ana, anasLines));
+        await Eventually.ReturnsAsync(() => GetAsync(host, "/api/search?q=budget&limit=50", Root),
+            found => found.GetProperty("hits").GetArrayLength() == 31, Within, "the 31 prompts searchable");
+
+        var top = await GetAsync(host, "/api/search?q=budget&limit=5", Root);
+        var anaFinds = await GetAsync(host, "/api/search?q=budget&limit=5", Ana);
+        var benFinds = await GetAsync(host, "/api/search?q=budget&limit=50", Ben);
+
+        Assert.All(top.GetProperty("hits").EnumerateArray(), h => Assert.Equal(bens, h.GetProperty("sessionId").GetString())); // Ben's crowd the top five
+        Assert.Equal([anas], anaFinds.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("sessionId").GetString()));
+        Assert.Equal(30, benFinds.GetProperty("hits").GetArrayLength());
+        Assert.All(benFinds.GetProperty("hits").EnumerateArray(), h => Assert.Equal(bens, h.GetProperty("sessionId").GetString()));
+    }
+
+    [Fact]
     public async Task When_a_users_token_is_too_short_Should_refuse_to_start_naming_it()
     {
         await using var host = HostProcess.Start(new Dictionary<string, string>
