@@ -36,6 +36,7 @@ internal static class WebBenchmark
         await HookLoad.PostAsync(gateway, 8, sessions * 2 / 8 * 8, n => n % 2 == 0
             ? $$"""{"session_id":"list-{{run}}-{{n / 2}}","hook_event_name":"SessionStart","source":"startup","cwd":"/bench/project-{{n / 2 % 40}}","model":"claude-opus-4"}"""
             : $$"""{"session_id":"list-{{run}}-{{n / 2}}","hook_event_name":"UserPromptSubmit","prompt":"bench prompt {{n}}","cwd":"/bench/project-{{n / 2 % 40}}"}""");
+        var posted = clock.Elapsed;
         long listed;
         while ((listed = (await http.GetFromJsonAsync<JsonElement>("/api/sessions?limit=1")).GetProperty("total").GetInt64()) < sessions)
         {
@@ -43,6 +44,8 @@ internal static class WebBenchmark
                 throw new TimeoutException($"only {listed} sessions listed after 10 minutes");
             await Task.Delay(200);
         }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{sessions} sessions through the hooks (a SessionStart and a prompt each, 8 connections): posted in {posted.TotalSeconds:0.0} s, all listed after {clock.Elapsed.TotalSeconds:0.0} s"));
 
         // The list at the server: the first page, a page deep in, a project's, by most prompts; after a few untimed.
         var pages = new[] { "/", $"/?skip={sessions / 2 / 50 * 50}", "/?project=/bench/project-7", "/?sort=prompts", "/?status=active&sort=started" };
