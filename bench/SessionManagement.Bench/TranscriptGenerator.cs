@@ -61,7 +61,7 @@ internal static class TranscriptGenerator
                     parentUuid = before, type = "assistant", uuid, timestamp = time, cwd, sessionId,
                     message = new
                     {
-                        id = "msg_" + uuid[..8], model = "claude-opus-4", role = "assistant",
+                        id = "msg_" + uuid[..8], model = "claude-opus-4-5-20251101", role = "assistant",
                         content = new object[] { new { type = "text", text = Prose(random.Next(80, 1_500)) },
                             new { type = "tool_use", id = toolUse, name = "Bash", input = new { command = "grep -rn " + Prose(30) } } },
                         usage = new { input_tokens = random.Next(10, 5_000), output_tokens = random.Next(10, 2_000), cache_read_input_tokens = random.Next(0, 90_000) },
@@ -79,7 +79,7 @@ internal static class TranscriptGenerator
             await WriteAsync(new
             {
                 parentUuid = before, type = "assistant", uuid, timestamp = time, cwd, sessionId,
-                message = new { model = "claude-opus-4", role = "assistant", content = new object[] { new { type = "text", text = Prose(random.Next(100, 2_000)) } },
+                message = new { model = "claude-opus-4-5-20251101", role = "assistant", content = new object[] { new { type = "text", text = Prose(random.Next(100, 2_000)) } },
                     usage = new { input_tokens = 900, output_tokens = 300 } },
             });
             await WriteAsync(new { type = "last-prompt", lastPrompt = "x", leafUuid = uuid, sessionId });

@@ -34,7 +34,7 @@ internal static class WebBenchmark
         var run = Guid.NewGuid().ToString("N")[..6];
         var clock = Stopwatch.StartNew();
         await HookLoad.PostAsync(gateway, 8, sessions * 2 / 8 * 8, n => n % 2 == 0
-            ? $$"""{"session_id":"list-{{run}}-{{n / 2}}","hook_event_name":"SessionStart","source":"startup","cwd":"/bench/project-{{n / 2 % 40}}","model":"claude-opus-4"}"""
+            ? $$"""{"session_id":"list-{{run}}-{{n / 2}}","hook_event_name":"SessionStart","source":"startup","cwd":"/bench/project-{{n / 2 % 40}}","model":"claude-opus-4-5-20251101"}"""
             : $$"""{"session_id":"list-{{run}}-{{n / 2}}","hook_event_name":"UserPromptSubmit","prompt":"bench prompt {{n}}","cwd":"/bench/project-{{n / 2 % 40}}"}""");
         var posted = clock.Elapsed;
         long listed;
