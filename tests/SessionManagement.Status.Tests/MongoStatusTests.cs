@@ -1,7 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 using SessionManagement.Status.Storage;
-using SessionManagement.Status.Tracking;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Status.Tests;
@@ -37,13 +36,7 @@ public sealed class MongoStatusTests(InfrastructureFixture infrastructure) : Sta
         }, cancellationToken: Cancel);
         var start = new DateTimeOffset(hour);
 
-        var kept = await Store.ReadAsync("hour", start, start.AddHours(1), Cancel);
-        await Store.SaveAsync([], [new Counter(start.AddMinutes(5), "/work/p", "dev", "claude-haiku-4-5", Metric.OutputTokens, 30)], Cancel);
-        await Store.RollUpAsync("hour", start, start.AddHours(1), Cancel);
-        var rolled = await Store.ReadAsync("hour", start, start.AddHours(1), Cancel);
-
-        Assert.Equal([("", 120.0)], kept.Select(r => (r.Model, r.Value)));
-        Assert.Equal([("", 120.0), ("claude-haiku-4-5", 30.0)], rolled.OrderBy(r => r.Model, StringComparer.Ordinal).Select(r => (r.Model, r.Value)));
+        await AssertKeptBesideCountsPerModelAsync(Store, start);
     }
 
     public override async ValueTask DisposeAsync()

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Status.Storage;
-using SessionManagement.Status.Tracking;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Status.Tests;
@@ -40,14 +39,7 @@ public sealed class SqliteStatusTests : StatusContract
         SqliteConnection.ClearAllPools();
 
         await using var after = new SqliteDatabase(storage, [StatusSqliteSchema.V1, StatusSqliteSchema.V2], NullLogger<SqliteDatabase>.Instance);
-        var store = new SqliteStatusStore(after);
-        var kept = await store.ReadAsync("hour", hour, hour.AddHours(1), Cancel);
-        await store.SaveAsync([], [new Counter(hour.AddMinutes(5), "/work/p", "dev", "claude-haiku-4-5", Metric.OutputTokens, 30)], Cancel);
-        await store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
-        var rolled = await store.ReadAsync("hour", hour, hour.AddHours(1), Cancel);
-
-        Assert.Equal([("", 120.0)], kept.Select(r => (r.Model, r.Value)));
-        Assert.Equal([("", 120.0), ("claude-haiku-4-5", 30.0)], rolled.OrderBy(r => r.Model, StringComparer.Ordinal).Select(r => (r.Model, r.Value)));
+        await AssertKeptBesideCountsPerModelAsync(new SqliteStatusStore(after), hour);
     }
 
     public override async ValueTask DisposeAsync()

@@ -187,6 +187,21 @@ public abstract class StatusContract : IAsyncLifetime
         Assert.Equal(byModel.Values.Sum(r => r.Metrics[Metric.OutputTokens]), byMinute.Sum(r => r.Metrics[Metric.OutputTokens]));
     }
 
+    /// <summary>
+    /// A store holding 120 output tokens of <paramref name="hour"/> counted before models were (minute and hour alike): they read as
+    /// no model's, and 30 of a model counted after stand beside them once the hour is totalled again, neither counted twice.
+    /// </summary>
+    protected static async Task AssertKeptBesideCountsPerModelAsync(IStatusStore store, DateTimeOffset hour)
+    {
+        var kept = await store.ReadAsync("hour", hour, hour.AddHours(1), Cancel);
+        await store.SaveAsync([], [new Counter(hour.AddMinutes(5), "/work/p", "dev", "claude-haiku-4-5", Metric.OutputTokens, 30)], Cancel);
+        await store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
+        var rolled = await store.ReadAsync("hour", hour, hour.AddHours(1), Cancel);
+
+        Assert.Equal([("", 120.0)], kept.Select(r => (r.Model, r.Value)));
+        Assert.Equal([("", 120.0), ("claude-haiku-4-5", 30.0)], rolled.OrderBy(r => r.Model, StringComparer.Ordinal).Select(r => (r.Model, r.Value)));
+    }
+
     private static (double, double, double, double) Tokens(ReportRow row) =>
         (row.Metrics[Metric.InputTokens], row.Metrics[Metric.OutputTokens], row.Metrics[Metric.CacheCreationTokens], row.Metrics[Metric.CacheReadTokens]);
 

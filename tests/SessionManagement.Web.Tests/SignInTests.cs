@@ -28,12 +28,7 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task When_a_browser_signs_in_Should_refuse_a_wrong_token_and_show_a_reader_only_their_own_sessions()
     {
-        await using var host = HostProcess.Start(new Dictionary<string, string>
-        {
-            ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = Ana, ["SM_Gateway__Users__0__Role"] = "read",
-            ["SM_Gateway__Users__1__Name"] = "ben", ["SM_Gateway__Users__1__Token"] = Ben, ["SM_Gateway__Users__1__Role"] = "read",
-            ["SM_Gateway__Users__2__Name"] = "root", ["SM_Gateway__Users__2__Token"] = Root, ["SM_Gateway__Users__2__Role"] = "admin",
-        });
+        await using var host = HostProcess.Start(GatewayUsers.Settings(("ana", Ana, "read"), ("ben", Ben, "read"), ("root", Root, "admin")));
         await host.WaitForAsync("/healthz", HttpStatusCode.OK, Within);
         var (anas, bens) = ("ana-" + Guid.NewGuid().ToString("N")[..8], "ben-" + Guid.NewGuid().ToString("N")[..8]);
         foreach (var (token, session) in new[] { (Ana, anas), (Ben, bens) })

@@ -79,12 +79,7 @@ public sealed class UserTokenTests
     [Fact]
     public async Task When_other_users_sessions_match_better_Should_still_give_a_reader_every_hit_of_their_own()
     {
-        await using var host = HostProcess.Start(new Dictionary<string, string>
-        {
-            ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = Ana, ["SM_Gateway__Users__0__Role"] = "read",
-            ["SM_Gateway__Users__1__Name"] = "ben", ["SM_Gateway__Users__1__Token"] = Ben, ["SM_Gateway__Users__1__Role"] = "read",
-            ["SM_Gateway__Users__2__Name"] = "root", ["SM_Gateway__Users__2__Token"] = Root, ["SM_Gateway__Users__2__Role"] = "admin",
-        });
+        await using var host = HostProcess.Start(GatewayUsers.Settings(("ana", Ana, "read"), ("ben", Ben, "read"), ("root", Root, "admin")));
         await host.WaitForAsync("/healthz", HttpStatusCode.OK, Within);
         var (anas, bens) = ("ana-" + Guid.NewGuid().ToString("N")[..8], "ben-" + Guid.NewGuid().ToString("N")[..8]);
         // Ben's 30 prompts say "budget" over and over: each ranks above Ana's one mention.
