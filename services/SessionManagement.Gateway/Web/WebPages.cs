@@ -309,7 +309,8 @@ internal static class WebPages
         IDeliveryJournal journal, ErrorQueues queues, ReadApiClient client, IOptions<PersistenceOptions> persistence, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var backups = BackupsAsync(client, time.GetUtcNow(), TimeSpan.FromSeconds(persistence.Value.BackupFrequency), cancellationToken);
+        var now = time.GetUtcNow();
+        var backups = BackupsAsync(client, now, TimeSpan.FromSeconds(persistence.Value.BackupFrequency), cancellationToken);
         var here = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), cancellationToken);
         IReadOnlyList<(string, long)>? depths = null;
         string? problem = null;
@@ -326,7 +327,7 @@ internal static class WebPages
         }
         var view = new HealthView(WebViewer.Of(http), here.Status.ToString(),
             here.Entries.Select(e => (e.Key, e.Value.Status.ToString(), e.Value.Description)).ToList(),
-            await instances.ListRecentAsync(200, cancellationToken), time.GetUtcNow(), spool.Directory.List().Count,
+            await instances.ListRecentAsync(200, cancellationToken), now, spool.Directory.List().Count,
             (await journal.ListAsync(DeliveryStatus.Rejected, 1_000, cancellationToken)).Count, depths, problem, await backups);
         return new PageResult<HealthPage>(new { View = view })
         {
@@ -345,13 +346,13 @@ internal static class WebPages
             var hours = (await client.AskAsync<GetReport, ReportReady>(new GetReport("quality", "hour", "period", now.AddDays(-7), now.AddMinutes(1)),
                 cancellationToken)).Rows.Select(r => (Start: PeriodStart(r), Row: r)).ToList();
             var lastDay = hours.Where(h => h.Start >= now.AddHours(-24)).ToList();
-            var (backedUp, failed) = (lastDay.Sum(h => Value(h.Row, "backups")), lastDay.Sum(h => Value(h.Row, "backup_failures")));
-            if (hours.Where(h => Value(h.Row, "backups") > 0).Select(h => (DateTimeOffset?)h.Start).Max() is not { } hour)
+            var (backedUp, failed) = (lastDay.Sum(h => h.Row.Value("backups")), lastDay.Sum(h => h.Row.Value("backup_failures")));
+            if (hours.Where(h => h.Row.Value("backups") > 0).Select(h => (DateTimeOffset?)h.Start).Max() is not { } hour)
                 return new BackupsSeen(null, 0, backedUp, failed, every);
             var minutes = (await client.AskAsync<GetReport, ReportReady>(new GetReport("quality", "minute", "period", hour, hour.AddHours(1)), cancellationToken))
-                .Rows.Where(r => Value(r, "backups") > 0).MaxBy(r => r.Group, StringComparer.Ordinal);
+                .Rows.Where(r => r.Value("backups") > 0).MaxBy(r => r.Group, StringComparer.Ordinal);
             return minutes is null ? new BackupsSeen(hour, 0, backedUp, failed, every)
-                : new BackupsSeen(PeriodStart(minutes), Value(minutes, "backups"), backedUp, failed, every);
+                : new BackupsSeen(PeriodStart(minutes), minutes.Value("backups"), backedUp, failed, every);
         }
         catch (RequestTimeoutException)
         {
@@ -361,8 +362,6 @@ internal static class WebPages
 
     private static DateTimeOffset PeriodStart(ReportRow row) =>
         DateTimeOffset.Parse(row.Group, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
-
-    private static double Value(ReportRow row, string metric) => row.Metrics.TryGetValue(metric, out var value) ? value : 0;
 
     private static IResult NotFound(WebViewer viewer, string sessionId) =>
         Problem(viewer, StatusCodes.Status404NotFound, "No such session", $"There is no session '{sessionId}' here, or it is not yours to see.");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using SessionManagement.Contracts.Chat;
 using SessionManagement.Hosting.Configuration;
 
 namespace SessionManagement.Hosting.Pricing;
@@ -19,6 +20,10 @@ public sealed record ModelPrice(
     decimal? CacheReadAbove200K = null)
 {
     private const long LongContext = 200_000;
+
+    /// <summary>What one response costs, from the usage its transcript line reports.</summary>
+    public decimal Cost(TokenUsageView tokens) =>
+        Cost(tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
 
     /// <summary>What one response costs, as ccusage reckons it: each kind of token past 200,000 at the long-context rate, if any.</summary>
     public decimal Cost(long input, long output, long cacheWrite, long cacheRead) =>

@@ -114,7 +114,7 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
             {
                 var answered = model ?? status.Model;
                 var price = prices.Find(answered);
-                var cost = price?.Cost(tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens) ?? 0m;
+                var cost = price?.Cost(tokens) ?? 0m;
                 var input = tokens.InputTokens + tokens.CacheCreationInputTokens + tokens.CacheReadInputTokens;
                 status = status with
                 {

@@ -25,16 +25,16 @@ internal static class ConversationReader
     {
         var entries = new List<ConversationEntry>(messages.Count);
         var responses = new HashSet<string>(StringComparer.Ordinal);
-        if (previous is { Usage: not null } && ResponseKey(previous) is { } before)
+        if (previous is { Usage: not null } && Parse(previous, firstIndex - 1, whole: false).Response is { } before)
             responses.Add(before);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
-            entries.Add(new ConversationEntry(message, firstIndex + i, Blocks(message, firstIndex + i, whole: false))
+            var (blocks, response) = Parse(message, firstIndex + i, whole: false);
+            entries.Add(new ConversationEntry(message, firstIndex + i, blocks)
             {
-                Turn = message.Usage is { } tokens && (ResponseKey(message) is not { } key || responses.Add(key))
-                    ? new TurnUsage(tokens, prices.Find(message.Model)?.Cost(tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens,
-                        tokens.CacheReadInputTokens))
+                Turn = message.Usage is { } tokens && (response is null || responses.Add(response))
+                    ? new TurnUsage(tokens, prices.Find(message.Model)?.Cost(tokens))
                     : null,
             });
         }
@@ -72,43 +72,39 @@ internal static class ConversationReader
         return shown;
     }
 
-    /// <summary>ccusage's key of the API response a line is part of, <c>message.id:requestId</c>; null when the line lacks either (it counts on its own).</summary>
-    private static string? ResponseKey(ChatMessageView message)
-    {
-        if (message.Raw is not { Length: > 0 } raw)
-            return null;
-        try
-        {
-            using var line = JsonDocument.Parse(raw);
-            var root = line.RootElement;
-            return root.ValueKind == JsonValueKind.Object && String(root, "requestId") is { } request && root.TryGetProperty("message", out var inner)
-                && String(inner, "id") is { } id ? id + ":" + request : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>A message's blocks; <paramref name="whole"/> keeps every tool's input and output uncut (the <c>/tool</c> route).</summary>
-    public static IReadOnlyList<ConversationBlock> Blocks(ChatMessageView message, long index, bool whole)
+    public static IReadOnlyList<ConversationBlock> Blocks(ChatMessageView message, long index, bool whole) => Parse(message, index, whole).Blocks;
+
+    /// <summary>
+    /// A message's blocks, and ccusage's key of the API response its line is part of (<c>message.id:requestId</c>; null when the line
+    /// lacks either, and it counts on its own), from one read of its raw line.
+    /// </summary>
+    private static (IReadOnlyList<ConversationBlock> Blocks, string? Response) Parse(ChatMessageView message, long index, bool whole)
     {
         if (message.Raw is { Length: > 0 } raw)
         {
             try
             {
                 using var line = JsonDocument.Parse(raw);
-                if (line.RootElement.ValueKind == JsonValueKind.Object && line.RootElement.TryGetProperty("message", out var inner)
-                    && inner.ValueKind == JsonValueKind.Object && inner.TryGetProperty("content", out var content))
-                    return FromContent(content, index, whole);
+                var root = line.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message", out var inner) && inner.ValueKind == JsonValueKind.Object)
+                {
+                    var response = String(root, "requestId") is { } request && String(inner, "id") is { } id ? id + ":" + request : null;
+                    if (inner.TryGetProperty("content", out var content))
+                        return (FromContent(content, index, whole), response);
+                    return (Text(message), response);
+                }
             }
             catch (JsonException)
             {
                 // Shown from its text below.
             }
         }
-        return string.IsNullOrWhiteSpace(message.Text) ? [] : [new TextBlock(message.Text)];
+        return (Text(message), null);
     }
+
+    private static IReadOnlyList<ConversationBlock> Text(ChatMessageView message) =>
+        string.IsNullOrWhiteSpace(message.Text) ? [] : [new TextBlock(message.Text)];
 
     private static List<ConversationBlock> FromContent(JsonElement content, long index, bool whole)
     {
