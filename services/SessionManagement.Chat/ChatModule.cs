@@ -21,6 +21,7 @@ public static class ChatModule
         foreach (var migration in ChatSqliteSchema.All)
             builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, ChatMongoCollections>();
+        builder.Services.AddSingleton<AppendOrder>();
         builder.StoresHookEvents<ChatIngestConsumer>(conversationOnly: true);
         builder.AddBusRegistrations(bus =>
         {

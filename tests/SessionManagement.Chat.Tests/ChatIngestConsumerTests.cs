@@ -31,6 +31,7 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
             .AddSingleton<SqliteDatabase>()
             .AddSingleton(SessionManagement.Hosting.Security.AtRest.Off)
             .AddSingleton<IChatStore, SqliteChatStore>()
+            .AddSingleton<AppendOrder>()
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<ChatIngestConsumer, ChatIngestConsumerDefinition>();

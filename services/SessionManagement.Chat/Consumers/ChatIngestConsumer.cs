@@ -12,10 +12,11 @@ namespace SessionManagement.Chat.Consumers;
 
 /// <summary>
 /// Builds the history: prompts and replies from the hooks that carry them, every record from transcript lines. Both arrive on
-/// one endpoint, one message at a time, so a hook's prompt and its transcript twin meet in order. The
+/// one endpoint and are written one message at a time, in the order they arrived (<see cref="AppendOrder"/>), so a hook's prompt
+/// and its transcript twin meet in order; a batch's lines are read beside the write of the message before it. The
 /// message is acknowledged after the write; a redelivery stores nothing twice.
 /// </summary>
-public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagementOptions> chat, ILogger<ChatIngestConsumer> logger)
+public sealed class ChatIngestConsumer(IChatStore store, AppendOrder order, IOptions<ChatManagementOptions> chat, ILogger<ChatIngestConsumer> logger)
     : IConsumer<ConversationHookCaptured>, IConsumer<ConversationHooksAccepted>, IConsumer<TranscriptLinesCaptured>
 {
     private static readonly Counter InvalidLines = Metrics.CreateCounter(
@@ -26,16 +27,22 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
 
     public async Task Consume(ConsumeContext<ConversationHookCaptured> context)
     {
-        if (HookMessageReader.Read(context.Message) is { } message)
-            await AppendAsync(context, [message]);
+        using var turn = order.Take();
+        if (HookMessageReader.Read(context.Message) is not { } message)
+            return;
+        await turn.WaitAsync(context.CancellationToken);
+        await AppendAsync(context, [message]);
     }
 
     /// <summary>The embedded gateway's bursts: their prompts and replies stored together, in capture order.</summary>
     public async Task Consume(ConsumeContext<ConversationHooksAccepted> context)
     {
+        using var turn = order.Take();
         var messages = context.Message.Events.Select(HookMessageReader.Read).OfType<ChatMessage>().ToList();
-        if (messages.Count > 0)
-            await AppendAsync(context, messages);
+        if (messages.Count == 0)
+            return;
+        await turn.WaitAsync(context.CancellationToken);
+        await AppendAsync(context, messages);
     }
 
     public async Task Consume(ConsumeContext<TranscriptLinesCaptured> context)
@@ -44,9 +51,12 @@ public sealed class ChatIngestConsumer(IChatStore store, IOptions<ChatManagement
         IReadOnlyList<AppendResult> results = [];
         if (!string.IsNullOrEmpty(batch.SessionId) && (batch.ContentHandle is not null || batch.Content is { Length: > 0 }))
         {
+            using var turn = order.Take();
             // Damaged content (InvalidDataException) fails the message: it stays whole in the error queue.
             using var block = TranscriptBlock.From(batch, chat.Value.MessageCompression);
-            results = await AppendAsync(context, TranscriptRecordReader.Read(block, batch.CapturedAt).ToList());
+            var records = TranscriptRecordReader.Read(block, batch.CapturedAt).ToList();
+            await turn.WaitAsync(context.CancellationToken);
+            results = await AppendAsync(context, records);
         }
         // An import sends its batches as requests, to go only as fast as they are stored.
         if (context.RequestId.HasValue)
