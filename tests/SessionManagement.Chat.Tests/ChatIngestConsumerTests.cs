@@ -92,6 +92,38 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_an_import_is_summed_up_Should_name_the_latest_branch_also_of_lines_stored_before_lines_kept_theirs()
+    {
+        var (kept, predating) = ("s-" + Guid.NewGuid().ToString("N")[..10], "s-" + Guid.NewGuid().ToString("N")[..10]);
+        foreach (var session in new[] { kept, predating })
+        {
+            var lines = new[] { User(session, "u1", null, 1, "start"), User(session, "u2", "u1", 2, "go on").Replace("\"main\"", "\"feature/x\"") };
+            await _harness.GetRequestClient<TranscriptLinesCaptured>().GetResponse<TranscriptLinesStored>(Batch(session, lines), Cancel);
+        }
+        // What migration 11 leaves of a session stored before it: rows without their branch, and the session marked.
+        await _provider.GetRequiredService<SqliteDatabase>().WriteAsync(async (connection, transaction) =>
+        {
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE chat_messages SET git_branch = NULL WHERE session_id = $session;
+                UPDATE chat_sessions SET branches_unread = 1 WHERE session_id = $session;
+                """;
+            update.Bind("$session", predating);
+            return await update.ExecuteNonQueryAsync(Cancel);
+        }, Cancel);
+
+        await _harness.Bus.Publish(new SummarizeTranscript(kept, null, "dev"), Cancel);
+        await _harness.Bus.Publish(new SummarizeTranscript(predating, null, "dev"), Cancel);
+
+        foreach (var session in new[] { kept, predating })
+        {
+            Assert.True(await _harness.Published.Any<TranscriptSummarized>(x => x.Context.Message.SessionId == session, Cancel));
+            Assert.Equal("feature/x", _harness.Published.Select<TranscriptSummarized>(x => x.Context.Message.SessionId == session, Cancel).Single().Context.Message.GitBranch);
+        }
+    }
+
+    [Fact]
     public async Task When_a_batch_content_is_damaged_Should_fail_that_message_saying_why_and_store_nothing()
     {
         var session = "s-" + Guid.NewGuid().ToString("N")[..10];

@@ -55,4 +55,30 @@ public sealed class ChatSchemaMigrationTests
         await store.DeleteSessionAsync(old, Cancel); // its index entry goes with it
         Assert.Equal([fresh], (await store.SearchAsync(new MessageSearch([word], null, null, null, null, null, 10), Cancel)).Select(h => h.SessionId));
     }
+
+    [Fact]
+    public async Task When_a_v10_store_is_opened_by_this_version_Should_say_its_sessions_lines_predate_their_branches_and_new_ones_do_not()
+    {
+        using var directory = new TempDirectory();
+        var (old, fresh) = ("s-" + Guid.NewGuid().ToString("N")[..10], "s-" + Guid.NewGuid().ToString("N")[..10]);
+        await using (var v10 = Open(directory, [.. ChatSqliteSchema.All.Where(m => m.Version <= 10)]))
+        {
+            await v10.WriteAsync(async (connection, transaction) =>
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO chat_sessions (session_id, message_count, conversation_count, invalid_lines) VALUES ($session, 1, 1, 0)";
+                insert.Bind("$session", old);
+                return await insert.ExecuteNonQueryAsync(Cancel);
+            }, Cancel);
+        }
+
+        await using var current = Open(directory, [.. ChatSqliteSchema.All]);
+        var store = new SqliteChatStore(current, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()), AtRest.Off);
+        await store.AppendAsync(TranscriptRecordReader.Read(fresh, 0, [User(fresh, "n1", null, 2, "a new prompt")], Start).ToList(), 100, Cancel);
+
+        Assert.True(await store.LinesPredateBranchesAsync(old, Cancel));
+        Assert.False(await store.LinesPredateBranchesAsync(fresh, Cancel));
+        Assert.Equal("main", (await store.SummarizeAsync(fresh, Cancel))!.GitBranch);
+    }
 }

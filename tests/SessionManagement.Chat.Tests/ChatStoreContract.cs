@@ -252,6 +252,39 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_lines_name_git_branches_Should_sum_up_the_session_on_the_branch_of_its_latest_line_that_names_one()
+    {
+        var s = NewSession();
+        // User lines name "main"; assistant lines none.
+        static string OnBranch(string line, string branch) => line.Contains("\"gitBranch\":\"main\"", StringComparison.Ordinal)
+            ? line.Replace("\"gitBranch\":\"main\"", $"\"gitBranch\":\"{branch}\"", StringComparison.Ordinal)
+            : line.Replace("\"type\":", $"\"gitBranch\":\"{branch}\",\"type\":", StringComparison.Ordinal);
+        string[] own =
+        [
+            OnBranch(User(s, "u1", null, 1, "start the feature"), "main"),
+            OnBranch(AssistantText(s, "a1", "u1", 2, "Branching."), "feature/login"),
+            User(s, "u2", "a1", 3, "a line that names no branch").Replace(",\"gitBranch\":\"main\"", "", StringComparison.Ordinal),
+        ];
+        string[] subagent = [OnBranch(User(s, "s1", null, 4, "an agent on another branch"), "agent-branch")];
+        var hookFirst = Hook(s, "UserPromptSubmit", "prompt", "the last prompt", 5);
+
+        await Store.AppendAsync(Transcript(s, 0, own[..1]), Keep, Cancel);
+        await Store.AppendAsync([hookFirst], Keep, Cancel);
+        var offset = System.Text.Encoding.UTF8.GetByteCount(own[0]) + 1;
+        await Store.AppendAsync(Transcript(s, offset, own[1..]), Keep, Cancel);
+        await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, subagent, Start, "subagents/agent-x1.jsonl").ToList(), Keep, Cancel);
+
+        Assert.Equal("feature/login", (await Store.SummarizeAsync(s, Cancel))!.GitBranch);
+        Assert.False(await Store.LinesPredateBranchesAsync(s, Cancel));
+
+        // The hook's prompt reaches its transcript line, which names a branch: the line's branch is the session's latest.
+        var last = OnBranch(User(s, "u3", "u2", 5, "the last prompt"), "release/2.0");
+        offset += own[1..].Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1);
+        Assert.Equal(1, Assert.Single(await Store.AppendAsync(Transcript(s, offset, last), Keep, Cancel)).Merged);
+        Assert.Equal("release/2.0", (await Store.SummarizeAsync(s, Cancel))!.GitBranch);
+    }
+
+    [Fact]
     public async Task When_a_transcript_is_appended_Should_return_the_conversation_in_order_with_records_and_bad_lines_on_request()
     {
         var s = NewSession();

@@ -51,15 +51,17 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         if (await store.SummarizeAsync(context.Message.SessionId, context.CancellationToken) is { } summary)
             await context.Publish(summary with
             {
-                GitBranch = await LatestGitBranchAsync(summary.SessionId, context.CancellationToken),
+                GitBranch = summary.GitBranch ?? (await store.LinesPredateBranchesAsync(summary.SessionId, context.CancellationToken)
+                    ? await LatestGitBranchAsync(summary.SessionId, context.CancellationToken)
+                    : null),
                 ParentSessionId = context.Message.ParentSessionId,
                 ImportedBy = context.Message.ImportedBy,
             }, context.CancellationToken);
     }
 
     /// <summary>
-    /// The <c>gitBranch</c> of the session's latest line that names one. Only its raw line says it: read through once, page by page
-    /// (an import is summed up once), each line looked at as text before it is parsed.
+    /// The <c>gitBranch</c> of the session's latest line that names one, for a session whose lines were stored before chat kept each
+    /// line's branch: only its raw lines say it, read through once, page by page, each line looked at as text before it is parsed.
     /// </summary>
     private async Task<string?> LatestGitBranchAsync(string sessionId, CancellationToken cancellationToken)
     {

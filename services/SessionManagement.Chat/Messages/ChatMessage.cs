@@ -44,6 +44,9 @@ public sealed record ChatMessage(
     /// </summary>
     public string? ResponseKey { get; init; }
 
+    /// <summary>The git branch the line names (<c>gitBranch</c>), when it names one.</summary>
+    public string? GitBranch { get; init; }
+
     /// <summary>
     /// This transcript line under a key of its own, <c>u:</c> uuid <c>@</c> byte offset: another line of the session has its uuid
     /// (Claude Code writes a record again with other content), and the file keeps both.

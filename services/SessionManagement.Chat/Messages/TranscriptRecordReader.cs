@@ -67,6 +67,7 @@ internal static class TranscriptRecordReader
             if (String(root, "timestamp") is { } stamp && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
                 (lastTime, dated) = (time, true);
             lastCwd = String(root, "cwd") ?? lastCwd;
+            var branch = String(root, "gitBranch") is { Length: > 0 } named ? named : null;
             var uuid = String(root, "uuid");
             var key = uuid is not null ? "u:" + uuid : LineKey(offset, line);
             var parent = String(root, "parentUuid");
@@ -78,7 +79,7 @@ internal static class TranscriptRecordReader
             if (!ConversationTypes.Contains(type))
                 return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd,
                     type == TranscriptTitle.Custom ? MessageText.Bound(String(root, "customTitle") ?? "") : "",
-                    null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated };
+                    null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated, GitBranch = branch };
 
             var content = new ContentReader();
             string? role, model = null, problem = null;
@@ -120,7 +121,7 @@ internal static class TranscriptRecordReader
             var text = content.Text;
             return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
                 MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
-            { Undated = !dated, ResponseKey = response };
+            { Undated = !dated, ResponseKey = response, GitBranch = branch };
         }
     }
 

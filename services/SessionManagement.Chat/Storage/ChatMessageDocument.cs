@@ -5,6 +5,7 @@ namespace SessionManagement.Chat.Storage;
 /// compressed bytes; <see cref="File"/> the session's transcript file its line is from (empty for its own; none on documents stored
 /// before subagent transcripts were kept); <see cref="ToolText"/> what its tool calls add to search (<see cref="MessageColumns.ToolText"/>).
 /// With encryption at rest on, text, tool calls and raw line are sealed, and <see cref="SearchTokens"/> holds its words' keyed tokens.
+/// <see cref="GitBranch"/> is the branch its line names (none on documents stored before lines kept theirs).
 /// </summary>
 internal sealed record ChatMessageDocument(
     string Id,
@@ -30,4 +31,5 @@ internal sealed record ChatMessageDocument(
     string RawEncoding,
     string File = "",
     string? ToolText = null,
-    string[]? SearchTokens = null);
+    string[]? SearchTokens = null,
+    string? GitBranch = null);

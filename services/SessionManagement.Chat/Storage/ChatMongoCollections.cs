@@ -31,6 +31,7 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
         {
             map.AutoMap();
             map.MapIdMember(c => c.Id);
+            map.MapMember(c => c.BranchesKept).SetDefaultValue(false);
         });
         return true;
     });

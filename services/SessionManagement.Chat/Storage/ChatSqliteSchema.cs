@@ -269,5 +269,15 @@ internal static class ChatSqliteSchema
         END;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+    /// <summary>
+    /// Each transcript line's git branch (<c>git_branch</c>), so an import's summary names the session's latest branch without reading
+    /// every raw line back. Sessions stored before say so (<c>branches_unread</c>): theirs is read from their raw lines, as before.
+    /// </summary>
+    public static readonly SqliteMigration V11 = new("chat", 11, """
+        ALTER TABLE chat_messages ADD COLUMN git_branch TEXT NULL;
+        ALTER TABLE chat_sessions ADD COLUMN branches_unread INTEGER NOT NULL DEFAULT 0;
+        UPDATE chat_sessions SET branches_unread = 1;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 }

@@ -19,8 +19,14 @@ public interface IChatStore
     /// <summary>The session's last <paramref name="limit"/> conversation messages of <paramref name="role"/>, oldest first (none of a subagent's).</summary>
     Task<IReadOnlyList<ChatMessage>> LatestAsync(string sessionId, string role, int limit, CancellationToken cancellationToken);
 
-    /// <summary>What the session's transcript lines say about the session; null when chat holds none of them.</summary>
+    /// <summary>
+    /// What the session's transcript lines say about the session; null when chat holds none of them. Its git branch is that of the
+    /// latest line stored with one; lines stored before chat kept their branch (<see cref="LinesPredateBranchesAsync"/>) name none here.
+    /// </summary>
     Task<TranscriptSummarized?> SummarizeAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Whether some of the session's lines were stored before chat kept each line's git branch: their raw lines alone say it.</summary>
+    Task<bool> LinesPredateBranchesAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The lines of one of the session's transcript files (<paramref name="file"/> empty for its own, else a subagent's) after

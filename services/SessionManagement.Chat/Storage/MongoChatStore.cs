@@ -170,8 +170,12 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
             TranscriptTitle.Shown(
                 lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Custom && d.Text.Length > 0)?.Text,
                 lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Summary && d.Text.Length > 0 && d.ParentUuid is { } leaf && lines.Any(l => l.Uuid == leaf))?.Text),
-            FirstPrompt: conversation.FirstOrDefault(d => d.Role == "user" && d.Text.Length > 0)?.Text);
+            lines.LastOrDefault(d => d.GitBranch is not null)?.GitBranch,
+            conversation.FirstOrDefault(d => d.Role == "user" && d.Text.Length > 0)?.Text);
     }
+
+    public async Task<bool> LinesPredateBranchesAsync(string sessionId, CancellationToken cancellationToken) =>
+        await _sessions.Find(c => c.Id == sessionId).FirstOrDefaultAsync(cancellationToken) is { BranchesKept: false };
 
     public async Task<IReadOnlyList<(string File, long Lines, long FirstOffset)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -332,7 +336,8 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
                     .Set(d => d.Timestamp, m.Timestamp).Set(d => d.Sequence, m.Sequence).Set(d => d.Tools, _atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools))
                     .Set(d => d.SearchTokens, Tokens(m.Text, MessageColumns.ToolText(m.Tools)))
                     .Set(d => d.Usage, MessageColumns.Usage(m.Usage)).Set(d => d.Model, m.Model).Set(d => d.Problem, m.Problem)
-                    .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).Set(d => d.Sources, SeenBothWays).Set(d => d.File, m.File),
+                    .Set(d => d.Raw, raw).Set(d => d.RawEncoding, encoding).Set(d => d.Sources, SeenBothWays).Set(d => d.File, m.File)
+                    .Set(d => d.GitBranch, m.GitBranch),
                 oldestFirst, cancellationToken);
             return joined is null ? JoinOutcome.None : JoinOutcome.Joined;
         }
@@ -352,7 +357,8 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
     private async Task<ChatSessionCounts> IncrementAsync(string sessionId, long added, long conversation, long invalid, CancellationToken cancellationToken) =>
         await _sessions.FindOneAndUpdateAsync(
             Builders<ChatSessionCounts>.Filter.Eq(c => c.Id, sessionId),
-            Builders<ChatSessionCounts>.Update.Inc(c => c.MessageCount, added).Inc(c => c.ConversationCount, conversation).Inc(c => c.InvalidLines, invalid),
+            Builders<ChatSessionCounts>.Update.Inc(c => c.MessageCount, added).Inc(c => c.ConversationCount, conversation).Inc(c => c.InvalidLines, invalid)
+                .SetOnInsert(c => c.BranchesKept, true),
             new FindOneAndUpdateOptions<ChatSessionCounts> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
             cancellationToken);
 
@@ -376,7 +382,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         return new ChatMessageDocument(m.SessionId + "/" + m.Key, m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid,
             m.EventId, m.Timestamp, m.Sequence, m.ProjectDir, _atRest.SealText(m.Text, Record.Text), _atRest.StoredPairingHash(m.MatchHash),
             _atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw, encoding,
-            m.File, _atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? Tokens(m.Text, toolText) : null);
+            m.File, _atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? Tokens(m.Text, toolText) : null, m.GitBranch);
     }
 
     /// <summary>A sealed message's words as keyed tokens, for search; null when not sealing (the text index then holds the words).</summary>

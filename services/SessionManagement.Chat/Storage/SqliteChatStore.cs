@@ -126,6 +126,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY s.sequence DESC LIMIT 1;
                 SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
                 WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND kind = 'Message' AND role = 'user' AND text <> '' ORDER BY sequence LIMIT 1;
+                SELECT git_branch FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND git_branch IS NOT NULL ORDER BY sequence DESC LIMIT 1;
                 """;
             command.Bind("$session", sessionId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -138,8 +140,18 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var cwd = await NextAsync();
             var model = await NextAsync();
             var (custom, summary, firstPrompt) = (await NextAsync(), await NextAsync(), await NextAsync());
+            var branch = await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
             return (TranscriptSummarized?)new TranscriptSummarized(sessionId, first, last, cwd, model, prompts, tools, lines,
-                TranscriptTitle.Shown(custom, summary), FirstPrompt: firstPrompt);
+                TranscriptTitle.Shown(custom, summary), branch, firstPrompt);
+        }, cancellationToken);
+
+    public Task<bool> LinesPredateBranchesAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT branches_unread FROM chat_sessions WHERE session_id = $session";
+            command.Bind("$session", sessionId);
+            return await command.ExecuteScalarAsync(cancellationToken) is long unread && unread != 0;
         }, cancellationToken);
 
     public Task<IReadOnlyList<(string File, long Lines, long FirstOffset)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
@@ -634,8 +646,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
             _insert = new RawStatement(connection, $"""
-                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, search_tokens, tool_uses)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
+                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, search_tokens, tool_uses, git_branch)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
                 """);
             _insertBlock = await PrepareAsync("""
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
@@ -665,10 +677,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, tool_text = $toolText, usage = $usage, model = $model, sources = sources | $sources,
                     problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
-                    line_time = $lineTime, file = $file, search_tokens = $tokens, tool_uses = $toolUses
+                    line_time = $lineTime, file = $file, search_tokens = $tokens, tool_uses = $toolUses, git_branch = $branch
                 WHERE id = $id
                 """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
-                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$tokens", "$toolUses", "$id");
+                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$tokens", "$toolUses", "$branch", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
             _response = await PrepareAsync("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
@@ -709,7 +721,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                                 m.Sequence, m.ProjectDir, atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools),
                                 atRest.SealText(MessageColumns.ToolText(m.Tools), Record.ToolText), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
                                 m.Problem, raw, encoding, block, start, length, lineTime, m.File, atRest.SearchTokens(m.Text, MessageColumns.ToolText(m.Tools)),
-                                MessageColumns.ToolUses(m.Tools), id);
+                                MessageColumns.ToolUses(m.Tools), m.GitBranch, id);
                             return Written.Merged;
                         }
                     }
@@ -744,7 +756,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem,
                 raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length, lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L,
                 atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? atRest.SearchTokens(m.Text, toolText) : null,
-                MessageColumns.ToolUses(m.Tools)) == 1 ? Written.Added : Written.Duplicate;
+                MessageColumns.ToolUses(m.Tools), m.GitBranch) == 1 ? Written.Added : Written.Duplicate;
         }
 
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
