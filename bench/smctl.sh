@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
 # smctl against a fresh embedded Release host: import of a generated projects tree (twice: the second run must import nothing),
 # and restore of one large session, byte for byte. Prints the figures for docs/benchmarks.md:
-#   bench/smctl.sh [transcripts] [lines each] [lines of the large session]
+#   bench/smctl.sh [transcripts] [MB in all] [lines of the large session]
+# The tree is `bench tree`'s: transcripts in Claude Code's shape (one in ten a subagent's) under eight project folders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files="${1:-40}"; lines="${2:-25000}"; big="${3:-230000}"
+files="${1:-2000}"; mb="${2:-2000}"; big="${3:-230000}"
 work=$(mktemp -d /tmp/sm-smctl.XXXXXX)
 hp=""
 trap '[ -n "$hp" ] && kill "$hp" 2>/dev/null; rm -rf "$work"' EXIT
 dotnet build services/SessionManagement.Host -c Release -nologo -v q -o "$work/host" >/dev/null
 dotnet publish services/SessionManagement.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -nologo -v q -o "$work/cli" >/dev/null  # as run.sh builds it
-for i in $(seq 0 $((files - 1))); do
-  mkdir -p "$work/tree/-work-proj$((i % 4))"
-  bench/gen-transcript.py "$(python3 -c 'import uuid; print(uuid.uuid4())')" "$lines" "$work/tree/-work-proj$((i % 4))/$(python3 -c 'import uuid; print(uuid.uuid4())').jsonl"
-done
+dotnet build bench/SessionManagement.Bench -c Release -nologo -v q -o "$work/bench" >/dev/null
+dotnet "$work/bench/SessionManagement.Bench.dll" tree --out "$work/tree" --files "$files" --mb "$mb" >"$work/tree.txt"
 bench/gen-transcript.py big-session "$big" "$work/big.jsonl"
 mkdir -p "$work/home"
 env HOME="$work/home" SM_DATA_DIR="$work/data" SM_Http__Urls=http://127.0.0.1:4842 DOTNET_TC_CallCountingDelayMs=0 SM_Logging__LogLevel__Default=Warning \
@@ -21,10 +20,12 @@ env HOME="$work/home" SM_DATA_DIR="$work/data" SM_Http__Urls=http://127.0.0.1:48
 hp=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:4842/readyz >/dev/null && break; sleep 0.5; done
 export SM_GATEWAY_URL=http://127.0.0.1:4842
-echo "## smctl, $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $files transcripts of $lines lines ($(du -sm "$work/tree" | cut -f1) MB), a session of $big lines ($(( $(stat -c %s "$work/big.jsonl") / 1000000 )) MB)"
+echo "## smctl, $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(cat "$work/tree.txt"); a session of $big lines ($(( $(stat -c %s "$work/big.jsonl") / 1000000 )) MB)"
+cpu0=$(awk '{print $14+$15}' /proc/$hp/stat)
 /usr/bin/time -v dotnet "$work/cli/smctl.dll" import "$work/tree" --json >"$work/first.json" 2>"$work/first.time"
+cpu1=$(awk '{print $14+$15}' /proc/$hp/stat)
 python3 -c "import json; d=json.load(open('$work/first.json')); print('- import:', d['imported'], 'of', d['files'], 'files,', d['lines'], 'lines,', d['seconds'], 's,', d['megabytesPerSecond'], 'MB/s')"
-echo "- peak RSS: smctl $(grep 'Maximum resident' "$work/first.time" | awk '{printf "%d", $6/1024}') MB, host $(grep VmHWM /proc/$hp/status | awk '{printf "%d", $2/1024}') MB"
+echo "- peak RSS: smctl $(grep 'Maximum resident' "$work/first.time" | awk '{printf "%d", $6/1024}') MB, host $(grep VmHWM /proc/$hp/status | awk '{printf "%d", $2/1024}') MB; CPU: host $(( (cpu1 - cpu0) / $(getconf CLK_TCK) )) s, smctl $(grep -E 'User time|System time' "$work/first.time" | awk '{s += $4} END {printf "%.1f", s}') s"
 dotnet "$work/cli/smctl.dll" import "$work/tree" --json >"$work/second.json"
 python3 -c "import json; d=json.load(open('$work/second.json')); print('- second import:', d['imported'], 'imported,', d['skipped'], 'skipped (held, checked by content),', d['seconds'], 's')"
 curl -s --data-binary @"$work/big.jsonl" "http://127.0.0.1:4842/api/sessions/import?session=big-session&name=big.jsonl" >/dev/null

@@ -25,11 +25,13 @@ return args.FirstOrDefault() switch
         Option("work", Path.Combine(Path.GetTempPath(), "sm-bench-web"))),
     "accept" => await AcceptLogBenchmark.RunAsync(int.Parse(Option("events", "100000")), int.Parse(Option("concurrency", "8")),
         Option("work", Path.Combine(Path.GetTempPath(), "sm-bench-accept"))),
+    "tree" => await TreeGenerator.RunAsync(Option("out", Path.Combine(Path.GetTempPath(), "sm-bench-tree")), int.Parse(Option("files", "2000")),
+        long.Parse(Option("mb", "2000"))),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]\n       bench persist [--gateway URL] [--db SQLITE FILE] [--events N] [--warmup N] [--label TEXT]\n       bench ingest --pid HOST-PID [--gateway URL] [--mb N] [--work DIR] [--label TEXT]\n       bench sessionstart [--gateway URL] [--messages N] [--context-kb N] [--runs N] [--label TEXT]\n       bench web [--gateway URL] [--chromium PATH] [--sessions N] [--messages N] [--runs N] [--work DIR]\n       bench accept [--events N] [--concurrency N] [--work DIR]");
+    Console.Error.WriteLine("usage: bench spawn [--sm-hook PATH] [--gateway URL] [--spool DIR] [--runs N]\n       bench gateway [--gateway URL] [--requests N] [--concurrency N] [--label TEXT]\n       bench persist [--gateway URL] [--db SQLITE FILE] [--events N] [--warmup N] [--label TEXT]\n       bench ingest --pid HOST-PID [--gateway URL] [--mb N] [--work DIR] [--label TEXT]\n       bench sessionstart [--gateway URL] [--messages N] [--context-kb N] [--runs N] [--label TEXT]\n       bench web [--gateway URL] [--chromium PATH] [--sessions N] [--messages N] [--runs N] [--work DIR]\n       bench accept [--events N] [--concurrency N] [--work DIR]\n       bench tree [--out DIR] [--files N] [--mb N]");
     return 2;
 }

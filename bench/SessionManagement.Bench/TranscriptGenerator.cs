@@ -10,9 +10,10 @@ namespace SessionManagement.Bench;
 internal static class TranscriptGenerator
 {
     /// <param name="maxMessages">Stop after the turn that reaches this many prompts, replies and tool results (the web view's long session).</param>
-    public static async Task<(long Bytes, int Lines)> WriteAsync(string path, string sessionId, long targetBytes, int maxMessages = int.MaxValue)
+    /// <param name="seed">Transcripts of different seeds differ in their texts and sizes, not only in their ids.</param>
+    public static async Task<(long Bytes, int Lines)> WriteAsync(string path, string sessionId, long targetBytes, int maxMessages = int.MaxValue, int seed = 42)
     {
-        var random = new Random(42);
+        var random = new Random(seed);
         var words = "the build test module parser refactor function error cache query session context hook gateway saver chat index file path value"
             .Split(' ');
         string Prose(int length)
