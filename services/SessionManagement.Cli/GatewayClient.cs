@@ -75,14 +75,15 @@ internal sealed class GatewayClient : IDisposable
     /// What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own): its line count and
     /// the offset of its first held line; null when it holds none of it.
     /// </summary>
-    public async Task<(long Lines, long FirstOffset)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken)
+    public async Task<(long Lines, long FirstOffset, string? Digest)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken)
     {
         var files = await GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/files", cancellationToken, missingIsNull: true);
         if (files is null)
             return null;
         foreach (var held in files.Value.GetProperty("files").EnumerateArray())
             if ((held.GetProperty("file").ValueKind == JsonValueKind.Null ? null : held.GetProperty("file").GetString()) == file)
-                return (held.GetProperty("lines").GetInt64(), held.TryGetProperty("firstOffset", out var first) ? first.GetInt64() : 0);
+                return (held.GetProperty("lines").GetInt64(), held.TryGetProperty("firstOffset", out var first) ? first.GetInt64() : 0,
+                    held.TryGetProperty("digest", out var digest) && digest.ValueKind == JsonValueKind.String ? digest.GetString() : null);
         return null;
     }
 

@@ -22,6 +22,9 @@ public abstract class ChatStoreContract : IAsyncLifetime
 
     protected virtual Task<string?> SearchUnavailableBecauseAsync() => Task.FromResult<string?>(null);
 
+    /// <summary>Whether the store keeps each transcript file's digest (<see cref="SessionManagement.Contracts.Chat.TranscriptDigest"/>).</summary>
+    protected virtual bool KeepsFileDigests => true;
+
     public virtual async ValueTask InitializeAsync() => Store = await OpenAsync(compress: true);
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -178,7 +181,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal([10L], stored.Usage.Select(u => u.Tokens.InputTokens)); // the subagent's tokens are the session's
         Assert.Equal(own, (Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel))).Select(l => l.Raw));
         Assert.Equal(subagent, (Split(await Store.TranscriptLinesAsync(s, agent, -1, 100, long.MaxValue, Cancel))).Select(l => l.Raw));
-        Assert.Equal([("", 2L, 0L), (agent, 2L, 0L)], await Store.TranscriptFilesAsync(s, Cancel));
+        Assert.Equal([("", 2L, 0L), (agent, 2L, 0L)], (await Store.TranscriptFilesAsync(s, Cancel)).Select(f => (f.File, f.Lines, f.FirstOffset)));
         var summary = await Store.SummarizeAsync(s, Cancel);
         Assert.Equal((1L, 2L, "claude-opus-4-20250514"), (summary!.Prompts, summary.Lines, summary.Model));
         Assert.Equal(["find the flaky test"], (await Store.LatestAsync(s, "user", 6, Cancel)).Select(m => m.Text));
@@ -215,7 +218,9 @@ public abstract class ChatStoreContract : IAsyncLifetime
         await Store.AppendAsync(Transcript(s, 0, lines), 2, Cancel);
 
         var third = lines.Take(2).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1L);
-        Assert.Equal([("", 2L, third)], await Store.TranscriptFilesAsync(s, Cancel));
+        var trimmed = Assert.Single(await Store.TranscriptFilesAsync(s, Cancel));
+        Assert.Equal(("", 2L, third), (trimmed.File, trimmed.Lines, trimmed.FirstOffset));
+        Assert.Null(trimmed.Digest); // its lines deleted, the file's digest no longer counts them
     }
 
     [Fact]
@@ -282,6 +287,40 @@ public abstract class ChatStoreContract : IAsyncLifetime
         offset += own[1..].Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1);
         Assert.Equal(1, Assert.Single(await Store.AppendAsync(Transcript(s, offset, last), Keep, Cancel)).Merged);
         Assert.Equal("release/2.0", (await Store.SummarizeAsync(s, Cancel))!.GitBranch);
+    }
+
+    [Fact]
+    public async Task When_a_files_lines_are_stored_in_any_order_Should_give_the_digest_of_exactly_the_lines_held()
+    {
+        var s = NewSession();
+        const string agent = "subagents/agent-d1.jsonl";
+        string[] own =
+        [
+            User(s, "u1", null, 1, "the first prompt"),
+            AssistantText(s, "a1", "u1", 2, "A reply."),
+            User(s, "u2", "a1", 3, "the second prompt"),
+            "{broken",
+        ];
+        var offsets = own.Select((_, i) => own.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1L)).ToArray();
+        // The second prompt reached its hook first: its line takes the hook's message over.
+        await Store.AppendAsync([Hook(s, "UserPromptSubmit", "prompt", "the second prompt", 3)], Keep, Cancel);
+        await Store.AppendAsync(Transcript(s, offsets[2], own[2..]), Keep, Cancel); // the file's end first
+        await Store.AppendAsync(Transcript(s, 0, own), Keep, Cancel);              // then all of it again
+        await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, own[..1], Start, agent).ToList(), Keep, Cancel);
+
+        var files = await Store.TranscriptFilesAsync(s, Cancel);
+
+        if (!KeepsFileDigests)
+        {
+            Assert.All(files, f => Assert.Null(f.Digest));
+            return;
+        }
+        // Worked out here as documented: the first 16 bytes of SHA-256 over the offset (8 bytes, little-endian) and the line, XORed.
+        static UInt128 Expected(IEnumerable<(long Offset, string Line)> lines) => lines.Aggregate(UInt128.Zero, (all, line) =>
+            all ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(System.Security.Cryptography.SHA256.HashData(
+                [.. BitConverter.GetBytes(line.Offset), .. System.Text.Encoding.UTF8.GetBytes(line.Line)])));
+        Assert.Equal([("", 4L, Expected(own.Select((l, i) => (offsets[i], l)))), (agent, 1L, Expected([(0, own[0])]))],
+            files.Select(f => (f.File, f.Lines, f.Digest!.Value)));
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public class MongoChatStoreTests(InfrastructureFixture infrastructure) : ChatSto
             Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions { MessageCompression = compress }), AtRest);
     }
 
+    protected override bool KeepsFileDigests => false;
+
     protected override Task<string?> SearchUnavailableBecauseAsync() => Task.FromResult(_endpoint!.IsTestDouble
         ? $"full-text search needs a MongoDB text index and $text, which {_endpoint.Description} cannot show"
         : null);

@@ -270,13 +270,29 @@ internal static class ChatSqliteSchema
         """);
 
     /// <summary>
-    /// Each transcript line's git branch (<c>git_branch</c>), so an import's summary names the session's latest branch without reading
-    /// every raw line back. Sessions stored before say so (<c>branches_unread</c>): theirs is read from their raw lines, as before.
+    /// What an import needs without reading every raw line back:
+    /// <list type="bullet">
+    /// <item>Each transcript line's git branch (<c>git_branch</c>), so an import's summary names the session's latest branch. Sessions
+    /// stored before say so (<c>branches_unread</c>): theirs is read from their raw lines, as before.</item>
+    /// <item>Each transcript file's digest (<c>chat_files</c>, <see cref="SessionManagement.Contracts.Chat.TranscriptDigest"/>), kept for
+    /// a file held from its first line on, dropped when any of its lines is deleted: <c>smctl import</c> compares it with the file's
+    /// instead of reading the held file back.</item>
+    /// </list>
     /// </summary>
     public static readonly SqliteMigration V11 = new("chat", 11, """
         ALTER TABLE chat_messages ADD COLUMN git_branch TEXT NULL;
         ALTER TABLE chat_sessions ADD COLUMN branches_unread INTEGER NOT NULL DEFAULT 0;
         UPDATE chat_sessions SET branches_unread = 1;
+        CREATE TABLE chat_files (
+            session_id TEXT NOT NULL,
+            file TEXT NOT NULL,
+            lines INTEGER NOT NULL,
+            digest_high INTEGER NOT NULL,
+            digest_low INTEGER NOT NULL,
+            PRIMARY KEY (session_id, file)) WITHOUT ROWID;
+        CREATE TRIGGER chat_files_forget AFTER DELETE ON chat_messages WHEN (old.sources & 2) != 0 BEGIN
+            DELETE FROM chat_files WHERE session_id = old.session_id AND file = old.file;
+        END;
         """);
 
     public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];

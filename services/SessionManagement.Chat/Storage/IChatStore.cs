@@ -37,7 +37,7 @@ public interface IChatStore
         CancellationToken cancellationToken);
 
     /// <summary>The session's transcript files chat holds lines of (empty for its own), in name order, with how many lines of each and the first one's offset.</summary>
-    Task<IReadOnlyList<(string File, long Lines, long FirstOffset)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Whether the session holds a transcript line with this uuid.</summary>
     Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken);

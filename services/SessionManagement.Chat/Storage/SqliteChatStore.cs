@@ -41,11 +41,16 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await using var writer = new Writer(connection, transaction, chat.Value.MessageCompression, atRest);
             await writer.PrepareAsync(cancellationToken);
             var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
+            using var digests = new FileDigests(connection, transaction);
             foreach (var message in messages)
             {
                 if (!tallies.TryGetValue(message.SessionId, out var tally))
                     tallies[message.SessionId] = tally = new Tally();
+                if (message.Line is not null)
+                    await digests.TouchAsync(message.SessionId, message.File, cancellationToken);
                 var written = await writer.WriteAsync(message, cancellationToken);
+                if (written != Written.Duplicate && message.Line is { } line)
+                    digests.Add(message.SessionId, message.File, message.Sequence, line.Block.Line(line.Start, line.Length).Span);
                 switch (written)
                 {
                     case Written.Added:
@@ -61,6 +66,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     && (message.ResponseKey is null || await writer.FirstOfResponseAsync(message, cancellationToken)))
                     tally.Usage.Add(usage);
             }
+            await digests.SaveAsync(cancellationToken);
             var results = new List<AppendResult>(tallies.Count);
             foreach (var (sessionId, tally) in tallies)
                 results.Add(await CountAsync(connection, transaction, sessionId, tally, retention, cancellationToken));
@@ -154,19 +160,29 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return await command.ExecuteScalarAsync(cancellationToken) is long unread && unread != 0;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<(string File, long Lines, long FirstOffset)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<(string File, long Lines, long FirstOffset)>>(async connection =>
+    public Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest)>>(async connection =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT file, count(*), min(sequence) FROM chat_messages INDEXED BY ix_chat_messages_file_order
-                WHERE session_id = $session AND (sources & 2) != 0 GROUP BY file ORDER BY file
+                SELECT m.file, m.lines, m.first, f.lines, f.digest_high, f.digest_low FROM (
+                    SELECT file, count(*) AS lines, min(sequence) AS first FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                    WHERE session_id = $session AND (sources & 2) != 0 GROUP BY file) m
+                LEFT JOIN chat_files f ON f.session_id = $session AND f.file = m.file
+                ORDER BY m.file
                 """;
             command.Bind("$session", sessionId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var files = new List<(string, long, long)>();
+            var files = new List<(string, long, long, UInt128?)>();
             while (await reader.ReadAsync(cancellationToken))
-                files.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            {
+                var lines = reader.GetInt64(1);
+                // Kept from the file's first line on, and every line since counted in it.
+                var digest = !reader.IsDBNull(3) && reader.GetInt64(3) == lines
+                    ? new UInt128(unchecked((ulong)reader.GetInt64(4)), unchecked((ulong)reader.GetInt64(5)))
+                    : (UInt128?)null;
+                files.Add((reader.GetString(0), lines, reader.GetInt64(2), digest));
+            }
             return files;
         }, cancellationToken);
 
@@ -629,6 +645,71 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     private enum Written { Duplicate, Added, Merged }
 
     /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
+    /// <summary>
+    /// Keeps each transcript file's <see cref="TranscriptDigest"/> up to date as an append stores its lines (<c>chat_files</c>). Only a
+    /// file held from its first stored line on has one: a file some of whose lines were stored before digests were kept has none,
+    /// and deleting any of a file's lines drops its digest (a trigger), so a digest that is there counts every line held.
+    /// </summary>
+    private sealed class FileDigests(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+    {
+        /// <summary>Per file touched: its lines and value before the append (null when it has no digest), and the lines the append stored.</summary>
+        private readonly Dictionary<(string Session, string File), ((long Lines, UInt128 Value)? Held, TranscriptDigest Added)> _files = [];
+
+        /// <summary>Reads the file's digest before the append writes any of its lines.</summary>
+        public async Task TouchAsync(string sessionId, string file, CancellationToken cancellationToken)
+        {
+            if (_files.ContainsKey((sessionId, file)))
+                return;
+            await using var command = Command(connection, transaction, """
+                SELECT lines, digest_high, digest_low FROM chat_files WHERE session_id = $session AND file = $file;
+                SELECT EXISTS (SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                    WHERE session_id = $session AND file = $file AND (sources & 2) != 0);
+                """);
+            command.Bind("$session", sessionId).Bind("$file", file);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            (long, UInt128)? held;
+            if (await reader.ReadAsync(cancellationToken))
+                held = (reader.GetInt64(0), new UInt128(unchecked((ulong)reader.GetInt64(1)), unchecked((ulong)reader.GetInt64(2))));
+            else
+            {
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                held = reader.GetBoolean(0) ? null : (0, UInt128.Zero); // lines held without a digest: it stays unknown
+            }
+            _files[(sessionId, file)] = (held, new TranscriptDigest());
+        }
+
+        /// <summary>Counts a line the append stored (or that took over a hook's message).</summary>
+        public void Add(string sessionId, string file, long offset, ReadOnlySpan<byte> line)
+        {
+            if (_files[(sessionId, file)] is { Held: not null, Added: var added })
+                added.Add(offset, line);
+        }
+
+        public async Task SaveAsync(CancellationToken cancellationToken)
+        {
+            foreach (var ((sessionId, file), (held, added)) in _files)
+            {
+                if (held is not { } before || added.Lines == 0)
+                    continue;
+                var value = before.Value ^ added.Value;
+                await using var upsert = Command(connection, transaction, """
+                    INSERT INTO chat_files (session_id, file, lines, digest_high, digest_low) VALUES ($session, $file, $lines, $high, $low)
+                    ON CONFLICT (session_id, file) DO UPDATE SET lines = excluded.lines, digest_high = excluded.digest_high, digest_low = excluded.digest_low
+                    """);
+                upsert.Bind("$session", sessionId).Bind("$file", file).Bind("$lines", before.Lines + added.Lines)
+                    .Bind("$high", unchecked((long)(ulong)(value >> 64))).Bind("$low", unchecked((long)(ulong)value));
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var (_, added) in _files.Values)
+                added.Dispose();
+        }
+    }
+
     private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress, AtRest atRest) : IAsyncDisposable
     {
         private readonly List<SqliteCommand> _commands = [];

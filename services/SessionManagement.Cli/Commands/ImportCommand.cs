@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SessionManagement.Bridge.Privacy;
+using SessionManagement.Contracts.Chat;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -110,14 +111,21 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
     }
 
     /// <summary>
-    /// Whether the store holds this file as the gateway keeps it: as many lines, and given back, the same bytes as the file with its
-    /// secrets masked the gateway's way (<paramref name="redactor"/>; each line keeps its length).
+    /// Whether the store holds this file as the gateway keeps it: as many lines, and the same lines as the file with its secrets masked
+    /// the gateway's way (<paramref name="redactor"/>; each line keeps its length). A store that keeps the held file's digest says so in
+    /// a word; else the held file is read back and compared byte for byte.
     /// </summary>
     private static async Task<bool> HeldAsync(GatewayClient client, string session, FoundTranscript transcript, SecretRedactor? redactor,
         CancellationToken cancellationToken)
     {
         if (await client.HeldFileAsync(session, transcript.File, cancellationToken) is not { } held || held.Lines != TranscriptFolder.CountLines(transcript.Path))
             return false;
+        if (held.Digest is { } digest)
+        {
+            using var local = new TranscriptDigest();
+            await ReadKeptAsync(transcript.Path, redactor, local.AddLines, cancellationToken);
+            return local.Lines == held.Lines && TranscriptDigest.Text(local.Value) == digest;
+        }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var sink = new HashingStream(hash))
         {
@@ -125,19 +133,26 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                     + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File)), sink, cancellationToken))
                 return false;
         }
-        var local = await KeptHashAsync(transcript.Path, redactor, cancellationToken);
-        return hash.GetHashAndReset().AsSpan().SequenceEqual(local);
+        using var kept = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await ReadKeptAsync(transcript.Path, redactor, (_, lines) => kept.AppendData(lines), cancellationToken);
+        return hash.GetHashAndReset().AsSpan().SequenceEqual(kept.GetHashAndReset());
     }
 
-    /// <summary>The SHA-256 of the file as the gateway keeps it: read a megabyte of whole lines at a time, each batch redacted.</summary>
-    private static async Task<byte[]> KeptHashAsync(string path, SecretRedactor? redactor, CancellationToken cancellationToken)
+    private delegate void KeptLines(long offset, ReadOnlySpan<byte> lines);
+
+    /// <summary>The file as the gateway keeps it, a megabyte of whole lines at a time, each batch redacted, with its offset in the file.</summary>
+    private static async Task ReadKeptAsync(string path, SecretRedactor? redactor, KeptLines take, CancellationToken cancellationToken)
     {
         await using var file = File.OpenRead(path);
-        if (redactor is null)
-            return await SHA256.HashDataAsync(file, cancellationToken);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
         var held = 0;
+        long offset = 0;
+        void Take(int length)
+        {
+            var lines = buffer.AsMemory(0, length);
+            take(offset, redactor is null ? lines.Span : redactor.RedactLines(lines).Span);
+            offset += length;
+        }
         while (true)
         {
             if (held == buffer.Length)
@@ -145,14 +160,14 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             var read = await file.ReadAsync(buffer.AsMemory(held), cancellationToken);
             if (read == 0)
             {
-                hash.AppendData(redactor.RedactLines(buffer.AsMemory(0, held)).Span); // the last line, if it has no newline
-                return hash.GetHashAndReset();
+                Take(held); // the last line, if it has no newline
+                return;
             }
             held += read;
             var lines = buffer.AsSpan(0, held).LastIndexOf((byte)'\n') + 1;
             if (lines == 0)
                 continue;
-            hash.AppendData(redactor.RedactLines(buffer.AsMemory(0, lines)).Span);
+            Take(lines);
             buffer.AsSpan(lines, held - lines).CopyTo(buffer);
             held -= lines;
         }
