@@ -8,7 +8,11 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="AfterOffset">The offset of the last line already read; -1 from the start.</param>
 /// <param name="Limit">The most lines to return (the chat module caps it).</param>
 /// <param name="File">Which of the session's transcript files: null for its own, else a subagent's (<c>subagents/agent-&lt;id&gt;.jsonl</c>).</param>
-public record GetTranscriptLines(string SessionId, long AfterOffset, int Limit, string? File = null);
+/// <param name="HandOver">
+/// The asker runs in the chat module's process (the embedded host's in-memory bus): the page may be handed over there
+/// (<see cref="TranscriptLinesPage.Handle"/>) instead of written out and read back by the bus's serializer.
+/// </param>
+public record GetTranscriptLines(string SessionId, long AfterOffset, int Limit, string? File = null, bool HandOver = false);
 
 /// <summary>Asks the chat module which transcript files of a session it holds lines of; answered with <see cref="TranscriptFilesHeld"/>.</summary>
 public record ListTranscriptFiles(string SessionId);
@@ -32,4 +36,5 @@ public record TranscriptFileView(string? File, long Lines, long FirstOffset = 0,
 /// <param name="SessionId">The session.</param>
 /// <param name="Offsets">Each line's byte offset in its file, in file order.</param>
 /// <param name="Lines">The lines' bytes as they were shipped, each followed by a line break (<c>\n</c>).</param>
-public record TranscriptLinesPage(string SessionId, IReadOnlyList<long> Offsets, byte[] Lines);
+/// <param name="Handle">Set when the page was handed over in the process instead (<see cref="Gateway.InProcessContent.Collect{T}"/>): this one is empty.</param>
+public record TranscriptLinesPage(string SessionId, IReadOnlyList<long> Offsets, byte[] Lines, Guid? Handle = null);

@@ -47,6 +47,33 @@ public static class InProcessContent
             ? content
             : throw new InvalidDataException($"the batch's content {handle} is no longer held in this process: its sender stopped waiting for it");
 
+    /// <summary>Answers parked for their askers in this process, with when they were parked.</summary>
+    private static readonly ConcurrentDictionary<Guid, (object Answer, long Parked)> Parked = new();
+
+    /// <summary>How long a parked answer waits for its asker, who stopped waiting long before (a request's timeout).</summary>
+    private static readonly TimeSpan ParkedFor = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Parks an answer for an asker in this process (a transcript page of megabytes, which the bus would write out as base64 JSON and
+    /// read back): the message carries the handle returned. Answers no one collected within two minutes are dropped.
+    /// </summary>
+    public static Guid Park<T>(T answer) where T : class
+    {
+        var now = Environment.TickCount64;
+        foreach (var (handle, (_, parked)) in Parked)
+            if (now - parked > ParkedFor.TotalMilliseconds)
+                Parked.TryRemove(handle, out _);
+        var key = Guid.NewGuid();
+        Parked[key] = (answer, now);
+        return key;
+    }
+
+    /// <summary>The answer parked under <paramref name="handle"/>, taken out; throws <see cref="InvalidDataException"/> when there is none.</summary>
+    public static T Collect<T>(Guid handle) where T : class =>
+        Parked.TryRemove(handle, out var parked) && parked.Answer is T answer
+            ? answer
+            : throw new InvalidDataException($"no answer {handle} of type {typeof(T).Name} is parked in this process");
+
     /// <summary>Content held for one message; disposing it lets go.</summary>
     public sealed class Hold(Guid handle) : IDisposable
     {

@@ -2,6 +2,7 @@ using MassTransit;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
 
 namespace SessionManagement.Chat.Consumers;
 
@@ -102,7 +103,8 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         var lines = await store.TranscriptLinesAsync(request.SessionId, request.File ?? "", request.AfterOffset, Math.Clamp(request.Limit, 1, MaxTranscriptPage),
             MaxTranscriptPageBytes,
             context.CancellationToken);
-        await context.RespondAsync(new TranscriptLinesPage(request.SessionId, lines.Offsets, lines.Lines));
+        var page = new TranscriptLinesPage(request.SessionId, lines.Offsets, lines.Lines);
+        await context.RespondAsync(request.HandOver ? new TranscriptLinesPage(request.SessionId, [], [], InProcessContent.Park(page)) : page);
     }
 
     public async Task Consume(ConsumeContext<ListTranscriptFiles> context)

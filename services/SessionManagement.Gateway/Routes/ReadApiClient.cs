@@ -2,13 +2,27 @@ using MassTransit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Options;
+using SessionManagement.Hosting.Options;
 
 namespace SessionManagement.Gateway.Routes;
 
 /// <summary>Asks the module that owns the data, within <c>Gateway:QueryTimeoutMs</c>; no answer in time is a 504 naming the module.</summary>
-internal sealed class ReadApiClient(IServiceProvider services, IOptions<GatewayOptions> options)
+internal sealed class ReadApiClient(IServiceProvider services, IOptions<GatewayOptions> options, IOptions<BusOptions> bus)
 {
+    /// <summary>
+    /// A page of a session's transcript lines (<see cref="GetTranscriptLines"/>). In the embedded host the chat module hands it over in
+    /// the process: a restore of 100 MB spent half its time writing pages out as base64 JSON and reading them back.
+    /// </summary>
+    public async Task<TranscriptLinesPage> TranscriptPageAsync(string sessionId, long afterOffset, int limit, string? file, CancellationToken cancellationToken)
+    {
+        var page = await AskAsync<GetTranscriptLines, TranscriptLinesPage>(
+            new GetTranscriptLines(sessionId, afterOffset, limit, file, HandOver: bus.Value.Transport == BusTransport.InMemory), cancellationToken);
+        return page.Handle is { } handle ? InProcessContent.Collect<TranscriptLinesPage>(handle) : page;
+    }
+
     public async Task<Response<T1, T2>> AskAsync<TRequest, T1, T2>(TRequest request, CancellationToken cancellationToken)
         where TRequest : class where T1 : class where T2 : class
     {

@@ -58,7 +58,7 @@ internal static class SessionBranch
         using var lines = new MemoryStream();
         long count = 0;
         var found = false;
-        var page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, PageSize, null), cancellationToken);
+        var page = await client.TranscriptPageAsync(sessionId, -1, PageSize, null, cancellationToken);
         while (!found && page.Offsets.Count > 0)
         {
             var rest = page.Lines.AsMemory();
@@ -72,7 +72,7 @@ internal static class SessionBranch
                 found = line.Span.IndexOf(wanted) >= 0 && UuidOf(line.Span) == at;
             }
             if (!found)
-                page = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, page.Offsets[^1], PageSize, null), cancellationToken);
+                page = await client.TranscriptPageAsync(sessionId, page.Offsets[^1], PageSize, null, cancellationToken);
         }
         if (!found)
             throw new BranchRefusedException(StatusCodes.Status404NotFound, $"session {sessionId} has no message {at}");

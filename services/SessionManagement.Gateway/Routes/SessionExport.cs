@@ -85,7 +85,7 @@ internal static class SessionExport
         TranscriptLinesPage first;
         try
         {
-            first = await client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(new GetTranscriptLines(sessionId, -1, TranscriptPageSize, file), cancellationToken);
+            first = await client.TranscriptPageAsync(sessionId, -1, TranscriptPageSize, file, cancellationToken);
         }
         catch (RequestTimeoutException)
         {
@@ -104,8 +104,7 @@ internal static class SessionExport
                 while (page.Offsets.Count > 0) // chat bounds a page by bytes too: only an empty page is the end
                 {
                     // The next page is asked for while this one is written.
-                    var next = client.AskAsync<GetTranscriptLines, TranscriptLinesPage>(
-                        new GetTranscriptLines(sessionId, page.Offsets[^1], TranscriptPageSize, file), cancellationToken);
+                    var next = client.TranscriptPageAsync(sessionId, page.Offsets[^1], TranscriptPageSize, file, cancellationToken);
                     await body.WriteAsync(page.Lines, cancellationToken);
                     page = await next;
                 }
