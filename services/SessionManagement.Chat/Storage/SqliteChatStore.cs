@@ -178,9 +178,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             {
                 var lines = reader.GetInt64(1);
                 // Kept from the file's first line on, and every line since counted in it.
-                var digest = !reader.IsDBNull(3) && reader.GetInt64(3) == lines
-                    ? new UInt128(unchecked((ulong)reader.GetInt64(4)), unchecked((ulong)reader.GetInt64(5)))
-                    : (UInt128?)null;
+                var digest = !reader.IsDBNull(3) && reader.GetInt64(3) == lines ? ReadDigest(reader, 4) : (UInt128?)null;
                 files.Add((reader.GetString(0), lines, reader.GetInt64(2), digest));
             }
             return files;
@@ -644,7 +642,6 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
     private enum Written { Duplicate, Added, Merged }
 
-    /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
     /// <summary>
     /// Keeps each transcript file's <see cref="TranscriptDigest"/> up to date as an append stores its lines (<c>chat_files</c>). Only a
     /// file held from its first stored line on has one: a file some of whose lines were stored before digests were kept has none,
@@ -669,7 +666,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             (long, UInt128)? held;
             if (await reader.ReadAsync(cancellationToken))
-                held = (reader.GetInt64(0), new UInt128(unchecked((ulong)reader.GetInt64(1)), unchecked((ulong)reader.GetInt64(2))));
+                held = (reader.GetInt64(0), ReadDigest(reader, 1));
             else
             {
                 await reader.NextResultAsync(cancellationToken);
@@ -710,6 +707,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         }
     }
 
+    /// <summary>A file's digest as <c>chat_files</c> keeps it: its high and low 64 bits in two integer columns, from <paramref name="high"/> on.</summary>
+    private static UInt128 ReadDigest(SqliteDataReader reader, int high) =>
+        new(unchecked((ulong)reader.GetInt64(high)), unchecked((ulong)reader.GetInt64(high + 1)));
+
+    /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
     private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress, AtRest atRest) : IAsyncDisposable
     {
         private readonly List<SqliteCommand> _commands = [];

@@ -118,14 +118,16 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
     private static async Task<bool> HeldAsync(GatewayClient client, string session, FoundTranscript transcript, SecretRedactor? redactor,
         CancellationToken cancellationToken)
     {
-        if (await client.HeldFileAsync(session, transcript.File, cancellationToken) is not { } held || held.Lines != TranscriptFolder.CountLines(transcript.Path))
+        if (await client.HeldFileAsync(session, transcript.File, cancellationToken) is not { } held)
             return false;
         if (held.Digest is { } digest)
         {
-            using var local = new TranscriptDigest();
+            using var local = new TranscriptDigest(); // counts the file's lines as it reads them
             await ReadKeptAsync(transcript.Path, redactor, local.AddLines, cancellationToken);
             return local.Lines == held.Lines && TranscriptDigest.Text(local.Value) == digest;
         }
+        if (held.Lines != TranscriptFolder.CountLines(transcript.Path))
+            return false;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var sink = new HashingStream(hash))
         {
