@@ -165,5 +165,10 @@ summary() { grep -E "^\s+$1: [0-9]+" "$work/test.log" | tail -1 | grep -oE '[0-9
 passed=$(summary succeeded); failed=$(summary failed); skipped=$(summary skipped)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 cleanup
+if [ "$failed" -ne 0 ]; then
+  # The run's output is long and a CI log may keep only its end: say again which tests failed and why.
+  say "the failed tests, again:"
+  awk '/^(passed|failed|skipped) /{show = ($1 == "failed"); n = 0} show && n++ < 60' "$work/test.log"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

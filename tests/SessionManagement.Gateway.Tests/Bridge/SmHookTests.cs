@@ -10,11 +10,18 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
     private const string NoGateway = "http://127.0.0.1:1";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>
+    /// sm-hook's settings for a test. Its waits are long: these tests check what sm-hook does with the gateway's answer, not how
+    /// soon it comes, and a freshly started host on a loaded test machine may take longer than the defaults (3 s for a hook,
+    /// 500 ms for the status line) to answer its first request; a wait that ran out would look like a gateway that is down.
+    /// </summary>
     private static Dictionary<string, string> Environment(string gatewayUrl, string spool) => new()
     {
         ["SM_GATEWAY_URL"] = gatewayUrl,
         ["SM_SPOOL_DIR"] = spool,
         ["CLAUDE_PROJECT_DIR"] = "/work/project",
+        ["SM_HOOK_TIMEOUT_MS"] = "10000",
+        ["SM_STATUSLINE_TIMEOUT_MS"] = "10000",
     };
 
     [Fact]
@@ -25,8 +32,7 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
         var session = GatewayUnderTest.NewSessionId();
         gateway.Observer.Observed.ContextToAnswer[session] = "Resume: the parser refactor is half done.";
 
-        var environment = Environment(gateway.Host.BaseAddress.ToString(), spool.Path);
-        environment["SM_HOOK_TIMEOUT_MS"] = "10000"; // longer than the gateway's (patient) loader deadline
+        var environment = Environment(gateway.Host.BaseAddress.ToString(), spool.Path); // its hook wait is longer than the (patient) loader deadline
 
         var result = await SmHookProcess.RunAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"resume"}""", environment);
 
