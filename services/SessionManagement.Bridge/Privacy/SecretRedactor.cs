@@ -134,7 +134,8 @@ public sealed class SecretRedactor
         _exact.AddCuesIn(line, cued);
         _anyCase.AddCuesIn(line, cued);
         var found = new List<Secret>();
-        var text = line.ToString();
+        // Most cues lead nowhere ("token" in a usage record): the line is made a string, for the pattern's groups, only once one matches.
+        string? text = null;
         void Add(Match match, SecretDetector detector)
         {
             var group = match.Groups["secret"].Success ? match.Groups["secret"] : (Group)match;
@@ -147,6 +148,7 @@ public sealed class SecretRedactor
             {
                 try
                 {
+                    text ??= line.ToString();
                     foreach (Match match in detector.Pattern.Matches(text))
                         Add(match, detector);
                 }
@@ -163,6 +165,9 @@ public sealed class SecretRedactor
             {
                 for (var start = Math.Max(0, at - detector.Reach); start <= at; start++)
                 {
+                    if (!detector.Pattern.IsMatch(line, start))
+                        continue;
+                    text ??= line.ToString();
                     var match = detector.Pattern.Match(text, start);
                     if (match.Success)
                     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -27,13 +28,30 @@ internal static class MessageText
     {
         if (role is not ("user" or "assistant"))
             return null;
-        var normal = text.Trim().ReplaceLineEndings("\n");
-        if (normal.Length == 0)
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.IsEmpty)
             return null;
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(role + "\n" + normal), hash);
-        return Convert.ToHexStringLower(hash[..16]);
+        // Text whose only line ending is \n is already normal: it is hashed where it lies, not copied twice on its way.
+        var normal = trimmed.IndexOfAny(OtherLineEndings) < 0 ? trimmed : trimmed.ToString().ReplaceLineEndings("\n").AsSpan();
+        var length = role.Length + 1 + Encoding.UTF8.GetMaxByteCount(normal.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(role, buffer);
+            buffer[written++] = (byte)'\n';
+            written += Encoding.UTF8.GetBytes(normal, buffer.AsSpan(written));
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(buffer.AsSpan(0, written), hash);
+            return Convert.ToHexStringLower(hash[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
+
+    /// <summary>The line endings <see cref="string.ReplaceLineEndings(string)"/> turns into <c>\n</c>, but \n itself.</summary>
+    private static readonly SearchValues<char> OtherLineEndings = SearchValues.Create("\r\f\u0085\u2028\u2029");
 
     public static string LineHash(ReadOnlySpan<byte> line)
     {
