@@ -66,6 +66,7 @@ public static class GatewayModule
         AddHostedSingleton<SpoolDrainer>(services);
         AddHostedSingleton<TranscriptPoller>(services);
         AddHostedSingleton<TranscriptReconciler>(services);
+        services.AddHostedService<WarmUpAtStart>();
 
         services.AddSingleton<TranscriptImporter>();
         services.AddSingleton<ReadApiClient>();

@@ -108,4 +108,37 @@ public sealed class SessionStartTests
         await Eventually.ReturnsAsync(() => Task.FromResult(host.Host.Output), output => output.Contains("rendered without context", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10), "the loader's log naming the missing part");
     }
+
+    [Fact]
+    public async Task When_the_host_starts_Should_take_the_SessionStart_path_once_and_keep_or_count_nothing_of_it()
+    {
+        await using var host = await StartingHost.StartAsync();
+        await Eventually.ReturnsAsync(() => Task.FromResult(host.Host.Output), output => output.Contains("SessionStart path warmed up in", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), "the gateway's log saying the SessionStart path was taken at start");
+        var project = "/work/" + NewId("app");
+        var last = NewId("last");
+        await host.WorkedSessionAsync(last, project); // the first of the two SessionStarts this test sends
+
+        var context = await host.StartAsync(NewId("next"), "startup", project);
+
+        Assert.Contains(last, context);
+        // The loader counts the contexts it served: the two starts sent here, not the warm-up (read from the metrics' text as Prometheus reads it).
+        var served = await Eventually.ReturnsAsync(async () => LoadsCounted(await host.Host.Http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)),
+            count => count >= 2, TimeSpan.FromSeconds(10), "both starts counted");
+        Assert.Equal(2, served);
+        using var listed = System.Text.Json.JsonDocument.Parse(await host.Host.Http.GetStringAsync("/api/sessions", TestContext.Current.CancellationToken));
+        Assert.DoesNotContain("warm-up", listed.RootElement.GetRawText(), StringComparison.Ordinal);
+        // Nothing of it on disk: the project it names is in no file of the store.
+        foreach (var file in Directory.GetFiles(host.Host.DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes, TestContext.Current.CancellationToken);
+            Assert.DoesNotContain("session-management-warm-up", System.Text.Encoding.Latin1.GetString(bytes.ToArray()), StringComparison.Ordinal);
+        }
+    }
+
+    private static long LoadsCounted(string metrics) =>
+        metrics.Split('\n').Where(line => line.StartsWith("sm_loader_load_duration_seconds_count", StringComparison.Ordinal))
+            .Select(line => (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Sum();
 }

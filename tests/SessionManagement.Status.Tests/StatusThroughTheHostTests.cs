@@ -22,13 +22,17 @@ public sealed class StatusThroughTheHostTests
                 $$"""{"session_id":"{{session}}","hook_event_name":"{{hook}}","cwd":"/work/row","source":"startup"}""", Encoding.UTF8, "application/json"), Cancel);
             posted.EnsureSuccessStatusCode();
         }
+        async Task<JsonElement> StatusAsync()
+        {
+            using var response = await host.Http.GetAsync($"/api/status/sessions/{session}", Cancel);
+            return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
+        }
+        // A hook is answered once it is kept, before it is saved: a backup asked for sooner may find nothing yet to back up.
+        await Eventually.ReturnsAsync(StatusAsync, s => s.ValueKind == JsonValueKind.Object && s.GetProperty("lastSavedAt").ValueKind == JsonValueKind.String,
+            TimeSpan.FromSeconds(30), "the session saved");
         using (var run = await host.Http.PostAsync("/api/backups/run", null, Cancel))
             run.EnsureSuccessStatusCode();
-        var status = await Eventually.ReturnsAsync(async () =>
-            {
-                using var response = await host.Http.GetAsync($"/api/status/sessions/{session}", Cancel);
-                return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone() : default;
-            },
+        var status = await Eventually.ReturnsAsync(StatusAsync,
             s => s.ValueKind == JsonValueKind.Object && s.GetProperty("toolCalls").GetInt64() == 1 && s.GetProperty("lastBackupAt").ValueKind == JsonValueKind.String,
             TimeSpan.FromSeconds(30), "the live status with the backup");
 

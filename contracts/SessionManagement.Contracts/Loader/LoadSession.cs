@@ -11,6 +11,10 @@ namespace SessionManagement.Contracts.Loader;
 /// <param name="MaxCharacters">The most characters the rendered context may have (Claude Code caps hook output at 10,000).</param>
 /// <param name="Deadline">When the gateway stops waiting; parts not ready by then are left out.</param>
 /// <param name="User">The operating-system user starting the session (for user-scoped context); null when unknown.</param>
+/// <param name="WarmUp">
+/// Asked by a gateway as it starts, for no session, so that a user's first SessionStart does not pay for the first use of every
+/// path it takes: the answer is rendered as any other but neither kept in the loader's cache nor counted as a context served.
+/// </param>
 public record LoadSession(
     Guid RequestId,
     string SessionId,
@@ -18,4 +22,5 @@ public record LoadSession(
     string? Cwd,
     int MaxCharacters,
     DateTimeOffset Deadline,
-    string? User = null);
+    string? User = null,
+    bool WarmUp = false);

@@ -26,6 +26,33 @@ internal sealed class SessionContextLoader(
     private readonly bool _loaderReachable =
         bus.Value.Transport == BusTransport.RabbitMq || host.Targets.Contains("loader", StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The project a warm-up (<see cref="WarmUpAtStart"/>) names: no session ever runs in it, so nothing is found and nothing is kept.</summary>
+    public const string WarmUpProject = "/nonexistent/session-management-warm-up";
+
+    /// <summary>
+    /// Takes the SessionStart path once, for no session (<see cref="LoadSession.WarmUp"/>): the first use of each of its requests and
+    /// queries costs half a second on a fresh host, and a user's first SessionStart must not be the one to pay it, nor lose context
+    /// parts to the deadline for it. Returns false when no loader answered in <paramref name="wait"/> (none runs, or none is reachable).
+    /// </summary>
+    public async Task<bool> WarmUpAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (!_loaderReachable)
+            return false;
+        var request = new LoadSession(Guid.CreateVersion7(), "warm-up-" + Guid.NewGuid().ToString("N")[..12], "startup", WarmUpProject, MaxCharacters,
+            time.GetUtcNow() + wait, User: null, WarmUp: true);
+        try
+        {
+            using var scope = services.CreateScope();
+            var client = scope.ServiceProvider.GetRequiredService<IRequestClient<LoadSession>>();
+            await client.GetResponse<SessionLoaded>(request, cancellationToken, RequestTimeout.After(ms: (int)wait.TotalMilliseconds));
+            return true;
+        }
+        catch (RequestTimeoutException)
+        {
+            return false;
+        }
+    }
+
     public async Task<string> LoadAsync(HookInput input, string? user, CancellationToken cancellationToken)
     {
         if (!_loaderReachable)

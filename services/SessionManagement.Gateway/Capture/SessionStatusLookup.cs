@@ -21,7 +21,11 @@ internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<Bu
     private readonly bool _local = host.Targets.Contains("status", StringComparer.OrdinalIgnoreCase);
     private (bool Running, DateTimeOffset CheckedAt) _remote = (false, DateTimeOffset.MinValue);
 
-    public async Task<StatusExtras> AddToAsync(StatusExtras extras, string sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="extras"/> with what the status module knows of the session, if it answers within <see cref="DeadlineMs"/>
+    /// (or <paramref name="wait"/>: the warm-up at start waits longer).
+    /// </summary>
+    public async Task<StatusExtras> AddToAsync(StatusExtras extras, string sessionId, CancellationToken cancellationToken, TimeSpan? wait = null)
     {
         if (!_local && !await RemoteStatusRunningAsync(cancellationToken))
             return extras;
@@ -30,7 +34,7 @@ internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<Bu
             using var scope = services.CreateScope();
             var client = scope.ServiceProvider.GetRequiredService<IRequestClient<GetSessionStatus>>();
             var response = await client.GetResponse<SessionStatusFound, SessionStatusUnknown>(new GetSessionStatus(sessionId), cancellationToken,
-                RequestTimeout.After(ms: DeadlineMs));
+                RequestTimeout.After(ms: (int)(wait?.TotalMilliseconds ?? DeadlineMs)));
             if (!response.Is(out Response<SessionStatusFound>? found))
                 return extras;
             var s = found.Message;

@@ -16,6 +16,8 @@ public sealed class LoadSessionConsumer(SessionContextAssembler assembler, TimeP
         var started = time.GetTimestamp();
         var loaded = await assembler.LoadAsync(context.Message, context.CancellationToken);
         await context.RespondAsync(loaded);
+        if (context.Message.WarmUp)
+            return;
         var duration = time.GetElapsedTime(started);
         LoadDuration.Observe(duration.TotalSeconds);
         await context.Publish(new ContextServed(loaded.SessionId, context.Message.Source, duration.TotalMilliseconds, loaded.FromCache, loaded.MissingParts,

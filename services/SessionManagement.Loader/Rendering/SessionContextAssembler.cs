@@ -73,16 +73,18 @@ public sealed class SessionContextAssembler(
         Task<Response<MessagesPage>?> page = Task.FromResult<Response<MessagesPage>?>(null);
         Task<Response<MessagesPage>?> prompts = Task.FromResult<Response<MessagesPage>?>(null);
         Task<Response<ContextItemsFound>?> targetItems = Task.FromResult<Response<ContextItemsFound>?>(null);
-        if (target is not null)
+        // A warm-up continues no session: it asks for its own history (there is none) so that chat's path is taken too.
+        var historyOf = target?.SessionId ?? (request.WarmUp ? request.SessionId : null);
+        if (historyOf is not null)
         {
             page = AskAsync(() => messages.GetResponse<MessagesPage>(
-                new GetMessages(target.SessionId, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
+                new GetMessages(historyOf, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
             prompts = AskAsync(() => messages.GetResponse<MessagesPage>(
-                new GetMessages(target.SessionId, 0, RecentPrompts, false, false, Latest: true, Role: "user"), deadline.Token, timeout), "chat");
+                new GetMessages(historyOf, 0, RecentPrompts, false, false, Latest: true, Role: "user"), deadline.Token, timeout), "chat");
             // Another session continued (a clear, or a resume under a new id): its own items (compaction summaries) come too.
-            if (target.SessionId != request.SessionId)
+            if (historyOf != request.SessionId)
                 targetItems = AskAsync(() => context.GetResponse<ContextItemsFound>(
-                    new QueryContext(target.SessionId, null, null, null, ContextBytes), deadline.Token, timeout), "context");
+                    new QueryContext(historyOf, null, null, null, ContextBytes), deadline.Token, timeout), "context");
         }
         await Task.WhenAll(page, prompts, targetItems, items);
 
@@ -104,7 +106,11 @@ public sealed class SessionContextAssembler(
         // A startup render is shared by the project's next starts: one that shows a session's private item is not kept for them.
         var sharedByOthers = !key.StartsWith("startup|", StringComparison.Ordinal)
             || contextItems?.Any(i => i.Private && (i.SourceSessionId ?? i.SessionId) is not null) != true;
-        if (missing.Count == 0)
+        if (request.WarmUp)
+        {
+            logger.LogDebug("SessionStart path warmed up{Missing}", missing.Count == 0 ? "" : " without " + string.Join(", ", missing));
+        }
+        else if (missing.Count == 0)
         {
             var sessionIds = target is null ? new[] { request.SessionId } : new[] { request.SessionId, target.SessionId };
             if (sharedByOthers)

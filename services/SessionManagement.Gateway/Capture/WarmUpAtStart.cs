@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SessionManagement.Bridge;
+using SessionManagement.Hosting.Bus;
+
+namespace SessionManagement.Gateway.Capture;
+
+/// <summary>
+/// Once the bus runs, takes the two paths Claude Code waits on for no session: SessionStart's context
+/// (<see cref="SessionContextLoader.WarmUpAsync"/>) and the status row's lookup. The first use of each request and query costs a
+/// fresh host half a second; the first session a user starts after the host does must not pay it, nor lose context parts or its
+/// status to their deadlines for it. Both only read: nothing is stored, cached or counted.
+/// </summary>
+internal sealed class WarmUpAtStart(SessionContextLoader loader, SessionStatusLookup status, BusStarted busStarted, TimeProvider time,
+    ILogger<WarmUpAtStart> logger) : BackgroundService
+{
+    /// <summary>How long the warm-up waits for an answer: a loader or status module in another process may be starting too.</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await busStarted.WaitAsync(stoppingToken);
+            var started = time.GetTimestamp();
+            var statusRow = status.AddToAsync(StatusExtras.Unreachable, "warm-up-" + Guid.NewGuid().ToString("N")[..12], stoppingToken, Wait);
+            if (await loader.WarmUpAsync(Wait, stoppingToken))
+                logger.LogInformation("SessionStart path warmed up in {Milliseconds} ms", (int)time.GetElapsedTime(started).TotalMilliseconds);
+            else
+                logger.LogDebug("SessionStart path not warmed up: no loader answered");
+            await statusRow;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception error)
+        {
+            // A warm-up that fails costs the first SessionStart or status row its speed, nothing else.
+            logger.LogWarning(error, "Warming up the hook paths at start failed");
+        }
+    }
+}
