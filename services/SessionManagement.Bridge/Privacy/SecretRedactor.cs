@@ -73,7 +73,7 @@ public sealed class SecretRedactor
         if (bytes.IsEmpty)
             return default;
         // Read as Latin-1, each byte is one char: a cue's index is its byte offset. Every cue is ASCII.
-        var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
+        var chars = Chars.Rent(bytes.Length);
         ArrayBufferWriter<byte>? output = null;
         var copied = 0;
         try
@@ -101,7 +101,7 @@ public sealed class SecretRedactor
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
+            Chars.Return(chars);
         }
         if (output is null)
             return default;
@@ -110,6 +110,13 @@ public sealed class SecretRedactor
     }
 
     private static readonly Encoding Latin1 = Encoding.Latin1;
+
+    /// <summary>
+    /// The buffers lines are read into, a few of each size kept for good: a transcript batch of a megabyte needs one of two megabytes,
+    /// and the shared pool lets such arrays go at every full collection, so that batches allocated them again (and brought the next
+    /// full collection sooner).
+    /// </summary>
+    private static readonly ArrayPool<char> Chars = ArrayPool<char>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 4);
 
     /// <summary>Where the next line worth reading starts to be: the first cue from <paramref name="from"/>, or the line itself when some detector has no cue.</summary>
     private int NextLineWithCue(ReadOnlySpan<char> text, int from, ref int nextExact, ref int nextAnyCase)
