@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -199,8 +200,10 @@ internal static class WebPages
             if (!await OwnedSessionFilter.MaySeeAsync(http, client, sessionId, cancellationToken))
                 return NotFound(viewer, sessionId);
             var branch = await SessionBranch.CreateAsync(http, client, importer, sessionId, form["at"].ToString(), cancellationToken);
-            // The saver makes the branch a session once chat has summed up its transcript, just after: its page is shown once it is one.
-            for (var waited = TimeSpan.Zero; waited < BranchSettles && !await ReadApiRoutes.SessionExistsAsync(client, branch.SessionId, cancellationToken); waited += SettleStep)
+            // The saver makes the branch a session once chat has summed up its transcript, just after: its page is shown once it is one,
+            // or once BranchSettles has passed by the clock (each look may itself take a while on a busy host).
+            var settling = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(settling) < BranchSettles && !await ReadApiRoutes.SessionExistsAsync(client, branch.SessionId, cancellationToken))
                 await Task.Delay(SettleStep, cancellationToken);
             return Results.Redirect($"/sessions/{Uri.EscapeDataString(branch.SessionId)}");
         }
