@@ -11,7 +11,7 @@ namespace SessionManagement.Contracts.Gateway;
 /// </summary>
 public static class InProcessContent
 {
-    private static readonly ConcurrentDictionary<Guid, byte[]> Held = new();
+    private static readonly ConcurrentDictionary<Guid, Shared> Held = new();
 
     /// <summary>Lines handed over with their content, in pooled buffers: whoever takes them out of here gives them back.</summary>
     private static readonly ConcurrentDictionary<Guid, PooledLines> Unpacked = new();
@@ -24,15 +24,27 @@ public static class InProcessContent
     public static (TranscriptLinesCaptured Message, Hold Hold) HandOver(TranscriptLinesCaptured message, ReadOnlySpan<byte> lines = default)
     {
         ArgumentNullException.ThrowIfNull(message.Content);
+        return HandOver(message with { Content = [] }, new PooledLines(message.Content, message.Content.Length, pooled: false), lines);
+    }
+
+    /// <summary>
+    /// <paramref name="message"/> (its content empty) with <paramref name="packed"/> held as its content: packed into a pooled buffer
+    /// (<see cref="TranscriptContent.PackPooled"/>), which goes back to the pool once the hold and every <see cref="Lease"/> of it
+    /// are disposed. <paramref name="lines"/> as in the overload above.
+    /// </summary>
+    public static (TranscriptLinesCaptured Message, Hold Hold) HandOver(TranscriptLinesCaptured message, PooledLines packed, ReadOnlySpan<byte> lines)
+    {
+        if (message.Content.Length > 0)
+            throw new ArgumentException("a message whose content is held carries none", nameof(message));
         var handle = Guid.NewGuid();
-        Held[handle] = message.Content;
+        Held[handle] = new Shared(packed);
         if (!lines.IsEmpty)
         {
             var copy = TranscriptContent.Buffers.Rent(lines.Length);
             lines.CopyTo(copy);
             Unpacked[handle] = new PooledLines(copy, lines.Length, pooled: true);
         }
-        return (message with { Content = [], ContentHandle = handle }, new Hold(handle));
+        return (message with { ContentHandle = handle }, new Hold(handle));
     }
 
     /// <summary>
@@ -41,11 +53,37 @@ public static class InProcessContent
     /// </summary>
     public static PooledLines? TakeLines(Guid handle) => Unpacked.TryRemove(handle, out var lines) ? lines : null;
 
-    /// <summary>The content held under <paramref name="handle"/>; throws <see cref="InvalidDataException"/> when it is no longer held.</summary>
-    public static byte[] Get(Guid handle) =>
-        Held.TryGetValue(handle, out var content)
-            ? content
+    /// <summary>
+    /// The content held under <paramref name="handle"/>, readable until the lease is disposed even if its sender lets go meanwhile;
+    /// throws <see cref="InvalidDataException"/> when it is no longer held.
+    /// </summary>
+    public static ContentLease Lease(Guid handle) =>
+        Held.TryGetValue(handle, out var content) && content.TryTake()
+            ? new ContentLease(content.Packed.Bytes, content)
             : throw new InvalidDataException($"the batch's content {handle} is no longer held in this process: its sender stopped waiting for it");
+
+    /// <summary>Content held for its sender and the leases on it: its buffer goes back to its pool when the last of them lets go.</summary>
+    private sealed class Shared(PooledLines packed) : IDisposable
+    {
+        private int _holders = 1;
+
+        public PooledLines Packed { get; } = packed;
+
+        /// <summary>One more holder, unless every holder has let go already (the buffer may be another batch's by now).</summary>
+        public bool TryTake()
+        {
+            for (var holders = Volatile.Read(ref _holders); holders > 0; holders = Volatile.Read(ref _holders))
+                if (Interlocked.CompareExchange(ref _holders, holders + 1, holders) == holders)
+                    return true;
+            return false;
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Decrement(ref _holders) == 0)
+                Packed.Dispose();
+        }
+    }
 
     /// <summary>Answers parked for their askers in this process, with when they were parked.</summary>
     private static readonly ConcurrentDictionary<Guid, (object Answer, long Parked)> Parked = new();
@@ -83,9 +121,22 @@ public static class InProcessContent
         /// <summary>Lets go of the content, and of its lines unless they were taken: a message read after this fails, saying so.</summary>
         public void Dispose()
         {
-            Held.TryRemove(Handle, out _);
+            if (Held.TryRemove(Handle, out var content))
+                content.Dispose();
             if (Unpacked.TryRemove(Handle, out var lines))
                 lines.Dispose();
         }
     }
+}
+
+/// <summary>A batch's packed content, from its message or leased from <see cref="InProcessContent"/>: read <see cref="Bytes"/> until disposed.</summary>
+public sealed class ContentLease(ReadOnlyMemory<byte> bytes, IDisposable? holder = null) : IDisposable
+{
+    private IDisposable? _holder = holder;
+
+    /// <summary>The packed lines, encoded as the message's <see cref="TranscriptLinesCaptured.ContentEncoding"/> says.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; } = bytes;
+
+    /// <summary>Lets go of the content: a held one goes back to its pool once its sender has let go too.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _holder, null)?.Dispose();
 }

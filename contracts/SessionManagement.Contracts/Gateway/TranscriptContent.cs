@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SessionManagement.Contracts.Gateway;
@@ -43,6 +44,34 @@ public static class TranscriptContent
         }
     }
 
+    /// <summary>
+    /// The block for <paramref name="lines"/> as <see cref="Pack"/> makes it, in a pooled buffer that goes back to the pool when the
+    /// result is disposed: for a block that stays in the process (<see cref="InProcessContent"/>), so that no array of its exact size
+    /// is made for each batch (a quarter of a megabyte, on the large-object heap, whose collections stop every thread).
+    /// </summary>
+    public static (PooledLines Content, string Encoding) PackPooled(ReadOnlySpan<byte> lines, bool compress)
+    {
+        var plain = !compress || lines.Length < MinimumBytes;
+        var buffer = Buffers.Rent(plain ? Math.Max(lines.Length, 1) : lines.Length + lines.Length / 64 + 1024);
+        try
+        {
+            if (plain)
+            {
+                lines.CopyTo(buffer);
+                return (new PooledLines(buffer, lines.Length, pooled: true), Plain);
+            }
+            using var output = new MemoryStream(buffer, 0, buffer.Length, writable: true);
+            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+                gzip.Write(lines);
+            return (new PooledLines(buffer, (int)output.Position, pooled: true), Gzip);
+        }
+        catch
+        {
+            Buffers.Return(buffer);
+            throw;
+        }
+    }
+
     /// <summary>The lines' bytes of a block; throws <see cref="InvalidDataException"/> when the block is damaged or its encoding unknown.</summary>
     public static byte[] Unpack(byte[] content, string encoding)
     {
@@ -58,21 +87,30 @@ public static class TranscriptContent
     public static PooledLines Open(byte[] content, string encoding)
     {
         ArgumentNullException.ThrowIfNull(content);
+        return Open(content.AsMemory(), encoding);
+    }
+
+    /// <inheritdoc cref="Open(byte[], string)"/>
+    /// <remarks>Plain content is read where it lies: the result is valid as long as <paramref name="content"/> is.</remarks>
+    public static PooledLines Open(ReadOnlyMemory<byte> content, string encoding)
+    {
+        if (!MemoryMarshal.TryGetArray(content, out var segment))
+            segment = new ArraySegment<byte>(content.ToArray());
         switch (encoding)
         {
             case Plain:
-                return new PooledLines(content, content.Length, pooled: false);
+                return new PooledLines(segment.Array!, segment.Count, pooled: false, segment.Offset);
             case Gzip:
-                if (content.Length < 18)
+                if (segment.Count < 18)
                     throw new InvalidDataException("the packed content is too short for gzip");
                 // A gzip member ends with its uncompressed length (ISIZE): exactly that much is read.
-                var length = BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(content.Length - 4));
+                var length = BinaryPrimitives.ReadInt32LittleEndian(segment.AsSpan(segment.Count - 4));
                 if (length < 0)
                     throw new InvalidDataException("the packed content is larger than a block can be");
                 var lines = Buffers.Rent(length);
                 try
                 {
-                    using var input = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
+                    using var input = new GZipStream(new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false), CompressionMode.Decompress);
                     try
                     {
                         input.ReadExactly(lines.AsSpan(0, length));
@@ -110,17 +148,21 @@ public static class TranscriptContent
     }
 }
 
-/// <summary>A block's lines in a buffer that may belong to a pool: use <see cref="Bytes"/> until disposed, not after.</summary>
+/// <summary>
+/// A block's lines (or its packed content, <see cref="TranscriptContent.PackPooled"/>) in a buffer that may belong to a pool: use
+/// <see cref="Bytes"/> until disposed, not after.
+/// </summary>
 public sealed class PooledLines : IDisposable
 {
     private byte[]? _array;
+    private readonly int _offset;
     private readonly int _length;
     private readonly bool _pooled;
 
-    internal PooledLines(byte[] array, int length, bool pooled) => (_array, _length, _pooled) = (array, length, pooled);
+    internal PooledLines(byte[] array, int length, bool pooled, int offset = 0) => (_array, _offset, _length, _pooled) = (array, offset, length, pooled);
 
-    /// <summary>The lines: UTF-8, each ending in <c>\n</c>.</summary>
-    public ReadOnlyMemory<byte> Bytes => (_array ?? throw new ObjectDisposedException(nameof(PooledLines))).AsMemory(0, _length);
+    /// <summary>The lines: UTF-8, each ending in <c>\n</c> (or the packed content).</summary>
+    public ReadOnlyMemory<byte> Bytes => (_array ?? throw new ObjectDisposedException(nameof(PooledLines))).AsMemory(_offset, _length);
 
     /// <summary>Gives the buffer back to the pool it came from.</summary>
     public void Dispose()

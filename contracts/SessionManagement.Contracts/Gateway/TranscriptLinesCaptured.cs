@@ -39,13 +39,17 @@ public record TranscriptLinesCaptured(
     Guid? ContentHandle = null,
     string? File = null)
 {
-    /// <summary>The packed lines, from the message or, handed over inside the process, from <see cref="InProcessContent"/>.</summary>
-    public byte[] PackedContent() => ContentHandle is { } handle ? InProcessContent.Get(handle) : Content;
+    /// <summary>
+    /// The packed lines, from the message or, handed over inside the process, leased from <see cref="InProcessContent"/>: readable
+    /// until the lease is disposed.
+    /// </summary>
+    public ContentLease PackedContent() => ContentHandle is { } handle ? InProcessContent.Lease(handle) : new ContentLease(Content);
 
     /// <summary>The lines as text, without their terminators.</summary>
     public IReadOnlyList<string> ReadLines()
     {
-        using var lines = TranscriptContent.Open(PackedContent(), ContentEncoding);
+        using var content = PackedContent();
+        using var lines = TranscriptContent.Open(content.Bytes, ContentEncoding);
         return TranscriptContent.Lines(lines.Bytes.Span);
     }
 }

@@ -8,7 +8,7 @@ namespace SessionManagement.Chat.Messages;
 /// holds its lines in a pooled buffer until disposed; its messages' raw lines are readable until then.
 /// </summary>
 public sealed class TranscriptBlock(
-    string sessionId, long startOffset, long endOffset, ReadOnlyMemory<byte> lines, byte[] stored, string encoding, IDisposable? owner = null)
+    string sessionId, long startOffset, long endOffset, ReadOnlyMemory<byte> lines, ReadOnlyMemory<byte> stored, string encoding, params IDisposable?[] owners)
     : IDisposable
 {
     public string SessionId { get; } = sessionId;
@@ -21,7 +21,7 @@ public sealed class TranscriptBlock(
     public ReadOnlyMemory<byte> Lines { get; } = lines;
 
     /// <summary>What a store keeps of the block, encoded as <see cref="Encoding"/> says (<see cref="TranscriptContent"/>).</summary>
-    public byte[] Stored { get; } = stored;
+    public ReadOnlyMemory<byte> Stored { get; } = stored;
 
     public string Encoding { get; } = encoding;
 
@@ -34,13 +34,22 @@ public sealed class TranscriptBlock(
     /// </summary>
     public static TranscriptBlock From(TranscriptLinesCaptured batch, bool compress)
     {
+        // The content stays leased while the block is read and stored: plain content's lines are read where they lie.
         var content = batch.PackedContent();
-        var lines = (batch.ContentHandle is { } handle ? InProcessContent.TakeLines(handle) : null)
-            ?? TranscriptContent.Open(content, batch.ContentEncoding);
-        var (stored, encoding) = compress == (batch.ContentEncoding == TranscriptContent.Gzip)
-            ? (content, batch.ContentEncoding)
-            : TranscriptContent.Pack(lines.Bytes.Span, compress);
-        return new TranscriptBlock(batch.SessionId, batch.StartOffset, batch.EndOffset, lines.Bytes, stored, encoding, lines) { File = batch.File ?? "" };
+        try
+        {
+            var lines = (batch.ContentHandle is { } handle ? InProcessContent.TakeLines(handle) : null)
+                ?? TranscriptContent.Open(content.Bytes, batch.ContentEncoding);
+            var (stored, encoding) = compress == (batch.ContentEncoding == TranscriptContent.Gzip)
+                ? (content.Bytes, batch.ContentEncoding)
+                : TranscriptContent.Pack(lines.Bytes.Span, compress);
+            return new TranscriptBlock(batch.SessionId, batch.StartOffset, batch.EndOffset, lines.Bytes, stored, encoding, lines, content) { File = batch.File ?? "" };
+        }
+        catch
+        {
+            content.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A block of the given lines (tests, benchmarks, and lines that arrive as text).</summary>
@@ -54,8 +63,12 @@ public sealed class TranscriptBlock(
     /// <summary>The bytes of one line of the block, without its terminator.</summary>
     public ReadOnlyMemory<byte> Line(int start, int length) => Lines.Slice(start, length);
 
-    /// <summary>Gives a pooled buffer back: the block's lines are not to be read after this.</summary>
-    public void Dispose() => owner?.Dispose();
+    /// <summary>Gives the pooled buffers back: the block's lines and stored bytes are not to be read after this.</summary>
+    public void Dispose()
+    {
+        foreach (var owner in owners)
+            owner?.Dispose();
+    }
 }
 
 /// <summary>Where a transcript record's raw line lies in its <see cref="TranscriptBlock"/>.</summary>

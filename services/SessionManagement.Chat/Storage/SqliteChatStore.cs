@@ -721,10 +721,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// <summary>Per session: whether a hook message waits for its transcript twin (asked once per append, then kept up to date).</summary>
         private readonly Dictionary<string, bool> _hooksAwaiting = new(StringComparer.Ordinal);
 
-        private RawStatement _insert = null!;
+        private RawStatement _insert = null!, _insertBlock = null!;
 
         private SqliteCommand _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
-            _joinTranscript = null!, _joinHook = null!, _insertBlock = null!, _anyHookAwaiting = null!, _response = null!;
+            _joinTranscript = null!, _joinHook = null!, _anyHookAwaiting = null!, _response = null!;
 
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
@@ -732,10 +732,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, search_tokens, tool_uses, git_branch)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
                 """);
-            _insertBlock = await PrepareAsync("""
-                INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes)
-                VALUES ($session, $start, $end, $length, $encoding, $bytes) RETURNING id
-                """, cancellationToken, "$session", "$start", "$end", "$length", "$encoding", "$bytes");
+            // Raw, as the messages' insert: a block is bound where it lies (a pooled buffer), not copied into an array of its size first.
+            _insertBlock = new RawStatement(connection, """
+                INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """);
             _byUuid = await PrepareAsync("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid AND file = $file",
                 cancellationToken, "$session", "$time", "$uuid", "$file");
             _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
@@ -795,11 +795,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     if (await HooksAwaitingAsync(m.SessionId, cancellationToken))
                     {
                         if (await OffsetsOfUuidAsync(m, lineTime, cancellationToken) is { Count: > 0 } offsets)
-                            return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, await RawAsync(m, cancellationToken));
+                            return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, Raw(m));
                         var (from, to) = TwinWindow(m);
                         if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, pairing.Current, pairing.Previous, from, to) is long id)
                         {
-                            var (raw, encoding, block, start, length) = await RawAsync(m, cancellationToken);
+                            var (raw, encoding, block, start, length) = Raw(m);
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
                                 m.Sequence, m.ProjectDir, atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools),
                                 atRest.SealText(MessageColumns.ToolText(m.Tools), Record.ToolText), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
@@ -821,7 +821,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     }
                 }
             }
-            var stored = await RawAsync(m, cancellationToken);
+            var stored = Raw(m);
             var written = Insert(m, eventId, lineTime, stored);
             if (written == Written.Added && m.MatchHash is not null && m.Uuid is null && eventId is not null)
                 _hooksAwaiting[m.SessionId] = true;
@@ -871,7 +871,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// How a message's raw JSON is kept: a transcript line as its place in its batch's block (the block written once, with the
         /// first of its lines that is stored), anything else compressed in its own row.
         /// </summary>
-        private async Task<(byte[] Raw, string Encoding, long? Block, int? Start, int? Length)> RawAsync(ChatMessage m, CancellationToken cancellationToken)
+        private (byte[] Raw, string Encoding, long? Block, int? Start, int? Length) Raw(ChatMessage m)
         {
             if (m.Line is not { } line)
             {
@@ -881,8 +881,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             if (!_blocks.TryGetValue(line.Block, out var block))
             {
                 var b = line.Block;
-                _blocks[b] = block = (long)(await ScalarAsync(_insertBlock, cancellationToken, b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding,
-                    atRest.Seal(b.Stored, Record.Block)))!;
+                _insertBlock.Execute(b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding,
+                    atRest.Seals ? atRest.Seal(b.Stored.ToArray(), Record.Block) : b.Stored);
+                _blocks[b] = block = _insertBlock.LastRowId;
             }
             return ([], InBlock, block, line.Start, line.Length);
         }
@@ -900,6 +901,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public async ValueTask DisposeAsync()
         {
             _insert?.Dispose();
+            _insertBlock?.Dispose();
             foreach (var command in _commands)
                 await command.DisposeAsync();
         }
@@ -968,10 +970,14 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 long number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
                 int number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
                 byte[] bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes),
+                ReadOnlyMemory<byte> bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes.Span),
                 _ => throw new ArgumentException($"cannot bind a {value.GetType().Name}", nameof(value)),
             };
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
+
+        /// <summary>The rowid of the row the connection inserted last (this statement's, right after it ran).</summary>
+        public long LastRowId => SQLitePCL.raw.sqlite3_last_insert_rowid(_db);
 
         public void Dispose() => _statement.Dispose();
     }

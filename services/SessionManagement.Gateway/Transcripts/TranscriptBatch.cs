@@ -23,8 +23,25 @@ internal sealed record TranscriptBatch(long StartOffset, long EndOffset, int Lin
     /// </summary>
     public TranscriptLinesCaptured Capture(string sessionId, string path, DateTimeOffset capturedAt, string host, string user, string? file = null)
     {
-        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}\n{path}\n{StartOffset}\n{EndOffset}")).AsSpan(0, 16));
         var (content, encoding) = TranscriptContent.Pack(Content.Span, compress: true);
+        return Message(sessionId, path, content, encoding, capturedAt, host, user, file);
+    }
+
+    /// <summary>
+    /// The message that ships this batch to a module in this process: its lines packed into a pooled buffer and held by
+    /// <see cref="InProcessContent"/> with a copy of the lines, until the hold returned is disposed (once the batch's answer came).
+    /// </summary>
+    public (TranscriptLinesCaptured Message, InProcessContent.Hold Hold) HandOver(string sessionId, string path, DateTimeOffset capturedAt, string host,
+        string user, string? file = null)
+    {
+        var (packed, encoding) = TranscriptContent.PackPooled(Content.Span, compress: true);
+        return InProcessContent.HandOver(Message(sessionId, path, [], encoding, capturedAt, host, user, file), packed, Content.Span);
+    }
+
+    private TranscriptLinesCaptured Message(string sessionId, string path, byte[] content, string encoding, DateTimeOffset capturedAt, string host,
+        string user, string? file)
+    {
+        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}\n{path}\n{StartOffset}\n{EndOffset}")).AsSpan(0, 16));
         return new TranscriptLinesCaptured(id, sessionId, path, StartOffset, EndOffset, LineCount, content, encoding, capturedAt, host, user, File: file);
     }
 }

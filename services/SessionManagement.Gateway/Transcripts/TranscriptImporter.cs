@@ -129,10 +129,12 @@ internal sealed class TranscriptImporter(
                 var batch = read.RedactedBy(redactor);
                 if (inFlight.Count >= options.Value.ImportBatchesInFlight)
                     await CollectOldestAsync();
-                var message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user, file);
+                TranscriptLinesCaptured message;
                 InProcessContent.Hold? content = null;
                 if (inProcess)
-                    (message, content) = InProcessContent.HandOver(message, batch.Content.Span);
+                    (message, content) = batch.HandOver(sessionId, source, time.GetUtcNow(), host, user, file);
+                else
+                    message = batch.Capture(sessionId, source, time.GetUtcNow(), host, user, file);
                 inFlight.Enqueue((client.GetResponse<TranscriptLinesStored>(message, cancellationToken, timeout), content));
                 (lines, batches, bytes) = (lines + batch.LineCount, batches + 1, batch.EndOffset);
             }
