@@ -29,19 +29,10 @@ public static class TranscriptContent
     {
         if (!compress || lines.Length < MinimumBytes)
             return (lines.ToArray(), Plain);
-        // Compressed into a pooled buffer (deflate grows incompressible input by a few bytes per 16 KB at most), then copied out once.
-        var buffer = Buffers.Rent(lines.Length + lines.Length / 64 + 1024);
-        try
-        {
-            using var output = new MemoryStream(buffer, 0, buffer.Length, writable: true);
-            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-                gzip.Write(lines);
-            return (buffer.AsSpan(0, (int)output.Position).ToArray(), Gzip);
-        }
-        finally
-        {
-            Buffers.Return(buffer);
-        }
+        // Compressed into a pooled buffer, then copied out once.
+        var (packed, encoding) = PackPooled(lines, compress);
+        using (packed)
+            return (packed.Bytes.ToArray(), encoding);
     }
 
     /// <summary>
@@ -52,6 +43,7 @@ public static class TranscriptContent
     public static (PooledLines Content, string Encoding) PackPooled(ReadOnlySpan<byte> lines, bool compress)
     {
         var plain = !compress || lines.Length < MinimumBytes;
+        // Deflate grows incompressible input by a few bytes per 16 KB at most.
         var buffer = Buffers.Rent(plain ? Math.Max(lines.Length, 1) : lines.Length + lines.Length / 64 + 1024);
         try
         {
