@@ -721,19 +721,19 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// <summary>Per session: whether a hook message waits for its transcript twin (asked once per append, then kept up to date).</summary>
         private readonly Dictionary<string, bool> _hooksAwaiting = new(StringComparer.Ordinal);
 
-        private RawStatement _insert = null!, _insertBlock = null!;
+        private SqliteRawStatement _insert = null!, _insertBlock = null!;
 
         private SqliteCommand _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
             _joinTranscript = null!, _joinHook = null!, _anyHookAwaiting = null!, _response = null!;
 
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
-            _insert = new RawStatement(connection, $"""
+            _insert = new SqliteRawStatement(connection, $"""
                 INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, search_tokens, tool_uses, git_branch)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
                 """);
             // Raw, as the messages' insert: a block is bound where it lies (a pooled buffer), not copied into an array of its size first.
-            _insertBlock = new RawStatement(connection, """
+            _insertBlock = new SqliteRawStatement(connection, """
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """);
             _byUuid = await PrepareAsync("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid AND file = $file",
@@ -926,59 +926,5 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
         private static async Task<bool> ExistsAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>
             await ScalarAsync(command, cancellationToken, values) is not null;
-    }
-
-    /// <summary>
-    /// The insert every stored line runs, bound by position on SQLite's own statement: the ADO.NET command looks each of its 23
-    /// parameters up by name and allocates a binder for it, every row.
-    /// </summary>
-    private sealed class RawStatement : IDisposable
-    {
-        private readonly SQLitePCL.sqlite3 _db;
-        private readonly SQLitePCL.sqlite3_stmt _statement;
-
-        public RawStatement(SqliteConnection connection, string sql)
-        {
-            _db = connection.Handle!;
-            SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
-        }
-
-        /// <summary>Runs the statement with <paramref name="values"/> as ?1, ?2, …; returns the rows it changed.</summary>
-        public int Execute(params object?[] values)
-        {
-            try
-            {
-                for (var i = 0; i < values.Length; i++)
-                    Bind(i + 1, values[i]);
-                var rc = SQLitePCL.raw.sqlite3_step(_statement);
-                if (rc != SQLitePCL.raw.SQLITE_DONE)
-                    SqliteException.ThrowExceptionForRC(rc, _db);
-                return SQLitePCL.raw.sqlite3_changes(_db);
-            }
-            finally
-            {
-                SQLitePCL.raw.sqlite3_reset(_statement);
-            }
-        }
-
-        private void Bind(int index, object? value)
-        {
-            var rc = value switch
-            {
-                null => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
-                string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, text),
-                long number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
-                int number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
-                byte[] bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes),
-                ReadOnlyMemory<byte> bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes.Span),
-                _ => throw new ArgumentException($"cannot bind a {value.GetType().Name}", nameof(value)),
-            };
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
-        /// <summary>The rowid of the row the connection inserted last (this statement's, right after it ran).</summary>
-        public long LastRowId => SQLitePCL.raw.sqlite3_last_insert_rowid(_db);
-
-        public void Dispose() => _statement.Dispose();
     }
 }

@@ -1,0 +1,60 @@
+using Microsoft.Data.Sqlite;
+
+namespace SessionManagement.Hosting.Storage.Sqlite;
+
+/// <summary>
+/// A statement run many times in one write, bound by position on SQLite's own statement: an ADO.NET command looks each of its
+/// parameters up by name and allocates a binder for each, every row (chat's insert of every stored line, status's minute counters).
+/// </summary>
+public sealed class SqliteRawStatement : IDisposable
+{
+    private readonly SQLitePCL.sqlite3 _db;
+    private readonly SQLitePCL.sqlite3_stmt _statement;
+
+    /// <summary>Prepares <paramref name="sql"/> (one statement, its parameters <c>?1</c>, <c>?2</c>, …) on the open connection.</summary>
+    public SqliteRawStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
+    }
+
+    /// <summary>Runs the statement with <paramref name="values"/> as ?1, ?2, …; returns the rows it changed.</summary>
+    public int Execute(params object?[] values)
+    {
+        try
+        {
+            for (var i = 0; i < values.Length; i++)
+                Bind(i + 1, values[i]);
+            var rc = SQLitePCL.raw.sqlite3_step(_statement);
+            if (rc != SQLitePCL.raw.SQLITE_DONE)
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            return SQLitePCL.raw.sqlite3_changes(_db);
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_reset(_statement);
+        }
+    }
+
+    private void Bind(int index, object? value)
+    {
+        var rc = value switch
+        {
+            null => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
+            string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, text),
+            long number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
+            int number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
+            double number => SQLitePCL.raw.sqlite3_bind_double(_statement, index, number),
+            byte[] bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes),
+            ReadOnlyMemory<byte> bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes.Span),
+            _ => throw new ArgumentException($"cannot bind a {value.GetType().Name}", nameof(value)),
+        };
+        SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    /// <summary>The rowid of the row the connection inserted last (this statement's, right after it ran).</summary>
+    public long LastRowId => SQLitePCL.raw.sqlite3_last_insert_rowid(_db);
+
+    /// <summary>Finalizes the statement.</summary>
+    public void Dispose() => _statement.Dispose();
+}
