@@ -881,8 +881,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             if (!_blocks.TryGetValue(line.Block, out var block))
             {
                 var b = line.Block;
-                _insertBlock.Execute(b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding,
-                    atRest.Seals ? atRest.Seal(b.Stored.ToArray(), Record.Block) : b.Stored);
+                _insertBlock.Execute(b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding, atRest.Seal(b.Stored, Record.Block));
                 _blocks[b] = block = _insertBlock.LastRowId;
             }
             return ([], InBlock, block, line.Start, line.Length);

@@ -34,17 +34,14 @@ internal sealed class SessionContextLoader(
     /// queries costs half a second on a fresh host, and a user's first SessionStart must not be the one to pay it, nor lose context
     /// parts to the deadline for it. Returns false when no loader answered in <paramref name="wait"/> (none runs, or none is reachable).
     /// </summary>
-    public async Task<bool> WarmUpAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<bool> WarmUpAsync(string sessionId, TimeSpan wait, CancellationToken cancellationToken)
     {
         if (!_loaderReachable)
             return false;
-        var request = new LoadSession(Guid.CreateVersion7(), "warm-up-" + Guid.NewGuid().ToString("N")[..12], "startup", WarmUpProject, MaxCharacters,
-            time.GetUtcNow() + wait, User: null, WarmUp: true);
         try
         {
-            using var scope = services.CreateScope();
-            var client = scope.ServiceProvider.GetRequiredService<IRequestClient<LoadSession>>();
-            await client.GetResponse<SessionLoaded>(request, cancellationToken, RequestTimeout.After(ms: (int)wait.TotalMilliseconds));
+            await AskAsync(new LoadSession(Guid.CreateVersion7(), sessionId, "startup", WarmUpProject, MaxCharacters, time.GetUtcNow() + wait, WarmUp: true),
+                wait, cancellationToken);
             return true;
         }
         catch (RequestTimeoutException)
@@ -61,12 +58,10 @@ internal sealed class SessionContextLoader(
         var request = new LoadSession(Guid.CreateVersion7(), input.SessionId, input.Source ?? "", input.Cwd, MaxCharacters, time.GetUtcNow() + deadline, user);
         try
         {
-            using var scope = services.CreateScope();
-            var client = scope.ServiceProvider.GetRequiredService<IRequestClient<LoadSession>>();
-            var response = await client.GetResponse<SessionLoaded>(request, cancellationToken, RequestTimeout.After(ms: (int)deadline.TotalMilliseconds));
-            var context = response.Message.AdditionalContext;
-            if (response.Message.MissingParts.Count > 0)
-                logger.LogInformation("SessionStart context for {SessionId} left out {Missing}", input.SessionId, string.Join(", ", response.Message.MissingParts));
+            var loaded = await AskAsync(request, deadline, cancellationToken);
+            var context = loaded.AdditionalContext;
+            if (loaded.MissingParts.Count > 0)
+                logger.LogInformation("SessionStart context for {SessionId} left out {Missing}", input.SessionId, string.Join(", ", loaded.MissingParts));
             return context.Length <= MaxCharacters ? context : context[..MaxCharacters];
         }
         catch (RequestTimeoutException)
@@ -79,5 +74,12 @@ internal sealed class SessionContextLoader(
             logger.LogWarning(error, "Loading SessionStart context for {SessionId} failed; answering without it", input.SessionId);
             return "";
         }
+    }
+
+    private async Task<SessionLoaded> AskAsync(LoadSession request, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        var client = scope.ServiceProvider.GetRequiredService<IRequestClient<LoadSession>>();
+        return (await client.GetResponse<SessionLoaded>(request, cancellationToken, RequestTimeout.After(ms: (int)wait.TotalMilliseconds))).Message;
     }
 }

@@ -23,8 +23,9 @@ internal sealed class WarmUpAtStart(SessionContextLoader loader, SessionStatusLo
         {
             await busStarted.WaitAsync(stoppingToken);
             var started = time.GetTimestamp();
-            var statusRow = status.AddToAsync(StatusExtras.Unreachable, "warm-up-" + Guid.NewGuid().ToString("N")[..12], stoppingToken, Wait);
-            if (await loader.WarmUpAsync(Wait, stoppingToken))
+            var session = "warm-up-" + Guid.NewGuid().ToString("N")[..12]; // no session has this id: nothing is found for it
+            var statusRow = status.AddToAsync(StatusExtras.Unreachable, session, stoppingToken, Wait);
+            if (await loader.WarmUpAsync(session, Wait, stoppingToken))
                 logger.LogInformation("SessionStart path warmed up in {Milliseconds} ms", (int)time.GetElapsedTime(started).TotalMilliseconds);
             else
                 logger.LogDebug("SessionStart path not warmed up: no loader answered");

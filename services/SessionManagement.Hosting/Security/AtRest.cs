@@ -97,6 +97,9 @@ public sealed class AtRest
     /// <summary><paramref name="plain"/> as it is to be kept: sealed when sealing is on, else as it is.</summary>
     public byte[] Seal(byte[] plain, string record) => Seals ? Cipher!.Seal(plain, record) : plain;
 
+    /// <inheritdoc cref="Seal(byte[], string)"/>
+    public ReadOnlyMemory<byte> Seal(ReadOnlyMemory<byte> plain, string record) => Seals ? Cipher!.Seal(plain.Span, record) : plain;
+
     /// <summary>The plain bytes of what was kept: opened if it was sealed.</summary>
     public byte[] Open(byte[] stored, string record)
     {
