@@ -88,7 +88,9 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         Assert.Equal(["user", "assistant"], page.Messages.Select(m => m.Role));
         // The assistant record's usage is announced once, with the write that first stored it; the second delivery announces nothing.
         var appended = Assert.Single(_harness.Published.Select<MessagesAppended>(x => x.Context.Message.SessionId == session, Cancel)).Context.Message;
-        Assert.Equal([new RecordedUsage("claude-opus-4-20250514", Start.AddSeconds(2), new TokenUsageView(12, 34, 5, 6))], appended.Usage);
+        var recorded = Assert.Single(_harness.Published.Select<UsageRecorded>(x => x.Context.Message.SessionId == session, Cancel)).Context.Message;
+        Assert.Equal([new RecordedUsage("claude-opus-4-20250514", Start.AddSeconds(2), new TokenUsageView(12, 34, 5, 6))], recorded.Usage);
+        Assert.Equal("claude-opus-4-20250514", appended.Model);
     }
 
     [Fact]

@@ -33,8 +33,8 @@ public abstract class StatusContract : IAsyncLifetime
         new(Guid.CreateVersion7(), session, name, At.AddSeconds(second), second, "laptop", "dev", project, null, "{}");
 
     /// <summary>Chat stored transcript records for the first time, with this usage.</summary>
-    private static MessagesAppended Usage(string session, params (long Input, long Output)[] usage) =>
-        new(session, usage.Length, 0, 0, usage.Length, At,
+    private static UsageRecorded Usage(string session, params (long Input, long Output)[] usage) =>
+        new(session, At,
             usage.Select(u => new RecordedUsage("claude-opus-4-20250514", At, new TokenUsageView(u.Input, u.Output, 0, 0))).ToList());
 
     [Fact]
@@ -73,7 +73,7 @@ public abstract class StatusContract : IAsyncLifetime
         await Store.RollUpAsync("day", day, day.AddDays(1), Cancel);
 
         // An imported session of two days ago: its replies' usage comes now.
-        await tracker.UsageAsync(new MessagesAppended(s, 2, 0, 0, 2, DateTimeOffset.UtcNow,
+        await tracker.UsageAsync(new UsageRecorded(s, DateTimeOffset.UtcNow,
             [new RecordedUsage("claude-opus-4-20250514", hour.AddMinutes(10), new TokenUsageView(1_000, 200, 0, 0)),
              new RecordedUsage("claude-opus-4-20250514", hour.AddMinutes(50), new TokenUsageView(3_000, 800, 0, 0))]), Cancel);
 
@@ -105,7 +105,7 @@ public abstract class StatusContract : IAsyncLifetime
     {
         var tracker = new StatusTracker(Store);
         var (s, project) = (NewId(), "/work/" + NewId());
-        var broken = new MessagesAppended(s, 1, 0, 0, 1, At, null!); // its change throws
+        var broken = new UsageRecorded(s, At, null!); // its change throws
 
         var changes = Enumerable.Range(0, 40).Select(i => i == 20
             ? tracker.UsageAsync(broken, Cancel)
@@ -158,9 +158,9 @@ public abstract class StatusContract : IAsyncLifetime
         await tracker.StartedAsync(new SessionStarted(b, Guid.NewGuid(), "startup", "/work/" + NewId(), null, null, hour), Cancel);
         RecordedUsage Reply(string? model, int minute, long input, long output, long write, long read) =>
             new(model, hour.AddMinutes(minute), new TokenUsageView(input, output, write, read));
-        await tracker.UsageAsync(new MessagesAppended(a, 3, 0, 0, 3, hour, [Reply("claude-sonnet-4-5-20250929", 1, 1_000, 2_000, 30_000, 150_000),
+        await tracker.UsageAsync(new UsageRecorded(a, hour, [Reply("claude-sonnet-4-5-20250929", 1, 1_000, 2_000, 30_000, 150_000),
             Reply("claude-haiku-4-5-20251001", 1, 500, 100, 0, 0), Reply(null, 2, 10, 20, 0, 0)]), Cancel); // no model named: the session's
-        await tracker.UsageAsync(new MessagesAppended(b, 2, 0, 0, 2, hour, [Reply("claude-haiku-4-5-20251001", 3, 2_000, 300, 0, 0),
+        await tracker.UsageAsync(new UsageRecorded(b, hour, [Reply("claude-haiku-4-5-20251001", 3, 2_000, 300, 0, 0),
             Reply(private1, 4, 7, 8, 0, 0)]), Cancel);
         await Store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
         await Store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);

@@ -1,15 +1,18 @@
 namespace SessionManagement.Contracts.Chat;
 
-/// <summary>A session's chat history grew: messages new to the store were written durably.</summary>
+/// <summary>
+/// A session's chat history grew: messages new to the store were written durably. The token usage of the write goes to the one
+/// module that counts it, as <see cref="UsageRecorded"/>, so that those that only learn of the write do not read it too.
+/// </summary>
 /// <param name="SessionId">The session whose history grew.</param>
 /// <param name="Added">Messages and records stored for the first time by this write.</param>
 /// <param name="Merged">Messages that joined one already stored (a prompt seen by its hook and later in the transcript).</param>
 /// <param name="InvalidLines">Transcript lines in this write that could not be read as a record; kept raw.</param>
 /// <param name="MessageCount">The session's stored messages and records after the write.</param>
 /// <param name="AppendedAt">When the write completed.</param>
-/// <param name="Usage">
-/// The token usage of the transcript records this write stored for the first time (added, or joined to their hook's message):
-/// each record's usage is reported once, however often its line is shipped.
+/// <param name="Model">
+/// The model named by the latest reply this write stored for the first time (Claude Code's own <c>&lt;synthetic&gt;</c> replies
+/// aside); none when it stored no reply that names one.
 /// </param>
 /// <param name="Titles">The titles the transcript lines of this write give the session, the latest of each kind (none when they give none).</param>
 /// <param name="File">The transcript file the lines of this write came from when it is not the session's own (a subagent's).</param>
@@ -20,6 +23,6 @@ public record MessagesAppended(
     int InvalidLines,
     long MessageCount,
     DateTimeOffset AppendedAt,
-    IReadOnlyList<RecordedUsage> Usage,
+    string? Model = null,
     IReadOnlyList<TranscriptTitle>? Titles = null,
     string? File = null);

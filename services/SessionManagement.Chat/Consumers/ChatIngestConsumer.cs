@@ -85,8 +85,11 @@ public sealed class ChatIngestConsumer(IChatStore store, AppendOrder order, IOpt
             var own = messages.Where(m => m.SessionId == result.SessionId && m.File.Length == 0).ToList();
             var titles = await TranscriptTitles.FindAsync(own, uuid => store.HoldsLineAsync(result.SessionId, uuid, context.CancellationToken));
             var file = messages.FirstOrDefault(m => m.SessionId == result.SessionId && m.File.Length > 0)?.File;
+            if (result.Usage.Count > 0)
+                await context.Publish(new UsageRecorded(result.SessionId, now, result.Usage, file), context.CancellationToken);
+            var model = result.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model;
             await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,
-                result.Usage, titles.Count == 0 ? null : titles, file), context.CancellationToken);
+                model, titles.Count == 0 ? null : titles, file), context.CancellationToken);
         }
         return results;
     }

@@ -18,8 +18,7 @@ public sealed class TranscriptFactsConsumer(ISessionStore store, NotedModels not
         if (appended.Titles is { Count: > 0 } titles)
             await store.NoteTranscriptTitlesAsync(appended.SessionId, titles, context.CancellationToken);
         // A subagent's replies name its own model (often a smaller one), not the session's.
-        if (appended.File is not null
-            || appended.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model is not { } model || noted.Knows(appended.SessionId, model))
+        if (appended.File is not null || appended.Model is not { } model || noted.Knows(appended.SessionId, model))
             return;
         await store.NoteTranscriptModelAsync(appended.SessionId, model, context.CancellationToken);
         noted.Add(appended.SessionId, model);

@@ -11,7 +11,7 @@ namespace SessionManagement.Status.Consumers;
 /// <summary>Lifecycle, backup and integrity events, token usage as chat stores transcript records, and the schedule's roll-ups.</summary>
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
-    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<MessagesAppended>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
+    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<UsageRecorded>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
     IConsumer<TranscriptSummarized>
 {
     public Task Consume(ConsumeContext<TranscriptSummarized> c) => tracker.TranscriptAsync(c.Message, c.CancellationToken);
@@ -32,7 +32,7 @@ public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore sto
 
     public Task Consume(ConsumeContext<ContextServed> c) => tracker.ContextServedAsync(c.Message, c.CancellationToken);
 
-    public Task Consume(ConsumeContext<MessagesAppended> c) => tracker.UsageAsync(c.Message, c.CancellationToken);
+    public Task Consume(ConsumeContext<UsageRecorded> c) => tracker.UsageAsync(c.Message, c.CancellationToken);
 
     /// <summary>Minute periods are the counters themselves; hours and days are totalled into roll-ups (again gives the same rows).</summary>
     public Task Consume(ConsumeContext<ComputeMetrics> c) => c.Message.Granularity == "minute"

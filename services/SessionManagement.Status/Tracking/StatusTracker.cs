@@ -107,10 +107,10 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
     /// transcript lines repeat it), priced by the model that answered; a model the price table does not know adds its tokens to
     /// <see cref="Metric.UnpricedTokens"/> and nothing to the cost.
     /// </summary>
-    public Task UsageAsync(MessagesAppended appended, CancellationToken cancellationToken) =>
-        appended.Usage is { Count: 0 } ? Task.CompletedTask : UpdateOneAsync(appended.SessionId, (status, counters) =>
+    public Task UsageAsync(UsageRecorded recorded, CancellationToken cancellationToken) =>
+        recorded.Usage is { Count: 0 } ? Task.CompletedTask : UpdateOneAsync(recorded.SessionId, (status, counters) =>
         {
-            foreach (var (model, at, tokens) in appended.Usage)
+            foreach (var (model, at, tokens) in recorded.Usage)
             {
                 var answered = model ?? status.Model;
                 var price = prices.Find(answered);

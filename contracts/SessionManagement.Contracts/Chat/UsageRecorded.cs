@@ -1,0 +1,12 @@
+namespace SessionManagement.Contracts.Chat;
+
+/// <summary>
+/// The token usage of the transcript records a chat write stored for the first time (added, or joined to their hook's message):
+/// each record's usage is reported once, however often its line is shipped. Published with the write's
+/// <see cref="MessagesAppended"/> when the write stored any usage; the status module counts it.
+/// </summary>
+/// <param name="SessionId">The session the records belong to.</param>
+/// <param name="RecordedAt">When the write completed.</param>
+/// <param name="Usage">Each record's model, time and token counts, in the order of their lines.</param>
+/// <param name="File">The transcript file the records came from when it is not the session's own (a subagent's).</param>
+public record UsageRecorded(string SessionId, DateTimeOffset RecordedAt, IReadOnlyList<RecordedUsage> Usage, string? File = null);
