@@ -35,7 +35,15 @@ public static class BusTransportConfiguration
         switch (options.Transport)
         {
             case BusTransport.InMemory:
-                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    // Endpoints of this process take the message that was sent instead of reading its JSON back.
+                    var serializer = new InProcessMessageSerializer();
+                    cfg.ClearSerialization();
+                    cfg.AddSerializer(serializer, isSerializer: true);
+                    cfg.AddDeserializer(serializer, isDefault: true);
+                    cfg.ConfigureEndpoints(context);
+                });
                 break;
             case BusTransport.RabbitMq:
                 if (!RabbitMqAddress.TryParse(options.RabbitMqUri ?? "", out var address, out var problem))
