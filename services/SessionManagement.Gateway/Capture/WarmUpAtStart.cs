@@ -1,6 +1,12 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SessionManagement.Bridge;
+using SessionManagement.Contracts.Status;
+using SessionManagement.Gateway.Routes;
 using SessionManagement.Hosting.Bus;
 
 namespace SessionManagement.Gateway.Capture;
@@ -9,10 +15,11 @@ namespace SessionManagement.Gateway.Capture;
 /// Once the bus runs, takes the two paths Claude Code waits on for no session: SessionStart's context
 /// (<see cref="SessionContextLoader.WarmUpAsync"/>) and the status row's lookup. The first use of each request and query costs a
 /// fresh host half a second; the first session a user starts after the host does must not pay it, nor lose context parts or its
-/// status to their deadlines for it. Both only read: nothing is stored, cached or counted.
+/// status to their deadlines for it. Then it asks for a day's usage report, so that the first report a reader opens answers as fast
+/// as the next. All of it only reads: nothing is stored, cached or counted.
 /// </summary>
-internal sealed class WarmUpAtStart(SessionContextLoader loader, SessionStatusLookup status, BusStarted busStarted, TimeProvider time,
-    ILogger<WarmUpAtStart> logger) : BackgroundService
+internal sealed class WarmUpAtStart(SessionContextLoader loader, SessionStatusLookup status, ReadApiClient reads, IOptions<JsonOptions> json,
+    BusStarted busStarted, TimeProvider time, ILogger<WarmUpAtStart> logger) : BackgroundService
 {
     /// <summary>How long the warm-up waits for an answer: a loader or status module in another process may be starting too.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
@@ -30,6 +37,13 @@ internal sealed class WarmUpAtStart(SessionContextLoader loader, SessionStatusLo
             else
                 logger.LogDebug("SessionStart path not warmed up: no loader answered");
             await statusRow;
+            var now = time.GetUtcNow();
+            var report = await reads.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "period", now.AddDays(-1), now), stoppingToken);
+            JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions); // as the route writes it
+        }
+        catch (RequestTimeoutException)
+        {
+            logger.LogDebug("Report path not warmed up: no status module answered");
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
