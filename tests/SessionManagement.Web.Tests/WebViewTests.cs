@@ -127,7 +127,17 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
 
         await page.Locator($"form.branch:has(input[value='{firstReply}']) button").ClickAsync();
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/sessions/", StringComparison.Ordinal) && !url.Contains(captured.SessionId, StringComparison.Ordinal));
+        // The branch's page comes after its lines are exported and imported and the saver has made it a session (up to 10 s more):
+        // on a loaded machine, longer than a page's usual wait.
+        try
+        {
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/sessions/", StringComparison.Ordinal) && !url.Contains(captured.SessionId, StringComparison.Ordinal),
+                new() { Timeout = (float)(2 * Within).TotalMilliseconds });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no branch page: still at {page.Url}, showing \"{await page.Locator("main").InnerTextAsync(new() { Timeout = 5_000 })}\"");
+        }
         var branch = new Uri(page.Url).AbsolutePath["/sessions/".Length..];
         await Assertions.Expect(page.Locator("dl.facts a[rel=up]")).ToHaveTextAsync(captured.SessionId);
         await Assertions.Expect(page.Locator("li.message.user").First).ToContainTextAsync(CapturedSessions.Prompt);
