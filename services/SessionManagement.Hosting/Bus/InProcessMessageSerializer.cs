@@ -8,8 +8,8 @@ namespace SessionManagement.Hosting.Bus;
 /// <summary>
 /// The in-memory bus's serializer. A message is still written once as MassTransit's JSON envelope, the body the in-memory
 /// transport carries (and what a move to an <c>_error</c> queue keeps); but every endpoint of the process that receives that very
-/// body takes the message object that was sent instead of reading the JSON back. Each hook batch and each transcript batch's
-/// answer reaches four or five endpoints: reading their JSON back was a tenth of the embedded host's CPU under hooks.
+/// body takes the message object that was sent instead of reading the JSON back. A batch of accepted hooks reaches four or five
+/// endpoints, a chat write's notice three or four: reading their JSON back was a tenth of the embedded host's CPU under hooks.
 /// <para>The sent object is remembered beside its body (weakly: for as long as the transport holds the body) and shared by the
 /// receivers, as the JSON was; messages are records, which nobody changes once sent. A body the serializer did not write, or no
 /// longer knows, is read as JSON, as before.</para>
@@ -55,9 +55,6 @@ public sealed class InProcessMessageSerializer : ISerializerFactory, IMessageSer
         return new SystemTextJsonSerializerContext(_json, SystemTextJsonMessageSerializer.Options, ContentType, new EnvelopeMessageContext(sent.Envelope, _json),
             sent.Envelope.MessageType ?? [], sent.Envelope, sent.Message);
     }
-
-    /// <summary>Whether <paramref name="body"/> is one this serializer wrote and still knows the message of (tests).</summary>
-    internal static bool Knows(byte[] body) => SentBodies.TryGetValue(body, out _);
 
     private sealed record Sent(MessageEnvelope Envelope, object Message);
 

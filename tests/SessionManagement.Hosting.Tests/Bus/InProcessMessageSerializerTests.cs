@@ -71,7 +71,6 @@ public sealed class InProcessMessageSerializerTests
 
         var context = new InProcessMessageSerializer().Deserialize(new BytesMessageBody(body), new DictionarySendHeaders());
 
-        Assert.False(InProcessMessageSerializer.Knows(body));
         Assert.True(context.TryGetMessage<HookEventCaptured>(out var message));
         Assert.Equal((eventId, "session-1", "Stop", 3L, "/work/shop", """{"hook_event_name":"Stop"}"""),
             (message!.EventId, message.SessionId, message.HookEventName, message.CaptureSequence, message.Cwd, message.RawJson));
