@@ -37,21 +37,30 @@ internal sealed class WarmUpAtStart(SessionContextLoader loader, SessionStatusLo
             else
                 logger.LogDebug("SessionStart path not warmed up: no loader answered");
             await statusRow;
-            var now = time.GetUtcNow();
-            var report = await reads.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "period", now.AddDays(-1), now), stoppingToken);
-            JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions); // as the route writes it
-        }
-        catch (RequestTimeoutException)
-        {
-            logger.LogDebug("Report path not warmed up: no status module answered");
+            await WarmUpReportAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         catch (Exception error)
         {
-            // A warm-up that fails costs the first SessionStart or status row its speed, nothing else.
+            // A warm-up that fails costs the first SessionStart, status row or report its speed, nothing else.
             logger.LogWarning(error, "Warming up the hook paths at start failed");
+        }
+    }
+
+    /// <summary>A day's usage report, asked of status and written as its route writes it.</summary>
+    private async Task WarmUpReportAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow();
+            var report = await reads.AskAsync<GetReport, ReportReady>(new GetReport("usage", "day", "period", now.AddDays(-1), now), stoppingToken);
+            JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions);
+        }
+        catch (RequestTimeoutException)
+        {
+            logger.LogDebug("Report path not warmed up: no status module answered");
         }
     }
 }
