@@ -166,6 +166,20 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_turns_Stop_or_StopFailure_arrives_after_SessionEnd_Should_stay_ended()
+    {
+        // Claude Code 2.1 runs these hooks in the background: the real CLI's StopFailure has been seen arriving after its SessionEnd.
+        var s = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("UserPromptSubmit"), s.Next("SessionEnd", reason: "other")], Cancel);
+
+        var late = Assert.Single(await Store.SaveAsync([s.Next("StopFailure"), s.Next("Stop"), s.Next("SubagentStop")], Cancel));
+
+        Assert.Equal((SessionStatus.Ended, "other", 6L), (late.State.Status, late.State.EndReason, late.State.EventCount));
+        Assert.NotNull(late.State.EndedAt);
+        Assert.False(late.Ended); // announced once, with the SessionEnd
+    }
+
+    [Fact]
     public async Task When_a_session_is_resumed_under_its_own_id_Should_stay_its_own_session_and_keep_its_model()
     {
         var project = "/work/" + Guid.NewGuid().ToString("N")[..8];

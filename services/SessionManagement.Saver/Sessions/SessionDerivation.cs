@@ -14,9 +14,9 @@ public static class SessionDerivation
     public static SessionState Derive(SessionFacts facts, string? parentSessionId, long version)
     {
         long Count(string name) => facts.Tallies.FirstOrDefault(t => t.HookEventName == name)?.Count ?? 0;
-        var nonEnd = facts.Tallies.Where(t => t.HookEventName != "SessionEnd").ToList();
+        var reopening = facts.Tallies.Where(t => !EndsSomething(t.HookEventName)).ToList();
         var startedAt = Milliseconds(facts.Tallies.Min(t => t.First));
-        var lastActivity = nonEnd.Count > 0 ? Milliseconds(nonEnd.Max(t => t.Last)) : startedAt;
+        var lastActivity = reopening.Count > 0 ? Milliseconds(reopening.Max(t => t.Last)) : startedAt;
         var endedAt = facts.LatestEnd is { } latestEnd ? Milliseconds(latestEnd.ReceivedAt) : (DateTimeOffset?)null;
         var ended = endedAt is { } end && end >= lastActivity;
 
@@ -59,6 +59,13 @@ public static class SessionDerivation
             SessionState.CurrentSchemaVersion, "", GitBranch: transcript.GitBranch,
             Title: transcript.Title ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(null, FirstLine(transcript.FirstPrompt))));
     }
+
+    /// <summary>
+    /// Hooks that close a turn or the session rather than start work: Claude Code 2.1 runs the hooks whose answer nobody reads in the
+    /// background, so a turn's Stop or StopFailure may reach us after its SessionEnd. Only the other hooks (a SessionStart of a resume,
+    /// a prompt, a tool call) make an ended session active again.
+    /// </summary>
+    private static bool EndsSomething(string hookEventName) => hookEventName is "SessionEnd" or "Stop" or "StopFailure" or "SubagentStop";
 
     /// <summary>The source of a session kept from its imported transcript alone.</summary>
     public const string ImportSource = "import";
