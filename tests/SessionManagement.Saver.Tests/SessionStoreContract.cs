@@ -180,6 +180,20 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_background_hook_of_the_last_turn_arrives_after_SessionEnd_Should_stay_ended_until_a_SessionStart()
+    {
+        // Only SessionStart and SessionEnd are awaited by Claude Code 2.1; a last tool call's hooks may come in after the end.
+        var s = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([s.Next("SessionStart", source: "startup"), s.Next("PreToolUse"), s.Next("SessionEnd", reason: "other")], Cancel);
+
+        var late = Assert.Single(await Store.SaveAsync([s.Next("PostToolUse"), s.Next("Notification")], Cancel));
+        var resumed = Assert.Single(await Store.SaveAsync([s.Next("SessionStart", source: "resume")], Cancel));
+
+        Assert.Equal(SessionStatus.Ended, late.State.Status);
+        Assert.Equal(SessionStatus.Active, resumed.State.Status);
+    }
+
+    [Fact]
     public async Task When_a_session_is_resumed_under_its_own_id_Should_stay_its_own_session_and_keep_its_model()
     {
         var project = "/work/" + Guid.NewGuid().ToString("N")[..8];

@@ -14,11 +14,13 @@ public static class SessionDerivation
     public static SessionState Derive(SessionFacts facts, string? parentSessionId, long version)
     {
         long Count(string name) => facts.Tallies.FirstOrDefault(t => t.HookEventName == name)?.Count ?? 0;
-        var reopening = facts.Tallies.Where(t => !EndsSomething(t.HookEventName)).ToList();
         var startedAt = Milliseconds(facts.Tallies.Min(t => t.First));
-        var lastActivity = reopening.Count > 0 ? Milliseconds(reopening.Max(t => t.Last)) : startedAt;
+        // Ended when the latest SessionEnd came after the latest SessionStart. Claude Code waits for those two hooks only (sm-hook's
+        // HookEvents.Awaited); since 2.1 every other hook runs in the background and may reach us after the SessionEnd of its own
+        // run. Going on after an end always starts with a SessionStart (a resume, a clear).
+        var lastStart = facts.Tallies.FirstOrDefault(t => t.HookEventName == "SessionStart") is { } starts ? Milliseconds(starts.Last) : startedAt;
         var endedAt = facts.LatestEnd is { } latestEnd ? Milliseconds(latestEnd.ReceivedAt) : (DateTimeOffset?)null;
-        var ended = endedAt is { } end && end >= lastActivity;
+        var ended = endedAt is { } end && end >= lastStart;
 
         var state = new SessionState(
             facts.SessionId,
@@ -59,13 +61,6 @@ public static class SessionDerivation
             SessionState.CurrentSchemaVersion, "", GitBranch: transcript.GitBranch,
             Title: transcript.Title ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(null, FirstLine(transcript.FirstPrompt))));
     }
-
-    /// <summary>
-    /// Hooks that close a turn or the session rather than start work: Claude Code 2.1 runs the hooks whose answer nobody reads in the
-    /// background, so a turn's Stop or StopFailure may reach us after its SessionEnd. Only the other hooks (a SessionStart of a resume,
-    /// a prompt, a tool call) make an ended session active again.
-    /// </summary>
-    private static bool EndsSomething(string hookEventName) => hookEventName is "SessionEnd" or "Stop" or "StopFailure" or "SubagentStop";
 
     /// <summary>The source of a session kept from its imported transcript alone.</summary>
     public const string ImportSource = "import";
