@@ -22,23 +22,31 @@ internal static class IngestStagesBenchmark
         var mb = bytes / 1048576.0;
 
         var clock = Stopwatch.StartNew();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        // Each stage's time and the bytes the process allocated in it (every thread's: the store's writes continue on others).
+        void Start()
+        {
+            allocated = GC.GetTotalAllocatedBytes(precise: true);
+            clock.Restart();
+        }
+        (TimeSpan Time, long Bytes) Lap() => (clock.Elapsed, GC.GetTotalAllocatedBytes(precise: true) - allocated);
         var batches = Batches(path).ToList();
-        var read = clock.Elapsed;
+        var read = Lap();
         var redactor = new SecretRedactor(detectSecrets: true, patterns: []);
-        clock.Restart();
+        Start();
         var redactedBatches = batches.Count(b => !redactor.RedactLines(b.Lines).Equals(new ReadOnlyMemory<byte>(b.Lines)));
-        var redactCold = clock.Elapsed;
-        clock.Restart();
+        var redactCold = Lap();
+        Start();
         batches.ForEach(b => redactor.RedactLines(b.Lines));
-        var redact = clock.Elapsed;
-        clock.Restart();
+        var redact = Lap();
+        Start();
         var packed = batches.Select(b => TranscriptContent.Pack(b.Lines, compress: true)).ToList();
-        var pack = clock.Elapsed;
-        clock.Restart();
+        var pack = Lap();
+        Start();
         var blocks = batches.Zip(packed, (b, p) => new TranscriptBlock(sessionId, b.Offset, b.Offset + b.Lines.Length,
             TranscriptContent.Unpack(p.Content, p.Encoding), p.Content, p.Encoding)).ToList(); // unpooled: all of them are kept for the next stages
-        var unpack = clock.Elapsed;
-        clock.Restart();
+        var unpack = Lap();
+        Start();
         foreach (var block in blocks)
         {
             var lines = block.Lines;
@@ -57,48 +65,48 @@ internal static class IngestStagesBenchmark
                 start += length + 1;
             }
         }
-        var json = clock.Elapsed;
-        clock.Restart();
+        var json = Lap();
+        Start();
         var parsed = blocks.Select(b => TranscriptRecordReader.Read(b, DateTimeOffset.UtcNow).ToList()).ToList();
-        var parse = clock.Elapsed;
+        var parse = Lap();
 
         var data = Path.Combine(workDirectory, "stages-data");
         Directory.CreateDirectory(data);
         await using var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = data }),
             ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         var store = new SqliteChatStore(database, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()), SessionManagement.Hosting.Security.AtRest.Off);
-        clock.Restart();
+        Start();
         foreach (var messages in parsed)
             await store.AppendAsync(messages, 10_000_000, CancellationToken.None);
-        var write = clock.Elapsed;
+        var write = Lap();
 
-        clock.Restart();
+        Start();
         await store.IndexPendingAsync(int.MaxValue, CancellationToken.None); // what the indexer does behind the writes
-        var index = clock.Elapsed;
+        var index = Lap();
 
         // The same with encryption at rest on: each message's text, tool calls and block sealed, its words indexed as tokens.
         var keys = SessionManagement.Hosting.Security.AtRest.With([("bench", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))]);
-        clock.Restart();
+        Start();
         foreach (var message in parsed.SelectMany(m => m))
             keys.SealText(message.Text, "chat_messages.text");
-        var sealTexts = clock.Elapsed;
-        clock.Restart();
+        var sealTexts = Lap();
+        Start();
         foreach (var message in parsed.SelectMany(m => m))
             keys.SearchTokens(message.Text, null);
-        var tokenTexts = clock.Elapsed;
+        var tokenTexts = Lap();
         var sealedData = Path.Combine(workDirectory, "stages-data-sealed");
         Directory.CreateDirectory(sealedData);
         await using var sealedDatabase = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = sealedData }),
             ChatSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         var sealedStore = new SqliteChatStore(sealedDatabase, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()),
             keys);
-        clock.Restart();
+        Start();
         foreach (var messages in parsed)
             await sealedStore.AppendAsync(messages, 10_000_000, CancellationToken.None);
-        var sealedWrite = clock.Elapsed;
-        clock.Restart();
+        var sealedWrite = Lap();
+        Start();
         await sealedStore.IndexPendingAsync(int.MaxValue, CancellationToken.None);
-        var sealedIndex = clock.Elapsed;
+        var sealedIndex = Lap();
         File.Delete(path);
         Directory.Delete(data, true);
         Directory.Delete(sealedData, true);
@@ -113,7 +121,8 @@ internal static class IngestStagesBenchmark
             ("store, encryption at rest on (sealed text, tool calls and blocks; word tokens)", sealedWrite),
             ("search index of those tokens", sealedIndex),
         })
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {stage} | {mb:F0} MB | {time.TotalSeconds:F2} s | {mb / time.TotalSeconds:F1} MB/s |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {stage} | {mb:F0} MB | {time.Time.TotalSeconds:F2} s | {mb / time.Time.TotalSeconds:F1} MB/s | {time.Bytes / 1048576.0:F0} MB allocated |"));
         return 0;
     }
 
