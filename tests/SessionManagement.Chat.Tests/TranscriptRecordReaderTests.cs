@@ -123,4 +123,37 @@ public sealed class TranscriptRecordReaderTests
         Assert.Equal(MessageText.MatchHash("user", "  fix the build\n"), transcript.MatchHash);
         Assert.NotEqual(MessageText.MatchHash("assistant", "fix the build"), transcript.MatchHash);
     }
+
+    [Fact]
+    public void When_text_comes_escaped_in_several_blocks_Should_give_each_block_unescaped_on_a_line_of_its_own()
+    {
+        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        // Each block's JSON as a writer makes it: plain, with escapes (every non-ASCII character as \uXXXX), or raw UTF-8.
+        string[] blocks =
+        [
+            "plain ascii",
+            System.Text.Json.JsonSerializer.Serialize("a \"quoted\" path\\to\\file\ttab\r\nnext")[1..^1],
+            System.Text.Json.JsonSerializer.Serialize("naïve café — ünïcödé ✓ 🚀 \u2028")[1..^1],
+            System.Text.Json.JsonSerializer.Serialize("naïve café — ünïcödé ✓ 🚀", relaxed)[1..^1],
+            "",
+            new string('y', MessageText.MaxCharacters) + "\\n past the bound",
+        ];
+        var line = "{\"type\":\"assistant\",\"uuid\":\"a1\",\"timestamp\":\"2026-11-01T09:00:03.1234567+02:00\",\"message\":{\"role\":\"assistant\",\"content\":["
+            + string.Join(",", blocks.Select(b => "{\"type\":\"text\",\"text\":\"" + b + "\"}")) + "]}}";
+        var summary = "{\"type\":\"summary\",\"summary\":" + System.Text.Json.JsonSerializer.Serialize("fixed \"it\"\né")
+            + ",\"leafUuid\":\"a1\",\"timestamp\":\"1 Nov 2026 09:00:04 +00:00\"}";
+
+        var messages = Read(0, line, summary);
+
+        // What the line says, read by System.Text.Json's node model, not by the reader under test.
+        var texts = System.Text.Json.Nodes.JsonNode.Parse(line)!["message"]!["content"]!.AsArray()
+            .Select(b => (string)b!["text"]!).Where(t => t.Length > 0).ToList();
+        Assert.Equal(5, texts.Count);
+        Assert.Equal(string.Join("\n", texts)[..MessageText.MaxCharacters], messages[0].Text);
+        Assert.StartsWith("plain ascii\na \"quoted\" path\\to\\file\ttab\r\nnext\nnaïve café — ünïcödé ✓ 🚀 \u2028\nnaïve café — ünïcödé ✓ 🚀\nyyy",
+            messages[0].Text);
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 9, 0, 3, TimeSpan.FromHours(2)).AddTicks(1234567), messages[0].Timestamp);
+        Assert.Equal("fixed \"it\"\né", messages[1].Text);
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 9, 0, 4, TimeSpan.Zero), messages[1].Timestamp); // not ISO 8601: parsed as text
+    }
 }

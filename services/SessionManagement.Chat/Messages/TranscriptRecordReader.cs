@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -64,9 +65,9 @@ internal static class TranscriptRecordReader
                 return Invalid(sessionId, offset, line, lastTime, lastCwd, "no record type");
 
             var dated = false;
-            if (String(root, "timestamp") is { } stamp && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+            if (Time(root) is { } time)
                 (lastTime, dated) = (time, true);
-            lastCwd = String(root, "cwd") ?? lastCwd;
+            lastCwd = Same(root, "cwd", lastCwd) ?? lastCwd;
             var branch = String(root, "gitBranch") is { Length: > 0 } named ? named : null;
             var uuid = String(root, "uuid");
             var key = uuid is not null ? "u:" + uuid : LineKey(offset, line);
@@ -81,7 +82,7 @@ internal static class TranscriptRecordReader
                     type == TranscriptTitle.Custom ? MessageText.Bound(String(root, "customTitle") ?? "") : "",
                     null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated, GitBranch = branch };
 
-            var content = new ContentReader();
+            using var content = new ContentReader();
             string? role, model = null, problem = null;
             TokenUsageView? usage = null;
             string? response = null;
@@ -89,7 +90,8 @@ internal static class TranscriptRecordReader
             {
                 case "summary":
                     role = "summary";
-                    content.AddText(String(root, "summary") ?? "");
+                    if (root.TryGetProperty("summary", out var summary))
+                        content.AddText(summary);
                     parent ??= String(root, "leafUuid"); // what it sums up: the conversation ending there
                     break;
                 case "system":
@@ -140,39 +142,89 @@ internal static class TranscriptRecordReader
             Long(usage, "cache_creation_input_tokens"), Long(usage, "cache_read_input_tokens"));
     }
 
+    /// <summary>The line's <c>timestamp</c>: read where it lies when it is ISO 8601, as Claude Code writes it, else parsed as text.</summary>
+    private static DateTimeOffset? Time(JsonElement root)
+    {
+        if (!root.TryGetProperty("timestamp", out var value) || value.ValueKind != JsonValueKind.String)
+            return null;
+        if (value.TryGetDateTimeOffset(out var time))
+            return time;
+        return DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out time) ? time : null;
+    }
+
+    /// <summary>A string value, as <paramref name="before"/> when it equals that: each line repeats its <c>cwd</c>, which is not copied each time.</summary>
+    private static string? Same(JsonElement element, string name, string? before) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? before is not null && value.ValueEquals(before) ? before : value.GetString()
+            : null;
+
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static long Long(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
 
-    /// <summary>Text and tool calls from Anthropic-shaped content: a string, or an array of typed blocks.</summary>
-    private sealed class ContentReader
+    /// <summary>
+    /// Text and tool calls from Anthropic-shaped content: a string, or an array of typed blocks. The text is unescaped into one
+    /// pooled buffer and made a string once: each part read as a string of its own, then copied into a builder and out of it,
+    /// allocated the text three times over, most of what reading a transcript allocated.
+    /// </summary>
+    private sealed class ContentReader : IDisposable
     {
-        private readonly StringBuilder _text = new();
+        private char[] _text = ArrayPool<char>.Shared.Rent(1024);
+        private int _length;
         private readonly List<ToolCallView> _tools = [];
         private int _blocks, _toolResults;
 
-        public string Text => _text.ToString();
+        public string Text => new(_text, 0, _length);
 
         public IReadOnlyList<ToolCallView> Tools => _tools;
 
         public bool OnlyToolResults => _blocks > 0 && _blocks == _toolResults;
 
-        public void AddText(string text)
+        /// <summary>Adds a JSON string's text on a line of its own, as far as <see cref="MessageText.MaxCharacters"/> allows.</summary>
+        public void AddText(JsonElement text)
         {
-            if (text.Length == 0 || _text.Length >= MessageText.MaxCharacters)
+            if (text.ValueKind != JsonValueKind.String || _length >= MessageText.MaxCharacters)
                 return;
-            if (_text.Length > 0)
-                _text.Append('\n');
-            _text.Append(text, 0, Math.Min(text.Length, MessageText.MaxCharacters - _text.Length));
+            var raw = JsonMarshal.GetRawUtf8Value(text); // with its quotes, still escaped; never fewer bytes than it has characters
+            if (raw.Length <= 2)
+                return;
+            var separator = _length > 0 ? 1 : 0;
+            Reserve(_length + separator + raw.Length);
+            var into = _text.AsSpan(_length + separator);
+            var added = raw.IndexOf((byte)'\\') < 0 ? Encoding.UTF8.GetChars(raw[1..^1], into) : Unescaped(raw, into);
+            if (added == 0)
+                return;
+            if (separator == 1)
+                _text[_length] = '\n';
+            _length = Math.Min(_length + separator + added, MessageText.MaxCharacters);
         }
+
+        private static int Unescaped(ReadOnlySpan<byte> quoted, Span<char> into)
+        {
+            var reader = new Utf8JsonReader(quoted);
+            reader.Read();
+            return reader.CopyString(into);
+        }
+
+        private void Reserve(int length)
+        {
+            if (_text.Length >= length)
+                return;
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(length, _text.Length * 2));
+            _text.AsSpan(0, _length).CopyTo(larger);
+            ArrayPool<char>.Shared.Return(_text);
+            _text = larger;
+        }
+
+        public void Dispose() => ArrayPool<char>.Shared.Return(_text);
 
         public void Add(JsonElement content)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
-                AddText(content.GetString()!);
+                AddText(content);
                 return;
             }
             if (content.ValueKind != JsonValueKind.Array)
@@ -181,7 +233,7 @@ internal static class TranscriptRecordReader
             {
                 if (block.ValueKind == JsonValueKind.String)
                 {
-                    AddText(block.GetString()!);
+                    AddText(block);
                     continue;
                 }
                 if (block.ValueKind != JsonValueKind.Object)
@@ -190,7 +242,8 @@ internal static class TranscriptRecordReader
                 switch (String(block, "type"))
                 {
                     case "text":
-                        AddText(String(block, "text") ?? "");
+                        if (block.TryGetProperty("text", out var text))
+                            AddText(text);
                         break;
                     case "tool_use":
                         _tools.Add(new ToolCallView("use", String(block, "id"), String(block, "name"),

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace SessionManagement.Hosting.Storage.Sqlite;
@@ -10,6 +11,9 @@ public sealed class SqliteRawStatement : IDisposable
 {
     private readonly SQLitePCL.sqlite3 _db;
     private readonly SQLitePCL.sqlite3_stmt _statement;
+
+    // Text is bound as UTF-8 from this buffer, which SQLite copies at once: binding a string allocated its UTF-8 copy, every value.
+    private byte[] _utf8 = new byte[256];
 
     /// <summary>Prepares <paramref name="sql"/> (one statement, its parameters <c>?1</c>, <c>?2</c>, …) on the open connection.</summary>
     public SqliteRawStatement(SqliteConnection connection, string sql)
@@ -41,7 +45,7 @@ public sealed class SqliteRawStatement : IDisposable
         var rc = value switch
         {
             null => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
-            string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, text),
+            string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, Utf8(text)),
             long number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
             int number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
             double number => SQLitePCL.raw.sqlite3_bind_double(_statement, index, number),
@@ -50,6 +54,14 @@ public sealed class SqliteRawStatement : IDisposable
             _ => throw new ArgumentException($"cannot bind a {value.GetType().Name}", nameof(value)),
         };
         SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    private ReadOnlySpan<byte> Utf8(string text)
+    {
+        var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_utf8.Length < most)
+            _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
+        return _utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, _utf8));
     }
 
     /// <summary>The rowid of the row the connection inserted last (this statement's, right after it ran).</summary>
