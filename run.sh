@@ -31,6 +31,6 @@ Find, import, restore and check sessions:
   dotnet $(pwd)/artifacts/smctl/smctl.dll --help
 Ctrl-C stops it.
 MSG
-# Hot code is recompiled at once instead of after 100 ms without new methods (SessionManagement.Host.csproj says why).
-export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
+# Hot code is recompiled 5 ms after the last new method instead of 100 (SessionManagement.Host.csproj says why).
+export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-5}"
 exec dotnet artifacts/host/SessionManagement.Host.dll "$@"

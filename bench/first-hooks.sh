@@ -17,7 +17,7 @@ ms() { awk -v s="$1" 'BEGIN { printf "%.0f", s * 1000 }'; }
 echo "## first hooks after a start, $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $rest s after ready (ms: first, second, third)"
 for run in $(seq 1 "$runs"); do
   rm -rf "$work/home" "$work/data"; mkdir -p "$work/home"
-  env HOME="$work/home" SM_DATA_DIR="$work/data" SM_Http__Urls=$url DOTNET_TC_CallCountingDelayMs=0 SM_Logging__LogLevel__Default=Warning \
+  env HOME="$work/home" SM_DATA_DIR="$work/data" SM_Http__Urls=$url DOTNET_TC_CallCountingDelayMs=5 SM_Logging__LogLevel__Default=Warning \
       dotnet "$host" --target=all >"$work/host.log" 2>&1 &
   hp=$!
   for _ in $(seq 1 240); do curl -sf $url/readyz >/dev/null && break; sleep 0.25; done

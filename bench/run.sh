@@ -28,7 +28,7 @@ start_host() { # port, [--target=…], extra env...
   # Another process on the port would answer the readiness check in this host's place (and be measured instead).
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "bench/run.sh: port $port is already in use; stop what listens there" >&2; exit 1; fi
   # As run.sh and the Dockerfile start it: hot code recompiled at once (SessionManagement.Host.csproj says why).
-  env HOME="$work/home-$port" SM_DATA_DIR="$work/data-$port" SM_Http__Urls="http://127.0.0.1:$port" DOTNET_TC_CallCountingDelayMs=0 \
+  env HOME="$work/home-$port" SM_DATA_DIR="$work/data-$port" SM_Http__Urls="http://127.0.0.1:$port" DOTNET_TC_CallCountingDelayMs=5 \
       SM_Logging__LogLevel__Default=Warning "$@" dotnet "$work/host/SessionManagement.Host.dll" "$target" >"$work/host-$port.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return; sleep 0.5; done

@@ -15,7 +15,7 @@ dotnet build bench/SessionManagement.Bench -c Release -nologo -v q -o "$work/ben
 dotnet "$work/bench/SessionManagement.Bench.dll" tree --out "$work/tree" --files "$files" --mb "$mb" >"$work/tree.txt"
 bench/gen-transcript.py big-session "$big" "$work/big.jsonl"
 mkdir -p "$work/home"
-env HOME="$work/home" SM_DATA_DIR="$work/data" SM_Http__Urls=http://127.0.0.1:4842 DOTNET_TC_CallCountingDelayMs=0 SM_Logging__LogLevel__Default=Warning \
+env HOME="$work/home" SM_DATA_DIR="$work/data" SM_Http__Urls=http://127.0.0.1:4842 DOTNET_TC_CallCountingDelayMs=5 SM_Logging__LogLevel__Default=Warning \
     SM_session_management__chat_management__history_retention=1000000 dotnet "$work/host/SessionManagement.Host.dll" --target=all >"$work/host.log" 2>&1 &
 hp=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:4842/readyz >/dev/null && break; sleep 0.5; done
