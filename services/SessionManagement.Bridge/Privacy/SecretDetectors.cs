@@ -16,11 +16,15 @@ public sealed record SecretDetector(string Kind, Regex Pattern, string[] Cues, b
 /// line break included). A key may follow an escaped control character, as in <c>\nsk-ant-…</c>. The cues are few on purpose: up
 /// to eight of each kind are searched for at memory speed, more fall to a slower search.
 /// </summary>
-public static class SecretDetectors
+public static partial class SecretDetectors
 {
     public const string Private = "private";
 
-    private const RegexOptions Options = RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    // The built-in patterns are compiled ahead by the source generator: the gateway builds none at start, and sm-hook (Native AOT)
+    // carries no regular expression parser or interpreter, a fifth of its binary and of the page faults of its start.
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    private const RegexOptions AnyCase = Options | RegexOptions.IgnoreCase;
 
     /// <summary>Not preceded by a letter or a digit, unless that is the letter of an escape such as <c>\n</c>.</summary>
     private const string Boundary = @"(?:(?<=\\[nrtbf])|(?<![A-Za-z0-9]))";
@@ -28,38 +32,74 @@ public static class SecretDetectors
     /// <summary>JSON string units up to the first quote: plain characters and whole escape sequences.</summary>
     private const string StringUnits = @"(?:[^""\\]|\\(?:u[0-9A-Fa-f]{4}|[^u]))";
 
-    public static readonly SecretDetector[] All =
-    [
-        // The tags as typed, or as a JSON writer that escapes < and > wrote them.
-        Shape(Private, $@"(?:<|\\u003c)private(?:>|\\u003e){StringUnits}*?(?:<|\\u003c)/private(?:>|\\u003e)", ["private"], anyCase: true, reach: 6),
-        Shape("private-key", $@"-----BEGIN[A-Z ]{{0,20}}PRIVATE KEY-----{StringUnits}*?(?:-----END[A-Z ]{{0,20}}PRIVATE KEY-----|(?=""))", ["-----BEGIN"]),
-        Shape("anthropic-key", $@"{Boundary}sk-ant-[A-Za-z0-9_\-]{{20,}}", ["sk-"]),
-        Shape("openai-key", $@"{Boundary}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{{20,}}", ["sk-"]),
-        Shape("aws-key", $@"{Boundary}(?:AKIA|ASIA)[0-9A-Z]{{16}}(?![A-Za-z0-9])", ["AKIA", "ASIA"]),
-        // Personal, server-to-server and fine-grained tokens (the OAuth, user and refresh prefixes gho_, ghu_, ghr_ are rare in a terminal).
-        Shape("github-token", $@"{Boundary}(?:gh[ps]_[A-Za-z0-9]{{36,}}|github_pat_[A-Za-z0-9_]{{22,}})", ["ghp_", "ghs_", "github_pat_"], anyCase: true),
-        Shape("slack-token", $@"{Boundary}xox[abposr]-[A-Za-z0-9\-]{{10,}}", ["xox"]),
-        Shape("slack-token", @"://hooks\.slack\.com/services/[A-Za-z0-9/_\-]+", ["://"]),
-        Shape("google-key", $@"{Boundary}AIza[0-9A-Za-z_\-]{{35}}", ["AIza"]),
-        Shape("jwt", $@"{Boundary}eyJ[A-Za-z0-9_\-]{{5,}}\.eyJ[A-Za-z0-9_\-]{{5,}}\.[A-Za-z0-9_\-]{{5,}}", ["eyJ"]),
-        // scheme://user:password@host: the password goes.
-        Shape("url-password", @"://[^ \t\r\n/@:""\\]+:(?<secret>[^ \t\r\n/@""\\]+)@", ["://"]),
-        // password=…, token: "…", "api_key": "…", and a YAML line's password: … (to the end of the line).
-        Assigned("password", @"pass(?:word|wd)", ["passw"], reach: 0),
-        Assigned("secret", @"secret|token|api[_\-]?key|access[_\-]key|private[_\-]key", ["secret", "token", "key"], reach: 8),
-    ];
+    /// <summary>What follows a secret name up to its value: <c>=</c>, a JSON key's <c>": "</c>, or a YAML line's <c>: </c>.</summary>
+    private const string AssignedValue =
+        @"(?:[ \t]*=[ \t]*(?:\\*"")?|\\*""[ \t]*:[ \t]*\\*""|[ \t]*:[ \t]+(?=[^ \t\r\n""\\]+(?:\\+[nr]|\\*""|$)))" +
+        @"(?!\$)(?<secret>[^ \t\r\n""\\,;&'<>(){}\[\]]+)";
 
-    private static SecretDetector Shape(string kind, string pattern, string[] cues, bool anyCase = false, int reach = 0) =>
-        new(kind, new Regex(@"\G" + pattern, Options | (anyCase ? RegexOptions.IgnoreCase : 0)), cues, anyCase, reach);
+    // The tags as typed, or as a JSON writer that escapes < and > wrote them.
+    [GeneratedRegex($@"\G(?:<|\\u003c)private(?:>|\\u003e){StringUnits}*?(?:<|\\u003c)/private(?:>|\\u003e)", AnyCase)]
+    private static partial Regex PrivateSpan();
+
+    [GeneratedRegex($@"\G-----BEGIN[A-Z ]{{0,20}}PRIVATE KEY-----{StringUnits}*?(?:-----END[A-Z ]{{0,20}}PRIVATE KEY-----|(?=""))", Options)]
+    private static partial Regex PrivateKey();
+
+    [GeneratedRegex($@"\G{Boundary}sk-ant-[A-Za-z0-9_\-]{{20,}}", Options)]
+    private static partial Regex AnthropicKey();
+
+    [GeneratedRegex($@"\G{Boundary}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{{20,}}", Options)]
+    private static partial Regex OpenAiKey();
+
+    [GeneratedRegex($@"\G{Boundary}(?:AKIA|ASIA)[0-9A-Z]{{16}}(?![A-Za-z0-9])", Options)]
+    private static partial Regex AwsKey();
+
+    // Personal, server-to-server and fine-grained tokens (the OAuth, user and refresh prefixes gho_, ghu_, ghr_ are rare in a terminal).
+    [GeneratedRegex($@"\G{Boundary}(?:gh[ps]_[A-Za-z0-9]{{36,}}|github_pat_[A-Za-z0-9_]{{22,}})", AnyCase)]
+    private static partial Regex GitHubToken();
+
+    [GeneratedRegex($@"\G{Boundary}xox[abposr]-[A-Za-z0-9\-]{{10,}}", Options)]
+    private static partial Regex SlackToken();
+
+    [GeneratedRegex(@"\G://hooks\.slack\.com/services/[A-Za-z0-9/_\-]+", Options)]
+    private static partial Regex SlackWebhook();
+
+    [GeneratedRegex($@"\G{Boundary}AIza[0-9A-Za-z_\-]{{35}}", Options)]
+    private static partial Regex GoogleKey();
+
+    [GeneratedRegex($@"\G{Boundary}eyJ[A-Za-z0-9_\-]{{5,}}\.eyJ[A-Za-z0-9_\-]{{5,}}\.[A-Za-z0-9_\-]{{5,}}", Options)]
+    private static partial Regex Jwt();
+
+    // scheme://user:password@host: the password goes.
+    [GeneratedRegex(@"\G://[^ \t\r\n/@:""\\]+:(?<secret>[^ \t\r\n/@""\\]+)@", Options)]
+    private static partial Regex UrlPassword();
+
+    // password=…, token: "…", "api_key": "…", and a YAML line's password: … (to the end of the line); not $VARIABLE.
+    [GeneratedRegex(@"\G(?:pass(?:word|wd))" + AssignedValue, AnyCase)]
+    private static partial Regex AssignedPassword();
+
+    [GeneratedRegex(@"\G(?:secret|token|api[_\-]?key|access[_\-]key|private[_\-]key)" + AssignedValue, AnyCase)]
+    private static partial Regex AssignedSecret();
 
     /// <summary>
-    /// The value assigned to a name that says it is secret: <c>name=value</c>, <c>"name": "value"</c>, or <c>name: value</c> ending a
-    /// line; not <c>$VARIABLE</c>. <paramref name="reach"/>: how far before its cue the name may begin (<c>private_key</c>'s cue is <c>_key</c>).
+    /// A detector whose cue must be on a line, its pattern anchored there (<c>\G</c>) and tried from the cue, or up to
+    /// <paramref name="reach"/> characters before it (<c>private_key</c>'s cue is <c>_key</c>).
     /// </summary>
-    private static SecretDetector Assigned(string kind, string names, string[] cues, int reach) => new(kind, new Regex(
-        $@"\G(?:{names})" +
-        @"(?:[ \t]*=[ \t]*(?:\\*"")?|\\*""[ \t]*:[ \t]*\\*""|[ \t]*:[ \t]+(?=[^ \t\r\n""\\]+(?:\\+[nr]|\\*""|$)))" +
-        @"(?!\$)(?<secret>[^ \t\r\n""\\,;&'<>(){}\[\]]+)", Options | RegexOptions.IgnoreCase), cues, CuesInAnyCase: true, Reach: reach);
+    public static readonly SecretDetector[] All =
+    [
+        new(Private, PrivateSpan(), ["private"], CuesInAnyCase: true, Reach: 6),
+        new("private-key", PrivateKey(), ["-----BEGIN"]),
+        new("anthropic-key", AnthropicKey(), ["sk-"]),
+        new("openai-key", OpenAiKey(), ["sk-"]),
+        new("aws-key", AwsKey(), ["AKIA", "ASIA"]),
+        new("github-token", GitHubToken(), ["ghp_", "ghs_", "github_pat_"], CuesInAnyCase: true),
+        new("slack-token", SlackToken(), ["xox"]),
+        new("slack-token", SlackWebhook(), ["://"]),
+        new("google-key", GoogleKey(), ["AIza"]),
+        new("jwt", Jwt(), ["eyJ"]),
+        new("url-password", UrlPassword(), ["://"]),
+        new("password", AssignedPassword(), ["passw"], CuesInAnyCase: true),
+        new("secret", AssignedSecret(), ["secret", "token", "key"], CuesInAnyCase: true, Reach: 8),
+    ];
 
     /// <summary>A configured <c>chat_management.secret_patterns</c> entry: tried on every line, marked <c>[redacted:pattern-N]</c>.</summary>
     public static SecretDetector Configured(string pattern, int number) =>

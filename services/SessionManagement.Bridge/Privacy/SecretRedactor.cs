@@ -23,14 +23,21 @@ public sealed class SecretRedactor
     /// <summary>The built-in detectors and nothing configured: what sm-hook applies to a hook it spools.</summary>
     public static SecretRedactor BuiltIn => BuiltInOnce.Value;
 
-    private static readonly Lazy<SecretRedactor> BuiltInOnce = new(() => new SecretRedactor(detectSecrets: true, patterns: []));
+    // Not through the constructor that takes patterns: sm-hook then builds no regular expression at run time, and carries no parser.
+    private static readonly Lazy<SecretRedactor> BuiltInOnce = new(() => new SecretRedactor(true, [], SecretDetectors.All));
 
     public SecretRedactor(bool detectSecrets, IReadOnlyList<string> patterns)
+        : this(detectSecrets, patterns, [
+            .. detectSecrets ? SecretDetectors.All : SecretDetectors.All.Where(d => d.Kind == SecretDetectors.Private),
+            .. patterns.Select((pattern, i) => SecretDetectors.Configured(pattern, i + 1))])
+    {
+    }
+
+    private SecretRedactor(bool detectSecrets, IReadOnlyList<string> patterns, SecretDetector[] detectors)
     {
         DetectsSecrets = detectSecrets;
         Patterns = [.. patterns];
-        var builtIn = detectSecrets ? SecretDetectors.All : SecretDetectors.All.Where(d => d.Kind == SecretDetectors.Private).ToArray();
-        _detectors = [.. builtIn, .. patterns.Select((pattern, i) => SecretDetectors.Configured(pattern, i + 1))];
+        _detectors = detectors;
         _alwaysRun = _detectors.Where(d => d.Cues.Length == 0).ToArray();
         _exact = new Cues(_detectors.Where(d => !d.CuesInAnyCase), StringComparison.Ordinal);
         _anyCase = new Cues(_detectors.Where(d => d.CuesInAnyCase), StringComparison.OrdinalIgnoreCase);
