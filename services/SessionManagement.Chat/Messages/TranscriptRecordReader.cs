@@ -158,8 +158,7 @@ internal static class TranscriptRecordReader
             ? before is not null && value.ValueEquals(before) ? before : value.GetString()
             : null;
 
-    private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? String(JsonElement element, string name) => Same(element, name, null);
 
     private static long Long(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
