@@ -114,7 +114,7 @@ internal static class IngestStagesBenchmark
         foreach (var (stage, time) in new[]
         {
             ("read lines into 1 MB batches", read), ($"redact secrets (gateway; {redactedBatches} of {batches.Count} batches held one), the process's first pass", redactCold),
-            ("redact secrets again, compiled by then (a gateway that has been running)", redact), ("gzip each batch (gateway)", pack), ("unpack each batch (chat)", unpack),
+            ("redact secrets again, compiled by then (a gateway that has been running)", redact), ("compress each batch (gateway, Brotli)", pack), ("unpack each batch (chat)", unpack),
             ("parse each line's JSON alone (part of reading records)", json), ("read records", parse), ("store (SQLite: rows, one block per batch, messages queued for search)", write),
             ("search index of those messages (the indexer, behind the writes)", index),
             ("seal each message's text (of the store below, alone)", sealTexts), ("tokens of each message's words (the same)", tokenTexts),

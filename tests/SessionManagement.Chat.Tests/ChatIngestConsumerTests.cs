@@ -130,11 +130,11 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
     {
         var session = "s-" + Guid.NewGuid().ToString("N")[..10];
         var good = Batch(session, User(session, "u1", null, 1, "a prompt long enough to be compressed on the wire " + new string('x', 300)));
-        var damaged = good with { Content = good.Content[..^8] }; // cut short: the gzip trailer is gone
+        var damaged = good with { Content = good.Content[..^8] }; // cut short: the Brotli stream does not end
 
         await _harness.Bus.Publish(damaged, Cancel);
 
-        Assert.Equal(TranscriptContent.Gzip, good.ContentEncoding);
+        Assert.Equal(TranscriptContent.Brotli, good.ContentEncoding);
         var fault = (await _harness.Published.SelectAsync<Fault<TranscriptLinesCaptured>>(Cancel).First()).Context.Message;
         Assert.Equal(damaged.BatchId, fault.Message.BatchId);
         Assert.Contains(fault.Exceptions, e => e.ExceptionType == typeof(InvalidDataException).FullName);

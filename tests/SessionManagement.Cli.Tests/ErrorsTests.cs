@@ -105,9 +105,10 @@ public sealed class ErrorsTests(InfrastructureFixture infrastructure)
         Assert.Contains("Refused input", table.Stdout, StringComparison.Ordinal);
         Assert.True(replay.ExitCode == 0, replay.Stderr);
         Assert.Equal("accepted", Assert.Single(JsonDocument.Parse(replay.Stdout).RootElement.GetProperty("replayed").EnumerateArray()).GetProperty("outcome").GetString());
-        // Kept byte for byte as it was first sent (the saver keeps a hook's JSON gzipped).
+        // Kept byte for byte as it was first sent (the saver keeps a hook's JSON compressed).
         var raw = (byte[])SqliteFile.Scalar(store, "SELECT raw_json FROM saver_events WHERE session_id = $s", ("$s", session))!;
-        Assert.Equal(body, SqliteFile.Gunzipped(raw));
+        var encoding = (string)SqliteFile.Scalar(store, "SELECT raw_encoding FROM saver_events WHERE session_id = $s", ("$s", session))!;
+        Assert.Equal(("br", body), (encoding, SqliteFile.Unpacked(raw, encoding)));
     }
 
     private static long StoredCount(string store, string session) =>

@@ -66,7 +66,7 @@ public sealed class MergeTests
         while (reader.Read())
         {
             var bytes = (byte[])reader.GetValue(0);
-            rows.Add((reader.GetString(1) == "gzip" ? SqliteFile.Gunzipped(bytes) : Encoding.UTF8.GetString(bytes), reader.GetInt64(2), reader.GetInt64(3)));
+            rows.Add((SqliteFile.Unpacked(bytes, reader.GetString(1)), reader.GetInt64(2), reader.GetInt64(3)));
         }
         return rows;
     }

@@ -27,13 +27,22 @@ public static class SqliteFile
         return command.ExecuteScalar();
     }
 
-    /// <summary>A blob the product stored gzipped, unpacked by the test itself, as text.</summary>
-    public static string Gunzipped(byte[] bytes)
+    /// <summary>
+    /// A blob the product stored with the encoding it names beside it (<c>br</c>, <c>gzip</c> or <c>utf8</c>), unpacked by the test
+    /// itself with the framework's decoders, as text.
+    /// </summary>
+    public static string Unpacked(byte[] bytes, string encoding)
     {
-        using var unzipped = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
-            gzip.CopyTo(unzipped);
-        return System.Text.Encoding.UTF8.GetString(unzipped.ToArray());
+        using var unpacked = new MemoryStream();
+        using (Stream packed = encoding switch
+        {
+            "br" => new System.IO.Compression.BrotliStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress),
+            "gzip" => new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress),
+            "utf8" => new MemoryStream(bytes),
+            _ => throw new InvalidDataException($"a blob stored as '{encoding}', which the test does not know"),
+        })
+            packed.CopyTo(unpacked);
+        return System.Text.Encoding.UTF8.GetString(unpacked.ToArray());
     }
 
     private static SqliteConnection Open(string path, bool readOnly)

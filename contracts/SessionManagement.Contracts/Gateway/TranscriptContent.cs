@@ -6,10 +6,16 @@ using System.Text;
 
 namespace SessionManagement.Contracts.Gateway;
 
-/// <summary>The wire form of a <see cref="TranscriptLinesCaptured"/> batch's lines: one block of UTF-8, gzip-compressed when it is large enough to gain.</summary>
+/// <summary>
+/// The wire form of a <see cref="TranscriptLinesCaptured"/> batch's lines: one block of UTF-8, Brotli-compressed when it is large enough
+/// to gain. Blocks written before Brotli are gzip, and stay readable.
+/// </summary>
 public static class TranscriptContent
 {
-    /// <summary>The block is gzip-compressed (fastest level).</summary>
+    /// <summary>The block is Brotli-compressed (quality 0, a 64 KB window): what is written now.</summary>
+    public const string Brotli = "br";
+
+    /// <summary>The block is gzip-compressed (fastest level): what was written before Brotli, read as it is.</summary>
     public const string Gzip = "gzip";
 
     /// <summary>The block is the lines' bytes as they are.</summary>
@@ -21,8 +27,18 @@ public static class TranscriptContent
     /// </summary>
     public static ArrayPool<byte> Buffers { get; } = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024 * 1024, maxArraysPerBucket: 8);
 
-    /// <summary>Below this, gzip's header costs more than it saves.</summary>
+    /// <summary>Below this, compressing costs more than it saves.</summary>
     private const int MinimumBytes = 256;
+
+    /// <summary>
+    /// Brotli's fastest quality with a 64 KB window. Over 300 MB of Claude Code transcripts in 1 MB batches it packs at 550 MB/s to a
+    /// quarter of the size, where gzip at its fastest packed at 500 MB/s to a third: less to compress, and less for the store to write.
+    /// A wider window (4 MB) packed as fast to 3.9 to one; quality 1, 4.75 to one at 350 MB/s.
+    /// </summary>
+    private const int BrotliQuality = 0, BrotliWindow = 16;
+
+    /// <summary>The largest block unpacked: a batch is a megabyte, a hook or a context item far less.</summary>
+    private const int MaximumBytes = 1 << 30;
 
     /// <summary>The block for <paramref name="lines"/> (UTF-8, each line ending in <c>\n</c>), compressed when <paramref name="compress"/> and it pays.</summary>
     public static (byte[] Content, string Encoding) Pack(ReadOnlySpan<byte> lines, bool compress)
@@ -43,8 +59,7 @@ public static class TranscriptContent
     public static (PooledLines Content, string Encoding) PackPooled(ReadOnlySpan<byte> lines, bool compress)
     {
         var plain = !compress || lines.Length < MinimumBytes;
-        // Deflate grows incompressible input by a few bytes per 16 KB at most.
-        var buffer = Buffers.Rent(plain ? Math.Max(lines.Length, 1) : lines.Length + lines.Length / 64 + 1024);
+        var buffer = Buffers.Rent(plain ? Math.Max(lines.Length, 1) : BrotliEncoder.GetMaxCompressedLength(lines.Length));
         try
         {
             if (plain)
@@ -52,10 +67,9 @@ public static class TranscriptContent
                 lines.CopyTo(buffer);
                 return (new PooledLines(buffer, lines.Length, pooled: true), Plain);
             }
-            using var output = new MemoryStream(buffer, 0, buffer.Length, writable: true);
-            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-                gzip.Write(lines);
-            return (new PooledLines(buffer, (int)output.Position, pooled: true), Gzip);
+            if (!BrotliEncoder.TryCompress(lines, buffer, out var packed, BrotliQuality, BrotliWindow))
+                throw new InvalidOperationException($"Brotli could not pack {lines.Length} bytes into {buffer.Length}");
+            return (new PooledLines(buffer, packed, pooled: true), Brotli);
         }
         catch
         {
@@ -92,6 +106,8 @@ public static class TranscriptContent
         {
             case Plain:
                 return new PooledLines(segment.Array!, segment.Count, pooled: false, segment.Offset);
+            case Brotli:
+                return Unbrotli(segment);
             case Gzip:
                 if (segment.Count < 18)
                     throw new InvalidDataException("the packed content is too short for gzip");
@@ -122,6 +138,49 @@ public static class TranscriptContent
                 }
             default:
                 throw new InvalidDataException($"unknown content encoding '{encoding}'");
+        }
+    }
+
+    /// <summary>
+    /// A Brotli block unpacked into a pooled buffer, grown as the lines come out (Brotli does not say their length): the whole of the
+    /// content must be one complete stream, nothing missing and nothing after it.
+    /// </summary>
+    private static PooledLines Unbrotli(ArraySegment<byte> content)
+    {
+        using var decoder = new BrotliDecoder();
+        var input = content.AsSpan();
+        var lines = Buffers.Rent((int)Math.Min(Math.Max(content.Count * 8L, 4096), MaximumBytes));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var status = decoder.Decompress(input, lines.AsSpan(length), out var consumed, out var written);
+                input = input[consumed..];
+                length += written;
+                switch (status)
+                {
+                    case OperationStatus.Done when input.IsEmpty:
+                        return new PooledLines(lines, length, pooled: true);
+                    case OperationStatus.Done:
+                        throw new InvalidDataException("the packed content goes on after its Brotli stream ends");
+                    case OperationStatus.NeedMoreData:
+                        throw new InvalidDataException("the packed content is shorter than its Brotli stream");
+                    case OperationStatus.InvalidData:
+                        throw new InvalidDataException("the packed content is not a Brotli stream");
+                }
+                if (lines.Length >= MaximumBytes)
+                    throw new InvalidDataException("the packed content is larger than a block can be");
+                var larger = Buffers.Rent((int)Math.Min(lines.Length * 2L, MaximumBytes));
+                lines.AsSpan(0, length).CopyTo(larger);
+                Buffers.Return(lines);
+                lines = larger;
+            }
+        }
+        catch
+        {
+            Buffers.Return(lines);
+            throw;
         }
     }
 

@@ -13,7 +13,7 @@ namespace SessionManagement.Contracts.Gateway;
 /// <param name="EndOffset">Byte offset just past the last complete line shipped.</param>
 /// <param name="LineCount">How many lines <paramref name="Content"/> holds.</param>
 /// <param name="Content">The complete lines in file order, UTF-8, each ending in <c>\n</c>, encoded as <paramref name="ContentEncoding"/> says.</param>
-/// <param name="ContentEncoding"><see cref="TranscriptContent.Gzip"/> or <see cref="TranscriptContent.Plain"/>.</param>
+/// <param name="ContentEncoding"><see cref="TranscriptContent.Brotli"/>, <see cref="TranscriptContent.Plain"/>, or <see cref="TranscriptContent.Gzip"/> from a gateway of before.</param>
 /// <param name="CapturedAt">When the gateway read the lines.</param>
 /// <param name="Host">The machine the transcript lives on.</param>
 /// <param name="User">The operating-system user who owns the session.</param>

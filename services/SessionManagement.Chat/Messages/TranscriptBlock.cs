@@ -40,7 +40,7 @@ public sealed class TranscriptBlock(
         {
             var lines = (batch.ContentHandle is { } handle ? InProcessContent.TakeLines(handle) : null)
                 ?? TranscriptContent.Open(content.Bytes, batch.ContentEncoding);
-            var (stored, encoding) = compress == (batch.ContentEncoding == TranscriptContent.Gzip)
+            var (stored, encoding) = compress == (batch.ContentEncoding != TranscriptContent.Plain)
                 ? (content.Bytes, batch.ContentEncoding)
                 : TranscriptContent.Pack(lines.Bytes.Span, compress);
             return new TranscriptBlock(batch.SessionId, batch.StartOffset, batch.EndOffset, lines.Bytes, stored, encoding, lines, content) { File = batch.File ?? "" };

@@ -10,29 +10,57 @@ public sealed class TranscriptContentTests
     [Fact]
     public void When_lines_are_packed_Should_unpack_to_the_same_bytes_compressed_or_not()
     {
-        var (gzip, gzipEncoding) = TranscriptContent.Pack(Lines, compress: true);
+        var (packed, packedEncoding) = TranscriptContent.Pack(Lines, compress: true);
         var (plain, plainEncoding) = TranscriptContent.Pack(Lines, compress: false);
         var (small, smallEncoding) = TranscriptContent.Pack("{}\n"u8, compress: true);
 
-        Assert.Equal((TranscriptContent.Gzip, TranscriptContent.Plain, TranscriptContent.Plain), (gzipEncoding, plainEncoding, smallEncoding));
-        Assert.True(gzip.Length < Lines.Length / 2);
-        Assert.Equal(Lines, TranscriptContent.Unpack(gzip, gzipEncoding));
+        Assert.Equal((TranscriptContent.Brotli, TranscriptContent.Plain, TranscriptContent.Plain), (packedEncoding, plainEncoding, smallEncoding));
+        Assert.True(packed.Length < Lines.Length / 2);
+        Assert.Equal(Lines, TranscriptContent.Unpack(packed, packedEncoding));
         Assert.Equal(Lines, TranscriptContent.Unpack(plain, plainEncoding));
         Assert.Equal(["{}"], TranscriptContent.Lines(TranscriptContent.Unpack(small, smallEncoding)));
         Assert.Equal(50, TranscriptContent.Lines(Lines).Count);
     }
 
     [Fact]
+    public void When_a_block_was_stored_gzipped_before_Brotli_Should_still_unpack_to_its_lines()
+    {
+        // Packed here with the framework's gzip at its fastest, as blocks, hooks and context items were stored before.
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(Lines);
+
+        Assert.Equal(Lines, TranscriptContent.Unpack(gzipped.ToArray(), TranscriptContent.Gzip));
+    }
+
+    [Fact]
+    public void When_a_block_unpacks_to_many_times_its_size_Should_give_every_line()
+    {
+        var lines = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"type\":\"progress\",\"data\":\"" + new string('a', 500) + "\"}\n", 20_000)));
+        var (packed, encoding) = TranscriptContent.Pack(lines, compress: true);
+
+        Assert.True(packed.Length * 100 < lines.Length, $"{packed.Length} bytes for {lines.Length}");
+        Assert.Equal(lines, TranscriptContent.Unpack(packed, encoding));
+    }
+
+    [Fact]
     public void When_content_is_damaged_or_its_encoding_unknown_Should_say_so_instead_of_returning_wrong_lines()
     {
-        var (gzip, _) = TranscriptContent.Pack(Lines, compress: true);
-        var longer = gzip.ToArray();
+        var (packed, _) = TranscriptContent.Pack(Lines, compress: true);
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(Lines);
+        var gzipBlock = gzipped.ToArray();
+        var longer = gzipBlock.ToArray();
         longer[^4]--; // the trailer claims one byte fewer than the stream holds
 
-        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(gzip[..^8], TranscriptContent.Gzip));
-        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(gzip[..10], TranscriptContent.Gzip));
+        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(packed[..^2], TranscriptContent.Brotli));
+        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack([.. packed, (byte)'x'], TranscriptContent.Brotli));
+        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(Lines, TranscriptContent.Brotli));
+        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(gzipBlock[..^8], TranscriptContent.Gzip));
+        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(gzipBlock[..10], TranscriptContent.Gzip));
         Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(longer, TranscriptContent.Gzip));
-        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(gzip, "zstd"));
+        Assert.Throws<InvalidDataException>(() => TranscriptContent.Unpack(packed, "zstd"));
     }
 
     [Fact]
@@ -45,14 +73,14 @@ public sealed class TranscriptContentTests
         var lease = handed.PackedContent();
         hold.Dispose(); // the sender stops waiting while the receiver still reads
 
-        // Unpacked here with the framework's gzip, not ours: the leased bytes are the lines, compressed.
-        using (var unzip = new System.IO.Compression.GZipStream(new MemoryStream(lease.Bytes.ToArray()), System.IO.Compression.CompressionMode.Decompress))
+        // Unpacked here with the framework's Brotli, not ours: the leased bytes are the lines, compressed.
+        using (var unpack = new System.IO.Compression.BrotliStream(new MemoryStream(lease.Bytes.ToArray()), System.IO.Compression.CompressionMode.Decompress))
         using (var read = new MemoryStream())
         {
-            unzip.CopyTo(read);
+            unpack.CopyTo(read);
             Assert.Equal(Lines, read.ToArray());
         }
-        Assert.Equal((TranscriptContent.Gzip, 0), (encoding, handed.Content.Length));
+        Assert.Equal((TranscriptContent.Brotli, 0), (encoding, handed.Content.Length));
         lease.Dispose();
         lease.Dispose(); // once is enough; again does nothing
         var gone = Assert.Throws<InvalidDataException>(() => handed.PackedContent());
