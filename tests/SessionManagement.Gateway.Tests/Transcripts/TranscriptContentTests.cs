@@ -23,15 +23,8 @@ public sealed class TranscriptContentTests
     }
 
     [Fact]
-    public void When_a_block_was_stored_gzipped_before_Brotli_Should_still_unpack_to_its_lines()
-    {
-        // Packed here with the framework's gzip at its fastest, as blocks, hooks and context items were stored before.
-        using var gzipped = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-            gzip.Write(Lines);
-
-        Assert.Equal(Lines, TranscriptContent.Unpack(gzipped.ToArray(), TranscriptContent.Gzip));
-    }
+    public void When_a_block_was_stored_gzipped_before_Brotli_Should_still_unpack_to_its_lines() =>
+        Assert.Equal(Lines, TranscriptContent.Unpack(Gzipped(Lines), TranscriptContent.Gzip));
 
     [Fact]
     public void When_a_block_unpacks_to_many_times_its_size_Should_give_every_line()
@@ -47,10 +40,7 @@ public sealed class TranscriptContentTests
     public void When_content_is_damaged_or_its_encoding_unknown_Should_say_so_instead_of_returning_wrong_lines()
     {
         var (packed, _) = TranscriptContent.Pack(Lines, compress: true);
-        using var gzipped = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-            gzip.Write(Lines);
-        var gzipBlock = gzipped.ToArray();
+        var gzipBlock = Gzipped(Lines);
         var longer = gzipBlock.ToArray();
         longer[^4]--; // the trailer claims one byte fewer than the stream holds
 
@@ -99,5 +89,14 @@ public sealed class TranscriptContentTests
         Assert.Equal((TranscriptContent.Plain, "{}\n"), (smallEncoding, Encoding.UTF8.GetString(small.Bytes.Span)));
         pooled.Dispose();
         small.Dispose();
+    }
+
+    /// <summary>Packed here with the framework's gzip at its fastest, as blocks, hooks and context items were stored before Brotli.</summary>
+    private static byte[] Gzipped(byte[] lines)
+    {
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(lines);
+        return gzipped.ToArray();
     }
 }
