@@ -27,7 +27,7 @@ public static class StatusModule
         var options = OptionsValidation.BindOrThrow<StatusOptions>(builder.Configuration, StatusOptions.Section);
         builder.Services.TryAddSingleton(PriceTable.From(options.Prices)); // the web view prices turns by the same table
         builder.Services.AddSingleton(provider => new StatusTracker(provider.GetRequiredService<IStatusStore>(), provider.GetRequiredService<PriceTable>(),
-            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StatusTracker>>()));
+            provider.GetRequiredService<TimeProvider>()));
         // Embedded, the gateway hands hooks over in bursts; over RabbitMQ, one by one.
         var embedded = builder.Settings.Bus.Transport == BusTransport.InMemory;
         if (embedded)

@@ -84,6 +84,47 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_late_counts_keep_coming_for_closed_periods_Should_add_them_to_what_was_totalled_and_total_a_period_never_totalled_from_all_its_minutes()
+    {
+        var day = new DateTimeOffset(2025, 1 + Random.Shared.Next(12), 1 + Random.Shared.Next(27), 0, 0, 0, TimeSpan.Zero); // no other test's
+        var (totalled, missed) = (day.AddHours(9), day.AddHours(14));
+        var project = "/work/" + NewId();
+        Counter Input(DateTimeOffset minute, double value) => new(minute, project, "dev", "claude-opus-4-5", Metric.InputTokens, value);
+
+        // Counted while each hour was open; the schedule totalled the first hour when it closed and missed the second (and the day).
+        await Store.SaveAsync([], [Input(totalled.AddMinutes(5), 100)], totalled.AddMinutes(6), Cancel);
+        await Store.SaveAsync([], [Input(missed.AddMinutes(5), 1_000)], missed.AddMinutes(6), Cancel);
+        await Store.RollUpAsync("hour", totalled, totalled.AddHours(1), Cancel);
+
+        // An import brings both hours more, in three batches.
+        var tracker = new StatusTracker(Store);
+        var sent = new List<(DateTimeOffset At, long Input)>();
+        for (var batch = 0; batch < 3; batch++)
+        {
+            var usage = new[] { (totalled.AddMinutes(10 + batch), 10L + batch), (missed.AddMinutes(20 + batch), 20L + batch), (totalled.AddMinutes(59), 1L) };
+            sent.AddRange(usage);
+            var session = NewId();
+            await tracker.StartedAsync(new SessionStarted(session, Guid.NewGuid(), "startup", project, null, null, day), Cancel);
+            await tracker.UsageAsync(new UsageRecorded(session, DateTimeOffset.UtcNow,
+                usage.Select(u => new RecordedUsage("claude-opus-4-5", u.Item1, new TokenUsageView(u.Item2, 0, 0, 0))).ToList()), Cancel);
+        }
+
+        double Rolled(IEnumerable<RolledUp> rows) => rows.Where(r => r.Project == project && r.Metric == Metric.InputTokens).Sum(r => r.Value);
+        var expected = (Totalled: 100 + sent.Where(u => u.At < totalled.AddHours(1)).Sum(u => u.Input), Missed: 1_000 + sent.Where(u => u.At >= missed).Sum(u => u.Input));
+        var hours = (Rolled(await Store.ReadAsync("hour", totalled, totalled.AddHours(1), Cancel)), Rolled(await Store.ReadAsync("hour", missed, missed.AddHours(1), Cancel)));
+        var wholeDay = Rolled(await Store.ReadAsync("day", day, day.AddDays(1), Cancel));
+        Assert.Equal((136.0, 1_063.0), expected); // the test's own sums: 100 + 10 + 11 + 12 + 3, 1,000 + 20 + 21 + 22
+        Assert.Equal(((double)expected.Totalled, (double)expected.Missed), hours);
+        Assert.Equal(expected.Totalled + expected.Missed, wholeDay);
+
+        // The schedule totalling them again from their minutes comes to the same.
+        await Store.RollUpAsync("hour", totalled, totalled.AddHours(1), Cancel);
+        await Store.RollUpAsync("day", day, day.AddDays(1), Cancel);
+        Assert.Equal(hours.Item1, Rolled(await Store.ReadAsync("hour", totalled, totalled.AddHours(1), Cancel)));
+        Assert.Equal(wholeDay, Rolled(await Store.ReadAsync("day", day, day.AddDays(1), Cancel)));
+    }
+
+    [Fact]
     public async Task When_many_changes_arrive_at_once_Should_write_them_together_and_lose_none()
     {
         var tracker = new StatusTracker(Store);
@@ -194,7 +235,7 @@ public abstract class StatusContract : IAsyncLifetime
     protected static async Task AssertKeptBesideCountsPerModelAsync(IStatusStore store, DateTimeOffset hour)
     {
         var kept = await store.ReadAsync("hour", hour, hour.AddHours(1), Cancel);
-        await store.SaveAsync([], [new Counter(hour.AddMinutes(5), "/work/p", "dev", "claude-haiku-4-5", Metric.OutputTokens, 30)], Cancel);
+        await store.SaveAsync([], [new Counter(hour.AddMinutes(5), "/work/p", "dev", "claude-haiku-4-5", Metric.OutputTokens, 30)], hour, Cancel);
         await store.RollUpAsync("hour", hour, hour.AddHours(1), Cancel);
         var rolled = await store.ReadAsync("hour", hour, hour.AddHours(1), Cancel);
 

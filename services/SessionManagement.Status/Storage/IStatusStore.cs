@@ -7,8 +7,11 @@ public interface IStatusStore
 {
     Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>Writes the statuses and adds the amounts to the minute counters, together.</summary>
-    Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the statuses and adds the amounts to the minute counters, together. Amounts for an hour or a day that had closed by
+    /// <paramref name="now"/> reach that period's roll-ups too (<see cref="LatePeriod"/>): the schedule totalled it when it closed.
+    /// </summary>
+    Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Totals the minute counters in [start, end) into one roll-up per project, user and metric; doing it again gives the same rows.</summary>
     Task<int> RollUpAsync(string granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using SessionManagement.Status.Tracking;
@@ -9,8 +11,12 @@ namespace SessionManagement.Status.Storage;
 /// <c>_id</c>, so adding is an upsert with <c>$inc</c> and rolling up again replaces the same documents. Documents written
 /// before tokens were counted per model have no <c>model</c>: they read as the empty model.
 /// </summary>
-internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
+internal sealed class MongoStatusStore(IMongoDatabase database, ILogger<MongoStatusStore> logger) : IStatusStore
 {
+    public MongoStatusStore(IMongoDatabase database) : this(database, NullLogger<MongoStatusStore>.Instance)
+    {
+    }
+
     private readonly IMongoCollection<BsonDocument> _sessions = database.GetCollection<BsonDocument>(StatusMongoCollections.Sessions);
     private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>(StatusMongoCollections.Counters);
     private readonly IMongoCollection<BsonDocument> _rollups = database.GetCollection<BsonDocument>(StatusMongoCollections.Rollups);
@@ -21,7 +27,7 @@ internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
         return document is null ? null : StatusJson.Read(document["document"].AsString);
     }
 
-    public async Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, CancellationToken cancellationToken)
+    public async Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (statuses.Count > 0)
             await _sessions.BulkWriteAsync(statuses.Select(status => new ReplaceOneModel<BsonDocument>(new BsonDocument("_id", status.SessionId),
@@ -41,6 +47,25 @@ internal sealed class MongoStatusStore(IMongoDatabase database) : IStatusStore
                     },
                 })
             { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        await TotalAgainAsync(LatePeriod.Of(counters, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// The writes above and a roll-up are not one transaction here: each late period is totalled again from its minutes, and one that
+    /// fails keeps the counts stored, to be totalled with the next counts that reach it (failing the save would count them twice).
+    /// </summary>
+    private async Task TotalAgainAsync(IReadOnlyList<LatePeriod> late, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var period in late)
+                await RollUpAsync(period.Granularity, period.Start, period.End, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogWarning("Totalling again {Periods} hours and days that got late counts failed ({Problem}); they are totalled with the next counts that reach them",
+                late.Count, error.Message);
+        }
     }
 
     public async Task<int> RollUpAsync(string granularity, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)

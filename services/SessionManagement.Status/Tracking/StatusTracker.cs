@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Loader;
@@ -13,9 +11,9 @@ namespace SessionManagement.Status.Tracking;
 /// Folds what happens into each session's live status and the minute counters. The status target runs as one instance, so
 /// it keeps the statuses it wrote and changes them in memory; changes arriving together are written together, in one store call.
 /// </summary>
-public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimeProvider time, ILogger<StatusTracker> logger)
+public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimeProvider time)
 {
-    public StatusTracker(IStatusStore store) : this(store, new PriceTable(), TimeProvider.System, NullLogger<StatusTracker>.Instance)
+    public StatusTracker(IStatusStore store) : this(store, new PriceTable(), TimeProvider.System)
     {
     }
 
@@ -233,7 +231,7 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
                 applied.Add(pending);
             }
             await store.SaveAsync(changed.Values, counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Model, c.Metric))
-                .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), cancellationToken);
+                .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), time.GetUtcNow(), cancellationToken);
         }
         catch (Exception error)
         {
@@ -247,31 +245,6 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
             _cache[sessionId] = status;
         foreach (var pending in applied)
             pending.Written.TrySetResult();
-        await RollUpLateAsync(counters, cancellationToken);
-    }
-
-    /// <summary>
-    /// Hours and days that had closed before counts for them came (an import of past sessions, a spool replayed late) are totalled
-    /// again at once: the schedule rolls up only the period that just closed. A failure here leaves the counts stored; the
-    /// period is totalled again with the next counts that reach it.
-    /// </summary>
-    private async Task RollUpLateAsync(List<Counter> counters, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var hours = counters.Select(c => c.Minute.AddMinutes(-c.Minute.Minute)).Where(hour => hour.AddHours(1) <= now).Distinct().ToList();
-        var days = hours.Select(hour => hour.AddHours(-hour.Hour)).Where(day => day.AddDays(1) <= now).Distinct().ToList();
-        try
-        {
-            foreach (var hour in hours)
-                await store.RollUpAsync("hour", hour, hour.AddHours(1), cancellationToken);
-            foreach (var day in days)
-                await store.RollUpAsync("day", day, day.AddDays(1), cancellationToken);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            logger.LogWarning("Totalling again {Hours} hours and {Days} days that got late counts failed ({Problem}); they are totalled with the next counts that reach them",
-                hours.Count, days.Count, error.Message);
-        }
     }
 
     private sealed record PendingChange(IReadOnlyList<(string SessionId, Func<LiveStatus, List<Counter>, LiveStatus> Apply)> Changes)
