@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using SessionManagement.Contracts.Chat;
 
 namespace SessionManagement.Cli;
 
@@ -72,10 +73,11 @@ internal sealed class GatewayClient : IDisposable
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own): its line count and
-    /// the offset of its first held line; null when it holds none of it.
+    /// What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own): its line count, the
+    /// offset of its first held line, and its digest with the hash that digest counts lines by, when the store knows it; null when
+    /// it holds none of the file.
     /// </summary>
-    public async Task<(long Lines, long FirstOffset, string? Digest)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken)
+    public async Task<(long Lines, long FirstOffset, string? Digest, string? DigestAlgorithm)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken)
     {
         var files = await GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/files", cancellationToken, missingIsNull: true);
         if (files is null)
@@ -83,7 +85,9 @@ internal sealed class GatewayClient : IDisposable
         foreach (var held in files.Value.GetProperty("files").EnumerateArray())
             if ((held.GetProperty("file").ValueKind == JsonValueKind.Null ? null : held.GetProperty("file").GetString()) == file)
                 return (held.GetProperty("lines").GetInt64(), held.TryGetProperty("firstOffset", out var first) ? first.GetInt64() : 0,
-                    held.TryGetProperty("digest", out var digest) && digest.ValueKind == JsonValueKind.String ? digest.GetString() : null);
+                    held.TryGetProperty("digest", out var digest) && digest.ValueKind == JsonValueKind.String ? digest.GetString() : null,
+                    // A gateway of before named no hash: its digests were all SHA-256's.
+                    held.TryGetProperty("digestAlgorithm", out var algorithm) && algorithm.ValueKind == JsonValueKind.String ? algorithm.GetString() : TranscriptDigest.Sha256);
         return null;
     }
 

@@ -81,4 +81,47 @@ public sealed class ChatSchemaMigrationTests
         Assert.False(await store.LinesPredateBranchesAsync(fresh, Cancel));
         Assert.Equal("main", (await store.SummarizeAsync(fresh, Cancel))!.GitBranch);
     }
+
+    [Fact]
+    public async Task When_a_v11_store_holds_a_files_sha256_digest_Should_go_on_counting_its_new_lines_by_sha256_and_new_files_by_xxh128()
+    {
+        using var directory = new TempDirectory();
+        var (old, fresh) = ("s-" + Guid.NewGuid().ToString("N")[..10], "s-" + Guid.NewGuid().ToString("N")[..10]);
+        var (first, second) = (User(old, "u1", null, 1, "the first prompt"), AssistantText(old, "a1", "u1", 2, "A reply."));
+        var secondOffset = System.Text.Encoding.UTF8.GetByteCount(first) + 1L;
+        // As documented for digests kept before: the first 16 bytes of SHA-256 over the offset (8 bytes, little-endian) and the line.
+        static UInt128 Sha(long offset, string line) => System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(
+            System.Security.Cryptography.SHA256.HashData([.. BitConverter.GetBytes(offset), .. System.Text.Encoding.UTF8.GetBytes(line)]));
+        await using (var v11 = Open(directory, [.. ChatSqliteSchema.All.Where(m => m.Version <= 11)]))
+        {
+            await v11.WriteAsync(async (connection, transaction) =>
+            {
+                // The file's first line as version 11 kept it, and its digest then.
+                var (raw, encoding) = CompressedText.Encode(first, compress: true, AtRest.Off, "chat_messages.raw");
+                var digest = Sha(0, first);
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = """
+                    INSERT INTO chat_messages (session_id, message_key, kind, record_type, role, uuid, timestamp, sequence, text, sources, raw, raw_encoding, line_time)
+                    VALUES ($session, 'u:u1', 'Message', 'user', 'user', 'u1', $time, 0, 'the first prompt', 2, $raw, $encoding, $ticks);
+                    INSERT INTO chat_sessions (session_id, message_count, conversation_count, invalid_lines) VALUES ($session, 1, 1, 0);
+                    INSERT INTO chat_files (session_id, file, lines, digest_high, digest_low) VALUES ($session, '', 1, $high, $low);
+                    """;
+                insert.Bind("$session", old).Bind("$time", SqliteValues.Time(Start.AddSeconds(1))).Bind("$raw", raw).Bind("$encoding", encoding)
+                    .Bind("$ticks", Start.AddSeconds(1).UtcTicks).Bind("$high", unchecked((long)(ulong)(digest >> 64))).Bind("$low", unchecked((long)(ulong)digest));
+                return await insert.ExecuteNonQueryAsync(Cancel);
+            }, Cancel);
+        }
+
+        await using var current = Open(directory, [.. ChatSqliteSchema.All]);
+        var store = new SqliteChatStore(current, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()), AtRest.Off);
+        await store.AppendAsync(TranscriptRecordReader.Read(old, secondOffset, [second], Start).ToList(), 100, Cancel);
+        await store.AppendAsync(TranscriptRecordReader.Read(fresh, 0, [User(fresh, "n1", null, 2, "a new prompt")], Start).ToList(), 100, Cancel);
+
+        var held = Assert.Single(await store.TranscriptFilesAsync(old, Cancel));
+        Assert.Equal((2L, Sha(0, first) ^ Sha(secondOffset, second), "sha256"), (held.Lines, held.Digest, held.DigestAlgorithm));
+        var added = Assert.Single(await store.TranscriptFilesAsync(fresh, Cancel));
+        Assert.Equal((System.IO.Hashing.XxHash128.HashToUInt128([.. BitConverter.GetBytes(0L), .. System.Text.Encoding.UTF8.GetBytes(User(fresh, "n1", null, 2, "a new prompt"))]), "xxh128"),
+            (added.Digest, added.DigestAlgorithm));
+    }
 }

@@ -54,19 +54,19 @@ public sealed class ImportAndDoctorTests
         Assert.DoesNotContain(b, table.Stdout, StringComparison.Ordinal);
 
         // The store says what a file it holds comes to, worked out here from the file's bytes as documented (TranscriptDigest):
-        // the first 16 bytes of SHA-256 over each line's offset (8 bytes, little-endian) and bytes, XORed.
+        // the framework's XXH128 of each line's offset (8 bytes, little-endian) and bytes, XORed.
         var own = files.Single(f => f.Value == (a, null)).Key;
         var bytes = await File.ReadAllBytesAsync(own, Cancel);
         var expected = UInt128.Zero;
         for (int start = 0, end; start < bytes.Length; start = end + 1)
         {
             end = Array.IndexOf(bytes, (byte)'\n', start);
-            expected ^= System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(System.Security.Cryptography.SHA256.HashData(
-                [.. BitConverter.GetBytes((long)start), .. bytes.AsSpan(start, end - start)]));
+            expected ^= System.IO.Hashing.XxHash128.HashToUInt128([.. BitConverter.GetBytes((long)start), .. bytes.AsSpan(start, end - start)]);
         }
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var held = JsonDocument.Parse(await http.GetStringAsync($"/api/sessions/{a}/files", Cancel)).RootElement.GetProperty("files")[0];
-        Assert.Equal(expected.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), held.GetProperty("digest").GetString());
+        Assert.Equal((expected.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), "xxh128"),
+            (held.GetProperty("digest").GetString(), held.GetProperty("digestAlgorithm").GetString()));
         // A file changed in place, as many lines as before: not what the store holds, so it is imported again.
         await File.WriteAllTextAsync(own, (await File.ReadAllTextAsync(own, Cancel)).Replace("fix the build", "fix the tests", StringComparison.Ordinal), Cancel);
         var third = JsonDocument.Parse((await SmctlProcess.RunAsync(smctl, "import", tree.Path, "--json")).Stdout).RootElement;

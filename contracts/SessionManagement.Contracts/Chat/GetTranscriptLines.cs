@@ -24,9 +24,15 @@ public record TranscriptFilesHeld(string SessionId, IReadOnlyList<TranscriptFile
 /// One transcript file of a session: its name relative to the session (null for the session's own), how many of its lines chat
 /// holds, and the byte offset of the first of them — above 0 when the file's start is not held (trimmed by
 /// <c>chat_management.history_retention</c>, or never shipped). <see cref="Digest"/> is what the held lines come to
-/// (<see cref="TranscriptDigest"/>), when chat knows it: not for lines stored before it kept digests, nor after a trim, nor on MongoDB.
+/// (<see cref="TranscriptDigest"/>) by the hash <see cref="DigestAlgorithm"/> names, when chat knows it: not for lines stored before
+/// it kept digests, nor after a trim, nor on MongoDB.
 /// </summary>
-public record TranscriptFileView(string? File, long Lines, long FirstOffset = 0, string? Digest = null);
+/// <param name="File">The file's name relative to the session; null for the session's own.</param>
+/// <param name="Lines">How many of its lines chat holds.</param>
+/// <param name="FirstOffset">The byte offset of the first of them.</param>
+/// <param name="Digest">What the held lines come to, as <see cref="TranscriptDigest.Text"/> gives it.</param>
+/// <param name="DigestAlgorithm">The hash each line counts as: <see cref="TranscriptDigest.XxHash128"/> or <see cref="TranscriptDigest.Sha256"/>.</param>
+public record TranscriptFileView(string? File, long Lines, long FirstOffset = 0, string? Digest = null, string? DigestAlgorithm = null);
 
 /// <summary>
 /// One page of <see cref="GetTranscriptLines"/>: the chat module bounds a page by bytes too, so only an empty page means the end.

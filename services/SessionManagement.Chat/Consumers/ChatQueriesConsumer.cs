@@ -112,7 +112,7 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         var files = await store.TranscriptFilesAsync(context.Message.SessionId, context.CancellationToken);
         await context.RespondAsync(new TranscriptFilesHeld(context.Message.SessionId,
             files.Select(f => new TranscriptFileView(f.File.Length == 0 ? null : f.File, f.Lines, f.FirstOffset,
-                f.Digest is { } digest ? TranscriptDigest.Text(digest) : null)).ToList()));
+                f.Digest is { } digest ? TranscriptDigest.Text(digest) : null, f.DigestAlgorithm)).ToList()));
     }
 
     public async Task Consume(ConsumeContext<SearchMessages> context)

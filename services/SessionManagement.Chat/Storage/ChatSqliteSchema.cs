@@ -295,5 +295,14 @@ internal static class ChatSqliteSchema
         END;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+    /// <summary>
+    /// Each file's digest names the hash it counts its lines by (<see cref="SessionManagement.Contracts.Chat.TranscriptDigest"/>): the files
+    /// held before go on with SHA-256, every file held from now on is counted with XXH128, ten times as fast (SHA-256 took 4 % of the
+    /// host's CPU in an import).
+    /// </summary>
+    public static readonly SqliteMigration V12 = new("chat", 12, """
+        ALTER TABLE chat_files ADD COLUMN algorithm TEXT NOT NULL DEFAULT 'sha256';
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
 }

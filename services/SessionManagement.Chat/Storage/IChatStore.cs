@@ -36,8 +36,11 @@ public interface IChatStore
     Task<TranscriptBytes> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
         CancellationToken cancellationToken);
 
-    /// <summary>The session's transcript files chat holds lines of (empty for its own), in name order, with how many lines of each and the first one's offset.</summary>
-    Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The session's transcript files chat holds lines of (empty for its own), in name order, with how many lines of each, the first
+    /// one's offset, and the held lines' digest with the hash it counts them by (<see cref="SessionManagement.Contracts.Chat.TranscriptDigest"/>) when known.
+    /// </summary>
+    Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Whether the session holds a transcript line with this uuid.</summary>
     Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken);

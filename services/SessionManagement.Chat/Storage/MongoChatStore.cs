@@ -178,12 +178,12 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         await _sessions.Find(c => c.Id == sessionId).FirstOrDefaultAsync(cancellationToken) is { BranchesKept: false };
 
     /// <summary>The files held, without their digests: MongoDB keeps none (an import compares a file with the held one by reading it back).</summary>
-    public async Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken)
     {
         var lines = await _messages.Find(Filter.Eq(m => m.SessionId, sessionId) & FromTranscript)
             .Project<ChatMessageDocument>(Builders<ChatMessageDocument>.Projection.Exclude(m => m.Raw)).ToListAsync(cancellationToken);
         return lines.GroupBy(l => l.File ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, (long)g.Count(), g.Min(l => l.Sequence), (UInt128?)null)).ToList();
+            .Select(g => (g.Key, (long)g.Count(), g.Min(l => l.Sequence), (UInt128?)null, (string?)null)).ToList();
     }
 
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>

@@ -160,12 +160,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return await command.ExecuteScalarAsync(cancellationToken) is long unread && unread != 0;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest)>>(async connection =>
+    public Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>>(async connection =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT m.file, m.lines, m.first, f.lines, f.digest_high, f.digest_low FROM (
+                SELECT m.file, m.lines, m.first, f.lines, f.digest_high, f.digest_low, f.algorithm FROM (
                     SELECT file, count(*) AS lines, min(sequence) AS first FROM chat_messages INDEXED BY ix_chat_messages_file_order
                     WHERE session_id = $session AND (sources & 2) != 0 GROUP BY file) m
                 LEFT JOIN chat_files f ON f.session_id = $session AND f.file = m.file
@@ -173,13 +173,13 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 """;
             command.Bind("$session", sessionId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var files = new List<(string, long, long, UInt128?)>();
+            var files = new List<(string, long, long, UInt128?, string?)>();
             while (await reader.ReadAsync(cancellationToken))
             {
                 var lines = reader.GetInt64(1);
                 // Kept from the file's first line on, and every line since counted in it.
-                var digest = !reader.IsDBNull(3) && reader.GetInt64(3) == lines ? ReadDigest(reader, 4) : (UInt128?)null;
-                files.Add((reader.GetString(0), lines, reader.GetInt64(2), digest));
+                var known = !reader.IsDBNull(3) && reader.GetInt64(3) == lines;
+                files.Add((reader.GetString(0), lines, reader.GetInt64(2), known ? ReadDigest(reader, 4) : null, known ? reader.GetString(6) : null));
             }
             return files;
         }, cancellationToken);
@@ -649,7 +649,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     /// </summary>
     private sealed class FileDigests(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
-        /// <summary>Per file touched: its lines and value before the append (null when it has no digest), and the lines the append stored.</summary>
+        /// <summary>
+        /// Per file touched: its lines and value before the append (null when it has no digest), and the lines the append stored, counted
+        /// by the hash the file's digest has counted its lines by.
+        /// </summary>
         private readonly Dictionary<(string Session, string File), ((long Lines, UInt128 Value)? Held, TranscriptDigest Added)> _files = [];
 
         /// <summary>Reads the file's digest before the append writes any of its lines.</summary>
@@ -658,22 +661,23 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             if (_files.ContainsKey((sessionId, file)))
                 return;
             await using var command = Command(connection, transaction, """
-                SELECT lines, digest_high, digest_low FROM chat_files WHERE session_id = $session AND file = $file;
+                SELECT lines, digest_high, digest_low, algorithm FROM chat_files WHERE session_id = $session AND file = $file;
                 SELECT EXISTS (SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_file_order
                     WHERE session_id = $session AND file = $file AND (sources & 2) != 0);
                 """);
             command.Bind("$session", sessionId).Bind("$file", file);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             (long, UInt128)? held;
+            var algorithm = TranscriptDigest.XxHash128;
             if (await reader.ReadAsync(cancellationToken))
-                held = (reader.GetInt64(0), ReadDigest(reader, 1));
+                (held, algorithm) = ((reader.GetInt64(0), ReadDigest(reader, 1)), reader.GetString(3));
             else
             {
                 await reader.NextResultAsync(cancellationToken);
                 await reader.ReadAsync(cancellationToken);
                 held = reader.GetBoolean(0) ? null : (0, UInt128.Zero); // lines held without a digest: it stays unknown
             }
-            _files[(sessionId, file)] = (held, new TranscriptDigest());
+            _files[(sessionId, file)] = (held, new TranscriptDigest(algorithm));
         }
 
         /// <summary>Counts a line the append stored (or that took over a hook's message).</summary>
@@ -691,10 +695,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     continue;
                 var value = before.Value ^ added.Value;
                 await using var upsert = Command(connection, transaction, """
-                    INSERT INTO chat_files (session_id, file, lines, digest_high, digest_low) VALUES ($session, $file, $lines, $high, $low)
+                    INSERT INTO chat_files (session_id, file, lines, digest_high, digest_low, algorithm) VALUES ($session, $file, $lines, $high, $low, $algorithm)
                     ON CONFLICT (session_id, file) DO UPDATE SET lines = excluded.lines, digest_high = excluded.digest_high, digest_low = excluded.digest_low
                     """);
-                upsert.Bind("$session", sessionId).Bind("$file", file).Bind("$lines", before.Lines + added.Lines)
+                upsert.Bind("$session", sessionId).Bind("$file", file).Bind("$lines", before.Lines + added.Lines).Bind("$algorithm", added.Algorithm)
                     .Bind("$high", unchecked((long)(ulong)(value >> 64))).Bind("$low", unchecked((long)(ulong)value));
                 await upsert.ExecuteNonQueryAsync(cancellationToken);
             }

@@ -120,9 +120,9 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
     {
         if (await client.HeldFileAsync(session, transcript.File, cancellationToken) is not { } held)
             return false;
-        if (held.Digest is { } digest)
+        if (held.Digest is { } digest && TranscriptDigest.Knows(held.DigestAlgorithm))
         {
-            using var local = new TranscriptDigest(); // counts the file's lines as it reads them
+            using var local = new TranscriptDigest(held.DigestAlgorithm!); // counts the file's lines as it reads them
             await ReadKeptAsync(transcript.Path, redactor, local.AddLines, cancellationToken);
             return local.Lines == held.Lines && TranscriptDigest.Text(local.Value) == digest;
         }
