@@ -838,12 +838,23 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw)
         {
             var toolText = MessageColumns.ToolText(m.Tools);
-            return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
-                SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, atRest.SealText(m.Text, Record.Text), atRest.StoredPairingHash(m.MatchHash),
-                atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem,
-                raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length, lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L,
-                atRest.SealText(toolText, Record.ToolText), m.Kind == MessageKind.Message ? atRest.SearchTokens(m.Text, toolText) : null,
-                MessageColumns.ToolUses(m.Tools), m.GitBranch) == 1 ? Written.Added : Written.Duplicate;
+            // Sealed, the text, tool calls and search tokens are written from pooled buffers, given back once the row is.
+            var (text, tools, sealedToolText) = (atRest.TextColumn(m.Text, Record.Text), atRest.TextColumn(MessageColumns.Tools(m.Tools), Record.Tools),
+                atRest.TextColumn(toolText, Record.ToolText));
+            var tokens = m.Kind == MessageKind.Message ? atRest.SearchTokensColumn(m.Text, toolText) : null;
+            try
+            {
+                return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
+                    SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, text, atRest.StoredPairingHash(m.MatchHash), tools,
+                    MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
+                    lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, sealedToolText, tokens, MessageColumns.ToolUses(m.Tools), m.GitBranch) == 1
+                    ? Written.Added
+                    : Written.Duplicate;
+            }
+            finally
+            {
+                RentedBytes.Return(text, tools, sealedToolText, tokens);
+            }
         }
 
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
@@ -885,7 +896,15 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             if (!_blocks.TryGetValue(line.Block, out var block))
             {
                 var b = line.Block;
-                _insertBlock.Execute(b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding, atRest.Seal(b.Stored, Record.Block));
+                var bytes = atRest.BlobColumn(b.Stored, Record.Block);
+                try
+                {
+                    _insertBlock.Execute(b.SessionId, b.StartOffset, b.EndOffset, b.Lines.Length, b.Encoding, bytes);
+                }
+                finally
+                {
+                    RentedBytes.Return(bytes);
+                }
                 _blocks[b] = block = _insertBlock.LastRowId;
             }
             return ([], InBlock, block, line.Start, line.Length);

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
 
 namespace SessionManagement.Hosting.Security;
 
@@ -115,16 +116,55 @@ public sealed class AtRest
     {
         if (!Seals || string.IsNullOrEmpty(text))
             return text;
-        // The text's UTF-8 in a pooled buffer, and the mark and base64 written straight into the one string kept.
+        using var sealedText = new RentedBytes(isText: true);
+        WriteSealedText(text, record, sealedText);
+        return Encoding.ASCII.GetString(sealedText.Span);
+    }
+
+    /// <summary>
+    /// <see cref="SealText"/> for a store that writes many rows at once: the text itself when it is kept as it is, else its sealed form,
+    /// the same characters, as UTF-8 in a pooled buffer (<see cref="RentedBytes"/>, to be disposed once written).
+    /// </summary>
+    public object? TextColumn(string? text, string record)
+    {
+        if (!Seals || string.IsNullOrEmpty(text))
+            return text;
+        var sealedText = new RentedBytes(isText: true, TextMark.Length + (Encoding.UTF8.GetMaxByteCount(text.Length) + 64) / 3 * 4 + 4);
+        WriteSealedText(text, record, sealedText);
+        return sealedText;
+    }
+
+    /// <summary>
+    /// Bytes as a blob column keeps them: as they are when sealing is off, else sealed into a pooled buffer (<see cref="RentedBytes"/>,
+    /// to be disposed once written): <see cref="Seal(ReadOnlyMemory{byte}, string)"/>'s bytes without an array of their own.
+    /// </summary>
+    public object BlobColumn(ReadOnlyMemory<byte> plain, string record)
+    {
+        if (!Seals)
+            return plain;
+        var cipher = Cipher!;
+        var length = cipher.SealedLength(plain.Length);
+        var sealedBytes = new RentedBytes(isText: false, length);
+        cipher.Seal(plain.Span, sealedBytes.GetSpan(length), record);
+        sealedBytes.Advance(length);
+        return sealedBytes;
+    }
+
+    /// <summary>The mark, then the text's UTF-8 sealed and in base64, written to <paramref name="output"/>.</summary>
+    private void WriteSealedText(string text, string record, RentedBytes output)
+    {
+        var cipher = Cipher!;
         var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
-            var sealedBytes = Cipher!.Seal(utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8)), record);
-            return string.Create(TextMark.Length + (sealedBytes.Length + 2) / 3 * 4, sealedBytes, static (span, bytes) =>
-            {
-                TextMark.CopyTo(span);
-                Convert.TryToBase64Chars(bytes, span[TextMark.Length..], out _);
-            });
+            var plainLength = Encoding.UTF8.GetBytes(text, utf8);
+            var sealedLength = cipher.SealedLength(plainLength);
+            var span = output.GetSpan(TextMark.Length + System.Buffers.Text.Base64.GetMaxEncodedToUtf8Length(sealedLength));
+            Encoding.ASCII.GetBytes(TextMark, span);
+            // Sealed where its base64 goes, then encoded there.
+            cipher.Seal(utf8.AsSpan(0, plainLength), span[TextMark.Length..], record);
+            System.Buffers.Text.Base64.EncodeToUtf8InPlace(span[TextMark.Length..], sealedLength, out var written);
+            output.Advance(TextMark.Length + written);
         }
         finally
         {
@@ -178,8 +218,29 @@ public sealed class AtRest
     {
         if (!Seals)
             return null;
+        using var tokens = new RentedBytes(isText: true);
+        WriteSearchTokens(texts, tokens);
+        return Encoding.ASCII.GetString(tokens.Span);
+    }
+
+    /// <summary>
+    /// <see cref="SearchTokens"/> for a store that writes many rows at once: null when not sealing, else the same tokens as UTF-8 in a
+    /// pooled buffer (<see cref="RentedBytes"/>, to be disposed once written).
+    /// </summary>
+    public RentedBytes? SearchTokensColumn(string? text, string? more)
+    {
+        if (!Seals)
+            return null;
+        // A word and its space are 2 characters at the least, and give 14 bytes: room for words of 5 letters on average.
+        var tokens = new RentedBytes(isText: true, ((text?.Length ?? 0) + (more?.Length ?? 0)) * 5 / 2 + 64);
+        WriteSearchTokens([text, more], tokens);
+        return tokens;
+    }
+
+    private void WriteSearchTokens(ReadOnlySpan<string?> texts, RentedBytes output)
+    {
         var cipher = Cipher!;
-        var tokens = new StringBuilder();
+        var any = false;
         Span<char> buffer = stackalloc char[64];
         foreach (var text in texts)
         {
@@ -201,13 +262,23 @@ public sealed class AtRest
                 if (length > 0)
                 {
                     // Words as Words() splits them; one past the buffer is rare (a hash, a blob) and goes the long way.
-                    var token = tooLong ? cipher.IndexTokens(LongWord(text, i))[0] : cipher.CurrentIndexToken(buffer[..length]);
-                    tokens.Append(tokens.Length == 0 ? "" : " ").Append(token);
+                    var span = output.GetSpan(ContentCipher.TokenLength + 1);
+                    if (any)
+                        span[0] = (byte)' ';
+                    var written = any ? 1 : 0;
+                    if (tooLong)
+                        written += Encoding.ASCII.GetBytes(cipher.IndexTokens(LongWord(text, i))[0], span[written..]);
+                    else
+                    {
+                        cipher.CurrentIndexTokenUtf8(buffer[..length]).CopyTo(span[written..]);
+                        written += ContentCipher.TokenLength;
+                    }
+                    output.Advance(written);
+                    any = true;
                 }
                 (length, tooLong) = (0, false);
             }
         }
-        return tokens.ToString();
     }
 
     /// <summary>The word of <paramref name="text"/> that ends before <paramref name="end"/>, in lower case.</summary>

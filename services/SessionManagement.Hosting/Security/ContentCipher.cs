@@ -44,25 +44,40 @@ public sealed class ContentCipher
     /// <summary>Seals <paramref name="plain"/> under the current key; <paramref name="record"/> names what it is (a table and an id).</summary>
     public byte[] Seal(ReadOnlySpan<byte> plain, string record)
     {
+        var sealedBytes = new byte[SealedLength(plain.Length)];
+        Seal(plain, sealedBytes, record);
+        return sealedBytes;
+    }
+
+    /// <summary>How many bytes <paramref name="plainLength"/> bytes take sealed under the current key.</summary>
+    public int SealedLength(int plainLength) => Mark.Length + 1 + _keys[0].IdBytes.Length + NonceBytes + TagBytes + plainLength;
+
+    /// <summary>
+    /// Seals <paramref name="plain"/> into the first <see cref="SealedLength"/> bytes of <paramref name="destination"/> (a pooled buffer,
+    /// say), which must not overlap it.
+    /// </summary>
+    public void Seal(ReadOnlySpan<byte> plain, Span<byte> destination, string record)
+    {
         var (_, id, aes, _) = _keys[0];
-        var sealedBytes = new byte[Mark.Length + 1 + id.Length + NonceBytes + TagBytes + plain.Length];
-        var span = sealedBytes.AsSpan();
+        var span = destination[..SealedLength(plain.Length)];
         Mark.CopyTo(span);
         span[Mark.Length] = (byte)id.Length;
         id.CopyTo(span[(Mark.Length + 1)..]);
         var rest = span[(Mark.Length + 1 + id.Length)..];
         var nonce = rest[..NonceBytes];
         RandomNumberGenerator.Fill(nonce);
+        // What the record is, as associated data: a name of a few ASCII characters, encoded where it is used.
+        Span<byte> associated = stackalloc byte[256];
+        associated = record.Length <= 64 ? associated[..Encoding.UTF8.GetBytes(record, associated)] : Encoding.UTF8.GetBytes(record);
         var gcm = aes.Rent();
         try
         {
-            gcm.Encrypt(nonce, plain, rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), Encoding.UTF8.GetBytes(record));
+            gcm.Encrypt(nonce, plain, rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), associated);
         }
         finally
         {
             aes.Return(gcm);
         }
-        return sealedBytes;
     }
 
     /// <summary>
@@ -126,26 +141,43 @@ public sealed class ContentCipher
     /// The current key's token for a word already in lower case (<see cref="IndexTokens"/>'s first), from a cache of the words
     /// seen: a conversation says the same words over and over, and an HMAC per word halved the speed of an import.
     /// </summary>
-    public string CurrentIndexToken(ReadOnlySpan<char> lowerWord)
+    public string CurrentIndexToken(ReadOnlySpan<char> lowerWord) => Encoding.ASCII.GetString(CurrentIndexTokenUtf8(lowerWord));
+
+    /// <summary><see cref="CurrentIndexToken"/> as the UTF-8 bytes a search index is given (<see cref="TokenLength"/> of them).</summary>
+    public byte[] CurrentIndexTokenUtf8(ReadOnlySpan<char> lowerWord)
     {
-        var cached = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (cached.TryGetValue(lowerWord, out var token))
+        if (_tokens.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(lowerWord, out var token))
             return token;
         if (_tokens.Count >= TokenCacheSize)
             _tokens.Clear(); // a vocabulary beyond the cache: start it again rather than grow without end
         var word = lowerWord.ToString();
-        token = Token(_keys[0].IndexKey, Encoding.UTF8.GetBytes(word));
+        token = TokenUtf8(_keys[0].IndexKey, Encoding.UTF8.GetBytes(word));
         _tokens.TryAdd(word, token);
         return token;
     }
 
+    /// <summary>The length of every token: <c>t</c> and 12 hexadecimal digits.</summary>
+    public const int TokenLength = 13;
+
     private const int TokenCacheSize = 100_000;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>48 bits of the word's HMAC: two words of a million-word vocabulary share one about once in five hundred vocabularies
     /// (a search for one then also finds the other), and the index stays small.</summary>
-    private static string Token(byte[] indexKey, byte[] word) => "t" + Convert.ToHexStringLower(HMACSHA256.HashData(indexKey, word).AsSpan(0, 6));
+    private static string Token(byte[] indexKey, byte[] word) => Encoding.ASCII.GetString(TokenUtf8(indexKey, word));
+
+    private static byte[] TokenUtf8(byte[] indexKey, byte[] word)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        HMACSHA256.HashData(indexKey, word, hash);
+        var token = new byte[TokenLength];
+        token[0] = (byte)'t';
+        var digits = "0123456789abcdef"u8;
+        for (var i = 0; i < 6; i++)
+            (token[1 + 2 * i], token[2 + 2 * i]) = (digits[hash[i] >> 4], digits[hash[i] & 0xF]);
+        return token;
+    }
 
     /// <summary>
     /// AES-GCM instances of one key, one per thread using it at a time: an instance holds native cipher state and fails when two

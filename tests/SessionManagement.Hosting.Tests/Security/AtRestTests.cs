@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Security;
+using SessionManagement.Hosting.Storage;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Hosting.Tests.Security;
@@ -93,6 +94,44 @@ public sealed class AtRestTests
         Assert.Null(AtRest.Off.SearchTokens("zebra"));
         var longWord = new string('x', 70) + "Y"; // past the words a token is kept for: the long way, the same token
         Assert.Equal(atRest.QueryTokens(longWord.ToLowerInvariant())[0], atRest.SearchTokens("a " + longWord + "!")!.Split(' ')[1]);
+    }
+
+    [Fact]
+    public void When_a_store_writes_sealed_columns_from_pooled_buffers_Should_write_what_an_independent_AES_GCM_and_HMAC_give()
+    {
+        var atRest = TestKeys.Sealing();
+        var text = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"Zébra {i} ")); // past any first guess of the room needed
+        var words = string.Concat(Enumerable.Repeat("a b ", 10_000)); // words of one letter: tokens 7 times the text's size
+
+        using var column = Assert.IsType<RentedBytes>(atRest.TextColumn(text, "chat_messages.text"));
+        using var tokens = atRest.SearchTokensColumn(words, "Zébra 7")!;
+        using var block = Assert.IsType<RentedBytes>(atRest.BlobColumn("a block of lines\n"u8.ToArray(), "chat_raw_blocks.bytes"));
+
+        // The text column: the mark, then base64 of SMe1, the key id, a nonce, the tag and the text sealed under the first test key.
+        Assert.True(column.IsText);
+        var kept = Encoding.ASCII.GetString(column.Span);
+        Assert.StartsWith(AtRest.TextMark, kept, StringComparison.Ordinal);
+        var sealedBytes = Convert.FromBase64String(kept[AtRest.TextMark.Length..]);
+        Assert.Equal(Encoding.UTF8.GetBytes(text), OpenIndependently(sealedBytes, "chat_messages.text"));
+        Assert.False(block.IsText);
+        Assert.Equal("a block of lines\n"u8.ToArray(), OpenIndependently(block.Span.ToArray(), "chat_raw_blocks.bytes"));
+        // Each word's token: t and the first 6 bytes of its HMAC-SHA256 under the key derived for the index, in hexadecimal.
+        var indexKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, TestKeys.First, 32, info: "session-management search index"u8.ToArray());
+        string Token(string word) => "t" + Convert.ToHexStringLower(HMACSHA256.HashData(indexKey, Encoding.UTF8.GetBytes(word))[..6]);
+        var expected = string.Join(' ', Enumerable.Repeat($"{Token("a")} {Token("b")}", 10_000).Append($"{Token("zébra")} {Token("7")}"));
+        Assert.Equal(expected, Encoding.ASCII.GetString(tokens.Span));
+        Assert.Null(AtRest.Off.SearchTokensColumn(words, null));
+        Assert.Same(text, AtRest.Off.TextColumn(text, "chat_messages.text")); // kept as it is
+    }
+
+    private static byte[] OpenIndependently(byte[] sealedBytes, string record)
+    {
+        Assert.Equal("SMe1\u0006test-1"u8.ToArray(), sealedBytes[..11]);
+        var rest = sealedBytes[11..];
+        var plain = new byte[rest.Length - 28];
+        using var aes = new AesGcm(TestKeys.First, 16);
+        aes.Decrypt(rest[..12], rest[28..], rest[12..28], plain, Encoding.UTF8.GetBytes(record));
+        return plain;
     }
 
     [Fact]

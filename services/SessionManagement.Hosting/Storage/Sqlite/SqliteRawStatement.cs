@@ -51,6 +51,8 @@ public sealed class SqliteRawStatement : IDisposable
             double number => SQLitePCL.raw.sqlite3_bind_double(_statement, index, number),
             byte[] bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes),
             ReadOnlyMemory<byte> bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes.Span),
+            RentedBytes { IsText: true } text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, text.Span),
+            RentedBytes bytes => SQLitePCL.raw.sqlite3_bind_blob(_statement, index, bytes.Span),
             _ => throw new ArgumentException($"cannot bind a {value.GetType().Name}", nameof(value)),
         };
         SqliteException.ThrowExceptionForRC(rc, _db);
