@@ -124,4 +124,70 @@ public sealed class ChatSchemaMigrationTests
         Assert.Equal((System.IO.Hashing.XxHash128.HashToUInt128([.. BitConverter.GetBytes(0L), .. System.Text.Encoding.UTF8.GetBytes(User(fresh, "n1", null, 2, "a new prompt"))]), "xxh128"),
             (added.Digest, added.DigestAlgorithm));
     }
+
+    [Fact]
+    public async Task When_a_v12_store_holds_sealed_messages_tokens_Should_move_them_to_the_sealed_index_and_keep_them_found_and_deletable()
+    {
+        using var directory = new TempDirectory();
+        var keys = TestKeys.Sealing();
+        var (indexed, waiting) = ("s-" + Guid.NewGuid().ToString("N")[..10], "s-" + Guid.NewGuid().ToString("N")[..10]);
+        var word = "walrus" + Guid.NewGuid().ToString("N")[..6];
+        // Tokens as version 12 kept them: t and the first 6 bytes of each word's HMAC-SHA256 under the key derived for the index, in hexadecimal.
+        var indexKey = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, TestKeys.First, 32,
+            info: "session-management search index"u8.ToArray());
+        string Token(string w) => "t" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(indexKey, System.Text.Encoding.UTF8.GetBytes(w))[..6]);
+        await using (var v12 = Open(directory, [.. ChatSqliteSchema.All.Where(m => m.Version <= 12)]))
+        {
+            await v12.WriteAsync(async (connection, transaction) =>
+            {
+                // Two sealed messages as version 12 wrote them, their tokens in the row: the first indexed (its tokens in the index of
+                // words, as its indexer put them there), the second still waiting for the index.
+                foreach (var (session, id) in new[] { (indexed, 1L), (waiting, 2L) })
+                {
+                    await using var insert = connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = """
+                        INSERT INTO chat_messages (id, session_id, message_key, kind, record_type, role, uuid, timestamp, sequence, text, sources, raw, raw_encoding, line_time, search_tokens)
+                        VALUES ($id, $session, 'u:u1', 'Message', 'user', 'user', 'u1', $time, 0, $text, 2, x'', 'plain', $ticks, $tokens);
+                        INSERT INTO chat_sessions (session_id, message_count, conversation_count, invalid_lines) VALUES ($session, 1, 1, 0);
+                        """;
+                    insert.Bind("$id", id).Bind("$session", session).Bind("$time", SqliteValues.Time(Start)).Bind("$ticks", Start.UtcTicks)
+                        .Bind("$text", keys.SealText("the " + word, "chat_messages.text")).Bind("$tokens", Token("the") + " " + Token(word));
+                    await insert.ExecuteNonQueryAsync(Cancel);
+                }
+                await using var index = connection.CreateCommand();
+                index.Transaction = transaction;
+                index.CommandText = """
+                    INSERT INTO chat_messages_fts (rowid, text) SELECT v.id, v.text FROM chat_search_text v WHERE v.id = 1;
+                    DELETE FROM chat_fts_pending WHERE id = 1;
+                    """;
+                return await index.ExecuteNonQueryAsync(Cancel);
+            }, Cancel);
+        }
+
+        await using var current = Open(directory, [.. ChatSqliteSchema.All]);
+        var store = new SqliteChatStore(current, Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()), keys);
+        MessageSearch Search() => new([word], null, null, null, null, null, 10);
+
+        Assert.Equal(new[] { indexed, waiting }.Order(), (await store.SearchAsync(Search(), Cancel)).Select(h => h.SessionId).Order());
+        Assert.Equal(0L, await CountAsync(current, $"SELECT count(*) FROM chat_messages_fts WHERE chat_messages_fts MATCH '\"{Token(word)}\"'"));
+        Assert.Equal(2L, await CountAsync(current, $"SELECT count(*) FROM chat_messages_fts_sealed WHERE chat_messages_fts_sealed MATCH '\"{Token(word)}\"'"));
+        Assert.Equal(0L, await CountAsync(current, "SELECT count(*) FROM chat_messages WHERE search_tokens IS NOT NULL OR sealed_search = 0"));
+        await store.DeleteSessionAsync(indexed, Cancel);
+        Assert.Equal([waiting], (await store.SearchAsync(Search(), Cancel)).Select(h => h.SessionId));
+        // Each throws when its index is off.
+        Assert.Equal(0L, await CountAsync(current, """
+            INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('integrity-check');
+            INSERT INTO chat_messages_fts_sealed (chat_messages_fts_sealed) VALUES ('integrity-check');
+            SELECT count(*) FROM chat_messages_fts_sealed WHERE chat_messages_fts_sealed MATCH '"tnothere00000"'
+            """));
+    }
+
+    private static Task<long> CountAsync(SqliteDatabase database, string sql) => database.WriteAsync(async (connection, transaction) =>
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }, Cancel);
 }

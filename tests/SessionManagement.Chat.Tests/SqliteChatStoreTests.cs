@@ -64,7 +64,11 @@ public class SqliteChatStoreTests : ChatStoreContract
         {
             await using var check = connection.CreateCommand();
             check.Transaction = transaction;
-            check.CommandText = "INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('integrity-check')"; // throws when the index is off
+            // Each throws when its index is off: the words of messages in clear, the tokens of sealed ones.
+            check.CommandText = """
+                INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('integrity-check');
+                INSERT INTO chat_messages_fts_sealed (chat_messages_fts_sealed) VALUES ('integrity-check');
+                """;
             return await check.ExecuteNonQueryAsync(Cancel);
         }, Cancel);
     }
@@ -86,7 +90,9 @@ public class SqliteChatStoreTests : ChatStoreContract
 
         await Eventually.ReturnsAsync(() => CountAsync("SELECT count(*) FROM chat_fts_pending"), waiting => waiting == 0,
             TimeSpan.FromSeconds(10), "every waiting message indexed");
-        Assert.Equal(SqliteSearchIndexer.Chunk + 1L, await CountAsync("SELECT count(*) FROM chat_messages_fts WHERE chat_messages_fts MATCH '" + MessageColumns.FtsQuery(["prompt"], AtRest) + "'"));
+        var index = AtRest.Seals ? "chat_messages_fts_sealed" : "chat_messages_fts";
+        var query = AtRest.Seals ? MessageColumns.SealedFtsQuery(["prompt"], AtRest) : MessageColumns.FtsQuery(["prompt"]);
+        Assert.Equal(SqliteSearchIndexer.Chunk + 1L, await CountAsync($"SELECT count(*) FROM {index} WHERE {index} MATCH '{query}'"));
         await indexer.StopAsync(Cancel);
     }
 

@@ -304,5 +304,50 @@ internal static class ChatSqliteSchema
         ALTER TABLE chat_files ADD COLUMN algorithm TEXT NOT NULL DEFAULT 'sha256';
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
+    /// <summary>
+    /// A sealed message's tokens leave its row for an index of their own, which keeps no content (<c>contentless_delete</c>: a row is
+    /// taken out of it by its id). They were written twice the size of the text they stand for, and read back to be indexed; they are now
+    /// worked out when the message is indexed, from its text opened there. <c>sealed_search</c> says which index holds a message: the
+    /// view of words in clear gives the index of words only the others. The tokens kept before move from the one index to the other.
+    /// </summary>
+    public static readonly SqliteMigration V13 = new("chat", 13, """
+        CREATE VIRTUAL TABLE chat_messages_fts_sealed USING fts5(tokens, content='', contentless_delete=1, tokenize='unicode61');
+        ALTER TABLE chat_messages ADD COLUMN sealed_search INTEGER NOT NULL DEFAULT 0;
+        DROP TRIGGER chat_messages_fts_delete;
+        DROP TRIGGER chat_messages_fts_update_old;
+        DROP TRIGGER chat_messages_fts_update_new;
+        INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text)
+            SELECT 'delete', m.id, m.search_tokens FROM chat_messages m
+            WHERE m.search_tokens IS NOT NULL AND m.kind = 'Message' AND (m.text <> '' OR m.tool_text IS NOT NULL)
+                AND NOT EXISTS (SELECT 1 FROM chat_fts_pending p WHERE p.id = m.id);
+        INSERT INTO chat_messages_fts_sealed (rowid, tokens)
+            SELECT m.id, m.search_tokens FROM chat_messages m
+            WHERE m.search_tokens IS NOT NULL AND m.kind = 'Message' AND (m.text <> '' OR m.tool_text IS NOT NULL)
+                AND NOT EXISTS (SELECT 1 FROM chat_fts_pending p WHERE p.id = m.id);
+        UPDATE chat_messages SET sealed_search = 1, search_tokens = NULL WHERE search_tokens IS NOT NULL;
+        DROP VIEW chat_search_text;
+        CREATE VIEW chat_search_text AS
+            SELECT id, trim(text || coalesce(char(10) || tool_text, ''), char(10)) AS text
+            FROM chat_messages WHERE kind = 'Message' AND sealed_search = 0 AND (text <> '' OR tool_text IS NOT NULL);
+        CREATE TRIGGER chat_messages_fts_delete BEFORE DELETE ON chat_messages WHEN old.kind = 'Message' BEGIN
+            INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) SELECT 'delete', v.id, v.text FROM chat_search_text v
+                WHERE v.id = old.id AND NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_messages_fts_sealed WHERE rowid = old.id AND old.sealed_search = 1
+                AND NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_fts_pending WHERE id = old.id;
+        END;
+        CREATE TRIGGER chat_messages_fts_update_old BEFORE UPDATE OF kind, text, tool_text, sealed_search ON chat_messages WHEN old.kind = 'Message' BEGIN
+            INSERT INTO chat_messages_fts (chat_messages_fts, rowid, text) SELECT 'delete', v.id, v.text FROM chat_search_text v
+                WHERE v.id = old.id AND NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_messages_fts_sealed WHERE rowid = old.id AND old.sealed_search = 1
+                AND NOT EXISTS (SELECT 1 FROM chat_fts_pending WHERE id = old.id);
+            DELETE FROM chat_fts_pending WHERE id = old.id;
+        END;
+        CREATE TRIGGER chat_messages_fts_update_new AFTER UPDATE OF kind, text, tool_text, sealed_search ON chat_messages
+            WHEN new.kind = 'Message' AND (new.text <> '' OR new.tool_text IS NOT NULL) BEGIN
+            INSERT OR IGNORE INTO chat_fts_pending (id) VALUES (new.id);
+        END;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
 }

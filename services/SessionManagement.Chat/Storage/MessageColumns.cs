@@ -25,19 +25,22 @@ internal static class MessageColumns
     /// <summary>How many of a message's tool calls are uses (a summary counts them without reading the calls).</summary>
     public static int ToolUses(IReadOnlyList<ToolCallView> tools) => tools.Count(t => t.Kind == "use");
 
+    /// <summary>Search terms as an FTS5 query of the index of words in clear: each one quoted (so no word is read as syntax), all required.</summary>
+    public static string FtsQuery(IReadOnlyList<string> terms) => string.Join(" AND ", terms.Select(Quoted));
+
     /// <summary>
-    /// Search terms as an FTS5 query: each one quoted (so no word is read as syntax), all required. With keys at rest, a sealed
-    /// message is indexed by its words' tokens (<see cref="AtRest.SearchTokens"/>): each word of a term is then looked for as itself
-    /// (a message kept in clear) or as its token under any key held (a rotation under way), and a term's words need not be adjacent.
+    /// Search terms as an FTS5 query of the index of sealed messages, which holds their words' tokens (<see cref="AtRest.SearchTokens"/>):
+    /// each word of a term as its token under any key held (a rotation under way), all required, a term's words not necessarily
+    /// adjacent. Null without a key, or without a word to look for.
     /// </summary>
-    public static string FtsQuery(IReadOnlyList<string> terms, AtRest atRest)
+    public static string? SealedFtsQuery(IReadOnlyList<string> terms, AtRest atRest)
     {
         if (!atRest.HasKeys)
-            return string.Join(" AND ", terms.Select(Quoted));
+            return null;
         var words = terms.SelectMany(AtRest.Words).Distinct(StringComparer.Ordinal).ToList();
         return words.Count == 0
-            ? string.Join(" AND ", terms.Select(Quoted))
-            : string.Join(" AND ", words.Select(word => "(" + string.Join(" OR ", atRest.QueryTokens(word).Prepend(word).Select(Quoted)) + ")"));
+            ? null
+            : string.Join(" AND ", words.Select(word => "(" + string.Join(" OR ", atRest.QueryTokens(word).Select(Quoted)) + ")"));
     }
 
     private static string Quoted(string term) => "\"" + term.Replace("\"", "\"\"") + "\"";

@@ -251,7 +251,6 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             await database.WriteAsync((connection, transaction) => IndexPendingAsync(connection, transaction, int.MaxValue, cancellationToken), cancellationToken);
         return await database.ReadAsync<IReadOnlyList<SearchHit>>(async connection =>
         {
-            await using var command = connection.CreateCommand();
             var filters = new List<string>();
             if (search.SessionId is not null)
                 filters.Add("AND m.session_id = $session");
@@ -265,37 +264,56 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 filters.Add("AND m.timestamp >= $since");
             if (search.Until is not null)
                 filters.Add("AND m.timestamp < $until");
-            command.CommandText = $"""
-                SELECT m.session_id, m.message_key, m.role, m.project_dir, m.timestamp, -bm25(chat_messages_fts),
-                       snippet(chat_messages_fts, 0, '[', ']', '…', 16), m.search_tokens IS NOT NULL, m.text, m.tool_text
-                FROM chat_messages_fts JOIN chat_messages m ON m.id = chat_messages_fts.rowid
-                WHERE chat_messages_fts MATCH $query {string.Join(" ", filters)}
-                ORDER BY bm25(chat_messages_fts) LIMIT $limit
-                """;
-            command.Bind("$query", MessageColumns.FtsQuery(search.Terms, atRest)).Bind("$session", search.SessionId)
-                .Bind("$sessions", search.SessionIds is { } ids ? System.Text.Json.JsonSerializer.Serialize(ids) : null).Bind("$project", search.ProjectDir)
-                .Bind("$role", search.Role).Bind("$limit", search.Limit)
-                .Bind("$since", search.Since is { } since ? SqliteValues.Time(since) : null)
-                .Bind("$until", search.Until is { } until ? SqliteValues.Time(until) : null);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var hits = new List<SearchHit>();
-            while (await reader.ReadAsync(cancellationToken))
-                hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.ReadNullableString(2), reader.ReadNullableString(3),
-                    reader.ReadTime(4), reader.GetDouble(5), reader.GetBoolean(7)
-                        // A sealed message's index holds tokens, not words: its passage is cut from its text, opened here.
-                        ? Snippets.Around((atRest.OpenText(reader.GetString(8), Record.Text) + "\n"
-                            + atRest.OpenText(reader.ReadNullableString(9), Record.ToolText)).Trim('\n'), search.Terms)
-                        : reader.GetString(6)));
-            return hits;
+            // Messages in clear are found by their words, with the index's own passage; sealed ones by their tokens, their passage cut
+            // from their text opened here. Each index gives its best; together, the best of both.
+            var hits = await SearchIndexAsync(connection, "chat_messages_fts", "snippet(chat_messages_fts, 0, '[', ']', '…', 16)",
+                MessageColumns.FtsQuery(search.Terms), filters, search, cancellationToken);
+            if (MessageColumns.SealedFtsQuery(search.Terms, atRest) is { } tokens)
+                hits.AddRange(await SearchIndexAsync(connection, "chat_messages_fts_sealed", "NULL", tokens, filters, search, cancellationToken));
+            return hits.OrderByDescending(h => h.Score).Take(search.Limit).ToList();
         }, cancellationToken);
+    }
+
+    private async Task<List<SearchHit>> SearchIndexAsync(SqliteConnection connection, string index, string snippet, string query, List<string> filters,
+        MessageSearch search, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT m.session_id, m.message_key, m.role, m.project_dir, m.timestamp, -bm25({index}), {snippet}, m.text, m.tool_text
+            FROM {index} JOIN chat_messages m ON m.id = {index}.rowid
+            WHERE {index} MATCH $query {string.Join(" ", filters)}
+            ORDER BY bm25({index}) LIMIT $limit
+            """;
+        command.Bind("$query", query).Bind("$session", search.SessionId)
+            .Bind("$sessions", search.SessionIds is { } ids ? System.Text.Json.JsonSerializer.Serialize(ids) : null).Bind("$project", search.ProjectDir)
+            .Bind("$role", search.Role).Bind("$limit", search.Limit)
+            .Bind("$since", search.Since is { } since ? SqliteValues.Time(since) : null)
+            .Bind("$until", search.Until is { } until ? SqliteValues.Time(until) : null);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var hits = new List<SearchHit>();
+        while (await reader.ReadAsync(cancellationToken))
+            hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.ReadNullableString(2), reader.ReadNullableString(3),
+                reader.ReadTime(4), reader.GetDouble(5), reader.IsDBNull(6)
+                    // A sealed message's index holds tokens, not words: its passage is cut from its text, opened here.
+                    ? Snippets.Around((atRest.OpenText(reader.GetString(7), Record.Text) + "\n"
+                        + atRest.OpenText(reader.ReadNullableString(8), Record.ToolText)).Trim('\n'), search.Terms)
+                    : reader.GetString(6)));
+        return hits;
     }
 
     /// <summary>Indexes up to <paramref name="max"/> of the messages waiting for the search index, oldest first, in one transaction; returns how many.</summary>
     public Task<int> IndexPendingAsync(int max, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => IndexPendingAsync(connection, transaction, max, cancellationToken), cancellationToken);
 
-    private static async Task<int> IndexPendingAsync(SqliteConnection connection, SqliteTransaction transaction, int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// A message in clear is indexed by its words, which the view gives; a sealed one (<c>sealed_search</c>) by its words' tokens under
+    /// the current key, worked out here from its text opened, into an index that keeps nothing else.
+    /// </summary>
+    private async Task<int> IndexPendingAsync(SqliteConnection connection, SqliteTransaction transaction, int max, CancellationToken cancellationToken)
     {
+        // Without a key no token can be worked out (a sealed message waits, unfound, until one is given): nothing is read for them.
+        if (atRest.HasKeys)
+            await IndexSealedAsync(connection, transaction, max, cancellationToken);
         await using var index = Command(connection, transaction, """
             INSERT INTO chat_messages_fts (rowid, text)
                 SELECT v.id, v.text FROM chat_search_text v WHERE v.id IN (SELECT id FROM chat_fts_pending ORDER BY id LIMIT $max) ORDER BY v.id;
@@ -304,6 +322,37 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             """);
         index.Bind("$max", max);
         return (int)(long)(await index.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task IndexSealedAsync(SqliteConnection connection, SqliteTransaction transaction, int max, CancellationToken cancellationToken)
+    {
+        await using var sealedMessages = Command(connection, transaction, """
+            SELECT m.id, m.text, m.tool_text FROM chat_messages m
+            WHERE m.id IN (SELECT id FROM chat_fts_pending ORDER BY id LIMIT $max) AND m.sealed_search = 1 AND m.kind = 'Message'
+            ORDER BY m.id
+            """);
+        sealedMessages.Bind("$max", max);
+        using var insert = new SqliteRawStatement(connection, "INSERT INTO chat_messages_fts_sealed (rowid, tokens) VALUES (?1, ?2)");
+        await using var reader = await sealedMessages.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            using var tokens = TokensOf(reader.GetString(1), reader.ReadNullableString(2));
+            if (tokens is not null)
+                insert.Execute(reader.GetInt64(0), tokens);
+        }
+    }
+
+    /// <summary>A sealed message's search tokens; null when they cannot be worked out (no key, or its text sealed under a key no longer held): search does not find it then.</summary>
+    private RentedBytes? TokensOf(string text, string? toolText)
+    {
+        try
+        {
+            return atRest.SearchTokensColumn(atRest.OpenText(text, Record.Text), atRest.OpenText(toolText, Record.ToolText));
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 
     public Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken) =>
@@ -390,34 +439,34 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     private static async Task<(string? Next, int Resealed)> ResealMessagesAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
         long after, int max, CancellationToken cancellationToken)
     {
-        var rows = new List<(long Id, string Kind, string Text, string? ToolText, string? Tools, byte[] Raw, string Encoding, string? Tokens)>();
+        var rows = new List<(long Id, string Kind, string Text, string? ToolText, string? Tools, byte[] Raw, string Encoding, bool SealedSearch)>();
         await using (var read = Command(connection, transaction, """
-            SELECT id, kind, text, tool_text, tools, raw, raw_encoding, search_tokens FROM chat_messages WHERE id > $after ORDER BY id LIMIT $max
+            SELECT id, kind, text, tool_text, tools, raw, raw_encoding, sealed_search FROM chat_messages WHERE id > $after ORDER BY id LIMIT $max
             """))
         {
             read.Bind("$after", after).Bind("$max", max);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.ReadNullableString(3), reader.ReadNullableString(4),
-                    (byte[])reader.GetValue(5), reader.GetString(6), reader.ReadNullableString(7)));
+                    (byte[])reader.GetValue(5), reader.GetString(6), reader.GetInt64(7) == 1));
         }
         if (rows.Count == 0)
             return ("b:0", 0);
         await using var update = Command(connection, transaction, """
-            UPDATE chat_messages SET text = $text, tool_text = $toolText, tools = $tools, raw = $raw, search_tokens = $tokens WHERE id = $id
+            UPDATE chat_messages SET text = $text, tool_text = $toolText, tools = $tools, raw = $raw, sealed_search = $sealedSearch WHERE id = $id
             """);
         var resealed = 0;
         foreach (var row in rows)
         {
             if (!keys.IsStale(row.Text) && !keys.IsStale(row.ToolText) && !keys.IsStale(row.Tools) && !(row.Encoding != InBlock && keys.IsStale(row.Raw))
-                && (row.Kind != nameof(MessageKind.Message) || row.Tokens is not null))
+                && (row.Kind != nameof(MessageKind.Message) || row.SealedSearch))
                 continue;
             var (text, toolText) = (keys.OpenText(row.Text, Record.Text), keys.OpenText(row.ToolText, Record.ToolText));
             update.Parameters.Clear();
             update.Bind("$id", row.Id).Bind("$text", keys.SealText(text, Record.Text)).Bind("$toolText", keys.SealText(toolText, Record.ToolText))
                 .Bind("$tools", keys.SealText(keys.OpenText(row.Tools, Record.Tools), Record.Tools))
                 .Bind("$raw", row.Encoding == InBlock ? row.Raw : keys.Seal(keys.Open(row.Raw, Record.Raw), Record.Raw))
-                .Bind("$tokens", row.Kind == nameof(MessageKind.Message) ? keys.SearchTokens(text, toolText) : null);
+                .Bind("$sealedSearch", row.Kind == nameof(MessageKind.Message) ? 1 : 0); // its tokens are worked out as it is indexed again
             await update.ExecuteNonQueryAsync(cancellationToken);
             resealed++;
         }
@@ -733,7 +782,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public async Task PrepareAsync(CancellationToken cancellationToken)
         {
             _insert = new SqliteRawStatement(connection, $"""
-                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, search_tokens, tool_uses, git_branch)
+                INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, sealed_search, tool_uses, git_branch)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
                 """);
             // Raw, as the messages' insert: a block is bound where it lies (a pooled buffer), not copied into an array of its size first.
@@ -764,10 +813,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, tool_text = $toolText, usage = $usage, model = $model, sources = sources | $sources,
                     problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
-                    line_time = $lineTime, file = $file, search_tokens = $tokens, tool_uses = $toolUses, git_branch = $branch
+                    line_time = $lineTime, file = $file, sealed_search = $sealedSearch, tool_uses = $toolUses, git_branch = $branch
                 WHERE id = $id
                 """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
-                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$tokens", "$toolUses", "$branch", "$id");
+                "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$sealedSearch", "$toolUses", "$branch", "$id");
             _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 cancellationToken, "$event", "$sources", "$id");
             _response = await PrepareAsync("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
@@ -807,7 +856,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                             await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
                                 m.Sequence, m.ProjectDir, atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools),
                                 atRest.SealText(MessageColumns.ToolText(m.Tools), Record.ToolText), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
-                                m.Problem, raw, encoding, block, start, length, lineTime, m.File, atRest.SearchTokens(m.Text, MessageColumns.ToolText(m.Tools)),
+                                m.Problem, raw, encoding, block, start, length, lineTime, m.File, SealedSearch(m),
                                 MessageColumns.ToolUses(m.Tools), m.GitBranch, id);
                             return Written.Merged;
                         }
@@ -838,24 +887,26 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw)
         {
             var toolText = MessageColumns.ToolText(m.Tools);
-            // Sealed, the text, tool calls and search tokens are written from pooled buffers, given back once the row is.
+            // Sealed, the text and tool calls are written from pooled buffers, given back once the row is.
             var (text, tools, sealedToolText) = (atRest.TextColumn(m.Text, Record.Text), atRest.TextColumn(MessageColumns.Tools(m.Tools), Record.Tools),
                 atRest.TextColumn(toolText, Record.ToolText));
-            var tokens = m.Kind == MessageKind.Message ? atRest.SearchTokensColumn(m.Text, toolText) : null;
             try
             {
                 return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
                     SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, text, atRest.StoredPairingHash(m.MatchHash), tools,
                     MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
-                    lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, sealedToolText, tokens, MessageColumns.ToolUses(m.Tools), m.GitBranch) == 1
+                    lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, sealedToolText, SealedSearch(m), MessageColumns.ToolUses(m.Tools), m.GitBranch) == 1
                     ? Written.Added
                     : Written.Duplicate;
             }
             finally
             {
-                RentedBytes.Return(text, tools, sealedToolText, tokens);
+                RentedBytes.Return(text, tools, sealedToolText);
             }
         }
+
+        /// <summary>Whether a message is searched by its words' tokens (its text sealed): 1, else 0 (its words in clear).</summary>
+        private long SealedSearch(ChatMessage m) => atRest.Seals && m.Kind == MessageKind.Message ? 1 : 0;
 
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
         private async Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, long? lineTime, CancellationToken cancellationToken)

@@ -224,12 +224,12 @@ public sealed class AtRest
     }
 
     /// <summary>
-    /// <see cref="SearchTokens"/> for a store that writes many rows at once: null when not sealing, else the same tokens as UTF-8 in a
-    /// pooled buffer (<see cref="RentedBytes"/>, to be disposed once written).
+    /// <see cref="SearchTokens"/> for a store that indexes many messages at once: the same tokens as UTF-8 in a pooled buffer
+    /// (<see cref="RentedBytes"/>, to be disposed once written), whether new writes are sealed or not; null without a key.
     /// </summary>
     public RentedBytes? SearchTokensColumn(string? text, string? more)
     {
-        if (!Seals)
+        if (Cipher is null)
             return null;
         // A word and its space are 2 characters at the least, and give 14 bytes: room for words of 5 letters on average.
         var tokens = new RentedBytes(isText: true, ((text?.Length ?? 0) + (more?.Length ?? 0)) * 5 / 2 + 64);
