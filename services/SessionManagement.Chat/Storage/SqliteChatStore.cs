@@ -347,7 +347,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     {
         try
         {
-            return atRest.SearchTokensColumn(atRest.OpenText(text, Record.Text), atRest.OpenText(toolText, Record.ToolText));
+            return atRest.SearchTokensOfKept(text, Record.Text, toolText, Record.ToolText);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {

@@ -218,76 +218,131 @@ public sealed class AtRest
     {
         if (!Seals)
             return null;
+        var (cipher, any) = (Cipher!, false);
         using var tokens = new RentedBytes(isText: true);
-        WriteSearchTokens(texts, tokens);
+        foreach (var text in texts)
+        {
+            if (text is not null)
+                AppendTokens(cipher, text, tokens, ref any);
+        }
         return Encoding.ASCII.GetString(tokens.Span);
     }
 
     /// <summary>
-    /// <see cref="SearchTokens"/> for a store that indexes many messages at once: the same tokens as UTF-8 in a pooled buffer
-    /// (<see cref="RentedBytes"/>, to be disposed once written), whether new writes are sealed or not; null without a key.
+    /// <see cref="SearchTokens"/> of two texts as a store kept them (<see cref="SealText"/>'s, sealed or in clear), for a store that
+    /// indexes many messages at once: opened and tokenized in pooled buffers, the tokens as UTF-8 in one (<see cref="RentedBytes"/>, to
+    /// be disposed once written), whether new writes are sealed or not. Null without a key; throws
+    /// <see cref="CryptographicException"/> for text sealed under a key not held.
     /// </summary>
-    public RentedBytes? SearchTokensColumn(string? text, string? more)
+    public RentedBytes? SearchTokensOfKept(string? text, string textRecord, string? more, string moreRecord)
     {
-        if (Cipher is null)
+        if (Cipher is not { } cipher)
             return null;
-        // A word and its space are 2 characters at the least, and give 14 bytes: room for words of 5 letters on average.
+        // A word and its space are 2 characters at the least, and give 14 bytes: room for words of 5 letters on average (less sealed).
         var tokens = new RentedBytes(isText: true, ((text?.Length ?? 0) + (more?.Length ?? 0)) * 5 / 2 + 64);
-        WriteSearchTokens([text, more], tokens);
-        return tokens;
+        try
+        {
+            var any = false;
+            AppendTokensOfKept(cipher, text, textRecord, tokens, ref any);
+            AppendTokensOfKept(cipher, more, moreRecord, tokens, ref any);
+            return tokens;
+        }
+        catch
+        {
+            tokens.Dispose();
+            throw;
+        }
     }
 
-    private void WriteSearchTokens(ReadOnlySpan<string?> texts, RentedBytes output)
+    /// <summary>The tokens of text as <see cref="OpenText"/> reads it, opened into pooled buffers instead of a string.</summary>
+    private static void AppendTokensOfKept(ContentCipher cipher, string? kept, string record, RentedBytes output, ref bool any)
     {
-        var cipher = Cipher!;
-        var any = false;
-        Span<char> buffer = stackalloc char[64];
-        foreach (var text in texts)
+        if (kept is null)
+            return;
+        if (!kept.StartsWith(TextMark, StringComparison.Ordinal))
         {
-            if (text is null)
-                continue;
-            var length = 0;
-            var tooLong = false;
-            for (var i = 0; i <= text.Length; i++)
+            AppendTokens(cipher, kept, output, ref any);
+            return;
+        }
+        var base64 = kept.AsSpan(TextMark.Length);
+        var sealedBytes = System.Buffers.ArrayPool<byte>.Shared.Rent(base64.Length / 4 * 3 + 3);
+        try
+        {
+            if (!Convert.TryFromBase64Chars(base64, sealedBytes, out var length))
             {
-                var c = i < text.Length ? text[i] : ' ';
-                if (char.IsLetterOrDigit(c))
-                {
-                    if (length < buffer.Length)
-                        buffer[length++] = char.ToLowerInvariant(c);
-                    else
-                        tooLong = true;
-                    continue;
-                }
-                if (length > 0)
-                {
-                    // Words as Words() splits them; one past the buffer is rare (a hash, a blob) and goes the long way.
-                    var span = output.GetSpan(ContentCipher.TokenLength + 1);
-                    if (any)
-                        span[0] = (byte)' ';
-                    var written = any ? 1 : 0;
-                    if (tooLong)
-                        written += Encoding.ASCII.GetBytes(cipher.IndexTokens(LongWord(text, i))[0], span[written..]);
-                    else
-                    {
-                        cipher.CurrentIndexTokenUtf8(buffer[..length]).CopyTo(span[written..]);
-                        written += ContentCipher.TokenLength;
-                    }
-                    output.Advance(written);
-                    any = true;
-                }
-                (length, tooLong) = (0, false);
+                AppendTokens(cipher, kept, output, ref any); // text that happens to begin with the mark
+                return;
             }
+            var plain = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                var plainLength = cipher.Open(sealedBytes.AsSpan(0, length), plain, record);
+                var chars = System.Buffers.ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(plainLength));
+                try
+                {
+                    AppendTokens(cipher, chars.AsSpan(0, Encoding.UTF8.GetChars(plain.AsSpan(0, plainLength), chars)), output, ref any);
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<char>.Shared.Return(chars);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(plain);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(sealedBytes);
+        }
+    }
+
+    /// <summary>Each word of <paramref name="text"/> as its token under the current key, after a space when one came before.</summary>
+    private static void AppendTokens(ContentCipher cipher, ReadOnlySpan<char> text, RentedBytes output, ref bool any)
+    {
+        Span<char> buffer = stackalloc char[64];
+        var length = 0;
+        var tooLong = false;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : ' ';
+            if (char.IsLetterOrDigit(c))
+            {
+                if (length < buffer.Length)
+                    buffer[length++] = char.ToLowerInvariant(c);
+                else
+                    tooLong = true;
+                continue;
+            }
+            if (length > 0)
+            {
+                // Words as Words() splits them; one past the buffer is rare (a hash, a blob) and goes the long way.
+                var span = output.GetSpan(ContentCipher.TokenLength + 1);
+                if (any)
+                    span[0] = (byte)' ';
+                var written = any ? 1 : 0;
+                if (tooLong)
+                    written += Encoding.ASCII.GetBytes(cipher.IndexTokens(LongWord(text, i))[0], span[written..]);
+                else
+                {
+                    cipher.CurrentIndexTokenUtf8(buffer[..length]).CopyTo(span[written..]);
+                    written += ContentCipher.TokenLength;
+                }
+                output.Advance(written);
+                any = true;
+            }
+            (length, tooLong) = (0, false);
         }
     }
 
     /// <summary>The word of <paramref name="text"/> that ends before <paramref name="end"/>, in lower case.</summary>
-    private static string LongWord(string text, int end)
+    private static string LongWord(ReadOnlySpan<char> text, int end)
     {
         var start = end;
         while (start > 0 && char.IsLetterOrDigit(text[start - 1]))
             start--;
-        return text[start..end].ToLowerInvariant();
+        return text[start..end].ToString().ToLowerInvariant();
     }
 
     /// <summary>

@@ -86,19 +86,36 @@ public sealed class ContentCipher
     /// </summary>
     public byte[] Open(ReadOnlySpan<byte> stored, string record)
     {
-        if (KeyIdOf(stored) is not { } keyId)
+        if (KeyIdOf(stored) is null)
             return stored.ToArray();
+        var plain = new byte[stored.Length];
+        return plain[..Open(stored, plain, record)];
+    }
+
+    /// <summary>
+    /// <see cref="Open(ReadOnlySpan{byte}, string)"/> into <paramref name="destination"/> (a pooled buffer, say, as long as
+    /// <paramref name="stored"/> at the least): returns how many bytes the plain record takes there.
+    /// </summary>
+    public int Open(ReadOnlySpan<byte> stored, Span<byte> destination, string record)
+    {
+        if (KeyIdOf(stored) is not { } keyId)
+        {
+            stored.CopyTo(destination);
+            return stored.Length;
+        }
         var key = Array.FindIndex(_keys, k => k.Id == keyId);
         if (key < 0)
             throw new CryptographicException($"{record} is sealed under key '{keyId}', which is not configured (configured: {string.Join(", ", _keys.Select(k => k.Id))})");
         var rest = stored[(Mark.Length + 1 + keyId.Length)..];
         if (rest.Length < NonceBytes + TagBytes)
             throw new CryptographicException($"{record} is cut short");
-        var plain = new byte[rest.Length - NonceBytes - TagBytes];
+        var plain = destination[..(rest.Length - NonceBytes - TagBytes)];
+        Span<byte> associated = stackalloc byte[256];
+        associated = record.Length <= 64 ? associated[..Encoding.UTF8.GetBytes(record, associated)] : Encoding.UTF8.GetBytes(record);
         var gcm = _keys[key].Aes.Rent();
         try
         {
-            gcm.Decrypt(rest[..NonceBytes], rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), plain, Encoding.UTF8.GetBytes(record));
+            gcm.Decrypt(rest[..NonceBytes], rest[(NonceBytes + TagBytes)..], rest.Slice(NonceBytes, TagBytes), plain, associated);
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -108,7 +125,7 @@ public sealed class ContentCipher
         {
             _keys[key].Aes.Return(gcm);
         }
-        return plain;
+        return plain.Length;
     }
 
     /// <summary>The id of the key a record is sealed under; null for bytes written before encryption (not sealed).</summary>

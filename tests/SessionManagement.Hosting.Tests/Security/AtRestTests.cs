@@ -97,14 +97,16 @@ public sealed class AtRestTests
     }
 
     [Fact]
-    public void When_a_store_writes_sealed_columns_from_pooled_buffers_Should_write_what_an_independent_AES_GCM_and_HMAC_give()
+    public void When_a_store_writes_sealed_columns_and_tokens_from_pooled_buffers_Should_write_what_an_independent_AES_GCM_and_HMAC_give()
     {
         var atRest = TestKeys.Sealing();
         var text = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"Zébra {i} ")); // past any first guess of the room needed
         var words = string.Concat(Enumerable.Repeat("a b ", 10_000)); // words of one letter: tokens 7 times the text's size
 
         using var column = Assert.IsType<RentedBytes>(atRest.TextColumn(text, "chat_messages.text"));
-        using var tokens = atRest.SearchTokensColumn(words, "Zébra 7")!;
+        using var tokens = atRest.SearchTokensOfKept(words, "chat_messages.text", "Zébra 7", "chat_messages.tool_text")!;
+        using var tokensOfSealed = atRest.SearchTokensOfKept(atRest.SealText(words, "chat_messages.text"), "chat_messages.text",
+            atRest.SealText("Zébra 7", "chat_messages.tool_text"), "chat_messages.tool_text")!;
         using var block = Assert.IsType<RentedBytes>(atRest.BlobColumn("a block of lines\n"u8.ToArray(), "chat_raw_blocks.bytes"));
 
         // The text column: the mark, then base64 of SMe1, the key id, a nonce, the tag and the text sealed under the first test key.
@@ -120,7 +122,9 @@ public sealed class AtRestTests
         string Token(string word) => "t" + Convert.ToHexStringLower(HMACSHA256.HashData(indexKey, Encoding.UTF8.GetBytes(word))[..6]);
         var expected = string.Join(' ', Enumerable.Repeat($"{Token("a")} {Token("b")}", 10_000).Append($"{Token("zébra")} {Token("7")}"));
         Assert.Equal(expected, Encoding.ASCII.GetString(tokens.Span));
-        Assert.Null(AtRest.Off.SearchTokensColumn(words, null));
+        Assert.Equal(expected, Encoding.ASCII.GetString(tokensOfSealed.Span)); // opened first
+        Assert.Throws<CryptographicException>(() => atRest.SearchTokensOfKept(atRest.SealText(words, "chat_messages.text"), "chat_messages.tool_text", null, ""));
+        Assert.Null(AtRest.Off.SearchTokensOfKept(words, "chat_messages.text", null, "chat_messages.tool_text"));
         Assert.Same(text, AtRest.Off.TextColumn(text, "chat_messages.text")); // kept as it is
     }
 
