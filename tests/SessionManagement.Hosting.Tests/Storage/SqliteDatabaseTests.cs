@@ -39,6 +39,44 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
+    public async Task When_a_store_is_made_Should_take_8_KB_pages_and_a_store_made_before_should_keep_its_own_and_its_rows()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "session-management.db");
+        // The page size a file was made with, as SQLite's file format writes it: 2 bytes, big-endian, at offset 16 of its header.
+        int PageSize() => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(File.ReadAllBytes(path).AsSpan(16, 2));
+
+        await using (var made = SqliteTestDatabase.Open(directory, CreateNotes))
+            await InsertNote(made, "a note");
+        Assert.Equal(8192, PageSize());
+
+        File.Delete(path);
+        // A store as versions before this one made it: 4 KB pages, its migration applied, a note in it.
+        await using (var before = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await before.OpenAsync(Cancel);
+            await using var command = before.CreateCommand();
+            command.CommandText = """
+                PRAGMA page_size = 4096;
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version));
+                INSERT INTO schema_migrations VALUES ('notes', 1, '2026-12-01T00:00:00Z');
+                CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+                INSERT INTO notes (body) VALUES ('kept from before');
+                PRAGMA wal_checkpoint(TRUNCATE);
+                """;
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
+        await using (var reopened = SqliteTestDatabase.Open(directory, CreateNotes, AddAuthor))
+        {
+            await InsertNote(reopened, "a new note");
+            Assert.Equal("kept from before|unknown, a new note|unknown",
+                await Scalar<string>(reopened, "SELECT group_concat(body || '|' || author, ', ') FROM (SELECT * FROM notes ORDER BY id)"));
+        }
+        Assert.Equal(4096, PageSize());
+    }
+
+    [Fact]
     public async Task When_checkpointed_beside_the_writer_Should_copy_every_committed_page_while_a_reader_reads_and_writes_go_on()
     {
         using var directory = new TempDirectory();
