@@ -311,7 +311,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     /// </summary>
     private async Task<int> IndexPendingAsync(SqliteConnection connection, SqliteTransaction transaction, int max, CancellationToken cancellationToken)
     {
-        // Without a key no token can be worked out (a sealed message waits, unfound, until one is given): nothing is read for them.
+        // Without a key no token can be worked out: a sealed message is then left out of search, as one sealed under a key no
+        // longer held is, and nothing is read for it.
         if (atRest.HasKeys)
             await IndexSealedAsync(connection, transaction, max, cancellationToken);
         await using var index = Command(connection, transaction, """

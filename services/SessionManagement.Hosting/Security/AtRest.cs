@@ -129,7 +129,7 @@ public sealed class AtRest
     {
         if (!Seals || string.IsNullOrEmpty(text))
             return text;
-        var sealedText = new RentedBytes(isText: true, TextMark.Length + (Encoding.UTF8.GetMaxByteCount(text.Length) + 64) / 3 * 4 + 4);
+        var sealedText = new RentedBytes(isText: true);
         WriteSealedText(text, record, sealedText);
         return sealedText;
     }
