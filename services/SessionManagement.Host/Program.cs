@@ -28,6 +28,9 @@ catch (Exception error) when (error is InvalidConfigurationException or Argument
 builder.Logging.AddSessionManagementLogging(builder.Configuration);
 
 builder.WebHost.UseUrls(settings.Http.Urls);
+// A connection's next buffer is taken before its data comes, instead of after an empty read that waits for it: an upload is
+// read in half as many system calls (77,000 instead of 155,000 for 300 MB), for a 4 KB buffer held by each idle connection.
+builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
 
 var app = builder.Build();
 app.MapSessionManagement();
