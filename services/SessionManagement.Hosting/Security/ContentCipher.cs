@@ -66,9 +66,7 @@ public sealed class ContentCipher
         var rest = span[(Mark.Length + 1 + id.Length)..];
         var nonce = rest[..NonceBytes];
         RandomNumberGenerator.Fill(nonce);
-        // What the record is, as associated data: a name of a few ASCII characters, encoded where it is used.
-        Span<byte> associated = stackalloc byte[256];
-        associated = record.Length <= 64 ? associated[..Encoding.UTF8.GetBytes(record, associated)] : Encoding.UTF8.GetBytes(record);
+        var associated = Associated(record, stackalloc byte[256]);
         var gcm = aes.Rent();
         try
         {
@@ -110,8 +108,7 @@ public sealed class ContentCipher
         if (rest.Length < NonceBytes + TagBytes)
             throw new CryptographicException($"{record} is cut short");
         var plain = destination[..(rest.Length - NonceBytes - TagBytes)];
-        Span<byte> associated = stackalloc byte[256];
-        associated = record.Length <= 64 ? associated[..Encoding.UTF8.GetBytes(record, associated)] : Encoding.UTF8.GetBytes(record);
+        var associated = Associated(record, stackalloc byte[256]);
         var gcm = _keys[key].Aes.Rent();
         try
         {
@@ -127,6 +124,10 @@ public sealed class ContentCipher
         }
         return plain.Length;
     }
+
+    /// <summary>What the record is, as associated data: its name's UTF-8, in <paramref name="buffer"/> when it fits (a few ASCII characters).</summary>
+    private static ReadOnlySpan<byte> Associated(string record, Span<byte> buffer) =>
+        record.Length <= buffer.Length / 3 ? buffer[..Encoding.UTF8.GetBytes(record, buffer)] : Encoding.UTF8.GetBytes(record);
 
     /// <summary>The id of the key a record is sealed under; null for bytes written before encryption (not sealed).</summary>
     public static string? KeyIdOf(ReadOnlySpan<byte> stored)

@@ -7,7 +7,7 @@ namespace SessionManagement.Hosting.Storage;
 /// message an import stores (<see cref="Security.AtRest.TextColumn"/>), bound where they lie by <see cref="Sqlite.SqliteRawStatement"/>
 /// as text (UTF-8) or as a blob, and given back to the pool when disposed, once written.
 /// </summary>
-public sealed class RentedBytes(bool isText, int capacity = 256) : IBufferWriter<byte>, IDisposable
+public sealed class RentedBytes(bool isText, int capacity = 256) : IDisposable
 {
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 16));
     private int _length;
@@ -18,12 +18,9 @@ public sealed class RentedBytes(bool isText, int capacity = 256) : IBufferWriter
     /// <summary>The bytes written so far.</summary>
     public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, _length);
 
-    /// <summary>How many bytes are written.</summary>
-    public int Length => _length;
-
     private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(RentedBytes));
 
-    /// <inheritdoc/>
+    /// <summary>Counts <paramref name="count"/> more bytes, written into what <see cref="GetSpan"/> gave, as written.</summary>
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -32,17 +29,10 @@ public sealed class RentedBytes(bool isText, int capacity = 256) : IBufferWriter
         _length += count;
     }
 
-    /// <inheritdoc/>
-    public Memory<byte> GetMemory(int sizeHint = 0)
-    {
-        var free = Reserve(sizeHint); // first: it may take a larger buffer
-        return Buffer.AsMemory(_length, free);
-    }
-
-    /// <inheritdoc/>
+    /// <summary>Room for at least <paramref name="sizeHint"/> more bytes (one when none is hinted), after those written.</summary>
     public Span<byte> GetSpan(int sizeHint = 0)
     {
-        var free = Reserve(sizeHint);
+        var free = Reserve(sizeHint); // first: it may take a larger buffer
         return Buffer.AsSpan(_length, free);
     }
 
