@@ -16,8 +16,8 @@ internal sealed class ImportSettings : GatewaySettings
     public string? Path { get; init; }
 
     [CommandOption("--parallel <N>")]
-    [Description("Files imported at once (default: the machine's cores).")]
-    public int Parallel { get; init; } = Environment.ProcessorCount;
+    [Description("Files imported at once (default: twice the machine's cores).")]
+    public int Parallel { get; init; } = 2 * Environment.ProcessorCount;
 }
 
 /// <summary>
