@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using SessionManagement.Contracts.Chat;
 
 namespace SessionManagement.Chat.Messages;
@@ -46,85 +44,77 @@ internal static class TranscriptRecordReader
 
     private static ChatMessage ReadLine(string sessionId, long offset, TranscriptLine line, ref DateTimeOffset lastTime, ref string? lastCwd)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(line.Block.Line(line.Start, line.Length));
-        }
-        catch (JsonException error)
-        {
-            return Invalid(sessionId, offset, line, lastTime, lastCwd, $"not JSON: {error.Message}");
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return Invalid(sessionId, offset, line, lastTime, lastCwd, $"not a JSON object but {root.ValueKind}");
-            var type = String(root, "type");
-            if (string.IsNullOrEmpty(type))
-                return Invalid(sessionId, offset, line, lastTime, lastCwd, "no record type");
+        using var document = JsonLine.Read(line.Block.Line(line.Start, line.Length), out var notJson);
+        if (document is null)
+            return Invalid(sessionId, offset, line, lastTime, lastCwd, $"not JSON: {notJson}");
 
-            var dated = false;
-            if (Time(root) is { } time)
-                (lastTime, dated) = (time, true);
-            lastCwd = Same(root, "cwd", lastCwd) ?? lastCwd;
-            var branch = String(root, "gitBranch") is { Length: > 0 } named ? named : null;
-            var uuid = String(root, "uuid");
-            var key = uuid is not null ? "u:" + uuid : LineKey(offset, line);
-            var parent = String(root, "parentUuid");
+        var root = document.Root;
+        if (root.Kind != JsonKind.Object)
+            return Invalid(sessionId, offset, line, lastTime, lastCwd, $"not a JSON object but {root.Kind}");
+        var type = String(root, "type");
+        if (string.IsNullOrEmpty(type))
+            return Invalid(sessionId, offset, line, lastTime, lastCwd, "no record type");
 
-            if (type == OversizedLineType)
-                return new ChatMessage(sessionId, key, MessageKind.Record, type, null, null, null, null, lastTime, offset, lastCwd, "",
-                    null, [], null, null, MessageSources.Transcript,
-                    $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", null!, line);
-            if (!ConversationTypes.Contains(type))
-                return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd,
-                    type == TranscriptTitle.Custom ? MessageText.Bound(String(root, "customTitle") ?? "") : "",
-                    null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated, GitBranch = branch };
+        var dated = false;
+        if (Time(root) is { } time)
+            (lastTime, dated) = (time, true);
+        lastCwd = Same(root, "cwd", lastCwd) ?? lastCwd;
+        var branch = String(root, "gitBranch") is { Length: > 0 } named ? named : null;
+        var uuid = String(root, "uuid");
+        var key = uuid is not null ? "u:" + uuid : LineKey(offset, line);
+        var parent = String(root, "parentUuid");
 
-            using var content = new ContentReader();
-            string? role, model = null, problem = null;
-            TokenUsageView? usage = null;
-            string? response = null;
-            switch (type)
-            {
-                case "summary":
-                    role = "summary";
-                    if (root.TryGetProperty("summary", out var summary))
-                        content.AddText(summary);
-                    parent ??= String(root, "leafUuid"); // what it sums up: the conversation ending there
-                    break;
-                case "system":
-                    role = "system";
-                    if (root.TryGetProperty("content", out var systemContent))
-                        content.Add(systemContent);
-                    break;
-                default:
-                    role = type;
-                    if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
-                    {
-                        if (message.TryGetProperty("content", out var blocks))
-                            content.Add(blocks);
-                        else
-                            problem = "message has no content";
-                        model = String(message, "model");
-                        usage = Usage(message);
-                        if (usage is not null && String(message, "id") is { } responseId && String(root, "requestId") is { } requestId)
-                            response = responseId + ":" + requestId;
-                    }
+        if (type == OversizedLineType)
+            return new ChatMessage(sessionId, key, MessageKind.Record, type, null, null, null, null, lastTime, offset, lastCwd, "",
+                null, [], null, null, MessageSources.Transcript,
+                $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", null!, line);
+        if (!ConversationTypes.Contains(type))
+            return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd,
+                type == TranscriptTitle.Custom ? MessageText.Bound(String(root, "customTitle") ?? "") : "",
+                null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated, GitBranch = branch };
+
+        using var content = new ContentReader();
+        string? role, model = null, problem = null;
+        TokenUsageView? usage = null;
+        string? response = null;
+        switch (type)
+        {
+            case "summary":
+                role = "summary";
+                if (root.TryGetProperty("summary", out var summary))
+                    content.AddText(summary);
+                parent ??= String(root, "leafUuid"); // what it sums up: the conversation ending there
+                break;
+            case "system":
+                role = "system";
+                if (root.TryGetProperty("content", out var systemContent))
+                    content.Add(systemContent);
+                break;
+            default:
+                role = type;
+                if (root.TryGetProperty("message", out var message) && message.Kind == JsonKind.Object)
+                {
+                    if (message.TryGetProperty("content", out var blocks))
+                        content.Add(blocks);
                     else
-                    {
-                        problem = "no message";
-                    }
-                    if (role == "user" && content.OnlyToolResults)
-                        role = "tool";
-                    break;
-            }
-            var text = content.Text;
-            return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
-                MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
-            { Undated = !dated, ResponseKey = response, GitBranch = branch };
+                        problem = "message has no content";
+                    model = String(message, "model");
+                    usage = Usage(message);
+                    if (usage is not null && String(message, "id") is { } responseId && String(root, "requestId") is { } requestId)
+                        response = responseId + ":" + requestId;
+                }
+                else
+                {
+                    problem = "no message";
+                }
+                if (role == "user" && content.OnlyToolResults)
+                    role = "tool";
+                break;
         }
+        var text = content.Text;
+        return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
+            MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
+        { Undated = !dated, ResponseKey = response, GitBranch = branch };
     }
 
     private static ChatMessage Invalid(string sessionId, long offset, TranscriptLine line, DateTimeOffset time, string? cwd, string problem) =>
@@ -134,18 +124,18 @@ internal static class TranscriptRecordReader
     /// <summary>Records without a uuid are identified by where they lie and what they say: the same bytes shipped again are the same record.</summary>
     private static string LineKey(long offset, TranscriptLine line) => $"l:{offset}:{MessageText.LineHash(line.Block.Line(line.Start, line.Length).Span)}";
 
-    private static TokenUsageView? Usage(JsonElement message)
+    private static TokenUsageView? Usage(JsonLine.JsonValue message)
     {
-        if (!message.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        if (!message.TryGetProperty("usage", out var usage) || usage.Kind != JsonKind.Object)
             return null;
         return new TokenUsageView(Long(usage, "input_tokens"), Long(usage, "output_tokens"),
             Long(usage, "cache_creation_input_tokens"), Long(usage, "cache_read_input_tokens"));
     }
 
     /// <summary>The line's <c>timestamp</c>: read where it lies when it is ISO 8601, as Claude Code writes it, else parsed as text.</summary>
-    private static DateTimeOffset? Time(JsonElement root)
+    private static DateTimeOffset? Time(JsonLine.JsonValue root)
     {
-        if (!root.TryGetProperty("timestamp", out var value) || value.ValueKind != JsonValueKind.String)
+        if (!root.TryGetProperty("timestamp", out var value) || value.Kind != JsonKind.String)
             return null;
         if (value.TryGetDateTimeOffset(out var time))
             return time;
@@ -153,15 +143,15 @@ internal static class TranscriptRecordReader
     }
 
     /// <summary>A string value, as <paramref name="before"/> when it equals that: each line repeats its <c>cwd</c>, which is not copied each time.</summary>
-    private static string? Same(JsonElement element, string name, string? before) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+    private static string? Same(JsonLine.JsonValue element, string name, string? before) =>
+        element.TryGetProperty(name, out var value) && value.Kind == JsonKind.String
             ? before is not null && value.ValueEquals(before) ? before : value.GetString()
             : null;
 
-    private static string? String(JsonElement element, string name) => Same(element, name, null);
+    private static string? String(JsonLine.JsonValue element, string name) => Same(element, name, null);
 
-    private static long Long(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
+    private static long Long(JsonLine.JsonValue element, string name) =>
+        element.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : 0;
 
     /// <summary>
     /// Text and tool calls from Anthropic-shaped content: a string, or an array of typed blocks. The text is unescaped into one
@@ -182,29 +172,22 @@ internal static class TranscriptRecordReader
         public bool OnlyToolResults => _blocks > 0 && _blocks == _toolResults;
 
         /// <summary>Adds a JSON string's text on a line of its own, as far as <see cref="MessageText.MaxCharacters"/> allows.</summary>
-        public void AddText(JsonElement text)
+        public void AddText(JsonLine.JsonValue text)
         {
-            if (text.ValueKind != JsonValueKind.String || _length >= MessageText.MaxCharacters)
+            if (text.Kind != JsonKind.String || _length >= MessageText.MaxCharacters)
                 return;
-            var raw = JsonMarshal.GetRawUtf8Value(text); // with its quotes, still escaped; never fewer bytes than it has characters
-            if (raw.Length <= 2)
+            var raw = text.Inner; // still escaped; never fewer bytes than it has characters
+            if (raw.Length == 0)
                 return;
             var separator = _length > 0 ? 1 : 0;
             Reserve(_length + separator + raw.Length);
             var into = _text.AsSpan(_length + separator);
-            var added = raw.IndexOf((byte)'\\') < 0 ? Encoding.UTF8.GetChars(raw[1..^1], into) : Unescaped(raw, into);
+            var added = text.Escaped ? JsonLine.Unescape(raw, into) : Encoding.UTF8.GetChars(raw, into);
             if (added == 0)
                 return;
             if (separator == 1)
                 _text[_length] = '\n';
             _length = Math.Min(_length + separator + added, MessageText.MaxCharacters);
-        }
-
-        private static int Unescaped(ReadOnlySpan<byte> quoted, Span<char> into)
-        {
-            var reader = new Utf8JsonReader(quoted);
-            reader.Read();
-            return reader.CopyString(into);
         }
 
         private void Reserve(int length)
@@ -219,23 +202,23 @@ internal static class TranscriptRecordReader
 
         public void Dispose() => ArrayPool<char>.Shared.Return(_text);
 
-        public void Add(JsonElement content)
+        public void Add(JsonLine.JsonValue content)
         {
-            if (content.ValueKind == JsonValueKind.String)
+            if (content.Kind == JsonKind.String)
             {
                 AddText(content);
                 return;
             }
-            if (content.ValueKind != JsonValueKind.Array)
+            if (content.Kind != JsonKind.Array)
                 return;
             foreach (var block in content.EnumerateArray())
             {
-                if (block.ValueKind == JsonValueKind.String)
+                if (block.Kind == JsonKind.String)
                 {
                     AddText(block);
                     continue;
                 }
-                if (block.ValueKind != JsonValueKind.Object)
+                if (block.Kind != JsonKind.Object)
                     continue;
                 _blocks++;
                 switch (String(block, "type"))
@@ -250,7 +233,7 @@ internal static class TranscriptRecordReader
                         break;
                     case "tool_result":
                         _toolResults++;
-                        var isError = block.TryGetProperty("is_error", out var error) && error.ValueKind == JsonValueKind.True;
+                        var isError = block.TryGetProperty("is_error", out var error) && error.Kind == JsonKind.True;
                         _tools.Add(new ToolCallView("result", String(block, "tool_use_id"), null,
                             block.TryGetProperty("content", out var output) ? Summary(output) : "", isError));
                         break;
@@ -262,14 +245,14 @@ internal static class TranscriptRecordReader
         /// The first <see cref="MessageText.MaxSummaryCharacters"/> characters of a tool's input or output. Outputs run to hundreds
         /// of kilobytes; only a prefix of their JSON is unescaped, so a summary costs the same whatever the output's size.
         /// </summary>
-        private static string Summary(JsonElement value)
+        private static string Summary(JsonLine.JsonValue value)
         {
             const int max = MessageText.MaxSummaryCharacters;
-            switch (value.ValueKind)
+            switch (value.Kind)
             {
-                case JsonValueKind.String:
+                case JsonKind.String:
                     return BoundedString(value, max);
-                case JsonValueKind.Array:
+                case JsonKind.Array:
                     var text = new StringBuilder();
                     foreach (var item in value.EnumerateArray())
                     {
@@ -277,7 +260,7 @@ internal static class TranscriptRecordReader
                             break;
                         if (text.Length > 0)
                             text.Append('\n');
-                        text.Append(item.ValueKind == JsonValueKind.Object && item.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String
+                        text.Append(item.Kind == JsonKind.Object && item.TryGetProperty("text", out var t) && t.Kind == JsonKind.String
                             ? BoundedString(t, max) : RawPrefix(item, max));
                     }
                     return MessageText.Bound(text.ToString(), max);
@@ -287,35 +270,29 @@ internal static class TranscriptRecordReader
         }
 
         /// <summary>A string value's first <paramref name="max"/> characters, unescaping no more of it than that takes.</summary>
-        private static string BoundedString(JsonElement value, int max)
+        private static string BoundedString(JsonLine.JsonValue value, int max)
         {
-            var raw = JsonMarshal.GetRawUtf8Value(value); // the token with its quotes, still escaped
-            var enough = max * 6 + 2; // no character takes more than six bytes escaped (\uXXXX)
-            if (raw.Length <= enough)
+            var inner = value.Inner;
+            var enough = max * 6; // no character takes more than six bytes escaped (\uXXXX)
+            if (inner.Length <= enough)
                 return MessageText.Bound(value.GetString()!, max);
-            var quoted = new byte[enough + 1];
-            // Cut the prefix where it parses: not inside an escape sequence or a multi-byte character.
-            for (var cut = enough; cut > enough - 12; cut--)
+            var prefix = inner[..JsonLine.SafeCut(inner, enough)];
+            var buffer = ArrayPool<char>.Shared.Rent(prefix.Length);
+            try
             {
-                raw[..cut].CopyTo(quoted);
-                quoted[cut] = (byte)'"';
-                var reader = new Utf8JsonReader(quoted.AsSpan(0, cut + 1));
-                try
-                {
-                    if (reader.Read() && reader.TokenType == JsonTokenType.String)
-                        return MessageText.Bound(reader.GetString()!, max);
-                }
-                catch (Exception error) when (error is JsonException or InvalidOperationException)
-                {
-                }
+                var length = value.Escaped ? JsonLine.Unescape(prefix, buffer) : Encoding.UTF8.GetChars(prefix, buffer);
+                return new string(buffer, 0, Math.Min(length, max));
             }
-            return MessageText.Bound(value.GetString()!, max);
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
         }
 
         /// <summary>The start of a value's JSON text, decoded from no more bytes than the summary can hold.</summary>
-        private static string RawPrefix(JsonElement value, int max)
+        private static string RawPrefix(JsonLine.JsonValue value, int max)
         {
-            var raw = JsonMarshal.GetRawUtf8Value(value);
+            var raw = value.Raw;
             if (raw.Length <= max * 4)
                 return MessageText.Bound(Encoding.UTF8.GetString(raw), max);
             var cut = max * 4;
