@@ -156,4 +156,21 @@ public sealed class TranscriptRecordReaderTests
         Assert.Equal("fixed \"it\"\né", messages[1].Text);
         Assert.Equal(new DateTimeOffset(2026, 11, 1, 9, 0, 4, TimeSpan.Zero), messages[1].Timestamp); // not ISO 8601: parsed as text
     }
+
+    [Fact]
+    public void When_a_line_holds_bytes_that_are_not_UTF_8_Should_read_it_with_replacement_characters_and_keep_its_bytes()
+    {
+        // JSON all the same (System.Text.Json accepts it, and threw only when the text was read, failing the whole batch).
+        byte[] line = [.. "{\"type\":\"user\",\"uuid\":\"u-bad\",\"message\":{\"role\":\"user\",\"content\":\"caf"u8, 0xE9, .. " \\ud800 ok\"}}"u8];
+        using (var document = System.Text.Json.JsonDocument.Parse(line))
+            Assert.Throws<InvalidOperationException>(() => document.RootElement.GetProperty("message").GetProperty("content").GetString());
+        var (stored, encoding) = SessionManagement.Contracts.Gateway.TranscriptContent.Pack(line, compress: false);
+        using var block = new TranscriptBlock(Session, 0, line.Length, line, stored, encoding);
+
+        var message = Assert.Single(TranscriptRecordReader.Read(block, Start).ToList());
+
+        Assert.Equal((MessageKind.Message, "user", "u-bad"), (message.Kind, message.Role, message.Uuid));
+        Assert.Equal("caf\uFFFD \uFFFD ok", message.Text);
+        Assert.Equal(line, message.Line!.Block.Line(message.Line.Start, message.Line.Length).ToArray());
+    }
 }
