@@ -839,9 +839,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             var eventId = m.EventId?.ToString();
             var lineTime = LineTime(m);
+            // Worked out once: keyed, each is an HMAC per key held.
+            var pairing = m.MatchHash is null ? default : atRest.PairingHashes(m.MatchHash);
             if (m.MatchHash is not null)
             {
-                var pairing = atRest.PairingHashes(m.MatchHash);
                 // With no hook message waiting in the session, a transcript line has no twin to join: the insert alone tells a
                 // line stored before (its key or its uuid is taken) from a new one.
                 if (m.Uuid is not null)
@@ -849,7 +850,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     if (await HooksAwaitingAsync(m.SessionId, cancellationToken))
                     {
                         if (await OffsetsOfUuidAsync(m, lineTime, cancellationToken) is { Count: > 0 } offsets)
-                            return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, Raw(m));
+                            return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, Raw(m), pairing.Current);
                         var (from, to) = TwinWindow(m);
                         if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, pairing.Current, pairing.Previous, from, to) is long id)
                         {
@@ -876,16 +877,18 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 }
             }
             var stored = Raw(m);
-            var written = Insert(m, eventId, lineTime, stored);
+            var written = Insert(m, eventId, lineTime, stored, pairing.Current);
             if (written == Written.Added && m.MatchHash is not null && m.Uuid is null && eventId is not null)
                 _hooksAwaiting[m.SessionId] = true;
             // A uuid the session has already: the same line shipped again, or another line of the file with that uuid.
             if (written == Written.Duplicate && m.Uuid is not null && !(await OffsetsOfUuidAsync(m, lineTime, cancellationToken)).Contains(m.Sequence))
-                written = Insert(m.AtItsOffset(), eventId, lineTime, stored);
+                written = Insert(m.AtItsOffset(), eventId, lineTime, stored, pairing.Current);
             return written;
         }
 
-        private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw)
+        /// <param name="matchHash">The message's pairing hash as it is kept (<see cref="AtRest.PairingHashes"/>'s current), or null.</param>
+        private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw,
+            string? matchHash)
         {
             var toolText = MessageColumns.ToolText(m.Tools);
             // Sealed, the text and tool calls are written from pooled buffers, given back once the row is.
@@ -894,7 +897,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             try
             {
                 return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
-                    SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, text, atRest.StoredPairingHash(m.MatchHash), tools,
+                    SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, text, matchHash, tools,
                     MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
                     lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, sealedToolText, SealedSearch(m), MessageColumns.ToolUses(m.Tools), m.GitBranch) == 1
                     ? Written.Added

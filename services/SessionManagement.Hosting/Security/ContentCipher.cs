@@ -65,7 +65,7 @@ public sealed class ContentCipher
         id.CopyTo(span[(Mark.Length + 1)..]);
         var rest = span[(Mark.Length + 1 + id.Length)..];
         var nonce = rest[..NonceBytes];
-        RandomNumberGenerator.Fill(nonce);
+        Nonces.Fill(nonce);
         var associated = Associated(record, stackalloc byte[256]);
         var gcm = aes.Rent();
         try
@@ -208,5 +208,31 @@ public sealed class ContentCipher
         public AesGcm Rent() => _idle.TryTake(out var gcm) ? gcm : new AesGcm(key, TagBytes);
 
         public void Return(AesGcm gcm) => _idle.Add(gcm);
+    }
+
+    /// <summary>
+    /// Nonces drawn from the system's CSPRNG in bulk: a thread's 4 KB at a time, each 12 bytes of it handed out once. Sealing asked
+    /// OpenSSL for 12 random bytes per record, and the cost of each call (locks, a check for a fork) outweighed the bytes.
+    /// </summary>
+    private static class Nonces
+    {
+        [ThreadStatic]
+        private static byte[]? t_drawn;
+
+        [ThreadStatic]
+        private static int t_next;
+
+        public static void Fill(Span<byte> nonce)
+        {
+            var drawn = t_drawn;
+            if (drawn is null || t_next + nonce.Length > drawn.Length)
+            {
+                t_drawn = drawn ??= new byte[NonceBytes * 341];
+                RandomNumberGenerator.Fill(drawn);
+                t_next = 0;
+            }
+            drawn.AsSpan(t_next, nonce.Length).CopyTo(nonce);
+            t_next += nonce.Length;
+        }
     }
 }

@@ -30,6 +30,22 @@ public sealed class ContentCipherTests
     }
 
     [Fact]
+    public void When_records_are_sealed_on_many_threads_Should_give_each_a_nonce_of_its_own()
+    {
+        // Nonces are drawn in bulk, a thread's share at a time: no 12 bytes of it may be handed out twice, on one thread or across them.
+        var cipher = new ContentCipher([("k2026", New)]);
+        var nonces = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        Parallel.For(0, 50_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var sealedBytes = cipher.Seal("same"u8, "r");
+            nonces.Add(Convert.ToHexString(sealedBytes, 5 + sealedBytes[4], 12)); // after the mark and the key id, by the layout
+        });
+
+        Assert.Equal(50_000, nonces.Distinct().Count());
+    }
+
+    [Fact]
     public void When_content_is_sealed_Should_hold_no_plain_text_and_open_with_an_independent_AES_GCM_by_its_layout()
     {
         var cipher = new ContentCipher([("k2026", New)]);
