@@ -51,7 +51,17 @@ public sealed class TranscriptDigest : IDisposable
     public long Lines { get; private set; }
 
     /// <summary>Adds the line at <paramref name="offset"/> of its file.</summary>
-    public void Add(long offset, ReadOnlySpan<byte> line)
+    public void Add(long offset, ReadOnlySpan<byte> line) => AddValue(ValueOf(offset, line));
+
+    /// <summary>Adds a line by its value, worked out by <see cref="ValueOf"/> with this digest's <see cref="Algorithm"/>.</summary>
+    public void AddValue(UInt128 lineValue)
+    {
+        Value ^= lineValue;
+        Lines++;
+    }
+
+    /// <summary>What the line at <paramref name="offset"/> of its file counts as, without adding it.</summary>
+    public UInt128 ValueOf(long offset, ReadOnlySpan<byte> line)
     {
         Span<byte> position = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(position, offset);
@@ -59,18 +69,15 @@ public sealed class TranscriptDigest : IDisposable
         {
             xxHash.Append(position);
             xxHash.Append(line);
-            Value ^= xxHash.GetCurrentHashAsUInt128();
+            var value = xxHash.GetCurrentHashAsUInt128();
             xxHash.Reset();
+            return value;
         }
-        else
-        {
-            _sha256!.AppendData(position);
-            _sha256.AppendData(line);
-            Span<byte> digest = stackalloc byte[32];
-            _sha256.GetHashAndReset(digest);
-            Value ^= BinaryPrimitives.ReadUInt128LittleEndian(digest);
-        }
-        Lines++;
+        _sha256!.AppendData(position);
+        _sha256.AppendData(line);
+        Span<byte> digest = stackalloc byte[32];
+        _sha256.GetHashAndReset(digest);
+        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
     }
 
     /// <summary>Adds the lines of <paramref name="bytes"/>, which starts at <paramref name="offset"/> of its file; a last line without its break counts too.</summary>

@@ -35,22 +35,39 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         length(text) + length(raw) + coalesce((SELECT length(b.bytes) * raw_length / max(b.lines_length, 1) FROM chat_raw_blocks b WHERE b.id = raw_block), 0)
         """;
 
-    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, int retention, CancellationToken cancellationToken)
+    {
+        // The rows' values are made before the store's one writer is taken, while it writes the batch before this one.
+        var values = RowValues.Of(messages, atRest);
+        try
+        {
+            return await AppendAsync(messages, values, retention, cancellationToken);
+        }
+        finally
+        {
+            foreach (var row in values)
+                row.Dispose();
+        }
+    }
+
+    private Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<ChatMessage> messages, RowValues[] values, int retention,
+        CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<AppendResult>>(async (connection, transaction) =>
         {
             await using var writer = new Writer(connection, transaction, chat.Value.MessageCompression, atRest);
             await writer.PrepareAsync(cancellationToken);
             var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
             using var digests = new FileDigests(connection, transaction);
-            foreach (var message in messages)
+            for (var i = 0; i < messages.Count; i++)
             {
+                var message = messages[i];
                 if (!tallies.TryGetValue(message.SessionId, out var tally))
                     tallies[message.SessionId] = tally = new Tally();
                 if (message.Line is not null)
                     await digests.TouchAsync(message.SessionId, message.File, cancellationToken);
-                var written = await writer.WriteAsync(message, cancellationToken);
+                var written = await writer.WriteAsync(message, values[i], cancellationToken);
                 if (written != Written.Duplicate && message.Line is { } line)
-                    digests.Add(message.SessionId, message.File, message.Sequence, line.Block.Line(line.Start, line.Length).Span);
+                    digests.Add(message.SessionId, message.File, message.Sequence, line.Block.Line(line.Start, line.Length).Span, values[i].LineValue);
                 switch (written)
                 {
                     case Written.Added:
@@ -730,10 +747,17 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             _files[(sessionId, file)] = (held, new TranscriptDigest(algorithm));
         }
 
-        /// <summary>Counts a line the append stored (or that took over a hook's message).</summary>
-        public void Add(string sessionId, string file, long offset, ReadOnlySpan<byte> line)
+        /// <summary>
+        /// Counts a line the append stored (or that took over a hook's message). <paramref name="xxHash128"/> is the line's value by
+        /// <see cref="TranscriptDigest.XxHash128"/>, worked out before the write: a file counted by another hash works its own out here.
+        /// </summary>
+        public void Add(string sessionId, string file, long offset, ReadOnlySpan<byte> line, UInt128 xxHash128)
         {
-            if (_files[(sessionId, file)] is { Held: not null, Added: var added })
+            if (_files[(sessionId, file)] is not { Held: not null, Added: var added })
+                return;
+            if (added.Algorithm == TranscriptDigest.XxHash128)
+                added.AddValue(xxHash128);
+            else
                 added.Add(offset, line);
         }
 
@@ -764,6 +788,61 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     /// <summary>A file's digest as <c>chat_files</c> keeps it: its high and low 64 bits in two integer columns, from <paramref name="high"/> on.</summary>
     private static UInt128 ReadDigest(SqliteDataReader reader, int high) =>
         new(unchecked((ulong)reader.GetInt64(high)), unchecked((ulong)reader.GetInt64(high + 1)));
+
+    /// <summary>
+    /// A message's row values that do not depend on what the store holds: its text and tool calls as kept (sealed, when sealing, into
+    /// pooled buffers given back by <see cref="Dispose"/>), its usage and time as text, its pairing hashes, and its line's value for
+    /// the file's digest. Made for a whole batch before the store's one writer is taken (<c>bench ingest-stages</c>: about a quarter of
+    /// what storing took in it), so that the writer spends its turn on SQLite.
+    /// </summary>
+    private sealed class RowValues : IDisposable
+    {
+        public required object? Text { get; init; }
+        public required object? Tools { get; init; }
+        public required object? ToolText { get; init; }
+        public required string? Usage { get; init; }
+        public required string Timestamp { get; init; }
+        public required int ToolUses { get; init; }
+
+        /// <summary>The pairing hash as kept and the one before a rotation (<see cref="AtRest.PairingHashes"/>); empty without a match hash.</summary>
+        public required (string? Current, string? Previous) Pairing { get; init; }
+
+        /// <summary>The line's value by <see cref="TranscriptDigest.XxHash128"/> (its offset, then its bytes); zero without a line.</summary>
+        public required UInt128 LineValue { get; init; }
+
+        public static RowValues[] Of(IReadOnlyList<ChatMessage> messages, AtRest atRest)
+        {
+            var values = new RowValues[messages.Count];
+            using var digest = new TranscriptDigest(TranscriptDigest.XxHash128);
+            try
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var m = messages[i];
+                    values[i] = new RowValues
+                    {
+                        Text = atRest.TextColumn(m.Text, Record.Text),
+                        Tools = atRest.TextColumn(MessageColumns.Tools(m.Tools), Record.Tools),
+                        ToolText = atRest.TextColumn(MessageColumns.ToolText(m.Tools), Record.ToolText),
+                        Usage = MessageColumns.Usage(m.Usage),
+                        Timestamp = SqliteValues.Time(m.Timestamp),
+                        ToolUses = MessageColumns.ToolUses(m.Tools),
+                        Pairing = m.MatchHash is null ? default : atRest.PairingHashes(m.MatchHash),
+                        LineValue = m.Line is { } line ? digest.ValueOf(m.Sequence, line.Block.Line(line.Start, line.Length).Span) : UInt128.Zero,
+                    };
+                }
+                return values;
+            }
+            catch
+            {
+                foreach (var made in values)
+                    made?.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose() => RentedBytes.Return(Text, Tools, ToolText);
+    }
 
     /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
     private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress, AtRest atRest) : IAsyncDisposable
@@ -835,12 +914,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return await _response.ExecuteNonQueryAsync(cancellationToken) == 1;
         }
 
-        public async Task<Written> WriteAsync(ChatMessage m, CancellationToken cancellationToken)
+        public async Task<Written> WriteAsync(ChatMessage m, RowValues values, CancellationToken cancellationToken)
         {
             var eventId = m.EventId?.ToString();
             var lineTime = LineTime(m);
-            // Worked out once: keyed, each is an HMAC per key held.
-            var pairing = m.MatchHash is null ? default : atRest.PairingHashes(m.MatchHash);
+            var pairing = values.Pairing;
             if (m.MatchHash is not null)
             {
                 // With no hook message waiting in the session, a transcript line has no twin to join: the insert alone tells a
@@ -850,7 +928,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     if (await HooksAwaitingAsync(m.SessionId, cancellationToken))
                     {
                         if (await OffsetsOfUuidAsync(m, lineTime, cancellationToken) is { Count: > 0 } offsets)
-                            return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, Raw(m), pairing.Current);
+                            return offsets.Contains(m.Sequence) ? Written.Duplicate : Insert(m.AtItsOffset(), eventId, lineTime, Raw(m), values);
                         var (from, to) = TwinWindow(m);
                         if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, pairing.Current, pairing.Previous, from, to) is long id)
                         {
@@ -877,37 +955,23 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 }
             }
             var stored = Raw(m);
-            var written = Insert(m, eventId, lineTime, stored, pairing.Current);
+            var written = Insert(m, eventId, lineTime, stored, values);
             if (written == Written.Added && m.MatchHash is not null && m.Uuid is null && eventId is not null)
                 _hooksAwaiting[m.SessionId] = true;
             // A uuid the session has already: the same line shipped again, or another line of the file with that uuid.
             if (written == Written.Duplicate && m.Uuid is not null && !(await OffsetsOfUuidAsync(m, lineTime, cancellationToken)).Contains(m.Sequence))
-                written = Insert(m.AtItsOffset(), eventId, lineTime, stored, pairing.Current);
+                written = Insert(m.AtItsOffset(), eventId, lineTime, stored, values);
             return written;
         }
 
-        /// <param name="matchHash">The message's pairing hash as it is kept (<see cref="AtRest.PairingHashes"/>'s current), or null.</param>
         private Written Insert(ChatMessage m, string? eventId, long? lineTime, (byte[] Bytes, string Encoding, long? Block, int? Start, int? Length) raw,
-            string? matchHash)
-        {
-            var toolText = MessageColumns.ToolText(m.Tools);
-            // Sealed, the text and tool calls are written from pooled buffers, given back once the row is.
-            var (text, tools, sealedToolText) = (atRest.TextColumn(m.Text, Record.Text), atRest.TextColumn(MessageColumns.Tools(m.Tools), Record.Tools),
-                atRest.TextColumn(toolText, Record.ToolText));
-            try
-            {
-                return _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
-                    SqliteValues.Time(m.Timestamp), m.Sequence, m.ProjectDir, text, matchHash, tools,
-                    MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
-                    lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, sealedToolText, SealedSearch(m), MessageColumns.ToolUses(m.Tools), m.GitBranch) == 1
-                    ? Written.Added
-                    : Written.Duplicate;
-            }
-            finally
-            {
-                RentedBytes.Return(text, tools, sealedToolText);
-            }
-        }
+            RowValues values) =>
+            _insert.Execute(m.SessionId, m.Key, m.Kind.ToString(), m.RecordType, m.Role, m.Uuid, m.ParentUuid, eventId,
+                values.Timestamp, m.Sequence, m.ProjectDir, values.Text, values.Pairing.Current, values.Tools,
+                values.Usage, m.Model, (int)m.Sources, m.Problem, raw.Bytes, raw.Encoding, raw.Block, raw.Start, raw.Length,
+                lineTime, m.File, m.RepeatsUuid ? m.Sequence : 0L, values.ToolText, SealedSearch(m), values.ToolUses, m.GitBranch) == 1
+                ? Written.Added
+                : Written.Duplicate;
 
         /// <summary>Whether a message is searched by its words' tokens (its text sealed): 1, else 0 (its words in clear).</summary>
         private long SealedSearch(ChatMessage m) => atRest.Seals && m.Kind == MessageKind.Message ? 1 : 0;
