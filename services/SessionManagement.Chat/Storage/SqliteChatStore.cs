@@ -842,6 +842,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         }
 
         public void Dispose() => RentedBytes.Return(Text, Tools, ToolText);
+
+        /// <summary>A text column's value for a statement bound through its parameters: sealed, its bytes are ASCII (the mark, then base64).</summary>
+        public static string? AsString(object? column) => column is RentedBytes sealedText ? System.Text.Encoding.ASCII.GetString(sealedText.Span) : (string?)column;
     }
 
     /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
@@ -933,11 +936,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                         if (await ScalarAsync(_hookAwaitingTranscript, cancellationToken, m.SessionId, pairing.Current, pairing.Previous, from, to) is long id)
                         {
                             var (raw, encoding, block, start, length) = Raw(m);
-                            await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, SqliteValues.Time(m.Timestamp),
-                                m.Sequence, m.ProjectDir, atRest.SealText(MessageColumns.Tools(m.Tools), Record.Tools),
-                                atRest.SealText(MessageColumns.ToolText(m.Tools), Record.ToolText), MessageColumns.Usage(m.Usage), m.Model, (int)m.Sources,
-                                m.Problem, raw, encoding, block, start, length, lineTime, m.File, SealedSearch(m),
-                                MessageColumns.ToolUses(m.Tools), m.GitBranch, id);
+                            await ExecuteAsync(_joinTranscript, cancellationToken, m.Uuid, m.ParentUuid, m.RecordType, values.Timestamp,
+                                m.Sequence, m.ProjectDir, RowValues.AsString(values.Tools), RowValues.AsString(values.ToolText), values.Usage, m.Model,
+                                (int)m.Sources, m.Problem, raw, encoding, block, start, length, lineTime, m.File, SealedSearch(m),
+                                values.ToolUses, m.GitBranch, id);
                             return Written.Merged;
                         }
                     }
