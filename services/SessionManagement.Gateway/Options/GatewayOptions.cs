@@ -58,7 +58,7 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// Transcript batches of one import waiting for the chat module at once: the import goes as fast as chat stores, holding only
-    /// these in memory. 8 rather than 4: one 300 MB transcript went in faster in 6 of 8 pairs alternated (docs/benchmarks.md), for
+    /// these in memory. 8 rather than 4: one 300 MB transcript went in faster in 6 of 8 pairs alternated on fresh hosts, for
     /// 5-10 MB more peak memory.
     /// </summary>
     [Range(1, 64)]
