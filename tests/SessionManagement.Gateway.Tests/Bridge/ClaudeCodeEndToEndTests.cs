@@ -30,11 +30,26 @@ public sealed class ClaudeCodeEndToEndTests(InfrastructureFixture infrastructure
 
         var run = await ClaudeRun.RunAsync(project, hookEnvironment, "-p", "say hello");
 
-        var captured = await Eventually.ReturnsAsync(
-            () => Task.FromResult(gateway.Observer.Observed.Hooks.Where(h => h.Cwd == project).ToList()),
-            // Claude Code 2.1 runs these hooks in the background: StopFailure may come after SessionEnd.
-            hooks => hooks.Any(h => h.HookEventName == "SessionEnd") && hooks.Any(h => h.HookEventName == "StopFailure"), TimeSpan.FromSeconds(60),
-            $"Claude Code's hooks on the bus (claude exited {run.ExitCode}: {run.Output})");
+        List<SessionManagement.Contracts.Gateway.HookEventCaptured> captured;
+        try
+        {
+            captured = await Eventually.ReturnsAsync(
+                () => Task.FromResult(gateway.Observer.Observed.Hooks.Where(h => h.Cwd == project).ToList()),
+                // Claude Code 2.1 runs these hooks in the background: StopFailure may come after SessionEnd.
+                hooks => hooks.Any(h => h.HookEventName == "SessionEnd") && hooks.Any(h => h.HookEventName == "StopFailure"), TimeSpan.FromSeconds(60),
+                $"Claude Code's hooks on the bus (claude exited {run.ExitCode}: {run.Output})");
+        }
+        catch (TimeoutException missing)
+        {
+            // Say where the missing hooks went: on the bus under another folder, left in sm-hook's spool, or never sent.
+            var spool = hookEnvironment["SM_SPOOL_DIR"];
+            var log = Path.Combine(gateway.Host.Home, "sm-hook.log");
+            throw new TimeoutException(string.Join(Environment.NewLine,
+                missing.Message,
+                "hooks on the bus: " + string.Join(", ", gateway.Observer.Observed.Hooks.Select(h => $"{h.HookEventName} in {h.Cwd}")),
+                "sm-hook's spool: " + (Directory.Exists(spool) ? string.Join(", ", Directory.GetFiles(spool).Select(Path.GetFileName)) : "none"),
+                "sm-hook.log: " + (File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(20)) : "none")), missing);
+        }
         var events = captured.Select(h => h.HookEventName).ToList();
         Assert.Contains("SessionStart", events);
         Assert.Contains("UserPromptSubmit", events);
