@@ -125,12 +125,23 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var firstReply = captured.Transcript.First(r => r.GetProperty("type").GetString() == "assistant").GetProperty("uuid").GetString()!;
         var kept = captured.Transcript.TakeWhile(r => !r.TryGetProperty("uuid", out var u) || u.GetString() != firstReply).Count() + 1;
 
-        var answers = new List<string>(); // what the host answered the form's POST, for a failure's message
+        var answers = new List<string>(); // what the host answered the form's POST and where the page went, for a failure's message
         page.Response += (_, response) =>
         {
             if (response.Request.Method == "POST")
                 lock (answers)
                     answers.Add($"{response.Status} {response.Url} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
+        };
+        page.FrameNavigated += (_, frame) =>
+        {
+            if (frame == page.MainFrame)
+                lock (answers)
+                    answers.Add($"navigated to {frame.Url} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
+        };
+        page.Load += (_, _) =>
+        {
+            lock (answers)
+                answers.Add($"loaded at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
         };
         var clicked = DateTimeOffset.UtcNow;
         await page.Locator($"form.branch:has(input[value='{firstReply}']) button").ClickAsync();
@@ -146,7 +157,7 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         {
             string answered;
             lock (answers)
-                answered = answers.Count == 0 ? "no answer to the POST" : string.Join("; ", answers);
+                answered = answers.Count == 0 ? "no answer to the POST, no navigation" : string.Join("; ", answers);
             var log = captured.Host.Output.Split('\n').TakeLast(40);
             Assert.Fail($"no branch page: clicked at {clicked:HH:mm:ss.fff}, {answered}; still at {page.Url}, showing \"{await page.Locator("main").InnerTextAsync(new() { Timeout = 5_000 })}\"\n"
                 + $"the host's last lines:\n{string.Join('\n', log)}");
