@@ -113,6 +113,34 @@ public sealed class UsageLikeCcusageTests
         Assert.Equal(models.Keys.Order(StringComparer.Ordinal), perModel.Keys.Order(StringComparer.Ordinal));
         foreach (var (model, theirs) in models)
             Assert.Equal((theirs.Input, theirs.Output, theirs.CacheWrite, theirs.CacheRead, decimal.Round(theirs.Cost, 6)), perModel[model]);
+
+        // Per project: each imported session's usage under its project, the working directory of its file's first line that names
+        // one (read here from the text the test wrote; the resumed file starts with the opus session's lines), none under no project.
+        // No hook reached these sessions: what the lines say is all there is to count them by.
+        var projectOf = sessions.ToDictionary(s => s.Id, s => s.Transcript.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement).First(r => r.TryGetProperty("cwd", out _)).GetProperty("cwd").GetString()!);
+        var expectedPerProject = sessions.GroupBy(s => projectOf[s.Id]).ToDictionary(g => g.Key, g => (g.Sum(s => ours[s.Id].Input), g.Sum(s => ours[s.Id].Output)));
+        Assert.Equal(2, expectedPerProject.Count);
+        var perProject = await Eventually.ReturnsAsync(async () =>
+            {
+                using var response = await host.Http.GetAsync($"/api/reports/usage?granularity=day&groupBy=project&from={day}&to={next}", Cancel);
+                response.EnsureSuccessStatusCode();
+                using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
+                return report.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("group").GetString()!, r =>
+                {
+                    var m = r.GetProperty("metrics");
+                    return ((long)(m.GetProperty("input_tokens").GetDouble() + m.GetProperty("cache_creation_tokens").GetDouble() + m.GetProperty("cache_read_tokens").GetDouble()),
+                        (long)m.GetProperty("output_tokens").GetDouble());
+                });
+            },
+            rows => rows.Values.Sum(r => r.Item2) >= expectedPerProject.Values.Sum(p => p.Item2), TimeSpan.FromSeconds(30), "the report per project");
+        Assert.Equal(expectedPerProject.OrderBy(p => p.Key, StringComparer.Ordinal), perProject.OrderBy(p => p.Key, StringComparer.Ordinal));
+        using (var byUser = await host.Http.GetAsync($"/api/reports/usage?granularity=day&groupBy=user&from={day}&to={next}", Cancel))
+        {
+            using var report = JsonDocument.Parse(await byUser.Content.ReadAsStringAsync(Cancel));
+            var users = report.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("group").GetString()).ToList();
+            Assert.DoesNotContain("", users); // the importer's, as the saver keeps it
+        }
     }
 
     private static (long Input, long Output, decimal Cost) Totals(UsageTranscript transcript) => (

@@ -9,4 +9,8 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="RecordedAt">When the write completed.</param>
 /// <param name="Usage">Each record's model, time and token counts, in the order of their lines.</param>
 /// <param name="File">The transcript file the records came from when it is not the session's own (a subagent's).</param>
-public record UsageRecorded(string SessionId, DateTimeOffset RecordedAt, IReadOnlyList<RecordedUsage> Usage, string? File = null);
+/// <param name="Cwd">The working directory of the write's first record that names one: the session's project when no hook has said
+/// it yet (an import, or lines the hooks missed), so the usage is counted under it.</param>
+/// <param name="User">Who the lines were captured or imported for (<see cref="Gateway.TranscriptLinesCaptured.User"/>), for the same.</param>
+public record UsageRecorded(string SessionId, DateTimeOffset RecordedAt, IReadOnlyList<RecordedUsage> Usage, string? File = null, string? Cwd = null,
+    string? User = null);

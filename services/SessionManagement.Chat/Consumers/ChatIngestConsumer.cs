@@ -56,7 +56,7 @@ public sealed class ChatIngestConsumer(IChatStore store, AppendOrder order, IOpt
             using var block = TranscriptBlock.From(batch, chat.Value.MessageCompression);
             var records = TranscriptRecordReader.Read(block, batch.CapturedAt).ToList();
             await turn.WaitAsync(context.CancellationToken);
-            results = await AppendAsync(context, records);
+            results = await AppendAsync(context, records, batch.User);
         }
         // An import sends its batches as requests, to go only as fast as they are stored.
         if (context.RequestId.HasValue)
@@ -64,7 +64,8 @@ public sealed class ChatIngestConsumer(IChatStore store, AppendOrder order, IOpt
                 results.Sum(r => r.Invalid)));
     }
 
-    private async Task<IReadOnlyList<AppendResult>> AppendAsync(ConsumeContext context, IReadOnlyList<ChatMessage> messages)
+    /// <param name="user">Who a transcript batch was captured or imported for; null for hooks (status has their user from the hooks).</param>
+    private async Task<IReadOnlyList<AppendResult>> AppendAsync(ConsumeContext context, IReadOnlyList<ChatMessage> messages, string? user = null)
     {
         var results = await store.AppendAsync(messages, chat.Value.HistoryRetention, context.CancellationToken);
         var now = DateTimeOffset.UtcNow;
@@ -86,7 +87,11 @@ public sealed class ChatIngestConsumer(IChatStore store, AppendOrder order, IOpt
             var titles = await TranscriptTitles.FindAsync(own, uuid => store.HoldsLineAsync(result.SessionId, uuid, context.CancellationToken));
             var file = messages.FirstOrDefault(m => m.SessionId == result.SessionId && m.File.Length > 0)?.File;
             if (result.Usage.Count > 0)
-                await context.Publish(new UsageRecorded(result.SessionId, now, result.Usage, file), context.CancellationToken);
+            {
+                var cwd = messages.FirstOrDefault(m => m.SessionId == result.SessionId && !string.IsNullOrEmpty(m.ProjectDir))?.ProjectDir;
+                await context.Publish(new UsageRecorded(result.SessionId, now, result.Usage, file, cwd, string.IsNullOrEmpty(user) ? null : user),
+                    context.CancellationToken);
+            }
             var model = result.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model;
             await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,
                 model, titles.Count == 0 ? null : titles, file), context.CancellationToken);

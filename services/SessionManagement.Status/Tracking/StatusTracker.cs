@@ -103,11 +103,13 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
     /// <summary>
     /// Token usage of the API responses chat stored for the first time (chat reports each response once, however many
     /// transcript lines repeat it), priced by the model that answered; a model the price table does not know adds its tokens to
-    /// <see cref="Metric.UnpricedTokens"/> and nothing to the cost.
+    /// <see cref="Metric.UnpricedTokens"/> and nothing to the cost. A session no hook has reached yet (an import, lines the hooks
+    /// missed) takes its project and user from the lines, as it would from its first hook, so its usage is counted under them.
     /// </summary>
     public Task UsageAsync(UsageRecorded recorded, CancellationToken cancellationToken) =>
         recorded.Usage is { Count: 0 } ? Task.CompletedTask : UpdateOneAsync(recorded.SessionId, (status, counters) =>
         {
+            status = status with { ProjectDir = status.ProjectDir ?? recorded.Cwd, User = status.User ?? recorded.User };
             foreach (var (model, at, tokens) in recorded.Usage)
             {
                 var answered = model ?? status.Model;
@@ -144,6 +146,7 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
             var updated = status.Touched(transcript.FirstAt).Touched(transcript.LastAt) with
             {
                 ProjectDir = status.ProjectDir ?? transcript.Cwd,
+                User = status.User ?? transcript.ImportedBy,
                 Model = status.Model ?? transcript.Model,
                 // The hooks' counts where they reached the session, the file's where they missed some (or all) of it.
                 Prompts = Math.Max(status.Prompts, transcript.Prompts),
