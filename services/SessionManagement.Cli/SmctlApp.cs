@@ -13,7 +13,7 @@ internal static class SmctlApp
         {
             sessions.SetDescription("Find, read and export kept sessions.");
             sessions.AddCommand<SessionsListCommand>("list").WithDescription("Sessions, most recently active first.");
-            sessions.AddCommand<SessionsShowCommand>("show").WithDescription("A session's state, its transcript files and the command that resumes it.");
+            sessions.AddCommand<SessionsShowCommand>("show").WithDescription("A session's state, tokens and cost, its transcript files and the command that resumes it.");
             sessions.AddCommand<SessionsSearchCommand>("search").WithDescription("Messages and tool calls holding every word, best first.");
             sessions.AddCommand<SessionsExportCommand>("export").WithDescription("A session as its transcript file (byte for byte), lossless JSON or Markdown.");
             sessions.AddCommand<ImportCommand>("import").WithDescription("Import transcripts: a file, a project's folder or a whole projects tree.");

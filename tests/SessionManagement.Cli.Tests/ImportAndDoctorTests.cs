@@ -53,6 +53,19 @@ public sealed class ImportAndDoctorTests
         Assert.Contains(a, table.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(b, table.Stdout, StringComparison.Ordinal);
 
+        // A session's tokens, as the lines written here say them (no requestId: each line counts, as ccusage counts it).
+        var usage = File.ReadAllLines(files.Single(f => f.Value == (b, null)).Key).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.GetProperty("message").TryGetProperty("usage", out _)).Select(r => r.GetProperty("message").GetProperty("usage")).ToList();
+        var (input, output) = (usage.Sum(u => u.GetProperty("input_tokens").GetInt64() + u.GetProperty("cache_creation_input_tokens").GetInt64()
+            + u.GetProperty("cache_read_input_tokens").GetInt64()), usage.Sum(u => u.GetProperty("output_tokens").GetInt64()));
+        var shown = await Eventually.ReturnsAsync(async () => JsonDocument.Parse((await SmctlProcess.RunAsync(smctl, "sessions", "show", b, "--json")).Stdout).RootElement,
+            s => s.GetProperty("status").ValueKind == JsonValueKind.Object && s.GetProperty("status").GetProperty("outputTokens").GetInt64() >= output,
+            TimeSpan.FromSeconds(30), $"session {b}'s {output} output tokens");
+        Assert.Equal((input, output), (shown.GetProperty("status").GetProperty("inputTokens").GetInt64(), shown.GetProperty("status").GetProperty("outputTokens").GetInt64()));
+        var panel = await SmctlProcess.RunAsync(smctl, "sessions", "show", b);
+        Assert.Contains($"Tokens in / out  {input:N0} / {output:N0}", panel.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"Cost +\$0\.\d{2,4}", panel.Stdout);
+
         // The store says what a file it holds comes to, worked out here from the file's bytes as documented (TranscriptDigest):
         // the framework's XXH128 of each line's offset (8 bytes, little-endian) and bytes, XORed.
         var own = files.Single(f => f.Value == (a, null)).Key;

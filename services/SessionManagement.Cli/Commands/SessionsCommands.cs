@@ -67,7 +67,7 @@ internal sealed class SessionSettings : GatewaySettings
     public string SessionId { get; init; } = "";
 }
 
-/// <summary><c>smctl sessions show</c>: a session's state, its transcript files, and the command that resumes it.</summary>
+/// <summary><c>smctl sessions show</c>: a session's state, its tokens and cost, its transcript files, and the command that resumes it.</summary>
 internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
 {
     protected override async Task<int> RunAsync(GatewayClient client, SessionSettings settings, CancellationToken cancellationToken)
@@ -77,9 +77,10 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
         var files = await client.GetJsonAsync($"api/sessions/{id}/files", cancellationToken, missingIsNull: true);
         if (session is null && files is null)
             throw new CommandFailedException($"no session {settings.SessionId}: neither its state nor any of its transcript is kept", ExitCodes.NotFound);
+        var status = await StatusAsync(client, id, cancellationToken);
         if (settings.Json)
         {
-            PrintJson(JsonSerializer.SerializeToElement(new { session, files = files?.GetProperty("files") }));
+            PrintJson(JsonSerializer.SerializeToElement(new { session, status, files = files?.GetProperty("files") }));
             return ExitCodes.Ok;
         }
         var grid = new Grid().AddColumn().AddColumn();
@@ -93,6 +94,13 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
             grid.AddRow("Last active", SessionsListCommand.When(s, "lastEventAt"));
             grid.AddRow("Prompts / tools", $"{SessionsListCommand.Number(s, "prompts")} / {SessionsListCommand.Number(s, "toolCalls")}");
         }
+        if (status is { } live)
+        {
+            // As ccusage counts them: input with cache writes and reads, each API response once.
+            grid.AddRow("Tokens in / out", $"{SessionsListCommand.Number(live, "inputTokens")} / {SessionsListCommand.Number(live, "outputTokens")}");
+            if (live.TryGetProperty("costUsd", out var cost) && cost.ValueKind == JsonValueKind.Number)
+                grid.AddRow("Cost", "$" + cost.GetDecimal().ToString(cost.GetDecimal() < 10 ? "0.00##" : "#,0.00", CultureInfo.InvariantCulture));
+        }
         if (files is { } f)
             foreach (var file in f.GetProperty("files").EnumerateArray())
                 grid.AddRow(file.GetProperty("file").ValueKind == JsonValueKind.Null ? "Transcript" : "Subagent",
@@ -101,6 +109,19 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
         var project = TranscriptText.WorkingDirectory(session);
         Output.Plain($"Resume it: smctl restore {settings.SessionId} && cd {Quote(project ?? ".")} && claude --resume {settings.SessionId}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The session's tokens and cost from the status module; null when it has none, or no status module answers (the rest is shown).</summary>
+    private static async Task<JsonElement?> StatusAsync(GatewayClient client, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetJsonAsync($"api/status/sessions/{id}", cancellationToken, missingIsNull: true);
+        }
+        catch (GatewayException error) when (error.ExitCode == ExitCodes.GatewayFailed)
+        {
+            return null;
+        }
     }
 
     internal static string Quote(string path) => path.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$') ? "'" + path.Replace("'", "'\\''") + "'" : path;
