@@ -92,6 +92,21 @@ internal sealed class GatewayClient : IDisposable
     }
 
     /// <summary>The body of a GET, streamed to <paramref name="destination"/>; false when the gateway says 404.</summary>
+    /// <summary>The status and JSON the gateway answers, whatever the status (a health report answers 503 with its checks); null JSON when the body is none.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement? Json)> GetReportAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+        }
+        catch (JsonException)
+        {
+            return (response.StatusCode, null);
+        }
+    }
+
     public async Task<bool> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, HttpCompletionOption.ResponseHeadersRead);

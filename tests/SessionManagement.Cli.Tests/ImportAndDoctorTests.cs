@@ -126,9 +126,40 @@ public sealed class ImportAndDoctorTests
         var report = JsonDocument.Parse(unheld.Stdout).RootElement;
         Assert.Equal([old], report.GetProperty("unheld").EnumerateArray().Select(p => p.GetString()));
         Assert.True(healthy.ExitCode == 0, healthy.Stdout + healthy.Stderr);
-        Assert.All(JsonDocument.Parse(healthy.Stdout).RootElement.GetProperty("checks").EnumerateArray(), c => Assert.True(c.GetProperty("ok").GetBoolean(), c.ToString()));
+        var passed = JsonDocument.Parse(healthy.Stdout).RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.All(passed.Values, c => Assert.True(c.GetProperty("ok").GetBoolean(), c.ToString()));
+        Assert.Equal(["gateway", "store", "bus", "modules", "hooks", "spool", "redaction", "encryption", "cleanup"], passed.Keys);
+        Assert.Contains("all 8 run, in 1 process (InMemory bus, Sqlite store)", passed["modules"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The free space of the data folder, as df (not our code) tells it, to the tenth of a GB it is shown in.
+        var df = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("df", ["-B1", "--output=avail", host.DataDirectory]) { RedirectStandardOutput = true })!;
+        var avail = long.Parse((await df.StandardOutput.ReadToEndAsync(Cancel)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var shownFree = System.Text.RegularExpressions.Regex.Match(passed["store"].GetProperty("detail").GetString()!, @"([\d.]+) GB free for its data folder");
+        Assert.True(shownFree.Success, passed["store"].ToString());
+        Assert.InRange(double.Parse(shownFree.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), avail / (double)(1L << 30) - 0.2, avail / (double)(1L << 30) + 0.2);
         Assert.Equal(8, broken.ExitCode);
         Assert.Contains("does not answer", broken.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_modules_are_missing_or_the_hooks_post_elsewhere_Should_have_the_doctor_name_them()
+    {
+        // A gateway alone on the in-memory bus: nothing runs the other seven modules.
+        await using var host = HostProcess.Start(null, "--target=gateway");
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        // Hooks installed to post straight to another gateway (port 1), and the doctor asked about this one.
+        var elsewhere = new Dictionary<string, string>(host.SmHookEnvironment()) { ["SM_GATEWAY_URL"] = "http://127.0.0.1:1" };
+        Assert.Equal(0, (await SmHookProcess.RunAsync("", elsewhere, "install", "--user", "--http")).ExitCode);
+        var smctl = new Dictionary<string, string>(host.SmHookEnvironment()) { ["CLAUDE_CONFIG_DIR"] = Path.Combine(host.Home, ".claude") };
+
+        var doctor = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
+
+        Assert.Equal(8, doctor.ExitCode);
+        var checks = JsonDocument.Parse(doctor.Stdout).RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.True(checks["gateway"].GetProperty("ok").GetBoolean());
+        Assert.False(checks["modules"].GetProperty("ok").GetBoolean());
+        Assert.Contains("none running of saver, chat, context, loader, status, scheduler, notifier", checks["modules"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(checks["hooks"].GetProperty("ok").GetBoolean());
+        Assert.Contains("some post to http://127.0.0.1:1, not to this gateway", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,12 +20,18 @@ internal sealed class DoctorSettings : GatewaySettings
 }
 
 /// <summary>
-/// <c>smctl doctor</c>: whether sessions are being kept — the gateway reachable and ready, the hooks installed, the spool empty —
-/// and which transcripts Claude Code's cleanup will delete within a week that the store does not hold yet.
+/// <c>smctl doctor</c>: whether sessions are being kept — the gateway reachable and ready, its store and bus, every module running,
+/// the hooks installed and posting to that gateway, the spool empty — and which transcripts Claude Code's cleanup will delete within
+/// a week that the store does not hold yet.
 /// </summary>
 internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
 {
     private const int DefaultCleanupDays = 30;
+
+    /// <summary>Below this much free space for the store's data folder, the doctor warns (the store itself refuses writes below 1 MB).</summary>
+    private const long LowFreeBytes = 1L << 30;
+
+    private static readonly string[] Modules = ["gateway", "saver", "chat", "context", "loader", "status", "scheduler", "notifier"];
 
     private sealed record Check(string Name, bool Ok, string Detail);
 
@@ -34,7 +40,9 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         var checks = new List<Check>();
         var config = ClaudeProjects.ConfigDirectory(settings.ConfigDirectory);
         var reachable = await GatewayAsync(client, checks, cancellationToken);
-        Hooks(config, Path.GetFullPath(settings.Project ?? "."), checks);
+        if (reachable)
+            await ModulesAsync(client, checks, cancellationToken);
+        Hooks(config, Path.GetFullPath(settings.Project ?? "."), client.BaseAddress, checks);
         Spool(checks);
         if (reachable)
             await PrivacyAsync(client, checks, cancellationToken);
@@ -56,25 +64,84 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         return checks.All(c => c.Ok) ? ExitCodes.Ok : ExitCodes.Unhealthy;
     }
 
+    /// <summary>The gateway's readiness, and from its report the store (with the free space of its data folder) and the bus.</summary>
     private static async Task<bool> GatewayAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
     {
+        HttpStatusCode status;
+        JsonElement? report;
         try
         {
-            var ready = await client.GetJsonAsync("readyz", cancellationToken);
-            checks.Add(new Check("gateway", true, $"{client.BaseAddress} is ready"));
-            return true;
-        }
-        catch (GatewayException error) when (error.ExitCode == ExitCodes.GatewayFailed)
-        {
-            checks.Add(new Check("gateway", false, $"{client.BaseAddress} answers but is not ready: {error.Message}"));
-            return true;
+            (status, report) = await client.GetReportAsync("readyz", cancellationToken);
         }
         catch (GatewayException error)
         {
             checks.Add(new Check("gateway", false, error.Message));
             return false;
         }
+        var parts = report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("checks", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        if (status == HttpStatusCode.OK)
+            checks.Add(new Check("gateway", true, $"{client.BaseAddress} is ready"));
+        else
+        {
+            var failing = parts.ValueKind == JsonValueKind.Object
+                ? parts.EnumerateObject().Where(p => Text(p.Value, "status") != "Healthy").Select(p => $"{p.Name}: {Text(p.Value, "description")}").ToList()
+                : [];
+            checks.Add(new Check("gateway", false, $"{client.BaseAddress} answers {(int)status} but is not ready"
+                + (failing.Count == 0 ? "" : ": " + string.Join("; ", failing))));
+        }
+        if (parts.ValueKind != JsonValueKind.Object)
+            return true;
+        if (parts.TryGetProperty("storage", out var store))
+        {
+            var free = store.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("freeBytes", out var bytes)
+                && bytes.TryGetInt64(out var n) ? n : (long?)null;
+            var healthy = Text(store, "status") == "Healthy";
+            checks.Add(new Check("store", healthy && !(free < LowFreeBytes), Text(store, "description") + free switch
+            {
+                null => "",
+                < LowFreeBytes => $"; only {Size(free.Value)} free for its data folder: it stops taking sessions below 1 MB",
+                _ => $"; {Size(free.Value)} free for its data folder",
+            }));
+        }
+        if (parts.TryGetProperty("masstransit-bus", out var bus))
+            checks.Add(new Check("bus", Text(bus, "status") == "Healthy", $"MassTransit: {Text(bus, "description")}"));
+        return true;
     }
+
+    /// <summary>Every module with a running instance (the instance registry, as <c>GET /api/status</c> gives it): one that none runs leaves its messages waiting.</summary>
+    private static async Task ModulesAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
+    {
+        JsonElement? report;
+        try
+        {
+            (_, report) = await client.GetReportAsync("api/status", cancellationToken);
+        }
+        catch (GatewayException error)
+        {
+            checks.Add(new Check("modules", false, $"the gateway does not say: {error.Message}"));
+            return;
+        }
+        if (report is not { ValueKind: JsonValueKind.Object } r || !r.TryGetProperty("modules", out var modules) || modules.ValueKind != JsonValueKind.Object)
+        {
+            checks.Add(new Check("modules", false, "the gateway does not say which modules run (GET /api/status)"));
+            return;
+        }
+        var running = Modules.Where(m => modules.TryGetProperty(m, out var module) && Text(module, "status") == "Healthy").ToList();
+        var missing = Modules.Except(running).ToList();
+        var instances = modules.EnumerateObject().SelectMany(m => m.Value.TryGetProperty("instances", out var i) ? i.EnumerateArray() : default)
+            .GroupBy(i => Text(i, "instanceId")).Select(g => g.First()).ToList();
+        var ways = string.Join(", ", instances.Select(i => $"{Text(i, "transport")} bus, {Text(i, "storage")} store").Distinct());
+        checks.Add(missing.Count == 0
+            ? new Check("modules", true, $"all {Modules.Length} run, in {instances.Count} {(instances.Count == 1 ? "process" : "processes")} ({ways})")
+            : new Check("modules", false, $"none running of {string.Join(", ", missing)}: what they keep waits on the bus until one runs (--target={missing[0]}, or all)"));
+    }
+
+    private static string? Text(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string Size(long bytes) => bytes >= 1L << 30
+        ? (bytes / (double)(1L << 30)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " GB"
+        : (bytes / (double)(1L << 20)).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " MB";
 
     /// <summary>Whether the gateway takes secrets out of what it keeps: turning its detectors off is a choice doctor shows as a problem.</summary>
     private static async Task PrivacyAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
@@ -100,9 +167,10 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
     }
 
     /// <summary>The events Claude Code's settings run sm-hook for: the user's, and the project's own and local settings.</summary>
-    private static void Hooks(string config, string project, List<Check> checks)
+    private static void Hooks(string config, string project, Uri gateway, List<Check> checks)
     {
         var events = new SortedSet<string>(StringComparer.Ordinal);
+        var elsewhere = new SortedSet<string>(StringComparer.Ordinal); // hooks installed to post straight to a gateway other than this one
         var read = new List<string>();
         foreach (var file in new[] { Path.Combine(config, "settings.json"), Path.Combine(project, ".claude", "settings.json"), Path.Combine(project, ".claude", "settings.local.json") })
         {
@@ -114,8 +182,15 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                 {
                     read.Add(file);
                     foreach (var (name, entries) in hooks)
-                        if (entries?.ToJsonString().Contains("sm-hook", StringComparison.Ordinal) == true)
-                            events.Add(name);
+                    {
+                        if (entries?.ToJsonString().Contains("sm-hook", StringComparison.Ordinal) != true)
+                            continue;
+                        events.Add(name);
+                        foreach (var url in (entries as JsonArray ?? []).OfType<JsonObject>().Select(g => g["hooks"]).OfType<JsonArray>().SelectMany(h => h.OfType<JsonObject>())
+                                     .Select(h => h["url"]?.GetValue<string>()).OfType<string>().Where(u => u.Contains("sm-hook", StringComparison.Ordinal)))
+                            if (Uri.TryCreate(url, UriKind.Absolute, out var target) && !SameGateway(target, gateway))
+                                elsewhere.Add(target.GetLeftPart(UriPartial.Authority));
+                    }
                 }
             }
             catch (JsonException error)
@@ -124,10 +199,19 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                 return;
             }
         }
+        var complete = events.Contains("SessionStart") && events.Contains("Stop");
         checks.Add(events.Count == 0
             ? new Check("hooks", false, "no Claude Code settings run sm-hook: sessions are not captured (install: sm-hook install --user)")
-            : new Check("hooks", events.Contains("SessionStart") && events.Contains("Stop"), $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
-                + (events.Contains("SessionStart") && events.Contains("Stop") ? "" : "; SessionStart and Stop are missing: run sm-hook install again")));
+            : new Check("hooks", complete && elsewhere.Count == 0, $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
+                + (complete ? "" : "; SessionStart and Stop are missing: run sm-hook install again")
+                + (elsewhere.Count == 0 ? "" : $"; some post to {string.Join(", ", elsewhere)}, not to this gateway: run sm-hook install again with SM_GATEWAY_URL={gateway.GetLeftPart(UriPartial.Authority)}")));
+    }
+
+    /// <summary>The same scheme, host and port (localhost and 127.0.0.1 taken as one).</summary>
+    private static bool SameGateway(Uri a, Uri b)
+    {
+        static string Host(Uri u) => u.IsLoopback ? "loopback" : u.IdnHost;
+        return a.Scheme == b.Scheme && a.Port == b.Port && Host(a) == Host(b);
     }
 
     private static void Spool(List<Check> checks)

@@ -8,7 +8,8 @@ namespace SessionManagement.Hosting.Health;
 
 /// <summary>
 /// Ready only while the configured store answers a read and can write: on SQLite, its last write did not fail and the disk
-/// of the data folder has room.
+/// of the data folder has room. Its free space is reported with the result (<c>freeBytes</c>), for <c>smctl doctor</c> to warn
+/// long before it runs out.
 /// </summary>
 internal sealed class StorageHealthCheck(IHostInstanceStore store, IOptions<StorageOptions> storage, IServiceProvider services) : IHealthCheck
 {
@@ -34,8 +35,10 @@ internal sealed class StorageHealthCheck(IHostInstanceStore store, IOptions<Stor
             return HealthCheckResult.Healthy("store answered");
         if (_sqlite.WriteFailure is { } failure)
             return HealthCheckResult.Unhealthy($"store cannot write: {failure}");
-        if (FreeSpace.Of(storage.Value.DataDirectory) is { } free && free < MinimumFreeBytes)
+        var free = FreeSpace.Of(storage.Value.DataDirectory);
+        if (free < MinimumFreeBytes)
             return HealthCheckResult.Unhealthy($"disk full: {free} bytes free for {storage.Value.DataDirectory}");
-        return HealthCheckResult.Healthy("store answered and can write");
+        return HealthCheckResult.Healthy("store answered and can write",
+            free is { } bytes ? new Dictionary<string, object> { ["freeBytes"] = bytes } : null);
     }
 }
