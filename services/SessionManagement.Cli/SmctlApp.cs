@@ -32,6 +32,7 @@ internal static class SmctlApp
             errors.AddCommand<ErrorsListCommand>("list").WithDescription("Failed messages waiting in error queues, with why, and refused inputs.");
             errors.AddCommand<ErrorsReplayCommand>("replay").WithDescription("Move a queue's failed messages back to it, or submit refused inputs again.");
         });
+        config.AddCommand<UsageCommand>("usage").WithDescription("Tokens and cost by day, month, project or model, counted as ccusage counts them.");
         config.AddCommand<HooksCommand>("hooks").WithDescription("Which machines and projects send which hooks, and when last.");
         config.AddCommand<RestoreCommand>("restore").WithDescription("Write a session back where Claude Code finds it, so claude --resume continues it.");
         config.AddCommand<BranchCommand>("branch").WithDescription("A new session holding the conversation up to a message, resumable with claude --resume.");

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace SessionManagement.Testing;
 
-/// <summary>ccusage (npm, run offline), the reference users compare token counts with: its per-session report of a Claude Code folder.</summary>
+/// <summary>ccusage (npm, run offline), the reference users compare token counts with: its reports of a Claude Code folder.</summary>
 public static class Ccusage
 {
     public static string Script() =>
@@ -42,13 +42,27 @@ public static class Ccusage
                 g.Sum(m => m.GetProperty("cost").GetDecimal())));
     }
 
-    private static async Task<JsonDocument> RunAsync(string configDirectory, string[] arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>ccusage daily</c> or <c>monthly --json --offline</c> on <paramref name="configDirectory"/>, its days (or months) counted in
+    /// <paramref name="timeZone"/>: per period, its input tokens, output tokens, cache writes, cache reads, all of them, and cost.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Period, long Input, long Output, long CacheWrite, long CacheRead, long Total, decimal Cost)>> PeriodsAsync(
+        string configDirectory, string report, string timeZone, IEnumerable<string> options, CancellationToken cancellationToken)
+    {
+        using var json = await RunAsync(configDirectory, [report, "--json", "--offline", .. options], cancellationToken, timeZone);
+        return json.RootElement.GetProperty(report).EnumerateArray().Select(p => (
+            p.GetProperty(report == "daily" ? "date" : "month").GetString()!,
+            p.GetProperty("inputTokens").GetInt64(), p.GetProperty("outputTokens").GetInt64(), p.GetProperty("cacheCreationTokens").GetInt64(),
+            p.GetProperty("cacheReadTokens").GetInt64(), p.GetProperty("totalTokens").GetInt64(), p.GetProperty("totalCost").GetDecimal())).ToList();
+    }
+
+    private static async Task<JsonDocument> RunAsync(string configDirectory, string[] arguments, CancellationToken cancellationToken, string timeZone = "UTC")
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])[Script(), .. arguments])
             start.ArgumentList.Add(argument);
         start.Environment["CLAUDE_CONFIG_DIR"] = configDirectory;
-        start.Environment["TZ"] = "UTC";
+        start.Environment["TZ"] = timeZone;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
