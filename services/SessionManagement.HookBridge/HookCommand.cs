@@ -5,12 +5,14 @@ namespace SessionManagement.HookBridge;
 
 /// <summary>
 /// The command hook: stdin to the gateway, the gateway's answer to stdout, exit 0 — always. When the
-/// gateway cannot take the hook it goes to the spool, fsynced, to be replayed later.
+/// gateway cannot take the hook it goes to the spool, fsynced, to be replayed later. Claude Code's teardown does not end it
+/// midway (<see cref="TeardownShield"/>).
 /// </summary>
 internal static class HookCommand
 {
     public static int Run(BridgeEnvironment environment, Stream stdin, Func<TextWriter> stdout)
     {
+        TeardownShield.Raise();
         var record = new SpoolRecord(Guid.CreateVersion7(), DateTimeOffset.UtcNow, environment.Host, environment.User,
             environment.ProjectDir, "sm-hook/" + BridgeEnvironment.Version, "", []);
         try
@@ -63,7 +65,15 @@ internal static class HookCommand
     private static void WriteAnswer(Func<TextWriter> stdout, byte[] body)
     {
         var text = System.Text.Encoding.UTF8.GetString(body).Trim();
-        if (text.Length > 0 && text != "{}")
+        if (text.Length == 0 || text == "{}")
+            return;
+        try
+        {
             stdout().Write(text);
+        }
+        catch (IOException)
+        {
+            // Claude Code stopped reading (a background hook outlived its session): the hook is kept all the same.
+        }
     }
 }

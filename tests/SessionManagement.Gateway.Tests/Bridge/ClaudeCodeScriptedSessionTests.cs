@@ -84,6 +84,13 @@ public sealed class ClaudeCodeScriptedSessionTests
         Assert.Equal(2, reference.Count);
         Assert.Equal((status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64()),
             (reference.Sum(r => r.Input), reference.Sum(r => r.Output)));
+
+        // Each run's turn ended with a Stop hook, kept by the saver (read from its table in the database file): claude -p tears its
+        // session down before it would start a background Stop hook, so install has it waited for.
+        var stops = await Eventually.ReturnsAsync(() => Task.FromResult(SqliteFile.Count(Path.Combine(host.DataDirectory, "session-management.db"),
+                "SELECT count(*) FROM saver_events WHERE session_id = $id AND hook_event_name = 'Stop'", ("$id", session))),
+            count => count >= 2, TimeSpan.FromSeconds(30), "a Stop hook of each run");
+        Assert.Equal(2, stops);
     }
 
     [Fact]

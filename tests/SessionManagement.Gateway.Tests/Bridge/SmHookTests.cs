@@ -60,6 +60,46 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
         Assert.Empty(new SpoolDirectory(spool.Path).List());
     }
 
+    /// <summary>
+    /// Claude Code's teardown of a <c>claude -p</c> session sends SIGTERM to the background hooks still running. Here the gateway
+    /// (a listener of the test's own) takes the request and never answers, and the signal comes while sm-hook waits for it: the
+    /// hook must still be kept, spooled once the wait runs out, and sm-hook exit 0 rather than die of the signal.
+    /// </summary>
+    [Fact]
+    public async Task When_Claude_Code_ends_the_hook_while_it_is_delivered_Should_keep_the_hook_all_the_same()
+    {
+        using var spool = new TempDirectory();
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var environment = Environment($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}", spool.Path);
+        environment["SM_HOOK_TIMEOUT_MS"] = "1500";
+        var marker = "torn-down-" + Guid.NewGuid().ToString("N")[..8];
+        var (file, prefix) = SmHookProcess.Command();
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in prefix)
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var hook = System.Diagnostics.Process.Start(start)!;
+        var stderr = hook.StandardError.ReadToEndAsync(Cancel);
+        await hook.StandardInput.WriteAsync($$"""{"session_id":"s-{{marker}}","hook_event_name":"UserPromptSubmit","prompt":"{{marker}}"}""");
+        hook.StandardInput.Close();
+
+        // The request has reached the "gateway": sm-hook now waits for an answer that never comes, and is told to end.
+        using var connection = await listener.AcceptTcpClientAsync(Cancel);
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        while (!System.Text.Encoding.UTF8.GetString([.. received]).Contains(marker, StringComparison.Ordinal))
+            received.AddRange(buffer.AsSpan(0, await connection.GetStream().ReadAsync(buffer, Cancel)).ToArray());
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", hook.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await term.WaitForExitAsync(Cancel);
+        await hook.WaitForExitAsync(Cancel);
+
+        Assert.True(hook.ExitCode == 0, $"sm-hook exited {hook.ExitCode}: {await stderr}");
+        var spooled = Assert.Single(new SpoolDirectory(spool.Path).List());
+        Assert.Contains(marker, System.Text.Encoding.UTF8.GetString(SpoolDirectory.Read(spooled).Payload), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task When_a_hook_with_secrets_is_spooled_Should_write_no_secret_to_this_machines_disk()
     {
