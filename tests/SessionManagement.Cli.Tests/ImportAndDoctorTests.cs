@@ -149,6 +149,11 @@ public sealed class ImportAndDoctorTests
         // Hooks installed to post straight to another gateway (port 1), and the doctor asked about this one.
         var elsewhere = new Dictionary<string, string>(host.SmHookEnvironment()) { ["SM_GATEWAY_URL"] = "http://127.0.0.1:1" };
         Assert.Equal(0, (await SmHookProcess.RunAsync("", elsewhere, "install", "--user", "--http")).ExitCode);
+        // And Stop's hook made to run in the background, as an install before Stop was waited for wrote it.
+        var settingsPath = Path.Combine(host.Home, ".claude", "settings.json");
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(settingsPath, Cancel))!;
+        settings["hooks"]!["Stop"]![0]!["hooks"]![0]!["async"] = true;
+        await File.WriteAllTextAsync(settingsPath, settings.ToJsonString(), Cancel);
         var smctl = new Dictionary<string, string>(host.SmHookEnvironment()) { ["CLAUDE_CONFIG_DIR"] = Path.Combine(host.Home, ".claude") };
 
         var doctor = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
@@ -160,6 +165,7 @@ public sealed class ImportAndDoctorTests
         Assert.Contains("none running of saver, chat, context, loader, status, scheduler, notifier", checks["modules"].GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.False(checks["hooks"].GetProperty("ok").GetBoolean());
         Assert.Contains("some post to http://127.0.0.1:1, not to this gateway", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Stop runs in the background", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,6 +33,9 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
 
     private static readonly string[] Modules = ["gateway", "saver", "chat", "context", "loader", "status", "scheduler", "notifier"];
 
+    /// <summary>The events whose hook Claude Code must wait for (as <c>sm-hook install</c> writes them; docs/hooks.md says why).</summary>
+    private static readonly HashSet<string> Awaited = new(StringComparer.Ordinal) { "Setup", "SessionStart", "Stop", "SessionEnd" };
+
     private sealed record Check(string Name, bool Ok, string Detail);
 
     protected override async Task<int> RunAsync(GatewayClient client, DoctorSettings settings, CancellationToken cancellationToken)
@@ -171,6 +174,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
     {
         var events = new SortedSet<string>(StringComparer.Ordinal);
         var elsewhere = new SortedSet<string>(StringComparer.Ordinal); // hooks installed to post straight to a gateway other than this one
+        var unwaited = new SortedSet<string>(StringComparer.Ordinal); // events Claude Code must wait for, installed to run in the background
         var read = new List<string>();
         foreach (var file in new[] { Path.Combine(config, "settings.json"), Path.Combine(project, ".claude", "settings.json"), Path.Combine(project, ".claude", "settings.local.json") })
         {
@@ -186,10 +190,13 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                         if (entries?.ToJsonString().Contains("sm-hook", StringComparison.Ordinal) != true)
                             continue;
                         events.Add(name);
-                        foreach (var url in (entries as JsonArray ?? []).OfType<JsonObject>().Select(g => g["hooks"]).OfType<JsonArray>().SelectMany(h => h.OfType<JsonObject>())
-                                     .Select(h => h["url"]?.GetValue<string>()).OfType<string>().Where(u => u.Contains("sm-hook", StringComparison.Ordinal)))
+                        var handlers = (entries as JsonArray ?? []).OfType<JsonObject>().Select(g => g["hooks"]).OfType<JsonArray>()
+                            .SelectMany(h => h.OfType<JsonObject>()).Where(h => h.ToJsonString().Contains("sm-hook", StringComparison.Ordinal)).ToList();
+                        foreach (var url in handlers.Select(h => h["url"]?.GetValue<string>()).OfType<string>())
                             if (Uri.TryCreate(url, UriKind.Absolute, out var target) && !SameGateway(target, gateway))
                                 elsewhere.Add(target.GetLeftPart(UriPartial.Authority));
+                        if (Awaited.Contains(name) && handlers.Any(h => h["async"] is JsonValue background && background.TryGetValue(out bool on) && on))
+                            unwaited.Add(name);
                     }
                 }
             }
@@ -202,8 +209,9 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         var complete = events.Contains("SessionStart") && events.Contains("Stop");
         checks.Add(events.Count == 0
             ? new Check("hooks", false, "no Claude Code settings run sm-hook: sessions are not captured (install: sm-hook install --user)")
-            : new Check("hooks", complete && elsewhere.Count == 0, $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
+            : new Check("hooks", complete && elsewhere.Count == 0 && unwaited.Count == 0, $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
                 + (complete ? "" : "; SessionStart and Stop are missing: run sm-hook install again")
+                + (unwaited.Count == 0 ? "" : $"; {string.Join(", ", unwaited)} {(unwaited.Count == 1 ? "runs" : "run")} in the background, where claude -p ends it before it is kept: run sm-hook install again")
                 + (elsewhere.Count == 0 ? "" : $"; some post to {string.Join(", ", elsewhere)}, not to this gateway: run sm-hook install again with SM_GATEWAY_URL={gateway.GetLeftPart(UriPartial.Authority)}")));
     }
 
