@@ -139,8 +139,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
             : new Check("modules", false, $"none running of {string.Join(", ", missing)}: what they keep waits on the bus until one runs (--target={missing[0]}, or all)"));
     }
 
-    private static string? Text(JsonElement json, string name) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement json, string name) => SessionsListCommand.Text(json, name);
 
     private static string Size(long bytes) => bytes >= 1L << 30
         ? (bytes / (double)(1L << 30)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " GB"

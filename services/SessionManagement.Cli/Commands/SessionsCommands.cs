@@ -50,7 +50,7 @@ internal sealed class SessionsListCommand : GatewayCommand<SessionsListSettings>
     }
 
     internal static string? Text(JsonElement json, string name) =>
-        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     internal static string Number(JsonElement json, string name) =>
         json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? ClaudeProjects.Count(value.GetInt64()) : "";
