@@ -91,7 +91,6 @@ internal sealed class GatewayClient : IDisposable
         return null;
     }
 
-    /// <summary>The body of a GET, streamed to <paramref name="destination"/>; false when the gateway says 404.</summary>
     /// <summary>The status and JSON the gateway answers, whatever the status (a health report answers 503 with its checks); null JSON when the body is none.</summary>
     public async Task<(HttpStatusCode Status, JsonElement? Json)> GetReportAsync(string path, CancellationToken cancellationToken)
     {
@@ -107,6 +106,7 @@ internal sealed class GatewayClient : IDisposable
         }
     }
 
+    /// <summary>The body of a GET, streamed to <paramref name="destination"/>; false when the gateway says 404.</summary>
     public async Task<bool> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, HttpCompletionOption.ResponseHeadersRead);

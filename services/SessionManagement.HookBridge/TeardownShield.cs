@@ -14,7 +14,7 @@ namespace SessionManagement.HookBridge;
 internal static partial class TeardownShield
 {
     private const int SigHup = 1, SigInt = 2, SigTerm = 15;
-    private static readonly nint Ignore = 1; // SIG_IGN
+    private const nint Ignore = 1; // SIG_IGN
 
     public static void Raise()
     {
