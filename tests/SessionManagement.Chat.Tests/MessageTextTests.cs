@@ -31,6 +31,22 @@ public sealed class MessageTextTests
     public void When_a_text_is_blank_or_not_a_prompt_or_reply_Should_have_no_match_hash(string? role, string text) =>
         Assert.Null(MessageText.MatchHash(role, text));
 
+    /// <summary>The hook's text has the marker; its transcript line, which keeps its length, stars where the secret was shorter than it.</summary>
+    [Theory]
+    [InlineData("the password=[redacted:password] works", "the password=******* works")]
+    [InlineData("db postgres://bob:[redacted:url-password]@db/prod", "db postgres://bob:******@db/prod")]
+    [InlineData("keys [redacted:aws-key] and [redacted:pattern-2]!", "keys [redacted:aws-key] and ***!")]
+    [InlineData("a **bold** word", "a *bold* word")]
+    public void When_a_secret_is_masked_by_stars_in_one_and_marked_in_the_other_Should_hash_alike(string hook, string line) =>
+        Assert.Equal(MessageText.MatchHash("user", hook), MessageText.MatchHash("user", line));
+
+    [Theory]
+    [InlineData("the password=[redacted:password] works", "the password= works")]
+    [InlineData("the password=[redacted:password] works", "the password=[redacted:Password] works")]
+    [InlineData("a * b", "a b")]
+    public void When_texts_differ_beyond_their_masks_Should_hash_apart(string one, string other) =>
+        Assert.NotEqual(MessageText.MatchHash("user", one), MessageText.MatchHash("user", other));
+
     [Fact]
     public void When_a_text_is_long_Should_hash_all_of_it()
     {

@@ -22,13 +22,15 @@ internal static class MessageText
 
     /// <summary>
     /// The same prompt (or reply) read from its hook and from the transcript hashes the same: trimmed, line
-    /// endings unified. Only prompts and replies take part; everything else has no match hash.
+    /// endings unified, and each secret taken out alike. A transcript line keeps its length, so a secret shorter than its marker is
+    /// masked there with stars, where the hook has <c>[redacted:kind]</c>: each marker and each run of stars hashes as one star.
+    /// Only prompts and replies take part; everything else has no match hash.
     /// </summary>
     public static string? MatchHash(string? role, string text)
     {
         if (role is not ("user" or "assistant"))
             return null;
-        var trimmed = text.AsSpan().Trim();
+        var trimmed = UnmaskedAlike(text).AsSpan().Trim();
         if (trimmed.IsEmpty)
             return null;
         // Text whose only line ending is \n is already normal: it is hashed where it lies, not copied twice on its way.
@@ -49,6 +51,47 @@ internal static class MessageText
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private const string Marker = "[redacted:";
+
+    /// <summary>The text with each redaction marker and each run of stars made one star; the text itself when it has neither.</summary>
+    private static string UnmaskedAlike(string text)
+    {
+        if (text.AsSpan().IndexOf('*') < 0 && !text.AsSpan().Contains(Marker, StringComparison.Ordinal))
+            return text;
+        var alike = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length;)
+        {
+            int next;
+            if (text[i] == '*')
+                next = i + 1;
+            else if (MarkerEnd(text, i) is var end and >= 0)
+                next = end;
+            else
+            {
+                alike.Append(text[i++]);
+                continue;
+            }
+            if (alike.Length == 0 || alike[^1] != '*')
+                alike.Append('*');
+            i = next;
+        }
+        return alike.ToString();
+    }
+
+    /// <summary>Where the redaction marker at <paramref name="at"/> ends (past its <c>]</c>); -1 when none is there.</summary>
+    private static int MarkerEnd(string text, int at)
+    {
+        if (!text.AsSpan(at).StartsWith(Marker, StringComparison.Ordinal))
+            return -1;
+        var close = text.IndexOf(']', at + Marker.Length);
+        return close >= 0 && IsKind(text.AsSpan(at + Marker.Length, close - at - Marker.Length)) ? close + 1 : -1;
+    }
+
+    /// <summary>A detector's kind, as markers name it: <c>aws-key</c>, <c>pattern-2</c>.</summary>
+    private static bool IsKind(ReadOnlySpan<char> kind) => kind.Length is > 0 and <= 40 && !kind.ContainsAnyExcept(KindCharacters);
+
+    private static readonly SearchValues<char> KindCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     /// <summary>The line endings <see cref="string.ReplaceLineEndings(string)"/> turns into <c>\n</c>, but \n itself.</summary>
     private static readonly SearchValues<char> OtherLineEndings = SearchValues.Create("\r\f\u0085\u2028\u2029");

@@ -94,4 +94,41 @@ public sealed class RedactionThroughTheHostTests
             JsonDocument.Parse(line).Dispose(); // every exported line is still JSON
         Assert.Equal(transcript.Length, export.Length); // and each kept its length
     }
+
+    /// <summary>
+    /// A secret shorter than its marker is masked with stars in a transcript line (the line keeps its length) and replaced by the
+    /// marker in a hook: the prompt seen both ways is still one message, whichever came first.
+    /// </summary>
+    [Fact]
+    public async Task When_a_prompt_with_a_short_secret_comes_by_hook_and_by_transcript_Should_be_one_message()
+    {
+        await using var host = HostProcess.Start(new Dictionary<string, string>());
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        var project = "/work/redact-twin-" + Guid.NewGuid().ToString("N")[..8];
+        var session = "redact-twin-" + Guid.NewGuid().ToString("N")[..8];
+        string[] prompts = ["deploy it, the password=hunter2 works", "my db is postgres://bob:s3cret@db.example/prod, migrate it"];
+        var now = DateTimeOffset.UtcNow;
+
+        await host.PostHookAsync(HostInput.Hook(session, "SessionStart", project, new { source = "startup" }), Cancel);
+        await host.PostHookAsync(HostInput.Hook(session, "UserPromptSubmit", project, new { prompt = prompts[0] }), Cancel);
+        await Eventually.ReturnsAsync(() => host.Http.GetStringAsync($"/api/sessions/{session}/messages", Cancel),
+            page => JsonDocument.Parse(page).RootElement.GetProperty("total").GetInt64() == 1, Within, "the first prompt stored from its hook");
+        var transcript = string.Join("\n", prompts.Select((prompt, i) => HostInput.Line(new
+        {
+            type = "user", uuid = $"u-{i}", parentUuid = i == 0 ? null : "u-0", sessionId = session, cwd = project,
+            timestamp = now.AddSeconds(i).ToString("O"), message = new { role = "user", content = prompt },
+        }))) + "\n";
+        using (var imported = await host.Http.PostAsync($"/api/sessions/import?session={session}&name={session}.jsonl",
+                   new StringContent(transcript, Encoding.UTF8, "application/x-ndjson"), Cancel))
+            Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync(Cancel));
+        await host.PostHookAsync(HostInput.Hook(session, "UserPromptSubmit", project, new { prompt = prompts[1] }), Cancel);
+
+        var messages = await Eventually.ReturnsAsync(
+            async () => JsonDocument.Parse(await host.Http.GetStringAsync($"/api/sessions/{session}/messages", Cancel)).RootElement.GetProperty("messages"),
+            page => page.EnumerateArray().Count(m => m.GetProperty("sources").GetArrayLength() == 2) == 2, Within,
+            "each prompt seen by its hook and in the transcript");
+        Assert.Equal(prompts.Length, messages.EnumerateArray().Count(m => m.GetProperty("role").GetString() == "user"));
+        Assert.DoesNotContain(messages.EnumerateArray(), m => m.GetProperty("text").GetString()!.Contains("hunter2", StringComparison.Ordinal)
+            || m.GetProperty("text").GetString()!.Contains("s3cret", StringComparison.Ordinal));
+    }
 }
