@@ -48,6 +48,29 @@ public sealed class HostProcessTests(InfrastructureFixture infrastructure)
         Assert.IsType<string>(await query.ExecuteScalarAsync(TestContext.Current.CancellationToken)); // the stop was recorded
     }
 
+    /// <summary>
+    /// A new store's start says what a user needs in a few lines: one for the schema it was given, none for each endpoint the bus
+    /// configured or for the scheduler's set-up. Logging:LogLevel brings the libraries' lines back.
+    /// </summary>
+    [Fact]
+    public async Task When_started_on_a_new_store_Should_log_its_migrations_in_one_line_and_the_libraries_only_when_asked()
+    {
+        await using var quiet = HostProcess.Start();
+        await using var asked = HostProcess.Start(new Dictionary<string, string> { ["SM_Logging__LogLevel__MassTransit"] = "Information" });
+        foreach (var host in new[] { quiet, asked })
+        {
+            await host.WaitForAsync("/readyz", HttpStatusCode.OK, StartWithin);
+            await Eventually.ReturnsAsync(() => Task.FromResult(host.Output), // the console logger writes asynchronously
+                output => output.Contains("Application started", StringComparison.Ordinal), StartWithin, "the host's start logged");
+        }
+
+        var migrations = Assert.Single(quiet.Output.Split('\n'), line => line.Contains("SQLite migration", StringComparison.Ordinal));
+        Assert.Matches(@"Applied \d+ SQLite migrations: chat v1-v\d+, context v1", migrations);
+        Assert.DoesNotContain("Configured endpoint", quiet.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Quartz", quiet.Output, StringComparison.Ordinal);
+        Assert.Contains("Configured endpoint", asked.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task When_started_on_RabbitMq_and_MongoDb_Should_become_ready_and_stop_on_sigterm()
     {

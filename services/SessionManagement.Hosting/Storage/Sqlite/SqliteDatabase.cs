@@ -234,6 +234,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 applied.Add((reader.GetString(0), reader.GetInt64(1)));
         }
 
+        var now = new List<(string Module, long Version)>();
         foreach (var migration in _migrations.OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version))
         {
             if (applied.Contains((migration.Module, migration.Version)))
@@ -258,8 +259,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 await record.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
             await transaction.CommitAsync().ConfigureAwait(false);
-            _logger.LogInformation("Applied SQLite migration {Module} v{Version}", migration.Module, migration.Version);
+            now.Add((migration.Module, migration.Version));
         }
+        // One line for all of them (a new store takes some thirty): chat v1-v13, context v1, …
+        if (now.Count > 0)
+            _logger.LogInformation("Applied {Count} SQLite migrations: {Migrations}", now.Count, string.Join(", ", now.GroupBy(m => m.Module).Select(m =>
+                m.Count() == 1 ? $"{m.Key} v{m.First().Version}" : $"{m.Key} v{m.First().Version}-v{m.Last().Version}")));
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql)
