@@ -22,7 +22,7 @@ internal static class SmctlApp
         config.AddBranch("backups", backups =>
         {
             backups.SetDescription("The saver's backups of sessions.");
-            backups.AddCommand<BackupsListCommand>("list").WithDescription("A session's backups, newest first.");
+            backups.AddCommand<BackupsListCommand>("list").WithDescription("A session's backups, or every session's, newest first.");
             backups.AddCommand<BackupsRunCommand>("run").WithDescription("Back up now every session changed since its last backup.");
             backups.AddCommand<BackupsRestoreCommand>("restore").WithDescription("Put a session back as one of its backups holds it.");
         });

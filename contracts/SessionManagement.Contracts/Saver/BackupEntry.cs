@@ -6,4 +6,5 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="CreatedAt">When it was taken.</param>
 /// <param name="SizeBytes">Its stored (compressed) size.</param>
 /// <param name="Checksum">SHA-256 of its uncompressed body.</param>
-public record BackupEntry(Guid BackupId, long Version, DateTimeOffset CreatedAt, long SizeBytes, string Checksum);
+/// <param name="SessionId">The session it holds.</param>
+public record BackupEntry(Guid BackupId, long Version, DateTimeOffset CreatedAt, long SizeBytes, string Checksum, string? SessionId = null);

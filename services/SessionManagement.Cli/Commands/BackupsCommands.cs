@@ -4,16 +4,43 @@ using Spectre.Console.Cli;
 
 namespace SessionManagement.Cli.Commands;
 
-/// <summary><c>smctl backups list</c>: a session's backups, newest first.</summary>
-internal sealed class BackupsListCommand : GatewayCommand<SessionSettings>
+internal sealed class BackupsListSettings : GatewaySettings
 {
-    protected override async Task<int> RunAsync(GatewayClient client, SessionSettings settings, CancellationToken cancellationToken)
+    [CommandArgument(0, "[SESSION]")]
+    [Description("The session whose backups to list; without it, every session's.")]
+    public string? SessionId { get; init; }
+
+    [CommandOption("-n|--limit <N>")]
+    [Description("At most this many, the newest (1-10,000, default 100).")]
+    [DefaultValue(100)]
+    public int Limit { get; init; } = 100;
+
+    public override ValidationResult Validate() =>
+        Limit is < 1 or > 10_000 ? ValidationResult.Error($"--limit must be between 1 and 10000, not {Limit}") : ValidationResult.Success();
+}
+
+/// <summary><c>smctl backups list</c>: a session's backups, or every session's, newest first.</summary>
+internal sealed class BackupsListCommand : GatewayCommand<BackupsListSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, BackupsListSettings settings, CancellationToken cancellationToken)
     {
-        var listed = (await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(settings.SessionId)}/backups", cancellationToken))!.Value;
+        var listed = (await client.GetJsonAsync(settings.SessionId is null
+            ? $"api/backups?limit={settings.Limit}"
+            : $"api/sessions/{Uri.EscapeDataString(settings.SessionId)}/backups", cancellationToken))!.Value;
         if (settings.Json)
+        {
             PrintJson(listed);
-        else
-            Out.Write(JsonTable.Of(listed.GetProperty("backups")));
+            return ExitCodes.Ok;
+        }
+        var backups = listed.GetProperty("backups").EnumerateArray().Take(settings.Limit).ToList();
+        var table = new Table().AddColumns("Backup", "Session", "Version", "Taken", "Size");
+        foreach (var b in backups)
+            table.AddRow(Markup.Escape(b.GetProperty("backupId").GetString()!), Markup.Escape(SessionsListCommand.Text(b, "sessionId") ?? settings.SessionId ?? ""),
+                SessionsListCommand.Number(b, "version"), Markup.Escape(SessionsListCommand.When(b, "createdAt")),
+                SessionsListCommand.Size(b.GetProperty("sizeBytes").GetInt64()));
+        Out.Write(table);
+        var total = listed.TryGetProperty("total", out var all) && all.GetInt32() > 0 ? all.GetInt32() : listed.GetProperty("backups").GetArrayLength();
+        Out.WriteLine($"{backups.Count} of {ClaudeProjects.Count(total)}" + (backups.Count == 0 ? "" : "; restore one with smctl backups restore <backup>"));
         return ExitCodes.Ok;
     }
 }
@@ -35,7 +62,7 @@ internal sealed class BackupsRunCommand : GatewayCommand<GatewaySettings>
 internal sealed class BackupSettings : GatewaySettings
 {
     [CommandArgument(0, "<BACKUP>")]
-    [Description("The backup's id (smctl backups list <session>).")]
+    [Description("The backup's id (smctl backups list).")]
     public Guid BackupId { get; init; }
 }
 

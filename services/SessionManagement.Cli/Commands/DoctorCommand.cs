@@ -141,9 +141,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
 
     private static string? Text(JsonElement json, string name) => SessionsListCommand.Text(json, name);
 
-    private static string Size(long bytes) => bytes >= 1L << 30
-        ? (bytes / (double)(1L << 30)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " GB"
-        : (bytes / (double)(1L << 20)).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " MB";
+    private static string Size(long bytes) => SessionsListCommand.Size(bytes);
 
     /// <summary>Whether the gateway takes secrets out of what it keeps: turning its detectors off is a choice doctor shows as a problem.</summary>
     private static async Task PrivacyAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 
-/// <summary>Backups: list a session's, take them now (besides the schedule), restore one. The saver does the work.</summary>
+/// <summary>Backups: list a session's or every session's newest, take them now (besides the schedule), restore one. The saver does the work.</summary>
 internal static class BackupRoutes
 {
     public static void Map(RouteGroupBuilder api)
@@ -19,6 +19,19 @@ internal static class BackupRoutes
             try
             {
                 return Results.Ok(await client.AskAsync<ListBackups, BackupsListed>(new ListBackups(sessionId), cancellationToken));
+            }
+            catch (RequestTimeoutException)
+            {
+                return client.NoAnswer("saver");
+            }
+        });
+        api.MapGet("/api/backups", async (ReadApiClient client, int? limit, CancellationToken cancellationToken) =>
+        {
+            if (!ReadApiRoutes.TryPage(0, limit, 100, 10_000, out _, out var count, out var problem))
+                return ReadApiRoutes.BadRequest(problem!);
+            try
+            {
+                return Results.Ok(await client.AskAsync<ListBackups, BackupsListed>(new ListBackups(null, count), cancellationToken));
             }
             catch (RequestTimeoutException)
             {

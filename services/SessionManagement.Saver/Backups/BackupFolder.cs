@@ -55,6 +55,22 @@ public sealed class BackupFolder
             .OrderByDescending(b => b.Version).ThenByDescending(b => b.CreatedAt)];
     }
 
+    /// <summary>Every session's backups, newest taken first: the first <paramref name="limit"/> (0: all), and how many there are.</summary>
+    public (IReadOnlyList<BackupInfo> Newest, int Total) ListAll(int limit, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path))
+            return ([], 0);
+        var all = new List<BackupInfo>();
+        foreach (var file in Directory.EnumerateFiles(Path, "*" + Extension, SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ReadInfo(file) is { } info)
+                all.Add(info);
+        }
+        var newest = all.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Version);
+        return ([.. limit > 0 ? newest.Take(limit) : newest], all.Count);
+    }
+
     public async Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken)
     {
         if (Find(backupId) is not { } file)

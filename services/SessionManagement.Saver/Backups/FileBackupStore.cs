@@ -15,6 +15,9 @@ public sealed class FileBackupStore(ISessionBackupSource sessions, BackupFolder 
 
     public Task<IReadOnlyList<BackupInfo>> ListAsync(string sessionId, CancellationToken cancellationToken) => Task.FromResult(folder.List(sessionId));
 
+    public Task<(IReadOnlyList<BackupInfo> Newest, int Total)> ListAllAsync(int limit, CancellationToken cancellationToken) =>
+        Task.Run(() => folder.ListAll(limit, cancellationToken), cancellationToken); // a header read per file: off the consumer's thread
+
     public Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken) => folder.GetAsync(backupId, cancellationToken);
 
     public Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken) => folder.DeleteAsync(backupIds, cancellationToken);

@@ -14,6 +14,9 @@ public interface IBackupStore
     /// <summary>A session's backups, newest first.</summary>
     Task<IReadOnlyList<BackupInfo>> ListAsync(string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>Every session's backups, newest first: the first <paramref name="limit"/> (0: all), and how many there are.</summary>
+    Task<(IReadOnlyList<BackupInfo> Newest, int Total)> ListAllAsync(int limit, CancellationToken cancellationToken);
+
     Task<(BackupInfo Info, byte[] Body)?> GetAsync(Guid backupId, CancellationToken cancellationToken);
 
     Task DeleteAsync(IReadOnlyCollection<Guid> backupIds, CancellationToken cancellationToken);

@@ -26,8 +26,17 @@ public sealed class BackupsConsumer(SessionBackups backups, IBackupStore store) 
 
     public async Task Consume(ConsumeContext<ListBackups> context)
     {
-        var list = await store.ListAsync(context.Message.SessionId, context.CancellationToken);
-        await context.RespondAsync(new BackupsListed(context.Message.SessionId,
-            list.Select(b => new BackupEntry(b.BackupId, b.Version, b.CreatedAt, b.SizeBytes, b.Checksum)).ToList()));
+        var (sessionId, limit) = (context.Message.SessionId, context.Message.Limit);
+        IReadOnlyList<BackupInfo> list;
+        int total;
+        if (sessionId is null)
+            (list, total) = await store.ListAllAsync(limit, context.CancellationToken);
+        else
+        {
+            var ofSession = await store.ListAsync(sessionId, context.CancellationToken);
+            (list, total) = (limit > 0 ? [.. ofSession.Take(limit)] : ofSession, ofSession.Count);
+        }
+        await context.RespondAsync(new BackupsListed(sessionId,
+            list.Select(b => new BackupEntry(b.BackupId, b.Version, b.CreatedAt, b.SizeBytes, b.Checksum, b.SessionId)).ToList(), total));
     }
 }
