@@ -26,6 +26,14 @@ public sealed class ParsingTests
             Assert.Contains(command, sessions.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("hookEventName", "Hook event name")]
+    [InlineData("projectDir", "Project dir")]
+    [InlineData("host", "Host")]
+    [InlineData("queueURL", "Queue URL")]
+    public void When_a_listing_is_shown_as_a_table_Should_head_each_column_in_words(string property, string header) =>
+        Assert.Equal(header, SessionManagement.Cli.Commands.JsonTable.Header(property));
+
     [Fact]
     public void When_restore_is_given_its_options_Should_read_them_and_fail_only_at_the_missing_gateway()
     {

@@ -46,6 +46,11 @@ internal sealed class AuditCommand : GatewayCommand<AuditSettings>
             return ExitCodes.Ok;
         }
         var entries = audit.GetProperty("entries");
+        if (entries.GetArrayLength() == 0)
+        {
+            Out.WriteLine("no entries");
+            return ExitCodes.Ok;
+        }
         Out.MarkupLine($"[bold]{entries.GetArrayLength()}[/] entries, newest first");
         Out.Write(JsonTable.Of(entries));
         return ExitCodes.Ok;
