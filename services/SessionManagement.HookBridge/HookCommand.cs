@@ -30,7 +30,7 @@ internal static class HookCommand
         try
         {
             var response = LoopbackHttp.Post(environment.GatewayUrl, "/hooks",
-                GatewayHeaders.For(record, environment, spooled: false), record.Payload, environment.HookTimeout);
+                GatewayHeaders.For(record, environment, spooled: false), record.Payload, HookEvents.WaitFor(record.Payload, environment.HookTimeout));
             if (response.Status is >= 200 and < 300 or 409)
             {
                 WriteAnswer(stdout, response.Body);

@@ -35,4 +35,32 @@ internal static class HookEvents
     /// (<c>"async": true</c>) where Claude Code supports that.
     /// </summary>
     public static readonly IReadOnlySet<string> Awaited = new HashSet<string>(StringComparer.Ordinal) { "Setup", "SessionStart", "Stop", "SessionEnd" };
+
+    /// <summary>
+    /// The longest a hook Claude Code does not wait for waits for the gateway before it is spooled: <c>claude -p</c>'s teardown
+    /// sends SIGKILL 1.2 s after its SIGTERM (2.1.332), which comes 0.1 s or more after the hook started. A slow or far gateway
+    /// (another machine's, on a bad network) then takes the hook from the spool rather than lose it; run in the foreground, as an older
+    /// Claude Code runs every hook, it holds Claude Code up no longer than this.
+    /// </summary>
+    public static readonly TimeSpan UnawaitedWait = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>The value of a hook's <c>hook_event_name</c>, found in its JSON without parsing the rest; null when it has none.</summary>
+    public static string? NameIn(ReadOnlySpan<byte> payload)
+    {
+        var key = payload.IndexOf("\"hook_event_name\""u8);
+        if (key < 0)
+            return null;
+        var rest = payload[(key + 17)..].TrimStart(" \t\r\n"u8);
+        if (rest.IsEmpty || rest[0] != (byte)':')
+            return null;
+        rest = rest[1..].TrimStart(" \t\r\n"u8);
+        if (rest.IsEmpty || rest[0] != (byte)'"')
+            return null;
+        var end = rest[1..].IndexOfAny((byte)'"', (byte)'\\');
+        return end is > 0 and <= 64 && rest[1 + end] == (byte)'"' ? System.Text.Encoding.UTF8.GetString(rest.Slice(1, end)) : null;
+    }
+
+    /// <summary>How long this hook waits for the gateway: <paramref name="configured"/>, or less for a hook Claude Code does not wait for.</summary>
+    public static TimeSpan WaitFor(ReadOnlySpan<byte> payload, TimeSpan configured) =>
+        NameIn(payload) is { } name && !Awaited.Contains(name) && configured > UnawaitedWait ? UnawaitedWait : configured;
 }

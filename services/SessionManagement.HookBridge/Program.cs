@@ -71,5 +71,6 @@ static string Usage() => """
            sm-hook drain             replay spooled hooks to the gateway, in capture order
            sm-hook install   [--user | --project DIR] [--http] [--statusline] [--async | --no-async]
            sm-hook uninstall [--user | --project DIR]
-    environment: SM_GATEWAY_URL (http://127.0.0.1:4780), SM_GATEWAY_TOKEN, SM_SPOOL_DIR, SM_HOOK_TIMEOUT_MS (3000)
+    environment: SM_GATEWAY_URL (http://127.0.0.1:4780), SM_GATEWAY_TOKEN, SM_SPOOL_DIR, SM_HOOK_TIMEOUT_MS (3000;
+                 800 at most for a hook Claude Code does not wait for)
     """;

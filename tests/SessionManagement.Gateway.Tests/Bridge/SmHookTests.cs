@@ -68,11 +68,56 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
     [Fact]
     public async Task When_Claude_Code_ends_the_hook_while_it_is_delivered_Should_keep_the_hook_all_the_same()
     {
-        using var spool = new TempDirectory();
+        var (hook, stderr, spool, marker) = await TearDownAsync("1500");
+
+        await hook.WaitForExitAsync(Cancel);
+
+        Assert.True(hook.ExitCode == 0, $"sm-hook exited {hook.ExitCode}: {await stderr}");
+        var spooled = Assert.Single(new SpoolDirectory(spool.Path).List());
+        Assert.Contains(marker, System.Text.Encoding.UTF8.GetString(SpoolDirectory.Read(spooled).Payload), StringComparison.Ordinal);
+        hook.Dispose();
+        spool.Dispose();
+    }
+
+    /// <summary>
+    /// As Claude Code 2.1.332 tears a <c>claude -p</c> session down: SIGKILL 1.2 s after the SIGTERM, here while a gateway that
+    /// never answers holds the hook, and with sm-hook told to wait a minute for it. A hook Claude Code does not wait for is spooled
+    /// before the kill all the same.
+    /// </summary>
+    [Fact]
+    public async Task When_the_gateway_outlasts_Claude_Codes_teardown_Should_have_spooled_the_hook_before_the_kill()
+    {
+        var (hook, _, spool, marker) = await TearDownAsync("60000");
+
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        grace.CancelAfter(TimeSpan.FromSeconds(1.2));
+        try
+        {
+            await hook.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException) when (!Cancel.IsCancellationRequested)
+        {
+            hook.Kill();
+            await hook.WaitForExitAsync(Cancel);
+        }
+
+        var spooled = Assert.Single(new SpoolDirectory(spool.Path).List());
+        Assert.Contains(marker, System.Text.Encoding.UTF8.GetString(SpoolDirectory.Read(spooled).Payload), StringComparison.Ordinal);
+        hook.Dispose();
+        spool.Dispose();
+    }
+
+    /// <summary>
+    /// A UserPromptSubmit hook (run in the background) sent to a listener of the test's own that takes the request and never answers;
+    /// once the request has arrived, SIGTERM, as Claude Code's teardown sends it. Returns the running sm-hook.
+    /// </summary>
+    private static async Task<(System.Diagnostics.Process Hook, Task<string> Stderr, TempDirectory Spool, string Marker)> TearDownAsync(string timeoutMs)
+    {
+        var spool = new TempDirectory();
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var environment = Environment($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}", spool.Path);
-        environment["SM_HOOK_TIMEOUT_MS"] = "1500";
+        environment["SM_HOOK_TIMEOUT_MS"] = timeoutMs;
         var marker = "torn-down-" + Guid.NewGuid().ToString("N")[..8];
         var (file, prefix) = SmHookProcess.Command();
         var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -80,24 +125,21 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
             start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
-        using var hook = System.Diagnostics.Process.Start(start)!;
+        var hook = System.Diagnostics.Process.Start(start)!;
         var stderr = hook.StandardError.ReadToEndAsync(Cancel);
         await hook.StandardInput.WriteAsync($$"""{"session_id":"s-{{marker}}","hook_event_name":"UserPromptSubmit","prompt":"{{marker}}"}""");
         hook.StandardInput.Close();
 
         // The request has reached the "gateway": sm-hook now waits for an answer that never comes, and is told to end.
-        using var connection = await listener.AcceptTcpClientAsync(Cancel);
+        var connection = await listener.AcceptTcpClientAsync(Cancel);
         var received = new List<byte>();
         var buffer = new byte[4096];
         while (!System.Text.Encoding.UTF8.GetString([.. received]).Contains(marker, StringComparison.Ordinal))
             received.AddRange(buffer.AsSpan(0, await connection.GetStream().ReadAsync(buffer, Cancel)).ToArray());
         using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", hook.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await term.WaitForExitAsync(Cancel);
-        await hook.WaitForExitAsync(Cancel);
-
-        Assert.True(hook.ExitCode == 0, $"sm-hook exited {hook.ExitCode}: {await stderr}");
-        var spooled = Assert.Single(new SpoolDirectory(spool.Path).List());
-        Assert.Contains(marker, System.Text.Encoding.UTF8.GetString(SpoolDirectory.Read(spooled).Payload), StringComparison.Ordinal);
+        _ = hook.WaitForExitAsync(Cancel).ContinueWith(_ => connection.Dispose(), TaskScheduler.Default); // the connection stays open until sm-hook ends
+        return (hook, stderr, spool, marker);
     }
 
     [Fact]
