@@ -72,5 +72,5 @@ static string Usage() => """
            sm-hook install   [--user | --project DIR] [--http] [--statusline] [--async | --no-async]
            sm-hook uninstall [--user | --project DIR]
     environment: SM_GATEWAY_URL (http://127.0.0.1:4780), SM_GATEWAY_TOKEN, SM_SPOOL_DIR, SM_HOOK_TIMEOUT_MS (3000;
-                 800 at most for a hook Claude Code does not wait for)
+                 800 at most for a hook whose answer nobody reads)
     """;

@@ -7,7 +7,7 @@ namespace SessionManagement.HookBridge;
 /// sends SIGTERM to the process group of each background hook still running, and SIGKILL about a second later (seen with
 /// 2.1.332: async UserPromptSubmit, Stop and StopFailure hooks signalled 0.1-0.4 s after they started); a hook process ended
 /// by the first loses the hook it holds. Ignored, the signal leaves it to finish: its hook is delivered (or spooled, at the latest
-/// after <see cref="HookEvents.UnawaitedWait"/>, before the SIGKILL), and it exits. SIGHUP and SIGINT (a closed terminal, Ctrl+C) are ignored for the same reason. One system call each, bound when the
+/// after <see cref="HookEvents.UnansweredWait"/>, before the SIGKILL), and it exits. SIGHUP and SIGINT (a closed terminal, Ctrl+C) are ignored for the same reason. One system call each, bound when the
 /// binary is linked (<c>DirectPInvoke</c>), and no signal thread: the runtime's own signal handling is never set up on the
 /// hook path.
 /// </summary>

@@ -20,10 +20,11 @@ public sealed class HookEventsTests
     [Theory]
     [InlineData("UserPromptSubmit", 0.8)]
     [InlineData("PostToolUse", 0.8)]
+    [InlineData("Stop", 0.8)]
+    [InlineData("SessionEnd", 0.8)]
     [InlineData("SessionStart", 3)]
-    [InlineData("Stop", 3)]
-    [InlineData("SessionEnd", 3)]
-    public void When_Claude_Code_does_not_wait_for_a_hook_Should_wait_for_the_gateway_less_than_its_teardown_grace(string name, double seconds) =>
+    [InlineData("Setup", 3)]
+    public void When_nobody_reads_a_hooks_answer_Should_wait_for_the_gateway_less_than_Claude_Codes_teardown_grace(string name, double seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), HookEvents.WaitFor(Encoding.UTF8.GetBytes($$"""{"hook_event_name":"{{name}}"}"""), Configured));
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
 
     /// <summary>
     /// As Claude Code 2.1.332 tears a <c>claude -p</c> session down: SIGKILL 1.2 s after the SIGTERM, here while a gateway that
-    /// never answers holds the hook, and with sm-hook told to wait a minute for it. A hook Claude Code does not wait for is spooled
+    /// never answers holds the hook, and with sm-hook told to wait a minute for it. A hook whose answer nobody reads is spooled
     /// before the kill all the same.
     /// </summary>
     [Fact]
