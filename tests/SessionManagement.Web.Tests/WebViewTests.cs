@@ -301,6 +301,23 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var model = models.Locator("rect.bar", new() { Has = page.Locator("title", new() { HasText = ScriptedModelServer.Model + ":" }) });
         await Assertions.Expect(model).ToHaveCountAsync(1);
         Assert.True(await model.EvaluateAsync<double>("r => r.height.baseVal.value") > 0);
+
+        // As the browser laid them out: each chart's words inside it, none over another or under a bar, none stretched out of shape.
+        var layout = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('figure.chart svg')].flatMap(svg => {
+                const box = svg.getBoundingClientRect(), texts = [...svg.querySelectorAll('text')].map(t => [t, t.getBoundingClientRect()]);
+                const bars = [...svg.querySelectorAll('rect.bar')].map(r => r.getBoundingClientRect());
+                const apart = (a, b) => a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+                const scale = svg.getScreenCTM();
+                return texts.flatMap(([t, r], i) => [
+                    r.left < box.left - 0.5 || r.right > box.right + 0.5 ? `'${t.textContent}' outside its chart` : null,
+                    ...texts.slice(i + 1).filter(([, o]) => !apart(r, o)).map(([u]) => `'${t.textContent}' over '${u.textContent}'`),
+                    ...bars.filter(b => !apart(r, b)).map(() => `'${t.textContent}' under a bar`),
+                    Math.abs(scale.a - scale.d) > 0.01 ? `'${t.textContent}' stretched ${scale.a} by ${scale.d}` : null,
+                ]).filter(p => p);
+            })
+            """);
+        Assert.True(layout.Length == 0, string.Join("; ", layout));
         await Chromium.ScreenshotAsync(page, "reports");
     }
 
