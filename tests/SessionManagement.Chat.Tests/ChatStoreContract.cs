@@ -486,7 +486,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
 
         Assert.Equal(3, all.Count);
         Assert.Equal("u:a1", all[0].Key); // the word twice ranks first
-        Assert.Contains($"[{word}]", all[0].Snippet);
+        Assert.Contains(word, Marked(all[0]));
         Assert.Equal(["u:a1", "u:u1"], both.Select(h => h.Key).Order());
         Assert.Equal((s2, "u:u1"), (Assert.Single(bySession).SessionId, bySession[0].Key));
         Assert.Equal(("u:a1", "assistant", project), (Assert.Single(byRole).Key, byRole[0].Role, byRole[0].ProjectDir));
@@ -514,10 +514,30 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal("u:a1", call.Key);
         Assert.Contains("Bash", call.Snippet);
         Assert.Equal(("u:u2", "tool"), (result.Key, result.Role));
-        Assert.Contains($"[{output}]", result.Snippet);
+        Assert.Equal([output], Marked(result));
         await Store.DeleteSessionAsync(s, Cancel);
         Assert.Empty(await Store.SearchAsync(new MessageSearch([output], null, null, null, null, null, 10), Cancel));
     }
+
+    /// <summary>A passage's own brackets (code, a redaction's marker) are shown as they are; only the matched words are marked.</summary>
+    [Fact]
+    public async Task When_a_found_message_holds_brackets_Should_keep_them_and_mark_only_the_matched_words()
+    {
+        if (await SearchUnavailableBecauseAsync() is { } reason)
+            Assert.Skip(reason);
+        var s = NewSession();
+        var word = "pangolin" + Guid.NewGuid().ToString("N")[..6];
+        var text = $"password=[redacted:password], args[0] and the {word} list [a, b]";
+        await Store.AppendAsync(Transcript(s, 0, User(s, "u1", null, 1, text)), Keep, Cancel);
+
+        var hit = Assert.Single(await Store.SearchAsync(new MessageSearch([word], s, null, null, null, null, 10), Cancel));
+
+        Assert.Equal(text, hit.Snippet);
+        Assert.Equal([word], Marked(hit));
+    }
+
+    /// <summary>The words a hit's marks point at, read out of its snippet.</summary>
+    private static List<string> Marked(SearchHit hit) => [.. (hit.Marks ?? []).Select(m => hit.Snippet.Substring(m.Start, m.Length))];
 
     [Fact]
     public async Task When_nothing_matches_Should_find_nothing_rather_than_fail()

@@ -7,7 +7,8 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="ProjectDir">The project the message was written in.</param>
 /// <param name="Timestamp">When the message was written.</param>
 /// <param name="Score">Relevance; higher is better, comparable only within one answer.</param>
-/// <param name="Snippet">The matching passage with the matched words between <c>[</c> and <c>]</c>.</param>
+/// <param name="Snippet">The matching passage, as the message has it.</param>
+/// <param name="Marks">Where the matched words lie in <paramref name="Snippet"/>, in order.</param>
 public record SearchHit(
     string SessionId,
     string Key,
@@ -15,4 +16,5 @@ public record SearchHit(
     string? ProjectDir,
     DateTimeOffset Timestamp,
     double Score,
-    string Snippet);
+    string Snippet,
+    IReadOnlyList<SnippetMark>? Marks = null);

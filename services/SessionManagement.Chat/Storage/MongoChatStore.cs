@@ -241,7 +241,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
                     .SortByDescending(m => m.Timestamp).Limit(search.Limit * 10).ToListAsync(cancellationToken))
                 .Select(d => (Document: d, Score: (double)d.SearchTokens!.Count(wanted.Contains)))
                 .OrderByDescending(h => h.Score).ThenByDescending(h => h.Document.Timestamp).Take(search.Limit).ToList();
-            return sealedHits.Select(h => new SearchHit(h.Document.SessionId, h.Document.Key, h.Document.Role, h.Document.ProjectDir, h.Document.Timestamp, h.Score,
+            return sealedHits.Select(h => Hit(h.Document.SessionId, h.Document.Key, h.Document.Role, h.Document.ProjectDir, h.Document.Timestamp, h.Score,
                 Snippets.Around((_atRest.OpenText(h.Document.Text, Record.Text) + "\n" + _atRest.OpenText(h.Document.ToolText, Record.ToolText)).Trim('\n'),
                     search.Terms))).ToList();
         }
@@ -257,10 +257,14 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         {
             throw new SearchUnavailableException($"this MongoDB deployment cannot run a text search: {error.ErrorMessage}", error);
         }
-        return found.Select(d => new SearchHit(d["sessionId"].AsString, d["key"].AsString, NullableString(d, "role"), NullableString(d, "projectDir"),
+        return found.Select(d => Hit(d["sessionId"].AsString, d["key"].AsString, NullableString(d, "role"), NullableString(d, "projectDir"),
             new DateTimeOffset(d["timestamp"].ToUniversalTime()), d["score"].ToDouble(),
             Snippets.Around((d["text"].AsString + "\n" + NullableString(d, "toolText")).Trim('\n'), search.Terms))).ToList();
     }
+
+    private static SearchHit Hit(string sessionId, string key, string? role, string? projectDir, DateTimeOffset timestamp, double score,
+        (string Text, IReadOnlyList<SnippetMark> Marks) snippet) =>
+        new(sessionId, key, role, projectDir, timestamp, score, snippet.Text, snippet.Marks);
 
     public async Task<(long Trimmed, long Bytes)> CleanupAsync(int retention, long maxSessionBytes, CancellationToken cancellationToken)
     {

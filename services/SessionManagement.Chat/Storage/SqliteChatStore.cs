@@ -283,7 +283,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 filters.Add("AND m.timestamp < $until");
             // Messages in clear are found by their words, with the index's own passage; sealed ones by their tokens, their passage cut
             // from their text opened here. Each index gives its best; together, the best of both.
-            var hits = await SearchIndexAsync(connection, "chat_messages_fts", "snippet(chat_messages_fts, 0, '[', ']', '…', 16)",
+            var hits = await SearchIndexAsync(connection, "chat_messages_fts", "snippet(chat_messages_fts, 0, char(2), char(3), '…', 16)",
                 MessageColumns.FtsQuery(search.Terms), filters, search, cancellationToken);
             if (MessageColumns.SealedFtsQuery(search.Terms, atRest) is { } tokens)
                 hits.AddRange(await SearchIndexAsync(connection, "chat_messages_fts_sealed", "NULL", tokens, filters, search, cancellationToken));
@@ -309,12 +309,15 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var hits = new List<SearchHit>();
         while (await reader.ReadAsync(cancellationToken))
+        {
+            var (passage, marks) = reader.IsDBNull(6)
+                // A sealed message's index holds tokens, not words: its passage is cut from its text, opened here.
+                ? Snippets.Around((atRest.OpenText(reader.GetString(7), Record.Text) + "\n"
+                    + atRest.OpenText(reader.ReadNullableString(8), Record.ToolText)).Trim('\n'), search.Terms)
+                : Snippets.FromMarkers(reader.GetString(6));
             hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.ReadNullableString(2), reader.ReadNullableString(3),
-                reader.ReadTime(4), reader.GetDouble(5), reader.IsDBNull(6)
-                    // A sealed message's index holds tokens, not words: its passage is cut from its text, opened here.
-                    ? Snippets.Around((atRest.OpenText(reader.GetString(7), Record.Text) + "\n"
-                        + atRest.OpenText(reader.ReadNullableString(8), Record.ToolText)).Trim('\n'), search.Terms)
-                    : reader.GetString(6)));
+                reader.ReadTime(4), reader.GetDouble(5), passage, marks));
+        }
         return hits;
     }
 

@@ -175,9 +175,27 @@ internal sealed class SessionsSearchCommand : GatewayCommand<SessionsSearchSetti
         var table = new Table().AddColumns("Session", "When", "Role", "Snippet");
         foreach (var hit in found.GetProperty("hits").EnumerateArray())
             table.AddRow(Markup.Escape(hit.GetProperty("sessionId").GetString()!), Markup.Escape(SessionsListCommand.When(hit, "timestamp")),
-                Markup.Escape(SessionsListCommand.Text(hit, "role") ?? ""), Markup.Escape(SessionsListCommand.Text(hit, "snippet") ?? ""));
+                Markup.Escape(SessionsListCommand.Text(hit, "role") ?? ""), Marked(hit));
         Out.Write(table);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The hit's snippet, its matched words in bold yellow (plain where colour is off).</summary>
+    internal static string Marked(JsonElement hit)
+    {
+        var snippet = SessionsListCommand.Text(hit, "snippet") ?? "";
+        var marked = new System.Text.StringBuilder();
+        var at = 0;
+        if (hit.TryGetProperty("marks", out var marks) && marks.ValueKind == JsonValueKind.Array)
+            foreach (var mark in marks.EnumerateArray())
+            {
+                var (start, length) = (mark.GetProperty("start").GetInt32(), mark.GetProperty("length").GetInt32());
+                if (start < at || start + length > snippet.Length)
+                    continue;
+                marked.Append(Markup.Escape(snippet[at..start])).Append("[bold yellow]").Append(Markup.Escape(snippet.Substring(start, length))).Append("[/]");
+                at = start + length;
+            }
+        return marked.Append(Markup.Escape(snippet[at..])).ToString();
     }
 }
 

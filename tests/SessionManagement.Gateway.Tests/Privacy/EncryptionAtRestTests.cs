@@ -47,7 +47,8 @@ public sealed class EncryptionAtRestTests
         var messages = await host.Http.GetStringAsync($"/api/sessions/{session}/messages?limit=1000", Cancel);
         var files = HostInput.Files(host.DataDirectory);
 
-        Assert.Contains("[quokkaline]", hit.GetProperty("snippet").GetString(), StringComparison.Ordinal); // cut from the opened text
+        var mark = hit.GetProperty("marks")[0]; // cut from the opened text
+        Assert.Equal("quokkaline", hit.GetProperty("snippet").GetString()!.Substring(mark.GetProperty("start").GetInt32(), mark.GetProperty("length").GetInt32()));
         Assert.Contains("zephyrnote", context, StringComparison.Ordinal);
         Assert.Contains("quokkaline", export, StringComparison.Ordinal);
         Assert.Contains("zephyrprompt", messages, StringComparison.Ordinal);

@@ -88,7 +88,8 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         var found = await GetJsonAsync($"/api/search?q={word}&project={Uri.EscapeDataString(project)}&role=assistant");
         var hit = Assert.Single(found.GetProperty("hits").EnumerateArray());
         Assert.Equal(s, hit.GetProperty("sessionId").GetString());
-        Assert.Contains($"[{word}]", hit.GetProperty("snippet").GetString());
+        var mark = hit.GetProperty("marks")[0];
+        Assert.Equal(word, hit.GetProperty("snippet").GetString()!.Substring(mark.GetProperty("start").GetInt32(), mark.GetProperty("length").GetInt32()));
 
         var json = await GetJsonAsync($"/api/sessions/{s}/export?format=json");
         Assert.Equal(s, json.GetProperty("session").GetProperty("sessionId").GetString());
