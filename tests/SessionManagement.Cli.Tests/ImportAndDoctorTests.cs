@@ -65,6 +65,7 @@ public sealed class ImportAndDoctorTests
         var panel = await SmctlProcess.RunAsync(smctl, "sessions", "show", b);
         Assert.Contains($"Tokens in / out  {input:N0} / {output:N0}", panel.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"Cost +\$0\.\d{2,4}", panel.Stdout);
+        Assert.Contains($"Resume it: smctl restore {b} && cd ", panel.Stdout, StringComparison.Ordinal);
 
         // The store says what a file it holds comes to, worked out here from the file's bytes as documented (TranscriptDigest):
         // the framework's XXH128 of each line's offset (8 bytes, little-endian) and bytes, XORed.
@@ -97,6 +98,14 @@ public sealed class ImportAndDoctorTests
         var restore = await SmctlProcess.RunAsync(smctl, "restore", "no-such-session", "--config-dir", host.Home);
         var down = await SmctlProcess.RunAsync(new Dictionary<string, string> { ["SM_GATEWAY_URL"] = "http://127.0.0.1:1" }, "sessions", "list");
         var unknown = await SmctlProcess.RunAsync(smctl, "sessions", "frobnicate");
+        // Known by its hooks alone (Claude Code wrote no transcript: a start that failed): shown, but not offered for resuming.
+        var hooksOnly = "hooks-only-" + Guid.NewGuid().ToString("N")[..8];
+        await host.PostHookAsync($$"""{"session_id":"{{hooksOnly}}","hook_event_name":"SessionStart","source":"startup","cwd":"/work/p"}""", TestContext.Current.CancellationToken);
+        var shown = await Eventually.ReturnsAsync(() => SmctlProcess.RunAsync(smctl, "sessions", "show", hooksOnly), run => run.ExitCode == 0,
+            TimeSpan.FromSeconds(30), "the session kept from its hook");
+        Assert.Contains(hooksOnly, shown.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Resume it", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cannot be resumed", shown.Stdout, StringComparison.Ordinal);
 
         Assert.Equal((4, 4, 3), (missing.ExitCode, restore.ExitCode, down.ExitCode));
         Assert.Contains("no session no-such-session", missing.Stderr, StringComparison.Ordinal);

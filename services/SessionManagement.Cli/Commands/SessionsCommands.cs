@@ -92,7 +92,8 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
             PrintJson(JsonSerializer.SerializeToElement(new { session, status, files = files?.GetProperty("files") }));
             return ExitCodes.Ok;
         }
-        var grid = new Grid().AddColumn().AddColumn();
+        // The id in a row as well as in the header: the panel is as wide as its rows, and a narrower one cuts its header short.
+        var grid = new Grid().AddColumn().AddColumn().AddRow("Session", Markup.Escape(settings.SessionId));
         if (session is { } s)
         {
             foreach (var (label, name) in new[] { ("Title", "title"), ("Project", "projectDir"), ("Branch", "gitBranch"), ("Model", "model"), ("Status", "status"),
@@ -116,7 +117,10 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
                     Markup.Escape($"{file.GetProperty("file").GetString() ?? settings.SessionId + ".jsonl"} ({ClaudeProjects.Count(file.GetProperty("lines").GetInt64())} lines)"));
         Out.Write(new Panel(grid).Header(Markup.Escape(settings.SessionId)));
         var project = TranscriptText.WorkingDirectory(session);
-        Output.Plain($"Resume it: smctl restore {settings.SessionId} && cd {Quote(project ?? ".")} && claude --resume {settings.SessionId}");
+        if (files is { } kept && kept.GetProperty("files").GetArrayLength() > 0)
+            Output.Plain($"Resume it: smctl restore {settings.SessionId} && cd {Quote(project ?? ".")} && claude --resume {settings.SessionId}");
+        else
+            Output.Plain("No transcript of it is kept (Claude Code wrote none, or it was not taken in): it cannot be resumed.");
         return ExitCodes.Ok;
     }
 
