@@ -36,6 +36,22 @@ public sealed class TranscriptRecordReaderTests
         Assert.Null(messages[3].MatchHash);
     }
 
+    /// <summary>The record Claude Code 2.1.330 wrote for <c>/greet bob</c>, as found in its transcript: read as typed, so its hook's prompt joins it.</summary>
+    [Theory]
+    [InlineData("<command-message>greet</command-message>\n<command-name>/greet</command-name>\n<command-args>bob</command-args>", "/greet bob")]
+    [InlineData("<command-name>/clear</command-name>\n            <command-message>clear</command-message>\n            <command-args></command-args>", "/clear")]
+    [InlineData("see <command-name>/greet</command-name>", "see <command-name>/greet</command-name>")]
+    [InlineData("<command-name>/greet</command-name> and more words", "<command-name>/greet</command-name> and more words")]
+    public void When_a_slash_command_is_read_Should_read_it_as_typed(string content, string typed)
+    {
+        var line = System.Text.Json.JsonSerializer.Serialize(new { type = "user", uuid = "u1", sessionId = Session, message = new { role = "user", content } });
+
+        var message = Read(0, line).Single();
+
+        Assert.Equal(typed, message.Text);
+        Assert.Equal(MessageText.MatchHash("user", typed), message.MatchHash);
+    }
+
     [Theory]
     [InlineData("plain text ")]
     [InlineData("a \"quoted\" path\\to\\file\n")]

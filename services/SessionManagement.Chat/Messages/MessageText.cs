@@ -52,6 +52,37 @@ internal static class MessageText
         }
     }
 
+    /// <summary>
+    /// A slash command as the user typed it (<c>/greet bob</c>), from the record Claude Code writes for it:
+    /// <c>&lt;command-message&gt;greet&lt;/command-message&gt;\n&lt;command-name&gt;/greet&lt;/command-name&gt;\n&lt;command-args&gt;bob&lt;/command-args&gt;</c>
+    /// (2.1.33x; the tags in any order). Its UserPromptSubmit hook has the prompt as typed: read so, the two join as one message.
+    /// Null for any other text, tags among other words included.
+    /// </summary>
+    public static string? CommandAsTyped(string text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.IsEmpty || trimmed[0] != '<' || !trimmed.Contains("<command-name>", StringComparison.Ordinal))
+            return null;
+        string? name = null, args = null;
+        while (!trimmed.IsEmpty)
+        {
+            var close = trimmed.IndexOf('>');
+            if (trimmed[0] != '<' || close < 0)
+                return null;
+            var tag = trimmed[1..close];
+            var end = trimmed.IndexOf($"</{tag}>", StringComparison.Ordinal);
+            if (end < 0 || tag is not ("command-name" or "command-message" or "command-args"))
+                return null;
+            var value = trimmed[(close + 1)..end].Trim().ToString();
+            if (tag is "command-name")
+                name = value;
+            else if (tag is "command-args")
+                args = value;
+            trimmed = trimmed[(end + tag.Length + 3)..].TrimStart();
+        }
+        return string.IsNullOrEmpty(name) ? null : string.IsNullOrEmpty(args) ? name : name + " " + args;
+    }
+
     private const string Marker = "[redacted:";
 
     /// <summary>The text with each redaction marker and each run of stars made one star; the text itself when it has neither.</summary>

@@ -111,7 +111,7 @@ internal static class TranscriptRecordReader
                     role = "tool";
                 break;
         }
-        var text = content.Text;
+        var text = role == "user" && MessageText.CommandAsTyped(content.Text) is { } command ? command : content.Text;
         return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
             MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
         { Undated = !dated, ResponseKey = response, GitBranch = branch };
