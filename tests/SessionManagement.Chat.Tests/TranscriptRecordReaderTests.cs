@@ -52,6 +52,34 @@ public sealed class TranscriptRecordReaderTests
         Assert.Equal(MessageText.MatchHash("user", typed), message.MatchHash);
     }
 
+    /// <summary>
+    /// A slash command's expansion, as Claude Code 2.1.330 wrote it for <c>/greet bob</c> (<c>isMeta</c>): not the user's words, so a record
+    /// beside the conversation, its text kept; a tool result written the same way stays what it is.
+    /// </summary>
+    [Fact]
+    public void When_Claude_Code_writes_text_in_the_users_name_Should_keep_it_as_a_record_beside_the_conversation()
+    {
+        var expansion = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            parentUuid = "u1", isSidechain = false, type = "user", isMeta = true, uuid = "u2", sessionId = Session,
+            message = new { role = "user", content = new[] { new { type = "text", text = "Say hello to bob and write hello to a file.\n" } } },
+        });
+        var typed = System.Text.Json.JsonSerializer.Serialize(new { type = "user", isMeta = false, uuid = "u3", sessionId = Session, message = new { role = "user", content = "hi" } });
+        var result = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            type = "user", isMeta = true, uuid = "u4", sessionId = Session,
+            message = new { role = "user", content = new[] { new { type = "tool_result", tool_use_id = "toolu_4", content = "done" } } },
+        });
+
+        var messages = Read(0, expansion, typed, result);
+
+        Assert.Equal((MessageKind.Record, (string?)null, "Say hello to bob and write hello to a file.\n", (string?)null),
+            (messages[0].Kind, messages[0].Role, messages[0].Text, messages[0].MatchHash));
+        Assert.Equal(("u2", "u1"), (messages[0].Uuid, messages[0].ParentUuid));
+        Assert.Equal((MessageKind.Message, "user"), (messages[1].Kind, messages[1].Role));
+        Assert.Equal((MessageKind.Message, "tool"), (messages[2].Kind, messages[2].Role));
+    }
+
     [Theory]
     [InlineData("plain text ")]
     [InlineData("a \"quoted\" path\\to\\file\n")]

@@ -112,6 +112,12 @@ internal static class TranscriptRecordReader
                 break;
         }
         var text = role == "user" && MessageText.CommandAsTyped(content.Text) is { } command ? command : content.Text;
+        // Text Claude Code adds in the user's name and does not show as theirs (a slash command's expansion, a caveat before a local
+        // command's output): kept, with its text, as a record beside the conversation, as Claude Code's own view leaves it out.
+        if (role == "user" && root.TryGetProperty("isMeta", out var meta) && meta.Kind == JsonKind.True)
+            return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd,
+                MessageText.Bound(text), null, content.Tools, null, null, MessageSources.Transcript, problem, null!, line)
+            { Undated = !dated, GitBranch = branch };
         return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
             MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
         { Undated = !dated, ResponseKey = response, GitBranch = branch };
