@@ -336,6 +336,22 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_sessions_are_listed_by_the_beginning_of_their_id_Should_list_only_those_it_begins()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        string[] ids = [$"{run}-a1", $"{run}-a2", $"{run}-b1", $"x{run}-a1"];
+        foreach (var id in ids)
+            await Store.SaveAsync([new SessionEvents(id, "/work/" + run).Next("SessionStart", source: "startup")], Cancel);
+
+        var a = await Store.ListAsync(new SessionQuery(null, null, null, null, 0, 10, IdPrefix: $"{run}-a"), Cancel);
+        var dotted = await Store.ListAsync(new SessionQuery(null, null, null, null, 0, 10, IdPrefix: $"{run}.a"), Cancel);
+
+        Assert.Equal(2L, a.Total);
+        Assert.Equal([ids[0], ids[1]], a.Sessions.Select(s => s.SessionId).Order());
+        Assert.Empty(dotted.Sessions); // '.' is a character like any other, not a pattern
+    }
+
+    [Fact]
     public async Task When_sessions_are_listed_by_branch_and_in_each_order_Should_keep_that_order_and_only_that_branch()
     {
         var project = "/work/" + Guid.NewGuid().ToString("N")[..8];

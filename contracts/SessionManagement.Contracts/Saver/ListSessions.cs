@@ -14,6 +14,7 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="User">Only sessions this user owns (the user of their first hook): what a reader's own token lists.</param>
 /// <param name="GitBranch">Only sessions whose latest event was on this git branch.</param>
 /// <param name="ParentSessionId">Only sessions that continue this one (its resumes, forks and branches).</param>
+/// <param name="IdPrefix">Only sessions whose id begins so (what <c>smctl</c> takes for a session's id, as git takes a commit's).</param>
 /// <param name="Sort">
 /// The order: <c>recent</c> (most recently active first, the default), <c>started</c> (latest start first), <c>oldest</c> (earliest
 /// start first), <c>prompts</c> or <c>tools</c> (most prompts or tool calls first).
@@ -29,4 +30,5 @@ public record ListSessions(
     string? User = null,
     string? GitBranch = null,
     string? Sort = null,
-    string? ParentSessionId = null);
+    string? ParentSessionId = null,
+    string? IdPrefix = null);

@@ -4,11 +4,11 @@ using Spectre.Console.Cli;
 
 namespace SessionManagement.Cli.Commands;
 
-internal sealed class BackupsListSettings : GatewaySettings
+internal sealed class BackupsListSettings : GatewaySettings, INamesSessions
 {
     [CommandArgument(0, "[SESSION]")]
     [Description("The session whose backups to list; without it, every session's.")]
-    public string? SessionId { get; init; }
+    public string? SessionId { get; set; }
 
     [CommandOption("-n|--limit <N>")]
     [Description("At most this many, the newest (1-10,000, default 100).")]
@@ -17,6 +17,8 @@ internal sealed class BackupsListSettings : GatewaySettings
 
     public override ValidationResult Validate() =>
         Limit is < 1 or > 10_000 ? ValidationResult.Error($"--limit must be between 1 and 10000, not {Limit}") : ValidationResult.Success();
+
+    public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
 }
 
 /// <summary><c>smctl backups list</c>: a session's backups, or every session's, newest first.</summary>

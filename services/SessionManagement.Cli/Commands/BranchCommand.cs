@@ -4,11 +4,11 @@ using Spectre.Console.Cli;
 
 namespace SessionManagement.Cli.Commands;
 
-internal sealed class BranchSettings : GatewaySettings
+internal sealed class BranchSettings : GatewaySettings, INamesSessions
 {
     [CommandArgument(0, "<SESSION>")]
     [Description("The session to branch.")]
-    public string SessionId { get; init; } = "";
+    public string SessionId { get; set; } = "";
 
     [CommandOption("--at <UUID>")]
     [Description("The message (its uuid, as smctl sessions export -f json shows it) the branch ends with.")]
@@ -17,6 +17,8 @@ internal sealed class BranchSettings : GatewaySettings
     [CommandOption("--config-dir <DIR>")]
     [Description("Claude Code's folder to write the branch into (default: CLAUDE_CONFIG_DIR, else ~/.claude).")]
     public string? ConfigDirectory { get; init; }
+
+    public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
 }
 
 /// <summary>

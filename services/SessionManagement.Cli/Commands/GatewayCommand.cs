@@ -16,6 +16,10 @@ internal abstract class GatewayCommand<TSettings> : AsyncCommand<TSettings> wher
         try
         {
             using var client = settings.Client();
+            if (settings is INamesSessions named)
+                foreach (var (id, whole) in named.SessionIds)
+                    if (id is not null)
+                        whole(await WholeSessionIdAsync(client, id, cancellationToken));
             return await RunAsync(client, settings, cancellationToken);
         }
         catch (GatewayException error)
@@ -32,7 +36,37 @@ internal abstract class GatewayCommand<TSettings> : AsyncCommand<TSettings> wher
 
     protected abstract Task<int> RunAsync(GatewayClient client, TSettings settings, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The session an id given names: itself when a session has it, else the one whose id begins so (at least 4 characters, as git
+    /// takes a commit's); when several begin so, an error that names them. An id nothing begins with goes on as it is, for the
+    /// command to say it is not there.
+    /// </summary>
+    private static async Task<string> WholeSessionIdAsync(GatewayClient client, string id, CancellationToken cancellationToken)
+    {
+        if (id.Length < 4 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':')
+            || await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(id)}", cancellationToken, missingIsNull: true) is not null)
+            return id;
+        var found = (await client.GetJsonAsync($"api/sessions?idPrefix={Uri.EscapeDataString(id)}&limit=5&sort=oldest", cancellationToken))!.Value;
+        var ids = found.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()!)
+            .Where(s => s.StartsWith(id, StringComparison.Ordinal)).ToList(); // a gateway that does not know idPrefix lists every session
+        return ids.Count switch
+        {
+            0 => id,
+            1 => ids[0],
+            _ => throw new CommandFailedException(
+                $"{id} begins {(found.GetProperty("total").GetInt64() > ids.Count ? "more than " : "")}{ids.Count} sessions' ids ({string.Join(", ", ids)}): give more of it",
+                ExitCodes.BadInput),
+        };
+    }
+
     protected static void PrintJson(JsonElement json) => Output.Plain(JsonSerializer.Serialize(json, Indented));
+}
+
+/// <summary>Settings that name sessions: each id given may be the beginning of one, made whole before the command runs.</summary>
+internal interface INamesSessions
+{
+    /// <summary>Each session id given (null when left out), and what takes it once whole.</summary>
+    IEnumerable<(string? Id, Action<string> Whole)> SessionIds { get; }
 }
 
 /// <summary>A command that cannot go on, with the sentence that says why and the exit code.</summary>

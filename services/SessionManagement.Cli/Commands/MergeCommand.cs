@@ -5,18 +5,20 @@ using Spectre.Console.Cli;
 
 namespace SessionManagement.Cli.Commands;
 
-internal sealed class MergeSettings : GatewaySettings
+internal sealed class MergeSettings : GatewaySettings, INamesSessions
 {
     [CommandArgument(0, "<INTO>")]
     [Description("The session that takes the other's context items.")]
-    public string Into { get; init; } = "";
+    public string Into { get; set; } = "";
 
     [CommandArgument(1, "<FROM>")]
     [Description("The session whose context items it takes.")]
-    public string From { get; init; } = "";
+    public string From { get; set; } = "";
 
     public override ValidationResult Validate() =>
         Into == From ? ValidationResult.Error("a session cannot be merged into itself") : ValidationResult.Success();
+
+    public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(Into, whole => Into = whole), (From, whole => From = whole)];
 }
 
 /// <summary>

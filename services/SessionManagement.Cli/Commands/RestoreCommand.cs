@@ -6,11 +6,11 @@ using Spectre.Console.Cli;
 
 namespace SessionManagement.Cli.Commands;
 
-internal sealed class RestoreSettings : GatewaySettings
+internal sealed class RestoreSettings : GatewaySettings, INamesSessions
 {
     [CommandArgument(0, "<SESSION>")]
     [Description("The session to give back to Claude Code.")]
-    public string SessionId { get; init; } = "";
+    public string SessionId { get; set; } = "";
 
     [CommandOption("--to-project <DIR>")]
     [Description("Re-home it for this project folder (a project that moved, another machine, a teammate): its paths rewritten, the file placed under that project.")]
@@ -19,6 +19,8 @@ internal sealed class RestoreSettings : GatewaySettings
     [CommandOption("--config-dir <DIR>")]
     [Description("Claude Code's folder to write into (default: CLAUDE_CONFIG_DIR, else ~/.claude).")]
     public string? ConfigDirectory { get; init; }
+
+    public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
 }
 
 /// <summary>

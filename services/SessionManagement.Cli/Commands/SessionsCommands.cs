@@ -69,11 +69,13 @@ internal sealed class SessionsListCommand : GatewayCommand<SessionsListSettings>
             ? value.GetDateTimeOffset().ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
 }
 
-internal sealed class SessionSettings : GatewaySettings
+internal sealed class SessionSettings : GatewaySettings, INamesSessions
 {
     [CommandArgument(0, "<SESSION>")]
     [Description("The session id.")]
-    public string SessionId { get; init; } = "";
+    public string SessionId { get; set; } = "";
+
+    public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
 }
 
 /// <summary><c>smctl sessions show</c>: a session's state, its tokens and cost, its transcript files, and the command that resumes it.</summary>
@@ -203,10 +205,10 @@ internal sealed class SessionsSearchCommand : GatewayCommand<SessionsSearchSetti
     }
 }
 
-internal sealed class SessionsExportSettings : GatewaySettings
+internal sealed class SessionsExportSettings : GatewaySettings, INamesSessions
 {
     [CommandArgument(0, "<SESSION>")]
-    public string SessionId { get; init; } = "";
+    public string SessionId { get; set; } = "";
 
     [CommandOption("-f|--format <FORMAT>")]
     [Description("jsonl (the transcript file, byte for byte), json (lossless, every message and record) or markdown.")]
@@ -220,6 +222,8 @@ internal sealed class SessionsExportSettings : GatewaySettings
     [CommandOption("-o|--output <PATH>")]
     [Description("Write there instead of to stdout.")]
     public string? OutputPath { get; init; }
+
+    public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
 }
 
 /// <summary><c>smctl sessions export</c>: a session as its transcript file, as lossless JSON, or as Markdown.</summary>

@@ -42,10 +42,13 @@ internal static class ReadApiRoutes
     }
 
     private static async Task<IResult> ListSessionsAsync(HttpContext http, ReadApiClient client, string? project, string? status, string? branch,
-        string? since, string? until, string? sort, int? skip, int? limit, CancellationToken cancellationToken)
+        string? since, string? until, string? sort, int? skip, int? limit, string? idPrefix, CancellationToken cancellationToken)
     {
+        if (idPrefix is not null && !HookInput.IsValidSessionId(idPrefix))
+            return BadRequest($"idPrefix must be the beginning of a session id (letters, digits, -, _, . and :), not '{idPrefix}'");
         if (ListRequest(http, project, status, branch, since, until, sort, skip, limit, out var problem) is not { } request)
             return BadRequest(problem!);
+        request = request with { IdPrefix = idPrefix };
         try
         {
             return Results.Ok(await client.AskAsync<ListSessions, SessionsListed>(request, cancellationToken));

@@ -24,7 +24,7 @@ public sealed class SessionQueriesConsumer(ISessionStore store, SessionRecovery 
             : Enum.TryParse<SessionOrder>(request.Sort, ignoreCase: true, out var sort) && !int.TryParse(request.Sort, out _) ? sort
             : throw new ArgumentException($"sort must be one of {string.Join(", ", Enum.GetNames<SessionOrder>().Select(n => n.ToLowerInvariant()))}");
         var list = await store.ListAsync(new SessionQuery(request.ProjectDir, status, request.Since, request.Until,
-            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), request.User, request.GitBranch, order, request.ParentSessionId), context.CancellationToken);
+            Math.Max(0, request.Skip), Math.Clamp(request.Limit, 1, MaxPage), request.User, request.GitBranch, order, request.ParentSessionId, request.IdPrefix), context.CancellationToken);
         var sessions = list.Sessions.ToList();
         if (request is { Starting: { } starting, ProjectDir: { } project, Skip: 0 } && await ChosenAsync(project, starting, context.CancellationToken) is { } chosen)
         {

@@ -119,6 +119,8 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             filter &= Builders<SessionState>.Filter.Eq(s => s.GitBranch, branch);
         if (query.Parent is { } parent)
             filter &= Builders<SessionState>.Filter.Eq(s => s.ParentSessionId, parent);
+        if (query.IdPrefix is { } prefix)
+            filter &= Builders<SessionState>.Filter.Regex(s => s.SessionId, new BsonRegularExpression("^" + System.Text.RegularExpressions.Regex.Escape(prefix)));
         var total = await _sessions.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
         var by = Builders<SessionState>.Sort;
         var order = query.Order switch

@@ -6,8 +6,9 @@ namespace SessionManagement.Saver.Storage;
 /// <param name="User">Only sessions this user owns: the user of their first hook.</param>
 /// <param name="GitBranch">Only sessions whose latest event was on this branch.</param>
 /// <param name="Parent">Only sessions that continue this one.</param>
+/// <param name="IdPrefix">Only sessions whose id begins so: letters, digits, <c>-</c>, <c>_</c>, <c>.</c> and <c>:</c> (the gateway checks).</param>
 public sealed record SessionQuery(string? ProjectDir, SessionStatus? Status, DateTimeOffset? Since, DateTimeOffset? Until, int Skip, int Limit, string? User = null,
-    string? GitBranch = null, SessionOrder Order = SessionOrder.Recent, string? Parent = null);
+    string? GitBranch = null, SessionOrder Order = SessionOrder.Recent, string? Parent = null, string? IdPrefix = null);
 
 /// <summary>How a list of sessions is ordered (<c>ListSessions.Sort</c>); ties go by session id.</summary>
 public enum SessionOrder

@@ -71,8 +71,11 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 filters.Add("git_branch = $branch");
             if (query.Parent is not null)
                 filters.Add("parent_session_id = $parent");
+            if (query.IdPrefix is not null)
+                filters.Add("session_id GLOB $prefix"); // a prefix of plain characters: a range of the primary key
             var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
             void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User).Bind("$branch", query.GitBranch).Bind("$parent", query.Parent)
+                .Bind("$prefix", query.IdPrefix is { } prefix ? prefix + "*" : null)
                 .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", query.Until is { } until ? SqliteValues.Time(until) : null);
 
