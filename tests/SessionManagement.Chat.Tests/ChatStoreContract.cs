@@ -190,6 +190,27 @@ public abstract class ChatStoreContract : IAsyncLifetime
             page.Messages.OrderBy(m => m.File, StringComparer.Ordinal).ThenBy(m => m.Sequence).Select(m => (m.File, m.Text)));
     }
 
+    /// <summary>
+    /// A /compact as Claude Code 2.1.330 runs it: two agents, each ending with a SubagentStop whose reply is the summary, and no
+    /// transcript of theirs. Their replies are theirs (their subagent file), not the session's own conversation's.
+    /// </summary>
+    [Fact]
+    public async Task When_a_subagent_without_a_transcript_stops_Should_keep_its_reply_as_that_subagents_not_the_sessions()
+    {
+        var s = NewSession();
+        await Store.AppendAsync(Transcript(s, 0, User(s, "u1", null, 1, "compact this"), AssistantText(s, "a1", "u1", 2, "Compacting.")), Keep, Cancel);
+        var raw = $$"""{"session_id":"{{s}}","hook_event_name":"SubagentStop","agent_id":"abdc7b3783641f613","agent_type":"","cwd":"/work/shop","last_assistant_message":"<summary>We fixed the build.</summary>"}""";
+        var stop = HookMessageReader.Read(new HookEventCaptured(Guid.CreateVersion7(), s, "SubagentStop", Start.AddSeconds(3), 3, "laptop", "dev", "/work/shop", null, raw))!;
+
+        await Store.AppendAsync([stop], Keep, Cancel);
+
+        Assert.Equal("subagents/agent-abdc7b3783641f613.jsonl", stop.File);
+        Assert.Equal(["Compacting."], (await Store.LatestAsync(s, "assistant", 6, Cancel)).Select(m => m.Text)); // the session's last reply
+        var page = await Store.PageAsync(s, 0, 100, includeRecords: false, includeRaw: false, Cancel);
+        Assert.Equal([("", "compact this"), ("", "Compacting."), ("subagents/agent-abdc7b3783641f613.jsonl", "<summary>We fixed the build.</summary>")],
+            page.Messages.OrderBy(m => m.File, StringComparer.Ordinal).ThenBy(m => m.Sequence).Select(m => (m.File, m.Text)));
+    }
+
     [Fact]
     public async Task When_transcript_lines_are_read_in_pages_bounded_by_bytes_Should_take_lines_while_those_before_fit_and_always_one()
     {

@@ -80,6 +80,22 @@ public sealed class TranscriptRecordReaderTests
         Assert.Equal((MessageKind.Message, "tool"), (messages[2].Kind, messages[2].Role));
     }
 
+    /// <summary>The summary Claude Code 2.1.330 wrote after <c>/compact</c> (a user record, <c>isCompactSummary</c>): read as a summary, never a prompt.</summary>
+    [Fact]
+    public void When_a_compaction_summary_is_read_Should_be_a_summary_not_a_prompt()
+    {
+        var line = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            parentUuid = "d6a17413", isSidechain = false, type = "user", isVisibleInTranscriptOnly = true, isCompactSummary = true, uuid = "u5",
+            sessionId = Session, message = new { role = "user", content = "This session is being continued from a previous conversation that ran out of context." },
+        });
+
+        var message = Read(0, line).Single();
+
+        Assert.Equal((MessageKind.Message, "summary", (string?)null), (message.Kind, message.Role, message.MatchHash));
+        Assert.StartsWith("This session is being continued", message.Text);
+    }
+
     [Theory]
     [InlineData("plain text ")]
     [InlineData("a \"quoted\" path\\to\\file\n")]

@@ -5,7 +5,10 @@ namespace SessionManagement.Chat.Messages;
 
 /// <summary>
 /// The messages a hook carries: UserPromptSubmit's <c>prompt</c> and Stop's (or SubagentStop's)
-/// <c>last_assistant_message</c>. Every other hook carries none.
+/// <c>last_assistant_message</c>. Every other hook carries none. A SubagentStop's is its subagent's reply, so it belongs to that
+/// subagent's transcript (<c>subagents/agent-&lt;agent_id&gt;.jsonl</c>), not to the session's own conversation: the agents
+/// Claude Code runs to compact a session (2.1.330: two SubagentStops, the summary their reply, no transcript of their own) would
+/// otherwise put the summary into the conversation twice, as replies.
 /// </summary>
 internal static class HookMessageReader
 {
@@ -17,13 +20,16 @@ internal static class HookMessageReader
         if (!MayCarryMessage(captured.HookEventName) || string.IsNullOrEmpty(captured.SessionId))
             return null;
         var (field, role) = captured.HookEventName == "UserPromptSubmit" ? ("prompt", "user") : ("last_assistant_message", "assistant");
-        string? text;
+        string? text, file = null;
         try
         {
             using var document = JsonDocument.Parse(captured.RawJson);
-            text = document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
+            var root = document.RootElement;
+            text = root.ValueKind == JsonValueKind.Object && root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString() : null;
+            if (captured.HookEventName == "SubagentStop" && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("agent_id", out var agent)
+                && agent.ValueKind == JsonValueKind.String && TranscriptFiles.IsSubagentFile($"{TranscriptFiles.SubagentsFolder}/agent-{agent.GetString()}.jsonl"))
+                file = $"{TranscriptFiles.SubagentsFolder}/agent-{agent.GetString()}.jsonl";
         }
         catch (JsonException)
         {
@@ -34,6 +40,6 @@ internal static class HookMessageReader
         var bounded = MessageText.Bound(text);
         return new ChatMessage(captured.SessionId, "e:" + captured.EventId.ToString("N"), MessageKind.Message, captured.HookEventName, role,
             null, null, captured.EventId, captured.ReceivedAt, captured.CaptureSequence, captured.Cwd, bounded,
-            MessageText.MatchHash(role, text), [], null, null, MessageSources.Hook, null, captured.RawJson);
+            MessageText.MatchHash(role, text), [], null, null, MessageSources.Hook, null, captured.RawJson) { File = file ?? "" };
     }
 }

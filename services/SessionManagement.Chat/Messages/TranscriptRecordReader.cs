@@ -109,6 +109,9 @@ internal static class TranscriptRecordReader
                 }
                 if (role == "user" && content.OnlyToolResults)
                     role = "tool";
+                // What a compaction left for the model to go on from ("This session is being continued…"): a summary, not a prompt.
+                else if (role == "user" && root.TryGetProperty("isCompactSummary", out var compacted) && compacted.Kind == JsonKind.True)
+                    role = "summary";
                 break;
         }
         var text = role == "user" && MessageText.CommandAsTyped(content.Text) is { } command ? command : content.Text;
