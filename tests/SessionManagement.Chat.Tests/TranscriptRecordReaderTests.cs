@@ -80,6 +80,21 @@ public sealed class TranscriptRecordReaderTests
         Assert.Equal((MessageKind.Message, "tool"), (messages[2].Kind, messages[2].Role));
     }
 
+    /// <summary>What <c>/compact</c> printed, as Claude Code 2.1.330 wrote it in the user's name: Claude Code's words, read as a system message.</summary>
+    [Theory]
+    [InlineData("<local-command-stdout>Compacted (ctrl+o to see full summary)\nPreCompact [sm-hook] completed successfully</local-command-stdout>",
+        "system", "Compacted (ctrl+o to see full summary)\nPreCompact [sm-hook] completed successfully")]
+    [InlineData("<local-command-stderr>Error: no such command</local-command-stderr>", "system", "Error: no such command")]
+    [InlineData("why does <local-command-stdout>x</local-command-stdout> show up?", "user", "why does <local-command-stdout>x</local-command-stdout> show up?")]
+    public void When_a_local_commands_output_is_read_Should_be_a_system_message_not_a_prompt(string content, string role, string text)
+    {
+        var line = System.Text.Json.JsonSerializer.Serialize(new { type = "user", uuid = "u6", sessionId = Session, message = new { role = "user", content } });
+
+        var message = Read(0, line).Single();
+
+        Assert.Equal((role, text), (message.Role, message.Text));
+    }
+
     /// <summary>The summary Claude Code 2.1.330 wrote after <c>/compact</c> (a user record, <c>isCompactSummary</c>): read as a summary, never a prompt.</summary>
     [Fact]
     public void When_a_compaction_summary_is_read_Should_be_a_summary_not_a_prompt()

@@ -83,6 +83,26 @@ internal static class MessageText
         return string.IsNullOrEmpty(name) ? null : string.IsNullOrEmpty(args) ? name : name + " " + args;
     }
 
+    /// <summary>
+    /// What a local command printed, from the record Claude Code writes for it: the whole text one
+    /// <c>&lt;local-command-stdout&gt;…&lt;/local-command-stdout&gt;</c> (or <c>-stderr</c>). Null for any other text.
+    /// </summary>
+    public static string? LocalCommandOutput(string text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        foreach (var tag in (ReadOnlySpan<string>)["local-command-stdout", "local-command-stderr"])
+        {
+            var (open, close) = ($"<{tag}>", $"</{tag}>");
+            if (trimmed.StartsWith(open, StringComparison.Ordinal) && trimmed.EndsWith(close, StringComparison.Ordinal)
+                && trimmed.Length >= open.Length + close.Length)
+            {
+                var inner = trimmed[open.Length..^close.Length];
+                return inner.Contains(close, StringComparison.Ordinal) ? null : inner.Trim().ToString();
+            }
+        }
+        return null;
+    }
+
     private const string Marker = "[redacted:";
 
     /// <summary>The text with each redaction marker and each run of stars made one star; the text itself when it has neither.</summary>

@@ -114,7 +114,12 @@ internal static class TranscriptRecordReader
                     role = "summary";
                 break;
         }
-        var text = role == "user" && MessageText.CommandAsTyped(content.Text) is { } command ? command : content.Text;
+        var text = content.Text;
+        if (role == "user" && MessageText.CommandAsTyped(text) is { } command)
+            text = command;
+        // What a local command printed (/compact's "Compacted", /cost's figures): Claude Code's words, not the user's.
+        else if (role == "user" && MessageText.LocalCommandOutput(text) is { } output)
+            (role, text) = ("system", output);
         // Text Claude Code adds in the user's name and does not show as theirs (a slash command's expansion, a caveat before a local
         // command's output): kept, with its text, as a record beside the conversation, as Claude Code's own view leaves it out.
         if (role == "user" && root.TryGetProperty("isMeta", out var meta) && meta.Kind == JsonKind.True)
