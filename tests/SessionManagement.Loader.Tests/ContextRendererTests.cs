@@ -46,6 +46,18 @@ public sealed class ContextRendererTests
             """.ReplaceLineEndings("\n"), text);
     }
 
+    /// <summary>A session ended after a /compact (which Claude Code ran itself, nothing answering it): the thread is the prompt before.</summary>
+    [Fact]
+    public void When_the_last_prompt_is_a_command_nothing_answered_Should_give_the_prompt_before_it_as_the_thread()
+    {
+        var parts = new LoadedParts("startup", Session, [Message("user", "fix the build"), Message("assistant", "Fixed: the linker flag."),
+            Message("user", "/compact"), Message("summary", "This session is being continued…"), Message("system", "Compacted")], [], []);
+
+        var text = ContextRenderer.Render(parts, 10_000);
+
+        Assert.Contains("Last prompt: fix the build\nLast reply: Fixed: the linker flag.", text);
+    }
+
     [Fact]
     public void When_the_last_session_has_a_title_and_a_branch_Should_name_both()
     {

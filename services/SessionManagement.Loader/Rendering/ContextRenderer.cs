@@ -78,13 +78,19 @@ public static class ContextRenderer
             + (s.Model is null ? "" : $"; model {s.Model}") + ".";
     }
 
-    /// <summary>The last prompt and what came after it: an unanswered prompt is the thread the user may want to pick up.</summary>
+    /// <summary>
+    /// The last prompt and what came after it: an unanswered prompt is the thread the user may want to pick up. A slash command
+    /// nothing answered is not one: it ran in Claude Code itself (<c>/compact</c>, <c>/cost</c>), so the prompt before it is the thread.
+    /// </summary>
     private static string? Thread(LoadedParts parts)
     {
         var conversation = parts.Recent?.Where(m => m.Role is "user" or "assistant" && m.Text.Length > 0).ToList();
         if (conversation is not { Count: > 0 })
             return null;
-        var lastPrompt = conversation.FindLastIndex(m => m.Role == "user");
+        var lastPrompt = -1;
+        for (var i = conversation.Count - 1; i >= 0 && lastPrompt < 0; i--)
+            if (conversation[i].Role == "user" && !(conversation[i].Text.StartsWith('/') && !conversation.Skip(i + 1).Any(m => m.Role == "assistant")))
+                lastPrompt = i;
         if (lastPrompt < 0)
             return null;
         var reply = conversation.Skip(lastPrompt + 1).LastOrDefault(m => m.Role == "assistant");
