@@ -20,16 +20,17 @@ internal static class HookMessageReader
         if (!MayCarryMessage(captured.HookEventName) || string.IsNullOrEmpty(captured.SessionId))
             return null;
         var (field, role) = captured.HookEventName == "UserPromptSubmit" ? ("prompt", "user") : ("last_assistant_message", "assistant");
-        string? text, file = null;
+        string? text = null, file = null;
         try
         {
             using var document = JsonDocument.Parse(captured.RawJson);
             var root = document.RootElement;
-            text = root.ValueKind == JsonValueKind.Object && root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString() : null;
-            if (captured.HookEventName == "SubagentStop" && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("agent_id", out var agent)
-                && agent.ValueKind == JsonValueKind.String && TranscriptFiles.IsSubagentFile($"{TranscriptFiles.SubagentsFolder}/agent-{agent.GetString()}.jsonl"))
-                file = $"{TranscriptFiles.SubagentsFolder}/agent-{agent.GetString()}.jsonl";
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                text = root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+                if (captured.HookEventName == "SubagentStop" && root.TryGetProperty("agent_id", out var agent) && agent.ValueKind == JsonValueKind.String)
+                    file = $"{TranscriptFiles.SubagentsFolder}/agent-{agent.GetString()}.jsonl" is var named && TranscriptFiles.IsSubagentFile(named) ? named : null;
+            }
         }
         catch (JsonException)
         {

@@ -69,14 +69,14 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
     public async Task When_Claude_Code_ends_the_hook_while_it_is_delivered_Should_keep_the_hook_all_the_same()
     {
         var (hook, stderr, spool, marker) = await TearDownAsync("1500");
+        using var ended = hook;
+        using var kept = spool;
 
         await hook.WaitForExitAsync(Cancel);
 
         Assert.True(hook.ExitCode == 0, $"sm-hook exited {hook.ExitCode}: {await stderr}");
         var spooled = Assert.Single(new SpoolDirectory(spool.Path).List());
         Assert.Contains(marker, System.Text.Encoding.UTF8.GetString(SpoolDirectory.Read(spooled).Payload), StringComparison.Ordinal);
-        hook.Dispose();
-        spool.Dispose();
     }
 
     /// <summary>
@@ -88,6 +88,8 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
     public async Task When_the_gateway_outlasts_Claude_Codes_teardown_Should_have_spooled_the_hook_before_the_kill()
     {
         var (hook, _, spool, marker) = await TearDownAsync("60000");
+        using var ended = hook;
+        using var kept = spool;
 
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         grace.CancelAfter(TimeSpan.FromSeconds(1.2));
@@ -103,8 +105,6 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
 
         var spooled = Assert.Single(new SpoolDirectory(spool.Path).List());
         Assert.Contains(marker, System.Text.Encoding.UTF8.GetString(SpoolDirectory.Read(spooled).Payload), StringComparison.Ordinal);
-        hook.Dispose();
-        spool.Dispose();
     }
 
     /// <summary>
