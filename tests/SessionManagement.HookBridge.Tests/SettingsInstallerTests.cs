@@ -172,9 +172,9 @@ public sealed class SettingsInstallerTests : IDisposable
         Installer.Install(Options(background: true));
 
         var settings = Settings;
-        foreach (var eventName in new[] { "SessionStart", "SessionEnd", "Setup", "Stop" })
+        foreach (var eventName in new[] { "SessionStart", "SessionEnd", "Setup", "Stop", "StopFailure" })
             Assert.Null(Assert.Single(Handlers(settings, eventName))["async"]);
-        foreach (var eventName in new[] { "PreToolUse", "PostToolUse", "UserPromptSubmit", "StopFailure", "Notification", "PostToolBatch" })
+        foreach (var eventName in new[] { "PreToolUse", "PostToolUse", "UserPromptSubmit", "Notification", "PostToolBatch" })
             Assert.True(Assert.Single(Handlers(settings, eventName))["async"]!.GetValue<bool>());
         Installer.Install(Options(background: false));
         Assert.All(HookEvents.All, eventName => Assert.Null(Assert.Single(Handlers(Settings, eventName))["async"]));

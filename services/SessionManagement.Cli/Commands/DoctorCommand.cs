@@ -34,7 +34,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
     private static readonly string[] Modules = ["gateway", "saver", "chat", "context", "loader", "status", "scheduler", "notifier"];
 
     /// <summary>The events whose hook Claude Code must wait for (as <c>sm-hook install</c> writes them; docs/hooks.md says why).</summary>
-    private static readonly HashSet<string> Awaited = new(StringComparer.Ordinal) { "Setup", "SessionStart", "Stop", "SessionEnd" };
+    private static readonly HashSet<string> Awaited = new(StringComparer.Ordinal) { "Setup", "SessionStart", "Stop", "StopFailure", "SessionEnd" };
 
     private sealed record Check(string Name, bool Ok, string Detail);
 
