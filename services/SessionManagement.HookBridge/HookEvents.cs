@@ -27,19 +27,6 @@ internal static class HookEvents
     /// <summary>Claude Code accepts only command handlers for these.</summary>
     public static readonly IReadOnlySet<string> CommandOnly = new HashSet<string>(StringComparer.Ordinal) { "SessionStart", "Setup" };
 
-    /// <summary>
-    /// Events whose command hook Claude Code must wait for: SessionStart's answer is the context it hands the model, and
-    /// SessionEnd's hand-off must finish before Claude Code exits. Stop and StopFailure too: <c>claude -p</c> tears its session down
-    /// as the turn ends, signalling the background Stop (or StopFailure) hook it has just started (seen with 2.1.332), which could
-    /// die before its first instruction (a StopFailure was lost so in a loaded test run: neither delivered nor spooled). Every other
-    /// event's answer is "{}" (no decision) and read by nobody, so its command runs in the background (<c>"async": true</c>) where
-    /// Claude Code supports that.
-    /// </summary>
-    public static readonly IReadOnlySet<string> Awaited = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "Setup", "SessionStart", "Stop", "StopFailure", "SessionEnd",
-    };
-
     /// <summary>Events whose answer Claude Code reads: SessionStart's (and Setup's) is the context it hands the model.</summary>
     public static readonly IReadOnlySet<string> Answered = new HashSet<string>(StringComparer.Ordinal) { "Setup", "SessionStart" };
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SessionManagement.Bridge;
 
 namespace SessionManagement.HookBridge;
 
@@ -95,7 +96,7 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
         if (http && !HookEvents.CommandOnly.Contains(eventName))
             return new JsonObject { ["type"] = "http", ["url"] = new Uri(gatewayUrl, "hooks?" + HttpMarker).ToString(), ["timeout"] = CommandTimeoutSeconds };
         var command = new JsonObject { ["type"] = "command", ["command"] = hookCommand, ["timeout"] = CommandTimeoutSeconds };
-        if (background && !HookEvents.Awaited.Contains(eventName))
+        if (background && !AwaitedHooks.Events.Contains(eventName))
             command["async"] = true;
         return command;
     }

@@ -33,9 +33,6 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
 
     private static readonly string[] Modules = ["gateway", "saver", "chat", "context", "loader", "status", "scheduler", "notifier"];
 
-    /// <summary>The events whose hook Claude Code must wait for (as <c>sm-hook install</c> writes them; docs/hooks.md says why).</summary>
-    private static readonly HashSet<string> Awaited = new(StringComparer.Ordinal) { "Setup", "SessionStart", "Stop", "StopFailure", "SessionEnd" };
-
     private sealed record Check(string Name, bool Ok, string Detail);
 
     protected override async Task<int> RunAsync(GatewayClient client, DoctorSettings settings, CancellationToken cancellationToken)
@@ -192,7 +189,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                         foreach (var url in handlers.Select(h => h["url"]?.GetValue<string>()).OfType<string>())
                             if (Uri.TryCreate(url, UriKind.Absolute, out var target) && !SameGateway(target, gateway))
                                 elsewhere.Add(target.GetLeftPart(UriPartial.Authority));
-                        if (Awaited.Contains(name) && handlers.Any(h => h["async"] is JsonValue background && background.TryGetValue(out bool on) && on))
+                        if (AwaitedHooks.Events.Contains(name) && handlers.Any(h => h["async"] is JsonValue background && background.TryGetValue(out bool on) && on))
                             unwaited.Add(name);
                     }
                 }

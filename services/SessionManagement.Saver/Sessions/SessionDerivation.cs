@@ -15,9 +15,9 @@ public static class SessionDerivation
     {
         long Count(string name) => facts.Tallies.FirstOrDefault(t => t.HookEventName == name)?.Count ?? 0;
         var startedAt = Milliseconds(facts.Tallies.Min(t => t.First));
-        // Ended when the latest SessionEnd came after the latest SessionStart. Claude Code waits for those two hooks only (sm-hook's
-        // HookEvents.Awaited); since 2.1 every other hook runs in the background and may reach us after the SessionEnd of its own
-        // run. Going on after an end always starts with a SessionStart (a resume, a clear).
+        // Ended when the latest SessionEnd came after the latest SessionStart. Claude Code waits for those two hooks (and the few
+        // others in Bridge.AwaitedHooks); since 2.1 every other hook runs in the background and may reach us after the SessionEnd of
+        // its own run. Going on after an end always starts with a SessionStart (a resume, a clear).
         var lastStart = facts.Tallies.FirstOrDefault(t => t.HookEventName == "SessionStart") is { } starts ? Milliseconds(starts.Last) : startedAt;
         var endedAt = facts.LatestEnd is { } latestEnd ? Milliseconds(latestEnd.ReceivedAt) : (DateTimeOffset?)null;
         var ended = endedAt is { } end && end >= lastStart;
