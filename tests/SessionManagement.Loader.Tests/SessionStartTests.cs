@@ -30,6 +30,27 @@ public sealed class SessionStartTests
     }
 
     [Fact]
+    public async Task When_the_session_before_was_left_before_any_prompt_Should_get_the_last_session_that_held_a_conversation()
+    {
+        await using var host = await StartingHost.StartAsync();
+        var project = "/work/" + NewId("app");
+        var last = NewId("last");
+        await host.WorkedSessionAsync(last, project);
+        // Claude Code opened and closed again without a prompt (or a bad command line): a SessionStart and a SessionEnd, nothing else.
+        var left = NewId("left");
+        await host.HookAsync(left, "SessionStart", project, ",\"source\":\"startup\"");
+        await host.HookAsync(left, "SessionEnd", project, ",\"reason\":\"prompt_input_exit\"");
+        await Eventually.ReturnsAsync(async () => await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(host.Host.Http, $"/api/sessions/{left}", TestContext.Current.CancellationToken),
+            state => state.GetProperty("status").GetString() == "Ended", TimeSpan.FromSeconds(30), "the empty session ended");
+
+        var context = await host.StartAsync(NewId("next"), "startup", project);
+
+        Assert.Contains(last, context);
+        Assert.Contains("Last prompt: now add tests for emoji\nIt has no reply yet.", context);
+        Assert.DoesNotContain(left, context);
+    }
+
+    [Fact]
     public async Task When_a_session_resumes_compacts_or_clears_Should_hand_back_what_that_source_needs_first()
     {
         await using var host = await StartingHost.StartAsync();

@@ -69,24 +69,30 @@ public sealed class SessionContextAssembler(
             new QueryContext(request.SessionId, request.Cwd, request.User, null, Math.Min(ContextBytes, contextOptions.Value.MaxContextSize)), deadline.Token, timeout), "context");
         // State first (it says whose history to fetch); context keeps coming meanwhile, and a stalled part holds up no other.
         await Task.WhenAll(own, listed);
-        var target = Target(request, own.Result?.Session, listed.Result?.Message);
         Task<Response<MessagesPage>?> page = Task.FromResult<Response<MessagesPage>?>(null);
         Task<Response<MessagesPage>?> prompts = Task.FromResult<Response<MessagesPage>?>(null);
         Task<Response<ContextItemsFound>?> targetItems = Task.FromResult<Response<ContextItemsFound>?>(null);
+        SessionSummary? target = null;
+        var candidates = Targets(request, own.Result?.Session, listed.Result?.Message);
         // A warm-up continues no session: it asks for its own history (there is none) so that chat's path is taken too.
-        var historyOf = target?.SessionId ?? (request.WarmUp ? request.SessionId : null);
-        if (historyOf is not null)
+        foreach (var historyOf in candidates.Count == 0 && request.WarmUp ? [request.SessionId] : candidates.Select(c => c.SessionId))
         {
+            target = candidates.FirstOrDefault(c => c.SessionId == historyOf);
             page = AskAsync(() => messages.GetResponse<MessagesPage>(
                 new GetMessages(historyOf, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
             prompts = AskAsync(() => messages.GetResponse<MessagesPage>(
                 new GetMessages(historyOf, 0, RecentPrompts, false, false, Latest: true, Role: "user"), deadline.Token, timeout), "chat");
             // Another session continued (a clear, or a resume under a new id): its own items (compaction summaries) come too.
-            if (historyOf != request.SessionId)
+            if (target is not null && historyOf != request.SessionId)
                 targetItems = AskAsync(() => context.GetResponse<ContextItemsFound>(
                     new QueryContext(historyOf, null, null, null, ContextBytes), deadline.Token, timeout), "context");
+            await Task.WhenAll(page, prompts);
+            // A session Claude Code started and ended before any prompt (opened and closed again) holds no message: the one before it
+            // has the thread to hand back. The saver cannot tell them apart, as a session's prompts may have come by its transcript alone.
+            if (page.Result is not { Message.Total: 0 })
+                break;
         }
-        await Task.WhenAll(page, prompts, targetItems, items);
+        await Task.WhenAll(targetItems, items);
 
         var missing = new List<string>();
         if (own.Result is null || (request.Cwd is not null && listed.Result is null))
@@ -125,17 +131,16 @@ public sealed class SessionContextAssembler(
     }
 
     /// <summary>
-    /// The session whose state and history to hand back: for resume, fork, compact and clear the session itself if it has
-    /// history, else (a new id, as older Claude Code versions give on resume) the project's previous session; on startup,
-    /// the project's previous session.
+    /// The sessions whose state and history to hand back, the first that holds messages taken: for resume, fork, compact and
+    /// clear the session itself if it has history, else (a new id, as older Claude Code versions give on resume) the project's
+    /// previous sessions, latest first; on startup, the project's previous sessions.
     /// </summary>
-    private static SessionSummary? Target(LoadSession request, SessionSummary? self, SessionsListed? listed)
+    private static IReadOnlyList<SessionSummary> Targets(LoadSession request, SessionSummary? self, SessionsListed? listed)
     {
-        var previous = listed?.Sessions.FirstOrDefault(s => s.SessionId != request.SessionId);
         var continues = request.Source is "resume" or "fork" or "compact" or "clear";
         if (continues && self is { EventCount: > 1 })
-            return self;
-        return previous;
+            return [self];
+        return listed?.Sessions.Where(s => s.SessionId != request.SessionId).ToList() ?? [];
     }
 
     /// <summary>The recent messages with the latest prompts that came before them, in order, each once.</summary>
