@@ -20,6 +20,14 @@ public sealed class ContextRendererTests
         "other", 20, 4, 9, 1, 0, 3, 2, "c");
 
     [Fact]
+    public void When_the_session_had_one_prompt_and_one_tool_call_Should_count_them_in_the_singular()
+    {
+        var text = ContextRenderer.Render(new LoadedParts("startup", Session with { Prompts = 1, ToolCalls = 1, ToolFailures = 0 }, [], [], []), 10_000);
+
+        Assert.Contains("(other); 1 prompt, 1 tool call; model claude-opus-4.", text);
+    }
+
+    [Fact]
     public void When_everything_fits_Should_render_each_part_once_under_its_heading()
     {
         var parts = new LoadedParts("startup", Session, [Message("user", "first"), Message("assistant", "ok"), Message("user", "second")],

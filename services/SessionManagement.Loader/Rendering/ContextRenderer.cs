@@ -62,6 +62,8 @@ public static class ContextRenderer
         return text.Length <= maxCharacters ? text.ToString() : text.ToString(0, maxCharacters);
     }
 
+    private static string Count(long count, string thing) => count == 1 ? $"1 {thing}" : $"{count} {thing}s";
+
     private static void Add(List<(string, string)> sections, string title, string? body)
     {
         if (!string.IsNullOrWhiteSpace(body))
@@ -73,7 +75,7 @@ public static class ContextRenderer
         if (parts.Session is not { } s)
             return null;
         var ended = s.EndedAt is { } at ? $"ended {at:u}" + (s.EndReason is null ? "" : $" ({s.EndReason})") : "still active";
-        return $"Session {s.SessionId}{(s.Title is null ? "" : $" (\"{s.Title}\")")} in {s.ProjectDir}{(s.GitBranch is null ? "" : $" on branch {s.GitBranch}")}: started {s.StartedAt:u}, {ended}; {s.Prompts} prompts, {s.ToolCalls} tool calls"
+        return $"Session {s.SessionId}{(s.Title is null ? "" : $" (\"{s.Title}\")")} in {s.ProjectDir}{(s.GitBranch is null ? "" : $" on branch {s.GitBranch}")}: started {s.StartedAt:u}, {ended}; {Count(s.Prompts, "prompt")}, {Count(s.ToolCalls, "tool call")}"
             + (s.ToolFailures > 0 ? $", {s.ToolFailures} failed" : "") + (s.Compactions > 0 ? $", compacted {s.Compactions}×" : "")
             + (s.Model is null ? "" : $"; model {s.Model}") + ".";
     }
