@@ -39,6 +39,14 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var row = page.Locator($"tr[data-session='{captured.SessionId}']");
         await Assertions.Expect(row).ToContainTextAsync(CapturedSessions.Prompt); // titled by its first prompt
         await Assertions.Expect(row).ToContainTextAsync("shop");
+        // Each row's start and duration read on one line in a narrow window (chromium's line boxes: one rectangle a line).
+        await page.SetViewportSizeAsync(900, 768);
+        var lines = await row.EvaluateAsync<int[]>("""
+            r => [...r.querySelectorAll('td.when')].map(td => { const range = document.createRange(); range.selectNodeContents(td);
+                return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; })
+            """);
+        Assert.Equal([1, 1], lines);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the list fits the window's width");
         await Chromium.ScreenshotAsync(page, "sessions");
 
         await row.Locator("a").ClickAsync();
