@@ -66,6 +66,20 @@ public sealed class ContextRendererTests
         Assert.Contains("Last prompt: fix the build\nLast reply: Fixed: the linker flag.", text);
     }
 
+    /// <summary>Commands Claude Code ran itself (/cost in the middle, /compact at the end) are no prompt to recall; the thread is listed once.</summary>
+    [Fact]
+    public void When_commands_ran_among_the_prompts_Should_recall_only_the_prompts_before_the_thread()
+    {
+        var parts = new LoadedParts("startup", Session, [Message("user", "read the failing test"), Message("assistant", "It asserts the wrong date."),
+            Message("user", "/cost"), Message("system", "Total cost: $0.01"), Message("user", "fix the build"), Message("assistant", "Fixed: the linker flag."),
+            Message("user", "/compact"), Message("summary", "This session is being continued…")], [], []);
+
+        var text = ContextRenderer.Render(parts, 10_000);
+
+        Assert.Contains("Last prompt: fix the build\nLast reply: Fixed: the linker flag.", text);
+        Assert.EndsWith("## Recent prompts\n- read the failing test\n", text);
+    }
+
     [Fact]
     public void When_the_last_session_has_a_title_and_a_branch_Should_name_both()
     {

@@ -86,13 +86,8 @@ public static class ContextRenderer
     /// </summary>
     private static string? Thread(LoadedParts parts)
     {
-        var conversation = parts.Recent?.Where(m => m.Role is "user" or "assistant" && m.Text.Length > 0).ToList();
-        if (conversation is not { Count: > 0 })
-            return null;
-        var lastPrompt = -1;
-        for (var i = conversation.Count - 1; i >= 0 && lastPrompt < 0; i--)
-            if (conversation[i].Role == "user" && !(conversation[i].Text.StartsWith('/') && !conversation.Skip(i + 1).Any(m => m.Role == "assistant")))
-                lastPrompt = i;
+        var conversation = Conversation(parts);
+        var lastPrompt = conversation.FindLastIndex(m => m.Role == "user");
         if (lastPrompt < 0)
             return null;
         var reply = conversation.Skip(lastPrompt + 1).LastOrDefault(m => m.Role == "assistant");
@@ -102,10 +97,22 @@ public static class ContextRenderer
         return text.ToString();
     }
 
+    /// <summary>The prompts before the last one (<see cref="Thread"/> gives that one), the latest five.</summary>
     private static string? Prompts(LoadedParts parts)
     {
-        var prompts = parts.Recent?.Where(m => m.Role == "user" && m.Text.Length > 0).Reverse().Skip(1).Take(5).Reverse().ToList();
-        return prompts is not { Count: > 0 } ? null : string.Join("\n", prompts.Select(p => "- " + Cut(p.Text, PromptChars).ReplaceLineEndings(" ")));
+        var prompts = Conversation(parts).Where(m => m.Role == "user").SkipLast(1).TakeLast(5).ToList();
+        return prompts.Count == 0 ? null : string.Join("\n", prompts.Select(p => "- " + Cut(p.Text, PromptChars).ReplaceLineEndings(" ")));
+    }
+
+    /// <summary>
+    /// The prompts and replies with text, in order, without the slash commands nothing answered before the next prompt: those ran in
+    /// Claude Code itself (<c>/compact</c>, <c>/cost</c>), and are neither the thread nor a prompt to recall.
+    /// </summary>
+    private static List<ChatMessageView> Conversation(LoadedParts parts)
+    {
+        var conversation = parts.Recent?.Where(m => m.Role is "user" or "assistant" && m.Text.Length > 0).ToList() ?? [];
+        return conversation.Where((m, i) => !(m.Role == "user" && m.Text.StartsWith('/')
+            && !conversation.Skip(i + 1).TakeWhile(next => next.Role != "user").Any(next => next.Role == "assistant"))).ToList();
     }
 
     private static string? Items(IReadOnlyList<ContextItemView> items) =>
