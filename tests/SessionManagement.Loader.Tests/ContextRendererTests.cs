@@ -80,6 +80,24 @@ public sealed class ContextRendererTests
         Assert.EndsWith("## Recent prompts\n- read the failing test\n", text);
     }
 
+    /// <summary>
+    /// As Claude Code 2.1.330 leaves it: a /compact whose two compaction agents fire SubagentStop, their replies kept as their own
+    /// subagents' messages between the command and its summary. Neither answers the user: the thread is the prompt before.
+    /// </summary>
+    [Fact]
+    public void When_subagents_replied_after_the_last_prompt_Should_not_take_their_replies_for_its_answer()
+    {
+        static ChatMessageView Agent(string file) => Message("assistant", "Done: the file is written.") with { File = "subagents/agent-" + file + ".jsonl" };
+        var parts = new LoadedParts("startup", Session, [Message("user", "seventh: rename the parser module"), Message("assistant", "Renamed."),
+            Message("user", "/compact"), Agent("a9387acbea8dbd7cd"), Message("summary", "This session is being continued…"), Agent("a97e489fd672f26f6"),
+            Message("system", "Conversation compacted")], [], []);
+
+        var text = ContextRenderer.Render(parts, 10_000);
+
+        Assert.Contains("Last prompt: seventh: rename the parser module\nLast reply: Renamed.", text);
+        Assert.DoesNotContain("/compact", text);
+    }
+
     [Fact]
     public void When_the_last_session_has_a_title_and_a_branch_Should_name_both()
     {

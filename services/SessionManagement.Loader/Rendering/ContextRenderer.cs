@@ -105,12 +105,13 @@ public static class ContextRenderer
     }
 
     /// <summary>
-    /// The prompts and replies with text, in order, without the slash commands nothing answered before the next prompt: those ran in
-    /// Claude Code itself (<c>/compact</c>, <c>/cost</c>), and are neither the thread nor a prompt to recall.
+    /// The prompts and replies with text of the session's own conversation (not its subagents': a compaction's agents reply after
+    /// <c>/compact</c>), in order, without the slash commands nothing answered before the next prompt: those ran in Claude Code itself
+    /// (<c>/compact</c>, <c>/cost</c>), and are neither the thread nor a prompt to recall.
     /// </summary>
     private static List<ChatMessageView> Conversation(LoadedParts parts)
     {
-        var conversation = parts.Recent?.Where(m => m.Role is "user" or "assistant" && m.Text.Length > 0).ToList() ?? [];
+        var conversation = parts.Recent?.Where(m => m.Role is "user" or "assistant" && m.Text.Length > 0 && m.File is null).ToList() ?? [];
         return conversation.Where((m, i) => !(m.Role == "user" && m.Text.StartsWith('/')
             && !conversation.Skip(i + 1).TakeWhile(next => next.Role != "user").Any(next => next.Role == "assistant"))).ToList();
     }
