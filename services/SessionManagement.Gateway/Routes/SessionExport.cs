@@ -208,7 +208,9 @@ internal static class SessionExport
             "summary" => "Summary",
             _ => message.RecordType,
         };
-        text.Append("### ").Append(who).Append(" · ").AppendLine(message.Timestamp.ToString("u")).AppendLine();
+        // A subagent's message (a Task's run, a compaction's agent) says whose it is, as the web view folds it under its agent.
+        text.Append("### ").Append(who).Append(message.File is { } file ? $" · subagent {Path.GetFileNameWithoutExtension(file)}" : "")
+            .Append(" · ").AppendLine(message.Timestamp.ToString("u")).AppendLine();
         if (message.Text.Length > 0)
             text.AppendLine(message.Text).AppendLine();
         foreach (var tool in message.Tools)
