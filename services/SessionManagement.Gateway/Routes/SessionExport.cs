@@ -209,7 +209,7 @@ internal static class SessionExport
             _ => message.RecordType,
         };
         // A subagent's message (a Task's run, a compaction's agent) says whose it is, as the web view folds it under its agent.
-        text.Append("### ").Append(who).Append(message.File is { } file ? $" · subagent {Path.GetFileNameWithoutExtension(file)}" : "")
+        text.Append("### ").Append(who).Append(Web.Rendering.ConversationEntry.SubagentOf(message) is { } agent ? $" · subagent {agent}" : "")
             .Append(" · ").AppendLine(message.Timestamp.ToString("u")).AppendLine();
         if (message.Text.Length > 0)
             text.AppendLine(message.Text).AppendLine();

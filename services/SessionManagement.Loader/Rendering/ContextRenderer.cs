@@ -18,25 +18,26 @@ public static class ContextRenderer
         var sections = new List<(string Title, string Body)>();
         var compaction = parts.Context?.Where(i => i.Type == "conversation" && i.Scope == "session").ToList() ?? [];
         var other = parts.Context?.Except(compaction).ToList() ?? [];
+        var conversation = Conversation(parts);
         switch (parts.Source)
         {
             case "compact":
             case "clear":
                 Add(sections, "Carried over from before " + (parts.Source == "compact" ? "compaction" : "/clear"), Items(compaction));
-                Add(sections, "Where the conversation stood", Thread(parts));
-                Add(sections, "Recent prompts", Prompts(parts));
+                Add(sections, "Where the conversation stood", Thread(conversation));
+                Add(sections, "Recent prompts", Prompts(conversation));
                 break;
             case "resume":
             case "fork":
                 Add(sections, "The session " + (parts.Source == "resume" ? "resumed" : "forked"), State(parts));
-                Add(sections, "Where the conversation stood", Thread(parts));
-                Add(sections, "Recent prompts", Prompts(parts));
+                Add(sections, "Where the conversation stood", Thread(conversation));
+                Add(sections, "Recent prompts", Prompts(conversation));
                 Add(sections, "Earlier in the session", Items(compaction));
                 break;
             default:
                 Add(sections, "The last session in this project", State(parts));
-                Add(sections, "Left unfinished", Thread(parts));
-                Add(sections, "Recent prompts", Prompts(parts));
+                Add(sections, "Left unfinished", Thread(conversation));
+                Add(sections, "Recent prompts", Prompts(conversation));
                 Add(sections, "From that session", Items(compaction));
                 break;
         }
@@ -84,9 +85,8 @@ public static class ContextRenderer
     /// The last prompt and what came after it: an unanswered prompt is the thread the user may want to pick up. A slash command
     /// nothing answered is not one: it ran in Claude Code itself (<c>/compact</c>, <c>/cost</c>), so the prompt before it is the thread.
     /// </summary>
-    private static string? Thread(LoadedParts parts)
+    private static string? Thread(List<ChatMessageView> conversation)
     {
-        var conversation = Conversation(parts);
         var lastPrompt = conversation.FindLastIndex(m => m.Role == "user");
         if (lastPrompt < 0)
             return null;
@@ -98,9 +98,9 @@ public static class ContextRenderer
     }
 
     /// <summary>The prompts before the last one (<see cref="Thread"/> gives that one), the latest five.</summary>
-    private static string? Prompts(LoadedParts parts)
+    private static string? Prompts(List<ChatMessageView> conversation)
     {
-        var prompts = Conversation(parts).Where(m => m.Role == "user").SkipLast(1).TakeLast(5).ToList();
+        var prompts = conversation.Where(m => m.Role == "user").SkipLast(1).TakeLast(5).ToList();
         return prompts.Count == 0 ? null : string.Join("\n", prompts.Select(p => "- " + Cut(p.Text, PromptChars).ReplaceLineEndings(" ")));
     }
 

@@ -73,17 +73,16 @@ public sealed class SessionContextAssembler(
         Task<Response<MessagesPage>?> prompts = Task.FromResult<Response<MessagesPage>?>(null);
         Task<Response<ContextItemsFound>?> targetItems = Task.FromResult<Response<ContextItemsFound>?>(null);
         SessionSummary? target = null;
-        var candidates = Targets(request, own.Result?.Session, listed.Result?.Message);
-        // A warm-up continues no session: it asks for its own history (there is none) so that chat's path is taken too.
-        foreach (var historyOf in candidates.Count == 0 && request.WarmUp ? [request.SessionId] : candidates.Select(c => c.SessionId))
+        foreach (var candidate in Targets(request, own.Result?.Session, listed.Result?.Message))
         {
-            target = candidates.FirstOrDefault(c => c.SessionId == historyOf);
+            target = candidate;
+            var historyOf = candidate?.SessionId ?? request.SessionId;
             page = AskAsync(() => messages.GetResponse<MessagesPage>(
                 new GetMessages(historyOf, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
             prompts = AskAsync(() => messages.GetResponse<MessagesPage>(
                 new GetMessages(historyOf, 0, RecentPrompts, false, false, Latest: true, Role: "user"), deadline.Token, timeout), "chat");
             // Another session continued (a clear, or a resume under a new id): its own items (compaction summaries) come too.
-            if (target is not null && historyOf != request.SessionId)
+            if (historyOf != request.SessionId)
                 targetItems = AskAsync(() => context.GetResponse<ContextItemsFound>(
                     new QueryContext(historyOf, null, null, null, ContextBytes), deadline.Token, timeout), "context");
             await Task.WhenAll(page, prompts);
@@ -133,14 +132,16 @@ public sealed class SessionContextAssembler(
     /// <summary>
     /// The sessions whose state and history to hand back, the first that holds messages taken: for resume, fork, compact and
     /// clear the session itself if it has history, else (a new id, as older Claude Code versions give on resume) the project's
-    /// previous sessions, latest first; on startup, the project's previous sessions.
+    /// previous sessions, latest first; on startup, the project's previous sessions. A warm-up continues no session (null): it
+    /// asks for its own history (there is none) so that chat's path is taken too.
     /// </summary>
-    private static IReadOnlyList<SessionSummary> Targets(LoadSession request, SessionSummary? self, SessionsListed? listed)
+    private static IReadOnlyList<SessionSummary?> Targets(LoadSession request, SessionSummary? self, SessionsListed? listed)
     {
         var continues = request.Source is "resume" or "fork" or "compact" or "clear";
         if (continues && self is { EventCount: > 1 })
             return [self];
-        return listed?.Sessions.Where(s => s.SessionId != request.SessionId).ToList() ?? [];
+        var previous = listed?.Sessions.Where(s => s.SessionId != request.SessionId).ToList<SessionSummary?>() ?? [];
+        return previous.Count == 0 && request.WarmUp ? [null] : previous;
     }
 
     /// <summary>The recent messages with the latest prompts that came before them, in order, each once.</summary>

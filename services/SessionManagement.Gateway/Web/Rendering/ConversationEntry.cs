@@ -10,7 +10,10 @@ public sealed record ConversationEntry(ChatMessageView Message, long Index, IRea
     public TurnUsage? Turn { get; init; }
 
     /// <summary>The subagent whose transcript the message is from (<c>agent-…</c>), or null for the session's own.</summary>
-    public string? Subagent => Message.File is { } file ? Path.GetFileNameWithoutExtension(file) : null;
+    public string? Subagent => SubagentOf(Message);
+
+    /// <summary>The subagent whose transcript <paramref name="message"/> is from (<c>agent-…</c>), or null for the session's own.</summary>
+    public static string? SubagentOf(ChatMessageView message) => message.File is { } file ? Path.GetFileNameWithoutExtension(file) : null;
 
     /// <summary>The element id the page gives it, for links from search.</summary>
     public string Anchor => "m-" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -90,14 +90,11 @@ internal static class ConversationReader
                 if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message", out var inner) && inner.ValueKind == JsonValueKind.Object)
                 {
                     var response = String(root, "requestId") is { } request && String(inner, "id") is { } id ? id + ":" + request : null;
-                    // A record Claude Code wraps in its tags (a slash command, what a local command printed): shown as chat reads it,
-                    // the command as typed and the output without its tags.
-                    if (inner.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
-                        && content.GetString() is { } wrapped && wrapped.StartsWith('<') && message.Text.Length > 0 && message.Text != wrapped)
-                        return (Text(message), response);
-                    if (inner.TryGetProperty("content", out content))
-                        return (FromContent(content, index, whole), response);
-                    return (Text(message), response);
+                    // A record Claude Code wraps in its tags (a slash command, what a local command printed) is shown as chat reads it:
+                    // the command as typed, the output without its tags.
+                    var wrapped = inner.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+                        && content.GetString() is { } tagged && tagged.StartsWith('<') && message.Text.Length > 0 && message.Text != tagged;
+                    return (content.ValueKind == JsonValueKind.Undefined || wrapped ? Text(message) : FromContent(content, index, whole), response);
                 }
             }
             catch (JsonException)
