@@ -84,6 +84,63 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public async Task When_a_handed_off_session_is_resumed_with_our_hooks_Should_keep_each_line_once_and_add_the_new_ones_after_the_held_file()
+    {
+        // Claude Code with our hooks installed, so the gateway ships what it writes: first in a project, then, after the hand-off, in a
+        // folder whose path is shorter (the re-homed lines lie before their offsets in the store).
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var claude = new Dictionary<string, string>(host.SmHookEnvironment()) { ["SM_CLAUDE"] = ClaudeRun.Executable() };
+        Assert.Equal(0, (await SmHookProcess.RunAsync("", claude, "install", "--user")).ExitCode);
+        foreach (var (key, value) in model.ClaudeEnvironment)
+            claude[key] = value;
+        var project = Path.Combine(host.Home, "work", "the-long-project-name", "app");
+        var moved = Path.Combine(host.Home, "w");
+        Directory.CreateDirectory(project);
+        Directory.CreateDirectory(moved);
+        model.Then(ScriptedModelServer.Reply.Say("Noted: 7."));
+        Assert.Equal(0, (await ClaudeRun.RunAsync(project, claude, "-p", "remember the number 7")).ExitCode);
+        var projects = Path.Combine(host.Home, ".claude", "projects");
+        var original = Assert.Single(Directory.GetFiles(projects, "*.jsonl", SearchOption.AllDirectories));
+        var session = Path.GetFileNameWithoutExtension(original);
+        var held = await File.ReadAllBytesAsync(original, Cancel);
+        await Eventually.ReturnsAsync(() => ExportAsync(host, session), got => got.AsSpan().SequenceEqual(held), TimeSpan.FromSeconds(60),
+            "the session held whole before it is handed off");
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        var handed = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", Path.Combine(host.Home, ".claude"), "--to-project", moved);
+        Assert.True(handed.ExitCode == 0, handed.Stdout + handed.Stderr);
+        var copy = Path.Combine(projects, ClaudeProjects.FolderName(moved), session + ".jsonl");
+        var restoredLength = new FileInfo(copy).Length;
+        Assert.True(restoredLength < held.Length); // each cwd is shorter now
+        model.Then(ScriptedModelServer.Reply.Say("The number was 7."));
+        var resumed = await ClaudeRun.RunAsync(moved, claude, "-p", "--resume", session, "what was the number?");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        Assert.Contains("remember the number 7", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
+
+        // What Claude Code added in the new folder, read from its file: the store holds the session's file, then those lines, each once.
+        var added = (await File.ReadAllBytesAsync(copy, Cancel))[(int)restoredLength..];
+        Assert.Contains("The number was 7.", System.Text.Encoding.UTF8.GetString(added), StringComparison.Ordinal);
+        byte[] expected = [.. held, .. added];
+        var exported = await Eventually.ReturnsAsync(() => ExportAsync(host, session), got => got.AsSpan().SequenceEqual(expected), TimeSpan.FromSeconds(60),
+            "the held file, then the lines Claude Code added after the hand-off");
+        Assert.Equal(expected, exported);
+
+        // Importing both folders (the old file and the new one) takes nothing again.
+        var imported = await SmctlProcess.RunAsync(smctl, "import", projects, "--json");
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Equal(0, JsonDocument.Parse(imported.Stdout).RootElement.GetProperty("added").GetInt64());
+        Assert.Equal(expected, await ExportAsync(host, session));
+    }
+
+    private static async Task<byte[]> ExportAsync(HostProcess host, string session)
+    {
+        using var response = await host.Http.GetAsync($"/api/sessions/{session}/export?format=jsonl", Cancel);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(Cancel) : [];
+    }
+
+    [Fact]
     public async Task When_a_session_is_not_kept_whole_Should_refuse_to_restore_it_rather_than_write_half_a_conversation()
     {
         await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_session_management__chat_management__history_retention"] = "2" });

@@ -100,7 +100,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                 return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null);
             var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
                 + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
-                + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File));
+                + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File))
+                + "&path=" + Uri.EscapeDataString(Path.GetFullPath(transcript.Path)); // a file smctl restore re-homed is taken on after what is held of it
             var answer = await client.PostFileAsync(query, transcript.Path, cancellationToken);
             return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null);
         }

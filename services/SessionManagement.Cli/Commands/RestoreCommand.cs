@@ -45,7 +45,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                     + "(its oldest lines were trimmed by chat_management.history_retention, or never shipped); nothing was written", ExitCodes.Incomplete);
 
         string target;
-        List<(string Path, string Staged, long Bytes)> plan;
+        List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
         var written = new List<string>();
         // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
         // so putting a file in place is a rename), never whole in memory.
@@ -54,14 +54,14 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         Directory.CreateDirectory(staging);
         try
         {
-            var contents = new List<(string? File, string Staged)>();
+            var contents = new List<(string? File, string Staged, long HeldBytes)>();
             foreach (var file in files.GetProperty("files").EnumerateArray())
             {
                 var name = file.GetProperty("file").ValueKind == JsonValueKind.Null ? null : file.GetProperty("file").GetString();
                 var staged = Path.Combine(staging, contents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                     await client.DownloadAsync($"api/sessions/{escaped}/export?format=jsonl" + (name is null ? "" : "&file=" + Uri.EscapeDataString(name)), output, cancellationToken);
-                contents.Add((name, staged));
+                contents.Add((name, staged, new FileInfo(staged).Length));
             }
             if (contents.All(c => c.File is not null))
                 throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
@@ -73,16 +73,17 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             if (settings.ToProject is { } project)
             {
                 target = Path.GetFullPath(project).TrimEnd(Path.DirectorySeparatorChar);
-                foreach (var (_, staged) in contents)
+                foreach (var (_, staged, _) in contents)
                     await File.WriteAllBytesAsync(staged, Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), cwd, target), cancellationToken);
             }
 
             // Check every file first: a refusal leaves nothing half restored.
-            plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length)).ToList();
-            foreach (var (path, staged, _) in plan)
+            plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
+                .ToList();
+            foreach (var (path, staged, _, _) in plan)
                 if (File.Exists(path) && !SameBytes(path, staged))
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
-            foreach (var (path, staged, _) in plan)
+            foreach (var (path, staged, _, _) in plan)
             {
                 if (File.Exists(path))
                     continue;
@@ -96,11 +97,24 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             Directory.Delete(staging, recursive: true);
         }
 
+        // The gateway ships on after each file written: when Claude Code resumes the session there, only the lines it adds are taken.
+        foreach (var (path, _, bytes, heldBytes) in plan.Where(p => written.Contains(p.Path)))
+        {
+            try
+            {
+                await client.SendJsonAsync(HttpMethod.Post, $"api/sessions/{escaped}/restored", new { path, bytes, heldBytes }, cancellationToken);
+            }
+            catch (GatewayException error)
+            {
+                Output.Error($"the gateway was not told of {path} ({error.Message}): resumed there, the session's lines would be taken again");
+            }
+        }
+
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written }, Indented));
         else
         {
-            foreach (var (path, _, bytes) in plan)
+            foreach (var (path, _, bytes, _) in plan)
                 Out.MarkupLine($"{(written.Contains(path) ? "[green]restored[/]" : "already there")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes)} bytes)");
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
         }

@@ -43,6 +43,7 @@ internal static class GatewayRoutes
         });
         ReadApiRoutes.Map(gateway);
         SessionBranch.Map(gateway);
+        SessionPlacement.Map(gateway);
         ContextRoutes.Map(gateway);
         BackupRoutes.Map(gateway);
         StatusRoutes.Map(gateway);

@@ -190,7 +190,7 @@ internal static class ReadApiRoutes
 
     private static async Task<IResult> ImportAsync(
         HttpContext http, TranscriptImporter importer, ReadApiClient client, IOptions<GatewayOptions> options, ILoggerFactory loggers,
-        string? session, string? name, string? file, string? parent, CancellationToken cancellationToken)
+        string? session, string? name, string? file, string? parent, string? path, CancellationToken cancellationToken)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = options.Value.MaxImportBytes;
@@ -198,7 +198,7 @@ internal static class ReadApiRoutes
         try
         {
             var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user,
-                cancellationToken, file, parent);
+                cancellationToken, file, parent, path);
             await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "import", "branch"), result.SessionId,
                 $"{result.Name}: {result.Lines} lines" + (parent is null ? "" : $", branched from {parent}"));
             return Results.Ok(result);

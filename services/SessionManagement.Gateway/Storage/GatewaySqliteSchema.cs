@@ -42,5 +42,10 @@ internal static class GatewaySqliteSchema
         ALTER TABLE delivery_journal ADD COLUMN raw_sha256 TEXT NULL;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2];
+    /// <summary>A restored file's offsets in the store (<see cref="Transcripts.TranscriptCursor.Shift"/>).</summary>
+    public static readonly SqliteMigration V3 = new("gateway", 3, """
+        ALTER TABLE transcript_cursors ADD COLUMN shift INTEGER NOT NULL DEFAULT 0;
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3];
 }

@@ -10,13 +10,13 @@ internal sealed class SqliteTranscriptCursorStore(SqliteDatabase database) : ITr
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT byte_offset, fingerprint, updated_at FROM transcript_cursors
+                SELECT byte_offset, fingerprint, updated_at, shift FROM transcript_cursors
                 WHERE session_id = $session AND transcript_path = $path
                 """;
             command.Bind("$session", sessionId).Bind("$path", transcriptPath);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken)
-                ? new TranscriptCursor(sessionId, transcriptPath, reader.GetInt64(0), reader.GetString(1), reader.ReadTime(2))
+                ? new TranscriptCursor(sessionId, transcriptPath, reader.GetInt64(0), reader.GetString(1), reader.ReadTime(2)) { Shift = reader.GetInt64(3) }
                 : null;
         }, cancellationToken);
 
@@ -26,11 +26,11 @@ internal sealed class SqliteTranscriptCursorStore(SqliteDatabase database) : ITr
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                INSERT OR REPLACE INTO transcript_cursors (session_id, transcript_path, byte_offset, fingerprint, updated_at)
-                VALUES ($session, $path, $offset, $fingerprint, $updated)
+                INSERT OR REPLACE INTO transcript_cursors (session_id, transcript_path, byte_offset, fingerprint, updated_at, shift)
+                VALUES ($session, $path, $offset, $fingerprint, $updated, $shift)
                 """;
             command.Bind("$session", cursor.SessionId).Bind("$path", cursor.TranscriptPath).Bind("$offset", cursor.Offset)
-                .Bind("$fingerprint", cursor.Fingerprint).Bind("$updated", SqliteValues.Time(cursor.UpdatedAt));
+                .Bind("$fingerprint", cursor.Fingerprint).Bind("$updated", SqliteValues.Time(cursor.UpdatedAt)).Bind("$shift", cursor.Shift);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 }

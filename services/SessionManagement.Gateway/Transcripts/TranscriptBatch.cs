@@ -14,6 +14,9 @@ internal sealed record TranscriptBatch(long StartOffset, long EndOffset, int Lin
     /// <summary>The batch with its secrets masked (<see cref="SecretRedactor.RedactLines"/>): each line keeps its offset.</summary>
     public TranscriptBatch RedactedBy(SecretRedactor redactor) => this with { Content = redactor.RedactLines(Content) };
 
+    /// <summary>The batch with its offsets moved by <paramref name="shift"/>: where its lines lie in the store (<see cref="TranscriptCursor.Shift"/>).</summary>
+    public TranscriptBatch ShiftedBy(long shift) => shift == 0 ? this : this with { StartOffset = StartOffset + shift, EndOffset = EndOffset + shift };
+
     /// <summary>The lines as text, without their terminators.</summary>
     public IReadOnlyList<string> Lines => TranscriptContent.Lines(Content.Span);
 

@@ -36,10 +36,12 @@ internal sealed class TranscriptImporter(
     /// <summary>
     /// Imports <paramref name="body"/>. Streamed (a session and a length given), an upload cut short leaves the batches already
     /// stored; importing the file again completes it, storing nothing twice. <paramref name="file"/> imports it as one of the
-    /// session's subagent transcripts (<c>subagents/agent-&lt;id&gt;.jsonl</c>) instead of the session's own.
+    /// session's subagent transcripts (<c>subagents/agent-&lt;id&gt;.jsonl</c>) instead of the session's own. <paramref name="path"/>
+    /// names where the uploaded file lies: a file <c>smctl restore</c> re-homed there is taken on from where this gateway ships it
+    /// (<see cref="AfterRestoredAsync"/>).
     /// </summary>
     public async Task<ImportResult> ImportAsync(Stream body, long? length, string? sessionId, string name, string host, string user,
-        CancellationToken cancellationToken, string? file = null, string? parentSessionId = null)
+        CancellationToken cancellationToken, string? file = null, string? parentSessionId = null, string? path = null)
     {
         if (parentSessionId is not null && !HookInput.IsValidSessionId(parentSessionId))
             throw new ImportRejectedException($"invalid parent session id '{parentSessionId}'");
@@ -51,7 +53,8 @@ internal sealed class TranscriptImporter(
         {
             try
             {
-                return Imported(await SendAsync(new CompletedLines(body), sessionId, name, file, parentSessionId, host, user, cancellationToken));
+                var (lines, offset) = path is null ? (body, 0) : await AfterRestoredAsync(body, sessionId, path, cancellationToken);
+                return Imported(await SendAsync(new CompletedLines(lines), offset, sessionId, name, file, parentSessionId, host, user, cancellationToken));
             }
             catch (Exception error) when (EndedEarly(error))
             {
@@ -60,10 +63,10 @@ internal sealed class TranscriptImporter(
             }
         }
         Directory.CreateDirectory(ImportDirectory);
-        var path = Path.Combine(ImportDirectory, $"{Guid.CreateVersion7():N}.jsonl");
+        var spooled = Path.Combine(ImportDirectory, $"{Guid.CreateVersion7():N}.jsonl");
         try
         {
-            await using var upload = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
+            await using var upload = new FileStream(spooled, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
                 FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             try
             {
@@ -81,12 +84,38 @@ internal sealed class TranscriptImporter(
             if (!HookInput.IsValidSessionId(sessionId))
                 throw new ImportRejectedException($"invalid sessionId '{sessionId}' in the transcript");
             upload.Seek(0, SeekOrigin.Begin);
-            return Imported(await SendAsync(new CompletedLines(upload), sessionId, name, file, parentSessionId, host, user, cancellationToken));
+            return Imported(await SendAsync(new CompletedLines(upload), 0, sessionId, name, file, parentSessionId, host, user, cancellationToken));
         }
         finally
         {
-            File.Delete(path); // DeleteOnClose already did, unless the file was never opened
+            File.Delete(spooled); // DeleteOnClose already did, unless the file was never opened
         }
+    }
+
+    /// <summary>
+    /// An upload of a file <c>smctl restore</c> re-homed at <paramref name="path"/> (<see cref="TranscriptShipper.PlaceAsync"/>): its
+    /// first bytes are the held lines with their paths rewritten, at other offsets than the store's, and so are passed over with what
+    /// this gateway shipped after them; the rest is read at the store's offsets. Any other upload (another file, or the file replaced
+    /// since) is read whole, from offset 0.
+    /// </summary>
+    private async Task<(Stream Lines, long Offset)> AfterRestoredAsync(Stream body, string sessionId, string path, CancellationToken cancellationToken)
+    {
+        if (await services.GetRequiredService<TranscriptShipper>().RestoredAsync(sessionId, path, cancellationToken) is not { } cursor)
+            return (body, 0);
+        var head = new byte[TranscriptShipper.FingerprintLength(cursor.Offset)];
+        var read = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        if (read < head.Length || TranscriptShipper.Fingerprint(head) != cursor.Fingerprint)
+            return (new PrefixedStream(head.AsMemory(0, read), body), 0);
+        var buffer = new byte[1 << 16];
+        for (var left = cursor.Offset - read; left > 0;)
+        {
+            var skipped = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(left, buffer.Length)), cancellationToken);
+            if (skipped == 0)
+                break; // shorter than what was shipped of it: nothing is left to take
+            left -= skipped;
+        }
+        logger.LogInformation("Upload of {Path} (session {SessionId}) taken on after the {Offset} bytes shipped of the restored file", path, sessionId, cursor.Offset);
+        return (body, cursor.Offset + cursor.Shift);
     }
 
     /// <summary>The upload stopped before its end (a refused size is answered as such, not as this).</summary>
@@ -100,7 +129,7 @@ internal sealed class TranscriptImporter(
         return result;
     }
 
-    private async Task<ImportResult> SendAsync(Stream transcript, string sessionId, string name, string? file, string? parentSessionId, string host, string user,
+    private async Task<ImportResult> SendAsync(Stream transcript, long offset, string sessionId, string name, string? file, string? parentSessionId, string host, string user,
         CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
@@ -124,7 +153,7 @@ internal sealed class TranscriptImporter(
 
         try
         {
-            await foreach (var read in TranscriptReader.ReadAsync(transcript, 0, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
+            await foreach (var read in TranscriptReader.ReadAsync(transcript, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
             {
                 var batch = read.RedactedBy(redactor);
                 if (inFlight.Count >= options.Value.ImportBatchesInFlight)
@@ -179,6 +208,44 @@ internal sealed class TranscriptImporter(
             }
         }
         return null;
+    }
+
+    /// <summary>Bytes already read from a stream, then the rest of it.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_prefix.IsEmpty)
+                return await rest.ReadAsync(buffer, cancellationToken);
+            var count = Math.Min(buffer.Length, _prefix.Length);
+            _prefix[..count].CopyTo(buffer);
+            _prefix = _prefix[count..];
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>An upload read as a finished file, from where it stands: a last line without its newline is given one, so it is imported too.</summary>

@@ -73,6 +73,37 @@ internal sealed class TranscriptShipper(
         }
     }
 
+    /// <summary>
+    /// Takes <paramref name="path"/> as a file <c>smctl restore</c> wrote: its first <paramref name="bytes"/> are the <paramref name="heldBytes"/>
+    /// the store gave back, with their paths rewritten when it was re-homed (<c>--to-project</c>), so their lines lie at other offsets.
+    /// Shipping goes on after them, each line Claude Code adds placed after the held ones (<see cref="TranscriptCursor.Shift"/>): resuming the
+    /// session there stores its new lines once, in order, and never its old ones again. False with the reason when the file is not there
+    /// or is shorter than that.
+    /// </summary>
+    public async Task<(bool Placed, string? Problem, TranscriptCursor? Cursor)> PlaceAsync(string sessionId, string transcriptPath, long bytes, long heldBytes,
+        CancellationToken cancellationToken)
+    {
+        if (!policy.TryResolve(transcriptPath, out var path, out var problem))
+            return (false, problem, null);
+        var gate = _locks.GetOrAdd(sessionId + "\n" + path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            if (file.Length < bytes)
+                return (false, $"{path} holds {file.Length} bytes, fewer than the {bytes} restored", null);
+            var cursor = new TranscriptCursor(sessionId, path, bytes, await FingerprintAsync(file, bytes, cancellationToken), time.GetUtcNow()) { Shift = heldBytes - bytes };
+            await cursors.SaveAsync(cursor, cancellationToken);
+            logger.LogInformation("Transcript {Path} of session {SessionId} restored: {Bytes} bytes held as {HeldBytes}, shipping goes on after them",
+                path, sessionId, bytes, heldBytes);
+            return (true, null, cursor);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private async Task<ShipResult> ShipFromCursorAsync(string sessionId, string path, string host, string user, CancellationToken cancellationToken)
     {
         FileStream file;
@@ -88,15 +119,16 @@ internal sealed class TranscriptShipper(
 
         var cursor = await cursors.GetAsync(sessionId, path, cancellationToken);
         var offset = cursor?.Offset ?? 0;
+        var shift = cursor?.Shift ?? 0;
         if (offset > file.Length)
         {
             logger.LogInformation("Transcript {Path} shrank below the shipped offset {Offset}: truncated, shipping it again from the start", path, offset);
-            offset = 0;
+            (offset, shift) = (0, 0);
         }
         else if (cursor is not null && offset > 0 && await FingerprintAsync(file, offset, cancellationToken) != cursor.Fingerprint)
         {
             logger.LogInformation("Transcript {Path} was replaced: shipping the new file from the start", path);
-            offset = 0;
+            (offset, shift) = (0, 0);
         }
 
         int lines = 0, batches = 0;
@@ -105,7 +137,7 @@ internal sealed class TranscriptShipper(
         await foreach (var read in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
         {
             var batch = read.RedactedBy(redactor);
-            var message = batch.Capture(sessionId, path, time.GetUtcNow(), host, user, subagentFile);
+            var message = batch.ShiftedBy(shift).Capture(sessionId, path, time.GetUtcNow(), host, user, subagentFile);
             try
             {
                 await bus.Publish(message, cancellationToken);
@@ -121,22 +153,36 @@ internal sealed class TranscriptShipper(
             if (fingerprint is null || offset < FingerprintBytes)
                 fingerprint = await FingerprintAsync(file, batch.EndOffset, cancellationToken);
             offset = batch.EndOffset;
-            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, fingerprint, time.GetUtcNow()), cancellationToken);
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, fingerprint, time.GetUtcNow()) { Shift = shift }, cancellationToken);
         }
         if (cursor is null && batches == 0)
             await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);
         return new ShipResult(ShipOutcome.UpToDate, lines, batches, offset, null);
     }
 
+    /// <summary>
+    /// The cursor of a file <c>smctl restore</c> re-homed (<see cref="PlaceAsync"/>), for an upload of it (<c>smctl import</c>) to go on
+    /// from where this gateway ships it; null for any other file, or a path this gateway cannot read.
+    /// </summary>
+    public async Task<TranscriptCursor?> RestoredAsync(string sessionId, string transcriptPath, CancellationToken cancellationToken) =>
+        policy.TryResolve(transcriptPath, out var path, out _) && await cursors.GetAsync(sessionId, path, cancellationToken) is { Shift: not 0 } cursor
+            ? cursor
+            : null;
+
+    /// <summary>How many of a file's first bytes its fingerprint covers, once that many are shipped.</summary>
+    public static int FingerprintLength(long shippedUpTo) => (int)Math.Min(shippedUpTo, FingerprintBytes);
+
+    /// <summary>The fingerprint of a file's first bytes (<see cref="FingerprintLength"/> of them).</summary>
+    public static string Fingerprint(ReadOnlySpan<byte> firstBytes) => Convert.ToHexString(SHA256.HashData(firstBytes));
+
     /// <summary>A hash of the first bytes already shipped: they never change unless the file was replaced.</summary>
     private static async Task<string> FingerprintAsync(FileStream file, long shippedUpTo, CancellationToken cancellationToken)
     {
-        var length = (int)Math.Min(shippedUpTo, FingerprintBytes);
-        var bytes = new byte[length];
+        var bytes = new byte[FingerprintLength(shippedUpTo)];
         var position = file.Position;
         file.Seek(0, SeekOrigin.Begin);
         await file.ReadExactlyAsync(bytes, cancellationToken);
         file.Seek(position, SeekOrigin.Begin);
-        return Convert.ToHexString(SHA256.HashData(bytes));
+        return Fingerprint(bytes);
     }
 }

@@ -7,6 +7,8 @@ public abstract class GatewayStoreContract<TStore> : IAsyncLifetime where TStore
 
     protected TStore Store { get; private set; } = null!;
 
+    private protected GatewayStoreProvider Provider => _provider;
+
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private protected abstract Task<GatewayStoreProvider> OpenAsync();

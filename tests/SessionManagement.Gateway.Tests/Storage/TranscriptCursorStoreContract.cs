@@ -20,6 +20,17 @@ public abstract class TranscriptCursorStoreContract : GatewayStoreContract<ITran
         Assert.Equal(7, (await Store.GetAsync("s1", "/t/b.jsonl", Cancel))!.Offset);
         Assert.Null(await Store.GetAsync("s2", "/t/a.jsonl", Cancel));
     }
+
+    [Fact]
+    public async Task When_a_restored_file_is_placed_Should_keep_its_shift_as_it_moves_and_none_for_other_files()
+    {
+        await Store.SaveAsync(new TranscriptCursor("s1", "/t/moved.jsonl", 900, "AA", At) { Shift = -54 }, Cancel);
+        await Store.SaveAsync(new TranscriptCursor("s1", "/t/moved.jsonl", 1_200, "AA", At.AddSeconds(1)) { Shift = -54 }, Cancel);
+        await Store.SaveAsync(new TranscriptCursor("s1", "/t/own.jsonl", 300, "BB", At), Cancel);
+
+        Assert.Equal(new TranscriptCursor("s1", "/t/moved.jsonl", 1_200, "AA", At.AddSeconds(1)) { Shift = -54 }, await Store.GetAsync("s1", "/t/moved.jsonl", Cancel));
+        Assert.Equal(0, (await Store.GetAsync("s1", "/t/own.jsonl", Cancel))!.Shift);
+    }
 }
 
 public sealed class SqliteTranscriptCursorStoreTests : TranscriptCursorStoreContract
@@ -34,4 +45,15 @@ public sealed class MongoTranscriptCursorStoreTests(InfrastructureFixture infras
     private protected override Task<GatewayStoreProvider> OpenAsync() => GatewayStoreProvider.OpenMongoAsync(infrastructure);
 
     private protected override ITranscriptCursorStore Create(GatewayStoreProvider provider) => new MongoTranscriptCursorStore(provider.Mongo!);
+
+    [Fact]
+    public async Task When_a_cursor_was_written_before_shifts_Should_read_as_none()
+    {
+        await Provider.Mongo!.GetCollection<MongoDB.Bson.BsonDocument>(GatewayMongoCollections.TranscriptCursors).InsertOneAsync(new MongoDB.Bson.BsonDocument
+        {
+            ["sessionId"] = "old", ["transcriptPath"] = "/t/old.jsonl", ["offset"] = 42L, ["fingerprint"] = "AA", ["updatedAt"] = DateTime.UtcNow,
+        }, cancellationToken: Cancel);
+
+        Assert.Equal((42, 0), (await Store.GetAsync("old", "/t/old.jsonl", Cancel)) is { } cursor ? (cursor.Offset, cursor.Shift) : (-1, -1));
+    }
 }
