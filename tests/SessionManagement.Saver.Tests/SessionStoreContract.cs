@@ -408,6 +408,27 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_an_imported_session_is_resumed_with_hooks_Should_keep_its_title_start_project_and_counts_and_add_the_new_ones()
+    {
+        // Imported from a transcript no hook saw: 3 prompts and 2 tool calls from 9:00 in /work/old, then resumed with our hooks.
+        var (id, at) = (SessionEvents.NewId(), new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+        await Store.AdoptTranscriptAsync(new TranscriptSummarized(id, at, at.AddMinutes(20), "/work/old", "claude-opus-4", 3, 2, 40,
+            FirstPrompt: "design the cache\nwith eviction"), Cancel);
+        var resumed = new SessionEvents(id);
+
+        await Store.SaveAsync([resumed.Next("SessionStart", source: "resume"),
+            resumed.Next("UserPromptSubmit", extraJson: ",\"prompt\":\"and now the tests\""), resumed.Next("PreToolUse"), resumed.Next("Stop")], Cancel);
+
+        var state = (await Store.GetAsync(id, Cancel))!;
+        Assert.Equal(("design the cache", at, "/work/old", 4L, 3L), (state.Title, state.StartedAt, state.ProjectDir, state.Prompts, state.ToolCalls));
+        Assert.Equal(("resume", SessionStatus.Active), (state.Source, state.Status));
+        Assert.True(state.LastEventAt > at.AddMinutes(20)); // the resume's events
+        // Derived again from the raw events (recovery), the same.
+        Assert.Equal((state.Title, state.StartedAt, state.Prompts, state.ToolCalls), await Store.DeriveAsync(id, Cancel) is { } derived
+            ? (derived.Title, derived.StartedAt, derived.Prompts, derived.ToolCalls) : default);
+    }
+
+    [Fact]
     public async Task When_sessions_continue_another_Should_list_them_as_its_children()
     {
         var parent = new SessionEvents(SessionEvents.NewId());

@@ -22,9 +22,12 @@ public static class SessionDerivation
         var endedAt = facts.LatestEnd is { } latestEnd ? Milliseconds(latestEnd.ReceivedAt) : (DateTimeOffset?)null;
         var ended = endedAt is { } end && end >= lastStart;
 
+        // A session imported before any hook reached it began with its transcript: its start, project and counts go on from there.
+        if (facts.Imported is { } imported && Milliseconds(imported.FirstAt) < startedAt)
+            startedAt = Milliseconds(imported.FirstAt);
         var state = new SessionState(
             facts.SessionId,
-            facts.FirstCwd ?? facts.LatestCwd ?? "",
+            facts.Imported?.Cwd ?? facts.FirstCwd ?? facts.LatestCwd ?? "",
             facts.LatestCwd,
             facts.LatestStart?.Model ?? facts.LatestModel ?? facts.TranscriptModel,
             facts.LatestStart?.Source,
@@ -35,8 +38,8 @@ public static class SessionDerivation
             ended ? endedAt : null,
             ended ? facts.LatestEnd!.Reason : null,
             facts.Tallies.Sum(t => t.Count),
-            Count("UserPromptSubmit"),
-            Count("PreToolUse"),
+            Count("UserPromptSubmit") + (facts.Imported?.Prompts ?? 0),
+            Count("PreToolUse") + (facts.Imported?.ToolCalls ?? 0),
             Count("PostToolUseFailure"),
             Math.Max(Count("PreCompact"), Count("PostCompact")),
             version,

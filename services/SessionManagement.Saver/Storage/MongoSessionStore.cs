@@ -34,6 +34,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     private readonly IMongoCollection<BsonDocument> _projectChoices;
     private readonly IMongoCollection<BsonDocument> _audit;
     private readonly IMongoCollection<BsonDocument> _importOwners;
+    private readonly IMongoCollection<BsonDocument> _imported;
     private readonly IOptions<PersistenceOptions> _persistence;
 
     private readonly AtRest _atRest;
@@ -53,6 +54,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         _projectChoices = database.GetCollection<BsonDocument>(SaverMongoCollections.ProjectChoices);
         _audit = database.GetCollection<BsonDocument>(SaverMongoCollections.Audit);
         _importOwners = database.GetCollection<BsonDocument>(SaverMongoCollections.ImportOwners);
+        _imported = database.GetCollection<BsonDocument>(SaverMongoCollections.Imported);
         _persistence = persistence;
     }
 
@@ -189,6 +191,21 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
             if (await TryWriteAsync(existing, state, cancellationToken))
             {
+                // Kept for when hooks reach the session (it is resumed): they count only what happens from then on.
+                await _imported.ReplaceOneAsync(new BsonDocument("_id", transcript.SessionId), new BsonDocument
+                {
+                    ["_id"] = transcript.SessionId, ["first_at"] = transcript.FirstAt.UtcDateTime, ["prompts"] = transcript.Prompts,
+                    ["tool_calls"] = transcript.ToolCalls, ["cwd"] = transcript.Cwd is null ? BsonNull.Value : transcript.Cwd,
+                }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+                var firstPrompt = new BsonDocument("_id", transcript.SessionId + "/" + ImportedTranscript.FirstPromptKind);
+                if (transcript.FirstPrompt is null)
+                    await _transcriptTitles.DeleteOneAsync(firstPrompt, cancellationToken);
+                else
+                    await _transcriptTitles.ReplaceOneAsync(firstPrompt, new BsonDocument
+                    {
+                        ["_id"] = transcript.SessionId + "/" + ImportedTranscript.FirstPromptKind, ["session_id"] = transcript.SessionId,
+                        ["kind"] = ImportedTranscript.FirstPromptKind, ["title"] = _atRest.SealText(transcript.FirstPrompt, SaverRecords.Title), ["offset"] = 0L,
+                    }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
                 if (transcript.ImportedBy is not null)
                     await _importOwners.UpdateOneAsync(new BsonDocument("_id", transcript.SessionId),
                         new BsonDocument("$setOnInsert", new BsonDocument("user", transcript.ImportedBy)), new UpdateOptions { IsUpsert = true }, cancellationToken);
@@ -428,10 +445,13 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var titles = await _transcriptTitles.Find(new BsonDocument("session_id", sessionId)).ToListAsync(cancellationToken);
         string? Title(string kind) => _atRest.OpenText(titles.FirstOrDefault(t => t["kind"].AsString == kind)?["title"].AsString, SaverRecords.Title);
         var title = TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Summary));
+        var imported = await _imported.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
             latestBranch?.GitBranch, latestModel?.Model, transcriptModel?["model"].AsString, title,
-            title is null ? await FirstPromptAsync(sessionId, cancellationToken) : null);
+            title is null ? Title(ImportedTranscript.FirstPromptKind) ?? await FirstPromptAsync(sessionId, cancellationToken) : null,
+            imported is null ? null : new ImportedTranscript(new DateTimeOffset(imported["first_at"].ToUniversalTime(), TimeSpan.Zero), imported["prompts"].ToInt64(),
+                imported["tool_calls"].ToInt64(), imported["cwd"].IsBsonNull ? null : imported["cwd"].AsString));
     }
 
     /// <summary>The prompt of the session's earliest UserPromptSubmit.</summary>

@@ -17,6 +17,7 @@ internal sealed class SaverMongoCollections : IMongoIndexDefinition
     public const string ProjectChoices = "saver_project_choices";
     public const string Audit = "saver_audit";
     public const string ImportOwners = "saver_import_owners";
+    public const string Imported = "saver_imported";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {

@@ -274,6 +274,23 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             var existing = await ReadSessionAsync(statements, transcript.SessionId, cancellationToken);
             var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
             await WriteSessionAsync(statements, state, cancellationToken);
+            // Kept for when hooks reach the session (it is resumed): they count only what happens from then on.
+            var imported = statements.Get("""
+                INSERT INTO saver_imported (session_id, first_at, prompts, tool_calls, cwd) VALUES ($session, $first, $prompts, $tools, $cwd)
+                ON CONFLICT (session_id) DO UPDATE SET first_at = excluded.first_at, prompts = excluded.prompts, tool_calls = excluded.tool_calls, cwd = excluded.cwd
+                """, transcript.SessionId);
+            imported.Bind("$first", SqliteValues.Time(transcript.FirstAt)).Bind("$prompts", transcript.Prompts).Bind("$tools", transcript.ToolCalls)
+                .Bind("$cwd", transcript.Cwd);
+            await imported.ExecuteNonQueryAsync(cancellationToken);
+            var firstPrompt = statements.Get(transcript.FirstPrompt is null
+                ? "DELETE FROM saver_transcript_titles WHERE session_id = $session AND kind = 'first-prompt'"
+                : """
+                    INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, 'first-prompt', $title, 0)
+                    ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title
+                    """, transcript.SessionId);
+            if (transcript.FirstPrompt is not null)
+                firstPrompt.Bind("$title", atRest.SealText(transcript.FirstPrompt, SaverRecords.Title));
+            await firstPrompt.ExecuteNonQueryAsync(cancellationToken);
             if (transcript.ImportedBy is not null)
             {
                 await using var owner = Command(connection, transaction,
@@ -601,7 +618,21 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await ScalarAsync(statements, "SELECT model FROM saver_events WHERE session_id = $session AND hook_event_name = 'SessionStart' AND model IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
             await ScalarAsync(statements, "SELECT model FROM saver_transcript_models WHERE session_id = $session", sessionId, cancellationToken),
             title,
-            title is null ? await FirstPromptAsync(statements, sessionId, cancellationToken) : null);
+            title is null
+                ? atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'first-prompt'", sessionId, cancellationToken), SaverRecords.Title)
+                    ?? await FirstPromptAsync(statements, sessionId, cancellationToken)
+                : null,
+            await ImportedAsync(statements, sessionId, cancellationToken));
+    }
+
+    /// <summary>What the session's imported transcript said before any hook reached it, if it was imported first.</summary>
+    private static async Task<ImportedTranscript?> ImportedAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
+    {
+        var command = statements.Get("SELECT first_at, prompts, tool_calls, cwd FROM saver_imported WHERE session_id = $session", sessionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ImportedTranscript(reader.ReadTime(0), reader.GetInt64(1), reader.GetInt64(2), reader.ReadNullableString(3))
+            : null;
     }
 
     // In the same transaction as the events' insert, and only for events new to the store: the tallies stay exact.
