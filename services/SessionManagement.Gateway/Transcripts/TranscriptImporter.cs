@@ -210,23 +210,9 @@ internal sealed class TranscriptImporter(
         return null;
     }
 
-    /// <summary>Bytes already read from a stream, then the rest of it.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    /// <summary>A stream read once, from its start to its end.</summary>
+    private abstract class ForwardOnly : Stream
     {
-        private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_prefix.IsEmpty)
-                return await rest.ReadAsync(buffer, cancellationToken);
-            var count = Math.Min(buffer.Length, _prefix.Length);
-            _prefix[..count].CopyTo(buffer);
-            _prefix = _prefix[count..];
-            return count;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -248,8 +234,27 @@ internal sealed class TranscriptImporter(
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
+    /// <summary>Bytes already read from a stream, then the rest of it.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardOnly
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_prefix.IsEmpty)
+                return await rest.ReadAsync(buffer, cancellationToken);
+            var count = Math.Min(buffer.Length, _prefix.Length);
+            _prefix[..count].CopyTo(buffer);
+            _prefix = _prefix[count..];
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    }
+
     /// <summary>An upload read as a finished file, from where it stands: a last line without its newline is given one, so it is imported too.</summary>
-    private sealed class CompletedLines(Stream inner) : Stream
+    private sealed class CompletedLines(Stream inner) : ForwardOnly
     {
         private bool _any, _endsWithNewline = true, _completed;
 
@@ -273,24 +278,5 @@ internal sealed class TranscriptImporter(
             return 1;
         }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
