@@ -42,7 +42,8 @@ internal sealed class SessionsListCommand : GatewayCommand<SessionsListSettings>
         }
         var table = new Table().AddColumns("Session", "Title", "Project", "Last active", "Status", "Prompts", "Tools");
         foreach (var s in list.GetProperty("sessions").EnumerateArray())
-            table.AddRow(Markup.Escape(s.GetProperty("sessionId").GetString()!), Markup.Escape(Text(s, "title") ?? ""), Markup.Escape(Text(s, "projectDir") ?? ""),
+            table.AddRow(Markup.Escape(s.GetProperty("sessionId").GetString()!), Text(s, "title") is { Length: > 0 } title ? Markup.Escape(title) : "[dim](no prompt)[/]",
+                Markup.Escape(Text(s, "projectDir") ?? ""),
                 Markup.Escape(When(s, "lastEventAt")), Markup.Escape(Text(s, "status") ?? ""), Number(s, "prompts"), Number(s, "toolCalls"));
         Out.Write(table);
         Out.WriteLine($"{list.GetProperty("sessions").GetArrayLength()} of {ClaudeProjects.Count(list.GetProperty("total").GetInt64())}");
