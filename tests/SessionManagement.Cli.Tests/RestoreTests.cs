@@ -51,6 +51,18 @@ public sealed class RestoreTests
         Assert.Equal(7, refused.ExitCode);
         Assert.Contains("differs from the kept session", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(changed, await File.ReadAllBytesAsync(copy, Cancel));
+
+        // A file holding the session's first lines (it went on elsewhere since) is completed in place; one cut mid-line is not.
+        var bytes = await File.ReadAllBytesAsync(original, Cancel);
+        var firstLine = Array.IndexOf(bytes, (byte)'\n') + 1;
+        await File.WriteAllBytesAsync(copy, bytes[..(firstLine + 10)], Cancel);
+        var cut = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        Assert.Equal(7, cut.ExitCode);
+        await File.WriteAllBytesAsync(copy, bytes[..firstLine], Cancel);
+        var completed = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        Assert.True(completed.ExitCode == 0, completed.Stderr);
+        Assert.Contains("completed", completed.Stdout, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(copy, Cancel));
     }
 
     [Fact]

@@ -25,7 +25,8 @@ internal sealed class RestoreSettings : GatewaySettings, INamesSessions
 
 /// <summary>
 /// <c>smctl restore</c>: writes a session's transcript (and its subagents') back where Claude Code looks for it, byte for byte as
-/// Claude Code wrote it, so <c>claude --resume &lt;id&gt;</c> continues it. A different file already there is never overwritten.
+/// Claude Code wrote it, so <c>claude --resume &lt;id&gt;</c> continues it. A file already there that the kept session goes on from (its
+/// beginning: the session continued elsewhere since, handed back) is completed in place; a different one is never overwritten.
 /// </summary>
 internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 {
@@ -46,6 +47,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 
         string target;
         List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
+        Dictionary<string, Held>? there = null;
         var written = new List<string>();
         // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
         // so putting a file in place is a rename), never whole in memory.
@@ -80,12 +82,27 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // Check every file first: a refusal leaves nothing half restored.
             plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
                 .ToList();
-            foreach (var (path, staged, _, _) in plan)
-                if (File.Exists(path) && !SameBytes(path, staged))
+            there = plan.ToDictionary(p => p.Path, p => File.Exists(p.Path) ? Compare(p.Path, p.Staged, out _) : Held.Missing, StringComparer.Ordinal);
+            foreach (var (path, held) in there)
+                if (held == Held.Different)
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             foreach (var (path, staged, _, _) in plan)
             {
-                if (File.Exists(path))
+                if (there[path] == Held.Beginning)
+                {
+                    // Appended, not replaced: Claude Code may hold the file open, and what it holds stays the same file.
+                    await using (var source = File.OpenRead(staged))
+                    await using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+                    {
+                        if (Compare(path, staged, out var length) != Held.Beginning || file.Length != length)
+                            throw new CommandFailedException($"{path} changed while it was restored (is Claude Code writing it?): nothing was added to it", ExitCodes.Conflict);
+                        source.Seek(length, SeekOrigin.Begin);
+                        await source.CopyToAsync(file, cancellationToken);
+                    }
+                    written.Add(path);
+                    continue;
+                }
+                if (there[path] == Held.Same)
                     continue;
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.Move(staged, path);
@@ -106,7 +123,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             }
             catch (GatewayException error)
             {
-                Output.Error($"the gateway was not told of {path} ({error.Message}): resumed there, the session's lines would be taken again");
+                if (error.ExitCode != ExitCodes.Conflict) // a conflict: a file this gateway does not read (another machine's folder), so never takes again
+                    Output.Error($"the gateway was not told of {path} ({error.Message}): resumed there, the session's lines would be taken again");
             }
         }
 
@@ -115,29 +133,43 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         else
         {
             foreach (var (path, _, bytes, _) in plan)
-                Out.MarkupLine($"{(written.Contains(path) ? "[green]restored[/]" : "already there")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes)} bytes)");
+                Out.MarkupLine($"{(!written.Contains(path) ? "already there" : there![path] == Held.Beginning ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes)} bytes)");
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
         }
         return ExitCodes.Ok;
     }
 
-    /// <summary>Whether two files hold the same bytes, read side by side a buffer at a time.</summary>
-    private static bool SameBytes(string a, string b)
+    /// <summary>What a file where a restore would write holds of the kept session's (<paramref name="kept"/>).</summary>
+    private enum Held
     {
-        using var left = File.OpenRead(a);
-        using var right = File.OpenRead(b);
-        if (left.Length != right.Length)
-            return false;
+        Missing,
+        Same,
+
+        /// <summary>Its beginning, whole lines of it: the session went on elsewhere since (handed back, or continued on another machine).</summary>
+        Beginning,
+        Different,
+    }
+
+    /// <summary>How the file at <paramref name="path"/> compares with the kept session's, read side by side a buffer at a time.</summary>
+    private static Held Compare(string path, string kept, out long length)
+    {
+        using var left = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var right = File.OpenRead(kept);
+        length = left.Length;
+        if (left.Length > right.Length)
+            return Held.Different;
         var x = new byte[1 << 20];
         var y = new byte[1 << 20];
+        var last = (byte)'\n';
         while (true)
         {
             var n = left.ReadAtLeast(x, x.Length, throwOnEndOfStream: false);
             if (n == 0)
-                return true;
+                return left.Length == right.Length ? Held.Same : left.Length > 0 && last == '\n' ? Held.Beginning : Held.Different;
             right.ReadExactly(y, 0, n);
             if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
-                return false;
+                return Held.Different;
+            last = x[n - 1];
         }
     }
 
