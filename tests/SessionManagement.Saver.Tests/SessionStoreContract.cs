@@ -429,6 +429,23 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_live_sessions_transcript_is_imported_before_its_hooks_are_saved_Should_count_its_prompts_once()
+    {
+        // The hooks of a running session (from 9:00 on, SessionEvents' clock) reach the saver after an import of its transcript,
+        // whose last line is later than the first hook: the same prompts, counted by the hooks alone.
+        var (id, hooksFrom) = (SessionEvents.NewId(), new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        await Store.AdoptTranscriptAsync(new TranscriptSummarized(id, hooksFrom, hooksFrom.AddSeconds(2), "/work/shop", "claude-opus-4", 1, 1, 4,
+            FirstPrompt: "rename the module"), Cancel);
+        var live = new SessionEvents(id);
+
+        await Store.SaveAsync([live.Next("SessionStart", source: "startup"), live.Next("UserPromptSubmit", extraJson: ",\"prompt\":\"rename the module\""),
+            live.Next("PreToolUse")], Cancel);
+
+        var state = (await Store.GetAsync(id, Cancel))!;
+        Assert.Equal(("rename the module", 1L, 1L, "startup"), (state.Title, state.Prompts, state.ToolCalls, state.Source));
+    }
+
+    [Fact]
     public async Task When_sessions_continue_another_Should_list_them_as_its_children()
     {
         var parent = new SessionEvents(SessionEvents.NewId());

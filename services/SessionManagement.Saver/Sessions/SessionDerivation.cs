@@ -22,12 +22,15 @@ public static class SessionDerivation
         var endedAt = facts.LatestEnd is { } latestEnd ? Milliseconds(latestEnd.ReceivedAt) : (DateTimeOffset?)null;
         var ended = endedAt is { } end && end >= lastStart;
 
-        // A session imported before any hook reached it began with its transcript: its start, project and counts go on from there.
-        if (facts.Imported is { } imported && Milliseconds(imported.FirstAt) < startedAt)
+        // A session imported before any hook reached it, then resumed (its hooks began after the transcript's last line), began with
+        // its transcript: its start, project and counts go on from there. Hooks that began before that line are of the run the
+        // transcript holds (imported while they were on their way): they count the same prompts, and alone.
+        var imported = facts.Imported is { } i && facts.Tallies.Min(t => t.First) >= i.LastAt ? i : null;
+        if (imported is not null && Milliseconds(imported.FirstAt) < startedAt)
             startedAt = Milliseconds(imported.FirstAt);
         var state = new SessionState(
             facts.SessionId,
-            facts.Imported?.Cwd ?? facts.FirstCwd ?? facts.LatestCwd ?? "",
+            imported?.Cwd ?? facts.FirstCwd ?? facts.LatestCwd ?? "",
             facts.LatestCwd,
             facts.LatestStart?.Model ?? facts.LatestModel ?? facts.TranscriptModel,
             facts.LatestStart?.Source,
@@ -38,8 +41,8 @@ public static class SessionDerivation
             ended ? endedAt : null,
             ended ? facts.LatestEnd!.Reason : null,
             facts.Tallies.Sum(t => t.Count),
-            Count("UserPromptSubmit") + (facts.Imported?.Prompts ?? 0),
-            Count("PreToolUse") + (facts.Imported?.ToolCalls ?? 0),
+            Count("UserPromptSubmit") + (imported?.Prompts ?? 0),
+            Count("PreToolUse") + (imported?.ToolCalls ?? 0),
             Count("PostToolUseFailure"),
             Math.Max(Count("PreCompact"), Count("PostCompact")),
             version,

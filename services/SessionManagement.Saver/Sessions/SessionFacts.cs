@@ -32,10 +32,11 @@ public sealed record SessionFacts(
 /// for when hooks come later (the session resumed with the hooks installed), which count only what happens from then on.
 /// </summary>
 /// <param name="FirstAt">The time of its first line.</param>
+/// <param name="LastAt">The time of its last line: hooks that began after it came from a later run (the session resumed).</param>
 /// <param name="Prompts">Its prompts then.</param>
 /// <param name="ToolCalls">Its tool calls then.</param>
 /// <param name="Cwd">Its working directory then.</param>
-public sealed record ImportedTranscript(DateTimeOffset FirstAt, long Prompts, long ToolCalls, string? Cwd)
+public sealed record ImportedTranscript(DateTimeOffset FirstAt, DateTimeOffset LastAt, long Prompts, long ToolCalls, string? Cwd)
 {
     /// <summary>The kind under which the saver keeps an imported session's first prompt with the titles its transcript gives (sealed as they are).</summary>
     public const string FirstPromptKind = "first-prompt";

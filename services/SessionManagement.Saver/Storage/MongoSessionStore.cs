@@ -194,7 +194,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
                 // Kept for when hooks reach the session (it is resumed): they count only what happens from then on.
                 await _imported.ReplaceOneAsync(new BsonDocument("_id", transcript.SessionId), new BsonDocument
                 {
-                    ["_id"] = transcript.SessionId, ["first_at"] = transcript.FirstAt.UtcDateTime, ["prompts"] = transcript.Prompts,
+                    ["_id"] = transcript.SessionId, ["first_at"] = transcript.FirstAt.UtcDateTime, ["last_at"] = transcript.LastAt.UtcDateTime, ["prompts"] = transcript.Prompts,
                     ["tool_calls"] = transcript.ToolCalls, ["cwd"] = transcript.Cwd is null ? BsonNull.Value : transcript.Cwd,
                 }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
                 var firstPrompt = new BsonDocument("_id", transcript.SessionId + "/" + ImportedTranscript.FirstPromptKind);
@@ -450,7 +450,8 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,
             latestBranch?.GitBranch, latestModel?.Model, transcriptModel?["model"].AsString, title,
             title is null ? Title(ImportedTranscript.FirstPromptKind) ?? await FirstPromptAsync(sessionId, cancellationToken) : null,
-            imported is null ? null : new ImportedTranscript(new DateTimeOffset(imported["first_at"].ToUniversalTime(), TimeSpan.Zero), imported["prompts"].ToInt64(),
+            imported is null ? null : new ImportedTranscript(new DateTimeOffset(imported["first_at"].ToUniversalTime(), TimeSpan.Zero),
+                new DateTimeOffset(imported["last_at"].ToUniversalTime(), TimeSpan.Zero), imported["prompts"].ToInt64(),
                 imported["tool_calls"].ToInt64(), imported["cwd"].IsBsonNull ? null : imported["cwd"].AsString));
     }
 

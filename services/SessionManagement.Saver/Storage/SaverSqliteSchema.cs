@@ -177,13 +177,14 @@ internal static class SaverSqliteSchema
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
     /// <summary>
     /// What a session's imported transcript said when no hook had reached it (<see cref="Sessions.ImportedTranscript"/>), for when
-    /// hooks come later: its first line's time, its prompts and tool calls, its working directory. Its first prompt is kept with the
+    /// hooks come later: its first and last lines' times, its prompts and tool calls, its working directory. Its first prompt is kept with the
     /// titles (<c>saver_transcript_titles</c>, kind <c>first-prompt</c>), sealed as they are.
     /// </summary>
     public static readonly SqliteMigration V15 = new("saver", 15, """
         CREATE TABLE saver_imported (
             session_id TEXT PRIMARY KEY,
             first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL,
             prompts INTEGER NOT NULL,
             tool_calls INTEGER NOT NULL,
             cwd TEXT NULL) WITHOUT ROWID;

@@ -276,10 +276,11 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await WriteSessionAsync(statements, state, cancellationToken);
             // Kept for when hooks reach the session (it is resumed): they count only what happens from then on.
             var imported = statements.Get("""
-                INSERT INTO saver_imported (session_id, first_at, prompts, tool_calls, cwd) VALUES ($session, $first, $prompts, $tools, $cwd)
-                ON CONFLICT (session_id) DO UPDATE SET first_at = excluded.first_at, prompts = excluded.prompts, tool_calls = excluded.tool_calls, cwd = excluded.cwd
+                INSERT INTO saver_imported (session_id, first_at, last_at, prompts, tool_calls, cwd) VALUES ($session, $first, $last, $prompts, $tools, $cwd)
+                ON CONFLICT (session_id) DO UPDATE SET
+                    first_at = excluded.first_at, last_at = excluded.last_at, prompts = excluded.prompts, tool_calls = excluded.tool_calls, cwd = excluded.cwd
                 """, transcript.SessionId);
-            imported.Bind("$first", SqliteValues.Time(transcript.FirstAt)).Bind("$prompts", transcript.Prompts).Bind("$tools", transcript.ToolCalls)
+            imported.Bind("$first", SqliteValues.Time(transcript.FirstAt)).Bind("$last", SqliteValues.Time(transcript.LastAt)).Bind("$prompts", transcript.Prompts).Bind("$tools", transcript.ToolCalls)
                 .Bind("$cwd", transcript.Cwd);
             await imported.ExecuteNonQueryAsync(cancellationToken);
             var firstPrompt = statements.Get(transcript.FirstPrompt is null
@@ -628,10 +629,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     /// <summary>What the session's imported transcript said before any hook reached it, if it was imported first.</summary>
     private static async Task<ImportedTranscript?> ImportedAsync(Statements statements, string sessionId, CancellationToken cancellationToken)
     {
-        var command = statements.Get("SELECT first_at, prompts, tool_calls, cwd FROM saver_imported WHERE session_id = $session", sessionId);
+        var command = statements.Get("SELECT first_at, last_at, prompts, tool_calls, cwd FROM saver_imported WHERE session_id = $session", sessionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new ImportedTranscript(reader.ReadTime(0), reader.GetInt64(1), reader.GetInt64(2), reader.ReadNullableString(3))
+            ? new ImportedTranscript(reader.ReadTime(0), reader.ReadTime(1), reader.GetInt64(2), reader.GetInt64(3), reader.ReadNullableString(4))
             : null;
     }
 
