@@ -608,6 +608,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         var title = TranscriptTitle.Shown(
             atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken), SaverRecords.Title),
             atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken), SaverRecords.Title));
+        var imported = await ImportedAsync(statements, sessionId, cancellationToken); // the first prompt it names is kept only with it
         return new SessionFacts(
             sessionId,
             tallies,
@@ -619,11 +620,12 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             await ScalarAsync(statements, "SELECT model FROM saver_events WHERE session_id = $session AND hook_event_name = 'SessionStart' AND model IS NOT NULL ORDER BY received_at DESC, capture_sequence DESC LIMIT 1", sessionId, cancellationToken),
             await ScalarAsync(statements, "SELECT model FROM saver_transcript_models WHERE session_id = $session", sessionId, cancellationToken),
             title,
-            title is null
-                ? atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'first-prompt'", sessionId, cancellationToken), SaverRecords.Title)
-                    ?? await FirstPromptAsync(statements, sessionId, cancellationToken)
-                : null,
-            await ImportedAsync(statements, sessionId, cancellationToken));
+            title is not null ? null
+                : imported is not null
+                    && atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'first-prompt'", sessionId, cancellationToken), SaverRecords.Title) is { } first
+                    ? first
+                    : await FirstPromptAsync(statements, sessionId, cancellationToken),
+            imported);
     }
 
     /// <summary>What the session's imported transcript said before any hook reached it, if it was imported first.</summary>
