@@ -47,8 +47,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 
         string target;
         List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
-        Dictionary<string, Held>? there = null;
-        var written = new List<string>();
+        List<string> written = [], completed = [];
         // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
         // so putting a file in place is a rename), never whole in memory.
         var config = ClaudeProjects.ConfigDirectory(settings.ConfigDirectory);
@@ -82,27 +81,29 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // Check every file first: a refusal leaves nothing half restored.
             plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
                 .ToList();
-            there = plan.ToDictionary(p => p.Path, p => File.Exists(p.Path) ? Compare(p.Path, p.Staged, out _) : Held.Missing, StringComparer.Ordinal);
-            foreach (var (path, held) in there)
+            var there = plan.ToDictionary(p => p.Path, p => File.Exists(p.Path) ? Compare(p.Path, p.Staged) : (Held.Missing, 0L), StringComparer.Ordinal);
+            foreach (var (path, (held, _)) in there)
                 if (held == Held.Different)
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             foreach (var (path, staged, _, _) in plan)
             {
-                if (there[path] == Held.Beginning)
+                var (held, length) = there[path];
+                if (held == Held.Beginning)
                 {
                     // Appended, not replaced: Claude Code may hold the file open, and what it holds stays the same file.
                     await using (var source = File.OpenRead(staged))
                     await using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
                     {
-                        if (Compare(path, staged, out var length) != Held.Beginning || file.Length != length)
+                        if (file.Length != length)
                             throw new CommandFailedException($"{path} changed while it was restored (is Claude Code writing it?): nothing was added to it", ExitCodes.Conflict);
                         source.Seek(length, SeekOrigin.Begin);
                         await source.CopyToAsync(file, cancellationToken);
                     }
                     written.Add(path);
+                    completed.Add(path);
                     continue;
                 }
-                if (there[path] == Held.Same)
+                if (held == Held.Same)
                     continue;
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.Move(staged, path);
@@ -133,7 +134,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         else
         {
             foreach (var (path, _, bytes, _) in plan)
-                Out.MarkupLine($"{(!written.Contains(path) ? "already there" : there![path] == Held.Beginning ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes)} bytes)");
+                Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes)} bytes)");
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
         }
         return ExitCodes.Ok;
@@ -151,13 +152,12 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
     }
 
     /// <summary>How the file at <paramref name="path"/> compares with the kept session's, read side by side a buffer at a time.</summary>
-    private static Held Compare(string path, string kept, out long length)
+    private static (Held Held, long Length) Compare(string path, string kept)
     {
         using var left = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var right = File.OpenRead(kept);
-        length = left.Length;
         if (left.Length > right.Length)
-            return Held.Different;
+            return (Held.Different, left.Length);
         var x = new byte[1 << 20];
         var y = new byte[1 << 20];
         var last = (byte)'\n';
@@ -165,10 +165,10 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         {
             var n = left.ReadAtLeast(x, x.Length, throwOnEndOfStream: false);
             if (n == 0)
-                return left.Length == right.Length ? Held.Same : left.Length > 0 && last == '\n' ? Held.Beginning : Held.Different;
+                return (left.Length == right.Length ? Held.Same : left.Length > 0 && last == '\n' ? Held.Beginning : Held.Different, left.Length);
             right.ReadExactly(y, 0, n);
             if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
-                return Held.Different;
+                return (Held.Different, left.Length);
             last = x[n - 1];
         }
     }

@@ -38,9 +38,9 @@ internal static class SessionPlacement
             return ReadApiRoutes.BadRequest("path (the file written), bytes (its length) and heldBytes (the length of what the store gave back) are required");
         if (bytes < 0 || heldBytes < 0)
             return ReadApiRoutes.BadRequest("bytes and heldBytes cannot be negative");
-        var (placed, problem, cursor) = await shipper.PlaceAsync(sessionId, path, bytes, heldBytes, cancellationToken);
-        return placed
-            ? Results.Ok(new { sessionId, path = cursor!.TranscriptPath, offset = cursor.Offset, shift = cursor.Shift })
+        var (cursor, problem) = await shipper.PlaceAsync(sessionId, path, bytes, heldBytes, cancellationToken);
+        return cursor is not null
+            ? Results.Ok(new { sessionId, path = cursor.TranscriptPath, offset = cursor.Offset, shift = cursor.Shift })
             : Results.Json(new { error = problem }, statusCode: StatusCodes.Status409Conflict);
     }
 }

@@ -250,7 +250,6 @@ internal sealed class TranscriptImporter(
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     }
 
     /// <summary>An upload read as a finished file, from where it stands: a last line without its newline is given one, so it is imported too.</summary>
@@ -277,6 +276,5 @@ internal sealed class TranscriptImporter(
             buffer[0] = (byte)'\n';
             return 1;
         }
-
     }
 }

@@ -77,26 +77,26 @@ internal sealed class TranscriptShipper(
     /// Takes <paramref name="path"/> as a file <c>smctl restore</c> wrote: its first <paramref name="bytes"/> are the <paramref name="heldBytes"/>
     /// the store gave back, with their paths rewritten when it was re-homed (<c>--to-project</c>), so their lines lie at other offsets.
     /// Shipping goes on after them, each line Claude Code adds placed after the held ones (<see cref="TranscriptCursor.Shift"/>): resuming the
-    /// session there stores its new lines once, in order, and never its old ones again. False with the reason when the file is not there
-    /// or is shorter than that.
+    /// session there stores its new lines once, in order, and never its old ones again. The cursor set, or the reason none is when the
+    /// file is not there or is shorter than that.
     /// </summary>
-    public async Task<(bool Placed, string? Problem, TranscriptCursor? Cursor)> PlaceAsync(string sessionId, string transcriptPath, long bytes, long heldBytes,
+    public async Task<(TranscriptCursor? Cursor, string? Problem)> PlaceAsync(string sessionId, string transcriptPath, long bytes, long heldBytes,
         CancellationToken cancellationToken)
     {
         if (!policy.TryResolve(transcriptPath, out var path, out var problem))
-            return (false, problem, null);
+            return (null, problem);
         var gate = _locks.GetOrAdd(sessionId + "\n" + path, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
             if (file.Length < bytes)
-                return (false, $"{path} holds {file.Length} bytes, fewer than the {bytes} restored", null);
+                return (null, $"{path} holds {file.Length} bytes, fewer than the {bytes} restored");
             var cursor = new TranscriptCursor(sessionId, path, bytes, await FingerprintAsync(file, bytes, cancellationToken), time.GetUtcNow()) { Shift = heldBytes - bytes };
             await cursors.SaveAsync(cursor, cancellationToken);
             logger.LogInformation("Transcript {Path} of session {SessionId} restored: {Bytes} bytes held as {HeldBytes}, shipping goes on after them",
                 path, sessionId, bytes, heldBytes);
-            return (true, null, cursor);
+            return (cursor, null);
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace SessionManagement.Saver.Sessions;
 /// <param name="LatestGitBranch">The git branch of the newest event that had one.</param>
 /// <param name="LatestModel">The model of the newest SessionStart that named one: a resume that names none keeps it.</param>
 /// <param name="TranscriptTitle">The title the session's transcript gives it (its custom title, else its summary), if any.</param>
-/// <param name="FirstPrompt">The session's first prompt (its earliest UserPromptSubmit's), read only when its transcript gives it no title.</param>
+/// <param name="FirstPrompt">The session's first prompt (its imported transcript's, else its earliest UserPromptSubmit's), read only when its transcript gives it no title.</param>
 /// <param name="TranscriptModel">The model the session's transcript names (its replies'), for a session no SessionStart named one for (<c>claude -p</c>).</param>
 /// <param name="Imported">What the session's imported transcript said of it before any hook reached it, if it was imported first.</param>
 public sealed record SessionFacts(

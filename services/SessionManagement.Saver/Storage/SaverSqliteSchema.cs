@@ -174,7 +174,6 @@ internal static class SaverSqliteSchema
         CREATE INDEX ix_saver_sessions_status_started ON saver_sessions (status, started_at);
         """);
 
-    /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
     /// <summary>
     /// What a session's imported transcript said when no hook had reached it (<see cref="Sessions.ImportedTranscript"/>), for when
     /// hooks come later: its first and last lines' times, its prompts and tool calls, its working directory. Its first prompt is kept with the
@@ -190,5 +189,6 @@ internal static class SaverSqliteSchema
             cwd TEXT NULL) WITHOUT ROWID;
         """);
 
+    /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
     public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15];
 }

@@ -284,9 +284,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 .Bind("$cwd", transcript.Cwd);
             await imported.ExecuteNonQueryAsync(cancellationToken);
             var firstPrompt = statements.Get(transcript.FirstPrompt is null
-                ? "DELETE FROM saver_transcript_titles WHERE session_id = $session AND kind = 'first-prompt'"
-                : """
-                    INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, 'first-prompt', $title, 0)
+                ? $"DELETE FROM saver_transcript_titles WHERE session_id = $session AND kind = '{ImportedTranscript.FirstPromptKind}'"
+                : $"""
+                    INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, '{ImportedTranscript.FirstPromptKind}', $title, 0)
                     ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title
                     """, transcript.SessionId);
             if (transcript.FirstPrompt is not null)
@@ -622,7 +622,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             title,
             title is not null ? null
                 : imported is not null
-                    && atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'first-prompt'", sessionId, cancellationToken), SaverRecords.Title) is { } first
+                    && atRest.OpenText(await ScalarAsync(statements, $"SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = '{ImportedTranscript.FirstPromptKind}'", sessionId, cancellationToken), SaverRecords.Title) is { } first
                     ? first
                     : await FirstPromptAsync(statements, sessionId, cancellationToken),
             imported);
