@@ -73,9 +73,14 @@ public sealed class SessionContextAssembler(
         Task<Response<MessagesPage>?> prompts = Task.FromResult<Response<MessagesPage>?>(null);
         Task<Response<ContextItemsFound>?> targetItems = Task.FromResult<Response<ContextItemsFound>?>(null);
         SessionSummary? target = null;
+        // What the render was made from: the starting session and each it looked at. One passed over for holding no message yet
+        // is among them, as its first message makes it the one to render from.
+        var madeFrom = new List<string> { request.SessionId };
         foreach (var candidate in Targets(request, own.Result?.Session, listed.Result?.Message))
         {
             target = candidate;
+            if (candidate is not null)
+                madeFrom.Add(candidate.SessionId);
             var historyOf = candidate?.SessionId ?? request.SessionId;
             page = AskAsync(() => messages.GetResponse<MessagesPage>(
                 new GetMessages(historyOf, 0, RecentMessages, false, false, Latest: true), deadline.Token, timeout), "chat");
@@ -117,9 +122,8 @@ public sealed class SessionContextAssembler(
         }
         else if (missing.Count == 0)
         {
-            var sessionIds = target is null ? new[] { request.SessionId } : new[] { request.SessionId, target.SessionId };
             if (sharedByOthers)
-                cache.TryAdd(key, rendered, sessionIds, request.Cwd, request.User, generation, contextItems?.Min(i => i.ExpiresAt));
+                cache.TryAdd(key, rendered, madeFrom.Distinct().ToList(), request.Cwd, request.User, generation, contextItems?.Min(i => i.ExpiresAt));
         }
         else
         {
