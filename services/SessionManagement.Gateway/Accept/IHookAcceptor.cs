@@ -19,4 +19,10 @@ internal interface IHookAcceptor
 
     /// <summary>Why hooks cannot be made durable now, or null while they can.</summary>
     string? Unavailable { get; }
+
+    /// <summary>
+    /// Hooks kept that a module has failed to store for longer than <paramref name="olderThan"/>, by module: embedded, where this
+    /// gateway hands them over and sees them stored. Over RabbitMQ a message a module failed waits in its <c>_error</c> queue.
+    /// </summary>
+    IReadOnlyList<HeldBackHooks> HeldBack(TimeSpan olderThan);
 }

@@ -8,11 +8,14 @@ namespace SessionManagement.Gateway.Accept;
 /// <see cref="AcceptedEventDispatcher"/>, which holds it until the bus runs and then hands hooks over in bursts). A log that cannot be written (full disk,
 /// read-only folder) makes the hook spool instead.
 /// </summary>
-internal sealed class LoggedHookAcceptor(AcceptedEventLog log, AcceptedEventDispatcher dispatcher, ILogger<LoggedHookAcceptor> logger) : IHookAcceptor
+internal sealed class LoggedHookAcceptor(AcceptedEventLog log, AcceptedEventDispatcher dispatcher, HookDeliveryTracker tracker, ILogger<LoggedHookAcceptor> logger)
+    : IHookAcceptor
 {
     private volatile string? _unavailable;
 
     public string? Unavailable => _unavailable;
+
+    public IReadOnlyList<HeldBackHooks> HeldBack(TimeSpan olderThan) => tracker.HeldBack(olderThan);
 
     public async Task<bool[]> TryAcceptInOrderAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken)
     {

@@ -22,6 +22,8 @@ internal sealed class PublishedHookAcceptor(IBus bus, IOptions<GatewayOptions> o
 
     public string? Unavailable => _down ?? BusDown();
 
+    public IReadOnlyList<HeldBackHooks> HeldBack(TimeSpan olderThan) => [];
+
     /// <summary>
     /// Each publish is started once the one before it is on its way to the channel, and the confirms are awaited together: the
     /// broker confirms a durable publish after its disk write, which it makes for many at once (one at a time, the

@@ -9,6 +9,7 @@ using SessionManagement.Bridge;
 using SessionManagement.Bridge.Privacy;
 using SessionManagement.Gateway.Accept;
 using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Health;
 using SessionManagement.Gateway.Journal;
 using SessionManagement.Gateway.Options;
 using SessionManagement.Gateway.Registry;
@@ -126,8 +127,11 @@ internal static class GatewayRoutes
             var sessionId = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("session_id", out var id) && id.ValueKind == JsonValueKind.String
                 ? id.GetString() : null;
             var captured = sessionId is null ? 0 : sessions.Find(sessionId)?.EventsCaptured ?? 0;
-            var extras = new StatusExtras(true, captured, spool.Directory.List().Count,
-                acceptor.Unavailable is null ? [] : ["not ready: hooks are spooled"]);
+            var warnings = new List<string>();
+            if (acceptor.Unavailable is not null)
+                warnings.Add("not ready: hooks are spooled");
+            warnings.AddRange(acceptor.HeldBack(HookIntakeHealthCheck.HeldBackAfter).Select(h => $"{h.Module} not storing: {h.Hooks} held"));
+            var extras = new StatusExtras(true, captured, spool.Directory.List().Count, warnings);
             if (sessionId is not null)
                 extras = await status.AddToAsync(extras, sessionId, cancellationToken);
             var colour = http.Request.Query["colour"] != "0" && http.Request.Query["color"] != "0";

@@ -6,7 +6,8 @@ namespace SessionManagement.Hosting.Bus;
 /// </summary>
 /// <param name="Name">The endpoint's queue name, as the bus names it.</param>
 /// <param name="ConversationOnly">True when the endpoint consumes <c>ConversationHookCaptured</c> only.</param>
-public sealed record HookEventEndpoint(string Name, bool ConversationOnly)
+/// <param name="Module">The module whose endpoint it is (<c>saver</c>, <c>chat</c>), as users know it.</param>
+public sealed record HookEventEndpoint(string Name, bool ConversationOnly, string Module = "")
 {
     /// <summary>The last segment of a receive endpoint's address: its queue name.</summary>
     public static string NameOf(Uri? inputAddress) => inputAddress?.AbsolutePath.Trim('/').Split('/')[^1] ?? "";

@@ -49,7 +49,9 @@ public sealed class SessionManagementBuilder
     public SessionManagementBuilder StoresHookEvents<TConsumer>(bool conversationOnly) where TConsumer : class, IConsumer
     {
         var name = new KebabCaseEndpointNameFormatter(Settings.Bus.EndpointPrefix, includeNamespace: false).Consumer<TConsumer>();
-        Services.AddSingleton(new HookEventEndpoint(name, conversationOnly));
+        // SessionManagement.<Module>.Consumers.TConsumer: the module by its namespace.
+        var module = typeof(TConsumer).Namespace?.Split('.') is [_, var owner, ..] ? owner.ToLowerInvariant() : name;
+        Services.AddSingleton(new HookEventEndpoint(name, conversationOnly, module));
         return this;
     }
 
