@@ -2,7 +2,8 @@ namespace SessionManagement.Bridge;
 
 /// <summary>What the gateway knows beyond the status-line input: how much of this session is safely captured.</summary>
 /// <param name="GatewayReachable">False when <c>sm-hook</c> renders from its input alone.</param>
-/// <param name="EventsCaptured">Hook events captured for this session since the gateway started.</param>
+/// <param name="EventsCaptured">Hook events captured for this session: the saver's count, or those the gateway has taken since it
+/// started when more.</param>
 /// <param name="SpoolBacklog">Hooks waiting in the local spool.</param>
 /// <param name="Warnings">Short notes to show at the end of the row.</param>
 /// <param name="SinceSave">How long ago the saver last saved the session, when the status module knows.</param>

@@ -50,6 +50,35 @@ public sealed class StatusThroughTheHostTests
     }
 
     [Fact]
+    public async Task When_a_session_goes_on_after_the_host_restarted_Should_count_its_hooks_of_both_runs_in_the_status_row()
+    {
+        var first = HostProcess.Start();
+        await first.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var session = "restarted-" + Guid.NewGuid().ToString("N")[..8];
+        Task PostAsync(HostProcess host, string hook) => host.PostHookAsync(
+            $$"""{"session_id":"{{session}}","hook_event_name":"{{hook}}","cwd":"/work/row","source":"startup","prompt":"go on"}""", Cancel);
+        foreach (var hook in new[] { "SessionStart", "UserPromptSubmit", "PreToolUse" })
+            await PostAsync(first, hook);
+        await Eventually.ReturnsAsync(() => first.Http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}", Cancel),
+            s => s.GetProperty("eventCount").GetInt64() == 3, TimeSpan.FromSeconds(30), "the first run's hooks saved");
+        first.Signal(HostProcess.SigTerm);
+        await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await using var second = first.StartAgain();
+        await second.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+
+        await PostAsync(second, "UserPromptSubmit");
+        var input = JsonSerializer.Serialize(new { session_id = session, model = new { display_name = "Opus" }, workspace = new { project_dir = "/work/row" } });
+        var row = await Eventually.ReturnsAsync(async () =>
+        {
+            using var response = await second.Http.PostAsync("/statusline?colour=0", new StringContent(input, Encoding.UTF8, "application/json"), Cancel);
+            return await response.Content.ReadAsStringAsync(Cancel);
+        }, text => text.Contains("│ saved ", StringComparison.Ordinal) && !text.Contains("● 3 captured", StringComparison.Ordinal), TimeSpan.FromSeconds(30),
+            "the second run's hook saved");
+
+        Assert.StartsWith("Opus │ row │ ● 4 captured │ saved ", row); // the 4 hooks this test sent; the second run alone saw 1
+    }
+
+    [Fact]
     public async Task When_a_transcript_is_imported_Should_show_its_token_usage_in_the_status()
     {
         // Chat announces each record's usage once (ChatIngestConsumerTests); this is the way from chat's store to the status.

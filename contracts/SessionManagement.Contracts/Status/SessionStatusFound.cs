@@ -19,6 +19,7 @@ namespace SessionManagement.Contracts.Status;
 /// <param name="BackupFailed">Whether its latest backup attempt failed.</param>
 /// <param name="Corrupted">Whether it was found corrupted and not recovered since.</param>
 /// <param name="DurationSeconds">From its start to its end, or to now while it has not ended.</param>
+/// <param name="EventsSaved">The hook events the saver holds for it, as its latest save said.</param>
 public record SessionStatusFound(
     string SessionId,
     string? ProjectDir,
@@ -37,4 +38,5 @@ public record SessionStatusFound(
     DateTimeOffset? LastBackupAt,
     bool BackupFailed,
     bool Corrupted,
-    double DurationSeconds = 0);
+    double DurationSeconds = 0,
+    long EventsSaved = 0);

@@ -44,7 +44,12 @@ internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<Bu
                 warnings.Add("session data damaged");
             if (s.BackupFailed)
                 warnings.Add("backup failed");
-            return extras with { SinceSave = now - s.LastSavedAt, SinceBackup = now - s.LastBackupAt, StatusKnown = true, Warnings = warnings };
+            // The gateway counts a session's hooks since it started; the saver's count holds those of its earlier runs too.
+            return extras with
+            {
+                EventsCaptured = Math.Max(extras.EventsCaptured, s.EventsSaved), SinceSave = now - s.LastSavedAt, SinceBackup = now - s.LastBackupAt,
+                StatusKnown = true, Warnings = warnings,
+            };
         }
         catch (RequestTimeoutException)
         {

@@ -18,7 +18,8 @@ public sealed record LiveStatus(
     DateTimeOffset? LastSavedAt,
     DateTimeOffset? LastBackupAt,
     bool BackupFailed,
-    bool Corrupted)
+    bool Corrupted,
+    long EventsSaved = 0)
 {
     /// <summary>A session nothing has been seen of yet: its first event sets its times.</summary>
     public static LiveStatus Unseen(string sessionId) =>

@@ -63,7 +63,7 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
             counters.Add(Count(status, saved.SavedAt, Metric.Saves, 1));
             if (saved.DurationMs is { } ms)
                 counters.Add(Count(status, saved.SavedAt, Metric.Bucket("save", ms), 1));
-            return status.Known(saved.SavedAt) with { LastSavedAt = saved.SavedAt };
+            return status.Known(saved.SavedAt) with { LastSavedAt = saved.SavedAt, EventsSaved = Math.Max(status.EventsSaved, saved.EventCount) };
         }, cancellationToken);
 
     public Task EndedAsync(SessionEnded ended, CancellationToken cancellationToken) =>
