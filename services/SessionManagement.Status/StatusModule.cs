@@ -21,8 +21,8 @@ public static class StatusModule
     public static SessionManagementBuilder AddStatus(this SessionManagementBuilder builder)
     {
         builder.AddStore<IStatusStore, SqliteStatusStore, MongoStatusStore>();
-        builder.Services.AddSingleton(StatusSqliteSchema.V1);
-        builder.Services.AddSingleton(StatusSqliteSchema.V2);
+        foreach (var migration in StatusSqliteSchema.All)
+            builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, StatusMongoCollections>();
         var options = OptionsValidation.BindOrThrow<StatusOptions>(builder.Configuration, StatusOptions.Section);
         builder.Services.TryAddSingleton(PriceTable.From(options.Prices)); // the web view prices turns by the same table

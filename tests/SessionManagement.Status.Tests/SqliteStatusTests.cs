@@ -15,7 +15,7 @@ public sealed class SqliteStatusTests : StatusContract
     protected override Task<IStatusStore> OpenAsync()
     {
         _database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _directory.Path }),
-            [StatusSqliteSchema.V1, StatusSqliteSchema.V2], NullLogger<SqliteDatabase>.Instance);
+            StatusSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         return Task.FromResult<IStatusStore>(new SqliteStatusStore(_database));
     }
 
@@ -38,7 +38,7 @@ public sealed class SqliteStatusTests : StatusContract
             }, Cancel);
         SqliteConnection.ClearAllPools();
 
-        await using var after = new SqliteDatabase(storage, [StatusSqliteSchema.V1, StatusSqliteSchema.V2], NullLogger<SqliteDatabase>.Instance);
+        await using var after = new SqliteDatabase(storage, StatusSqliteSchema.All, NullLogger<SqliteDatabase>.Instance);
         await AssertKeptBesideCountsPerModelAsync(new SqliteStatusStore(after), hour);
     }
 

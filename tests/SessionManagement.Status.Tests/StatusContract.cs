@@ -142,6 +142,30 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_hooks_are_handed_over_again_Should_count_each_once_until_it_is_forgotten()
+    {
+        var (s, project) = (NewId(), "/work/" + NewId());
+        HookEventCaptured[] hooks = [Hook(s, "UserPromptSubmit", 1, project), Hook(s, "PreToolUse", 2, project), Hook(s, "StopFailure", 3, project),
+            Hook(s, "Notification", 4, project)];
+        var tracker = new StatusTracker(Store);
+        await tracker.HooksAsync(hooks, Cancel);
+        // After a restart (a new tracker, nothing in memory) the gateway hands every module what one had not stored: the same hooks,
+        // alone, twice at once, and among new ones.
+        var restarted = new StatusTracker(Store);
+        await Task.WhenAll(restarted.HooksAsync(hooks, Cancel), restarted.HooksAsync(hooks, Cancel));
+        await restarted.HooksAsync([hooks[0], Hook(s, "UserPromptSubmit", 5, project), hooks[0]], Cancel);
+        var once = (await Store.GetAsync(s, Cancel))!;
+        var minutes = await Store.ReadAsync("minute", At.AddHours(-1), At.AddHours(1), Cancel);
+        await Store.ForgetCountedAsync(DateTimeOffset.UtcNow.AddMinutes(1), Cancel); // the hooks' ids are of now: every one forgotten
+        await new StatusTracker(Store).HooksAsync([hooks[0]], Cancel);
+        var forgotten = (await Store.GetAsync(s, Cancel))!;
+
+        Assert.Equal((2L, 1L, 1L), (once.Prompts, once.ToolCalls, once.Errors)); // the test sent 2 prompts, 1 tool call, 1 failure
+        Assert.Equal(2, minutes.Where(m => m.Project == project && m.Metric == Metric.Prompts).Sum(m => m.Value));
+        Assert.Equal(3L, forgotten.Prompts);
+    }
+
+    [Fact]
     public async Task When_one_change_of_those_written_together_fails_Should_fail_only_its_own_message()
     {
         var tracker = new StatusTracker(Store);

@@ -34,8 +34,16 @@ public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore sto
 
     public Task Consume(ConsumeContext<UsageRecorded> c) => tracker.UsageAsync(c.Message, c.CancellationToken);
 
-    /// <summary>Minute periods are the counters themselves; hours and days are totalled into roll-ups (again gives the same rows).</summary>
-    public Task Consume(ConsumeContext<ComputeMetrics> c) => c.Message.Granularity == "minute"
-        ? Task.CompletedTask
-        : store.RollUpAsync(c.Message.Granularity, c.Message.PeriodStart, c.Message.PeriodEnd, c.CancellationToken);
+    /// <summary>
+    /// Minute periods are the counters themselves; hours and days are totalled into roll-ups (again gives the same rows). Each day also
+    /// forgets the hooks counted more than <see cref="StatusTracker.CountedKeptFor"/> before.
+    /// </summary>
+    public async Task Consume(ConsumeContext<ComputeMetrics> c)
+    {
+        if (c.Message.Granularity == "minute")
+            return;
+        await store.RollUpAsync(c.Message.Granularity, c.Message.PeriodStart, c.Message.PeriodEnd, c.CancellationToken);
+        if (c.Message.Granularity == "day")
+            await store.ForgetCountedAsync(c.Message.PeriodEnd - StatusTracker.CountedKeptFor, c.CancellationToken);
+    }
 }

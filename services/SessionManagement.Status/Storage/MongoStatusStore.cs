@@ -20,6 +20,7 @@ internal sealed class MongoStatusStore(IMongoDatabase database, ILogger<MongoSta
     private readonly IMongoCollection<BsonDocument> _sessions = database.GetCollection<BsonDocument>(StatusMongoCollections.Sessions);
     private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>(StatusMongoCollections.Counters);
     private readonly IMongoCollection<BsonDocument> _rollups = database.GetCollection<BsonDocument>(StatusMongoCollections.Rollups);
+    private readonly IMongoCollection<BsonDocument> _counted = database.GetCollection<BsonDocument>(StatusMongoCollections.CountedHooks);
 
     public async Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -27,7 +28,19 @@ internal sealed class MongoStatusStore(IMongoDatabase database, ILogger<MongoSta
         return document is null ? null : StatusJson.Read(document["document"].AsString);
     }
 
-    public async Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<Guid>> CountedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        if (eventIds.Count == 0)
+            return new HashSet<Guid>();
+        var found = await _counted.Find(Builders<BsonDocument>.Filter.In("_id", eventIds.Select(CountedHooks.Key))).ToListAsync(cancellationToken);
+        return found.Select(d => Guid.ParseExact(d["_id"].AsString, "N")).ToHashSet();
+    }
+
+    public Task ForgetCountedAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        _counted.DeleteManyAsync(Builders<BsonDocument>.Filter.Lt("_id", CountedHooks.Key(CountedHooks.Before(before))), cancellationToken);
+
+    public async Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, DateTimeOffset now, CancellationToken cancellationToken,
+        IReadOnlyCollection<Guid>? counted = null)
     {
         if (statuses.Count > 0)
             await _sessions.BulkWriteAsync(statuses.Select(status => new ReplaceOneModel<BsonDocument>(new BsonDocument("_id", status.SessionId),
@@ -47,6 +60,10 @@ internal sealed class MongoStatusStore(IMongoDatabase database, ILogger<MongoSta
                     },
                 })
             { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        // After the counts: a stop between the two may count a hook again when it is handed over again, never leave one uncounted.
+        if (counted is { Count: > 0 })
+            await _counted.BulkWriteAsync(counted.Select(id => new ReplaceOneModel<BsonDocument>(new BsonDocument("_id", CountedHooks.Key(id)),
+                new BsonDocument("_id", CountedHooks.Key(id))) { IsUpsert = true }), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
         await TotalAgainAsync(LatePeriod.Of(counters, now), cancellationToken);
     }
 

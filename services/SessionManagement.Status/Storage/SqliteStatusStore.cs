@@ -15,6 +15,34 @@ internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
             return await command.ExecuteScalarAsync(cancellationToken) is string json ? StatusJson.Read(json) : null;
         }, cancellationToken);
 
+    public Task<IReadOnlySet<Guid>> CountedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
+        eventIds.Count == 0 ? Task.FromResult<IReadOnlySet<Guid>>(new HashSet<Guid>()) : database.ReadAsync<IReadOnlySet<Guid>>(async connection =>
+        {
+            var found = new HashSet<Guid>();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM status_counted_hooks WHERE event_id = $id";
+            var id = command.CreateParameter();
+            id.ParameterName = "$id";
+            command.Parameters.Add(id);
+            foreach (var eventId in eventIds)
+            {
+                id.Value = eventId.ToByteArray(bigEndian: true);
+                if (await command.ExecuteScalarAsync(cancellationToken) is not null)
+                    found.Add(eventId);
+            }
+            return found;
+        }, cancellationToken);
+
+    public Task ForgetCountedAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var forget = connection.CreateCommand();
+            forget.Transaction = transaction;
+            forget.CommandText = "DELETE FROM status_counted_hooks WHERE event_id < $before";
+            forget.Parameters.AddWithValue("$before", CountedHooks.Before(before).ToByteArray(bigEndian: true));
+            return await forget.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     /// <summary>Totals a period's minute counters into its roll-ups ($granularity, $start, $end).</summary>
     private const string RollUpSql = """
         INSERT OR REPLACE INTO status_rollups (granularity, period_start, project, user_name, model, metric, value)
@@ -22,9 +50,16 @@ internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
         WHERE minute >= $start AND minute < $end GROUP BY project, user_name, model, metric
         """;
 
-    public Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task SaveAsync(IReadOnlyCollection<LiveStatus> statuses, IReadOnlyCollection<Counter> counters, DateTimeOffset now, CancellationToken cancellationToken,
+        IReadOnlyCollection<Guid>? counted = null) =>
         database.WriteAsync(async (connection, transaction) =>
         {
+            if (counted is { Count: > 0 })
+            {
+                using var remember = new SqliteRawStatement(connection, "INSERT OR IGNORE INTO status_counted_hooks (event_id) VALUES (?1)");
+                foreach (var eventId in counted)
+                    remember.Execute(eventId.ToByteArray(bigEndian: true));
+            }
             await using (var save = Command(connection, transaction,
                 "INSERT OR REPLACE INTO status_sessions (session_id, document, last_activity_at) VALUES ($id, $document, $last)"))
             {

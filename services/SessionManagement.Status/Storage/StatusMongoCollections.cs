@@ -9,6 +9,7 @@ internal sealed class StatusMongoCollections : IMongoIndexDefinition
     public const string Sessions = "status_sessions";
     public const string Counters = "status_counters";
     public const string Rollups = "status_rollups";
+    public const string CountedHooks = "status_counted_hooks";
 
     public async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {

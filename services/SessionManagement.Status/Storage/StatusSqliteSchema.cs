@@ -57,4 +57,15 @@ internal static class StatusSqliteSchema
         DROP TABLE status_rollups;
         ALTER TABLE status_rollups_v2 RENAME TO status_rollups;
         """);
+
+    /// <summary>
+    /// The hooks counted (prompts, tool calls, errors), by event id in its byte order (a UUIDv7's time first), so a hook handed over
+    /// again is not counted twice; forgotten after <see cref="Tracking.StatusTracker.CountedKeptFor"/>.
+    /// </summary>
+    public static readonly SqliteMigration V3 = new("status", 3, """
+        CREATE TABLE status_counted_hooks (event_id BLOB PRIMARY KEY) WITHOUT ROWID;
+        """);
+
+    /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3];
 }

@@ -20,35 +20,65 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
     /// <summary>Statuses as last written; this instance is their only writer, so they stay true until the process ends.</summary>
     private const int MaxCachedStatuses = 50_000;
 
+    /// <summary>How long the hooks counted are remembered: longer than a host stays down holding hooks it had not stored.</summary>
+    public static readonly TimeSpan CountedKeptFor = TimeSpan.FromDays(7);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<PendingChange> _queue = [];
     private readonly Dictionary<string, LiveStatus> _cache = new(StringComparer.Ordinal);
 
-    public Task HooksAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken) =>
-        UpdateAsync(hooks.Where(h => !string.IsNullOrEmpty(h.SessionId)).GroupBy(h => h.SessionId), (status, group, counters) =>
+    // Hooks being counted and not yet written: the same hook in two messages at once is counted by one of them.
+    private readonly HashSet<Guid> _counting = [];
+
+    /// <summary>
+    /// Counts prompts, tool calls and errors, each hook once: one counted before (handed over again after a restart, redelivered by
+    /// the broker) only marks the session's activity.
+    /// </summary>
+    public async Task HooksAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken)
+    {
+        var kept = hooks.Where(h => !string.IsNullOrEmpty(h.SessionId)).ToList();
+        var counted = await store.CountedAsync(kept.Where(h => MetricOf(h.HookEventName) is not null).Select(h => h.EventId).ToList(), cancellationToken);
+        List<Guid> fresh;
+        lock (_counting)
+            fresh = kept.Where(h => MetricOf(h.HookEventName) is not null && !counted.Contains(h.EventId) && _counting.Add(h.EventId)).Select(h => h.EventId).ToList();
+        var counts = fresh.ToHashSet();
+        try
         {
-            foreach (var hook in group)
+            await UpdateAsync(kept.GroupBy(h => h.SessionId), (status, group, counters) => Count(status, group, counts, counters), cancellationToken, fresh);
+        }
+        finally
+        {
+            lock (_counting)
+                _counting.ExceptWith(fresh);
+        }
+    }
+
+    private static string? MetricOf(string hookEventName) => hookEventName switch
+    {
+        "UserPromptSubmit" => Metric.Prompts,
+        "PreToolUse" => Metric.ToolCalls,
+        "PostToolUseFailure" or "StopFailure" => Metric.Errors,
+        _ => null,
+    };
+
+    private static LiveStatus Count(LiveStatus status, IEnumerable<HookEventCaptured> hooks, HashSet<Guid> counts, List<Counter> counters)
+    {
+        foreach (var hook in hooks)
+        {
+            status = status.Touched(hook.ReceivedAt) with { ProjectDir = status.ProjectDir ?? hook.Cwd, User = status.User ?? hook.User };
+            var metric = counts.Contains(hook.EventId) ? MetricOf(hook.HookEventName) : null;
+            status = metric switch
             {
-                status = status.Touched(hook.ReceivedAt) with { ProjectDir = status.ProjectDir ?? hook.Cwd, User = status.User ?? hook.User };
-                var metric = hook.HookEventName switch
-                {
-                    "UserPromptSubmit" => Metric.Prompts,
-                    "PreToolUse" => Metric.ToolCalls,
-                    "PostToolUseFailure" or "StopFailure" => Metric.Errors,
-                    _ => null,
-                };
-                status = metric switch
-                {
-                    Metric.Prompts => status with { Prompts = status.Prompts + 1 },
-                    Metric.ToolCalls => status with { ToolCalls = status.ToolCalls + 1 },
-                    Metric.Errors => status with { Errors = status.Errors + 1 },
-                    _ => status,
-                };
-                if (metric is not null)
-                    counters.Add(Count(status, hook.ReceivedAt, metric, 1));
-            }
-            return status;
-        }, cancellationToken);
+                Metric.Prompts => status with { Prompts = status.Prompts + 1 },
+                Metric.ToolCalls => status with { ToolCalls = status.ToolCalls + 1 },
+                Metric.Errors => status with { Errors = status.Errors + 1 },
+                _ => status,
+            };
+            if (metric is not null)
+                counters.Add(Count(status, hook.ReceivedAt, metric, 1));
+        }
+        return status;
+    }
 
     public Task StartedAsync(SessionStarted started, CancellationToken cancellationToken) =>
         UpdateOneAsync(started.SessionId, (status, counters) =>
@@ -164,9 +194,10 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
     /// writes them and their counters in one store call. Each caller returns only once its own change is written.
     /// </summary>
     private async Task UpdateAsync<T>(IEnumerable<IGrouping<string, T>> groups, Func<LiveStatus, IGrouping<string, T>, List<Counter>, LiveStatus> change,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<Guid>? counted = null)
     {
-        var pending = new PendingChange(groups.Select(g => (g.Key, (Func<LiveStatus, List<Counter>, LiveStatus>)((status, counters) => change(status, g, counters)))).ToList());
+        var pending = new PendingChange(groups.Select(g => (g.Key, (Func<LiveStatus, List<Counter>, LiveStatus>)((status, counters) => change(status, g, counters)))).ToList(),
+            counted ?? []);
         if (pending.Changes.Count == 0)
             return;
         lock (_queue)
@@ -234,7 +265,7 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
                 applied.Add(pending);
             }
             await store.SaveAsync(changed.Values, counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Model, c.Metric))
-                .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), time.GetUtcNow(), cancellationToken);
+                .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), time.GetUtcNow(), cancellationToken, applied.SelectMany(p => p.Counted).ToList());
         }
         catch (Exception error)
         {
@@ -250,7 +281,8 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
             pending.Written.TrySetResult();
     }
 
-    private sealed record PendingChange(IReadOnlyList<(string SessionId, Func<LiveStatus, List<Counter>, LiveStatus> Apply)> Changes)
+    /// <summary>A message's change to the statuses it names, and the hooks it counts (remembered with what it writes).</summary>
+    private sealed record PendingChange(IReadOnlyList<(string SessionId, Func<LiveStatus, List<Counter>, LiveStatus> Apply)> Changes, IReadOnlyList<Guid> Counted)
     {
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
