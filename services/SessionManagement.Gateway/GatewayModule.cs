@@ -60,6 +60,7 @@ public static class GatewayModule
         services.AddSingleton<SessionContextLoader>();
         services.AddSingleton<SessionStatusLookup>();
         services.AddSingleton<TranscriptPathPolicy>();
+        services.AddSingleton<TranscriptAlignment>();
         services.AddSingleton<TranscriptShipper>();
         AddHostedSingleton<DeliveryJournalWriter>(services);
         AddHostedSingleton<HookRegistryRecorder>(services);

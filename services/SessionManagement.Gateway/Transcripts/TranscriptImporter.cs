@@ -53,8 +53,8 @@ internal sealed class TranscriptImporter(
         {
             try
             {
-                var (lines, offset) = path is null ? (body, 0) : await AfterRestoredAsync(body, sessionId, path, cancellationToken);
-                return Imported(await SendAsync(new CompletedLines(lines), offset, sessionId, name, file, parentSessionId, host, user, cancellationToken));
+                var (lines, offset, shift, held) = await TakeOnAsync(body, sessionId, file, path, cancellationToken);
+                return Imported(await SendAsync(new CompletedLines(lines), offset, shift, held, sessionId, name, file, parentSessionId, host, user, cancellationToken));
             }
             catch (Exception error) when (EndedEarly(error))
             {
@@ -84,7 +84,8 @@ internal sealed class TranscriptImporter(
             if (!HookInput.IsValidSessionId(sessionId))
                 throw new ImportRejectedException($"invalid sessionId '{sessionId}' in the transcript");
             upload.Seek(0, SeekOrigin.Begin);
-            return Imported(await SendAsync(new CompletedLines(upload), 0, sessionId, name, file, parentSessionId, host, user, cancellationToken));
+            var (lines, offset, shift, held) = await TakeOnAsync(upload, sessionId, file, path, cancellationToken);
+            return Imported(await SendAsync(new CompletedLines(lines), offset, shift, held, sessionId, name, file, parentSessionId, host, user, cancellationToken));
         }
         finally
         {
@@ -93,19 +94,35 @@ internal sealed class TranscriptImporter(
     }
 
     /// <summary>
+    /// Where the upload's lines go in the store: after what was shipped of a file <c>smctl restore</c> placed at <paramref name="path"/>,
+    /// else after the held lines it begins with (<see cref="TranscriptAlignment"/>: the same file imported again, or a copy of the
+    /// session kept in another project's folder), else from its start. The lines left to read, the store offset of the first,
+    /// what is added to the file's offsets, and how many lines were passed over as held.
+    /// </summary>
+    private async Task<(Stream Lines, long Offset, long Shift, long Held)> TakeOnAsync(Stream body, string sessionId, string? file, string? path,
+        CancellationToken cancellationToken)
+    {
+        if (path is not null && await services.GetRequiredService<TranscriptShipper>().RestoredAsync(sessionId, path, cancellationToken) is { } cursor)
+        {
+            var (lines, offset, shift) = await AfterRestoredAsync(body, sessionId, path, cursor, cancellationToken);
+            return (lines, offset, shift, 0);
+        }
+        var aligned = await services.GetRequiredService<TranscriptAlignment>().AlignAsync(body, sessionId, file, cancellationToken);
+        return (new PrefixedStream(aligned.ReadAhead, body), aligned.FileOffset + aligned.Shift, aligned.Shift, aligned.Lines);
+    }
+
+    /// <summary>
     /// An upload of a file <c>smctl restore</c> re-homed at <paramref name="path"/> (<see cref="TranscriptShipper.PlaceAsync"/>): its
     /// first bytes are the held lines with their paths rewritten, at other offsets than the store's, and so are passed over with what
-    /// this gateway shipped after them; the rest is read at the store's offsets. Any other upload (another file, or the file replaced
-    /// since) is read whole, from offset 0.
+    /// this gateway shipped after them; the rest is read at the store's offsets. The file replaced since is read whole, from offset 0.
     /// </summary>
-    private async Task<(Stream Lines, long Offset)> AfterRestoredAsync(Stream body, string sessionId, string path, CancellationToken cancellationToken)
+    private async Task<(Stream Lines, long Offset, long Shift)> AfterRestoredAsync(Stream body, string sessionId, string path, TranscriptCursor cursor,
+        CancellationToken cancellationToken)
     {
-        if (await services.GetRequiredService<TranscriptShipper>().RestoredAsync(sessionId, path, cancellationToken) is not { } cursor)
-            return (body, 0);
         var head = new byte[TranscriptShipper.FingerprintLength(cursor.Offset)];
         var read = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
         if (read < head.Length || TranscriptShipper.Fingerprint(head) != cursor.Fingerprint)
-            return (new PrefixedStream(head.AsMemory(0, read), body), 0);
+            return (new PrefixedStream(head.AsMemory(0, read), body), 0, 0);
         var buffer = new byte[1 << 16];
         for (var left = cursor.Offset - read; left > 0;)
         {
@@ -115,7 +132,7 @@ internal sealed class TranscriptImporter(
             left -= skipped;
         }
         logger.LogInformation("Upload of {Path} (session {SessionId}) taken on after the {Offset} bytes shipped of the restored file", path, sessionId, cursor.Offset);
-        return (body, cursor.Offset + cursor.Shift);
+        return (body, cursor.Offset + cursor.Shift, cursor.Shift);
     }
 
     /// <summary>The upload stopped before its end (a refused size is answered as such, not as this).</summary>
@@ -129,8 +146,8 @@ internal sealed class TranscriptImporter(
         return result;
     }
 
-    private async Task<ImportResult> SendAsync(Stream transcript, long offset, string sessionId, string name, string? file, string? parentSessionId, string host, string user,
-        CancellationToken cancellationToken)
+    private async Task<ImportResult> SendAsync(Stream transcript, long offset, long shift, long held, string sessionId, string name, string? file, string? parentSessionId,
+        string host, string user, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var client = scope.ServiceProvider.GetRequiredService<IRequestClient<TranscriptLinesCaptured>>();
@@ -139,7 +156,7 @@ internal sealed class TranscriptImporter(
         var inProcess = bus.Value.Transport == BusTransport.InMemory;
         var inFlight = new Queue<(Task<Response<TranscriptLinesStored>> Stored, InProcessContent.Hold? Content)>();
         int lines = 0, batches = 0, added = 0, merged = 0, invalid = 0;
-        long bytes = 0;
+        var bytes = offset;
 
         async Task CollectOldestAsync()
         {
@@ -185,7 +202,7 @@ internal sealed class TranscriptImporter(
             logger.LogWarning("Imported session {SessionId} could not be announced ({Problem}); its lines are stored, and importing again announces it",
                 sessionId, error.Message);
         }
-        return new ImportResult(sessionId, name, bytes, lines, batches, added, merged, invalid, file);
+        return new ImportResult(sessionId, name, bytes, (int)held + lines, batches, added, merged, invalid, file, shift);
     }
 
     /// <summary>The first <c>sessionId</c> any record carries; lines that are not JSON are passed over here (the import keeps them raw).</summary>

@@ -81,7 +81,7 @@ internal sealed class TranscriptReconciler(
                     await using var file = new FileStream(resolved, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
                     var result = await importer.ImportAsync(file, length, session, Path.GetFileName(resolved), Environment.MachineName, Environment.UserName,
                         cancellationToken, TranscriptFiles.RelativeName(session!, resolved));
-                    await shipper.MarkShippedAsync(session!, resolved, result.Bytes, cancellationToken);
+                    await shipper.MarkShippedAsync(session!, resolved, result.Bytes - result.Shift, cancellationToken, result.Shift);
                     (imported, lines) = (imported + 1, lines + result.Lines);
                 }
                 else

@@ -19,6 +19,7 @@ internal sealed class TranscriptShipper(
     IBus bus,
     ITranscriptCursorStore cursors,
     TranscriptPathPolicy policy,
+    TranscriptAlignment alignment,
     IOptions<GatewayOptions> options,
     SecretRedactor redactor,
     TimeProvider time,
@@ -54,9 +55,9 @@ internal sealed class TranscriptShipper(
 
     /// <summary>
     /// Sets the cursor of (session, path) at <paramref name="offset"/>: the file's bytes before it were taken in another way (imported
-    /// whole), so shipping goes on from there.
+    /// whole, or after the held lines it began with, its offsets shifted by <paramref name="shift"/>), so shipping goes on from there.
     /// </summary>
-    public async Task MarkShippedAsync(string sessionId, string path, long offset, CancellationToken cancellationToken)
+    public async Task MarkShippedAsync(string sessionId, string path, long offset, CancellationToken cancellationToken, long shift = 0)
     {
         var gate = _locks.GetOrAdd(sessionId + "\n" + path, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -65,7 +66,8 @@ internal sealed class TranscriptShipper(
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
             if (await cursors.GetAsync(sessionId, path, cancellationToken) is { } cursor && cursor.Offset >= offset)
                 return; // the poller shipped as far meanwhile
-            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()) { Shift = shift },
+                cancellationToken);
         }
         finally
         {
@@ -131,9 +133,16 @@ internal sealed class TranscriptShipper(
             (offset, shift) = (0, 0);
         }
 
+        var subagentFile = TranscriptFiles.RelativeName(sessionId, path);
+        if (offset == 0 && file.Length > 0)
+        {
+            // Read from its start: what the store holds of the session already (lost cursors, a copy in another folder) is passed over.
+            file.Seek(0, SeekOrigin.Begin);
+            if (await alignment.AlignAsync(file, sessionId, subagentFile, cancellationToken) is { TakenOn: true } aligned)
+                (offset, shift) = (aligned.FileOffset, aligned.Shift);
+        }
         int lines = 0, batches = 0;
         var fingerprint = offset > 0 ? cursor?.Fingerprint : null;
-        var subagentFile = TranscriptFiles.RelativeName(sessionId, path);
         await foreach (var read in TranscriptReader.ReadAsync(file, offset, options.Value.TranscriptBatchBytes, options.Value.TranscriptBatchLines, cancellationToken))
         {
             var batch = read.RedactedBy(redactor);
@@ -156,7 +165,8 @@ internal sealed class TranscriptShipper(
             await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, fingerprint, time.GetUtcNow()) { Shift = shift }, cancellationToken);
         }
         if (cursor is null && batches == 0)
-            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()), cancellationToken);
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, path, offset, await FingerprintAsync(file, offset, cancellationToken), time.GetUtcNow()) { Shift = shift },
+                cancellationToken);
         return new ShipResult(ShipOutcome.UpToDate, lines, batches, offset, null);
     }
 

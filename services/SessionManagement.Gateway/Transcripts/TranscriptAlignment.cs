@@ -1,0 +1,192 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Gateway.Routes;
+
+namespace SessionManagement.Gateway.Transcripts;
+
+/// <summary>
+/// Where a transcript file read from its start goes on from what the store holds of its session, when no cursor says: a store that
+/// lost its cursors (a damaged database restored from its backups), or a copy of the session in another project's folder (handed
+/// off with <c>smctl restore --to-project</c>, its paths rewritten, so every line at another offset). A file whose first lines are
+/// the held ones, the same records byte for byte or re-homed, is taken on after them, each line it has beyond them placed after the
+/// held ones. A file whose first line is another record, or a session held from a later line than its first, is read whole, as before.
+/// </summary>
+internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<TranscriptAlignment> logger)
+{
+    private const int PageLines = 2_000;
+    private const int ReadBytes = 64 * 1024;
+
+    /// <summary>
+    /// Where the file goes on: <see cref="Aligned.FileOffset"/> its first byte not held, <see cref="Aligned.Shift"/> what to add to the
+    /// offsets from there. <see cref="Aligned.ReadAhead"/> are the bytes read from <paramref name="file"/> past that offset, for a stream
+    /// that cannot seek back (an upload). Not taken on: offset 0, no shift, and every byte read.
+    /// </summary>
+    public async Task<Aligned> AlignAsync(Stream file, string sessionId, string? subagentFile, CancellationToken cancellationToken)
+    {
+        var reader = new LineReader(file);
+        TranscriptFileView? held;
+        try
+        {
+            held = (await client.AskAsync<ListTranscriptFiles, TranscriptFilesHeld>(new ListTranscriptFiles(sessionId), cancellationToken)).Files
+                .FirstOrDefault(f => f.File == subagentFile);
+        }
+        catch (RequestTimeoutException)
+        {
+            logger.LogWarning("Chat did not say what it holds of session {SessionId}; its transcript is read from its start", sessionId);
+            return reader.NotTakenOn();
+        }
+        if (held is not { Lines: > 0, FirstOffset: 0 })
+            return reader.NotTakenOn();
+
+        long matched = 0, after = -1, heldEnd = 0;
+        var same = true;
+        var rehomed = false;
+        while (true)
+        {
+            var page = await client.TranscriptPageAsync(sessionId, after, PageLines, subagentFile, cancellationToken);
+            if (page.Offsets.Count == 0)
+                break;
+            var lines = page.Lines.AsMemory();
+            for (var i = 0; i < page.Offsets.Count; i++)
+            {
+                var end = lines.Span.IndexOf((byte)'\n');
+                var line = lines[..end];
+                lines = lines[(end + 1)..];
+                heldEnd = page.Offsets[i] + line.Length + 1;
+                if (!same)
+                    continue;
+                var next = await reader.PeekLineAsync(cancellationToken);
+                if (next is not { } fileLine || !TranscriptRecords.Same(line.Span, fileLine.Span))
+                {
+                    same = false;
+                    continue;
+                }
+                rehomed |= !line.Span.SequenceEqual(fileLine.Span);
+                reader.Consume();
+                matched++;
+            }
+            after = page.Offsets[^1];
+        }
+        if (matched == 0)
+            return reader.NotTakenOn();
+        var aligned = reader.TakenOn(heldEnd) with { Lines = matched };
+        if (rehomed || !same)
+            logger.LogInformation("Transcript of session {SessionId}{File} holds the {Matched} lines held first{How}: taken on after them, its next lines placed after the {HeldEnd} bytes held",
+                sessionId, subagentFile is null ? "" : " (" + subagentFile + ")", matched, rehomed ? ", with their paths rewritten" : "", heldEnd);
+        return aligned;
+    }
+
+    /// <summary>Where a file goes on (<see cref="AlignAsync"/>), and how many of its lines were passed over as held.</summary>
+    public sealed record Aligned(bool TakenOn, long FileOffset, long Shift, ReadOnlyMemory<byte> ReadAhead, long Lines = 0);
+
+    /// <summary>Reads a stream line by line from its start, keeping what it read past the lines consumed.</summary>
+    private sealed class LineReader(Stream stream)
+    {
+        private byte[] _buffer = new byte[ReadBytes];
+        private int _start, _end, _lineLength = -1;
+        private long _consumedBytes;
+        private bool _ended;
+
+        /// <summary>The next complete line (without its break), or null at the end: a last line without its break is not one yet.</summary>
+        public async Task<ReadOnlyMemory<byte>?> PeekLineAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+                if (newline >= 0)
+                {
+                    _lineLength = newline;
+                    return _buffer.AsMemory(_start, newline);
+                }
+                if (_ended)
+                    return null;
+                if (_start > 0)
+                {
+                    Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                    (_end, _start) = (_end - _start, 0);
+                }
+                if (_end == _buffer.Length)
+                    Array.Resize(ref _buffer, _buffer.Length * 2);
+                var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+                if (read == 0)
+                    _ended = true;
+                _end += read;
+            }
+        }
+
+        /// <summary>Passes over the line <see cref="PeekLineAsync"/> gave.</summary>
+        public void Consume()
+        {
+            _start += _lineLength + 1;
+            _consumedBytes += _lineLength + 1;
+        }
+
+        /// <summary>Read from the start: every byte read so far (no line was consumed).</summary>
+        public Aligned NotTakenOn() => new(false, 0, 0, _buffer.AsMemory(0, _end));
+
+        public Aligned TakenOn(long heldEnd) => new(true, _consumedBytes, heldEnd - _consumedBytes, _buffer.AsMemory(_start, _end - _start));
+    }
+}
+
+/// <summary>Whether two transcript lines are the same record of a session, as a copy re-homed elsewhere keeps it.</summary>
+internal static class TranscriptRecords
+{
+    /// <summary>
+    /// The same bytes; else the same <c>uuid</c> (a re-homed copy rewrites paths, never ids); else, for records without one, the same
+    /// <c>type</c> and the same <c>timestamp</c>, <c>messageId</c> or <c>leafUuid</c>.
+    /// </summary>
+    public static bool Same(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.SequenceEqual(b))
+            return true;
+        var (x, y) = (Keys(a), Keys(b));
+        if (x is null || y is null)
+            return false;
+        if (x.Uuid is not null || y.Uuid is not null)
+            return x.Uuid == y.Uuid;
+        return x.Type is not null && x.Type == y.Type
+            && ((x.Timestamp is not null && x.Timestamp == y.Timestamp) || (x.MessageId is not null && x.MessageId == y.MessageId)
+                || (x.LeafUuid is not null && x.LeafUuid == y.LeafUuid));
+    }
+
+    private sealed record Identity(string? Uuid, string? Type, string? Timestamp, string? MessageId, string? LeafUuid);
+
+    /// <summary>The line's top-level fields that name its record; null for a line that is not a JSON object.</summary>
+    private static Identity? Keys(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return null;
+            string? uuid = null, type = null, timestamp = null, messageId = null, leafUuid = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                if (name.SequenceEqual("uuid"u8))
+                    uuid = reader.GetString();
+                else if (name.SequenceEqual("type"u8))
+                    type = reader.GetString();
+                else if (name.SequenceEqual("timestamp"u8))
+                    timestamp = reader.GetString();
+                else if (name.SequenceEqual("messageId"u8))
+                    messageId = reader.GetString();
+                else if (name.SequenceEqual("leafUuid"u8))
+                    leafUuid = reader.GetString();
+            }
+            return new Identity(uuid, type, timestamp, messageId, leafUuid);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
