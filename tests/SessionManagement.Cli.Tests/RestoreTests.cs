@@ -153,6 +153,47 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public async Task When_the_file_there_holds_the_kept_records_with_its_own_paths_Should_take_it_as_the_session_and_complete_one_with_their_beginning()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machine = new TempDirectory();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (session, original, handedTo) = ("records-" + suffix, "/work/records-a-long-folder-" + suffix, "/work/records-b-" + suffix);
+        string Record(int i, string cwd) => TranscriptLines.User(session, $"u{i}", i == 0 ? null : $"u{i - 1}", i, $"prompt {i}", cwd);
+        // What the store holds: the session's first lines from its original folder, what it added after the hand-off from the other.
+        var kept = Path.Combine(machine.Path, session + ".jsonl");
+        await File.WriteAllTextAsync(kept, string.Concat(Enumerable.Range(0, 5).Select(i => Record(i, i < 3 ? original : handedTo) + "\n")), Cancel);
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", kept)).ExitCode);
+        await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"SessionStart","source":"resume","cwd":"{{handedTo}}"}""", Cancel);
+        await Eventually.ReturnsAsync(() => host.Http.GetStringAsync($"/api/sessions/{session}", Cancel), s => s.Contains(handedTo, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the session's latest working directory");
+        // Claude Code's own copy in the folder it was handed to: the same records, every one with that folder's path.
+        var config = Path.Combine(machine.Path, "claude");
+        var there = ClaudeProjects.TranscriptPath(config, handedTo, session);
+        Directory.CreateDirectory(Path.GetDirectoryName(there)!);
+        var copy = Enumerable.Range(0, 5).Select(i => Record(i, handedTo) + "\n").ToList();
+
+        await File.WriteAllTextAsync(there, string.Concat(copy), Cancel);
+        var whole = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", config);
+        var wholeAfter = await File.ReadAllTextAsync(there, Cancel);
+        await File.WriteAllTextAsync(there, string.Concat(copy.Take(4)), Cancel);
+        var beginning = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", config);
+        var completed = await File.ReadAllTextAsync(there, Cancel);
+        await File.WriteAllTextAsync(there, copy[0] + Record(7, handedTo) + "\n", Cancel);
+        var other = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", config);
+
+        Assert.True(whole.ExitCode == 0, whole.Stderr);
+        Assert.Contains("already there", whole.Stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Concat(copy), wholeAfter);
+        Assert.True(beginning.ExitCode == 0, beginning.Stderr);
+        Assert.Contains("completed", beginning.Stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Concat(copy.Take(4)) + File.ReadLines(kept).Last() + "\n", completed); // the kept file's line after the four
+        Assert.Equal(7, other.ExitCode);
+    }
+
+    [Fact]
     public async Task When_a_session_is_not_kept_whole_Should_refuse_to_restore_it_rather_than_write_half_a_conversation()
     {
         await using var host = HostProcess.Start(new Dictionary<string, string> { ["SM_session_management__chat_management__history_retention"] = "2" });

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
+using SessionManagement.Bridge;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -48,6 +49,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         string target;
         List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
         List<string> written = [], completed = [];
+        var lengths = new Dictionary<string, long>(StringComparer.Ordinal); // each file written, as long as it is now
         // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
         // so putting a file in place is a rename), never whole in memory.
         var config = ClaudeProjects.ConfigDirectory(settings.ConfigDirectory);
@@ -81,13 +83,13 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // Check every file first: a refusal leaves nothing half restored.
             plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
                 .ToList();
-            var there = plan.ToDictionary(p => p.Path, p => File.Exists(p.Path) ? Compare(p.Path, p.Staged) : (Held.Missing, 0L), StringComparer.Ordinal);
-            foreach (var (path, (held, _)) in there)
+            var there = plan.ToDictionary(p => p.Path, p => File.Exists(p.Path) ? Compare(p.Path, p.Staged) : (Held.Missing, 0L, 0L), StringComparer.Ordinal);
+            foreach (var (path, (held, _, _)) in there)
                 if (held == Held.Different)
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             foreach (var (path, staged, _, _) in plan)
             {
-                var (held, length) = there[path];
+                var (held, length, from) = there[path];
                 if (held == Held.Beginning)
                 {
                     // Appended, not replaced: Claude Code may hold the file open, and what it holds stays the same file.
@@ -96,8 +98,9 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                     {
                         if (file.Length != length)
                             throw new CommandFailedException($"{path} changed while it was restored (is Claude Code writing it?): nothing was added to it", ExitCodes.Conflict);
-                        source.Seek(length, SeekOrigin.Begin);
+                        source.Seek(from, SeekOrigin.Begin);
                         await source.CopyToAsync(file, cancellationToken);
+                        lengths[path] = file.Length;
                     }
                     written.Add(path);
                     completed.Add(path);
@@ -108,6 +111,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.Move(staged, path);
                 written.Add(path);
+                lengths[path] = new FileInfo(path).Length;
             }
         }
         finally
@@ -116,11 +120,11 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         }
 
         // The gateway ships on after each file written: when Claude Code resumes the session there, only the lines it adds are taken.
-        foreach (var (path, _, bytes, heldBytes) in plan.Where(p => written.Contains(p.Path)))
+        foreach (var (path, _, _, heldBytes) in plan.Where(p => written.Contains(p.Path)))
         {
             try
             {
-                await client.SendJsonAsync(HttpMethod.Post, $"api/sessions/{escaped}/restored", new { path, bytes, heldBytes }, cancellationToken);
+                await client.SendJsonAsync(HttpMethod.Post, $"api/sessions/{escaped}/restored", new { path, bytes = lengths[path], heldBytes }, cancellationToken);
             }
             catch (GatewayException error)
             {
@@ -144,6 +148,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
     private enum Held
     {
         Missing,
+
+        /// <summary>The kept session: its bytes, or its records with this folder's paths (a copy of the session gone on in another folder).</summary>
         Same,
 
         /// <summary>Its beginning, whole lines of it: the session went on elsewhere since (handed back, or continued on another machine).</summary>
@@ -151,26 +157,68 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         Different,
     }
 
-    /// <summary>How the file at <paramref name="path"/> compares with the kept session's, read side by side a buffer at a time.</summary>
-    private static (Held Held, long Length) Compare(string path, string kept)
+    /// <summary>
+    /// How the file at <paramref name="path"/> compares with the kept session's, read side by side a buffer at a time; where the kept file
+    /// goes on from when the file holds its beginning; and the file's length.
+    /// </summary>
+    private static (Held Held, long Length, long From) Compare(string path, string kept)
     {
         using var left = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var right = File.OpenRead(kept);
-        if (left.Length > right.Length)
-            return (Held.Different, left.Length);
-        var x = new byte[1 << 20];
-        var y = new byte[1 << 20];
-        var last = (byte)'\n';
-        while (true)
+        if (left.Length <= right.Length)
         {
-            var n = left.ReadAtLeast(x, x.Length, throwOnEndOfStream: false);
-            if (n == 0)
-                return (left.Length == right.Length ? Held.Same : left.Length > 0 && last == '\n' ? Held.Beginning : Held.Different, left.Length);
-            right.ReadExactly(y, 0, n);
-            if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
-                return (Held.Different, left.Length);
-            last = x[n - 1];
+            var x = new byte[1 << 20];
+            var y = new byte[1 << 20];
+            var last = (byte)'\n';
+            while (true)
+            {
+                var n = left.ReadAtLeast(x, x.Length, throwOnEndOfStream: false);
+                if (n == 0)
+                {
+                    if (left.Length == right.Length)
+                        return (Held.Same, left.Length, left.Length);
+                    if (left.Length > 0 && last == '\n')
+                        return (Held.Beginning, left.Length, left.Length);
+                    break;
+                }
+                right.ReadExactly(y, 0, n);
+                if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
+                    break;
+                last = x[n - 1];
+            }
         }
+        left.Seek(0, SeekOrigin.Begin);
+        right.Seek(0, SeekOrigin.Begin);
+        return CompareRecords(left, right);
+    }
+
+    /// <summary>
+    /// The bytes differ: the file may still hold the kept session's records, line for line, with its own folder's paths (the session
+    /// handed off with <c>--to-project</c> and gone on there, then taken in from that copy). All of them: the same session. Its first
+    /// ones: its beginning, the kept file going on after as many lines.
+    /// </summary>
+    private static (Held Held, long Length, long From) CompareRecords(FileStream left, FileStream right)
+    {
+        using var file = new StreamReader(left, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+        using var keptLines = new StreamReader(right, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+        long from = 0;
+        var lines = 0;
+        while (file.ReadLine() is { } line)
+        {
+            if (keptLines.ReadLine() is not { } keptLine || !TranscriptRecords.Same(Encoding.UTF8.GetBytes(line), Encoding.UTF8.GetBytes(keptLine)))
+                return (Held.Different, left.Length, 0);
+            from += Encoding.UTF8.GetByteCount(keptLine) + 1;
+            lines++;
+        }
+        if (lines == 0 || !EndsWithLineBreak(left))
+            return (Held.Different, left.Length, 0);
+        return (keptLines.ReadLine() is null ? Held.Same : Held.Beginning, left.Length, from);
+    }
+
+    private static bool EndsWithLineBreak(FileStream file)
+    {
+        file.Seek(-1, SeekOrigin.End);
+        return file.ReadByte() == '\n';
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using SessionManagement.Bridge;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Gateway.Routes;
 
@@ -127,66 +127,5 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
         public Aligned NotTakenOn() => new(false, 0, 0, _buffer.AsMemory(0, _end));
 
         public Aligned TakenOn(long heldEnd) => new(true, _consumedBytes, heldEnd - _consumedBytes, _buffer.AsMemory(_start, _end - _start));
-    }
-}
-
-/// <summary>Whether two transcript lines are the same record of a session, as a copy re-homed elsewhere keeps it.</summary>
-internal static class TranscriptRecords
-{
-    /// <summary>
-    /// The same bytes; else the same <c>uuid</c> (a re-homed copy rewrites paths, never ids); else, for records without one, the same
-    /// <c>type</c> and the same <c>timestamp</c>, <c>messageId</c> or <c>leafUuid</c>.
-    /// </summary>
-    public static bool Same(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        if (a.SequenceEqual(b))
-            return true;
-        var (x, y) = (Keys(a), Keys(b));
-        if (x is null || y is null)
-            return false;
-        if (x.Uuid is not null || y.Uuid is not null)
-            return x.Uuid == y.Uuid;
-        return x.Type is not null && x.Type == y.Type
-            && ((x.Timestamp is not null && x.Timestamp == y.Timestamp) || (x.MessageId is not null && x.MessageId == y.MessageId)
-                || (x.LeafUuid is not null && x.LeafUuid == y.LeafUuid));
-    }
-
-    private sealed record Identity(string? Uuid, string? Type, string? Timestamp, string? MessageId, string? LeafUuid);
-
-    /// <summary>The line's top-level fields that name its record; null for a line that is not a JSON object.</summary>
-    private static Identity? Keys(ReadOnlySpan<byte> line)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(line);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return null;
-            string? uuid = null, type = null, timestamp = null, messageId = null, leafUuid = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.ValueSpan;
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    reader.Skip();
-                    continue;
-                }
-                if (name.SequenceEqual("uuid"u8))
-                    uuid = reader.GetString();
-                else if (name.SequenceEqual("type"u8))
-                    type = reader.GetString();
-                else if (name.SequenceEqual("timestamp"u8))
-                    timestamp = reader.GetString();
-                else if (name.SequenceEqual("messageId"u8))
-                    messageId = reader.GetString();
-                else if (name.SequenceEqual("leafUuid"u8))
-                    leafUuid = reader.GetString();
-            }
-            return new Identity(uuid, type, timestamp, messageId, leafUuid);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
