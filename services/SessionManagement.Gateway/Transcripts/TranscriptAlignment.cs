@@ -21,22 +21,15 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
     /// <summary>
     /// Where the file goes on: <see cref="Aligned.FileOffset"/> its first byte not held, <see cref="Aligned.Shift"/> what to add to the
     /// offsets from there. <see cref="Aligned.ReadAhead"/> are the bytes read from <paramref name="file"/> past that offset, for a stream
-    /// that cannot seek back (an upload). Not taken on: offset 0, no shift, and every byte read.
+    /// that cannot seek back (an upload). Not taken on: offset 0, no shift, and every byte read. Chat not answering in time throws
+    /// <see cref="RequestTimeoutException"/>: an import answers 504, and shipping waits for the next hook or poll rather than send
+    /// what may be held.
     /// </summary>
     public async Task<Aligned> AlignAsync(Stream file, string sessionId, string? subagentFile, CancellationToken cancellationToken)
     {
         var reader = new LineReader(file);
-        TranscriptFileView? held;
-        try
-        {
-            held = (await client.AskAsync<ListTranscriptFiles, TranscriptFilesHeld>(new ListTranscriptFiles(sessionId), cancellationToken)).Files
-                .FirstOrDefault(f => f.File == subagentFile);
-        }
-        catch (RequestTimeoutException)
-        {
-            logger.LogWarning("Chat did not say what it holds of session {SessionId}; its transcript is read from its start", sessionId);
-            return reader.NotTakenOn();
-        }
+        var held = (await client.AskAsync<ListTranscriptFiles, TranscriptFilesHeld>(new ListTranscriptFiles(sessionId), cancellationToken)).Files
+            .FirstOrDefault(f => f.File == subagentFile);
         if (held is not { Lines: > 0, FirstOffset: 0 })
             return reader.NotTakenOn();
 
