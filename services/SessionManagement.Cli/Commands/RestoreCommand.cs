@@ -137,8 +137,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written }, Indented));
         else
         {
-            foreach (var (path, _, bytes, _) in plan)
-                Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(bytes)} bytes)");
+            foreach (var (path, _, _, _) in plan) // each file as it lies now: the same records may be other bytes than the kept ones
+                Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(new FileInfo(path).Length)} bytes)");
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
         }
         return ExitCodes.Ok;

@@ -27,30 +27,18 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
     private readonly List<PendingChange> _queue = [];
     private readonly Dictionary<string, LiveStatus> _cache = new(StringComparer.Ordinal);
 
-    // Hooks being counted and not yet written: the same hook in two messages at once is counted by one of them.
-    private readonly HashSet<Guid> _counting = [];
-
     /// <summary>
     /// Counts prompts, tool calls and errors, each hook once: one counted before (handed over again after a restart, redelivered by
-    /// the broker) only marks the session's activity.
+    /// the broker) only marks the session's activity. Which were counted is asked when the change is written (<see cref="WriteQueuedAsync"/>),
+    /// so changes keep the order they came in.
     /// </summary>
-    public async Task HooksAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken)
+    public Task HooksAsync(IReadOnlyList<HookEventCaptured> hooks, CancellationToken cancellationToken)
     {
         var kept = hooks.Where(h => !string.IsNullOrEmpty(h.SessionId)).ToList();
-        var counted = await store.CountedAsync(kept.Where(h => MetricOf(h.HookEventName) is not null).Select(h => h.EventId).ToList(), cancellationToken);
-        List<Guid> fresh;
-        lock (_counting)
-            fresh = kept.Where(h => MetricOf(h.HookEventName) is not null && !counted.Contains(h.EventId) && _counting.Add(h.EventId)).Select(h => h.EventId).ToList();
-        var counts = fresh.ToHashSet();
-        try
-        {
-            await UpdateAsync(kept.GroupBy(h => h.SessionId), (status, group, counters) => Count(status, group, counts, counters), cancellationToken, fresh);
-        }
-        finally
-        {
-            lock (_counting)
-                _counting.ExceptWith(fresh);
-        }
+        var counting = kept.Where(h => MetricOf(h.HookEventName) is not null).Select(h => h.EventId).Distinct().ToList();
+        var fresh = new HashSet<Guid>();
+        return UpdateAsync(kept.GroupBy(h => h.SessionId), (status, group, counters) => CountHooks(status, group, fresh, counters), cancellationToken,
+            counting, fresh);
     }
 
     private static string? MetricOf(string hookEventName) => hookEventName switch
@@ -61,12 +49,14 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
         _ => null,
     };
 
-    private static LiveStatus Count(LiveStatus status, IEnumerable<HookEventCaptured> hooks, HashSet<Guid> counts, List<Counter> counters)
+    /// <summary>The hooks' activity, and a count of each in <paramref name="fresh"/> (once, should it come twice).</summary>
+    private static LiveStatus CountHooks(LiveStatus status, IEnumerable<HookEventCaptured> hooks, HashSet<Guid> fresh, List<Counter> counters)
     {
+        var once = new HashSet<Guid>();
         foreach (var hook in hooks)
         {
             status = status.Touched(hook.ReceivedAt) with { ProjectDir = status.ProjectDir ?? hook.Cwd, User = status.User ?? hook.User };
-            var metric = counts.Contains(hook.EventId) ? MetricOf(hook.HookEventName) : null;
+            var metric = fresh.Contains(hook.EventId) && once.Add(hook.EventId) ? MetricOf(hook.HookEventName) : null;
             status = metric switch
             {
                 Metric.Prompts => status with { Prompts = status.Prompts + 1 },
@@ -194,10 +184,10 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
     /// writes them and their counters in one store call. Each caller returns only once its own change is written.
     /// </summary>
     private async Task UpdateAsync<T>(IEnumerable<IGrouping<string, T>> groups, Func<LiveStatus, IGrouping<string, T>, List<Counter>, LiveStatus> change,
-        CancellationToken cancellationToken, IReadOnlyList<Guid>? counted = null)
+        CancellationToken cancellationToken, IReadOnlyList<Guid>? counting = null, HashSet<Guid>? fresh = null)
     {
         var pending = new PendingChange(groups.Select(g => (g.Key, (Func<LiveStatus, List<Counter>, LiveStatus>)((status, counters) => change(status, g, counters)))).ToList(),
-            counted ?? []);
+            counting ?? [], fresh ?? []);
         if (pending.Changes.Count == 0)
             return;
         lock (_queue)
@@ -241,8 +231,14 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
         var applied = new List<PendingChange>(batch.Count);
         try
         {
+            // The hooks these changes count that were counted before (handed over again) count no more; nor one counted twice here.
+            var counting = batch.SelectMany(p => p.Counting).ToList();
+            var counted = counting.Count == 0 ? new HashSet<Guid>() : await store.CountedAsync(counting, cancellationToken);
+            var countedHere = new HashSet<Guid>();
             foreach (var pending in batch)
             {
+                pending.Fresh.Clear();
+                pending.Fresh.UnionWith(pending.Counting.Where(id => !counted.Contains(id) && !countedHere.Contains(id)));
                 // Each message's change stands alone: one that throws fails only its own message, not those written with it.
                 var (mine, myCounters) = (new Dictionary<string, LiveStatus>(StringComparer.Ordinal), new List<Counter>());
                 try
@@ -262,10 +258,11 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
                 foreach (var (sessionId, status) in mine)
                     changed[sessionId] = status;
                 counters.AddRange(myCounters);
+                countedHere.UnionWith(pending.Fresh);
                 applied.Add(pending);
             }
             await store.SaveAsync(changed.Values, counters.GroupBy(c => (c.Minute, c.Project, c.User, c.Model, c.Metric))
-                .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), time.GetUtcNow(), cancellationToken, applied.SelectMany(p => p.Counted).ToList());
+                .Select(g => g.First() with { Value = g.Sum(c => c.Value) }).ToList(), time.GetUtcNow(), cancellationToken, applied.SelectMany(p => p.Fresh).ToList());
         }
         catch (Exception error)
         {
@@ -281,8 +278,12 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
             pending.Written.TrySetResult();
     }
 
-    /// <summary>A message's change to the statuses it names, and the hooks it counts (remembered with what it writes).</summary>
-    private sealed record PendingChange(IReadOnlyList<(string SessionId, Func<LiveStatus, List<Counter>, LiveStatus> Apply)> Changes, IReadOnlyList<Guid> Counted)
+    /// <summary>
+    /// A message's change to the statuses it names; the hooks it would count, and of them those it does (<see cref="Fresh"/>, set when it
+    /// is written, and remembered with what it writes).
+    /// </summary>
+    private sealed record PendingChange(IReadOnlyList<(string SessionId, Func<LiveStatus, List<Counter>, LiveStatus> Apply)> Changes, IReadOnlyList<Guid> Counting,
+        HashSet<Guid> Fresh)
     {
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
