@@ -50,12 +50,17 @@ public sealed class ErrorsTests(InfrastructureFixture infrastructure)
         await Eventually.ReturnsAsync(() => DepthAsync(broker, vhost, prefix + "hook-event-batch_error"), n => n == 1, Within, "the hook in the saver's error queue");
         var listed = await Eventually.ReturnsAsync(async () => await SmctlProcess.RunAsync(smctl, "errors", "list", "--json"),
             run => run.ExitCode == 0 && run.Stdout.Contains("hook-event-batch_error", StringComparison.Ordinal), Within, "smctl errors list naming the error queue");
+        var doctor = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
         var storedWhileFailing = StoredCount(store, session);
         SqliteFile.Execute(store, "DROP TRIGGER errors_refuse");
         var replay = await SmctlProcess.RunAsync(smctl, "errors", "replay", prefix + "hook-event-batch", "--json");
         var stored = await Eventually.ReturnsAsync(() => Task.FromResult(StoredCount(store, session)), n => n == 1, Within, "the replayed hook stored");
         await Eventually.ReturnsAsync(() => DepthAsync(broker, vhost, prefix + "hook-event-batch_error"), n => n == 0, Within, "the error queue emptied");
 
+        var errorsCheck = JsonDocument.Parse(doctor.Stdout).RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "errors");
+        Assert.False(errorsCheck.GetProperty("ok").GetBoolean());
+        Assert.Contains("1 failed message waits, not stored, in " + prefix + "hook-event-batch_error (1)", errorsCheck.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(0, doctor.ExitCode);
         var queue = JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("queues").EnumerateArray()
             .Single(q => q.GetProperty("queue").GetString() == prefix + "hook-event-batch");
         Assert.Equal(1, queue.GetProperty("messages").GetInt64());

@@ -45,7 +45,10 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         Hooks(config, Path.GetFullPath(settings.Project ?? "."), client.BaseAddress, checks);
         Spool(checks);
         if (reachable)
+        {
+            await ErrorsAsync(client, checks, cancellationToken);
             await PrivacyAsync(client, checks, cancellationToken);
+        }
         var unheld = reachable ? await CleanupAsync(client, config, checks, cancellationToken) : [];
 
         if (settings.Json)
@@ -141,6 +144,36 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
     private static string Size(long bytes) => SessionsListCommand.Size(bytes);
 
     /// <summary>Whether the gateway takes secrets out of what it keeps: turning its detectors off is a choice doctor shows as a problem.</summary>
+    /// <summary>
+    /// Messages a module failed after the bus's retries (RabbitMQ's <c>_error</c> queues): they wait there, each a hook or a line not
+    /// stored until it is replayed. Refused input is told, not failed: it was answered with its reason when it came.
+    /// </summary>
+    private static async Task ErrorsAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
+    {
+        JsonElement errors;
+        try
+        {
+            errors = (await client.GetJsonAsync("api/errors?peek=0&limit=1000", cancellationToken))!.Value;
+        }
+        catch (GatewayException error)
+        {
+            checks.Add(new Check("errors", false, $"the gateway does not say: {error.Message}"));
+            return;
+        }
+        var waiting = errors.GetProperty("queues").EnumerateArray()
+            .Select(q => (Queue: q.GetProperty("waitingIn").GetString(), Messages: q.GetProperty("messages").GetInt64())).Where(q => q.Messages > 0).ToList();
+        var refused = errors.GetProperty("rejected").GetArrayLength();
+        var problem = errors.TryGetProperty("problem", out var said) && said.ValueKind == JsonValueKind.String ? said.GetString() : null;
+        var detail = waiting.Count == 0
+            ? "no failed message waits"
+            : $"{Messages(waiting.Sum(w => w.Messages))}, not stored, in {string.Join(", ", waiting.Select(w => $"{w.Queue} ({w.Messages})"))}: "
+                + "smctl errors list says why; once that is mended, smctl errors replay <queue> takes them again";
+        detail += refused == 0 ? "; no input refused" : $"; {(refused >= 1_000 ? "1,000 or more" : refused.ToString(System.Globalization.CultureInfo.InvariantCulture))} inputs refused, each answered with why (smctl errors list)";
+        checks.Add(new Check("errors", waiting.Count == 0 && problem is null, problem is null ? detail : $"{detail}; {problem}"));
+    }
+
+    private static string Messages(long count) => count == 1 ? "1 failed message waits" : $"{count} failed messages wait";
+
     private static async Task PrivacyAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
     {
         try
