@@ -168,7 +168,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
             ? "no failed message waits"
             : $"{Messages(waiting.Sum(w => w.Messages))}, not stored, in {string.Join(", ", waiting.Select(w => $"{w.Queue} ({w.Messages})"))}: "
                 + "smctl errors list says why; once that is mended, smctl errors replay <queue> takes them again";
-        detail += refused == 0 ? "; no input refused" : $"; {(refused >= 1_000 ? "1,000 or more" : refused.ToString(System.Globalization.CultureInfo.InvariantCulture))} inputs refused, each answered with why (smctl errors list)";
+        detail += refused == 0 ? "; no input refused" : $"; {(refused >= 1_000 ? "1,000 or more" : ClaudeProjects.Count(refused))} inputs refused, each answered with why (smctl errors list)";
         checks.Add(new Check("errors", waiting.Count == 0 && problem is null, problem is null ? detail : $"{detail}; {problem}"));
     }
 

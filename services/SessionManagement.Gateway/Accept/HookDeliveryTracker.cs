@@ -30,7 +30,7 @@ internal sealed class HookDeliveryTracker : IConsumeObserver
         _time = time;
         foreach (var endpoint in endpoints)
         {
-            _modules[endpoint.Name] = endpoint.Module;
+            _modules[endpoint.Name] = endpoint.Module is "" ? endpoint.Name : endpoint.Module;
             if (_bits.Count == 31)
                 throw new InvalidOperationException("more than 31 endpoints store hooks");
             var bit = 1 << _bits.Count;
@@ -78,7 +78,7 @@ internal sealed class HookDeliveryTracker : IConsumeObserver
         var before = _time.GetUtcNow() - olderThan;
         return _failing.Where(f => f.Value.Since <= before)
             .GroupBy(f => f.Key.Endpoint, f => f.Value)
-            .Select(g => new HeldBackHooks(_modules.GetValueOrDefault(g.Key, g.Key), g.Count(), g.Min(f => f.Since), g.MaxBy(f => f.At)!.Error))
+            .Select(g => new HeldBackHooks(_modules[g.Key], g.Count(), g.Min(f => f.Since), g.MaxBy(f => f.At)!.Error))
             .OrderBy(h => h.Since)
             .ToList();
     }

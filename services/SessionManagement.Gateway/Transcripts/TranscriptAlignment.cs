@@ -33,7 +33,7 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
         if (held is not { Lines: > 0, FirstOffset: 0 })
             return reader.NotTakenOn();
 
-        long matched = 0, after = -1, heldEnd = 0;
+        long after = -1, heldEnd = 0;
         var same = true;
         var rehomed = false;
         while (true)
@@ -58,21 +58,19 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
                 }
                 rehomed |= !line.Span.SequenceEqual(fileLine.Span);
                 reader.Consume();
-                matched++;
             }
             after = page.Offsets[^1];
         }
-        if (matched == 0)
+        if (reader.ConsumedLines == 0)
             return reader.NotTakenOn();
-        var aligned = reader.TakenOn(heldEnd) with { Lines = matched };
         if (rehomed || !same)
             logger.LogInformation("Transcript of session {SessionId}{File} holds the {Matched} lines held first{How}: taken on after them, its next lines placed after the {HeldEnd} bytes held",
-                sessionId, subagentFile is null ? "" : " (" + subagentFile + ")", matched, rehomed ? ", with their paths rewritten" : "", heldEnd);
-        return aligned;
+                sessionId, subagentFile is null ? "" : " (" + subagentFile + ")", reader.ConsumedLines, rehomed ? ", with their paths rewritten" : "", heldEnd);
+        return reader.TakenOn(heldEnd);
     }
 
     /// <summary>Where a file goes on (<see cref="AlignAsync"/>), and how many of its lines were passed over as held.</summary>
-    public sealed record Aligned(bool TakenOn, long FileOffset, long Shift, ReadOnlyMemory<byte> ReadAhead, long Lines = 0);
+    public sealed record Aligned(bool TakenOn, long FileOffset, long Shift, ReadOnlyMemory<byte> ReadAhead, long Lines);
 
     /// <summary>Reads a stream line by line from its start, keeping what it read past the lines consumed.</summary>
     private sealed class LineReader(Stream stream)
@@ -81,6 +79,9 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
         private int _start, _end, _lineLength = -1;
         private long _consumedBytes;
         private bool _ended;
+
+        /// <summary>The lines passed over so far.</summary>
+        public long ConsumedLines { get; private set; }
 
         /// <summary>The next complete line (without its break), or null at the end: a last line without its break is not one yet.</summary>
         public async Task<ReadOnlyMemory<byte>?> PeekLineAsync(CancellationToken cancellationToken)
@@ -114,11 +115,12 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
         {
             _start += _lineLength + 1;
             _consumedBytes += _lineLength + 1;
+            ConsumedLines++;
         }
 
         /// <summary>Read from the start: every byte read so far (no line was consumed).</summary>
-        public Aligned NotTakenOn() => new(false, 0, 0, _buffer.AsMemory(0, _end));
+        public Aligned NotTakenOn() => new(false, 0, 0, _buffer.AsMemory(0, _end), 0);
 
-        public Aligned TakenOn(long heldEnd) => new(true, _consumedBytes, heldEnd - _consumedBytes, _buffer.AsMemory(_start, _end - _start));
+        public Aligned TakenOn(long heldEnd) => new(true, _consumedBytes, heldEnd - _consumedBytes, _buffer.AsMemory(_start, _end - _start), ConsumedLines);
     }
 }
