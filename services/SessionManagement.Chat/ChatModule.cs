@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Chat.Backups;
 using SessionManagement.Chat.Consumers;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Modules;
@@ -22,12 +23,16 @@ public static class ChatModule
             builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, ChatMongoCollections>();
         builder.Services.AddSingleton<AppendOrder>();
+        builder.Services.AddSingleton<TranscriptBackups>();
+        builder.Services.AddSingleton<SessionManagement.Hosting.Security.IAtRestRecords>(provider => provider.GetRequiredService<TranscriptBackups>());
+        builder.Services.AddHostedService<TranscriptBackupRestoreAtStart>();
         builder.StoresHookEvents<ChatIngestConsumer>(conversationOnly: true);
         builder.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<ChatIngestConsumer, ChatIngestConsumerDefinition>();
             bus.AddConsumer<ChatQueriesConsumer>();
             bus.AddConsumer<ChatCleanupConsumer>();
+            bus.AddConsumer<ChatBackupsConsumer>();
         });
         return builder;
     }

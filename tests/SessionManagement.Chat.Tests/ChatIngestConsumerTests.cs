@@ -32,10 +32,14 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
             .AddSingleton(SessionManagement.Hosting.Security.AtRest.Off)
             .AddSingleton<IChatStore, SqliteChatStore>()
             .AddSingleton<AppendOrder>()
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new SessionStorageOptions()))
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<SessionManagement.Chat.Backups.TranscriptBackups>()
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<ChatIngestConsumer, ChatIngestConsumerDefinition>();
                 bus.AddConsumer<ChatQueriesConsumer>();
+                bus.AddConsumer<ChatCleanupConsumer>();
             })
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -183,5 +187,28 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
 
         Assert.True(response.Is(out Response<SearchRejected>? rejected));
         Assert.Contains("no words", rejected!.Message.Reason);
+    }
+
+    /// <summary>
+    /// A session the saver archived and purged keeps only its backups: its transcript lines are backed up before chat drops them, so
+    /// a store restored from the backups holds them again (the lines the test wrote, at their offsets).
+    /// </summary>
+    [Fact]
+    public async Task When_a_purged_session_is_dropped_Should_back_up_its_transcript_lines_first()
+    {
+        var session = "purged-" + Guid.NewGuid().ToString("N")[..8];
+        string[] lines = [User(session, "u1", null, 1, "keep me past the purge"), AssistantText(session, "a1", "u1", 2, "kept")];
+        var store = _provider.GetRequiredService<IChatStore>();
+        await store.AppendAsync(SessionManagement.Chat.Messages.TranscriptRecordReader.Read(session, 0, lines, Start).ToList(), 100, Cancel);
+
+        await _harness.Bus.Publish(new SessionManagement.Contracts.Saver.SessionPurged(session, Guid.NewGuid(), DateTimeOffset.UtcNow), Cancel);
+        Assert.True(await _harness.Consumed.Any<SessionManagement.Contracts.Saver.SessionPurged>(x => x.Context.Message.SessionId == session, Cancel));
+        await Eventually.ReturnsAsync(async () => (await store.TranscriptFilesAsync(session, Cancel)).Count, n => n == 0, TimeSpan.FromSeconds(30), "the purged session dropped");
+
+        var backups = _provider.GetRequiredService<SessionManagement.Chat.Backups.TranscriptBackups>();
+        var backup = Assert.Single(backups.Files(), f => f.Contains(session, StringComparison.Ordinal));
+        Assert.Equal(2L, await backups.RestoreAsync(backup, Cancel));
+        var restored = await store.TranscriptLinesAsync(session, "", -1, 10, long.MaxValue, Cancel);
+        Assert.Equal(string.Concat(lines.Select(l => l + "\n")), System.Text.Encoding.UTF8.GetString(restored.Lines));
     }
 }

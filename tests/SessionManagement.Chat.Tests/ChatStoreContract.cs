@@ -604,6 +604,54 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     /// <summary>A page's lines as the test reads them: its bytes split at each line break, paired with the offsets in order.</summary>
+    [Fact]
+    public async Task When_sessions_hold_transcript_lines_Should_list_them_in_id_order_a_page_at_a_time_and_no_session_of_hooks_alone()
+    {
+        var prefix = "list-" + Guid.NewGuid().ToString("N")[..8];
+        var (a, b, c, hooksOnly) = (prefix + "-a", prefix + "-b", prefix + "-c", prefix + "-h");
+        foreach (var s in new[] { c, a, b })
+            await Store.AppendAsync(Transcript(s, 0, User(s, "u1", null, 1, "hello")), Keep, Cancel);
+        await Store.AppendAsync([Hook(hooksOnly, "UserPromptSubmit", "prompt", "hooks only", 1)], Keep, Cancel);
+
+        Assert.Equal([a, b], await Store.TranscriptSessionsAsync(prefix, 2, Cancel));
+        Assert.Equal([c], (await Store.TranscriptSessionsAsync(b, 100, Cancel)).Where(s => s.StartsWith(prefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task When_a_store_that_lost_a_session_is_given_its_transcript_backups_Should_hold_every_line_again_at_its_offset()
+    {
+        var s = NewSession();
+        string[] first = [User(s, "u1", null, 1, "list the files"), AssistantText(s, "a1", "u1", 2, "Here they are."), "{broken"];
+        string[] later = [AssistantToolUse(s, "a2", "a1", 3, "toolu_1", "ls"), ToolResult(s, "u2", "a2", 4, "toolu_1", "README.md")]; // after a gap in the file
+        string[] agent = [User(s, "s1", null, 2, "look"), AssistantText(s, "s2", "s1", 3, "seen")];
+        const string agentFile = "subagents/agent-b1.jsonl";
+        await Store.AppendAsync(Transcript(s, 0, first), Keep, Cancel);
+        await Store.AppendAsync(Transcript(s, 5_000, later), Keep, Cancel);
+        await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, agent, Start, agentFile).ToList(), Keep, Cancel);
+        using var folder = new SessionManagement.Testing.TempDirectory();
+        var backups = new SessionManagement.Chat.Backups.TranscriptBackups(
+            Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.StorageOptions { DataDirectory = folder.Path }), Store,
+            Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.ChatManagementOptions()),
+            SessionManagement.Hosting.Security.AtRest.Off, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Chat.Backups.TranscriptBackups>.Instance);
+
+        Assert.Equal(2, await backups.BackUpSessionAsync(s, Cancel));
+        Assert.Equal(0, await backups.BackUpSessionAsync(s, Cancel)); // nothing changed since
+        await Store.DeleteSessionAsync(s, Cancel);
+        Assert.Empty(await Store.TranscriptFilesAsync(s, Cancel));
+        foreach (var file in backups.Files())
+            Assert.NotNull(await backups.RestoreAsync(file, Cancel));
+
+        static List<long> Offsets(long start, string[] lines) => [.. lines.Select((_, i) => start + lines.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1))];
+        var own = Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel));
+        Assert.Equal([.. first, .. later], own.Select(l => l.Raw));
+        Assert.Equal([.. Offsets(0, first), .. Offsets(5_000, later)], own.Select(l => l.Offset));
+        var subagent = Split(await Store.TranscriptLinesAsync(s, agentFile, -1, 100, long.MaxValue, Cancel));
+        Assert.Equal(agent, subagent.Select(l => l.Raw));
+        Assert.Equal(Offsets(0, agent), subagent.Select(l => l.Offset));
+        foreach (var file in backups.Files())
+            Assert.Null(await backups.RestoreAsync(file, Cancel)); // held now: nothing is put back twice
+    }
+
     private static List<(long Offset, string Raw)> Split(TranscriptBytes page)
     {
         var text = System.Text.Encoding.UTF8.GetString(page.Lines);

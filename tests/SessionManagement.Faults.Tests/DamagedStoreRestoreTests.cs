@@ -52,6 +52,109 @@ public sealed partial class DamagedStoreRestoreTests
         Assert.True(File.Exists(move.Groups["to"].Value));
     }
 
+    /// <summary>
+    /// The saver's backups keep a session's state and hooks; its replies, tool results and records came from transcripts Claude Code
+    /// deletes after 30 days. A store restored from the backup files must hold them still: the export of each file, read back after the
+    /// files are gone, is the bytes the test wrote. With encryption at rest on, no backup file holds a word of them in clear.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task When_the_database_is_destroyed_and_the_transcripts_are_gone_Should_restore_the_conversation_from_the_backup_files(bool encrypted)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var session = Guid.NewGuid().ToString();
+        var word = "quokka" + Guid.NewGuid().ToString("N")[..10];
+        static string Lines(params string[] lines) => string.Concat(lines.Select(line => line + "\n"));
+        var main = Lines(
+            TranscriptLines.User(session, "u-1", null, 0, $"which {word} is it"),
+            TranscriptLines.AssistantText(session, "a-1", "u-1", 1, $"the {word} that went first"),
+            "{\"type\":\"user\",\"message\":{\"role", // cut off, kept raw
+            TranscriptLines.AssistantToolUse(session, "a-2", "a-1", 2, "toolu_restore_1", $"grep -rn {word} ."),
+            TranscriptLines.ToolResult(session, "u-2", "a-2", 3, "toolu_restore_1", $"src/{word}.cs:1: class {word}"),
+            TranscriptLines.AssistantText(session, "a-3", "u-2", 4, "done"));
+        var agent = Lines(
+            TranscriptLines.User(session, "s-1", null, 2, $"look for {word}"),
+            TranscriptLines.AssistantText(session, "s-2", "s-1", 3, $"found {word} once"));
+        const string agentFile = "subagents/agent-restore1.jsonl";
+        var environment = encrypted
+            ? new Dictionary<string, string> { ["SM_session_management__session_storage__encrypt_at_rest"] = "true", ["SM_ENCRYPTION_KEY"] = TestKeys.EnvironmentValue }
+            : null;
+        var first = HostProcess.Start(environment);
+        await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        foreach (var (text, file) in new[] { (main, (string?)null), (agent, agentFile) })
+        {
+            using var imported = await first.Http.PostAsync($"/api/sessions/import?session={session}&name=t.jsonl" + (file is null ? "" : "&file=" + Uri.EscapeDataString(file)),
+                new StringContent(text), cancel);
+            Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        }
+        await first.Http.PostAsync("/api/backups/run", null, cancel);
+        var backups = Path.Combine(first.DataDirectory, "backups");
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Length : 0),
+            n => n == 2, Within, "a transcript backup for each of the session's two files");
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.GetFiles(backups, "*.backup", SearchOption.AllDirectories).Length),
+            n => n >= 1, Within, "the saver's backup of the session");
+        if (encrypted)
+        {
+            foreach (var file in Directory.GetFiles(backups, "*", SearchOption.AllDirectories))
+                Assert.DoesNotContain(word, System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, cancel)), StringComparison.Ordinal);
+            // Compressed, a word would not show in clear either: each chunk of a transcript backup is decompressed here, as far as it can be.
+            foreach (var file in Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories))
+                Assert.All(Chunks(await File.ReadAllBytesAsync(file, cancel)), chunk => Assert.DoesNotContain(word, Unbrotli(chunk), StringComparison.Ordinal));
+        }
+        first.Signal(HostProcess.SigTerm);
+        Assert.Equal(0, await first.WaitForExitAsync(Within));
+
+        // The database destroyed and moved aside as the host says; the transcripts were never on this machine's disk.
+        var store = Path.Combine(first.DataDirectory, "session-management.db");
+        await File.WriteAllBytesAsync(store, [.. Enumerable.Range(0, 65_536).Select(i => (byte)(i * 31 % 253))], cancel);
+        File.Delete(store + "-wal");
+        var refused = first.StartAgain();
+        await first.DisposeAsync();
+        Assert.Equal(4, await refused.WaitForExitAsync(Within));
+        var move = MoveCommand().Match(refused.Output);
+        Assert.True(move.Success, refused.Output);
+        File.Move(move.Groups["from"].Value, move.Groups["to"].Value);
+        await using var restored = refused.StartAgain("--restore-backups=true");
+        await refused.DisposeAsync();
+        await restored.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+
+        Assert.Equal(main, await restored.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl", cancel));
+        Assert.Equal(agent, await restored.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl&file={Uri.EscapeDataString(agentFile)}", cancel));
+        var found = await restored.Http.GetStringAsync($"/api/search?q={word}", cancel);
+        Assert.Contains(session, found, StringComparison.Ordinal);
+    }
+
+    /// <summary>A transcript backup's chunks: after its header line, each a little-endian length and that many bytes.</summary>
+    private static List<byte[]> Chunks(byte[] backup)
+    {
+        var chunks = new List<byte[]>();
+        for (var at = Array.IndexOf(backup, (byte)'\n') + 1; at + 4 <= backup.Length;)
+        {
+            var length = BitConverter.ToInt32(backup, at);
+            chunks.Add(backup[(at + 4)..(at + 4 + length)]);
+            at += 4 + length;
+        }
+        Assert.NotEmpty(chunks);
+        return chunks;
+    }
+
+    /// <summary>The chunk's text if it is Brotli-compressed bytes as they are, else empty (sealed bytes do not decompress).</summary>
+    private static string Unbrotli(byte[] chunk)
+    {
+        try
+        {
+            using var output = new MemoryStream();
+            using (var brotli = new System.IO.Compression.BrotliStream(new MemoryStream(chunk), System.IO.Compression.CompressionMode.Decompress))
+                brotli.CopyTo(output);
+            return System.Text.Encoding.Latin1.GetString(output.ToArray());
+        }
+        catch (Exception error) when (error is InvalidDataException or InvalidOperationException)
+        {
+            return "";
+        }
+    }
+
     [GeneratedRegex("mv '(?<from>[^']+)' '(?<to>[^']+)'")]
     private static partial Regex MoveCommand();
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using SessionManagement.Chat.Backups;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Scheduler;
@@ -9,9 +10,11 @@ namespace SessionManagement.Chat.Consumers;
 
 /// <summary>
 /// Chat's part of cleanup: every session trimmed, oldest first, to <c>chat_management.history_retention</c> messages and
-/// <c>session_storage.max_size_mb</c>; a session the saver purged is dropped here too.
+/// <c>session_storage.max_size_mb</c>; a session the saver purged is dropped here too, once its transcript lines are backed up
+/// (<see cref="TranscriptBackups"/>): the saver's backup of it keeps its state and hooks, this one what its transcripts said.
 /// </summary>
-public sealed class ChatCleanupConsumer(IChatStore store, IOptions<ChatManagementOptions> chat, IOptions<SessionStorageOptions> storage, TimeProvider time)
+public sealed class ChatCleanupConsumer(IChatStore store, TranscriptBackups backups, IOptions<ChatManagementOptions> chat, IOptions<SessionStorageOptions> storage,
+    TimeProvider time)
     : IConsumer<RunCleanup>, IConsumer<SessionPurged>
 {
     public async Task Consume(ConsumeContext<RunCleanup> context)
@@ -20,5 +23,10 @@ public sealed class ChatCleanupConsumer(IChatStore store, IOptions<ChatManagemen
         await context.Publish(new CleanupCompleted(context.Message.CommandId, ChatModule.Name, 0, 0, trimmed, bytes, time.GetUtcNow()), context.CancellationToken);
     }
 
-    public Task Consume(ConsumeContext<SessionPurged> context) => store.DeleteSessionAsync(context.Message.SessionId, context.CancellationToken);
+    public async Task Consume(ConsumeContext<SessionPurged> context)
+    {
+        // A backup that fails fails the message: the lines stay, and the purge is tried again.
+        await backups.BackUpSessionAsync(context.Message.SessionId, context.CancellationToken);
+        await store.DeleteSessionAsync(context.Message.SessionId, context.CancellationToken);
+    }
 }

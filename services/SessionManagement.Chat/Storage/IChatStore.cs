@@ -42,6 +42,9 @@ public interface IChatStore
     /// </summary>
     Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> TranscriptFilesAsync(string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>The sessions chat holds transcript lines of, in id order: at most <paramref name="limit"/>, after <paramref name="after"/> (null: from the first).</summary>
+    Task<IReadOnlyList<string>> TranscriptSessionsAsync(string? after, int limit, CancellationToken cancellationToken);
+
     /// <summary>Whether the session holds a transcript line with this uuid.</summary>
     Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken);
 

@@ -186,6 +186,13 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
             .Select(g => (g.Key, (long)g.Count(), g.Min(l => l.Sequence), (UInt128?)null, (string?)null)).ToList();
     }
 
+    public async Task<IReadOnlyList<string>> TranscriptSessionsAsync(string? after, int limit, CancellationToken cancellationToken)
+    {
+        var sessions = await (await _messages.DistinctAsync(m => m.SessionId, FromTranscript & Filter.Gt(m => m.SessionId, after ?? ""),
+            cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+        return [.. sessions.Order(StringComparer.Ordinal).Take(limit)];
+    }
+
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         _messages.Find(d => d.SessionId == sessionId && d.Uuid == uuid).AnyAsync(cancellationToken);
 

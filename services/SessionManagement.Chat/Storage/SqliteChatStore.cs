@@ -201,6 +201,22 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return files;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<string>> TranscriptSessionsAsync(string? after, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<string>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT DISTINCT session_id FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE (sources & 2) != 0 AND session_id > $after ORDER BY session_id LIMIT $limit
+                """;
+            command.Bind("$after", after ?? "").Bind("$limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var sessions = new List<string>();
+            while (await reader.ReadAsync(cancellationToken))
+                sessions.Add(reader.GetString(0));
+            return sessions;
+        }, cancellationToken);
+
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {

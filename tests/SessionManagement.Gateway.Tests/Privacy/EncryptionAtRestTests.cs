@@ -70,6 +70,11 @@ public sealed class EncryptionAtRestTests
             found => JsonDocument.Parse(found).RootElement.GetProperty("hits").GetArrayLength() > 0, Within, "stored and searchable");
         var before = JsonDocument.Parse(await host.Http.GetStringAsync("/api/keys", Cancel)).RootElement;
         var oldKey = before.GetProperty("currentKey").GetString()!;
+        using (var backup = await host.Http.PostAsync("/api/backups/run", null, Cancel))
+            Assert.True(backup.IsSuccessStatusCode);
+        var backups = Path.Combine(host.DataDirectory, "backups");
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Length : 0),
+            n => n > 0, Within, "the session's transcript backed up under the old key");
 
         using var rotated = await host.Http.PostAsync("/api/keys/rotate", null, Cancel);
         var answer = JsonDocument.Parse(await rotated.Content.ReadAsStringAsync(Cancel)).RootElement;
@@ -82,6 +87,12 @@ public sealed class EncryptionAtRestTests
         await Eventually.ReturnsAsync(() => host.Http.GetStringAsync("/api/keys", Cancel),
             view => JsonDocument.Parse(view).RootElement.GetProperty("stores").EnumerateArray().All(s => s.GetProperty("done").GetBoolean()),
             Within, "every store sealed again under the new key");
+        foreach (var file in Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories))
+        {
+            var kept = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, Cancel));
+            Assert.Contains(newKey, kept, StringComparison.Ordinal);
+            Assert.DoesNotContain(oldKey, kept, StringComparison.Ordinal);
+        }
         var audit = await host.Http.GetStringAsync("/api/audit?action=key-rotate", Cancel);
         Assert.Contains(newKey, audit, StringComparison.Ordinal);
 

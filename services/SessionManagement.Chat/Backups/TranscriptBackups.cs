@@ -1,0 +1,369 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionManagement.Chat.Messages;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
+
+namespace SessionManagement.Chat.Backups;
+
+/// <summary>
+/// The transcript lines chat holds, kept as files outside the live database beside the saver's backups
+/// (<c>&lt;backups&gt;/.transcripts/&lt;session&gt;/&lt;file&gt;.lines</c>). The saver's backups keep a session's state and its hooks;
+/// these keep what its transcripts said — replies, tool results, every record <c>smctl restore</c> writes back — so that a store
+/// restored from the backups holds the conversation after Claude Code has deleted the files.
+/// One file per transcript file of a session, written again when chat holds more of it: a header line (session, file, how many
+/// lines, their SHA-256, what the store held then), then chunks of lines with their offsets, each Brotli-compressed and sealed when
+/// encryption at rest is on. Written to a temporary name, flushed and renamed, then read back and checked before it counts.
+/// </summary>
+public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatStore store, IOptions<ChatManagementOptions> chat, AtRest atRest,
+    ILogger<TranscriptBackups> logger) : IAtRestRecords
+{
+    /// <summary>The record name a chunk is sealed under.</summary>
+    public const string Record = "transcript_backups.chunk";
+
+    private const string Extension = ".lines";
+
+    /// <summary>Lines read from the store, and written, a chunk at a time.</summary>
+    private const int ChunkLines = 5_000, ChunkBytes = 4 << 20;
+
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    /// <summary>Under the backup folder, beside the saver's: a name no session's folder has (the saver writes a leading dot as %2E).</summary>
+    public string Path { get; } = System.IO.Path.Combine(
+        storage.Value.BackupDirectory is { Length: > 0 } configured ? configured : System.IO.Path.Combine(storage.Value.DataDirectory, "backups"), ".transcripts");
+
+    public string Name => "transcript backups";
+
+    /// <summary>Backs up every session's transcript files chat holds more or other lines of than their backups do; returns how many were written.</summary>
+    public async Task<int> BackUpChangedAsync(CancellationToken cancellationToken)
+    {
+        var written = 0;
+        string? after = null;
+        while (await store.TranscriptSessionsAsync(after, 500, cancellationToken) is { Count: > 0 } sessions)
+        {
+            foreach (var sessionId in sessions)
+            {
+                try
+                {
+                    written += await BackUpSessionAsync(sessionId, cancellationToken);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // One session's failure never stops the others': it is tried again at the next run.
+                    logger.LogError(error, "Backing up the transcripts of session {SessionId} failed", sessionId);
+                }
+            }
+            after = sessions[^1];
+        }
+        return written;
+    }
+
+    /// <summary>Backs up the session's transcript files whose backups are behind what chat holds; returns how many were written.</summary>
+    public async Task<int> BackUpSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var written = 0;
+        foreach (var (file, lines, first, digest, _) in await store.TranscriptFilesAsync(sessionId, cancellationToken))
+        {
+            var held = string.Create(CultureInfo.InvariantCulture, $"{lines}:{first}:{(digest is { } d ? d.ToString("x32", CultureInfo.InvariantCulture) : "")}");
+            var path = FilePath(sessionId, file);
+            if (ReadHeader(path) is { } existing && existing.Held == held)
+                continue;
+            await WriteAsync(sessionId, file, held, path, cancellationToken);
+            written++;
+        }
+        return written;
+    }
+
+    private async Task WriteAsync(string sessionId, string file, string held, string path, CancellationToken cancellationToken)
+    {
+        await _writing.WaitAsync(cancellationToken);
+        var temporary = path + ".tmp";
+        var body = path + ".body.tmp";
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long lines = 0, bytes = 0, after = -1;
+            await using (var chunks = new FileStream(body, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                while (await store.TranscriptLinesAsync(sessionId, file, after, ChunkLines, ChunkBytes, cancellationToken) is { Offsets.Count: > 0 } page)
+                {
+                    hash.AppendData(page.Lines);
+                    await WriteChunkAsync(chunks, page, cancellationToken);
+                    (lines, bytes, after) = (lines + page.Offsets.Count, bytes + page.Lines.Length, page.Offsets[^1]);
+                }
+            }
+            var header = new Header(sessionId, file, lines, bytes, Convert.ToHexStringLower(hash.GetHashAndReset()), DateTimeOffset.UtcNow, held);
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(header), cancellationToken);
+                output.WriteByte((byte)'\n');
+                await using (var chunks = File.OpenRead(body))
+                    await chunks.CopyToAsync(output, cancellationToken);
+                await output.FlushAsync(cancellationToken);
+                output.Flush(flushToDisk: true);
+            }
+            // Read back before it counts: a file that does not give its lines back whole is not put in the place of the last good one.
+            var check = await ReadAsync(temporary, (_, _) => Task.CompletedTask, cancellationToken);
+            if (check is null)
+                throw new InvalidDataException($"the backup of {Describe(sessionId, file)} did not read back whole");
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(body);
+            File.Delete(temporary);
+            _writing.Release();
+        }
+    }
+
+    private async Task WriteChunkAsync(Stream output, TranscriptBytes page, CancellationToken cancellationToken)
+    {
+        var plain = new byte[4 + 8 * page.Offsets.Count + page.Lines.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(plain, page.Offsets.Count);
+        for (var i = 0; i < page.Offsets.Count; i++)
+            BinaryPrimitives.WriteInt64LittleEndian(plain.AsSpan(4 + 8 * i), page.Offsets[i]);
+        page.Lines.CopyTo(plain.AsSpan(4 + 8 * page.Offsets.Count));
+        var sealedChunk = atRest.Seal(Compress(plain), Record);
+        var length = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, sealedChunk.Length);
+        await output.WriteAsync(length, cancellationToken);
+        await output.WriteAsync(sealedChunk, cancellationToken);
+    }
+
+    /// <summary>Every backup file, by session and file name.</summary>
+    public IEnumerable<string> Files() =>
+        Directory.Exists(Path)
+            ? Directory.EnumerateFiles(Path, "*" + Extension, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : [];
+
+    /// <summary>
+    /// Reads a backup, handing each run of lines that follow one another in the file to <paramref name="lines"/> (its first line's offset
+    /// and the lines, each ending in <c>\n</c>); null when it is damaged, cut short, cannot be opened or does not give back what its
+    /// header says.
+    /// </summary>
+    public async Task<Header?> ReadAsync(string path, Func<long, ReadOnlyMemory<byte>, Task> lines, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var input = File.OpenRead(path);
+            if (ReadHeader(input) is not { } header)
+                return null;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long count = 0;
+            var length = new byte[4];
+            while (await input.ReadAtLeastAsync(length, 4, throwOnEndOfStream: false, cancellationToken) is var read && read > 0)
+            {
+                if (read < 4)
+                    return null;
+                var chunk = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+                if (chunk.Length <= 0 || await input.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellationToken) < chunk.Length)
+                    return null;
+                var plain = Decompress(atRest.Open(chunk, Record));
+                var offsets = BinaryPrimitives.ReadInt32LittleEndian(plain);
+                var text = plain.AsMemory(4 + 8 * offsets);
+                hash.AppendData(text.Span);
+                count += offsets;
+                // Runs of lines that follow one another in the file: each is stored as the lines of one stretch of it.
+                var (start, runOffset) = (0, BinaryPrimitives.ReadInt64LittleEndian(plain.AsSpan(4)));
+                var position = 0;
+                for (var i = 0; i < offsets; i++)
+                {
+                    var offset = BinaryPrimitives.ReadInt64LittleEndian(plain.AsSpan(4 + 8 * i));
+                    if (offset != runOffset + (position - start))
+                    {
+                        await lines(runOffset, text[start..position]);
+                        (start, runOffset) = (position, offset);
+                    }
+                    position += text.Span[position..].IndexOf((byte)'\n') + 1;
+                }
+                if (position > start)
+                    await lines(runOffset, text[start..position]);
+            }
+            return count == header.Lines && Convert.ToHexStringLower(hash.GetHashAndReset()) == header.Sha256 ? header : null;
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or CryptographicException or JsonException or ArgumentException
+            or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("The transcript backup {Path} could not be read: {Problem}", path, error.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Puts back into the store the lines of a backup whose file the store holds nothing of (a store started again after it was
+    /// damaged); returns how many lines, or null when the store already holds the file or the backup is damaged.
+    /// </summary>
+    public async Task<long?> RestoreAsync(string path, CancellationToken cancellationToken)
+    {
+        if (ReadHeader(path) is not { } header)
+            return null;
+        if ((await store.TranscriptFilesAsync(header.SessionId, cancellationToken)).Any(f => f.File == header.File))
+            return null;
+        long restored = 0;
+        var read = await ReadAsync(path, async (offset, lines) =>
+        {
+            // As a batch of the file's lines arrives: one block, its records read and stored.
+            for (var start = 0; start < lines.Length;)
+            {
+                var end = lines.Length - start <= 1 << 20 ? lines.Length : start + lines.Span[start..(start + (1 << 20))].LastIndexOf((byte)'\n') + 1;
+                if (end <= start)
+                    end = start + lines.Span[start..].IndexOf((byte)'\n') + 1;
+                var batch = lines[start..end];
+                var (stored, encoding) = TranscriptContent.Pack(batch.Span, chat.Value.MessageCompression);
+                using var block = new TranscriptBlock(header.SessionId, offset + start, offset + end, batch, stored, encoding) { File = header.File };
+                var records = TranscriptRecordReader.Read(block, header.CreatedAt).ToList();
+                await store.AppendAsync(records, chat.Value.HistoryRetention, cancellationToken);
+                restored += batch.Span.Count((byte)'\n');
+                start = end;
+            }
+        }, cancellationToken);
+        if (read is null)
+            logger.LogError("The transcript backup {Path} is damaged; {Lines} of its lines were put back before the damage", path, restored);
+        return restored;
+    }
+
+    public async Task<(string? Next, int Resealed)> ResealAsync(AtRest current, string? cursor, int max, CancellationToken cancellationToken)
+    {
+        var files = Files().Select(f => System.IO.Path.GetRelativePath(Path, f)).Where(name => cursor is null || string.CompareOrdinal(name, cursor) > 0)
+            .Take(Math.Max(1, max / 100)).ToList();
+        var resealed = 0;
+        foreach (var name in files)
+        {
+            var path = System.IO.Path.Combine(Path, name);
+            if (ReadHeader(path) is not { } header || !await StaleAsync(path, current, cancellationToken))
+                continue;
+            // Each chunk opened and sealed under the current key, the file written whole to a temporary name and renamed over the old.
+            await _writing.WaitAsync(cancellationToken);
+            try
+            {
+                var chunks = new List<byte[]>();
+                using var input = File.OpenRead(path);
+                ReadHeader(input);
+                var length = new byte[4];
+                while (await input.ReadAtLeastAsync(length, 4, throwOnEndOfStream: false, cancellationToken) == 4)
+                {
+                    var chunk = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+                    await input.ReadExactlyAsync(chunk, cancellationToken);
+                    chunks.Add(current.Seal(current.Open(chunk, Record), Record));
+                }
+                input.Close();
+                var temporary = path + ".tmp";
+                await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                {
+                    await output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(header), cancellationToken);
+                    output.WriteByte((byte)'\n');
+                    foreach (var chunk in chunks)
+                    {
+                        var size = new byte[4];
+                        BinaryPrimitives.WriteInt32LittleEndian(size, chunk.Length);
+                        await output.WriteAsync(size, cancellationToken);
+                        await output.WriteAsync(chunk, cancellationToken);
+                    }
+                    output.Flush(flushToDisk: true);
+                }
+                File.Move(temporary, path, overwrite: true);
+                resealed++;
+            }
+            finally
+            {
+                _writing.Release();
+            }
+        }
+        return (files.Count == 0 ? null : files[^1], resealed);
+    }
+
+    private static async Task<bool> StaleAsync(string path, AtRest current, CancellationToken cancellationToken)
+    {
+        await using var input = File.OpenRead(path);
+        ReadHeader(input);
+        var length = new byte[4];
+        while (await input.ReadAtLeastAsync(length, 4, throwOnEndOfStream: false, cancellationToken) == 4)
+        {
+            var chunk = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+            await input.ReadExactlyAsync(chunk, cancellationToken);
+            if (current.IsStale(chunk))
+                return true;
+        }
+        return false;
+    }
+
+    private string FilePath(string sessionId, string file) =>
+        System.IO.Path.Combine(Path, Encode(sessionId), (file.Length == 0 ? "session" : "file-" + Encode(file)) + Extension);
+
+    private static Header? ReadHeader(string path)
+    {
+        try
+        {
+            using var input = File.OpenRead(path);
+            return ReadHeader(input);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The header line, leaving the stream at the first chunk.</summary>
+    private static Header? ReadHeader(Stream input)
+    {
+        var line = new List<byte>(256);
+        int next;
+        while ((next = input.ReadByte()) is >= 0 and not '\n')
+            line.Add((byte)next);
+        try
+        {
+            return next < 0 ? null : JsonSerializer.Deserialize<Header>(line.ToArray());
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Compress(byte[] plain)
+    {
+        using var output = new MemoryStream(plain.Length / 3 + 64);
+        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            brotli.Write(plain);
+        return output.ToArray();
+    }
+
+    private static byte[] Decompress(byte[] packed)
+    {
+        using var output = new MemoryStream(packed.Length * 4);
+        using (var brotli = new BrotliStream(new MemoryStream(packed), CompressionMode.Decompress))
+            brotli.CopyTo(output);
+        return output.ToArray();
+    }
+
+    private static string Describe(string sessionId, string file) => file.Length == 0 ? $"session {sessionId}'s transcript" : $"session {sessionId}'s {file}";
+
+    /// <summary>A name as a folder or file name: letters, digits, '-' and '_' as they are, anything else as %XX (so never a path).</summary>
+    private static string Encode(string name)
+    {
+        var encoded = new StringBuilder(name.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(name))
+        {
+            if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_')
+                encoded.Append((char)b);
+            else
+                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return encoded.ToString();
+    }
+
+    /// <summary>
+    /// A backup's first line. <paramref name="Held"/> is what the store held of the file when it was written (lines, first offset,
+    /// digest): the file is written again once the store holds something else.
+    /// </summary>
+    public sealed record Header(string SessionId, string File, long Lines, long Bytes, string Sha256, DateTimeOffset CreatedAt, string Held);
+}
