@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
@@ -32,7 +33,13 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     private const string Extension = ".lines";
 
     /// <summary>Lines read from the store, and written, a chunk at a time.</summary>
-    private const int ChunkLines = 5_000, ChunkBytes = 4 << 20;
+    private const int ChunkLines = 5_000, ChunkBytes = 1 << 20;
+
+    /// <summary>The header line's fixed length, its line break included: it is written after the chunks that follow it.</summary>
+    private const int HeaderBytes = 1_024;
+
+    /// <summary>Brotli as the store packs transcript blocks (<see cref="TranscriptContent"/>): its fastest quality, a 64 KB window.</summary>
+    private const int BrotliQuality = 0, BrotliWindow = 16;
 
     private readonly SemaphoreSlim _writing = new(1, 1);
 
@@ -86,57 +93,96 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     {
         await _writing.WaitAsync(cancellationToken);
         var temporary = path + ".tmp";
-        var body = path + ".body.tmp";
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var written = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long lines = 0, bytes = 0, after = -1;
-            await using (var chunks = new FileStream(body, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
+                // The header's place is kept and written last, once the lines are counted and hashed.
+                await output.WriteAsync(HeaderSpace(null), cancellationToken);
                 while (await store.TranscriptLinesAsync(sessionId, file, after, ChunkLines, ChunkBytes, cancellationToken) is { Offsets.Count: > 0 } page)
                 {
                     hash.AppendData(page.Lines);
-                    await WriteChunkAsync(chunks, page, cancellationToken);
+                    await WriteChunkAsync(output, page, written, cancellationToken);
                     (lines, bytes, after) = (lines + page.Offsets.Count, bytes + page.Lines.Length, page.Offsets[^1]);
                 }
-            }
-            var header = new Header(sessionId, file, lines, bytes, Convert.ToHexStringLower(hash.GetHashAndReset()), DateTimeOffset.UtcNow, held);
-            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(header), cancellationToken);
-                output.WriteByte((byte)'\n');
-                await using (var chunks = File.OpenRead(body))
-                    await chunks.CopyToAsync(output, cancellationToken);
+                output.Seek(0, SeekOrigin.Begin);
+                await output.WriteAsync(HeaderSpace(new Header(sessionId, file, lines, bytes, Convert.ToHexStringLower(hash.GetHashAndReset()), DateTimeOffset.UtcNow,
+                    held)), cancellationToken);
                 await output.FlushAsync(cancellationToken);
                 output.Flush(flushToDisk: true);
             }
-            // Read back before it counts: a file that does not give its lines back whole is not put in the place of the last good one.
-            var check = await ReadAsync(temporary, (_, _) => Task.CompletedTask, cancellationToken);
-            if (check is null)
-                throw new InvalidDataException($"the backup of {Describe(sessionId, file)} did not read back whole");
+            // Read back before it counts: a file whose chunks are not the bytes written does not take the last good one's place.
+            using var reread = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var input = new FileStream(temporary, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+            {
+                input.Seek(HeaderBytes, SeekOrigin.Begin);
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+                    reread.AppendData(buffer, 0, read);
+            }
+            if (!reread.GetHashAndReset().AsSpan().SequenceEqual(written.GetHashAndReset()))
+                throw new InvalidDataException($"the backup of {Describe(sessionId, file)} did not read back as written");
             File.Move(temporary, path, overwrite: true);
         }
         finally
         {
-            File.Delete(body);
             File.Delete(temporary);
             _writing.Release();
         }
     }
 
-    private async Task WriteChunkAsync(Stream output, TranscriptBytes page, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one chunk, and adds its bytes to <paramref name="written"/>: its length, then its payload sealed (in clear when encryption
+    /// at rest is off) — the plain length, then the lines' count, offsets and bytes Brotli-compressed.
+    /// </summary>
+    private async Task WriteChunkAsync(Stream output, TranscriptBytes page, IncrementalHash written, CancellationToken cancellationToken)
     {
-        var plain = new byte[4 + 8 * page.Offsets.Count + page.Lines.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(plain, page.Offsets.Count);
-        for (var i = 0; i < page.Offsets.Count; i++)
-            BinaryPrimitives.WriteInt64LittleEndian(plain.AsSpan(4 + 8 * i), page.Offsets[i]);
-        page.Lines.CopyTo(plain.AsSpan(4 + 8 * page.Offsets.Count));
-        var sealedChunk = atRest.Seal(Compress(plain), Record);
-        var length = new byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, sealedChunk.Length);
-        await output.WriteAsync(length, cancellationToken);
-        await output.WriteAsync(sealedChunk, cancellationToken);
+        var plainLength = 4 + 8 * page.Offsets.Count + page.Lines.Length;
+        var plain = ArrayPool<byte>.Shared.Rent(plainLength);
+        var packed = ArrayPool<byte>.Shared.Rent(4 + BrotliEncoder.GetMaxCompressedLength(plainLength));
+        try
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(plain, page.Offsets.Count);
+            for (var i = 0; i < page.Offsets.Count; i++)
+                BinaryPrimitives.WriteInt64LittleEndian(plain.AsSpan(4 + 8 * i), page.Offsets[i]);
+            page.Lines.CopyTo(plain.AsSpan(4 + 8 * page.Offsets.Count));
+            BinaryPrimitives.WriteInt32LittleEndian(packed, plainLength);
+            if (!BrotliEncoder.TryCompress(plain.AsSpan(0, plainLength), packed.AsSpan(4), out var compressed, BrotliQuality, BrotliWindow))
+                throw new InvalidOperationException("a chunk did not compress into its largest size");
+            var payload = atRest.Seal(packed.AsMemory(0, 4 + compressed), Record); // the packed bytes themselves when sealing is off
+            var length = new byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(length, payload.Length);
+            written.AppendData(length);
+            written.AppendData(payload.Span);
+            await output.WriteAsync(length, cancellationToken);
+            await output.WriteAsync(payload, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain);
+            ArrayPool<byte>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>The header line in its fixed place: the JSON, spaces, a line break (<see cref="HeaderBytes"/> in all); all spaces for none.</summary>
+    private static byte[] HeaderSpace(Header? header)
+    {
+        var space = new byte[HeaderBytes];
+        space.AsSpan().Fill((byte)' ');
+        space[^1] = (byte)'\n';
+        if (header is not null)
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(header);
+            if (json.Length >= HeaderBytes)
+                throw new InvalidOperationException($"the backup header of {Describe(header.SessionId, header.File)} is longer than {HeaderBytes - 1} bytes");
+            json.CopyTo(space, 0);
+        }
+        return space;
     }
 
     /// <summary>Every backup file, by session and file name.</summary>
@@ -168,6 +214,8 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
                 if (chunk.Length <= 0 || await input.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellationToken) < chunk.Length)
                     return null;
                 var plain = Decompress(atRest.Open(chunk, Record));
+                if (plain is null)
+                    return null;
                 var offsets = BinaryPrimitives.ReadInt32LittleEndian(plain);
                 var text = plain.AsMemory(4 + 8 * offsets);
                 hash.AppendData(text.Span);
@@ -259,8 +307,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
                 var temporary = path + ".tmp";
                 await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
                 {
-                    await output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(header), cancellationToken);
-                    output.WriteByte((byte)'\n');
+                    await output.WriteAsync(HeaderSpace(header), cancellationToken);
                     foreach (var chunk in chunks)
                     {
                         var size = new byte[4];
@@ -329,20 +376,14 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         }
     }
 
-    private static byte[] Compress(byte[] plain)
+    /// <summary>A chunk's payload opened: its lines' count, offsets and bytes; null when it does not decompress to the length it gives.</summary>
+    private static byte[]? Decompress(byte[] payload)
     {
-        using var output = new MemoryStream(plain.Length / 3 + 64);
-        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
-            brotli.Write(plain);
-        return output.ToArray();
-    }
-
-    private static byte[] Decompress(byte[] packed)
-    {
-        using var output = new MemoryStream(packed.Length * 4);
-        using (var brotli = new BrotliStream(new MemoryStream(packed), CompressionMode.Decompress))
-            brotli.CopyTo(output);
-        return output.ToArray();
+        var length = BinaryPrimitives.ReadInt32LittleEndian(payload);
+        if (length is < 4 or > 1 << 30)
+            return null;
+        var plain = new byte[length];
+        return BrotliDecoder.TryDecompress(payload.AsSpan(4), plain, out var written) && written == length ? plain : null;
     }
 
     private static string Describe(string sessionId, string file) => file.Length == 0 ? $"session {sessionId}'s transcript" : $"session {sessionId}'s {file}";

@@ -255,21 +255,30 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                     before += row.Block is null ? row.Raw!.Length : row.Length;
                 }
             }
-            // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text.
-            using var lines = new MemoryStream((int)Math.Min(maxBytes + 64 * 1024, 64L * 1024 * 1024));
+            // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text, into one
+            // array of their length (a line kept on its own may be longer than it is kept: the array then grows).
+            var lines = new byte[before + rows.Count];
+            var at = 0;
+            void Append(ReadOnlySpan<byte> line)
+            {
+                if (at + line.Length + 1 > lines.Length)
+                    Array.Resize(ref lines, Math.Max(lines.Length * 2, at + line.Length + 1));
+                line.CopyTo(lines.AsSpan(at));
+                at += line.Length;
+                lines[at++] = (byte)'\n';
+            }
             await using var blocks = new RawBlocks(connection, atRest);
             foreach (var row in rows)
             {
                 if (row.Block is not { } block)
                 {
                     using var raw = TranscriptContent.Open(atRest.Open(row.Raw!, Record.Raw), row.Encoding);
-                    lines.Write(raw.Bytes.Span);
+                    Append(raw.Bytes.Span);
                 }
                 else
-                    lines.Write((await blocks.LineAsync(block, row.Start, row.Length, cancellationToken)).Span);
-                lines.WriteByte((byte)'\n');
+                    Append((await blocks.LineAsync(block, row.Start, row.Length, cancellationToken)).Span);
             }
-            return new TranscriptBytes(rows.Select(r => r.Offset).ToList(), lines.ToArray());
+            return new TranscriptBytes(rows.Select(r => r.Offset).ToList(), at == lines.Length ? lines : lines[..at]);
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
