@@ -88,6 +88,8 @@ public sealed partial class DamagedStoreRestoreTests
                 new StringContent(text), cancel);
             Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
         }
+        // What status counted of the transcripts' usage, as imported: the same once the store is restored.
+        var usage = await Eventually.ReturnsAsync(() => TokensAsync(first), tokens => tokens.Input > 0, Within, "the transcripts' usage counted");
         await first.Http.PostAsync("/api/backups/run", null, cancel);
         var backups = Path.Combine(first.DataDirectory, "backups");
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Length : 0),
@@ -123,6 +125,16 @@ public sealed partial class DamagedStoreRestoreTests
         Assert.Equal(agent, await restored.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl&file={Uri.EscapeDataString(agentFile)}", cancel));
         var found = await restored.Http.GetStringAsync($"/api/search?q={word}", cancel);
         Assert.Contains(session, found, StringComparison.Ordinal);
+        await Eventually.ReturnsAsync(() => TokensAsync(restored), tokens => tokens == usage, Within, $"the usage counted again: {usage}");
+
+        async Task<(long Input, long Output)> TokensAsync(HostProcess host)
+        {
+            using var answer = await host.Http.GetAsync($"/api/status/sessions/{session}", cancel);
+            if (!answer.IsSuccessStatusCode)
+                return (0, 0);
+            var status = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync(cancel)).RootElement;
+            return (status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64());
+        }
     }
 
     /// <summary>

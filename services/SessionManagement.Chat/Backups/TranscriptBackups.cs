@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionManagement.Chat.Consumers;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Gateway;
@@ -248,9 +249,11 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
 
     /// <summary>
     /// Puts back into the store the lines of a backup whose file the store holds nothing of (a store started again after it was
-    /// damaged); returns how many lines, or null when the store already holds the file or the backup is damaged.
+    /// damaged); returns how many lines, or null when the store already holds the file or the backup is damaged. What chat announces
+    /// of lines it stores (<see cref="AppendAnnouncements"/>) is added to <paramref name="announcements"/>, to be published once the
+    /// bus runs.
     /// </summary>
-    public async Task<long?> RestoreAsync(string path, CancellationToken cancellationToken)
+    public async Task<long?> RestoreAsync(string path, CancellationToken cancellationToken, List<object>? announcements = null)
     {
         if (ReadHeader(path) is not { } header)
             return null;
@@ -269,7 +272,8 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
                 var (stored, encoding) = TranscriptContent.Pack(batch.Span, chat.Value.MessageCompression);
                 using var block = new TranscriptBlock(header.SessionId, offset + start, offset + end, batch, stored, encoding) { File = header.File };
                 var records = TranscriptRecordReader.Read(block, header.CreatedAt).ToList();
-                await store.AppendAsync(records, chat.Value.HistoryRetention, cancellationToken);
+                var results = await store.AppendAsync(records, chat.Value.HistoryRetention, cancellationToken);
+                announcements?.AddRange(await AppendAnnouncements.ForAsync(store, records, results, null, DateTimeOffset.UtcNow, cancellationToken));
                 restored += batch.Span.Count((byte)'\n');
                 start = end;
             }

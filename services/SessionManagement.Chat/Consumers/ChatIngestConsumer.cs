@@ -79,23 +79,10 @@ public sealed class ChatIngestConsumer(IChatStore store, AppendOrder order, IOpt
             }
             if (result.Trimmed > 0)
                 logger.LogInformation("Session {SessionId} is over its history retention: trimmed {Trimmed} oldest messages", result.SessionId, result.Trimmed);
-            if (result.Added + result.Merged == 0)
-                continue;
             Appended.Inc(result.Added);
-            // A subagent's transcript names no title of the session (its lines are the subagent's conversation).
-            var own = messages.Where(m => m.SessionId == result.SessionId && m.File.Length == 0).ToList();
-            var titles = await TranscriptTitles.FindAsync(own, uuid => store.HoldsLineAsync(result.SessionId, uuid, context.CancellationToken));
-            var file = messages.FirstOrDefault(m => m.SessionId == result.SessionId && m.File.Length > 0)?.File;
-            if (result.Usage.Count > 0)
-            {
-                var cwd = messages.FirstOrDefault(m => m.SessionId == result.SessionId && !string.IsNullOrEmpty(m.ProjectDir))?.ProjectDir;
-                await context.Publish(new UsageRecorded(result.SessionId, now, result.Usage, file, cwd, string.IsNullOrEmpty(user) ? null : user),
-                    context.CancellationToken);
-            }
-            var model = result.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model;
-            await context.Publish(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,
-                model, titles.Count == 0 ? null : titles, file), context.CancellationToken);
         }
+        foreach (var announcement in await AppendAnnouncements.ForAsync(store, messages, results, user, now, context.CancellationToken))
+            await context.Publish(announcement, announcement.GetType(), context.CancellationToken);
         return results;
     }
 }
