@@ -27,20 +27,8 @@ public sealed partial class DamagedStoreRestoreTests
         var backups = Path.Combine(first.DataDirectory, "backups");
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.backup", SearchOption.AllDirectories).Length : 0),
             n => n >= loads.Count, Within, "a backup file for each session");
-        first.Signal(HostProcess.SigTerm);
-        Assert.Equal(0, await first.WaitForExitAsync(Within));
-
-        await File.WriteAllBytesAsync(store, [.. Enumerable.Range(0, 65_536).Select(i => (byte)(i * 31 % 253))], TestContext.Current.CancellationToken);
-        File.Delete(store + "-wal");
-        var refused = first.StartAgain();
-        await first.DisposeAsync();
-        Assert.Equal(4, await refused.WaitForExitAsync(Within));
-        var move = MoveCommand().Match(refused.Output);
-        Assert.True(move.Success, refused.Output);
-        File.Move(move.Groups["from"].Value, move.Groups["to"].Value); // what the message says to do
-        await using var restored = refused.StartAgain("--restore-backups=true");
-        await refused.DisposeAsync();
-        await restored.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        var (restored, movedTo) = await DestroyAndRestoreAsync(first);
+        await using var _ = restored;
 
         foreach (var load in loads)
         {
@@ -49,7 +37,7 @@ public sealed partial class DamagedStoreRestoreTests
             Assert.Equal(0, count.Missing);
             Assert.Equal(0, count.Duplicated);
         }
-        Assert.True(File.Exists(move.Groups["to"].Value));
+        Assert.True(File.Exists(movedTo));
     }
 
     /// <summary>
@@ -104,22 +92,9 @@ public sealed partial class DamagedStoreRestoreTests
             foreach (var file in Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories))
                 Assert.All(Chunks(await File.ReadAllBytesAsync(file, cancel)), chunk => Assert.DoesNotContain(word, Unbrotli(chunk[4..]), StringComparison.Ordinal));
         }
-        first.Signal(HostProcess.SigTerm);
-        Assert.Equal(0, await first.WaitForExitAsync(Within));
-
-        // The database destroyed and moved aside as the host says; the transcripts were never on this machine's disk.
-        var store = Path.Combine(first.DataDirectory, "session-management.db");
-        await File.WriteAllBytesAsync(store, [.. Enumerable.Range(0, 65_536).Select(i => (byte)(i * 31 % 253))], cancel);
-        File.Delete(store + "-wal");
-        var refused = first.StartAgain();
-        await first.DisposeAsync();
-        Assert.Equal(4, await refused.WaitForExitAsync(Within));
-        var move = MoveCommand().Match(refused.Output);
-        Assert.True(move.Success, refused.Output);
-        File.Move(move.Groups["from"].Value, move.Groups["to"].Value);
-        await using var restored = refused.StartAgain("--restore-backups=true");
-        await refused.DisposeAsync();
-        await restored.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        // The transcripts were never on this machine's disk: the backups are all there is of them.
+        var (restored, _) = await DestroyAndRestoreAsync(first);
+        await using var __ = restored;
 
         Assert.Equal(main, await restored.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl", cancel));
         Assert.Equal(agent, await restored.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl&file={Uri.EscapeDataString(agentFile)}", cancel));
@@ -168,6 +143,29 @@ public sealed partial class DamagedStoreRestoreTests
         {
             return "";
         }
+    }
+
+    /// <summary>
+    /// Stops the host, destroys its database and follows what the host then says: the database moved aside as its message says, the host
+    /// started again with <c>--restore-backups=true</c>. The restored host, ready, and where the database was moved.
+    /// </summary>
+    private static async Task<(HostProcess Restored, string MovedTo)> DestroyAndRestoreAsync(HostProcess first)
+    {
+        first.Signal(HostProcess.SigTerm);
+        Assert.Equal(0, await first.WaitForExitAsync(Within));
+        var store = Path.Combine(first.DataDirectory, "session-management.db");
+        await File.WriteAllBytesAsync(store, [.. Enumerable.Range(0, 65_536).Select(i => (byte)(i * 31 % 253))], TestContext.Current.CancellationToken);
+        File.Delete(store + "-wal");
+        var refused = first.StartAgain();
+        await first.DisposeAsync();
+        Assert.Equal(4, await refused.WaitForExitAsync(Within));
+        var move = MoveCommand().Match(refused.Output);
+        Assert.True(move.Success, refused.Output);
+        File.Move(move.Groups["from"].Value, move.Groups["to"].Value); // what the message says to do
+        var restored = refused.StartAgain("--restore-backups=true");
+        await refused.DisposeAsync();
+        await restored.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        return (restored, move.Groups["to"].Value);
     }
 
     [GeneratedRegex("mv '(?<from>[^']+)' '(?<to>[^']+)'")]
