@@ -269,6 +269,48 @@ public sealed class RestoreTests
     }
 
     /// <summary>Claude Code's environment: the scripted model, and <paramref name="configDirectory"/> as its folder.</summary>
+    /// <summary>
+    /// The way back when everything else is gone: the store lost, and the transcript deleted as Claude Code's cleanup deletes it. The
+    /// backups alone give the session back to Claude Code, byte for byte, and it resumes with its conversation.
+    /// </summary>
+    [Fact]
+    public async Task When_the_store_and_the_transcript_are_gone_Should_restore_the_session_from_the_backups_and_resume_it()
+    {
+        await using var model = new ScriptedModelServer();
+        var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var (original, session, project) = await RecordAsync(model, machines.Path, "first", "remember the number 7", "Noted: 7.");
+        var bytes = await File.ReadAllBytesAsync(original, Cancel);
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", Path.Combine(machines.Path, "first", "projects"))).ExitCode);
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "backups", "run")).ExitCode);
+        var backups = Path.Combine(host.DataDirectory, "backups");
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Length : 0),
+            n => n == 1, TimeSpan.FromSeconds(60), "the session's transcript backed up");
+        host.Signal(HostProcess.SigTerm);
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        foreach (var file in Directory.GetFiles(host.DataDirectory, "session-management.db*"))
+            File.Delete(file);
+        File.Delete(original);
+        await using var restored = host.StartAgain("--restore-backups=true");
+        await host.DisposeAsync();
+        await restored.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var elsewhere = Path.Combine(machines.Path, "second");
+        var given = await SmctlProcess.RunAsync(new Dictionary<string, string> { ["SM_GATEWAY_URL"] = restored.BaseAddress.ToString() },
+            "restore", session, "--config-dir", elsewhere);
+
+        Assert.True(given.ExitCode == 0, given.Stderr);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project), session + ".jsonl"), Cancel));
+        model.Then(ScriptedModelServer.Reply.Say("The number was 7."));
+        var resumed = await ClaudeRun.RunAsync(project, Claude(model, elsewhere), "-p", "--resume", session, "what was the number?");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        var sent = model.AgentRequests.Last()["messages"]!.ToJsonString();
+        Assert.Contains("remember the number 7", sent, StringComparison.Ordinal);
+        Assert.Contains("Noted: 7.", sent, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Claude(ScriptedModelServer model, string configDirectory)
     {
         var environment = new Dictionary<string, string>(model.ClaudeEnvironment) { ["CLAUDE_CONFIG_DIR"] = configDirectory, ["HOME"] = Path.GetDirectoryName(configDirectory)! };
