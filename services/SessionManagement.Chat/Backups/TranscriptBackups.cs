@@ -36,7 +36,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     /// <summary>Lines read from the store, and written, a chunk at a time.</summary>
     private const int ChunkLines = 5_000, ChunkBytes = 1 << 20;
 
-    /// <summary>The header line's fixed length, its line break included: it is written after the chunks that follow it.</summary>
+    /// <summary>The header line's fixed length, its line break included: its place is kept, and it is written once the chunks after it are.</summary>
     private const int HeaderBytes = 1_024;
 
     /// <summary>Brotli as the store packs transcript blocks (<see cref="TranscriptContent"/>): its fastest quality, a 64 KB window.</summary>
@@ -45,8 +45,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     private readonly SemaphoreSlim _writing = new(1, 1);
 
     /// <summary>Under the backup folder, beside the saver's: a name no session's folder has (the saver writes a leading dot as %2E).</summary>
-    public string Path { get; } = System.IO.Path.Combine(
-        storage.Value.BackupDirectory is { Length: > 0 } configured ? configured : System.IO.Path.Combine(storage.Value.DataDirectory, "backups"), ".transcripts");
+    public string Path { get; } = System.IO.Path.Combine(storage.Value.BackupPath, ".transcripts");
 
     public string Name => "transcript backups";
 

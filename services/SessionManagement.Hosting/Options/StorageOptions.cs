@@ -20,4 +20,7 @@ public sealed class StorageOptions
     public string MongoDbDatabase { get; set; } = "session_management";
 
     public string SqlitePath => Path.Combine(DataDirectory, SqliteFileName);
+
+    /// <summary>Where backups go: <see cref="BackupDirectory"/>, else <c>&lt;DataDirectory&gt;/backups</c>.</summary>
+    public string BackupPath => BackupDirectory is { Length: > 0 } ? BackupDirectory : Path.Combine(DataDirectory, "backups");
 }

@@ -17,7 +17,7 @@ public sealed class BackupFolder
     private const string Extension = ".backup";
 
     public BackupFolder(IOptions<StorageOptions> storage)
-        : this(storage.Value.BackupDirectory is { Length: > 0 } configured ? configured : System.IO.Path.Combine(storage.Value.DataDirectory, "backups"))
+        : this(storage.Value.BackupPath)
     {
     }
 
