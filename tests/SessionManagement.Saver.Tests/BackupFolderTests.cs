@@ -44,6 +44,22 @@ public sealed class BackupFolderTests : IDisposable
         Assert.Empty(Directory.GetFiles(_directory.Path, "*", SearchOption.AllDirectories));
     }
 
+    /// <summary>The folder remembers where the backups it wrote lie; what happens to the files by other hands still counts.</summary>
+    [Fact]
+    public async Task When_a_backup_file_is_moved_or_removed_by_hand_Should_find_it_where_it_now_lies_or_not_at_all()
+    {
+        var (folder, info, name) = await WrittenAsync("the body");
+        var written = Path.Combine(_directory.Path, name);
+        Assert.Equal("the body"u8.ToArray(), (await folder.GetAsync(info.BackupId, Cancel))!.Value.Body);
+
+        var moved = Path.Combine(_directory.Path, "elsewhere", Path.GetFileName(written));
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        File.Move(written, moved);
+        Assert.Equal("the body"u8.ToArray(), (await folder.GetAsync(info.BackupId, Cancel))!.Value.Body);
+        File.Delete(moved);
+        Assert.Null(await folder.GetAsync(info.BackupId, Cancel));
+    }
+
     [Fact]
     public async Task When_keys_rotate_Should_seal_a_clear_backup_on_disk_and_keep_its_header()
     {
