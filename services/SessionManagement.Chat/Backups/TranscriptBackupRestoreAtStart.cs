@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Bus;
 
 namespace SessionManagement.Chat.Backups;
@@ -16,15 +17,12 @@ namespace SessionManagement.Chat.Backups;
 internal sealed class TranscriptBackupRestoreAtStart(IConfiguration configuration, TranscriptBackups backups, BusStarted busStarted, IBus bus,
     ILogger<TranscriptBackupRestoreAtStart> logger) : IHostedService
 {
-    /// <summary>The switch the saver's restore answers to as well.</summary>
-    public const string Switch = "restore-backups";
-
     private readonly CancellationTokenSource _stopping = new();
     private Task _announcing = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!string.Equals(configuration[Switch], "true", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(configuration[StorageOptions.RestoreBackupsSwitch], "true", StringComparison.OrdinalIgnoreCase))
             return;
         int files = 0, held = 0;
         long lines = 0;

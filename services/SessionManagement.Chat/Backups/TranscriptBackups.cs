@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +12,7 @@ using SessionManagement.Chat.Storage;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Security;
+using SessionManagement.Hosting.Storage;
 
 namespace SessionManagement.Chat.Backups;
 
@@ -44,7 +44,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
 
     private readonly SemaphoreSlim _writing = new(1, 1);
 
-    /// <summary>Under the backup folder, beside the saver's: a name no session's folder has (the saver writes a leading dot as %2E).</summary>
+    /// <summary>Under the backup folder, beside the saver's: a name no session's folder has (<see cref="FileNames.Encode"/> writes a leading dot as %2E).</summary>
     public string Path { get; } = System.IO.Path.Combine(storage.Value.BackupPath, ".transcripts");
 
     public string Name => "transcript backups";
@@ -154,13 +154,8 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             BinaryPrimitives.WriteInt32LittleEndian(packed, plainLength);
             if (!BrotliEncoder.TryCompress(plain.AsSpan(0, plainLength), packed.AsSpan(4), out var compressed, BrotliQuality, BrotliWindow))
                 throw new InvalidOperationException("a chunk did not compress into its largest size");
-            var payload = atRest.Seal(packed.AsMemory(0, 4 + compressed), Record); // the packed bytes themselves when sealing is off
-            var length = new byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(length, payload.Length);
-            written.AppendData(length);
-            written.AppendData(payload.Span);
-            await output.WriteAsync(length, cancellationToken);
-            await output.WriteAsync(payload, cancellationToken);
+            // The packed bytes themselves when sealing is off: written before they go back to the pool.
+            await WriteFramedAsync(output, atRest.Seal(packed.AsMemory(0, 4 + compressed), Record), written, cancellationToken);
         }
         finally
         {
@@ -205,14 +200,8 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
                 return null;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long count = 0;
-            var length = new byte[4];
-            while (await input.ReadAtLeastAsync(length, 4, throwOnEndOfStream: false, cancellationToken) is var read && read > 0)
+            await foreach (var chunk in ChunksAsync(input, cancellationToken))
             {
-                if (read < 4)
-                    return null;
-                var chunk = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
-                if (chunk.Length <= 0 || await input.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellationToken) < chunk.Length)
-                    return null;
                 var plain = Decompress(atRest.Open(chunk, Record));
                 if (plain is null)
                     return null;
@@ -290,34 +279,28 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         foreach (var name in files)
         {
             var path = System.IO.Path.Combine(Path, name);
-            if (ReadHeader(path) is not { } header || !await StaleAsync(path, current, cancellationToken))
-                continue;
-            // Each chunk opened and sealed under the current key, the file written whole to a temporary name and renamed over the old.
+            // Under the write lock: a backup written again meanwhile is not put back as it was.
             await _writing.WaitAsync(cancellationToken);
             try
             {
-                var chunks = new List<byte[]>();
-                using var input = File.OpenRead(path);
-                ReadHeader(input);
-                var length = new byte[4];
-                while (await input.ReadAtLeastAsync(length, 4, throwOnEndOfStream: false, cancellationToken) == 4)
+                List<byte[]> chunks = [];
+                Header? header;
+                await using (var input = File.OpenRead(path))
                 {
-                    var chunk = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
-                    await input.ReadExactlyAsync(chunk, cancellationToken);
-                    chunks.Add(current.Seal(current.Open(chunk, Record), Record));
+                    if ((header = ReadHeader(input)) is null)
+                        continue;
+                    await foreach (var chunk in ChunksAsync(input, cancellationToken))
+                        chunks.Add(chunk);
                 }
-                input.Close();
+                if (!chunks.Any(current.IsStale))
+                    continue;
+                // Each chunk opened and sealed under the current key, the file written whole to a temporary name and renamed over the old.
                 var temporary = path + ".tmp";
                 await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
                 {
                     await output.WriteAsync(HeaderSpace(header), cancellationToken);
                     foreach (var chunk in chunks)
-                    {
-                        var size = new byte[4];
-                        BinaryPrimitives.WriteInt32LittleEndian(size, chunk.Length);
-                        await output.WriteAsync(size, cancellationToken);
-                        await output.WriteAsync(chunk, cancellationToken);
-                    }
+                        await WriteFramedAsync(output, current.Seal(current.Open(chunk, Record), Record), null, cancellationToken);
                     output.Flush(flushToDisk: true);
                 }
                 File.Move(temporary, path, overwrite: true);
@@ -331,23 +314,32 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         return (files.Count == 0 ? null : files[^1], resealed);
     }
 
-    private static async Task<bool> StaleAsync(string path, AtRest current, CancellationToken cancellationToken)
+    /// <summary>The chunks after the header, each as kept (sealed or not); a chunk cut short or of no length is damage.</summary>
+    private static async IAsyncEnumerable<byte[]> ChunksAsync(Stream input, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var input = File.OpenRead(path);
-        ReadHeader(input);
         var length = new byte[4];
-        while (await input.ReadAtLeastAsync(length, 4, throwOnEndOfStream: false, cancellationToken) == 4)
+        while (await input.ReadAtLeastAsync(length, 4, throwOnEndOfStream: false, cancellationToken) is var read && read > 0)
         {
-            var chunk = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
-            await input.ReadExactlyAsync(chunk, cancellationToken);
-            if (current.IsStale(chunk))
-                return true;
+            var chunk = read < 4 ? [] : new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+            if (chunk.Length <= 0 || await input.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellationToken) < chunk.Length)
+                throw new InvalidDataException("a chunk is cut short");
+            yield return chunk;
         }
-        return false;
+    }
+
+    /// <summary>Writes one chunk as kept, its length first, and adds what it wrote to <paramref name="written"/> when given.</summary>
+    private static async Task WriteFramedAsync(Stream output, ReadOnlyMemory<byte> payload, IncrementalHash? written, CancellationToken cancellationToken)
+    {
+        var length = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, payload.Length);
+        written?.AppendData(length);
+        written?.AppendData(payload.Span);
+        await output.WriteAsync(length, cancellationToken);
+        await output.WriteAsync(payload, cancellationToken);
     }
 
     private string FilePath(string sessionId, string file) =>
-        System.IO.Path.Combine(Path, Encode(sessionId), (file.Length == 0 ? "session" : "file-" + Encode(file)) + Extension);
+        System.IO.Path.Combine(Path, FileNames.Encode(sessionId), (file.Length == 0 ? "session" : "file-" + FileNames.Encode(file)) + Extension);
 
     private static Header? ReadHeader(string path)
     {
@@ -390,20 +382,6 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     }
 
     private static string Describe(string sessionId, string file) => file.Length == 0 ? $"session {sessionId}'s transcript" : $"session {sessionId}'s {file}";
-
-    /// <summary>A name as a folder or file name: letters, digits, '-' and '_' as they are, anything else as %XX (so never a path).</summary>
-    private static string Encode(string name)
-    {
-        var encoded = new StringBuilder(name.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(name))
-        {
-            if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_')
-                encoded.Append((char)b);
-            else
-                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-        }
-        return encoded.ToString();
-    }
 
     /// <summary>
     /// A backup's first line. <paramref name="Held"/> is what the store held of the file when it was written (lines, first offset,

@@ -4,6 +4,9 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
+    /// <summary>The command-line switch (<c>--restore-backups=true</c>) that restores the store from its backups at start.</summary>
+    public const string RestoreBackupsSwitch = "restore-backups";
+
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>Where the SQLite file, spool and local state live; from <c>SM_DATA_DIR</c> when not set here.</summary>

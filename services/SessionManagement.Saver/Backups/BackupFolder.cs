@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
 
 namespace SessionManagement.Saver.Backups;
 
@@ -154,7 +154,7 @@ public sealed class BackupFolder
         {
             var versions = Directory.EnumerateFiles(folder, "*" + Extension).Select(f => VersionOf(System.IO.Path.GetFileName(f))).OfType<long>().ToList();
             if (versions.Count > 0)
-                newest[Decode(System.IO.Path.GetFileName(folder))] = versions.Max();
+                newest[FileNames.Decode(System.IO.Path.GetFileName(folder))] = versions.Max();
         }
         return newest;
     }
@@ -180,7 +180,7 @@ public sealed class BackupFolder
         return info;
     }
 
-    private string SessionFolder(string sessionId) => System.IO.Path.Combine(Path, Encode(sessionId));
+    private string SessionFolder(string sessionId) => System.IO.Path.Combine(Path, FileNames.Encode(sessionId));
 
     private static string FileName(long version, Guid backupId) =>
         version.ToString("D12", CultureInfo.InvariantCulture) + "-" + backupId.ToString("N") + Extension;
@@ -217,22 +217,6 @@ public sealed class BackupFolder
             return null; // a damaged header: the file is skipped, not trusted
         }
     }
-
-    /// <summary>A session id as a folder name: letters, digits, '-', '_' and '.' as they are, anything else as %XX (so never a path).</summary>
-    private static string Encode(string sessionId)
-    {
-        var name = new StringBuilder(sessionId.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(sessionId))
-        {
-            if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_' || (b == '.' && name.Length > 0))
-                name.Append((char)b);
-            else
-                name.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-        }
-        return name.ToString();
-    }
-
-    private static string Decode(string folder) => Uri.UnescapeDataString(folder);
 
     private sealed record Header(Guid BackupId, string SessionId, long Version, DateTimeOffset CreatedAt, string Checksum);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SessionManagement.Hosting.Options;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Saver.Storage;
 using SessionManagement.Hosting.Security;
@@ -20,11 +21,9 @@ internal sealed class BackupRestoreAtStart(
     ILogger<BackupRestoreAtStart> logger,
     AtRest atRest) : IHostedService
 {
-    public const string Switch = "restore-backups";
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!string.Equals(configuration[Switch], "true", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(configuration[StorageOptions.RestoreBackupsSwitch], "true", StringComparison.OrdinalIgnoreCase))
             return;
         int whole = 0, partly = 0, lost = 0, unreadable = 0;
         foreach (var sessionId in folder.NewestVersions().Keys)

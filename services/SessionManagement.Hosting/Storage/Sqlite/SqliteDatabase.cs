@@ -171,11 +171,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         {
             Corrupt or NotADatabase => new StoreStartupException(StoreStartupException.Damaged,
                 $"the store {Path} is damaged or is not a session-management database ({sqlite.Message}). Nothing was written to it. " +
-                $"To keep it for inspection and start again with an empty store, restoring every session from its backups: {kept}; then start with --restore-backups=true", error),
+                $"To keep it for inspection and start again with an empty store, restoring every session from its backups: {kept}; then start with --{StorageOptions.RestoreBackupsSwitch}=true", error),
             Full or ReadOnly or IoError or CantOpen or Busy or Locked => new StoreStartupException(StoreStartupException.NotWritable,
                 $"the store {Path} cannot be opened for writing ({sqlite.Message}). Free space on its disk, make its folder writable, or stop the other process that holds it, then start again.", error),
             _ => new StoreStartupException(StoreStartupException.Damaged,
-                $"the store {Path} could not be prepared ({error.Message}). Nothing was overwritten. To keep it for inspection and start again with an empty store, restoring every session from its backups: {kept}; then start with --restore-backups=true", error),
+                $"the store {Path} could not be prepared ({error.Message}). Nothing was overwritten. To keep it for inspection and start again with an empty store, restoring every session from its backups: {kept}; then start with --{StorageOptions.RestoreBackupsSwitch}=true", error),
         };
     }
 
