@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SessionManagement.Context.Backups;
 using SessionManagement.Context.Consumers;
 using SessionManagement.Context.Items;
 using SessionManagement.Context.Storage;
@@ -19,12 +20,16 @@ public static class ContextModule
         builder.Services.AddSingleton(ContextSqliteSchema.V1);
         builder.Services.AddSingleton<IMongoIndexDefinition, ContextMongoCollections>();
         builder.Services.AddSingleton<ContextItems>();
+        builder.Services.AddSingleton<ContextBackups>();
+        builder.Services.AddSingleton<SessionManagement.Hosting.Security.IAtRestRecords>(provider => provider.GetRequiredService<ContextBackups>());
+        builder.Services.AddHostedService<ContextBackupRestoreAtStart>();
         builder.StoresHookEvents<CompactionContextConsumer>(conversationOnly: true);
         builder.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<ContextRequestsConsumer>();
             bus.AddConsumer<CompactionContextConsumer>();
             bus.AddConsumer<SessionPurgedConsumer>();
+            bus.AddConsumer<ContextBackupsConsumer>();
         });
         return builder;
     }

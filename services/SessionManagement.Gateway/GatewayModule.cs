@@ -86,6 +86,8 @@ public static class GatewayModule
             bus.AddRequestClient<QueryContext>();
             bus.AddRequestClient<ListBackups>();
             bus.AddRequestClient<RestoreBackup>();
+            bus.AddRequestClient<RestoreTranscriptBackups>();
+            bus.AddRequestClient<RestoreContextBackups>();
             bus.AddRequestClient<GetSessionStatus>();
             bus.AddRequestClient<GetReport>();
             bus.AddRequestClient<ListAudit>();

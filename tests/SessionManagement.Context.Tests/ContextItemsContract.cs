@@ -1,9 +1,20 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using SessionManagement.Context.Backups;
+using SessionManagement.Context.Consumers;
 using SessionManagement.Context.Items;
 using SessionManagement.Context.Storage;
 using SessionManagement.Contracts.Context;
+using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Security;
+using SessionManagement.Testing;
 
 namespace SessionManagement.Context.Tests;
 
@@ -17,6 +28,9 @@ public abstract class ContextItemsContract : IAsyncLifetime
     protected IContextStore Store { get; private set; } = null!;
 
     protected abstract Task<IContextStore> OpenAsync();
+
+    /// <summary>How the store, and its backups, keep content at rest.</summary>
+    protected abstract AtRest AtRest { get; }
 
     /// <summary>Changes an item's content behind its checksum's back.</summary>
     protected abstract Task TamperAsync(string itemId);
@@ -145,5 +159,82 @@ public abstract class ContextItemsContract : IAsyncLifetime
 
         Assert.Null(item);
         Assert.Contains(problem, refused);
+    }
+
+    private ContextBackups Backups(string folder) => new(Microsoft.Extensions.Options.Options.Create(new StorageOptions { BackupDirectory = folder }), Store, AtRest,
+        NullLogger<ContextBackups>.Instance);
+
+    [Fact]
+    public async Task When_backups_run_Should_write_each_changed_scope_once_and_put_it_back_into_a_store_that_lost_it()
+    {
+        using var folder = new TempDirectory();
+        var items = Items();
+        var (session, project, user, word) = (Unique("s"), Unique("/work/p"), Unique("u"), Unique("numbat"));
+        var (mine, _, _) = await items.SaveAsync(Item("session", $"{word} in the session", session: session, isPrivate: true, type: "conversation"), session, Cancel);
+        var (projects, _, _) = await items.SaveAsync(Item("project", $"{word} in the project", project: project), null, Cancel);
+        var (users, _, _) = await items.SaveAsync(Item("user", $"{word} for the user", user: user, type: "user"), null, Cancel);
+        var backups = Backups(folder.Path);
+
+        var first = await backups.BackUpChangedAsync(Cancel);
+        var second = await backups.BackUpChangedAsync(Cancel);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await items.SaveAsync(Item("project", $"{word} in the project, moved", project: project, id: projects!.ItemId), null, Cancel);
+        var third = await backups.BackUpChangedAsync(Cancel);
+
+        Assert.Equal((3, 0, 1), (first, second, third));
+        // Each file read here as its format says: a header line, then the items' JSON (sealed when encryption at rest is on).
+        var files = Directory.GetFiles(folder.Path, "*.items", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, files.Count);
+        foreach (var file in files)
+        {
+            var bytes = await File.ReadAllBytesAsync(file, Cancel);
+            var end = Array.IndexOf(bytes, (byte)'\n');
+            var header = JsonDocument.Parse(bytes.AsMemory(0, end)).RootElement;
+            var body = bytes[(end + 1)..];
+            if (AtRest.Seals)
+            {
+                Assert.DoesNotContain(word, Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
+                continue;
+            }
+            Assert.Equal(header.GetProperty("Sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(body)));
+            var kept = JsonDocument.Parse(body).RootElement.EnumerateArray().Select(i => i.GetProperty("Content").GetString()).ToList();
+            Assert.Equal(header.GetProperty("Items").GetInt32(), kept.Count);
+            Assert.All(kept, content => Assert.StartsWith(word, content, StringComparison.Ordinal));
+        }
+
+        var before = await items.QueryAsync(new QueryContext(session, project, user, null, 1_000_000), Cancel);
+        await Store.DeleteAsync([mine!.ItemId, projects.ItemId, users!.ItemId], Cancel);
+        var restored = new List<int>();
+        foreach (var file in files)
+            restored.Add((await backups.RestoreAsync(file, Cancel))?.Count ?? -1);
+        var again = await backups.RestoreAsync(files[0], Cancel);
+        var after = await items.QueryAsync(new QueryContext(session, project, user, null, 1_000_000), Cancel);
+
+        Assert.Equal([1, 1, 1], restored);
+        Assert.Null(again);
+        Assert.Equal(before.Items, after.Items);
+        Assert.Equal(3, after.Items.Count);
+        Assert.Contains(after.Items, i => i.Content == $"{word} in the project, moved" && i.Version == 2);
+    }
+
+    [Fact]
+    public async Task When_a_session_is_purged_Should_back_up_its_own_items_before_they_go()
+    {
+        using var folder = new TempDirectory();
+        var session = Unique("s");
+        await Items().SaveAsync(Item("session", "the note of a purged session", session: session, type: "conversation"), session, Cancel);
+        var backups = Backups(folder.Path);
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(backups)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<SessionPurgedConsumer>()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        await harness.Bus.Publish(new SessionPurged(session, Guid.NewGuid(), Clock.GetUtcNow()), Cancel);
+
+        Assert.True(await harness.Consumed.Any<SessionPurged>(Cancel));
+        await Eventually.ReturnsAsync(() => Store.InScopeAsync("session", session, Cancel), held => held.Count == 0, TimeSpan.FromSeconds(30), "the items purged");
+        var restored = await backups.RestoreSessionAsync(session, Cancel);
+        Assert.Equal(["the note of a purged session"], restored.Select(i => i.Content));
+        Assert.Equal(["the note of a purged session"], (await Store.InScopeAsync("session", session, Cancel)).Select(i => i.Content));
     }
 }

@@ -9,8 +9,8 @@ namespace SessionManagement.Context.Tests;
 
 public class MongoContextItemsTests(InfrastructureFixture infrastructure) : ContextItemsContract
 {
-    /// <summary>How the store keeps content at rest: in clear here, sealed in the subclass.</summary>
-    protected virtual AtRest AtRest => AtRest.Off;
+    /// <summary>In clear here, sealed in the subclass.</summary>
+    protected override AtRest AtRest => AtRest.Off;
 
     private readonly string _databaseName = InfrastructureFixture.NewDatabaseName();
     private MongoClient? _client;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using SessionManagement.Testing;
 
@@ -76,6 +77,20 @@ public sealed partial class DamagedStoreRestoreTests
                 new StringContent(text), cancel);
             Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
         }
+        // Context the sessions to come are given: the project's, and the session's own private notes. Both are kept, not derived.
+        const string project = "/work/restore-project";
+        var items = new[]
+        {
+            new { itemId = "ctx-project-" + word, type = "project", scope = "project", sessionId = session, projectDir = project, @private = false, priority = 80,
+                content = $"the {word} service deploys from main" },
+            new { itemId = "ctx-session-" + word, type = "conversation", scope = "session", sessionId = session, projectDir = project, @private = true, priority = 50,
+                content = $"private note on {word}" },
+        };
+        foreach (var item in items)
+        {
+            using var saved = await first.Http.PostAsJsonAsync("/api/context", item, cancel);
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(cancel));
+        }
         // What status counted of the transcripts' usage, as imported: the same once the store is restored.
         var usage = await Eventually.ReturnsAsync(() => TokensAsync(first), tokens => tokens.Input > 0, Within, "the transcripts' usage counted");
         await first.Http.PostAsync("/api/backups/run", null, cancel);
@@ -101,6 +116,11 @@ public sealed partial class DamagedStoreRestoreTests
         var found = await restored.Http.GetStringAsync($"/api/search?q={word}", cancel);
         Assert.Contains(session, found, StringComparison.Ordinal);
         await Eventually.ReturnsAsync(() => TokensAsync(restored), tokens => tokens == usage, Within, $"the usage counted again: {usage}");
+        var context = System.Text.Json.JsonDocument.Parse(
+            await restored.Http.GetStringAsync($"/api/context?session={session}&project={Uri.EscapeDataString(project)}", cancel)).RootElement;
+        var served = context.GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("itemId").GetString(), i.GetProperty("content").GetString())).Order().ToList();
+        Assert.Equal(items.Select(i => ((string?)i.itemId, (string?)i.content)).Order(), served);
 
         async Task<(long Input, long Output)> TokensAsync(HostProcess host)
         {

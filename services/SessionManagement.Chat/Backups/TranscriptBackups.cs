@@ -271,6 +271,25 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         return restored;
     }
 
+    /// <summary>
+    /// Puts back a session's transcript files from their backups where the store holds nothing of them (<see cref="RestoreAsync"/>): a
+    /// session purged, then restored from its backup. How many files and lines were put back, and how many files were left as they were.
+    /// </summary>
+    public async Task<(int Files, long Lines, int Held)> RestoreSessionAsync(string sessionId, List<object> announcements, CancellationToken cancellationToken)
+    {
+        var folder = System.IO.Path.Combine(Path, FileNames.Encode(sessionId));
+        int files = 0, held = 0;
+        long lines = 0;
+        foreach (var path in Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*" + Extension).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        {
+            if (await RestoreAsync(path, cancellationToken, announcements) is { } restored)
+                (files, lines) = (files + 1, lines + restored);
+            else
+                held++;
+        }
+        return (files, lines, held);
+    }
+
     public async Task<(string? Next, int Resealed)> ResealAsync(AtRest current, string? cursor, int max, CancellationToken cancellationToken)
     {
         var files = Files().Select(f => System.IO.Path.GetRelativePath(Path, f)).Where(name => cursor is null || string.CompareOrdinal(name, cursor) > 0)

@@ -68,7 +68,10 @@ internal sealed class BackupSettings : GatewaySettings
     public Guid BackupId { get; init; }
 }
 
-/// <summary><c>smctl backups restore</c>: puts a session back as one of its backups holds it.</summary>
+/// <summary>
+/// <c>smctl backups restore</c>: puts a session back as one of its backups holds it, with its transcripts and its own context items where
+/// the store holds nothing of them (a session purged after archiving).
+/// </summary>
 internal sealed class BackupsRestoreCommand : GatewayCommand<BackupSettings>
 {
     protected override async Task<int> RunAsync(GatewayClient client, BackupSettings settings, CancellationToken cancellationToken)
@@ -77,7 +80,15 @@ internal sealed class BackupsRestoreCommand : GatewayCommand<BackupSettings>
         if (settings.Json)
             PrintJson(restored);
         else
-            Out.MarkupLine($"restored session {Markup.Escape(restored.GetProperty("sessionId").GetString() ?? "")} from backup {settings.BackupId}");
+        {
+            Out.MarkupLine($"restored session {Markup.Escape(restored.GetProperty("sessionId").GetString() ?? "")} from backup {settings.BackupId}: " +
+                $"{restored.GetProperty("eventCount").GetInt64():N0} hooks");
+            // What chat and context put back from their own backups: nothing when they held the session already.
+            var files = restored.GetProperty("transcriptFiles").GetInt32();
+            var items = restored.GetProperty("contextItems").GetInt32();
+            if (files > 0 || items > 0)
+                Out.MarkupLine($"put back from the backups: {files} transcript files ({restored.GetProperty("transcriptLines").GetInt64():N0} lines), {items} context items");
+        }
         return ExitCodes.Ok;
     }
 }

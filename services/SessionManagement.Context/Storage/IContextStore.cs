@@ -17,4 +17,10 @@ public interface IContextStore
     Task<IReadOnlyList<ContextItem>> InScopeAsync(string scope, string key, CancellationToken cancellationToken);
 
     Task DeleteAsync(IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken);
+
+    /// <summary>Every item's scope, the scope's key, its id and version (not its content): what a backup run compares with its files.</summary>
+    Task<IReadOnlyList<ContextItemVersion>> VersionsAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Which version of an item the store holds, and in which scope (<see cref="ContextRules.ScopeKey"/>).</summary>
+public sealed record ContextItemVersion(string Scope, string Key, string ItemId, long Version);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using SessionManagement.Context.Items;
 using SessionManagement.Hosting.Options;
@@ -62,6 +64,29 @@ internal sealed class MongoContextStore : IContextStore, IAtRestRecords
 
     public Task DeleteAsync(IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken) =>
         _items.DeleteManyAsync(Filter.In(i => i.Id, itemIds), cancellationToken);
+
+    public async Task<IReadOnlyList<ContextItemVersion>> VersionsAsync(CancellationToken cancellationToken)
+    {
+        // Fields included by name (the item's id comes with them), none of the content: nothing is opened or decompressed.
+        var map = BsonClassMap.LookupClassMap(typeof(ContextItemDocument));
+        string Field(string member) => map.GetMemberMap(member).ElementName;
+        var (scope, session, project, user, team, version) = (Field(nameof(ContextItemDocument.Scope)), Field(nameof(ContextItemDocument.SessionId)),
+            Field(nameof(ContextItemDocument.ProjectDir)), Field(nameof(ContextItemDocument.User)), Field(nameof(ContextItemDocument.Team)),
+            Field(nameof(ContextItemDocument.Version)));
+        var fields = Builders<ContextItemDocument>.Projection.Include(scope).Include(session).Include(project).Include(user).Include(team).Include(version);
+        var documents = await _items.Find(Filter.Empty).Project(fields).ToListAsync(cancellationToken);
+        static string? Text(BsonDocument d, string name) => d.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;
+        return documents
+            .Select(d => (d, Scope: Text(d, scope)!, Key: Text(d, scope) switch
+            {
+                "session" => Text(d, session),
+                "project" => Text(d, project),
+                "user" => Text(d, user),
+                _ => Text(d, team),
+            }))
+            .Where(v => v.Key is not null && v.Scope is not null)
+            .Select(v => new ContextItemVersion(v.Scope, v.Key!, v.d["_id"].AsString, v.d[version].ToInt64())).ToList();
+    }
 
     public string Name => "context";
 

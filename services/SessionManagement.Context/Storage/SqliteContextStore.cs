@@ -65,6 +65,23 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<ContextItemVersion>> VersionsAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ContextItemVersion>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT scope, CASE scope WHEN 'session' THEN session_id WHEN 'project' THEN project_dir WHEN 'user' THEN user_name ELSE team END,
+                    item_id, version
+                FROM context_items
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var versions = new List<ContextItemVersion>();
+            while (await reader.ReadAsync(cancellationToken))
+                if (!reader.IsDBNull(1))
+                    versions.Add(new ContextItemVersion(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            return versions;
+        }, cancellationToken);
+
     public string Name => "context";
 
     /// <summary>Seals again a chunk of items whose content is in clear or under an older key, by id, overwriting what they held.</summary>

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Context;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Scheduler;
 using SessionManagement.Hosting.Security;
@@ -53,7 +55,7 @@ internal static class BackupRoutes
                 if (response.Is(out Response<BackupRestored>? restored))
                 {
                     await AuditTrail.RecordAsync(http, "backup-restore", restored.Message.SessionId, $"backup {backupId}");
-                    return Results.Ok(restored.Message);
+                    return await WithItsConversationAsync(client, restored.Message, cancellationToken);
                 }
                 response.Is(out Response<BackupRestoreFailed>? failed);
                 return Results.Json(new { error = failed!.Message.Reason }, statusCode: StatusCodes.Status404NotFound);
@@ -62,6 +64,53 @@ internal static class BackupRoutes
             {
                 return client.NoAnswer("saver");
             }
+        });
+    }
+
+    /// <summary>How long chat may take to put back a session's transcripts (a long session is many megabytes of lines).</summary>
+    private const int RestoreTimeoutMs = 60_000;
+
+    /// <summary>
+    /// The saver's backup holds a session's state and hooks. What its transcripts said, and its own context items, come back from chat's and
+    /// context's backups, where they hold nothing of them (a session purged after archiving): nothing is put back twice, so a restore
+    /// that did not finish is finished by asking again.
+    /// </summary>
+    private static async Task<IResult> WithItsConversationAsync(ReadApiClient client, BackupRestored restored, CancellationToken cancellationToken)
+    {
+        var sessionId = restored.SessionId;
+        var transcripts = client.AskAsync<RestoreTranscriptBackups, TranscriptBackupsRestored>(
+            new RestoreTranscriptBackups(Guid.CreateVersion7(), sessionId), cancellationToken, RestoreTimeoutMs);
+        var context = client.AskAsync<RestoreContextBackups, ContextBackupsRestored>(new RestoreContextBackups(Guid.CreateVersion7(), sessionId), cancellationToken);
+        var unanswered = new List<string>();
+        TranscriptBackupsRestored? lines = null;
+        ContextBackupsRestored? items = null;
+        try
+        {
+            lines = await transcripts;
+        }
+        catch (RequestTimeoutException)
+        {
+            unanswered.Add("chat (its transcripts)");
+        }
+        try
+        {
+            items = await context;
+        }
+        catch (RequestTimeoutException)
+        {
+            unanswered.Add("context (its own context items)");
+        }
+        if (unanswered.Count > 0)
+            return Results.Json(new
+            {
+                error = $"session {sessionId} was restored from backup {restored.BackupId} (its state and {restored.EventCount} hooks), but {string.Join(" and ", unanswered)} " +
+                    "did not answer in time: restore it again to finish, nothing is put back twice",
+                restored.SessionId, restored.BackupId, restored.Version, restored.EventCount,
+            }, statusCode: StatusCodes.Status504GatewayTimeout);
+        return Results.Ok(new
+        {
+            restored.SessionId, restored.BackupId, restored.Version, restored.EventCount, restored.RestoredAt,
+            TranscriptFiles = lines!.Files, TranscriptLines = lines.Lines, ContextItems = items!.Items,
         });
     }
 }

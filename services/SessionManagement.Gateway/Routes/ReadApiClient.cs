@@ -31,12 +31,13 @@ internal sealed class ReadApiClient(IServiceProvider services, IOptions<GatewayO
         return await client.GetResponse<T1, T2>(request, cancellationToken, RequestTimeout.After(ms: options.Value.QueryTimeoutMs));
     }
 
-    public async Task<T> AskAsync<TRequest, T>(TRequest request, CancellationToken cancellationToken)
+    /// <param name="timeoutMs">For work that takes longer than a query (a restore): how long to wait; <c>Gateway:QueryTimeoutMs</c> when null.</param>
+    public async Task<T> AskAsync<TRequest, T>(TRequest request, CancellationToken cancellationToken, int? timeoutMs = null)
         where TRequest : class where T : class
     {
         using var scope = services.CreateScope();
         var client = scope.ServiceProvider.GetRequiredService<IRequestClient<TRequest>>();
-        return (await client.GetResponse<T>(request, cancellationToken, RequestTimeout.After(ms: options.Value.QueryTimeoutMs))).Message;
+        return (await client.GetResponse<T>(request, cancellationToken, RequestTimeout.After(ms: timeoutMs ?? options.Value.QueryTimeoutMs))).Message;
     }
 
     public IResult NoAnswer(string module) => Results.Json(

@@ -75,6 +75,8 @@ public sealed class EncryptionAtRestTests
         var backups = Path.Combine(host.DataDirectory, "backups");
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Length : 0),
             n => n > 0, Within, "the session's transcript backed up under the old key");
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.GetFiles(backups, "*.items", SearchOption.AllDirectories).Length),
+            n => n > 0, Within, "the context items backed up under the old key");
 
         using var rotated = await host.Http.PostAsync("/api/keys/rotate", null, Cancel);
         var answer = JsonDocument.Parse(await rotated.Content.ReadAsStringAsync(Cancel)).RootElement;
@@ -87,7 +89,7 @@ public sealed class EncryptionAtRestTests
         await Eventually.ReturnsAsync(() => host.Http.GetStringAsync("/api/keys", Cancel),
             view => JsonDocument.Parse(view).RootElement.GetProperty("stores").EnumerateArray().All(s => s.GetProperty("done").GetBoolean()),
             Within, "every store sealed again under the new key");
-        foreach (var file in Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Concat(Directory.GetFiles(backups, "*.items", SearchOption.AllDirectories)))
         {
             var kept = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, Cancel));
             Assert.Contains(newKey, kept, StringComparison.Ordinal);
