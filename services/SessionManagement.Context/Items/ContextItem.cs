@@ -22,5 +22,6 @@ public sealed record ContextItem(
 {
     public const int CurrentSchemaVersion = 1;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public long Size => System.Text.Encoding.UTF8.GetByteCount(Content);
 }
