@@ -20,7 +20,7 @@ public sealed class SmHookTests(InfrastructureFixture infrastructure)
         ["SM_GATEWAY_URL"] = gatewayUrl,
         ["SM_SPOOL_DIR"] = spool,
         ["CLAUDE_PROJECT_DIR"] = "/work/project",
-        ["SM_HOOK_TIMEOUT_MS"] = "10000",
+        ["SM_HOOK_TIMEOUT_MS"] = "30000", // longer than the patient loader's deadline
         ["SM_STATUSLINE_TIMEOUT_MS"] = "10000",
     };
 
