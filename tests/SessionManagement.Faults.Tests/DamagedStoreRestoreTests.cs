@@ -133,6 +133,47 @@ public sealed partial class DamagedStoreRestoreTests
     }
 
     /// <summary>
+    /// A session no hook reached is whoever imported it: a reader sees it among their own. Restored from the backups, it is still theirs
+    /// (no hook of it holds the user; the saver's backup does).
+    /// </summary>
+    [Fact]
+    public async Task When_the_database_is_destroyed_Should_give_each_imported_session_back_to_whoever_imported_it()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        const string ana = "ana-token-0123456789", root = "root-token-0123456789";
+        var first = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = ana, ["SM_Gateway__Users__0__Role"] = "read",
+            ["SM_Gateway__Users__1__Name"] = "root", ["SM_Gateway__Users__1__Token"] = root, ["SM_Gateway__Users__1__Role"] = "admin",
+        });
+        await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        var session = "ana-old-" + Guid.NewGuid().ToString("N")[..8];
+        var transcript = TranscriptLines.User(session, "u-1", null, 0, "last year's numbers") + "\n";
+        using (var imported = await first.SendAsync(HttpMethod.Post, $"/api/sessions/import?session={session}&name=old.jsonl", ana, cancel, json: transcript))
+            Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        await Eventually.ReturnsAsync(() => StatusAsync(first, $"/api/sessions/{session}", ana), code => code == HttpStatusCode.OK, Within, "the session ana's");
+        using (var run = await first.SendAsync(HttpMethod.Post, "/api/backups/run", root, cancel))
+            Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        var backups = Path.Combine(first.DataDirectory, "backups");
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.backup", SearchOption.AllDirectories).Length : 0),
+            n => n == 1, Within, "the session backed up");
+
+        var (restored, _) = await DestroyAndRestoreAsync(first);
+        await using var __ = restored;
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(restored, $"/api/sessions/{session}", root));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(restored, $"/api/sessions/{session}", ana));
+        using var list = await restored.SendAsync(HttpMethod.Get, "/api/sessions", ana, cancel);
+        Assert.Contains(session, await list.Content.ReadAsStringAsync(cancel), StringComparison.Ordinal);
+
+        static async Task<HttpStatusCode> StatusAsync(HostProcess host, string path, string token)
+        {
+            using var answer = await host.SendAsync(HttpMethod.Get, path, token, TestContext.Current.CancellationToken);
+            return answer.StatusCode;
+        }
+    }
+
+    /// <summary>
     /// A transcript backup's chunks: after its header line, each a little-endian length and that many bytes; in clear, those are the
     /// plain length (4 bytes) and the Brotli-compressed lines.
     /// </summary>

@@ -522,6 +522,23 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_an_imported_session_is_backed_up_and_restored_into_a_store_without_it_Should_stay_its_importers()
+    {
+        var at = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+        var imported = SessionEvents.NewId();
+        await Store.AdoptTranscriptAsync(new TranscriptSummarized(imported, at, at.AddMinutes(5), "/work/p", null, 1, 0, 2, ImportedBy: "ben"), Cancel);
+        var store = BackupStore;
+
+        var backup = (await store.ReadSessionAsync(imported, Cancel))!;
+        // The same backup restored where the store holds nothing of the session: here, under an id it has never seen.
+        var elsewhere = SessionEvents.NewId();
+        await store.RestoreAsync(backup with { State = backup.State with { SessionId = elsewhere } }, Cancel);
+
+        Assert.Equal("ben", backup.ImportedBy);
+        Assert.Equal("ben", await Store.OwnerAsync(elsewhere, Cancel));
+    }
+
+    [Fact]
     public async Task When_a_session_is_restored_Should_be_byte_identical_to_when_it_was_backed_up()
     {
         var backups = Backups(maxBackups: 5);

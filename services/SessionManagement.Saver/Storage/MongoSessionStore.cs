@@ -319,7 +319,10 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     }
 
     public async Task<SessionBackup?> ReadSessionAsync(string sessionId, CancellationToken cancellationToken) =>
-        await GetAsync(sessionId, cancellationToken) is { } state ? new SessionBackup(state, await EventsAsync(sessionId, cancellationToken)) : null;
+        await GetAsync(sessionId, cancellationToken) is { } state
+            ? new SessionBackup(state, await EventsAsync(sessionId, cancellationToken),
+                (await _importOwners.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken))?["user"].AsString)
+            : null;
 
     public async Task<IReadOnlyList<Guid>> LegacyBackupIdsAsync(int limit, CancellationToken cancellationToken) =>
         await _backups.Find(Builders<BackupDocument>.Filter.Empty).Limit(limit).Project(b => b.Id).ToListAsync(cancellationToken);
@@ -336,6 +339,9 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         await _events.DeleteManyAsync(e => e.SessionId == sessionId, cancellationToken);
         await InsertNewAsync(backup.Events, cancellationToken);
         await _sessions.ReplaceOneAsync(s => s.SessionId == sessionId, Sealed(backup.State), new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        if (backup.ImportedBy is not null)
+            await _importOwners.UpdateOneAsync(new BsonDocument("_id", sessionId),
+                new BsonDocument("$setOnInsert", new BsonDocument("user", backup.ImportedBy)), new UpdateOptions { IsUpsert = true }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> EndedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -390,6 +396,9 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
 
     private async Task<Dictionary<string, List<StoredEvent>>> InsertNewAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
+        // None to insert (the backup of a session no hook reached, an import): the driver refuses an empty insert.
+        if (events.Count == 0)
+            return new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
         var documents = events.Select(e =>
         {
             var (raw, encoding) = CompressedText.Encode(e.RawJson, _persistence.Value.Compression, _atRest, SaverRecords.Event);

@@ -416,7 +416,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             var events = new List<StoredEvent>();
             while (await reader.ReadAsync(cancellationToken))
                 events.Add(ReadEvent(reader, withRaw: true));
-            return new SessionBackup(state, events);
+            await using var owner = Command(connection, null, "SELECT user_name FROM saver_import_owners WHERE session_id = $session", sessionId);
+            return new SessionBackup(state, events, await owner.ExecuteScalarAsync(cancellationToken) as string);
         }, cancellationToken);
 
     public Task<IReadOnlyList<Guid>> LegacyBackupIdsAsync(int limit, CancellationToken cancellationToken) =>
@@ -461,6 +462,12 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             if (inserted.TryGetValue(sessionId, out var events))
                 await AddToTalliesAsync(statements, sessionId, events, cancellationToken);
             await WriteSessionAsync(statements, backup.State, cancellationToken);
+            if (backup.ImportedBy is not null)
+            {
+                await using var owner = Command(connection, transaction,
+                    "INSERT INTO saver_import_owners (session_id, user_name) VALUES ($session, $user) ON CONFLICT (session_id) DO NOTHING", sessionId);
+                await owner.Bind("$user", backup.ImportedBy).ExecuteNonQueryAsync(cancellationToken);
+            }
             return 0;
         }, cancellationToken);
 
