@@ -33,6 +33,7 @@ public static class SaverModule
         builder.Services.AddSingleton<SessionCleanup>();
         builder.Services.AddSingleton<NotedModels>();
         builder.Services.AddSingleton<SessionBackups>();
+        builder.Services.AddSingleton<AuditBackups>();
         foreach (var migration in SaverSqliteSchema.All)
             builder.Services.AddSingleton(migration);
         builder.Services.AddSingleton<IMongoIndexDefinition, SaverMongoCollections>();

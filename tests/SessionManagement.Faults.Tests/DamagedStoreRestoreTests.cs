@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using SessionManagement.Testing;
 
@@ -28,8 +29,21 @@ public sealed partial class DamagedStoreRestoreTests
         var backups = Path.Combine(first.DataDirectory, "backups");
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.backup", SearchOption.AllDirectories).Length : 0),
             n => n >= loads.Count, Within, "a backup file for each session");
+        // Something the audit trail records (a session restored from its backup); the next backup run keeps the trail too.
+        var backupId = JsonDocument.Parse(await first.Http.GetStringAsync($"/api/sessions/{loads[0].SessionId}/backups", TestContext.Current.CancellationToken))
+            .RootElement.GetProperty("backups")[0].GetProperty("backupId").GetString();
+        using (var restore = await first.Http.PostAsync($"/api/backups/{backupId}/restore", null, TestContext.Current.CancellationToken))
+            Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        var audited = await Eventually.ReturnsAsync(() => AuditIdsAsync(first, "backup-restore"), ids => ids.Count == 1, Within, "the restore in the audit trail");
+        await first.Http.PostAsync("/api/backups/run", null, TestContext.Current.CancellationToken);
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(Path.Combine(backups, ".audit"))
+                ? string.Concat(Directory.GetFiles(Path.Combine(backups, ".audit")).Select(File.ReadAllText)) : ""),
+            trail => trail.Contains(audited[0], StringComparison.Ordinal), Within, "the audit trail backed up");
         var (restored, movedTo) = await DestroyAndRestoreAsync(first);
         await using var _ = restored;
+
+        Assert.Equal(audited, await AuditIdsAsync(restored, "backup-restore"));
+        Assert.Single(await AuditIdsAsync(restored, "recovery"));
 
         foreach (var load in loads)
         {
@@ -40,6 +54,10 @@ public sealed partial class DamagedStoreRestoreTests
         }
         Assert.True(File.Exists(movedTo));
     }
+
+    private static async Task<List<string>> AuditIdsAsync(HostProcess host, string action) =>
+        JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action={action}", TestContext.Current.CancellationToken)).RootElement
+            .GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("auditId").GetString()!).ToList();
 
     /// <summary>
     /// The saver's backups keep a session's state and hooks; its replies, tool results and records came from transcripts Claude Code

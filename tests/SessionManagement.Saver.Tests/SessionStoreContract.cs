@@ -79,6 +79,39 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_backups_run_Should_keep_the_audit_trail_in_a_file_a_month_written_again_only_when_its_month_changes()
+    {
+        var session = SessionEvents.NewId();
+        var november = new AuditRecorded(Guid.CreateVersion7(), DateTimeOffset.Parse("2026-11-30T23:59:59.500Z", System.Globalization.CultureInfo.InvariantCulture),
+            "export", "ana", "127.0.0.1", session, "as jsonl");
+        var december = new AuditRecorded(Guid.CreateVersion7(), november.At.AddSeconds(1), "restore", "ben", "10.0.0.7", session, "its own transcript");
+        var later = new AuditRecorded(Guid.CreateVersion7(), december.At.AddDays(1), "branch", "ana", "127.0.0.1", session, "at u-2");
+        var audit = new SessionManagement.Saver.Backups.AuditBackups(
+            Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.StorageOptions { BackupDirectory = _backupFolder.Path }), Store,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Saver.Backups.AuditBackups>.Instance);
+        await Store.RecordAuditAsync([november, december], Cancel);
+
+        var first = await audit.BackUpChangedAsync(Cancel);
+        var again = await audit.BackUpChangedAsync(Cancel);
+        await Store.RecordAuditAsync([later], Cancel);
+        var third = await audit.BackUpChangedAsync(Cancel);
+        var (entries, damaged) = await audit.RestoreAsync(Cancel);
+
+        Assert.Equal((2, 0, 1), (first, again, third));
+        // Each file read as its format says: a header line, then the month's entries as JSON, oldest first.
+        var files = Directory.GetFiles(Path.Combine(_backupFolder.Path, ".audit")).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["2026-11.audit", "2026-12.audit"], files.Select(Path.GetFileName));
+        var months = files.Select(f => File.ReadAllText(f).Split('\n', 2)).Select(parts => (Header: System.Text.Json.JsonDocument.Parse(parts[0]).RootElement,
+            Ids: System.Text.Json.JsonDocument.Parse(parts[1]).RootElement.EnumerateArray().Select(e => e.GetProperty("auditId").GetGuid()).ToList())).ToList();
+        Assert.Equal([november.AuditId], months[0].Ids);
+        Assert.Equal([december.AuditId, later.AuditId], months[1].Ids);
+        Assert.Equal(2, months[1].Header.GetProperty("entries").GetInt32());
+        // Put back into the store that holds them: each entry is still there once.
+        Assert.Equal((3, 0), (entries, damaged));
+        Assert.Equal([later, december, november], await Store.ListAuditAsync(new ListAudit(null, session, null, null, 10), Cancel));
+    }
+
+    [Fact]
     public async Task When_sessions_are_hooked_or_imported_by_users_Should_be_owned_by_the_first_hooks_user_else_the_importer()
     {
         var project = "/work/owners-" + Guid.NewGuid().ToString("N")[..8];

@@ -11,7 +11,8 @@ namespace SessionManagement.Saver.Backups;
 /// <summary>
 /// <c>--restore-backups=true</c>: at start, every session in the backup folder is restored from its newest intact backup — whole
 /// when the store does not hold it (a store started again after it was damaged), or only the raw events the store lost when it
-/// does (events stored since the backup are kept). The way back after a damaged database was moved aside.
+/// does (events stored since the backup are kept); and the audit trail from its files (<see cref="AuditBackups"/>). The way back after
+/// a damaged database was moved aside.
 /// </summary>
 internal sealed class BackupRestoreAtStart(
     IConfiguration configuration,
@@ -19,7 +20,8 @@ internal sealed class BackupRestoreAtStart(
     IBackupStore backups,
     ISessionStore store,
     ILogger<BackupRestoreAtStart> logger,
-    AtRest atRest) : IHostedService
+    AtRest atRest,
+    AuditBackups audit) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,8 +52,10 @@ internal sealed class BackupRestoreAtStart(
                 await store.ReplaceAsync(derived with { ParentSessionId = current.ParentSessionId ?? derived.ParentSessionId }, current.Version + 1, cancellationToken);
             (partly, lost) = (partly + 1, lost + missing.Count);
         }
-        logger.LogWarning("Audit: restored from the backups in {Folder}: {Whole} sessions whole, {Partly} sessions' {Lost} lost raw events; {Unreadable} sessions had no intact backup",
-            folder.Path, whole, partly, lost, unreadable);
+        // The trail of what was done before, then this restore's own entry after it.
+        var (entries, damaged) = await audit.RestoreAsync(cancellationToken);
+        logger.LogWarning("Audit: restored from the backups in {Folder}: {Whole} sessions whole, {Partly} sessions' {Lost} lost raw events; {Unreadable} sessions had no intact backup; " +
+            "the audit trail's {Entries} entries ({Damaged} months' files damaged)", folder.Path, whole, partly, lost, unreadable, entries, damaged);
         await store.RecordAuditAsync([new AuditRecorded(Guid.CreateVersion7(), DateTimeOffset.UtcNow, "recovery", "system", Environment.MachineName, null,
             $"restored from the backups in {folder.Path} at start: {whole} sessions whole, {partly} sessions' {lost} lost raw events; {unreadable} sessions had no intact backup")],
             cancellationToken);
