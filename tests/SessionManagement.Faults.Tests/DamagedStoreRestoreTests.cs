@@ -25,6 +25,9 @@ public sealed partial class DamagedStoreRestoreTests
         var store = Path.Combine(first.DataDirectory, "session-management.db");
         foreach (var load in loads)
             await load.WaitUntilStoredAsync(store, Within);
+        // What status counted of the hooks (each load sends 8 prompts and 8 tool calls of its 40), and the prompts chat kept from them.
+        foreach (var load in loads)
+            await Eventually.ReturnsAsync(() => CountedAsync(first, load.SessionId), counted => counted == (8, 8, 8), Within, $"{load.SessionId} counted");
         await first.Http.PostAsync("/api/backups/run", null, TestContext.Current.CancellationToken);
         var backups = Path.Combine(first.DataDirectory, "backups");
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.backup", SearchOption.AllDirectories).Length : 0),
@@ -44,6 +47,9 @@ public sealed partial class DamagedStoreRestoreTests
 
         Assert.Equal(audited, await AuditIdsAsync(restored, "backup-restore"));
         Assert.Single(await AuditIdsAsync(restored, "recovery"));
+        // Status's counts went with the database: the restored hooks are counted again, and the prompts they carried kept again.
+        foreach (var load in loads)
+            await Eventually.ReturnsAsync(() => CountedAsync(restored, load.SessionId), counted => counted == (8, 8, 8), Within, $"{load.SessionId} counted again");
 
         foreach (var load in loads)
         {
@@ -53,6 +59,17 @@ public sealed partial class DamagedStoreRestoreTests
             Assert.Equal(0, count.Duplicated);
         }
         Assert.True(File.Exists(movedTo));
+    }
+
+    /// <summary>The prompts and tool calls status counted of a session, and the messages chat holds of it.</summary>
+    private static async Task<(long Prompts, long ToolCalls, long Messages)> CountedAsync(HostProcess host, string session)
+    {
+        using var answer = await host.Http.GetAsync($"/api/status/sessions/{session}", TestContext.Current.CancellationToken);
+        if (!answer.IsSuccessStatusCode)
+            return (0, 0, 0);
+        var status = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        var messages = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/sessions/{session}/messages?limit=1000", TestContext.Current.CancellationToken)).RootElement;
+        return (status.GetProperty("prompts").GetInt64(), status.GetProperty("toolCalls").GetInt64(), messages.GetProperty("total").GetInt64());
     }
 
     private static async Task<List<string>> AuditIdsAsync(HostProcess host, string action) =>
