@@ -127,7 +127,7 @@ public sealed partial class DamagedStoreRestoreTests
             Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(cancel));
         }
         // What status counted of the transcripts' usage, as imported: the same once the store is restored.
-        var usage = await Eventually.ReturnsAsync(() => TokensAsync(first), tokens => tokens.Input > 0, Within, "the transcripts' usage counted");
+        var usage = await Eventually.ReturnsAsync(() => TokensAsync(first), tokens => tokens.Input > 0 && tokens.Prompts > 0, Within, "the transcripts' usage counted");
         await first.Http.PostAsync("/api/backups/run", null, cancel);
         var backups = Path.Combine(first.DataDirectory, "backups");
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Length : 0),
@@ -157,13 +157,15 @@ public sealed partial class DamagedStoreRestoreTests
             .Select(i => (i.GetProperty("itemId").GetString(), i.GetProperty("content").GetString())).Order().ToList();
         Assert.Equal(items.Select(i => ((string?)i.itemId, (string?)i.content)).Order(), served);
 
-        async Task<(long Input, long Output)> TokensAsync(HostProcess host)
+        // Tokens from the replies' usage; prompts and tool calls from what the file says of its session (no hook reached it).
+        async Task<(long Input, long Output, long Prompts, long ToolCalls)> TokensAsync(HostProcess host)
         {
             using var answer = await host.Http.GetAsync($"/api/status/sessions/{session}", cancel);
             if (!answer.IsSuccessStatusCode)
-                return (0, 0);
+                return (0, 0, 0, 0);
             var status = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync(cancel)).RootElement;
-            return (status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64());
+            return (status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64(), status.GetProperty("prompts").GetInt64(),
+                status.GetProperty("toolCalls").GetInt64());
         }
     }
 
