@@ -376,13 +376,9 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     /// <summary>The header line, leaving the stream at the first chunk.</summary>
     private static Header? ReadHeader(Stream input)
     {
-        var line = new List<byte>(256);
-        int next;
-        while ((next = input.ReadByte()) is >= 0 and not '\n')
-            line.Add((byte)next);
         try
         {
-            return next < 0 ? null : JsonSerializer.Deserialize<Header>(line.ToArray());
+            return BackupFiles.FirstLine(input) is { } line ? JsonSerializer.Deserialize<Header>(line) : null;
         }
         catch (JsonException)
         {

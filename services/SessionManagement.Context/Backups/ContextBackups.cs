@@ -80,23 +80,12 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header(scope, key, items.Count, Convert.ToHexStringLower(SHA256.HashData(plain)), DateTimeOffset.UtcNow, held));
         byte[] file = [.. header, (byte)'\n', .. atRest.Seal(plain, Record)];
         await _writing.WaitAsync(cancellationToken);
-        var temporary = path + ".tmp";
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await output.WriteAsync(file, cancellationToken);
-                output.Flush(flushToDisk: true);
-            }
-            // Read back before it counts: a file that is not the bytes written does not take the last good one's place.
-            if (!(await File.ReadAllBytesAsync(temporary, cancellationToken)).AsSpan().SequenceEqual(file))
-                throw new InvalidDataException($"the backup of the context items of {scope} {key} did not read back as written");
-            File.Move(temporary, path, overwrite: true);
+            await BackupFiles.WriteCheckedAsync(path, file, $"the context items of {scope} {key}", cancellationToken);
         }
         finally
         {
-            File.Delete(temporary);
             _writing.Release();
         }
     }
@@ -209,11 +198,7 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
         try
         {
             using var input = File.OpenRead(path);
-            var line = new List<byte>(256);
-            int next;
-            while ((next = input.ReadByte()) is >= 0 and not '\n')
-                line.Add((byte)next);
-            return next < 0 ? null : JsonSerializer.Deserialize<Header>(line.ToArray());
+            return BackupFiles.FirstLine(input) is { } line ? JsonSerializer.Deserialize<Header>(line) : null;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
         {

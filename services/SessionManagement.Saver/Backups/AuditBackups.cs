@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
+using SessionManagement.Hosting.Storage;
 using SessionManagement.Saver.Storage;
 
 namespace SessionManagement.Saver.Backups;
@@ -45,24 +46,8 @@ public sealed class AuditBackups(IOptions<StorageOptions> storage, ISessionStore
             if (ReadHeader(path)?.Sha256 == sha256)
                 continue;
             byte[] file = [.. JsonSerializer.SerializeToUtf8Bytes(new Header(inMonth.Key, ordered.Count, sha256), Json), (byte)'\n', .. body];
-            Directory.CreateDirectory(Path);
-            var temporary = path + ".tmp";
-            try
-            {
-                await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                {
-                    await output.WriteAsync(file, cancellationToken);
-                    output.Flush(flushToDisk: true);
-                }
-                if (!(await File.ReadAllBytesAsync(temporary, cancellationToken)).AsSpan().SequenceEqual(file))
-                    throw new InvalidDataException($"the audit backup of {inMonth.Key} did not read back as written");
-                File.Move(temporary, path, overwrite: true);
-                written++;
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
+            await BackupFiles.WriteCheckedAsync(path, file, $"the audit trail of {inMonth.Key}", cancellationToken);
+            written++;
         }
         return written;
     }
@@ -118,11 +103,7 @@ public sealed class AuditBackups(IOptions<StorageOptions> storage, ISessionStore
         try
         {
             using var input = File.OpenRead(path);
-            var line = new List<byte>(128);
-            int next;
-            while ((next = input.ReadByte()) is >= 0 and not '\n')
-                line.Add((byte)next);
-            return next < 0 ? null : JsonSerializer.Deserialize<Header>(line.ToArray(), Json);
+            return BackupFiles.FirstLine(input) is { } line ? JsonSerializer.Deserialize<Header>(line, Json) : null;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
         {

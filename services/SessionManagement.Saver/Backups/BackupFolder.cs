@@ -193,11 +193,7 @@ public sealed class BackupFolder
         try
         {
             using var stream = File.OpenRead(file);
-            var header = new List<byte>(256);
-            int next;
-            while ((next = stream.ReadByte()) is >= 0 and not '\n')
-                header.Add((byte)next);
-            return next < 0 ? null : Parse(header.ToArray(), stream.Length - header.Count - 1);
+            return BackupFiles.FirstLine(stream) is { } header ? Parse(header, stream.Length - header.Length - 1) : null;
         }
         catch (IOException)
         {

@@ -1,0 +1,41 @@
+namespace SessionManagement.Hosting.Storage;
+
+/// <summary>What every backup file outside the database shares: a header line first, and a write that counts only once it reads back.</summary>
+public static class BackupFiles
+{
+    /// <summary>The file's first line, without its line break, leaving the stream after it; null when there is no line break.</summary>
+    public static byte[]? FirstLine(Stream input)
+    {
+        var line = new List<byte>(256);
+        int next;
+        while ((next = input.ReadByte()) is >= 0 and not '\n')
+            line.Add((byte)next);
+        return next < 0 ? null : [.. line];
+    }
+
+    /// <summary>
+    /// Writes <paramref name="file"/> to a temporary name beside <paramref name="path"/>, flushed to disk, reads it back and renames it
+    /// over the last only if it is the bytes written: a file that did not read back never takes the last good one's place.
+    /// </summary>
+    /// <param name="what">What the file is, for the error when it does not read back.</param>
+    public static async Task WriteCheckedAsync(string path, ReadOnlyMemory<byte> file, string what, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        try
+        {
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await output.WriteAsync(file, cancellationToken);
+                output.Flush(flushToDisk: true);
+            }
+            if (!(await File.ReadAllBytesAsync(temporary, cancellationToken)).AsSpan().SequenceEqual(file.Span))
+                throw new InvalidDataException($"the backup of {what} did not read back as written");
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}
