@@ -81,8 +81,8 @@ internal sealed class BackupsRestoreCommand : GatewayCommand<BackupSettings>
             PrintJson(restored);
         else
         {
-            Out.MarkupLine($"restored session {Markup.Escape(restored.GetProperty("sessionId").GetString() ?? "")} from backup {settings.BackupId}: " +
-                $"{restored.GetProperty("eventCount").GetInt64():N0} hooks");
+            Out.MarkupLine($"restored session {Markup.Escape(restored.GetProperty("sessionId").GetString() ?? "")} from backup {settings.BackupId} " +
+                $"(its state and {restored.GetProperty("eventCount").GetInt64():N0} hooks)");
             // What chat and context put back from their own backups: nothing when they held the session already.
             var files = restored.GetProperty("transcriptFiles").GetInt32();
             var items = restored.GetProperty("contextItems").GetInt32();
