@@ -99,7 +99,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using var written = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long lines = 0, bytes = 0, after = -1;
-            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true))
             {
                 // The header's place is kept and written last, once the lines are counted and hashed.
                 await output.WriteAsync(HeaderSpace(null), cancellationToken);
@@ -292,8 +292,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
 
     public async Task<(string? Next, int Resealed)> ResealAsync(AtRest current, string? cursor, int max, CancellationToken cancellationToken)
     {
-        var files = Files().Select(f => System.IO.Path.GetRelativePath(Path, f)).Where(name => cursor is null || string.CompareOrdinal(name, cursor) > 0)
-            .Take(Math.Max(1, max / 100)).ToList();
+        var files = BackupFiles.After(Files(), Path, cursor, Math.Max(1, max / 100));
         var resealed = 0;
         foreach (var name in files)
         {
@@ -315,7 +314,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
                     continue;
                 // Each chunk opened and sealed under the current key, the file written whole to a temporary name and renamed over the old.
                 var temporary = path + ".tmp";
-                await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true))
                 {
                     await output.WriteAsync(HeaderSpace(header), cancellationToken);
                     foreach (var chunk in chunks)

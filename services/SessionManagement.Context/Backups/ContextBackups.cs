@@ -147,8 +147,7 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
 
     public async Task<(string? Next, int Resealed)> ResealAsync(AtRest current, string? cursor, int max, CancellationToken cancellationToken)
     {
-        var files = Files().Select(f => System.IO.Path.GetRelativePath(Path, f)).Where(name => cursor is null || string.CompareOrdinal(name, cursor) > 0)
-            .Take(Math.Max(1, max / 10)).ToList();
+        var files = BackupFiles.After(Files(), Path, cursor, Math.Max(1, max / 10));
         var resealed = 0;
         foreach (var name in files)
         {
@@ -162,14 +161,8 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
                 var kept = bytes[(end + 1)..];
                 if (end < 0 || !current.IsStale(kept))
                     continue;
-                var temporary = path + ".tmp";
-                await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                {
-                    await output.WriteAsync(bytes.AsMemory(0, end + 1), cancellationToken);
-                    await output.WriteAsync(current.Seal(current.Open(kept, Record), Record), cancellationToken);
-                    output.Flush(flushToDisk: true);
-                }
-                File.Move(temporary, path, overwrite: true);
+                await BackupFiles.WriteCheckedAsync(path, (byte[])[.. bytes.AsSpan(0, end + 1), .. current.Seal(current.Open(kept, Record), Record)],
+                    name, cancellationToken);
                 resealed++;
             }
             finally

@@ -14,17 +14,25 @@ public static class BackupFiles
     }
 
     /// <summary>
+    /// A walk's next files (a key rotation sealing them again): up to <paramref name="take"/> of <paramref name="files"/>, in order, named
+    /// relative to <paramref name="root"/>, after <paramref name="cursor"/> (the last name of the walk's previous step; null from the first).
+    /// </summary>
+    public static List<string> After(IEnumerable<string> files, string root, string? cursor, int take) =>
+        files.Select(f => Path.GetRelativePath(root, f)).Where(name => cursor is null || string.CompareOrdinal(name, cursor) > 0).Take(take).ToList();
+
+    /// <summary>
     /// Writes <paramref name="file"/> to a temporary name beside <paramref name="path"/>, flushed to disk, reads it back and renames it
     /// over the last only if it is the bytes written: a file that did not read back never takes the last good one's place.
     /// </summary>
     /// <param name="what">What the file is, for the error when it does not read back.</param>
+    /// <remarks>The temporary file is shared for reading: whatever reads the backup folder meanwhile (a copy of it, a check) is not refused.</remarks>
     public static async Task WriteCheckedAsync(string path, ReadOnlyMemory<byte> file, string what, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
         try
         {
-            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true))
             {
                 await output.WriteAsync(file, cancellationToken);
                 output.Flush(flushToDisk: true);

@@ -42,7 +42,7 @@ public sealed class BackupFolder
         Directory.CreateDirectory(folder);
         var final = System.IO.Path.Combine(folder, FileName(info.Version, info.BackupId));
         var temporary = System.IO.Path.Combine(folder, "." + FileName(info.Version, info.BackupId) + ".tmp");
-        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true))
         {
             await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Header(info.BackupId, info.SessionId, info.Version, info.CreatedAt, info.Checksum)), cancellationToken);
             file.WriteByte((byte)'\n');
@@ -130,7 +130,7 @@ public sealed class BackupFolder
             if (rewrite(bytes) is not { } rewritten)
                 return false;
             var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, "." + System.IO.Path.GetFileName(path) + ".rewrite");
-            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true))
             {
                 await file.WriteAsync(rewritten, cancellationToken);
                 file.Flush(flushToDisk: true);
