@@ -18,7 +18,7 @@ public sealed partial class DamagedStoreRestoreTests
     public async Task When_the_database_is_destroyed_Should_restore_every_backed_up_session_from_the_backup_files()
     {
         var loads = Enumerable.Range(0, 3).Select(i => new HookLoad($"fault-restore-{i}-" + Guid.NewGuid().ToString("N")[..8])).ToList();
-        var first = HostProcess.Start();
+        await using var first = HostProcess.Start(); // stopped and handed on by the restore; killed here if the test fails before
         await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
         foreach (var load in loads)
             await load.PostManyAsync(first.Http, 40, parallel: 2, TestContext.Current.CancellationToken);
@@ -104,7 +104,7 @@ public sealed partial class DamagedStoreRestoreTests
         var environment = encrypted
             ? new Dictionary<string, string> { ["SM_session_management__session_storage__encrypt_at_rest"] = "true", ["SM_ENCRYPTION_KEY"] = TestKeys.EnvironmentValue }
             : null;
-        var first = HostProcess.Start(environment);
+        await using var first = HostProcess.Start(environment);
         await first.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
         foreach (var (text, file) in new[] { (main, (string?)null), (agent, agentFile) })
         {
@@ -179,7 +179,7 @@ public sealed partial class DamagedStoreRestoreTests
     {
         var cancel = TestContext.Current.CancellationToken;
         const string ana = "ana-token-0123456789", root = "root-token-0123456789";
-        var first = HostProcess.Start(new Dictionary<string, string>
+        await using var first = HostProcess.Start(new Dictionary<string, string>
         {
             ["SM_Gateway__Users__0__Name"] = "ana", ["SM_Gateway__Users__0__Token"] = ana, ["SM_Gateway__Users__0__Role"] = "read",
             ["SM_Gateway__Users__1__Name"] = "root", ["SM_Gateway__Users__1__Token"] = root, ["SM_Gateway__Users__1__Role"] = "admin",

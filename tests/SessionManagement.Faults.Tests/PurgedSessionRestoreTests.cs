@@ -31,7 +31,7 @@ public sealed class PurgedSessionRestoreTests
             TranscriptLines.User(session, "s-1", null, 1, $"count the {word}s"),
             TranscriptLines.AssistantText(session, "s-2", "s-1", 2, "two"));
         const string agentFile = "subagents/agent-purged1.jsonl";
-        var host = HostProcess.Start(new Dictionary<string, string>
+        await using var host = HostProcess.Start(new Dictionary<string, string>
         {
             ["SM_session_management__session_storage__purge_after_archive"] = "true",
             ["SM_session_management__session_storage__cleanup_days"] = "1",
