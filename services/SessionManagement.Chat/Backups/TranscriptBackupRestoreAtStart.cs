@@ -24,7 +24,7 @@ internal sealed class TranscriptBackupRestoreAtStart(IConfiguration configuratio
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!string.Equals(configuration[StorageOptions.RestoreBackupsSwitch], "true", StringComparison.OrdinalIgnoreCase))
+        if (!StorageOptions.RestoresBackups(configuration))
             return;
         int files = 0, held = 0;
         long lines = 0;

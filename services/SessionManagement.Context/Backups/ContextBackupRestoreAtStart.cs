@@ -14,7 +14,7 @@ internal sealed class ContextBackupRestoreAtStart(IConfiguration configuration, 
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!string.Equals(configuration[StorageOptions.RestoreBackupsSwitch], "true", StringComparison.OrdinalIgnoreCase))
+        if (!StorageOptions.RestoresBackups(configuration))
             return;
         int scopes = 0, items = 0, held = 0;
         foreach (var path in backups.Files())

@@ -64,11 +64,12 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
     private async Task<bool> BackUpScopeAsync(string scope, string key, string? held, CancellationToken cancellationToken)
     {
         var path = FilePath(scope, key);
-        if (held is not null && ReadHeader(path)?.Held == held)
+        var backedUp = ReadHeader(path)?.Held;
+        if (held is not null && backedUp == held)
             return false;
         var items = (await store.InScopeAsync(scope, key, cancellationToken)).OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
         var now = Held(items.Select(i => (i.ItemId, i.Version)));
-        if (items.Count == 0 || ReadHeader(path)?.Held == now)
+        if (items.Count == 0 || backedUp == now)
             return false;
         await WriteAsync(scope, key, items, now, path, cancellationToken);
         return true;

@@ -7,6 +7,10 @@ public sealed class StorageOptions
     /// <summary>The command-line switch (<c>--restore-backups=true</c>) that restores the store from its backups at start.</summary>
     public const string RestoreBackupsSwitch = "restore-backups";
 
+    /// <summary>Whether this start restores the store from its backups (<see cref="RestoreBackupsSwitch"/> given as <c>true</c>).</summary>
+    public static bool RestoresBackups(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        string.Equals(configuration[RestoreBackupsSwitch], "true", StringComparison.OrdinalIgnoreCase);
+
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>Where the SQLite file, spool and local state live; from <c>SM_DATA_DIR</c> when not set here.</summary>

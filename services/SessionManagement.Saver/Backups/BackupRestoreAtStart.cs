@@ -41,7 +41,7 @@ internal sealed class BackupRestoreAtStart(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!string.Equals(configuration[StorageOptions.RestoreBackupsSwitch], "true", StringComparison.OrdinalIgnoreCase))
+        if (!StorageOptions.RestoresBackups(configuration))
             return;
         int whole = 0, partly = 0, lost = 0, unreadable = 0;
         var restored = new List<string>();
