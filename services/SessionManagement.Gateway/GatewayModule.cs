@@ -90,6 +90,7 @@ public static class GatewayModule
             bus.AddRequestClient<RestoreContextBackups>();
             bus.AddRequestClient<GetSessionStatus>();
             bus.AddRequestClient<GetReport>();
+            bus.AddRequestClient<GetBackupRuns>();
             bus.AddRequestClient<ListAudit>();
             bus.AddRequestClient<GetSessionOwner>();
             bus.AddRequestClient<GetSessionEvents>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Saver;
+using SessionManagement.Contracts.Scheduler;
 using SessionManagement.Contracts.Status;
 using SessionManagement.Status.Consumers;
 using SessionManagement.Status.Storage;
@@ -297,6 +298,41 @@ public abstract class StatusContract : IAsyncLifetime
         await Store.RollUpAsync("day", day, day.AddDays(1), Cancel);
         var after = (await client.GetResponse<ReportReady>(new GetReport("usage", "day", "project", day, day.AddDays(1)), Cancel)).Message;
         Assert.Equal(3.0, after.Rows.Single(r => r.Group == project).Metrics[Metric.Prompts]);
+    }
+
+    [Fact]
+    public async Task When_backup_runs_end_Should_keep_each_kinds_last_with_when_it_last_ran_without_a_failure()
+    {
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System).AddSingleton(new StatusTracker(Store))
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<StatusEventsConsumer>();
+                bus.AddConsumer<StatusQueriesConsumer>();
+            }).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var consumed = harness.GetConsumerHarness<StatusEventsConsumer>();
+        var sent = 0;
+        async Task RanAsync(string kind, int minute, int written, int failed = 0, string? problem = null)
+        {
+            await harness.Bus.Publish(new BackupsRan(Guid.NewGuid(), kind, "/backups/" + kind, At.AddMinutes(minute), written, failed, problem), Cancel);
+            sent++;
+            Assert.True(await consumed.Consumed.Any<BackupsRan>(m => m.Context.Message.At == At.AddMinutes(minute) && m.Context.Message.Kind == kind, Cancel));
+        }
+
+        await RanAsync("transcripts", 0, 3);
+        await RanAsync("sessions", 0, 2);
+        await RanAsync("transcripts", 60, 0, 2, "the transcripts of session s1: No space left on device");
+        await RanAsync("transcripts", 30, 5); // an older run, delivered late
+        await RanAsync("sessions", 60, 0);
+        var runs = (await harness.GetRequestClient<GetBackupRuns>().GetResponse<BackupRunsFound>(new GetBackupRuns(), Cancel)).Message.Runs;
+
+        Assert.Equal(5, sent);
+        Assert.Equal(["sessions", "transcripts"], runs.Select(r => r.Kind));
+        Assert.Equal(new BackupRunView("sessions", "/backups/sessions", At.AddMinutes(60), 0, 0, null, At.AddMinutes(60)), runs[0]);
+        // The failed run is the last; the last without a failure is the one before it, not the late one.
+        Assert.Equal(new BackupRunView("transcripts", "/backups/transcripts", At.AddMinutes(60), 0, 2, "the transcripts of session s1: No space left on device",
+            At), runs[1]);
     }
 
     [Fact]

@@ -49,10 +49,9 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
 
     public string Name => "transcript backups";
 
-    /// <summary>Backs up every session's transcript files chat holds more or other lines of than their backups do; returns how many were written.</summary>
-    public async Task<int> BackUpChangedAsync(CancellationToken cancellationToken)
+    /// <summary>Backs up every session's transcript files chat holds more or other lines of than their backups do, counting them in <paramref name="tally"/>.</summary>
+    public async Task BackUpChangedAsync(BackupTally tally, CancellationToken cancellationToken)
     {
-        var written = 0;
         string? after = null;
         while (await store.TranscriptSessionsAsync(after, 500, cancellationToken) is { Count: > 0 } sessions)
         {
@@ -60,17 +59,17 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             {
                 try
                 {
-                    written += await BackUpSessionAsync(sessionId, cancellationToken);
+                    tally.Wrote(await BackUpSessionAsync(sessionId, cancellationToken));
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
                     // One session's failure never stops the others': it is tried again at the next run.
                     logger.LogError(error, "Backing up the transcripts of session {SessionId} failed", sessionId);
+                    tally.Fail($"the transcripts of session {sessionId}", error.Message);
                 }
             }
             after = sessions[^1];
         }
-        return written;
     }
 
     /// <summary>Backs up the session's transcript files whose backups are behind what chat holds; returns how many were written.</summary>
@@ -131,7 +130,8 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         }
         finally
         {
-            File.Delete(temporary);
+            // Released whatever the temporary file's fate: a write that failed (its folder not made) once left every later one waiting.
+            BackupFiles.Discard(temporary);
             _writing.Release();
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SessionManagement.Chat.Backups;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Scheduler;
+using SessionManagement.Hosting.Storage;
 
 namespace SessionManagement.Chat.Consumers;
 
@@ -10,13 +11,15 @@ namespace SessionManagement.Chat.Consumers;
 /// Chat's part of backups: every session's transcript lines that changed since their backup (<see cref="TranscriptBackups"/>), scheduled
 /// or asked for; and, when one session is restored from its backup, its transcript files put back where chat holds nothing of them.
 /// </summary>
-public sealed class ChatBackupsConsumer(TranscriptBackups backups, ILogger<ChatBackupsConsumer> logger) : IConsumer<RunBackups>, IConsumer<RestoreTranscriptBackups>
+public sealed class ChatBackupsConsumer(TranscriptBackups backups, TimeProvider time, ILogger<ChatBackupsConsumer> logger)
+    : IConsumer<RunBackups>, IConsumer<RestoreTranscriptBackups>
 {
     public async Task Consume(ConsumeContext<RunBackups> context)
     {
-        var written = await backups.BackUpChangedAsync(context.CancellationToken);
-        if (written > 0)
-            logger.LogInformation("Backed up {Files} transcript files in {Folder}", written, backups.Path);
+        var tally = await BackupTally.RunAsync("the transcripts", t => backups.BackUpChangedAsync(t, context.CancellationToken), logger);
+        if (tally.Written > 0)
+            logger.LogInformation("Backed up {Files} transcript files in {Folder}", tally.Written, backups.Path);
+        await context.Publish(tally.Ran(context.Message.CommandId, "transcripts", backups.Path, time.GetUtcNow()), context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<RestoreTranscriptBackups> context)

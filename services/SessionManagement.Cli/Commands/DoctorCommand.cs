@@ -21,7 +21,7 @@ internal sealed class DoctorSettings : GatewaySettings
 
 /// <summary>
 /// <c>smctl doctor</c>: whether sessions are being kept — the gateway reachable and ready, its store and bus, every module running,
-/// the hooks installed and posting to that gateway, the spool empty — and which transcripts Claude Code's cleanup will delete within
+/// the hooks installed and posting to that gateway, the spool empty, every kind of backup taken — and which transcripts Claude Code's cleanup will delete within
 /// a week that the store does not hold yet.
 /// </summary>
 internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
@@ -47,6 +47,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         if (reachable)
         {
             await ErrorsAsync(client, checks, cancellationToken);
+            await BackupsAsync(client, checks, cancellationToken);
             await PrivacyAsync(client, checks, cancellationToken);
         }
         var unheld = reachable ? await CleanupAsync(client, config, checks, cancellationToken) : [];
@@ -171,6 +172,53 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         detail += refused == 0 ? "; no input refused" : $"; {(refused >= 1_000 ? "1,000 or more" : ClaudeProjects.Count(refused))} inputs refused, each answered with why (smctl errors list)";
         checks.Add(new Check("errors", waiting.Count == 0 && problem is null, problem is null ? detail : $"{detail}; {problem}"));
     }
+
+    /// <summary>
+    /// Whether each kind of backup (sessions, transcripts, context items, the audit trail) is being taken, as the gateway judges its last
+    /// run: a run that could not back up something, or none for longer than twice the schedule's interval, is named with why.
+    /// </summary>
+    private static async Task BackupsAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
+    {
+        JsonElement runs;
+        try
+        {
+            runs = (await client.GetJsonAsync("api/backups/runs", cancellationToken))!.Value;
+        }
+        catch (GatewayException error)
+        {
+            checks.Add(new Check("backups", false, $"the gateway does not say: {error.Message}"));
+            return;
+        }
+        var kinds = runs.GetProperty("runs").EnumerateArray()
+            .Select(r => (Kind: r.GetProperty("kind").GetString()!, State: r.GetProperty("state").GetString()!, Detail: r.GetProperty("detail").GetString()!,
+                Folder: r.TryGetProperty("folder", out var folder) && folder.ValueKind == JsonValueKind.String ? folder.GetString() : null,
+                LastRunAt: r.TryGetProperty("lastRunAt", out var last) && last.ValueKind == JsonValueKind.String ? last.GetDateTimeOffset() : (DateTimeOffset?)null))
+            .ToList();
+        var wrong = kinds.Where(k => k.State is not ("ok" or "pending")).ToList();
+        if (wrong.Count > 0)
+        {
+            checks.Add(new Check("backups", false, string.Join("; ", wrong.Select(k => $"{k.Kind}: {k.Detail}"))
+                + (wrong.Any(k => k.State == "failed") ? "; once mended, smctl backups run takes them now" : "")));
+            return;
+        }
+        var every = TimeSpan.FromSeconds(runs.GetProperty("everySeconds").GetInt32());
+        var pending = kinds.Where(k => k.State == "pending").Select(k => k.Kind).ToList();
+        var names = kinds.Select(k => k.Kind switch { "context" => "context items", "audit" => "the audit trail", _ => k.Kind }).ToList();
+        var named = names.Count > 1 ? $"{string.Join(", ", names[..^1])} and {names[^1]}" : string.Join("", names);
+        checks.Add(new Check("backups", true, $"{named} are backed up every {Every(every)}"
+            + (kinds.FirstOrDefault(k => k.Kind == "sessions").Folder is { } root ? $" in {root}" : "") // the others' folders are in it
+            + (kinds.Max(k => k.LastRunAt) is { } newest ? $", the last run {Every(DateTimeOffset.UtcNow - newest, rounded: true)} ago" : "")
+            + (pending.Count > 0 ? $"; no run yet of {string.Join(", ", pending)} (the schedule runs one as it starts)" : "")));
+    }
+
+    /// <summary>A duration in its largest whole unit (<paramref name="rounded"/>: down to it, for how long ago).</summary>
+    private static string Every(TimeSpan span, bool rounded = false) => span switch
+    {
+        _ when span.TotalDays >= 2 && (rounded || span.TotalDays == Math.Floor(span.TotalDays)) => $"{Math.Floor(span.TotalDays):0} days",
+        _ when span.TotalHours >= 1 && (rounded || span.TotalHours == Math.Floor(span.TotalHours)) => $"{Math.Floor(span.TotalHours):0} h",
+        _ when span.TotalMinutes >= 1 && (rounded || span.TotalMinutes == Math.Floor(span.TotalMinutes)) => $"{Math.Floor(span.TotalMinutes):0} min",
+        _ => $"{Math.Max(0, Math.Floor(span.TotalSeconds)):0} s",
+    };
 
     private static string Messages(long count) => count == 1 ? "1 failed message waits" : $"{count} failed messages wait";
 

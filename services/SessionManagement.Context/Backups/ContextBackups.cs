@@ -37,24 +37,23 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
 
     public string Name => "context backups";
 
-    /// <summary>Backs up every scope whose items changed since its backup; returns how many files were written.</summary>
-    public async Task<int> BackUpChangedAsync(CancellationToken cancellationToken)
+    /// <summary>Backs up every scope whose items changed since its backup, counting the files written in <paramref name="tally"/>.</summary>
+    public async Task BackUpChangedAsync(BackupTally tally, CancellationToken cancellationToken)
     {
-        var written = 0;
         foreach (var scope in (await store.VersionsAsync(cancellationToken)).GroupBy(v => (v.Scope, v.Key)))
         {
             try
             {
                 if (await BackUpScopeAsync(scope.Key.Scope, scope.Key.Key, Held(scope.Select(v => (v.ItemId, v.Version))), cancellationToken))
-                    written++;
+                    tally.Wrote();
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 // One scope's failure never stops the others': it is tried again at the next run.
                 logger.LogError(error, "Backing up the context items of {Scope} {Key} failed", scope.Key.Scope, scope.Key.Key);
+                tally.Fail($"the context items of {scope.Key.Scope} {scope.Key.Key}", error.Message);
             }
         }
-        return written;
     }
 
     /// <summary>Backs up a session's own items if their backup is behind (before the session is purged); whether a file was written.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SessionManagement.Context.Backups;
 using SessionManagement.Contracts.Context;
 using SessionManagement.Contracts.Scheduler;
+using SessionManagement.Hosting.Storage;
 
 namespace SessionManagement.Context.Consumers;
 
@@ -10,14 +11,15 @@ namespace SessionManagement.Context.Consumers;
 /// The context module's part of backups: every scope whose items changed since their backup (<see cref="ContextBackups"/>), scheduled
 /// or asked for; and, when one session is restored from its backup, its own items put back if the store holds none of them.
 /// </summary>
-public sealed class ContextBackupsConsumer(ContextBackups backups, ILogger<ContextBackupsConsumer> logger)
+public sealed class ContextBackupsConsumer(ContextBackups backups, TimeProvider time, ILogger<ContextBackupsConsumer> logger)
     : IConsumer<RunBackups>, IConsumer<RestoreContextBackups>
 {
     public async Task Consume(ConsumeContext<RunBackups> context)
     {
-        var written = await backups.BackUpChangedAsync(context.CancellationToken);
-        if (written > 0)
-            logger.LogInformation("Backed up the context items of {Scopes} scopes in {Folder}", written, backups.Path);
+        var tally = await BackupTally.RunAsync("the context items", t => backups.BackUpChangedAsync(t, context.CancellationToken), logger);
+        if (tally.Written > 0)
+            logger.LogInformation("Backed up the context items of {Scopes} scopes in {Folder}", tally.Written, backups.Path);
+        await context.Publish(tally.Ran(context.Message.CommandId, "context", backups.Path, time.GetUtcNow()), context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<RestoreContextBackups> context)

@@ -3,15 +3,21 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Context;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Scheduler;
+using SessionManagement.Contracts.Status;
+using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
 
-/// <summary>Backups: list a session's or every session's newest, take them now (besides the schedule), restore one. The saver does the work.</summary>
+/// <summary>
+/// Backups: list a session's or every session's newest, say whether each kind is being taken, take them now (besides the schedule),
+/// restore one. The saver, chat and context do the work.
+/// </summary>
 internal static class BackupRoutes
 {
     public static void Map(RouteGroupBuilder api)
@@ -40,6 +46,17 @@ internal static class BackupRoutes
                 return client.NoAnswer("saver");
             }
         });
+        api.MapGet("/api/backups/runs", async (ReadApiClient client, IOptions<PersistenceOptions> persistence, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return Results.Ok(await RunsAsync(client, persistence.Value, time, cancellationToken));
+            }
+            catch (RequestTimeoutException)
+            {
+                return client.NoAnswer("status");
+            }
+        });
         api.MapPost("/api/backups/run", async (IPublishEndpoint publish, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var command = new RunBackups(Guid.CreateVersion7(), time.GetUtcNow());
@@ -65,6 +82,21 @@ internal static class BackupRoutes
                 return client.NoAnswer("saver");
             }
         });
+    }
+
+    /// <summary>Each kind of backup, its last run and what to make of it (<see cref="BackupRunStates"/>).</summary>
+    public static async Task<object> RunsAsync(ReadApiClient client, PersistenceOptions persistence, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var found = await client.AskAsync<GetBackupRuns, BackupRunsFound>(new GetBackupRuns(), cancellationToken);
+        var judged = BackupRunStates.Judge(found.Runs, time.GetUtcNow(), TimeSpan.FromSeconds(persistence.BackupFrequency), BackupRunStates.StartedAt);
+        return new
+        {
+            EverySeconds = persistence.BackupFrequency,
+            Runs = judged.Select(j => new
+            {
+                j.Kind, j.Module, j.State, j.Detail, j.Run?.Folder, j.Run?.LastRunAt, j.Run?.Written, j.Run?.Failed, j.Run?.Problem, j.Run?.LastGoodAt,
+            }),
+        };
     }
 
     /// <summary>How long chat may take to put back a session's transcripts (a long session is many megabytes of lines).</summary>

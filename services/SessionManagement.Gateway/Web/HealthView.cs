@@ -6,6 +6,7 @@ namespace SessionManagement.Gateway.Web;
 /// <param name="Queues">Each queue's depth over RabbitMQ; null on the in-memory bus, which has none to show.</param>
 /// <param name="QueuesProblem">Why the depths could not be read, if they could not.</param>
 /// <param name="Backups">The latest backups and the last day's failures, from the status module; null when it did not answer.</param>
+/// <param name="BackupRuns">Each kind of backup's last run and what to make of it; null when the status module did not answer.</param>
 public sealed record HealthView(
     WebViewer Viewer,
     string Status,
@@ -16,7 +17,8 @@ public sealed record HealthView(
     int Rejected,
     IReadOnlyList<(string Name, long Messages)>? Queues,
     string? QueuesProblem,
-    BackupsSeen? Backups);
+    BackupsSeen? Backups,
+    IReadOnlyList<SessionManagement.Gateway.Routes.BackupRunStates.Judged>? BackupRuns);
 
 /// <summary>What the health page says of backups.</summary>
 /// <param name="LastAt">The minute of the latest backup in the last week, or null when none was taken in it.</param>

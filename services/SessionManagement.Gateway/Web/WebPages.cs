@@ -314,6 +314,7 @@ internal static class WebPages
     {
         var now = time.GetUtcNow();
         var backups = BackupsAsync(client, now, TimeSpan.FromSeconds(persistence.Value.BackupFrequency), cancellationToken);
+        var runs = BackupRunsAsync(client, now, TimeSpan.FromSeconds(persistence.Value.BackupFrequency), cancellationToken);
         var here = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), cancellationToken);
         IReadOnlyList<(string, long)>? depths = null;
         string? problem = null;
@@ -331,7 +332,7 @@ internal static class WebPages
         var view = new HealthView(WebViewer.Of(http), here.Status.ToString(),
             here.Entries.Select(e => (e.Key, e.Value.Status.ToString(), e.Value.Description)).ToList(),
             await instances.ListRecentAsync(200, cancellationToken), now, spool.Directory.List().Count,
-            (await journal.ListAsync(DeliveryStatus.Rejected, 1_000, cancellationToken)).Count, depths, problem, await backups);
+            (await journal.ListAsync(DeliveryStatus.Rejected, 1_000, cancellationToken)).Count, depths, problem, await backups, await runs);
         return new PageResult<HealthPage>(new { View = view })
         {
             StatusCode = here.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
@@ -356,6 +357,20 @@ internal static class WebPages
                 .Rows.Where(r => r.Value("backups") > 0).MaxBy(r => r.Group, StringComparer.Ordinal);
             return minutes is null ? new BackupsSeen(hour, 0, backedUp, failed, every)
                 : new BackupsSeen(PeriodStart(minutes), minutes.Value("backups"), backedUp, failed, every);
+        }
+        catch (RequestTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<IReadOnlyList<BackupRunStates.Judged>?> BackupRunsAsync(ReadApiClient client, DateTimeOffset now, TimeSpan every,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await client.AskAsync<GetBackupRuns, BackupRunsFound>(new GetBackupRuns(), cancellationToken);
+            return BackupRunStates.Judge(found.Runs, now, every, BackupRunStates.StartedAt);
         }
         catch (RequestTimeoutException)
         {

@@ -43,7 +43,22 @@ public static class BackupFiles
         }
         finally
         {
+            Discard(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Removes a temporary file if it is there. One that cannot be removed (its folder gone, or never made) is left, and never takes the
+    /// place of the reason the write failed: the next write replaces it.
+    /// </summary>
+    public static void Discard(string temporary)
+    {
+        try
+        {
             File.Delete(temporary);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
         }
     }
 }

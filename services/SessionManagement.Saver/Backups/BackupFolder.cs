@@ -42,15 +42,23 @@ public sealed class BackupFolder
         Directory.CreateDirectory(folder);
         var final = System.IO.Path.Combine(folder, FileName(info.Version, info.BackupId));
         var temporary = System.IO.Path.Combine(folder, "." + FileName(info.Version, info.BackupId) + ".tmp");
-        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true))
+        try
         {
-            await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Header(info.BackupId, info.SessionId, info.Version, info.CreatedAt, info.Checksum)), cancellationToken);
-            file.WriteByte((byte)'\n');
-            await file.WriteAsync(body, cancellationToken);
-            await file.FlushAsync(cancellationToken);
-            file.Flush(flushToDisk: true);
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true))
+            {
+                await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new Header(info.BackupId, info.SessionId, info.Version, info.CreatedAt, info.Checksum)), cancellationToken);
+                file.WriteByte((byte)'\n');
+                await file.WriteAsync(body, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, final);
         }
-        File.Move(temporary, final);
+        catch
+        {
+            BackupFiles.Discard(temporary); // a write cut short (the disk full) leaves no part of a backup behind
+            throw;
+        }
         _known[info.BackupId] = final;
     }
 

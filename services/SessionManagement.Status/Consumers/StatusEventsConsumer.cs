@@ -3,6 +3,7 @@ using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Loader;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Contracts.Scheduler;
+using SessionManagement.Contracts.Status;
 using SessionManagement.Status.Storage;
 using SessionManagement.Status.Tracking;
 
@@ -12,8 +13,23 @@ namespace SessionManagement.Status.Consumers;
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
     IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<UsageRecorded>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
-    IConsumer<TranscriptSummarized>
+    IConsumer<TranscriptSummarized>, IConsumer<BackupsRan>
 {
+    /// <summary>
+    /// A module's part of a backup run: kept as its kind's last run, with when the kind last ran without a failure (an older run
+    /// delivered after a newer one is passed over).
+    /// </summary>
+    public async Task Consume(ConsumeContext<BackupsRan> c)
+    {
+        var ran = c.Message;
+        var before = (await store.BackupRunsAsync(c.CancellationToken)).FirstOrDefault(r => r.Kind == ran.Kind);
+        if (before is not null && before.LastRunAt > ran.At)
+            return;
+        var good = ran.Failed == 0 && ran.Problem is null;
+        await store.SaveBackupRunAsync(new BackupRunView(ran.Kind, ran.Folder, ran.At, ran.Written, ran.Failed, ran.Problem, good ? ran.At : before?.LastGoodAt),
+            c.CancellationToken);
+    }
+
     public Task Consume(ConsumeContext<TranscriptSummarized> c) => tracker.TranscriptAsync(c.Message, c.CancellationToken);
 
     public Task Consume(ConsumeContext<SessionStarted> c) => tracker.StartedAsync(c.Message, c.CancellationToken);

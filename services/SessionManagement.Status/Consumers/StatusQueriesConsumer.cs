@@ -6,8 +6,8 @@ using SessionManagement.Status.Tracking;
 
 namespace SessionManagement.Status.Consumers;
 
-/// <summary>Answers live-status and report requests.</summary>
-public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time) : IConsumer<GetSessionStatus>, IConsumer<GetReport>
+/// <summary>Answers live-status, report and backup-run requests.</summary>
+public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time) : IConsumer<GetSessionStatus>, IConsumer<GetReport>, IConsumer<GetBackupRuns>
 {
     public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
 
@@ -27,6 +27,9 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
             s.ToolCalls, s.Errors, s.InputTokens, s.OutputTokens, decimal.Round(s.CostUsd, 4), s.LastSavedAt, s.LastBackupAt, s.BackupFailed, s.Corrupted,
             Math.Round(((s.EndedAt ?? time.GetUtcNow()) - started).TotalSeconds, 1), s.EventsSaved));
     }
+
+    public async Task Consume(ConsumeContext<GetBackupRuns> context) =>
+        await context.RespondAsync(new BackupRunsFound(await store.BackupRunsAsync(context.CancellationToken)));
 
     public async Task Consume(ConsumeContext<GetReport> context)
     {

@@ -1,3 +1,4 @@
+using SessionManagement.Contracts.Status;
 using SessionManagement.Status.Tracking;
 
 namespace SessionManagement.Status.Storage;
@@ -29,4 +30,10 @@ public interface IStatusStore
 
     /// <summary>Roll-ups of a granularity with periods in [from, to); for <c>minute</c>, the counters themselves.</summary>
     Task<IReadOnlyList<RolledUp>> ReadAsync(string granularity, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>The last backup run of each kind that has run.</summary>
+    Task<IReadOnlyList<BackupRunView>> BackupRunsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Keeps a kind's last backup run, in place of the one before it.</summary>
+    Task SaveBackupRunAsync(BackupRunView run, CancellationToken cancellationToken);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using SessionManagement.Contracts.Status;
 using SessionManagement.Status.Tracking;
 
 namespace SessionManagement.Status.Storage;
@@ -21,6 +22,15 @@ internal sealed class MongoStatusStore(IMongoDatabase database, ILogger<MongoSta
     private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>(StatusMongoCollections.Counters);
     private readonly IMongoCollection<BsonDocument> _rollups = database.GetCollection<BsonDocument>(StatusMongoCollections.Rollups);
     private readonly IMongoCollection<BsonDocument> _counted = database.GetCollection<BsonDocument>(StatusMongoCollections.CountedHooks);
+    private readonly IMongoCollection<BsonDocument> _backupRuns = database.GetCollection<BsonDocument>(StatusMongoCollections.BackupRuns);
+
+    public async Task<IReadOnlyList<BackupRunView>> BackupRunsAsync(CancellationToken cancellationToken) =>
+        (await _backupRuns.Find(FilterDefinition<BsonDocument>.Empty).Sort(Builders<BsonDocument>.Sort.Ascending("_id")).ToListAsync(cancellationToken))
+            .Select(d => StatusJson.ReadRun(d["document"].AsString)).ToList();
+
+    public Task SaveBackupRunAsync(BackupRunView run, CancellationToken cancellationToken) =>
+        _backupRuns.ReplaceOneAsync(new BsonDocument("_id", run.Kind), new BsonDocument { { "_id", run.Kind }, { "document", StatusJson.WriteRun(run) } },
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
 
     public async Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken)
     {

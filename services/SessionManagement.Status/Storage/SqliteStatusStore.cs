@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SessionManagement.Contracts.Status;
 using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Status.Tracking;
 
@@ -6,6 +7,27 @@ namespace SessionManagement.Status.Storage;
 
 internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
 {
+    public Task<IReadOnlyList<BackupRunView>> BackupRunsAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<BackupRunView>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT document FROM status_backup_runs ORDER BY kind";
+            var runs = new List<BackupRunView>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                runs.Add(StatusJson.ReadRun(reader.GetString(0)));
+            return runs;
+        }, cancellationToken);
+
+    public Task SaveBackupRunAsync(BackupRunView run, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var save = Command(connection, transaction, "INSERT OR REPLACE INTO status_backup_runs (kind, document) VALUES ($kind, $document)");
+            save.Parameters.AddWithValue("$kind", run.Kind);
+            save.Parameters.AddWithValue("$document", StatusJson.WriteRun(run));
+            return await save.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {

@@ -10,6 +10,7 @@ internal sealed class StatusMongoCollections : IMongoIndexDefinition
     public const string Counters = "status_counters";
     public const string Rollups = "status_rollups";
     public const string CountedHooks = "status_counted_hooks";
+    public const string BackupRuns = "status_backup_runs";
 
     public async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {

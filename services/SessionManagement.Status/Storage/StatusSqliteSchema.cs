@@ -66,6 +66,11 @@ internal static class StatusSqliteSchema
         CREATE TABLE status_counted_hooks (event_id BLOB PRIMARY KEY) WITHOUT ROWID;
         """);
 
+    /// <summary>The last backup run of each kind (sessions, audit, transcripts, context), as a JSON document.</summary>
+    public static readonly SqliteMigration V4 = new("status", 4, """
+        CREATE TABLE status_backup_runs (kind TEXT PRIMARY KEY, document TEXT NOT NULL);
+        """);
+
     /// <summary>Every migration, in order (declared last: static fields initialise in the order they are written).</summary>
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3];
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4];
 }
