@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using SessionManagement.Testing;
 
@@ -15,85 +14,34 @@ public sealed class DiskFullTests
     [Fact]
     public async Task When_the_store_disk_fills_up_and_is_freed_Should_store_every_answered_hook_exactly_once()
     {
-        if (Environment.UserName != "root")
-            Assert.Skip("needs root to mount a small tmpfs as the store's disk");
         var events = HookLoad.Scale(1_000);
-        using var disk = new TempDirectory();
-        using var elsewhere = new TempDirectory();
         // Room for the store of every hook once freed (about 8 KB each with its write-ahead log), and little to spare.
-        if (Run("mount", "-t", "tmpfs", "-o", $"size={32 + events / 128}m", "tmpfs", disk.Path) is { } refused)
-            Assert.Skip($"cannot mount a tmpfs here: {refused}");
-        try
+        using var disk = SmallDisk.TryMount(32 + events / 128, out var refused);
+        if (disk is null)
+            Assert.Skip(refused!);
+        using var elsewhere = new TempDirectory();
+        var load = new HookLoad("fault-disk-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var host = HostProcess.Start(new Dictionary<string, string>
         {
-            var load = new HookLoad("fault-disk-" + Guid.NewGuid().ToString("N")[..8]);
-            await using var host = HostProcess.Start(new Dictionary<string, string>
-            {
-                ["SM_DATA_DIR"] = disk.Path,
-                ["SM_SPOOL_DIR"] = elsewhere.Path,
-            });
-            await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
-            await load.PostManyAsync(host.Http, events / 4, parallel: 4, TestContext.Current.CancellationToken);
+            ["SM_DATA_DIR"] = disk.Path,
+            ["SM_SPOOL_DIR"] = elsewhere.Path,
+        });
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        await load.PostManyAsync(host.Http, events / 4, parallel: 4, TestContext.Current.CancellationToken);
 
-            var ballast = Path.Combine(disk.Path, "ballast");
-            Fill(ballast);
-            var whileFull = await load.PostManyAsync(host.Http, events / 2, parallel: 4, TestContext.Current.CancellationToken);
-            var readiness = await host.Http.GetAsync("/readyz", TestContext.Current.CancellationToken);
-            File.Delete(ballast);
-            await load.PostManyAsync(host.Http, events - events / 4 - events / 2, parallel: 4, TestContext.Current.CancellationToken);
+        var ballast = disk.Fill();
+        var whileFull = await load.PostManyAsync(host.Http, events / 2, parallel: 4, TestContext.Current.CancellationToken);
+        var readiness = await host.Http.GetAsync("/readyz", TestContext.Current.CancellationToken);
+        File.Delete(ballast);
+        await load.PostManyAsync(host.Http, events - events / 4 - events / 2, parallel: 4, TestContext.Current.CancellationToken);
 
-            var count = (await load.WaitUntilStoredAsync(Path.Combine(disk.Path, "session-management.db"), Within))
-                .Report("store disk full, then freed", $"answers while full {string.Join(", ", whileFull.Select(a => $"{a.Key}: {a.Value}"))}");
-            await host.DisposeAsync();
+        var count = (await load.WaitUntilStoredAsync(Path.Combine(disk.Path, "session-management.db"), Within))
+            .Report("store disk full, then freed", $"answers while full {string.Join(", ", whileFull.Select(a => $"{a.Key}: {a.Value}"))}");
+        await host.DisposeAsync();
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
-            Assert.Equal(events, count.Acknowledged);
-            Assert.Equal(0, count.Missing);
-            Assert.Equal(0, count.Duplicated);
-        }
-        finally
-        {
-            Run("umount", "-l", disk.Path);
-        }
-    }
-
-    private static void Fill(string path)
-    {
-        var block = new byte[1024 * 1024];
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
-        try
-        {
-            while (true)
-                file.Write(block);
-        }
-        catch (IOException)
-        {
-            // the disk is full
-        }
-        try
-        {
-            for (var size = 64 * 1024; size > 0; size /= 2)
-                file.Write(block, 0, size); // the last crumbs too
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static string? Run(string command, params string[] args)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? null : error.Trim();
-        }
-        catch (System.ComponentModel.Win32Exception error)
-        {
-            return error.Message;
-        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        Assert.Equal(events, count.Acknowledged);
+        Assert.Equal(0, count.Missing);
+        Assert.Equal(0, count.Duplicated);
     }
 }

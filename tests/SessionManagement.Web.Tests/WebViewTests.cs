@@ -356,5 +356,13 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
             }, text => text.Length > 0 && !text.StartsWith("none", StringComparison.Ordinal), Within, "the latest backup on the health page");
         await Assertions.Expect(page.Locator("[data-last-backup]")).ToContainTextAsync("sessions)");
         await Assertions.Expect(page.Locator("[data-failed-backups]")).ToHaveTextAsync("0");
+        // Each kind of backup's last run, by the module that takes it.
+        foreach (var (kind, module) in new[] { ("sessions", "saver"), ("transcripts", "chat"), ("context", "context"), ("audit", "saver") })
+        {
+            var row = page.Locator($"[data-backup-runs] tr[data-kind={kind}]");
+            await Assertions.Expect(row).ToContainTextAsync(module);
+            await Assertions.Expect(row).ToContainTextAsync("ok");
+            await Assertions.Expect(row).ToContainTextAsync("last run");
+        }
     }
 }
