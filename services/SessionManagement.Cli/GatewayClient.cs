@@ -60,6 +60,12 @@ internal sealed class GatewayClient : IDisposable
         return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
     }
 
+    public async Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+        return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
+    }
+
     /// <summary>Sends <paramref name="body"/> as JSON (PUT or POST) and returns the JSON answer.</summary>
     public async Task<JsonElement> SendJsonAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken)
     {

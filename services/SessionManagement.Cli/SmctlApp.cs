@@ -16,6 +16,7 @@ internal static class SmctlApp
             sessions.AddCommand<SessionsShowCommand>("show").WithDescription("A session's state, tokens and cost, its transcript files and the command that resumes it.");
             sessions.AddCommand<SessionsSearchCommand>("search").WithDescription("Messages and tool calls holding every word, best first.");
             sessions.AddCommand<SessionsExportCommand>("export").WithDescription("A session as its transcript file (byte for byte), lossless JSON or Markdown.");
+            sessions.AddCommand<SessionsDeleteCommand>("delete").WithDescription("Delete a session for good, with its backups (a secret kept that should not have been).");
             sessions.AddCommand<ImportCommand>("import").WithDescription("Import transcripts: a file, a project's folder or a whole projects tree.");
         });
         config.AddCommand<ImportCommand>("import").WithDescription("Import a whole history (default: Claude Code's projects folder); what is held already is skipped.");

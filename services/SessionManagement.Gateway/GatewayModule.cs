@@ -86,6 +86,7 @@ public static class GatewayModule
             bus.AddRequestClient<QueryContext>();
             bus.AddRequestClient<ListBackups>();
             bus.AddRequestClient<RestoreBackup>();
+            bus.AddRequestClient<DeleteSession>();
             bus.AddRequestClient<RestoreTranscriptBackups>();
             bus.AddRequestClient<RestoreContextBackups>();
             bus.AddRequestClient<GetSessionStatus>();
@@ -123,7 +124,11 @@ public static class GatewayModule
         services.AddSingleton<HookDeliveryTracker>();
         services.AddSingleton<IHookAcceptor, LoggedHookAcceptor>();
         AddHostedSingleton<AcceptedEventDispatcher>(services);
-        builder.AddBusRegistrations(bus => bus.AddConsumeObserver(provider => provider.GetRequiredService<HookDeliveryTracker>()));
+        builder.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumeObserver(provider => provider.GetRequiredService<HookDeliveryTracker>());
+            bus.AddConsumer<DeletedSessionConsumer>();
+        });
     }
 
     private static void AddHostedSingleton<T>(IServiceCollection services) where T : class, Microsoft.Extensions.Hosting.IHostedService

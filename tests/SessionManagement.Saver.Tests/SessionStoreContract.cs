@@ -622,6 +622,36 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_session_is_deleted_Should_hold_nothing_of_it_but_keep_the_others_and_say_when_nothing_is_held()
+    {
+        var project = "/work/erase-" + Guid.NewGuid().ToString("N")[..8];
+        var (gone, kept) = (new SessionEvents(SessionEvents.NewId(), project), new SessionEvents(SessionEvents.NewId(), project));
+        var imported = SessionEvents.NewId();
+        var at = DateTimeOffset.Parse("2026-11-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var s in new[] { gone, kept })
+            await Store.SaveAsync([s.Next("SessionStart", source: "startup", model: "claude-opus-4"), s.Next("UserPromptSubmit")], Cancel);
+        foreach (var session in new[] { gone.SessionId, imported })
+            await Store.AdoptTranscriptAsync(new TranscriptSummarized(session, at, at.AddMinutes(5), project, "its first prompt", 1, 0, 2, ImportedBy: "ben"), Cancel);
+        await Store.ChooseAsync(project, gone.SessionId, at, Cancel);
+        var archive = (SessionManagement.Saver.Cleanup.IArchiveStore)Store;
+
+        var erased = await archive.EraseAsync(gone.SessionId, Cancel);
+        var importedErased = await archive.EraseAsync(imported, Cancel);
+        var again = await archive.EraseAsync(gone.SessionId, Cancel);
+
+        Assert.Equal((2L, 0L, -1L), (erased, importedErased, again));
+        foreach (var session in new[] { gone.SessionId, imported })
+        {
+            Assert.Null(await Store.GetAsync(session, Cancel));
+            Assert.Empty(await Store.EventsAsync(session, Cancel));
+            Assert.Null(await Store.OwnerAsync(session, Cancel));
+        }
+        Assert.Null(await Store.ChosenAsync(project, Cancel));
+        Assert.Equal([kept.SessionId], (await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 10), Cancel)).Sessions.Select(s => s.SessionId));
+        Assert.Equal(2L, (await Store.GetAsync(kept.SessionId, Cancel))!.EventCount);
+    }
+
+    [Fact]
     public async Task When_events_carry_git_branches_Should_keep_the_latest_one_in_the_session()
     {
         var s = new SessionEvents(SessionEvents.NewId());

@@ -272,6 +272,27 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     }
 
     /// <summary>
+    /// Deletes the backups of a session's transcript files (the session deleted for good); returns how many there were.
+    /// </summary>
+    public async Task<int> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var folder = System.IO.Path.Combine(Path, FileNames.Encode(sessionId));
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            if (!Directory.Exists(folder))
+                return 0;
+            var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length;
+            Directory.Delete(folder, recursive: true);
+            return files;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>
     /// Puts back a session's transcript files from their backups where the store holds nothing of them (<see cref="RestoreAsync"/>): a
     /// session purged, then restored from its backup. How many files and lines were put back, and how many files were left as they were.
     /// </summary>

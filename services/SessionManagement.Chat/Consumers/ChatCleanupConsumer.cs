@@ -11,11 +11,12 @@ namespace SessionManagement.Chat.Consumers;
 /// <summary>
 /// Chat's part of cleanup: every session trimmed, oldest first, to <c>chat_management.history_retention</c> messages and
 /// <c>session_storage.max_size_mb</c>; a session the saver purged is dropped here too, once its transcript lines are backed up
-/// (<see cref="TranscriptBackups"/>): the saver's backup of it keeps its state and hooks, this one what its transcripts said.
+/// (<see cref="TranscriptBackups"/>): the saver's backup of it keeps its state and hooks, this one what its transcripts said. A session
+/// deleted for good goes with its backups, overwritten in the file.
 /// </summary>
 public sealed class ChatCleanupConsumer(IChatStore store, TranscriptBackups backups, IOptions<ChatManagementOptions> chat, IOptions<SessionStorageOptions> storage,
     TimeProvider time)
-    : IConsumer<RunCleanup>, IConsumer<SessionPurged>
+    : IConsumer<RunCleanup>, IConsumer<SessionPurged>, IConsumer<SessionDeleted>
 {
     public async Task Consume(ConsumeContext<RunCleanup> context)
     {
@@ -28,5 +29,11 @@ public sealed class ChatCleanupConsumer(IChatStore store, TranscriptBackups back
         // A backup that fails fails the message: the lines stay, and the purge is tried again.
         await backups.BackUpSessionAsync(context.Message.SessionId, context.CancellationToken);
         await store.DeleteSessionAsync(context.Message.SessionId, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<SessionDeleted> context)
+    {
+        await store.EraseSessionAsync(context.Message.SessionId, context.CancellationToken);
+        await backups.DeleteSessionAsync(context.Message.SessionId, context.CancellationToken);
     }
 }

@@ -56,6 +56,12 @@ public interface IChatStore
 
     /// <summary>Removes everything the chat module holds of a session; returns how many messages went.</summary>
     Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="DeleteSessionAsync"/> for a session deleted for good: what its rows held is overwritten in the file and the search
+    /// index merged, so none of its words stays behind in free pages or index segments.
+    /// </summary>
+    Task<long> EraseSessionAsync(string sessionId, CancellationToken cancellationToken);
 }
 
 /// <summary>Lines of a transcript file as bytes: each line's offset in the file, and the lines' bytes each followed by <c>\n</c>.</summary>

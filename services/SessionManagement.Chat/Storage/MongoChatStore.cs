@@ -307,6 +307,9 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         return removed.DeletedCount;
     }
 
+    /// <summary>The same as <see cref="DeleteSessionAsync"/>: MongoDB reuses the space of what it deleted.</summary>
+    public Task<long> EraseSessionAsync(string sessionId, CancellationToken cancellationToken) => DeleteSessionAsync(sessionId, cancellationToken);
+
     /// <summary>Inserts the messages; returns those stored now (the others' keys were taken).</summary>
     private async Task<List<ChatMessage>> InsertNewAsync(List<ChatMessage> messages, CancellationToken cancellationToken)
     {

@@ -550,21 +550,33 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     }
 
     public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.WriteAsync((connection, transaction) => DeleteRowsAsync(connection, transaction, sessionId, cancellationToken), cancellationToken);
+
+    public Task<long> EraseSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.OverwritingWriteAsync(async (connection, transaction) =>
         {
-            await using var delete = Command(connection, transaction, "DELETE FROM chat_messages WHERE session_id = $session");
-            delete.Bind("$session", sessionId);
-            long removed = await delete.ExecuteNonQueryAsync(cancellationToken);
-            await using (var blocks = Command(connection, transaction, "DELETE FROM chat_raw_blocks WHERE session_id = $session"))
-            {
-                blocks.Bind("$session", sessionId);
-                await blocks.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await using var counts = Command(connection, transaction, "DELETE FROM chat_sessions WHERE session_id = $session");
-            counts.Bind("$session", sessionId);
-            await counts.ExecuteNonQueryAsync(cancellationToken);
+            var removed = await DeleteRowsAsync(connection, transaction, sessionId, cancellationToken);
+            // The index's segments keep a deleted row's words until they are merged.
+            await using var optimize = Command(connection, transaction, "INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('optimize')");
+            await optimize.ExecuteNonQueryAsync(cancellationToken);
             return removed;
-        }, cancellationToken);
+        }, cancellationToken, forgetOldPages: true);
+
+    private static async Task<long> DeleteRowsAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var delete = Command(connection, transaction, "DELETE FROM chat_messages WHERE session_id = $session");
+        delete.Bind("$session", sessionId);
+        long removed = await delete.ExecuteNonQueryAsync(cancellationToken);
+        await using (var blocks = Command(connection, transaction, "DELETE FROM chat_raw_blocks WHERE session_id = $session"))
+        {
+            blocks.Bind("$session", sessionId);
+            await blocks.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var counts = Command(connection, transaction, "DELETE FROM chat_sessions WHERE session_id = $session");
+        counts.Bind("$session", sessionId);
+        await counts.ExecuteNonQueryAsync(cancellationToken);
+        return removed;
+    }
 
     private static async Task<AppendResult> CountAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sessionId, Tally tally, int retention, CancellationToken cancellationToken)

@@ -79,6 +79,48 @@ internal sealed class SessionSettings : GatewaySettings, INamesSessions
     public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
 }
 
+internal sealed class SessionDeleteSettings : GatewaySettings, INamesSessions
+{
+    [CommandArgument(0, "<SESSION>")]
+    [Description("The session id.")]
+    public string SessionId { get; set; } = "";
+
+    [CommandOption("--yes")]
+    [Description("Delete without asking (what scripts and a terminal that cannot ask need).")]
+    public bool Yes { get; init; }
+
+    public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
+}
+
+/// <summary>
+/// <c>smctl sessions delete</c>: a session deleted for good — its state, hooks, conversation, transcript lines, own context items and
+/// every backup of them — for a secret kept that should not have been. Asks first, unless <c>--yes</c>.
+/// </summary>
+internal sealed class SessionsDeleteCommand : GatewayCommand<SessionDeleteSettings>
+{
+    protected override async Task<int> RunAsync(GatewayClient client, SessionDeleteSettings settings, CancellationToken cancellationToken)
+    {
+        if (!settings.Yes)
+        {
+            if (!Out.Profile.Capabilities.Interactive)
+            {
+                Output.Error($"smctl sessions delete removes session {settings.SessionId} for good, its backups too: add --yes to delete it");
+                return ExitCodes.BadInput;
+            }
+            if (!await Out.ConfirmAsync($"Delete session [bold]{Markup.Escape(settings.SessionId)}[/] for good, with its backups?", defaultValue: false,
+                    cancellationToken))
+                return ExitCodes.Ok;
+        }
+        var deleted = await client.DeleteAsync($"api/sessions/{Uri.EscapeDataString(settings.SessionId)}", cancellationToken);
+        if (settings.Json)
+            PrintJson(deleted);
+        else
+            Out.MarkupLine($"deleted session {Markup.Escape(settings.SessionId)}: {deleted.GetProperty("events").GetInt64()} hooks and "
+                + $"{deleted.GetProperty("backups").GetInt32()} backups; its conversation, transcript lines and own context items go with their backups");
+        return ExitCodes.Ok;
+    }
+}
+
 /// <summary><c>smctl sessions show</c>: a session's state, its tokens and cost, its transcript files, and the command that resumes it.</summary>
 internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
 {

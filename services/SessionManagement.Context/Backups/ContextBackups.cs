@@ -173,6 +173,24 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
         return (files.Count == 0 ? null : files[^1], resealed);
     }
 
+    /// <summary>Deletes the backup of a session's own items (the session deleted for good); whether there was one.</summary>
+    public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var path = FilePath("session", sessionId);
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            if (!File.Exists(path))
+                return false;
+            File.Delete(path);
+            return true;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
     private string FilePath(string scope, string key)
     {
         var name = FileNames.Encode(key);

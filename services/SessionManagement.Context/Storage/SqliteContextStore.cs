@@ -55,15 +55,16 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
             c => c.Bind("$scope", scope).Bind("$key", key), cancellationToken), cancellationToken);
     }
 
+    /// <summary>What the items held is overwritten in the file, the WAL's older pages too (deletes are rare: an item removed, pruned, or its session's).</summary>
     public Task DeleteAsync(IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.OverwritingWriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = "DELETE FROM context_items WHERE item_id IN (SELECT value FROM json_each($ids))";
             command.Bind("$ids", System.Text.Json.JsonSerializer.Serialize(itemIds));
             return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, forgetOldPages: true);
 
     public Task<IReadOnlyList<ContextItemVersion>> VersionsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ContextItemVersion>>(async connection =>

@@ -103,6 +103,27 @@ internal sealed class AcceptedEventLog : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Rewrites the log without its free pages, and empties its WAL: a hook is deleted here once every module stored it, but its bytes
+    /// stay in the file until overwritten. Done when a session is deleted for good, so its hooks' words leave this file too. The log
+    /// holds only what waits, so this takes milliseconds; hooks wait for it meanwhile, as for a commit.
+    /// </summary>
+    public async Task CompactAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await ConnectionAsync().ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     /// <summary>How many accepted events wait for a consumer to store them.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ namespace SessionManagement.Loader.Consumers;
 /// </summary>
 public sealed class LoaderCacheConsumer(RenderedContextCache cache, SessionContextAssembler assembler, IOptions<PerformanceOptions> performance)
     : IConsumer<SessionSaved>, IConsumer<MessagesAppended>, IConsumer<ContextUpdated>, IConsumer<SessionStarted>, IConsumer<SessionEnded>,
-        IConsumer<SessionUsed>
+        IConsumer<SessionUsed>, IConsumer<SessionDeleted>
 {
     private static readonly TimeSpan PreloadDeadline = TimeSpan.FromSeconds(5);
 
@@ -42,6 +42,13 @@ public sealed class LoaderCacheConsumer(RenderedContextCache cache, SessionConte
         cache.Invalidate(m.SessionId, m.Scope is "project" or "team" or "session" ? m.ProjectDir : null, m.Scope == "user" ? m.User : null);
         if (m.Scope == "team")
             cache.Invalidate(); // team items reach every project: drop what may hold them at the next change
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A session deleted: every rendering may show it (its project's next start, as the last session there), so all go.</summary>
+    public Task Consume(ConsumeContext<SessionDeleted> context)
+    {
+        cache.Invalidate();
         return Task.CompletedTask;
     }
 

@@ -366,6 +366,23 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         return (events.Sum(raw => (long)raw.Length), events.Count);
     }
 
+    public async Task<long> EraseAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var events = await _events.CountDocumentsAsync(e => e.SessionId == sessionId, cancellationToken: cancellationToken);
+        var held = events > 0 || await _sessions.Find(s => s.SessionId == sessionId).AnyAsync(cancellationToken)
+            || await _imported.Find(new BsonDocument("_id", sessionId)).AnyAsync(cancellationToken);
+        if (!held)
+            return -1;
+        await _events.DeleteManyAsync(e => e.SessionId == sessionId, cancellationToken);
+        await _snapshots.DeleteOneAsync(s => s.Id == sessionId, cancellationToken);
+        await _sessions.DeleteOneAsync(s => s.SessionId == sessionId, cancellationToken);
+        await _transcriptTitles.DeleteManyAsync(new BsonDocument("session_id", sessionId), cancellationToken);
+        foreach (var collection in new[] { _transcriptModels, _importOwners, _imported, _archive })
+            await collection.DeleteOneAsync(new BsonDocument("_id", sessionId), cancellationToken);
+        await _projectChoices.DeleteManyAsync(new BsonDocument("session_id", sessionId), cancellationToken);
+        return events;
+    }
+
     private static BackupInfo Info(BackupDocument d) => new(d.Id, d.SessionId, d.Version, d.CreatedAt, d.SizeBytes, d.Checksum);
 
     public async Task<SessionSnapshot?> GetSnapshotAsync(string sessionId, CancellationToken cancellationToken)

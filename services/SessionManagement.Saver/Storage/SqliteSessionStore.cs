@@ -516,6 +516,37 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return (bytes, events);
         }, cancellationToken);
 
+    public Task<long> EraseAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.OverwritingWriteAsync(async (connection, transaction) =>
+        {
+            long events;
+            await using (var count = Command(connection, transaction, """
+                SELECT (SELECT count(*) FROM saver_events WHERE session_id = $session),
+                    EXISTS (SELECT 1 FROM saver_sessions WHERE session_id = $session) OR EXISTS (SELECT 1 FROM saver_imported WHERE session_id = $session)
+                """, sessionId))
+            await using (var reader = await count.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                if (reader.GetInt64(0) == 0 && reader.GetInt64(1) == 0)
+                    return -1;
+                events = reader.GetInt64(0);
+            }
+            await using var erase = Command(connection, transaction, """
+                DELETE FROM saver_events WHERE session_id = $session;
+                DELETE FROM saver_tallies WHERE session_id = $session;
+                DELETE FROM saver_snapshots WHERE session_id = $session;
+                DELETE FROM saver_sessions WHERE session_id = $session;
+                DELETE FROM saver_transcript_titles WHERE session_id = $session;
+                DELETE FROM saver_transcript_models WHERE session_id = $session;
+                DELETE FROM saver_import_owners WHERE session_id = $session;
+                DELETE FROM saver_imported WHERE session_id = $session;
+                DELETE FROM saver_archive WHERE session_id = $session;
+                DELETE FROM saver_project_choices WHERE session_id = $session;
+                """, sessionId);
+            await erase.ExecuteNonQueryAsync(cancellationToken);
+            return events;
+        }, cancellationToken, forgetOldPages: true);
+
     public string Name => "saver";
 
     /// <summary>

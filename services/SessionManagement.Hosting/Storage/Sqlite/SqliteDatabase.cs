@@ -79,9 +79,44 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     /// <summary>
     /// <see cref="WriteAsync{T}"/> with what the work replaces or deletes overwritten in the file (SQLite's <c>secure_delete</c>), not
-    /// left in free pages: for content sealed again at rest, whose clear bytes must not stay behind. Costlier, so only there.
+    /// left in free pages: for content sealed again at rest, or deleted for good, whose bytes must not stay behind. Costlier, so only
+    /// there. <paramref name="forgetOldPages"/>: the WAL is then copied into the file and emptied (a truncating checkpoint), so the
+    /// pages as they were before do not stay in it either.
     /// </summary>
-    public Task<T> OverwritingWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+    public async Task<T> OverwritingWriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken,
+        bool forgetOldPages = false)
+    {
+        var result = await Overwriting(work, cancellationToken).ConfigureAwait(false);
+        if (forgetOldPages)
+            await TruncateWalAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Copies the WAL into the file and empties it, once no reader holds an older snapshot (waiting as the busy timeout allows); whether
+    /// it was emptied.
+    /// </summary>
+    public async Task<bool> TruncateWalAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _writer.Value.ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var emptied = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) == 0;
+            if (!emptied)
+                _logger.LogWarning("The WAL of {Path} could not be emptied: a reader held it; the pages it holds go at the next checkpoint", Path);
+            return emptied;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private Task<T> Overwriting<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
             await ExecuteAsync(connection, transaction, "PRAGMA secure_delete = ON").ConfigureAwait(false);

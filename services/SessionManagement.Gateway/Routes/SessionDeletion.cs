@@ -1,0 +1,39 @@
+using MassTransit;
+using Microsoft.AspNetCore.Http;
+using SessionManagement.Contracts.Saver;
+using SessionManagement.Gateway.Capture;
+using SessionManagement.Hosting.Security;
+
+namespace SessionManagement.Gateway.Routes;
+
+/// <summary>
+/// <c>DELETE /api/sessions/{id}</c> (admin): a session deleted for good, for a secret kept that should not have been. The saver removes
+/// its state, hooks and backups and answers; chat and context remove its conversation, search entries, transcript lines and own
+/// context items, with their backups, as they receive its <see cref="SessionDeleted"/>. Audited, with who asked.
+/// </summary>
+internal static class SessionDeletion
+{
+    public static async Task<IResult> DeleteAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        if (!HookInput.IsValidSessionId(sessionId))
+            return ReadApiRoutes.BadRequest($"'{sessionId}' is not a session id");
+        try
+        {
+            var response = await client.AskAsync<DeleteSession, SessionDeleted, SessionNotFound>(
+                new DeleteSession(Guid.CreateVersion7(), sessionId, AuditTrail.Actor(http)), cancellationToken);
+            if (!response.Is(out Response<SessionDeleted>? deleted))
+                return Results.Json(new { error = $"no session {sessionId} is held, nor any backup of it" }, statusCode: StatusCodes.Status404NotFound);
+            var d = deleted.Message;
+            await AuditTrail.RecordAsync(http, "delete", sessionId, $"deleted for good: {d.Events} hooks, {d.Backups} backups");
+            return Results.Ok(new
+            {
+                d.SessionId, d.Events, d.Backups, d.DeletedAt,
+                Note = "the saver holds nothing of it any more; chat and context remove its conversation, transcript lines and own context items, with their backups, as they receive the deletion",
+            });
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("saver");
+        }
+    }
+}
