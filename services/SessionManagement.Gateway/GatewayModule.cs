@@ -124,11 +124,7 @@ public static class GatewayModule
         services.AddSingleton<HookDeliveryTracker>();
         services.AddSingleton<IHookAcceptor, LoggedHookAcceptor>();
         AddHostedSingleton<AcceptedEventDispatcher>(services);
-        builder.AddBusRegistrations(bus =>
-        {
-            bus.AddConsumeObserver(provider => provider.GetRequiredService<HookDeliveryTracker>());
-            bus.AddConsumer<DeletedSessionConsumer>();
-        });
+        builder.AddBusRegistrations(bus => bus.AddConsumeObserver(provider => provider.GetRequiredService<HookDeliveryTracker>()));
     }
 
     private static void AddHostedSingleton<T>(IServiceCollection services) where T : class, Microsoft.Extensions.Hosting.IHostedService

@@ -54,7 +54,6 @@ public static class SaverModule
             bus.AddConsumer<SessionQueriesConsumer>();
             bus.AddConsumer<BackupsConsumer>();
             bus.AddConsumer<CleanupConsumer>();
-            bus.AddConsumer<SessionDeleteConsumer>();
             bus.AddConsumer<ImportedSessionConsumer>();
             bus.AddConsumer<TranscriptFactsConsumer>();
             bus.AddConsumer<AuditConsumer>();
