@@ -46,12 +46,12 @@ public sealed class SessionDeleteTests
             : [];
         var backedUp = await Eventually.ReturnsAsync(() => Task.FromResult(OfTheSession()),
             found => found.Any(f => f.EndsWith(".backup", StringComparison.Ordinal)) && found.Any(f => f.EndsWith(".lines", StringComparison.Ordinal))
-                && FilesHolding(backups, words[gone]).Any(f => f.EndsWith(".items", StringComparison.Ordinal)), Within, "the session's backups");
+                && DataFiles.Holding(backups, words[gone]).Any(f => f.EndsWith(".items", StringComparison.Ordinal)), Within, "the session's backups");
 
         var refused = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone);
         var stillThere = await host.Http.GetAsync($"/api/sessions/{gone}", Cancel);
         var deleted = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone, "--yes", "--json");
-        var leftovers = await Eventually.ReturnsAsync(() => Task.FromResult(FilesHolding(host.DataDirectory, words[gone])), found => found.Count == 0, Within,
+        var leftovers = await Eventually.ReturnsAsync(() => Task.FromResult(DataFiles.Holding(host.DataDirectory, words[gone])), found => found.Count == 0, Within,
             "no file holding the deleted session's word");
         var again = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone, "--yes");
 
@@ -70,31 +70,11 @@ public sealed class SessionDeleteTests
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/sessions/{gone}/export", Cancel)).StatusCode);
         Assert.Equal(0, JsonDocument.Parse(await host.Http.GetStringAsync($"/api/search?q={words[gone]}", Cancel)).RootElement.GetProperty("hits").GetArrayLength());
         // The other session is as it was: its word still in the database file (the grep finds what is there) and found by search.
-        Assert.Contains(FilesHolding(host.DataDirectory, words[kept]), f => Path.GetFileName(f) == "session-management.db");
+        Assert.Contains(DataFiles.Holding(host.DataDirectory, words[kept]), f => Path.GetFileName(f) == "session-management.db");
         Assert.NotEqual(0, JsonDocument.Parse(await host.Http.GetStringAsync($"/api/search?q={words[kept]}", Cancel)).RootElement.GetProperty("hits").GetArrayLength());
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/api/sessions/{kept}/export", Cancel)).StatusCode);
         // Who deleted it is in the audit trail.
         var audit = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=delete&session={gone}", Cancel)).RootElement;
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("sessionId").GetString() == gone);
-    }
-
-    /// <summary>Every file under <paramref name="folder"/> holding <paramref name="word"/>'s bytes (UTF-8).</summary>
-    private static List<string> FilesHolding(string folder, string word)
-    {
-        var needle = Encoding.UTF8.GetBytes(word);
-        return [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(path =>
-        {
-            try
-            {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var copy = new MemoryStream();
-                file.CopyTo(copy);
-                return copy.GetBuffer().AsSpan(0, (int)copy.Length).IndexOf(needle) >= 0;
-            }
-            catch (IOException)
-            {
-                return false; // gone while read (a temporary file renamed)
-            }
-        })];
     }
 }

@@ -45,7 +45,7 @@ public sealed class EncryptionAtRestTests
             .RootElement.GetProperty("hookSpecificOutput").GetProperty("additionalContext").GetString()!;
         var export = await host.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl", Cancel);
         var messages = await host.Http.GetStringAsync($"/api/sessions/{session}/messages?limit=1000", Cancel);
-        var files = HostInput.Files(host.DataDirectory);
+        var files = DataFiles.Read(host.DataDirectory);
 
         var mark = hit.GetProperty("marks")[0]; // cut from the opened text
         Assert.Equal("quokkaline", hit.GetProperty("snippet").GetString()!.Substring(mark.GetProperty("start").GetInt32(), mark.GetProperty("length").GetInt32()));

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace SessionManagement.Gateway.Tests.Privacy;
@@ -21,24 +20,4 @@ internal static class HostInput
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
-
-    /// <summary>Every file under the folder, its bytes read as Latin-1 so any byte sequence can be searched; a file gone meanwhile reads as empty.</summary>
-    public static List<(string Path, string Text)> Files(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(path => (Path: path, Text: Encoding.Latin1.GetString(ReadShared(path)))).ToList();
-
-    private static byte[] ReadShared(string path)
-    {
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            file.CopyTo(copy);
-            return copy.ToArray();
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return []; // a temporary file the host removed between the listing and the read
-        }
-    }
 }

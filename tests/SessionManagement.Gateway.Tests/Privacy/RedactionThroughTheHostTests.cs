@@ -75,7 +75,7 @@ public sealed class RedactionThroughTheHostTests
             .RootElement.GetProperty("hookSpecificOutput").GetProperty("additionalContext").GetString()!;
         var export = await host.Http.GetStringAsync($"/api/sessions/{session}/export?format=jsonl", Cancel);
         var messages = await host.Http.GetStringAsync($"/api/sessions/{session}/messages?limit=1000", Cancel);
-        var files = HostInput.Files(host.DataDirectory);
+        var files = DataFiles.Read(host.DataDirectory);
 
         Assert.Contains("zephyrnote", context, StringComparison.Ordinal); // the context does carry the item, redacted
         Assert.Contains(files, f => f.Text.Contains("zephyrprompt", StringComparison.Ordinal)); // the files are searchable as plain text
