@@ -201,24 +201,14 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                 + (wrong.Any(k => k.State == "failed") ? "; once mended, smctl backups run takes them now" : "")));
             return;
         }
-        var every = TimeSpan.FromSeconds(runs.GetProperty("everySeconds").GetInt32());
         var pending = kinds.Where(k => k.State == "pending").Select(k => k.Kind).ToList();
         var names = kinds.Select(k => k.Kind switch { "context" => "context items", "audit" => "the audit trail", _ => k.Kind }).ToList();
         var named = names.Count > 1 ? $"{string.Join(", ", names[..^1])} and {names[^1]}" : string.Join("", names);
-        checks.Add(new Check("backups", true, $"{named} are backed up every {Every(every)}"
+        checks.Add(new Check("backups", true, $"{named} are backed up every {runs.GetProperty("every").GetString()}"
             + (kinds.FirstOrDefault(k => k.Kind == "sessions").Folder is { } root ? $" in {root}" : "") // the others' folders are in it
-            + (kinds.Max(k => k.LastRunAt) is { } newest ? $", the last run {Every(DateTimeOffset.UtcNow - newest, rounded: true)} ago" : "")
+            + (kinds.Where(k => k.LastRunAt is not null).MaxBy(k => k.LastRunAt) is { Kind: not null } newest ? $"; {newest.Detail}" : "")
             + (pending.Count > 0 ? $"; no run yet of {string.Join(", ", pending)} (the schedule runs one as it starts)" : "")));
     }
-
-    /// <summary>A duration in its largest whole unit (<paramref name="rounded"/>: down to it, for how long ago).</summary>
-    private static string Every(TimeSpan span, bool rounded = false) => span switch
-    {
-        _ when span.TotalDays >= 2 && (rounded || span.TotalDays == Math.Floor(span.TotalDays)) => $"{Math.Floor(span.TotalDays):0} days",
-        _ when span.TotalHours >= 1 && (rounded || span.TotalHours == Math.Floor(span.TotalHours)) => $"{Math.Floor(span.TotalHours):0} h",
-        _ when span.TotalMinutes >= 1 && (rounded || span.TotalMinutes == Math.Floor(span.TotalMinutes)) => $"{Math.Floor(span.TotalMinutes):0} min",
-        _ => $"{Math.Max(0, Math.Floor(span.TotalSeconds)):0} s",
-    };
 
     private static string Messages(long count) => count == 1 ? "1 failed message waits" : $"{count} failed messages wait";
 

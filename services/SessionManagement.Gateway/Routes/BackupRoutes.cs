@@ -92,6 +92,7 @@ internal static class BackupRoutes
         return new
         {
             EverySeconds = persistence.BackupFrequency,
+            Every = BackupRunStates.Every(TimeSpan.FromSeconds(persistence.BackupFrequency)),
             Runs = judged.Select(j => new
             {
                 j.Kind, j.Module, j.State, j.Detail, j.Run?.Folder, j.Run?.LastRunAt, j.Run?.Written, j.Run?.Failed, j.Run?.Problem, j.Run?.LastGoodAt,

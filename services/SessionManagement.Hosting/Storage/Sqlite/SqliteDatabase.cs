@@ -96,7 +96,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// Copies the WAL into the file and empties it, once no reader holds an older snapshot (waiting as the busy timeout allows); whether
     /// it was emptied.
     /// </summary>
-    public async Task<bool> TruncateWalAsync(CancellationToken cancellationToken)
+    private async Task<bool> TruncateWalAsync(CancellationToken cancellationToken)
     {
         var connection = await _writer.Value.ConfigureAwait(false);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -107,7 +107,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var emptied = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) == 0;
             if (!emptied)
-                _logger.LogWarning("The WAL of {Path} could not be emptied: a reader held it; the pages it holds go at the next checkpoint", Path);
+                _logger.LogWarning("The WAL of {Path} could not be emptied: a reader held it; the pages it holds stay until the WAL starts over", Path);
             return emptied;
         }
         finally
