@@ -48,6 +48,8 @@ public sealed class SessionDeleteTests
             found => found.Any(f => f.EndsWith(".backup", StringComparison.Ordinal)) && found.Any(f => f.EndsWith(".lines", StringComparison.Ordinal))
                 && DataFiles.Holding(backups, words[gone]).Any(f => f.EndsWith(".items", StringComparison.Ordinal)), Within, "the session's backups");
 
+        await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/status/sessions/{gone}", Cancel), r => r.StatusCode == HttpStatusCode.OK, Within,
+            "the session's live status");
         var refused = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone);
         var stillThere = await host.Http.GetAsync($"/api/sessions/{gone}", Cancel);
         var deleted = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone, "--yes", "--json");
@@ -68,6 +70,9 @@ public sealed class SessionDeleteTests
         Assert.Equal(4, again.ExitCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/sessions/{gone}", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/sessions/{gone}/export", Cancel)).StatusCode);
+        await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/status/sessions/{gone}", Cancel), r => r.StatusCode == HttpStatusCode.NotFound, Within,
+            "no live status of the deleted session");
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/api/status/sessions/{kept}", Cancel)).StatusCode);
         Assert.Equal(0, JsonDocument.Parse(await host.Http.GetStringAsync($"/api/search?q={words[gone]}", Cancel)).RootElement.GetProperty("hits").GetArrayLength());
         // The other session is as it was: its word still in the database file (the grep finds what is there) and found by search.
         Assert.Contains(DataFiles.Holding(host.DataDirectory, words[kept]), f => Path.GetFileName(f) == "session-management.db");

@@ -301,6 +301,24 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_session_is_deleted_Should_forget_its_live_status_and_keep_its_counts()
+    {
+        var tracker = new StatusTracker(Store);
+        var (gone, kept, project) = (NewId(), NewId(), "/work/" + NewId());
+        foreach (var s in new[] { gone, kept })
+            await tracker.HooksAsync([Hook(s, "UserPromptSubmit", 1, project)], Cancel);
+
+        await tracker.ForgetAsync(gone, Cancel);
+        await tracker.HooksAsync([Hook(kept, "UserPromptSubmit", 2, project)], Cancel); // written after, with the tracker's cache
+
+        Assert.Null(await Store.GetAsync(gone, Cancel));
+        Assert.Equal(2L, (await Store.GetAsync(kept, Cancel))!.Prompts);
+        var minute = Counter.MinuteOf(At);
+        var prompts = (await Store.ReadAsync("minute", minute, minute.AddMinutes(1), Cancel)).Where(r => r.Project == project && r.Metric == Metric.Prompts).Sum(r => r.Value);
+        Assert.Equal(3, prompts); // the counts stay: totals, no content
+    }
+
+    [Fact]
     public async Task When_backup_runs_end_Should_keep_each_kinds_last_with_when_it_last_ran_without_a_failure()
     {
         await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System).AddSingleton(new StatusTracker(Store))

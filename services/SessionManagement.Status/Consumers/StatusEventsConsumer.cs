@@ -13,8 +13,10 @@ namespace SessionManagement.Status.Consumers;
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
     IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<UsageRecorded>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
-    IConsumer<TranscriptSummarized>, IConsumer<BackupsRan>
+    IConsumer<TranscriptSummarized>, IConsumer<BackupsRan>, IConsumer<SessionDeleted>
 {
+    public Task Consume(ConsumeContext<SessionDeleted> c) => tracker.ForgetAsync(c.Message.SessionId, c.CancellationToken);
+
     /// <summary>
     /// A module's part of a backup run: kept as its kind's last run, with when the kind last ran without a failure (an older run
     /// delivered after a newer one is passed over).

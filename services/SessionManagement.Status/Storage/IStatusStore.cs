@@ -8,6 +8,9 @@ public interface IStatusStore
 {
     Task<LiveStatus?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>Removes a session's live status (the session deleted for good).</summary>
+    Task ForgetAsync(string sessionId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Writes the statuses and adds the amounts to the minute counters, together. Amounts for an hour or a day that had closed by
     /// <paramref name="now"/> reach that period's roll-ups too (<see cref="LatePeriod"/>): the schedule totalled it when it closed.

@@ -24,6 +24,9 @@ internal sealed class MongoStatusStore(IMongoDatabase database, ILogger<MongoSta
     private readonly IMongoCollection<BsonDocument> _counted = database.GetCollection<BsonDocument>(StatusMongoCollections.CountedHooks);
     private readonly IMongoCollection<BsonDocument> _backupRuns = database.GetCollection<BsonDocument>(StatusMongoCollections.BackupRuns);
 
+    public Task ForgetAsync(string sessionId, CancellationToken cancellationToken) =>
+        _sessions.DeleteOneAsync(new BsonDocument("_id", sessionId), cancellationToken);
+
     public async Task<IReadOnlyList<BackupRunView>> BackupRunsAsync(CancellationToken cancellationToken) =>
         (await _backupRuns.Find(FilterDefinition<BsonDocument>.Empty).Sort(Builders<BsonDocument>.Sort.Ascending("_id")).ToListAsync(cancellationToken))
             .Select(d => StatusJson.ReadRun(d["document"].AsString)).ToList();

@@ -19,6 +19,14 @@ internal sealed class SqliteStatusStore(SqliteDatabase database) : IStatusStore
             return runs;
         }, cancellationToken);
 
+    public Task ForgetAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var forget = Command(connection, transaction, "DELETE FROM status_sessions WHERE session_id = $id");
+            forget.Parameters.AddWithValue("$id", sessionId);
+            return await forget.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public Task SaveBackupRunAsync(BackupRunView run, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

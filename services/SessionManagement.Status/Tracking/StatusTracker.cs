@@ -218,6 +218,29 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
         await pending.Written.Task;
     }
 
+    /// <summary>
+    /// A session deleted for good: its live status goes, after the changes queued before it are written (so none writes it back). Its
+    /// counts in the minutes and roll-ups stay: totals, with no content.
+    /// </summary>
+    public async Task ForgetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            bool queued;
+            lock (_queue)
+                queued = _queue.Count > 0;
+            if (queued)
+                await WriteQueuedAsync(cancellationToken);
+            _cache.Remove(sessionId);
+            await store.ForgetAsync(sessionId, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task WriteQueuedAsync(CancellationToken cancellationToken)
     {
         List<PendingChange> batch;
