@@ -184,6 +184,35 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     }
 
     [Fact]
+    public async Task When_a_session_is_deleted_from_its_page_Should_go_only_once_the_box_is_ticked()
+    {
+        var session = "doomed-" + Guid.NewGuid().ToString("N")[..8];
+        var lines = new[] { TranscriptLines.User(session, "u0", null, 0, "a session to delete"), TranscriptLines.AssistantText(session, "a0", "u0", 1, "Gone soon.") };
+        using (var imported = await captured.Host.Http.PostAsync($"/api/sessions/import?session={session}&name={session}.jsonl",
+            new StringContent(string.Join("\n", lines) + "\n"), TestContext.Current.CancellationToken))
+            Assert.True(imported.IsSuccessStatusCode);
+        await Eventually.ReturnsAsync(async () => (await captured.Host.Http.GetAsync($"/api/sessions/{session}", TestContext.Current.CancellationToken)).StatusCode,
+            status => status == System.Net.HttpStatusCode.OK, Within, "the imported session kept");
+        var page = await OpenAsync($"/sessions/{session}");
+
+        await page.Locator("[data-delete] summary").ClickAsync();
+        await page.Locator("[data-delete] button").ClickAsync(); // the box not ticked: the browser does not send the form
+        // Nor does the gateway delete a form sent without it.
+        using var unticked = new HttpRequestMessage(HttpMethod.Post, $"/sessions/{session}/delete") { Content = new FormUrlEncodedContent([]) };
+        unticked.Headers.Add("Origin", captured.Host.BaseAddress.GetLeftPart(UriPartial.Authority));
+        var refused = (await captured.Host.Http.SendAsync(unticked, TestContext.Current.CancellationToken)).StatusCode;
+        var stillThere = (await captured.Host.Http.GetAsync($"/api/sessions/{session}", TestContext.Current.CancellationToken)).StatusCode;
+        await page.Locator("[data-delete] input[name=confirm]").CheckAsync();
+        await page.Locator("[data-delete] button").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused);
+        Assert.Equal(System.Net.HttpStatusCode.OK, stillThere);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await captured.Host.Http.GetAsync($"/api/sessions/{session}", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(0, await page.Locator($"a[href='/sessions/{session}']").CountAsync());
+    }
+
+    [Fact]
     public async Task When_a_long_session_is_read_to_its_end_Should_show_every_message_once_in_order_a_page_at_a_time()
     {
         // 120 prompts and replies, written here as Claude Code writes them, imported.

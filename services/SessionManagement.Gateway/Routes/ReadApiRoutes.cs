@@ -33,7 +33,7 @@ internal static class ReadApiRoutes
     {
         api.MapGet("/api/sessions", ListSessionsAsync).Allow(AccessRole.Read);
         api.MapGet("/api/sessions/{sessionId}", GetSessionAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
-        api.MapDelete("/api/sessions/{sessionId}", SessionDeletion.DeleteAsync); // admin only
+        api.MapDelete("/api/sessions/{sessionId}", SessionDeletion.RouteAsync); // admin only
         api.MapGet("/api/sessions/{sessionId}/messages", GetMessagesAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
         api.MapGet("/api/sessions/{sessionId}/export", SessionExport.WriteAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
         api.MapGet("/api/sessions/{sessionId}/files", GetFilesAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();

@@ -13,18 +13,14 @@ namespace SessionManagement.Gateway.Routes;
 /// </summary>
 internal static class SessionDeletion
 {
-    public static async Task<IResult> DeleteAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    public static async Task<IResult> RouteAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
     {
         if (!HookInput.IsValidSessionId(sessionId))
             return ReadApiRoutes.BadRequest($"'{sessionId}' is not a session id");
         try
         {
-            var response = await client.AskAsync<DeleteSession, SessionDeleted, SessionNotFound>(
-                new DeleteSession(Guid.CreateVersion7(), sessionId, AuditTrail.Actor(http)), cancellationToken);
-            if (!response.Is(out Response<SessionDeleted>? deleted))
+            if (await DeleteAsync(http, client, sessionId, cancellationToken) is not { } d)
                 return Results.Json(new { error = $"no session {sessionId} is held, nor any backup of it" }, statusCode: StatusCodes.Status404NotFound);
-            var d = deleted.Message;
-            await AuditTrail.RecordAsync(http, "delete", sessionId, $"deleted for good: {d.Events} hooks, {d.Backups} backups");
             return Results.Ok(new
             {
                 d.SessionId, d.Events, d.Backups, d.DeletedAt,
@@ -35,5 +31,17 @@ internal static class SessionDeletion
         {
             return client.NoAnswer("saver");
         }
+    }
+
+    /// <summary>Asks the saver to delete the session, and records who did; null when nothing of it is held. The saver not answering throws.</summary>
+    public static async Task<SessionDeleted?> DeleteAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        var response = await client.AskAsync<DeleteSession, SessionDeleted, SessionNotFound>(
+            new DeleteSession(Guid.CreateVersion7(), sessionId, AuditTrail.Actor(http)), cancellationToken);
+        if (!response.Is(out Response<SessionDeleted>? deleted))
+            return null;
+        var d = deleted.Message;
+        await AuditTrail.RecordAsync(http, "delete", sessionId, $"deleted for good: {d.Events} hooks, {d.Backups} backups");
+        return d;
     }
 }

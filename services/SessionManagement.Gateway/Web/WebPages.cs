@@ -217,6 +217,28 @@ internal static class WebPages
         }
     }
 
+    /// <summary>
+    /// Deletes the session for good (<see cref="SessionDeletion"/>) once the form's box says so, then shows the session list. The box is
+    /// the confirmation: a click on the button alone deletes nothing.
+    /// </summary>
+    public static async Task<IResult> DeleteAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        var viewer = WebViewer.Of(http);
+        var form = await http.Request.ReadFormAsync(cancellationToken);
+        if (form["confirm"].ToString() != "yes")
+            return Problem(viewer, StatusCodes.Status400BadRequest, "Not deleted", "Tick the box that says the session and its backups go for good, then delete.");
+        try
+        {
+            return await SessionDeletion.DeleteAsync(http, client, sessionId, cancellationToken) is null
+                ? NotFound(viewer, sessionId)
+                : Results.Redirect("/");
+        }
+        catch (RequestTimeoutException)
+        {
+            return Problem(viewer, StatusCodes.Status504GatewayTimeout, "No answer", "The saver did not answer in time: is one running? Nothing was deleted yet; try again.");
+        }
+    }
+
     /// <summary>Where a message is in its session (a search hit's key), reading the conversation without its raw lines.</summary>
     private static async Task<long?> IndexOfAsync(ReadApiClient client, string sessionId, string key, CancellationToken cancellationToken)
     {
