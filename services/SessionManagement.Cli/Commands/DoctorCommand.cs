@@ -206,7 +206,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         var named = names.Count > 1 ? $"{string.Join(", ", names[..^1])} and {names[^1]}" : string.Join("", names);
         checks.Add(new Check("backups", true, $"{named} are backed up every {runs.GetProperty("every").GetString()}"
             + (kinds.FirstOrDefault(k => k.Kind == "sessions").Folder is { } root ? $" in {root}" : "") // the others' folders are in it
-            + (kinds.Where(k => k.LastRunAt is not null).MaxBy(k => k.LastRunAt) is { Kind: not null } newest ? $"; {newest.Detail}" : "")
+            + (kinds.Where(k => k.LastRunAt is not null).OrderByDescending(k => k.LastRunAt).Select(k => k.Detail).FirstOrDefault() is { } newest ? $"; {newest}" : "")
             + (pending.Count > 0 ? $"; no run yet of {string.Join(", ", pending)} (the schedule runs one as it starts)" : "")));
     }
 
