@@ -32,6 +32,16 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         return page;
     }
 
+    /// <summary>Imports the lines as the session's transcript and waits until the session is kept.</summary>
+    private async Task ImportAsync(string session, IEnumerable<string> lines)
+    {
+        using (var imported = await captured.Host.Http.PostAsync($"/api/sessions/import?session={session}&name={session}.jsonl",
+            new StringContent(string.Join("\n", lines) + "\n"), TestContext.Current.CancellationToken))
+            Assert.True(imported.IsSuccessStatusCode);
+        await Eventually.ReturnsAsync(async () => (await captured.Host.Http.GetAsync($"/api/sessions/{session}", TestContext.Current.CancellationToken)).StatusCode,
+            status => status == System.Net.HttpStatusCode.OK, Within, "the imported session kept");
+    }
+
     [Fact]
     public async Task When_a_session_was_captured_Should_list_it_and_show_its_prompt_its_folded_tool_calls_their_output_and_the_image()
     {
@@ -188,11 +198,7 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     {
         var session = "doomed-" + Guid.NewGuid().ToString("N")[..8];
         var lines = new[] { TranscriptLines.User(session, "u0", null, 0, "a session to delete"), TranscriptLines.AssistantText(session, "a0", "u0", 1, "Gone soon.") };
-        using (var imported = await captured.Host.Http.PostAsync($"/api/sessions/import?session={session}&name={session}.jsonl",
-            new StringContent(string.Join("\n", lines) + "\n"), TestContext.Current.CancellationToken))
-            Assert.True(imported.IsSuccessStatusCode);
-        await Eventually.ReturnsAsync(async () => (await captured.Host.Http.GetAsync($"/api/sessions/{session}", TestContext.Current.CancellationToken)).StatusCode,
-            status => status == System.Net.HttpStatusCode.OK, Within, "the imported session kept");
+        await ImportAsync(session, lines);
         var page = await OpenAsync($"/sessions/{session}");
 
         await page.Locator("[data-delete] summary").ClickAsync();
@@ -220,11 +226,7 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var lines = Enumerable.Range(0, 120).Select(i => i % 2 == 0
             ? TranscriptLines.User(session, $"u{i}", i == 0 ? null : $"a{i - 1}", i, $"question number {i}")
             : TranscriptLines.AssistantText(session, $"a{i}", $"u{i - 1}", i, $"answer number {i}"));
-        using (var imported = await captured.Host.Http.PostAsync($"/api/sessions/import?session={session}&name={session}.jsonl",
-            new StringContent(string.Join("\n", lines) + "\n"), TestContext.Current.CancellationToken))
-            Assert.True(imported.IsSuccessStatusCode);
-        await Eventually.ReturnsAsync(async () => (await captured.Host.Http.GetAsync($"/api/sessions/{session}", TestContext.Current.CancellationToken)).StatusCode,
-            status => status == System.Net.HttpStatusCode.OK, Within, "the imported session kept");
+        await ImportAsync(session, lines);
         var page = await OpenAsync($"/sessions/{session}");
         var shown = page.Locator("ol.conversation > li.message");
         Assert.True(await shown.CountAsync() < 120); // a page, not all at once

@@ -272,19 +272,16 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     }
 
     /// <summary>
-    /// Deletes the backups of a session's transcript files (the session deleted for good); returns how many there were.
+    /// Deletes the backups of a session's transcript files (the session deleted for good).
     /// </summary>
-    public async Task<int> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+    public async Task DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
-        var folder = System.IO.Path.Combine(Path, FileNames.Encode(sessionId));
+        var folder = SessionFolder(sessionId);
         await _writing.WaitAsync(cancellationToken);
         try
         {
-            if (!Directory.Exists(folder))
-                return 0;
-            var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length;
-            Directory.Delete(folder, recursive: true);
-            return files;
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
         }
         finally
         {
@@ -298,7 +295,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     /// </summary>
     public async Task<(int Files, long Lines, int Held)> RestoreSessionAsync(string sessionId, List<object> announcements, CancellationToken cancellationToken)
     {
-        var folder = System.IO.Path.Combine(Path, FileNames.Encode(sessionId));
+        var folder = SessionFolder(sessionId);
         int files = 0, held = 0;
         long lines = 0;
         foreach (var path in Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*" + Extension).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
@@ -377,8 +374,10 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         await output.WriteAsync(payload, cancellationToken);
     }
 
+    private string SessionFolder(string sessionId) => System.IO.Path.Combine(Path, FileNames.Encode(sessionId));
+
     private string FilePath(string sessionId, string file) =>
-        System.IO.Path.Combine(Path, FileNames.Encode(sessionId), (file.Length == 0 ? "session" : "file-" + FileNames.Encode(file)) + Extension);
+        System.IO.Path.Combine(SessionFolder(sessionId), (file.Length == 0 ? "session" : "file-" + FileNames.Encode(file)) + Extension);
 
     private static Header? ReadHeader(string path)
     {

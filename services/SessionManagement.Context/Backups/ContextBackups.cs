@@ -173,17 +173,15 @@ public sealed class ContextBackups(IOptions<StorageOptions> storage, IContextSto
         return (files.Count == 0 ? null : files[^1], resealed);
     }
 
-    /// <summary>Deletes the backup of a session's own items (the session deleted for good); whether there was one.</summary>
-    public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+    /// <summary>Deletes the backup of a session's own items (the session deleted for good).</summary>
+    public async Task DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
         var path = FilePath("session", sessionId);
         await _writing.WaitAsync(cancellationToken);
         try
         {
-            if (!File.Exists(path))
-                return false;
-            File.Delete(path);
-            return true;
+            if (File.Exists(path))
+                File.Delete(path);
         }
         finally
         {
