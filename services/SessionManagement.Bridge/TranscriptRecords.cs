@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace SessionManagement.Bridge;
 
-/// <summary>Whether two transcript lines are the same record of a session, as a copy re-homed elsewhere keeps it.</summary>
+/// <summary>What a transcript line's record says of itself: whether two lines are the same record, when it was written.</summary>
 public static class TranscriptRecords
 {
     /// <summary>
@@ -22,6 +22,11 @@ public static class TranscriptRecords
             && ((x.Timestamp is not null && x.Timestamp == y.Timestamp) || (x.MessageId is not null && x.MessageId == y.MessageId)
                 || (x.LeafUuid is not null && x.LeafUuid == y.LeafUuid));
     }
+
+    /// <summary>The time the line's record carries (its top-level <c>timestamp</c>); null for a line without one, or not JSON.</summary>
+    public static DateTimeOffset? Timestamp(ReadOnlySpan<byte> line) =>
+        Keys(line)?.Timestamp is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
     private sealed record Identity(string? Uuid, string? Type, string? Timestamp, string? MessageId, string? LeafUuid);
 

@@ -70,6 +70,7 @@ public static class GatewayModule
         services.AddHostedService<WarmUpAtStart>();
 
         services.AddSingleton<TranscriptImporter>();
+        services.AddSingleton<SessionErasure>();
         services.AddSingleton<ReadApiClient>();
         builder.AddBusRegistrations(bus =>
         {

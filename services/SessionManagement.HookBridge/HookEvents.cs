@@ -39,20 +39,7 @@ internal static class HookEvents
     public static readonly TimeSpan UnansweredWait = TimeSpan.FromMilliseconds(800);
 
     /// <summary>The value of a hook's <c>hook_event_name</c>, found in its JSON without parsing the rest; null when it has none.</summary>
-    public static string? NameIn(ReadOnlySpan<byte> payload)
-    {
-        var key = payload.IndexOf("\"hook_event_name\""u8);
-        if (key < 0)
-            return null;
-        var rest = payload[(key + 17)..].TrimStart(" \t\r\n"u8);
-        if (rest.IsEmpty || rest[0] != (byte)':')
-            return null;
-        rest = rest[1..].TrimStart(" \t\r\n"u8);
-        if (rest.IsEmpty || rest[0] != (byte)'"')
-            return null;
-        var end = rest[1..].IndexOfAny((byte)'"', (byte)'\\');
-        return end is > 0 and <= 64 && rest[1 + end] == (byte)'"' ? System.Text.Encoding.UTF8.GetString(rest.Slice(1, end)) : null;
-    }
+    public static string? NameIn(ReadOnlySpan<byte> payload) => SessionManagement.Bridge.HookFields.StringIn(payload, "\"hook_event_name\""u8, 64);
 
     /// <summary>How long this hook waits for the gateway: <paramref name="configured"/>, or less for a hook whose answer nobody reads.</summary>
     public static TimeSpan WaitFor(ReadOnlySpan<byte> payload, TimeSpan configured) =>

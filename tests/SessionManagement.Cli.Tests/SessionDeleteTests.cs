@@ -82,4 +82,88 @@ public sealed class SessionDeleteTests
         var audit = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=delete&session={gone}", Cancel)).RootElement;
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("sessionId").GetString() == gone);
     }
+
+    [Fact]
+    public async Task When_a_deleted_session_is_met_again_Should_pass_its_old_lines_over_until_an_admin_undeletes_it()
+    {
+        var host = HostProcess.Start();
+        try
+        {
+            await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+            var suffix = Guid.NewGuid().ToString("N")[..8];
+            var (gone, kept, late) = ($"gone-{suffix}", $"kept-{suffix}", $"late-{suffix}");
+            var (word, keptWord, fresh) = ("echidnasecret" + suffix, "numbatkept" + suffix, "quokkafresh" + suffix);
+            // Handed over from elsewhere: imported from a folder of its own, so no cursor of the gateway's says how far it was read.
+            var handoff = Path.Combine(host.Home, "handoff", "-work-undelete");
+            Directory.CreateDirectory(handoff);
+            string Transcript(string session, string said) => string.Concat(TranscriptLines.User(session, "u1", null, 0, $"please keep {said}", "/work/undelete"), "\n",
+                TranscriptLines.AssistantText(session, "a1", "u1", 1, $"Kept: {said}.", "/work/undelete"), "\n");
+            await File.WriteAllTextAsync(Path.Combine(handoff, gone + ".jsonl"), Transcript(gone, word), Cancel);
+            await File.WriteAllTextAsync(Path.Combine(handoff, kept + ".jsonl"), Transcript(kept, keptWord), Cancel);
+            // A hook of it the gateway refused (its JSON cut short) is kept in its journal, and names the session.
+            using (var refusedHook = await host.Http.PostAsync("/hooks", new StringContent(
+                $$"""{"session_id":"{{gone}}","hook_event_name":"UserPromptSubmit","prompt":"the refused hook says {{word}}" """, Encoding.UTF8, "application/json"), Cancel))
+                Assert.Equal(HttpStatusCode.BadRequest, refusedHook.StatusCode);
+            var smctl = new Dictionary<string, string>(host.SmHookEnvironment());
+            var first = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(host.Home, "handoff"), "--json");
+            Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+            Assert.Contains(DataFiles.Holding(host.DataDirectory, word), f => Path.GetFileName(f).StartsWith("session-management.db", StringComparison.Ordinal));
+
+            var deleted = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone, "--yes");
+            Assert.True(deleted.ExitCode == 0, deleted.Stderr);
+            var leftovers = await Eventually.ReturnsAsync(() => Task.FromResult(DataFiles.Holding(host.DataDirectory, word)), found => found.Count == 0, Within,
+                "no file holding the deleted session's word, its refused hook's included");
+            var refusedAfter = JsonDocument.Parse(await host.Http.GetStringAsync("/api/errors", Cancel)).RootElement.GetProperty("rejected").EnumerateArray()
+                .Single(r => r.GetProperty("sessionId").GetString() == gone);
+
+            // Claude Code's folder now holds it, with a session never imported: the gateway reconciles the folder as it starts again.
+            var projects = Path.Combine(host.Home, ".claude", "projects");
+            Directory.CreateDirectory(projects);
+            Directory.Move(handoff, Path.Combine(projects, "-work-undelete"));
+            var transcript = Path.Combine(projects, "-work-undelete", gone + ".jsonl");
+            await File.WriteAllTextAsync(Path.Combine(projects, "-work-undelete", late + ".jsonl"), Transcript(late, "bilbylate" + suffix), Cancel);
+            await host.KillAsync();
+            host = host.StartAgain();
+            await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+            // Files are reconciled in their names' order: once the late session is in, the deleted one was passed over.
+            await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{late}", Cancel), r => r.IsSuccessStatusCode, Within, "the late session reconciled");
+            var afterRestart = DataFiles.Holding(host.DataDirectory, word);
+            var again = await SmctlProcess.RunAsync(smctl, "import", projects, "--json");
+            var afterImport = DataFiles.Holding(host.DataDirectory, word);
+
+            // Resumed in Claude Code: its hooks come again, and what it adds is taken in, never what it held.
+            await host.PostHookAsync($$"""{"session_id":"{{gone}}","hook_event_name":"SessionStart","source":"resume","cwd":"/work/undelete","transcript_path":"{{transcript}}"}""", Cancel);
+            var now = (int)(DateTimeOffset.UtcNow - TranscriptLines.Start).TotalSeconds + 1; // written after the deletion, as Claude Code stamps it
+            await File.AppendAllTextAsync(transcript, TranscriptLines.User(gone, "u2", "a1", now, $"now {fresh}", "/work/undelete") + "\n", Cancel);
+            await host.PostHookAsync($$"""{"session_id":"{{gone}}","hook_event_name":"UserPromptSubmit","prompt":"now {{fresh}}","cwd":"/work/undelete","transcript_path":"{{transcript}}"}""", Cancel);
+            var resumed = await Eventually.ReturnsAsync(() => host.Http.GetStringAsync($"/api/sessions/{gone}/export?format=jsonl", Cancel),
+                text => text.Contains(fresh, StringComparison.Ordinal), Within, "the resumed session's new line");
+            var afterResume = DataFiles.Holding(host.DataDirectory, word);
+
+            var undeleted = await SmctlProcess.RunAsync(smctl, "import", projects, "--undelete", "--json");
+
+            Assert.Empty(leftovers);
+            Assert.Equal("nothing", refusedAfter.GetProperty("kept").GetString());
+            Assert.Empty(afterRestart);
+            Assert.True(again.ExitCode == 0, again.Stdout + again.Stderr);
+            var summary = JsonDocument.Parse(again.Stdout).RootElement;
+            Assert.Equal((0, 1, 2), (summary.GetProperty("imported").GetInt32(), summary.GetProperty("deleted").GetInt32(), summary.GetProperty("skipped").GetInt32()));
+            Assert.Contains(gone, summary.GetProperty("passedOver")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Empty(afterImport);
+            Assert.DoesNotContain(word, resumed, StringComparison.Ordinal);
+            Assert.Single(resumed.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Empty(afterResume);
+            Assert.True(undeleted.ExitCode == 0, undeleted.Stdout + undeleted.Stderr);
+            Assert.Equal(1, JsonDocument.Parse(undeleted.Stdout).RootElement.GetProperty("imported").GetInt32());
+            Assert.Contains(DataFiles.Holding(host.DataDirectory, word), f => Path.GetFileName(f).StartsWith("session-management.db", StringComparison.Ordinal));
+            Assert.Equal(await File.ReadAllTextAsync(transcript, Cancel), await host.Http.GetStringAsync($"/api/sessions/{gone}/export?format=jsonl", Cancel));
+            var audit = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=import&session={gone}", Cancel)).RootElement;
+            Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("detail").GetString()!.Contains("undeleted", StringComparison.Ordinal));
+            Assert.Contains(DataFiles.Holding(host.DataDirectory, keptWord), f => Path.GetFileName(f).StartsWith("session-management.db", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
 }

@@ -9,4 +9,5 @@ namespace SessionManagement.Contracts.Saver;
 /// <param name="Events">The hooks the saver held of it.</param>
 /// <param name="Backups">The saver's backups of it, deleted.</param>
 /// <param name="DeletedAt">When.</param>
-public record SessionDeleted(string SessionId, long Events, int Backups, DateTimeOffset DeletedAt);
+/// <param name="By">Who asked (<see cref="DeleteSession.By"/>); empty from a saver of before.</param>
+public record SessionDeleted(string SessionId, long Events, int Backups, DateTimeOffset DeletedAt, string By = "");

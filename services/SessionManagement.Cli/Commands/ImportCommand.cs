@@ -18,12 +18,17 @@ internal sealed class ImportSettings : GatewaySettings
     [CommandOption("--parallel <N>")]
     [Description("Files imported at once (default: twice the machine's cores).")]
     public int Parallel { get; init; } = 2 * Environment.ProcessorCount;
+
+    [CommandOption("--undelete")]
+    [Description("Import again the sessions deleted for good (smctl sessions delete), which are otherwise passed over. An admin's.")]
+    public bool Undelete { get; init; }
 }
 
 /// <summary>
 /// <c>smctl import</c>: a whole history into the store — sessions' transcripts and their subagents'. What the store already holds
 /// the same (the file given back byte for byte) is skipped, so a second run imports nothing and a run cut short goes on where it
-/// stopped; anything else is imported, and the store keeps each line once however often it arrives.
+/// stopped; anything else is imported, and the store keeps each line once however often it arrives. A session deleted for good is
+/// passed over, and said so, unless <c>--undelete</c>.
 /// </summary>
 internal sealed class ImportCommand : GatewayCommand<ImportSettings>
 {
@@ -43,7 +48,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    var result = await ImportOneAsync(client, transcript, redactor, cancellationToken);
+                    var result = await ImportOneAsync(client, transcript, redactor, settings.Undelete, cancellationToken);
                     lock (results)
                         results.Add(result);
                 }
@@ -63,6 +68,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
 
         var imported = results.Where(r => r.Outcome == "imported").ToList();
         var failed = results.Where(r => r.Outcome == "failed").ToList();
+        var deleted = results.Where(r => r.Outcome == "deleted").ToList();
         var bytes = imported.Sum(r => r.Bytes);
         var summary = new
         {
@@ -71,19 +77,24 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             imported = imported.Count,
             skipped = results.Count(r => r.Outcome == "held"),
             failed = failed.Count,
+            deleted = deleted.Count,
             lines = imported.Sum(r => r.Lines),
             added = imported.Sum(r => r.Added),
             bytes,
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
             megabytesPerSecond = Math.Round(bytes / 1e6 / Math.Max(0.001, clock.Elapsed.TotalSeconds), 1),
             problems = failed.Select(f => new { path = f.Path, problem = f.Problem }).ToList(),
+            passedOver = deleted.Select(f => new { path = f.Path, reason = f.Problem }).ToList(),
         };
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(summary, Indented));
         else
         {
             Out.MarkupLine($"{summary.files} transcripts: [green]{summary.imported} imported[/] ({ClaudeProjects.Count(summary.lines)} lines, {ClaudeProjects.Count(summary.added)} new), "
-                + $"{summary.skipped} already held, {(failed.Count > 0 ? $"[red]{failed.Count} failed[/]" : "0 failed")}; {summary.seconds:0.0} s, {summary.megabytesPerSecond:0.0} MB/s");
+                + $"{summary.skipped} already held, " + (deleted.Count > 0 ? $"[yellow]{deleted.Count} deleted for good, passed over[/], " : "")
+                + $"{(failed.Count > 0 ? $"[red]{failed.Count} failed[/]" : "0 failed")}; {summary.seconds:0.0} s, {summary.megabytesPerSecond:0.0} MB/s");
+            foreach (var passed in deleted)
+                Out.MarkupLineInterpolated($"[yellow]{passed.Path}[/]: {passed.Problem}");
             foreach (var problem in failed)
                 Output.Error($"{problem.Path}: {problem.Problem}");
         }
@@ -92,7 +103,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
 
     private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem);
 
-    private static async Task<FileResult> ImportOneAsync(GatewayClient client, FoundTranscript transcript, SecretRedactor? redactor, CancellationToken cancellationToken)
+    private static async Task<FileResult> ImportOneAsync(GatewayClient client, FoundTranscript transcript, SecretRedactor? redactor, bool undelete,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -101,9 +113,16 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
                 + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
                 + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File))
-                + "&path=" + Uri.EscapeDataString(Path.GetFullPath(transcript.Path)); // a file smctl restore re-homed is taken on after what is held of it
+                + "&path=" + Uri.EscapeDataString(Path.GetFullPath(transcript.Path)) // a file smctl restore re-homed is taken on after what is held of it
+                + (undelete ? "&undelete=true" : "");
             var answer = await client.PostFileAsync(query, transcript.Path, cancellationToken);
             return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null);
+        }
+        catch (GatewayException error) when (error.ExitCode is ExitCodes.Conflict)
+        {
+            // The session was deleted for good: the gateway says when and by whom.
+            var said = error.Message.IndexOf(": session ", StringComparison.Ordinal) is var at and >= 0 ? error.Message[(at + 2)..] : error.Message;
+            return new FileResult(transcript.Path, "deleted", transcript.Bytes, 0, 0, said);
         }
         catch (GatewayException error) when (error.ExitCode is ExitCodes.BadInput or ExitCodes.GatewayFailed)
         {

@@ -188,7 +188,10 @@ internal sealed class HookCapture(
     {
         logger.LogWarning("Rejected hook input {EventId} from {Channel} ({Bytes} bytes): {Problem}; kept in the journal",
             eventId, request.Channel, length, problem);
-        await journal.AppendAsync([new DeliveryRecord(eventId, receivedAt, "", "", DeliveryStatus.Rejected, request.Channel,
+        // Its session and event as far as they can be read (the input may not parse): a session deleted for good takes what was kept of it along.
+        var session = HookFields.StringIn(request.Body, "\"session_id\""u8, HookInput.MaxSessionIdLength) is { } id && HookInput.IsValidSessionId(id) ? id : "";
+        var eventName = HookFields.StringIn(request.Body, "\"hook_event_name\""u8, 64) ?? "";
+        await journal.AppendAsync([new DeliveryRecord(eventId, receivedAt, session, eventName, DeliveryStatus.Rejected, request.Channel,
             length, problem, raw is null ? null : atRest.Seal(raw, GatewayRecords.RejectedInput), rawPath, sha256)], cancellationToken);
     }
 

@@ -12,4 +12,10 @@ public interface IDeliveryJournal
 
     /// <summary>Newest first, optionally only one status.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets what was kept of the session's refused inputs (the session deleted for good): their records stay, saying so, without their
+    /// bytes, overwritten where the store can. Returns the files their heads were kept in, for the caller to delete.
+    /// </summary>
+    Task<IReadOnlyList<string>> ForgetInputsAsync(string sessionId, CancellationToken cancellationToken);
 }

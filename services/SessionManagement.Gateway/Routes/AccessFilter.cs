@@ -40,6 +40,13 @@ internal sealed class AccessFilter(AccessTokens tokens, Func<HttpContext, IResul
             statusCode: StatusCodes.Status403Forbidden);
 
     public static string Name(AccessRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>What a route refuses its caller beyond the route's role (a reader's request for what is not theirs): 403, and recorded.</summary>
+    public static async Task<IResult> RefuseAsync(HttpContext http, string why)
+    {
+        await AuditTrail.RecordAsync(http, "access-refused", null, $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}: {why}");
+        return Results.Json(new { error = why }, statusCode: StatusCodes.Status403Forbidden);
+    }
 }
 
 /// <summary>The least role a route takes (<see cref="AccessFilter"/>).</summary>

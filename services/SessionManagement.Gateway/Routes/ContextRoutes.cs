@@ -34,15 +34,15 @@ internal static class ContextRoutes
             {
                 // A reader reads their own items, their teams' and those of their own sessions (with the session's project's).
                 if (user is not null && user != reader.Name)
-                    return await ForbiddenAsync(http, $"{reader.Name} reads their own user items, not {user}'s");
+                    return await AccessFilter.RefuseAsync(http, $"{reader.Name} reads their own user items, not {user}'s");
                 if (team is not null && !reader.Teams.Contains(team, StringComparer.Ordinal))
-                    return await ForbiddenAsync(http, $"{reader.Name} is not in team {team}");
+                    return await AccessFilter.RefuseAsync(http, $"{reader.Name} is not in team {team}");
                 if (project is not null && session is null)
-                    return await ForbiddenAsync(http, "a reader reads a project's context through one of their sessions: add session=<id>");
+                    return await AccessFilter.RefuseAsync(http, "a reader reads a project's context through one of their sessions: add session=<id>");
                 if (session is not null && !await OwnedSessionFilter.OwnsAsync(client, reader, session, cancellationToken))
                     return ReadApiRoutes.NotFound(session);
                 if (project is not null && await ProjectOfAsync(client, session!, cancellationToken) != project)
-                    return await ForbiddenAsync(http, $"a reader reads the context of their session's own project, not {project}");
+                    return await AccessFilter.RefuseAsync(http, $"a reader reads the context of their session's own project, not {project}");
                 user = reader.Name;
             }
             var found = await client.AskAsync<QueryContext, ContextItemsFound>(
@@ -63,13 +63,6 @@ internal static class ContextRoutes
     {
         var response = await client.AskAsync<GetSession, SessionFound, SessionNotFound>(new GetSession(sessionId), cancellationToken);
         return response.Is(out Response<SessionFound>? found) ? found.Message.Session.ProjectDir : null;
-    }
-
-    /// <summary>A reader asked for context that is not theirs: refused, and recorded.</summary>
-    private static async Task<IResult> ForbiddenAsync(HttpContext http, string why)
-    {
-        await AuditTrail.RecordAsync(http, "access-refused", null, $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}: {why}");
-        return Results.Json(new { error = why }, statusCode: StatusCodes.Status403Forbidden);
     }
 
     /// <summary>Saves an item, its content redacted as a hook's would be (<see cref="SecretRedactor"/>).</summary>

@@ -191,22 +191,28 @@ internal static class ReadApiRoutes
 
     private static async Task<IResult> ImportAsync(
         HttpContext http, TranscriptImporter importer, ReadApiClient client, IOptions<GatewayOptions> options, ILoggerFactory loggers,
-        string? session, string? name, string? file, string? parent, string? path, CancellationToken cancellationToken)
+        string? session, string? name, string? file, string? parent, string? path, bool? undelete, CancellationToken cancellationToken)
     {
+        if (undelete == true && Caller.Of(http) is { Role: not AccessRole.Admin } caller)
+            return await AccessFilter.RefuseAsync(http, $"only an admin imports a session deleted for good again (undelete); {caller.Name} has {AccessFilter.Name(caller.Role)}");
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = options.Value.MaxImportBytes;
         var (host, user) = ImportedBy(http);
         try
         {
             var result = await importer.ImportAsync(http.Request.Body, http.Request.ContentLength, session, name ?? "upload.jsonl", host, user,
-                cancellationToken, file, parent, path);
+                cancellationToken, file, parent, path, undelete == true);
             await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "import", "branch"), result.SessionId,
-                $"{result.Name}: {result.Lines} lines" + (parent is null ? "" : $", branched from {parent}"));
+                $"{result.Name}: {result.Lines} lines" + (parent is null ? "" : $", branched from {parent}") + (result.Undeleted ? ", deleted for good before: undeleted" : ""));
             return Results.Ok(result);
         }
         catch (ImportRejectedException error)
         {
             return BadRequest(error.Message);
+        }
+        catch (DeletedSessionException refused)
+        {
+            return Results.Json(new { error = refused.Message, deleted = refused.Deleted }, statusCode: StatusCodes.Status409Conflict);
         }
         catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -1,7 +1,9 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http;
 using SessionManagement.Contracts.Saver;
+using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Transcripts;
 using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
@@ -9,7 +11,8 @@ namespace SessionManagement.Gateway.Routes;
 /// <summary>
 /// <c>DELETE /api/sessions/{id}</c> (admin): a session deleted for good, for a secret kept that should not have been. The saver removes
 /// its state, hooks and backups and answers; chat and context remove its conversation, search entries, transcript lines and own
-/// context items, with their backups, as they receive its <see cref="SessionDeleted"/>. Audited, with who asked.
+/// context items, with their backups, as they receive its <see cref="SessionDeleted"/>. Audited, with who asked. From the answer on, none
+/// of its transcripts is taken in again (<see cref="DeletedSession"/>).
 /// </summary>
 internal static class SessionDeletion
 {
@@ -33,7 +36,10 @@ internal static class SessionDeletion
         }
     }
 
-    /// <summary>Asks the saver to delete the session, and records who did; null when nothing of it is held. The saver not answering throws.</summary>
+    /// <summary>
+    /// Asks the saver to delete the session, marks it so that its transcripts are not taken in again (this gateway hears of the deletion
+    /// too, but perhaps after the answer), and records who did; null when nothing of it is held. The saver not answering throws.
+    /// </summary>
     public static async Task<SessionDeleted?> DeleteAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
     {
         var response = await client.AskAsync<DeleteSession, SessionDeleted, SessionNotFound>(
@@ -41,6 +47,7 @@ internal static class SessionDeletion
         if (!response.Is(out Response<SessionDeleted>? deleted))
             return null;
         var d = deleted.Message;
+        await http.RequestServices.GetRequiredService<ITranscriptCursorStore>().MarkDeletedAsync(new DeletedSession(sessionId, d.DeletedAt, AuditTrail.Actor(http)), cancellationToken);
         await AuditTrail.RecordAsync(http, "delete", sessionId, $"deleted for good: {d.Events} hooks, {d.Backups} backups");
         return d;
     }

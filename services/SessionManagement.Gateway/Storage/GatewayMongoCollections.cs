@@ -13,6 +13,7 @@ internal sealed class GatewayMongoCollections : IMongoIndexDefinition
     public const string DeliveryJournal = "gateway_delivery_journal";
     public const string HookRegistry = "gateway_hook_registry";
     public const string TranscriptCursors = "gateway_transcript_cursors";
+    public const string DeletedSessions = "gateway_deleted_sessions";
 
     private static readonly Lazy<bool> Maps = new(() =>
     {
@@ -24,6 +25,11 @@ internal sealed class GatewayMongoCollections : IMongoIndexDefinition
         });
         BsonClassMap.TryRegisterClassMap<HookRegistryEntry>(map => map.AutoMap());
         BsonClassMap.TryRegisterClassMap<TranscriptCursor>(map => map.AutoMap());
+        BsonClassMap.TryRegisterClassMap<DeletedSession>(map =>
+        {
+            map.AutoMap();
+            map.MapIdMember(deleted => deleted.SessionId);
+        });
         return true;
     });
 

@@ -47,5 +47,13 @@ internal static class GatewaySqliteSchema
         ALTER TABLE transcript_cursors ADD COLUMN shift INTEGER NOT NULL DEFAULT 0;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3];
+    /// <summary>Sessions deleted for good, whose transcripts are not taken in again (<see cref="Transcripts.DeletedSession"/>).</summary>
+    public static readonly SqliteMigration V4 = new("gateway", 4, """
+        CREATE TABLE deleted_sessions (
+            session_id TEXT PRIMARY KEY,
+            deleted_at TEXT NOT NULL,
+            deleted_by TEXT NOT NULL);
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4];
 }

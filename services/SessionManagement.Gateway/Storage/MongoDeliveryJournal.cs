@@ -43,4 +43,14 @@ internal sealed class MongoDeliveryJournal : IDeliveryJournal
             : Builders<DeliveryRecord>.Filter.Empty;
         return await _records.Find(filter).SortByDescending(r => r.ReceivedAt).Limit(limit).ToListAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<string>> ForgetInputsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var kept = await _records.Find(r => r.Status == DeliveryStatus.Rejected && r.SessionId == sessionId && (r.RawInput != null || r.RawPath != null))
+            .ToListAsync(cancellationToken);
+        foreach (var record in kept)
+            await _records.ReplaceOneAsync(r => r.EventId == record.EventId,
+                record with { RawInput = null, RawPath = null, Reason = record.Reason + SqliteDeliveryJournal.ForgottenNote }, cancellationToken: cancellationToken);
+        return kept.Where(r => r.RawPath is not null).Select(r => r.RawPath!).ToList();
+    }
 }

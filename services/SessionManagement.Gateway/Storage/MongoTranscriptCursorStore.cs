@@ -6,11 +6,13 @@ namespace SessionManagement.Gateway.Storage;
 internal sealed class MongoTranscriptCursorStore : ITranscriptCursorStore
 {
     private readonly IMongoCollection<TranscriptCursor> _cursors;
+    private readonly IMongoCollection<DeletedSession> _deleted;
 
     public MongoTranscriptCursorStore(IMongoDatabase database)
     {
         GatewayMongoCollections.RegisterMaps();
         _cursors = database.GetCollection<TranscriptCursor>(GatewayMongoCollections.TranscriptCursors);
+        _deleted = database.GetCollection<DeletedSession>(GatewayMongoCollections.DeletedSessions);
     }
 
     public async Task<TranscriptCursor?> GetAsync(string sessionId, string transcriptPath, CancellationToken cancellationToken) =>
@@ -19,4 +21,23 @@ internal sealed class MongoTranscriptCursorStore : ITranscriptCursorStore
     public Task SaveAsync(TranscriptCursor cursor, CancellationToken cancellationToken) =>
         _cursors.ReplaceOneAsync(c => c.SessionId == cursor.SessionId && c.TranscriptPath == cursor.TranscriptPath,
             cursor, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task MarkDeletedAsync(DeletedSession deleted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _deleted.InsertOneAsync(deleted, cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException error) when (error.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            if (deleted.By.Length > 0)
+                await _deleted.ReplaceOneAsync(d => d.SessionId == deleted.SessionId && d.By == "", deleted, cancellationToken: cancellationToken);
+        }
+    }
+
+    public async Task<DeletedSession?> DeletedAsync(string sessionId, CancellationToken cancellationToken) =>
+        await _deleted.Find(d => d.SessionId == sessionId).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<bool> UndeleteAsync(string sessionId, CancellationToken cancellationToken) =>
+        (await _deleted.DeleteOneAsync(d => d.SessionId == sessionId, cancellationToken)).DeletedCount > 0;
 }

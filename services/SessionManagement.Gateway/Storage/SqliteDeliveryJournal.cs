@@ -66,6 +66,28 @@ internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDelivery
             : QueryAsync($"SELECT {Columns} FROM delivery_journal ORDER BY received_at DESC LIMIT $limit",
                 command => command.Bind("$limit", limit), cancellationToken);
 
+    public async Task<IReadOnlyList<string>> ForgetInputsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        const string Kept = "status = 'Rejected' AND session_id = $session AND (raw_input IS NOT NULL OR raw_path IS NOT NULL)";
+        var found = await QueryAsync($"SELECT {Columns} FROM delivery_journal WHERE {Kept}", command => command.Bind("$session", sessionId), cancellationToken);
+        if (found.Count == 0)
+            return [];
+        await database.OverwritingWriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                UPDATE delivery_journal SET raw_input = NULL, raw_path = NULL, reason = coalesce(reason, '') || $note WHERE {Kept}
+                """;
+            command.Bind("$session", sessionId).Bind("$note", ForgottenNote);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken, forgetOldPages: true);
+        return found.Where(r => r.RawPath is not null).Select(r => r.RawPath!).ToList();
+    }
+
+    /// <summary>What a refused input's reason says once its bytes went with its session.</summary>
+    internal const string ForgottenNote = " (its input was deleted with its session)";
+
     private Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<DeliveryRecord>>(async connection =>
         {

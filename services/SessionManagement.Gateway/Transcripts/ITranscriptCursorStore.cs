@@ -1,9 +1,19 @@
 namespace SessionManagement.Gateway.Transcripts;
 
+/// <summary>Where the gateway stands in each transcript it takes in, and which sessions it takes in no more.</summary>
 public interface ITranscriptCursorStore
 {
     Task<TranscriptCursor?> GetAsync(string sessionId, string transcriptPath, CancellationToken cancellationToken);
 
     /// <summary>Inserts or replaces the cursor of (session, path).</summary>
     Task SaveAsync(TranscriptCursor cursor, CancellationToken cancellationToken);
+
+    /// <summary>Records a session deleted for good; recorded again, the first record stands unless it did not say who asked.</summary>
+    Task MarkDeletedAsync(DeletedSession deleted, CancellationToken cancellationToken);
+
+    /// <summary>The session's deletion, or null when it was not deleted (or was undeleted since).</summary>
+    Task<DeletedSession?> DeletedAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the session's deletion, so its transcripts are taken in again; whether there was one.</summary>
+    Task<bool> UndeleteAsync(string sessionId, CancellationToken cancellationToken);
 }

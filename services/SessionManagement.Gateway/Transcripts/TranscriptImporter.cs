@@ -38,10 +38,11 @@ internal sealed class TranscriptImporter(
     /// stored; importing the file again completes it, storing nothing twice. <paramref name="file"/> imports it as one of the
     /// session's subagent transcripts (<c>subagents/agent-&lt;id&gt;.jsonl</c>) instead of the session's own. <paramref name="path"/>
     /// names where the uploaded file lies: a file <c>smctl restore</c> re-homed there is taken on from where this gateway ships it
-    /// (<see cref="AfterRestoredAsync"/>).
+    /// (<see cref="AfterRestoredAsync"/>). A session deleted for good is refused (<see cref="DeletedSessionException"/>, the upload read to
+    /// its end) unless <paramref name="undelete"/>, which lifts its deletion.
     /// </summary>
     public async Task<ImportResult> ImportAsync(Stream body, long? length, string? sessionId, string name, string host, string user,
-        CancellationToken cancellationToken, string? file = null, string? parentSessionId = null, string? path = null)
+        CancellationToken cancellationToken, string? file = null, string? parentSessionId = null, string? path = null, bool undelete = false)
     {
         if (parentSessionId is not null && !HookInput.IsValidSessionId(parentSessionId))
             throw new ImportRejectedException($"invalid parent session id '{parentSessionId}'");
@@ -51,10 +52,12 @@ internal sealed class TranscriptImporter(
             throw new ImportRejectedException($"invalid file '{file}': a session's subagent transcript is named subagents/agent-<id>.jsonl");
         if (sessionId is not null && length is not null)
         {
+            var undeleted = await RefuseDeletedAsync(sessionId, undelete, body, cancellationToken);
             try
             {
                 var (lines, offset, shift, held) = await TakeOnAsync(body, sessionId, file, path, cancellationToken);
-                return Imported(await SendAsync(new CompletedLines(lines), offset, shift, held, sessionId, name, file, parentSessionId, host, user, cancellationToken));
+                return Imported(await SendAsync(new CompletedLines(lines), offset, shift, held, sessionId, name, file, parentSessionId, host, user, cancellationToken))
+                    with { Undeleted = undeleted };
             }
             catch (Exception error) when (EndedEarly(error))
             {
@@ -83,14 +86,35 @@ internal sealed class TranscriptImporter(
                 ?? throw new ImportRejectedException("no session id: give ?session=<id>, or import a transcript whose records carry sessionId");
             if (!HookInput.IsValidSessionId(sessionId))
                 throw new ImportRejectedException($"invalid sessionId '{sessionId}' in the transcript");
+            var undeleted = await RefuseDeletedAsync(sessionId, undelete, Stream.Null, cancellationToken);
             upload.Seek(0, SeekOrigin.Begin);
             var (lines, offset, shift, held) = await TakeOnAsync(upload, sessionId, file, path, cancellationToken);
-            return Imported(await SendAsync(new CompletedLines(lines), offset, shift, held, sessionId, name, file, parentSessionId, host, user, cancellationToken));
+            return Imported(await SendAsync(new CompletedLines(lines), offset, shift, held, sessionId, name, file, parentSessionId, host, user, cancellationToken))
+                with { Undeleted = undeleted };
         }
         finally
         {
             File.Delete(spooled); // DeleteOnClose already did, unless the file was never opened
         }
+    }
+
+    /// <summary>
+    /// Refuses a session deleted for good, having read what is left of <paramref name="body"/> so that the client hears the answer; with
+    /// <paramref name="undelete"/>, lifts the deletion instead. Whether it did.
+    /// </summary>
+    private async Task<bool> RefuseDeletedAsync(string sessionId, bool undelete, Stream body, CancellationToken cancellationToken)
+    {
+        var cursors = services.GetRequiredService<ITranscriptCursorStore>();
+        if (await cursors.DeletedAsync(sessionId, cancellationToken) is not { } deleted)
+            return false;
+        if (undelete)
+        {
+            await cursors.UndeleteAsync(sessionId, cancellationToken);
+            logger.LogWarning("Session {SessionId}, deleted for good on {DeletedAt} by {By}, is imported again (undelete)", sessionId, deleted.DeletedAt, deleted.By);
+            return true;
+        }
+        await body.CopyToAsync(Stream.Null, cancellationToken);
+        throw new DeletedSessionException(deleted);
     }
 
     /// <summary>

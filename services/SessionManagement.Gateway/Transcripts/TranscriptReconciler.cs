@@ -13,7 +13,8 @@ namespace SessionManagement.Gateway.Transcripts;
 /// <see cref="GatewayOptions.ReconcileMinutes"/> it walks the transcript roots and takes in what was never shipped (sessions that
 /// ran while nothing listened, hooks that were not installed). A file never shipped is imported (bounded, as an upload is) and its
 /// cursor set where the import ended; a file shipped before goes on from its cursor. Every line is stored once however often it
-/// arrives, so this races nothing.
+/// arrives, so this races nothing. A file never shipped of a session deleted for good is not imported: only what was written to it since
+/// is shipped (<see cref="DeletedSession"/>).
 /// </summary>
 internal sealed class TranscriptReconciler(
     TranscriptPathPolicy policy,
@@ -76,7 +77,7 @@ internal sealed class TranscriptReconciler(
                 var length = new FileInfo(resolved).Length;
                 if (cursor is not null && cursor.Offset >= length)
                     continue;
-                if (cursor is null)
+                if (cursor is null && await cursors.DeletedAsync(session!, cancellationToken) is null)
                 {
                     await using var file = new FileStream(resolved, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
                     var result = await importer.ImportAsync(file, length, session, Path.GetFileName(resolved), Environment.MachineName, Environment.UserName,

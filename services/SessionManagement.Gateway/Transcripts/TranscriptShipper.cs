@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionManagement.Bridge;
 using SessionManagement.Bridge.Privacy;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Options;
@@ -13,7 +14,9 @@ namespace SessionManagement.Gateway.Transcripts;
 /// Ships a session's transcript from its last acknowledged offset as raw <see cref="TranscriptLinesCaptured"/>
 /// batches. The cursor moves only after a batch is published, so a crash re-ships at most one batch
 /// (whose <c>BatchId</c> is derived from its bytes' position, so the re-shipment is recognisable).
-/// A file that shrank or whose first bytes changed was truncated or replaced: it is shipped again from the start.
+/// A file that shrank or whose first bytes changed was truncated or replaced: it is shipped again from the start. A file of a session
+/// deleted for good, met without a cursor (the session resumed in Claude Code), is shipped from its first line written since the
+/// deletion: the lines before are what was deleted.
 /// </summary>
 internal sealed class TranscriptShipper(
     IBus bus,
@@ -134,7 +137,13 @@ internal sealed class TranscriptShipper(
         }
 
         var subagentFile = TranscriptFiles.RelativeName(sessionId, path);
-        if (offset == 0 && file.Length > 0)
+        if (offset == 0 && file.Length > 0 && await cursors.DeletedAsync(sessionId, cancellationToken) is { } deleted)
+        {
+            offset = await FirstLineSinceAsync(file, deleted.DeletedAt, cancellationToken);
+            logger.LogInformation("Transcript {Path} of session {SessionId}, deleted for good on {DeletedAt}, is shipped from byte {Offset}: its lines before were deleted",
+                path, sessionId, deleted.DeletedAt, offset);
+        }
+        else if (offset == 0 && file.Length > 0)
         {
             // Read from its start: what the store holds of the session already (lost cursors, a copy in another folder) is passed over.
             file.Seek(0, SeekOrigin.Begin);
@@ -178,6 +187,29 @@ internal sealed class TranscriptShipper(
         policy.TryResolve(transcriptPath, out var path, out _) && await cursors.GetAsync(sessionId, path, cancellationToken) is { Shift: not 0 } cursor
             ? cursor
             : null;
+
+    /// <summary>
+    /// Where the file's first line stamped <paramref name="since"/> or later begins (its record's own <c>timestamp</c>); past its last
+    /// complete line when none is. Claude Code only appends, so every line after it is newer too.
+    /// </summary>
+    private static async Task<long> FirstLineSinceAsync(FileStream file, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        long end = 0;
+        await foreach (var batch in TranscriptReader.ReadAsync(file, 0, 1 << 20, 1_000, cancellationToken))
+        {
+            var offset = batch.StartOffset;
+            var lines = batch.Content;
+            while (!lines.IsEmpty)
+            {
+                var length = lines.Span.IndexOf((byte)'\n');
+                if (TranscriptRecords.Timestamp(lines.Span[..length]) is { } stamped && stamped >= since)
+                    return offset;
+                (offset, lines) = (offset + length + 1, lines[(length + 1)..]);
+            }
+            end = batch.EndOffset;
+        }
+        return end;
+    }
 
     /// <summary>How many of a file's first bytes its fingerprint covers, once that many are shipped.</summary>
     public static int FingerprintLength(long shippedUpTo) => (int)Math.Min(shippedUpTo, FingerprintBytes);

@@ -35,7 +35,7 @@ public sealed class CleanupConsumer(SessionCleanup cleanup, IArchiveStore archiv
         }
         if (kept.Count > 0)
             await backups.DeleteAsync(kept.Select(b => b.BackupId).ToList(), context.CancellationToken);
-        var deleted = new SessionDeleted(sessionId, Math.Max(0, events), kept.Count, time.GetUtcNow());
+        var deleted = new SessionDeleted(sessionId, Math.Max(0, events), kept.Count, time.GetUtcNow(), context.Message.By);
         logger.LogWarning("Audit: session {SessionId} deleted at the request of {By}: {Events} hooks and {Backups} backups; the other modules remove theirs",
             sessionId, context.Message.By, deleted.Events, deleted.Backups);
         await context.Publish(deleted, context.CancellationToken);

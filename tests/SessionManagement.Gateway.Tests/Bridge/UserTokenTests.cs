@@ -63,15 +63,16 @@ public sealed class UserTokenTests
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/audit", Ana));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Delete, $"/api/sessions/{anas}", Ana)); // deleting takes admin, even her own
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Get, $"/api/sessions/{anas}", Ana));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Post, $"/api/sessions/import?session={old}&undelete=true", Ana, transcript)); // nor undelete
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/sessions", Cara));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(host, HttpMethod.Get, "/api/sessions", "ana-token-guessed-wrong"));
         var all = await GetAsync(host, "/api/sessions", Root);
         Assert.Equal(4, all.GetProperty("sessions").GetArrayLength());
         await Eventually.ReturnsAsync(() => GetAsync(host, "/api/audit?action=access-refused", Root),
-            audit => audit.GetProperty("entries").GetArrayLength() == 6, Within, "the six refusals recorded");
+            audit => audit.GetProperty("entries").GetArrayLength() == 7, Within, "the seven refusals recorded");
         var refused = (await GetAsync(host, "/api/audit?action=access-refused", Root)).GetProperty("entries").EnumerateArray()
             .Select(e => e.GetProperty("actor").GetString()).Order();
-        Assert.Equal(["ana", "ana", "ana", "ana", "ana", "cara"], refused);
+        Assert.Equal(["ana", "ana", "ana", "ana", "ana", "ana", "cara"], refused);
         // Each user's token use is recorded once, however many requests it made.
         var used = (await GetAsync(host, "/api/audit?action=token-used", Root)).GetProperty("entries").EnumerateArray()
             .Select(e => e.GetProperty("actor").GetString()).Order();

@@ -56,6 +56,30 @@ public abstract class DeliveryJournalContract : GatewayStoreContract<IDeliveryJo
         Assert.Equal([rejected.EventId], (await Store.ListAsync(DeliveryStatus.Rejected, 10, Cancel)).Select(r => r.EventId));
         Assert.Single(await Store.ListAsync(null, 1, Cancel));
     }
+
+    [Fact]
+    public async Task When_a_session_is_deleted_Should_forget_what_was_kept_of_its_refused_inputs_and_keep_the_others()
+    {
+        byte[] raw = "{\"session_id\":\"gone\",\"prompt\":\"a secret\""u8.ToArray();
+        var whole = new DeliveryRecord(Guid.CreateVersion7(), At, "gone", "UserPromptSubmit", DeliveryStatus.Rejected, "http", raw.Length, "malformed JSON", raw, null);
+        var head = new DeliveryRecord(Guid.CreateVersion7(), At.AddSeconds(1), "gone", "", DeliveryStatus.Rejected, "http", 99_999_999, "over the limit", null,
+            "/data/rejected/head-of-gone.head", "AB12");
+        var other = new DeliveryRecord(Guid.CreateVersion7(), At.AddSeconds(2), "kept", "", DeliveryStatus.Rejected, "http", raw.Length, "malformed JSON", raw, null);
+        var published = Published(At.AddSeconds(3)) with { SessionId = "gone" };
+        await Store.AppendAsync([whole, head, other, published], Cancel);
+
+        var files = await Store.ForgetInputsAsync("gone", Cancel);
+        var again = await Store.ForgetInputsAsync("gone", Cancel);
+
+        Assert.Equal(["/data/rejected/head-of-gone.head"], files);
+        Assert.Empty(again);
+        var forgotten = await Store.GetAsync(whole.EventId, Cancel);
+        Assert.Equal((null, null, "malformed JSON (its input was deleted with its session)"), (forgotten!.RawInput, forgotten.RawPath, forgotten.Reason));
+        Assert.Equal((null, null, "AB12"), ((await Store.GetAsync(head.EventId, Cancel))!.RawInput, (await Store.GetAsync(head.EventId, Cancel))!.RawPath,
+            (await Store.GetAsync(head.EventId, Cancel))!.RawSha256));
+        Assert.Equivalent(other, await Store.GetAsync(other.EventId, Cancel), strict: true);
+        Assert.Equivalent(published, await Store.GetAsync(published.EventId, Cancel), strict: true);
+    }
 }
 
 public sealed class SqliteDeliveryJournalTests : DeliveryJournalContract

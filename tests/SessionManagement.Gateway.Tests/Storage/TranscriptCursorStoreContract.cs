@@ -31,6 +31,26 @@ public abstract class TranscriptCursorStoreContract : GatewayStoreContract<ITran
         Assert.Equal(new TranscriptCursor("s1", "/t/moved.jsonl", 1_200, "AA", At.AddSeconds(1)) { Shift = -54 }, await Store.GetAsync("s1", "/t/moved.jsonl", Cancel));
         Assert.Equal(0, (await Store.GetAsync("s1", "/t/own.jsonl", Cancel))!.Shift);
     }
+
+    [Fact]
+    public async Task When_a_session_is_deleted_and_undeleted_Should_say_so_until_it_is_undeleted_and_keep_who_asked()
+    {
+        await Store.MarkDeletedAsync(new DeletedSession("gone", At, ""), Cancel); // heard of from the bus first, saying nobody
+        await Store.MarkDeletedAsync(new DeletedSession("gone", At, "alice"), Cancel); // then the route that asked
+        await Store.MarkDeletedAsync(new DeletedSession("gone", At.AddHours(1), "bob"), Cancel);
+        await Store.MarkDeletedAsync(new DeletedSession("also", At, "carol"), Cancel);
+
+        var deleted = await Store.DeletedAsync("gone", Cancel);
+        var undeleted = await Store.UndeleteAsync("gone", Cancel);
+        var twice = await Store.UndeleteAsync("gone", Cancel);
+
+        Assert.Equal(new DeletedSession("gone", At, "alice"), deleted);
+        Assert.True(undeleted);
+        Assert.False(twice);
+        Assert.Null(await Store.DeletedAsync("gone", Cancel));
+        Assert.Null(await Store.DeletedAsync("never", Cancel));
+        Assert.Equal(new DeletedSession("also", At, "carol"), await Store.DeletedAsync("also", Cancel));
+    }
 }
 
 public sealed class SqliteTranscriptCursorStoreTests : TranscriptCursorStoreContract

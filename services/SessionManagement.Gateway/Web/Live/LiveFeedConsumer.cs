@@ -1,21 +1,19 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
-using SessionManagement.Gateway.Accept;
+using SessionManagement.Gateway.Capture;
 
 namespace SessionManagement.Gateway.Web.Live;
 
 /// <summary>
 /// Hands chat's and the saver's notices to the web view's open pages. Every gateway has an endpoint of its own (temporary, named
 /// after its instance), so each sees every notice whichever process stored the data. And, the one notice every gateway must see, a
-/// session deleted for good: an embedded gateway rewrites its accepted-events log, so none of the session's hooks' bytes stays there
-/// (on the same endpoint: each endpoint of the embedded host costs resident memory).
+/// session deleted for good: each drops what it holds of it (<see cref="SessionErasure"/>; on the same endpoint: each endpoint of the
+/// embedded host costs resident memory).
 /// </summary>
-internal sealed class LiveFeedConsumer(LiveFeed feed, IServiceProvider services) : IConsumer<MessagesAppended>, IConsumer<SessionSaved>, IConsumer<SessionDeleted>
+internal sealed class LiveFeedConsumer(LiveFeed feed, SessionErasure erasure) : IConsumer<MessagesAppended>, IConsumer<SessionSaved>, IConsumer<SessionDeleted>
 {
-    public Task Consume(ConsumeContext<SessionDeleted> context) =>
-        services.GetService<AcceptedEventLog>() is { } log ? log.CompactAsync(context.CancellationToken) : Task.CompletedTask;
+    public Task Consume(ConsumeContext<SessionDeleted> context) => erasure.EraseAsync(context.Message, context.CancellationToken);
 
     public Task Consume(ConsumeContext<MessagesAppended> context)
     {
