@@ -166,4 +166,41 @@ public sealed class SessionDeleteTests
             await host.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task When_claude_codes_own_files_of_a_deleted_session_are_on_the_machine_Should_name_them_and_delete_them_when_asked()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (named, removed, other) = ($"named-{suffix}", $"removed-{suffix}", $"other-{suffix}");
+        var config = Path.Combine(host.Home, "claude-config");
+        var project = Path.Combine(config, "projects", "-work-files");
+        foreach (var session in new[] { named, removed, other })
+        {
+            Directory.CreateDirectory(Path.Combine(project, session, "subagents"));
+            await File.WriteAllTextAsync(Path.Combine(project, session + ".jsonl"), TranscriptLines.User(session, "u1", null, 0, "keep this", "/work/files") + "\n", Cancel);
+            await File.WriteAllTextAsync(Path.Combine(project, session, "subagents", "agent-1.jsonl"),
+                TranscriptLines.User(session, "s1", null, 1, "a subagent's", "/work/files") + "\n", Cancel);
+        }
+        var smctl = new Dictionary<string, string>(host.SmHookEnvironment());
+        var imported = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
+        Assert.True(imported.ExitCode == 0, imported.Stdout + imported.Stderr);
+
+        var kept = await SmctlProcess.RunAsync(smctl, "sessions", "delete", named, "--yes", "--config-dir", config);
+        var gone = await SmctlProcess.RunAsync(smctl, "sessions", "delete", removed, "--yes", "--config-dir", config, "--claude-files", "--json");
+
+        Assert.True(kept.ExitCode == 0, kept.Stderr);
+        Assert.Contains("--claude-files", kept.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(project, named + ".jsonl"), kept.Stdout.ReplaceLineEndings(""), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(project, named + ".jsonl")));
+        Assert.True(gone.ExitCode == 0, gone.Stderr);
+        Assert.Equal(new[] { Path.Combine(project, removed + ".jsonl"), Path.Combine(project, removed) }.Order(StringComparer.Ordinal),
+            JsonDocument.Parse(gone.Stdout).RootElement.GetProperty("claudeFiles").EnumerateArray().Select(f => f.GetString()).Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(Path.Combine(project, removed + ".jsonl")));
+        Assert.False(Directory.Exists(Path.Combine(project, removed)));
+        Assert.True(File.Exists(Path.Combine(project, other + ".jsonl")));
+        Assert.True(File.Exists(Path.Combine(project, other, "subagents", "agent-1.jsonl")));
+        Assert.True(Directory.Exists(Path.Combine(project, named, "subagents")));
+    }
 }

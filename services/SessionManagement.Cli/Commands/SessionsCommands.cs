@@ -89,6 +89,14 @@ internal sealed class SessionDeleteSettings : GatewaySettings, INamesSessions
     [Description("Delete without asking (what scripts and a terminal that cannot ask need).")]
     public bool Yes { get; init; }
 
+    [CommandOption("--claude-files")]
+    [Description("Delete Claude Code's own files of the session on this machine too: its transcript and its folder (subagents, tool results).")]
+    public bool ClaudeFiles { get; init; }
+
+    [CommandOption("--config-dir <DIR>")]
+    [Description("Claude Code's folder to look in (default: CLAUDE_CONFIG_DIR, else ~/.claude).")]
+    public string? ConfigDirectory { get; init; }
+
     public IEnumerable<(string? Id, Action<string> Whole)> SessionIds => [(SessionId, whole => SessionId = whole)];
 }
 
@@ -112,12 +120,54 @@ internal sealed class SessionsDeleteCommand : GatewayCommand<SessionDeleteSettin
                 return ExitCodes.Ok;
         }
         var deleted = await client.DeleteAsync($"api/sessions/{Uri.EscapeDataString(settings.SessionId)}", cancellationToken);
+        // The gateway took the id as a session's, so it names no other path: Claude Code's files of it, in any project's folder.
+        var claudeFiles = ClaudeCodeFiles(ClaudeProjects.ConfigDirectory(settings.ConfigDirectory), settings.SessionId);
+        if (settings.ClaudeFiles)
+            foreach (var path in claudeFiles)
+            {
+                if (Directory.Exists(path))
+                    Directory.Delete(path, recursive: true);
+                else
+                    File.Delete(path);
+            }
         if (settings.Json)
-            PrintJson(deleted);
+            PrintJson(JsonSerializer.SerializeToElement(new
+            {
+                sessionId = deleted.GetProperty("sessionId").GetString(),
+                events = deleted.GetProperty("events").GetInt64(),
+                backups = deleted.GetProperty("backups").GetInt32(),
+                deletedAt = deleted.GetProperty("deletedAt").GetString(),
+                claudeFiles,
+                claudeFilesDeleted = settings.ClaudeFiles && claudeFiles.Count > 0,
+            }));
         else
+        {
             Out.MarkupLine($"deleted session {Markup.Escape(settings.SessionId)}: {deleted.GetProperty("events").GetInt64()} hooks and "
                 + $"{deleted.GetProperty("backups").GetInt32()} backups; its conversation, transcript lines and own context items go with their backups");
+            if (settings.ClaudeFiles)
+                foreach (var path in claudeFiles)
+                    Out.MarkupLineInterpolated($"deleted Claude Code's {path}");
+            else if (claudeFiles.Count > 0)
+                Out.MarkupLineInterpolated($"[yellow]Claude Code's own files of it are still here, holding what was deleted until its cleanup removes them: {string.Join(", ", claudeFiles)}; --claude-files deletes them[/]");
+        }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Claude Code's files of the session: <c>projects/&lt;any&gt;/&lt;id&gt;.jsonl</c> and the <c>&lt;id&gt;/</c> folder beside it.</summary>
+    private static List<string> ClaudeCodeFiles(string configDirectory, string sessionId)
+    {
+        var projects = Path.Combine(configDirectory, "projects");
+        if (!Directory.Exists(projects) || sessionId.IndexOfAny(['/', '\\']) >= 0 || sessionId is "." or "..")
+            return [];
+        var found = new List<string>();
+        foreach (var project in Directory.EnumerateDirectories(projects).Order(StringComparer.Ordinal))
+        {
+            if (File.Exists(Path.Combine(project, sessionId + ".jsonl")))
+                found.Add(Path.Combine(project, sessionId + ".jsonl"));
+            if (Directory.Exists(Path.Combine(project, sessionId)))
+                found.Add(Path.Combine(project, sessionId));
+        }
+        return found;
     }
 }
 
