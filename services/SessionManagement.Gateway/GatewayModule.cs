@@ -71,6 +71,7 @@ public static class GatewayModule
 
         services.AddSingleton<TranscriptImporter>();
         services.AddSingleton<SessionErasure>();
+        services.AddSingleton<ErasureWatch>();
         services.AddSingleton<ReadApiClient>();
         builder.AddBusRegistrations(bus =>
         {

@@ -53,8 +53,7 @@ public sealed class SessionDeleteTests
         var refused = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone);
         var stillThere = await host.Http.GetAsync($"/api/sessions/{gone}", Cancel);
         var deleted = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone, "--yes", "--json");
-        var leftovers = await Eventually.ReturnsAsync(() => Task.FromResult(DataFiles.Holding(host.DataDirectory, words[gone])), found => found.Count == 0, Within,
-            "no file holding the deleted session's word");
+        var leftovers = DataFiles.Holding(host.DataDirectory, words[gone]); // read as soon as the delete is answered
         var again = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone, "--yes");
 
         Assert.Equal(2, refused.ExitCode);
@@ -63,6 +62,8 @@ public sealed class SessionDeleteTests
         Assert.True(deleted.ExitCode == 0, deleted.Stderr);
         var answer = JsonDocument.Parse(deleted.Stdout).RootElement;
         Assert.Equal(gone, answer.GetProperty("sessionId").GetString());
+        Assert.Equal(["chat", "context", "gateway"], answer.GetProperty("erased").EnumerateArray().Select(m => m.GetString()).Order());
+        Assert.Empty(answer.GetProperty("waiting").EnumerateArray());
         Assert.True(answer.GetProperty("backups").GetInt32() >= 1);
         Assert.Empty(leftovers);
         Assert.Equal(3, backedUp.Length);

@@ -35,5 +35,6 @@ public sealed class ChatCleanupConsumer(IChatStore store, TranscriptBackups back
     {
         await store.EraseSessionAsync(context.Message.SessionId, context.CancellationToken);
         await backups.DeleteSessionAsync(context.Message.SessionId, context.CancellationToken);
+        await context.Publish(new SessionErased(context.Message.SessionId, ChatModule.Name, time.GetUtcNow()), context.CancellationToken);
     }
 }

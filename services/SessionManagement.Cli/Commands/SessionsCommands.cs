@@ -137,13 +137,19 @@ internal sealed class SessionsDeleteCommand : GatewayCommand<SessionDeleteSettin
                 events = deleted.GetProperty("events").GetInt64(),
                 backups = deleted.GetProperty("backups").GetInt32(),
                 deletedAt = deleted.GetProperty("deletedAt").GetString(),
+                erased = Names(deleted, "erased"),
+                waiting = Names(deleted, "waiting"),
                 claudeFiles,
                 claudeFilesDeleted = settings.ClaudeFiles && claudeFiles.Count > 0,
             }));
         else
         {
+            var waiting = Names(deleted, "waiting");
             Out.MarkupLine($"deleted session {Markup.Escape(settings.SessionId)}: {deleted.GetProperty("events").GetInt64()} hooks and "
-                + $"{deleted.GetProperty("backups").GetInt32()} backups; its conversation, transcript lines and own context items go with their backups");
+                + $"{deleted.GetProperty("backups").GetInt32()} backups; "
+                + (waiting.Count == 0
+                    ? $"{Markup.Escape(string.Join(", ", Names(deleted, "erased")))} erased its conversation, transcript lines and own context items too, with their backups"
+                    : $"[yellow]not yet heard from {Markup.Escape(string.Join(", ", waiting))}[/]: each erases its part as it receives the deletion"));
             if (settings.ClaudeFiles)
                 foreach (var path in claudeFiles)
                     Out.MarkupLineInterpolated($"deleted Claude Code's {path}");
@@ -152,6 +158,10 @@ internal sealed class SessionsDeleteCommand : GatewayCommand<SessionDeleteSettin
         }
         return ExitCodes.Ok;
     }
+
+    /// <summary>A list of names in the gateway's answer (empty from a gateway of before).</summary>
+    private static List<string> Names(JsonElement answer, string property) =>
+        answer.TryGetProperty(property, out var names) && names.ValueKind == JsonValueKind.Array ? [.. names.EnumerateArray().Select(n => n.GetString()!)] : [];
 
     /// <summary>Claude Code's files of the session: <c>projects/&lt;any&gt;/&lt;id&gt;.jsonl</c> and the <c>&lt;id&gt;/</c> folder beside it.</summary>
     private static List<string> ClaudeCodeFiles(string configDirectory, string sessionId)

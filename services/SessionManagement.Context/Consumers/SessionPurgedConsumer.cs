@@ -10,7 +10,7 @@ namespace SessionManagement.Context.Consumers;
 /// (<see cref="ContextBackups"/>): restoring the session from its backup gives them back. A session deleted for good takes them
 /// with it unbacked, and their backup too.
 /// </summary>
-public sealed class SessionPurgedConsumer(IContextStore store, ContextBackups backups) : IConsumer<SessionPurged>, IConsumer<SessionDeleted>
+public sealed class SessionPurgedConsumer(IContextStore store, ContextBackups backups, TimeProvider time) : IConsumer<SessionPurged>, IConsumer<SessionDeleted>
 {
     public async Task Consume(ConsumeContext<SessionDeleted> context)
     {
@@ -18,6 +18,7 @@ public sealed class SessionPurgedConsumer(IContextStore store, ContextBackups ba
         if (items.Count > 0)
             await store.DeleteAsync(items.Select(i => i.ItemId).ToList(), context.CancellationToken);
         await backups.DeleteSessionAsync(context.Message.SessionId, context.CancellationToken);
+        await context.Publish(new SessionErased(context.Message.SessionId, ContextModule.Name, time.GetUtcNow()), context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<SessionPurged> context)

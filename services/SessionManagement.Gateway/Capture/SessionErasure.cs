@@ -13,7 +13,8 @@ namespace SessionManagement.Gateway.Capture;
 /// inputs is forgotten (the journal's bytes and the heads in the rejected folder), and an embedded gateway's accepted-events log is
 /// rewritten without its hooks.
 /// </summary>
-internal sealed class SessionErasure(ITranscriptCursorStore cursors, IDeliveryJournal journal, IServiceProvider services, ILogger<SessionErasure> logger)
+internal sealed class SessionErasure(ITranscriptCursorStore cursors, IDeliveryJournal journal, ErasureWatch watch, IServiceProvider services,
+    ILogger<SessionErasure> logger)
 {
     public async Task EraseAsync(SessionDeleted deleted, CancellationToken cancellationToken)
     {
@@ -33,5 +34,6 @@ internal sealed class SessionErasure(ITranscriptCursorStore cursors, IDeliveryJo
         }
         if (services.GetService<AcceptedEventLog>() is { } log)
             await log.CompactAsync(cancellationToken);
+        watch.Heard(deleted.SessionId, GatewayModule.Name);
     }
 }

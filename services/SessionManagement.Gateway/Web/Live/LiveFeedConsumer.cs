@@ -8,12 +8,19 @@ namespace SessionManagement.Gateway.Web.Live;
 /// <summary>
 /// Hands chat's and the saver's notices to the web view's open pages. Every gateway has an endpoint of its own (temporary, named
 /// after its instance), so each sees every notice whichever process stored the data. And, the one notice every gateway must see, a
-/// session deleted for good: each drops what it holds of it (<see cref="SessionErasure"/>; on the same endpoint: each endpoint of the
-/// embedded host costs resident memory).
+/// session deleted for good: each drops what it holds of it (<see cref="SessionErasure"/>), and hears which modules have erased theirs
+/// (<see cref="ErasureWatch"/>; on the same endpoint: each endpoint of the embedded host costs resident memory).
 /// </summary>
-internal sealed class LiveFeedConsumer(LiveFeed feed, SessionErasure erasure) : IConsumer<MessagesAppended>, IConsumer<SessionSaved>, IConsumer<SessionDeleted>
+internal sealed class LiveFeedConsumer(LiveFeed feed, SessionErasure erasure, ErasureWatch watch)
+    : IConsumer<MessagesAppended>, IConsumer<SessionSaved>, IConsumer<SessionDeleted>, IConsumer<SessionErased>
 {
     public Task Consume(ConsumeContext<SessionDeleted> context) => erasure.EraseAsync(context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<SessionErased> context)
+    {
+        watch.Heard(context.Message.SessionId, context.Message.Module);
+        return Task.CompletedTask;
+    }
 
     public Task Consume(ConsumeContext<MessagesAppended> context)
     {
