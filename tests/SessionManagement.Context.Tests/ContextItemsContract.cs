@@ -230,7 +230,7 @@ public abstract class ContextItemsContract : IAsyncLifetime
         var session = Unique("s");
         await Items().SaveAsync(Item("session", "the note of a purged session", session: session, type: "conversation"), session, Cancel);
         var backups = Backups(folder.Path);
-        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(backups)
+        await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(backups).AddSingleton<TimeProvider>(Clock)
             .AddMassTransitTestHarness(bus => bus.AddConsumer<SessionPurgedConsumer>()).BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
