@@ -30,8 +30,11 @@ internal sealed class MongoTranscriptCursorStore : ITranscriptCursorStore
         }
         catch (MongoWriteException error) when (error.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
+            // Times compare as BSON dates, to the millisecond on both sides.
+            await _deleted.ReplaceOneAsync(d => d.SessionId == deleted.SessionId && d.DeletedAt < deleted.DeletedAt, deleted, cancellationToken: cancellationToken);
             if (deleted.By.Length > 0)
-                await _deleted.ReplaceOneAsync(d => d.SessionId == deleted.SessionId && d.By == "", deleted, cancellationToken: cancellationToken);
+                await _deleted.ReplaceOneAsync(d => d.SessionId == deleted.SessionId && d.DeletedAt == deleted.DeletedAt && d.By == "", deleted,
+                    cancellationToken: cancellationToken);
         }
     }
 

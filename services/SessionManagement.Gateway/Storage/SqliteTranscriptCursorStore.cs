@@ -42,7 +42,8 @@ internal sealed class SqliteTranscriptCursorStore(SqliteDatabase database) : ITr
             command.CommandText = """
                 INSERT INTO deleted_sessions (session_id, deleted_at, deleted_by) VALUES ($session, $at, $by)
                 ON CONFLICT (session_id) DO UPDATE SET deleted_at = excluded.deleted_at, deleted_by = excluded.deleted_by
-                WHERE deleted_sessions.deleted_by = '' AND excluded.deleted_by <> ''
+                WHERE excluded.deleted_at > deleted_sessions.deleted_at
+                    OR (excluded.deleted_at = deleted_sessions.deleted_at AND deleted_sessions.deleted_by = '' AND excluded.deleted_by <> '')
                 """;
             command.Bind("$session", deleted.SessionId).Bind("$at", SqliteValues.Time(deleted.DeletedAt)).Bind("$by", deleted.By);
             return await command.ExecuteNonQueryAsync(cancellationToken);

@@ -8,7 +8,10 @@ public interface ITranscriptCursorStore
     /// <summary>Inserts or replaces the cursor of (session, path).</summary>
     Task SaveAsync(TranscriptCursor cursor, CancellationToken cancellationToken);
 
-    /// <summary>Records a session deleted for good; recorded again, the first record stands unless it did not say who asked.</summary>
+    /// <summary>
+    /// Records a session deleted for good. A later deletion (the session resumed, then deleted again) replaces an earlier one; the same
+    /// deletion recorded again (by the gateway that answered it and as heard on the bus) keeps whichever says who asked.
+    /// </summary>
     Task MarkDeletedAsync(DeletedSession deleted, CancellationToken cancellationToken);
 
     /// <summary>The session's deletion, or null when it was not deleted (or was undeleted since).</summary>

@@ -33,23 +33,29 @@ public abstract class TranscriptCursorStoreContract : GatewayStoreContract<ITran
     }
 
     [Fact]
-    public async Task When_a_session_is_deleted_and_undeleted_Should_say_so_until_it_is_undeleted_and_keep_who_asked()
+    public async Task When_a_session_is_deleted_and_undeleted_Should_say_so_until_it_is_undeleted_and_keep_the_latest_deletion_and_who_asked()
     {
-        await Store.MarkDeletedAsync(new DeletedSession("gone", At, ""), Cancel); // heard of from the bus first, saying nobody
-        await Store.MarkDeletedAsync(new DeletedSession("gone", At, "alice"), Cancel); // then the route that asked
-        await Store.MarkDeletedAsync(new DeletedSession("gone", At.AddHours(1), "bob"), Cancel);
+        var at = At.AddTicks(1_234); // the saver's clock, finer than a millisecond
+        await Store.MarkDeletedAsync(new DeletedSession("gone", at, ""), Cancel); // heard of from the bus first, saying nobody
+        await Store.MarkDeletedAsync(new DeletedSession("gone", at, "alice"), Cancel); // then the route that asked
+        await Store.MarkDeletedAsync(new DeletedSession("gone", at, ""), Cancel);
         await Store.MarkDeletedAsync(new DeletedSession("also", At, "carol"), Cancel);
+        await Store.MarkDeletedAsync(new DeletedSession("again", At, "dan"), Cancel);
+        await Store.MarkDeletedAsync(new DeletedSession("again", At.AddHours(1), "erin"), Cancel); // resumed, then deleted again
+        await Store.MarkDeletedAsync(new DeletedSession("again", At.AddMinutes(30), "frank"), Cancel); // an older deletion heard late
 
         var deleted = await Store.DeletedAsync("gone", Cancel);
         var undeleted = await Store.UndeleteAsync("gone", Cancel);
         var twice = await Store.UndeleteAsync("gone", Cancel);
 
-        Assert.Equal(new DeletedSession("gone", At, "alice"), deleted);
+        Assert.Equal(("gone", "alice"), (deleted!.SessionId, deleted.By));
+        Assert.InRange(deleted.DeletedAt, at.AddMilliseconds(-1), at); // to the millisecond, at least
         Assert.True(undeleted);
         Assert.False(twice);
         Assert.Null(await Store.DeletedAsync("gone", Cancel));
         Assert.Null(await Store.DeletedAsync("never", Cancel));
         Assert.Equal(new DeletedSession("also", At, "carol"), await Store.DeletedAsync("also", Cancel));
+        Assert.Equal(new DeletedSession("again", At.AddHours(1), "erin"), await Store.DeletedAsync("again", Cancel));
     }
 }
 
