@@ -205,16 +205,21 @@ internal sealed class GatewayClient : IDisposable
         var code = (int)response.StatusCode;
         throw new GatewayException($"{path.Split('?')[0]}: the gateway answered {code}{(said is null ? "" : ": " + said)}",
             code == 404 ? ExitCodes.NotFound : code is 401 or 403 ? ExitCodes.Unauthorized : code == 409 ? ExitCodes.Conflict
-            : code < 500 ? ExitCodes.BadInput : ExitCodes.GatewayFailed);
+            : code < 500 ? ExitCodes.BadInput : ExitCodes.GatewayFailed, said);
     }
 
     public void Dispose() => _http.Dispose();
 }
 
-/// <summary>What the gateway said no to, or that it did not answer; <see cref="ExitCode"/> is what smctl exits with.</summary>
-internal sealed class GatewayException(string message, int exitCode) : Exception(message)
+/// <summary>
+/// What the gateway said no to, or that it did not answer; <see cref="ExitCode"/> is what smctl exits with, <see cref="Said"/> the
+/// gateway's own words (its answer's <c>error</c>), when it gave some.
+/// </summary>
+internal sealed class GatewayException(string message, int exitCode, string? said = null) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
+
+    public string? Said { get; } = said;
 }
 
 /// <summary>smctl's exit codes, the same for every command (docs/smctl.md).</summary>

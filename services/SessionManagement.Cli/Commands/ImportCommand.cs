@@ -121,8 +121,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         catch (GatewayException error) when (error.ExitCode is ExitCodes.Conflict)
         {
             // The session was deleted for good: the gateway says when and by whom.
-            var said = error.Message.IndexOf(": session ", StringComparison.Ordinal) is var at and >= 0 ? error.Message[(at + 2)..] : error.Message;
-            return new FileResult(transcript.Path, "deleted", transcript.Bytes, 0, 0, said);
+            return new FileResult(transcript.Path, "deleted", transcript.Bytes, 0, 0, error.Said ?? error.Message);
         }
         catch (GatewayException error) when (error.ExitCode is ExitCodes.BadInput or ExitCodes.GatewayFailed)
         {

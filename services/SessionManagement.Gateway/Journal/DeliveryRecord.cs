@@ -23,4 +23,8 @@ public sealed record DeliveryRecord(
     string? Reason,
     byte[]? RawInput,
     string? RawPath,
-    string? RawSha256 = null);
+    string? RawSha256 = null)
+{
+    /// <summary>What a refused input's reason says once its bytes went with its session (<see cref="IDeliveryJournal.ForgetInputsAsync"/>).</summary>
+    public const string InputForgotten = " (its input was deleted with its session)";
+}

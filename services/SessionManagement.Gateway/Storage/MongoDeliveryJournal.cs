@@ -50,7 +50,7 @@ internal sealed class MongoDeliveryJournal : IDeliveryJournal
             .ToListAsync(cancellationToken);
         foreach (var record in kept)
             await _records.ReplaceOneAsync(r => r.EventId == record.EventId,
-                record with { RawInput = null, RawPath = null, Reason = record.Reason + SqliteDeliveryJournal.ForgottenNote }, cancellationToken: cancellationToken);
+                record with { RawInput = null, RawPath = null, Reason = record.Reason + DeliveryRecord.InputForgotten }, cancellationToken: cancellationToken);
         return kept.Where(r => r.RawPath is not null).Select(r => r.RawPath!).ToList();
     }
 }

@@ -79,14 +79,11 @@ internal sealed class SqliteDeliveryJournal(SqliteDatabase database) : IDelivery
             command.CommandText = $"""
                 UPDATE delivery_journal SET raw_input = NULL, raw_path = NULL, reason = coalesce(reason, '') || $note WHERE {Kept}
                 """;
-            command.Bind("$session", sessionId).Bind("$note", ForgottenNote);
+            command.Bind("$session", sessionId).Bind("$note", DeliveryRecord.InputForgotten);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken, forgetOldPages: true);
         return found.Where(r => r.RawPath is not null).Select(r => r.RawPath!).ToList();
     }
-
-    /// <summary>What a refused input's reason says once its bytes went with its session.</summary>
-    internal const string ForgottenNote = " (its input was deleted with its session)";
 
     private Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<DeliveryRecord>>(async connection =>
