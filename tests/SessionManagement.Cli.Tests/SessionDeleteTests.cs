@@ -169,6 +169,33 @@ public sealed class SessionDeleteTests
     }
 
     [Fact]
+    public async Task When_a_session_is_deleted_twice_at_once_Should_answer_each_delete_as_soon_as_every_module_has_erased_it()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
+        var session = $"delete-twice-{Guid.NewGuid():N}"[..24];
+        await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","cwd":"/work/delete","prompt":"twice"}""", Cancel);
+        await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{session}", Cancel), r => r.StatusCode == HttpStatusCode.OK, Within,
+            "the session held");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            using var response = await host.Http.DeleteAsync($"/api/sessions/{session}", Cancel);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(Cancel));
+        }));
+
+        // One of them deletes it; the other finds it deleted already, or deletes it too if both reached the saver before either was done.
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{a.StatusCode}: {a.Body}"));
+        foreach (var (_, body) in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
+        {
+            var answer = JsonDocument.Parse(body).RootElement;
+            Assert.Equal(["chat", "context", "gateway"], answer.GetProperty("erased").EnumerateArray().Select(m => m.GetString()).Order());
+            Assert.Empty(answer.GetProperty("waiting").EnumerateArray());
+        }
+    }
+
+    [Fact]
     public async Task When_claude_codes_own_files_of_a_deleted_session_are_on_the_machine_Should_name_them_and_delete_them_when_asked()
     {
         await using var host = HostProcess.Start();

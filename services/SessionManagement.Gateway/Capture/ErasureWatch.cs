@@ -5,29 +5,32 @@ namespace SessionManagement.Gateway.Capture;
 
 /// <summary>
 /// Which modules have said they erased a session deleted for good (<see cref="Contracts.Saver.SessionErased"/>), for the delete this
-/// gateway was asked to answer once they have. A watch begins before the saver is asked, so no word is missed however soon it comes.
+/// gateway was asked to answer once they have. A watch begins before the saver is asked, so no word is missed however soon it comes;
+/// two deletes of one session at once each have their own, and each hears every word.
 /// </summary>
 internal sealed class ErasureWatch
 {
     /// <summary>The modules that hold a session's content besides the saver, whose word the delete's answer waits for.</summary>
     public static readonly IReadOnlyList<string> Holders = ["chat", "context", GatewayModule.Name];
 
-    private readonly ConcurrentDictionary<string, Watch> _watches = new(StringComparer.Ordinal);
+    /// <summary>The deletes waiting, each with its session (a handful at most: each lasts as long as one request).</summary>
+    private readonly ConcurrentDictionary<Watch, string> _watches = new();
 
     public Watch Begin(string sessionId)
     {
-        var watch = new Watch(this, sessionId);
-        _watches[sessionId] = watch;
+        var watch = new Watch(this);
+        _watches[watch] = sessionId;
         return watch;
     }
 
     public void Heard(string sessionId, string module)
     {
-        if (_watches.TryGetValue(sessionId, out var watch))
-            watch.Heard(module);
+        foreach (var (watch, session) in _watches)
+            if (session == sessionId)
+                watch.Heard(module);
     }
 
-    internal sealed class Watch(ErasureWatch owner, string sessionId) : IDisposable
+    internal sealed class Watch(ErasureWatch owner) : IDisposable
     {
         private readonly ConcurrentDictionary<string, byte> _heard = new(StringComparer.Ordinal);
         private readonly SemaphoreSlim _word = new(0);
@@ -47,6 +50,6 @@ internal sealed class ErasureWatch
             return ([.. Holders.Where(_heard.ContainsKey)], [.. Holders.Where(module => !_heard.ContainsKey(module))]);
         }
 
-        public void Dispose() => owner._watches.TryRemove(new KeyValuePair<string, Watch>(sessionId, this));
+        public void Dispose() => owner._watches.TryRemove(this, out _);
     }
 }
