@@ -1,5 +1,7 @@
 using System.Net.Mime;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using MassTransit;
 using MassTransit.Serialization;
 
@@ -52,11 +54,29 @@ public sealed class InProcessMessageSerializer : ISerializerFactory, IMessageSer
     {
         if (!SentBodies.TryGetValue(body.GetBytes(), out var sent))
             return _json.Deserialize(body, headers, destinationAddress);
-        return new SystemTextJsonSerializerContext(_json, SystemTextJsonMessageSerializer.Options, ContentType, new EnvelopeMessageContext(sent.Envelope, _json),
-            sent.Envelope.MessageType ?? [], sent.Envelope, sent.Message);
+        return new SentContext(_json, ContentType, new EnvelopeMessageContext(sent.Envelope, _json), sent.Envelope.MessageType ?? [], sent.Envelope,
+            sent.Message);
     }
 
     private sealed record Sent(MessageEnvelope Envelope, object Message);
+
+    /// <summary>
+    /// The message as it was sent. MassTransit's own context reads a message asked for by its type (not by a type argument: a fault or
+    /// a response as the requester's endpoint dispatches it) from JSON only, and has none here; the sent object is given instead, or,
+    /// if it is not of that type, read as that type from its JSON.
+    /// </summary>
+    private sealed class SentContext(IObjectDeserializer deserializer, ContentType contentType, MessageContext context, string[] messageTypes,
+        MessageEnvelope envelope, object message)
+        : SystemTextJsonSerializerContext(deserializer, SystemTextJsonMessageSerializer.Options, contentType, context, messageTypes, envelope, message)
+    {
+        public override bool TryGetMessage(Type messageType, [NotNullWhen(true)] out object? message)
+        {
+            message = messageType.IsInstanceOfType(Message)
+                ? Message
+                : JsonSerializer.SerializeToElement(Message, Options).Deserialize(messageType, Options);
+            return message is not null;
+        }
+    }
 
     /// <summary>The message's JSON, written when the transport first asks for it; the object is remembered beside those bytes.</summary>
     private sealed class Body<T>(SendContext<T> context) : MessageBody

@@ -20,6 +20,7 @@ public static class SessionManagementEndpoints
         Security.ListenerGuard.Use(app);
         Security.CrossSiteGuard.Use(app);
         app.UseHttpMetrics();
+        Http.ModuleFaults.Use(app);
 
         var current = app.Services.GetRequiredService<CurrentHostInstance>();
         app.MapGet("/healthz", () => Results.Ok(new

@@ -55,6 +55,32 @@ public sealed class InProcessMessageSerializerTests
     }
 
     [Fact]
+    public async Task When_a_request_fails_in_its_consumer_Should_fault_back_to_the_requester_rather_than_leave_it_to_its_timeout()
+    {
+        await using var provider = new ServiceCollection()
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<FailingResponder>();
+                bus.UseSessionManagementTransport(new BusOptions { Transport = BusTransport.InMemory });
+            })
+            .BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var client = harness.GetRequestClient<HookEventCaptured>();
+
+        // The timeout is far beyond the test's: only the consumer's fault, carried back, ends the request.
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.GetResponse<HookEventCaptured>(NewEvent("{}"), Cancel, RequestTimeout.After(s: 60)));
+
+        var fault = Assert.IsType<RequestFaultException>(error);
+        Assert.Contains(fault.Fault!.Exceptions, e => e.Message.Contains("the store refused it", StringComparison.Ordinal));
+    }
+
+    public sealed class FailingResponder : IConsumer<HookEventCaptured>
+    {
+        public Task Consume(ConsumeContext<HookEventCaptured> context) => throw new InvalidOperationException("the store refused it");
+    }
+
+    [Fact]
     public void When_a_body_was_not_written_in_this_process_Should_read_it_as_json()
     {
         var eventId = Guid.CreateVersion7();
