@@ -10,7 +10,7 @@ namespace SessionManagement.Gateway.Capture;
 
 /// <summary>
 /// What the status module knows for the status row (last save, last backup, damage), asked with a short deadline:
-/// the row is drawn on every assistant message and must not wait. No answer in time means the row without it.
+/// the row is drawn on every assistant message and must not wait. No answer in time, or a failed one, means the row without it.
 /// </summary>
 internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<BusOptions> bus, CurrentHostInstance host, IHostInstanceStore instances,
     TimeProvider time)
@@ -51,9 +51,9 @@ internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<Bu
                 StatusKnown = true, Warnings = warnings,
             };
         }
-        catch (RequestTimeoutException)
+        catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
         {
-            return extras;
+            return extras; // the status module failing on the question (its store, say) leaves the row as no answer does
         }
     }
 
