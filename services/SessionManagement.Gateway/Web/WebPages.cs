@@ -98,7 +98,7 @@ internal static class WebPages
         (request.Status is null || string.Equals(session.Status, request.Status, StringComparison.OrdinalIgnoreCase))
         && (request.GitBranch is null || session.GitBranch == request.GitBranch);
 
-    /// <summary>Each session with its tokens and cost from the status module, asked all at once; one it does not know shows none.</summary>
+    /// <summary>Each session with its tokens and cost from the status module, asked all at once; one it does not know, or fails on, shows none.</summary>
     private static async Task<IReadOnlyList<SessionRow>> RowsAsync(ReadApiClient client, IReadOnlyList<SessionSummary> sessions, CancellationToken cancellationToken)
     {
         var statuses = await Task.WhenAll(sessions.Select(async s =>
@@ -108,7 +108,7 @@ internal static class WebPages
                 var answer = await client.AskAsync<GetSessionStatus, SessionStatusFound, SessionStatusUnknown>(new GetSessionStatus(s.SessionId), cancellationToken);
                 return answer.Is(out Response<SessionStatusFound>? found) ? found.Message : null;
             }
-            catch (RequestTimeoutException)
+            catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
             {
                 return null;
             }
@@ -380,7 +380,7 @@ internal static class WebPages
             return minutes is null ? new BackupsSeen(hour, 0, backedUp, failed, every)
                 : new BackupsSeen(PeriodStart(minutes), minutes.Value("backups"), backedUp, failed, every);
         }
-        catch (RequestTimeoutException)
+        catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
         {
             return null;
         }
@@ -394,7 +394,7 @@ internal static class WebPages
             var found = await client.AskAsync<GetBackupRuns, BackupRunsFound>(new GetBackupRuns(), cancellationToken);
             return BackupRunStates.Judge(found.Runs, now, every, BackupRunStates.StartedAt);
         }
-        catch (RequestTimeoutException)
+        catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
         {
             return null;
         }
