@@ -1,5 +1,5 @@
-using System.Net.Mime;
 using System.Diagnostics.CodeAnalysis;
+using System.Net.Mime;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MassTransit;

@@ -14,13 +14,13 @@ public static class ModuleFaults
 {
     private const int MostOfTheReason = 300;
 
-    public static void Use(IApplicationBuilder app) => app.Use((context, next) => AnswerAsync(context, next));
+    public static void Use(IApplicationBuilder app) => app.Use(next => context => AnswerAsync(context, next));
 
-    internal static async Task AnswerAsync(HttpContext context, Func<Task> next)
+    internal static async Task AnswerAsync(HttpContext context, RequestDelegate next)
     {
         try
         {
-            await next();
+            await next(context);
         }
         catch (RequestFaultException fault) when (!context.Response.HasStarted)
         {

@@ -33,7 +33,7 @@ public sealed class ModuleFaultsTests
         var http = new DefaultHttpContext { RequestServices = provider };
         http.Response.Body = new MemoryStream();
 
-        await ModuleFaults.AnswerAsync(http, () => throw fault);
+        await ModuleFaults.AnswerAsync(http, _ => throw fault);
 
         Assert.Equal(StatusCodes.Status502BadGateway, http.Response.StatusCode);
         http.Response.Body.Position = 0;
