@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionManagement.Bridge;
 using SessionManagement.Contracts.Status;
+using SessionManagement.Gateway.Routes;
 using SessionManagement.Hosting.Instances;
 using SessionManagement.Hosting.Options;
 
@@ -51,7 +52,7 @@ internal sealed class SessionStatusLookup(IServiceProvider services, IOptions<Bu
                 StatusKnown = true, Warnings = warnings,
             };
         }
-        catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
+        catch (Exception error) when (ReadApiClient.Unanswered(error))
         {
             return extras; // the status module failing on the question (its store, say) leaves the row as no answer does
         }

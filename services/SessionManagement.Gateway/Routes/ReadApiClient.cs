@@ -40,6 +40,12 @@ internal sealed class ReadApiClient(IServiceProvider services, IOptions<GatewayO
         return (await client.GetResponse<T>(request, cancellationToken, RequestTimeout.After(ms: timeoutMs ?? options.Value.QueryTimeoutMs))).Message;
     }
 
+    /// <summary>
+    /// The module gave nothing to use: it did not answer in time, or it failed on the question. Where what it knows only adds to a page
+    /// or a row, either leaves it out.
+    /// </summary>
+    public static bool Unanswered(Exception error) => error is RequestTimeoutException or RequestFaultException;
+
     public IResult NoAnswer(string module) => Results.Json(
         new { error = $"no {module} module answered within {options.Value.QueryTimeoutMs} ms; is one running (--target={module} or all)?" },
         statusCode: StatusCodes.Status504GatewayTimeout);

@@ -108,7 +108,7 @@ internal static class WebPages
                 var answer = await client.AskAsync<GetSessionStatus, SessionStatusFound, SessionStatusUnknown>(new GetSessionStatus(s.SessionId), cancellationToken);
                 return answer.Is(out Response<SessionStatusFound>? found) ? found.Message : null;
             }
-            catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
+            catch (Exception error) when (ReadApiClient.Unanswered(error))
             {
                 return null;
             }
@@ -380,7 +380,7 @@ internal static class WebPages
             return minutes is null ? new BackupsSeen(hour, 0, backedUp, failed, every)
                 : new BackupsSeen(PeriodStart(minutes), minutes.Value("backups"), backedUp, failed, every);
         }
-        catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
+        catch (Exception error) when (ReadApiClient.Unanswered(error))
         {
             return null;
         }
@@ -394,7 +394,7 @@ internal static class WebPages
             var found = await client.AskAsync<GetBackupRuns, BackupRunsFound>(new GetBackupRuns(), cancellationToken);
             return BackupRunStates.Judge(found.Runs, now, every, BackupRunStates.StartedAt);
         }
-        catch (Exception error) when (error is RequestTimeoutException or RequestFaultException)
+        catch (Exception error) when (ReadApiClient.Unanswered(error))
         {
             return null;
         }
