@@ -54,9 +54,9 @@ public static class SaverModule
             bus.AddConsumer<SessionQueriesConsumer>();
             bus.AddConsumer<BackupsConsumer>();
             bus.AddConsumer<CleanupConsumer>();
-            bus.AddConsumer<ImportedSessionConsumer>();
-            bus.AddConsumer<TranscriptFactsConsumer>();
-            bus.AddConsumer<AuditConsumer>();
+            bus.AddConsumer<ImportedSessionConsumer, ImportedSessionConsumerDefinition>();
+            bus.AddConsumer<TranscriptFactsConsumer, TranscriptFactsConsumerDefinition>();
+            bus.AddConsumer<AuditConsumer, AuditConsumerDefinition>();
         });
         return builder;
     }

@@ -40,7 +40,7 @@ public static class StatusModule
                 bus.AddConsumer<StatusHooksAcceptedConsumer, StatusHooksAcceptedConsumerDefinition>();
             else
                 bus.AddConsumer<StatusHookBatchConsumer, StatusHookBatchConsumerDefinition>();
-            bus.AddConsumer<StatusEventsConsumer>();
+            bus.AddConsumer<StatusEventsConsumer, StatusEventsConsumerDefinition>();
             bus.AddConsumer<StatusQueriesConsumer>();
         });
         return builder;

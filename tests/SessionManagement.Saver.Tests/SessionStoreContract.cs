@@ -120,7 +120,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         var (imported, importedThenHooked) = (SessionEvents.NewId(), new SessionEvents(SessionEvents.NewId(), project));
         var at = DateTimeOffset.Parse("2026-11-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var session in new[] { imported, importedThenHooked.SessionId })
-            await Store.AdoptTranscriptAsync(new TranscriptSummarized(session, at, at.AddMinutes(5), project, null, 1, 0, 2, ImportedBy: "ben"), Cancel);
+            await Store.AdoptTranscriptsAsync([new TranscriptSummarized(session, at, at.AddMinutes(5), project, null, 1, 0, 2, ImportedBy: "ben")], Cancel);
         await Store.SaveAsync([importedThenHooked.Next("UserPromptSubmit")], Cancel);
 
         Assert.Equal("dev", await Store.OwnerAsync(hooked.SessionId, Cancel));
@@ -445,8 +445,8 @@ public abstract class SessionStoreContract : IAsyncLifetime
     {
         // Imported from a transcript no hook saw: 3 prompts and 2 tool calls from 9:00 in /work/old, then resumed with our hooks.
         var (id, at) = (SessionEvents.NewId(), new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-        await Store.AdoptTranscriptAsync(new TranscriptSummarized(id, at, at.AddMinutes(20), "/work/old", "claude-opus-4", 3, 2, 40,
-            FirstPrompt: "design the cache\nwith eviction"), Cancel);
+        await Store.AdoptTranscriptsAsync([new TranscriptSummarized(id, at, at.AddMinutes(20), "/work/old", "claude-opus-4", 3, 2, 40,
+            FirstPrompt: "design the cache\nwith eviction")], Cancel);
         var resumed = new SessionEvents(id);
 
         await Store.SaveAsync([resumed.Next("SessionStart", source: "resume"),
@@ -467,8 +467,8 @@ public abstract class SessionStoreContract : IAsyncLifetime
         // The hooks of a running session (from 9:00 on, SessionEvents' clock) reach the saver after an import of its transcript,
         // whose last line is later than the first hook: the same prompts, counted by the hooks alone.
         var (id, hooksFrom) = (SessionEvents.NewId(), new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
-        await Store.AdoptTranscriptAsync(new TranscriptSummarized(id, hooksFrom, hooksFrom.AddSeconds(2), "/work/shop", "claude-opus-4", 1, 1, 4,
-            FirstPrompt: "rename the module"), Cancel);
+        await Store.AdoptTranscriptsAsync([new TranscriptSummarized(id, hooksFrom, hooksFrom.AddSeconds(2), "/work/shop", "claude-opus-4", 1, 1, 4,
+            FirstPrompt: "rename the module")], Cancel);
         var live = new SessionEvents(id);
 
         await Store.SaveAsync([live.Next("SessionStart", source: "startup"), live.Next("UserPromptSubmit", extraJson: ",\"prompt\":\"rename the module\""),
@@ -485,7 +485,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         await Store.SaveAsync([parent.Next("SessionStart", source: "startup")], Cancel);
         var (child, at) = (SessionEvents.NewId(), new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         // A branch made by smctl: imported with its parent named.
-        await Store.AdoptTranscriptAsync(new TranscriptSummarized(child, at, at.AddMinutes(5), "/work/x", null, 1, 0, 2, ParentSessionId: parent.SessionId), Cancel);
+        await Store.AdoptTranscriptsAsync([new TranscriptSummarized(child, at, at.AddMinutes(5), "/work/x", null, 1, 0, 2, ParentSessionId: parent.SessionId)], Cancel);
 
         var children = await Store.ListAsync(new SessionQuery(null, null, null, null, 0, 10, Parent: parent.SessionId), Cancel);
 
@@ -559,7 +559,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     {
         var at = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
         var imported = SessionEvents.NewId();
-        await Store.AdoptTranscriptAsync(new TranscriptSummarized(imported, at, at.AddMinutes(5), "/work/p", null, 1, 0, 2, ImportedBy: "ben"), Cancel);
+        await Store.AdoptTranscriptsAsync([new TranscriptSummarized(imported, at, at.AddMinutes(5), "/work/p", null, 1, 0, 2, ImportedBy: "ben")], Cancel);
         var store = BackupStore;
 
         var backup = (await store.ReadSessionAsync(imported, Cancel))!;
@@ -631,7 +631,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         foreach (var s in new[] { gone, kept })
             await Store.SaveAsync([s.Next("SessionStart", source: "startup", model: "claude-opus-4"), s.Next("UserPromptSubmit")], Cancel);
         foreach (var session in new[] { gone.SessionId, imported })
-            await Store.AdoptTranscriptAsync(new TranscriptSummarized(session, at, at.AddMinutes(5), project, "its first prompt", 1, 0, 2, ImportedBy: "ben"), Cancel);
+            await Store.AdoptTranscriptsAsync([new TranscriptSummarized(session, at, at.AddMinutes(5), project, "its first prompt", 1, 0, 2, ImportedBy: "ben")], Cancel);
         await Store.ChooseAsync(project, gone.SessionId, at, Cancel);
         var archive = (SessionManagement.Saver.Cleanup.IArchiveStore)Store;
 

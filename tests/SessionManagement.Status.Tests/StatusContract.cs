@@ -354,6 +354,34 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_an_import_summarizes_many_sessions_at_once_Should_keep_what_each_says_in_fewer_writes()
+    {
+        var (store, calls) = CountingProxy<IStatusStore>.Wrap(Store);
+        await using var provider = new ServiceCollection().AddSingleton(store).AddSingleton(TimeProvider.System).AddSingleton(new StatusTracker(store))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.PerformanceOptions()))
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<StatusEventsConsumer, StatusEventsConsumerDefinition>()).BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var sessions = Enumerable.Range(0, 30).Select(_ => NewId()).ToList();
+
+        // An import of 30 files, each summarized as its last batch is stored: 2 prompts and a tool call, 9:30:15 to 9:35:15.
+        await harness.Bus.PublishBatch(sessions.Select(s => new TranscriptSummarized(s, At, At.AddMinutes(5), "/work/" + s, "claude-opus-4", 2, 1, 3,
+            ImportedBy: "ben")), Cancel);
+
+        var kept = await Eventually.ReturnsAsync(async () =>
+        {
+            var statuses = new List<LiveStatus?>();
+            foreach (var session in sessions)
+                statuses.Add(await Store.GetAsync(session, Cancel));
+            return statuses;
+        }, statuses => statuses.All(s => s is not null), TimeSpan.FromSeconds(60), "every imported session's status");
+        Assert.All(kept, status => Assert.Equal(("/work/" + status!.SessionId, "ben", "claude-opus-4", 2L, 1L, (DateTimeOffset?)At.AddMinutes(5)),
+            (status.ProjectDir, status.User, status.Model, status.Prompts, status.ToolCalls, status.EndedAt)));
+        Assert.InRange(calls.GetValueOrDefault(nameof(IStatusStore.SaveAsync)), 1, sessions.Count / 2);
+        Assert.False(await harness.Published.Any<Fault>(Cancel));
+    }
+
+    [Fact]
     public async Task When_asked_for_a_session_it_never_saw_Should_say_so()
     {
         await using var provider = new ServiceCollection().AddSingleton(Store).AddSingleton(TimeProvider.System)

@@ -4,12 +4,16 @@ using SessionManagement.Saver.Storage;
 
 namespace SessionManagement.Saver.Consumers;
 
-/// <summary>Keeps the audit trail every module records to (<see cref="AuditRecorded"/>, once per id) and answers <see cref="ListAudit"/>.</summary>
-public sealed class AuditConsumer(ISessionStore store) : IConsumer<AuditRecorded>, IConsumer<ListAudit>
+/// <summary>
+/// Keeps the audit trail every module records to (<see cref="AuditRecorded"/>, once per id; the entries recorded within a batch's time
+/// in one write) and answers <see cref="ListAudit"/>.
+/// </summary>
+public sealed class AuditConsumer(ISessionStore store) : IConsumer<Batch<AuditRecorded>>, IConsumer<ListAudit>
 {
     public const int MaxPage = 10_000;
 
-    public Task Consume(ConsumeContext<AuditRecorded> context) => store.RecordAuditAsync([context.Message], context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<AuditRecorded>> context) =>
+        store.RecordAuditAsync(context.Message.Select(m => m.Message).ToList(), context.CancellationToken);
 
     public async Task Consume(ConsumeContext<ListAudit> context)
     {

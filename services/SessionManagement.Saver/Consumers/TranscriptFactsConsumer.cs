@@ -8,20 +8,29 @@ namespace SessionManagement.Saver.Consumers;
 /// <summary>
 /// What a session's transcript tells the saver as chat stores its lines: the model its replies name (a session whose SessionStart
 /// named none, <c>claude -p</c> or a resume on older versions, takes it from there; each session's model is written once, not with
-/// every reply, <see cref="NotedModels"/>), and the titles its lines give it (<c>custom-title</c>, <c>summary</c>).
+/// every reply, <see cref="NotedModels"/>), and the titles its lines give it (<c>custom-title</c>, <c>summary</c>). The batches chat
+/// stored within a batch's time are noted in one write: an import of many files writes once for several of them, not once each.
 /// </summary>
-public sealed class TranscriptFactsConsumer(ISessionStore store, NotedModels noted) : IConsumer<MessagesAppended>
+public sealed class TranscriptFactsConsumer(ISessionStore store, NotedModels noted) : IConsumer<Batch<MessagesAppended>>
 {
-    public async Task Consume(ConsumeContext<MessagesAppended> context)
+    public async Task Consume(ConsumeContext<Batch<MessagesAppended>> context)
     {
-        var appended = context.Message;
-        if (appended.Titles is { Count: > 0 } titles)
-            await store.NoteTranscriptTitlesAsync(appended.SessionId, titles, context.CancellationToken);
-        // A subagent's replies name its own model (often a smaller one), not the session's.
-        if (appended.File is not null || appended.Model is not { } model || noted.Knows(appended.SessionId, model))
+        var facts = new List<TranscriptFacts>();
+        foreach (var appended in context.Message.Select(m => m.Message))
+        {
+            // A subagent's replies name its own model (often a smaller one), not the session's.
+            var model = appended.File is null && appended.Model is { } named && !noted.Knows(appended.SessionId, named) ? named : null;
+            if (appended.Titles is { Count: > 0 } || model is not null)
+                facts.Add(new TranscriptFacts(appended.SessionId, appended.Titles ?? [], model));
+        }
+        if (facts.Count == 0)
             return;
-        await store.NoteTranscriptModelAsync(appended.SessionId, model, context.CancellationToken);
-        noted.Add(appended.SessionId, model);
+        await store.NoteTranscriptFactsAsync(facts, context.CancellationToken);
+        foreach (var fact in facts)
+        {
+            if (fact.Model is { } model)
+                noted.Add(fact.SessionId, model);
+        }
     }
 }
 

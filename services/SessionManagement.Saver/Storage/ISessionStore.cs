@@ -74,10 +74,18 @@ public interface ISessionStore
     Task<SessionState?> NoteTranscriptTitlesAsync(string sessionId, IReadOnlyList<SessionManagement.Contracts.Chat.TranscriptTitle> titles, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Keeps a session as its imported transcript tells it (<see cref="SessionDerivation.FromTranscript"/>) unless a hook reached it:
-    /// checked and written as one, so a hook saved meanwhile is never written over. Null when the hooks tell its story.
+    /// <see cref="NoteTranscriptTitlesAsync"/> and <see cref="NoteTranscriptModelAsync"/> for several sessions at once, in one write where the
+    /// store has a single writer.
     /// </summary>
-    Task<SessionState?> AdoptTranscriptAsync(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken);
+    Task NoteTranscriptFactsAsync(IReadOnlyList<TranscriptFacts> facts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps each session as its imported transcript tells it (<see cref="SessionDerivation.FromTranscript"/>) unless a hook reached it:
+    /// checked and written as one, so a hook saved meanwhile is never written over; several transcripts in one write where the store has a
+    /// single writer. The states written: none for a session whose hooks tell its story.
+    /// </summary>
+    Task<IReadOnlyList<SessionState>> AdoptTranscriptsAsync(IReadOnlyList<SessionManagement.Contracts.Chat.TranscriptSummarized> transcripts,
+        CancellationToken cancellationToken);
 
     /// <summary>The session's state derived again from all of its stored events (not written), or null when it has none.</summary>
     Task<SessionState?> DeriveAsync(string sessionId, CancellationToken cancellationToken);

@@ -180,7 +180,30 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         return SessionDerivation.Derive(facts, parent, 0);
     }
 
-    public async Task<SessionState?> AdoptTranscriptAsync(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SessionState>> AdoptTranscriptsAsync(IReadOnlyList<SessionManagement.Contracts.Chat.TranscriptSummarized> transcripts,
+        CancellationToken cancellationToken)
+    {
+        var adopted = new List<SessionState>();
+        foreach (var transcript in transcripts)
+        {
+            if (await AdoptAsync(transcript, cancellationToken) is { } state)
+                adopted.Add(state);
+        }
+        return adopted;
+    }
+
+    public async Task NoteTranscriptFactsAsync(IReadOnlyList<TranscriptFacts> facts, CancellationToken cancellationToken)
+    {
+        foreach (var fact in facts)
+        {
+            if (fact.Titles.Count > 0)
+                await NoteTranscriptTitlesAsync(fact.SessionId, fact.Titles, cancellationToken);
+            if (fact.Model is { } model)
+                await NoteTranscriptModelAsync(fact.SessionId, model, cancellationToken);
+        }
+    }
+
+    private async Task<SessionState?> AdoptAsync(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -264,42 +264,54 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             return changed.Count;
         }, cancellationToken);
 
-    public Task<SessionState?> AdoptTranscriptAsync(SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public Task<IReadOnlyList<SessionState>> AdoptTranscriptsAsync(IReadOnlyList<SessionManagement.Contracts.Chat.TranscriptSummarized> transcripts,
+        CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<SessionState>>(async (connection, transaction) =>
         {
             // In the writer's transaction, as every save of hooks is: no hook can be saved between the look and the write.
             await using var statements = new Statements(connection, transaction);
-            if (await ScalarAsync(statements, "SELECT session_id FROM saver_events WHERE session_id = $session LIMIT 1", transcript.SessionId, cancellationToken) is not null)
-                return null;
-            var existing = await ReadSessionAsync(statements, transcript.SessionId, cancellationToken);
-            var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
-            await WriteSessionAsync(statements, state, cancellationToken);
-            // Kept for when hooks reach the session (it is resumed): they count only what happens from then on.
-            var imported = statements.Get("""
-                INSERT INTO saver_imported (session_id, first_at, last_at, prompts, tool_calls, cwd) VALUES ($session, $first, $last, $prompts, $tools, $cwd)
-                ON CONFLICT (session_id) DO UPDATE SET
-                    first_at = excluded.first_at, last_at = excluded.last_at, prompts = excluded.prompts, tool_calls = excluded.tool_calls, cwd = excluded.cwd
-                """, transcript.SessionId);
-            imported.Bind("$first", SqliteValues.Time(transcript.FirstAt)).Bind("$last", SqliteValues.Time(transcript.LastAt)).Bind("$prompts", transcript.Prompts).Bind("$tools", transcript.ToolCalls)
-                .Bind("$cwd", transcript.Cwd);
-            await imported.ExecuteNonQueryAsync(cancellationToken);
-            var firstPrompt = statements.Get(transcript.FirstPrompt is null
-                ? $"DELETE FROM saver_transcript_titles WHERE session_id = $session AND kind = '{ImportedTranscript.FirstPromptKind}'"
-                : $"""
-                    INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, '{ImportedTranscript.FirstPromptKind}', $title, 0)
-                    ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title
-                    """, transcript.SessionId);
-            if (transcript.FirstPrompt is not null)
-                firstPrompt.Bind("$title", atRest.SealText(transcript.FirstPrompt, SaverRecords.Title));
-            await firstPrompt.ExecuteNonQueryAsync(cancellationToken);
-            if (transcript.ImportedBy is not null)
+            var adopted = new List<SessionState>();
+            foreach (var transcript in transcripts)
             {
-                await using var owner = Command(connection, transaction,
-                    "INSERT INTO saver_import_owners (session_id, user_name) VALUES ($session, $user) ON CONFLICT (session_id) DO NOTHING", transcript.SessionId);
-                await owner.Bind("$user", transcript.ImportedBy).ExecuteNonQueryAsync(cancellationToken);
+                if (await AdoptAsync(statements, transcript, cancellationToken) is { } state)
+                    adopted.Add(state);
             }
-            return (SessionState?)state;
+            return adopted;
         }, cancellationToken);
+
+    private async Task<SessionState?> AdoptAsync(Statements statements, SessionManagement.Contracts.Chat.TranscriptSummarized transcript, CancellationToken cancellationToken)
+    {
+        if (await ScalarAsync(statements, "SELECT session_id FROM saver_events WHERE session_id = $session LIMIT 1", transcript.SessionId, cancellationToken) is not null)
+            return null;
+        var existing = await ReadSessionAsync(statements, transcript.SessionId, cancellationToken);
+        var state = SessionDerivation.FromTranscript(transcript, (existing?.Version ?? 0) + 1);
+        await WriteSessionAsync(statements, state, cancellationToken);
+        // Kept for when hooks reach the session (it is resumed): they count only what happens from then on.
+        var imported = statements.Get("""
+            INSERT INTO saver_imported (session_id, first_at, last_at, prompts, tool_calls, cwd) VALUES ($session, $first, $last, $prompts, $tools, $cwd)
+            ON CONFLICT (session_id) DO UPDATE SET
+                first_at = excluded.first_at, last_at = excluded.last_at, prompts = excluded.prompts, tool_calls = excluded.tool_calls, cwd = excluded.cwd
+            """, transcript.SessionId);
+        imported.Bind("$first", SqliteValues.Time(transcript.FirstAt)).Bind("$last", SqliteValues.Time(transcript.LastAt)).Bind("$prompts", transcript.Prompts).Bind("$tools", transcript.ToolCalls)
+            .Bind("$cwd", transcript.Cwd);
+        await imported.ExecuteNonQueryAsync(cancellationToken);
+        var firstPrompt = statements.Get(transcript.FirstPrompt is null
+            ? $"DELETE FROM saver_transcript_titles WHERE session_id = $session AND kind = '{ImportedTranscript.FirstPromptKind}'"
+            : $"""
+                INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, '{ImportedTranscript.FirstPromptKind}', $title, 0)
+                ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title
+                """, transcript.SessionId);
+        if (transcript.FirstPrompt is not null)
+            firstPrompt.Bind("$title", atRest.SealText(transcript.FirstPrompt, SaverRecords.Title));
+        await firstPrompt.ExecuteNonQueryAsync(cancellationToken);
+        if (transcript.ImportedBy is not null)
+        {
+            var owner = statements.Get("INSERT INTO saver_import_owners (session_id, user_name) VALUES ($session, $user) ON CONFLICT (session_id) DO NOTHING",
+                transcript.SessionId);
+            await owner.Bind("$user", transcript.ImportedBy).ExecuteNonQueryAsync(cancellationToken);
+        }
+        return state;
+    }
 
     public Task<long> EventCountAsync(string sessionId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
@@ -325,44 +337,68 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var statements = new Statements(connection, transaction);
-            var note = statements.Get("""
-                INSERT INTO saver_transcript_models (session_id, model) VALUES ($session, $model)
-                ON CONFLICT (session_id) DO UPDATE SET model = excluded.model
-                """, sessionId);
-            note.Bind("$model", model);
-            await note.ExecuteNonQueryAsync(cancellationToken);
-            var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
-            if (existing is null || existing.Model is not null)
-                return null; // a session saved later takes the model from its facts
-            var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
-            var state = SessionDerivation.WithTranscriptModel(existing, facts, model);
-            await WriteSessionAsync(statements, state, cancellationToken);
-            return (SessionState?)state;
+            return await NoteModelAsync(statements, sessionId, model, cancellationToken);
         }, cancellationToken);
 
     public Task<SessionState?> NoteTranscriptTitlesAsync(string sessionId, IReadOnlyList<TranscriptTitle> titles, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var statements = new Statements(connection, transaction);
-            foreach (var title in titles)
-            {
-                // The latest line of each kind wins, whichever order the writes came in.
-                var note = statements.Get("""
-                    INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, $kind, $title, $offset)
-                    ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title, line_offset = excluded.line_offset
-                    WHERE excluded.line_offset >= line_offset
-                    """, sessionId);
-                note.Bind("$kind", title.Kind).Bind("$title", atRest.SealText(title.Text, SaverRecords.Title)).Bind("$offset", title.Offset);
-                await note.ExecuteNonQueryAsync(cancellationToken);
-            }
-            var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
-            if (existing is null)
-                return null; // a session saved later takes its title from its facts
-            var state = SessionDerivation.WithTranscriptTitle(existing, await ReadFactsAsync(statements, sessionId, cancellationToken));
-            if (state is not null)
-                await WriteSessionAsync(statements, state, cancellationToken);
-            return state;
+            return await NoteTitlesAsync(statements, sessionId, titles, cancellationToken);
         }, cancellationToken);
+
+    public Task NoteTranscriptFactsAsync(IReadOnlyList<TranscriptFacts> facts, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var statements = new Statements(connection, transaction);
+            foreach (var fact in facts)
+            {
+                if (fact.Titles.Count > 0)
+                    await NoteTitlesAsync(statements, fact.SessionId, fact.Titles, cancellationToken);
+                if (fact.Model is { } model)
+                    await NoteModelAsync(statements, fact.SessionId, model, cancellationToken);
+            }
+            return facts.Count;
+        }, cancellationToken);
+
+    private async Task<SessionState?> NoteModelAsync(Statements statements, string sessionId, string model, CancellationToken cancellationToken)
+    {
+        var note = statements.Get("""
+            INSERT INTO saver_transcript_models (session_id, model) VALUES ($session, $model)
+            ON CONFLICT (session_id) DO UPDATE SET model = excluded.model
+            """, sessionId);
+        note.Bind("$model", model);
+        await note.ExecuteNonQueryAsync(cancellationToken);
+        var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
+        if (existing is null || existing.Model is not null)
+            return null; // a session saved later takes the model from its facts
+        var facts = await ReadFactsAsync(statements, sessionId, cancellationToken);
+        var state = SessionDerivation.WithTranscriptModel(existing, facts, model);
+        await WriteSessionAsync(statements, state, cancellationToken);
+        return state;
+    }
+
+    private async Task<SessionState?> NoteTitlesAsync(Statements statements, string sessionId, IReadOnlyList<TranscriptTitle> titles, CancellationToken cancellationToken)
+    {
+        foreach (var title in titles)
+        {
+            // The latest line of each kind wins, whichever order the writes came in.
+            var note = statements.Get("""
+                INSERT INTO saver_transcript_titles (session_id, kind, title, line_offset) VALUES ($session, $kind, $title, $offset)
+                ON CONFLICT (session_id, kind) DO UPDATE SET title = excluded.title, line_offset = excluded.line_offset
+                WHERE excluded.line_offset >= line_offset
+                """, sessionId);
+            note.Bind("$kind", title.Kind).Bind("$title", atRest.SealText(title.Text, SaverRecords.Title)).Bind("$offset", title.Offset);
+            await note.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var existing = await ReadSessionAsync(statements, sessionId, cancellationToken);
+        if (existing is null)
+            return null; // a session saved later takes its title from its facts
+        var state = SessionDerivation.WithTranscriptTitle(existing, await ReadFactsAsync(statements, sessionId, cancellationToken));
+        if (state is not null)
+            await WriteSessionAsync(statements, state, cancellationToken);
+        return state;
+    }
 
     public Task<SessionState> ReplaceAsync(SessionState state, long version, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>

@@ -9,11 +9,14 @@ using SessionManagement.Status.Tracking;
 
 namespace SessionManagement.Status.Consumers;
 
-/// <summary>Lifecycle, backup and integrity events, token usage as chat stores transcript records, and the schedule's roll-ups.</summary>
+/// <summary>
+/// Lifecycle, backup and integrity events, token usage as chat stores transcript records, imported transcripts' summaries (those of a
+/// batch's time together: an import sends a few hundred a second) and the schedule's roll-ups.
+/// </summary>
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
     IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<UsageRecorded>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
-    IConsumer<TranscriptSummarized>, IConsumer<BackupsRan>, IConsumer<SessionDeleted>
+    IConsumer<Batch<TranscriptSummarized>>, IConsumer<BackupsRan>, IConsumer<SessionDeleted>
 {
     public Task Consume(ConsumeContext<SessionDeleted> c) => tracker.ForgetAsync(c.Message.SessionId, c.CancellationToken);
 
@@ -32,7 +35,7 @@ public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore sto
             c.CancellationToken);
     }
 
-    public Task Consume(ConsumeContext<TranscriptSummarized> c) => tracker.TranscriptAsync(c.Message, c.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<TranscriptSummarized>> c) => tracker.TranscriptsAsync(c.Message.Select(m => m.Message).ToList(), c.CancellationToken);
 
     public Task Consume(ConsumeContext<SessionStarted> c) => tracker.StartedAsync(c.Message, c.CancellationToken);
 

@@ -157,23 +157,26 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
         }, cancellationToken);
 
     /// <summary>
-    /// What an imported transcript says of its session: its times, project, model and counts. A session with nothing newer than the
-    /// file's last line is over; it ended then.
+    /// What imported transcripts say of their sessions: their times, project, model and counts. A session with nothing newer than its
+    /// file's last line is over; it ended then. Each tells only what it tells, however often it comes: a batch is written again whole.
     /// </summary>
-    public Task TranscriptAsync(TranscriptSummarized transcript, CancellationToken cancellationToken) =>
-        UpdateOneAsync(transcript.SessionId, (status, _) =>
+    public Task TranscriptsAsync(IReadOnlyList<TranscriptSummarized> transcripts, CancellationToken cancellationToken) =>
+        UpdateAsync(transcripts.Where(t => !string.IsNullOrEmpty(t.SessionId)).GroupBy(t => t.SessionId),
+            (status, group, _) => group.Aggregate(status, Summarized), cancellationToken);
+
+    private static LiveStatus Summarized(LiveStatus status, TranscriptSummarized transcript)
+    {
+        var updated = status.Touched(transcript.FirstAt).Touched(transcript.LastAt) with
         {
-            var updated = status.Touched(transcript.FirstAt).Touched(transcript.LastAt) with
-            {
-                ProjectDir = status.ProjectDir ?? transcript.Cwd,
-                User = status.User ?? transcript.ImportedBy,
-                Model = status.Model ?? transcript.Model,
-                // The hooks' counts where they reached the session, the file's where they missed some (or all) of it.
-                Prompts = Math.Max(status.Prompts, transcript.Prompts),
-                ToolCalls = Math.Max(status.ToolCalls, transcript.ToolCalls),
-            };
-            return updated.EndedAt is null && updated.LastActivityAt <= transcript.LastAt ? updated with { EndedAt = transcript.LastAt } : updated;
-        }, cancellationToken);
+            ProjectDir = status.ProjectDir ?? transcript.Cwd,
+            User = status.User ?? transcript.ImportedBy,
+            Model = status.Model ?? transcript.Model,
+            // The hooks' counts where they reached the session, the file's where they missed some (or all) of it.
+            Prompts = Math.Max(status.Prompts, transcript.Prompts),
+            ToolCalls = Math.Max(status.ToolCalls, transcript.ToolCalls),
+        };
+        return updated.EndedAt is null && updated.LastActivityAt <= transcript.LastAt ? updated with { EndedAt = transcript.LastAt } : updated;
+    }
 
     private Task UpdateOneAsync(string sessionId, Func<LiveStatus, List<Counter>, LiveStatus> change, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(sessionId) ? Task.CompletedTask
