@@ -94,6 +94,7 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         var appended = Assert.Single(_harness.Published.Select<MessagesAppended>(x => x.Context.Message.SessionId == session, Cancel)).Context.Message;
         var recorded = Assert.Single(_harness.Published.Select<UsageRecorded>(x => x.Context.Message.SessionId == session, Cancel)).Context.Message;
         Assert.Equal([new RecordedUsage("claude-opus-4-20250514", Start.AddSeconds(2), new TokenUsageView(12, 34, 5, 6))], recorded.Usage);
+        Assert.Equal(7, recorded.UsageId.Version); // named, so that status counts it once however often it is delivered
         Assert.Equal("claude-opus-4-20250514", appended.Model);
     }
 

@@ -167,6 +167,32 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_usage_report_comes_again_Should_count_it_once_and_a_batch_given_again_after_a_failure_only_what_it_had_not()
+    {
+        var tracker = new StatusTracker(Store);
+        var (s, project) = (NewId(), "/work/" + NewId());
+        await tracker.StartedAsync(new SessionStarted(s, Guid.NewGuid(), "startup", project, "claude-opus-4", null, At), Cancel);
+        UsageRecorded Report(long output) => Usage(s, (0, output)) with { UsageId = Guid.CreateVersion7() };
+        var (first, second, third) = (Report(1), Report(10), Report(100));
+        var broken = new UsageRecorded(s, At, null!, UsageId: Guid.CreateVersion7()); // its change throws
+
+        await tracker.UsageAsync(first, Cancel);
+        await tracker.UsageAsync(first, Cancel); // redelivered by the broker
+        // A batch with a report that fails: the batch fails, and is given again whole, as a consumer's retry does.
+        await Assert.ThrowsAnyAsync<Exception>(() => tracker.UsageAsync([second, broken, third], Cancel));
+        await Assert.ThrowsAnyAsync<Exception>(() => tracker.UsageAsync([second, broken, third], Cancel));
+        // A report of an older chat, without an id: counted each time, as before.
+        await tracker.UsageAsync(Usage(s, (0, 1_000)), Cancel);
+        await tracker.UsageAsync(Usage(s, (0, 1_000)), Cancel);
+
+        // The test sent 1 + 10 + 100 output tokens once each, and 1,000 twice.
+        Assert.Equal(2_111L, (await Store.GetAsync(s, Cancel))!.OutputTokens);
+        var minute = Counter.MinuteOf(At);
+        Assert.Equal(2_111, (await Store.ReadAsync("minute", minute, minute.AddMinutes(1), Cancel))
+            .Where(r => r.Project == project && r.Metric == Metric.OutputTokens).Sum(r => r.Value));
+    }
+
+    [Fact]
     public async Task When_one_change_of_those_written_together_fails_Should_fail_only_its_own_message()
     {
         var tracker = new StatusTracker(Store);
@@ -354,7 +380,7 @@ public abstract class StatusContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_an_import_summarizes_many_sessions_at_once_Should_keep_what_each_says_in_fewer_writes()
+    public async Task When_an_import_summarizes_many_sessions_and_their_usage_at_once_Should_keep_what_each_says_in_fewer_writes()
     {
         var (store, calls) = CountingProxy<IStatusStore>.Wrap(Store);
         await using var provider = new ServiceCollection().AddSingleton(store).AddSingleton(TimeProvider.System).AddSingleton(new StatusTracker(store))
@@ -377,7 +403,20 @@ public abstract class StatusContract : IAsyncLifetime
         }, statuses => statuses.All(s => s is not null), TimeSpan.FromSeconds(60), "every imported session's status");
         Assert.All(kept, status => Assert.Equal(("/work/" + status!.SessionId, "ben", "claude-opus-4", 2L, 1L, (DateTimeOffset?)At.AddMinutes(5)),
             (status.ProjectDir, status.User, status.Model, status.Prompts, status.ToolCalls, status.EndedAt)));
-        Assert.InRange(calls.GetValueOrDefault(nameof(IStatusStore.SaveAsync)), 1, sessions.Count / 2);
+        var writes = calls.GetValueOrDefault(nameof(IStatusStore.SaveAsync));
+        Assert.InRange(writes, 1, sessions.Count / 2);
+
+        // Then each file's usage, as chat reports it once its lines are stored.
+        await harness.Bus.PublishBatch(sessions.Select(s => Usage(s, (1_000, 50)) with { UsageId = Guid.CreateVersion7() }), Cancel);
+
+        await Eventually.ReturnsAsync(async () =>
+        {
+            var tokens = new List<long>();
+            foreach (var session in sessions)
+                tokens.Add((await Store.GetAsync(session, Cancel))!.OutputTokens);
+            return tokens;
+        }, tokens => tokens.All(t => t == 50), TimeSpan.FromSeconds(60), "every imported session's usage");
+        Assert.InRange(calls.GetValueOrDefault(nameof(IStatusStore.SaveAsync)) - writes, 1, sessions.Count / 2);
         Assert.False(await harness.Published.Any<Fault>(Cancel));
     }
 

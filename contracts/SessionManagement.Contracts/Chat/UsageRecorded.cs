@@ -12,5 +12,7 @@ namespace SessionManagement.Contracts.Chat;
 /// <param name="Cwd">The working directory of the write's first record that names one: the session's project when no hook has said
 /// it yet (an import, or lines the hooks missed), so the usage is counted under it.</param>
 /// <param name="User">Who the lines were captured or imported for (<see cref="Gateway.TranscriptLinesCaptured.User"/>), for the same.</param>
+/// <param name="UsageId">Names this report, the same however often it is delivered (a UUIDv7, whose time the status module forgets it by):
+/// it is counted once. Empty from a chat module of an older version, counted each time it comes.</param>
 public record UsageRecorded(string SessionId, DateTimeOffset RecordedAt, IReadOnlyList<RecordedUsage> Usage, string? File = null, string? Cwd = null,
-    string? User = null);
+    string? User = null, Guid UsageId = default);

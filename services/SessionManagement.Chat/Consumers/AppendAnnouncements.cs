@@ -27,7 +27,7 @@ internal static class AppendAnnouncements
             if (result.Usage.Count > 0)
             {
                 var cwd = messages.FirstOrDefault(m => m.SessionId == result.SessionId && !string.IsNullOrEmpty(m.ProjectDir))?.ProjectDir;
-                announcements.Add(new UsageRecorded(result.SessionId, now, result.Usage, file, cwd, string.IsNullOrEmpty(user) ? null : user));
+                announcements.Add(new UsageRecorded(result.SessionId, now, result.Usage, file, cwd, string.IsNullOrEmpty(user) ? null : user, Guid.CreateVersion7()));
             }
             var model = result.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model;
             announcements.Add(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,

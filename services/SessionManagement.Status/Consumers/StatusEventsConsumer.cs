@@ -10,12 +10,12 @@ using SessionManagement.Status.Tracking;
 namespace SessionManagement.Status.Consumers;
 
 /// <summary>
-/// Lifecycle, backup and integrity events, token usage as chat stores transcript records, imported transcripts' summaries (those of a
-/// batch's time together: an import sends a few hundred a second) and the schedule's roll-ups.
+/// Lifecycle, backup and integrity events, token usage as chat stores transcript records, imported transcripts' summaries (these two
+/// a batch's time together: an import sends a few hundred of each a second) and the schedule's roll-ups.
 /// </summary>
 public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore store) :
     IConsumer<SessionStarted>, IConsumer<SessionSaved>, IConsumer<SessionEnded>, IConsumer<BackupCompleted>, IConsumer<BackupFailed>,
-    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<UsageRecorded>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
+    IConsumer<SessionCorrupted>, IConsumer<SessionRecovered>, IConsumer<Batch<UsageRecorded>>, IConsumer<ComputeMetrics>, IConsumer<ContextServed>,
     IConsumer<Batch<TranscriptSummarized>>, IConsumer<BackupsRan>, IConsumer<SessionDeleted>
 {
     public Task Consume(ConsumeContext<SessionDeleted> c) => tracker.ForgetAsync(c.Message.SessionId, c.CancellationToken);
@@ -53,7 +53,7 @@ public sealed class StatusEventsConsumer(StatusTracker tracker, IStatusStore sto
 
     public Task Consume(ConsumeContext<ContextServed> c) => tracker.ContextServedAsync(c.Message, c.CancellationToken);
 
-    public Task Consume(ConsumeContext<UsageRecorded> c) => tracker.UsageAsync(c.Message, c.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<UsageRecorded>> c) => tracker.UsageAsync(c.Message.Select(m => m.Message).ToList(), c.CancellationToken);
 
     /// <summary>
     /// Minute periods are the counters themselves; hours and days are totalled into roll-ups (again gives the same rows). Each day also

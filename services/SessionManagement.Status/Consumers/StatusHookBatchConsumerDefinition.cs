@@ -12,6 +12,6 @@ public sealed class StatusHookBatchConsumerDefinition(IOptions<PerformanceOption
 public sealed class StatusHooksAcceptedConsumerDefinition(IOptions<PerformanceOptions> performance)
     : BatchConsumerDefinition<StatusHooksAcceptedConsumer>(performance, TimeSpan.FromMilliseconds(100));
 
-/// <summary>The events endpoint, whose imported transcripts' summaries are gathered the same way; its other events come one by one.</summary>
+/// <summary>The events endpoint, whose usage reports and imported transcripts' summaries are gathered the same way; its other events come one by one.</summary>
 public sealed class StatusEventsConsumerDefinition(IOptions<PerformanceOptions> performance)
     : BatchConsumerDefinition<StatusEventsConsumer>(performance, TimeSpan.FromMilliseconds(100));

@@ -126,35 +126,51 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
     /// <see cref="Metric.UnpricedTokens"/> and nothing to the cost. A session no hook has reached yet (an import, lines the hooks
     /// missed) takes its project and user from the lines, as it would from its first hook, so its usage is counted under them.
     /// </summary>
-    public Task UsageAsync(UsageRecorded recorded, CancellationToken cancellationToken) =>
-        recorded.Usage is { Count: 0 } ? Task.CompletedTask : UpdateOneAsync(recorded.SessionId, (status, counters) =>
+    public Task UsageAsync(UsageRecorded recorded, CancellationToken cancellationToken) => UsageAsync([recorded], cancellationToken);
+
+    /// <summary>
+    /// Several reports of usage written together, each its own change (one that throws fails only itself; the call fails with it). A
+    /// report with an id is counted once, however often it comes: the whole batch given again after a failure counts only what was not.
+    /// </summary>
+    public Task UsageAsync(IReadOnlyList<UsageRecorded> usages, CancellationToken cancellationToken) =>
+        WriteAsync(usages.Where(u => u.Usage is not { Count: 0 } && !string.IsNullOrEmpty(u.SessionId)).Select(UsageChange).ToList(), cancellationToken);
+
+    private PendingChange UsageChange(UsageRecorded recorded)
+    {
+        var once = recorded.UsageId != Guid.Empty;
+        var fresh = new HashSet<Guid>();
+        return new PendingChange([(recorded.SessionId, (status, counters) => once && !fresh.Contains(recorded.UsageId) ? status : Used(status, recorded, counters))],
+            once ? [recorded.UsageId] : [], fresh);
+    }
+
+    private LiveStatus Used(LiveStatus status, UsageRecorded recorded, List<Counter> counters)
+    {
+        status = status with { ProjectDir = status.ProjectDir ?? recorded.Cwd, User = status.User ?? recorded.User };
+        foreach (var (model, at, tokens) in recorded.Usage)
         {
-            status = status with { ProjectDir = status.ProjectDir ?? recorded.Cwd, User = status.User ?? recorded.User };
-            foreach (var (model, at, tokens) in recorded.Usage)
+            var answered = model ?? status.Model;
+            var price = prices.Find(answered);
+            var cost = price?.Cost(tokens) ?? 0m;
+            var input = tokens.InputTokens + tokens.CacheCreationInputTokens + tokens.CacheReadInputTokens;
+            status = status with
             {
-                var answered = model ?? status.Model;
-                var price = prices.Find(answered);
-                var cost = price?.Cost(tokens) ?? 0m;
-                var input = tokens.InputTokens + tokens.CacheCreationInputTokens + tokens.CacheReadInputTokens;
-                status = status with
-                {
-                    InputTokens = status.InputTokens + input,
-                    OutputTokens = status.OutputTokens + tokens.OutputTokens,
-                    CostUsd = status.CostUsd + cost,
-                    Model = status.Model ?? model,
-                };
-                counters.Add(Count(status, at, Metric.InputTokens, tokens.InputTokens, answered));
-                counters.Add(Count(status, at, Metric.OutputTokens, tokens.OutputTokens, answered));
-                counters.Add(Count(status, at, Metric.CacheCreationTokens, tokens.CacheCreationInputTokens, answered));
-                counters.Add(Count(status, at, Metric.CacheReadTokens, tokens.CacheReadInputTokens, answered));
-                if (price is null)
-                    counters.Add(Count(status, at, Metric.UnpricedTokens, input + tokens.OutputTokens, answered));
-                else
-                    counters.Add(Count(status, at, Metric.CostUsd, (double)cost, answered));
-                status = status.Touched(at); // a reply is activity at its own time, not at the time it was stored (an import)
-            }
-            return status;
-        }, cancellationToken);
+                InputTokens = status.InputTokens + input,
+                OutputTokens = status.OutputTokens + tokens.OutputTokens,
+                CostUsd = status.CostUsd + cost,
+                Model = status.Model ?? model,
+            };
+            counters.Add(Count(status, at, Metric.InputTokens, tokens.InputTokens, answered));
+            counters.Add(Count(status, at, Metric.OutputTokens, tokens.OutputTokens, answered));
+            counters.Add(Count(status, at, Metric.CacheCreationTokens, tokens.CacheCreationInputTokens, answered));
+            counters.Add(Count(status, at, Metric.CacheReadTokens, tokens.CacheReadInputTokens, answered));
+            if (price is null)
+                counters.Add(Count(status, at, Metric.UnpricedTokens, input + tokens.OutputTokens, answered));
+            else
+                counters.Add(Count(status, at, Metric.CostUsd, (double)cost, answered));
+            status = status.Touched(at); // a reply is activity at its own time, not at the time it was stored (an import)
+        }
+        return status;
+    }
 
     /// <summary>
     /// What imported transcripts say of their sessions: their times, project, model and counts. A session with nothing newer than its
@@ -182,43 +198,47 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
         string.IsNullOrEmpty(sessionId) ? Task.CompletedTask
             : UpdateAsync([new[] { sessionId }.GroupBy(s => s).Single()], (status, _, counters) => change(status, counters), cancellationToken);
 
+    private Task UpdateAsync<T>(IEnumerable<IGrouping<string, T>> groups, Func<LiveStatus, IGrouping<string, T>, List<Counter>, LiveStatus> change,
+        CancellationToken cancellationToken, IReadOnlyList<Guid>? counting = null, HashSet<Guid>? fresh = null) =>
+        WriteAsync([new PendingChange(groups.Select(g => (g.Key, (Func<LiveStatus, List<Counter>, LiveStatus>)((status, counters) => change(status, g, counters)))).ToList(),
+            counting ?? [], fresh ?? [])], cancellationToken);
+
     /// <summary>
-    /// Group commit: the change joins the queue; whoever holds the gate applies everything queued so far to the cached statuses and
-    /// writes them and their counters in one store call. Each caller returns only once its own change is written.
+    /// Group commit: the changes join the queue; whoever holds the gate applies everything queued so far to the cached statuses and
+    /// writes them and their counters in one store call. Each caller returns only once its own changes are written (failing with the
+    /// first of them that failed).
     /// </summary>
-    private async Task UpdateAsync<T>(IEnumerable<IGrouping<string, T>> groups, Func<LiveStatus, IGrouping<string, T>, List<Counter>, LiveStatus> change,
-        CancellationToken cancellationToken, IReadOnlyList<Guid>? counting = null, HashSet<Guid>? fresh = null)
+    private async Task WriteAsync(IReadOnlyList<PendingChange> changes, CancellationToken cancellationToken)
     {
-        var pending = new PendingChange(groups.Select(g => (g.Key, (Func<LiveStatus, List<Counter>, LiveStatus>)((status, counters) => change(status, g, counters)))).ToList(),
-            counting ?? [], fresh ?? []);
-        if (pending.Changes.Count == 0)
+        var pending = changes.Where(p => p.Changes.Count > 0).ToList();
+        if (pending.Count == 0)
             return;
         lock (_queue)
-            _queue.Add(pending);
+            _queue.AddRange(pending);
         try
         {
             await _gate.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
+            List<PendingChange> taken;
             lock (_queue)
-            {
-                if (_queue.Remove(pending))
-                    throw;
-            }
-            await pending.Written.Task; // a writer already took it
+                taken = pending.Where(p => !_queue.Remove(p)).ToList();
+            await Task.WhenAll(taken.Select(p => p.Written.Task)); // a writer already took these
+            if (taken.Count < pending.Count)
+                throw;
             return;
         }
         try
         {
-            if (!pending.Written.Task.IsCompleted)
+            if (pending.Any(p => !p.Written.Task.IsCompleted))
                 await WriteQueuedAsync(cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
-        await pending.Written.Task;
+        await Task.WhenAll(pending.Select(p => p.Written.Task));
     }
 
     /// <summary>
