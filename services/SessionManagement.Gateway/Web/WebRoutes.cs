@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SessionManagement.Gateway.Routes;
 using SessionManagement.Gateway.Web.Live;
 using SessionManagement.Gateway.Web.Pages;
+using SessionManagement.Hosting.Http;
 using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Web;
@@ -28,7 +30,7 @@ internal static class WebRoutes
         app.MapPost("/signin", SignInAsync);
         app.MapPost("/signout", SignOut);
 
-        var web = app.MapGroup("").AddEndpointFilter(WebAccess.Filter(tokens));
+        var web = app.MapGroup("").AddEndpointFilter(WebAccess.Filter(tokens)).AddEndpointFilter(ModuleFailed);
         web.MapGet("/", WebPages.SessionsAsync).Allow(AccessRole.Read);
         web.MapGet("/sessions/{sessionId}", WebPages.SessionAsync).Allow(AccessRole.Read);
         web.MapPost("/sessions/{sessionId}/branch", WebPages.BranchAsync).Allow(AccessRole.Capture);
@@ -38,6 +40,24 @@ internal static class WebRoutes
         web.MapGet("/reports", WebPages.ReportsAsync); // reports and health span every user: an admin's, as in the API
         web.MapGet("/health", WebPages.HealthAsync);
         web.MapGet("/live", LiveAsync).Allow(AccessRole.Read);
+    }
+
+    /// <summary>
+    /// A page whose module failed on the question it was asked is a page too, saying which module failed and on what (the API's 502
+    /// sentence, <see cref="ModuleFaults"/>), with the way back to the list.
+    /// </summary>
+    private static async ValueTask<object?> ModuleFailed(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (RequestFaultException fault) when (!context.HttpContext.Response.HasStarted)
+        {
+            var told = ModuleFaults.Told(context.HttpContext, fault);
+            return WebPages.Problem(WebViewer.Of(context.HttpContext), StatusCodes.Status502BadGateway, "A module failed",
+                char.ToUpperInvariant(told[0]) + told[1..] + ". Its log says more; the rest of the web view may still answer.");
+        }
     }
 
     /// <summary>The script, from the assembly; cached for an hour, it holds nothing of the data.</summary>

@@ -24,15 +24,24 @@ public static class ModuleFaults
         }
         catch (RequestFaultException fault) when (!context.Response.HasStarted)
         {
-            var module = ModuleOf(fault.RequestType);
-            var reason = fault.Fault?.Exceptions.FirstOrDefault()?.Message ?? fault.Message;
-            reason = reason.Length > MostOfTheReason ? reason[..MostOfTheReason] + "…" : reason;
-            context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(ModuleFaults)).LogWarning(
-                "{Method} {Path}: the {Module} module failed on {Request}: {Reason}", context.Request.Method, context.Request.Path, module,
-                ShortName(fault.RequestType), reason);
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
-            await context.Response.WriteAsJsonAsync(new { error = $"the {module} module failed on {ShortName(fault.RequestType)}: {reason}" });
+            await context.Response.WriteAsJsonAsync(new { error = Told(context, fault) });
         }
+    }
+
+    /// <summary>
+    /// What a module's failure on a route's request is told by, logged as it is told: <c>the chat module failed on GetMessages: …</c>. The
+    /// API answers it as JSON (<see cref="AnswerAsync"/>), the web view as a page.
+    /// </summary>
+    public static string Told(HttpContext context, RequestFaultException fault)
+    {
+        var module = ModuleOf(fault.RequestType);
+        var reason = fault.Fault?.Exceptions.FirstOrDefault()?.Message ?? fault.Message;
+        reason = reason.Length > MostOfTheReason ? reason[..MostOfTheReason] + "…" : reason;
+        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(ModuleFaults)).LogWarning(
+            "{Method} {Path}: the {Module} module failed on {Request}: {Reason}", context.Request.Method, context.Request.Path, module,
+            ShortName(fault.RequestType), reason);
+        return $"the {module} module failed on {ShortName(fault.RequestType)}: {reason}";
     }
 
     /// <summary>The module a request is for, by its contract's namespace: <c>SessionManagement.Contracts.Chat.ListTranscriptFiles</c>, chat.</summary>
