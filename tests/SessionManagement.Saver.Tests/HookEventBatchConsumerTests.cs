@@ -1,11 +1,9 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Contracts.Gateway;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
-using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Saver.Consumers;
 using SessionManagement.Saver.Storage;
 using SessionManagement.Testing;
@@ -25,13 +23,7 @@ public sealed class HookEventBatchConsumerTests
     {
         using var directory = new TempDirectory();
         await using var provider = new ServiceCollection()
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = directory.Path }))
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()))
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new PerformanceOptions()))
-            .AddSingleton<IEnumerable<SqliteMigration>>(SaverSqliteSchema.All)
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddSingleton<SqliteDatabase>()
-            .AddSingleton(SessionManagement.Hosting.Security.AtRest.Off)
+            .AddSaverSqlite(new StorageOptions { DataDirectory = directory.Path })
             .AddSingleton<ISessionStore, SqliteSessionStore>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<HookEventBatchConsumer, HookEventBatchConsumerDefinition>())
             .BuildServiceProvider(true);

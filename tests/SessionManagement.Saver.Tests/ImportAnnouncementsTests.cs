@@ -1,11 +1,9 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using SessionManagement.Contracts.Chat;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Options;
-using SessionManagement.Hosting.Storage.Sqlite;
 using SessionManagement.Saver.Consumers;
 using SessionManagement.Saver.Storage;
 using SessionManagement.Testing;
@@ -26,20 +24,13 @@ public sealed class ImportAnnouncementsTests
     {
         using var directory = new TempDirectory();
         var storage = new StorageOptions { DataDirectory = directory.Path };
-        ConcurrentCalls? calls = null;
+        System.Collections.Concurrent.ConcurrentDictionary<string, int>? calls = null;
         await using var provider = new ServiceCollection()
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(storage))
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new PersistenceOptions()))
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new PerformanceOptions()))
-            .AddSingleton<IEnumerable<SqliteMigration>>(SaverSqliteSchema.All)
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddSingleton<SqliteDatabase>()
-            .AddSingleton(SessionManagement.Hosting.Security.AtRest.Off)
+            .AddSaverSqlite(storage)
             .AddSingleton<SqliteSessionStore>()
             .AddSingleton(services =>
             {
-                var (store, counted) = CountingProxy<ISessionStore>.Wrap(services.GetRequiredService<SqliteSessionStore>());
-                calls = new ConcurrentCalls(counted);
+                (var store, calls) = CountingProxy<ISessionStore>.Wrap(services.GetRequiredService<SqliteSessionStore>());
                 return store;
             })
             .AddSingleton<NotedModels>()
@@ -70,17 +61,12 @@ public sealed class ImportAnnouncementsTests
 
         // In fewer writes than files: each kind of announcement gathered into batches.
         Assert.NotNull(calls);
-        Assert.InRange(calls.Of(nameof(ISessionStore.AdoptTranscriptsAsync)), 1, Files / 2);
-        Assert.InRange(calls.Of(nameof(ISessionStore.NoteTranscriptFactsAsync)), 1, Files / 2);
-        Assert.InRange(calls.Of(nameof(ISessionStore.RecordAuditAsync)), 1, Files / 2);
+        Assert.InRange(calls.GetValueOrDefault(nameof(ISessionStore.AdoptTranscriptsAsync)), 1, Files / 2);
+        Assert.InRange(calls.GetValueOrDefault(nameof(ISessionStore.NoteTranscriptFactsAsync)), 1, Files / 2);
+        Assert.InRange(calls.GetValueOrDefault(nameof(ISessionStore.RecordAuditAsync)), 1, Files / 2);
         // The same endpoint still answers for the trail, one by one.
         var listed = await harness.GetRequestClient<ListAudit>().GetResponse<AuditListed>(new ListAudit("import", null, null, null, 100), Cancel);
         Assert.Equal(sessions.Order(), listed.Message.Entries.Select(e => e.SessionId!).Order());
         Assert.False(await harness.Published.Any<Fault>(Cancel));
-    }
-
-    private sealed class ConcurrentCalls(System.Collections.Concurrent.ConcurrentDictionary<string, int> calls)
-    {
-        public int Of(string method) => calls.TryGetValue(method, out var count) ? count : 0;
     }
 }

@@ -104,6 +104,17 @@ public sealed partial class HostProcess : IAsyncDisposable
         return Start(_home, Port, _environment, [.. _args, .. moreArgs]);
     }
 
+    /// <summary>
+    /// This host killed, its store changed by the test's own <paramref name="sql"/> (a module's table taken from under it, say), and
+    /// started again on the same home: how a test makes a module fail in its store. Wait for it to be ready before asking it.
+    /// </summary>
+    public async Task<HostProcess> AgainWithStoreChangedAsync(string sql)
+    {
+        await KillAsync();
+        SqliteFile.Execute(Path.Combine(DataDirectory, "session-management.db"), sql);
+        return StartAgain();
+    }
+
     /// <summary>kill -9: the host gets no chance to finish anything.</summary>
     public async Task KillAsync()
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Web.Tests;
@@ -22,16 +21,8 @@ public sealed class ModuleFailurePageTests
             await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","cwd":"/work/chat","prompt":"hello"}""", Cancel);
             await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{session}/messages", Cancel), r => r.StatusCode == HttpStatusCode.OK,
                 Within, "the session's message held");
-            await host.KillAsync();
             // Chat's per-session counts taken from under it: its answer for a session's messages now fails in its store.
-            await using (var store = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "session-management.db")};Pooling=False"))
-            {
-                await store.OpenAsync(Cancel);
-                await using var drop = store.CreateCommand();
-                drop.CommandText = "DROP TABLE chat_sessions;";
-                await drop.ExecuteNonQueryAsync(Cancel);
-            }
-            host = host.StartAgain();
+            host = await host.AgainWithStoreChangedAsync("DROP TABLE chat_sessions;");
             await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
             using var patience = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
             patience.CancelAfter(Within);

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using SessionManagement.Testing;
 
 namespace SessionManagement.Web.Tests;
@@ -26,16 +25,8 @@ public sealed class StatusFailureTests
             await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","cwd":"/work/status","prompt":"hello"}""", Cancel);
             await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{session}", Cancel), r => r.StatusCode == HttpStatusCode.OK, Within,
                 "the session held");
-            await host.KillAsync();
             // The status module's tables taken from under it: every question it is asked now fails in its store.
-            await using (var store = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "session-management.db")};Pooling=False"))
-            {
-                await store.OpenAsync(Cancel);
-                await using var drop = store.CreateCommand();
-                drop.CommandText = "DROP TABLE status_sessions; DROP TABLE status_backup_runs; DROP TABLE status_rollups;";
-                await drop.ExecuteNonQueryAsync(Cancel);
-            }
-            host = host.StartAgain();
+            host = await host.AgainWithStoreChangedAsync("DROP TABLE status_sessions; DROP TABLE status_backup_runs; DROP TABLE status_rollups;");
             await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
             using var patience = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
             patience.CancelAfter(Within);
