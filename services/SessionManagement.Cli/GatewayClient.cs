@@ -83,9 +83,16 @@ internal sealed class GatewayClient : IDisposable
     /// offset of its first held line, and its digest with the hash that digest counts lines by, when the store knows it; null when
     /// it holds none of the file.
     /// </summary>
-    public async Task<(long Lines, long FirstOffset, string? Digest, string? DigestAlgorithm)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken)
+    public async Task<(long Lines, long FirstOffset, string? Digest, string? DigestAlgorithm)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken) =>
+        HeldFile(await HeldFilesAsync(sessionId, cancellationToken), file);
+
+    /// <summary>What the store holds of a session's transcript files, as the gateway answers it; null when it holds none.</summary>
+    public Task<JsonElement?> HeldFilesAsync(string sessionId, CancellationToken cancellationToken) =>
+        GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/files", cancellationToken, missingIsNull: true);
+
+    /// <summary>Of <paramref name="files"/> (<see cref="HeldFilesAsync"/>), one file's part, as <see cref="HeldFileAsync"/> tells it.</summary>
+    public static (long Lines, long FirstOffset, string? Digest, string? DigestAlgorithm)? HeldFile(JsonElement? files, string? file)
     {
-        var files = await GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/files", cancellationToken, missingIsNull: true);
         if (files is null)
             return null;
         foreach (var held in files.Value.GetProperty("files").EnumerateArray())

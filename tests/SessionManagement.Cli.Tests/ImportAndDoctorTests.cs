@@ -29,7 +29,9 @@ public sealed class ImportAndDoctorTests
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
 
         var first = await SmctlProcess.RunAsync(smctl, "import", tree.Path, "--json");
+        var askedBefore = await FilesAskedAsync(host);
         var second = await SmctlProcess.RunAsync(smctl, "import", tree.Path, "--json");
+        var askedBySecond = await FilesAskedAsync(host) - askedBefore;
         var table = await SmctlProcess.RunAsync(smctl, "sessions", "list", "--project", "/work/app");
 
         Assert.True(first.ExitCode == 0, first.Stderr);
@@ -39,6 +41,7 @@ public sealed class ImportAndDoctorTests
         var secondRun = JsonDocument.Parse(second.Stdout).RootElement;
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.Equal((0, 4), (secondRun.GetProperty("imported").GetInt32(), secondRun.GetProperty("skipped").GetInt32())); // the masked one too
+        Assert.Equal(3, askedBySecond); // what each of the 3 sessions holds asked once, its subagent's file told by the same answer
         var kept = await SmctlProcess.RunAsync(smctl, "sessions", "export", c);
         Assert.DoesNotContain(secret, kept.Stdout, StringComparison.Ordinal);
         Assert.Equal(new FileInfo(leaky).Length, System.Text.Encoding.UTF8.GetByteCount(kept.Stdout)); // masked in place, the same length
@@ -213,5 +216,14 @@ public sealed class ImportAndDoctorTests
             lines.Append(TranscriptLines.AssistantText(session, parent, user, 10 * i + 1, $"Done with step {i}.", cwd)).Append('\n');
         }
         return lines.ToString();
+    }
+
+    /// <summary>How often the host was asked what a session's files are, by its own request counter (<c>/metrics</c>).</summary>
+    private static async Task<double> FilesAskedAsync(HostProcess host)
+    {
+        var metrics = await host.Http.GetStringAsync("/metrics", Cancel);
+        return System.Text.RegularExpressions.Regex.Matches(metrics,
+                @"^http_request_duration_seconds_count\{[^}]*endpoint=""/api/sessions/\{sessionId\}/files""[^}]*\} (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

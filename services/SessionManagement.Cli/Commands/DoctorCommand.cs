@@ -312,9 +312,10 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         var unheld = new List<string>();
         if (Directory.Exists(projects))
         {
+            var heldFiles = new HeldFiles(client);
             foreach (var transcript in TranscriptFolder.Find(projects).Where(t => File.GetLastWriteTimeUtc(t.Path) < soon && t.SessionId is not null))
             {
-                if (await client.HeldFileAsync(transcript.SessionId!, transcript.File, cancellationToken) is not { } held
+                if (await heldFiles.OfAsync(transcript.SessionId!, transcript.File, cancellationToken) is not { } held
                     || held.FirstOffset > 0 || held.Lines < TranscriptFolder.CountLines(transcript.Path))
                     unheld.Add(transcript.Path);
             }

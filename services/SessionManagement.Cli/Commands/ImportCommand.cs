@@ -40,6 +40,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         var results = new List<FileResult>();
         var gate = new SemaphoreSlim(Math.Max(1, settings.Parallel));
         var redactor = await GatewayRedactorAsync(client, cancellationToken);
+        var held = new HeldFiles(client);
         async Task ImportAllAsync(ProgressTask? bar)
         {
             // Sessions' own files first: a subagent's lines then find their session there.
@@ -48,7 +49,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    var result = await ImportOneAsync(client, transcript, redactor, settings.Undelete, cancellationToken);
+                    var result = await ImportOneAsync(client, held, transcript, redactor, settings.Undelete, cancellationToken);
                     lock (results)
                         results.Add(result);
                 }
@@ -103,12 +104,12 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
 
     private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem);
 
-    private static async Task<FileResult> ImportOneAsync(GatewayClient client, FoundTranscript transcript, SecretRedactor? redactor, bool undelete,
+    private static async Task<FileResult> ImportOneAsync(GatewayClient client, HeldFiles heldFiles, FoundTranscript transcript, SecretRedactor? redactor, bool undelete,
         CancellationToken cancellationToken)
     {
         try
         {
-            if (transcript.SessionId is { } session && await HeldAsync(client, session, transcript, redactor, cancellationToken))
+            if (transcript.SessionId is { } session && await HeldAsync(client, heldFiles, session, transcript, redactor, cancellationToken))
                 return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null);
             var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
                 + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
@@ -116,6 +117,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                 + "&path=" + Uri.EscapeDataString(Path.GetFullPath(transcript.Path)) // a file smctl restore re-homed is taken on after what is held of it
                 + (undelete ? "&undelete=true" : "");
             var answer = await client.PostFileAsync(query, transcript.Path, cancellationToken);
+            if (transcript.SessionId is { } imported)
+                heldFiles.Forget(imported);
             return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null);
         }
         catch (GatewayException error) when (error.ExitCode is ExitCodes.Conflict)
@@ -134,10 +137,10 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
     /// the gateway's way (<paramref name="redactor"/>; each line keeps its length). A store that keeps the held file's digest says so in
     /// a word; else the held file is read back and compared byte for byte.
     /// </summary>
-    private static async Task<bool> HeldAsync(GatewayClient client, string session, FoundTranscript transcript, SecretRedactor? redactor,
+    private static async Task<bool> HeldAsync(GatewayClient client, HeldFiles heldFiles, string session, FoundTranscript transcript, SecretRedactor? redactor,
         CancellationToken cancellationToken)
     {
-        if (await client.HeldFileAsync(session, transcript.File, cancellationToken) is not { } held)
+        if (await heldFiles.OfAsync(session, transcript.File, cancellationToken) is not { } held)
             return false;
         if (held.Digest is { } digest && TranscriptDigest.Knows(held.DigestAlgorithm))
         {
