@@ -79,9 +79,9 @@ public sealed class SessionDeleteTests
         Assert.Contains(DataFiles.Holding(host.DataDirectory, words[kept]), f => Path.GetFileName(f) == "session-management.db");
         Assert.NotEqual(0, JsonDocument.Parse(await host.Http.GetStringAsync($"/api/search?q={words[kept]}", Cancel)).RootElement.GetProperty("hits").GetArrayLength());
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/api/sessions/{kept}/export", Cancel)).StatusCode);
-        // Who deleted it is in the audit trail.
-        var audit = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=delete&session={gone}", Cancel)).RootElement;
-        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("sessionId").GetString() == gone);
+        // Who deleted it is in the audit trail (kept a batch's moment after the answer).
+        await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=delete&session={gone}", Cancel)).RootElement,
+            audit => audit.GetProperty("entries").EnumerateArray().Any(e => e.GetProperty("sessionId").GetString() == gone), Within, "the delete in the audit trail");
     }
 
     [Fact]
@@ -158,8 +158,9 @@ public sealed class SessionDeleteTests
             Assert.Equal(1, JsonDocument.Parse(undeleted.Stdout).RootElement.GetProperty("imported").GetInt32());
             Assert.Contains(DataFiles.Holding(host.DataDirectory, word), f => Path.GetFileName(f).StartsWith("session-management.db", StringComparison.Ordinal));
             Assert.Equal(await File.ReadAllTextAsync(transcript, Cancel), await host.Http.GetStringAsync($"/api/sessions/{gone}/export?format=jsonl", Cancel));
-            var audit = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=import&session={gone}", Cancel)).RootElement;
-            Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("detail").GetString()!.Contains("undeleted", StringComparison.Ordinal));
+            await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=import&session={gone}", Cancel)).RootElement,
+                audit => audit.GetProperty("entries").EnumerateArray().Any(e => e.GetProperty("detail").GetString()!.Contains("undeleted", StringComparison.Ordinal)),
+                Within, "the undeleting import in the audit trail");
             Assert.Contains(DataFiles.Holding(host.DataDirectory, keptWord), f => Path.GetFileName(f).StartsWith("session-management.db", StringComparison.Ordinal));
         }
         finally

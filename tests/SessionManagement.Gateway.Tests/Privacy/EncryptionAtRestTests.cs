@@ -95,8 +95,8 @@ public sealed class EncryptionAtRestTests
             Assert.Contains(newKey, kept, StringComparison.Ordinal);
             Assert.DoesNotContain(oldKey, kept, StringComparison.Ordinal);
         }
-        var audit = await host.Http.GetStringAsync("/api/audit?action=key-rotate", Cancel);
-        Assert.Contains(newKey, audit, StringComparison.Ordinal);
+        await Eventually.ReturnsAsync(() => host.Http.GetStringAsync("/api/audit?action=key-rotate", Cancel), audit => audit.Contains(newKey, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), "the rotation in the audit trail");
 
         // The old key is dropped from the key file: everything kept still opens, search included.
         host.Signal(15);
