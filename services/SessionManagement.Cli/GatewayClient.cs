@@ -78,31 +78,13 @@ internal sealed class GatewayClient : IDisposable
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    /// <summary>
-    /// What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own): its line count, the
-    /// offset of its first held line, and its digest with the hash that digest counts lines by, when the store knows it; null when
-    /// it holds none of the file.
-    /// </summary>
-    public async Task<(long Lines, long FirstOffset, string? Digest, string? DigestAlgorithm)?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken) =>
-        HeldFile(await HeldFilesAsync(sessionId, cancellationToken), file);
+    /// <summary>What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own); null when none of it.</summary>
+    public async Task<HeldFile?> HeldFileAsync(string sessionId, string? file, CancellationToken cancellationToken) =>
+        HeldFile.In(await HeldFilesAsync(sessionId, cancellationToken), file);
 
     /// <summary>What the store holds of a session's transcript files, as the gateway answers it; null when it holds none.</summary>
     public Task<JsonElement?> HeldFilesAsync(string sessionId, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/files", cancellationToken, missingIsNull: true);
-
-    /// <summary>Of <paramref name="files"/> (<see cref="HeldFilesAsync"/>), one file's part, as <see cref="HeldFileAsync"/> tells it.</summary>
-    public static (long Lines, long FirstOffset, string? Digest, string? DigestAlgorithm)? HeldFile(JsonElement? files, string? file)
-    {
-        if (files is null)
-            return null;
-        foreach (var held in files.Value.GetProperty("files").EnumerateArray())
-            if ((held.GetProperty("file").ValueKind == JsonValueKind.Null ? null : held.GetProperty("file").GetString()) == file)
-                return (held.GetProperty("lines").GetInt64(), held.TryGetProperty("firstOffset", out var first) ? first.GetInt64() : 0,
-                    held.TryGetProperty("digest", out var digest) && digest.ValueKind == JsonValueKind.String ? digest.GetString() : null,
-                    // A gateway of before named no hash: its digests were all SHA-256's.
-                    held.TryGetProperty("digestAlgorithm", out var algorithm) && algorithm.ValueKind == JsonValueKind.String ? algorithm.GetString() : TranscriptDigest.Sha256);
-        return null;
-    }
 
     /// <summary>The status and JSON the gateway answers, whatever the status (a health report answers 503 with its checks); null JSON when the body is none.</summary>
     public async Task<(HttpStatusCode Status, JsonElement? Json)> GetReportAsync(string path, CancellationToken cancellationToken)

@@ -12,13 +12,12 @@ internal sealed class HeldFiles(GatewayClient client)
 {
     private readonly ConcurrentDictionary<string, Task<JsonElement?>> _sessions = new(StringComparer.Ordinal);
 
-    public async Task<(long Lines, long FirstOffset, string? Digest, string? DigestAlgorithm)?> OfAsync(string sessionId, string? file,
-        CancellationToken cancellationToken)
+    public async Task<HeldFile?> OfAsync(string sessionId, string? file, CancellationToken cancellationToken)
     {
         var asked = _sessions.GetOrAdd(sessionId, id => client.HeldFilesAsync(id, cancellationToken));
         try
         {
-            return GatewayClient.HeldFile(await asked, file);
+            return HeldFile.In(await asked, file);
         }
         catch
         {
