@@ -93,6 +93,8 @@ public sealed class UserTokenTests
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Post, $"/api/sessions/import?session={anas}&name={anas}.jsonl", Ana, anasLines));
         await Eventually.ReturnsAsync(() => GetAsync(host, "/api/search?q=budget&limit=50", Root),
             found => found.GetProperty("hits").GetArrayLength() == 31, Within, "the 31 prompts searchable");
+        // Whose each imported session is, the saver keeps a batch's moment after the import's answer.
+        await Eventually.ReturnsAsync(() => GetAsync(host, $"/api/sessions/{anas}", Ana), _ => true, Within, "Ana's session hers");
 
         var top = await GetAsync(host, "/api/search?q=budget&limit=5", Root);
         var anaFinds = await GetAsync(host, "/api/search?q=budget&limit=5", Ana);
