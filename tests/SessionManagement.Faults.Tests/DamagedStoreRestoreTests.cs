@@ -126,8 +126,11 @@ public sealed partial class DamagedStoreRestoreTests
             using var saved = await first.Http.PostAsJsonAsync("/api/context", item, cancel);
             Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(cancel));
         }
-        // What status counted of the transcripts' usage, as imported: the same once the store is restored.
-        var usage = await Eventually.ReturnsAsync(() => TokensAsync(first), tokens => tokens.Input > 0 && tokens.Prompts > 0, Within, "the transcripts' usage counted");
+        // What status counts of the transcripts' usage, as imported, and the same once the store is restored: the three replies' usage
+        // (input, cache creation and cache read together; output), one prompt, one tool call. Usage reports land a batch at a time, so
+        // the count is awaited whole, not taken at its first sight.
+        (long Input, long Output, long Prompts, long ToolCalls) usage = (3 * (12 + 5 + 6), 3 * 34, 1, 1);
+        await Eventually.ReturnsAsync(() => TokensAsync(first), tokens => tokens == usage, Within, $"the transcripts' usage counted: {usage}");
         await first.Http.PostAsync("/api/backups/run", null, cancel);
         var backups = Path.Combine(first.DataDirectory, "backups");
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.Exists(backups) ? Directory.GetFiles(backups, "*.lines", SearchOption.AllDirectories).Length : 0),
