@@ -22,6 +22,37 @@ public sealed class TranscriptContentTests
         Assert.Equal(50, TranscriptContent.Lines(Lines).Count);
     }
 
+    /// <summary>
+    /// A block is packed into a buffer of half its size first; lines that do not shrink that far (random bytes, each line a base64
+    /// string of them) are packed again into one of the most Brotli may write. Either way the framework's own Brotli reads the lines back.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1 << 20)]
+    [InlineData(true, 1 << 20)]
+    [InlineData(true, 300)]
+    [InlineData(true, 5_000)]
+    public void When_lines_are_packed_in_a_pooled_buffer_Should_unpack_to_the_same_bytes_whether_they_shrink_or_not(bool random, int size)
+    {
+        var noise = new Random(size);
+        var lines = new StringBuilder();
+        while (lines.Length < size)
+            lines.Append(random
+                ? "\"" + Convert.ToBase64String(Enumerable.Range(0, 90).Select(_ => (byte)noise.Next(256)).ToArray()) + "\"\n"
+                : "{\"type\":\"assistant\",\"message\":{\"content\":\"the same reply again\"}}\n");
+        var bytes = Encoding.UTF8.GetBytes(lines.ToString());
+
+        var (packed, encoding) = TranscriptContent.PackPooled(bytes, compress: true);
+        using (packed)
+        using (var unpack = new System.IO.Compression.BrotliStream(new MemoryStream(packed.Bytes.ToArray()), System.IO.Compression.CompressionMode.Decompress))
+        using (var read = new MemoryStream())
+        {
+            unpack.CopyTo(read);
+            Assert.Equal(TranscriptContent.Brotli, encoding);
+            Assert.Equal(bytes, read.ToArray());
+            Assert.True(random ? packed.Bytes.Length > bytes.Length / 2 : packed.Bytes.Length < bytes.Length / 10, $"{packed.Bytes.Length} bytes for {bytes.Length}");
+        }
+    }
+
     [Fact]
     public void When_a_block_was_stored_gzipped_before_Brotli_Should_still_unpack_to_its_lines() =>
         Assert.Equal(Lines, TranscriptContent.Unpack(Gzipped(Lines), TranscriptContent.Gzip));
