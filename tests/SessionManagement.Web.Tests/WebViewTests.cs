@@ -193,6 +193,38 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         await Assertions.Expect(page.Locator($"dd.children a[href='/sessions/{branch}']")).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// The list refreshes itself when a session changes: the changed row comes in flashed with what it says now, and the rows that
+    /// read the same stay the very rows they were (a click on one while the list refreshes still opens it). The witness is the
+    /// browser's own DOM: a mark the test set on each row's element survives only on the rows left as they were.
+    /// </summary>
+    [Fact]
+    public async Task When_a_session_changes_while_the_list_is_open_Should_flash_its_row_and_leave_the_other_rows_as_they_were()
+    {
+        var project = "/work/live-" + Guid.NewGuid().ToString("N")[..8];
+        var (still, changing) = ("still-" + Guid.NewGuid().ToString("N")[..8], "changing-" + Guid.NewGuid().ToString("N")[..8]);
+        string[] Lines(string session, int prompts) => [.. Enumerable.Range(0, prompts).SelectMany(i => new[]
+        {
+            TranscriptLines.User(session, $"u{i}", i == 0 ? null : $"a{i - 1}", 2 * i, $"question {i} of {session}", project),
+            TranscriptLines.AssistantText(session, $"a{i}", $"u{i}", 2 * i + 1, $"answer {i}", project),
+        })];
+        await ImportAsync(still, Lines(still, 1));
+        await ImportAsync(changing, Lines(changing, 1));
+        var page = await OpenAsync("/?project=" + Uri.EscapeDataString(project));
+        var (stillRow, changingRow) = (page.Locator($"tr[data-session='{still}']"), page.Locator($"tr[data-session='{changing}']"));
+        await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(2);
+        await page.EvaluateAsync("() => document.querySelectorAll('tr[data-session]').forEach(row => { row.markedByTheTest = true; })");
+
+        await ImportAsync(changing, Lines(changing, 3)); // the same file, grown by two prompts
+        await Assertions.Expect(changingRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bchanged\b"));
+
+        Assert.Equal("3", await changingRow.Locator("td.n").First.InnerTextAsync()); // its prompts, as the row says now
+        Assert.True(await stillRow.EvaluateAsync<bool>("row => row.markedByTheTest === true"), "the row that did not change is the row it was");
+        Assert.False(await changingRow.EvaluateAsync<bool>("row => row.markedByTheTest === true"));
+        Assert.False(await stillRow.EvaluateAsync<bool>("row => row.classList.contains('changed')"));
+        Assert.Equal(2, await page.Locator("tr[data-session]").CountAsync());
+    }
+
     [Fact]
     public async Task When_a_session_is_deleted_from_its_page_Should_go_only_once_the_box_is_ticked()
     {

@@ -113,7 +113,8 @@
     }
   }
 
-  // The session list: its rows fetched again with the same filters, changed rows flashed.
+  // The session list: its rows fetched again with the same filters, changed rows flashed. A row that reads the same stays the very
+  // row it was, where it was, so a click on it while the list refreshes still opens it; a changed or new row comes in flashed.
   async function refreshRows() {
     const body = document.querySelector("[data-rows] tbody");
     if (!body) return;
@@ -121,12 +122,18 @@
     url.searchParams.set("fragment", "rows");
     const answer = await fetch(url, { headers: { Accept: "text/html" } });
     if (!answer.ok) return;
-    const before = new Map([...body.rows].map((row) => [row.dataset.session, row.textContent]));
     const table = document.createElement("table");
     table.innerHTML = await answer.text();
     const fresh = table.querySelector("tbody");
     if (!fresh) return;
-    for (const row of fresh.rows) if (before.get(row.dataset.session) !== row.textContent) row.classList.add("changed");
-    body.replaceWith(fresh);
+    const shown = new Map([...body.rows].map((row) => [row.dataset.session, row]));
+    const rows = [...fresh.rows].map((row) => {
+      const old = shown.get(row.dataset.session);
+      if (old && old.textContent === row.textContent) return old;
+      row.classList.add("changed");
+      return row;
+    });
+    rows.forEach((row, i) => { if (body.rows[i] !== row) body.insertBefore(row, body.rows[i] ?? null); });
+    while (body.rows.length > rows.length) body.rows[rows.length].remove();
   }
 })();
