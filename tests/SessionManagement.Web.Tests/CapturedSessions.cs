@@ -71,9 +71,14 @@ public sealed class CapturedSessions : IAsyncLifetime
         // And indexed for search, saved as a session, and its tokens counted: what the pages show is there before they are opened.
         await Eventually.ReturnsAsync(async () => await Host.Http.GetStringAsync("/api/search?q=orange"),
             body => body.Contains(SessionId, StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the reply found by search");
-        await Eventually.ReturnsAsync(async () => (await Host.Http.GetAsync($"/api/status/sessions/{SessionId}")).Content.ReadAsStringAsync().Result,
-            body => body.Contains("\"outputTokens\"", StringComparison.Ordinal) && !body.Contains("\"outputTokens\":0", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(60), "the session's tokens counted");
+        // Every response's tokens (message.id + requestId, in both files), not the first report's: the list's row of the session must
+        // not change under a test that opens it (each report is counted a batch at a time, and a changed row is drawn again).
+        var output = Transcript.Concat(SubagentTranscript).Where(r => r.GetProperty("type").GetString() == "assistant" && r.TryGetProperty("requestId", out _))
+            .GroupBy(r => r.GetProperty("message").GetProperty("id").GetString() + ":" + r.GetProperty("requestId").GetString())
+            .Sum(g => g.First().GetProperty("message").GetProperty("usage").GetProperty("output_tokens").GetInt64());
+        await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await Host.Http.GetStringAsync($"/api/status/sessions/{SessionId}")).RootElement
+                .GetProperty("outputTokens").GetInt64(),
+            counted => counted == output, TimeSpan.FromSeconds(60), $"the session's {output} output tokens counted");
     }
 
     public async ValueTask DisposeAsync()
