@@ -210,6 +210,10 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         })];
         await ImportAsync(still, Lines(still, 1));
         await ImportAsync(changing, Lines(changing, 1));
+        foreach (var session in new[] { still, changing }) // each row as it stays: the reply's tokens counted too (a batch after the import)
+            await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await captured.Host.Http.GetStringAsync($"/api/status/sessions/{session}",
+                    TestContext.Current.CancellationToken)).RootElement.GetProperty("outputTokens").GetInt64(),
+                tokens => tokens == 34, Within, $"{session}'s reply counted");
         var page = await OpenAsync("/?project=" + Uri.EscapeDataString(project));
         var (stillRow, changingRow) = (page.Locator($"tr[data-session='{still}']"), page.Locator($"tr[data-session='{changing}']"));
         await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(2);
@@ -217,8 +221,8 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
 
         await ImportAsync(changing, Lines(changing, 3)); // the same file, grown by two prompts
         await Assertions.Expect(changingRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bchanged\b"));
+        await Assertions.Expect(changingRow.Locator("td.n").First).ToHaveTextAsync("3"); // its prompts, as the row says now
 
-        Assert.Equal("3", await changingRow.Locator("td.n").First.InnerTextAsync()); // its prompts, as the row says now
         Assert.True(await stillRow.EvaluateAsync<bool>("row => row.markedByTheTest === true"), "the row that did not change is the row it was");
         Assert.False(await changingRow.EvaluateAsync<bool>("row => row.markedByTheTest === true"));
         Assert.False(await stillRow.EvaluateAsync<bool>("row => row.classList.contains('changed')"));
