@@ -6,18 +6,22 @@ namespace SessionManagement.Hosting.Bus;
 
 /// <summary>
 /// A batch consumer's endpoint: batches of up to <c>performance.batch_size</c> messages or whatever arrived within
-/// <paramref name="timeLimit"/>, one batch at a time; the endpoint holds a whole batch in flight.
+/// <see cref="TimeLimit"/>, one batch at a time; the endpoint holds a whole batch in flight.
 /// </summary>
 public abstract class BatchConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
-    private readonly int _batchSize;
-    private readonly TimeSpan _timeLimit;
+    /// <summary>
+    /// How long a batch gathers: a SessionEnd is saved well inside Claude Code's 1.5 s, and what arrives at a few thousand a second
+    /// (hooks, an import's per-file announcements) is written a few hundred at a time rather than one by one.
+    /// </summary>
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromMilliseconds(100);
 
-    protected BatchConsumerDefinition(IOptions<PerformanceOptions> performance, TimeSpan timeLimit)
+    private readonly int _batchSize;
+
+    protected BatchConsumerDefinition(IOptions<PerformanceOptions> performance)
     {
         _batchSize = performance.Value.BatchSize;
-        _timeLimit = timeLimit;
         ConcurrentMessageLimit = _batchSize;
     }
 
@@ -25,6 +29,6 @@ public abstract class BatchConsumerDefinition<TConsumer> : ConsumerDefinition<TC
         IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = Math.Max(_batchSize, 16);
-        consumerConfigurator.Options<BatchOptions>(batch => batch.SetMessageLimit(_batchSize).SetTimeLimit(_timeLimit).SetConcurrencyLimit(1));
+        consumerConfigurator.Options<BatchOptions>(batch => batch.SetMessageLimit(_batchSize).SetTimeLimit(TimeLimit).SetConcurrencyLimit(1));
     }
 }

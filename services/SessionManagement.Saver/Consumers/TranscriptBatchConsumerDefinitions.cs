@@ -9,12 +9,12 @@ namespace SessionManagement.Saver.Consumers;
 /// sends a few hundred files a second, and each of them written alone cost more than its lines' share of the store.
 /// </summary>
 public sealed class TranscriptFactsConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<TranscriptFactsConsumer>(performance, TimeSpan.FromMilliseconds(100));
+    : BatchConsumerDefinition<TranscriptFactsConsumer>(performance);
 
 /// <inheritdoc cref="TranscriptFactsConsumerDefinition"/>
 public sealed class ImportedSessionConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<ImportedSessionConsumer>(performance, TimeSpan.FromMilliseconds(100));
+    : BatchConsumerDefinition<ImportedSessionConsumer>(performance);
 
 /// <inheritdoc cref="TranscriptFactsConsumerDefinition"/>
 public sealed class AuditConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<AuditConsumer>(performance, TimeSpan.FromMilliseconds(100));
+    : BatchConsumerDefinition<AuditConsumer>(performance);

@@ -6,12 +6,12 @@ namespace SessionManagement.Status.Consumers;
 
 /// <summary>Batches of up to <c>performance.batch_size</c> hooks or 100 ms: status may lag a moment, the hot path never waits on it.</summary>
 public sealed class StatusHookBatchConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<StatusHookBatchConsumer>(performance, TimeSpan.FromMilliseconds(100));
+    : BatchConsumerDefinition<StatusHookBatchConsumer>(performance);
 
 /// <summary>The embedded gateway's bursts, gathered the same way.</summary>
 public sealed class StatusHooksAcceptedConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<StatusHooksAcceptedConsumer>(performance, TimeSpan.FromMilliseconds(100));
+    : BatchConsumerDefinition<StatusHooksAcceptedConsumer>(performance);
 
 /// <summary>The events endpoint, whose usage reports and imported transcripts' summaries are gathered the same way; its other events come one by one.</summary>
 public sealed class StatusEventsConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<StatusEventsConsumer>(performance, TimeSpan.FromMilliseconds(100));
+    : BatchConsumerDefinition<StatusEventsConsumer>(performance);
