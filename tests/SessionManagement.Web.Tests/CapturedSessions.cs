@@ -73,9 +73,8 @@ public sealed class CapturedSessions : IAsyncLifetime
             body => body.Contains(SessionId, StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the reply found by search");
         // Every response's tokens (message.id + requestId, in both files), not the first report's: the list's row of the session must
         // not change under a test that opens it (each report is counted a batch at a time, and a changed row is drawn again).
-        var output = Transcript.Concat(SubagentTranscript).Where(r => r.GetProperty("type").GetString() == "assistant" && r.TryGetProperty("requestId", out _))
-            .GroupBy(r => r.GetProperty("message").GetProperty("id").GetString() + ":" + r.GetProperty("requestId").GetString())
-            .Sum(g => g.First().GetProperty("message").GetProperty("usage").GetProperty("output_tokens").GetInt64());
+        var output = ClaudeResponses.FirstLines(Transcript.Concat(SubagentTranscript))
+            .Sum(r => r.GetProperty("message").GetProperty("usage").GetProperty("output_tokens").GetInt64());
         await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await Host.Http.GetStringAsync($"/api/status/sessions/{SessionId}")).RootElement
                 .GetProperty("outputTokens").GetInt64(),
             counted => counted == output, TimeSpan.FromSeconds(60), $"the session's {output} output tokens counted");

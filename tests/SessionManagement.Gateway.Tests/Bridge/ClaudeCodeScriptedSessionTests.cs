@@ -46,9 +46,7 @@ public sealed class ClaudeCodeScriptedSessionTests
             [(null, await File.ReadAllBytesAsync(main, Cancel)), ("subagents/" + Path.GetFileName(subagent), await File.ReadAllBytesAsync(subagent, Cancel))];
         var records = files.Select(f => f.Bytes).SelectMany(bytes => System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
-        var responses = records.Where(r => r.GetProperty("type").GetString() == "assistant" && r.TryGetProperty("requestId", out _))
-            .GroupBy(r => r.GetProperty("message").GetProperty("id").GetString() + ":" + r.GetProperty("requestId").GetString())
-            .Select(g => g.First().GetProperty("message").GetProperty("usage")).ToList();
+        var responses = ClaudeResponses.FirstLines(records).Select(r => r.GetProperty("message").GetProperty("usage")).ToList();
         var toolCalls = records.Where(r => r.GetProperty("type").GetString() == "assistant")
             .Sum(r => r.GetProperty("message").GetProperty("content").EnumerateArray().Count(b => b.GetProperty("type").GetString() == "tool_use"));
         Assert.Equal(6, responses.Count); // as scripted: 5 in the first run, 1 resumed
