@@ -27,6 +27,28 @@ internal static class NativeMemory
         }
     }
 
+    /// <summary>
+    /// Hands the C library's free memory back to the system (glibc's <c>malloc_trim</c>): what SQLite and compression freed stays
+    /// mapped otherwise. Whether it could be asked.
+    /// </summary>
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            malloc_trim(0);
+            return true;
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
+
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int param, int value);
 }

@@ -33,6 +33,7 @@ builder.WebHost.UseUrls(settings.Http.Urls);
 // buffers are 64 KB (ConnectionMemoryPool), which reads the same 300 MB in 6,400 calls; registered last, Kestrel takes it.
 builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
 builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, SessionManagement.Hosting.Http.ConnectionMemoryPoolFactory>();
+builder.Services.AddHostedService<IdleMemory>();
 
 var app = builder.Build();
 app.MapSessionManagement();

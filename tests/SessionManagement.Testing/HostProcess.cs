@@ -85,6 +85,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The host's process id, to read what the kernel says of it (<c>/proc/&lt;id&gt;/status</c>).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>
     /// Starts the host. <paramref name="environment"/> is added to a copy of this process's environment with every <c>SM_</c> variable
     /// removed; <c>{port}</c> in a value stands for the host's port (to listen on it elsewhere than 127.0.0.1, say).
