@@ -113,8 +113,9 @@
     }
   }
 
-  // The session list: its rows fetched again with the same filters, changed rows flashed. A row that reads the same stays the very
-  // row it was, where it was, so a click on it while the list refreshes still opens it; a changed or new row comes in flashed.
+  // The session list: its rows fetched again with the same filters, changed rows flashed. Every row shown before stays the very
+  // element it was (a changed one takes the fresh row's cells and flashes), so a click on it while the list refreshes still opens
+  // it; a new row comes in flashed.
   async function refreshRows() {
     const body = document.querySelector("[data-rows] tbody");
     if (!body) return;
@@ -129,9 +130,17 @@
     const shown = new Map([...body.rows].map((row) => [row.dataset.session, row]));
     const rows = [...fresh.rows].map((row) => {
       const old = shown.get(row.dataset.session);
-      if (old && old.textContent === row.textContent) return old;
-      row.classList.add("changed");
-      return row;
+      if (!old) {
+        row.classList.add("changed");
+        return row;
+      }
+      if (old.textContent === row.textContent) return old;
+      for (const name of old.getAttributeNames()) if (!row.hasAttribute(name)) old.removeAttribute(name);
+      for (const name of row.getAttributeNames()) old.setAttribute(name, row.getAttribute(name));
+      old.replaceChildren(...row.childNodes);
+      void old.offsetWidth; // the class just reset: the flash starts again even if the row flashed a moment ago
+      old.classList.add("changed");
+      return old;
     });
     rows.forEach((row, i) => { if (body.rows[i] !== row) body.insertBefore(row, body.rows[i] ?? null); });
     while (body.rows.length > rows.length) body.rows[rows.length].remove();
