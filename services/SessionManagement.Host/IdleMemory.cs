@@ -7,7 +7,7 @@ namespace SessionManagement.Host;
 /// Gives the memory a burst of work left behind back to the system once the host has gone quiet: a full, compacting
 /// collection that returns the managed heap's free space (<see cref="GCCollectionMode.Aggressive"/>), then the C library's
 /// free memory (<see cref="NativeMemory.Trim"/>). The runtime keeps what a start or an import committed for the next burst
-/// that may never come; an idle host held 150 MB that way, 142 once given back (fresh Release hosts, 30 s after ready).
+/// that may never come: an idle host held 149-151 MB that way, 140-141 once given back (fresh Release hosts, 30 s after ready).
 /// </summary>
 internal sealed class IdleMemory(ILogger<IdleMemory> logger) : BackgroundService
 {
