@@ -16,28 +16,24 @@ internal static class NativeMemory
     /// </summary>
     public static void LimitArenas()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null)
-            return;
-        try
-        {
-            mallopt(ArenaMax, 2);
-        }
-        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
-        {
-        }
+        if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null)
+            Glibc(() => mallopt(ArenaMax, 2));
     }
 
     /// <summary>
     /// Hands the C library's free memory back to the system (glibc's <c>malloc_trim</c>): what SQLite and compression freed stays
     /// mapped otherwise. Whether it could be asked.
     /// </summary>
-    public static bool Trim()
+    public static bool Trim() => Glibc(() => malloc_trim(0));
+
+    /// <summary>Calls into glibc on Linux; whether the call could be made (another allocator or system lacks it).</summary>
+    private static bool Glibc(Func<int> call)
     {
         if (!OperatingSystem.IsLinux())
             return false;
         try
         {
-            malloc_trim(0);
+            call();
             return true;
         }
         catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
