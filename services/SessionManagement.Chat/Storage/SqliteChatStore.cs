@@ -54,10 +54,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         CancellationToken cancellationToken) =>
         database.WriteAsync<IReadOnlyList<AppendResult>>(async (connection, transaction) =>
         {
-            await using var writer = new Writer(connection, transaction, chat.Value.MessageCompression, atRest);
-            await writer.PrepareAsync(cancellationToken);
+            var writer = new Writer(database, transaction, chat.Value.MessageCompression, atRest);
+            writer.Prepare();
             var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
-            using var digests = new FileDigests(connection, transaction);
+            using var digests = new FileDigests(database, transaction);
             for (var i = 0; i < messages.Count; i++)
             {
                 var message = messages[i];
@@ -578,24 +578,16 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         return removed;
     }
 
-    private static async Task<AppendResult> CountAsync(
+    private async Task<AppendResult> CountAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sessionId, Tally tally, int retention, CancellationToken cancellationToken)
     {
-        await using (var upsert = Command(connection, transaction, """
+        var count = (long)(await database.Kept(transaction, """
             INSERT INTO chat_sessions (session_id, message_count, conversation_count, invalid_lines) VALUES ($session, $added, $conversation, $invalid)
             ON CONFLICT (session_id) DO UPDATE SET message_count = message_count + excluded.message_count,
                 conversation_count = conversation_count + excluded.conversation_count, invalid_lines = invalid_lines + excluded.invalid_lines
-            """))
-        {
-            upsert.Bind("$session", sessionId).Bind("$added", tally.Added).Bind("$conversation", tally.Conversation).Bind("$invalid", tally.Invalid);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
-        long count;
-        await using (var read = Command(connection, transaction, "SELECT message_count FROM chat_sessions WHERE session_id = $session"))
-        {
-            read.Bind("$session", sessionId);
-            count = (long)(await read.ExecuteScalarAsync(cancellationToken))!;
-        }
+            RETURNING message_count
+            """, "$session", "$added", "$conversation", "$invalid")
+            .With(sessionId, tally.Added, tally.Conversation, tally.Invalid).ExecuteScalarAsync(cancellationToken))!;
         var trimmed = 0;
         if (count > retention)
         {
@@ -754,7 +746,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     /// file held from its first stored line on has one: a file some of whose lines were stored before digests were kept has none,
     /// and deleting any of a file's lines drops its digest (a trigger), so a digest that is there counts every line held.
     /// </summary>
-    private sealed class FileDigests(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+    private sealed class FileDigests(SqliteDatabase database, SqliteTransaction transaction) : IDisposable
     {
         /// <summary>
         /// Per file touched: its lines and value before the append (null when it has no digest), and the lines the append stored, counted
@@ -767,12 +759,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         {
             if (_files.ContainsKey((sessionId, file)))
                 return;
-            await using var command = Command(connection, transaction, """
+            var command = database.Kept(transaction, """
                 SELECT lines, digest_high, digest_low, algorithm FROM chat_files WHERE session_id = $session AND file = $file;
                 SELECT EXISTS (SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_file_order
                     WHERE session_id = $session AND file = $file AND (sources & 2) != 0);
-                """);
-            command.Bind("$session", sessionId).Bind("$file", file);
+                """, "$session", "$file").With(sessionId, file);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             (long, UInt128)? held;
             var algorithm = TranscriptDigest.XxHash128;
@@ -808,13 +799,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 if (held is not { } before || added.Lines == 0)
                     continue;
                 var value = before.Value ^ added.Value;
-                await using var upsert = Command(connection, transaction, """
+                await database.Kept(transaction, """
                     INSERT INTO chat_files (session_id, file, lines, digest_high, digest_low, algorithm) VALUES ($session, $file, $lines, $high, $low, $algorithm)
                     ON CONFLICT (session_id, file) DO UPDATE SET lines = excluded.lines, digest_high = excluded.digest_high, digest_low = excluded.digest_low
-                    """);
-                upsert.Bind("$session", sessionId).Bind("$file", file).Bind("$lines", before.Lines + added.Lines).Bind("$algorithm", added.Algorithm)
-                    .Bind("$high", unchecked((long)(ulong)(value >> 64))).Bind("$low", unchecked((long)(ulong)value));
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
+                    """, "$session", "$file", "$lines", "$high", "$low", "$algorithm")
+                    .With(sessionId, file, before.Lines + added.Lines, unchecked((long)(ulong)(value >> 64)), unchecked((long)(ulong)value), added.Algorithm)
+                    .ExecuteNonQueryAsync(cancellationToken);
             }
         }
 
@@ -887,11 +877,12 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         public static string? AsString(object? column) => column is RentedBytes sealedText ? System.Text.Encoding.ASCII.GetString(sealedText.Span) : (string?)column;
     }
 
-    /// <summary>The prepared statements of one append: a transcript line of a big import costs one insert, two probes if a hook's message waits.</summary>
-    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool compress, AtRest atRest) : IAsyncDisposable
+    /// <summary>
+    /// One append's rows, through statements the database keeps prepared from one append to the next: a transcript line of a big import
+    /// costs one insert, two probes if a hook's message waits.
+    /// </summary>
+    private sealed class Writer(SqliteDatabase database, SqliteTransaction transaction, bool compress, AtRest atRest)
     {
-        private readonly List<SqliteCommand> _commands = [];
-
         private readonly Dictionary<TranscriptBlock, long> _blocks = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>Per session: whether a hook message waits for its transcript twin (asked once per append, then kept up to date).</summary>
@@ -902,48 +893,49 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         private SqliteCommand _byUuid = null!, _byEvent = null!, _hookAwaitingTranscript = null!, _transcriptAwaitingHook = null!,
             _joinTranscript = null!, _joinHook = null!, _anyHookAwaiting = null!, _response = null!;
 
-        public async Task PrepareAsync(CancellationToken cancellationToken)
+        /// <summary>Takes the append's statements, prepared by the store's first append and kept by the database for the next.</summary>
+        public void Prepare()
         {
-            _insert = new SqliteRawStatement(connection, $"""
+            _insert = database.KeptRaw(transaction, $"""
                 INSERT OR IGNORE INTO chat_messages ({Columns}, repeat_offset, tool_text, sealed_search, tool_uses, git_branch)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
                 """);
             // Raw, as the messages' insert: a block is bound where it lies (a pooled buffer), not copied into an array of its size first.
-            _insertBlock = new SqliteRawStatement(connection, """
+            _insertBlock = database.KeptRaw(transaction, """
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """);
-            _byUuid = await PrepareAsync("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid AND file = $file",
-                cancellationToken, "$session", "$time", "$uuid", "$file");
-            _byEvent = await PrepareAsync("SELECT 1 FROM chat_messages WHERE event_id = $event", cancellationToken, "$event");
-            _hookAwaitingTranscript = await PrepareAsync("""
+            _byUuid = Prepare("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid AND file = $file",
+                "$session", "$time", "$uuid", "$file");
+            _byEvent = Prepare("SELECT 1 FROM chat_messages WHERE event_id = $event", "$event");
+            _hookAwaitingTranscript = Prepare("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
                 WHERE session_id = $session AND match_hash IN ($match, $previous) AND uuid IS NULL AND event_id IS NOT NULL AND timestamp BETWEEN $from AND $to
                 ORDER BY timestamp, sequence LIMIT 1
-                """, cancellationToken, "$session", "$match", "$previous", "$from", "$to");
+                """, "$session", "$match", "$previous", "$from", "$to");
             // Named here and above: left to itself the planner may walk another of the session's indexes, every row of it.
-            _anyHookAwaiting = await PrepareAsync("""
+            _anyHookAwaiting = Prepare("""
                 SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
                 WHERE session_id = $session AND uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL LIMIT 1
-                """, cancellationToken, "$session");
+                """, "$session");
             // The session's lines written near the hook, in order: no index by text hash is kept over every line.
-            _transcriptAwaitingHook = await PrepareAsync("""
+            _transcriptAwaitingHook = Prepare("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_order
                 WHERE session_id = $session AND timestamp BETWEEN $from AND $to AND match_hash IN ($match, $previous) AND event_id IS NULL AND uuid IS NOT NULL
                 ORDER BY timestamp, sequence LIMIT 1
-                """, cancellationToken, "$session", "$from", "$to", "$match", "$previous");
+                """, "$session", "$from", "$to", "$match", "$previous");
             // The transcript's record is the fuller one (uuid, tree position, tools, usage, the raw line): it takes over the row.
-            _joinTranscript = await PrepareAsync("""
+            _joinTranscript = Prepare("""
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, tool_text = $toolText, usage = $usage, model = $model, sources = sources | $sources,
                     problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
                     line_time = $lineTime, file = $file, sealed_search = $sealedSearch, tool_uses = $toolUses, git_branch = $branch
                 WHERE id = $id
-                """, cancellationToken, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
+                """, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
                 "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$sealedSearch", "$toolUses", "$branch", "$id");
-            _joinHook = await PrepareAsync("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
-                cancellationToken, "$event", "$sources", "$id");
-            _response = await PrepareAsync("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
-                cancellationToken, "$key", "$session");
+            _joinHook = Prepare("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
+                "$event", "$sources", "$id");
+            _response = Prepare("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
+                "$key", "$session");
         }
 
         /// <summary>
@@ -952,9 +944,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// </summary>
         public async Task<bool> FirstOfResponseAsync(ChatMessage m, CancellationToken cancellationToken)
         {
-            _response.Parameters[0].Value = m.ResponseKey;
-            _response.Parameters[1].Value = m.SessionId;
-            return await _response.ExecuteNonQueryAsync(cancellationToken) == 1;
+            return await _response.With(m.ResponseKey, m.SessionId).ExecuteNonQueryAsync(cancellationToken) == 1;
         }
 
         public async Task<Written> WriteAsync(ChatMessage m, RowValues values, CancellationToken cancellationToken)
@@ -1021,7 +1011,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
         private async Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, long? lineTime, CancellationToken cancellationToken)
         {
-            Set(_byUuid, [m.SessionId, lineTime, m.Uuid, m.File]);
+            _byUuid.With(m.SessionId, lineTime, m.Uuid, m.File);
             await using var reader = await _byUuid.ExecuteReaderAsync(cancellationToken);
             var offsets = new List<long>();
             while (await reader.ReadAsync(cancellationToken))
@@ -1071,40 +1061,16 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return ([], InBlock, block, line.Start, line.Length);
         }
 
-        private async Task<SqliteCommand> PrepareAsync(string sql, CancellationToken cancellationToken, params string[] names)
-        {
-            var command = Command(connection, transaction, sql);
-            foreach (var name in names)
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            _commands.Add(command);
-            await command.PrepareAsync(cancellationToken);
-            return command;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _insert?.Dispose();
-            _insertBlock?.Dispose();
-            foreach (var command in _commands)
-                await command.DisposeAsync();
-        }
-
-        private static void Set(SqliteCommand command, object?[] values)
-        {
-            for (var i = 0; i < values.Length; i++)
-                command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
+        private SqliteCommand Prepare(string sql, params string[] names) => database.Kept(transaction, sql, names);
 
         private static Task<int> ExecuteAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
         {
-            Set(command, values);
-            return command.ExecuteNonQueryAsync(cancellationToken);
+            return command.With(values).ExecuteNonQueryAsync(cancellationToken);
         }
 
         private static Task<object?> ScalarAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
         {
-            Set(command, values);
-            return command.ExecuteScalarAsync(cancellationToken);
+            return command.With(values).ExecuteScalarAsync(cancellationToken);
         }
 
         private static async Task<bool> ExistsAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>

@@ -161,4 +161,63 @@ public sealed class SqliteDatabaseTests
         Assert.Equal(0L, await Scalar<long>(database, "SELECT count(*) FROM notes"));
         Assert.Equal(1, await InsertNote(database, "the writer is free again"));
     }
+
+    [Fact]
+    public async Task When_writes_keep_a_statement_Should_compile_it_once_and_run_it_in_every_later_write_with_its_own_values()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteTestDatabase.Open(directory, CreateNotes);
+        const int StatementRuns = 6; // SQLITE_STMTSTATUS_RUN (sqlite3.h): how many times a statement has run
+        const string insert = "INSERT INTO notes (body) VALUES ($body)", rawInsert = "INSERT INTO notes (body) VALUES (?1)";
+
+        // SQLitePCL finds a connection's statements for sqlite3_next_stmt only once asked to keep track of them.
+        await database.WriteAsync((connection, _) =>
+        {
+            connection.Handle!.enable_sqlite3_next_stmt(true);
+            return Task.FromResult(0);
+        }, Cancel);
+        for (var i = 0; i < 30; i++)
+            await database.WriteAsync(async (_, transaction) =>
+            {
+                await database.Kept(transaction, insert, "$body").With($"note {i}").ExecuteNonQueryAsync(Cancel);
+                return database.KeptRaw(transaction, rawInsert).Execute($"raw note {i}");
+            }, Cancel);
+
+        // SQLite's own account of the writer connection's statements: each one compiled once and run by every write.
+        var runs = await database.WriteAsync((connection, _) =>
+        {
+            var counted = new List<(string Sql, int Runs)>();
+            for (var statement = SQLitePCL.raw.sqlite3_next_stmt(connection.Handle, null); statement is not null && !statement.IsInvalid;
+                 statement = SQLitePCL.raw.sqlite3_next_stmt(connection.Handle, statement))
+                counted.Add((SQLitePCL.raw.sqlite3_sql(statement).utf8_to_string(), SQLitePCL.raw.sqlite3_stmt_status(statement, StatementRuns, 0)));
+            return Task.FromResult(counted);
+        }, Cancel);
+        Assert.Equal([(insert, 30)], runs.Where(r => r.Sql == insert));
+        Assert.Equal([(rawInsert, 30)], runs.Where(r => r.Sql == rawInsert));
+        // The values each write bound, read on a connection of the test's own.
+        await using var reader = new SqliteConnection($"Data Source={database.Path};Mode=ReadOnly;Pooling=False");
+        await reader.OpenAsync(Cancel);
+        await using var bodies = reader.CreateCommand();
+        bodies.CommandText = "SELECT body FROM notes ORDER BY id";
+        var read = new List<string>();
+        await using (var rows = await bodies.ExecuteReaderAsync(Cancel))
+            while (await rows.ReadAsync(Cancel))
+                read.Add(rows.GetString(0));
+        Assert.Equal(Enumerable.Range(0, 30).SelectMany(i => new[] { $"note {i}", $"raw note {i}" }), read);
+    }
+
+    [Fact]
+    public async Task When_a_kept_statement_is_asked_for_outside_a_write_Should_refuse()
+    {
+        using var directory = new TempDirectory();
+        await using var database = SqliteTestDatabase.Open(directory, CreateNotes);
+        SqliteTransaction? ended = null;
+        await database.WriteAsync((_, transaction) => Task.FromResult(ended = transaction), Cancel);
+
+        Assert.Throws<InvalidOperationException>(() => database.Kept(ended!, "SELECT 1"));
+        await using var other = new SqliteConnection($"Data Source={database.Path};Pooling=False");
+        await other.OpenAsync(Cancel);
+        await using var foreign = other.BeginTransaction(deferred: true);
+        await database.WriteAsync((_, _) => Task.FromResult(Assert.Throws<InvalidOperationException>(() => database.KeptRaw(foreign, "SELECT 1"))), Cancel);
+    }
 }

@@ -15,6 +15,8 @@ public sealed class SqliteRawStatement : IDisposable
     // Text is bound as UTF-8 from this buffer, which SQLite copies at once: binding a string allocated its UTF-8 copy, every value.
     private byte[] _utf8 = new byte[256];
 
+    private const int MostKept = 1 << 20;
+
     /// <summary>Prepares <paramref name="sql"/> (one statement, its parameters <c>?1</c>, <c>?2</c>, …) on the open connection.</summary>
     public SqliteRawStatement(SqliteConnection connection, string sql)
     {
@@ -37,6 +39,8 @@ public sealed class SqliteRawStatement : IDisposable
         finally
         {
             SQLitePCL.raw.sqlite3_reset(_statement);
+            if (_utf8.Length > MostKept) // a statement kept for the host's life (SqliteDatabase.KeptRaw) keeps no huge text's buffer
+                _utf8 = new byte[256];
         }
     }
 

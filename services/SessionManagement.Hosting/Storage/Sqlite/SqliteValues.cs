@@ -22,6 +22,14 @@ public static class SqliteValues
     public static byte[]? ReadNullableBlob(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);
 
+    /// <summary>Sets the command's parameters, in their order, to <paramref name="values"/> (null as SQL NULL): a kept command's (<see cref="SqliteDatabase.Kept"/>).</summary>
+    public static SqliteCommand With(this SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        return command;
+    }
+
     /// <summary>Adds a parameter, writing null as SQL NULL.</summary>
     public static SqliteCommand Bind(this SqliteCommand command, string name, object? value)
     {
