@@ -38,8 +38,11 @@ public sealed class SqliteRawStatement : IDisposable
         }
         finally
         {
+            // A statement kept for the host's life (SqliteDatabase.KeptRaw) keeps neither the copy SQLite made of the values it ran with
+            // (a block, a long tool output) nor a buffer the size of the longest text it was given.
             SQLitePCL.raw.sqlite3_reset(_statement);
-            if (_utf8.Length > MostKept) // a statement kept for the host's life (SqliteDatabase.KeptRaw) keeps no huge text's buffer
+            SQLitePCL.raw.sqlite3_clear_bindings(_statement);
+            if (_utf8.Length > MostKept)
                 _utf8 = new byte[256];
         }
     }
