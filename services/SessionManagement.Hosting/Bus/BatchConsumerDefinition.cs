@@ -17,11 +17,21 @@ public abstract class BatchConsumerDefinition<TConsumer> : ConsumerDefinition<TC
     /// </summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The widest batch of an endpoint whose messages come one at a time rather than in bursts (an import's announcements of each file,
+    /// a live session's usage): a batch is as wide as the consumes the endpoint runs at once, and MassTransit's in-memory transport runs
+    /// each on a reader of its own, every idle one woken by every message. 256 of them were 5.4 % of the host's CPU importing 2,000
+    /// small files (docs/benchmarks.md).
+    /// </summary>
+    public const int OneAtATime = 32;
+
     private readonly int _batchSize;
 
-    protected BatchConsumerDefinition(IOptions<PerformanceOptions> performance)
+    /// <param name="performance">The batch size, <c>performance.batch_size</c>.</param>
+    /// <param name="widest">The widest batch the endpoint takes, whatever the batch size (<see cref="OneAtATime"/>).</param>
+    protected BatchConsumerDefinition(IOptions<PerformanceOptions> performance, int widest = int.MaxValue)
     {
-        _batchSize = performance.Value.BatchSize;
+        _batchSize = Math.Min(performance.Value.BatchSize, widest);
         ConcurrentMessageLimit = _batchSize;
     }
 

@@ -12,6 +12,9 @@ public sealed class StatusHookBatchConsumerDefinition(IOptions<PerformanceOption
 public sealed class StatusHooksAcceptedConsumerDefinition(IOptions<PerformanceOptions> performance)
     : BatchConsumerDefinition<StatusHooksAcceptedConsumer>(performance);
 
-/// <summary>The events endpoint, whose usage reports and imported transcripts' summaries are gathered the same way; its other events come one by one.</summary>
+/// <summary>
+/// The events endpoint, whose usage reports and imported transcripts' summaries are gathered the same way, at most
+/// <see cref="BatchConsumerDefinition{TConsumer}.OneAtATime"/> (they come one at a time); its other events come one by one.
+/// </summary>
 public sealed class StatusEventsConsumerDefinition(IOptions<PerformanceOptions> performance)
-    : BatchConsumerDefinition<StatusEventsConsumer>(performance);
+    : BatchConsumerDefinition<StatusEventsConsumer>(performance, OneAtATime);
