@@ -942,10 +942,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// True the first time a line of this API response is stored (in any session: a resumed session's file may repeat its
         /// parent's lines); its usage counts then and never again.
         /// </summary>
-        public async Task<bool> FirstOfResponseAsync(ChatMessage m, CancellationToken cancellationToken)
-        {
-            return await _response.With(m.ResponseKey, m.SessionId).ExecuteNonQueryAsync(cancellationToken) == 1;
-        }
+        public async Task<bool> FirstOfResponseAsync(ChatMessage m, CancellationToken cancellationToken) =>
+            await _response.With(m.ResponseKey, m.SessionId).ExecuteNonQueryAsync(cancellationToken) == 1;
 
         public async Task<Written> WriteAsync(ChatMessage m, RowValues values, CancellationToken cancellationToken)
         {
@@ -1063,15 +1061,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
         private SqliteCommand Prepare(string sql, params string[] names) => database.Kept(transaction, sql, names);
 
-        private static Task<int> ExecuteAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
-        {
-            return command.With(values).ExecuteNonQueryAsync(cancellationToken);
-        }
+        private static Task<int> ExecuteAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>
+            command.With(values).ExecuteNonQueryAsync(cancellationToken);
 
-        private static Task<object?> ScalarAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
-        {
-            return command.With(values).ExecuteScalarAsync(cancellationToken);
-        }
+        private static Task<object?> ScalarAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>
+            command.With(values).ExecuteScalarAsync(cancellationToken);
 
         private static async Task<bool> ExistsAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>
             await ScalarAsync(command, cancellationToken, values) is not null;
