@@ -904,27 +904,27 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             _insertBlock = database.KeptRaw(transaction, """
                 INSERT INTO chat_raw_blocks (session_id, start_offset, end_offset, lines_length, encoding, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """);
-            _byUuid = Prepare("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid AND file = $file",
+            _byUuid = Kept("SELECT sequence FROM chat_messages WHERE session_id = $session AND line_time = $time AND uuid = $uuid AND file = $file",
                 "$session", "$time", "$uuid", "$file");
-            _byEvent = Prepare("SELECT 1 FROM chat_messages WHERE event_id = $event", "$event");
-            _hookAwaitingTranscript = Prepare("""
+            _byEvent = Kept("SELECT 1 FROM chat_messages WHERE event_id = $event", "$event");
+            _hookAwaitingTranscript = Kept("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
                 WHERE session_id = $session AND match_hash IN ($match, $previous) AND uuid IS NULL AND event_id IS NOT NULL AND timestamp BETWEEN $from AND $to
                 ORDER BY timestamp, sequence LIMIT 1
                 """, "$session", "$match", "$previous", "$from", "$to");
             // Named here and above: left to itself the planner may walk another of the session's indexes, every row of it.
-            _anyHookAwaiting = Prepare("""
+            _anyHookAwaiting = Kept("""
                 SELECT 1 FROM chat_messages INDEXED BY ix_chat_messages_awaiting_transcript
                 WHERE session_id = $session AND uuid IS NULL AND event_id IS NOT NULL AND match_hash IS NOT NULL LIMIT 1
                 """, "$session");
             // The session's lines written near the hook, in order: no index by text hash is kept over every line.
-            _transcriptAwaitingHook = Prepare("""
+            _transcriptAwaitingHook = Kept("""
                 SELECT id FROM chat_messages INDEXED BY ix_chat_messages_order
                 WHERE session_id = $session AND timestamp BETWEEN $from AND $to AND match_hash IN ($match, $previous) AND event_id IS NULL AND uuid IS NOT NULL
                 ORDER BY timestamp, sequence LIMIT 1
                 """, "$session", "$from", "$to", "$match", "$previous");
             // The transcript's record is the fuller one (uuid, tree position, tools, usage, the raw line): it takes over the row.
-            _joinTranscript = Prepare("""
+            _joinTranscript = Kept("""
                 UPDATE chat_messages SET uuid = $uuid, parent_uuid = $parent, record_type = $type, timestamp = $time, sequence = $sequence,
                     project_dir = coalesce($project, project_dir), tools = $tools, tool_text = $toolText, usage = $usage, model = $model, sources = sources | $sources,
                     problem = $problem, raw = $raw, raw_encoding = $encoding, raw_block = $block, raw_start = $start, raw_length = $length,
@@ -932,9 +932,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 WHERE id = $id
                 """, "$uuid", "$parent", "$type", "$time", "$sequence", "$project", "$tools", "$toolText", "$usage", "$model",
                 "$sources", "$problem", "$raw", "$encoding", "$block", "$start", "$length", "$lineTime", "$file", "$sealedSearch", "$toolUses", "$branch", "$id");
-            _joinHook = Prepare("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
+            _joinHook = Kept("UPDATE chat_messages SET event_id = $event, sources = sources | $sources WHERE id = $id",
                 "$event", "$sources", "$id");
-            _response = Prepare("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
+            _response = Kept("INSERT OR IGNORE INTO chat_responses (response_key, session_id) VALUES ($key, $session)",
                 "$key", "$session");
         }
 
@@ -1009,8 +1009,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         /// <summary>The byte offsets of the session's lines stored with this uuid and line time.</summary>
         private async Task<List<long>> OffsetsOfUuidAsync(ChatMessage m, long? lineTime, CancellationToken cancellationToken)
         {
-            _byUuid.With(m.SessionId, lineTime, m.Uuid, m.File);
-            await using var reader = await _byUuid.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await _byUuid.With(m.SessionId, lineTime, m.Uuid, m.File).ExecuteReaderAsync(cancellationToken);
             var offsets = new List<long>();
             while (await reader.ReadAsync(cancellationToken))
                 offsets.Add(reader.GetInt64(0));
@@ -1059,7 +1058,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return ([], InBlock, block, line.Start, line.Length);
         }
 
-        private SqliteCommand Prepare(string sql, params string[] names) => database.Kept(transaction, sql, names);
+        private SqliteCommand Kept(string sql, params string[] names) => database.Kept(transaction, sql, names);
 
         private static Task<int> ExecuteAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values) =>
             command.With(values).ExecuteNonQueryAsync(cancellationToken);

@@ -77,6 +77,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
         finally
         {
+            foreach (var statement in _keptRaw.Values)
+                statement.ReleaseValues();
             _writeLock.Release();
         }
     }

@@ -38,13 +38,19 @@ public sealed class SqliteRawStatement : IDisposable
         }
         finally
         {
-            // A statement kept for the host's life (SqliteDatabase.KeptRaw) keeps neither the copy SQLite made of the values it ran with
-            // (a block, a long tool output) nor a buffer the size of the longest text it was given.
             SQLitePCL.raw.sqlite3_reset(_statement);
-            SQLitePCL.raw.sqlite3_clear_bindings(_statement);
-            if (_utf8.Length > MostKept)
-                _utf8 = new byte[256];
         }
+    }
+
+    /// <summary>
+    /// Lets go of what the last run held: SQLite's copy of its values (a block, a long tool output) and a text buffer over 1 MB. For a
+    /// statement kept for the host's life (<see cref="SqliteDatabase.KeptRaw"/>), once a write is done, not after every row.
+    /// </summary>
+    internal void ReleaseValues()
+    {
+        SQLitePCL.raw.sqlite3_clear_bindings(_statement);
+        if (_utf8.Length > MostKept)
+            _utf8 = new byte[256];
     }
 
     private void Bind(int index, object? value)
