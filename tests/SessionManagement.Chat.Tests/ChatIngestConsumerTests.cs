@@ -209,7 +209,7 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         var backups = _provider.GetRequiredService<SessionManagement.Chat.Backups.TranscriptBackups>();
         var backup = Assert.Single(backups.Files(), f => f.Contains(session, StringComparison.Ordinal));
         Assert.Equal(2L, await backups.RestoreAsync(backup, Cancel));
-        var restored = await store.TranscriptLinesAsync(session, "", -1, 10, long.MaxValue, Cancel);
-        Assert.Equal(string.Concat(lines.Select(l => l + "\n")), System.Text.Encoding.UTF8.GetString(restored.Lines));
+        using var restored = await store.TranscriptLinesAsync(session, "", -1, 10, long.MaxValue, Cancel);
+        Assert.Equal(string.Concat(lines.Select(l => l + "\n")), System.Text.Encoding.UTF8.GetString(restored.Lines.Bytes.Span));
     }
 }

@@ -654,7 +654,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
 
     private static List<(long Offset, string Raw)> Split(TranscriptBytes page)
     {
-        var text = System.Text.Encoding.UTF8.GetString(page.Lines);
+        using var _ = page;
+        var text = System.Text.Encoding.UTF8.GetString(page.Lines.Bytes.Span);
         Assert.EndsWith("\n", text.Length == 0 ? "\n" : text, StringComparison.Ordinal);
         var raws = text.Length == 0 ? [] : text[..^1].Split('\n');
         Assert.Equal(page.Offsets.Count, raws.Length);

@@ -43,4 +43,13 @@ public record TranscriptFileView(string? File, long Lines, long FirstOffset = 0,
 /// <param name="Offsets">Each line's byte offset in its file, in file order.</param>
 /// <param name="Lines">The lines' bytes as they were shipped, each followed by a line break (<c>\n</c>).</param>
 /// <param name="Handle">Set when the page was handed over in the process instead (<see cref="Gateway.InProcessContent.Collect{T}"/>): this one is empty.</param>
-public record TranscriptLinesPage(string SessionId, IReadOnlyList<long> Offsets, byte[] Lines, Guid? Handle = null);
+public record TranscriptLinesPage(string SessionId, IReadOnlyList<long> Offsets, byte[] Lines, Guid? Handle = null)
+{
+    /// <summary>
+    /// A page handed over in the process only: its lines in a pooled buffer (<see cref="Lines"/> then empty), which whoever collects
+    /// the page disposes once it has read them. A page of megabytes made anew for each page of an export kept the garbage collector's
+    /// background thread busy for a fifth of it. Never serialized: across processes the lines travel in <see cref="Lines"/>.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Gateway.PooledLines? Pooled { get; init; }
+}

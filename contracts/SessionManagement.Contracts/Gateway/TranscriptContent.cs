@@ -80,6 +80,17 @@ public static class TranscriptContent
         throw new InvalidOperationException($"Brotli could not pack {lines.Length} bytes into {most}");
     }
 
+    /// <summary>
+    /// The first <paramref name="length"/> bytes of <paramref name="rented"/>, a buffer rented from <see cref="Buffers"/>, which goes back
+    /// to the pool when the result is disposed: lines gathered into a pooled buffer and handed on with it (a transcript page).
+    /// </summary>
+    public static PooledLines Rented(byte[] rented, int length)
+    {
+        ArgumentNullException.ThrowIfNull(rented);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)length, (uint)rented.Length, nameof(length));
+        return new PooledLines(rented, length, pooled: true);
+    }
+
     /// <summary>The size of the first buffer a block of <paramref name="length"/> bytes is packed into: half, or 4 KB for a small one.</summary>
     private static int FirstTry(int length) => Math.Max(length / 2, 4096);
 

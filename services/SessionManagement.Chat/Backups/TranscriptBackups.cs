@@ -102,11 +102,14 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             {
                 // The header's place is kept and written last, once the lines are counted and hashed.
                 await output.WriteAsync(HeaderSpace(null), cancellationToken);
-                while (await store.TranscriptLinesAsync(sessionId, file, after, ChunkLines, ChunkBytes, cancellationToken) is { Offsets.Count: > 0 } page)
+                while (true)
                 {
-                    hash.AppendData(page.Lines);
+                    using var page = await store.TranscriptLinesAsync(sessionId, file, after, ChunkLines, ChunkBytes, cancellationToken);
+                    if (page.Offsets.Count == 0)
+                        break;
+                    hash.AppendData(page.Lines.Bytes.Span);
                     await WriteChunkAsync(output, page, written, cancellationToken);
-                    (lines, bytes, after) = (lines + page.Offsets.Count, bytes + page.Lines.Length, page.Offsets[^1]);
+                    (lines, bytes, after) = (lines + page.Offsets.Count, bytes + page.Lines.Bytes.Length, page.Offsets[^1]);
                 }
                 output.Seek(0, SeekOrigin.Begin);
                 await output.WriteAsync(HeaderSpace(new Header(sessionId, file, lines, bytes, Convert.ToHexStringLower(hash.GetHashAndReset()), DateTimeOffset.UtcNow,
@@ -142,7 +145,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     /// </summary>
     private async Task WriteChunkAsync(Stream output, TranscriptBytes page, IncrementalHash written, CancellationToken cancellationToken)
     {
-        var plainLength = 4 + 8 * page.Offsets.Count + page.Lines.Length;
+        var plainLength = 4 + 8 * page.Offsets.Count + page.Lines.Bytes.Length;
         var plain = ArrayPool<byte>.Shared.Rent(plainLength);
         var packed = ArrayPool<byte>.Shared.Rent(4 + BrotliEncoder.GetMaxCompressedLength(plainLength));
         try
@@ -150,7 +153,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             BinaryPrimitives.WriteInt32LittleEndian(plain, page.Offsets.Count);
             for (var i = 0; i < page.Offsets.Count; i++)
                 BinaryPrimitives.WriteInt64LittleEndian(plain.AsSpan(4 + 8 * i), page.Offsets[i]);
-            page.Lines.CopyTo(plain.AsSpan(4 + 8 * page.Offsets.Count));
+            page.Lines.Bytes.Span.CopyTo(plain.AsSpan(4 + 8 * page.Offsets.Count));
             BinaryPrimitives.WriteInt32LittleEndian(packed, plainLength);
             if (!BrotliEncoder.TryCompress(plain.AsSpan(0, plainLength), packed.AsSpan(4), out var compressed, BrotliQuality, BrotliWindow))
                 throw new InvalidOperationException("a chunk did not compress into its largest size");

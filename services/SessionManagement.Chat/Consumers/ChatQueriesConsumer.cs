@@ -70,8 +70,8 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         long after = -1;
         while (true)
         {
-            var page = await store.TranscriptLinesAsync(sessionId, "", after, MaxTranscriptPage, MaxTranscriptPageBytes, cancellationToken);
-            var rest = page.Lines.AsMemory();
+            using var page = await store.TranscriptLinesAsync(sessionId, "", after, MaxTranscriptPage, MaxTranscriptPageBytes, cancellationToken);
+            var rest = page.Lines.Bytes;
             foreach (var offset in page.Offsets)
             {
                 after = offset;
@@ -103,8 +103,15 @@ public sealed class ChatQueriesConsumer(IChatStore store) : IConsumer<GetMessage
         var lines = await store.TranscriptLinesAsync(request.SessionId, request.File ?? "", request.AfterOffset, Math.Clamp(request.Limit, 1, MaxTranscriptPage),
             MaxTranscriptPageBytes,
             context.CancellationToken);
-        var page = new TranscriptLinesPage(request.SessionId, lines.Offsets, lines.Lines);
-        await context.RespondAsync(request.HandOver ? new TranscriptLinesPage(request.SessionId, [], [], InProcessContent.Park(page)) : page);
+        if (request.HandOver)
+        {
+            // The pooled lines go with the page: the asker in this process gives them back once written.
+            var handed = new TranscriptLinesPage(request.SessionId, lines.Offsets, []) { Pooled = lines.Lines };
+            await context.RespondAsync(new TranscriptLinesPage(request.SessionId, [], [], InProcessContent.Park(handed)));
+            return;
+        }
+        using (lines)
+            await context.RespondAsync(new TranscriptLinesPage(request.SessionId, lines.Offsets, lines.Lines.Bytes.ToArray()));
     }
 
     public async Task Consume(ConsumeContext<ListTranscriptFiles> context)

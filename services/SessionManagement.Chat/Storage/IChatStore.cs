@@ -64,5 +64,11 @@ public interface IChatStore
     Task<long> EraseSessionAsync(string sessionId, CancellationToken cancellationToken);
 }
 
-/// <summary>Lines of a transcript file as bytes: each line's offset in the file, and the lines' bytes each followed by <c>\n</c>.</summary>
-public sealed record TranscriptBytes(IReadOnlyList<long> Offsets, byte[] Lines);
+/// <summary>
+/// Lines of a transcript file as bytes: each line's offset in the file, and the lines' bytes each followed by <c>\n</c>, in a buffer
+/// that may be pooled: disposing this gives it back, and whoever takes <see cref="Lines"/> on (a page handed over) disposes that instead.
+/// </summary>
+public sealed record TranscriptBytes(IReadOnlyList<long> Offsets, SessionManagement.Contracts.Gateway.PooledLines Lines) : IDisposable
+{
+    public void Dispose() => Lines.Dispose();
+}

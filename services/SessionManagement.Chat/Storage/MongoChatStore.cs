@@ -217,7 +217,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
             lines.WriteByte((byte)'\n');
             offsets.Add(d.Sequence);
         }
-        return new TranscriptBytes(offsets, lines.ToArray());
+        return new TranscriptBytes(offsets, SessionManagement.Contracts.Gateway.TranscriptContent.Open(lines.ToArray(), SessionManagement.Contracts.Gateway.TranscriptContent.Plain));
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)

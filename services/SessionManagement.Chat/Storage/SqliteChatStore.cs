@@ -256,29 +256,42 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 }
             }
             // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text, into one
-            // array of their length (a line kept on its own may be longer than it is kept: the array then grows).
-            var lines = new byte[before + rows.Count];
+            // pooled buffer of at least their length (a line kept on its own may be longer than it is kept: the buffer then grows).
+            var lines = TranscriptContent.Buffers.Rent((int)Math.Max(before + rows.Count, 1));
             var at = 0;
             void Append(ReadOnlySpan<byte> line)
             {
                 if (at + line.Length + 1 > lines.Length)
-                    Array.Resize(ref lines, Math.Max(lines.Length * 2, at + line.Length + 1));
+                {
+                    var larger = TranscriptContent.Buffers.Rent(Math.Max(lines.Length * 2, at + line.Length + 1));
+                    lines.AsSpan(0, at).CopyTo(larger);
+                    TranscriptContent.Buffers.Return(lines);
+                    lines = larger;
+                }
                 line.CopyTo(lines.AsSpan(at));
                 at += line.Length;
                 lines[at++] = (byte)'\n';
             }
-            await using var blocks = new RawBlocks(connection, atRest);
-            foreach (var row in rows)
+            try
             {
-                if (row.Block is not { } block)
+                await using var blocks = new RawBlocks(connection, atRest);
+                foreach (var row in rows)
                 {
-                    using var raw = TranscriptContent.Open(atRest.Open(row.Raw!, Record.Raw), row.Encoding);
-                    Append(raw.Bytes.Span);
+                    if (row.Block is not { } block)
+                    {
+                        using var raw = TranscriptContent.Open(atRest.Open(row.Raw!, Record.Raw), row.Encoding);
+                        Append(raw.Bytes.Span);
+                    }
+                    else
+                        Append((await blocks.LineAsync(block, row.Start, row.Length, cancellationToken)).Span);
                 }
-                else
-                    Append((await blocks.LineAsync(block, row.Start, row.Length, cancellationToken)).Span);
             }
-            return new TranscriptBytes(rows.Select(r => r.Offset).ToList(), at == lines.Length ? lines : lines[..at]);
+            catch
+            {
+                TranscriptContent.Buffers.Return(lines);
+                throw;
+            }
+            return new TranscriptBytes(rows.Select(r => r.Offset).ToList(), TranscriptContent.Rented(lines, at));
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)

@@ -15,12 +15,15 @@ internal sealed class ReadApiClient(IServiceProvider services, IOptions<GatewayO
     /// <summary>
     /// A page of a session's transcript lines (<see cref="GetTranscriptLines"/>). In the embedded host the chat module hands it over in
     /// the process: a restore of 100 MB spent half its time writing pages out as base64 JSON and reading them back.
+    /// The page is the caller's to dispose once its lines are read: handed over, they are in a pooled buffer.
     /// </summary>
-    public async Task<TranscriptLinesPage> TranscriptPageAsync(string sessionId, long afterOffset, int limit, string? file, CancellationToken cancellationToken)
+    public async Task<TranscriptPage> TranscriptPageAsync(string sessionId, long afterOffset, int limit, string? file, CancellationToken cancellationToken)
     {
         var page = await AskAsync<GetTranscriptLines, TranscriptLinesPage>(
             new GetTranscriptLines(sessionId, afterOffset, limit, file, HandOver: bus.Value.Transport == BusTransport.InMemory), cancellationToken);
-        return page.Handle is { } handle ? InProcessContent.Collect<TranscriptLinesPage>(handle) : page;
+        if (page.Handle is { } handle)
+            page = InProcessContent.Collect<TranscriptLinesPage>(handle);
+        return new TranscriptPage(page.Offsets, page.Pooled ?? TranscriptContent.Open(page.Lines, TranscriptContent.Plain));
     }
 
     public async Task<Response<T1, T2>> AskAsync<TRequest, T1, T2>(TRequest request, CancellationToken cancellationToken)
@@ -49,4 +52,15 @@ internal sealed class ReadApiClient(IServiceProvider services, IOptions<GatewayO
     public IResult NoAnswer(string module) => Results.Json(
         new { error = $"no {module} module answered within {options.Value.QueryTimeoutMs} ms; is one running (--target={module} or all)?" },
         statusCode: StatusCodes.Status504GatewayTimeout);
+}
+
+/// <summary>A page of a session's transcript lines: each line's byte offset in its file, and the lines' bytes each followed by <c>\n</c>.</summary>
+internal sealed class TranscriptPage(IReadOnlyList<long> offsets, PooledLines lines) : IDisposable
+{
+    public IReadOnlyList<long> Offsets { get; } = offsets;
+
+    /// <summary>The lines' bytes; valid until the page is disposed.</summary>
+    public ReadOnlyMemory<byte> Lines => lines.Bytes;
+
+    public void Dispose() => lines.Dispose();
 }

@@ -61,7 +61,7 @@ internal static class SessionBranch
         var page = await client.TranscriptPageAsync(sessionId, -1, PageSize, null, cancellationToken);
         while (!found && page.Offsets.Count > 0)
         {
-            var rest = page.Lines.AsMemory();
+            var rest = page.Lines;
             while (!found && rest.Length > 0)
             {
                 var end = rest.Span.IndexOf((byte)'\n');
@@ -71,9 +71,12 @@ internal static class SessionBranch
                 count++;
                 found = line.Span.IndexOf(wanted) >= 0 && UuidOf(line.Span) == at;
             }
+            var after = page.Offsets[^1];
+            page.Dispose();
             if (!found)
-                page = await client.TranscriptPageAsync(sessionId, page.Offsets[^1], PageSize, null, cancellationToken);
+                page = await client.TranscriptPageAsync(sessionId, after, PageSize, null, cancellationToken);
         }
+        page.Dispose();
         if (!found)
             throw new BranchRefusedException(StatusCodes.Status404NotFound, $"session {sessionId} has no message {at}");
 

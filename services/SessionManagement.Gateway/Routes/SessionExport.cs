@@ -82,7 +82,7 @@ internal static class SessionExport
     private static async Task<IResult> WriteTranscriptAsync(HttpContext http, ReadApiClient client, ILoggerFactory loggers, string sessionId,
         string? file, CancellationToken cancellationToken)
     {
-        TranscriptLinesPage first;
+        TranscriptPage first;
         try
         {
             first = await client.TranscriptPageAsync(sessionId, -1, TranscriptPageSize, file, cancellationToken);
@@ -92,7 +92,10 @@ internal static class SessionExport
             return client.NoAnswer("chat");
         }
         if (first.Offsets.Count == 0)
+        {
+            first.Dispose();
             return ReadApiRoutes.NotFound(sessionId);
+        }
         await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore", "branch"), sessionId, "as jsonl: " + (file ?? "its own transcript"));
         var logger = loggers.CreateLogger("SessionManagement.Gateway.Export");
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{(file is null ? sessionId + ".jsonl" : Path.GetFileName(file))}\"";
@@ -103,9 +106,10 @@ internal static class SessionExport
             {
                 while (page.Offsets.Count > 0) // chat bounds a page by bytes too: only an empty page is the end
                 {
-                    // The next page is asked for while this one is written.
+                    // The next page is asked for while this one is written; this one's buffer goes back once it is.
                     var next = client.TranscriptPageAsync(sessionId, page.Offsets[^1], TranscriptPageSize, file, cancellationToken);
-                    await body.WriteAsync(page.Lines, cancellationToken);
+                    using (page)
+                        await body.WriteAsync(page.Lines, cancellationToken);
                     page = await next;
                 }
             }
@@ -113,6 +117,10 @@ internal static class SessionExport
             {
                 logger.LogWarning("Export of session {SessionId} stopped: the chat module did not answer for a page", sessionId);
                 http.Abort();
+            }
+            finally
+            {
+                page.Dispose();
             }
         }, "application/x-ndjson");
     }

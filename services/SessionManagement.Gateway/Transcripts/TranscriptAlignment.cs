@@ -38,10 +38,10 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
         var rehomed = false;
         while (true)
         {
-            var page = await client.TranscriptPageAsync(sessionId, after, PageLines, subagentFile, cancellationToken);
+            using var page = await client.TranscriptPageAsync(sessionId, after, PageLines, subagentFile, cancellationToken);
             if (page.Offsets.Count == 0)
                 break;
-            var lines = page.Lines.AsMemory();
+            var lines = page.Lines;
             for (var i = 0; i < page.Offsets.Count; i++)
             {
                 var end = lines.Span.IndexOf((byte)'\n');
