@@ -4,9 +4,10 @@ using Prometheus;
 namespace SessionManagement.Host;
 
 /// <summary>
-/// Gives the memory a burst of work left behind back to the system once the host has gone quiet: a full, compacting
-/// collection that returns the managed heap's free space (<see cref="GCCollectionMode.Aggressive"/>), then the C library's
-/// free memory (<see cref="NativeMemory.Trim"/>). The runtime keeps what a start or an import committed for the next burst
+/// Gives the memory a burst of work left behind back to the system once the host has gone quiet: the transcript buffers kept
+/// for reuse (<see cref="SessionManagement.Contracts.Gateway.TranscriptContent.LetGoOfBuffers"/>), a full, compacting collection
+/// that returns the managed heap's free space (<see cref="GCCollectionMode.Aggressive"/>), then the C library's free memory
+/// (<see cref="NativeMemory.Trim"/>). The runtime keeps what a start or an import committed for the next burst
 /// that may never come: an idle host held 149-151 MB that way, 140-141 once given back (fresh Release hosts, 30 s after ready).
 /// </summary>
 internal sealed class IdleMemory(ILogger<IdleMemory> logger) : BackgroundService
@@ -28,6 +29,7 @@ internal sealed class IdleMemory(ILogger<IdleMemory> logger) : BackgroundService
                 if (!quiet.Observe(GC.GetTotalAllocatedBytes()))
                     continue;
                 var clock = Stopwatch.StartNew();
+                SessionManagement.Contracts.Gateway.TranscriptContent.LetGoOfBuffers();
                 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 var native = NativeMemory.Trim();
                 Trims.Inc();

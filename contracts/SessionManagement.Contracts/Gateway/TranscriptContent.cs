@@ -25,7 +25,18 @@ public static class TranscriptContent
     /// The pool batch buffers come from: a few arrays of each size, shared by every thread. The shared pool keeps an array of
     /// each size per thread that used one, and a megabyte batch passes through several threads.
     /// </summary>
-    public static ArrayPool<byte> Buffers { get; } = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024 * 1024, maxArraysPerBucket: 8);
+    public static ArrayPool<byte> Buffers => Volatile.Read(ref _buffers);
+
+    private static ArrayPool<byte> _buffers = NewPool();
+
+    private static ArrayPool<byte> NewPool() => ArrayPool<byte>.Create(maxArrayLength: 128 * 1024 * 1024, maxArraysPerBucket: 8);
+
+    /// <summary>
+    /// Lets go of every buffer <see cref="Buffers"/> keeps, for the garbage collector to take back: for a host gone quiet, which
+    /// would otherwise hold the largest buffers its last burst of work used (an export's pages of up to 16 MB) for the next one.
+    /// A buffer rented before is returned as any other: the new pool keeps it or lets it go too.
+    /// </summary>
+    public static void LetGoOfBuffers() => Volatile.Write(ref _buffers, NewPool());
 
     /// <summary>Below this, compressing costs more than it saves.</summary>
     private const int MinimumBytes = 256;

@@ -108,6 +108,38 @@ public sealed class TranscriptContentTests
         Assert.Contains("no longer held", gone.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A quiet host lets go of the buffers the pool keeps: the garbage collector (the witness) then takes back a buffer that was
+    /// returned before, and one still rented then is returned after it as any other. A size no other test rents.
+    /// </summary>
+    [Fact]
+    public void When_the_pool_lets_go_of_its_buffers_Should_keep_none_from_the_collector_and_take_one_rented_before_as_any_other()
+    {
+        const int Size = 48 << 20;
+        var rentedBefore = Rent(Size);
+        var kept = RentAndReturn(Size);
+
+        TranscriptContent.LetGoOfBuffers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+
+        Assert.False(kept.IsAlive, "a buffer returned before the pool let go is still kept");
+        Assert.Null(Record.Exception(() => TranscriptContent.Buffers.Return(rentedBefore)));
+    }
+
+    // Each pool is reached in a method of its own: a test built for debugging keeps what its own frame held until it returns.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static byte[] Rent(int size) => TranscriptContent.Buffers.Rent(size);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference RentAndReturn(int size)
+    {
+        var buffer = TranscriptContent.Buffers.Rent(size);
+        TranscriptContent.Buffers.Return(buffer);
+        return new WeakReference(buffer);
+    }
+
     [Fact]
     public void When_lines_are_packed_into_a_pooled_buffer_Should_hold_what_packing_into_an_array_gives()
     {
