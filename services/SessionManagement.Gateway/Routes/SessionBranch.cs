@@ -58,9 +58,12 @@ internal static class SessionBranch
         using var lines = new MemoryStream();
         long count = 0;
         var found = false;
-        var page = await client.TranscriptPageAsync(sessionId, -1, PageSize, null, cancellationToken);
-        while (!found && page.Offsets.Count > 0)
+        long after = -1;
+        while (!found)
         {
+            using var page = await client.TranscriptPageAsync(sessionId, after, PageSize, null, cancellationToken);
+            if (page.Offsets.Count == 0)
+                break;
             var rest = page.Lines;
             while (!found && rest.Length > 0)
             {
@@ -71,12 +74,8 @@ internal static class SessionBranch
                 count++;
                 found = line.Span.IndexOf(wanted) >= 0 && UuidOf(line.Span) == at;
             }
-            var after = page.Offsets[^1];
-            page.Dispose();
-            if (!found)
-                page = await client.TranscriptPageAsync(sessionId, after, PageSize, null, cancellationToken);
+            after = page.Offsets[^1];
         }
-        page.Dispose();
         if (!found)
             throw new BranchRefusedException(StatusCodes.Status404NotFound, $"session {sessionId} has no message {at}");
 
