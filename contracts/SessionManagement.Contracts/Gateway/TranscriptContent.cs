@@ -102,6 +102,21 @@ public static class TranscriptContent
         return new PooledLines(rented, length, pooled: true);
     }
 
+    /// <summary>
+    /// Room for <paramref name="more"/> bytes after the <paramref name="written"/> ones of <paramref name="buffer"/>, rented from
+    /// <see cref="Buffers"/>: when they do not fit, a buffer of twice the size (or of what they need) is rented, the written bytes
+    /// moved to it and the old one returned.
+    /// </summary>
+    public static void MakeRoom(ref byte[] buffer, int written, int more)
+    {
+        if (written + more <= buffer.Length)
+            return;
+        var larger = Buffers.Rent(Math.Max(buffer.Length * 2, written + more));
+        buffer.AsSpan(0, written).CopyTo(larger);
+        Buffers.Return(buffer);
+        buffer = larger;
+    }
+
     /// <summary>The size of the first buffer a block of <paramref name="length"/> bytes is packed into: half, or 4 KB for a small one.</summary>
     private static int FirstTry(int length) => Math.Max(length / 2, 4096);
 

@@ -261,13 +261,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             var at = 0;
             void Append(ReadOnlySpan<byte> line)
             {
-                if (at + line.Length + 1 > lines.Length)
-                {
-                    var larger = TranscriptContent.Buffers.Rent(Math.Max(lines.Length * 2, at + line.Length + 1));
-                    lines.AsSpan(0, at).CopyTo(larger);
-                    TranscriptContent.Buffers.Return(lines);
-                    lines = larger;
-                }
+                TranscriptContent.MakeRoom(ref lines, at, line.Length + 1);
                 line.CopyTo(lines.AsSpan(at));
                 at += line.Length;
                 lines[at++] = (byte)'\n';

@@ -93,13 +93,7 @@ internal static class TranscriptReader
 
         public void Write(ReadOnlySpan<byte> bytes)
         {
-            if (WrittenCount + bytes.Length > _bytes.Length)
-            {
-                var larger = TranscriptContent.Buffers.Rent(Math.Max(_bytes.Length * 2, WrittenCount + bytes.Length));
-                _bytes.AsSpan(0, WrittenCount).CopyTo(larger);
-                TranscriptContent.Buffers.Return(_bytes);
-                _bytes = larger;
-            }
+            TranscriptContent.MakeRoom(ref _bytes, WrittenCount, bytes.Length);
             bytes.CopyTo(_bytes.AsSpan(WrittenCount));
             WrittenCount += bytes.Length;
         }
