@@ -366,6 +366,32 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_messages_from_several_batches_and_files_are_read_with_their_lines_Should_give_each_message_its_own_line()
+    {
+        var s = NewSession();
+        const string agent = "subagents/agent-d4e5f6.jsonl";
+        // Three batches, kept as three blocks: the session's first lines, its subagent's, then the session's later ones. By time the
+        // conversation goes from one block to another and back.
+        string[] first = [User(s, "u1", null, 1, "first prompt"), AssistantText(s, "a1", "u1", 4, "first reply")];
+        string[] subagent =
+        [
+            $$$"""{"type":"user","uuid":"s1","parentUuid":null,"isSidechain":true,"timestamp":"{{{Time(2)}}}","sessionId":"{{{s}}}","message":{"role":"user","content":"look at the logs"}}""",
+            $$$"""{"type":"user","uuid":"s2","parentUuid":"s1","isSidechain":true,"timestamp":"{{{Time(5)}}}","sessionId":"{{{s}}}","message":{"role":"user","content":"and the traces"}}""",
+        ];
+        string[] later = [User(s, "u2", "a1", 3, "second prompt"), AssistantText(s, "a2", "u2", 6, "second reply")];
+        await Store.AppendAsync(Transcript(s, 0, first), Keep, Cancel);
+        await Store.AppendAsync(TranscriptRecordReader.Read(s, 0, subagent, Start, agent).ToList(), Keep, Cancel);
+        await Store.AppendAsync(Transcript(s, first.Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1), later), Keep, Cancel);
+
+        var page = await Store.PageAsync(s, 0, 100, includeRecords: true, includeRaw: true, Cancel);
+
+        Assert.Equal(["u1", "s1", "u2", "a1", "s2", "a2"], page.Messages.Select(m => m.Uuid));
+        // Each message's line is the one sent with its uuid, as sent.
+        var sent = first.Concat(subagent).Concat(later).ToDictionary(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("uuid").GetString()!);
+        Assert.Equal(page.Messages.Select(m => sent[m.Uuid!]), page.Messages.Select(m => m.Raw));
+    }
+
+    [Fact]
     public async Task When_the_same_lines_are_delivered_again_Should_store_nothing_twice()
     {
         var s = NewSession();

@@ -241,23 +241,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 ORDER BY sequence LIMIT $limit
                 """;
             command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit);
-            var rows = new List<(long Offset, byte[]? Raw, string Encoding, long? Block, int Start, int Length)>();
-            long before = 0;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                // Read only as far as the bound: stepping stops with the reader.
-                while (before < maxBytes && await reader.ReadAsync(cancellationToken))
-                {
-                    (long Offset, byte[]? Raw, string Encoding, long? Block, int Start, int Length) row = reader.IsDBNull(3)
-                        ? (reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetString(2), null, 0, 0)
-                        : (reader.GetInt64(0), null, InBlock, reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5));
-                    rows.Add(row);
-                    before += row.Block is null ? row.Raw!.Length : row.Length;
-                }
-            }
             // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text, into one
-            // pooled buffer of at least their length (a line kept on its own may be longer than it is kept: the buffer then grows).
-            var lines = TranscriptContent.Buffers.Rent((int)Math.Max(before + rows.Count, 1));
+            // pooled buffer, grown as lines come (a page of up to a megabyte's lines to begin with). Each line is copied as its row is
+            // read: no list of the page's rows is kept.
+            var lines = TranscriptContent.Buffers.Rent((int)Math.Min(maxBytes + 1, 1 << 20));
+            var offsets = new List<long>();
             var at = 0;
             void Append(ReadOnlySpan<byte> line)
             {
@@ -269,15 +257,18 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             try
             {
                 await using var blocks = new RawBlocks(connection, atRest);
-                foreach (var row in rows)
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                // Read only as far as the bound: stepping stops with the reader.
+                while (at - offsets.Count < maxBytes && await reader.ReadAsync(cancellationToken))
                 {
-                    if (row.Block is not { } block)
+                    offsets.Add(reader.GetInt64(0));
+                    if (reader.IsDBNull(3))
                     {
-                        using var raw = TranscriptContent.Open(atRest.Open(row.Raw!, Record.Raw), row.Encoding);
+                        using var raw = TranscriptContent.Open(atRest.Open((byte[])reader.GetValue(1), Record.Raw), reader.GetString(2));
                         Append(raw.Bytes.Span);
                     }
                     else
-                        Append((await blocks.LineAsync(block, row.Start, row.Length, cancellationToken)).Span);
+                        Append((await blocks.LineAsync(reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5), cancellationToken)).Span);
                 }
             }
             catch
@@ -285,7 +276,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 TranscriptContent.Buffers.Return(lines);
                 throw;
             }
-            return new TranscriptBytes(rows.Select(r => r.Offset).ToList(), TranscriptContent.Rented(lines, at));
+            return new TranscriptBytes(offsets, TranscriptContent.Rented(lines, at));
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(MessageSearch search, CancellationToken cancellationToken)
@@ -659,47 +650,98 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             messages[inBlocks[i].Index] = messages[inBlocks[i].Index] with { Raw = lines[i] };
     }
 
-    /// <summary>The raw lines at these places of their blocks, in the order asked.</summary>
+    /// <summary>The raw lines at these places of their blocks, in the order asked; read block by block, each block once.</summary>
     private static async Task<string[]> ReadBlockLinesAsync(SqliteConnection connection, IReadOnlyList<(long Block, int Start, int Length)> wanted,
         AtRest atRest, CancellationToken cancellationToken)
     {
         var texts = new string[wanted.Count];
         await using var blocks = new RawBlocks(connection, atRest);
-        for (var i = 0; i < wanted.Count; i++)
+        foreach (var i in Enumerable.Range(0, wanted.Count).OrderBy(i => wanted[i].Block))
             texts[i] = System.Text.Encoding.UTF8.GetString((await blocks.LineAsync(wanted[i].Block, wanted[i].Start, wanted[i].Length, cancellationToken)).Span);
         return texts;
     }
 
-    /// <summary>Lines out of stored raw blocks: each block read and unpacked (into a pooled buffer) once, let go when this is disposed.</summary>
+    /// <summary>
+    /// Lines out of stored raw blocks, each block read and unpacked into a pooled buffer when a line of it is asked for. Only the block
+    /// last read is kept: a file's lines are asked for in their order, and a block holds a run of them. A block is read through SQLite's
+    /// blob I/O into a pooled buffer (read as a value, each was an array of its own on the large-object heap), and each block held at
+    /// once took a buffer the pool could not keep (an export's page held eight), so that an export set off a full collection for
+    /// about every page.
+    /// </summary>
     private sealed class RawBlocks(SqliteConnection connection, AtRest atRest) : IAsyncDisposable
     {
-        private readonly Dictionary<long, PooledLines> _unpacked = [];
+        private long _block;
+        private PooledLines? _lines;
         private SqliteCommand? _read;
 
-        /// <summary>The bytes of one line of a block; valid until this is disposed.</summary>
-        public async Task<ReadOnlyMemory<byte>> LineAsync(long block, int start, int length, CancellationToken cancellationToken)
+        /// <summary>The bytes of one line of a block; valid until the next line is asked for, or this is disposed.</summary>
+        public async ValueTask<ReadOnlyMemory<byte>> LineAsync(long block, int start, int length, CancellationToken cancellationToken)
         {
-            if (!_unpacked.TryGetValue(block, out var lines))
+            if (_lines is null || _block != block)
             {
                 if (_read is null)
                 {
                     _read = connection.CreateCommand();
-                    _read.CommandText = "SELECT encoding, bytes FROM chat_raw_blocks WHERE id = $id";
+                    _read.CommandText = "SELECT encoding FROM chat_raw_blocks WHERE id = $id";
                     _read.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
                 }
                 _read.Parameters[0].Value = block;
-                await using var reader = await _read.ExecuteReaderAsync(cancellationToken);
-                _unpacked[block] = lines = await reader.ReadAsync(cancellationToken)
-                    ? TranscriptContent.Open(atRest.Open((byte[])reader.GetValue(1), Record.Block), reader.GetString(0))
-                    : throw new InvalidDataException($"the raw block {block} of a chat message is missing");
+                var encoding = await _read.ExecuteScalarAsync(cancellationToken) as string
+                    ?? throw new InvalidDataException($"the raw block {block} of a chat message is missing");
+                _lines?.Dispose();
+                _lines = null;
+                _lines = Unpack(block, encoding);
+                _block = block;
             }
-            return lines.Bytes.Slice(start, length);
+            return _lines.Bytes.Slice(start, length);
+        }
+
+        private PooledLines Unpack(long block, string encoding)
+        {
+            var buffers = TranscriptContent.Buffers;
+            byte[]? stored;
+            int length;
+            using (var blob = new SqliteBlob(connection, "chat_raw_blocks", "bytes", block, readOnly: true))
+            {
+                length = checked((int)blob.Length);
+                stored = buffers.Rent(Math.Max(length, 1));
+                blob.ReadExactly(stored, 0, length);
+            }
+            try
+            {
+                if (AtRest.IsSealed(stored.AsSpan(0, length)))
+                {
+                    var plain = buffers.Rent(length);
+                    try
+                    {
+                        length = atRest.Open(stored.AsSpan(0, length), plain, Record.Block);
+                    }
+                    catch
+                    {
+                        buffers.Return(plain);
+                        throw;
+                    }
+                    buffers.Return(stored);
+                    stored = plain;
+                }
+                if (encoding != TranscriptContent.Plain)
+                    return TranscriptContent.Open(stored.AsMemory(0, length), encoding);
+                // Plain lines are read where they lie: the buffer goes with them.
+                var lines = TranscriptContent.Rented(stored, length);
+                stored = null;
+                return lines;
+            }
+            finally
+            {
+                if (stored is not null)
+                    buffers.Return(stored);
+            }
         }
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var lines in _unpacked.Values)
-                lines.Dispose();
+            _lines?.Dispose();
+            _lines = null;
             if (_read is not null)
                 await _read.DisposeAsync();
         }

@@ -106,9 +106,21 @@ public sealed class AtRest
     {
         if (ContentCipher.KeyIdOf(stored) is not { } keyId)
             return stored;
-        return (Cipher ?? throw new CryptographicException($"{record} is sealed under key '{keyId}', and no key is configured (session_storage.key_file, SM_ENCRYPTION_KEY)"))
-            .Open(stored, record);
+        return CipherFor(keyId, record).Open(stored, record);
     }
+
+    private ContentCipher CipherFor(string? keyId, string record) =>
+        Cipher ?? throw new CryptographicException($"{record} is sealed under key '{keyId}', and no key is configured (session_storage.key_file, SM_ENCRYPTION_KEY)");
+
+    /// <summary>Whether kept bytes are sealed: they name the key they were sealed under.</summary>
+    public static bool IsSealed(ReadOnlySpan<byte> stored) => ContentCipher.KeyIdOf(stored) is not null;
+
+    /// <summary>
+    /// <see cref="Open(byte[], string)"/> for sealed bytes (<see cref="IsSealed"/>) read into a buffer of the caller's: opened into
+    /// <paramref name="destination"/>, as long as <paramref name="stored"/> at the least; returns the length of the plain bytes there.
+    /// </summary>
+    public int Open(ReadOnlySpan<byte> stored, Span<byte> destination, string record) =>
+        CipherFor(ContentCipher.KeyIdOf(stored), record).Open(stored, destination, record);
 
     /// <summary>Text as a text column keeps it: sealed (<see cref="TextMark"/> and base64) when sealing is on; empty text stays empty.</summary>
     [return: NotNullIfNotNull(nameof(text))]

@@ -106,6 +106,26 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     }
 
     [Fact]
+    public async Task When_a_transcript_of_several_pages_is_exported_Should_give_back_the_bytes_sent_in_order()
+    {
+        var s = NewSession();
+        // 30,000 lines, 15 MB: imported in megabyte batches (a block each), exported in chat's pages of at most 20,000 lines or 8 MB,
+        // each written out a piece at a time.
+        var sent = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 30_000).Select(i =>
+            AssistantText(s, $"a{i}", i == 0 ? "u0" : $"a{i - 1}", i, $"reply {i}: " + Convert.ToHexString(SHA256.HashData(BitConverter.GetBytes(i))) + new string('.', 300)) + "\n")));
+        using (var content = new ByteArrayContent(sent))
+        using (var response = await Http.PostAsync($"/api/sessions/import?session={s}&name={s}.jsonl", content, Cancel))
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+
+        var exported = await Http.GetByteArrayAsync($"/api/sessions/{s}/export?format=jsonl", Cancel);
+
+        Assert.True(sent.Length > 12_000_000, $"{sent.Length} bytes sent");
+        var differs = sent.AsSpan().CommonPrefixLength(exported);
+        Assert.True(differs == sent.Length && exported.Length == sent.Length,
+            $"the export ({exported.Length} bytes) differs from the {sent.Length} bytes sent from byte {differs} on");
+    }
+
+    [Fact]
     public async Task When_a_session_is_exported_as_markdown_Should_name_its_model_from_the_replies_and_head_only_what_has_content()
     {
         var s = NewSession();
