@@ -75,7 +75,8 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
     /// <summary>Reads a stream line by line from its start, keeping what it read past the lines consumed.</summary>
     private sealed class LineReader(Stream stream)
     {
-        private byte[] _buffer = new byte[ReadBytes];
+        /// <summary>Taken when the first line is asked for: a file whose session holds nothing yet (each of an import's new ones) reads none here.</summary>
+        private byte[] _buffer = [];
         private int _start, _end, _lineLength = -1;
         private long _consumedBytes;
         private bool _ended;
@@ -102,7 +103,7 @@ internal sealed class TranscriptAlignment(ReadApiClient client, ILogger<Transcri
                     (_end, _start) = (_end - _start, 0);
                 }
                 if (_end == _buffer.Length)
-                    Array.Resize(ref _buffer, _buffer.Length * 2);
+                    Array.Resize(ref _buffer, Math.Max(ReadBytes, _buffer.Length * 2));
                 var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
                 if (read == 0)
                     _ended = true;
