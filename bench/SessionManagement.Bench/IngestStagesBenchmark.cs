@@ -83,9 +83,10 @@ internal static class IngestStagesBenchmark
         foreach (var message in parsed.SelectMany(m => m))
             SessionManagement.Hosting.Storage.RentedBytes.Return(keys.TextColumn(message.Text, "chat_messages.text")); // as the store writes it
         var sealTexts = Lap();
+        var utf8Texts = parsed.SelectMany(m => m).Select(m => System.Text.Encoding.UTF8.GetBytes(m.Text)).ToList(); // as the store reads them
         Start();
-        foreach (var message in parsed.SelectMany(m => m))
-            keys.SearchTokensOfKept(message.Text, "chat_messages.text", null, "chat_messages.tool_text")!.Dispose();
+        foreach (var text in utf8Texts)
+            keys.SearchTokensOfKept(text, "chat_messages.text", [], "chat_messages.tool_text")!.Dispose();
         var tokenTexts = Lap();
         var sealedData = Path.Combine(workDirectory, "stages-data-sealed");
         Directory.CreateDirectory(sealedData);

@@ -241,17 +241,17 @@ public sealed class AtRest
     }
 
     /// <summary>
-    /// <see cref="SearchTokens"/> of two texts as a store kept them (<see cref="SealText"/>'s, sealed or in clear), for a store that
-    /// indexes many messages at once: opened and tokenized in pooled buffers, the tokens as UTF-8 in one (<see cref="RentedBytes"/>, to
+    /// <see cref="SearchTokens"/> of two texts as a store kept them (<see cref="SealText"/>'s, sealed or in clear; their UTF-8, empty for
+    /// none), for a store that indexes many messages at once, read where the store holds them: opened and tokenized in pooled buffers, the tokens as UTF-8 in one (<see cref="RentedBytes"/>, to
     /// be disposed once written), whether new writes are sealed or not. Null without a key; throws
     /// <see cref="CryptographicException"/> for text sealed under a key not held.
     /// </summary>
-    public RentedBytes? SearchTokensOfKept(string? text, string textRecord, string? more, string moreRecord)
+    public RentedBytes? SearchTokensOfKept(ReadOnlySpan<byte> text, string textRecord, ReadOnlySpan<byte> more, string moreRecord)
     {
         if (Cipher is not { } cipher)
             return null;
         // A word and its space are 2 characters at the least, and give 14 bytes: room for words of 5 letters on average (less sealed).
-        var tokens = new RentedBytes(isText: true, ((text?.Length ?? 0) + (more?.Length ?? 0)) * 5 / 2 + 64);
+        var tokens = new RentedBytes(isText: true, (text.Length + more.Length) * 5 / 2 + 64);
         try
         {
             var any = false;
@@ -266,38 +266,30 @@ public sealed class AtRest
         }
     }
 
-    /// <summary>The tokens of text as <see cref="OpenText"/> reads it, opened into pooled buffers instead of a string.</summary>
-    private static void AppendTokensOfKept(ContentCipher cipher, string? kept, string record, RentedBytes output, ref bool any)
+    /// <summary><see cref="TextMark"/>'s UTF-8.</summary>
+    private static ReadOnlySpan<byte> TextMarkUtf8 => "SMe1:"u8;
+
+    /// <summary>The tokens of text as <see cref="OpenText"/> reads it (its UTF-8 as kept), opened into pooled buffers instead of a string.</summary>
+    private static void AppendTokensOfKept(ContentCipher cipher, ReadOnlySpan<byte> kept, string record, RentedBytes output, ref bool any)
     {
-        if (kept is null)
-            return;
-        if (!kept.StartsWith(TextMark, StringComparison.Ordinal))
+        if (!kept.StartsWith(TextMarkUtf8))
         {
-            AppendTokens(cipher, kept, output, ref any);
+            AppendTokensOfUtf8(cipher, kept, output, ref any);
             return;
         }
-        var base64 = kept.AsSpan(TextMark.Length);
-        var sealedBytes = System.Buffers.ArrayPool<byte>.Shared.Rent(base64.Length / 4 * 3 + 3);
+        var base64 = kept[TextMarkUtf8.Length..];
+        var sealedBytes = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(base64.Length));
         try
         {
-            if (!Convert.TryFromBase64Chars(base64, sealedBytes, out var length))
+            if (System.Buffers.Text.Base64.DecodeFromUtf8(base64, sealedBytes, out _, out var length) != System.Buffers.OperationStatus.Done)
             {
-                AppendTokens(cipher, kept, output, ref any); // text that happens to begin with the mark
+                AppendTokensOfUtf8(cipher, kept, output, ref any); // text that happens to begin with the mark
                 return;
             }
             var plain = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
             try
             {
-                var plainLength = cipher.Open(sealedBytes.AsSpan(0, length), plain, record);
-                var chars = System.Buffers.ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(plainLength));
-                try
-                {
-                    AppendTokens(cipher, chars.AsSpan(0, Encoding.UTF8.GetChars(plain.AsSpan(0, plainLength), chars)), output, ref any);
-                }
-                finally
-                {
-                    System.Buffers.ArrayPool<char>.Shared.Return(chars);
-                }
+                AppendTokensOfUtf8(cipher, plain.AsSpan(0, cipher.Open(sealedBytes.AsSpan(0, length), plain, record)), output, ref any);
             }
             finally
             {
@@ -307,6 +299,21 @@ public sealed class AtRest
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(sealedBytes);
+        }
+    }
+
+    private static void AppendTokensOfUtf8(ContentCipher cipher, ReadOnlySpan<byte> utf8, RentedBytes output, ref bool any)
+    {
+        if (utf8.IsEmpty)
+            return;
+        var chars = System.Buffers.ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
+        try
+        {
+            AppendTokens(cipher, chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, chars)), output, ref any);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(chars);
         }
     }
 

@@ -104,9 +104,9 @@ public sealed class AtRestTests
         var words = string.Concat(Enumerable.Repeat("a b ", 10_000)); // words of one letter: tokens 7 times the text's size
 
         using var column = Assert.IsType<RentedBytes>(atRest.TextColumn(text, "chat_messages.text"));
-        using var tokens = atRest.SearchTokensOfKept(words, "chat_messages.text", "Zébra 7", "chat_messages.tool_text")!;
-        using var tokensOfSealed = atRest.SearchTokensOfKept(atRest.SealText(words, "chat_messages.text"), "chat_messages.text",
-            atRest.SealText("Zébra 7", "chat_messages.tool_text"), "chat_messages.tool_text")!;
+        using var tokens = atRest.SearchTokensOfKept(Encoding.UTF8.GetBytes(words), "chat_messages.text", "Zébra 7"u8, "chat_messages.tool_text")!;
+        using var tokensOfSealed = atRest.SearchTokensOfKept(Encoding.UTF8.GetBytes(atRest.SealText(words, "chat_messages.text")), "chat_messages.text",
+            Encoding.UTF8.GetBytes(atRest.SealText("Zébra 7", "chat_messages.tool_text")), "chat_messages.tool_text")!;
         using var block = Assert.IsType<RentedBytes>(atRest.BlobColumn("a block of lines\n"u8.ToArray(), "chat_raw_blocks.bytes"));
 
         // The text column: the mark, then base64 of SMe1, the key id, a nonce, the tag and the text sealed under the first test key.
@@ -123,8 +123,8 @@ public sealed class AtRestTests
         var expected = string.Join(' ', Enumerable.Repeat($"{Token("a")} {Token("b")}", 10_000).Append($"{Token("zébra")} {Token("7")}"));
         Assert.Equal(expected, Encoding.ASCII.GetString(tokens.Span));
         Assert.Equal(expected, Encoding.ASCII.GetString(tokensOfSealed.Span)); // opened first
-        Assert.Throws<CryptographicException>(() => atRest.SearchTokensOfKept(atRest.SealText(words, "chat_messages.text"), "chat_messages.tool_text", null, ""));
-        Assert.Null(AtRest.Off.SearchTokensOfKept(words, "chat_messages.text", null, "chat_messages.tool_text"));
+        Assert.Throws<CryptographicException>(() => atRest.SearchTokensOfKept(Encoding.UTF8.GetBytes(atRest.SealText(words, "chat_messages.text")), "chat_messages.tool_text", [], ""));
+        Assert.Null(AtRest.Off.SearchTokensOfKept(Encoding.UTF8.GetBytes(words), "chat_messages.text", [], "chat_messages.tool_text"));
         Assert.Same(text, AtRest.Off.TextColumn(text, "chat_messages.text")); // kept as it is
     }
 

@@ -6,6 +6,8 @@ namespace SessionManagement.Hosting.Storage.Sqlite;
 /// <summary>
 /// A statement run many times in one write, bound by position on SQLite's own statement: an ADO.NET command looks each of its
 /// parameters up by name and allocates a binder for each, every row (chat's insert of every stored line, status's minute counters).
+/// A query's rows are read where SQLite holds them (<see cref="Step"/>, <see cref="Bytes"/>): an ADO.NET reader makes a string of
+/// each text it gives.
 /// </summary>
 public sealed class SqliteRawStatement : IDisposable
 {
@@ -42,6 +44,36 @@ public sealed class SqliteRawStatement : IDisposable
         }
     }
 
+    /// <summary>Binds <paramref name="values"/> as ?1, ?2, … for the query's <see cref="Step"/>s.</summary>
+    public void Bind(params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            Bind(i + 1, values[i]);
+    }
+
+    /// <summary>The query's next row: true when there is one, to read with <see cref="Int64"/> and <see cref="Bytes"/>; false at the end.</summary>
+    public bool Step()
+    {
+        var rc = SQLitePCL.raw.sqlite3_step(_statement);
+        if (rc == SQLitePCL.raw.SQLITE_ROW)
+            return true;
+        if (rc != SQLitePCL.raw.SQLITE_DONE)
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        return false;
+    }
+
+    /// <summary>The integer in <paramref name="column"/> of the current row.</summary>
+    public long Int64(int column) => SQLitePCL.raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>
+    /// The bytes in <paramref name="column"/> of the current row (a text's UTF-8; empty for null), where SQLite holds them: valid until the
+    /// next <see cref="Step"/>.
+    /// </summary>
+    public ReadOnlySpan<byte> Bytes(int column) => SQLitePCL.raw.sqlite3_column_blob(_statement, column);
+
+    /// <summary>Makes the query ready to run again from its first row (its values stay bound).</summary>
+    public void Reset() => SQLitePCL.raw.sqlite3_reset(_statement);
+
     /// <summary>
     /// Lets go of what the last run held: SQLite's copy of its values (a block, a long tool output) and a text buffer over 1 MB. For a
     /// statement kept for the host's life (<see cref="SqliteDatabase.KeptRaw"/>), once a write is done, not after every row.
@@ -58,7 +90,7 @@ public sealed class SqliteRawStatement : IDisposable
         var rc = value switch
         {
             null => SQLitePCL.raw.sqlite3_bind_null(_statement, index),
-            string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, Utf8(text)),
+            string text => SQLitePCL.raw.sqlite3_bind_text(_statement, index, Utf8Of(text)),
             long number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
             int number => SQLitePCL.raw.sqlite3_bind_int64(_statement, index, number),
             double number => SQLitePCL.raw.sqlite3_bind_double(_statement, index, number),
@@ -71,7 +103,7 @@ public sealed class SqliteRawStatement : IDisposable
         SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
-    private ReadOnlySpan<byte> Utf8(string text)
+    private ReadOnlySpan<byte> Utf8Of(string text)
     {
         var most = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (_utf8.Length < most)
