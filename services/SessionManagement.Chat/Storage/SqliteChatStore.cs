@@ -690,7 +690,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 var encoding = await _read.ExecuteScalarAsync(cancellationToken) as string
                     ?? throw new InvalidDataException($"the raw block {block} of a chat message is missing");
                 _lines?.Dispose();
-                _lines = null;
+                _lines = null; // not a disposed block's, should this one fail to unpack
                 _lines = Unpack(block, encoding);
                 _block = block;
             }

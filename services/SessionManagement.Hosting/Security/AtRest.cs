@@ -241,10 +241,10 @@ public sealed class AtRest
     }
 
     /// <summary>
-    /// <see cref="SearchTokens"/> of two texts as a store kept them (<see cref="SealText"/>'s, sealed or in clear; their UTF-8, empty for
-    /// none), for a store that indexes many messages at once, read where the store holds them: opened and tokenized in pooled buffers, the tokens as UTF-8 in one (<see cref="RentedBytes"/>, to
-    /// be disposed once written), whether new writes are sealed or not. Null without a key; throws
-    /// <see cref="CryptographicException"/> for text sealed under a key not held.
+    /// <see cref="SearchTokens"/> of two texts as a store kept them (<see cref="SealText"/>'s, sealed or in clear; their UTF-8, empty
+    /// for none), for a store that indexes many messages at once and reads them where it holds them: opened and tokenized in pooled
+    /// buffers, the tokens as UTF-8 in one (<see cref="RentedBytes"/>, to be disposed once written), whether new writes are sealed or
+    /// not. Null without a key; throws <see cref="CryptographicException"/> for text sealed under a key not held.
     /// </summary>
     public RentedBytes? SearchTokensOfKept(ReadOnlySpan<byte> text, string textRecord, ReadOnlySpan<byte> more, string moreRecord)
     {
@@ -266,8 +266,7 @@ public sealed class AtRest
         }
     }
 
-    /// <summary><see cref="TextMark"/>'s UTF-8.</summary>
-    private static ReadOnlySpan<byte> TextMarkUtf8 => "SMe1:"u8;
+    private static readonly byte[] TextMarkUtf8 = Encoding.ASCII.GetBytes(TextMark);
 
     /// <summary>The tokens of text as <see cref="OpenText"/> reads it (its UTF-8 as kept), opened into pooled buffers instead of a string.</summary>
     private static void AppendTokensOfKept(ContentCipher cipher, ReadOnlySpan<byte> kept, string record, RentedBytes output, ref bool any)
