@@ -71,9 +71,6 @@ public sealed class SqliteRawStatement : IDisposable
     /// </summary>
     public ReadOnlySpan<byte> Bytes(int column) => SQLitePCL.raw.sqlite3_column_blob(_statement, column);
 
-    /// <summary>Makes the query ready to run again from its first row (its values stay bound).</summary>
-    public void Reset() => SQLitePCL.raw.sqlite3_reset(_statement);
-
     /// <summary>
     /// Lets go of what the last run held: SQLite's copy of its values (a block, a long tool output) and a text buffer over 1 MB. For a
     /// statement kept for the host's life (<see cref="SqliteDatabase.KeptRaw"/>), once a write is done, not after every row.
