@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # smctl against a fresh embedded Release host: import of a generated projects tree (twice: the second run must import nothing),
-# and restore of one large session, byte for byte. Prints the figures for docs/benchmarks.md:
+# restore of one large session, byte for byte, and its JSONL export. Prints the figures for docs/benchmarks.md:
 #   bench/smctl.sh [transcripts] [MB in all] [lines of the large session]
 # The tree is `bench tree`'s: transcripts in Claude Code's shape (one in ten a subagent's) under eight project folders.
 set -euo pipefail
@@ -35,4 +35,13 @@ for run in first second; do
   /usr/bin/time -f "%M" -o "$work/restore-$run.rss" dotnet "$work/cli/smctl.dll" restore big-session --config-dir "$work/restored-$run" --json >/dev/null
   end=$(date +%s.%N)
   echo "- restore ($run) of $(stat -c %s "$work/big.jsonl") bytes: $(echo "$end - $start" | bc) s, smctl peak RSS $(( $(cat "$work/restore-$run.rss") / 1024 )) MB; byte for byte: $(cmp -s "$work/big.jsonl" "$(find "$work/restored-$run" -name big-session.jsonl)" && echo yes || echo NO)"
+done
+# Three JSONL exports of the large session with curl: time, the host's CPU, and the full collections each set off (the runtime's
+# own count on /metrics).
+full() { curl -s http://127.0.0.1:4842/metrics | awk '/^dotnet_collection_count_total\{generation="2"\}/ {print $2}'; }
+for run in 1 2 3; do
+  gc0=$(full); cpu0=$(awk '{print $14+$15}' /proc/$hp/stat); start=$(date +%s.%N)
+  curl -s -o "$work/export.jsonl" "http://127.0.0.1:4842/api/sessions/big-session/export?format=jsonl"
+  end=$(date +%s.%N); cpu1=$(awk '{print $14+$15}' /proc/$hp/stat); gc1=$(full)
+  echo "- export ($run): $(echo "$end - $start" | bc) s, host CPU $(echo "scale=2; ($cpu1 - $cpu0) / $(getconf CLK_TCK)" | bc) s, full collections $((gc1 - gc0)); byte for byte: $(cmp -s "$work/big.jsonl" "$work/export.jsonl" && echo yes || echo NO)"
 done
