@@ -226,6 +226,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return await command.ExecuteScalarAsync(cancellationToken) is not null;
         }, cancellationToken);
 
+    /// <summary>The largest buffer a page of transcript lines takes at first: an export's page of 8 MB fits in it.</summary>
+    private const int MostFirstPageBuffer = 16 << 20;
+
     public Task<TranscriptBytes> TranscriptLinesAsync(string sessionId, string file, long afterOffset, int limit, long maxBytes,
         CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
@@ -242,9 +245,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 """;
             command.Bind("$session", sessionId).Bind("$file", file).Bind("$after", afterOffset).Bind("$limit", limit);
             // The bytes go out as they were shipped: copied from each unpacked block (read once), never turned into text, into one
-            // pooled buffer, grown as lines come (a page of up to a megabyte's lines to begin with). Each line is copied as its row is
+            // pooled buffer the size of the bound (at most 16 MB; grown only for a line past it). Each line is copied as its row is
             // read: no list of the page's rows is kept.
-            var lines = TranscriptContent.Buffers.Rent((int)Math.Min(maxBytes + 1, 1 << 20));
+            var lines = TranscriptContent.Buffers.Rent((int)Math.Min(maxBytes + 1, MostFirstPageBuffer));
             var offsets = new List<long>();
             var at = 0;
             void Append(ReadOnlySpan<byte> line)
