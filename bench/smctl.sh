@@ -31,7 +31,7 @@ cpu1=$(awk '{print $14+$15}' /proc/$hp/stat)
 read -r all1 idle1 iowait1 < <(machine); pause1=$(paused)
 python3 -c "import json; d=json.load(open('$work/first.json')); print('- import:', d['imported'], 'of', d['files'], 'files,', d['lines'], 'lines,', d['seconds'], 's,', d['megabytesPerSecond'], 'MB/s')"
 echo "- peak RSS: smctl $(grep 'Maximum resident' "$work/first.time" | awk '{printf "%d", $6/1024}') MB, host $(grep VmHWM /proc/$hp/status | awk '{printf "%d", $2/1024}') MB; CPU: host $(( (cpu1 - cpu0) / $(getconf CLK_TCK) )) s, smctl $(grep -E 'User time|System time' "$work/first.time" | awk '{s += $4} END {printf "%.1f", s}') s"
-echo "- the two cores during the import: idle $(( 100 * (idle1 - idle0) / (all1 - all0) )) %, waiting on the disk $(( 100 * (iowait1 - iowait0) / (all1 - all0) )) %; the host stopped by its garbage collector $(echo "$pause1 - $pause0" | bc | xargs printf "%.2f") s"
+echo "- the machine's $(nproc) cores during the import: idle $(( 100 * (idle1 - idle0) / (all1 - all0) )) %, waiting on the disk $(( 100 * (iowait1 - iowait0) / (all1 - all0) )) %; the host stopped by its garbage collector $(echo "$pause1 - $pause0" | bc | xargs printf "%.2f") s"
 dotnet "$work/cli/smctl.dll" import "$work/tree" --json >"$work/second.json"
 python3 -c "import json; d=json.load(open('$work/second.json')); print('- second import:', d['imported'], 'imported,', d['skipped'], 'skipped (held, checked by content),', d['seconds'], 's')"
 curl -s --data-binary @"$work/big.jsonl" "http://127.0.0.1:4842/api/sessions/import?session=big-session&name=big.jsonl" >/dev/null
