@@ -21,13 +21,16 @@ hp=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:4842/readyz >/dev/null && break; sleep 0.5; done
 export SM_GATEWAY_URL=http://127.0.0.1:4842
 echo "## smctl, $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(cat "$work/tree.txt"); a session of $big lines ($(( $(stat -c %s "$work/big.jsonl") / 1000000 )) MB)"
+# The host's CPU in clock ticks; one of the host's own figures on /metrics, by its name and labels as written there.
+hostcpu() { awk '{print $14+$15}' /proc/$hp/stat; }
+metric() { curl -s http://127.0.0.1:4842/metrics | awk -v name="$1" '$1 == name {print $2}'; }
 # The whole machine's idle and disk-waiting time over the import (/proc/stat), and how long the host's garbage collector stopped it.
 machine() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5, $6}' /proc/stat; }
-paused() { curl -s http://127.0.0.1:4842/metrics | awk '/^system_runtime_dotnet_gc_pause_time /{print $2}'; }
+paused() { metric system_runtime_dotnet_gc_pause_time; }
 read -r all0 idle0 iowait0 < <(machine); pause0=$(paused)
-cpu0=$(awk '{print $14+$15}' /proc/$hp/stat)
+cpu0=$(hostcpu)
 /usr/bin/time -v dotnet "$work/cli/smctl.dll" import "$work/tree" --json >"$work/first.json" 2>"$work/first.time"
-cpu1=$(awk '{print $14+$15}' /proc/$hp/stat)
+cpu1=$(hostcpu)
 read -r all1 idle1 iowait1 < <(machine); pause1=$(paused)
 python3 -c "import json; d=json.load(open('$work/first.json')); print('- import:', d['imported'], 'of', d['files'], 'files,', d['lines'], 'lines,', d['seconds'], 's,', d['megabytesPerSecond'], 'MB/s')"
 echo "- peak RSS: smctl $(grep 'Maximum resident' "$work/first.time" | awk '{printf "%d", $6/1024}') MB, host $(grep VmHWM /proc/$hp/status | awk '{printf "%d", $2/1024}') MB; CPU: host $(( (cpu1 - cpu0) / $(getconf CLK_TCK) )) s, smctl $(grep -E 'User time|System time' "$work/first.time" | awk '{s += $4} END {printf "%.1f", s}') s"
@@ -44,10 +47,10 @@ for run in first second; do
 done
 # Three JSONL exports of the large session with curl: time, the host's CPU, and the full collections each set off (the runtime's
 # own count on /metrics).
-full() { curl -s http://127.0.0.1:4842/metrics | awk '/^dotnet_collection_count_total\{generation="2"\}/ {print $2}'; }
+full() { metric 'dotnet_collection_count_total{generation="2"}'; }
 for run in 1 2 3; do
-  gc0=$(full); cpu0=$(awk '{print $14+$15}' /proc/$hp/stat); start=$(date +%s.%N)
+  gc0=$(full); cpu0=$(hostcpu); start=$(date +%s.%N)
   curl -s -o "$work/export.jsonl" "http://127.0.0.1:4842/api/sessions/big-session/export?format=jsonl"
-  end=$(date +%s.%N); cpu1=$(awk '{print $14+$15}' /proc/$hp/stat); gc1=$(full)
+  end=$(date +%s.%N); cpu1=$(hostcpu); gc1=$(full)
   echo "- export ($run): $(echo "$end - $start" | bc) s, host CPU $(echo "scale=2; ($cpu1 - $cpu0) / $(getconf CLK_TCK)" | bc) s, full collections $((gc1 - gc0)); byte for byte: $(cmp -s "$work/big.jsonl" "$work/export.jsonl" && echo yes || echo NO)"
 done
