@@ -102,7 +102,7 @@ fi
 install_claude_code() {
   # The real Claude Code CLI for the end-to-end test: from npm, never logged in, fires real hooks.
   if [ -n "${SM_TEST_CLAUDE:-}" ] && [ -x "$SM_TEST_CLAUDE" ]; then return; fi
-  local prefix="$work/claude-code" version="${SM_TEST_CLAUDE_VERSION:-2.1.330}"
+  local prefix="$work/claude-code" version="${SM_TEST_CLAUDE_VERSION:-2.1.332}"
   local exe="$prefix/node_modules/@anthropic-ai/claude-code/bin/claude.exe"
   if [ ! -x "$exe" ] || ! "$exe" --version 2>/dev/null | grep -q "$version"; then
     command -v npm >/dev/null 2>&1 || apt_install nodejs npm

@@ -1,29 +1,10 @@
 namespace SessionManagement.HookBridge;
 
 /// <summary>
-/// The Claude Code hook events sm-hook registers for: every event Claude Code documents (2.1.33x) whose hooks only observe,
-/// and three seen in its captures. Claude Code ignores names it does not know, so an older version is not harmed by them.
+/// How sm-hook treats each hook event it is registered for (which events those are: <see cref="SessionManagement.Bridge.ObservedHooks"/>).
 /// </summary>
 internal static class HookEvents
 {
-    public static readonly IReadOnlyList<string> All =
-    [
-        "Setup", "SessionStart", "UserPromptSubmit", "UserPromptExpansion", "PreToolUse", "PermissionDenied", "PostToolUse",
-        "PostToolUseFailure", "PostToolBatch", "SubagentStart", "SubagentStop", "TaskCreated", "TaskCompleted", "Stop", "StopFailure",
-        "TeammateIdle", "PreCompact", "PostCompact", "Notification", "ConfigChange", "InstructionsLoaded", "CwdChanged", "FileChanged",
-        "WorktreeRemove", "SessionEnd", "MessageDisplay", "PreModelSwitch", "PostModelSwitch",
-    ];
-
-    /// <summary>
-    /// Events whose hooks change what Claude Code does, left alone: a WorktreeCreate hook replaces worktree creation (it must
-    /// make the worktree and print its path), a PermissionRequest answer allows or denies, an Elicitation or ElicitationResult
-    /// answer responds in the user's place. An install from an earlier version that registered one of them is taken out.
-    /// </summary>
-    public static readonly IReadOnlySet<string> Acting = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "WorktreeCreate", "PermissionRequest", "Elicitation", "ElicitationResult",
-    };
-
     /// <summary>Claude Code accepts only command handlers for these.</summary>
     public static readonly IReadOnlySet<string> CommandOnly = new HashSet<string>(StringComparer.Ordinal) { "SessionStart", "Setup" };
 

@@ -21,7 +21,7 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
         var settings = Load(options.SettingsPath);
         var hooks = settings["hooks"] as JsonObject ?? new JsonObject();
         settings["hooks"] = hooks;
-        foreach (var eventName in HookEvents.All)
+        foreach (var eventName in ObservedHooks.Events)
         {
             var groups = hooks[eventName] as JsonArray ?? new JsonArray();
             hooks[eventName] = groups;
@@ -32,7 +32,7 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
             RemoveOurs(groups);
             groups.Add((JsonNode)new JsonObject { ["hooks"] = new JsonArray(wanted) });
         }
-        foreach (var eventName in HookEvents.Acting)
+        foreach (var eventName in ObservedHooks.Acting)
         {
             if (hooks[eventName] is not JsonArray groups || Ours(groups).Count == 0)
                 continue;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionManagement.Bridge;
 using SessionManagement.Testing;
 
 namespace SessionManagement.HookBridge.Tests;
@@ -52,7 +53,7 @@ public sealed class SettingsInstallerTests : IDisposable
 
         var settings = Settings;
         Assert.Equal("opus", settings["model"]!.GetValue<string>());
-        foreach (var eventName in HookEvents.All)
+        foreach (var eventName in ObservedHooks.Events)
             Assert.Single(Handlers(settings, eventName), h => h["command"]?.GetValue<string>() == Hook);
         Assert.Contains(Handlers(settings, "PreToolUse"), h => h["command"]!.GetValue<string>() == "/usr/local/bin/guard.sh");
         Assert.Equal("Bash", settings["hooks"]!["PreToolUse"]![0]!["matcher"]!.GetValue<string>());
@@ -107,7 +108,7 @@ public sealed class SettingsInstallerTests : IDisposable
         Installer.Install(Options());
         Installer.Install(Options(http: true));
 
-        Assert.All(HookEvents.All, eventName => Assert.Single(Handlers(Settings, eventName)));
+        Assert.All(ObservedHooks.Events, eventName => Assert.Single(Handlers(Settings, eventName)));
         Installer.Uninstall(Options());
         Assert.Null(Settings["hooks"]);
         Assert.Null(Settings["statusLine"]);
@@ -116,14 +117,15 @@ public sealed class SettingsInstallerTests : IDisposable
     [Fact]
     public void When_installed_Should_register_every_observing_event_and_none_whose_hooks_act()
     {
-        // The events Claude Code 2.1.33x documents, written down here (shared/claude-code-hooks.md), and the three seen in captures.
+        // The events Claude Code 2.1.33x documents, written down here (shared/claude-code-hooks.md), the three seen in captures, and
+        // the two found in its own list (DirectoryAdded, PreSkillShellCommand; the test below reads that list).
         string[] documented =
         [
             "Setup", "SessionStart", "UserPromptSubmit", "UserPromptExpansion", "PreToolUse", "PermissionRequest", "PermissionDenied",
             "PostToolUse", "PostToolUseFailure", "PostToolBatch", "SubagentStart", "SubagentStop", "TaskCreated", "TaskCompleted", "Stop",
             "StopFailure", "TeammateIdle", "PreCompact", "PostCompact", "Notification", "Elicitation", "ElicitationResult", "ConfigChange",
             "InstructionsLoaded", "CwdChanged", "FileChanged", "WorktreeCreate", "WorktreeRemove", "SessionEnd",
-            "MessageDisplay", "PreModelSwitch", "PostModelSwitch",
+            "MessageDisplay", "PreModelSwitch", "PostModelSwitch", "DirectoryAdded", "PreSkillShellCommand",
         ];
         string[] acting = ["WorktreeCreate", "PermissionRequest", "Elicitation", "ElicitationResult"];
 
@@ -131,6 +133,56 @@ public sealed class SettingsInstallerTests : IDisposable
 
         var hooks = Settings["hooks"]!.AsObject();
         Assert.Equal(documented.Except(acting).Order(), hooks.Select(h => h.Key).Order());
+    }
+
+    /// <summary>
+    /// Against the Claude Code that test.sh installs from npm: the events its own code lists, read out of its executable here, are each
+    /// registered or left alone as acting, and nothing is registered that it does not know. A Claude Code that adds an event fails
+    /// this until someone has looked at what its hooks may answer.
+    /// </summary>
+    [Fact]
+    public void When_installed_Should_register_every_event_the_installed_Claude_Code_knows_but_those_whose_hooks_act()
+    {
+        var known = ClaudeCodeEvents(ClaudeRun.Executable());
+        Assert.Contains("SessionStart", known);
+
+        Installer.Install(Options());
+
+        var registered = Settings["hooks"]!.AsObject().Select(h => h.Key).ToList();
+        Assert.Equal(known.Where(e => !ObservedHooks.Acting.Contains(e)).Order(), registered.Order());
+    }
+
+    /// <summary>
+    /// Claude Code's list of every hook event: the longest array literal in its bundled code that begins with
+    /// <c>["PreToolUse","PostToolUse",</c> (its other lists, such as the events a matcher applies to, are parts of it).
+    /// </summary>
+    private static List<string> ClaudeCodeEvents(string executable)
+    {
+        var start = "[\"PreToolUse\",\"PostToolUse\","u8.ToArray();
+        var longest = new List<string>();
+        using var file = File.OpenRead(executable);
+        var buffer = new byte[8 << 20];
+        const int Overlap = 4096; // a list is under 1 KB: one cut by a read is found whole in the next
+        int kept = 0, read;
+        while ((read = file.Read(buffer, kept, buffer.Length - kept)) > 0)
+        {
+            var filled = kept + read;
+            var window = buffer.AsSpan(0, filled);
+            for (var at = window.IndexOf(start); at >= 0;)
+            {
+                var end = window[at..].IndexOf((byte)']');
+                if (end < 0 || end > Overlap)
+                    break;
+                var names = System.Text.Json.JsonSerializer.Deserialize<List<string>>(window.Slice(at, end + 1))!;
+                if (names.Count > longest.Count)
+                    longest = names;
+                var next = window[(at + 1)..].IndexOf(start);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+            kept = Math.Min(Overlap, filled);
+            window[(filled - kept)..].CopyTo(buffer);
+        }
+        return longest;
     }
 
     [Fact]
@@ -177,7 +229,7 @@ public sealed class SettingsInstallerTests : IDisposable
         foreach (var eventName in new[] { "PreToolUse", "PostToolUse", "UserPromptSubmit", "Notification", "PostToolBatch" })
             Assert.True(Assert.Single(Handlers(settings, eventName))["async"]!.GetValue<bool>());
         Installer.Install(Options(background: false));
-        Assert.All(HookEvents.All, eventName => Assert.Null(Assert.Single(Handlers(Settings, eventName))["async"]));
+        Assert.All(ObservedHooks.Events, eventName => Assert.Null(Assert.Single(Handlers(Settings, eventName))["async"]));
     }
 
     [Theory]

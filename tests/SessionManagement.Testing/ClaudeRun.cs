@@ -11,7 +11,12 @@ public static class ClaudeRun
             : throw new InfrastructureUnavailableException(
                 "The Claude Code CLI is not available: set SM_TEST_CLAUDE to its executable, or run ./test.sh, which installs @anthropic-ai/claude-code from npm.");
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunWithInputAsync(folder, environment, input: "", arguments);
+
+    /// <summary>The same, with <paramref name="input"/> on its standard input (<c>--input-format stream-json</c>'s messages, a line each).</summary>
+    public static async Task<(int ExitCode, string Output)> RunWithInputAsync(string folder, IReadOnlyDictionary<string, string> environment, string input,
+        params string[] arguments)
     {
         var start = new ProcessStartInfo(Executable())
         {
@@ -28,6 +33,7 @@ public static class ClaudeRun
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

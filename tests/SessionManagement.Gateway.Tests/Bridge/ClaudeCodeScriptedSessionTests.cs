@@ -139,6 +139,64 @@ public sealed class ClaudeCodeScriptedSessionTests
     }
 
     /// <summary>
+    /// The two events no tool hook covers: a folder added to the session as a working directory (DirectoryAdded; here by the SDK's
+    /// <c>register_repo_root</c>, as an IDE or the Agent SDK adds one) and the shell command a skill runs as it loads
+    /// (PreSkillShellCommand, which Claude Code asks before it runs the command). Both kept by the saver, read from the database file;
+    /// the skill's command still ran (its output is in Claude Code's transcript): sm-hook only watches.
+    /// </summary>
+    [Fact]
+    public async Task When_a_folder_is_added_and_a_skill_runs_a_shell_command_Should_keep_both_hooks_and_let_the_command_run()
+    {
+        await using var model = new ScriptedModelServer();
+        var (host, environment, project) = await StartWithHooksAsync(model, "skills");
+        await using var running = host;
+        var added = Path.Combine(project, "packages", "api");
+        Directory.CreateDirectory(added);
+        var skill = Path.Combine(project, ".claude", "skills", "release-date");
+        Directory.CreateDirectory(skill);
+        await File.WriteAllTextAsync(Path.Combine(skill, "SKILL.md"), """
+            ---
+            name: release-date
+            description: Says when the release is
+            ---
+            The release is on day !`echo $((6 * 7))` of the quarter. Say so.
+            """, Cancel);
+
+        model.Then(ScriptedModelServer.Reply.Say("The release is on day 42."));
+        var input = string.Join("\n",
+            JsonSerializer.Serialize(new { type = "control_request", request_id = "add-1", request = new { subtype = "register_repo_root", directory = added } }),
+            JsonSerializer.Serialize(new { type = "user", message = new { role = "user", content = "/release-date" } })) + "\n";
+        var run = await ClaudeRun.RunWithInputAsync(project, environment, input, "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}\nserver: {string.Join("\n", model.Problems)}");
+        Assert.Contains("\"subtype\":\"success\",\"request_id\":\"add-1\"", run.Output, StringComparison.Ordinal);
+        Assert.Empty(model.Problems);
+
+        // Claude Code ran the skill's command: its output is in the transcript it wrote.
+        var main = Assert.Single(Directory.GetDirectories(Path.Combine(host.Home, ".claude", "projects")).SelectMany(d => Directory.GetFiles(d, "*.jsonl")));
+        Assert.Contains("The release is on day 42 of the quarter", await File.ReadAllTextAsync(main, Cancel), StringComparison.Ordinal);
+        var session = Path.GetFileNameWithoutExtension(main);
+
+        var database = Path.Combine(host.DataDirectory, "session-management.db");
+        JsonElement Kept(string hook)
+        {
+            var bytes = (byte[])SqliteFile.Scalar(database, "SELECT raw_json FROM saver_events WHERE session_id = $id AND hook_event_name = $hook",
+                ("$id", session), ("$hook", hook))!;
+            var encoding = (string)SqliteFile.Scalar(database, "SELECT raw_encoding FROM saver_events WHERE session_id = $id AND hook_event_name = $hook",
+                ("$id", session), ("$hook", hook))!;
+            return JsonDocument.Parse(SqliteFile.Unpacked(bytes, encoding)).RootElement.Clone();
+        }
+        await Eventually.ReturnsAsync(() => Task.FromResult(SqliteFile.Count(database,
+                "SELECT count(DISTINCT hook_event_name) FROM saver_events WHERE session_id = $id AND hook_event_name IN ('DirectoryAdded', 'PreSkillShellCommand')",
+                ("$id", session))),
+            count => count == 2, TimeSpan.FromSeconds(30), "a DirectoryAdded and a PreSkillShellCommand hook kept");
+        var folder = Kept("DirectoryAdded");
+        Assert.Equal((added, "register_repo_root"), (folder.GetProperty("directory").GetString(), folder.GetProperty("source").GetString()));
+        var command = Kept("PreSkillShellCommand");
+        Assert.Equal(("Bash", "echo $((6 * 7))"),
+            (command.GetProperty("tool_name").GetString(), command.GetProperty("tool_input").GetProperty("command").GetString()));
+    }
+
+    /// <summary>
     /// An embedded host, our hooks installed for its home's Claude Code, and Claude Code's environment pointed at
     /// <paramref name="model"/>; a project folder to run it in.
     /// </summary>
