@@ -166,6 +166,9 @@ public sealed class ImportAndDoctorTests
         var settingsPath = Path.Combine(host.Home, ".claude", "settings.json");
         var settings = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(settingsPath, Cancel))!;
         settings["hooks"]!["Stop"]![0]!["hooks"]![0]!["async"] = true;
+        // And without the two events an sm-hook of before 2.1.332's list did not register.
+        settings["hooks"]!.AsObject().Remove("DirectoryAdded");
+        settings["hooks"]!.AsObject().Remove("PreSkillShellCommand");
         await File.WriteAllTextAsync(settingsPath, settings.ToJsonString(), Cancel);
         var smctl = new Dictionary<string, string>(host.SmHookEnvironment()) { ["CLAUDE_CONFIG_DIR"] = Path.Combine(host.Home, ".claude") };
 
@@ -179,6 +182,9 @@ public sealed class ImportAndDoctorTests
         Assert.False(checks["hooks"].GetProperty("ok").GetBoolean());
         Assert.Contains("some post to http://127.0.0.1:1, not to this gateway", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("Stop runs in the background", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("sm-hook runs for 28 events", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not for DirectoryAdded, PreSkillShellCommand, so those events are not captured: run sm-hook install again",
+            checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -271,11 +271,12 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                 return;
             }
         }
-        var complete = events.Contains("SessionStart") && events.Contains("Stop");
+        // What an install by an earlier sm-hook, or a hand-edited settings file, leaves out is not captured.
+        var missing = ObservedHooks.Events.Where(e => !events.Contains(e)).Order(StringComparer.Ordinal).ToList();
         checks.Add(events.Count == 0
             ? new Check("hooks", false, "no Claude Code settings run sm-hook: sessions are not captured (install: sm-hook install --user)")
-            : new Check("hooks", complete && elsewhere.Count == 0 && unwaited.Count == 0, $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
-                + (complete ? "" : "; SessionStart and Stop are missing: run sm-hook install again")
+            : new Check("hooks", missing.Count == 0 && elsewhere.Count == 0 && unwaited.Count == 0, $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
+                + (missing.Count == 0 ? "" : $"; not for {string.Join(", ", missing)}, so {(missing.Count == 1 ? "that event is" : "those events are")} not captured: run sm-hook install again")
                 + (unwaited.Count == 0 ? "" : $"; {string.Join(", ", unwaited)} {(unwaited.Count == 1 ? "runs" : "run")} in the background, where claude -p ends it before it is kept: run sm-hook install again")
                 + (elsewhere.Count == 0 ? "" : $"; some post to {string.Join(", ", elsewhere)}, not to this gateway: run sm-hook install again with SM_GATEWAY_URL={gateway.GetLeftPart(UriPartial.Authority)}")));
     }
