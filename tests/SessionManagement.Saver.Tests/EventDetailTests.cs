@@ -12,6 +12,9 @@ public sealed class EventDetailTests
     [InlineData("StopFailure", """{"error_type":"authentication_failed"}""", null, "authentication_failed")]
     [InlineData("SessionEnd", """{"reason":"logout"}""", null, "logout")]
     [InlineData("PreToolUse", """{"tool_name":"Read","tool_input":{"file_path":"/a"}}""", "Read", null)]
+    [InlineData("DirectoryAdded", """{"directory":"/work/app/packages/api","source":"slash_command"}""", null, "/work/app/packages/api")]
+    [InlineData("PreSkillShellCommand", """{"tool_name":"Bash","tool_input":{"command":"git log -1"},"command_name":"release-date","invoked_by":"user"}""",
+        "Bash", "/release-date: git log -1")]
     [InlineData("SessionStart", "not json at all", null, null)]
     public void When_a_hook_is_shown_on_the_timeline_Should_say_what_happened_in_a_line(string name, string raw, string? tool, string? detail)
     {

@@ -27,6 +27,12 @@ public static class EventDetail
                     "SessionEnd" => Text(root, "reason"),
                     "PermissionRequest" => Text(root, "tool_name"),
                     "SubagentStop" or "SubagentStart" => Text(root, "agent_type") ?? Text(root, "agent_id"),
+                    "DirectoryAdded" => Text(root, "directory"),
+                    // The command a skill runs as it loads, named by the skill: "/release-date: git log -1".
+                    "PreSkillShellCommand" => root.TryGetProperty("tool_input", out var input) && input.ValueKind == JsonValueKind.Object
+                        && Text(input, "command") is { } command
+                            ? Text(root, "command_name") is { } skill ? $"/{skill.TrimStart('/')}: {command}" : command
+                            : null,
                     _ => null,
                 };
             }
