@@ -142,13 +142,16 @@ public sealed class ClaudeCodeScriptedSessionTests
     /// The two events no tool hook covers: a folder added to the session as a working directory (DirectoryAdded; here by the SDK's
     /// <c>register_repo_root</c>, as an IDE or the Agent SDK adds one) and the shell command a skill runs as it loads
     /// (PreSkillShellCommand, which Claude Code asks before it runs the command). Both kept by the saver, read from the database file;
-    /// the skill's command still ran (its output is in Claude Code's transcript): sm-hook only watches.
+    /// the skill's command still ran (its output is in Claude Code's transcript): sm-hook only watches, whether Claude Code runs it
+    /// in the background or waits for its answer (<c>--no-async</c>), which says no decision.
     /// </summary>
-    [Fact]
-    public async Task When_a_folder_is_added_and_a_skill_runs_a_shell_command_Should_keep_both_hooks_and_let_the_command_run()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task When_a_folder_is_added_and_a_skill_runs_a_shell_command_Should_keep_both_hooks_and_let_the_command_run(bool background)
     {
         await using var model = new ScriptedModelServer();
-        var (host, environment, project) = await StartWithHooksAsync(model, "skills");
+        var (host, environment, project) = await StartWithHooksAsync(model, "skills", background ? [] : ["--no-async"]);
         await using var running = host;
         var added = Path.Combine(project, "packages", "api");
         Directory.CreateDirectory(added);
@@ -162,6 +165,9 @@ public sealed class ClaudeCodeScriptedSessionTests
             The release is on day !`echo $((6 * 7))` of the quarter. Say so.
             """, Cancel);
 
+        var installed = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(host.Home, ".claude", "settings.json"), Cancel)).RootElement;
+        Assert.Equal(background, installed.GetProperty("hooks").GetProperty("PreSkillShellCommand")[0].GetProperty("hooks")[0].TryGetProperty("async", out var async)
+            && async.GetBoolean());
         model.Then(ScriptedModelServer.Reply.Say("The release is on day 42."));
         var input = string.Join("\n",
             JsonSerializer.Serialize(new { type = "control_request", request_id = "add-1", request = new { subtype = "register_repo_root", directory = added } }),
@@ -200,14 +206,15 @@ public sealed class ClaudeCodeScriptedSessionTests
     /// An embedded host, our hooks installed for its home's Claude Code, and Claude Code's environment pointed at
     /// <paramref name="model"/>; a project folder to run it in.
     /// </summary>
-    private static async Task<(HostProcess Host, Dictionary<string, string> Environment, string Project)> StartWithHooksAsync(ScriptedModelServer model, string project)
+    private static async Task<(HostProcess Host, Dictionary<string, string> Environment, string Project)> StartWithHooksAsync(ScriptedModelServer model,
+        string project, string[]? installOptions = null)
     {
         var claude = ClaudeRun.Executable();
         var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         var environment = host.SmHookEnvironment();
         environment["SM_CLAUDE"] = claude; // install asks it for its version
-        Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, "install", "--user")).ExitCode);
+        Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, ["install", "--user", .. installOptions ?? []])).ExitCode);
         foreach (var (key, value) in model.ClaudeEnvironment)
             environment[key] = value;
         var folder = Path.Combine(host.Home, "work", project);
