@@ -169,6 +169,8 @@ public sealed class ImportAndDoctorTests
         // And without the two events an sm-hook of before 2.1.332's list did not register.
         settings["hooks"]!.AsObject().Remove("DirectoryAdded");
         settings["hooks"]!.AsObject().Remove("PreSkillShellCommand");
+        // And SessionStart's command left pointing where sm-hook was before its folder moved.
+        settings["hooks"]!["SessionStart"]![0]!["hooks"]![0]!["command"] = "\"/gone away/artifacts/sm-hook/sm-hook\"";
         await File.WriteAllTextAsync(settingsPath, settings.ToJsonString(), Cancel);
         var smctl = new Dictionary<string, string>(host.SmHookEnvironment()) { ["CLAUDE_CONFIG_DIR"] = Path.Combine(host.Home, ".claude") };
 
@@ -185,6 +187,7 @@ public sealed class ImportAndDoctorTests
         Assert.Contains("sm-hook runs for 28 events", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("not for DirectoryAdded, PreSkillShellCommand, so those events are not captured: run sm-hook install again",
             checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("but /gone away/artifacts/sm-hook/sm-hook is not there (moved or deleted)", checks["hooks"].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

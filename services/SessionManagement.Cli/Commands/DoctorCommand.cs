@@ -240,6 +240,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         var events = new SortedSet<string>(StringComparer.Ordinal);
         var elsewhere = new SortedSet<string>(StringComparer.Ordinal); // hooks installed to post straight to a gateway other than this one
         var unwaited = new SortedSet<string>(StringComparer.Ordinal); // events Claude Code must wait for, installed to run in the background
+        var gone = new SortedSet<string>(StringComparer.Ordinal); // sm-hook binaries the settings run that are not there (moved, deleted)
         var read = new List<string>();
         foreach (var file in new[] { Path.Combine(config, "settings.json"), Path.Combine(project, ".claude", "settings.json"), Path.Combine(project, ".claude", "settings.local.json") })
         {
@@ -262,6 +263,9 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                                 elsewhere.Add(target.GetLeftPart(UriPartial.Authority));
                         if (AwaitedHooks.Events.Contains(name) && handlers.Any(h => h["async"] is JsonValue background && background.TryGetValue(out bool on) && on))
                             unwaited.Add(name);
+                        foreach (var command in handlers.Select(h => h["command"]).OfType<JsonValue>().Select(c => c.TryGetValue(out string? text) ? text : null).OfType<string>())
+                            if (SmHookPath(command) is { } path && !File.Exists(path))
+                                gone.Add(path);
                     }
                 }
             }
@@ -275,11 +279,20 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
         var missing = ObservedHooks.Events.Where(e => !events.Contains(e)).Order(StringComparer.Ordinal).ToList();
         checks.Add(events.Count == 0
             ? new Check("hooks", false, "no Claude Code settings run sm-hook: sessions are not captured (install: sm-hook install --user)")
-            : new Check("hooks", missing.Count == 0 && elsewhere.Count == 0 && unwaited.Count == 0, $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
+            : new Check("hooks", missing.Count == 0 && elsewhere.Count == 0 && unwaited.Count == 0 && gone.Count == 0, $"sm-hook runs for {events.Count} events ({string.Join(", ", events)})"
+                + (gone.Count == 0 ? "" : $"; but {string.Join(" and ", gone)} {(gone.Count == 1 ? "is" : "are")} not there (moved or deleted), so Claude Code runs nothing and nothing is captured: run sm-hook install again from where it is now")
                 + (missing.Count == 0 ? "" : $"; not for {string.Join(", ", missing)}, so {(missing.Count == 1 ? "that event is" : "those events are")} not captured: run sm-hook install again")
                 + (unwaited.Count == 0 ? "" : $"; {string.Join(", ", unwaited)} {(unwaited.Count == 1 ? "runs" : "run")} in the background, where claude -p ends it before it is kept: run sm-hook install again")
                 + (elsewhere.Count == 0 ? "" : $"; some post to {string.Join(", ", elsewhere)}, not to this gateway: run sm-hook install again with SM_GATEWAY_URL={gateway.GetLeftPart(UriPartial.Authority)}")));
     }
+
+    /// <summary>
+    /// The sm-hook a hook's command runs, when the command names it by a full path (<c>/opt/sm/sm-hook</c>, or <c>dotnet /opt/sm/sm-hook.dll</c>;
+    /// quoted when the path holds a space): null for one found on the PATH, which the doctor cannot see as Claude Code would.
+    /// </summary>
+    internal static string? SmHookPath(string command) =>
+        System.Text.RegularExpressions.Regex.Matches(command, "\"[^\"]*\"|\\S+").Select(m => m.Value.Trim('"'))
+            .FirstOrDefault(token => Path.GetFileName(token) is "sm-hook" or "sm-hook.dll" or "sm-hook.exe" && Path.IsPathRooted(token));
 
     /// <summary>The same scheme, host and port (localhost and 127.0.0.1 taken as one).</summary>
     private static bool SameGateway(Uri a, Uri b)
