@@ -142,16 +142,18 @@ public sealed class ClaudeCodeScriptedSessionTests
     /// The two events no tool hook covers: a folder added to the session as a working directory (DirectoryAdded; here by the SDK's
     /// <c>register_repo_root</c>, as an IDE or the Agent SDK adds one) and the shell command a skill runs as it loads
     /// (PreSkillShellCommand, which Claude Code asks before it runs the command). Both kept by the saver, read from the database file;
-    /// the skill's command still ran (its output is in Claude Code's transcript): sm-hook only watches, whether Claude Code runs it
-    /// in the background or waits for its answer (<c>--no-async</c>), which says no decision.
+    /// the skill's command still ran (its output is in Claude Code's transcript): we only watch, whether Claude Code runs sm-hook in
+    /// the background, waits for its answer (<c>--no-async</c>) or posts the hook to the gateway itself (<c>--http</c>): each answer
+    /// says no decision.
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task When_a_folder_is_added_and_a_skill_runs_a_shell_command_Should_keep_both_hooks_and_let_the_command_run(bool background)
+    [InlineData("background")]
+    [InlineData("--no-async")]
+    [InlineData("--http")]
+    public async Task When_a_folder_is_added_and_a_skill_runs_a_shell_command_Should_keep_both_hooks_and_let_the_command_run(string install)
     {
         await using var model = new ScriptedModelServer();
-        var (host, environment, project) = await StartWithHooksAsync(model, "skills", background ? [] : ["--no-async"]);
+        var (host, environment, project) = await StartWithHooksAsync(model, "skills", install.StartsWith("--", StringComparison.Ordinal) ? [install] : []);
         await using var running = host;
         var added = Path.Combine(project, "packages", "api");
         Directory.CreateDirectory(added);
@@ -166,8 +168,9 @@ public sealed class ClaudeCodeScriptedSessionTests
             """, Cancel);
 
         var installed = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(host.Home, ".claude", "settings.json"), Cancel)).RootElement;
-        Assert.Equal(background, installed.GetProperty("hooks").GetProperty("PreSkillShellCommand")[0].GetProperty("hooks")[0].TryGetProperty("async", out var async)
-            && async.GetBoolean());
+        var handler = installed.GetProperty("hooks").GetProperty("PreSkillShellCommand")[0].GetProperty("hooks")[0];
+        Assert.Equal((install == "--http" ? "http" : "command", install == "background"),
+            (handler.GetProperty("type").GetString(), handler.TryGetProperty("async", out var async) && async.GetBoolean()));
         model.Then(ScriptedModelServer.Reply.Say("The release is on day 42."));
         var input = string.Join("\n",
             JsonSerializer.Serialize(new { type = "control_request", request_id = "add-1", request = new { subtype = "register_repo_root", directory = added } }),
