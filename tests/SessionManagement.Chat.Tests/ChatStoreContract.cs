@@ -154,6 +154,32 @@ public abstract class ChatStoreContract : IAsyncLifetime
             uuid => Store.HoldsLineAsync(summed, uuid, Cancel)));
     }
 
+    /// <summary>
+    /// Claude Code 2.1.332 has the model title a session after its first prompt and writes it as an <c>ai-title</c> line; its
+    /// <c>--resume</c> picker shows the user's name for the session, else that title, else a summary: so does the session's title here.
+    /// </summary>
+    [Fact]
+    public async Task When_a_transcript_has_the_models_title_Should_give_it_over_a_summary_and_under_the_users_name()
+    {
+        var (titled, named) = (NewSession(), NewSession());
+        string[] Lines(string s) =>
+        [
+            User(s, "u1", null, 5, "the CI build fails on Mondays"),
+            $$$"""{"type":"ai-title","aiTitle":"Flaky CI build on Mondays","sessionId":"{{{s}}}"}""",
+            AssistantText(s, "a1", "u1", 6, "Done."),
+            """{"type":"summary","summary":"Fix the build","leafUuid":"a1"}""",
+        ];
+        var titledLines = Transcript(titled, 0, Lines(titled));
+        var namedLines = Transcript(named, 0, [.. Lines(named), $$$"""{"type":"custom-title","customTitle":"release prep","sessionId":"{{{named}}}"}"""]);
+        await Store.AppendAsync(titledLines, Keep, Cancel);
+        await Store.AppendAsync(namedLines, Keep, Cancel);
+
+        Assert.Equal("Flaky CI build on Mondays", (await Store.SummarizeAsync(titled, Cancel))?.Title);
+        Assert.Equal("release prep", (await Store.SummarizeAsync(named, Cancel))?.Title);
+        Assert.Equal([(TranscriptTitle.Ai, "Flaky CI build on Mondays"), (TranscriptTitle.Summary, "Fix the build")],
+            (await TranscriptTitles.FindAsync(titledLines, uuid => Store.HoldsLineAsync(titled, uuid, Cancel))).Select(t => (t.Kind, t.Text)));
+    }
+
     [Fact]
     public async Task When_a_subagents_transcript_is_stored_with_its_session_Should_give_each_file_back_and_keep_it_out_of_the_sessions_own_facts()
     {

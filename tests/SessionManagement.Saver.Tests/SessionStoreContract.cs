@@ -293,6 +293,26 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal(stored with { Version = 0, Checksum = "" }, (await Store.DeriveAsync(live.SessionId, Cancel))! with { Version = 0, Checksum = "" });
     }
 
+    /// <summary>As Claude Code 2.1.332's <c>--resume</c> picker shows a session: the name the user gave, else the title the model gave, else a summary.</summary>
+    [Fact]
+    public async Task When_the_transcript_gives_the_models_title_Should_show_it_over_a_summary_and_under_the_users_name()
+    {
+        var live = new SessionEvents(SessionEvents.NewId());
+        await Store.SaveAsync([live.Next("SessionStart", source: "startup"), live.Next("UserPromptSubmit")], Cancel);
+
+        var summarized = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Summary, "Fix the flaky build", 900)], Cancel);
+        var titled = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Ai, "Flaky CI build on Mondays", 300)], Cancel);
+        var newerSummary = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Summary, "Release notes", 2_000)], Cancel);
+        var named = await Store.NoteTranscriptTitlesAsync(live.SessionId, [new TranscriptTitle(TranscriptTitle.Custom, "release prep", 50)], Cancel);
+
+        Assert.Equal("Fix the flaky build", summarized?.Title);
+        Assert.Equal("Flaky CI build on Mondays", titled?.Title);
+        Assert.Null(newerSummary); // the model's title still shows
+        Assert.Equal("release prep", named?.Title);
+        var stored = (await Store.GetAsync(live.SessionId, Cancel))!;
+        Assert.Equal(stored with { Version = 0, Checksum = "" }, (await Store.DeriveAsync(live.SessionId, Cancel))! with { Version = 0, Checksum = "" });
+    }
+
     [Fact]
     public async Task When_the_transcript_gives_no_title_Should_show_the_first_line_of_the_first_prompt_until_it_does()
     {

@@ -70,7 +70,12 @@ internal static class TranscriptRecordReader
                 $"a line of {Long(root, "length")} bytes at offset {Long(root, "offset")}, over the gateway's line limit; the transcript file keeps it", null!, line);
         if (!ConversationTypes.Contains(type))
             return new ChatMessage(sessionId, key, MessageKind.Record, type, null, uuid, parent, null, lastTime, offset, lastCwd,
-                type == TranscriptTitle.Custom ? MessageText.Bound(String(root, "customTitle") ?? "") : "",
+                type switch
+                {
+                    TranscriptTitle.Custom => MessageText.Bound(String(root, "customTitle") ?? ""),
+                    TranscriptTitle.Ai => MessageText.Bound(String(root, "aiTitle") ?? ""),
+                    _ => "",
+                },
                 null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated, GitBranch = branch };
 
         using var content = new ContentReader();

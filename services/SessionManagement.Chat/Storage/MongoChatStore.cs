@@ -169,6 +169,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
             lines.Count,
             TranscriptTitle.Shown(
                 lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Custom && d.Text.Length > 0)?.Text,
+                lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Ai && d.Text.Length > 0)?.Text,
                 lines.LastOrDefault(d => d.RecordType == TranscriptTitle.Summary && d.Text.Length > 0 && d.ParentUuid is { } leaf && lines.Any(l => l.Uuid == leaf))?.Text),
             lines.LastOrDefault(d => d.GitBranch is not null)?.GitBranch,
             conversation.FirstOrDefault(d => d.Role == "user" && d.Text.Length > 0)?.Text);

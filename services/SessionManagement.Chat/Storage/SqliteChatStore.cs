@@ -143,6 +143,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND model IS NOT NULL AND model <> '<synthetic>' ORDER BY sequence DESC LIMIT 1;
                 SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
                 WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND record_type = 'custom-title' AND text <> '' ORDER BY sequence DESC LIMIT 1;
+                SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND record_type = 'ai-title' AND text <> '' ORDER BY sequence DESC LIMIT 1;
                 SELECT s.text FROM chat_messages s INDEXED BY ix_chat_messages_file_order
                 WHERE s.session_id = $session AND s.file = '' AND (s.sources & 2) != 0 AND s.record_type = 'summary' AND s.text <> ''
                     AND EXISTS (SELECT 1 FROM chat_messages l WHERE l.session_id = s.session_id AND l.uuid = s.parent_uuid)
@@ -162,10 +164,10 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? atRest.OpenText(reader.GetString(0), Record.Text) : null;
             var cwd = await NextAsync();
             var model = await NextAsync();
-            var (custom, summary, firstPrompt) = (await NextAsync(), await NextAsync(), await NextAsync());
+            var (custom, ai, summary, firstPrompt) = (await NextAsync(), await NextAsync(), await NextAsync(), await NextAsync());
             var branch = await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
             return (TranscriptSummarized?)new TranscriptSummarized(sessionId, first, last, cwd, model, prompts, tools, lines,
-                TranscriptTitle.Shown(custom, summary), branch, firstPrompt);
+                TranscriptTitle.Shown(custom, ai, summary), branch, firstPrompt);
         }, cancellationToken);
 
     public Task<bool> LinesPredateBranchesAsync(string sessionId, CancellationToken cancellationToken) =>

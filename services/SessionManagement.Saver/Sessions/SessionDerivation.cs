@@ -65,7 +65,7 @@ public static class SessionDerivation
         return Seal(new SessionState(transcript.SessionId, transcript.Cwd ?? "", transcript.Cwd, transcript.Model, ImportSource, transcript.ParentSessionId,
             SessionStatus.Ended, started, last, last, "imported", 0, transcript.Prompts, transcript.ToolCalls, 0, 0, version,
             SessionState.CurrentSchemaVersion, "", GitBranch: transcript.GitBranch,
-            Title: transcript.Title ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(null, FirstLine(transcript.FirstPrompt))));
+            Title: transcript.Title ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(FirstLine(transcript.FirstPrompt))));
     }
 
     /// <summary>The source of a session kept from its imported transcript alone.</summary>
@@ -94,7 +94,7 @@ public static class SessionDerivation
     /// first line of its first prompt — what Claude Code's own picker shows for a session without one.
     /// </summary>
     public static string? TitleOf(SessionFacts facts) =>
-        facts.TranscriptTitle ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(null, FirstLine(facts.FirstPrompt));
+        facts.TranscriptTitle ?? SessionManagement.Contracts.Chat.TranscriptTitle.Shown(FirstLine(facts.FirstPrompt));
 
     /// <summary>The first line of <paramref name="text"/> that holds more than blanks.</summary>
     public static string? FirstLine(string? text) =>

@@ -493,7 +493,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
         var transcriptModel = await _transcriptModels.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
         var titles = await _transcriptTitles.Find(new BsonDocument("session_id", sessionId)).ToListAsync(cancellationToken);
         string? Title(string kind) => _atRest.OpenText(titles.FirstOrDefault(t => t["kind"].AsString == kind)?["title"].AsString, SaverRecords.Title);
-        var title = TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Summary));
+        var title = TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Ai), Title(TranscriptTitle.Summary));
         var imported = await _imported.Find(new BsonDocument("_id", sessionId)).FirstOrDefaultAsync(cancellationToken);
         return new SessionFacts(sessionId, tallies, firstCwd?.Cwd,
             await LatestAsync(sessionId, "SessionStart", cancellationToken), await LatestAsync(sessionId, "SessionEnd", cancellationToken), latestCwd?.Cwd,

@@ -681,6 +681,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         }
         var title = TranscriptTitle.Shown(
             atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken), SaverRecords.Title),
+            atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'ai-title'", sessionId, cancellationToken), SaverRecords.Title),
             atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken), SaverRecords.Title));
         var imported = await ImportedAsync(statements, sessionId, cancellationToken); // the first prompt it names is kept only with it
         return new SessionFacts(

@@ -345,6 +345,28 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
     }
 
     [Fact]
+    public async Task When_Claude_Code_has_the_model_title_a_session_Should_show_that_title_as_its_resume_picker_does()
+    {
+        var s = NewSession();
+        var project = "/work/" + s;
+        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""");
+        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}"),
+            list => list.GetProperty("total").GetInt64() == 1, TimeSpan.FromSeconds(30), "the session kept by the saver");
+
+        // Claude Code 2.1.332 writes the title the model gave the session after its first prompt; a summary of it comes later.
+        await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n",
+            User(s, "u1", null, 1, "the CI build fails on Mondays, find out why", project),
+            $$$"""{"type":"ai-title","aiTitle":"Flaky CI build on Mondays","sessionId":"{{{s}}}"}""",
+            AssistantText(s, "a1", "u1", 2, "A cron job.", project),
+            """{"type":"summary","summary":"Fix the build","leafUuid":"a1"}""") + "\n");
+
+        var session = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"),
+            found => found.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() != "the CI build fails on Mondays, find out why",
+            TimeSpan.FromSeconds(30), "the title the transcript gives");
+        Assert.Equal("Flaky CI build on Mondays", session.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task When_a_sessions_start_names_no_model_Should_show_the_one_its_replies_name()
     {
         var s = NewSession();
