@@ -679,10 +679,15 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             while (await reader.ReadAsync(cancellationToken))
                 tallies.Add(new EventTally(reader.GetString(0), reader.GetInt64(1), reader.ReadTime(2), reader.ReadTime(3)));
         }
-        var title = TranscriptTitle.Shown(
-            atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'custom-title'", sessionId, cancellationToken), SaverRecords.Title),
-            atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'ai-title'", sessionId, cancellationToken), SaverRecords.Title),
-            atRest.OpenText(await ScalarAsync(statements, "SELECT title FROM saver_transcript_titles WHERE session_id = $session AND kind = 'summary'", sessionId, cancellationToken), SaverRecords.Title));
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var kinds = await statements.Get("SELECT kind, title FROM saver_transcript_titles WHERE session_id = $session", sessionId)
+            .ExecuteReaderAsync(cancellationToken))
+        {
+            while (await kinds.ReadAsync(cancellationToken))
+                titles[kinds.GetString(0)] = kinds.GetString(1);
+        }
+        string? Title(string kind) => atRest.OpenText(titles.GetValueOrDefault(kind), SaverRecords.Title);
+        var title = TranscriptTitle.Shown(Title(TranscriptTitle.Custom), Title(TranscriptTitle.Ai), Title(TranscriptTitle.Summary));
         var imported = await ImportedAsync(statements, sessionId, cancellationToken); // the first prompt it names is kept only with it
         return new SessionFacts(
             sessionId,
