@@ -323,8 +323,15 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         Assert.Equal((2L, 1L, project), (status.GetProperty("prompts").GetInt64(), status.GetProperty("toolCalls").GetInt64(), status.GetProperty("projectDir").GetString()));
     }
 
-    [Fact]
-    public async Task When_the_user_names_a_captured_session_Should_show_that_name()
+    /// <summary>
+    /// `/rename release prep` in Claude Code writes a <c>custom-title</c> line into the session's transcript; Claude Code 2.1.332 writes
+    /// the title the model gave the session after its first prompt as an <c>ai-title</c> line; a summary of it comes later. The session
+    /// shows the title Claude Code's <c>--resume</c> picker shows: the user's name, else the model's title, over the summary.
+    /// </summary>
+    [Theory]
+    [InlineData("custom-title", "customTitle", "release prep")]
+    [InlineData("ai-title", "aiTitle", "Flaky CI build on Mondays")]
+    public async Task When_the_transcript_titles_a_captured_session_Should_show_the_title_Claude_Codes_picker_shows(string type, string field, string title)
     {
         var s = NewSession();
         var project = "/work/" + s;
@@ -332,38 +339,19 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}"),
             list => list.GetProperty("total").GetInt64() == 1, TimeSpan.FromSeconds(30), "the session kept by the saver");
 
-        // `/rename release prep` in Claude Code writes this line into the session's transcript.
+        const string prompt = "the CI build fails on Mondays, find out why";
         await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n",
-            User(s, "u1", null, 1, "get the release ready", project),
-            $$$"""{"type":"custom-title","customTitle":"release prep","sessionId":"{{{s}}}"}""") + "\n");
-
-        var session = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"),
-            found => found.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), "the name the user gave");
-        Assert.Equal("release prep", session.GetProperty("title").GetString());
-        Assert.Equal("release prep", Assert.Single((await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}")).GetProperty("sessions").EnumerateArray())
-            .GetProperty("title").GetString());
-    }
-
-    [Fact]
-    public async Task When_Claude_Code_has_the_model_title_a_session_Should_show_that_title_as_its_resume_picker_does()
-    {
-        var s = NewSession();
-        var project = "/work/" + s;
-        await PostHookAsync($$"""{"session_id":"{{s}}","hook_event_name":"SessionStart","source":"startup","cwd":"{{project}}"}""");
-        await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}"),
-            list => list.GetProperty("total").GetInt64() == 1, TimeSpan.FromSeconds(30), "the session kept by the saver");
-
-        // Claude Code 2.1.332 writes the title the model gave the session after its first prompt; a summary of it comes later.
-        await ImportAsync($"?session={s}&name={s}.jsonl", string.Join("\n",
-            User(s, "u1", null, 1, "the CI build fails on Mondays, find out why", project),
-            $$$"""{"type":"ai-title","aiTitle":"Flaky CI build on Mondays","sessionId":"{{{s}}}"}""",
+            User(s, "u1", null, 1, prompt, project),
+            $$$"""{"type":"{{{type}}}","{{{field}}}":"{{{title}}}","sessionId":"{{{s}}}"}""",
             AssistantText(s, "a1", "u1", 2, "A cron job.", project),
             """{"type":"summary","summary":"Fix the build","leafUuid":"a1"}""") + "\n");
 
         var session = await Eventually.ReturnsAsync(() => GetJsonAsync($"/api/sessions/{s}"),
-            found => found.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() != "the CI build fails on Mondays, find out why",
+            found => found.TryGetProperty("title", out var shown) && shown.ValueKind == JsonValueKind.String && shown.GetString() != prompt,
             TimeSpan.FromSeconds(30), "the title the transcript gives");
-        Assert.Equal("Flaky CI build on Mondays", session.GetProperty("title").GetString());
+        Assert.Equal(title, session.GetProperty("title").GetString());
+        Assert.Equal(title, Assert.Single((await GetJsonAsync($"/api/sessions?project={Uri.EscapeDataString(project)}")).GetProperty("sessions").EnumerateArray())
+            .GetProperty("title").GetString());
     }
 
     [Fact]
