@@ -18,14 +18,11 @@ public sealed class EventDetailTests
     [InlineData("CwdChanged", """{"old_cwd":"/work/app","new_cwd":"/work/app/web"}""", null, "/work/app → /work/app/web")]
     [InlineData("PostModelSwitch", """{"from_model":"claude-opus-4-6","to_model":"claude-sonnet-4-6","requested_model":"sonnet","source":"command"}""", null,
         "claude-opus-4-6 → claude-sonnet-4-6")]
-    [InlineData("FileChanged", """{"file_path":"/work/app/.env","event":"change"}""", null, "/work/app/.env (change)")]
     [InlineData("ConfigChange", """{"source":"user_settings","file_path":"/home/dev/.claude/settings.json"}""", null, "/home/dev/.claude/settings.json")]
     [InlineData("InstructionsLoaded", """{"file_path":"/work/app/CLAUDE.md","memory_type":"Project","load_reason":"session_start"}""", null, "/work/app/CLAUDE.md")]
     [InlineData("TaskCompleted", """{"task_id":"3","task_subject":"Fix the flaky test","task_description":"…"}""", null, "Fix the flaky test")]
     [InlineData("PermissionDenied", """{"tool_name":"Bash","tool_input":{"command":"rm -rf /"},"reason":"denied by the auto mode classifier"}""", "Bash",
         "denied by the auto mode classifier")]
-    [InlineData("UserPromptExpansion", """{"expansion_type":"slash_command","command_name":"greet","command_args":"bob","prompt":"/greet bob"}""", null, "/greet bob")]
-    [InlineData("PostToolBatch", """{"tool_calls":[{"tool_name":"Read"},{"tool_name":"Grep"}]}""", null, "2 tool calls")]
     [InlineData("WorktreeRemove", """{"worktree_path":"/work/app/.claude/worktrees/fix"}""", null, "/work/app/.claude/worktrees/fix")]
     [InlineData("SessionStart", "not json at all", null, null)]
     public void When_a_hook_is_shown_on_the_timeline_Should_say_what_happened_in_a_line(string name, string raw, string? tool, string? detail)

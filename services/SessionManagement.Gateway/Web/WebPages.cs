@@ -33,9 +33,17 @@ internal static class WebPages
 
     private static readonly TimeSpan BranchSettles = TimeSpan.FromSeconds(10), SettleStep = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The hooks a session's timeline shows beside its conversation (prompts and tool calls are in the conversation itself).</summary>
+    /// <summary>
+    /// The hooks a session's timeline shows beside its conversation (prompts and tool calls are in the conversation itself): what
+    /// happened to the session around it, each with its line (the saver's <c>EventDetail</c>). Not the
+    /// frequent ones that say little there (files watched, messages displayed, tool batches, slash commands already shown as typed).
+    /// </summary>
     private static readonly string[] TimelineEvents =
-        ["SessionStart", "SessionEnd", "Notification", "PermissionRequest", "PreCompact", "PostCompact", "PostToolUseFailure", "StopFailure", "SubagentStart", "SubagentStop"];
+    [
+        "Setup", "SessionStart", "SessionEnd", "Notification", "PermissionRequest", "PermissionDenied", "PreCompact", "PostCompact", "PostToolUseFailure",
+        "StopFailure", "SubagentStart", "SubagentStop", "InstructionsLoaded", "ConfigChange", "CwdChanged", "DirectoryAdded", "PostModelSwitch",
+        "PreSkillShellCommand", "TaskCreated", "TaskCompleted", "TeammateIdle", "WorktreeRemove",
+    ];
 
     public static async Task<IResult> SessionsAsync(HttpContext http, ReadApiClient client, TimeProvider time, string? project, string? branch,
         string? status, string? period, string? q, string? sort, int? skip, string? fragment, CancellationToken cancellationToken)

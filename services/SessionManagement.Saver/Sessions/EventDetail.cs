@@ -29,17 +29,12 @@ public static class EventDetail
                     "SubagentStop" or "SubagentStart" => Text(root, "agent_type") ?? Text(root, "agent_id"),
                     "DirectoryAdded" => Text(root, "directory"),
                     "CwdChanged" => Change(Text(root, "old_cwd"), Text(root, "new_cwd")),
-                    "PreModelSwitch" or "PostModelSwitch" => Change(Text(root, "from_model"), Text(root, "to_model")),
-                    "FileChanged" => Text(root, "file_path") is { } changed && Text(root, "event") is { } how ? $"{changed} ({how})" : Text(root, "file_path"),
+                    "PostModelSwitch" => Change(Text(root, "from_model"), Text(root, "to_model")),
                     "ConfigChange" => Text(root, "file_path") ?? Text(root, "source"),
                     "InstructionsLoaded" => Text(root, "file_path"),
                     "TaskCreated" or "TaskCompleted" => Text(root, "task_subject"),
                     "TeammateIdle" => Text(root, "teammate_name"),
                     "PermissionDenied" => Text(root, "reason"),
-                    "UserPromptExpansion" => Text(root, "command_name") is { } name ? $"/{name.TrimStart('/')} {Text(root, "command_args")}".TrimEnd() : null,
-                    "PostToolBatch" => root.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array
-                        ? calls.GetArrayLength() == 1 ? "1 tool call" : $"{calls.GetArrayLength()} tool calls"
-                        : null,
                     "WorktreeRemove" => Text(root, "worktree_path"),
                     "Setup" => Text(root, "trigger"),
                     // The command a skill runs as it loads, named by the skill: "/release-date: git log -1".

@@ -203,6 +203,12 @@ public sealed class ClaudeCodeScriptedSessionTests
         var command = Kept("PreSkillShellCommand");
         Assert.Equal(("Bash", "echo $((6 * 7))"),
             (command.GetProperty("tool_name").GetString(), command.GetProperty("tool_input").GetProperty("command").GetString()));
+
+        // The session's page says both on its timeline, beside the conversation.
+        var page = System.Net.WebUtility.HtmlDecode(await host.Http.GetStringAsync($"/sessions/{session}", Cancel));
+        var timeline = page[page.IndexOf("Timeline", StringComparison.Ordinal)..];
+        Assert.Contains("/release-date: echo $((6 * 7))", timeline, StringComparison.Ordinal);
+        Assert.Contains(added, timeline, StringComparison.Ordinal);
     }
 
     /// <summary>
