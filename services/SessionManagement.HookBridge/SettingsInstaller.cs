@@ -134,19 +134,7 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
             return true;
         if (handler["command"]?.GetValueKind() != JsonValueKind.String)
             return false;
-        return IsSmHookCommand(handler["command"]!.GetValue<string>());
-    }
-
-    /// <summary>True when the command runs an executable named sm-hook (native, or sm-hook.dll under dotnet).</summary>
-    internal static bool IsSmHookCommand(string command)
-    {
-        foreach (var token in command.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var name = Path.GetFileName(token.Trim('"', '\''));
-            if (name is "sm-hook" or "sm-hook.dll" or "sm-hook.exe")
-                return true;
-        }
-        return false;
+        return SmHookCommand.Runs(handler["command"]!.GetValue<string>());
     }
 
     private static JsonObject Load(string path)

@@ -240,14 +240,16 @@ public sealed class SettingsInstallerTests : IDisposable
         Assert.Equal(version is null ? null : new Version(version), ClaudeCodeVersion.Parse(printed));
 
     [Theory]
-    [InlineData("/home/u/bin/sm-hook", true)]
-    [InlineData("\"/home/u/my tools/sm-hook\" statusline", true)]
-    [InlineData("/usr/share/dotnet/dotnet /opt/sm/sm-hook.dll", true)]
-    [InlineData("/usr/local/bin/sm-hooks-other", false)]
-    [InlineData("echo sm-hook-like", false)]
-    public void When_recognising_our_commands_Should_match_only_sm_hook(string command, bool ours)
+    [InlineData("/home/u/bin/sm-hook", true, "/home/u/bin/sm-hook")]
+    [InlineData("\"/home/u/my tools/sm-hook\" statusline", true, "/home/u/my tools/sm-hook")]
+    [InlineData("/usr/share/dotnet/dotnet /opt/sm/sm-hook.dll", true, "/opt/sm/sm-hook.dll")]
+    [InlineData("\"/usr/share/dotnet/dotnet\" \"/opt/my sm/sm-hook.dll\"", true, "/opt/my sm/sm-hook.dll")]
+    [InlineData("sm-hook", true, null)]
+    [InlineData("/usr/local/bin/sm-hooks-other", false, null)]
+    [InlineData("echo sm-hook-like", false, null)]
+    public void When_recognising_our_commands_Should_match_only_sm_hook_and_find_its_path(string command, bool ours, string? path)
     {
-        Assert.Equal(ours, SettingsInstaller.IsSmHookCommand(command));
+        Assert.Equal((ours, path), (SmHookCommand.Runs(command), SmHookCommand.PathIn(command)));
     }
 
     public void Dispose()

@@ -264,7 +264,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                         if (AwaitedHooks.Events.Contains(name) && handlers.Any(h => h["async"] is JsonValue background && background.TryGetValue(out bool on) && on))
                             unwaited.Add(name);
                         foreach (var command in handlers.Select(h => h["command"]).OfType<JsonValue>().Select(c => c.TryGetValue(out string? text) ? text : null).OfType<string>())
-                            if (SmHookPath(command) is { } path && !File.Exists(path))
+                            if (SmHookCommand.PathIn(command) is { } path && !File.Exists(path))
                                 gone.Add(path);
                     }
                 }
@@ -285,14 +285,6 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                 + (unwaited.Count == 0 ? "" : $"; {string.Join(", ", unwaited)} {(unwaited.Count == 1 ? "runs" : "run")} in the background, where claude -p ends it before it is kept: run sm-hook install again")
                 + (elsewhere.Count == 0 ? "" : $"; some post to {string.Join(", ", elsewhere)}, not to this gateway: run sm-hook install again with SM_GATEWAY_URL={gateway.GetLeftPart(UriPartial.Authority)}")));
     }
-
-    /// <summary>
-    /// The sm-hook a hook's command runs, when the command names it by a full path (<c>/opt/sm/sm-hook</c>, or <c>dotnet /opt/sm/sm-hook.dll</c>;
-    /// quoted when the path holds a space): null for one found on the PATH, which the doctor cannot see as Claude Code would.
-    /// </summary>
-    internal static string? SmHookPath(string command) =>
-        System.Text.RegularExpressions.Regex.Matches(command, "\"[^\"]*\"|\\S+").Select(m => m.Value.Trim('"'))
-            .FirstOrDefault(token => Path.GetFileName(token) is "sm-hook" or "sm-hook.dll" or "sm-hook.exe" && Path.IsPathRooted(token));
 
     /// <summary>The same scheme, host and port (localhost and 127.0.0.1 taken as one).</summary>
     private static bool SameGateway(Uri a, Uri b)

@@ -1,0 +1,35 @@
+namespace SessionManagement.Bridge;
+
+/// <summary>
+/// A hook's command in Claude Code's settings, read back as <c>sm-hook install</c> writes it: the native binary
+/// (<c>/opt/sm/sm-hook</c>), or its dll under dotnet (<c>dotnet /opt/sm/sm-hook.dll</c>), a path with a space in double quotes.
+/// </summary>
+public static class SmHookCommand
+{
+    /// <summary>True when the command runs sm-hook.</summary>
+    public static bool Runs(string command) => Words(command).Any(IsSmHook);
+
+    /// <summary>The sm-hook the command runs when it names it by a full path; null for one found on the PATH, or another program.</summary>
+    public static string? PathIn(string command) => Words(command).FirstOrDefault(word => IsSmHook(word) && Path.IsPathRooted(word));
+
+    private static bool IsSmHook(string path) => Path.GetFileName(path) is "sm-hook" or "sm-hook.dll" or "sm-hook.exe";
+
+    /// <summary>The command's words: split at spaces, a double-quoted one taken whole, without its quotes.</summary>
+    private static IEnumerable<string> Words(string command)
+    {
+        for (var at = 0; at < command.Length;)
+        {
+            if (command[at] == ' ')
+            {
+                at++;
+                continue;
+            }
+            var quoted = command[at] == '"';
+            var start = quoted ? at + 1 : at;
+            var end = command.IndexOf(quoted ? '"' : ' ', start);
+            end = end < 0 ? command.Length : end;
+            yield return command[start..end];
+            at = end + 1;
+        }
+    }
+}
