@@ -2,7 +2,7 @@ namespace SessionManagement.Bridge;
 
 /// <summary>
 /// A hook's command in Claude Code's settings, read back as <c>sm-hook install</c> writes it: the native binary
-/// (<c>/opt/sm/sm-hook</c>), or its dll under dotnet (<c>dotnet /opt/sm/sm-hook.dll</c>), a path with a space in double quotes.
+/// (<c>/opt/sm/sm-hook</c>), or its dll under dotnet (<c>dotnet /opt/sm/sm-hook.dll</c>), a path with a space in quotes.
 /// </summary>
 public static class SmHookCommand
 {
@@ -14,7 +14,7 @@ public static class SmHookCommand
 
     private static bool IsSmHook(string path) => Path.GetFileName(path) is "sm-hook" or "sm-hook.dll" or "sm-hook.exe";
 
-    /// <summary>The command's words: split at spaces, a double-quoted one taken whole, without its quotes.</summary>
+    /// <summary>The command's words: split at spaces, a quoted one (in double or single quotes) taken whole, without its quotes.</summary>
     private static IEnumerable<string> Words(string command)
     {
         for (var at = 0; at < command.Length;)
@@ -24,9 +24,9 @@ public static class SmHookCommand
                 at++;
                 continue;
             }
-            var quoted = command[at] == '"';
-            var start = quoted ? at + 1 : at;
-            var end = command.IndexOf(quoted ? '"' : ' ', start);
+            var quote = command[at] is '"' or '\'' ? command[at] : ' ';
+            var start = quote == ' ' ? at : at + 1;
+            var end = command.IndexOf(quote, start);
             end = end < 0 ? command.Length : end;
             yield return command[start..end];
             at = end + 1;

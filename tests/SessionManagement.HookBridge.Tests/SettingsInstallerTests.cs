@@ -244,6 +244,7 @@ public sealed class SettingsInstallerTests : IDisposable
     [InlineData("\"/home/u/my tools/sm-hook\" statusline", true, "/home/u/my tools/sm-hook")]
     [InlineData("/usr/share/dotnet/dotnet /opt/sm/sm-hook.dll", true, "/opt/sm/sm-hook.dll")]
     [InlineData("\"/usr/share/dotnet/dotnet\" \"/opt/my sm/sm-hook.dll\"", true, "/opt/my sm/sm-hook.dll")]
+    [InlineData("'/home/u/my tools/sm-hook'", true, "/home/u/my tools/sm-hook")]
     [InlineData("sm-hook", true, null)]
     [InlineData("/usr/local/bin/sm-hooks-other", false, null)]
     [InlineData("echo sm-hook-like", false, null)]
