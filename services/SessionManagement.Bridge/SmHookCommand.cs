@@ -1,11 +1,27 @@
+using System.Text.Json.Nodes;
+
 namespace SessionManagement.Bridge;
 
 /// <summary>
-/// A hook's command in Claude Code's settings, read back as <c>sm-hook install</c> writes it: the native binary
-/// (<c>/opt/sm/sm-hook</c>), or its dll under dotnet (<c>dotnet /opt/sm/sm-hook.dll</c>), a path with a space in quotes.
+/// A hook in Claude Code's settings, read back as <c>sm-hook install</c> writes it, for install and <c>smctl doctor</c> alike: a command
+/// running the native binary (<c>/opt/sm/sm-hook</c>) or its dll under dotnet (<c>dotnet /opt/sm/sm-hook.dll</c>), a path with a space
+/// in quotes; or an HTTP hook whose URL carries <see cref="HttpMarker"/>.
 /// </summary>
 public static class SmHookCommand
 {
+    /// <summary>What the URL of an HTTP hook sm-hook install wrote carries.</summary>
+    public const string HttpMarker = "installed-by=sm-hook";
+
+    /// <summary>Our handlers among an event's matcher groups (<c>[{ "matcher": …, "hooks": [handler, …] }, …]</c>).</summary>
+    public static List<JsonObject> OursIn(JsonNode? groups) =>
+        (groups as JsonArray ?? []).OfType<JsonObject>().Select(g => g["hooks"]).OfType<JsonArray>().SelectMany(h => h.OfType<JsonObject>())
+            .Where(IsOurs).ToList();
+
+    /// <summary>A handler sm-hook install wrote: an HTTP hook with its marker, or a command that runs sm-hook.</summary>
+    public static bool IsOurs(JsonObject handler) =>
+        handler["url"] is JsonValue url && url.TryGetValue(out string? address) && address.Contains(HttpMarker, StringComparison.Ordinal)
+        || handler["command"] is JsonValue command && command.TryGetValue(out string? text) && Runs(text);
+
     /// <summary>True when the command runs sm-hook.</summary>
     public static bool Runs(string command) => Words(command).Any(IsSmHook);
 

@@ -13,7 +13,6 @@ namespace SessionManagement.HookBridge;
 /// </summary>
 internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, TextWriter output)
 {
-    public const string HttpMarker = "installed-by=sm-hook";
     private const int CommandTimeoutSeconds = 10;
 
     public bool Install(InstallOptions options)
@@ -27,14 +26,14 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
             hooks[eventName] = groups;
             var wanted = Handler(eventName, options.Http, options.Async == true);
             // Ours as it should be stays where it is, whatever other tools added before or after it: installing again changes nothing.
-            if (Ours(groups).Count == 1 && JsonNode.DeepEquals(Ours(groups)[0], wanted))
+            if (SmHookCommand.OursIn(groups) is [var ours] && JsonNode.DeepEquals(ours, wanted))
                 continue;
             RemoveOurs(groups);
             groups.Add((JsonNode)new JsonObject { ["hooks"] = new JsonArray(wanted) });
         }
         foreach (var eventName in ObservedHooks.Acting)
         {
-            if (hooks[eventName] is not JsonArray groups || Ours(groups).Count == 0)
+            if (hooks[eventName] is not JsonArray groups || SmHookCommand.OursIn(groups).Count == 0)
                 continue;
             RemoveOurs(groups);
             output.WriteLine($"took sm-hook out of {eventName}: its hooks change what Claude Code does, and sm-hook only observes");
@@ -43,7 +42,7 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
         }
 
         var statusLine = settings["statusLine"] as JsonObject;
-        if (statusLine is null || IsOurs(statusLine))
+        if (statusLine is null || SmHookCommand.IsOurs(statusLine))
             settings["statusLine"] = StatusLine();
         else if (options.ReplaceStatusLine)
         {
@@ -77,7 +76,7 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
             if (hooks.Count == 0)
                 settings.Remove("hooks");
         }
-        if (settings["statusLine"] is JsonObject statusLine && IsOurs(statusLine))
+        if (settings["statusLine"] is JsonObject statusLine && SmHookCommand.IsOurs(statusLine))
         {
             var backup = StatusLineBackup(options.SettingsPath);
             if (File.Exists(backup))
@@ -94,16 +93,12 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
     private JsonObject Handler(string eventName, bool http, bool background)
     {
         if (http && !HookEvents.CommandOnly.Contains(eventName))
-            return new JsonObject { ["type"] = "http", ["url"] = new Uri(gatewayUrl, "hooks?" + HttpMarker).ToString(), ["timeout"] = CommandTimeoutSeconds };
+            return new JsonObject { ["type"] = "http", ["url"] = new Uri(gatewayUrl, "hooks?" + SmHookCommand.HttpMarker).ToString(), ["timeout"] = CommandTimeoutSeconds };
         var command = new JsonObject { ["type"] = "command", ["command"] = hookCommand, ["timeout"] = CommandTimeoutSeconds };
         if (background && !AwaitedHooks.Events.Contains(eventName))
             command["async"] = true;
         return command;
     }
-
-    /// <summary>Our handlers among the matcher groups of one event.</summary>
-    private static List<JsonObject> Ours(JsonArray groups) =>
-        groups.OfType<JsonObject>().Select(g => g["hooks"]).OfType<JsonArray>().SelectMany(h => h.OfType<JsonObject>()).Where(IsOurs).ToList();
 
     private JsonObject StatusLine() => new() { ["type"] = "command", ["command"] = hookCommand + " statusline", ["padding"] = 0 };
 
@@ -117,7 +112,7 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
             var hadOurs = false;
             for (var h = handlers.Count - 1; h >= 0; h--)
             {
-                if (handlers[h] is JsonObject handler && IsOurs(handler))
+                if (handlers[h] is JsonObject handler && SmHookCommand.IsOurs(handler))
                 {
                     handlers.RemoveAt(h);
                     hadOurs = true;
@@ -126,15 +121,6 @@ internal sealed class SettingsInstaller(string hookCommand, Uri gatewayUrl, Text
             if (hadOurs && handlers.Count == 0)
                 groups.RemoveAt(g);
         }
-    }
-
-    private static bool IsOurs(JsonObject handler)
-    {
-        if (handler["url"]?.GetValueKind() == JsonValueKind.String && handler["url"]!.GetValue<string>().Contains(HttpMarker, StringComparison.Ordinal))
-            return true;
-        if (handler["command"]?.GetValueKind() != JsonValueKind.String)
-            return false;
-        return SmHookCommand.Runs(handler["command"]!.GetValue<string>());
     }
 
     private static JsonObject Load(string path)

@@ -253,11 +253,10 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                     read.Add(file);
                     foreach (var (name, entries) in hooks)
                     {
-                        if (entries?.ToJsonString().Contains("sm-hook", StringComparison.Ordinal) != true)
+                        var handlers = SmHookCommand.OursIn(entries);
+                        if (handlers.Count == 0)
                             continue;
                         events.Add(name);
-                        var handlers = (entries as JsonArray ?? []).OfType<JsonObject>().Select(g => g["hooks"]).OfType<JsonArray>()
-                            .SelectMany(h => h.OfType<JsonObject>()).Where(h => h.ToJsonString().Contains("sm-hook", StringComparison.Ordinal)).ToList();
                         foreach (var url in handlers.Select(h => h["url"]?.GetValue<string>()).OfType<string>())
                             if (Uri.TryCreate(url, UriKind.Absolute, out var target) && !SameGateway(target, gateway))
                                 elsewhere.Add(target.GetLeftPart(UriPartial.Authority));
