@@ -217,7 +217,7 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var page = await OpenAsync("/?project=" + Uri.EscapeDataString(project));
         var (stillRow, changingRow) = (page.Locator($"tr[data-session='{still}']"), page.Locator($"tr[data-session='{changing}']"));
         await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(2);
-        await page.EvaluateAsync("() => document.querySelectorAll('tr[data-session]').forEach(row => { row.markedByTheTest = true; })");
+        await page.EvaluateAsync("() => document.querySelectorAll('tr[data-session], tr[data-session] td, tr[data-session] a').forEach(e => { e.markedByTheTest = true; })");
 
         await ImportAsync(changing, Lines(changing, 3)); // the same file, grown by two prompts
         await Assertions.Expect(changingRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bchanged\b"));
@@ -226,6 +226,9 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         // Both rows are the elements the test marked: a click on either while the list refreshes lands on the row it meant.
         Assert.True(await stillRow.EvaluateAsync<bool>("row => row.markedByTheTest === true"), "the row that did not change is the row it was");
         Assert.True(await changingRow.EvaluateAsync<bool>("row => row.markedByTheTest === true"), "the row that changed is the row it was");
+        // Its cells and its link too: a link pressed as the row is drawn again is still in the page when the button comes up.
+        var kept = await changingRow.EvaluateAsync<bool[]>("row => [...row.querySelectorAll('td, a')].map(e => e.markedByTheTest === true)");
+        Assert.Equal(Enumerable.Repeat(true, 11), kept); // its ten cells and the link in the first
         Assert.False(await stillRow.EvaluateAsync<bool>("row => row.classList.contains('changed')"));
         Assert.Equal(2, await page.Locator("tr[data-session]").CountAsync());
     }

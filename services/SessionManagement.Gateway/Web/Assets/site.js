@@ -113,9 +113,25 @@
     }
   }
 
+  // Makes an element read as a fresh copy of it while every element still there stays the very element it was: a changed row's
+  // link, pressed as the list refreshes, is still in the page when the button comes up, so the click opens it.
+  const morph = (old, fresh) => {
+    for (const name of old.getAttributeNames()) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
+    for (const name of fresh.getAttributeNames()) if (old.getAttribute(name) !== fresh.getAttribute(name)) old.setAttribute(name, fresh.getAttribute(name));
+    const [was, now] = [[...old.childNodes], [...fresh.childNodes]];
+    now.forEach((node, i) => {
+      const before = was[i];
+      if (!before) old.append(node);
+      else if (before.nodeName !== node.nodeName) before.replaceWith(node);
+      else if (node.nodeType === Node.ELEMENT_NODE) morph(before, node);
+      else if (before.nodeValue !== node.nodeValue) before.nodeValue = node.nodeValue;
+    });
+    was.slice(now.length).forEach((node) => node.remove());
+  };
+
   // The session list: its rows fetched again with the same filters, changed rows flashed. Every row shown before stays the very
-  // element it was (a changed one takes the fresh row's cells and flashes), so a click on it while the list refreshes still opens
-  // it; a new row comes in flashed.
+  // element it was, its cells and link too (a changed one is made to read as the fresh row and flashes), so a click on it while
+  // the list refreshes still opens it; a new row comes in flashed.
   async function refreshRows() {
     const body = document.querySelector("[data-rows] tbody");
     if (!body) return;
@@ -135,9 +151,7 @@
         return row;
       }
       if (old.textContent === row.textContent) return old;
-      for (const name of old.getAttributeNames()) if (!row.hasAttribute(name)) old.removeAttribute(name);
-      for (const name of row.getAttributeNames()) old.setAttribute(name, row.getAttribute(name));
-      old.replaceChildren(...row.childNodes);
+      morph(old, row);
       void old.offsetWidth; // the class just reset: the flash starts again even if the row flashed a moment ago
       old.classList.add("changed");
       return old;
