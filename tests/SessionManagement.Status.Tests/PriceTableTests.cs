@@ -1,12 +1,16 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SessionManagement.Hosting.Configuration;
 using SessionManagement.Hosting.Pricing;
 using SessionManagement.Status.Options;
+using SessionManagement.Testing;
 
 namespace SessionManagement.Status.Tests;
 
-/// <summary>Prices against Anthropic's list prices, per million tokens, written down here.</summary>
-public sealed class PriceTableTests
+/// <summary>Prices against Anthropic's list prices, per million tokens, written down here, and against the installed Claude Code's own catalog.</summary>
+public sealed partial class PriceTableTests
 {
     private static readonly PriceTable Prices = new();
 
@@ -25,6 +29,8 @@ public sealed class PriceTableTests
     [InlineData("us.anthropic.claude-opus-4-1-20250805-v1:0", 15 + 75 + 18.75 + 1.5)] // Bedrock cross-region
     [InlineData("claude-haiku-4-5@20251001", 1 + 5 + 1.25 + 0.1)] // Vertex
     [InlineData("anthropic/claude-opus-4-5", 5 + 25 + 6.25 + 0.5)] // a gateway
+    [InlineData("claude-opus-5-5", 4 + 20 + 5 + 0.2)] // Claude Code 2.1.332's default model
+    [InlineData("us.anthropic.claude-opus-5-5", 4 + 20 + 5 + 0.2)] // its Bedrock id, as Claude Code's catalog gives it
     public void When_a_model_is_named_by_any_of_its_ids_Should_price_it_at_its_own_list_price(string model, double perMillionOfEach)
     {
         var price = Prices.Find(model);
@@ -84,5 +90,110 @@ public sealed class PriceTableTests
 
         Assert.Equal(2m + 10m + 2.5m + 0.2m, table.Find("claude-private-2")!.Cost(1_000_000, 1_000_000, 1_000_000, 1_000_000));
         Assert.Null(new PriceTable().Find("claude-private-2"));
+    }
+
+    /// <summary>
+    /// Every model in the installed Claude Code's own catalog (read out of its executable) that ccusage does not price (its id is
+    /// nowhere in ccusage's code) is priced as Claude Code prices it: its tier's input, output, cache-write and cache-read rates,
+    /// and, for a tier with a long-prompt rate, every token of a response whose prompt is longer than the tier's threshold at that
+    /// rate. Models ccusage prices are held to ccusage (<see cref="UsageLikeCcusageTests"/>). A Claude Code that adds a model fails
+    /// this until the table has it.
+    /// </summary>
+    [Fact]
+    public void When_Claude_Code_prices_a_model_ccusage_does_not_know_Should_price_it_as_Claude_Code_does()
+    {
+        var catalog = ClaudeCodeCatalog(ClaudeRun.Executable());
+        var ccusage = string.Concat(Directory.EnumerateFiles(Path.GetDirectoryName(Ccusage.Script())!, "*.js", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var unknownToCcusage = catalog.Where(m => !ccusage.Contains($"\"{m.Id}\"", StringComparison.Ordinal)).ToList();
+        Assert.True(catalog.Count >= 20, $"Claude Code's catalog read whole: {catalog.Count} models");
+        Assert.Contains(unknownToCcusage, m => m.Id == "claude-opus-5-5"); // its default model
+        Assert.Contains(unknownToCcusage, m => m.Tier.Above is not null);
+
+        foreach (var (id, tier) in unknownToCcusage)
+        {
+            var price = Prices.Find(id);
+            Assert.True(price is not null, $"{id} is in Claude Code's catalog and not priced");
+            // A short prompt: 1,000 input, 2,000 output, 3,000 cache-write and 4,000 cache-read tokens; then prompts just at and just past the threshold.
+            Assert.True(tier.Cost(1_000, 2_000, 3_000, 4_000) == price.Cost(1_000, 2_000, 3_000, 4_000), $"{id}: {price} against Claude Code's {tier}");
+            if (tier.Above is { } above)
+            {
+                Assert.True(tier.Cost(above, 2_000, 0, 0) == price.Cost(above, 2_000, 0, 0), $"{id} at {above}");
+                Assert.True(tier.Cost(above, 2_000, 0, 1) == price.Cost(above, 2_000, 0, 1), $"{id} past {above}");
+            }
+        }
+    }
+
+    /// <summary>Per million tokens: input, output, cache writes (five minutes), cache reads.</summary>
+    private sealed record Rates(decimal Input, decimal Output, decimal Write, decimal Read)
+    {
+        public decimal Cost(long input, long output, long write, long read) => (input * Input + output * Output + write * Write + read * Read) / 1_000_000m;
+    }
+
+    /// <summary>A tier of Claude Code's catalog and its rule: a response whose prompt (input, cache writes and reads) passes <paramref name="Above"/> is priced at <paramref name="Long"/>.</summary>
+    private sealed record CatalogTier(Rates Base, long? Above, Rates? Long)
+    {
+        public decimal Cost(long input, long output, long write, long read) =>
+            (Above is { } above && Long is { } rates && input + write + read > above ? rates : Base).Cost(input, output, write, read);
+    }
+
+    [Fact]
+    public void When_a_responses_prompt_is_longer_than_a_long_prompt_threshold_Should_price_every_token_of_it_at_the_long_rate()
+    {
+        var haiku = Prices.Find("claude-haiku-5-5")!;
+
+        Assert.Equal((60_000 * 0.1m + 1_000 * 0.5m + 40_000 * 0.01m) / 1_000_000, haiku.Cost(60_000, 1_000, 0, 40_000)); // 100,000: not longer
+        Assert.Equal((60_000 * 0.5m + 1_000 * 2.5m + 40_000 * 0.05m + 1 * 0.625m) / 1_000_000, haiku.Cost(60_000, 1_000, 1, 40_000));
+    }
+
+    /// <summary>
+    /// Claude Code's model catalog, as its bundled code holds it (<c>pricing_tiers:{tier_3_15:{input:3,output:15,cache_write_5m:…},…},
+    /// models:[{id:"claude-…",…,provider_ids:{first_party:"claude-…",…},…,pricing:"tier_3_15",…},…]</c>): each model's first-party id
+    /// with its tier's prices, written here as this test reads them.
+    /// </summary>
+    private static List<(string Id, CatalogTier Tier)> ClaudeCodeCatalog(string executable)
+    {
+        var text = TextAfter(executable, "pricing_tiers:{"u8.ToArray(), 64 << 10);
+        var models = text.IndexOf("models:[", StringComparison.Ordinal);
+        Assert.True(models > 0, "Claude Code's catalog lists its models after its pricing tiers");
+        var tiers = Tier().Matches(text[..models]).ToDictionary(m => m.Groups["name"].Value, m => new CatalogTier(
+            new Rates(Number(m, "in"), Number(m, "out"), Number(m, "write"), Number(m, "read")),
+            m.Groups["above"].Success ? (long)Number(m, "above") : null,
+            m.Groups["above"].Success ? new Rates(Number(m, "lin"), Number(m, "lout"), Number(m, "lwrite"), Number(m, "lread")) : null));
+        var end = text.IndexOf("latest_per_family", models, StringComparison.Ordinal);
+        return text[models..end].Split("{id:\"claude-")[1..]
+            .Select(entry => (Id: Regex.Match(entry, "first_party:\"(?<id>[^\"]+)\"").Groups["id"].Value, Tier: Regex.Match(entry, "pricing:\"(?<tier>\\w+)\"").Groups["tier"].Value))
+            .Where(m => m.Id.Length > 0 && m.Tier.Length > 0)
+            .Select(m => (m.Id, tiers.TryGetValue(m.Tier, out var tier) ? tier : throw new InvalidDataException($"{m.Id}'s tier {m.Tier} is not among {string.Join(", ", tiers.Keys)}")))
+            .ToList();
+    }
+
+    private static decimal Number(Match match, string group) => decimal.Parse(match.Groups[group].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"(?<name>\w+):\{input:(?<in>[\d.e]+),output:(?<out>[\d.e]+),cache_write_5m:(?<write>[\d.e]+),(?:cache_write_1h:[\d.e]+,)?cache_read:(?<read>[\d.e]+),web_search:[\d.e]+(?:,long_prompt:\{above_prompt_tokens:(?<above>[\d.e]+),input:(?<lin>[\d.e]+),output:(?<lout>[\d.e]+),cache_write_5m:(?<lwrite>[\d.e]+),(?:cache_write_1h:[\d.e]+,)?cache_read:(?<lread>[\d.e]+)\})?\}")]
+    private static partial Regex Tier();
+
+    /// <summary>The <paramref name="length"/> bytes of the file from the first place <paramref name="start"/> is found, as text.</summary>
+    private static string TextAfter(string path, byte[] start, int length)
+    {
+        using var file = File.OpenRead(path);
+        var buffer = new byte[8 << 20];
+        long offset = 0;
+        int kept = 0, read;
+        while ((read = file.Read(buffer, kept, buffer.Length - kept)) > 0)
+        {
+            var filled = kept + read;
+            var at = buffer.AsSpan(0, filled).IndexOf(start);
+            if (at >= 0)
+            {
+                var window = new byte[length];
+                file.Position = offset + at;
+                var got = file.ReadAtLeast(window, length, throwOnEndOfStream: false);
+                return Encoding.UTF8.GetString(window, 0, got);
+            }
+            kept = Math.Min(start.Length, filled);
+            buffer.AsSpan(filled - kept, kept).CopyTo(buffer);
+            offset += filled - kept;
+        }
+        throw new InvalidDataException($"{path} holds no {Encoding.UTF8.GetString(start)}");
     }
 }

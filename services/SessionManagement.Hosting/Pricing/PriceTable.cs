@@ -7,7 +7,9 @@ namespace SessionManagement.Hosting.Pricing;
 
 /// <summary>
 /// Prices of one model in dollars per million tokens: input, output, cache writes and cache reads, and (for models with a
-/// long-context rate) what a response's tokens beyond 200,000 of one kind cost instead.
+/// long-context rate) what a response's tokens beyond 200,000 of one kind cost instead, or (for models priced by the length of
+/// the prompt, as Claude Code prices them) what every token of a response costs once its prompt is longer than
+/// <see cref="LongPrompt.Above"/>.
 /// </summary>
 public sealed record ModelPrice(
     decimal Input,
@@ -17,7 +19,8 @@ public sealed record ModelPrice(
     decimal? InputAbove200K = null,
     decimal? OutputAbove200K = null,
     decimal? CacheWriteAbove200K = null,
-    decimal? CacheReadAbove200K = null)
+    decimal? CacheReadAbove200K = null,
+    LongPrompt? LongPrompt = null)
 {
     private const long LongContext = 200_000;
 
@@ -25,21 +28,31 @@ public sealed record ModelPrice(
     public decimal Cost(TokenUsageView tokens) =>
         Cost(tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
 
-    /// <summary>What one response costs, as ccusage reckons it: each kind of token past 200,000 at the long-context rate, if any.</summary>
+    /// <summary>
+    /// What one response costs, as ccusage reckons it: each kind of token past 200,000 at the long-context rate, if any; a
+    /// response whose prompt (its input, cache writes and cache reads) is longer than a long-prompt price's threshold at that price.
+    /// </summary>
     public decimal Cost(long input, long output, long cacheWrite, long cacheRead) =>
-        (Tiered(input, Input, InputAbove200K) + Tiered(output, Output, OutputAbove200K)
-            + Tiered(cacheWrite, CacheWrite, CacheWriteAbove200K) + Tiered(cacheRead, CacheRead, CacheReadAbove200K)) / 1_000_000m;
+        LongPrompt is { } longPrompt && input + cacheWrite + cacheRead > longPrompt.Above
+            ? longPrompt.Rates.Cost(input, output, cacheWrite, cacheRead)
+            : (Tiered(input, Input, InputAbove200K) + Tiered(output, Output, OutputAbove200K)
+                + Tiered(cacheWrite, CacheWrite, CacheWriteAbove200K) + Tiered(cacheRead, CacheRead, CacheReadAbove200K)) / 1_000_000m;
 
     private static decimal Tiered(long tokens, decimal price, decimal? above) =>
         tokens <= 0 ? 0 : above is { } high && tokens > LongContext ? LongContext * price + (tokens - LongContext) * high : tokens * price;
 }
 
+/// <summary>A response whose prompt is longer than <paramref name="Above"/> tokens is priced, every token of it, at <paramref name="Rates"/>.</summary>
+public sealed record LongPrompt(long Above, ModelPrice Rates);
+
 /// <summary>
 /// List prices by exact model id, as Claude Code names models in its transcripts (<c>claude-opus-4-5-20251101</c>) or in
 /// settings (<c>claude-opus-4-5</c>); ids from Bedrock (<c>anthropic.claude-…-v1:0</c>), Vertex (<c>claude-…@20251001</c>)
 /// and gateways (<c>anthropic/claude-…</c>) are priced as the model they name. A model not in the table is unpriced: its
-/// tokens are counted and reported as such, never priced by a guess. The built-in rates are Anthropic's list prices (those
-/// ccusage 17 carries offline, and Opus 4.6 and Sonnet 4.6 at theirs); <c>Status:Prices</c> adds models or overrides them.
+/// tokens are counted and reported as such, never priced by a guess. The built-in rates are Anthropic's list prices: those
+/// ccusage 17 carries offline, where it has the model; Opus 4.6 and Sonnet 4.6 at theirs; and the models it does not know at
+/// the prices Claude Code 2.1.332 gives them in its own model catalog (its default model, Opus 5.5, among them), which is what
+/// its <c>/cost</c> counts by. <c>Status:Prices</c> adds models or overrides them.
 /// The status module prices what it counts by it, and the web view each turn of a conversation.
 /// </summary>
 public sealed partial class PriceTable
@@ -53,8 +66,22 @@ public sealed partial class PriceTable
     private static readonly ModelPrice Haiku35 = new(0.8m, 4m, 1m, 0.08m);
     private static readonly ModelPrice Haiku3 = new(0.25m, 1.25m, 0.3m, 0.03m);
 
+    // Claude Code 2.1.332's model catalog (its pricing tiers, named by input and output price), for the models ccusage 17 does not price.
+    private static readonly ModelPrice Tier2And10 = new(2m, 10m, 2.5m, 0.2m);
+    private static readonly ModelPrice Tier2And10CacheRead010 = new(2m, 10m, 2.5m, 0.1m);
+    private static readonly ModelPrice Tier4And20CacheRead020 = new(4m, 20m, 5m, 0.2m);
+    private static readonly ModelPrice Tier5And25 = new(5m, 25m, 6.25m, 0.5m);
+    private static readonly ModelPrice Tier8And40CacheRead020 = new(8m, 40m, 10m, 0.2m);
+    private static readonly ModelPrice Tier10And50 = new(10m, 50m, 12.5m, 1m);
+    private static readonly ModelPrice Tier10And50CacheRead025 = new(10m, 50m, 12.5m, 0.25m);
+    private static readonly ModelPrice Haiku55 = new(0.1m, 0.5m, 0.125m, 0.01m, LongPrompt: new(100_000, new(0.5m, 2.5m, 0.625m, 0.05m)));
+
     public static readonly IReadOnlyDictionary<string, ModelPrice> BuiltIn = new Dictionary<string, ModelPrice>(StringComparer.Ordinal)
     {
+        ["claude-opus-5-5"] = Tier4And20CacheRead020,
+        ["claude-opus-5"] = Tier5And25,
+        ["claude-opus-4-8"] = Tier5And25,
+        ["claude-opus-4-7"] = Tier5And25,
         ["claude-opus-4-6"] = Opus46,
         ["claude-opus-4-5"] = Opus45,
         ["claude-opus-4-5-20251101"] = Opus45,
@@ -65,6 +92,8 @@ public sealed partial class PriceTable
         ["claude-4-opus-20250514"] = Opus3,
         ["claude-3-opus-20240229"] = Opus3,
         ["claude-3-opus-latest"] = Opus3,
+        ["claude-sonnet-5-5"] = Tier2And10CacheRead010,
+        ["claude-sonnet-5"] = Tier2And10,
         ["claude-sonnet-4-6"] = SonnetLongContext,
         ["claude-sonnet-4-5"] = SonnetLongContext,
         ["claude-sonnet-4-5-20250929"] = SonnetLongContext,
@@ -76,11 +105,18 @@ public sealed partial class PriceTable
         ["claude-3-5-sonnet-20241022"] = Sonnet,
         ["claude-3-5-sonnet-20240620"] = Sonnet,
         ["claude-3-5-sonnet-latest"] = Sonnet,
+        ["claude-haiku-5-5"] = Haiku55,
         ["claude-haiku-4-5"] = Haiku45,
         ["claude-haiku-4-5-20251001"] = Haiku45,
         ["claude-3-5-haiku-20241022"] = Haiku35,
         ["claude-3-5-haiku-latest"] = Haiku35,
         ["claude-3-haiku-20240307"] = Haiku3,
+        ["claude-fable-5-2"] = Tier8And40CacheRead020,
+        ["claude-fable-5-1"] = Tier10And50CacheRead025,
+        ["claude-fable-5"] = Tier10And50,
+        ["claude-mythos-5-2"] = Tier8And40CacheRead020,
+        ["claude-mythos-5-1"] = Tier10And50CacheRead025,
+        ["claude-mythos-5"] = Tier10And50,
     };
 
     private readonly Dictionary<string, ModelPrice> _prices;
