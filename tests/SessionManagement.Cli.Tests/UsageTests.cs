@@ -74,6 +74,41 @@ public sealed class UsageTests
         Assert.Contains("not a time zone", bad.Stdout + bad.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task When_a_session_has_responses_of_a_model_with_no_price_Should_say_so_rather_than_show_a_smaller_cost()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var start = new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero);
+        // One session wholly of a model no table prices, one partly: Haiku 4.5 ($1 in, $5 out per million) and the same unknown model.
+        var unknown = new UsageTranscript($"unknown-{run}", "/work/c", start).Prompt("Hello").Response("claude-private-7", 1, 700, 50, 0, 0);
+        var mixed = new UsageTranscript($"mixed-{run}", "/work/c", start.AddHours(1)).Prompt("Hello")
+            .Response("claude-haiku-4-5-20251001", 1, 4_000, 2_000, 0, 0).Response("claude-private-7", 1, 300, 20, 0, 0);
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        foreach (var transcript in new[] { unknown, mixed })
+        {
+            using var imported = await host.Http.PostAsync($"/api/sessions/import?session={transcript.SessionId}&name={transcript.SessionId}.jsonl",
+                new StringContent(transcript.Text, Encoding.UTF8, "application/x-ndjson"), Cancel);
+            imported.EnsureSuccessStatusCode();
+        }
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        foreach (var (transcript, output) in new[] { (unknown, 50L), (mixed, 2_020L) })
+            await Eventually.ReturnsAsync(async () => JsonDocument.Parse((await SmctlProcess.RunAsync(smctl, "sessions", "show", transcript.SessionId, "--json")).Stdout).RootElement,
+                s => s.GetProperty("status").ValueKind == JsonValueKind.Object && s.GetProperty("status").GetProperty("outputTokens").GetInt64() == output,
+                TimeSpan.FromSeconds(30), $"{transcript.SessionId}'s {output} output tokens");
+
+        var none = await SmctlProcess.RunAsync(smctl, "sessions", "show", unknown.SessionId);
+        var part = await SmctlProcess.RunAsync(smctl, "sessions", "show", mixed.SessionId);
+        var list = WebUtility.HtmlDecode(await host.Http.GetStringAsync("/?project=%2Fwork%2Fc", Cancel));
+        var page = WebUtility.HtmlDecode(await host.Http.GetStringAsync($"/sessions/{mixed.SessionId}", Cancel));
+
+        Assert.Matches(@"Cost +no price for its 750 tokens \(Status:Prices\)", none.Stdout);
+        Assert.Matches(@"Cost +≥ \$0\.014 \(320 tokens with no price; Status:Prices\)", part.Stdout); // 4,000 × $1 + 2,000 × $5 per million
+        Assert.Contains(">no price</td>", list, StringComparison.Ordinal);
+        Assert.Contains(">≥ $0.014</td>", list, StringComparison.Ordinal);
+        Assert.Contains("title=\"320 tokens of a model with no price (Status:Prices) are not in it\" data-cost>≥ $0.014</dd>", page, StringComparison.Ordinal);
+    }
+
     private static async Task<List<(string Period, long Input, long Output, long CacheWrite, long CacheRead, long Total, decimal Cost)>> UsageAsync(
         IReadOnlyDictionary<string, string> smctl, params string[] options)
     {

@@ -277,6 +277,13 @@ public abstract class StatusContract : IAsyncLifetime
         Assert.DoesNotContain(Metric.Prompts, byModel[private1].Metrics.Keys); // only what is counted per model
         Assert.Equal(byModel.Values.Sum(r => r.Metrics[Metric.OutputTokens]), total.Metrics[Metric.OutputTokens]);
         Assert.Equal(byModel.Values.Sum(r => r.Metrics[Metric.OutputTokens]), byMinute.Sum(r => r.Metrics[Metric.OutputTokens]));
+
+        // Each session says how much of it has no price: b's cost is its Haiku reply's alone, and 15 of its tokens are in none.
+        var sessions = harness.GetRequestClient<GetSessionStatus>();
+        var (priced, part) = ((await sessions.GetResponse<SessionStatusFound>(new GetSessionStatus(a), Cancel)).Message,
+            (await sessions.GetResponse<SessionStatusFound>(new GetSessionStatus(b), Cancel)).Message);
+        Assert.Equal((0L, (1_000L + 30_000 + 150_000 + 2_000) + (500 + 100) + (10 + 20)), (priced.UnpricedTokens, priced.InputTokens + priced.OutputTokens));
+        Assert.Equal((15L, (1m * 2_000 + 5m * 300) / 1_000_000m), (part.UnpricedTokens, part.CostUsd));
     }
 
     /// <summary>

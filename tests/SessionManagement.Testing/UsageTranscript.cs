@@ -22,6 +22,8 @@ public sealed class UsageTranscript
 
     public DateTimeOffset Start { get; }
 
+    public string SessionId => _sessionId;
+
     /// <summary>Every response written, with its usage (input, output, cache creation, cache read).</summary>
     public List<(string Model, long Input, long Output, long CacheCreation, long CacheRead)> Responses { get; } = [];
 

@@ -14,6 +14,7 @@ namespace SessionManagement.Contracts.Status;
 /// <param name="InputTokens">Input tokens (with cache reads and writes) from the transcript's usage.</param>
 /// <param name="OutputTokens">Output tokens from the transcript's usage.</param>
 /// <param name="CostUsd">Estimated cost from the tokens and the model's list price.</param>
+/// <param name="UnpricedTokens">Tokens (input with cache reads and writes, and output) of responses from models the price table does not know: counted, in no cost.</param>
 /// <param name="LastSavedAt">The saver's latest save of it.</param>
 /// <param name="LastBackupAt">Its latest backup.</param>
 /// <param name="BackupFailed">Whether its latest backup attempt failed.</param>
@@ -39,4 +40,5 @@ public record SessionStatusFound(
     bool BackupFailed,
     bool Corrupted,
     double DurationSeconds = 0,
-    long EventsSaved = 0);
+    long EventsSaved = 0,
+    long UnpricedTokens = 0);

@@ -214,7 +214,15 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
             // As ccusage counts them: input with cache writes and reads, each API response once.
             grid.AddRow("Tokens in / out", $"{SessionsListCommand.Number(live, "inputTokens")} / {SessionsListCommand.Number(live, "outputTokens")}");
             if (live.TryGetProperty("costUsd", out var cost) && cost.ValueKind == JsonValueKind.Number)
-                grid.AddRow("Cost", "$" + cost.GetDecimal().ToString(cost.GetDecimal() < 10 ? "0.00##" : "#,0.00", CultureInfo.InvariantCulture));
+            {
+                var usd = cost.GetDecimal();
+                var unpriced = live.TryGetProperty("unpricedTokens", out var left) && left.ValueKind == JsonValueKind.Number ? left.GetInt64() : 0;
+                var priced = "$" + usd.ToString(usd < 10 ? "0.00##" : "#,0.00", CultureInfo.InvariantCulture);
+                // Responses of a model with no price are counted and in no cost: say so rather than show less than it cost.
+                grid.AddRow("Cost", unpriced == 0 ? priced
+                    : usd == 0 ? $"no price for its {ClaudeProjects.Count(unpriced)} tokens (Status:Prices)"
+                    : $"≥ {priced} ({ClaudeProjects.Count(unpriced)} tokens with no price; Status:Prices)");
+            }
         }
         if (files is { } f)
             foreach (var file in f.GetProperty("files").EnumerateArray())

@@ -24,6 +24,17 @@ internal static class WebFormat
 
     public static string Cost(decimal usd) => "$" + usd.ToString(usd < 10 ? "0.00##" : "#,0.00", Invariant);
 
+    /// <summary>
+    /// A session's cost, honest about responses of models with no price: "no price" when none of it is priced, "≥ $1.20" when part
+    /// of it is (its cost is at least what is priced).
+    /// </summary>
+    public static string Cost(Contracts.Status.SessionStatusFound status) =>
+        status.UnpricedTokens == 0 ? Cost(status.CostUsd) : status.CostUsd == 0 ? "no price" : "≥ " + Cost(status.CostUsd);
+
+    /// <summary>What a session's cost leaves out, for its tooltip; null when nothing.</summary>
+    public static string? Unpriced(Contracts.Status.SessionStatusFound status) =>
+        status.UnpricedTokens == 0 ? null : $"{Count(status.UnpricedTokens)} tokens of a model with no price (Status:Prices) are not in it";
+
     /// <summary>The last folder of a project's path: what people call the project.</summary>
     public static string ProjectName(string? projectDir) =>
         string.IsNullOrEmpty(projectDir) ? "—" : Path.GetFileName(projectDir.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : projectDir;

@@ -19,7 +19,8 @@ public sealed record LiveStatus(
     DateTimeOffset? LastBackupAt,
     bool BackupFailed,
     bool Corrupted,
-    long EventsSaved = 0)
+    long EventsSaved = 0,
+    long UnpricedTokens = 0)
 {
     /// <summary>A session nothing has been seen of yet: its first event sets its times.</summary>
     public static LiveStatus Unseen(string sessionId) =>

@@ -157,6 +157,7 @@ public sealed class StatusTracker(IStatusStore store, PriceTable prices, TimePro
                 InputTokens = status.InputTokens + input,
                 OutputTokens = status.OutputTokens + tokens.OutputTokens,
                 CostUsd = status.CostUsd + cost,
+                UnpricedTokens = status.UnpricedTokens + (price is null ? input + tokens.OutputTokens : 0),
                 Model = status.Model ?? model,
             };
             counters.Add(Count(status, at, Metric.InputTokens, tokens.InputTokens, answered));
