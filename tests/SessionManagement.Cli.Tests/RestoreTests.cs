@@ -73,6 +73,8 @@ public sealed class RestoreTests
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         using var machines = new TempDirectory();
         var (original, session, project) = await RecordAsync(model, machines.Path, "mine", "the release is on Friday", "Noted: Friday.");
+        // Then moved to the project's web folder with /cd, as Claude Code 2.1.332 stamps it (its code: {type:"relocated",sessionId,relocatedCwd}).
+        await File.AppendAllTextAsync(original, $"{{\"type\":\"relocated\",\"sessionId\":\"{session}\",\"relocatedCwd\":\"{project}/web\"}}\n", Cancel);
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
         Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", original)).ExitCode);
         var teammates = Path.Combine(machines.Path, "teammate");
@@ -86,7 +88,8 @@ public sealed class RestoreTests
         var lines = await File.ReadAllLinesAsync(copy, Cancel);
         var cwds = lines.Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.TryGetProperty("cwd", out _)).Select(r => r.GetProperty("cwd").GetString()).Distinct().ToList();
         Assert.Equal([moved], cwds);
-        Assert.Equal((await File.ReadAllTextAsync(original, Cancel)).Replace($"\"cwd\":\"{project}\"", $"\"cwd\":\"{moved}\"", StringComparison.Ordinal),
+        Assert.Equal((await File.ReadAllTextAsync(original, Cancel)).Replace($"\"cwd\":\"{project}\"", $"\"cwd\":\"{moved}\"", StringComparison.Ordinal)
+                .Replace($"\"relocatedCwd\":\"{project}/web\"", $"\"relocatedCwd\":\"{moved}/web\"", StringComparison.Ordinal),
             await File.ReadAllTextAsync(copy, Cancel)); // nothing else in the file changed
 
         model.Then(ScriptedModelServer.Reply.Say("On Friday."));

@@ -222,30 +222,34 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
     }
 
     /// <summary>
-    /// The transcript with every <c>"cwd"</c> in <paramref name="from"/> (or below it) moved to <paramref name="to"/>; the rest of each line
-    /// is left byte for byte. The paths are matched as Claude Code writes them (JSON.stringify's escaping).
+    /// The transcript with every <c>"cwd"</c> in <paramref name="from"/> (or below it) moved to <paramref name="to"/>, and every
+    /// <c>"relocatedCwd"</c> too (the folder Claude Code 2.1.332 moved the session to with <c>/cd</c>: it names the session's project
+    /// by the last one); the rest of each line is left byte for byte. The paths are matched as Claude Code writes them
+    /// (JSON.stringify's escaping).
     /// </summary>
     internal static byte[] Rehome(byte[] transcript, string from, string to)
     {
         var text = Encoding.UTF8.GetString(transcript);
         var oldValue = TranscriptText.JsonString(from)[..^1]; // "…/app  (no closing quote: a path below it matches too)
         var newValue = TranscriptText.JsonString(to)[..^1];
-        var rewritten = new StringBuilder(text.Length);
-        var at = 0;
-        const string key = "\"cwd\":";
-        for (var found = text.IndexOf(key + oldValue, StringComparison.Ordinal); found >= 0; found = text.IndexOf(key + oldValue, at, StringComparison.Ordinal))
+        foreach (var key in (string[])["\"cwd\":", "\"relocatedCwd\":"])
         {
-            var end = found + key.Length + oldValue.Length;
-            if (end < text.Length && text[end] is not ('"' or '/'))
+            var rewritten = new StringBuilder(text.Length);
+            var at = 0;
+            for (var found = text.IndexOf(key + oldValue, StringComparison.Ordinal); found >= 0; found = text.IndexOf(key + oldValue, at, StringComparison.Ordinal))
             {
-                rewritten.Append(text, at, end - at); // /work/app2 is not below /work/app
+                var end = found + key.Length + oldValue.Length;
+                if (end < text.Length && text[end] is not ('"' or '/'))
+                {
+                    rewritten.Append(text, at, end - at); // /work/app2 is not below /work/app
+                    at = end;
+                    continue;
+                }
+                rewritten.Append(text, at, found - at).Append(key).Append(newValue);
                 at = end;
-                continue;
             }
-            rewritten.Append(text, at, found - at).Append(key).Append(newValue);
-            at = end;
+            text = rewritten.Append(text, at, text.Length - at).ToString();
         }
-        rewritten.Append(text, at, text.Length - at);
-        return Encoding.UTF8.GetBytes(rewritten.ToString());
+        return Encoding.UTF8.GetBytes(text);
     }
 }
