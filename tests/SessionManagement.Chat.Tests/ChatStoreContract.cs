@@ -180,6 +180,24 @@ public abstract class ChatStoreContract : IAsyncLifetime
             (await TranscriptTitles.FindAsync(titledLines, uuid => Store.HoldsLineAsync(titled, uuid, Cancel))).Select(t => (t.Kind, t.Text)));
     }
 
+    /// <summary>
+    /// Claude Code 2.1.332's <c>/cd</c> moves a session to another folder and writes a <c>relocated</c> line naming it; Claude Code
+    /// tells a transcript's project by its last such line, else by its first line's working directory: so does the summary here.
+    /// </summary>
+    [Fact]
+    public async Task When_a_transcript_was_moved_with_cd_Should_be_of_the_last_folder_it_was_moved_to()
+    {
+        var (moved, stayed) = (NewSession(), NewSession());
+        string Relocated(string s, string folder) => $$$"""{"type":"relocated","sessionId":"{{{s}}}","relocatedCwd":"{{{folder}}}"}""";
+        await Store.AppendAsync(Transcript(moved, 0,
+            [User(moved, "u1", null, 5, "start in the shop"), Relocated(moved, "/work/web"), AssistantText(moved, "a1", "u1", 6, "Moved.", "/work/web"),
+                Relocated(moved, "/work/api")]), Keep, Cancel);
+        await Store.AppendAsync(Transcript(stayed, 0, [User(stayed, "u1", null, 5, "stay in the shop"), AssistantText(stayed, "a1", "u1", 6, "Stayed.")]), Keep, Cancel);
+
+        Assert.Equal("/work/api", (await Store.SummarizeAsync(moved, Cancel))?.Cwd);
+        Assert.Equal("/work/shop", (await Store.SummarizeAsync(stayed, Cancel))?.Cwd);
+    }
+
     [Fact]
     public async Task When_a_subagents_transcript_is_stored_with_its_session_Should_give_each_file_back_and_keep_it_out_of_the_sessions_own_facts()
     {

@@ -73,8 +73,6 @@ public sealed class RestoreTests
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         using var machines = new TempDirectory();
         var (original, session, project) = await RecordAsync(model, machines.Path, "mine", "the release is on Friday", "Noted: Friday.");
-        // Then moved to the project's web folder with /cd, as Claude Code 2.1.332 stamps it (its code: {type:"relocated",sessionId,relocatedCwd}).
-        await File.AppendAllTextAsync(original, $"{{\"type\":\"relocated\",\"sessionId\":\"{session}\",\"relocatedCwd\":\"{project}/web\"}}\n", Cancel);
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
         Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", original)).ExitCode);
         var teammates = Path.Combine(machines.Path, "teammate");
@@ -88,9 +86,47 @@ public sealed class RestoreTests
         var lines = await File.ReadAllLinesAsync(copy, Cancel);
         var cwds = lines.Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.TryGetProperty("cwd", out _)).Select(r => r.GetProperty("cwd").GetString()).Distinct().ToList();
         Assert.Equal([moved], cwds);
-        Assert.Equal((await File.ReadAllTextAsync(original, Cancel)).Replace($"\"cwd\":\"{project}\"", $"\"cwd\":\"{moved}\"", StringComparison.Ordinal)
-                .Replace($"\"relocatedCwd\":\"{project}/web\"", $"\"relocatedCwd\":\"{moved}/web\"", StringComparison.Ordinal),
+        Assert.Equal((await File.ReadAllTextAsync(original, Cancel)).Replace($"\"cwd\":\"{project}\"", $"\"cwd\":\"{moved}\"", StringComparison.Ordinal),
             await File.ReadAllTextAsync(copy, Cancel)); // nothing else in the file changed
+
+        model.Then(ScriptedModelServer.Reply.Say("On Friday."));
+        var resumed = await ClaudeRun.RunAsync(moved, Claude(model, teammates), "-p", "--resume", session, "when is the release?");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        Assert.Contains("the release is on Friday", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_a_session_was_moved_with_cd_Should_be_restored_where_Claude_Code_moved_it_and_handed_off_by_its_new_folder()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var (recorded, session, project) = await RecordAsync(model, machines.Path, "mine", "the release is on Friday", "Noted: Friday.");
+        // Then /cd to another folder, as Claude Code 2.1.332 does it: the file moved under that folder's name, a line naming the folder
+        // added (its code: {type:"relocated",sessionId,relocatedCwd}); the session is that folder's from then on.
+        var web = Path.Combine(machines.Path, "mine-work", "web");
+        var original = Path.Combine(machines.Path, "mine", "projects", ClaudeProjects.FolderName(web), session + ".jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(original)!);
+        File.Move(recorded, original);
+        await File.AppendAllTextAsync(original, $"{{\"type\":\"relocated\",\"sessionId\":\"{session}\",\"relocatedCwd\":\"{web}\"}}\n", Cancel);
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", original)).ExitCode);
+        var (second, teammates, moved) = (Path.Combine(machines.Path, "second"), Path.Combine(machines.Path, "teammate"), Path.Combine(machines.Path, "teammate-checkout", "web"));
+        Directory.CreateDirectory(moved);
+
+        var restored = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", second);
+        var handed = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", teammates, "--to-project", moved);
+
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        Assert.Equal(await File.ReadAllBytesAsync(original, Cancel),
+            await File.ReadAllBytesAsync(Path.Combine(second, "projects", ClaudeProjects.FolderName(web), session + ".jsonl"), Cancel));
+        Assert.Contains($"cd {web} && claude --resume {session}", restored.Stdout, StringComparison.Ordinal);
+        Assert.True(handed.ExitCode == 0, handed.Stderr);
+        // The folder it was moved to is the teammate's; the lines written before the move keep the folder they were written in.
+        Assert.Equal((await File.ReadAllTextAsync(original, Cancel)).Replace($"\"relocatedCwd\":\"{web}\"", $"\"relocatedCwd\":\"{moved}\"", StringComparison.Ordinal),
+            await File.ReadAllTextAsync(Path.Combine(teammates, "projects", ClaudeProjects.FolderName(moved), session + ".jsonl"), Cancel));
+        Assert.Contains($"\"cwd\":\"{project}\"", await File.ReadAllTextAsync(original, Cancel), StringComparison.Ordinal);
 
         model.Then(ScriptedModelServer.Reply.Say("On Friday."));
         var resumed = await ClaudeRun.RunAsync(moved, Claude(model, teammates), "-p", "--resume", session, "when is the release?");

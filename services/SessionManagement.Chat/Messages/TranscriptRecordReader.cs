@@ -16,6 +16,12 @@ internal static class TranscriptRecordReader
     /// <summary>The gateway ships a line over its size limit as this marker; the file keeps the line.</summary>
     public const string OversizedLineType = "sm-oversized-line";
 
+    /// <summary>
+    /// The line Claude Code 2.1.332 adds when <c>/cd</c> moves a session to another folder (<c>relocatedCwd</c>, kept as the record's
+    /// text): the session belongs to the last one's folder from then on, as Claude Code tells a transcript's project.
+    /// </summary>
+    public const string Relocated = "relocated";
+
     private static readonly HashSet<string> ConversationTypes = new(["user", "assistant", "system", "summary"], StringComparer.Ordinal);
 
     /// <param name="startOffset">The byte offset of the first line in its file; each line's offset follows from the lines' UTF-8 lengths.</param>
@@ -74,6 +80,7 @@ internal static class TranscriptRecordReader
                 {
                     TranscriptTitle.Custom => MessageText.Bound(String(root, "customTitle") ?? ""),
                     TranscriptTitle.Ai => MessageText.Bound(String(root, "aiTitle") ?? ""),
+                    Relocated => MessageText.Bound(String(root, "relocatedCwd") ?? ""),
                     _ => "",
                 },
                 null, [], null, null, MessageSources.Transcript, null, null!, line) { Undated = !dated, GitBranch = branch };

@@ -162,7 +162,8 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         lines = lines.Select(d => d with { Text = _atRest.OpenText(d.Text, Record.Text), Tools = _atRest.OpenText(d.Tools, Record.Tools) }).ToList();
         var conversation = lines.Where(d => d.Kind == nameof(MessageKind.Message)).ToList();
         return new TranscriptSummarized(sessionId, lines.Min(d => d.Timestamp), lines.Max(d => d.Timestamp),
-            lines.FirstOrDefault(d => d.ProjectDir is not null)?.ProjectDir,
+            lines.LastOrDefault(d => d.RecordType == TranscriptRecordReader.Relocated && d.Text.Length > 0)?.Text // moved with /cd
+                ?? lines.FirstOrDefault(d => d.ProjectDir is not null)?.ProjectDir,
             lines.LastOrDefault(d => d.Model is not null && d.Model != "<synthetic>")?.Model,
             conversation.Count(d => d.Role == "user"),
             lines.Sum(d => MessageColumns.Tools(d.Tools).Count(t => t.Kind == "use")),

@@ -139,6 +139,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
                 FROM chat_messages INDEXED BY ix_chat_messages_file_order WHERE session_id = $session AND file = '' AND (sources & 2) != 0;
                 SELECT project_dir FROM chat_messages INDEXED BY ix_chat_messages_file_order
                 WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND project_dir IS NOT NULL ORDER BY sequence LIMIT 1;
+                SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
+                WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND record_type = '{TranscriptRecordReader.Relocated}' AND text <> '' ORDER BY sequence DESC LIMIT 1;
                 SELECT model FROM chat_messages INDEXED BY ix_chat_messages_file_order
                 WHERE session_id = $session AND file = '' AND (sources & 2) != 0 AND model IS NOT NULL AND model <> '<synthetic>' ORDER BY sequence DESC LIMIT 1;
                 SELECT text FROM chat_messages INDEXED BY ix_chat_messages_file_order
@@ -163,6 +165,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             async Task<string?> NextAsync() =>
                 await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? atRest.OpenText(reader.GetString(0), Record.Text) : null;
             var cwd = await NextAsync();
+            cwd = await NextAsync() ?? cwd; // moved with /cd: the last folder it was moved to
             var model = await NextAsync();
             var (custom, ai, summary, firstPrompt) = (await NextAsync(), await NextAsync(), await NextAsync(), await NextAsync());
             var branch = await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
