@@ -140,7 +140,7 @@ public sealed class ImportAndDoctorTests
         Assert.True(healthy.ExitCode == 0, healthy.Stdout + healthy.Stderr);
         var passed = JsonDocument.Parse(healthy.Stdout).RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
         Assert.All(passed.Values, c => Assert.True(c.GetProperty("ok").GetBoolean(), c.ToString()));
-        Assert.Equal(["gateway", "store", "bus", "modules", "hooks", "spool", "errors", "backups", "redaction", "encryption", "cleanup"], passed.Keys);
+        Assert.Equal(["gateway", "store", "bus", "modules", "hooks", "spool", "errors", "backups", "redaction", "encryption", "prices", "cleanup"], passed.Keys);
         Assert.Equal("no failed message waits; no input refused", passed["errors"].GetProperty("detail").GetString());
         Assert.Contains("all 8 run, in 1 process (InMemory bus, Sqlite store)", passed["modules"].GetProperty("detail").GetString(), StringComparison.Ordinal);
         // The free space of the data folder, as df (not our code) tells it, to the tenth of a GB it is shown in.

@@ -78,7 +78,7 @@ public sealed class UsageTests
     public async Task When_a_session_has_responses_of_a_model_with_no_price_Should_say_so_rather_than_show_a_smaller_cost()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var start = new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero);
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds()); // within the doctor's 30 days
         // One session wholly of a model no table prices, one partly: Haiku 4.5 ($1 in, $5 out per million) and the same unknown model.
         var unknown = new UsageTranscript($"unknown-{run}", "/work/c", start).Prompt("Hello").Response("claude-private-7", 1, 700, 50, 0, 0);
         var mixed = new UsageTranscript($"mixed-{run}", "/work/c", start.AddHours(1)).Prompt("Hello")
@@ -107,6 +107,19 @@ public sealed class UsageTests
         Assert.Contains(">no price</td>", list, StringComparison.Ordinal);
         Assert.Contains(">≥ $0.014</td>", list, StringComparison.Ordinal);
         Assert.Contains("title=\"320 tokens of a model with no price (Status:Prices) are not in it\" data-cost>≥ $0.014</dd>", page, StringComparison.Ordinal);
+
+        // The doctor names the model and what it comes to (750 + 320 tokens), and the gateway says it has no price, as it says one it has.
+        var doctor = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
+        var prices = JsonDocument.Parse(doctor.Stdout).RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "prices");
+        Assert.Equal(8, doctor.ExitCode);
+        Assert.False(prices.GetProperty("ok").GetBoolean());
+        Assert.StartsWith("no price for claude-private-7 (1,070 tokens) in the last 30 days", prices.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var missing = await host.Http.GetAsync("/api/prices/claude-private-7", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("Status:Prices:claude-private-7", await missing.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        var opus = JsonDocument.Parse(await host.Http.GetStringAsync("/api/prices/us.anthropic.claude-opus-5-5", Cancel)).RootElement; // its Bedrock id
+        Assert.Equal((4m, 20m, 5m, 0.2m), (opus.GetProperty("input").GetDecimal(), opus.GetProperty("output").GetDecimal(),
+            opus.GetProperty("cacheWrite").GetDecimal(), opus.GetProperty("cacheRead").GetDecimal()));
     }
 
     private static async Task<List<(string Period, long Input, long Output, long CacheWrite, long CacheRead, long Total, decimal Cost)>> UsageAsync(

@@ -49,6 +49,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
             await ErrorsAsync(client, checks, cancellationToken);
             await BackupsAsync(client, checks, cancellationToken);
             await PrivacyAsync(client, checks, cancellationToken);
+            await PricesAsync(client, checks, cancellationToken);
         }
         var unheld = reachable ? await CleanupAsync(client, config, checks, cancellationToken) : [];
 
@@ -233,6 +234,38 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
             checks.Add(new Check("redaction", false, $"the gateway does not say: {error.Message}"));
         }
     }
+
+    /// <summary>
+    /// The models whose tokens were counted without a price in the last 30 days (the usage report by model) and that the gateway's
+    /// table still does not price: every cost leaves their tokens out until <c>Status:Prices</c> gives them one.
+    /// </summary>
+    private static async Task PricesAsync(GatewayClient client, List<Check> checks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var from = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-30).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            var report = (await client.GetJsonAsync($"api/reports/usage?granularity=day&groupBy=model&from={from}", cancellationToken))!.Value;
+            var counted = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var row in report.GetProperty("rows").EnumerateArray())
+                if (row.GetProperty("metrics").TryGetProperty("unpriced_tokens", out var tokens) && tokens.GetDouble() > 0
+                    && row.GetProperty("group").GetString() is { } model && model != UnknownModel)
+                    counted[model] = counted.GetValueOrDefault(model) + (long)tokens.GetDouble();
+            var unpriced = new List<string>();
+            foreach (var (model, tokens) in counted)
+                if (await client.GetJsonAsync($"api/prices/{Uri.EscapeDataString(model)}", cancellationToken, missingIsNull: true) is null)
+                    unpriced.Add($"{model} ({ClaudeProjects.Count(tokens)} tokens)");
+            checks.Add(unpriced.Count == 0
+                ? new Check("prices", true, counted.Count == 0 ? "every model of the last 30 days has a price" : $"every model of the last 30 days has a price now ({counted.Count} had none when counted)")
+                : new Check("prices", false, $"no price for {string.Join(", ", unpriced)} in the last 30 days: no cost counts their tokens; give each one as Status:Prices:<model> (docs/configuration.md)"));
+        }
+        catch (GatewayException error)
+        {
+            checks.Add(new Check("prices", false, $"the gateway does not say: {error.Message}"));
+        }
+    }
+
+    /// <summary>Tokens of responses that named no model are counted under this name: no price can be given to them.</summary>
+    private const string UnknownModel = "unknown";
 
     /// <summary>The events Claude Code's settings run sm-hook for: the user's, and the project's own and local settings.</summary>
     private static void Hooks(string config, string project, Uri gateway, List<Check> checks)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SessionManagement.Contracts.Status;
 using SessionManagement.Hosting.Instances;
+using SessionManagement.Hosting.Pricing;
 using SessionManagement.Hosting.Security;
 
 namespace SessionManagement.Gateway.Routes;
@@ -33,6 +34,14 @@ internal static class StatusRoutes
             }
         }).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
         api.MapGet("/api/reports/{kind}", ReportAsync);
+        // The price a model has (by any of its ids: Bedrock, Vertex, a gateway's), per million tokens, or 404 when it has none: what
+        // smctl doctor asks of the models whose tokens were counted without one.
+        api.MapGet("/api/prices/{model}", (PriceTable prices, string model) => prices.Find(model) is { } price
+            ? Results.Ok(new { model, price.Input, price.Output, price.CacheWrite, price.CacheRead, price.InputAbove200K, price.OutputAbove200K,
+                price.CacheWriteAbove200K, price.CacheReadAbove200K, longPrompt = price.LongPrompt is { } longPrompt ? new { longPrompt.Above, longPrompt.Rates.Input,
+                    longPrompt.Rates.Output, longPrompt.Rates.CacheWrite, longPrompt.Rates.CacheRead } : null })
+            : Results.Json(new { error = $"no price for model '{model}': give it one as {PriceTable.Section}:{model} (Input and Output, dollars per million tokens)" },
+                statusCode: StatusCodes.Status404NotFound)).Allow(AccessRole.Read);
     }
 
     private static async Task<IResult> OverviewAsync(HealthCheckService health, IHostInstanceStore instances, TimeProvider time, CancellationToken cancellationToken)
