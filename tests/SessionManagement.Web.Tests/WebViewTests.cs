@@ -218,6 +218,10 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         var (stillRow, changingRow) = (page.Locator($"tr[data-session='{still}']"), page.Locator($"tr[data-session='{changing}']"));
         await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(2);
         await page.EvaluateAsync("() => document.querySelectorAll('tr[data-session], tr[data-session] td, tr[data-session] a').forEach(e => { e.markedByTheTest = true; })");
+        var order = await page.Locator("tr[data-session]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.session)");
+        for (var i = 0; i <= Array.IndexOf(order, changing); i++)
+            await page.Keyboard.PressAsync("j"); // the changing row chosen with the keyboard
+        await Assertions.Expect(changingRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bselected\b"));
 
         await ImportAsync(changing, Lines(changing, 3)); // the same file, grown by two prompts
         await Assertions.Expect(changingRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bchanged\b"));
@@ -229,6 +233,7 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         // Its cells and its link too: a link pressed as the row is drawn again is still in the page when the button comes up.
         var kept = await changingRow.EvaluateAsync<bool[]>("row => [...row.querySelectorAll('td, a')].map(e => e.markedByTheTest === true)");
         Assert.Equal(Enumerable.Repeat(true, 11), kept); // its ten cells and the link in the first
+        Assert.True(await changingRow.EvaluateAsync<bool>("row => row.classList.contains('selected')"), "the row chosen with the keyboard is still chosen");
         Assert.False(await stillRow.EvaluateAsync<bool>("row => row.classList.contains('changed')"));
         Assert.Equal(2, await page.Locator("tr[data-session]").CountAsync());
     }

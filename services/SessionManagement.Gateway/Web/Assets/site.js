@@ -151,7 +151,9 @@
         return row;
       }
       if (old.textContent === row.textContent) return old;
+      const chosen = old.classList.contains("selected"); // the row j/k moved to stays the one Enter opens
       morph(old, row);
+      old.classList.toggle("selected", chosen);
       void old.offsetWidth; // the class just reset: the flash starts again even if the row flashed a moment ago
       old.classList.add("changed");
       return old;
