@@ -346,6 +346,28 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_forks_lines_name_the_session_it_came_from_Should_link_it_to_that_one_and_keep_it_linked()
+    {
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8];
+        var (origin, latest) = (new SessionEvents(SessionEvents.NewId(), project), new SessionEvents(SessionEvents.NewId(), project));
+        await Store.SaveAsync([origin.Next("SessionStart", source: "startup"), origin.Next("SessionEnd", reason: "other")], Cancel);
+        for (var i = 0; i < 3; i++)
+            latest.Next("Skip");
+        await Store.SaveAsync([latest.Next("SessionStart", source: "startup"), latest.Next("SessionEnd", reason: "other")], Cancel);
+        var fork = new SessionEvents(SessionEvents.NewId(), project);
+        for (var i = 0; i < 6; i++)
+            fork.Next("Skip"); // after both
+        var started = Assert.Single(await Store.SaveAsync([fork.Next("SessionStart", source: "fork")], Cancel));
+
+        await Store.NoteTranscriptFactsAsync([new TranscriptFacts(fork.SessionId, [], null, ForkedFrom: origin.SessionId)], Cancel);
+        var ended = Assert.Single(await Store.SaveAsync([fork.Next("Stop"), fork.Next("SessionEnd", reason: "other")], Cancel));
+
+        Assert.Equal(latest.SessionId, started.State.ParentSessionId); // the project's latest stands in until its lines say otherwise
+        Assert.Equal(origin.SessionId, ended.State.ParentSessionId);
+        Assert.True(SessionDerivation.IsIntact((await Store.GetAsync(fork.SessionId, Cancel))!));
+    }
+
+    [Fact]
     public async Task When_events_are_read_back_Should_return_the_raw_json_verbatim_in_capture_order()
     {
         var s = new SessionEvents(SessionEvents.NewId());

@@ -16,6 +16,10 @@ namespace SessionManagement.Contracts.Chat;
 /// </param>
 /// <param name="Titles">The titles the transcript lines of this write give the session, the latest of each kind (none when they give none).</param>
 /// <param name="File">The transcript file the lines of this write came from when it is not the session's own (a subagent's).</param>
+/// <param name="ForkedFrom">
+/// The session this one was forked from (<c>--fork-session</c>), as the replies it copied from it name the session that wrote them
+/// (<c>requestSessionId</c>); none when this write's lines name no other.
+/// </param>
 public record MessagesAppended(
     string SessionId,
     int Added,
@@ -25,4 +29,5 @@ public record MessagesAppended(
     DateTimeOffset AppendedAt,
     string? Model = null,
     IReadOnlyList<TranscriptTitle>? Titles = null,
-    string? File = null);
+    string? File = null,
+    string? ForkedFrom = null);

@@ -30,8 +30,9 @@ internal static class AppendAnnouncements
                 announcements.Add(new UsageRecorded(result.SessionId, now, result.Usage, file, cwd, string.IsNullOrEmpty(user) ? null : user, Guid.CreateVersion7()));
             }
             var model = result.Usage.LastOrDefault(u => u.Model is { Length: > 0 } and not "<synthetic>")?.Model;
+            var forkedFrom = own.FirstOrDefault(m => m.RequestSessionId is { Length: > 0 } writer && writer != m.SessionId)?.RequestSessionId;
             announcements.Add(new MessagesAppended(result.SessionId, result.Added, result.Merged, result.Invalid, result.MessageCount, now,
-                model, titles.Count == 0 ? null : titles, file));
+                model, titles.Count == 0 ? null : titles, file, forkedFrom));
         }
         return announcements;
     }

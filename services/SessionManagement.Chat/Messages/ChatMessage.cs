@@ -48,6 +48,12 @@ public sealed record ChatMessage(
     public string? GitBranch { get; init; }
 
     /// <summary>
+    /// The session whose API request wrote this reply (<c>requestSessionId</c>, Claude Code 2.1.332): another session's on the replies
+    /// a fork (<c>--fork-session</c>) copied from the session it came from.
+    /// </summary>
+    public string? RequestSessionId { get; init; }
+
+    /// <summary>
     /// This transcript line under a key of its own, <c>u:</c> uuid <c>@</c> byte offset: another line of the session has its uuid
     /// (Claude Code writes a record again with other content), and the file keeps both.
     /// </summary>

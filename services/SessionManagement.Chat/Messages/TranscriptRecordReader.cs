@@ -140,7 +140,7 @@ internal static class TranscriptRecordReader
             { Undated = !dated, GitBranch = branch };
         return new ChatMessage(sessionId, key, MessageKind.Message, type, role, uuid, parent, null, lastTime, offset, lastCwd,
             MessageText.Bound(text), MessageText.MatchHash(role, text), content.Tools, usage, model, MessageSources.Transcript, problem, null!, line)
-        { Undated = !dated, ResponseKey = response, GitBranch = branch };
+        { Undated = !dated, ResponseKey = response, GitBranch = branch, RequestSessionId = String(root, "requestSessionId") };
     }
 
     private static ChatMessage Invalid(string sessionId, long offset, TranscriptLine line, DateTimeOffset time, string? cwd, string problem) =>

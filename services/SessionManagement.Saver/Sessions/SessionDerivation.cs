@@ -121,6 +121,14 @@ public static class SessionDerivation
     /// <summary>The state with its checksum computed afresh.</summary>
     public static SessionState Seal(SessionState state) => state with { Checksum = Checksum(state) };
 
+    /// <summary>
+    /// <paramref name="existing"/> as the fork of <paramref name="origin"/> (the session its copied replies name), or null when that is
+    /// its parent already or it is that session itself.
+    /// </summary>
+    public static SessionState? WithOrigin(SessionState existing, string origin) =>
+        existing.ParentSessionId == origin || existing.SessionId == origin ? null
+            : Seal(existing with { ParentSessionId = origin, Version = existing.Version + 1 });
+
     /// <summary>Sources that continue an earlier session of the same project.</summary>
     public static bool ContinuesAnother(string? source) => source is "resume" or "fork" or "clear" or "compact";
 

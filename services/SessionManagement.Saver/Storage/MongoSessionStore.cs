@@ -200,6 +200,21 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
                 await NoteTranscriptTitlesAsync(fact.SessionId, fact.Titles, cancellationToken);
             if (fact.Model is { } model)
                 await NoteTranscriptModelAsync(fact.SessionId, model, cancellationToken);
+            if (fact.ForkedFrom is { } origin)
+                await NoteOriginAsync(fact.SessionId, origin, cancellationToken);
+        }
+    }
+
+    private async Task NoteOriginAsync(string sessionId, string origin, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await GetAsync(sessionId, cancellationToken) is not { } existing || SessionDerivation.WithOrigin(existing, origin) is not { } forked)
+                return; // not saved yet (its hooks come before its lines), or already its parent
+            if (await TryWriteAsync(existing, forked, cancellationToken))
+                return;
+            if (attempt == MaxAttempts)
+                throw new InvalidOperationException($"session {sessionId} kept changing under {MaxAttempts} saves; the message will be retried");
         }
     }
 

@@ -357,6 +357,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                     await NoteTitlesAsync(statements, fact.SessionId, fact.Titles, cancellationToken);
                 if (fact.Model is { } model)
                     await NoteModelAsync(statements, fact.SessionId, model, cancellationToken);
+                if (fact.ForkedFrom is { } origin && await ReadSessionAsync(statements, fact.SessionId, cancellationToken) is { } existing
+                    && SessionDerivation.WithOrigin(existing, origin) is { } forked)
+                    await WriteSessionAsync(statements, forked, cancellationToken);
             }
             return facts.Count;
         }, cancellationToken);

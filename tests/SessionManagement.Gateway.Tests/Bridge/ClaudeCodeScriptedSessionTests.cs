@@ -92,6 +92,39 @@ public sealed class ClaudeCodeScriptedSessionTests
     }
 
     [Fact]
+    public async Task When_an_older_session_is_forked_Should_link_the_fork_to_it_and_not_to_the_projects_latest_session()
+    {
+        await using var model = new ScriptedModelServer();
+        var (host, environment, project) = await StartWithHooksAsync(model, "forked");
+        await using var running = host;
+        var transcripts = Path.Combine(host.Home, ".claude", "projects");
+        string[] Sessions() => [.. Directory.GetDirectories(transcripts).SelectMany(d => Directory.GetFiles(d, "*.jsonl")).Select(Path.GetFileNameWithoutExtension)!];
+
+        model.Then(ScriptedModelServer.Reply.Say("Noted: 7."));
+        Assert.Equal(0, (await ClaudeRun.RunAsync(project, environment, "-p", "remember the number 7")).ExitCode);
+        var origin = Assert.Single(Sessions());
+        model.Then(ScriptedModelServer.Reply.Say("Tuesday."));
+        Assert.Equal(0, (await ClaudeRun.RunAsync(project, environment, "-p", "which day is it?")).ExitCode);
+        var latest = Assert.Single(Sessions(), s => s != origin);
+        await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{latest}"),
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("status").GetString() == "Ended", TimeSpan.FromSeconds(60), "the latest session kept");
+        model.Then(ScriptedModelServer.Reply.Say("The number was 7."));
+        var forked = await ClaudeRun.RunAsync(project, environment, "-p", "--resume", origin, "--fork-session", "what was the number?");
+        Assert.True(forked.ExitCode == 0, $"claude --fork-session exited {forked.ExitCode}: {forked.Output}");
+        var fork = Assert.Single(Sessions(), s => s != origin && s != latest);
+
+        // Claude Code names the origin on the replies of the fork (requestSessionId): the witness, read from its file here.
+        var file = Directory.GetFiles(transcripts, fork + ".jsonl", SearchOption.AllDirectories).Single();
+        Assert.Contains(File.ReadAllLines(file).Select(l => JsonDocument.Parse(l).RootElement),
+            r => r.TryGetProperty("requestSessionId", out var writer) && writer.GetString() == origin);
+        // Its parent once chat has stored its lines (they come after its first hooks, when the project's latest session stands in).
+        var forkState = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{fork}"),
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("status").GetString() == "Ended" && s.GetProperty("parentSessionId").GetString() != latest,
+            TimeSpan.FromSeconds(60), "the fork kept, ended and linked to its origin");
+        Assert.Equal(origin, forkState.GetProperty("parentSessionId").GetString());
+    }
+
+    [Fact]
     public async Task When_a_session_is_compacted_and_then_forked_Should_keep_both_files_whole_and_link_the_fork_to_its_origin()
     {
         await using var model = new ScriptedModelServer();
