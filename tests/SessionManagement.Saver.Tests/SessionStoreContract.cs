@@ -361,6 +361,9 @@ public abstract class SessionStoreContract : IAsyncLifetime
 
         await Store.NoteTranscriptFactsAsync([new TranscriptFacts(fork.SessionId, [], null, ForkedFrom: origin.SessionId)], Cancel);
         var ended = Assert.Single(await Store.SaveAsync([fork.Next("Stop"), fork.Next("SessionEnd", reason: "other")], Cancel));
+        // A session that did not begin as a fork keeps its lineage whatever its lines name (a branch made of a fork's lines).
+        await Store.NoteTranscriptFactsAsync([new TranscriptFacts(latest.SessionId, [], null, ForkedFrom: origin.SessionId)], Cancel);
+        Assert.Null((await Store.GetAsync(latest.SessionId, Cancel))!.ParentSessionId);
 
         Assert.Equal(latest.SessionId, started.State.ParentSessionId); // the project's latest stands in until its lines say otherwise
         Assert.Equal(origin.SessionId, ended.State.ParentSessionId);

@@ -78,7 +78,7 @@ public sealed class SignInTests : IAsyncLifetime
         // Signed out, the cookie is gone and the pages want a token again.
         await page.GotoAsync("/");
         await page.Locator("form[action='/signout'] button").ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await page.WaitForURLAsync("**/signin", new() { WaitUntil = WaitUntilState.DOMContentLoaded }); // the form, rendered by the server
         Assert.Empty(await context.CookiesAsync());
         await page.GotoAsync("/");
         Assert.StartsWith("/signin", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);

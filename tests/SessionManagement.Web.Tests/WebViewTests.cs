@@ -60,7 +60,9 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
         await Chromium.ScreenshotAsync(page, "sessions");
 
         await row.Locator("a").ClickAsync();
-        await page.WaitForURLAsync($"**/sessions/{captured.SessionId}");
+        // The page is rendered by the server: the document parsed is what is looked at (its load event, once in a full run, had not
+        // come 30 s after the network had gone quiet, the page already there).
+        await page.WaitForURLAsync($"**/sessions/{captured.SessionId}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(page.Locator("li.message.user").First).ToContainTextAsync(CapturedSessions.Prompt);
         var reply = page.Locator("li.message.assistant .text strong", new() { HasText = "the logo" });
         await Assertions.Expect(reply).ToBeVisibleAsync(); // the reply's Markdown rendered

@@ -122,11 +122,12 @@ public static class SessionDerivation
     public static SessionState Seal(SessionState state) => state with { Checksum = Checksum(state) };
 
     /// <summary>
-    /// <paramref name="existing"/> as the fork of <paramref name="origin"/> (the session its copied replies name), or null when that is
-    /// its parent already or it is that session itself.
+    /// <paramref name="existing"/> as the fork of <paramref name="origin"/> (the session its copied replies name), or null when it did
+    /// not begin as a fork (a branch made here, imported, keeps the parent it was made from), that is its parent already, or it is that
+    /// session itself.
     /// </summary>
     public static SessionState? WithOrigin(SessionState existing, string origin) =>
-        existing.ParentSessionId == origin || existing.SessionId == origin ? null
+        existing.Source != "fork" || existing.ParentSessionId == origin || existing.SessionId == origin ? null
             : Seal(existing with { ParentSessionId = origin, Version = existing.Version + 1 });
 
     /// <summary>Sources that continue an earlier session of the same project.</summary>
