@@ -156,34 +156,11 @@ public sealed class SettingsInstallerTests : IDisposable
     /// Claude Code's list of every hook event: the longest array literal in its bundled code that begins with
     /// <c>["PreToolUse","PostToolUse",</c> (its other lists, such as the events a matcher applies to, are parts of it).
     /// </summary>
-    private static List<string> ClaudeCodeEvents(string executable)
-    {
-        var start = "[\"PreToolUse\",\"PostToolUse\","u8.ToArray();
-        var longest = new List<string>();
-        using var file = File.OpenRead(executable);
-        var buffer = new byte[8 << 20];
-        const int Overlap = 4096; // a list is under 1 KB: one cut by a read is found whole in the next
-        int kept = 0, read;
-        while ((read = file.Read(buffer, kept, buffer.Length - kept)) > 0)
-        {
-            var filled = kept + read;
-            var window = buffer.AsSpan(0, filled);
-            for (var at = window.IndexOf(start); at >= 0;)
-            {
-                var end = window[at..].IndexOf((byte)']');
-                if (end < 0 || end > Overlap)
-                    break;
-                var names = System.Text.Json.JsonSerializer.Deserialize<List<string>>(window.Slice(at, end + 1))!;
-                if (names.Count > longest.Count)
-                    longest = names;
-                var next = window[(at + 1)..].IndexOf(start);
-                at = next < 0 ? -1 : at + 1 + next;
-            }
-            kept = Math.Min(Overlap, filled);
-            window[(filled - kept)..].CopyTo(buffer);
-        }
-        return longest;
-    }
+    private static List<string> ClaudeCodeEvents(string executable) =>
+        ExecutableText.After(executable, "[\"PreToolUse\",\"PostToolUse\","u8.ToArray(), 4096) // a list is under 1 KB
+            .Where(text => text.Contains(']', StringComparison.Ordinal))
+            .Select(text => System.Text.Json.JsonSerializer.Deserialize<List<string>>(text[..(text.IndexOf(']', StringComparison.Ordinal) + 1)])!)
+            .MaxBy(names => names.Count) ?? [];
 
     [Fact]
     public void When_an_earlier_install_registered_an_event_whose_hooks_act_Should_take_ours_out_and_keep_theirs()

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SessionManagement.Hosting.Configuration;
@@ -152,7 +151,8 @@ public sealed partial class PriceTableTests
     /// </summary>
     private static List<(string Id, CatalogTier Tier)> ClaudeCodeCatalog(string executable)
     {
-        var text = TextAfter(executable, "pricing_tiers:{"u8.ToArray(), 64 << 10);
+        var text = ExecutableText.After(executable, "pricing_tiers:{"u8.ToArray(), 64 << 10).FirstOrDefault()
+            ?? throw new InvalidDataException($"{executable} holds no pricing_tiers:{{");
         var models = text.IndexOf("models:[", StringComparison.Ordinal);
         Assert.True(models > 0, "Claude Code's catalog lists its models after its pricing tiers");
         var tiers = Tier().Matches(text[..models]).ToDictionary(m => m.Groups["name"].Value, m => new CatalogTier(
@@ -171,29 +171,4 @@ public sealed partial class PriceTableTests
 
     [GeneratedRegex(@"(?<name>\w+):\{input:(?<in>[\d.e]+),output:(?<out>[\d.e]+),cache_write_5m:(?<write>[\d.e]+),(?:cache_write_1h:[\d.e]+,)?cache_read:(?<read>[\d.e]+),web_search:[\d.e]+(?:,long_prompt:\{above_prompt_tokens:(?<above>[\d.e]+),input:(?<lin>[\d.e]+),output:(?<lout>[\d.e]+),cache_write_5m:(?<lwrite>[\d.e]+),(?:cache_write_1h:[\d.e]+,)?cache_read:(?<lread>[\d.e]+)\})?\}")]
     private static partial Regex Tier();
-
-    /// <summary>The <paramref name="length"/> bytes of the file from the first place <paramref name="start"/> is found, as text.</summary>
-    private static string TextAfter(string path, byte[] start, int length)
-    {
-        using var file = File.OpenRead(path);
-        var buffer = new byte[8 << 20];
-        long offset = 0;
-        int kept = 0, read;
-        while ((read = file.Read(buffer, kept, buffer.Length - kept)) > 0)
-        {
-            var filled = kept + read;
-            var at = buffer.AsSpan(0, filled).IndexOf(start);
-            if (at >= 0)
-            {
-                var window = new byte[length];
-                file.Position = offset + at;
-                var got = file.ReadAtLeast(window, length, throwOnEndOfStream: false);
-                return Encoding.UTF8.GetString(window, 0, got);
-            }
-            kept = Math.Min(start.Length, filled);
-            buffer.AsSpan(filled - kept, kept).CopyTo(buffer);
-            offset += filled - kept;
-        }
-        throw new InvalidDataException($"{path} holds no {Encoding.UTF8.GetString(start)}");
-    }
 }

@@ -248,7 +248,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
             var counted = new SortedDictionary<string, long>(StringComparer.Ordinal);
             foreach (var row in report.GetProperty("rows").EnumerateArray())
                 if (row.GetProperty("metrics").TryGetProperty("unpriced_tokens", out var tokens) && tokens.GetDouble() > 0
-                    && row.GetProperty("group").GetString() is { } model && model != UnknownModel)
+                    && row.GetProperty("group").GetString() is { } model && model != SessionManagement.Contracts.Status.ReportRow.UnknownModel) // no model named: none to price
                     counted[model] = counted.GetValueOrDefault(model) + (long)tokens.GetDouble();
             var unpriced = new List<string>();
             foreach (var (model, tokens) in counted)
@@ -263,9 +263,6 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
             checks.Add(new Check("prices", false, $"the gateway does not say: {error.Message}"));
         }
     }
-
-    /// <summary>Tokens of responses that named no model are counted under this name: no price can be given to them.</summary>
-    private const string UnknownModel = "unknown";
 
     /// <summary>The events Claude Code's settings run sm-hook for: the user's, and the project's own and local settings.</summary>
     private static void Hooks(string config, string project, Uri gateway, List<Check> checks)

@@ -20,10 +20,9 @@ public sealed class TranscriptFactsConsumer(ISessionStore store, NotedModels not
         {
             // A subagent's replies name its own model (often a smaller one), not the session's.
             var model = appended.File is null && appended.Model is { } named && !noted.Knows(appended.SessionId, named) ? named : null;
-            // A fork names the session it came from on the replies it copied: its parent, whichever session the project saw last.
-            var forkedFrom = appended.File is null ? appended.ForkedFrom : null;
-            if (appended.Titles is { Count: > 0 } || model is not null || forkedFrom is not null)
-                facts.Add(new TranscriptFacts(appended.SessionId, appended.Titles ?? [], model, forkedFrom));
+            // A fork names the session it came from on the replies it copied (chat reads it from the session's own file only).
+            if (appended.Titles is { Count: > 0 } || model is not null || appended.ForkedFrom is not null)
+                facts.Add(new TranscriptFacts(appended.SessionId, appended.Titles ?? [], model, appended.ForkedFrom));
         }
         if (facts.Count == 0)
             return;

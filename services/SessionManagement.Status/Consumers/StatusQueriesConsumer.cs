@@ -11,8 +11,8 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
 {
     public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
 
-    /// <summary>The group, in a report per model, of tokens from responses that named no model (and were counted before models were).</summary>
-    public const string UnknownModel = "unknown";
+    /// <inheritdoc cref="ReportRow.UnknownModel"/>
+    public const string UnknownModel = ReportRow.UnknownModel;
 
     public async Task Consume(ConsumeContext<GetSessionStatus> context)
     {
