@@ -587,6 +587,24 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_project_is_searched_Should_find_its_worktrees_messages_too_and_no_other_folder_s()
+    {
+        if (await SearchUnavailableBecauseAsync() is { } reason)
+            Assert.Skip(reason);
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8] + "/app.v2";
+        var word = "okapi" + Guid.NewGuid().ToString("N")[..6];
+        string[] folders = [project, project + "/.claude/worktrees/fix", project + "/.claude/worktrees/fix/src", project + "-other/.claude/worktrees/fix",
+            project[..^3] + "xv2/.claude/worktrees/fix"];
+        var sessions = folders.Select(_ => NewSession()).ToList();
+        for (var i = 0; i < folders.Length; i++)
+            await Store.AppendAsync(Transcript(sessions[i], 0, User(sessions[i], "u1", null, 1, $"where is the {word} config", folders[i])), Keep, Cancel);
+
+        var found = await Store.SearchAsync(new MessageSearch([word], null, project, null, null, null, 10), Cancel);
+
+        Assert.Equal(new[] { sessions[0], sessions[1] }.Order(), found.Select(h => h.SessionId).Order());
+    }
+
+    [Fact]
     public async Task When_a_tool_was_called_Should_find_the_call_by_its_input_and_the_result_by_its_output_and_forget_them_with_their_rows()
     {
         if (await SearchUnavailableBecauseAsync() is { } reason)

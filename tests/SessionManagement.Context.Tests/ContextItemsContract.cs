@@ -85,6 +85,27 @@ public abstract class ContextItemsContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_session_runs_in_a_worktree_Claude_Code_made_Should_see_its_checkout_s_project_items_but_not_the_other_way()
+    {
+        var items = Items();
+        var checkout = Unique("/work/p") + ".v2";
+        var worktree = checkout + "/.claude/worktrees/fix-login";
+        await items.SaveAsync(Item("project", "the checkout's", project: checkout, priority: 60), null, Cancel);
+        await items.SaveAsync(Item("project", "the worktree's", project: worktree, priority: 40), null, Cancel);
+        await items.SaveAsync(Item("project", "a sibling worktree's", project: checkout + "/.claude/worktrees/other"), null, Cancel);
+        await items.SaveAsync(Item("project", "a look-alike's", project: checkout[..^3] + "xv2"), null, Cancel);
+        await items.SaveAsync(Item("project", "private to another session", session: Unique("s"), project: checkout, isPrivate: true), null, Cancel);
+
+        var inWorktree = await items.QueryAsync(new QueryContext(Unique("s"), worktree, null, null, 1_000_000), Cancel);
+        var inCheckout = await items.QueryAsync(new QueryContext(Unique("s"), checkout, null, null, 1_000_000), Cancel);
+        var belowWorktree = await items.QueryAsync(new QueryContext(Unique("s"), worktree + "/src", null, null, 1_000_000), Cancel);
+
+        Assert.Equal(["the checkout's", "the worktree's"], inWorktree.Items.Select(i => i.Content));
+        Assert.Equal(["the checkout's"], inCheckout.Items.Select(i => i.Content));
+        Assert.Empty(belowWorktree.Items); // a folder inside a worktree is a project of its own, as in Claude Code
+    }
+
+    [Fact]
     public async Task When_an_item_is_private_Should_never_reach_another_session_or_user()
     {
         var items = Items();

@@ -414,6 +414,33 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_project_s_sessions_are_listed_Should_list_those_of_the_worktrees_Claude_Code_made_in_it_and_no_other_folder()
+    {
+        var project = "/work/" + Guid.NewGuid().ToString("N")[..8] + "/app.v2"; // a dot: a pattern would take it for any character
+        string[] belong = [project, project + "/.claude/worktrees/fix-login", project + "/.claude/worktrees/a"];
+        string[] others =
+        [
+            project + "/.claude/worktrees/fix-login/src", // a folder inside a worktree is a project of its own, as in Claude Code
+            project + "/.claude/worktrees", project + "/.claude/worktrees/", project + "/.claude/worktrees0/x", project + "/.claude/worktreesx/y",
+            project + "/src", project + "-other/.claude/worktrees/a", project[..^3] + "xv2/.claude/worktrees/a", "/elsewhere" + project + "/.claude/worktrees/a",
+        ];
+        var ids = new Dictionary<string, string>();
+        foreach (var folder in belong.Concat(others))
+        {
+            var session = new SessionEvents(SessionEvents.NewId(), folder);
+            ids[folder] = session.SessionId;
+            await Store.SaveAsync([session.Next("SessionStart", source: "startup")], Cancel);
+        }
+
+        var listed = await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 50), Cancel);
+        var worktree = await Store.ListAsync(new SessionQuery(belong[1], null, null, null, 0, 50), Cancel);
+
+        Assert.Equal(belong.Select(f => ids[f]).Order(), listed.Sessions.Select(s => s.SessionId).Order());
+        Assert.Equal(3, listed.Total);
+        Assert.Equal(ids[belong[1]], Assert.Single(worktree.Sessions).SessionId); // a worktree asked for alone is just that folder
+    }
+
+    [Fact]
     public async Task When_sessions_are_listed_by_the_beginning_of_their_id_Should_list_only_those_it_begins()
     {
         var run = Guid.NewGuid().ToString("N")[..8];

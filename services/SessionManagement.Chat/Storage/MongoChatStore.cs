@@ -234,7 +234,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         if (search.SessionIds is not null)
             filter &= Filter.In(m => m.SessionId, search.SessionIds);
         if (search.ProjectDir is not null)
-            filter &= Filter.Eq(m => m.ProjectDir, search.ProjectDir);
+            filter &= ProjectFilter.Mongo<ChatMessageDocument>(m => m.ProjectDir, search.ProjectDir);
         if (search.Role is not null)
             filter &= Filter.Eq(m => m.Role, search.Role);
         if (search.Since is { } since)

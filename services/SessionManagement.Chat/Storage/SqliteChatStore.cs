@@ -305,7 +305,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             if (search.SessionIds is not null)
                 filters.Add("AND m.session_id IN (SELECT value FROM json_each($sessions))");
             if (search.ProjectDir is not null)
-                filters.Add("AND m.project_dir = $project");
+                filters.Add("AND " + ProjectFilter.Sql("m.project_dir"));
             if (search.Role is not null)
                 filters.Add("AND m.role = $role");
             if (search.Since is not null)
@@ -333,7 +333,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             ORDER BY bm25({index}) LIMIT $limit
             """;
         command.Bind("$query", query).Bind("$session", search.SessionId)
-            .Bind("$sessions", search.SessionIds is { } ids ? System.Text.Json.JsonSerializer.Serialize(ids) : null).Bind("$project", search.ProjectDir)
+            .Bind("$sessions", search.SessionIds is { } ids ? System.Text.Json.JsonSerializer.Serialize(ids) : null).BindProject(search.ProjectDir)
             .Bind("$role", search.Role).Bind("$limit", search.Limit)
             .Bind("$since", search.Since is { } since ? SqliteValues.Time(since) : null)
             .Bind("$until", search.Until is { } until ? SqliteValues.Time(until) : null);

@@ -9,7 +9,7 @@ namespace SessionManagement.Cli.Commands;
 internal sealed class SessionsListSettings : GatewaySettings
 {
     [CommandOption("-p|--project <DIR>")]
-    [Description("Only sessions of this project folder.")]
+    [Description("Only sessions of this project folder, and of the worktrees Claude Code made in it (claude --worktree: .claude/worktrees/<name>).")]
     public string? Project { get; init; }
 
     [CommandOption("-s|--status <STATUS>")]
@@ -260,9 +260,11 @@ internal sealed class SessionsSearchSettings : GatewaySettings
     public string[] Words { get; init; } = [];
 
     [CommandOption("-p|--project <DIR>")]
+    [Description("Only messages of this project folder's sessions, and of its worktrees' (claude --worktree).")]
     public string? Project { get; init; }
 
     [CommandOption("--session <ID>")]
+    [Description("Only this session's messages.")]
     public string? Session { get; init; }
 
     [CommandOption("-r|--role <ROLE>")]
@@ -270,6 +272,7 @@ internal sealed class SessionsSearchSettings : GatewaySettings
     public string? Role { get; init; }
 
     [CommandOption("-n|--limit <N>")]
+    [Description("At most this many hits (1-200, default 20), best first.")]
     [DefaultValue(20)]
     public int Limit { get; init; } = 20;
 }

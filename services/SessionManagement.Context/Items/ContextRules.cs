@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using SessionManagement.Contracts;
 using SessionManagement.Contracts.Context;
 
 namespace SessionManagement.Context.Items;
@@ -64,7 +65,7 @@ public static class ContextRules
         return item.Scope switch
         {
             "session" => item.SessionId == query.SessionId,
-            "project" => item.ProjectDir == query.ProjectDir && (shareAcrossSessions || item.SourceSessionId == query.SessionId),
+            "project" => ProjectFolders.BelongsTo(query.ProjectDir, item.ProjectDir) && (shareAcrossSessions || item.SourceSessionId == query.SessionId),
             "user" => item.User == query.User,
             "team" => item.Team == query.Team,
             _ => false,

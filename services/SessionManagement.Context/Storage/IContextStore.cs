@@ -10,7 +10,10 @@ public interface IContextStore
     /// <summary>Writes the item, replacing any with its id.</summary>
     Task SaveAsync(ContextItem item, CancellationToken cancellationToken);
 
-    /// <summary>Items in any of the scopes named (the session's, the project's, the user's, the team's), visible or not; the caller applies the rules.</summary>
+    /// <summary>
+    /// Items in any of the scopes named (the session's, the project's, the user's, the team's), visible or not; the caller applies the rules.
+    /// A project's items are also those of the checkout it is a worktree of (<see cref="SessionManagement.Contracts.ProjectFolders"/>).
+    /// </summary>
     Task<IReadOnlyList<ContextItem>> CandidatesAsync(string? sessionId, string? projectDir, string? user, string? team, CancellationToken cancellationToken);
 
     /// <summary>Every item of one scope and key, for pruning.</summary>

@@ -3,6 +3,7 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using SessionManagement.Context.Items;
+using SessionManagement.Contracts;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
@@ -42,7 +43,7 @@ internal sealed class MongoContextStore : IContextStore, IAtRestRecords
     {
         var filter = Filter.Or(
             Filter.Eq(i => i.Scope, "session") & Filter.Eq(i => i.SessionId, sessionId),
-            Filter.Eq(i => i.Scope, "project") & Filter.Eq(i => i.ProjectDir, projectDir),
+            Filter.Eq(i => i.Scope, "project") & Filter.In(i => i.ProjectDir, new[] { projectDir, ProjectFolders.CheckoutOf(projectDir) }.Where(p => p is not null)),
             Filter.Eq(i => i.Scope, "user") & Filter.Eq(i => i.User, user),
             Filter.Eq(i => i.Scope, "team") & Filter.Eq(i => i.Team, team));
         var documents = await _items.Find(filter).ToListAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SessionManagement.Context.Items;
+using SessionManagement.Contracts;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
@@ -44,9 +45,9 @@ internal sealed class SqliteContextStore(SqliteDatabase database, IOptions<Persi
 
     public Task<IReadOnlyList<ContextItem>> CandidatesAsync(string? sessionId, string? projectDir, string? user, string? team, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => ReadAsync(connection, $"""
-            SELECT {Columns} FROM context_items WHERE (scope = 'session' AND session_id = $session) OR (scope = 'project' AND project_dir = $project)
+            SELECT {Columns} FROM context_items WHERE (scope = 'session' AND session_id = $session) OR (scope = 'project' AND project_dir IN ($project, $checkout))
                 OR (scope = 'user' AND user_name = $user) OR (scope = 'team' AND team = $team)
-            """, c => c.Bind("$session", sessionId).Bind("$project", projectDir).Bind("$user", user).Bind("$team", team), cancellationToken), cancellationToken);
+            """, c => c.Bind("$session", sessionId).Bind("$project", projectDir).Bind("$checkout", ProjectFolders.CheckoutOf(projectDir)).Bind("$user", user).Bind("$team", team), cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<ContextItem>> InScopeAsync(string scope, string key, CancellationToken cancellationToken)
     {

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
+using SessionManagement.Contracts;
 using SessionManagement.Hosting.Options;
 
 namespace SessionManagement.Loader.Cache;
 
 /// <summary>
 /// Rendered SessionStart contexts, least recently used dropped first, within <c>performance.cache_size_mb</c>.
-/// Each entry names what it was made from (sessions, project, user); a change to any of them drops it. An entry
-/// rendered while something changed is not kept (it may be stale): <see cref="Generation"/> tells. An entry made with an item that
-/// expires is served only until that item's expiry.
+/// Each entry names what it was made from (sessions, project, user); a change to any of them drops it, and a change to a checkout's
+/// project the entries of its worktrees too (<see cref="ProjectFolders"/>). An entry rendered while something changed is not kept (it
+/// may be stale): <see cref="Generation"/> tells. An entry made with an item that expires is served only until that item's expiry.
 /// </summary>
 public sealed class RenderedContextCache(IOptions<PerformanceOptions> performance, TimeProvider time)
 {
@@ -83,7 +84,7 @@ public sealed class RenderedContextCache(IOptions<PerformanceOptions> performanc
         {
             _generation++;
             foreach (var node in _entries.Values.Where(n => (sessionId is not null && n.Value.SessionIds.Contains(sessionId))
-                         || (projectDir is not null && n.Value.ProjectDir == projectDir)
+                         || (projectDir is not null && ProjectFolders.BelongsTo(n.Value.ProjectDir, projectDir))
                          || (user is not null && n.Value.User == user)).ToList())
             {
                 _entries.Remove(node.Value.Key);

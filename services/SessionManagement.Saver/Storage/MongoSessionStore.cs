@@ -99,7 +99,7 @@ internal sealed class MongoSessionStore : ISessionStore, ISessionBackupSource, I
     {
         var filter = Builders<SessionState>.Filter.Empty;
         if (query.ProjectDir is not null)
-            filter &= Builders<SessionState>.Filter.Eq(s => s.ProjectDir, query.ProjectDir);
+            filter &= ProjectFilter.Mongo<SessionState>(s => s.ProjectDir, query.ProjectDir);
         if (query.Status is { } status)
             filter &= Builders<SessionState>.Filter.Eq(s => s.Status, status);
         if (query.Since is { } since)

@@ -58,7 +58,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
         {
             var filters = new List<string>();
             if (query.ProjectDir is not null)
-                filters.Add("project_dir = $project");
+                filters.Add(ProjectFilter.Sql("project_dir"));
             if (query.Status is not null)
                 filters.Add("status = $status");
             if (query.Since is not null)
@@ -74,7 +74,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
             if (query.IdPrefix is not null)
                 filters.Add("session_id GLOB $prefix"); // a prefix of plain characters: a range of the primary key
             var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
-            void Bind(SqliteCommand command) => command.Bind("$project", query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User).Bind("$branch", query.GitBranch).Bind("$parent", query.Parent)
+            void Bind(SqliteCommand command) => command.BindProject(query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User).Bind("$branch", query.GitBranch).Bind("$parent", query.Parent)
                 .Bind("$prefix", query.IdPrefix is { } prefix ? prefix + "*" : null)
                 .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", query.Until is { } until ? SqliteValues.Time(until) : null);

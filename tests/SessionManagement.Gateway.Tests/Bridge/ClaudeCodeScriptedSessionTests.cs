@@ -125,6 +125,46 @@ public sealed class ClaudeCodeScriptedSessionTests
     }
 
     [Fact]
+    public async Task When_claude_runs_in_a_worktree_of_the_project_Should_hand_it_the_project_s_context_and_list_it_with_the_project()
+    {
+        await using var model = new ScriptedModelServer();
+        var (host, environment, project) = await StartWithHooksAsync(model, "checkout");
+        await using var running = host;
+        foreach (var git in new[] { "init -q", "-c user.email=dev@example.com -c user.name=dev commit -q --allow-empty -m start" })
+        {
+            using var process = Process.Start(new ProcessStartInfo("git", git) { WorkingDirectory = project })!;
+            await process.WaitForExitAsync(Cancel);
+            Assert.Equal(0, process.ExitCode);
+        }
+        using (var saved = await host.Http.PostAsync("/api/context", JsonContent(new { type = "project", scope = "project", projectDir = project, priority = 90,
+                   content = "Run the tests with make check-all." }), Cancel))
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync(Cancel));
+
+        model.Then(ScriptedModelServer.Reply.Say("make check-all"));
+        var run = await ClaudeRun.RunAsync(project, environment, "--worktree", "fix-login", "-p", "how do I run the tests?");
+        Assert.True(run.ExitCode == 0, $"claude --worktree exited {run.ExitCode}: {run.Output}\nserver: {string.Join("\n", model.Problems)}");
+
+        // Claude Code's own record of where it ran: its worktree-state line names the worktree and the checkout it came from.
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(host.Home, ".claude", "projects"), "*.jsonl", SearchOption.AllDirectories));
+        var state = File.ReadLines(file).Select(l => JsonDocument.Parse(l).RootElement).First(r => r.GetProperty("type").GetString() == "worktree-state")
+            .GetProperty("worktreeSession");
+        var worktree = state.GetProperty("worktreePath").GetString()!;
+        Assert.Equal(project, state.GetProperty("originalCwd").GetString());
+        Assert.NotEqual(project, worktree);
+        // The project's item reached the model in the worktree's session (SessionStart's context).
+        Assert.Contains("make check-all", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
+        // The session is the worktree's, and listed with the project's.
+        var session = Path.GetFileNameWithoutExtension(file);
+        var kept = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{session}"),
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("status").GetString() == "Ended", TimeSpan.FromSeconds(60), "the session kept");
+        Assert.Equal(worktree, kept.GetProperty("projectDir").GetString());
+        var listed = await GetJsonAsync(host, $"/api/sessions?project={Uri.EscapeDataString(project)}");
+        Assert.Equal(session, Assert.Single(listed.GetProperty("sessions").EnumerateArray()).GetProperty("sessionId").GetString());
+    }
+
+    private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
     public async Task When_a_session_is_compacted_and_then_forked_Should_keep_both_files_whole_and_link_the_fork_to_its_origin()
     {
         await using var model = new ScriptedModelServer();
