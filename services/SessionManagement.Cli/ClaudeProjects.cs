@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SessionManagement.Contracts;
 
 namespace SessionManagement.Cli;
 
@@ -51,4 +52,11 @@ internal static class ClaudeProjects
 
     /// <summary>A count for people: 12,345.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// When the folder a session ran in is not on this machine: the checkout to give it to instead, when it ran in a worktree Claude
+    /// Code made and the worktree is gone but not its checkout (<see cref="ProjectFolders"/>); else null, any folder the user names.
+    /// </summary>
+    public static string? CheckoutToResumeIn(string folder) =>
+        ProjectFolders.CheckoutOf(folder) is { } checkout && Directory.Exists(checkout) ? checkout : null;
 }

@@ -68,7 +68,8 @@ public sealed class ImportAndDoctorTests
         var panel = await SmctlProcess.RunAsync(smctl, "sessions", "show", b);
         Assert.Contains($"Tokens in / out  {input:N0} / {output:N0}", panel.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"Cost +\$0\.\d{2,4}", panel.Stdout);
-        Assert.Contains($"Resume it: smctl restore {b} && cd ", panel.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Resume it in a folder of yours (/work/lib is not on this machine): smctl restore {b} --to-project DIR && cd DIR && claude --resume {b}",
+            panel.Stdout, StringComparison.Ordinal);
 
         // The store says what a file it holds comes to, worked out here from the file's bytes as documented (TranscriptDigest):
         // the framework's XXH128 of each line's offset (8 bytes, little-endian) and bytes, XORed.
@@ -202,6 +203,44 @@ public sealed class ImportAndDoctorTests
         Assert.False(redaction.GetProperty("ok").GetBoolean());
         Assert.Contains("chat_management.redact_secrets is false", redaction.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(8, doctor.ExitCode);
+    }
+
+    [Fact]
+    public async Task When_a_session_s_folder_or_worktree_is_gone_Should_say_where_to_resume_it_instead_of_a_cd_that_fails()
+    {
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var tree = new TempDirectory();
+        using var folders = new TempDirectory();
+        var checkout = Path.Combine(folders.Path, "app");
+        Directory.CreateDirectory(checkout);
+        var (here, worktree, elsewhere) = ("here-" + Guid.NewGuid().ToString("N")[..8], "wt-" + Guid.NewGuid().ToString("N")[..8], "gone-" + Guid.NewGuid().ToString("N")[..8]);
+        var gone = checkout + "/.claude/worktrees/fix-login"; // made by claude --worktree, removed since: never created here
+        Write(tree.Path, "a", here + ".jsonl", Transcript(here, checkout, "fix the build", 1));
+        Write(tree.Path, "b", worktree + ".jsonl", Transcript(worktree, gone, "fix the login", 1));
+        Write(tree.Path, "c", elsewhere + ".jsonl", Transcript(elsewhere, "/nowhere/app", "fix the docs", 1));
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", tree.Path)).ExitCode);
+
+        var shown = new Dictionary<string, string>();
+        foreach (var id in new[] { here, worktree, elsewhere })
+            shown[id] = (await SmctlProcess.RunAsync(smctl, "sessions", "show", id)).Stdout;
+        var config = Path.Combine(folders.Path, "claude");
+        var restored = await SmctlProcess.RunAsync(smctl, "restore", worktree, "--config-dir", config);
+        var handed = await SmctlProcess.RunAsync(smctl, "restore", worktree, "--config-dir", config + "2", "--to-project", checkout);
+
+        Assert.Contains($"Resume it: smctl restore {here} && cd {checkout} && claude --resume {here}", shown[here], StringComparison.Ordinal);
+        Assert.Contains($"Resume it in its checkout (its worktree {gone} is gone): smctl restore {worktree} --to-project {checkout} && cd {checkout} && claude --resume {worktree}",
+            shown[worktree], StringComparison.Ordinal);
+        Assert.Contains($"Resume it in a folder of yours (/nowhere/app is not on this machine): smctl restore {elsewhere} --to-project DIR", shown[elsewhere], StringComparison.Ordinal);
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        Assert.Contains($"Its worktree {gone} is gone; to go on in its checkout: smctl restore {worktree} --to-project {checkout}", restored.Stdout, StringComparison.Ordinal);
+        Assert.True(handed.ExitCode == 0, handed.Stderr);
+        Assert.Contains($"Resume it: cd {checkout} && claude --resume {worktree}", handed.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("is gone", handed.Stdout, StringComparison.Ordinal);
+        // Handed to the checkout, every cwd of the file names it: Claude Code, run there, takes it as the checkout's.
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(config + "2", "projects"), worktree + ".jsonl", SearchOption.AllDirectories));
+        Assert.All(File.ReadLines(file), line => Assert.Equal(checkout, JsonDocument.Parse(line).RootElement.GetProperty("cwd").GetString()));
     }
 
     private static string Write(string root, string project, string name, string content)

@@ -140,6 +140,10 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             foreach (var (path, _, _, _) in plan) // each file as it lies now: the same records may be other bytes than the kept ones
                 Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(new FileInfo(path).Length)} bytes)");
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
+            if (!Directory.Exists(target)) // the cd would fail: say where it can go on instead
+                Output.Plain(ClaudeProjects.CheckoutToResumeIn(target) is { } checkout
+                    ? $"Its worktree {target} is gone; to go on in its checkout: smctl restore {id} --to-project {SessionsShowCommand.Quote(checkout)}"
+                    : $"{target} is not on this machine; to go on in a folder of yours: smctl restore {id} --to-project DIR");
         }
         return ExitCodes.Ok;
     }

@@ -231,7 +231,14 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
         Out.Write(new Panel(grid).Header(Markup.Escape(settings.SessionId)));
         var project = TranscriptText.WorkingDirectory(session);
         if (files is { } kept && kept.GetProperty("files").GetArrayLength() > 0)
-            Output.Plain($"Resume it: smctl restore {settings.SessionId} && cd {Quote(project ?? ".")} && claude --resume {settings.SessionId}");
+        {
+            if (project is null || Directory.Exists(project))
+                Output.Plain($"Resume it: smctl restore {settings.SessionId} && cd {Quote(project ?? ".")} && claude --resume {settings.SessionId}");
+            else if (ClaudeProjects.CheckoutToResumeIn(project) is { } checkout)
+                Output.Plain($"Resume it in its checkout (its worktree {project} is gone): smctl restore {settings.SessionId} --to-project {Quote(checkout)} && cd {Quote(checkout)} && claude --resume {settings.SessionId}");
+            else
+                Output.Plain($"Resume it in a folder of yours ({project} is not on this machine): smctl restore {settings.SessionId} --to-project DIR && cd DIR && claude --resume {settings.SessionId}");
+        }
         else
             Output.Plain("No transcript of it is kept (Claude Code wrote none, or it was not taken in): it cannot be resumed.");
         return ExitCodes.Ok;
