@@ -30,9 +30,23 @@ internal static class ClaudeProjects
 
     /// <summary>The path of a session's transcript file (<paramref name="file"/> null) or of one of its subagents' (<c>subagents/agent-…jsonl</c>).</summary>
     public static string TranscriptPath(string configDirectory, string cwd, string sessionId, string? file = null) =>
-        file is null
-            ? Path.Combine(configDirectory, "projects", FolderName(cwd), sessionId + ".jsonl")
-            : Path.Combine(configDirectory, "projects", FolderName(cwd), sessionId, file.Replace('/', Path.DirectorySeparatorChar));
+        InFolder(Path.Combine(configDirectory, "projects", FolderName(cwd)), sessionId, file);
+
+    /// <summary>The same path in a project's transcript folder <paramref name="folder"/> (<c>projects/&lt;encoded cwd&gt;</c>).</summary>
+    public static string InFolder(string folder, string sessionId, string? file = null) =>
+        file is null ? Path.Combine(folder, sessionId + ".jsonl") : Path.Combine(folder, sessionId, file.Replace('/', Path.DirectorySeparatorChar));
+
+    /// <summary>
+    /// The project folder (<c>projects/&lt;encoded cwd&gt;</c>) where Claude Code holds the session's transcript, whichever project's it
+    /// is; null when none does. Claude Code 2.1.332 resumes a session by its id from any folder and goes on writing its file where it lies.
+    /// </summary>
+    public static string? FolderHolding(string configDirectory, string sessionId)
+    {
+        var projects = Path.Combine(configDirectory, "projects");
+        if (!Directory.Exists(projects) || sessionId.IndexOfAny(['/', '\\']) >= 0 || sessionId is "." or "..")
+            return null;
+        return Directory.EnumerateDirectories(projects).Order(StringComparer.Ordinal).FirstOrDefault(p => File.Exists(Path.Combine(p, sessionId + ".jsonl")));
+    }
 
     /// <summary>Java's string hash over UTF-16 code units, its absolute value in base 36 (what Claude Code appends to a cut folder name).</summary>
     private static string Hash(string text)

@@ -356,6 +356,43 @@ public sealed class RestoreTests
         return environment;
     }
 
+    [Fact]
+    public async Task When_claude_code_holds_the_session_under_another_folder_than_its_latest_Should_restore_into_that_file_not_beside_it()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var (transcript, session, project) = await RecordAsync(model, machines.Path, "first", "remember the number 7", "Noted: 7.");
+        var config = Path.Combine(machines.Path, "first");
+        // Resumed from another folder, Claude Code goes on in the file where it lies (the witness: still one file, its new lines there).
+        var elsewhere = Path.Combine(machines.Path, "first-work", "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        model.Then(ScriptedModelServer.Reply.Say("It was 7."));
+        var resumed = await ClaudeRun.RunAsync(elsewhere, Claude(model, config), "-p", "--resume", session, "what was it?");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        Assert.Equal([transcript], Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
+        Assert.Contains(File.ReadLines(transcript), l => l.Contains($"\"cwd\":{JsonSerializer.Serialize(elsewhere)}", StringComparison.Ordinal));
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"))).ExitCode);
+        // Its hooks, had they been installed, name the folder it was resumed from as its latest.
+        using (var hook = await host.Http.PostAsync("/hooks", new StringContent(
+                   JsonSerializer.Serialize(new { session_id = session, hook_event_name = "SessionStart", cwd = elsewhere, source = "resume" }),
+                   System.Text.Encoding.UTF8, "application/json"), Cancel))
+            Assert.True(hook.IsSuccessStatusCode);
+        await Eventually.ReturnsAsync(async () => (await SmctlProcess.RunAsync(smctl, "sessions", "show", session, "--json")).Stdout,
+            shown => shown.Contains(JsonSerializer.Serialize(elsewhere), StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the resume's folder kept");
+        var bytes = await File.ReadAllBytesAsync(transcript, Cancel);
+
+        var restored = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", config);
+
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        Assert.Contains($"already there {transcript}", restored.Stdout, StringComparison.Ordinal);
+        Assert.Equal([transcript], Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(transcript, Cancel));
+        Assert.Equal(project, JsonDocument.Parse(File.ReadLines(transcript).First(l => l.Contains("\"cwd\"", StringComparison.Ordinal))).RootElement.GetProperty("cwd").GetString());
+    }
+
     /// <summary>One prompt and its answer, recorded by Claude Code in <c>&lt;machines&gt;/&lt;machine&gt;</c>: its transcript, session id and project.</summary>
     private static async Task<(string Transcript, string Session, string Project)> RecordAsync(ScriptedModelServer model, string machines, string machine,
         string prompt, string answer)

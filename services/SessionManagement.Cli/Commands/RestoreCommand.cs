@@ -80,8 +80,13 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                     await File.WriteAllBytesAsync(staged, Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), cwd, target), cancellationToken);
             }
 
+            // Claude Code's own copy of the session, in whichever project's folder it lies (it goes on writing there when the session is
+            // resumed from another folder), is the one compared with, completed or left as it is: never joined by a second copy beside
+            // the latest folder. Re-homed, the session goes where it is sent.
+            var folder = (settings.ToProject is null ? ClaudeProjects.FolderHolding(config, id) : null)
+                ?? Path.Combine(config, "projects", ClaudeProjects.FolderName(target));
             // Check every file first: a refusal leaves nothing half restored.
-            plan = contents.Select(c => (Path: ClaudeProjects.TranscriptPath(config, target, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
+            plan = contents.Select(c => (Path: ClaudeProjects.InFolder(folder, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
                 .ToList();
             var there = plan.ToDictionary(p => p.Path, p => File.Exists(p.Path) ? Compare(p.Path, p.Staged) : (Held.Missing, 0L, 0L), StringComparer.Ordinal);
             foreach (var (path, (held, _, _)) in there)
