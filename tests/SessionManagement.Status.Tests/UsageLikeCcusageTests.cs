@@ -75,7 +75,7 @@ public sealed class UsageLikeCcusageTests
                 s => s.ValueKind == JsonValueKind.Object && s.GetProperty("outputTokens").GetInt64() >= written.Output, TimeSpan.FromSeconds(30),
                 $"session {id}'s {written.Output} output tokens");
             ours[id] = (status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64(), status.GetProperty("costUsd").GetDecimal());
-            Assert.Equal((written.Input, written.Output, decimal.Round(written.Cost, 4)), ours[id]);
+            Assert.Equal((written.Input, written.Output, decimal.Round(written.Cost, 6)), ours[id]);
         }
 
         // ccusage counts a repeated response with whichever file it reads first; the resumed file starts with the opus session's

@@ -24,7 +24,7 @@ public sealed class StatusQueriesConsumer(IStatusStore store, TimeProvider time)
         var state = s.EndedAt is not null ? "ended" : time.GetUtcNow() - s.LastActivityAt > IdleAfter ? "idle" : "active";
         var started = s.StartedAt == DateTimeOffset.MaxValue ? s.LastActivityAt : s.StartedAt;
         await context.RespondAsync(new SessionStatusFound(s.SessionId, s.ProjectDir, s.Model, state, started, s.LastActivityAt, s.EndedAt, s.Prompts,
-            s.ToolCalls, s.Errors, s.InputTokens, s.OutputTokens, decimal.Round(s.CostUsd, 4), s.LastSavedAt, s.LastBackupAt, s.BackupFailed, s.Corrupted,
+            s.ToolCalls, s.Errors, s.InputTokens, s.OutputTokens, decimal.Round(s.CostUsd, 6), s.LastSavedAt, s.LastBackupAt, s.BackupFailed, s.Corrupted,
             Math.Round(((s.EndedAt ?? time.GetUtcNow()) - started).TotalSeconds, 1), s.EventsSaved, s.UnpricedTokens));
     }
 

@@ -82,6 +82,11 @@ public sealed class ClaudeCodeScriptedSessionTests
         Assert.Equal(2, reference.Count);
         Assert.Equal((status.GetProperty("inputTokens").GetInt64(), status.GetProperty("outputTokens").GetInt64()),
             (reference.Sum(r => r.Input), reference.Sum(r => r.Output)));
+        // And as Claude Code prices it itself: its session file's last cost-state line (what its /cost shows, subagents and the
+        // resumed run included; Claude Code 2.1.332).
+        var costState = File.ReadLines(main).Select(l => JsonDocument.Parse(l).RootElement).Last(r => r.GetProperty("type").GetString() == "cost-state");
+        Assert.False(costState.GetProperty("hasUnknownModelCost").GetBoolean());
+        Assert.Equal(costState.GetProperty("totalCostUSD").GetDecimal(), status.GetProperty("costUsd").GetDecimal(), 6);
 
         // Each run's turn ended with a Stop hook, kept by the saver (read from its table in the database file): claude -p tears its
         // session down before it would start a background Stop hook, so install has it waited for.
