@@ -425,18 +425,26 @@ public abstract class SessionStoreContract : IAsyncLifetime
             project + "/src", project + "-other/.claude/worktrees/a", project[..^3] + "xv2/.claude/worktrees/a", "/elsewhere" + project + "/.claude/worktrees/a",
         ];
         var ids = new Dictionary<string, string>();
+        var later = new Dictionary<string, int> { [belong[0]] = 5, [belong[1]] = 10 }; // the project's own session between its worktrees'
         foreach (var folder in belong.Concat(others))
         {
             var session = new SessionEvents(SessionEvents.NewId(), folder);
             ids[folder] = session.SessionId;
+            for (var skip = 0; skip < later.GetValueOrDefault(folder); skip++)
+                session.Next("Skip");
             await Store.SaveAsync([session.Next("SessionStart", source: "startup")], Cancel);
         }
 
         var listed = await Store.ListAsync(new SessionQuery(project, null, null, null, 0, 50), Cancel);
+        var pages = new List<SessionState>();
+        for (var skip = 0; skip < 4; skip++)
+            pages.AddRange((await Store.ListAsync(new SessionQuery(project, null, null, null, skip, 1), Cancel)).Sessions);
         var worktree = await Store.ListAsync(new SessionQuery(belong[1], null, null, null, 0, 50), Cancel);
 
         Assert.Equal(belong.Select(f => ids[f]).Order(), listed.Sessions.Select(s => s.SessionId).Order());
         Assert.Equal(3, listed.Total);
+        Assert.Equal([ids[belong[1]], ids[belong[0]], ids[belong[2]]], listed.Sessions.Select(s => s.SessionId)); // latest first
+        Assert.Equal(listed.Sessions.Select(s => s.SessionId), pages.Select(s => s.SessionId)); // page by page, the same order
         Assert.Equal(ids[belong[1]], Assert.Single(worktree.Sessions).SessionId); // a worktree asked for alone is just that folder
     }
 

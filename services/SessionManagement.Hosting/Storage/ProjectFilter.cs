@@ -15,8 +15,14 @@ namespace SessionManagement.Hosting.Storage;
 public static class ProjectFilter
 {
     /// <summary>The condition on <paramref name="column"/>, with the parameters <see cref="BindProject"/> gives.</summary>
-    public static string Sql(string column) =>
-        $"({column} = $project OR ({column} > $worktreesFrom AND {column} < $worktreesTo AND instr(substr({column}, length($worktreesFrom) + 1), '/') = 0))";
+    public static string Sql(string column) => $"({Own(column)} OR {Worktrees(column)})";
+
+    /// <summary>Its half for the project's own folder: one key of the column's index.</summary>
+    public static string Own(string column) => $"{column} = $project";
+
+    /// <summary>Its half for the project's worktrees: one range of the column's index.</summary>
+    public static string Worktrees(string column) =>
+        $"({column} > $worktreesFrom AND {column} < $worktreesTo AND instr(substr({column}, length($worktreesFrom) + 1), '/') = 0)";
 
     /// <summary>Binds the parameters of <see cref="Sql"/> for <paramref name="project"/> (all null without one).</summary>
     public static SqliteCommand BindProject(this SqliteCommand command, string? project)

@@ -56,9 +56,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
     public Task<SessionList> ListAsync(SessionQuery query, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            var filters = new List<string>();
-            if (query.ProjectDir is not null)
-                filters.Add(ProjectFilter.Sql("project_dir"));
+            var filters = new List<string>(); // all but the project's
             if (query.Status is not null)
                 filters.Add("status = $status");
             if (query.Since is not null)
@@ -73,20 +71,12 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 filters.Add("parent_session_id = $parent");
             if (query.IdPrefix is not null)
                 filters.Add("session_id GLOB $prefix"); // a prefix of plain characters: a range of the primary key
-            var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
+            string Where(string? project) => project is null && filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", project is null ? filters : [project, .. filters]);
             void Bind(SqliteCommand command) => command.BindProject(query.ProjectDir).Bind("$status", query.Status?.ToString()).Bind("$user", query.User).Bind("$branch", query.GitBranch).Bind("$parent", query.Parent)
                 .Bind("$prefix", query.IdPrefix is { } prefix ? prefix + "*" : null)
                 .Bind("$since", query.Since is { } since ? SqliteValues.Time(since) : null)
                 .Bind("$until", query.Until is { } until ? SqliteValues.Time(until) : null);
 
-            long total;
-            await using (var count = connection.CreateCommand())
-            {
-                count.CommandText = $"SELECT count(*) FROM saver_sessions {where}";
-                Bind(count);
-                total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-            }
-            await using var command = connection.CreateCommand();
             var order = query.Order switch
             {
                 SessionOrder.Started => "started_at DESC",
@@ -95,7 +85,37 @@ internal sealed class SqliteSessionStore(SqliteDatabase database, IOptions<Persi
                 SessionOrder.Tools => "tool_calls DESC",
                 _ => "last_event_at DESC",
             };
-            command.CommandText = $"SELECT session_id FROM saver_sessions {where} ORDER BY {order}, session_id LIMIT $limit OFFSET $skip";
+            string counted, listed;
+            if (query.ProjectDir is null)
+            {
+                counted = $"SELECT count(*) FROM saver_sessions {Where(null)}";
+                listed = $"SELECT session_id FROM saver_sessions {Where(null)} ORDER BY {order}, session_id LIMIT $limit OFFSET $skip";
+            }
+            else
+            {
+                // The project's own folder and its worktrees' (ProjectFilter), each read in its order through the folder's index as far as
+                // the page goes, then merged: one condition for both would have SQLite sort every session of the project for each page.
+                var (own, worktrees) = (Where(ProjectFilter.Own("project_dir")), Where(ProjectFilter.Worktrees("project_dir")));
+                counted = $"SELECT (SELECT count(*) FROM saver_sessions {own}) + (SELECT count(*) FROM saver_sessions {worktrees})";
+                const string columns = "session_id, started_at, last_event_at, prompts, tool_calls";
+                listed = $"""
+                    SELECT session_id FROM (
+                        SELECT * FROM (SELECT {columns} FROM saver_sessions {own} ORDER BY {order}, session_id LIMIT $limit + $skip)
+                        UNION ALL
+                        SELECT * FROM (SELECT {columns} FROM saver_sessions {worktrees} ORDER BY {order}, session_id LIMIT $limit + $skip))
+                    ORDER BY {order}, session_id LIMIT $limit OFFSET $skip
+                    """;
+            }
+
+            long total;
+            await using (var count = connection.CreateCommand())
+            {
+                count.CommandText = counted;
+                Bind(count);
+                total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            }
+            await using var command = connection.CreateCommand();
+            command.CommandText = listed;
             Bind(command);
             command.Bind("$limit", query.Limit).Bind("$skip", query.Skip);
             var ids = new List<string>();
