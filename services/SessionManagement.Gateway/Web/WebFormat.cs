@@ -35,9 +35,14 @@ internal static class WebFormat
     public static string? Unpriced(Contracts.Status.SessionStatusFound status) =>
         status.UnpricedTokens == 0 ? null : $"{Count(status.UnpricedTokens)} tokens of a model with no price (Status:Prices) are not in it";
 
-    /// <summary>The last folder of a project's path: what people call the project.</summary>
+    /// <summary>
+    /// The last folder of a project's path: what people call the project. A worktree Claude Code made says whose it is: "app (worktree
+    /// fix-login)", not "fix-login".
+    /// </summary>
     public static string ProjectName(string? projectDir) =>
-        string.IsNullOrEmpty(projectDir) ? "—" : Path.GetFileName(projectDir.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : projectDir;
+        Contracts.ProjectFolders.CheckoutOf(projectDir) is { } checkout
+            ? $"{ProjectName(checkout)} (worktree {Path.GetFileName(projectDir)})"
+            : string.IsNullOrEmpty(projectDir) ? "—" : Path.GetFileName(projectDir.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : projectDir;
 
     public static string Number(double value) => value.ToString(value >= 100 ? "#,0" : "#,0.##", Invariant);
 }
