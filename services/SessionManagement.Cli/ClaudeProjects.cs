@@ -40,12 +40,16 @@ internal static class ClaudeProjects
     /// The project folder (<c>projects/&lt;encoded cwd&gt;</c>) where Claude Code holds the session's transcript, whichever project's it
     /// is; null when none does. Claude Code 2.1.332 resumes a session by its id from any folder and goes on writing its file where it lies.
     /// </summary>
-    public static string? FolderHolding(string configDirectory, string sessionId)
+    public static string? FolderHolding(string configDirectory, string sessionId) =>
+        ProjectFoldersFor(configDirectory, sessionId).FirstOrDefault(p => File.Exists(Path.Combine(p, sessionId + ".jsonl")));
+
+    /// <summary>Every project's transcript folder, in order, where a session's files may lie; none when <paramref name="sessionId"/> would name a path.</summary>
+    public static IEnumerable<string> ProjectFoldersFor(string configDirectory, string sessionId)
     {
         var projects = Path.Combine(configDirectory, "projects");
-        if (!Directory.Exists(projects) || sessionId.IndexOfAny(['/', '\\']) >= 0 || sessionId is "." or "..")
-            return null;
-        return Directory.EnumerateDirectories(projects).Order(StringComparer.Ordinal).FirstOrDefault(p => File.Exists(Path.Combine(p, sessionId + ".jsonl")));
+        return !Directory.Exists(projects) || sessionId.IndexOfAny(['/', '\\']) >= 0 || sessionId is "." or ".."
+            ? []
+            : Directory.EnumerateDirectories(projects).Order(StringComparer.Ordinal);
     }
 
     /// <summary>Java's string hash over UTF-16 code units, its absolute value in base 36 (what Claude Code appends to a cut folder name).</summary>

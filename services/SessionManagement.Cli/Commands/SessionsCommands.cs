@@ -166,11 +166,8 @@ internal sealed class SessionsDeleteCommand : GatewayCommand<SessionDeleteSettin
     /// <summary>Claude Code's files of the session: <c>projects/&lt;any&gt;/&lt;id&gt;.jsonl</c> and the <c>&lt;id&gt;/</c> folder beside it.</summary>
     private static List<string> ClaudeCodeFiles(string configDirectory, string sessionId)
     {
-        var projects = Path.Combine(configDirectory, "projects");
-        if (!Directory.Exists(projects) || sessionId.IndexOfAny(['/', '\\']) >= 0 || sessionId is "." or "..")
-            return [];
         var found = new List<string>();
-        foreach (var project in Directory.EnumerateDirectories(projects).Order(StringComparer.Ordinal))
+        foreach (var project in ClaudeProjects.ProjectFoldersFor(configDirectory, sessionId))
         {
             if (File.Exists(Path.Combine(project, sessionId + ".jsonl")))
                 found.Add(Path.Combine(project, sessionId + ".jsonl"));

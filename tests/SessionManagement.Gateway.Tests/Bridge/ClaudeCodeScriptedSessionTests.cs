@@ -167,8 +167,6 @@ public sealed class ClaudeCodeScriptedSessionTests
         Assert.Equal(session, Assert.Single(listed.GetProperty("sessions").EnumerateArray()).GetProperty("sessionId").GetString());
     }
 
-    private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
-
     [Fact]
     public async Task When_a_session_is_compacted_and_then_forked_Should_keep_both_files_whole_and_link_the_fork_to_its_origin()
     {
@@ -314,6 +312,8 @@ public sealed class ClaudeCodeScriptedSessionTests
         using var response = await host.Http.GetAsync(path, Cancel);
         return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(Cancel) : [];
     }
+
+    private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
 
     private static async Task<JsonElement> GetJsonAsync(HostProcess host, string path)
     {
