@@ -12,6 +12,14 @@ public static class ProjectFolders
     public const string WorktreesFolder = ".claude/worktrees";
 
     /// <summary>
+    /// A folder as Claude Code names a session's <c>cwd</c>: without the trailing <c>/</c> a shell's completion adds (<c>~/app/</c> is
+    /// <c>~/app</c>), the root aside.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(folder))]
+    public static string? Normalize(string? folder) =>
+        folder is { Length: > 1 } && folder[^1] == '/' ? folder.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/" : folder;
+
+    /// <summary>
     /// The checkout <paramref name="folder"/> is a worktree of (<c>/code/app</c> for <c>/code/app/.claude/worktrees/fix</c>), or null when
     /// it is not one of Claude Code's worktrees. A folder inside a worktree is not the worktree: as a project, it is its own.
     /// </summary>

@@ -600,8 +600,10 @@ public abstract class ChatStoreContract : IAsyncLifetime
             await Store.AppendAsync(Transcript(sessions[i], 0, User(sessions[i], "u1", null, 1, $"where is the {word} config", folders[i])), Keep, Cancel);
 
         var found = await Store.SearchAsync(new MessageSearch([word], null, project, null, null, null, 10), Cancel);
+        var completed = await Store.SearchAsync(new MessageSearch([word], null, project + "/", null, null, null, 10), Cancel); // as a shell completes it
 
         Assert.Equal(new[] { sessions[0], sessions[1] }.Order(), found.Select(h => h.SessionId).Order());
+        Assert.Equal(new[] { sessions[0], sessions[1] }.Order(), completed.Select(h => h.SessionId).Order());
     }
 
     [Fact]

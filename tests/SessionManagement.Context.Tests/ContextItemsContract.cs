@@ -90,7 +90,7 @@ public abstract class ContextItemsContract : IAsyncLifetime
         var items = Items();
         var checkout = Unique("/work/p") + ".v2";
         var worktree = checkout + "/.claude/worktrees/fix-login";
-        await items.SaveAsync(Item("project", "the checkout's", project: checkout, priority: 60), null, Cancel);
+        await items.SaveAsync(Item("project", "the checkout's", project: checkout + "/", priority: 60), null, Cancel); // as a shell completes it
         await items.SaveAsync(Item("project", "the worktree's", project: worktree, priority: 40), null, Cancel);
         await items.SaveAsync(Item("project", "a sibling worktree's", project: checkout + "/.claude/worktrees/other"), null, Cancel);
         await items.SaveAsync(Item("project", "a look-alike's", project: checkout[..^3] + "xv2"), null, Cancel);
@@ -99,10 +99,12 @@ public abstract class ContextItemsContract : IAsyncLifetime
         var inWorktree = await items.QueryAsync(new QueryContext(Unique("s"), worktree, null, null, 1_000_000), Cancel);
         var inCheckout = await items.QueryAsync(new QueryContext(Unique("s"), checkout, null, null, 1_000_000), Cancel);
         var belowWorktree = await items.QueryAsync(new QueryContext(Unique("s"), worktree + "/src", null, null, 1_000_000), Cancel);
+        var completed = await items.QueryAsync(new QueryContext(Unique("s"), worktree + "/", null, null, 1_000_000), Cancel);
 
         Assert.Equal(["the checkout's", "the worktree's"], inWorktree.Items.Select(i => i.Content));
         Assert.Equal(["the checkout's"], inCheckout.Items.Select(i => i.Content));
         Assert.Empty(belowWorktree.Items); // a folder inside a worktree is a project of its own, as in Claude Code
+        Assert.Equal(["the checkout's", "the worktree's"], completed.Items.Select(i => i.Content));
     }
 
     [Fact]

@@ -440,11 +440,13 @@ public abstract class SessionStoreContract : IAsyncLifetime
         for (var skip = 0; skip < 4; skip++)
             pages.AddRange((await Store.ListAsync(new SessionQuery(project, null, null, null, skip, 1), Cancel)).Sessions);
         var worktree = await Store.ListAsync(new SessionQuery(belong[1], null, null, null, 0, 50), Cancel);
+        var completed = await Store.ListAsync(new SessionQuery(project + "/", null, null, null, 0, 50), Cancel); // as a shell completes a folder
 
         Assert.Equal(belong.Select(f => ids[f]).Order(), listed.Sessions.Select(s => s.SessionId).Order());
         Assert.Equal(3, listed.Total);
         Assert.Equal([ids[belong[1]], ids[belong[0]], ids[belong[2]]], listed.Sessions.Select(s => s.SessionId)); // latest first
         Assert.Equal(listed.Sessions.Select(s => s.SessionId), pages.Select(s => s.SessionId)); // page by page, the same order
+        Assert.Equal(listed.Sessions.Select(s => s.SessionId), completed.Sessions.Select(s => s.SessionId));
         Assert.Equal(ids[belong[1]], Assert.Single(worktree.Sessions).SessionId); // a worktree asked for alone is just that folder
     }
 

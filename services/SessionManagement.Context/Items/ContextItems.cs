@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionManagement.Context.Storage;
+using SessionManagement.Contracts;
 using SessionManagement.Contracts.Context;
 using SessionManagement.Hosting.Options;
 
@@ -31,7 +32,7 @@ public sealed class ContextItems(IContextStore store, IOptions<ContextManagement
         }
         var item = ContextRules.Sealed(new ContextItem(
             existing?.ItemId ?? request.ItemId ?? Guid.CreateVersion7().ToString(),
-            request.Type, request.Scope, request.SessionId, request.ProjectDir, request.User, request.Team, request.Private,
+            request.Type, request.Scope, request.SessionId, ProjectFolders.Normalize(request.ProjectDir), request.User, request.Team, request.Private,
             request.Merge && existing is not null ? Math.Max(existing.Priority, request.Priority) : request.Priority,
             existing?.SourceSessionId ?? sourceSessionId ?? request.SessionId,
             content, existing?.CreatedAt ?? now, now, request.ExpiresAt is { } expires ? Milliseconds(expires) : null,
@@ -46,6 +47,7 @@ public sealed class ContextItems(IContextStore store, IOptions<ContextManagement
     /// <summary>The items a session may see, highest priority then newest first, within <paramref name="query"/>'s size; damaged ones left out and counted.</summary>
     public async Task<(IReadOnlyList<ContextItem> Items, int Corrupted)> QueryAsync(QueryContext query, CancellationToken cancellationToken)
     {
+        query = query with { ProjectDir = ProjectFolders.Normalize(query.ProjectDir) };
         var now = time.GetUtcNow();
         var candidates = await store.CandidatesAsync(query.SessionId, query.ProjectDir, query.User, query.Team, cancellationToken);
         var corrupted = 0;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionManagement.Bridge.Privacy;
+using SessionManagement.Contracts;
 using SessionManagement.Contracts.Context;
 using SessionManagement.Contracts.Saver;
 using SessionManagement.Hosting.Security;
@@ -41,7 +42,7 @@ internal static class ContextRoutes
                     return await AccessFilter.RefuseAsync(http, "a reader reads a project's context through one of their sessions: add session=<id>");
                 if (session is not null && !await OwnedSessionFilter.OwnsAsync(client, reader, session, cancellationToken))
                     return ReadApiRoutes.NotFound(session);
-                if (project is not null && await ProjectOfAsync(client, session!, cancellationToken) != project)
+                if (project is not null && await ProjectOfAsync(client, session!, cancellationToken) != ProjectFolders.Normalize(project))
                     return await AccessFilter.RefuseAsync(http, $"a reader reads the context of their session's own project, not {project}");
                 user = reader.Name;
             }

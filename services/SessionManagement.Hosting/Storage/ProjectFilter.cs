@@ -27,6 +27,7 @@ public static class ProjectFilter
     /// <summary>Binds the parameters of <see cref="Sql"/> for <paramref name="project"/> (all null without one).</summary>
     public static SqliteCommand BindProject(this SqliteCommand command, string? project)
     {
+        project = ProjectFolders.Normalize(project);
         var (from, to) = project is null ? (null, null) : ProjectFolders.WorktreeRange(project);
         return command.Bind("$project", project).Bind("$worktreesFrom", from).Bind("$worktreesTo", to);
     }
@@ -34,6 +35,7 @@ public static class ProjectFilter
     /// <summary>The same condition on a document's <paramref name="field"/>: the folder itself, or a prefix match of its worktrees.</summary>
     public static FilterDefinition<T> Mongo<T>(Expression<Func<T, object?>> field, string project)
     {
+        project = ProjectFolders.Normalize(project);
         var (from, _) = ProjectFolders.WorktreeRange(project);
         return Builders<T>.Filter.Or(Builders<T>.Filter.Eq(field, project),
             Builders<T>.Filter.Regex(field, new BsonRegularExpression("^" + Regex.Escape(from) + "[^/]+$")));

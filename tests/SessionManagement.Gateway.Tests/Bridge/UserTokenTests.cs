@@ -58,6 +58,7 @@ public sealed class UserTokenTests
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/context?team=ops", Ana));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/context?user=ben", Ana));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Get, $"/api/context?session={anas}&project=/work/shared", Ana));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(host, HttpMethod.Get, $"/api/context?session={anas}&project=/work/shared/", Ana)); // as a shell completes it
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, $"/api/context?session={anas}&project=/work/elsewhere", Ana));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(host, HttpMethod.Get, $"/api/context?session={bens}", Ana));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(host, HttpMethod.Get, "/api/audit", Ana));
