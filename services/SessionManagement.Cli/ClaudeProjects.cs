@@ -28,6 +28,29 @@ internal static class ClaudeProjects
         return encoded.Length <= MaxFolderName ? encoded.ToString() : $"{encoded.ToString(0, MaxFolderName)}-{Hash(cwd)}";
     }
 
+    /// <summary>
+    /// A project folder as Claude Code names it: absolute, each symbolic link on its way followed (Claude Code takes its working
+    /// directory from the system, which resolves them: <c>~/code/app</c> through a linked <c>~/code</c> is the link's target), without a
+    /// trailing separator. Where a part of it does not exist here, the rest is taken as given.
+    /// </summary>
+    public static string ProjectFolder(string given) => Resolved(Path.GetFullPath(given), 0);
+
+    private static string Resolved(string full, int depth)
+    {
+        var root = Path.GetPathRoot(full)!;
+        var resolved = root;
+        var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Combine(resolved, parts[i]);
+            // A link's target may hold links of its own: the rest of the path is resolved again from it (40 links at most, as the system).
+            if (depth < 40 && new DirectoryInfo(next) is { LinkTarget: not null } link && link.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                return Resolved(Path.Combine([target.FullName, .. parts[(i + 1)..]]), depth + 1);
+            resolved = next;
+        }
+        return resolved;
+    }
+
     /// <summary>The path of a session's transcript file (<paramref name="file"/> null) or of one of its subagents' (<c>subagents/agent-…jsonl</c>).</summary>
     public static string TranscriptPath(string configDirectory, string cwd, string sessionId, string? file = null) =>
         InFolder(Path.Combine(configDirectory, "projects", FolderName(cwd)), sessionId, file);

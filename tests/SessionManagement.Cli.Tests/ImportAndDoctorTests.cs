@@ -225,11 +225,18 @@ public sealed class ImportAndDoctorTests
         var shown = new Dictionary<string, string>();
         foreach (var id in new[] { here, worktree, elsewhere })
             shown[id] = (await SmctlProcess.RunAsync(smctl, "sessions", "show", id)).Stdout;
+        // The project named through a link to its folder, with the / a shell's completion adds: Claude Code names it by its target.
+        var link = Path.Combine(tree.Path, "linked");
+        Directory.CreateSymbolicLink(link, folders.Path);
+        var listed = await SmctlProcess.RunAsync(smctl, "sessions", "list", "--project", Path.Combine(link, "app") + "/", "--json");
         var config = Path.Combine(folders.Path, "claude");
         var restored = await SmctlProcess.RunAsync(smctl, "restore", worktree, "--config-dir", config);
         var handed = await SmctlProcess.RunAsync(smctl, "restore", worktree, "--config-dir", config + "2", "--to-project", checkout);
 
         Assert.Contains($"Resume it: smctl restore {here} && cd {checkout} && claude --resume {here}", shown[here], StringComparison.Ordinal);
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        Assert.Equal([here, worktree], JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("sessions").EnumerateArray()
+            .Select(s => s.GetProperty("sessionId").GetString()).Order(StringComparer.Ordinal));
         Assert.Contains($"Resume it in its checkout (its worktree {gone} is gone): smctl restore {worktree} --to-project {checkout} && cd {checkout} && claude --resume {worktree}",
             shown[worktree], StringComparison.Ordinal);
         Assert.Contains($"Resume it in a folder of yours (/nowhere/app is not on this machine): smctl restore {elsewhere} --to-project DIR", shown[elsewhere], StringComparison.Ordinal);

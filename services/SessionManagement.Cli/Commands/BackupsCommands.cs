@@ -108,7 +108,7 @@ internal sealed class HooksCommand : GatewayCommand<HooksSettings>
     protected override async Task<int> RunAsync(GatewayClient client, HooksSettings settings, CancellationToken cancellationToken)
     {
         var query = "api/hooks?" + (settings.Host is null ? "" : "host=" + Uri.EscapeDataString(settings.Host) + "&")
-            + (settings.Project is null ? "" : "project=" + Uri.EscapeDataString(Path.GetFullPath(settings.Project)));
+            + (settings.Project is null ? "" : "project=" + Uri.EscapeDataString(ClaudeProjects.ProjectFolder(settings.Project)));
         var registry = (await client.GetJsonAsync(query.TrimEnd('&', '?'), cancellationToken))!.Value;
         if (settings.Json)
             PrintJson(registry);

@@ -75,7 +75,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             target = cwd;
             if (settings.ToProject is { } project)
             {
-                target = Path.GetFullPath(project).TrimEnd(Path.DirectorySeparatorChar);
+                target = ClaudeProjects.ProjectFolder(project);
                 foreach (var (_, staged, _) in contents)
                     await File.WriteAllBytesAsync(staged, Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), cwd, target), cancellationToken);
             }

@@ -32,7 +32,7 @@ internal sealed class SessionsListCommand : GatewayCommand<SessionsListSettings>
     protected override async Task<int> RunAsync(GatewayClient client, SessionsListSettings settings, CancellationToken cancellationToken)
     {
         var query = $"api/sessions?limit={settings.Limit}&skip={settings.Skip}"
-            + (settings.Project is null ? "" : "&project=" + Uri.EscapeDataString(Path.GetFullPath(settings.Project)))
+            + (settings.Project is null ? "" : "&project=" + Uri.EscapeDataString(ClaudeProjects.ProjectFolder(settings.Project)))
             + (settings.Status is null ? "" : "&status=" + Uri.EscapeDataString(settings.Status));
         var list = (await client.GetJsonAsync(query, cancellationToken))!.Value;
         if (settings.Json)
@@ -287,7 +287,7 @@ internal sealed class SessionsSearchCommand : GatewayCommand<SessionsSearchSetti
     protected override async Task<int> RunAsync(GatewayClient client, SessionsSearchSettings settings, CancellationToken cancellationToken)
     {
         var query = $"api/search?q={Uri.EscapeDataString(string.Join(' ', settings.Words))}&limit={settings.Limit}"
-            + (settings.Project is null ? "" : "&project=" + Uri.EscapeDataString(Path.GetFullPath(settings.Project)))
+            + (settings.Project is null ? "" : "&project=" + Uri.EscapeDataString(ClaudeProjects.ProjectFolder(settings.Project)))
             + (settings.Session is null ? "" : "&session=" + Uri.EscapeDataString(settings.Session))
             + (settings.Role is null ? "" : "&role=" + Uri.EscapeDataString(settings.Role));
         var found = (await client.GetJsonAsync(query, cancellationToken))!.Value;
