@@ -76,14 +76,19 @@ public static class StatusRow
         return Paint($"● {extras.EventsCaptured} captured", Green, colour);
     }
 
+    /// <summary>
+    /// The project's folder name; in a worktree Claude Code made (its input's <c>worktree</c>, 2.1.332), the checkout's with the
+    /// worktree's, as the web view names it: "app (worktree fix-login)".
+    /// </summary>
     private static string? Project(JsonElement input)
     {
+        if (Text(input, "worktree", "original_cwd") is { Length: > 0 } checkout && Text(input, "worktree", "name") is { Length: > 0 } worktree)
+            return $"{FolderName(checkout)} (worktree {worktree})";
         var directory = Text(input, "workspace", "project_dir") ?? Text(input, "workspace", "current_dir") ?? Text(input, "cwd");
-        if (string.IsNullOrEmpty(directory))
-            return null;
-        var name = Path.GetFileName(directory.TrimEnd('/', '\\'));
-        return name.Length > 0 ? name : directory;
+        return string.IsNullOrEmpty(directory) ? null : FolderName(directory);
     }
+
+    private static string FolderName(string directory) => Path.GetFileName(directory.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : directory;
 
     private static double? ContextPercent(JsonElement input)
     {
