@@ -316,7 +316,7 @@ public sealed class RestoreTests
     public async Task When_the_store_and_the_transcript_are_gone_Should_restore_the_session_from_the_backups_and_resume_it()
     {
         await using var model = new ScriptedModelServer();
-        var host = HostProcess.Start();
+        await using var host = HostProcess.Start(); // disposed once more at the end (a second dispose does nothing), or by a failure before
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         using var machines = new TempDirectory();
         var (original, session, project) = await RecordAsync(model, machines.Path, "first", "remember the number 7", "Noted: 7.");

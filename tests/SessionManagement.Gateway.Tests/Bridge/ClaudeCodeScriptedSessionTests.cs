@@ -296,15 +296,23 @@ public sealed class ClaudeCodeScriptedSessionTests
     {
         var claude = ClaudeRun.Executable();
         var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
-        var environment = host.SmHookEnvironment();
-        environment["SM_CLAUDE"] = claude; // install asks it for its version
-        Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, ["install", "--user", .. installOptions ?? []])).ExitCode);
-        foreach (var (key, value) in model.ClaudeEnvironment)
-            environment[key] = value;
-        var folder = Path.Combine(host.Home, "work", project);
-        Directory.CreateDirectory(folder);
-        return (host, environment, folder);
+        try
+        {
+            await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+            var environment = host.SmHookEnvironment();
+            environment["SM_CLAUDE"] = claude; // install asks it for its version
+            Assert.Equal(0, (await SmHookProcess.RunAsync("", environment, ["install", "--user", .. installOptions ?? []])).ExitCode);
+            foreach (var (key, value) in model.ClaudeEnvironment)
+                environment[key] = value;
+            var folder = Path.Combine(host.Home, "work", project);
+            Directory.CreateDirectory(folder);
+            return (host, environment, folder);
+        }
+        catch
+        {
+            await host.DisposeAsync(); // not handed to the test: a host left running would outlive the run
+            throw;
+        }
     }
 
     private static async Task<byte[]> GetBytesAsync(HostProcess host, string path)
