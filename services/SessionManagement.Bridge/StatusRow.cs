@@ -83,12 +83,10 @@ public static class StatusRow
     private static string? Project(JsonElement input)
     {
         if (Text(input, "worktree", "original_cwd") is { Length: > 0 } checkout && Text(input, "worktree", "name") is { Length: > 0 } worktree)
-            return $"{FolderName(checkout)} (worktree {worktree})";
+            return ProjectNames.OfWorktree(checkout, worktree);
         var directory = Text(input, "workspace", "project_dir") ?? Text(input, "workspace", "current_dir") ?? Text(input, "cwd");
-        return string.IsNullOrEmpty(directory) ? null : FolderName(directory);
+        return string.IsNullOrEmpty(directory) ? null : ProjectNames.Of(directory);
     }
-
-    private static string FolderName(string directory) => Path.GetFileName(directory.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : directory;
 
     private static double? ContextPercent(JsonElement input)
     {

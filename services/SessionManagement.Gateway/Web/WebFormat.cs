@@ -35,14 +35,11 @@ internal static class WebFormat
     public static string? Unpriced(Contracts.Status.SessionStatusFound status) =>
         status.UnpricedTokens == 0 ? null : $"{Count(status.UnpricedTokens)} tokens of a model with no price (Status:Prices) are not in it";
 
-    /// <summary>
-    /// The last folder of a project's path: what people call the project. A worktree Claude Code made says whose it is: "app (worktree
-    /// fix-login)", not "fix-login".
-    /// </summary>
+    /// <summary>What people call the project (<see cref="Bridge.ProjectNames"/>), a worktree Claude Code made with its checkout's.</summary>
     public static string ProjectName(string? projectDir) =>
-        Contracts.ProjectFolders.CheckoutOf(projectDir) is { } checkout
-            ? $"{ProjectName(checkout)} (worktree {Path.GetFileName(projectDir)})"
-            : string.IsNullOrEmpty(projectDir) ? "—" : Path.GetFileName(projectDir.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : projectDir;
+        string.IsNullOrEmpty(projectDir) ? "—"
+        : Contracts.ProjectFolders.CheckoutOf(projectDir) is { } checkout ? Bridge.ProjectNames.OfWorktree(checkout, Path.GetFileName(projectDir))
+        : Bridge.ProjectNames.Of(projectDir);
 
     public static string Number(double value) => value.ToString(value >= 100 ? "#,0" : "#,0.##", Invariant);
 }
