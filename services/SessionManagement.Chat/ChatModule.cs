@@ -31,6 +31,7 @@ public static class ChatModule
         {
             bus.AddConsumer<ChatIngestConsumer, ChatIngestConsumerDefinition>();
             bus.AddConsumer<ChatQueriesConsumer>();
+            bus.AddConsumer<ChatToolResultsConsumer>();
             bus.AddConsumer<ChatCleanupConsumer>();
             bus.AddConsumer<ChatBackupsConsumer>();
         });

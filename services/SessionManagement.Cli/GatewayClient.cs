@@ -143,14 +143,18 @@ internal sealed class GatewayClient : IDisposable
     }
 
     /// <summary>POSTs a file's bytes (its length given, so the gateway streams it) and returns the JSON answer.</summary>
-    public async Task<JsonElement> PostFileAsync(string path, string file, CancellationToken cancellationToken)
+    public Task<JsonElement> PostFileAsync(string path, string file, CancellationToken cancellationToken) =>
+        SendFileAsync(HttpMethod.Post, path, file, "application/x-ndjson", cancellationToken);
+
+    /// <summary>Sends a file's bytes as the request's body, streamed from disk.</summary>
+    public async Task<JsonElement> SendFileAsync(HttpMethod method, string path, string file, string contentType, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() =>
         {
             var content = new StreamContent(File.OpenRead(file), 1 << 20);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+            content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
             content.Headers.ContentLength = new FileInfo(file).Length;
-            return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+            return new HttpRequestMessage(method, path) { Content = content };
         }, cancellationToken);
         return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
     }

@@ -62,6 +62,7 @@ public static class GatewayModule
         services.AddSingleton<TranscriptPathPolicy>();
         services.AddSingleton<TranscriptAlignment>();
         services.AddSingleton<TranscriptShipper>();
+        services.AddSingleton<ToolResultFiles>();
         AddHostedSingleton<DeliveryJournalWriter>(services);
         AddHostedSingleton<HookRegistryRecorder>(services);
         AddHostedSingleton<SpoolDrainer>(services);

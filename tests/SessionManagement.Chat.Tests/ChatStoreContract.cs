@@ -682,6 +682,41 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_tool_output_file_is_kept_Should_give_its_bytes_back_take_a_changed_file_and_go_with_its_session()
+    {
+        var (s, other) = (NewSession(), NewSession());
+        var output = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 20_000)) + "\n");
+        var changed = System.Text.Encoding.UTF8.GetBytes("only this now\n");
+        ToolResultCaptured Captured(string name, string sha, byte[] bytes)
+        {
+            var (content, encoding) = TranscriptContent.Pack(bytes, compress: true);
+            return new ToolResultCaptured(s, name, sha, bytes.Length, content, encoding, Start, "laptop", "dev");
+        }
+        async Task<string?> ReadAsync(string session, string name) => // unpacked by the test's own decoders
+            await Store.ToolResultAsync(session, name, Cancel) is { } kept ? SessionManagement.Testing.SqliteFile.Unpacked(kept.Content, kept.Encoding) : null;
+
+        Assert.True(await Store.SaveToolResultAsync(Captured("b1x.txt", "sha-first", output), Cancel));
+        Assert.False(await Store.SaveToolResultAsync(Captured("b1x.txt", "sha-first", output), Cancel)); // the same file again
+        Assert.True(await Store.SaveToolResultAsync(Captured("a0y.txt", "sha-small", changed), Cancel));
+
+        var listed = await Store.ToolResultsAsync(s, Cancel);
+        Assert.Equal(["a0y.txt", "b1x.txt"], listed.Select(f => f.Name));
+        Assert.Equal((output.LongLength, "sha-first", Start), (listed[1].Length, listed[1].SourceSha256, listed[1].CapturedAt));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(output), await ReadAsync(s, "b1x.txt"));
+        Assert.Null(await ReadAsync(s, "none.txt"));
+        Assert.Null(await ReadAsync(other, "b1x.txt"));
+        Assert.Empty(await Store.ToolResultsAsync(other, Cancel));
+
+        Assert.True(await Store.SaveToolResultAsync(Captured("b1x.txt", "sha-changed", changed), Cancel)); // read from another file: it replaces it
+        Assert.Equal("only this now\n", await ReadAsync(s, "b1x.txt"));
+        Assert.Equal(2, (await Store.ToolResultsAsync(s, Cancel)).Count);
+
+        await Store.DeleteSessionAsync(s, Cancel);
+        Assert.Empty(await Store.ToolResultsAsync(s, Cancel));
+        Assert.Null(await ReadAsync(s, "b1x.txt"));
+    }
+
+    [Fact]
     public async Task When_a_session_is_deleted_Should_leave_nothing_of_it()
     {
         var s = NewSession();

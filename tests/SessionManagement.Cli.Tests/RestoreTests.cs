@@ -393,6 +393,64 @@ public sealed class RestoreTests
         Assert.Equal(project, JsonDocument.Parse(File.ReadLines(transcript).First(l => l.Contains("\"cwd\"", StringComparison.Ordinal))).RootElement.GetProperty("cwd").GetString());
     }
 
+    [Fact]
+    public async Task When_claude_code_kept_a_tool_output_in_a_file_Should_import_it_restore_it_and_the_resumed_session_read_it()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var project = Path.Combine(machines.Path, "first-work", "app");
+        Directory.CreateDirectory(project);
+        var config = Path.Combine(machines.Path, "first");
+        // Over 30,000 characters of a command's output: Claude Code keeps it in <session>/tool-results/, its line only the first 2 KB.
+        model.Then(ScriptedModelServer.Reply.Call("Bash", new { command = "seq 1 60000 && echo password=hunter2", description = "Count" }),
+            ScriptedModelServer.Reply.Say("Counted."));
+        var run = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "count to sixty thousand", "--allowedTools", "Bash");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}");
+        var transcript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
+        var session = Path.GetFileNameWithoutExtension(transcript);
+        var output = Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(transcript)!, session, "tool-results")));
+        var original = await File.ReadAllTextAsync(output, Cancel);
+        Assert.Contains("\n60000\n", original, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\n59999\\n", await File.ReadAllTextAsync(transcript, Cancel), StringComparison.Ordinal); // only in the file
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        var imported = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
+        var again = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
+        Directory.Delete(Path.Combine(config, "projects"), recursive: true); // Claude Code's cleanup: only the store has it now
+        var elsewhere = Path.Combine(machines.Path, "second");
+        var restored = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(imported.Stdout).RootElement.GetProperty("toolOutputs").GetProperty("imported").GetInt32());
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        var second = JsonDocument.Parse(again.Stdout).RootElement.GetProperty("toolOutputs");
+        Assert.Equal((0, 1), (second.GetProperty("imported").GetInt32(), second.GetProperty("held").GetInt32()));
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        var copy = Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project), session, "tool-results", Path.GetFileName(output));
+        // The file's bytes, its secret masked as in the transcript's lines.
+        Assert.Equal(original.Replace("password=hunter2", "password=[redacted:password]", StringComparison.Ordinal), await File.ReadAllTextAsync(copy, Cancel));
+
+        // Handed to a teammate's checkout: the lines name the file where it now lies, and Claude Code, resumed there, reads it.
+        var moved = Path.Combine(machines.Path, "teammate-checkout", "app");
+        Directory.CreateDirectory(moved);
+        var teammates = Path.Combine(machines.Path, "teammate");
+        var given = await SmctlProcess.RunAsync(smctl, "restore", session, "--to-project", moved, "--config-dir", teammates);
+        Assert.True(given.ExitCode == 0, given.Stderr);
+        var theirs = Path.Combine(teammates, "projects", ClaudeProjects.FolderName(moved), session, "tool-results", Path.GetFileName(output));
+        Assert.True(File.Exists(theirs), given.Stdout);
+        var handed = await File.ReadAllTextAsync(Path.Combine(teammates, "projects", ClaudeProjects.FolderName(moved), session + ".jsonl"), Cancel);
+        Assert.Contains($"\"persistedOutputPath\":{JsonSerializer.Serialize(theirs)}", handed, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetDirectoryName(output)!, handed, StringComparison.Ordinal); // no path into the first machine's copy left
+        model.Then(ScriptedModelServer.Reply.Call("Read", new { file_path = theirs, offset = 59990, limit = 20 }), ScriptedModelServer.Reply.Say("It ends at 60000."));
+        var resumed = await ClaudeRun.RunAsync(moved, Claude(model, teammates), "-p", "--resume", session, "how does the output end?", "--allowedTools", "Read");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        var sent = model.AgentRequests.Last()["messages"]!.ToJsonString();
+        Assert.Contains("59995", sent, StringComparison.Ordinal);
+        Assert.Contains("password=[redacted:password]", sent, StringComparison.Ordinal);
+    }
+
     /// <summary>One prompt and its answer, recorded by Claude Code in <c>&lt;machines&gt;/&lt;machine&gt;</c>: its transcript, session id and project.</summary>
     private static async Task<(string Transcript, string Session, string Project)> RecordAsync(ScriptedModelServer model, string machines, string machine,
         string prompt, string answer)

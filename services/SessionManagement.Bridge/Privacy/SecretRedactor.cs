@@ -74,6 +74,41 @@ public sealed class SecretRedactor
         return redacted.IsEmpty ? text : Encoding.UTF8.GetString(redacted.Span);
     }
 
+    /// <summary>
+    /// A text file's bytes (a tool's output Claude Code kept in a file) with their secrets marked as in <see cref="RedactText"/>, read a
+    /// megabyte of whole lines at a time; the same array when nothing was found.
+    /// </summary>
+    public byte[] RedactBytes(byte[] text)
+    {
+        const int chunk = 1 << 20;
+        ArrayBufferWriter<byte>? output = null;
+        var copied = 0;
+        for (var start = 0; start < text.Length;)
+        {
+            var end = Math.Min(text.Length, start + chunk);
+            if (end < text.Length)
+            {
+                // A detector reads a line at a time: a chunk ends after a line break, or holds one long line whole.
+                var last = text.AsSpan(start, end - start).LastIndexOf((byte)'\n');
+                var next = last >= 0 ? -1 : text.AsSpan(end).IndexOf((byte)'\n');
+                end = last >= 0 ? start + last + 1 : next < 0 ? text.Length : end + next + 1;
+            }
+            var redacted = Redact(text.AsSpan(start, end - start), keepLength: false, json: false);
+            if (!redacted.IsEmpty)
+            {
+                output ??= new ArrayBufferWriter<byte>(text.Length + 256);
+                output.Write(text.AsSpan(copied, start - copied));
+                output.Write(redacted.Span);
+                copied = end;
+            }
+            start = end;
+        }
+        if (output is null)
+            return text;
+        output.Write(text.AsSpan(copied));
+        return output.WrittenSpan.ToArray();
+    }
+
     /// <summary>The redacted bytes, or empty when nothing was found.</summary>
     private ReadOnlyMemory<byte> Redact(ReadOnlySpan<byte> bytes, bool keepLength, bool json)
     {

@@ -12,6 +12,9 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
 
     /// <summary>The API responses whose usage was counted, by <c>message.id:requestId</c> as <c>_id</c>.</summary>
     public const string Responses = "chat_responses";
+
+    /// <summary>The files of sessions' <c>tool-results</c> folders, one document each, by <c>&lt;session&gt;/&lt;name&gt;</c> as <c>_id</c>.</summary>
+    public const string ToolResults = "chat_tool_results";
     /// <summary>The text index, over each message's text and what its tool calls add (<see cref="ChatMessageDocument.ToolText"/>).</summary>
     public const string TextIndex = "text_and_tools";
 
@@ -54,6 +57,8 @@ internal sealed class ChatMongoCollections(ILogger<ChatMongoCollections> logger)
             new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SessionId).Ascending(m => m.MatchHash), new CreateIndexOptions { Name = "session_match" }),
             new CreateIndexModel<ChatMessageDocument>(keys.Ascending(m => m.SearchTokens), new CreateIndexOptions { Name = "search_tokens", Sparse = true }),
         ], cancellationToken);
+        await database.GetCollection<MongoDB.Bson.BsonDocument>(ToolResults).Indexes.CreateOneAsync(new CreateIndexModel<MongoDB.Bson.BsonDocument>(
+            Builders<MongoDB.Bson.BsonDocument>.IndexKeys.Ascending("session_id"), new CreateIndexOptions { Name = "session" }), cancellationToken: cancellationToken);
         try
         {
             var existing = await (await messages.Indexes.ListAsync(cancellationToken)).ToListAsync(cancellationToken);

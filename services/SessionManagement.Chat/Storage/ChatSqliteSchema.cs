@@ -349,5 +349,23 @@ internal static class ChatSqliteSchema
         END;
         """);
 
-    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
+    /// <summary>
+    /// The files of each session's <c>tool-results</c> folder: a tool's output too large for the transcript, which keeps its first 2 KB
+    /// and the file's path. Each is kept whole, packed as the gateway shipped it and sealed under the key at rest, with the SHA-256 of
+    /// the file it was read from (an import compares it to skip the file).
+    /// </summary>
+    public static readonly SqliteMigration V14 = new("chat", 14, """
+        CREATE TABLE chat_tool_results (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            source_sha256 TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            bytes BLOB NOT NULL);
+        CREATE UNIQUE INDEX ux_chat_tool_results ON chat_tool_results (session_id, name);
+        """);
+
+    public static readonly IReadOnlyList<SqliteMigration> All = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14];
 }

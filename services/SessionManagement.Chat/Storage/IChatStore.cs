@@ -1,5 +1,6 @@
 using SessionManagement.Chat.Messages;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
 
 namespace SessionManagement.Chat.Storage;
 
@@ -44,6 +45,18 @@ public interface IChatStore
 
     /// <summary>The sessions chat holds transcript lines of, in id order: at most <paramref name="limit"/>, after <paramref name="after"/> (null: from the first).</summary>
     Task<IReadOnlyList<string>> TranscriptSessionsAsync(string? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps a file of the session's <c>tool-results</c> folder, replacing one of the same name read from another file; false when a
+    /// file of these bytes was kept already.
+    /// </summary>
+    Task<bool> SaveToolResultAsync(ToolResultCaptured file, CancellationToken cancellationToken);
+
+    /// <summary>The session's tool output files kept, in name order.</summary>
+    Task<IReadOnlyList<ToolResultView>> ToolResultsAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>One of the session's tool output files, packed as it was shipped (opened, when sealed); null when none of that name is kept.</summary>
+    Task<(byte[] Content, string Encoding)?> ToolResultAsync(string sessionId, string name, CancellationToken cancellationToken);
 
     /// <summary>Whether the session holds a transcript line with this uuid.</summary>
     Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken);

@@ -53,5 +53,6 @@ internal static class MessageColumns
         public const string Tools = "chat_messages.tools";
         public const string Raw = "chat_messages.raw";
         public const string Block = "chat_raw_blocks.bytes";
+        public const string ToolResult = "chat_tool_results.bytes";
     }
 }

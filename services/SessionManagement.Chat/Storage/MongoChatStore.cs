@@ -3,6 +3,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Hosting.Options;
 using SessionManagement.Hosting.Security;
 using SessionManagement.Hosting.Storage;
@@ -33,6 +34,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
     private readonly IMongoCollection<ChatMessageDocument> _messages;
     private readonly IMongoCollection<ChatSessionCounts> _sessions;
     private readonly IMongoCollection<BsonDocument> _responses;
+    private readonly IMongoCollection<BsonDocument> _toolResults;
     private readonly IOptions<ChatManagementOptions> _chat;
     private readonly AtRest _atRest;
 
@@ -43,6 +45,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         _messages = database.GetCollection<ChatMessageDocument>(ChatMongoCollections.Messages);
         _sessions = database.GetCollection<ChatSessionCounts>(ChatMongoCollections.Sessions);
         _responses = database.GetCollection<BsonDocument>(ChatMongoCollections.Responses);
+        _toolResults = database.GetCollection<BsonDocument>(ChatMongoCollections.ToolResults);
         _chat = chat;
     }
 
@@ -195,6 +198,45 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
         return [.. sessions.Order(StringComparer.Ordinal).Take(limit)];
     }
 
+    /// <summary>A tool output file's document: one per session and name.</summary>
+    private static string ToolResultId(string sessionId, string name) => sessionId + "/" + name;
+
+    public async Task<bool> SaveToolResultAsync(ToolResultCaptured file, CancellationToken cancellationToken)
+    {
+        var id = ToolResultId(file.SessionId, file.Name);
+        var held = await _toolResults.Find(new BsonDocument { ["_id"] = id, ["source_sha256"] = file.SourceSha256, ["length"] = file.Length })
+            .AnyAsync(cancellationToken);
+        if (held)
+            return false;
+        await _toolResults.ReplaceOneAsync(new BsonDocument("_id", id), new BsonDocument
+        {
+            ["_id"] = id,
+            ["session_id"] = file.SessionId,
+            ["name"] = file.Name,
+            ["length"] = file.Length,
+            ["source_sha256"] = file.SourceSha256,
+            ["captured_at"] = file.CapturedAt.UtcDateTime,
+            ["encoding"] = file.ContentEncoding,
+            ["bytes"] = new BsonBinaryData(_atRest.Seal(file.Content, Record.ToolResult)),
+        }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<ToolResultView>> ToolResultsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var documents = await _toolResults.Find(new BsonDocument("session_id", sessionId))
+            .Project(Builders<BsonDocument>.Projection.Exclude("bytes")).ToListAsync(cancellationToken);
+        return [.. documents.Select(d => new ToolResultView(d["name"].AsString, d["length"].ToInt64(), d["source_sha256"].AsString,
+                new DateTimeOffset(d["captured_at"].ToUniversalTime(), TimeSpan.Zero)))
+            .OrderBy(f => f.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<(byte[] Content, string Encoding)?> ToolResultAsync(string sessionId, string name, CancellationToken cancellationToken)
+    {
+        var document = await _toolResults.Find(new BsonDocument("_id", ToolResultId(sessionId, name))).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : (_atRest.Open(document["bytes"].AsByteArray, Record.ToolResult), document["encoding"].AsString);
+    }
+
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         _messages.Find(d => d.SessionId == sessionId && d.Uuid == uuid).AnyAsync(cancellationToken);
 
@@ -306,6 +348,7 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
     {
         var removed = await _messages.DeleteManyAsync(d => d.SessionId == sessionId, cancellationToken);
         await _sessions.DeleteOneAsync(c => c.Id == sessionId, cancellationToken);
+        await _toolResults.DeleteManyAsync(new BsonDocument("session_id", sessionId), cancellationToken);
         return removed.DeletedCount;
     }
 
@@ -415,12 +458,20 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
 
     public string Name => "chat";
 
-    /// <summary>Seals again a chunk of messages (text, tool calls, raw line; search tokens made anew) in clear or under an older key, by id.</summary>
+    /// <summary>Where the walk of tool output files starts, after every message: a cursor no message's id begins with.</summary>
+    private const string ToolResultsCursor = "\u0001tool-results:";
+
+    /// <summary>
+    /// Seals again a chunk of messages (text, tool calls, raw line; search tokens made anew) in clear or under an older key, by id; then
+    /// of tool output files.
+    /// </summary>
     public async Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken)
     {
+        if (cursor?.StartsWith(ToolResultsCursor, StringComparison.Ordinal) == true)
+            return await ResealToolResultsAsync(keys, cursor[ToolResultsCursor.Length..], max, cancellationToken);
         var chunk = await _messages.Find(cursor is null ? Filter.Empty : Filter.Gt(d => d.Id, cursor)).SortBy(d => d.Id).Limit(max).ToListAsync(cancellationToken);
         if (chunk.Count == 0)
-            return (null, 0);
+            return (ToolResultsCursor, 0);
         var resealed = 0;
         foreach (var d in chunk)
         {
@@ -437,6 +488,23 @@ internal sealed class MongoChatStore : IChatStore, IAtRestRecords
             resealed++;
         }
         return (chunk[^1].Id, resealed);
+    }
+
+    private async Task<(string? Next, int Resealed)> ResealToolResultsAsync(AtRest keys, string after, int max, CancellationToken cancellationToken)
+    {
+        var filter = after.Length == 0 ? Builders<BsonDocument>.Filter.Empty : Builders<BsonDocument>.Filter.Gt("_id", after);
+        var chunk = await _toolResults.Find(filter).Sort(new BsonDocument("_id", 1)).Limit(Math.Max(1, max / 50)).ToListAsync(cancellationToken);
+        if (chunk.Count == 0)
+            return (null, 0);
+        var resealed = 0;
+        foreach (var document in chunk.Where(d => keys.IsStale(d["bytes"].AsByteArray)))
+        {
+            await _toolResults.UpdateOneAsync(new BsonDocument("_id", document["_id"]), Builders<BsonDocument>.Update.Set("bytes",
+                new BsonBinaryData(keys.Seal(keys.Open(document["bytes"].AsByteArray, Record.ToolResult), Record.ToolResult))),
+                cancellationToken: cancellationToken);
+            resealed++;
+        }
+        return (ToolResultsCursor + chunk[^1]["_id"].AsString, resealed);
     }
 
     private static string? NullableString(BsonDocument document, string name) =>

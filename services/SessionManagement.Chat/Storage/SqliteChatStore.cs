@@ -222,6 +222,55 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             return sessions;
         }, cancellationToken);
 
+    public Task<bool> SaveToolResultAsync(ToolResultCaptured file, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using (var held = Command(connection, transaction,
+                "SELECT 1 FROM chat_tool_results WHERE session_id = $session AND name = $name AND source_sha256 = $sha AND length = $length"))
+            {
+                held.Bind("$session", file.SessionId).Bind("$name", file.Name).Bind("$sha", file.SourceSha256).Bind("$length", file.Length);
+                if (await held.ExecuteScalarAsync(cancellationToken) is not null)
+                    return false;
+            }
+            await using var save = Command(connection, transaction, """
+                INSERT INTO chat_tool_results (session_id, name, length, source_sha256, captured_at, encoding, bytes)
+                VALUES ($session, $name, $length, $sha, $at, $encoding, $bytes)
+                ON CONFLICT (session_id, name) DO UPDATE SET length = excluded.length, source_sha256 = excluded.source_sha256,
+                    captured_at = excluded.captured_at, encoding = excluded.encoding, bytes = excluded.bytes
+                """);
+            save.Bind("$session", file.SessionId).Bind("$name", file.Name).Bind("$length", file.Length).Bind("$sha", file.SourceSha256)
+                .Bind("$at", file.CapturedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+                .Bind("$encoding", file.ContentEncoding).Bind("$bytes", atRest.Seal(file.Content, Record.ToolResult));
+            await save.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ToolResultView>> ToolResultsAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ToolResultView>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name, length, source_sha256, captured_at FROM chat_tool_results WHERE session_id = $session ORDER BY name";
+            command.Bind("$session", sessionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var files = new List<ToolResultView>();
+            while (await reader.ReadAsync(cancellationToken))
+                files.Add(new ToolResultView(reader.GetString(0), reader.GetInt64(1), reader.GetString(2),
+                    DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture)));
+            return files;
+        }, cancellationToken);
+
+    public Task<(byte[] Content, string Encoding)?> ToolResultAsync(string sessionId, string name, CancellationToken cancellationToken) =>
+        database.ReadAsync<(byte[] Content, string Encoding)?>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT bytes, encoding FROM chat_tool_results WHERE session_id = $session AND name = $name";
+            command.Bind("$session", sessionId).Bind("$name", name);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            return (atRest.Open((byte[])reader.GetValue(0), Record.ToolResult), reader.GetString(1));
+        }, cancellationToken);
+
     public Task<bool> HoldsLineAsync(string sessionId, string uuid, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
@@ -477,16 +526,19 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
 
     /// <summary>
     /// Seals again a chunk of messages (their text, tool calls and own raw line; their search tokens made anew), then of raw blocks,
-    /// whose content is in clear or under an older key. What a row held before is overwritten in the file (<c>secure_delete</c>),
+    /// then of tool output files, whose content is in clear or under an older key. What a row held before is overwritten in the file (<c>secure_delete</c>),
     /// and the search index is merged once every row is walked, so the words of rows kept in clear leave it.
     /// </summary>
     public Task<(string? Next, int Resealed)> ResealAsync(AtRest keys, string? cursor, int max, CancellationToken cancellationToken) =>
         database.OverwritingWriteAsync((connection, transaction) =>
         {
             var (table, after) = cursor?.Split(':') is [var t, var id] ? (t, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)) : ("m", 0L);
-            return table == "m"
-                ? ResealMessagesAsync(connection, transaction, keys, after, max, cancellationToken)
-                : ResealBlocksAsync(connection, transaction, keys, after, max, cancellationToken);
+            return table switch
+            {
+                "m" => ResealMessagesAsync(connection, transaction, keys, after, max, cancellationToken),
+                "b" => ResealBlocksAsync(connection, transaction, keys, after, max, cancellationToken),
+                _ => ResealToolResultsAsync(connection, transaction, keys, after, max, cancellationToken),
+            };
         }, cancellationToken);
 
     private static async Task<(string? Next, int Resealed)> ResealMessagesAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
@@ -542,7 +594,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             // Every row walked: the index's segments are merged, so the words of rows that were kept in clear are gone from it.
             await using var optimize = Command(connection, transaction, "INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('optimize')");
             await optimize.ExecuteNonQueryAsync(cancellationToken);
-            return (null, 0);
+            return ("t:0", 0);
         }
         await using var update = Command(connection, transaction, "UPDATE chat_raw_blocks SET bytes = $bytes WHERE id = $id");
         var resealed = 0;
@@ -554,6 +606,31 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
             resealed++;
         }
         return ("b:" + rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed);
+    }
+
+    private static async Task<(string? Next, int Resealed)> ResealToolResultsAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
+        long after, int max, CancellationToken cancellationToken)
+    {
+        var rows = new List<(long Id, byte[] Bytes)>();
+        await using (var read = Command(connection, transaction, "SELECT id, bytes FROM chat_tool_results WHERE id > $after ORDER BY id LIMIT $max"))
+        {
+            read.Bind("$after", after).Bind("$max", Math.Max(1, max / 50)); // a file can be megabytes
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1)));
+        }
+        if (rows.Count == 0)
+            return (null, 0);
+        await using var update = Command(connection, transaction, "UPDATE chat_tool_results SET bytes = $bytes WHERE id = $id");
+        var resealed = 0;
+        foreach (var (id, bytes) in rows.Where(r => keys.IsStale(r.Bytes)))
+        {
+            update.Parameters.Clear();
+            update.Bind("$id", id).Bind("$bytes", keys.Seal(keys.Open(bytes, Record.ToolResult), Record.ToolResult));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            resealed++;
+        }
+        return ("t:" + rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed);
     }
 
     public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
@@ -574,10 +651,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         await using var delete = Command(connection, transaction, "DELETE FROM chat_messages WHERE session_id = $session");
         delete.Bind("$session", sessionId);
         long removed = await delete.ExecuteNonQueryAsync(cancellationToken);
-        await using (var blocks = Command(connection, transaction, "DELETE FROM chat_raw_blocks WHERE session_id = $session"))
+        foreach (var table in (string[])["chat_raw_blocks", "chat_tool_results"])
         {
-            blocks.Bind("$session", sessionId);
-            await blocks.ExecuteNonQueryAsync(cancellationToken);
+            await using var kept = Command(connection, transaction, $"DELETE FROM {table} WHERE session_id = $session");
+            kept.Bind("$session", sessionId);
+            await kept.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var counts = Command(connection, transaction, "DELETE FROM chat_sessions WHERE session_id = $session");
         counts.Bind("$session", sessionId);

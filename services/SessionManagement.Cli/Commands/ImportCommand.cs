@@ -25,7 +25,8 @@ internal sealed class ImportSettings : GatewaySettings
 }
 
 /// <summary>
-/// <c>smctl import</c>: a whole history into the store — sessions' transcripts and their subagents'. What the store already holds
+/// <c>smctl import</c>: a whole history into the store — sessions' transcripts, their subagents', and the tool outputs Claude Code kept in
+/// files beside them (<c>&lt;session&gt;/tool-results/</c>). What the store already holds
 /// the same (the file given back byte for byte) is skipped, so a second run imports nothing and a run cut short goes on where it
 /// stopped; anything else is imported, and the store keeps each line once however often it arrives. A session deleted for good is
 /// passed over, and said so, unless <c>--undelete</c>.
@@ -79,6 +80,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             skipped = results.Count(r => r.Outcome == "held"),
             failed = failed.Count,
             deleted = deleted.Count,
+            toolOutputs = new { imported = results.Sum(r => r.ToolOutputs.Imported), held = results.Sum(r => r.ToolOutputs.Held) },
             lines = imported.Sum(r => r.Lines),
             added = imported.Sum(r => r.Added),
             bytes,
@@ -94,6 +96,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             Out.MarkupLine($"{summary.files} transcripts: [green]{summary.imported} imported[/] ({ClaudeProjects.Count(summary.lines)} lines, {ClaudeProjects.Count(summary.added)} new), "
                 + $"{summary.skipped} already held, " + (deleted.Count > 0 ? $"[yellow]{deleted.Count} deleted for good, passed over[/], " : "")
                 + $"{(failed.Count > 0 ? $"[red]{failed.Count} failed[/]" : "0 failed")}; {summary.seconds:0.0} s, {summary.megabytesPerSecond:0.0} MB/s");
+            if (summary.toolOutputs.imported + summary.toolOutputs.held > 0)
+                Out.MarkupLine($"Tool outputs kept in files: [green]{summary.toolOutputs.imported} imported[/], {summary.toolOutputs.held} already held");
             foreach (var passed in deleted)
                 Out.MarkupLineInterpolated($"[yellow]{passed.Path}[/]: {passed.Problem}");
             foreach (var problem in failed)
@@ -102,7 +106,17 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         return failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem);
+    private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem)
+    {
+        /// <summary>The session's tool outputs kept in files beside its transcript: how many were imported, how many held already.</summary>
+        public (int Imported, int Held) ToolOutputs { get; init; }
+    }
+
+    /// <summary>A session's own transcript brings its tool outputs kept in files (<c>&lt;session&gt;/tool-results/</c>) along.</summary>
+    private static Task<(int Imported, int Held)> ToolOutputsAsync(GatewayClient client, FoundTranscript transcript, CancellationToken cancellationToken) =>
+        transcript is { SessionId: { } session, File: null }
+            ? ToolResultFolder.ImportAsync(client, session, transcript.Path, cancellationToken)
+            : Task.FromResult((0, 0));
 
     private static async Task<FileResult> ImportOneAsync(GatewayClient client, HeldFiles heldFiles, FoundTranscript transcript, SecretRedactor? redactor, bool undelete,
         CancellationToken cancellationToken)
@@ -110,7 +124,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         try
         {
             if (transcript.SessionId is { } session && await HeldAsync(client, heldFiles, session, transcript, redactor, cancellationToken))
-                return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null);
+                return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null) { ToolOutputs = await ToolOutputsAsync(client, transcript, cancellationToken) };
             var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
                 + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
                 + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File))
@@ -119,7 +133,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             var answer = await client.PostFileAsync(query, transcript.Path, cancellationToken);
             if (transcript.SessionId is { } imported)
                 heldFiles.Forget(imported);
-            return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null);
+            return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null)
+                { ToolOutputs = await ToolOutputsAsync(client, transcript, cancellationToken) };
         }
         catch (GatewayException error) when (error.ExitCode is ExitCodes.Conflict)
         {

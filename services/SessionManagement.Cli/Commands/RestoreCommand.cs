@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 using SessionManagement.Bridge;
+using ContractsFiles = SessionManagement.Contracts.Gateway.TranscriptFiles;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,8 +26,8 @@ internal sealed class RestoreSettings : GatewaySettings, INamesSessions
 }
 
 /// <summary>
-/// <c>smctl restore</c>: writes a session's transcript (and its subagents') back where Claude Code looks for it, byte for byte as
-/// Claude Code wrote it, so <c>claude --resume &lt;id&gt;</c> continues it. A file already there that the kept session goes on from (its
+/// <c>smctl restore</c>: writes a session's transcript (and its subagents', and the tool outputs Claude Code kept in files beside it) back
+/// where Claude Code looks for it, byte for byte as Claude Code wrote it, so <c>claude --resume &lt;id&gt;</c> continues it. A file already there that the kept session goes on from (its
 /// beginning: the session continued elsewhere since, handed back) is completed in place; a different one is never overwritten.
 /// </summary>
 internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
@@ -48,7 +49,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 
         string target;
         List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
-        List<string> written = [], completed = [];
+        List<string> written = [], completed = [], outputsWritten = [];
+        List<(string Path, string Staged, bool There)> outputPlan = [];
         var lengths = new Dictionary<string, long>(StringComparer.Ordinal); // each file written, as long as it is now
         // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
         // so putting a file in place is a rename), never whole in memory.
@@ -68,6 +70,15 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             }
             if (contents.All(c => c.File is not null))
                 throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
+            // The tool outputs Claude Code kept in files beside the transcript, which its lines name: staged the same way.
+            var outputs = new List<(string Name, string Staged, string SourceSha256)>();
+            foreach (var (name, (sha, _)) in await ToolResultFolder.KeptAsync(client, id, cancellationToken))
+            {
+                var staged = Path.Combine(staging, "tool-result-" + outputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                    await client.DownloadAsync($"api/sessions/{escaped}/tool-results/{Uri.EscapeDataString(name)}", output, cancellationToken);
+                outputs.Add((name, staged, sha));
+            }
 
             var cwd = TranscriptText.WorkingDirectory(session)
                 ?? File.ReadLines(contents.First(c => c.File is null).Staged).Select(line => TranscriptText.StringField(line, "cwd")).FirstOrDefault(c => c is not null)
@@ -85,6 +96,11 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // the latest folder. Re-homed, the session goes where it is sent.
             var folder = (settings.ToProject is null ? ClaudeProjects.FolderHolding(config, id) : null)
                 ?? Path.Combine(config, "projects", ClaudeProjects.FolderName(target));
+            if (settings.ToProject is not null && outputs.Count > 0
+                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), id, cwd) is { } namedFolder)
+                foreach (var (_, staged, _) in contents) // the lines name the tool outputs where they are restored to
+                    await File.WriteAllBytesAsync(staged, ToolResultFolder.Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), id, namedFolder, folder),
+                        cancellationToken);
             // Check every file first: a refusal leaves nothing half restored.
             plan = contents.Select(c => (Path: ClaudeProjects.InFolder(folder, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
                 .ToList();
@@ -92,6 +108,12 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             foreach (var (path, (held, _, _)) in there)
                 if (held == Held.Different)
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
+            // A tool output already there is the kept one when it is the file it was read from, or the bytes kept (its secrets masked).
+            outputPlan = outputs.Select(o => (Path: Path.Combine(folder, id, ContractsFiles.ToolResultsFolder, o.Name), o.Staged,
+                There: File.Exists(Path.Combine(folder, id, ContractsFiles.ToolResultsFolder, o.Name)))).ToList();
+            foreach (var (path, staged, isThere) in outputPlan)
+                if (isThere && ToolResultFolder.Sha256(path) != outputs.First(o => o.Staged == staged).SourceSha256 && !SameBytes(path, staged))
+                    throw new CommandFailedException($"{path} is already there and differs from the tool output kept: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             foreach (var (path, staged, _, _) in plan)
             {
                 var (held, length, from) = there[path];
@@ -118,6 +140,12 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 written.Add(path);
                 lengths[path] = new FileInfo(path).Length;
             }
+            foreach (var (path, staged, isThere) in outputPlan.Where(o => !o.There))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.Move(staged, path);
+                outputsWritten.Add(path);
+            }
         }
         finally
         {
@@ -139,11 +167,15 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         }
 
         if (settings.Json)
-            Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written }, Indented));
+            Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written,
+                toolOutputs = outputPlan.Select(o => o.Path), toolOutputsWritten = outputsWritten }, Indented));
         else
         {
             foreach (var (path, _, _, _) in plan) // each file as it lies now: the same records may be other bytes than the kept ones
                 Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(new FileInfo(path).Length)} bytes)");
+            if (outputPlan.Count > 0)
+                Out.MarkupLine($"{(outputsWritten.Count > 0 ? "[green]restored[/]" : "already there")} {outputPlan.Count} tool outputs kept in files, in "
+                    + $"{Markup.Escape(Path.GetDirectoryName(outputPlan[0].Path)!)}" + (outputsWritten.Count is > 0 and var n && n < outputPlan.Count ? $" ({n} written, the others already there)" : ""));
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
             if (!Directory.Exists(target)) // the cd would fail: say where it can go on instead
                 Output.Plain(ClaudeProjects.CheckoutToResumeIn(target) is { } checkout
@@ -222,6 +254,22 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         if (lines == 0 || !EndsWithLineBreak(left))
             return (Held.Different, left.Length, 0);
         return (keptLines.ReadLine() is null ? Held.Same : Held.Beginning, left.Length, from);
+    }
+
+    private static bool SameBytes(string path, string other)
+    {
+        using var left = File.OpenRead(path);
+        using var right = File.OpenRead(other);
+        if (left.Length != right.Length)
+            return false;
+        var (x, y) = (new byte[1 << 16], new byte[1 << 16]);
+        for (int n; (n = left.ReadAtLeast(x, x.Length, throwOnEndOfStream: false)) > 0;)
+        {
+            right.ReadExactly(y, 0, n);
+            if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
+                return false;
+        }
+        return true;
     }
 
     private static bool EndsWithLineBreak(FileStream file)

@@ -45,6 +45,7 @@ internal static class GatewayRoutes
         ReadApiRoutes.Map(gateway);
         SessionBranch.Map(gateway);
         SessionPlacement.Map(gateway);
+        ToolResultRoutes.Map(gateway);
         ContextRoutes.Map(gateway);
         BackupRoutes.Map(gateway);
         StatusRoutes.Map(gateway);

@@ -10,10 +10,12 @@ namespace SessionManagement.Gateway.Transcripts;
 /// <summary>
 /// Ships transcripts when a hook says a turn or the session is done (Stop, SubagentStop, PreCompact,
 /// SessionEnd) and, for sessions still active, on a timer — off the hook's path either way. A session's subagent
-/// transcripts (<c>&lt;session&gt;/subagents/agent-*.jsonl</c> beside its own) go with it.
+/// transcripts (<c>&lt;session&gt;/subagents/agent-*.jsonl</c> beside its own) go with it, and its tool outputs kept in files
+/// (<see cref="ToolResultFiles"/>).
 /// </summary>
 internal sealed class TranscriptPoller(
     TranscriptShipper shipper,
+    ToolResultFiles toolResults,
     ActiveSessions sessions,
     IOptions<GatewayOptions> options,
     TimeProvider time,
@@ -79,6 +81,8 @@ internal sealed class TranscriptPoller(
                 if (shipped.Lines > 0)
                     logger.LogDebug("Shipped {Lines} lines of subagent transcript {Path} of session {SessionId}", shipped.Lines, subagent, sessionId);
             }
+            if (result.Outcome is ShipOutcome.UpToDate)
+                await toolResults.ShipFolderAsync(sessionId, path, host, user, _stopping);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

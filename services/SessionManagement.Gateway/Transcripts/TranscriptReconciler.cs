@@ -14,13 +14,14 @@ namespace SessionManagement.Gateway.Transcripts;
 /// ran while nothing listened, hooks that were not installed). A file never shipped is imported (bounded, as an upload is) and its
 /// cursor set where the import ended; a file shipped before goes on from its cursor. Every line is stored once however often it
 /// arrives, so this races nothing. A file never shipped of a session deleted for good is not imported: only what was written to it since
-/// is shipped (<see cref="DeletedSession"/>).
+/// is shipped (<see cref="DeletedSession"/>). Each session's tool outputs kept in files are taken in too (<see cref="ToolResultFiles"/>).
 /// </summary>
 internal sealed class TranscriptReconciler(
     TranscriptPathPolicy policy,
     ITranscriptCursorStore cursors,
     TranscriptImporter importer,
     TranscriptShipper shipper,
+    ToolResultFiles toolResults,
     BusStarted busStarted,
     IOptions<GatewayOptions> options,
     TimeProvider time,
@@ -73,6 +74,8 @@ internal sealed class TranscriptReconciler(
                 if (!policy.TryResolve(path, out var resolved, out _))
                     continue;
                 files++;
+                if (TranscriptFiles.RelativeName(session!, resolved) is null) // the session's tool outputs, beside its own transcript
+                    await toolResults.ShipFolderAsync(session!, resolved, Environment.MachineName, Environment.UserName, cancellationToken);
                 var cursor = await cursors.GetAsync(session!, resolved, cancellationToken);
                 var length = new FileInfo(resolved).Length;
                 if (cursor is not null && cursor.Offset >= length)

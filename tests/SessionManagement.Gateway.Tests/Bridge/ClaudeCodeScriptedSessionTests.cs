@@ -97,6 +97,53 @@ public sealed class ClaudeCodeScriptedSessionTests
     }
 
     [Fact]
+    public async Task When_a_tool_output_is_too_large_for_the_transcript_Should_keep_claude_codes_file_sealed_with_its_secrets_masked()
+    {
+        await using var model = new ScriptedModelServer();
+        var (host, environment, project) = await StartWithHooksAsync(model, "large-output", hostEnvironment: new()
+        {
+            ["SM_ENCRYPTION_KEY"] = TestKeys.EnvironmentValue,
+            ["SM_session_management__session_storage__encrypt_at_rest"] = "true",
+        });
+        await using var running = host;
+        // Over 30,000 characters of output: Claude Code 2.1.332 keeps it whole in <session>/tool-results/, its line and hooks 30,000 at most.
+        model.Then(ScriptedModelServer.Reply.Call("Bash", new { command = "seq 1 60000 && echo password=hunter2", description = "Count" }),
+            ScriptedModelServer.Reply.Say("Counted."));
+        var run = await ClaudeRun.RunAsync(project, environment, "-p", "count to sixty thousand", "--allowedTools", "Bash");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}\nserver: {string.Join("\n", model.Problems)}");
+        var main = Assert.Single(Directory.GetDirectories(Path.Combine(host.Home, ".claude", "projects")).SelectMany(d => Directory.GetFiles(d, "*.jsonl")));
+        var session = Path.GetFileNameWithoutExtension(main);
+        var output = Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(main)!, session, "tool-results")));
+        var bytes = await File.ReadAllBytesAsync(output, Cancel);
+        Assert.Contains("\n59999\n60000\npassword=hunter2", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+
+        var listed = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{session}/tool-results"),
+            l => l.ValueKind == JsonValueKind.Object && l.GetProperty("files").GetArrayLength() == 1, TimeSpan.FromSeconds(60), "the tool output kept");
+        var kept = await GetBytesAsync(host, $"/api/sessions/{session}/tool-results/{Path.GetFileName(output)}");
+
+        var file = listed.GetProperty("files")[0];
+        Assert.Equal(Path.GetFileName(output), file.GetProperty("name").GetString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), file.GetProperty("sourceSha256").GetString());
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(bytes).Replace("password=hunter2", "password=[redacted:password]", StringComparison.Ordinal),
+            System.Text.Encoding.UTF8.GetString(kept));
+        // On disk sealed, not merely packed: the row's bytes, read from the database file, are no Brotli stream of the output.
+        var database = Path.Combine(host.DataDirectory, "session-management.db");
+        var stored = (byte[])SqliteFile.Scalar(database, "SELECT bytes FROM chat_tool_results WHERE session_id = $id", ("$id", session))!;
+        var encoding = (string)SqliteFile.Scalar(database, "SELECT encoding FROM chat_tool_results WHERE session_id = $id", ("$id", session))!;
+        string? opened;
+        try
+        {
+            opened = SqliteFile.Unpacked(stored, encoding);
+        }
+        catch (Exception error) when (error is InvalidDataException or InvalidOperationException)
+        {
+            opened = null; // no Brotli stream at all
+        }
+        Assert.DoesNotContain("59999", opened ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", opened ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task When_an_older_session_is_forked_Should_link_the_fork_to_it_and_not_to_the_projects_latest_session()
     {
         await using var model = new ScriptedModelServer();
@@ -292,10 +339,10 @@ public sealed class ClaudeCodeScriptedSessionTests
     /// <paramref name="model"/>; a project folder to run it in.
     /// </summary>
     private static async Task<(HostProcess Host, Dictionary<string, string> Environment, string Project)> StartWithHooksAsync(ScriptedModelServer model,
-        string project, string[]? installOptions = null)
+        string project, string[]? installOptions = null, Dictionary<string, string>? hostEnvironment = null)
     {
         var claude = ClaudeRun.Executable();
-        var host = HostProcess.Start(new Dictionary<string, string> { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
+        var host = HostProcess.Start(new Dictionary<string, string>(hostEnvironment ?? []) { ["SM_Gateway__TranscriptPollSeconds"] = "1" });
         try
         {
             await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));

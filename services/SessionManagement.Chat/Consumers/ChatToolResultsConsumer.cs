@@ -1,0 +1,44 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using SessionManagement.Chat.Storage;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
+
+namespace SessionManagement.Chat.Consumers;
+
+/// <summary>
+/// Keeps the files of sessions' <c>tool-results</c> folders (a tool's full output, which the transcript names but does not hold) and
+/// gives them back for a restore or a reader.
+/// </summary>
+public sealed class ChatToolResultsConsumer(IChatStore store, ILogger<ChatToolResultsConsumer> logger)
+    : IConsumer<ToolResultCaptured>, IConsumer<ListToolResults>, IConsumer<GetToolResult>
+{
+    public async Task Consume(ConsumeContext<ToolResultCaptured> context)
+    {
+        var file = context.Message;
+        if (!TranscriptFiles.IsToolResultName(file.Name))
+            throw new ArgumentException($"'{file.Name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder");
+        if (file.Length > TranscriptFiles.MaxToolResultBytes)
+            throw new ArgumentException($"{file.Name} of session {file.SessionId} holds {file.Length} bytes, over the {TranscriptFiles.MaxToolResultBytes} a tool output file holds");
+        var length = TranscriptContent.Unpack(file.Content, file.ContentEncoding).LongLength; // damaged content is refused here, not kept
+        if (length != file.Length)
+            throw new ArgumentException($"{file.Name} of session {file.SessionId} unpacks to {length} bytes, not the {file.Length} it says");
+        var stored = await store.SaveToolResultAsync(file, context.CancellationToken);
+        if (stored)
+            logger.LogDebug("Kept tool output {Name} of session {SessionId}: {Length} bytes", file.Name, file.SessionId, file.Length);
+        if (context.RequestId is not null)
+            await context.RespondAsync(new ToolResultStored(file.SessionId, file.Name, stored));
+    }
+
+    public async Task Consume(ConsumeContext<ListToolResults> context) =>
+        await context.RespondAsync(new ToolResultsHeld(context.Message.SessionId,
+            await store.ToolResultsAsync(context.Message.SessionId, context.CancellationToken)));
+
+    public async Task Consume(ConsumeContext<GetToolResult> context)
+    {
+        var (sessionId, name) = (context.Message.SessionId, context.Message.Name);
+        await context.RespondAsync(await store.ToolResultAsync(sessionId, name, context.CancellationToken) is { } kept
+            ? new ToolResultContent(sessionId, name, true, kept.Content, kept.Encoding)
+            : new ToolResultContent(sessionId, name, false, [], TranscriptContent.Plain));
+    }
+}

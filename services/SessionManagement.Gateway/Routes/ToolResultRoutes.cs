@@ -1,0 +1,100 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using SessionManagement.Contracts.Chat;
+using SessionManagement.Contracts.Gateway;
+using SessionManagement.Gateway.Capture;
+using SessionManagement.Gateway.Transcripts;
+using SessionManagement.Hosting.Security;
+
+namespace SessionManagement.Gateway.Routes;
+
+/// <summary>
+/// A session's tool outputs kept in files (Claude Code's <c>&lt;session&gt;/tool-results/</c>, <see cref="ToolResultFiles"/>): the list
+/// (<c>GET /api/sessions/{id}/tool-results</c>), one file's bytes (<c>GET …/tool-results/{name}</c>), and an upload of one
+/// (<c>PUT …/tool-results/{name}</c>, what <c>smctl import</c> sends), its secrets masked on the way in as the gateway's own
+/// capture does.
+/// </summary>
+internal static class ToolResultRoutes
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/api/sessions/{sessionId}/tool-results", ListAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapGet("/api/sessions/{sessionId}/tool-results/{name}", ReadAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapPut("/api/sessions/{sessionId}/tool-results/{name}", UploadAsync).Allow(AccessRole.Capture).AddEndpointFilter<OwnedSessionFilter>();
+    }
+
+    private static async Task<IResult> ListAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Ok(await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken));
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+    }
+
+    private static async Task<IResult> ReadAsync(HttpContext http, ReadApiClient client, string sessionId, string name, CancellationToken cancellationToken)
+    {
+        if (!TranscriptFiles.IsToolResultName(name))
+            return NotAName(name);
+        ToolResultContent kept;
+        try
+        {
+            kept = await client.AskAsync<GetToolResult, ToolResultContent>(new GetToolResult(sessionId, name), cancellationToken);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+        if (!kept.Found)
+            return Results.Json(new { error = $"session '{sessionId}' has no tool output '{name}' kept" }, statusCode: StatusCodes.Status404NotFound);
+        await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, $"tool output {name}");
+        var bytes = TranscriptContent.Unpack(kept.Content, kept.ContentEncoding);
+        return Results.Bytes(bytes, name.EndsWith(".txt", StringComparison.Ordinal) ? "text/plain; charset=utf-8" : "application/octet-stream");
+    }
+
+    private static async Task<IResult> UploadAsync(HttpContext http, ReadApiClient client, ToolResultFiles files, string sessionId, string name,
+        CancellationToken cancellationToken)
+    {
+        if (!HookInput.IsValidSessionId(sessionId))
+            return ReadApiRoutes.BadRequest($"invalid session id '{sessionId}'");
+        if (!TranscriptFiles.IsToolResultName(name))
+            return NotAName(name);
+        if (http.Request.ContentLength is > TranscriptFiles.MaxToolResultBytes)
+            return TooLarge(name);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = null; // the cap below decides, and answers what is over it
+        using var body = new MemoryStream();
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > TranscriptFiles.MaxToolResultBytes)
+                return TooLarge(name);
+            body.Write(buffer, 0, read);
+        }
+        var (host, user) = ReadApiRoutes.ImportedBy(http);
+        var captured = files.Capture(sessionId, name, body.ToArray(), host, user);
+        try
+        {
+            var stored = await client.AskAsync<ToolResultCaptured, ToolResultStored>(captured, cancellationToken);
+            return Results.Ok(new { sessionId, name, length = captured.Length, sha256 = captured.SourceSha256, stored = stored.Stored });
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+    }
+
+    private static IResult NotAName(string name) => ReadApiRoutes.BadRequest(
+        $"'{name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder (letters, digits, _, - and ., not starting with a dot, at most 200)");
+
+    private static IResult TooLarge(string name) => Results.Json(
+        new { error = $"{name} is over {TranscriptFiles.MaxToolResultBytes} bytes, the most Claude Code keeps of a tool's output; nothing was stored" },
+        statusCode: StatusCodes.Status413PayloadTooLarge);
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text.Unicode;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using SessionManagement.Bridge.Privacy;
+using SessionManagement.Contracts.Gateway;
+
+namespace SessionManagement.Gateway.Transcripts;
+
+/// <summary>
+/// Takes in the files of a session's <c>tool-results</c> folder beside its transcript (<c>&lt;folder&gt;/&lt;session&gt;/tool-results/</c>).
+/// Claude Code 2.1.332 saves there the output of a tool call too large for the transcript (over 30,000 characters of a command's
+/// output, up to 64 MB), and the transcript line keeps only its first 2 KB and the file's path: the hooks get no more than the line.
+/// Each file is read whole once it is there (Claude Code writes it before the line that names it, and never again), its secrets
+/// masked when it is text, and kept by chat. A file taken in is remembered by a cursor at its length holding its SHA-256, so it is read
+/// again only when it changes.
+/// </summary>
+internal sealed class ToolResultFiles(
+    IBus bus,
+    ITranscriptCursorStore cursors,
+    SecretRedactor redactor,
+    TimeProvider time,
+    ILogger<ToolResultFiles> logger)
+{
+    /// <summary>The session's <c>tool-results</c> folder beside its transcript at <paramref name="transcriptPath"/>.</summary>
+    public static string FolderOf(string sessionId, string transcriptPath) =>
+        Path.Combine(Path.GetDirectoryName(transcriptPath) ?? ".", sessionId, TranscriptFiles.ToolResultsFolder);
+
+    /// <summary>
+    /// A tool output file as chat keeps it: its secrets masked when it is UTF-8 text (an image is kept as it is), packed, with the SHA-256
+    /// of the bytes read.
+    /// </summary>
+    public ToolResultCaptured Capture(string sessionId, string name, byte[] bytes, string host, string user)
+    {
+        var kept = Utf8.IsValid(bytes) ? redactor.RedactBytes(bytes) : bytes;
+        var (content, encoding) = TranscriptContent.Pack(kept, compress: true);
+        return new ToolResultCaptured(sessionId, name, Sha256(bytes), kept.Length, content, encoding, time.GetUtcNow(), host, user);
+    }
+
+    /// <summary>The SHA-256 of <paramref name="bytes"/>, in lower-case hex: what a tool output file is known by.</summary>
+    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>
+    /// Ships each file of the session's <c>tool-results</c> folder not shipped before, or changed since; returns how many went. A session
+    /// deleted for good takes only the files written since its deletion. Links, other names and files over 64 MB are passed over.
+    /// </summary>
+    public async Task<int> ShipFolderAsync(string sessionId, string transcriptPath, string host, string user, CancellationToken cancellationToken)
+    {
+        var folder = FolderOf(sessionId, transcriptPath);
+        FileInfo[] files;
+        try
+        {
+            var directory = new DirectoryInfo(folder);
+            if (!directory.Exists || directory.LinkTarget is not null)
+                return 0;
+            files = directory.GetFiles();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+        var shipped = 0;
+        DeletedSession? deleted = null;
+        var deletionRead = false;
+        foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            if (!TranscriptFiles.IsToolResultName(file.Name) || file.LinkTarget is not null || file.Length > TranscriptFiles.MaxToolResultBytes)
+                continue;
+            var cursor = await cursors.GetAsync(sessionId, file.FullName, cancellationToken);
+            if (cursor is not null && cursor.Offset == file.Length && file.LastWriteTimeUtc <= cursor.UpdatedAt.UtcDateTime)
+                continue;
+            if (!deletionRead)
+                (deleted, deletionRead) = (await cursors.DeletedAsync(sessionId, cancellationToken), true);
+            if (deleted is not null && file.LastWriteTimeUtc < deleted.DeletedAt.UtcDateTime)
+                continue; // what was deleted for good stays deleted
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("Tool output {Path} of session {SessionId} could not be read: {Problem}; the next pass tries again", file.FullName, sessionId, error.Message);
+                continue;
+            }
+            var sha = Sha256(bytes);
+            if (cursor?.Fingerprint != sha)
+            {
+                await bus.Publish(Capture(sessionId, file.Name, bytes, host, user), cancellationToken);
+                shipped++;
+            }
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, file.FullName, bytes.Length, sha, time.GetUtcNow()), cancellationToken);
+        }
+        if (shipped > 0)
+            logger.LogDebug("Shipped {Files} tool output files of session {SessionId}", shipped, sessionId);
+        return shipped;
+    }
+}
