@@ -212,6 +212,40 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         await GetJsonAsync($"/api/sessions/{NewSession()}/files", HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task When_a_sessions_tool_output_file_is_uploaded_Should_keep_it_masked_list_it_by_its_files_hash_and_refuse_other_names()
+    {
+        var s = NewSession();
+        await ImportAsync($"?session={s}&name={s}.jsonl", User(s, "u1", null, 1, "count to sixty thousand") + "\n");
+        var output = string.Join("\n", Enumerable.Range(1, 5_000)) + "\npassword=hunter2\n";
+        async Task<(HttpStatusCode Status, JsonElement Body)> PutAsync(string name, string content)
+        {
+            using var response = await Http.PutAsync($"/api/sessions/{s}/tool-results/{name}", new StringContent(content, Encoding.UTF8, "application/octet-stream"), Cancel);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone());
+        }
+
+        var first = await PutAsync("bz7dg8a2x.txt", output);
+        var again = await PutAsync("bz7dg8a2x.txt", output);
+        var listed = await GetJsonAsync($"/api/sessions/{s}/tool-results");
+        var kept = await Http.GetStringAsync($"/api/sessions/{s}/tool-results/bz7dg8a2x.txt", Cancel);
+
+        Assert.Equal((HttpStatusCode.OK, true), (first.Status, first.Body.GetProperty("stored").GetBoolean()));
+        Assert.False(again.Body.GetProperty("stored").GetBoolean());
+        var file = Assert.Single(listed.GetProperty("files").EnumerateArray());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(output))), file.GetProperty("sourceSha256").GetString());
+        Assert.Equal(output.Replace("password=hunter2", "password=[redacted:password]", StringComparison.Ordinal), kept);
+        foreach (var name in new[] { ".hidden", "a%20b.txt", "..%2Fsettings.json" })
+        {
+            var refused = await PutAsync(name, "x");
+            Assert.True(refused.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{name}: {refused.Status}");
+            if (refused.Status == HttpStatusCode.BadRequest)
+                Assert.Contains("is not the name of a file in a session's tool-results folder", refused.Body.GetProperty("error").GetString());
+        }
+        Assert.Single((await GetJsonAsync($"/api/sessions/{s}/tool-results")).GetProperty("files").EnumerateArray());
+        await GetJsonAsync($"/api/sessions/{s}/tool-results/none.txt", HttpStatusCode.NotFound);
+        Assert.Equal(0, (await GetJsonAsync($"/api/sessions/{NewSession()}/tool-results")).GetProperty("files").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("/api/sessions?status=paused", "status must be one of")]
     [InlineData("/api/sessions?since=yesterday", "since must be a date")]
