@@ -759,12 +759,23 @@ public abstract class ChatStoreContract : IAsyncLifetime
             Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.ChatManagementOptions()),
             SessionManagement.Hosting.Security.AtRest.Off, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Chat.Backups.TranscriptBackups>.Instance);
 
-        Assert.Equal(2, await backups.BackUpSessionAsync(s, Cancel));
+        var output = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 9_000)) + "\n");
+        var (packed, encoding) = TranscriptContent.Pack(output, compress: true);
+        await Store.SaveToolResultAsync(new ToolResultCaptured(s, "b7q.txt", "sha-of-its-file", output.Length, packed, encoding, Start, "laptop", "dev"), Cancel);
+
+        Assert.Equal(3, await backups.BackUpSessionAsync(s, Cancel)); // its own transcript, its subagent's, its tool output
         Assert.Equal(0, await backups.BackUpSessionAsync(s, Cancel)); // nothing changed since
         await Store.DeleteSessionAsync(s, Cancel);
         Assert.Empty(await Store.TranscriptFilesAsync(s, Cancel));
+        Assert.Empty(await Store.ToolResultsAsync(s, Cancel));
         foreach (var file in backups.Files())
             Assert.NotNull(await backups.RestoreAsync(file, Cancel));
+        Assert.True(await backups.RestoreOutputAsync(Assert.Single(backups.OutputFiles()), Cancel));
+        var kept = Assert.Single(await Store.ToolResultsAsync(s, Cancel));
+        Assert.Equal(("b7q.txt", "sha-of-its-file", (long)output.Length), (kept.Name, kept.SourceSha256, kept.Length));
+        var back = await Store.ToolResultAsync(s, "b7q.txt", Cancel);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(output), SessionManagement.Testing.SqliteFile.Unpacked(back!.Value.Content, back.Value.Encoding));
+        Assert.False(await backups.RestoreOutputAsync(Assert.Single(backups.OutputFiles()), Cancel)); // held again: left as it is
 
         static List<long> Offsets(long start, string[] lines) => [.. lines.Select((_, i) => start + lines.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1))];
         var own = Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using SessionManagement.Chat.Backups;
 using SessionManagement.Chat.Messages;
 using SessionManagement.Chat.Storage;
 using SessionManagement.Hosting.Options;
@@ -154,6 +155,41 @@ public sealed class SealedSqliteChatStoreTests : SqliteChatStoreTests
 
         Assert.True(resealed >= 1);
         var kept = await after.ToolResultAsync(s, "out.txt", Cancel);
+        Assert.Equal("the full output\n", SqliteFile.Unpacked(kept!.Value.Content, kept.Value.Encoding));
+    }
+
+    [Fact]
+    public async Task When_the_key_is_rotated_Should_seal_a_tool_outputs_backup_again_so_the_new_key_alone_restores_it()
+    {
+        var s = NewSession();
+        using var folder = new TempDirectory();
+        TranscriptBackups Backups(IChatStore store, AtRest keys) => new(
+            Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = folder.Path }), store,
+            Microsoft.Extensions.Options.Options.Create(new ChatManagementOptions()), keys, NullLogger<TranscriptBackups>.Instance);
+        var bytes = System.Text.Encoding.UTF8.GetBytes("the full output\n");
+        var (content, encoding) = SessionManagement.Contracts.Gateway.TranscriptContent.Pack(bytes, compress: true);
+        var store = await OpenAsync(compress: true);
+        await store.AppendAsync(Transcript(s, 0, User(s, "u1", null, 1, "count")), Keep, Cancel);
+        await store.SaveToolResultAsync(new SessionManagement.Contracts.Gateway.ToolResultCaptured(s, "out.txt", "sha", bytes.Length, content, encoding, Start,
+            "laptop", "dev"), Cancel);
+        Assert.Equal(2, await Backups(store, AtRest).BackUpSessionAsync(s, Cancel));
+
+        var rotated = AtRest.With([("test-2", TestKeys.Second), ("test-1", TestKeys.First)]);
+        var walker = Backups(store, rotated);
+        string? cursor = null;
+        var resealed = 0;
+        do
+        {
+            var (next, count) = await walker.ResealAsync(rotated, cursor, AtRestResealer.Chunk, Cancel);
+            (cursor, resealed) = (next, resealed + count);
+        }
+        while (cursor is not null);
+        await store.DeleteSessionAsync(s, Cancel);
+        var restorer = Backups(store, AtRest.With([("test-2", TestKeys.Second)])); // the old key given up
+
+        Assert.Equal(2, resealed);
+        Assert.True(await restorer.RestoreOutputAsync(Assert.Single(restorer.OutputFiles()), Cancel));
+        var kept = await store.ToolResultAsync(s, "out.txt", Cancel);
         Assert.Equal("the full output\n", SqliteFile.Unpacked(kept!.Value.Content, kept.Value.Encoding));
     }
 

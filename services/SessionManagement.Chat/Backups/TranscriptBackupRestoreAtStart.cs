@@ -40,11 +40,19 @@ internal sealed class TranscriptBackupRestoreAtStart(IConfiguration configuratio
             else
                 held++;
         }
+        var outputs = 0;
+        foreach (var path in backups.OutputFiles())
+        {
+            if (await backups.RestoreOutputAsync(path, cancellationToken))
+                outputs++;
+            else
+                held++;
+        }
         // Then what the files say of their sessions (times, counts of prompts and tool calls), as after an import: status's figures
         // went with the database, and a session no hook reached has them from its transcript alone.
         announcements.AddRange(sessions.Select(session => new SummarizeTranscript(session, null, null)));
-        logger.LogWarning("Audit: restored from the transcript backups in {Folder}: {Files} transcript files, {Lines} lines; {Held} held already or unreadable",
-            backups.Path, files, lines, held);
+        logger.LogWarning("Audit: restored from the transcript backups in {Folder}: {Files} transcript files, {Lines} lines, {Outputs} tool outputs; {Held} held already or unreadable",
+            backups.Path, files, lines, outputs, held);
         if (announcements.Count > 0)
             _announcing = AnnounceAsync(announcements, _stopping.Token);
     }

@@ -33,6 +33,11 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
 
     private const string Extension = ".lines";
 
+    /// <summary>The record a tool output's backup is sealed under, and its files' extension.</summary>
+    public const string OutputRecord = "transcript_backups.tool_result";
+
+    private const string OutputExtension = ".output";
+
     /// <summary>Lines read from the store, and written, a chunk at a time.</summary>
     private const int ChunkLines = 5_000, ChunkBytes = 1 << 20;
 
@@ -85,8 +90,96 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             await WriteAsync(sessionId, file, held, path, cancellationToken);
             written++;
         }
+        return written + await BackUpToolResultsAsync(sessionId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Backs up the session's tool outputs kept in files (<c>&lt;session&gt;/tool-results/</c>) whose backups are missing or were read from
+    /// another file: one file each, a header line (<see cref="OutputHeader"/>) then the output as the store keeps it, packed and sealed.
+    /// </summary>
+    private async Task<int> BackUpToolResultsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var written = 0;
+        foreach (var file in await store.ToolResultsAsync(sessionId, cancellationToken))
+        {
+            var path = OutputPath(sessionId, file.Name);
+            if (ReadOutput(path) is { Header: var existing } && existing.SourceSha256 == file.SourceSha256 && existing.Length == file.Length)
+                continue;
+            if (await store.ToolResultAsync(sessionId, file.Name, cancellationToken) is not { } kept)
+                continue; // deleted meanwhile
+            var plain = TranscriptContent.Unpack(kept.Content, kept.Encoding);
+            var header = JsonSerializer.SerializeToUtf8Bytes(new OutputHeader(sessionId, file.Name, plain.LongLength, file.SourceSha256,
+                Convert.ToHexStringLower(SHA256.HashData(plain)), file.CapturedAt, kept.Encoding));
+            await _writing.WaitAsync(cancellationToken);
+            try
+            {
+                await BackupFiles.WriteCheckedAsync(path, (byte[])[.. header, (byte)'\n', .. atRest.Seal(kept.Content, OutputRecord)],
+                    $"session {sessionId}'s tool output {file.Name}", cancellationToken);
+            }
+            finally
+            {
+                _writing.Release();
+            }
+            written++;
+        }
         return written;
     }
+
+    /// <summary>Every backup of a tool output kept in a file.</summary>
+    public IEnumerable<string> OutputFiles() =>
+        Directory.Exists(Path)
+            ? Directory.EnumerateFiles(Path, "*" + OutputExtension, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : [];
+
+    /// <summary>
+    /// Puts a tool output back into the store from its backup when the store holds none of that name for its session; false when it does,
+    /// or the backup is damaged (it does not open, or does not give back the bytes its header names).
+    /// </summary>
+    public async Task<bool> RestoreOutputAsync(string path, CancellationToken cancellationToken)
+    {
+        if (ReadOutput(path) is not { } backup)
+            return false;
+        var header = backup.Header;
+        if ((await store.ToolResultsAsync(header.SessionId, cancellationToken)).Any(f => f.Name == header.Name))
+            return false;
+        try
+        {
+            var content = atRest.Open(backup.Payload, OutputRecord);
+            var plain = TranscriptContent.Unpack(content, header.Encoding);
+            if (plain.LongLength != header.Length || Convert.ToHexStringLower(SHA256.HashData(plain)) != header.Sha256)
+                throw new InvalidDataException("its bytes are not those its header names");
+            await store.SaveToolResultAsync(new ToolResultCaptured(header.SessionId, header.Name, header.SourceSha256, header.Length, content, header.Encoding,
+                header.CapturedAt, "", ""), cancellationToken);
+            return true;
+        }
+        catch (Exception error) when (error is InvalidDataException or CryptographicException)
+        {
+            logger.LogError("The tool output backup {Path} is damaged: {Problem}", path, error.Message);
+            return false;
+        }
+    }
+
+    /// <summary>A tool output's backup: its header and its payload as kept (sealed or not); null when it cannot be read.</summary>
+    private (OutputHeader Header, byte[] Payload)? ReadOutput(string path)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            var end = Array.IndexOf(bytes, (byte)'\n');
+            return end > 0 && JsonSerializer.Deserialize<OutputHeader>(bytes.AsSpan(0, end)) is { } header ? (header, bytes[(end + 1)..]) : null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
+        {
+            if (error is not FileNotFoundException and not DirectoryNotFoundException)
+                logger.LogWarning("The tool output backup {Path} could not be read: {Problem}", path, error.Message);
+            return null;
+        }
+    }
+
+    private string OutputPath(string sessionId, string name) => System.IO.Path.Combine(SessionFolder(sessionId), "tool-result-" + FileNames.Encode(name) + OutputExtension);
+
+    /// <summary>A tool output backup's first line: whose and which it is, the file it was read from, and the bytes it holds.</summary>
+    public sealed record OutputHeader(string SessionId, string Name, long Length, string SourceSha256, string Sha256, DateTimeOffset CapturedAt, string Encoding);
 
     private async Task WriteAsync(string sessionId, string file, string held, string path, CancellationToken cancellationToken)
     {
@@ -308,16 +401,29 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             else
                 held++;
         }
+        foreach (var path in Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*" + OutputExtension).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        {
+            if (await RestoreOutputAsync(path, cancellationToken))
+                files++;
+            else
+                held++;
+        }
         return (files, lines, held);
     }
 
     public async Task<(string? Next, int Resealed)> ResealAsync(AtRest current, string? cursor, int max, CancellationToken cancellationToken)
     {
-        var files = BackupFiles.After(Files(), Path, cursor, Math.Max(1, max / 100));
+        var files = BackupFiles.After(Files().Concat(OutputFiles()).Order(StringComparer.Ordinal), Path, cursor, Math.Max(1, max / 100));
         var resealed = 0;
         foreach (var name in files)
         {
             var path = System.IO.Path.Combine(Path, name);
+            if (path.EndsWith(OutputExtension, StringComparison.Ordinal))
+            {
+                if (await ResealOutputAsync(current, path, cancellationToken))
+                    resealed++;
+                continue;
+            }
             // Under the write lock: a backup written again meanwhile is not put back as it was.
             await _writing.WaitAsync(cancellationToken);
             try
@@ -351,6 +457,26 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             }
         }
         return (files.Count == 0 ? null : files[^1], resealed);
+    }
+
+    /// <summary>Seals a tool output's backup again under the current key when it is under another; whether it was.</summary>
+    private async Task<bool> ResealOutputAsync(AtRest current, string path, CancellationToken cancellationToken)
+    {
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            var end = Array.IndexOf(bytes, (byte)'\n');
+            if (end <= 0 || !current.IsStale(bytes[(end + 1)..]))
+                return false;
+            await BackupFiles.WriteCheckedAsync(path, (byte[])[.. bytes.AsSpan(0, end + 1), .. current.Seal(current.Open(bytes[(end + 1)..], OutputRecord), OutputRecord)],
+                path, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _writing.Release();
+        }
     }
 
     /// <summary>The chunks after the header, each as kept (sealed or not); a chunk cut short or of no length is damage.</summary>
