@@ -268,6 +268,31 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     }
 
     [Fact]
+    public async Task When_claude_code_kept_a_tool_output_in_a_file_Should_link_the_tool_call_to_the_whole_output()
+    {
+        // As Claude Code 2.1.332 writes an output over 30,000 characters: its line holds the first 2 KB and the file's path.
+        var session = "kept-" + Guid.NewGuid().ToString("N")[..8];
+        var name = "b" + Guid.NewGuid().ToString("N")[..8] + ".txt";
+        var whole = string.Join("\n", Enumerable.Range(1, 60_000)) + "\n";
+        var preview = $"<persisted-output>\nOutput too large (340.7KB). Full output saved to: /home/me/.claude/projects/-home-me-shop/{session}/tool-results/{name}\n\n"
+            + $"Preview (first 2KB):\n{whole[..2000]}\n...\n</persisted-output>";
+        await ImportAsync(session, [TranscriptLines.User(session, "u1", null, 1, "count to sixty thousand"),
+            TranscriptLines.AssistantToolUse(session, "a1", "u1", 2, "toolu_count", "seq 1 60000"),
+            TranscriptLines.ToolResult(session, "u2", "a1", 3, "toolu_count", preview)]);
+        using (var put = await captured.Host.Http.PutAsync($"/api/sessions/{session}/tool-results/{name}", new StringContent(whole), TestContext.Current.CancellationToken))
+            Assert.True(put.IsSuccessStatusCode);
+        var page = await OpenAsync($"/sessions/{session}");
+
+        var bash = page.Locator("ol.conversation > li.message details.tool").First;
+        await bash.Locator("summary").ClickAsync();
+        var link = bash.Locator(".tool-output a.whole", new() { HasText = "the whole output" });
+        await link.ClickAsync();
+
+        await page.WaitForURLAsync($"**/sessions/{session}/tool-results/{name}");
+        Assert.Equal(whole, await page.Locator("body").InnerTextAsync());
+    }
+
+    [Fact]
     public async Task When_a_long_session_is_read_to_its_end_Should_show_every_message_once_in_order_a_page_at_a_time()
     {
         // 120 prompts and replies, written here as Claude Code writes them, imported.

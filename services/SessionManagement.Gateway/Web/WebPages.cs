@@ -197,6 +197,35 @@ internal static class WebPages
         }
     }
 
+    /// <summary>
+    /// A tool's whole output as Claude Code kept it in a file (<c>&lt;session&gt;/tool-results/&lt;name&gt;</c>), its transcript line holding
+    /// only the first 2 KB: text as text, anything else as a download.
+    /// </summary>
+    public static async Task<IResult> ToolResultFileAsync(HttpContext http, ReadApiClient client, string sessionId, string name, CancellationToken cancellationToken)
+    {
+        var viewer = WebViewer.Of(http);
+        if (!SessionManagement.Contracts.Gateway.TranscriptFiles.IsToolResultName(name))
+            return Problem(viewer, StatusCodes.Status400BadRequest, "Which output?", $"'{name}' is not the name of a file Claude Code keeps a tool's output in.");
+        try
+        {
+            if (!await OwnedSessionFilter.MaySeeAsync(http, client, sessionId, cancellationToken))
+                return NotFound(viewer, sessionId);
+            var kept = await client.AskAsync<GetToolResult, ToolResultContent>(new GetToolResult(sessionId, name), cancellationToken);
+            if (!kept.Found)
+                return Problem(viewer, StatusCodes.Status404NotFound, "Not kept",
+                    $"Session {sessionId} has no tool output {name} kept: its file was gone from Claude Code's folder before it was taken in.");
+            await AuditTrail.RecordAsync(http, "export", sessionId, $"tool output {name}");
+            var bytes = SessionManagement.Contracts.Gateway.TranscriptContent.Unpack(kept.Content, kept.ContentEncoding);
+            return name.EndsWith(".txt", StringComparison.Ordinal)
+                ? Results.Bytes(bytes, "text/plain; charset=utf-8")
+                : Results.File(bytes, "application/octet-stream", name);
+        }
+        catch (RequestTimeoutException)
+        {
+            return Problem(viewer, StatusCodes.Status504GatewayTimeout, "No answer", "The chat module did not answer in time: is one running?");
+        }
+    }
+
     /// <summary>"Branch here": the branch made as <c>POST /api/sessions/{id}/branch</c> makes it, then its page.</summary>
     public static async Task<IResult> BranchAsync(HttpContext http, ReadApiClient client, TranscriptImporter importer, string sessionId,
         CancellationToken cancellationToken)

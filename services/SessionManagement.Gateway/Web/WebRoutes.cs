@@ -36,6 +36,7 @@ internal static class WebRoutes
         web.MapPost("/sessions/{sessionId}/branch", WebPages.BranchAsync).Allow(AccessRole.Capture);
         web.MapPost("/sessions/{sessionId}/delete", WebPages.DeleteAsync); // an admin's, as in the API
         web.MapGet("/sessions/{sessionId}/tool", WebPages.ToolTextAsync).Allow(AccessRole.Read);
+        web.MapGet("/sessions/{sessionId}/tool-results/{name}", WebPages.ToolResultFileAsync).Allow(AccessRole.Read);
         web.MapGet("/search", WebPages.SearchAsync).Allow(AccessRole.Read);
         web.MapGet("/reports", WebPages.ReportsAsync); // reports and health span every user: an admin's, as in the API
         web.MapGet("/health", WebPages.HealthAsync);
