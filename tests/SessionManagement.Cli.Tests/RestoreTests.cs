@@ -427,6 +427,8 @@ public sealed class RestoreTests
         Assert.True(again.ExitCode == 0, again.Stderr);
         var second = JsonDocument.Parse(again.Stdout).RootElement.GetProperty("toolOutputs");
         Assert.Equal((0, 1), (second.GetProperty("imported").GetInt32(), second.GetProperty("held").GetInt32()));
+        var shown = await SmctlProcess.RunAsync(smctl, "sessions", "show", session, "--json");
+        Assert.Equal(Path.GetFileName(output), Assert.Single(JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("toolOutputs").EnumerateArray()).GetProperty("name").GetString());
         Assert.True(restored.ExitCode == 0, restored.Stderr);
         var copy = Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project), session, "tool-results", Path.GetFileName(output));
         // The file's bytes, its secret masked as in the transcript's lines.
