@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Unicode;
 using MassTransit;
@@ -22,6 +23,14 @@ internal sealed class ToolResultFiles(
     TimeProvider time,
     ILogger<ToolResultFiles> logger)
 {
+    /// <summary>
+    /// The files this process shipped or found shipped, as they were then: a poll passes over them without asking the cursor store. At
+    /// most <see cref="MostSeen"/>, then forgotten all at once (each costs the next poll a cursor read).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (long Length, DateTime WrittenAt)> _seen = new(StringComparer.Ordinal);
+
+    private const int MostSeen = 20_000;
+
     /// <summary>The session's <c>tool-results</c> folder beside its transcript at <paramref name="transcriptPath"/>.</summary>
     public static string FolderOf(string sessionId, string transcriptPath) =>
         Path.Combine(Path.GetDirectoryName(transcriptPath) ?? ".", sessionId, TranscriptFiles.ToolResultsFolder);
@@ -35,6 +44,13 @@ internal sealed class ToolResultFiles(
         var kept = Utf8.IsValid(bytes) ? redactor.RedactBytes(bytes) : bytes;
         var (content, encoding) = TranscriptContent.Pack(kept, compress: true);
         return new ToolResultCaptured(sessionId, name, Sha256(bytes), kept.Length, content, encoding, time.GetUtcNow(), host, user);
+    }
+
+    private void Seen(FileInfo file)
+    {
+        if (_seen.Count >= MostSeen)
+            _seen.Clear();
+        _seen[file.FullName] = (file.Length, file.LastWriteTimeUtc);
     }
 
     /// <summary>The SHA-256 of <paramref name="bytes"/>, in lower-case hex: what a tool output file is known by.</summary>
@@ -66,9 +82,14 @@ internal sealed class ToolResultFiles(
         {
             if (!TranscriptFiles.IsToolResultName(file.Name) || file.LinkTarget is not null || file.Length > TranscriptFiles.MaxToolResultBytes)
                 continue;
+            if (_seen.TryGetValue(file.FullName, out var seen) && seen == (file.Length, file.LastWriteTimeUtc))
+                continue;
             var cursor = await cursors.GetAsync(sessionId, file.FullName, cancellationToken);
             if (cursor is not null && cursor.Offset == file.Length && file.LastWriteTimeUtc <= cursor.UpdatedAt.UtcDateTime)
+            {
+                Seen(file);
                 continue;
+            }
             if (!deletionRead)
                 (deleted, deletionRead) = (await cursors.DeletedAsync(sessionId, cancellationToken), true);
             if (deleted is not null && file.LastWriteTimeUtc < deleted.DeletedAt.UtcDateTime)
@@ -90,6 +111,7 @@ internal sealed class ToolResultFiles(
                 shipped++;
             }
             await cursors.SaveAsync(new TranscriptCursor(sessionId, file.FullName, bytes.Length, sha, time.GetUtcNow()), cancellationToken);
+            Seen(file);
         }
         if (shipped > 0)
             logger.LogDebug("Shipped {Files} tool output files of session {SessionId}", shipped, sessionId);

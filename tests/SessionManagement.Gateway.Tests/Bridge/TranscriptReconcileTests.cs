@@ -25,6 +25,9 @@ public sealed class TranscriptReconcileTests
             TranscriptLines.User(session, "u1", null, 1, "port the parser", "/work/missed"),
             TranscriptLines.AssistantText(session, "a1", "u1", 2, "Ported.", "/work/missed")) + "\n", Cancel);
         await File.WriteAllTextAsync(subagent, TranscriptLines.User(session, "s1", null, 3, "read the grammar", "/work/missed") + "\n", Cancel);
+        var output = Path.Combine(project, session, "tool-results", "b4k2x9.txt"); // a tool's output too large for the transcript
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, string.Join("\n", Enumerable.Range(1, 8_000)), Cancel);
         await host.KillAsync();
 
         host = host.StartAgain();
@@ -36,6 +39,13 @@ public sealed class TranscriptReconcileTests
             var state = await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{session}", Cancel), r => r.IsSuccessStatusCode,
                 TimeSpan.FromSeconds(30), "the session kept by the saver");
             Assert.Contains("\"projectDir\":\"/work/missed\"", await state.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+            var kept = await Eventually.ReturnsAsync(async () =>
+                {
+                    using var response = await host.Http.GetAsync($"/api/sessions/{session}/tool-results/b4k2x9.txt", Cancel);
+                    return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(Cancel) : [];
+                },
+                bytes => bytes.Length > 0, TimeSpan.FromSeconds(30), "the tool output taken in");
+            Assert.Equal(await File.ReadAllBytesAsync(output, Cancel), kept);
 
             await File.AppendAllTextAsync(transcript, TranscriptLines.User(session, "u2", "a1", 4, "and the tests", "/work/missed") + "\n", Cancel);
             await host.KillAsync();
