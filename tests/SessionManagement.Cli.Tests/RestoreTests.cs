@@ -431,8 +431,10 @@ public sealed class RestoreTests
         Assert.Equal(Path.GetFileName(output), Assert.Single(JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("toolOutputs").EnumerateArray()).GetProperty("name").GetString());
         Assert.True(restored.ExitCode == 0, restored.Stderr);
         var copy = Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project), session, "tool-results", Path.GetFileName(output));
-        // The file's bytes, its secret masked as in the transcript's lines.
+        // The file's bytes, its secret masked as in the transcript's lines; the lines name it there, the first folder being gone.
         Assert.Equal(original.Replace("password=hunter2", "password=[redacted:password]", StringComparison.Ordinal), await File.ReadAllTextAsync(copy, Cancel));
+        var restoredLines = await File.ReadAllTextAsync(Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project), session + ".jsonl"), Cancel);
+        Assert.Contains($"\"persistedOutputPath\":{JsonSerializer.Serialize(copy)}", restoredLines, StringComparison.Ordinal);
 
         // Handed to a teammate's checkout: the lines name the file where it now lies, and Claude Code, resumed there, reads it.
         var moved = Path.Combine(machines.Path, "teammate-checkout", "app");

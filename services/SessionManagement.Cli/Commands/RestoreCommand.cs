@@ -96,9 +96,13 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // the latest folder. Re-homed, the session goes where it is sent.
             var folder = (settings.ToProject is null ? ClaudeProjects.FolderHolding(config, id) : null)
                 ?? Path.Combine(config, "projects", ClaudeProjects.FolderName(target));
-            if (settings.ToProject is not null && outputs.Count > 0
-                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), id, cwd) is { } namedFolder)
-                foreach (var (_, staged, _) in contents) // the lines name the tool outputs where they are restored to
+            // The lines name the tool outputs where they are restored to: re-homed, or when the folder they name is not on this machine
+            // (another machine's Claude Code folder). Where it is, they still lie there, and the file stays byte for byte.
+            if (outputs.Count > 0
+                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), id, cwd) is { } namedFolder
+                && (settings.ToProject is not null || !Directory.Exists(JsonSerializer.Deserialize<string>("\"" + namedFolder + "\"")))
+                && JsonSerializer.Deserialize<string>("\"" + namedFolder + "\"") != folder)
+                foreach (var (_, staged, _) in contents)
                     await File.WriteAllBytesAsync(staged, ToolResultFolder.Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), id, namedFolder, folder),
                         cancellationToken);
             // Check every file first: a refusal leaves nothing half restored.
