@@ -39,13 +39,12 @@ internal static class ToolResultFolder
     }
 
     /// <summary>What the store keeps of the session's tool outputs: each file's name, and the SHA-256 of the file it was read from.</summary>
-    public static async Task<IReadOnlyDictionary<string, (string Sha256, long Length)>> KeptAsync(GatewayClient client, string sessionId,
-        CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, string>> KeptAsync(GatewayClient client, string sessionId, CancellationToken cancellationToken)
     {
-        var kept = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
         if (await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/tool-results", cancellationToken, missingIsNull: true) is { } held)
             foreach (var file in held.GetProperty("files").EnumerateArray())
-                kept[file.GetProperty("name").GetString()!] = (file.GetProperty("sourceSha256").GetString()!, file.GetProperty("length").GetInt64());
+                kept[file.GetProperty("name").GetString()!] = file.GetProperty("sourceSha256").GetString()!;
         return kept;
     }
 
@@ -62,7 +61,7 @@ internal static class ToolResultFolder
         var (imported, held) = (0, 0);
         foreach (var file in files)
         {
-            if (kept.TryGetValue(file.Name, out var same) && same.Sha256 == Sha256(file.Path))
+            if (kept.TryGetValue(file.Name, out var sha) && sha == Sha256(file.Path))
             {
                 held++;
                 continue;
@@ -75,11 +74,17 @@ internal static class ToolResultFolder
     }
 
     /// <summary>
-    /// Where the session's transcripts say its tool outputs lie, as the JSON of a line writes it, up to <c>/&lt;session&gt;/tool-results/</c>
-    /// (Claude Code's projects folder of the session's project, on the machine that ran it): from a <c>"persistedOutputPath"</c>, else from
-    /// a path ending in the project's own folder. Null when the transcripts name none.
+    /// Where the session's transcripts say its tool outputs lie, up to <c>/&lt;session&gt;/tool-results/</c> (Claude Code's projects folder of
+    /// the session's project, on the machine that ran it), as the JSON of a line writes it and as a path: from a <c>"persistedOutputPath"</c>,
+    /// else from a path ending in the project's own folder. Null when the transcripts name none.
     /// </summary>
-    public static string? FolderNamed(string transcript, string sessionId, string cwd)
+    public static (string Json, string Path)? FolderNamed(string transcript, string sessionId, string cwd)
+    {
+        var json = JsonFolderNamed(transcript, sessionId, cwd);
+        return json is null ? null : (json, System.Text.Json.JsonSerializer.Deserialize<string>("\"" + json + "\"")!);
+    }
+
+    private static string? JsonFolderNamed(string transcript, string sessionId, string cwd)
     {
         var tail = "/" + sessionId + "/" + TranscriptFiles.ToolResultsFolder + "/";
         const string key = "\"persistedOutputPath\":\"";
@@ -101,7 +106,7 @@ internal static class ToolResultFolder
     }
 
     /// <summary>
-    /// The transcript with each path into the session's tool outputs under <paramref name="from"/> (as <see cref="FolderNamed"/> gives it)
+    /// The transcript with each path into the session's tool outputs under <paramref name="from"/> (as <see cref="FolderNamed"/> gives it in JSON)
     /// moved under <paramref name="to"/>, the folder they are restored to; the rest byte for byte.
     /// </summary>
     public static byte[] Rehome(byte[] transcript, string sessionId, string from, string to)

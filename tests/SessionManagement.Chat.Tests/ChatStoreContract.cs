@@ -716,6 +716,34 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Null(await ReadAsync(s, "b1x.txt"));
     }
 
+    /// <summary>
+    /// For a store that seals under <c>test-1</c>: a tool output kept, the key rotated to <c>test-2</c> (<paramref name="open"/> opens the
+    /// store sealing under the keys given), the store walked, then opened with the new key alone: the output still opens.
+    /// </summary>
+    protected async Task RotationSealsToolOutputsAgainAsync(Func<SessionManagement.Hosting.Security.AtRest, Task<IChatStore>> open)
+    {
+        var s = NewSession();
+        var bytes = System.Text.Encoding.UTF8.GetBytes("the full output\n");
+        var (content, encoding) = TranscriptContent.Pack(bytes, compress: true);
+        await Store.SaveToolResultAsync(new ToolResultCaptured(s, "out.txt", "sha", bytes.Length, content, encoding, Start, "laptop", "dev"), Cancel);
+
+        var rotated = SessionManagement.Hosting.Security.AtRest.With([("test-2", SessionManagement.Testing.TestKeys.Second), ("test-1", SessionManagement.Testing.TestKeys.First)]);
+        var walker = (SessionManagement.Hosting.Security.IAtRestRecords)await open(rotated);
+        string? cursor = null;
+        var resealed = 0;
+        do
+        {
+            var (next, count) = await walker.ResealAsync(rotated, cursor, SessionManagement.Hosting.Security.AtRestResealer.Chunk, Cancel);
+            (cursor, resealed) = (next, resealed + count);
+        }
+        while (cursor is not null);
+        var after = await open(SessionManagement.Hosting.Security.AtRest.With([("test-2", SessionManagement.Testing.TestKeys.Second)])); // the old key given up
+
+        Assert.True(resealed >= 1);
+        var kept = await after.ToolResultAsync(s, "out.txt", Cancel);
+        Assert.Equal("the full output\n", SessionManagement.Testing.SqliteFile.Unpacked(kept!.Value.Content, kept.Value.Encoding));
+    }
+
     [Fact]
     public async Task When_a_session_is_deleted_Should_leave_nothing_of_it()
     {

@@ -51,5 +51,15 @@ public sealed class SealedMongoChatStoreTests(InfrastructureFixture infrastructu
     /// <summary>Sealed messages are found by their words' tokens, with no text index: the test double can show it.</summary>
     protected override Task<string?> SearchUnavailableBecauseAsync() => Task.FromResult<string?>(null);
 
-    protected override AtRest AtRest => TestKeys.Sealing();
+    private AtRest _atRest = TestKeys.Sealing();
+
+    protected override AtRest AtRest => _atRest;
+
+    [Fact]
+    public Task When_the_key_is_rotated_Should_seal_the_tool_output_files_again_so_the_new_key_alone_opens_them() =>
+        RotationSealsToolOutputsAgainAsync(keys =>
+        {
+            _atRest = keys;
+            return OpenAsync(compress: true);
+        });
 }

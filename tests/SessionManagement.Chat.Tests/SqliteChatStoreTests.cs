@@ -130,33 +130,12 @@ public sealed class SealedSqliteChatStoreTests : SqliteChatStoreTests
     protected override AtRest AtRest => _atRest;
 
     [Fact]
-    public async Task When_the_key_is_rotated_Should_seal_the_tool_output_files_again_so_the_new_key_alone_opens_them()
-    {
-        var s = NewSession();
-        var bytes = System.Text.Encoding.UTF8.GetBytes("the full output\n");
-        var (content, encoding) = SessionManagement.Contracts.Gateway.TranscriptContent.Pack(bytes, compress: true);
-        var before = await OpenAsync(compress: true);
-        await before.SaveToolResultAsync(new SessionManagement.Contracts.Gateway.ToolResultCaptured(s, "out.txt", "sha", bytes.Length, content, encoding, Start,
-            "laptop", "dev"), Cancel);
-
-        var rotated = AtRest.With([("test-2", TestKeys.Second), ("test-1", TestKeys.First)]);
-        _atRest = rotated;
-        var walker = (IAtRestRecords)await OpenAsync(compress: true);
-        string? cursor = null;
-        var resealed = 0;
-        do
+    public Task When_the_key_is_rotated_Should_seal_the_tool_output_files_again_so_the_new_key_alone_opens_them() =>
+        RotationSealsToolOutputsAgainAsync(keys =>
         {
-            var (next, count) = await walker.ResealAsync(rotated, cursor, AtRestResealer.Chunk, Cancel);
-            (cursor, resealed) = (next, resealed + count);
-        }
-        while (cursor is not null);
-        _atRest = AtRest.With([("test-2", TestKeys.Second)]); // the old key given up
-        var after = await OpenAsync(compress: true);
-
-        Assert.True(resealed >= 1);
-        var kept = await after.ToolResultAsync(s, "out.txt", Cancel);
-        Assert.Equal("the full output\n", SqliteFile.Unpacked(kept!.Value.Content, kept.Value.Encoding));
-    }
+            _atRest = keys;
+            return OpenAsync(compress: true);
+        });
 
     [Fact]
     public async Task When_the_key_is_rotated_Should_seal_a_tool_outputs_backup_again_so_the_new_key_alone_restores_it()

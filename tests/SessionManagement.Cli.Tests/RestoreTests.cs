@@ -435,6 +435,12 @@ public sealed class RestoreTests
         Assert.Equal(original.Replace("password=hunter2", "password=[redacted:password]", StringComparison.Ordinal), await File.ReadAllTextAsync(copy, Cancel));
         var restoredLines = await File.ReadAllTextAsync(Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project), session + ".jsonl"), Cancel);
         Assert.Contains($"\"persistedOutputPath\":{JsonSerializer.Serialize(copy)}", restoredLines, StringComparison.Ordinal);
+        // Another file where the output would go is never overwritten.
+        await File.WriteAllTextAsync(copy, "written since\n", Cancel);
+        var refused = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        Assert.Equal(7, refused.ExitCode);
+        Assert.Contains("differs from the tool output kept", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("written since\n", await File.ReadAllTextAsync(copy, Cancel));
 
         // Handed to a teammate's checkout: the lines name the file where it now lies, and Claude Code, resumed there, reads it.
         var moved = Path.Combine(machines.Path, "teammate-checkout", "app");

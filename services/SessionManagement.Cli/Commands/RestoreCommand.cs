@@ -72,7 +72,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
             // The tool outputs Claude Code kept in files beside the transcript, which its lines name: staged the same way.
             var outputs = new List<(string Name, string Staged, string SourceSha256)>();
-            foreach (var (name, (sha, _)) in await ToolResultFolder.KeptAsync(client, id, cancellationToken))
+            foreach (var (name, sha) in await ToolResultFolder.KeptAsync(client, id, cancellationToken))
             {
                 var staged = Path.Combine(staging, "tool-result-" + outputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
@@ -99,11 +99,10 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // The lines name the tool outputs where they are restored to: re-homed, or when the folder they name is not on this machine
             // (another machine's Claude Code folder). Where it is, they still lie there, and the file stays byte for byte.
             if (outputs.Count > 0
-                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), id, cwd) is { } namedFolder
-                && (settings.ToProject is not null || !Directory.Exists(JsonSerializer.Deserialize<string>("\"" + namedFolder + "\"")))
-                && JsonSerializer.Deserialize<string>("\"" + namedFolder + "\"") != folder)
+                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), id, cwd) is { } named
+                && named.Path != folder && (settings.ToProject is not null || !Directory.Exists(named.Path)))
                 foreach (var (_, staged, _) in contents)
-                    await File.WriteAllBytesAsync(staged, ToolResultFolder.Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), id, namedFolder, folder),
+                    await File.WriteAllBytesAsync(staged, ToolResultFolder.Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), id, named.Json, folder),
                         cancellationToken);
             // Check every file first: a refusal leaves nothing half restored.
             plan = contents.Select(c => (Path: ClaudeProjects.InFolder(folder, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
@@ -113,11 +112,14 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 if (held == Held.Different)
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             // A tool output already there is the kept one when it is the file it was read from, or the bytes kept (its secrets masked).
-            outputPlan = outputs.Select(o => (Path: Path.Combine(folder, id, ContractsFiles.ToolResultsFolder, o.Name), o.Staged,
-                There: File.Exists(Path.Combine(folder, id, ContractsFiles.ToolResultsFolder, o.Name)))).ToList();
-            foreach (var (path, staged, isThere) in outputPlan)
-                if (isThere && ToolResultFolder.Sha256(path) != outputs.First(o => o.Staged == staged).SourceSha256 && !SameBytes(path, staged))
+            foreach (var (name, staged, sourceSha256) in outputs)
+            {
+                var path = Path.Combine(folder, id, ContractsFiles.ToolResultsFolder, name);
+                var isThere = File.Exists(path);
+                outputPlan.Add((path, staged, isThere));
+                if (isThere && ToolResultFolder.Sha256(path) != sourceSha256 && !SameBytes(path, staged))
                     throw new CommandFailedException($"{path} is already there and differs from the tool output kept: it is left as it is (move it away to restore)", ExitCodes.Conflict);
+            }
             foreach (var (path, staged, _, _) in plan)
             {
                 var (held, length, from) = there[path];
@@ -178,7 +180,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             foreach (var (path, _, _, _) in plan) // each file as it lies now: the same records may be other bytes than the kept ones
                 Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(new FileInfo(path).Length)} bytes)");
             if (outputPlan.Count > 0)
-                Out.MarkupLine($"{(outputsWritten.Count > 0 ? "[green]restored[/]" : "already there")} {outputPlan.Count} tool outputs kept in files, in "
+                Out.MarkupLine($"{(outputsWritten.Count > 0 ? "[green]restored[/]" : "already there")} {outputPlan.Count} tool output{(outputPlan.Count == 1 ? "" : "s")} kept in files, in "
                     + $"{Markup.Escape(Path.GetDirectoryName(outputPlan[0].Path)!)}" + (outputsWritten.Count is > 0 and var n && n < outputPlan.Count ? $" ({n} written, the others already there)" : ""));
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
             if (!Directory.Exists(target)) // the cd would fail: say where it can go on instead
