@@ -101,6 +101,11 @@ public sealed class SessionDeleteTests
                 TranscriptLines.AssistantText(session, "a1", "u1", 1, $"Kept: {said}.", "/work/undelete"), "\n");
             await File.WriteAllTextAsync(Path.Combine(handoff, gone + ".jsonl"), Transcript(gone, word), Cancel);
             await File.WriteAllTextAsync(Path.Combine(handoff, kept + ".jsonl"), Transcript(kept, keptWord), Cancel);
+            var output = Path.Combine(handoff, gone, "tool-results", "b3m7q.txt"); // a tool's output too large for its transcript line
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            await File.WriteAllTextAsync(output, string.Join("\n", Enumerable.Range(1, 5_000)) + $"\n{word}\n", Cancel);
+            var database = Path.Combine(host.DataDirectory, "session-management.db");
+            long OutputsKept() => SqliteFile.Count(database, "SELECT count(*) FROM chat_tool_results WHERE session_id = $id", ("$id", gone));
             // A hook of it the gateway refused (its JSON cut short) is kept in its journal, and names the session.
             using (var refusedHook = await host.Http.PostAsync("/hooks", new StringContent(
                 $$"""{"session_id":"{{gone}}","hook_event_name":"UserPromptSubmit","prompt":"the refused hook says {{word}}" """, Encoding.UTF8, "application/json"), Cancel))
@@ -109,6 +114,7 @@ public sealed class SessionDeleteTests
             var first = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(host.Home, "handoff"), "--json");
             Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
             Assert.Contains(DataFiles.Holding(host.DataDirectory, word), f => Path.GetFileName(f).StartsWith("session-management.db", StringComparison.Ordinal));
+            Assert.Equal(1, OutputsKept());
 
             var deleted = await SmctlProcess.RunAsync(smctl, "sessions", "delete", gone, "--yes");
             Assert.True(deleted.ExitCode == 0, deleted.Stderr);
@@ -116,6 +122,8 @@ public sealed class SessionDeleteTests
                 "no file holding the deleted session's word, its refused hook's included");
             var refusedAfter = JsonDocument.Parse(await host.Http.GetStringAsync("/api/errors", Cancel)).RootElement.GetProperty("rejected").EnumerateArray()
                 .Single(r => r.GetProperty("sessionId").GetString() == gone);
+            var outputsAfterDelete = OutputsKept();
+            using var putAfterDelete = await host.Http.PutAsync($"/api/sessions/{gone}/tool-results/b3m7q.txt", new StringContent("again"), Cancel);
 
             // Claude Code's folder now holds it, with a session never imported: the gateway reconciles the folder as it starts again.
             var projects = Path.Combine(host.Home, ".claude", "projects");
@@ -131,6 +139,7 @@ public sealed class SessionDeleteTests
             var afterRestart = DataFiles.Holding(host.DataDirectory, word);
             var again = await SmctlProcess.RunAsync(smctl, "import", projects, "--json");
             var afterImport = DataFiles.Holding(host.DataDirectory, word);
+            var outputsAfterImport = OutputsKept(); // neither the reconciliation nor the import took its tool output again
 
             // Resumed in Claude Code: its hooks come again, and what it adds is taken in, never what it held.
             await host.PostHookAsync($$"""{"session_id":"{{gone}}","hook_event_name":"SessionStart","source":"resume","cwd":"/work/undelete","transcript_path":"{{transcript}}"}""", Cancel);
@@ -144,6 +153,9 @@ public sealed class SessionDeleteTests
             var undeleted = await SmctlProcess.RunAsync(smctl, "import", projects, "--undelete", "--json");
 
             Assert.Empty(leftovers);
+            Assert.Equal((0L, 0L), (outputsAfterDelete, outputsAfterImport));
+            Assert.Equal(HttpStatusCode.Conflict, putAfterDelete.StatusCode);
+            Assert.Contains("deleted for good", await putAfterDelete.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
             Assert.Equal("nothing", refusedAfter.GetProperty("kept").GetString());
             Assert.Empty(afterRestart);
             Assert.True(again.ExitCode == 0, again.Stdout + again.Stderr);
@@ -158,6 +170,8 @@ public sealed class SessionDeleteTests
             Assert.Equal(1, JsonDocument.Parse(undeleted.Stdout).RootElement.GetProperty("imported").GetInt32());
             Assert.Contains(DataFiles.Holding(host.DataDirectory, word), f => Path.GetFileName(f).StartsWith("session-management.db", StringComparison.Ordinal));
             Assert.Equal(await File.ReadAllTextAsync(transcript, Cancel), await host.Http.GetStringAsync($"/api/sessions/{gone}/export?format=jsonl", Cancel));
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(projects, "-work-undelete", gone, "tool-results", "b3m7q.txt"), Cancel),
+                await host.Http.GetStringAsync($"/api/sessions/{gone}/tool-results/b3m7q.txt", Cancel)); // undeleted, its output with it
             await Eventually.ReturnsAsync(async () => JsonDocument.Parse(await host.Http.GetStringAsync($"/api/audit?action=import&session={gone}", Cancel)).RootElement,
                 audit => audit.GetProperty("entries").EnumerateArray().Any(e => e.GetProperty("detail").GetString()!.Contains("undeleted", StringComparison.Ordinal)),
                 Within, "the undeleting import in the audit trail");

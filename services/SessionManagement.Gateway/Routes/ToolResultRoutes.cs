@@ -15,7 +15,7 @@ namespace SessionManagement.Gateway.Routes;
 /// A session's tool outputs kept in files (Claude Code's <c>&lt;session&gt;/tool-results/</c>, <see cref="ToolResultFiles"/>): the list
 /// (<c>GET /api/sessions/{id}/tool-results</c>), one file's bytes (<c>GET …/tool-results/{name}</c>), and an upload of one
 /// (<c>PUT …/tool-results/{name}</c>, what <c>smctl import</c> sends), its secrets masked on the way in as the gateway's own
-/// capture does.
+/// capture does; refused for a session deleted for good until its transcript is imported again with <c>undelete=true</c>.
 /// </summary>
 internal static class ToolResultRoutes
 {
@@ -58,13 +58,15 @@ internal static class ToolResultRoutes
         return Results.Bytes(bytes, name.EndsWith(".txt", StringComparison.Ordinal) ? "text/plain; charset=utf-8" : "application/octet-stream");
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext http, ReadApiClient client, ToolResultFiles files, string sessionId, string name,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(HttpContext http, ReadApiClient client, ToolResultFiles files, ITranscriptCursorStore cursors,
+        string sessionId, string name, CancellationToken cancellationToken)
     {
         if (!HookInput.IsValidSessionId(sessionId))
             return ReadApiRoutes.BadRequest($"invalid session id '{sessionId}'");
         if (!TranscriptFiles.IsToolResultName(name))
             return NotAName(name);
+        if (await cursors.DeletedAsync(sessionId, cancellationToken) is { } deleted) // its transcript imported with undelete=true lifts it
+            return Results.Json(new { error = new DeletedSessionException(deleted).Message, deleted }, statusCode: StatusCodes.Status409Conflict);
         if (http.Request.ContentLength is > TranscriptFiles.MaxToolResultBytes)
             return TooLarge(name);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
