@@ -414,6 +414,8 @@ public sealed class RestoreTests
         var original = await File.ReadAllTextAsync(output, Cancel);
         Assert.Contains("\n60000\n", original, StringComparison.Ordinal);
         Assert.DoesNotContain("\\n59999\\n", await File.ReadAllTextAsync(transcript, Cancel), StringComparison.Ordinal); // only in the file
+        var lastReply = File.ReadLines(transcript).Select(l => JsonDocument.Parse(l).RootElement) // read here, as Claude Code wrote it
+            .Last(r => r.GetProperty("type").GetString() == "assistant").GetProperty("uuid").GetString()!;
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
 
         var imported = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
@@ -459,6 +461,19 @@ public sealed class RestoreTests
         var sent = model.AgentRequests.Last()["messages"]!.ToJsonString();
         Assert.Contains("59995", sent, StringComparison.Ordinal);
         Assert.Contains("password=[redacted:password]", sent, StringComparison.Ordinal);
+
+        // A branch of it takes the output along, in its own folder, where its lines name it: resumed, Claude Code reads it there.
+        var branched = await SmctlProcess.RunAsync(smctl, "branch", session, "--at", lastReply, "--config-dir", config, "--json");
+        Assert.True(branched.ExitCode == 0, branched.Stderr);
+        var branch = JsonDocument.Parse(branched.Stdout).RootElement.GetProperty("sessionId").GetString()!;
+        var branchOutput = Path.Combine(config, "projects", ClaudeProjects.FolderName(project), branch, "tool-results", Path.GetFileName(output));
+        Assert.Equal(original.Replace("password=hunter2", "password=[redacted:password]", StringComparison.Ordinal), await File.ReadAllTextAsync(branchOutput, Cancel));
+        Assert.Contains($"\"persistedOutputPath\":{JsonSerializer.Serialize(branchOutput)}",
+            await File.ReadAllTextAsync(Path.Combine(config, "projects", ClaudeProjects.FolderName(project), branch + ".jsonl"), Cancel), StringComparison.Ordinal);
+        model.Then(ScriptedModelServer.Reply.Call("Read", new { file_path = branchOutput, offset = 59990, limit = 20 }), ScriptedModelServer.Reply.Say("Still 60000."));
+        var resumedBranch = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "--resume", branch, "and in the branch?", "--allowedTools", "Read");
+        Assert.True(resumedBranch.ExitCode == 0, $"claude --resume exited {resumedBranch.ExitCode}: {resumedBranch.Output}");
+        Assert.Contains("59995", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
     /// <summary>One prompt and its answer, recorded by Claude Code in <c>&lt;machines&gt;/&lt;machine&gt;</c>: its transcript, session id and project.</summary>

@@ -51,6 +51,14 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
         var path = ClaudeProjects.TranscriptPath(ClaudeProjects.ConfigDirectory(settings.ConfigDirectory), cwd, branch);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, bytes, cancellationToken);
+        // Its tool outputs kept in files, where its lines name them: beside it.
+        foreach (var name in (await ToolResultFolder.KeptAsync(client, branch, cancellationToken)).Keys)
+        {
+            var output = Path.Combine(Path.GetDirectoryName(path)!, branch, SessionManagement.Contracts.Gateway.TranscriptFiles.ToolResultsFolder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            await using var file = new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(branch)}/tool-results/{Uri.EscapeDataString(name)}", file, cancellationToken);
+        }
 
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(new { sessionId = branch, parentSessionId = id, at = settings.At, lines, path }, Indented));

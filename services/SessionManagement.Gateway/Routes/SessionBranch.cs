@@ -12,7 +12,7 @@ namespace SessionManagement.Gateway.Routes;
 
 /// <summary>
 /// A branch: a new session (a new id) holding a session's transcript up to one of its messages, each line as it was but for the
-/// session id, kept as a child of the session it came from (<c>POST /api/sessions/{id}/branch?at=&lt;uuid&gt;</c>; smctl branch
+/// session id (and the folder of its tool outputs kept in files, which go with it), kept as a child of the session it came from (<c>POST /api/sessions/{id}/branch?at=&lt;uuid&gt;</c>; smctl branch
 /// and the web view's "branch here"). Only a session kept whole from its first line can be branched.
 /// </summary>
 internal static class SessionBranch
@@ -54,6 +54,9 @@ internal static class SessionBranch
 
         var branch = Guid.NewGuid().ToString();
         var (from, to) = (Encoding.UTF8.GetBytes("\"sessionId\":" + JsonSerializer.Serialize(sessionId)), Encoding.UTF8.GetBytes("\"sessionId\":" + JsonSerializer.Serialize(branch)));
+        // The tool outputs Claude Code kept in files beside the session go with the branch, into its own folder.
+        var (outputsFrom, outputsTo) = (Encoding.UTF8.GetBytes(OutputsFolder(sessionId)), Encoding.UTF8.GetBytes(OutputsFolder(branch)));
+        using var renamed = new MemoryStream();
         var wanted = Encoding.UTF8.GetBytes("\"" + at + "\"");
         using var lines = new MemoryStream();
         long count = 0;
@@ -70,7 +73,9 @@ internal static class SessionBranch
                 var end = rest.Span.IndexOf((byte)'\n');
                 var line = end < 0 ? rest : rest[..(end + 1)];
                 rest = rest[line.Length..];
-                Replace(lines, line.Span, from, to);
+                renamed.SetLength(0);
+                Replace(renamed, line.Span, from, to);
+                Replace(lines, renamed.GetBuffer().AsSpan(0, (int)renamed.Length), outputsFrom, outputsTo);
                 count++;
                 found = line.Span.IndexOf(wanted) >= 0 && UuidOf(line.Span) == at;
             }
@@ -89,8 +94,31 @@ internal static class SessionBranch
         {
             throw new BranchRefusedException(StatusCodes.Status400BadRequest, rejected.Message);
         }
-        await AuditTrail.RecordAsync(http, "branch", branch, $"branched from {sessionId} at {at}: {count} lines");
-        return new Branched(branch, sessionId, at, count);
+        var outputs = await CopyToolOutputsAsync(client, sessionId, branch, lines.GetBuffer().AsMemory(0, (int)lines.Length), host, user, cancellationToken);
+        await AuditTrail.RecordAsync(http, "branch", branch, $"branched from {sessionId} at {at}: {count} lines" + (outputs > 0 ? $", {outputs} tool outputs" : ""));
+        return new Branched(branch, sessionId, at, count) { ToolOutputs = outputs };
+    }
+
+    /// <summary>A session's <c>tool-results</c> folder as a path names it, between its project's folder and the file's name.</summary>
+    private static string OutputsFolder(string sessionId) => "/" + sessionId + "/" + SessionManagement.Contracts.Gateway.TranscriptFiles.ToolResultsFolder + "/";
+
+    /// <summary>Keeps for the branch each tool output of the session its lines name (now in the branch's folder); how many.</summary>
+    private static async Task<int> CopyToolOutputsAsync(ReadApiClient client, string sessionId, string branch, ReadOnlyMemory<byte> lines, string host, string user,
+        CancellationToken cancellationToken)
+    {
+        var copied = 0;
+        foreach (var output in (await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken)).Files)
+        {
+            if (lines.Span.IndexOf(Encoding.UTF8.GetBytes(OutputsFolder(branch) + output.Name)) < 0)
+                continue; // named only after the branch point
+            var kept = await client.AskAsync<GetToolResult, ToolResultContent>(new GetToolResult(sessionId, output.Name), cancellationToken);
+            if (!kept.Found)
+                continue;
+            await client.AskAsync<SessionManagement.Contracts.Gateway.ToolResultCaptured, ToolResultStored>(new SessionManagement.Contracts.Gateway.ToolResultCaptured(
+                branch, output.Name, output.SourceSha256, output.Length, kept.Content, kept.ContentEncoding, DateTimeOffset.UtcNow, host, user), cancellationToken);
+            copied++;
+        }
+        return copied;
     }
 
     /// <summary>The line with the session's id replaced by the branch's wherever a record names it.</summary>
@@ -123,7 +151,11 @@ internal static class SessionBranch
 }
 
 /// <summary>A branch made: its id, the session it came from, the message it ends with, and its lines.</summary>
-internal sealed record Branched(string SessionId, string ParentSessionId, string At, long Lines);
+internal sealed record Branched(string SessionId, string ParentSessionId, string At, long Lines)
+{
+    /// <summary>The session's tool outputs kept in files that the branch's lines name, kept for the branch too.</summary>
+    public int ToolOutputs { get; init; }
+}
 
 /// <summary>Why a branch cannot be made, with the HTTP status that says so.</summary>
 internal sealed class BranchRefusedException(int status, string message) : Exception(message)
