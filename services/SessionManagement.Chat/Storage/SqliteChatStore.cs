@@ -581,56 +581,55 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     private static async Task<(string? Next, int Resealed)> ResealBlocksAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
         long after, int max, CancellationToken cancellationToken)
     {
-        var rows = new List<(long Id, byte[] Bytes)>();
-        await using (var read = Command(connection, transaction, "SELECT id, bytes FROM chat_raw_blocks WHERE id > $after ORDER BY id LIMIT $max"))
-        {
-            read.Bind("$after", after).Bind("$max", Math.Max(1, max / 10)); // a block holds a batch of lines
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1)));
-        }
-        if (rows.Count == 0)
+        // A block holds a batch of lines.
+        var (last, resealed) = await ResealBlobsAsync(connection, transaction, keys, "chat_raw_blocks", Record.Block, after, Math.Max(1, max / 10), cancellationToken);
+        if (last is not { } id)
         {
             // Every row walked: the index's segments are merged, so the words of rows that were kept in clear are gone from it.
             await using var optimize = Command(connection, transaction, "INSERT INTO chat_messages_fts (chat_messages_fts) VALUES ('optimize')");
             await optimize.ExecuteNonQueryAsync(cancellationToken);
             return ("t:0", 0);
         }
-        await using var update = Command(connection, transaction, "UPDATE chat_raw_blocks SET bytes = $bytes WHERE id = $id");
-        var resealed = 0;
-        foreach (var (id, bytes) in rows.Where(r => keys.IsStale(r.Bytes)))
-        {
-            update.Parameters.Clear();
-            update.Bind("$id", id).Bind("$bytes", keys.Seal(keys.Open(bytes, Record.Block), Record.Block));
-            await update.ExecuteNonQueryAsync(cancellationToken);
-            resealed++;
-        }
-        return ("b:" + rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed);
+        return ("b:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed);
     }
 
     private static async Task<(string? Next, int Resealed)> ResealToolResultsAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
         long after, int max, CancellationToken cancellationToken)
     {
+        // A file can be megabytes.
+        var (last, resealed) = await ResealBlobsAsync(connection, transaction, keys, "chat_tool_results", Record.ToolResult, after, Math.Max(1, max / 50),
+            cancellationToken);
+        return last is { } id ? ("t:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed) : (null, 0);
+    }
+
+    /// <summary>
+    /// Seals again, under the current key, those of a table's next <paramref name="take"/> blobs (<c>id</c>, <c>bytes</c>, sealed as
+    /// <paramref name="record"/>) after <paramref name="after"/> that are in clear or under another key; the last id read (null when none
+    /// was left), and how many were sealed again.
+    /// </summary>
+    private static async Task<(long? Last, int Resealed)> ResealBlobsAsync(SqliteConnection connection, SqliteTransaction transaction, AtRest keys,
+        string table, string record, long after, int take, CancellationToken cancellationToken)
+    {
         var rows = new List<(long Id, byte[] Bytes)>();
-        await using (var read = Command(connection, transaction, "SELECT id, bytes FROM chat_tool_results WHERE id > $after ORDER BY id LIMIT $max"))
+        await using (var read = Command(connection, transaction, $"SELECT id, bytes FROM {table} WHERE id > $after ORDER BY id LIMIT $max"))
         {
-            read.Bind("$after", after).Bind("$max", Math.Max(1, max / 50)); // a file can be megabytes
+            read.Bind("$after", after).Bind("$max", take);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1)));
         }
         if (rows.Count == 0)
             return (null, 0);
-        await using var update = Command(connection, transaction, "UPDATE chat_tool_results SET bytes = $bytes WHERE id = $id");
+        await using var update = Command(connection, transaction, $"UPDATE {table} SET bytes = $bytes WHERE id = $id");
         var resealed = 0;
         foreach (var (id, bytes) in rows.Where(r => keys.IsStale(r.Bytes)))
         {
             update.Parameters.Clear();
-            update.Bind("$id", id).Bind("$bytes", keys.Seal(keys.Open(bytes, Record.ToolResult), Record.ToolResult));
+            update.Bind("$id", id).Bind("$bytes", keys.Seal(keys.Open(bytes, record), record));
             await update.ExecuteNonQueryAsync(cancellationToken);
             resealed++;
         }
-        return ("t:" + rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), resealed);
+        return (rows[^1].Id, resealed);
     }
 
     public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
