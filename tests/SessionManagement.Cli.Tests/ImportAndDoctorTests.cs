@@ -128,6 +128,10 @@ public sealed class ImportAndDoctorTests
         // A transcript Claude Code deletes within the week (it is 27 days old) that the store does not hold.
         var old = Write(Path.Combine(claude, "projects"), "-work-old", "old-session.jsonl", Transcript("old-session", "/work/old", "an old prompt", 1));
         File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-27));
+        // And its tool output too large for the transcript, which Claude Code deletes with the session's folder.
+        var output = Path.Combine(claude, "projects", "-work-old", "old-session", "tool-results", "b9w2k.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, string.Join("\n", Enumerable.Range(1, 8_000)), Cancel);
         var smctl = new Dictionary<string, string>(environment) { ["CLAUDE_CONFIG_DIR"] = claude };
 
         var unheld = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
@@ -137,7 +141,7 @@ public sealed class ImportAndDoctorTests
 
         Assert.Equal(8, unheld.ExitCode);
         var report = JsonDocument.Parse(unheld.Stdout).RootElement;
-        Assert.Equal([old], report.GetProperty("unheld").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal([old, output], report.GetProperty("unheld").EnumerateArray().Select(p => p.GetString()));
         Assert.True(healthy.ExitCode == 0, healthy.Stdout + healthy.Stderr);
         var passed = JsonDocument.Parse(healthy.Stdout).RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
         Assert.All(passed.Values, c => Assert.True(c.GetProperty("ok").GetBoolean(), c.ToString()));

@@ -330,7 +330,10 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
             : $"{waiting} hooks wait in {spool.Path}: the gateway replays them when it can keep them (now: sm-hook drain)"));
     }
 
-    /// <summary>Transcripts older than Claude Code's cleanup period less a week (it deletes them at the period) that the store does not hold whole.</summary>
+    /// <summary>
+    /// Transcripts older than Claude Code's cleanup period less a week (it deletes them at the period) that the store does not hold whole,
+    /// and their sessions' tool outputs kept in files that it does not hold.
+    /// </summary>
     private static async Task<List<string>> CleanupAsync(GatewayClient client, string config, List<Check> checks, CancellationToken cancellationToken)
     {
         var days = DefaultCleanupDays;
@@ -353,11 +356,17 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                 if (await heldFiles.OfAsync(transcript.SessionId!, transcript.File, cancellationToken) is not { } held
                     || held.FirstOffset > 0 || held.Lines < TranscriptFolder.CountLines(transcript.Path))
                     unheld.Add(transcript.Path);
+                // The tool outputs Claude Code kept in files beside it go with its folder.
+                if (transcript.File is null && ToolResultFolder.Find(transcript.SessionId!, transcript.Path) is { Count: > 0 } outputs)
+                {
+                    var kept = await ToolResultFolder.KeptAsync(client, transcript.SessionId!, cancellationToken);
+                    unheld.AddRange(outputs.Where(o => kept.GetValueOrDefault(o.Name) != ToolResultFolder.Sha256(o.Path)).Select(o => o.Path));
+                }
             }
         }
         checks.Add(new Check("cleanup", unheld.Count == 0, unheld.Count == 0
             ? $"Claude Code deletes transcripts after {days} days; every one it deletes within a week is held"
-            : $"Claude Code deletes transcripts after {days} days: {unheld.Count} it deletes within a week are not held (smctl import)"));
+            : $"Claude Code deletes transcripts after {days} days: {unheld.Count} files it deletes within a week are not held (smctl import)"));
         return unheld;
     }
 }
