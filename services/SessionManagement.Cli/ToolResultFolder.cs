@@ -106,14 +106,56 @@ internal static class ToolResultFolder
     }
 
     /// <summary>
-    /// The transcript with each path into the session's tool outputs under <paramref name="from"/> (as <see cref="FolderNamed"/> gives it in JSON)
-    /// moved under <paramref name="to"/>, the folder they are restored to; the rest byte for byte.
+    /// The transcript with each path into the tool outputs of <paramref name="sessionIds"/> under <paramref name="from"/> (as
+    /// <see cref="FolderNamed"/> gives it in JSON) moved under <paramref name="to"/>, the folder they are restored to; the rest byte for byte.
     /// </summary>
-    public static byte[] Rehome(byte[] transcript, string sessionId, string from, string to)
+    public static byte[] Rehome(byte[] transcript, IEnumerable<string> sessionIds, string from, string to)
     {
-        var tail = "/" + sessionId + "/" + TranscriptFiles.ToolResultsFolder + "/";
         var text = Encoding.UTF8.GetString(transcript);
-        var moved = text.Replace(from + tail, TranscriptText.JsonString(to)[1..^1] + tail, StringComparison.Ordinal);
-        return ReferenceEquals(moved, text) || moved == text ? transcript : Encoding.UTF8.GetBytes(moved);
+        var moved = text;
+        foreach (var tail in sessionIds.Select(id => "/" + id + "/" + TranscriptFiles.ToolResultsFolder + "/"))
+            moved = moved.Replace(from + tail, TranscriptText.JsonString(to)[1..^1] + tail, StringComparison.Ordinal);
+        return moved == text ? transcript : Encoding.UTF8.GetBytes(moved);
+    }
+
+    /// <summary>
+    /// The tool output files a transcript's lines name (each <c>"persistedOutputPath"</c>: <c>&lt;folder&gt;/&lt;session&gt;/tool-results/&lt;name&gt;</c>,
+    /// the folder as the JSON writes it), read a megabyte at a time without decoding the file. A session Claude Code forked
+    /// (<c>--fork-session</c>) names its parent's files, which it never copies.
+    /// </summary>
+    public static IReadOnlyList<(string Folder, string Session, string Name)> Named(string transcriptPath)
+    {
+        var key = "\"persistedOutputPath\":\""u8.ToArray();
+        var tail = Encoding.UTF8.GetBytes("/" + TranscriptFiles.ToolResultsFolder + "/");
+        const int keep = 8 * 1024; // a value cut by the buffer's end is read whole with the next
+        var found = new List<(string, string, string)>();
+        using var file = File.OpenRead(transcriptPath);
+        var buffer = new byte[(1 << 20) + keep];
+        var held = 0;
+        while (true)
+        {
+            var read = file.Read(buffer, held, buffer.Length - held);
+            var end = held + read;
+            var span = buffer.AsSpan(0, end);
+            var scanned = read == 0 ? end : Math.Max(0, end - keep);
+            for (var at = span.IndexOf(key); at >= 0 && at < scanned; at = span[(at + 1)..].IndexOf(key) is var next and >= 0 ? at + 1 + next : -1)
+            {
+                var value = span[(at + key.Length)..];
+                var close = value.IndexOf((byte)'"');
+                if (close < 0)
+                    continue;
+                var path = value[..close];
+                var split = path.LastIndexOf(tail);
+                var owner = split < 0 ? -1 : path[..split].LastIndexOf((byte)'/');
+                if (owner < 0 || !TranscriptFiles.IsToolResultName(Encoding.UTF8.GetString(path[(split + tail.Length)..])))
+                    continue;
+                found.Add((Encoding.UTF8.GetString(path[..owner]), Encoding.UTF8.GetString(path[(owner + 1)..split]),
+                    Encoding.UTF8.GetString(path[(split + tail.Length)..])));
+            }
+            if (read == 0)
+                return found.Distinct().ToList();
+            span[scanned..].CopyTo(buffer);
+            held = end - scanned;
+        }
     }
 }

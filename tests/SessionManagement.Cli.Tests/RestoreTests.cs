@@ -476,6 +476,49 @@ public sealed class RestoreTests
         Assert.Contains("59995", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task When_a_session_claude_code_forked_names_its_parents_tool_output_Should_restore_that_file_where_the_fork_reads_it()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var project = Path.Combine(machines.Path, "first-work", "app");
+        Directory.CreateDirectory(project);
+        var config = Path.Combine(machines.Path, "first");
+        model.Then(ScriptedModelServer.Reply.Call("Bash", new { command = "seq 1 60000", description = "Count" }), ScriptedModelServer.Reply.Say("Counted."));
+        Assert.Equal(0, (await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "count to sixty thousand", "--allowedTools", "Bash")).ExitCode);
+        var parentTranscript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
+        var parent = Path.GetFileNameWithoutExtension(parentTranscript);
+        var output = Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(parentTranscript)!, parent, "tool-results")));
+        var original = await File.ReadAllTextAsync(output, Cancel);
+        model.Then(ScriptedModelServer.Reply.Say("Forked."));
+        var forked = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "--resume", parent, "--fork-session", "and now?");
+        Assert.True(forked.ExitCode == 0, forked.Output);
+        var forkTranscript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories), f => f != parentTranscript);
+        var fork = Path.GetFileNameWithoutExtension(forkTranscript);
+        // Claude Code's fork names its parent's file, and copies none of its own.
+        Assert.Contains($"\"persistedOutputPath\":{JsonSerializer.Serialize(output)}", await File.ReadAllTextAsync(forkTranscript, Cancel), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(forkTranscript)!, fork)));
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+        Assert.Equal(0, (await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"))).ExitCode);
+        Directory.Delete(Path.Combine(config, "projects"), recursive: true); // Claude Code's cleanup: only the store has them now
+        var elsewhere = Path.Combine(machines.Path, "second");
+
+        var restored = await SmctlProcess.RunAsync(smctl, "restore", fork, "--config-dir", elsewhere);
+
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        var folder = Path.Combine(elsewhere, "projects", ClaudeProjects.FolderName(project));
+        var parentsOutput = Path.Combine(folder, parent, "tool-results", Path.GetFileName(output));
+        Assert.Equal(original, await File.ReadAllTextAsync(parentsOutput, Cancel));
+        Assert.Contains($"\"persistedOutputPath\":{JsonSerializer.Serialize(parentsOutput)}", await File.ReadAllTextAsync(Path.Combine(folder, fork + ".jsonl"), Cancel),
+            StringComparison.Ordinal);
+        model.Then(ScriptedModelServer.Reply.Call("Read", new { file_path = parentsOutput, offset = 59990, limit = 20 }), ScriptedModelServer.Reply.Say("It ends at 60000."));
+        var resumed = await ClaudeRun.RunAsync(project, Claude(model, elsewhere), "-p", "--resume", fork, "how does it end?", "--allowedTools", "Read");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        Assert.Contains("59995", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
     /// <summary>One prompt and its answer, recorded by Claude Code in <c>&lt;machines&gt;/&lt;machine&gt;</c>: its transcript, session id and project.</summary>
     private static async Task<(string Transcript, string Session, string Project)> RecordAsync(ScriptedModelServer model, string machines, string machine,
         string prompt, string answer)

@@ -70,15 +70,20 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             }
             if (contents.All(c => c.File is not null))
                 throw new CommandFailedException($"only subagent transcripts of session {id} are kept, not its own: Claude Code could not resume it", ExitCodes.NotFound);
-            // The tool outputs Claude Code kept in files beside the transcript, which its lines name: staged the same way.
-            var outputs = new List<(string Name, string Staged, string SourceSha256)>();
-            foreach (var (name, sha) in await ToolResultFolder.KeptAsync(client, id, cancellationToken))
-            {
-                var staged = Path.Combine(staging, "tool-result-" + outputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-                    await client.DownloadAsync($"api/sessions/{escaped}/tool-results/{Uri.EscapeDataString(name)}", output, cancellationToken);
-                outputs.Add((name, staged, sha));
-            }
+            // The tool outputs Claude Code kept in files beside the transcript, staged the same way: the session's own, and those of another
+            // session its lines name (the session it was forked from: Claude Code's fork names its parent's files, and copies none).
+            var named = ToolResultFolder.Named(contents.First(c => c.File is null).Staged);
+            var outputs = new List<(string Session, string Name, string Staged, string SourceSha256)>();
+            foreach (var owner in named.Select(n => n.Session).Where(s => s != id).Distinct().Prepend(id))
+                foreach (var (name, sha) in await ToolResultFolder.KeptAsync(client, owner, cancellationToken))
+                {
+                    if (owner != id && !named.Any(n => n.Session == owner && n.Name == name))
+                        continue;
+                    var staged = Path.Combine(staging, "tool-result-" + outputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                        await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(owner)}/tool-results/{Uri.EscapeDataString(name)}", output, cancellationToken);
+                    outputs.Add((owner, name, staged, sha));
+                }
 
             var cwd = TranscriptText.WorkingDirectory(session)
                 ?? File.ReadLines(contents.First(c => c.File is null).Staged).Select(line => TranscriptText.StringField(line, "cwd")).FirstOrDefault(c => c is not null)
@@ -99,11 +104,11 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // The lines name the tool outputs where they are restored to: re-homed, or when the folder they name is not on this machine
             // (another machine's Claude Code folder). Where it is, they still lie there, and the file stays byte for byte.
             if (outputs.Count > 0
-                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), id, cwd) is { } named
-                && named.Path != folder && (settings.ToProject is not null || !Directory.Exists(named.Path)))
+                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), outputs[0].Session, cwd) is { } namedIn
+                && namedIn.Path != folder && (settings.ToProject is not null || !Directory.Exists(namedIn.Path)))
                 foreach (var (_, staged, _) in contents)
-                    await File.WriteAllBytesAsync(staged, ToolResultFolder.Rehome(await File.ReadAllBytesAsync(staged, cancellationToken), id, named.Json, folder),
-                        cancellationToken);
+                    await File.WriteAllBytesAsync(staged, ToolResultFolder.Rehome(await File.ReadAllBytesAsync(staged, cancellationToken),
+                        outputs.Select(o => o.Session).Distinct(), namedIn.Json, folder), cancellationToken);
             // Check every file first: a refusal leaves nothing half restored.
             plan = contents.Select(c => (Path: ClaudeProjects.InFolder(folder, id, c.File), c.Staged, Bytes: new FileInfo(c.Staged).Length, c.HeldBytes))
                 .ToList();
@@ -112,9 +117,9 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 if (held == Held.Different)
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             // A tool output already there is the kept one when it is the file it was read from, or the bytes kept (its secrets masked).
-            foreach (var (name, staged, sourceSha256) in outputs)
+            foreach (var (owner, name, staged, sourceSha256) in outputs)
             {
-                var path = Path.Combine(folder, id, ContractsFiles.ToolResultsFolder, name);
+                var path = Path.Combine(folder, owner, ContractsFiles.ToolResultsFolder, name);
                 var isThere = File.Exists(path);
                 outputPlan.Add((path, staged, isThere));
                 if (isThere && ToolResultFolder.Sha256(path) != sourceSha256 && !SameBytes(path, staged))
