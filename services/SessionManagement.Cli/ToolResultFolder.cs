@@ -74,29 +74,23 @@ internal static class ToolResultFolder
     }
 
     /// <summary>
-    /// Where the session's transcripts say its tool outputs lie, up to <c>/&lt;session&gt;/tool-results/</c> (Claude Code's projects folder of
-    /// the session's project, on the machine that ran it), as the JSON of a line writes it and as a path: from a <c>"persistedOutputPath"</c>,
-    /// else from a path ending in the project's own folder. Null when the transcripts name none.
+    /// Where the transcript at <paramref name="transcriptPath"/> says the session's tool outputs lie, up to <c>/&lt;session&gt;/tool-results/</c>
+    /// (Claude Code's projects folder of the project, on the machine that ran it), as the JSON of a line writes it and as a path: from a
+    /// <c>"persistedOutputPath"</c> (<paramref name="named"/>, <see cref="Named"/>'s), else from a path the text names under the project's own
+    /// folder (read only then). Null when it names none.
     /// </summary>
-    public static (string Json, string Path)? FolderNamed(string transcript, string sessionId, string cwd)
+    public static async Task<(string Json, string Path)?> FolderNamedAsync(IReadOnlyList<(string Folder, string Session, string Name)> named,
+        string transcriptPath, string sessionId, string cwd, CancellationToken cancellationToken)
     {
-        var json = JsonFolderNamed(transcript, sessionId, cwd);
+        var json = named.FirstOrDefault(n => n.Session == sessionId).Folder
+            ?? SavedTo(await File.ReadAllTextAsync(transcriptPath, cancellationToken), sessionId, cwd);
         return json is null ? null : (json, System.Text.Json.JsonSerializer.Deserialize<string>("\"" + json + "\"")!);
     }
 
-    private static string? JsonFolderNamed(string transcript, string sessionId, string cwd)
+    /// <summary>Another tool's output: its text names the file (…saved to: &lt;path&gt;) under the project's folder of Claude Code's projects.</summary>
+    private static string? SavedTo(string transcript, string sessionId, string cwd)
     {
         var tail = "/" + sessionId + "/" + TranscriptFiles.ToolResultsFolder + "/";
-        const string key = "\"persistedOutputPath\":\"";
-        for (var at = transcript.IndexOf(key, StringComparison.Ordinal); at >= 0; at = transcript.IndexOf(key, at + 1, StringComparison.Ordinal))
-        {
-            var start = at + key.Length;
-            var end = transcript.IndexOf('"', start);
-            var found = end < 0 ? -1 : transcript.IndexOf(tail, start, end - start, StringComparison.Ordinal);
-            if (found > start)
-                return transcript[start..found];
-        }
-        // Another tool's output: its text names the file (…saved to: <path>) under the project's folder of Claude Code's projects.
         var folder = "/projects/" + ClaudeProjects.FolderName(cwd) + tail;
         var named = transcript.IndexOf(folder, StringComparison.Ordinal);
         if (named < 0)
@@ -107,7 +101,7 @@ internal static class ToolResultFolder
 
     /// <summary>
     /// The transcript with each path into the tool outputs of <paramref name="sessionIds"/> under <paramref name="from"/> (as
-    /// <see cref="FolderNamed"/> gives it in JSON) moved under <paramref name="to"/>, the folder they are restored to; the rest byte for byte.
+    /// <see cref="FolderNamedAsync"/> gives it in JSON) moved under <paramref name="to"/>, the folder they are restored to; the rest byte for byte.
     /// </summary>
     public static byte[] Rehome(byte[] transcript, IEnumerable<string> sessionIds, string from, string to)
     {

@@ -104,7 +104,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             // The lines name the tool outputs where they are restored to: re-homed, or when the folder they name is not on this machine
             // (another machine's Claude Code folder). Where it is, they still lie there, and the file stays byte for byte.
             if (outputs.Count > 0
-                && ToolResultFolder.FolderNamed(await File.ReadAllTextAsync(contents.First(c => c.File is null).Staged, cancellationToken), outputs[0].Session, cwd) is { } namedIn
+                && await ToolResultFolder.FolderNamedAsync(named, contents.First(c => c.File is null).Staged, outputs[0].Session, cwd, cancellationToken) is { } namedIn
                 && namedIn.Path != folder && (settings.ToProject is not null || !Directory.Exists(namedIn.Path)))
                 foreach (var (_, staged, _) in contents)
                     await File.WriteAllBytesAsync(staged, ToolResultFolder.Rehome(await File.ReadAllBytesAsync(staged, cancellationToken),
