@@ -400,17 +400,8 @@ public sealed class RestoreTests
         await using var host = HostProcess.Start();
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         using var machines = new TempDirectory();
-        var project = Path.Combine(machines.Path, "first-work", "app");
-        Directory.CreateDirectory(project);
+        var (transcript, session, project, output) = await RecordLargeOutputAsync(model, machines.Path, "seq 1 60000 && echo password=hunter2");
         var config = Path.Combine(machines.Path, "first");
-        // Over 30,000 characters of a command's output: Claude Code keeps it in <session>/tool-results/, its line only the first 2 KB.
-        model.Then(ScriptedModelServer.Reply.Call("Bash", new { command = "seq 1 60000 && echo password=hunter2", description = "Count" }),
-            ScriptedModelServer.Reply.Say("Counted."));
-        var run = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "count to sixty thousand", "--allowedTools", "Bash");
-        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}");
-        var transcript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
-        var session = Path.GetFileNameWithoutExtension(transcript);
-        var output = Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(transcript)!, session, "tool-results")));
         var original = await File.ReadAllTextAsync(output, Cancel);
         Assert.Contains("\n60000\n", original, StringComparison.Ordinal);
         Assert.DoesNotContain("\\n59999\\n", await File.ReadAllTextAsync(transcript, Cancel), StringComparison.Ordinal); // only in the file
@@ -483,14 +474,8 @@ public sealed class RestoreTests
         await using var host = HostProcess.Start();
         await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         using var machines = new TempDirectory();
-        var project = Path.Combine(machines.Path, "first-work", "app");
-        Directory.CreateDirectory(project);
+        var (parentTranscript, parent, project, output) = await RecordLargeOutputAsync(model, machines.Path, "seq 1 60000");
         var config = Path.Combine(machines.Path, "first");
-        model.Then(ScriptedModelServer.Reply.Call("Bash", new { command = "seq 1 60000", description = "Count" }), ScriptedModelServer.Reply.Say("Counted."));
-        Assert.Equal(0, (await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "count to sixty thousand", "--allowedTools", "Bash")).ExitCode);
-        var parentTranscript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
-        var parent = Path.GetFileNameWithoutExtension(parentTranscript);
-        var output = Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(parentTranscript)!, parent, "tool-results")));
         var original = await File.ReadAllTextAsync(output, Cancel);
         model.Then(ScriptedModelServer.Reply.Say("Forked."));
         var forked = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "--resume", parent, "--fork-session", "and now?");
@@ -517,6 +502,24 @@ public sealed class RestoreTests
         var resumed = await ClaudeRun.RunAsync(project, Claude(model, elsewhere), "-p", "--resume", fork, "how does it end?", "--allowedTools", "Read");
         Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
         Assert.Contains("59995", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A command whose output is over 30,000 characters, run by Claude Code in <c>&lt;machines&gt;/first</c>: it keeps the output in
+    /// <c>&lt;session&gt;/tool-results/</c>, its line only the first 2 KB. The transcript, session id, project and that file.
+    /// </summary>
+    private static async Task<(string Transcript, string Session, string Project, string Output)> RecordLargeOutputAsync(ScriptedModelServer model,
+        string machines, string command)
+    {
+        var project = Path.Combine(machines, "first-work", "app");
+        Directory.CreateDirectory(project);
+        var config = Path.Combine(machines, "first");
+        model.Then(ScriptedModelServer.Reply.Call("Bash", new { command, description = "Count" }), ScriptedModelServer.Reply.Say("Counted."));
+        var run = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "count to sixty thousand", "--allowedTools", "Bash");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}");
+        var transcript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
+        var session = Path.GetFileNameWithoutExtension(transcript);
+        return (transcript, session, project, Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(transcript)!, session, "tool-results"))));
     }
 
     /// <summary>One prompt and its answer, recorded by Claude Code in <c>&lt;machines&gt;/&lt;machine&gt;</c>: its transcript, session id and project.</summary>
