@@ -241,6 +241,35 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     }
 
     [Fact]
+    public async Task When_a_row_is_pressed_as_the_list_moves_another_above_it_Should_open_the_row_pressed()
+    {
+        var project = "/work/press-" + Guid.NewGuid().ToString("N")[..8];
+        string[] Lines(string session, int prompts) => [.. Enumerable.Range(0, prompts).SelectMany(i => new[]
+        {
+            TranscriptLines.User(session, $"u{i}", i == 0 ? null : $"a{i - 1}", 2 * i, $"question {i} of {session}", project),
+            TranscriptLines.AssistantText(session, $"a{i}", $"u{i}", 2 * i + 1, $"answer {i}", project),
+        })];
+        foreach (var session in new[] { "press-a-" + Guid.NewGuid().ToString("N")[..8], "press-b-" + Guid.NewGuid().ToString("N")[..8] })
+            await ImportAsync(session, Lines(session, 1));
+        var page = await OpenAsync("/?project=" + Uri.EscapeDataString(project));
+        await Assertions.Expect(page.Locator("tr[data-session]")).ToHaveCountAsync(2);
+        var order = await page.Locator("tr[data-session]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.session)");
+        var (pressed, below) = (order[0], order[1]);
+        var box = (await page.Locator($"tr[data-session='{pressed}'] a").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+
+        await page.Mouse.DownAsync();
+        // The row below goes on (two more prompts): the list, told so, fetches its rows again, the one below now first.
+        var refreshed = page.WaitForResponseAsync(r => r.Url.Contains("fragment=rows", StringComparison.Ordinal));
+        await ImportAsync(below, Lines(below, 3));
+        await refreshed;
+        await page.EvaluateAsync("() => new Promise(done => setTimeout(done, 100))"); // what the page does with the rows, done
+        await page.Mouse.UpAsync();
+
+        await page.WaitForURLAsync($"**/sessions/{pressed}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+    }
+
+    [Fact]
     public async Task When_a_session_is_deleted_from_its_page_Should_go_only_once_the_box_is_ticked()
     {
         var session = "doomed-" + Guid.NewGuid().ToString("N")[..8];

@@ -129,6 +129,13 @@
     was.slice(now.length).forEach((node) => node.remove());
   };
 
+  // A press holds back the list's refresh until the button comes up: a click goes to the element both the press and the release were
+  // on, and a row moved under the pointer in between (a session that went on rises to the top) would take the click from the row
+  // pressed.
+  let pressing = false;
+  addEventListener("pointerdown", () => { pressing = true; }, true);
+  for (const ended of ["pointerup", "pointercancel"]) addEventListener(ended, () => { pressing = false; }, true);
+
   // The session list: its rows fetched again with the same filters, changed rows flashed. Every row shown before stays the very
   // element it was, its cells and link too (a changed one is made to read as the fresh row and flashes), so a click on it while
   // the list refreshes still opens it; a new row comes in flashed.
@@ -139,8 +146,13 @@
     url.searchParams.set("fragment", "rows");
     const answer = await fetch(url, { headers: { Accept: "text/html" } });
     if (!answer.ok) return;
+    const text = await answer.text();
+    if (pressing) {
+      setTimeout(refreshRows, 300); // drawn once the button is up
+      return;
+    }
     const table = document.createElement("table");
-    table.innerHTML = await answer.text();
+    table.innerHTML = text;
     const fresh = table.querySelector("tbody");
     if (!fresh) return;
     const shown = new Map([...body.rows].map((row) => [row.dataset.session, row]));
