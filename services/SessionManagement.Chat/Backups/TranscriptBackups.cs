@@ -103,7 +103,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         foreach (var file in await store.ToolResultsAsync(sessionId, cancellationToken))
         {
             var path = OutputPath(sessionId, file.Name);
-            if (ReadOutput(path) is { Header: var existing } && existing.SourceSha256 == file.SourceSha256 && existing.Length == file.Length)
+            if (ReadOutputHeader(path) is { } existing && existing.SourceSha256 == file.SourceSha256 && existing.Length == file.Length)
                 continue;
             if (await store.ToolResultAsync(sessionId, file.Name, cancellationToken) is not { } kept)
                 continue; // deleted meanwhile
@@ -156,6 +156,20 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         {
             logger.LogError("The tool output backup {Path} is damaged: {Problem}", path, error.Message);
             return false;
+        }
+    }
+
+    /// <summary>A tool output backup's header line alone (a backup run compares it, and reads no more); null when there is none to read.</summary>
+    private static OutputHeader? ReadOutputHeader(string path)
+    {
+        try
+        {
+            using var input = File.OpenRead(path);
+            return BackupFiles.FirstLine(input) is { } line ? JsonSerializer.Deserialize<OutputHeader>(line) : null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null; // written again
         }
     }
 

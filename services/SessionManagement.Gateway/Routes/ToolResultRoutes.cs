@@ -42,21 +42,32 @@ internal static class ToolResultRoutes
     {
         if (!TranscriptFiles.IsToolResultName(name))
             return NotAName(name);
-        ToolResultContent kept;
+        byte[]? bytes;
         try
         {
-            kept = await client.AskAsync<GetToolResult, ToolResultContent>(new GetToolResult(sessionId, name), cancellationToken);
+            bytes = await KeptAsync(client, sessionId, name, cancellationToken);
         }
         catch (RequestTimeoutException)
         {
             return client.NoAnswer("chat");
         }
-        if (!kept.Found)
+        if (bytes is null)
             return Results.Json(new { error = $"session '{sessionId}' has no tool output '{name}' kept" }, statusCode: StatusCodes.Status404NotFound);
         await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, $"tool output {name}");
-        var bytes = TranscriptContent.Unpack(kept.Content, kept.ContentEncoding);
-        return Results.Bytes(bytes, name.EndsWith(".txt", StringComparison.Ordinal) ? "text/plain; charset=utf-8" : "application/octet-stream");
+        return Results.Bytes(bytes, IsText(name) ? TextType : "application/octet-stream");
     }
+
+    /// <summary>A tool output's bytes as chat keeps them (its secrets masked), unpacked; null when none of that name is kept.</summary>
+    internal static async Task<byte[]?> KeptAsync(ReadApiClient client, string sessionId, string name, CancellationToken cancellationToken)
+    {
+        var kept = await client.AskAsync<GetToolResult, ToolResultContent>(new GetToolResult(sessionId, name), cancellationToken);
+        return kept.Found ? TranscriptContent.Unpack(kept.Content, kept.ContentEncoding) : null;
+    }
+
+    /// <summary>Whether a tool output is served as text: Claude Code's <c>.txt</c> files of a command's output.</summary>
+    internal static bool IsText(string name) => name.EndsWith(".txt", StringComparison.Ordinal);
+
+    internal const string TextType = "text/plain; charset=utf-8";
 
     private static async Task<IResult> UploadAsync(HttpContext http, ReadApiClient client, ToolResultFiles files, ITranscriptCursorStore cursors,
         string sessionId, string name, CancellationToken cancellationToken)

@@ -210,15 +210,11 @@ internal static class WebPages
         {
             if (!await OwnedSessionFilter.MaySeeAsync(http, client, sessionId, cancellationToken))
                 return NotFound(viewer, sessionId);
-            var kept = await client.AskAsync<GetToolResult, ToolResultContent>(new GetToolResult(sessionId, name), cancellationToken);
-            if (!kept.Found)
+            if (await ToolResultRoutes.KeptAsync(client, sessionId, name, cancellationToken) is not { } bytes)
                 return Problem(viewer, StatusCodes.Status404NotFound, "Not kept",
                     $"Session {sessionId} has no tool output {name} kept: its file was gone from Claude Code's folder before it was taken in.");
             await AuditTrail.RecordAsync(http, "export", sessionId, $"tool output {name}");
-            var bytes = SessionManagement.Contracts.Gateway.TranscriptContent.Unpack(kept.Content, kept.ContentEncoding);
-            return name.EndsWith(".txt", StringComparison.Ordinal)
-                ? Results.Bytes(bytes, "text/plain; charset=utf-8")
-                : Results.File(bytes, "application/octet-stream", name);
+            return ToolResultRoutes.IsText(name) ? Results.Bytes(bytes, ToolResultRoutes.TextType) : Results.File(bytes, "application/octet-stream", name);
         }
         catch (RequestTimeoutException)
         {
