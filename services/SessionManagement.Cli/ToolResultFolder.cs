@@ -14,15 +14,28 @@ internal sealed record ToolResultFile(string Name, string Path, long Bytes);
 internal static class ToolResultFolder
 {
     /// <summary>The files of the session's folder beside <paramref name="transcriptPath"/> that can be Claude Code's: no link, no other name, none over 64 MB.</summary>
-    public static IReadOnlyList<ToolResultFile> Find(string sessionId, string transcriptPath)
+    public static IReadOnlyList<ToolResultFile> Find(string sessionId, string transcriptPath) =>
+        FilesOf(Path.Combine(Path.GetDirectoryName(transcriptPath) ?? ".", sessionId, TranscriptFiles.ToolResultsFolder), TranscriptFiles.IsToolResultName);
+
+    /// <summary>
+    /// Claude Code's file checkpoints of the session whose transcript is <paramref name="transcriptPath"/>, when that lies where Claude Code
+    /// places it (<c>&lt;config&gt;/projects/&lt;project&gt;/&lt;session&gt;.jsonl</c>): the files of <c>&lt;config&gt;/file-history/&lt;session&gt;/</c>.
+    /// </summary>
+    public static IReadOnlyList<ToolResultFile> FindCheckpoints(string sessionId, string transcriptPath) =>
+        Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(transcriptPath))) is { } projects
+        && TranscriptFiles.FileHistoryFolderOf(sessionId, transcriptPath, projects) is { } folder
+            ? FilesOf(folder, TranscriptFiles.IsFileBackupName)
+            : [];
+
+    private static IReadOnlyList<ToolResultFile> FilesOf(string path, Func<string?, bool> named)
     {
-        var folder = new DirectoryInfo(Path.Combine(Path.GetDirectoryName(transcriptPath) ?? ".", sessionId, TranscriptFiles.ToolResultsFolder));
+        var folder = new DirectoryInfo(path);
         try
         {
             if (!folder.Exists || folder.LinkTarget is not null)
                 return [];
             return folder.GetFiles()
-                .Where(f => TranscriptFiles.IsToolResultName(f.Name) && f.LinkTarget is null && f.Length <= TranscriptFiles.MaxToolResultBytes)
+                .Where(f => named(f.Name) && f.LinkTarget is null && f.Length <= TranscriptFiles.MaxToolResultBytes)
                 .Select(f => new ToolResultFile(f.Name, f.FullName, f.Length)).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
@@ -38,26 +51,35 @@ internal static class ToolResultFolder
         return Convert.ToHexStringLower(SHA256.HashData(file));
     }
 
-    /// <summary>What the store keeps of the session's tool outputs: each file's name, and the SHA-256 of the file it was read from.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> KeptAsync(GatewayClient client, string sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the store keeps of the session's tool outputs (or of its file checkpoints, <paramref name="folder"/> <c>file-history</c>): each
+    /// file's name, and the SHA-256 of the file it was read from.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> KeptAsync(GatewayClient client, string sessionId, CancellationToken cancellationToken,
+        string folder = TranscriptFiles.ToolResultsFolder)
     {
         var kept = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/tool-results", cancellationToken, missingIsNull: true) is { } held)
+        if (await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/{folder}", cancellationToken, missingIsNull: true) is { } held)
             foreach (var file in held.GetProperty("files").EnumerateArray())
                 kept[file.GetProperty("name").GetString()!] = file.GetProperty("sourceSha256").GetString()!;
         return kept;
     }
 
     /// <summary>
-    /// Sends the store the session's tool outputs it does not hold as they are on disk (by their SHA-256, not their name); returns how many
-    /// went and how many were held already.
+    /// Sends the store the session's tool outputs, and its file checkpoints, it does not hold as they are on disk (by their SHA-256, not
+    /// their name); returns how many of each went and how many were held already.
     /// </summary>
-    public static async Task<(int Imported, int Held)> ImportAsync(GatewayClient client, string sessionId, string transcriptPath, CancellationToken cancellationToken)
+    public static async Task<((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints)> ImportAsync(GatewayClient client,
+        string sessionId, string transcriptPath, CancellationToken cancellationToken) =>
+        (await SendAsync(client, sessionId, Find(sessionId, transcriptPath), TranscriptFiles.ToolResultsFolder, cancellationToken),
+            await SendAsync(client, sessionId, FindCheckpoints(sessionId, transcriptPath), TranscriptFiles.FileHistoryFolder, cancellationToken));
+
+    private static async Task<(int Imported, int Held)> SendAsync(GatewayClient client, string sessionId, IReadOnlyList<ToolResultFile> files,
+        string folder, CancellationToken cancellationToken)
     {
-        var files = Find(sessionId, transcriptPath);
         if (files.Count == 0)
             return (0, 0);
-        var kept = await KeptAsync(client, sessionId, cancellationToken);
+        var kept = await KeptAsync(client, sessionId, cancellationToken, folder);
         var (imported, held) = (0, 0);
         foreach (var file in files)
         {
@@ -66,7 +88,7 @@ internal static class ToolResultFolder
                 held++;
                 continue;
             }
-            await client.SendFileAsync(HttpMethod.Put, $"api/sessions/{Uri.EscapeDataString(sessionId)}/tool-results/{Uri.EscapeDataString(file.Name)}",
+            await client.SendFileAsync(HttpMethod.Put, $"api/sessions/{Uri.EscapeDataString(sessionId)}/{folder}/{Uri.EscapeDataString(file.Name)}",
                 file.Path, "application/octet-stream", cancellationToken);
             imported++;
         }

@@ -45,6 +45,47 @@ public static partial class TranscriptFiles
     /// </summary>
     public static bool IsToolResultName(string? name) => name is not null && ToolResultName().IsMatch(name);
 
+    /// <summary>
+    /// The folder, beside Claude Code's <c>projects</c> folder, of its file checkpoints: before a tool first changes a file in a turn,
+    /// Claude Code copies it to <c>file-history/&lt;session&gt;/&lt;name&gt;</c>, and the transcript's <c>file-history-snapshot</c> and
+    /// <c>file-history-delta</c> lines name the copy (<c>backupFileName</c>). <c>claude --resume &lt;id&gt; --rewind-files &lt;uuid&gt;</c>
+    /// and <c>/rewind</c> put the files back from these copies, and fail ("backup missing") without them.
+    /// </summary>
+    public const string FileHistoryFolder = "file-history";
+
+    /// <summary>What a file checkpoint's name is prefixed with where it is kept beside the session's tool outputs.</summary>
+    public const string FileBackupPrefix = FileHistoryFolder + "/";
+
+    /// <summary>
+    /// Whether <paramref name="name"/> can be the name Claude Code gives a file checkpoint: 16 (or 64) lower-case hex digits of the
+    /// file's path, <c>@v</c> and its version (2.1.332's own rule).
+    /// </summary>
+    public static bool IsFileBackupName(string? name) => name is not null && FileBackupName().IsMatch(name);
+
+    /// <summary>
+    /// Whether <paramref name="name"/> names a file kept with a session's transcript: a tool output file's own name, or
+    /// <c>file-history/&lt;name&gt;</c> for a file checkpoint.
+    /// </summary>
+    public static bool IsKeptFileName(string? name) =>
+        IsToolResultName(name) || (name is not null && name.StartsWith(FileBackupPrefix, StringComparison.Ordinal) && IsFileBackupName(name[FileBackupPrefix.Length..]));
+
+    /// <summary>
+    /// The folder of the file checkpoints of the session whose own transcript is at <paramref name="transcriptPath"/>, when that lies
+    /// in <paramref name="projectsFolder"/> as Claude Code places it (<c>&lt;config&gt;/projects/&lt;project&gt;/&lt;session&gt;.jsonl</c>, so
+    /// <c>&lt;config&gt;/file-history/&lt;session&gt;</c>); else null.
+    /// </summary>
+    public static string? FileHistoryFolderOf(string sessionId, string transcriptPath, string projectsFolder)
+    {
+        var projects = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(transcriptPath)));
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectsFolder));
+        if (projects is null || projects != root || Path.GetFileName(root) != "projects" || Path.GetFileName(transcriptPath) != sessionId + ".jsonl")
+            return null;
+        return Path.Combine(Path.GetDirectoryName(root)!, FileHistoryFolder, sessionId);
+    }
+
+    [GeneratedRegex(@"^[0-9a-f]{16}(?:[0-9a-f]{48})?@v[0-9]{1,9}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex FileBackupName();
+
     [GeneratedRegex(@"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ToolResultName();
 

@@ -7,8 +7,8 @@ using SessionManagement.Contracts.Gateway;
 namespace SessionManagement.Chat.Consumers;
 
 /// <summary>
-/// Keeps the files of sessions' <c>tool-results</c> folders (a tool's full output, which the transcript names but does not hold) and
-/// gives them back for a restore or a reader.
+/// Keeps the files of sessions' <c>tool-results</c> folders (a tool's full output, which the transcript names but does not hold), and
+/// Claude Code's file checkpoints (<c>file-history/&lt;name&gt;</c>), and gives them back for a restore or a reader.
 /// </summary>
 public sealed class ChatToolResultsConsumer(IChatStore store, ILogger<ChatToolResultsConsumer> logger)
     : IConsumer<ToolResultCaptured>, IConsumer<ListToolResults>, IConsumer<GetToolResult>
@@ -16,8 +16,8 @@ public sealed class ChatToolResultsConsumer(IChatStore store, ILogger<ChatToolRe
     public async Task Consume(ConsumeContext<ToolResultCaptured> context)
     {
         var file = context.Message;
-        if (!TranscriptFiles.IsToolResultName(file.Name))
-            throw new ArgumentException($"'{file.Name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder");
+        if (!TranscriptFiles.IsKeptFileName(file.Name))
+            throw new ArgumentException($"'{file.Name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder, nor {TranscriptFiles.FileBackupPrefix} and a file checkpoint's name");
         if (file.Length > TranscriptFiles.MaxToolResultBytes)
             throw new ArgumentException($"{file.Name} of session {file.SessionId} holds {file.Length} bytes, over the {TranscriptFiles.MaxToolResultBytes} a tool output file holds");
         var length = TranscriptContent.Unpack(file.Content, file.ContentEncoding).LongLength; // damaged content is refused here, not kept

@@ -26,7 +26,7 @@ internal sealed class ImportSettings : GatewaySettings
 
 /// <summary>
 /// <c>smctl import</c>: a whole history into the store — sessions' transcripts, their subagents', and the tool outputs Claude Code kept in
-/// files beside them (<c>&lt;session&gt;/tool-results/</c>). What the store already holds
+/// files beside them (<c>&lt;session&gt;/tool-results/</c>), and its checkpoints of the files they changed (<c>file-history/</c>). What the store already holds
 /// the same (the file given back byte for byte) is skipped, so a second run imports nothing and a run cut short goes on where it
 /// stopped; anything else is imported, and the store keeps each line once however often it arrives. A session deleted for good is
 /// passed over, and said so, unless <c>--undelete</c>.
@@ -80,7 +80,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             skipped = results.Count(r => r.Outcome == "held"),
             failed = failed.Count,
             deleted = deleted.Count,
-            toolOutputs = new { imported = results.Sum(r => r.ToolOutputs.Imported), held = results.Sum(r => r.ToolOutputs.Held) },
+            toolOutputs = new { imported = results.Sum(r => r.SideFiles.ToolOutputs.Imported), held = results.Sum(r => r.SideFiles.ToolOutputs.Held) },
+            fileCheckpoints = new { imported = results.Sum(r => r.SideFiles.Checkpoints.Imported), held = results.Sum(r => r.SideFiles.Checkpoints.Held) },
             lines = imported.Sum(r => r.Lines),
             added = imported.Sum(r => r.Added),
             bytes,
@@ -98,6 +99,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                 + $"{(failed.Count > 0 ? $"[red]{failed.Count} failed[/]" : "0 failed")}; {summary.seconds:0.0} s, {summary.megabytesPerSecond:0.0} MB/s");
             if (summary.toolOutputs.imported + summary.toolOutputs.held > 0)
                 Out.MarkupLine($"Tool outputs kept in files: [green]{summary.toolOutputs.imported} imported[/], {summary.toolOutputs.held} already held");
+            if (summary.fileCheckpoints.imported + summary.fileCheckpoints.held > 0)
+                Out.MarkupLine($"File checkpoints (for /rewind): [green]{summary.fileCheckpoints.imported} imported[/], {summary.fileCheckpoints.held} already held");
             foreach (var passed in deleted)
                 Out.MarkupLineInterpolated($"[yellow]{passed.Path}[/]: {passed.Problem}");
             foreach (var problem in failed)
@@ -108,15 +111,22 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
 
     private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem)
     {
-        /// <summary>The session's tool outputs kept in files beside its transcript: how many were imported, how many held already.</summary>
-        public (int Imported, int Held) ToolOutputs { get; init; }
+        /// <summary>
+        /// The session's tool outputs kept in files beside its transcript, and its file checkpoints: how many of each were imported, how
+        /// many held already.
+        /// </summary>
+        public ((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints) SideFiles { get; init; }
     }
 
-    /// <summary>A session's own transcript brings its tool outputs kept in files (<c>&lt;session&gt;/tool-results/</c>) along.</summary>
-    private static Task<(int Imported, int Held)> ToolOutputsAsync(GatewayClient client, FoundTranscript transcript, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A session's own transcript brings its tool outputs kept in files (<c>&lt;session&gt;/tool-results/</c>) along, and Claude Code's
+    /// checkpoints of the files it changed (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>).
+    /// </summary>
+    private static Task<((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints)> ToolOutputsAsync(GatewayClient client,
+        FoundTranscript transcript, CancellationToken cancellationToken) =>
         transcript is { SessionId: { } session, File: null }
             ? ToolResultFolder.ImportAsync(client, session, transcript.Path, cancellationToken)
-            : Task.FromResult((0, 0));
+            : Task.FromResult(((0, 0), (0, 0)));
 
     private static async Task<FileResult> ImportOneAsync(GatewayClient client, HeldFiles heldFiles, FoundTranscript transcript, SecretRedactor? redactor, bool undelete,
         CancellationToken cancellationToken)
@@ -124,7 +134,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         try
         {
             if (transcript.SessionId is { } session && await HeldAsync(client, heldFiles, session, transcript, redactor, cancellationToken))
-                return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null) { ToolOutputs = await ToolOutputsAsync(client, transcript, cancellationToken) };
+                return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null) { SideFiles = await ToolOutputsAsync(client, transcript, cancellationToken) };
             var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
                 + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
                 + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File))
@@ -134,7 +144,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             if (transcript.SessionId is { } imported)
                 heldFiles.Forget(imported);
             return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null)
-                { ToolOutputs = await ToolOutputsAsync(client, transcript, cancellationToken) };
+                { SideFiles = await ToolOutputsAsync(client, transcript, cancellationToken) };
         }
         catch (GatewayException error) when (error.ExitCode is ExitCodes.Conflict)
         {

@@ -26,7 +26,8 @@ internal sealed class RestoreSettings : GatewaySettings, INamesSessions
 }
 
 /// <summary>
-/// <c>smctl restore</c>: writes a session's transcript (and its subagents', and the tool outputs Claude Code kept in files beside it) back
+/// <c>smctl restore</c>: writes a session's transcript (and its subagents', the tool outputs Claude Code kept in files beside it, and its
+/// checkpoints of the files the session changed) back
 /// where Claude Code looks for it, byte for byte as Claude Code wrote it, so <c>claude --resume &lt;id&gt;</c> continues it. A file already there that the kept session goes on from (its
 /// beginning: the session continued elsewhere since, handed back) is completed in place; a different one is never overwritten.
 /// </summary>
@@ -50,7 +51,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         string target;
         List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
         List<string> written = [], completed = [], outputsWritten = [];
-        List<(string Path, string Staged, bool There)> outputPlan = [];
+        List<(string Path, string Staged, bool There)> outputPlan = [], checkpointPlan = [];
         var lengths = new Dictionary<string, long>(StringComparer.Ordinal); // each file written, as long as it is now
         // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
         // so putting a file in place is a rename), never whole in memory.
@@ -84,6 +85,15 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                         await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(owner)}/tool-results/{Uri.EscapeDataString(name)}", output, cancellationToken);
                     outputs.Add((owner, name, staged, sha));
                 }
+            // Claude Code's checkpoints of the files the session changed, which --rewind-files and /rewind put back.
+            var checkpoints = new List<(string Name, string Staged, string SourceSha256)>();
+            foreach (var (name, sha) in await ToolResultFolder.KeptAsync(client, id, cancellationToken, ContractsFiles.FileHistoryFolder))
+            {
+                var staged = Path.Combine(staging, "file-checkpoint-" + checkpoints.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                    await client.DownloadAsync($"api/sessions/{escaped}/{ContractsFiles.FileHistoryFolder}/{Uri.EscapeDataString(name)}", output, cancellationToken);
+                checkpoints.Add((name, staged, sha));
+            }
 
             var cwd = TranscriptText.WorkingDirectory(session)
                 ?? File.ReadLines(contents.First(c => c.File is null).Staged).Select(line => TranscriptText.StringField(line, "cwd")).FirstOrDefault(c => c is not null)
@@ -116,14 +126,15 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             foreach (var (path, (held, _, _)) in there)
                 if (held == Held.Different)
                     throw new CommandFailedException($"{path} is already there and differs from the kept session: it is left as it is (move it away to restore)", ExitCodes.Conflict);
-            // A tool output already there is the kept one when it is the file it was read from, or the bytes kept (its secrets masked).
-            foreach (var (owner, name, staged, sourceSha256) in outputs)
+            // A tool output or checkpoint already there is the kept one when it is the file it was read from, or the bytes kept (its
+            // secrets masked).
+            foreach (var (path, staged, sourceSha256, what) in outputs.Select(o => (Path.Combine(folder, o.Session, ContractsFiles.ToolResultsFolder, o.Name), o.Staged, o.SourceSha256, "tool output"))
+                .Concat(checkpoints.Select(c => (Path.Combine(config, ContractsFiles.FileHistoryFolder, id, c.Name), c.Staged, c.SourceSha256, "file checkpoint"))))
             {
-                var path = Path.Combine(folder, owner, ContractsFiles.ToolResultsFolder, name);
                 var isThere = File.Exists(path);
-                outputPlan.Add((path, staged, isThere));
+                (what == "tool output" ? outputPlan : checkpointPlan).Add((path, staged, isThere));
                 if (isThere && ToolResultFolder.Sha256(path) != sourceSha256 && !SameBytes(path, staged))
-                    throw new CommandFailedException($"{path} is already there and differs from the tool output kept: it is left as it is (move it away to restore)", ExitCodes.Conflict);
+                    throw new CommandFailedException($"{path} is already there and differs from the {what} kept: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             }
             foreach (var (path, staged, _, _) in plan)
             {
@@ -151,7 +162,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 written.Add(path);
                 lengths[path] = new FileInfo(path).Length;
             }
-            foreach (var (path, staged, isThere) in outputPlan.Where(o => !o.There))
+            foreach (var (path, staged, isThere) in outputPlan.Concat(checkpointPlan).Where(o => !o.There))
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.Move(staged, path);
@@ -179,14 +190,20 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written,
-                toolOutputs = outputPlan.Select(o => o.Path), toolOutputsWritten = outputsWritten }, Indented));
+                toolOutputs = outputPlan.Select(o => o.Path), toolOutputsWritten = outputsWritten.Where(p => outputPlan.Any(o => o.Path == p)),
+                fileCheckpoints = checkpointPlan.Select(c => c.Path), fileCheckpointsWritten = outputsWritten.Where(p => checkpointPlan.Any(c => c.Path == p)) }, Indented));
         else
         {
             foreach (var (path, _, _, _) in plan) // each file as it lies now: the same records may be other bytes than the kept ones
                 Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(new FileInfo(path).Length)} bytes)");
-            if (outputPlan.Count > 0)
-                Out.MarkupLine($"{(outputsWritten.Count > 0 ? "[green]restored[/]" : "already there")} {outputPlan.Count} tool output{(outputPlan.Count == 1 ? "" : "s")} kept in files, in "
-                    + $"{Markup.Escape(Path.GetDirectoryName(outputPlan[0].Path)!)}" + (outputsWritten.Count is > 0 and var n && n < outputPlan.Count ? $" ({n} written, the others already there)" : ""));
+            foreach (var (done, what) in (ReadOnlySpan<(List<(string Path, string Staged, bool There)>, string)>)[(outputPlan, "tool output"), (checkpointPlan, "file checkpoint")])
+            {
+                if (done.Count == 0)
+                    continue;
+                var n = done.Count(d => !d.There);
+                Out.MarkupLine($"{(n > 0 ? "[green]restored[/]" : "already there")} {done.Count} {what}{(done.Count == 1 ? "" : "s")}{(what == "tool output" ? " kept in files" : " (for --rewind-files and /rewind)")}, in "
+                    + $"{Markup.Escape(Path.GetDirectoryName(done[0].Path)!)}" + (n > 0 && n < done.Count ? $" ({n} written, the others already there)" : ""));
+            }
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
             if (!Directory.Exists(target)) // the cd would fail: say where it can go on instead
                 Output.Plain(ClaudeProjects.CheckoutToResumeIn(target) is { } checkout
@@ -300,7 +317,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         var text = Encoding.UTF8.GetString(transcript);
         var oldValue = TranscriptText.JsonString(from)[..^1]; // "…/app  (no closing quote: a path below it matches too)
         var newValue = TranscriptText.JsonString(to)[..^1];
-        foreach (var key in (string[])["\"cwd\":", "\"relocatedCwd\":"])
+        foreach (var key in (string[])["\"cwd\":", "\"relocatedCwd\":", "\"realParentDir\":"]) // a checkpoint's file is put back only in its own folder
         {
             var rewritten = new StringBuilder(text.Length);
             var at = 0;

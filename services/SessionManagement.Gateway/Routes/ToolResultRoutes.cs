@@ -15,22 +15,47 @@ namespace SessionManagement.Gateway.Routes;
 /// A session's tool outputs kept in files (Claude Code's <c>&lt;session&gt;/tool-results/</c>, <see cref="ToolResultFiles"/>): the list
 /// (<c>GET /api/sessions/{id}/tool-results</c>), one file's bytes (<c>GET …/tool-results/{name}</c>), and an upload of one
 /// (<c>PUT …/tool-results/{name}</c>, what <c>smctl import</c> sends), its secrets masked on the way in as the gateway's own
-/// capture does; refused for a session deleted for good until its transcript is imported again with <c>undelete=true</c>.
+/// capture does; refused for a session deleted for good until its transcript is imported again with <c>undelete=true</c>. Claude Code's
+/// file checkpoints of the session (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>) have the same three under
+/// <c>/api/sessions/{id}/file-history</c>.
 /// </summary>
 internal static class ToolResultRoutes
 {
+    /// <summary>One folder of files kept with a session: its name in the routes, what its files are called in chat, and their names.</summary>
+    private sealed record Folder(string Route, string Prefix, Func<string?, bool> Named, string What, string NameRule);
+
+    private static readonly Folder ToolResults = new(TranscriptFiles.ToolResultsFolder, "", TranscriptFiles.IsToolResultName, "tool output",
+        $"the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder (letters, digits, _, - and ., not starting with a dot, at most 200)");
+
+    private static readonly Folder FileHistory = new(TranscriptFiles.FileHistoryFolder, TranscriptFiles.FileBackupPrefix, TranscriptFiles.IsFileBackupName,
+        "file checkpoint", "the name of a Claude Code file checkpoint (16 or 64 lower-case hex digits, @v and a version)");
+
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/api/sessions/{sessionId}/tool-results", ListAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
-        api.MapGet("/api/sessions/{sessionId}/tool-results/{name}", ReadAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
-        api.MapPut("/api/sessions/{sessionId}/tool-results/{name}", UploadAsync).Allow(AccessRole.Capture).AddEndpointFilter<OwnedSessionFilter>();
+        foreach (var folder in (Folder[])[ToolResults, FileHistory])
+        {
+            api.MapGet($"/api/sessions/{{sessionId}}/{folder.Route}", (ReadApiClient client, string sessionId, CancellationToken cancellationToken) =>
+                ListAsync(folder, client, sessionId, cancellationToken)).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+            api.MapGet($"/api/sessions/{{sessionId}}/{folder.Route}/{{name}}", (HttpContext http, ReadApiClient client, string sessionId, string name,
+                CancellationToken cancellationToken) => ReadAsync(folder, http, client, sessionId, name, cancellationToken))
+                .Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+            api.MapPut($"/api/sessions/{{sessionId}}/{folder.Route}/{{name}}", (HttpContext http, ReadApiClient client, ToolResultFiles files,
+                ITranscriptCursorStore cursors, string sessionId, string name, CancellationToken cancellationToken) =>
+                UploadAsync(folder, http, client, files, cursors, sessionId, name, cancellationToken))
+                .Allow(AccessRole.Capture).AddEndpointFilter<OwnedSessionFilter>();
+        }
     }
 
-    private static async Task<IResult> ListAsync(ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(Folder folder, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
     {
         try
         {
-            return Results.Ok(await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken));
+            var held = await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken);
+            return Results.Ok(held with
+            {
+                Files = held.Files.Where(f => f.Name.StartsWith(folder.Prefix, StringComparison.Ordinal) && folder.Named(f.Name[folder.Prefix.Length..]))
+                    .Select(f => f with { Name = f.Name[folder.Prefix.Length..] }).ToList(),
+            });
         }
         catch (RequestTimeoutException)
         {
@@ -38,22 +63,23 @@ internal static class ToolResultRoutes
         }
     }
 
-    private static async Task<IResult> ReadAsync(HttpContext http, ReadApiClient client, string sessionId, string name, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(Folder folder, HttpContext http, ReadApiClient client, string sessionId, string name,
+        CancellationToken cancellationToken)
     {
-        if (!TranscriptFiles.IsToolResultName(name))
-            return NotAName(name);
+        if (!folder.Named(name))
+            return NotAName(folder, name);
         byte[]? bytes;
         try
         {
-            bytes = await KeptAsync(client, sessionId, name, cancellationToken);
+            bytes = await KeptAsync(client, sessionId, folder.Prefix + name, cancellationToken);
         }
         catch (RequestTimeoutException)
         {
             return client.NoAnswer("chat");
         }
         if (bytes is null)
-            return Results.Json(new { error = $"session '{sessionId}' has no tool output '{name}' kept" }, statusCode: StatusCodes.Status404NotFound);
-        await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, $"tool output {name}");
+            return Results.Json(new { error = $"session '{sessionId}' has no {folder.What} '{name}' kept" }, statusCode: StatusCodes.Status404NotFound);
+        await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, $"{folder.What} {name}");
         return Results.Bytes(bytes, IsText(name) ? TextType : "application/octet-stream");
     }
 
@@ -69,13 +95,13 @@ internal static class ToolResultRoutes
 
     internal const string TextType = "text/plain; charset=utf-8";
 
-    private static async Task<IResult> UploadAsync(HttpContext http, ReadApiClient client, ToolResultFiles files, ITranscriptCursorStore cursors,
-        string sessionId, string name, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(Folder folder, HttpContext http, ReadApiClient client, ToolResultFiles files,
+        ITranscriptCursorStore cursors, string sessionId, string name, CancellationToken cancellationToken)
     {
         if (!HookInput.IsValidSessionId(sessionId))
             return ReadApiRoutes.BadRequest($"invalid session id '{sessionId}'");
-        if (!TranscriptFiles.IsToolResultName(name))
-            return NotAName(name);
+        if (!folder.Named(name))
+            return NotAName(folder, name);
         if (await cursors.DeletedAsync(sessionId, cancellationToken) is { } deleted) // its transcript imported with undelete=true lifts it
             return Results.Json(new { error = new DeletedSessionException(deleted).Message, deleted }, statusCode: StatusCodes.Status409Conflict);
         if (http.Request.ContentLength is > TranscriptFiles.MaxToolResultBytes)
@@ -92,7 +118,7 @@ internal static class ToolResultRoutes
             body.Write(buffer, 0, read);
         }
         var (host, user) = ReadApiRoutes.ImportedBy(http);
-        var captured = files.Capture(sessionId, name, body.ToArray(), host, user);
+        var captured = files.Capture(sessionId, folder.Prefix + name, body.ToArray(), host, user);
         try
         {
             var stored = await client.AskAsync<ToolResultCaptured, ToolResultStored>(captured, cancellationToken);
@@ -104,10 +130,9 @@ internal static class ToolResultRoutes
         }
     }
 
-    private static IResult NotAName(string name) => ReadApiRoutes.BadRequest(
-        $"'{name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder (letters, digits, _, - and ., not starting with a dot, at most 200)");
+    private static IResult NotAName(Folder folder, string name) => ReadApiRoutes.BadRequest($"'{name}' is not {folder.NameRule}");
 
     private static IResult TooLarge(string name) => Results.Json(
-        new { error = $"{name} is over {TranscriptFiles.MaxToolResultBytes} bytes, the most Claude Code keeps of a tool's output; nothing was stored" },
+        new { error = $"{name} is over {TranscriptFiles.MaxToolResultBytes} bytes, the most kept of one file of a session (Claude Code keeps at most 64 MB of a tool's output); nothing was stored" },
         statusCode: StatusCodes.Status413PayloadTooLarge);
 }

@@ -14,10 +14,12 @@ namespace SessionManagement.Gateway.Transcripts;
 /// output, up to 64 MB), and the transcript line keeps only its first 2 KB and the file's path: the hooks get no more than the line.
 /// Each file is read whole once it is there (Claude Code writes it before the line that names it, and never again), its secrets
 /// masked when it is text, and kept by chat. A file taken in is remembered by a cursor at its length holding its SHA-256, so it is read
-/// again only when it changes.
+/// again only when it changes. Claude Code's file checkpoints (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>, the copies of the files a
+/// session changed, which <c>--rewind-files</c> and <c>/rewind</c> put back) are taken the same way, named <c>file-history/&lt;name&gt;</c>.
 /// </summary>
 internal sealed class ToolResultFiles(
     IBus bus,
+    TranscriptPathPolicy policy,
     ITranscriptCursorStore cursors,
     SecretRedactor redactor,
     TimeProvider time,
@@ -57,12 +59,22 @@ internal sealed class ToolResultFiles(
     public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>
-    /// Ships each file of the session's <c>tool-results</c> folder not shipped before, or changed since; returns how many went. A session
-    /// deleted for good takes only the files written since its deletion. Links, other names and files over 64 MB are passed over.
+    /// Ships each file of the session's <c>tool-results</c> folder, and of its file checkpoints' folder when its transcript lies where
+    /// Claude Code places it (<see cref="TranscriptPathPolicy.FileHistoryFolderOf"/>), not shipped before or changed since; returns how
+    /// many went. A session deleted for good takes only the files written since its deletion. Links, other names and files over 64 MB
+    /// are passed over.
     /// </summary>
     public async Task<int> ShipFolderAsync(string sessionId, string transcriptPath, string host, string user, CancellationToken cancellationToken)
     {
-        var folder = FolderOf(sessionId, transcriptPath);
+        var shipped = await ShipFilesAsync(sessionId, FolderOf(sessionId, transcriptPath), "", TranscriptFiles.IsToolResultName, host, user, cancellationToken);
+        if (policy.FileHistoryFolderOf(sessionId, transcriptPath) is { } history)
+            shipped += await ShipFilesAsync(sessionId, history, TranscriptFiles.FileBackupPrefix, TranscriptFiles.IsFileBackupName, host, user, cancellationToken);
+        return shipped;
+    }
+
+    private async Task<int> ShipFilesAsync(string sessionId, string folder, string prefix, Func<string, bool> named, string host, string user,
+        CancellationToken cancellationToken)
+    {
         FileInfo[] files;
         try
         {
@@ -80,7 +92,7 @@ internal sealed class ToolResultFiles(
         var deletionRead = false;
         foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
-            if (!TranscriptFiles.IsToolResultName(file.Name) || file.LinkTarget is not null || file.Length > TranscriptFiles.MaxToolResultBytes)
+            if (!named(file.Name) || file.LinkTarget is not null || file.Length > TranscriptFiles.MaxToolResultBytes)
                 continue;
             if (_seen.TryGetValue(file.FullName, out var seen) && seen == (file.Length, file.LastWriteTimeUtc))
                 continue;
@@ -101,20 +113,20 @@ internal sealed class ToolResultFiles(
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning("Tool output {Path} of session {SessionId} could not be read: {Problem}; the next pass tries again", file.FullName, sessionId, error.Message);
+                logger.LogWarning("File {Path} of session {SessionId} could not be read: {Problem}; the next pass tries again", file.FullName, sessionId, error.Message);
                 continue;
             }
             var sha = Sha256(bytes);
             if (cursor?.Fingerprint != sha)
             {
-                await bus.Publish(Capture(sessionId, file.Name, bytes, host, user), cancellationToken);
+                await bus.Publish(Capture(sessionId, prefix + file.Name, bytes, host, user), cancellationToken);
                 shipped++;
             }
             await cursors.SaveAsync(new TranscriptCursor(sessionId, file.FullName, bytes.Length, sha, time.GetUtcNow()), cancellationToken);
             Seen(file);
         }
         if (shipped > 0)
-            logger.LogDebug("Shipped {Files} tool output files of session {SessionId}", shipped, sessionId);
+            logger.LogDebug("Shipped {Files} files of session {SessionId} from {Folder}", shipped, sessionId, folder);
         return shipped;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Gateway.Options;
 using SessionManagement.Hosting.Configuration;
 
@@ -14,6 +15,21 @@ internal sealed class TranscriptPathPolicy(IOptions<GatewayOptions> options)
         [Path.Combine(ConfigurationLayers.HomeDirectory(), ".claude", "projects"), .. options.Value.TranscriptRoots];
 
     public IReadOnlyList<string> Roots => _roots;
+
+    /// <summary>
+    /// The folder of Claude Code's file checkpoints for the session whose own transcript is at <paramref name="resolvedTranscript"/> (a
+    /// path <see cref="TryResolve"/> gave): <c>&lt;config&gt;/file-history/&lt;session&gt;</c> when the transcript lies in a root that is a
+    /// Claude Code <c>projects</c> folder, else null.
+    /// </summary>
+    public string? FileHistoryFolderOf(string sessionId, string resolvedTranscript)
+    {
+        foreach (var root in _roots)
+        {
+            if (NativePaths.Resolve(root) is { } realRoot && TranscriptFiles.FileHistoryFolderOf(sessionId, resolvedTranscript, realRoot) is { } folder)
+                return folder;
+        }
+        return null;
+    }
 
     /// <summary>The resolved path of an allowed transcript; false with the reason otherwise (including a missing file).</summary>
     public bool TryResolve(string? transcriptPath, out string resolved, out string problem)
