@@ -504,6 +504,72 @@ public sealed class RestoreTests
         Assert.Contains("59995", model.AgentRequests.Last()["messages"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task When_claude_code_checkpointed_a_file_it_changed_Should_restore_the_checkpoint_so_a_handed_off_session_rewinds_the_file()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var project = Path.Combine(machines.Path, "first-work", "app");
+        Directory.CreateDirectory(project);
+        var config = Path.Combine(machines.Path, "first");
+        const string before = "alpha line\nsecond line\n";
+        await File.WriteAllTextAsync(Path.Combine(project, "notes.txt"), before, Cancel);
+        model.Then(ScriptedModelServer.Reply.Call("Read", new { file_path = Path.Combine(project, "notes.txt") }),
+            ScriptedModelServer.Reply.Call("Edit", new { file_path = Path.Combine(project, "notes.txt"), old_string = "alpha", new_string = "beta" }),
+            ScriptedModelServer.Reply.Say("Changed."));
+        var run = await ClaudeRun.RunAsync(project, Checkpointing(Claude(model, config)), "-p", "change alpha to beta", "--allowedTools", "Read,Edit");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}");
+        var transcript = Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories));
+        var session = Path.GetFileNameWithoutExtension(transcript);
+        Assert.True(Directory.Exists(Path.Combine(config, "file-history", session)), "Claude Code made no checkpoint");
+        // The prompt the files rewind to: the message of Claude Code's first file-history snapshot, read from its own lines here.
+        var prompt = File.ReadLines(transcript).Select(l => JsonDocument.Parse(l).RootElement)
+            .First(r => r.GetProperty("type").GetString() == "file-history-snapshot").GetProperty("messageId").GetString()!;
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        var imported = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
+        var again = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
+        Directory.Delete(config, recursive: true); // Claude Code's cleanup takes the checkpoints with the transcript: only the store has them now
+        // Handed to a teammate, whose checkout holds the file as the session left it.
+        var moved = Path.Combine(machines.Path, "teammate-checkout", "app");
+        Directory.CreateDirectory(moved);
+        await File.WriteAllTextAsync(Path.Combine(moved, "notes.txt"), "beta line\nsecond line\n", Cancel);
+        var teammates = Path.Combine(machines.Path, "teammate");
+        var given = await SmctlProcess.RunAsync(smctl, "restore", session, "--to-project", moved, "--config-dir", teammates, "--json");
+        var rewound = await ClaudeRun.RunAsync(moved, Checkpointing(Claude(model, teammates)), "--resume", session, "--rewind-files", prompt);
+
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(imported.Stdout).RootElement.GetProperty("fileCheckpoints").GetProperty("imported").GetInt32());
+        var second = JsonDocument.Parse(again.Stdout).RootElement.GetProperty("fileCheckpoints");
+        Assert.Equal((0, 1), (second.GetProperty("imported").GetInt32(), second.GetProperty("held").GetInt32()));
+        Assert.True(given.ExitCode == 0, given.Stderr);
+        var checkpoint = Assert.Single(JsonDocument.Parse(given.Stdout).RootElement.GetProperty("fileCheckpoints").EnumerateArray()).GetString()!;
+        Assert.Equal(Path.Combine(teammates, "file-history", session), Path.GetDirectoryName(checkpoint));
+        Assert.Equal(before, await File.ReadAllTextAsync(checkpoint, Cancel));
+        // The witness: Claude Code itself, resumed on the teammate's machine, puts the file back as it was before the edit.
+        Assert.True(rewound.ExitCode == 0, $"claude --rewind-files exited {rewound.ExitCode}: {rewound.Output}");
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(moved, "notes.txt"), Cancel));
+        // Another file where the checkpoint would go is never overwritten, and nothing of the session is written beside it.
+        var other = Path.Combine(machines.Path, "third");
+        var there = Path.Combine(other, "file-history", session, Path.GetFileName(checkpoint));
+        Directory.CreateDirectory(Path.GetDirectoryName(there)!);
+        await File.WriteAllTextAsync(there, "written since\n", Cancel);
+        var refused = await SmctlProcess.RunAsync(smctl, "restore", session, "--to-project", moved, "--config-dir", other);
+        Assert.Equal(7, refused.ExitCode);
+        Assert.Contains("differs from the file checkpoint kept", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("written since\n", await File.ReadAllTextAsync(there, Cancel));
+        Assert.Empty(Directory.GetFiles(Path.Combine(other, "projects"), "*.jsonl", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Claude Code's checkpoints of the files it changes, on by default in the terminal, asked for with <c>-p</c>.</summary>
+    private static Dictionary<string, string> Checkpointing(Dictionary<string, string> environment)
+    {
+        environment["CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING"] = "1";
+        return environment;
+    }
+
     /// <summary>
     /// A command whose output is over 30,000 characters, run by Claude Code in <c>&lt;machines&gt;/first</c>: it keeps the output in
     /// <c>&lt;session&gt;/tool-results/</c>, its line only the first 2 KB. The transcript, session id, project and that file.

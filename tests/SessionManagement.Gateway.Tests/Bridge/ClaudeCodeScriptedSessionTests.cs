@@ -144,6 +144,46 @@ public sealed class ClaudeCodeScriptedSessionTests
     }
 
     [Fact]
+    public async Task When_claude_changes_a_file_Should_keep_its_checkpoint_of_the_file_with_the_secrets_masked()
+    {
+        await using var model = new ScriptedModelServer();
+        var (host, environment, project) = await StartWithHooksAsync(model, "checkpoints");
+        await using var running = host;
+        environment["CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING"] = "1"; // on by default in the terminal; -p asks for it
+        var notes = Path.Combine(project, "notes.txt");
+        const string before = "alpha line\ndb password=hunter2\n";
+        await File.WriteAllTextAsync(notes, before, Cancel);
+        model.Then(ScriptedModelServer.Reply.Call("Read", new { file_path = notes }),
+            ScriptedModelServer.Reply.Call("Edit", new { file_path = notes, old_string = "alpha", new_string = "beta" }),
+            ScriptedModelServer.Reply.Say("Changed."));
+        var run = await ClaudeRun.RunAsync(project, environment, "-p", "change alpha to beta in notes.txt", "--allowedTools", "Read,Edit");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}\nserver: {string.Join("\n", model.Problems)}");
+        Assert.StartsWith("beta line", await File.ReadAllTextAsync(notes, Cancel), StringComparison.Ordinal);
+        var main = Assert.Single(Directory.GetDirectories(Path.Combine(host.Home, ".claude", "projects")).SelectMany(d => Directory.GetFiles(d, "*.jsonl")));
+        var session = Path.GetFileNameWithoutExtension(main);
+        // Claude Code's copy of the file before the edit, beside its projects folder: the name its transcript's lines give it.
+        var checkpoint = Assert.Single(Directory.GetFiles(Path.Combine(host.Home, ".claude", "file-history", session)));
+        Assert.Equal(before, await File.ReadAllTextAsync(checkpoint, Cancel));
+        Assert.Contains($"\"backupFileName\":\"{Path.GetFileName(checkpoint)}\"", await File.ReadAllTextAsync(main, Cancel), StringComparison.Ordinal);
+
+        var listed = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{session}/file-history"),
+            l => l.ValueKind == JsonValueKind.Object && l.GetProperty("files").GetArrayLength() == 1, TimeSpan.FromSeconds(60), "the checkpoint kept");
+        var kept = await GetBytesAsync(host, $"/api/sessions/{session}/file-history/{Path.GetFileName(checkpoint)}");
+
+        var file = listed.GetProperty("files")[0];
+        Assert.Equal(Path.GetFileName(checkpoint), file.GetProperty("name").GetString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(before))),
+            file.GetProperty("sourceSha256").GetString());
+        Assert.Equal("alpha line\ndb password=[redacted:password]\n", System.Text.Encoding.UTF8.GetString(kept));
+        Assert.Equal(0, (await GetJsonAsync(host, $"/api/sessions/{session}/tool-results")).GetProperty("files").GetArrayLength()); // not a tool output
+        // The row itself, read from the database file and unpacked here: the secret is not in it.
+        var database = Path.Combine(host.DataDirectory, "session-management.db");
+        var row = SqliteFile.Unpacked((byte[])SqliteFile.Scalar(database, "SELECT bytes FROM chat_tool_results WHERE session_id = $id", ("$id", session))!,
+            (string)SqliteFile.Scalar(database, "SELECT encoding FROM chat_tool_results WHERE session_id = $id", ("$id", session))!);
+        Assert.Equal("alpha line\ndb password=[redacted:password]\n", row);
+    }
+
+    [Fact]
     public async Task When_an_older_session_is_forked_Should_link_the_fork_to_it_and_not_to_the_projects_latest_session()
     {
         await using var model = new ScriptedModelServer();
