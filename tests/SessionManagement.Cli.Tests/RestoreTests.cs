@@ -505,7 +505,7 @@ public sealed class RestoreTests
     }
 
     [Fact]
-    public async Task When_claude_code_checkpointed_a_file_it_changed_Should_restore_the_checkpoint_so_a_handed_off_session_rewinds_the_file()
+    public async Task When_claude_code_checkpointed_a_file_it_changed_Should_restore_the_checkpoint_so_a_handed_off_session_and_a_branch_rewind_the_file()
     {
         await using var model = new ScriptedModelServer();
         await using var host = HostProcess.Start();
@@ -527,6 +527,8 @@ public sealed class RestoreTests
         // The prompt the files rewind to: the message of Claude Code's first file-history snapshot, read from its own lines here.
         var prompt = File.ReadLines(transcript).Select(l => JsonDocument.Parse(l).RootElement)
             .First(r => r.GetProperty("type").GetString() == "file-history-snapshot").GetProperty("messageId").GetString()!;
+        var lastReply = File.ReadLines(transcript).Select(l => JsonDocument.Parse(l).RootElement)
+            .Last(r => r.GetProperty("type").GetString() == "assistant").GetProperty("uuid").GetString()!;
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
 
         var imported = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
@@ -551,6 +553,16 @@ public sealed class RestoreTests
         // The witness: Claude Code itself, resumed on the teammate's machine, puts the file back as it was before the edit.
         Assert.True(rewound.ExitCode == 0, $"claude --rewind-files exited {rewound.ExitCode}: {rewound.Output}");
         Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(moved, "notes.txt"), Cancel));
+        // A branch of it takes the checkpoint along, into its own folder: resumed in the first project, it rewinds the file there.
+        var branched = await SmctlProcess.RunAsync(smctl, "branch", session, "--at", lastReply, "--config-dir", teammates, "--json");
+        Assert.True(branched.ExitCode == 0, branched.Stderr);
+        var branch = JsonDocument.Parse(branched.Stdout).RootElement.GetProperty("sessionId").GetString()!;
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(teammates, "file-history", branch, Path.GetFileName(checkpoint)), Cancel));
+        Assert.StartsWith("beta line", await File.ReadAllTextAsync(Path.Combine(project, "notes.txt"), Cancel), StringComparison.Ordinal);
+        var branchRewound = await ClaudeRun.RunAsync(project, Checkpointing(Claude(model, teammates)), "--resume", branch, "--rewind-files", prompt);
+        Assert.True(branchRewound.ExitCode == 0, $"claude --rewind-files exited {branchRewound.ExitCode}: {branchRewound.Output}");
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(project, "notes.txt"), Cancel));
+
         // Another file where the checkpoint would go is never overwritten, and nothing of the session is written beside it.
         var other = Path.Combine(machines.Path, "third");
         var there = Path.Combine(other, "file-history", session, Path.GetFileName(checkpoint));

@@ -59,6 +59,15 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
             await using var file = new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(branch)}/tool-results/{Uri.EscapeDataString(name)}", file, cancellationToken);
         }
+        // Its checkpoints of the files it changed, where Claude Code rewinds them from.
+        const string history = SessionManagement.Contracts.Gateway.TranscriptFiles.FileHistoryFolder;
+        foreach (var name in (await ToolResultFolder.KeptAsync(client, branch, cancellationToken, history)).Keys)
+        {
+            var checkpoint = Path.Combine(ClaudeProjects.ConfigDirectory(settings.ConfigDirectory), history, branch, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+            await using var file = new FileStream(checkpoint, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(branch)}/{history}/{Uri.EscapeDataString(name)}", file, cancellationToken);
+        }
 
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(new { sessionId = branch, parentSessionId = id, at = settings.At, lines, path }, Indented));

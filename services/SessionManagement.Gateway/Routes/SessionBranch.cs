@@ -12,7 +12,7 @@ namespace SessionManagement.Gateway.Routes;
 
 /// <summary>
 /// A branch: a new session (a new id) holding a session's transcript up to one of its messages, each line as it was but for the
-/// session id (and the folder of its tool outputs kept in files, which go with it), kept as a child of the session it came from (<c>POST /api/sessions/{id}/branch?at=&lt;uuid&gt;</c>; smctl branch
+/// session id (and the folder of its tool outputs kept in files, which go with it, as do the file checkpoints it names), kept as a child of the session it came from (<c>POST /api/sessions/{id}/branch?at=&lt;uuid&gt;</c>; smctl branch
 /// and the web view's "branch here"). Only a session kept whole from its first line can be branched.
 /// </summary>
 internal static class SessionBranch
@@ -94,31 +94,41 @@ internal static class SessionBranch
         {
             throw new BranchRefusedException(StatusCodes.Status400BadRequest, rejected.Message);
         }
-        var outputs = await CopyToolOutputsAsync(client, sessionId, branch, lines.GetBuffer().AsMemory(0, (int)lines.Length), host, user, cancellationToken);
-        await AuditTrail.RecordAsync(http, "branch", branch, $"branched from {sessionId} at {at}: {count} lines" + (outputs > 0 ? $", {outputs} tool outputs" : ""));
-        return new Branched(branch, sessionId, at, count) { ToolOutputs = outputs };
+        var (outputs, checkpoints) = await CopyToolOutputsAsync(client, sessionId, branch, lines.GetBuffer().AsMemory(0, (int)lines.Length), host, user, cancellationToken);
+        await AuditTrail.RecordAsync(http, "branch", branch, $"branched from {sessionId} at {at}: {count} lines"
+            + (outputs > 0 ? $", {outputs} tool outputs" : "") + (checkpoints > 0 ? $", {checkpoints} file checkpoints" : ""));
+        return new Branched(branch, sessionId, at, count) { ToolOutputs = outputs, FileCheckpoints = checkpoints };
     }
 
     /// <summary>A session's <c>tool-results</c> folder as a path names it, between its project's folder and the file's name.</summary>
     private static string OutputsFolder(string sessionId) => "/" + sessionId + "/" + SessionManagement.Contracts.Gateway.TranscriptFiles.ToolResultsFolder + "/";
 
-    /// <summary>Keeps for the branch each tool output of the session its lines name (now in the branch's folder); how many.</summary>
-    private static async Task<int> CopyToolOutputsAsync(ReadApiClient client, string sessionId, string branch, ReadOnlyMemory<byte> lines, string host, string user,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps for the branch each tool output of the session its lines name (now in the branch's folder), and each of its file checkpoints
+    /// they name (a <c>backupFileName</c>: Claude Code rewinds the branch's files from the branch's own <c>file-history</c>); how many of each.
+    /// </summary>
+    private static async Task<(int Outputs, int Checkpoints)> CopyToolOutputsAsync(ReadApiClient client, string sessionId, string branch, ReadOnlyMemory<byte> lines,
+        string host, string user, CancellationToken cancellationToken)
     {
-        var copied = 0;
+        var (copied, checkpoints) = (0, 0);
+        const string prefix = SessionManagement.Contracts.Gateway.TranscriptFiles.FileBackupPrefix;
         foreach (var output in (await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken)).Files)
         {
-            if (lines.Span.IndexOf(Encoding.UTF8.GetBytes(OutputsFolder(branch) + output.Name)) < 0)
+            var checkpoint = output.Name.StartsWith(prefix, StringComparison.Ordinal);
+            var named = checkpoint ? "\"backupFileName\":\"" + output.Name[prefix.Length..] + "\"" : OutputsFolder(branch) + output.Name;
+            if (lines.Span.IndexOf(Encoding.UTF8.GetBytes(named)) < 0)
                 continue; // named only after the branch point
             var kept = await client.AskAsync<GetToolResult, ToolResultContent>(new GetToolResult(sessionId, output.Name), cancellationToken);
             if (!kept.Found)
                 continue;
             await client.AskAsync<SessionManagement.Contracts.Gateway.ToolResultCaptured, ToolResultStored>(new SessionManagement.Contracts.Gateway.ToolResultCaptured(
                 branch, output.Name, output.SourceSha256, output.Length, kept.Content, kept.ContentEncoding, DateTimeOffset.UtcNow, host, user), cancellationToken);
-            copied++;
+            if (checkpoint)
+                checkpoints++;
+            else
+                copied++;
         }
-        return copied;
+        return (copied, checkpoints);
     }
 
     /// <summary>The line with the session's id replaced by the branch's wherever a record names it.</summary>
@@ -155,6 +165,9 @@ internal sealed record Branched(string SessionId, string ParentSessionId, string
 {
     /// <summary>The session's tool outputs kept in files that the branch's lines name, kept for the branch too.</summary>
     public int ToolOutputs { get; init; }
+
+    /// <summary>The session's file checkpoints that the branch's lines name, kept for the branch too.</summary>
+    public int FileCheckpoints { get; init; }
 }
 
 /// <summary>Why a branch cannot be made, with the HTTP status that says so.</summary>
