@@ -132,6 +132,10 @@ public sealed class ImportAndDoctorTests
         var output = Path.Combine(claude, "projects", "-work-old", "old-session", "tool-results", "b9w2k.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, string.Join("\n", Enumerable.Range(1, 8_000)), Cancel);
+        // And its checkpoint of a file it changed, which Claude Code's cleanup deletes with the session too.
+        var checkpoint = Path.Combine(claude, "file-history", "old-session", "0123456789abcdef@v1");
+        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+        await File.WriteAllTextAsync(checkpoint, "the file before the edit\n", Cancel);
         var smctl = new Dictionary<string, string>(environment) { ["CLAUDE_CONFIG_DIR"] = claude };
 
         var unheld = await SmctlProcess.RunAsync(smctl, "doctor", "--json");
@@ -141,7 +145,7 @@ public sealed class ImportAndDoctorTests
 
         Assert.Equal(8, unheld.ExitCode);
         var report = JsonDocument.Parse(unheld.Stdout).RootElement;
-        Assert.Equal([old, output], report.GetProperty("unheld").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal([old, output, checkpoint], report.GetProperty("unheld").EnumerateArray().Select(p => p.GetString()));
         Assert.True(healthy.ExitCode == 0, healthy.Stdout + healthy.Stderr);
         var passed = JsonDocument.Parse(healthy.Stdout).RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
         Assert.All(passed.Values, c => Assert.True(c.GetProperty("ok").GetBoolean(), c.ToString()));

@@ -546,6 +546,8 @@ public sealed class RestoreTests
         Assert.Equal(1, JsonDocument.Parse(imported.Stdout).RootElement.GetProperty("fileCheckpoints").GetProperty("imported").GetInt32());
         var second = JsonDocument.Parse(again.Stdout).RootElement.GetProperty("fileCheckpoints");
         Assert.Equal((0, 1), (second.GetProperty("imported").GetInt32(), second.GetProperty("held").GetInt32()));
+        var shown = await SmctlProcess.RunAsync(smctl, "sessions", "show", session, "--json");
+        Assert.Equal(before.Length, Assert.Single(JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("fileCheckpoints").EnumerateArray()).GetProperty("length").GetInt64());
         Assert.True(given.ExitCode == 0, given.Stderr);
         var checkpoint = Assert.Single(JsonDocument.Parse(given.Stdout).RootElement.GetProperty("fileCheckpoints").EnumerateArray()).GetString()!;
         Assert.Equal(Path.Combine(teammates, "file-history", session), Path.GetDirectoryName(checkpoint));

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SessionManagement.Contracts.Gateway;
 using SessionManagement.Bridge;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -332,7 +333,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
 
     /// <summary>
     /// Transcripts older than Claude Code's cleanup period less a week (it deletes them at the period) that the store does not hold whole,
-    /// and their sessions' tool outputs kept in files that it does not hold.
+    /// and their sessions' tool outputs kept in files and file checkpoints that it does not hold.
     /// </summary>
     private static async Task<List<string>> CleanupAsync(GatewayClient client, string config, List<Check> checks, CancellationToken cancellationToken)
     {
@@ -356,12 +357,17 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                 if (await heldFiles.OfAsync(transcript.SessionId!, transcript.File, cancellationToken) is not { } held
                     || held.FirstOffset > 0 || held.Lines < TranscriptFolder.CountLines(transcript.Path))
                     unheld.Add(transcript.Path);
-                // The tool outputs Claude Code kept in files beside it go with its folder.
-                if (transcript.File is null && ToolResultFolder.Find(transcript.SessionId!, transcript.Path) is { Count: > 0 } outputs)
-                {
-                    var kept = await ToolResultFolder.KeptAsync(client, transcript.SessionId!, cancellationToken);
-                    unheld.AddRange(outputs.Where(o => kept.GetValueOrDefault(o.Name) != ToolResultFolder.Sha256(o.Path)).Select(o => o.Path));
-                }
+                // The tool outputs Claude Code kept in files beside it go with its folder, and its checkpoints of the files it changed with it.
+                if (transcript.File is null)
+                    foreach (var (files, folder) in ((IReadOnlyList<ToolResultFile>, string)[])[
+                                 (ToolResultFolder.Find(transcript.SessionId!, transcript.Path), TranscriptFiles.ToolResultsFolder),
+                                 (ToolResultFolder.FindCheckpoints(transcript.SessionId!, transcript.Path), TranscriptFiles.FileHistoryFolder)])
+                    {
+                        if (files.Count == 0)
+                            continue;
+                        var kept = await ToolResultFolder.KeptAsync(client, transcript.SessionId!, cancellationToken, folder);
+                        unheld.AddRange(files.Where(o => kept.GetValueOrDefault(o.Name) != ToolResultFolder.Sha256(o.Path)).Select(o => o.Path));
+                    }
             }
         }
         checks.Add(new Check("cleanup", unheld.Count == 0, unheld.Count == 0

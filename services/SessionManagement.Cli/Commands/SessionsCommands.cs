@@ -190,9 +190,11 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
             throw new CommandFailedException($"no session {settings.SessionId}: neither its state nor any of its transcript is kept", ExitCodes.NotFound);
         var status = await StatusAsync(client, id, cancellationToken);
         var outputs = await client.GetJsonAsync($"api/sessions/{id}/tool-results", cancellationToken, missingIsNull: true);
+        var checkpoints = await client.GetJsonAsync($"api/sessions/{id}/file-history", cancellationToken, missingIsNull: true);
         if (settings.Json)
         {
-            PrintJson(JsonSerializer.SerializeToElement(new { session, status, files = files?.GetProperty("files"), toolOutputs = outputs?.GetProperty("files") }));
+            PrintJson(JsonSerializer.SerializeToElement(new { session, status, files = files?.GetProperty("files"), toolOutputs = outputs?.GetProperty("files"),
+                fileCheckpoints = checkpoints?.GetProperty("files") }));
             return ExitCodes.Ok;
         }
         // The id in a row as well as in the header: the panel is as wide as its rows, and a narrower one cuts its header short.
@@ -228,6 +230,8 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
                     Markup.Escape($"{file.GetProperty("file").GetString() ?? settings.SessionId + ".jsonl"} ({ClaudeProjects.Count(file.GetProperty("lines").GetInt64())} lines)"));
         if (outputs?.GetProperty("files") is { } large && large.GetArrayLength() > 0) // the outputs too large for the transcript, kept whole
             grid.AddRow("Tool outputs", $"{large.GetArrayLength()} in tool-results/ ({ClaudeProjects.Count(large.EnumerateArray().Sum(f => f.GetProperty("length").GetInt64()))} bytes)");
+        if (checkpoints?.GetProperty("files") is { } copies && copies.GetArrayLength() > 0) // the files it changed, as they were: what /rewind puts back
+            grid.AddRow("File checkpoints", $"{copies.GetArrayLength()} in file-history/ ({ClaudeProjects.Count(copies.EnumerateArray().Sum(f => f.GetProperty("length").GetInt64()))} bytes)");
         Out.Write(new Panel(grid).Header(Markup.Escape(settings.SessionId)));
         var project = TranscriptText.WorkingDirectory(session);
         if (files is { } kept && kept.GetProperty("files").GetArrayLength() > 0)
