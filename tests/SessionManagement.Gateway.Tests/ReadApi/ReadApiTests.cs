@@ -246,6 +246,42 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         Assert.Equal(0, (await GetJsonAsync($"/api/sessions/{NewSession()}/tool-results")).GetProperty("files").GetArrayLength());
     }
 
+    [Fact]
+    public async Task When_a_file_checkpoint_is_uploaded_Should_keep_it_masked_apart_from_the_tool_outputs_and_refuse_other_names()
+    {
+        var s = NewSession();
+        await ImportAsync($"?session={s}&name={s}.jsonl", User(s, "u1", null, 1, "change the config") + "\n");
+        const string before = "host=db\npassword=hunter2\n";
+        async Task<(HttpStatusCode Status, string Body)> PutAsync(string folder, string name, string content)
+        {
+            using var response = await Http.PutAsync($"/api/sessions/{s}/{folder}/{name}", new StringContent(content, Encoding.UTF8, "application/octet-stream"), Cancel);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(Cancel));
+        }
+
+        var stored = await PutAsync("file-history", "3f9a1c0b7d2e4a65@v2", before);
+        var output = await PutAsync("tool-results", "b1.txt", "an output\n");
+        var checkpoints = await GetJsonAsync($"/api/sessions/{s}/file-history");
+        var outputs = await GetJsonAsync($"/api/sessions/{s}/tool-results");
+        var kept = await Http.GetStringAsync($"/api/sessions/{s}/file-history/3f9a1c0b7d2e4a65@v2", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, stored.Status);
+        Assert.Equal(HttpStatusCode.OK, output.Status);
+        Assert.Equal("3f9a1c0b7d2e4a65@v2", Assert.Single(checkpoints.GetProperty("files").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("b1.txt", Assert.Single(outputs.GetProperty("files").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("host=db\npassword=[redacted:password]\n", kept);
+        await GetJsonAsync($"/api/sessions/{s}/tool-results/3f9a1c0b7d2e4a65@v2", HttpStatusCode.BadRequest); // not a tool output's name
+        // Claude Code's own rule for a checkpoint's name: 16 or 64 lower-case hex digits, @v and a version.
+        foreach (var name in new[] { "3F9A1C0B7D2E4A65@v2", "3f9a1c0b7d2e4a6@v2", "3f9a1c0b7d2e4a65@v", "3f9a1c0b7d2e4a65@v2.txt", "b1.txt", "..%2F3f9a1c0b7d2e4a65@v2" })
+        {
+            var refused = await PutAsync("file-history", name, "x");
+            Assert.True(refused.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{name}: {refused.Status}");
+            if (refused.Status == HttpStatusCode.BadRequest)
+                Assert.Contains("is not the name of a Claude Code file checkpoint", refused.Body, StringComparison.Ordinal);
+        }
+        Assert.Single((await GetJsonAsync($"/api/sessions/{s}/file-history")).GetProperty("files").EnumerateArray());
+        await GetJsonAsync($"/api/sessions/{s}/file-history/0000000000000000@v1", HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("/api/sessions?status=paused", "status must be one of")]
     [InlineData("/api/sessions?since=yesterday", "since must be a date")]
