@@ -790,20 +790,30 @@ public abstract class ChatStoreContract : IAsyncLifetime
         var output = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 9_000)) + "\n");
         var (packed, encoding) = TranscriptContent.Pack(output, compress: true);
         await Store.SaveToolResultAsync(new ToolResultCaptured(s, "b7q.txt", "sha-of-its-file", output.Length, packed, encoding, Start, "laptop", "dev"), Cancel);
+        var before = System.Text.Encoding.UTF8.GetBytes("the file before the edit\n"); // Claude Code's checkpoint of a file, kept the same way
+        var (checkpoint, checkpointEncoding) = TranscriptContent.Pack(before, compress: true);
+        await Store.SaveToolResultAsync(new ToolResultCaptured(s, "file-history/0123456789abcdef@v1", "sha-of-the-copy", before.Length, checkpoint, checkpointEncoding,
+            Start, "laptop", "dev"), Cancel);
 
-        Assert.Equal(3, await backups.BackUpSessionAsync(s, Cancel)); // its own transcript, its subagent's, its tool output
+        Assert.Equal(4, await backups.BackUpSessionAsync(s, Cancel)); // its own transcript, its subagent's, its tool output, its checkpoint
         Assert.Equal(0, await backups.BackUpSessionAsync(s, Cancel)); // nothing changed since
         await Store.DeleteSessionAsync(s, Cancel);
         Assert.Empty(await Store.TranscriptFilesAsync(s, Cancel));
         Assert.Empty(await Store.ToolResultsAsync(s, Cancel));
         foreach (var file in backups.Files())
             Assert.NotNull(await backups.RestoreAsync(file, Cancel));
-        Assert.True(await backups.RestoreOutputAsync(Assert.Single(backups.OutputFiles()), Cancel));
-        var kept = Assert.Single(await Store.ToolResultsAsync(s, Cancel));
-        Assert.Equal(("b7q.txt", "sha-of-its-file", (long)output.Length), (kept.Name, kept.SourceSha256, kept.Length));
+        Assert.Equal(2, backups.OutputFiles().Count());
+        foreach (var file in backups.OutputFiles())
+            Assert.True(await backups.RestoreOutputAsync(file, Cancel));
+        var kept = (await Store.ToolResultsAsync(s, Cancel)).ToList();
+        Assert.Equal([("b7q.txt", "sha-of-its-file", (long)output.Length), ("file-history/0123456789abcdef@v1", "sha-of-the-copy", (long)before.Length)],
+            kept.Select(k => (k.Name, k.SourceSha256, k.Length)));
         var back = await Store.ToolResultAsync(s, "b7q.txt", Cancel);
         Assert.Equal(System.Text.Encoding.UTF8.GetString(output), SessionManagement.Testing.SqliteFile.Unpacked(back!.Value.Content, back.Value.Encoding));
-        Assert.False(await backups.RestoreOutputAsync(Assert.Single(backups.OutputFiles()), Cancel)); // held again: left as it is
+        var copy = await Store.ToolResultAsync(s, "file-history/0123456789abcdef@v1", Cancel);
+        Assert.Equal("the file before the edit\n", SessionManagement.Testing.SqliteFile.Unpacked(copy!.Value.Content, copy.Value.Encoding));
+        foreach (var file in backups.OutputFiles())
+            Assert.False(await backups.RestoreOutputAsync(file, Cancel)); // held again: left as it is
 
         static List<long> Offsets(long start, string[] lines) => [.. lines.Select((_, i) => start + lines.Take(i).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1))];
         var own = Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel));
