@@ -122,7 +122,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
     /// A session's own transcript brings its tool outputs kept in files (<c>&lt;session&gt;/tool-results/</c>) along, and Claude Code's
     /// checkpoints of the files it changed (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>).
     /// </summary>
-    private static Task<((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints)> ToolOutputsAsync(GatewayClient client,
+    private static Task<((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints)> SideFilesAsync(GatewayClient client,
         FoundTranscript transcript, CancellationToken cancellationToken) =>
         transcript is { SessionId: { } session, File: null }
             ? ToolResultFolder.ImportAsync(client, session, transcript.Path, cancellationToken)
@@ -134,7 +134,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
         try
         {
             if (transcript.SessionId is { } session && await HeldAsync(client, heldFiles, session, transcript, redactor, cancellationToken))
-                return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null) { SideFiles = await ToolOutputsAsync(client, transcript, cancellationToken) };
+                return new FileResult(transcript.Path, "held", transcript.Bytes, 0, 0, null) { SideFiles = await SideFilesAsync(client, transcript, cancellationToken) };
             var query = $"api/sessions/import?name={Uri.EscapeDataString(Path.GetFileName(transcript.Path))}"
                 + (transcript.SessionId is null ? "" : "&session=" + Uri.EscapeDataString(transcript.SessionId))
                 + (transcript.File is null ? "" : "&file=" + Uri.EscapeDataString(transcript.File))
@@ -144,7 +144,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             if (transcript.SessionId is { } imported)
                 heldFiles.Forget(imported);
             return new FileResult(transcript.Path, "imported", transcript.Bytes, answer.GetProperty("lines").GetInt64(), answer.GetProperty("added").GetInt64(), null)
-                { SideFiles = await ToolOutputsAsync(client, transcript, cancellationToken) };
+                { SideFiles = await SideFilesAsync(client, transcript, cancellationToken) };
         }
         catch (GatewayException error) when (error.ExitCode is ExitCodes.Conflict)
         {
