@@ -76,6 +76,18 @@ internal sealed class GatewayClient : IDisposable
         return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
     }
 
+    /// <summary>Sends <paramref name="body"/>'s bytes as they are (PUT or POST) and returns the JSON answer.</summary>
+    public async Task<JsonElement> SendBytesAsync(HttpMethod method, string path, byte[] body, string contentType, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            return new HttpRequestMessage(method, path) { Content = content };
+        }, cancellationToken);
+        return (await ReadJsonAsync(response, path, cancellationToken))!.Value;
+    }
+
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     /// <summary>What the store holds of one of a session's transcript files (<paramref name="file"/> null for its own); null when none of it.</summary>

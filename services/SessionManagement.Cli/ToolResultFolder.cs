@@ -7,6 +7,12 @@ namespace SessionManagement.Cli;
 /// <summary>One file of a session's <c>tool-results</c> folder on disk: a tool's full output, which the transcript names but does not hold.</summary>
 internal sealed record ToolResultFile(string Name, string Path, long Bytes);
 
+/// <summary>What an import sent of a session's files beside its transcript, and found held already: tool outputs, file checkpoints, task list.</summary>
+internal sealed record SideFiles((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints, (int Imported, int Held) TaskList)
+{
+    public static readonly SideFiles None = new((0, 0), (0, 0), (0, 0));
+}
+
 /// <summary>
 /// A session's <c>tool-results</c> folder beside its transcript (<c>&lt;folder&gt;/&lt;session&gt;/tool-results/</c>), as Claude Code 2.1.332
 /// keeps it: the output of a tool call too large for the transcript, whose line holds its first 2 KB and the file's path.
@@ -22,10 +28,30 @@ internal static class ToolResultFolder
     /// places it (<c>&lt;config&gt;/projects/&lt;project&gt;/&lt;session&gt;.jsonl</c>): the files of <c>&lt;config&gt;/file-history/&lt;session&gt;/</c>.
     /// </summary>
     public static IReadOnlyList<ToolResultFile> FindCheckpoints(string sessionId, string transcriptPath) =>
+        ClaudeFolder(sessionId, transcriptPath, TranscriptFiles.FileHistoryFolder) is { } folder ? FilesOf(folder, TranscriptFiles.IsFileBackupName) : [];
+
+    /// <summary>
+    /// Claude Code's task list of the session whose transcript is <paramref name="transcriptPath"/> (<c>&lt;config&gt;/tasks/&lt;session&gt;/</c>,
+    /// when the transcript lies where Claude Code places it), as the store keeps it whole (<see cref="TaskListFiles"/>); null when there is none.
+    /// </summary>
+    public static byte[]? FindTaskList(string sessionId, string transcriptPath) =>
+        ClaudeFolder(sessionId, transcriptPath, TaskListFiles.Folder) is { } folder ? TaskListFiles.Read(folder)?.Bundle : null;
+
+    /// <summary>The session's own folder in <paramref name="folder"/> of the Claude Code folder whose <c>projects</c> holds the transcript.</summary>
+    public static string? ClaudeFolder(string sessionId, string transcriptPath, string folder) =>
         Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(transcriptPath))) is { } projects
-        && TranscriptFiles.FileHistoryFolderOf(sessionId, transcriptPath, projects) is { } folder
-            ? FilesOf(folder, TranscriptFiles.IsFileBackupName)
-            : [];
+            ? TranscriptFiles.ClaudeFolderOf(sessionId, transcriptPath, projects, folder)
+            : null;
+
+    /// <summary>What the store keeps of the session's task list: the SHA-256 of the list it was read from, and its files; null when none.</summary>
+    public static async Task<(string SourceSha256, IReadOnlyList<(string Name, string Text)> Files)?> KeptTaskListAsync(GatewayClient client, string sessionId,
+        CancellationToken cancellationToken)
+    {
+        if (await client.GetJsonAsync($"api/sessions/{Uri.EscapeDataString(sessionId)}/tasks", cancellationToken, missingIsNull: true) is not { } kept)
+            return null;
+        return (kept.GetProperty("sourceSha256").GetString()!,
+            kept.GetProperty("files").EnumerateObject().Select(f => (f.Name, f.Value.GetString()!)).ToList());
+    }
 
     private static IReadOnlyList<ToolResultFile> FilesOf(string path, Func<string?, bool> named)
     {
@@ -43,6 +69,9 @@ internal static class ToolResultFolder
             return [];
         }
     }
+
+    /// <summary>The SHA-256 of <paramref name="bytes"/>, in lower-case hex.</summary>
+    public static string Sha256Of(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>The SHA-256 of a file, in lower-case hex, as the gateway names what it read (<c>sha256</c>).</summary>
     public static string Sha256(string path)
@@ -69,10 +98,21 @@ internal static class ToolResultFolder
     /// Sends the store the session's tool outputs, and its file checkpoints, it does not hold as they are on disk (by their SHA-256, not
     /// their name); returns how many of each went and how many were held already.
     /// </summary>
-    public static async Task<((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints)> ImportAsync(GatewayClient client,
-        string sessionId, string transcriptPath, CancellationToken cancellationToken) =>
-        (await SendAsync(client, sessionId, Find(sessionId, transcriptPath), TranscriptFiles.ToolResultsFolder, cancellationToken),
-            await SendAsync(client, sessionId, FindCheckpoints(sessionId, transcriptPath), TranscriptFiles.FileHistoryFolder, cancellationToken));
+    public static async Task<SideFiles> ImportAsync(GatewayClient client, string sessionId, string transcriptPath, CancellationToken cancellationToken) =>
+        new(await SendAsync(client, sessionId, Find(sessionId, transcriptPath), TranscriptFiles.ToolResultsFolder, cancellationToken),
+            await SendAsync(client, sessionId, FindCheckpoints(sessionId, transcriptPath), TranscriptFiles.FileHistoryFolder, cancellationToken),
+            await SendTaskListAsync(client, sessionId, transcriptPath, cancellationToken));
+
+    /// <summary>Sends the session's task list when the store does not hold it as it is now (by its SHA-256).</summary>
+    private static async Task<(int Imported, int Held)> SendTaskListAsync(GatewayClient client, string sessionId, string transcriptPath, CancellationToken cancellationToken)
+    {
+        if (FindTaskList(sessionId, transcriptPath) is not { } list)
+            return (0, 0);
+        if ((await KeptTaskListAsync(client, sessionId, cancellationToken))?.SourceSha256 == Sha256Of(list))
+            return (0, 1);
+        await client.SendBytesAsync(HttpMethod.Put, $"api/sessions/{Uri.EscapeDataString(sessionId)}/tasks", list, "application/json", cancellationToken);
+        return (1, 0);
+    }
 
     private static async Task<(int Imported, int Held)> SendAsync(GatewayClient client, string sessionId, IReadOnlyList<ToolResultFile> files,
         string folder, CancellationToken cancellationToken)

@@ -577,6 +577,54 @@ public sealed class RestoreTests
         Assert.Empty(Directory.GetFiles(Path.Combine(other, "projects"), "*.jsonl", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task When_a_session_keeps_a_task_list_Should_import_it_and_the_restored_session_list_its_tasks_on_another_machine()
+    {
+        await using var model = new ScriptedModelServer();
+        await using var host = HostProcess.Start();
+        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        using var machines = new TempDirectory();
+        var project = Path.Combine(machines.Path, "first-work", "app");
+        Directory.CreateDirectory(project);
+        var config = Path.Combine(machines.Path, "first");
+        // The task tools are loaded by a tool search first, as the model does.
+        model.Then(ScriptedModelServer.Reply.Call("ToolSearch", new { query = "select:TaskCreate,TaskUpdate,TaskList" }),
+            ScriptedModelServer.Reply.Call("TaskCreate", new { subject = "Fix the flaky test", description = "tests/test_io.py fails one run in ten" }),
+            ScriptedModelServer.Reply.Call("TaskCreate", new { subject = "Write the release notes", description = "for 2.4" }),
+            ScriptedModelServer.Reply.Call("TaskUpdate", new { taskId = "1", status = "completed" }),
+            ScriptedModelServer.Reply.Say("Planned."));
+        var run = await ClaudeRun.RunAsync(project, Claude(model, config), "-p", "plan the work", "--allowedTools", "ToolSearch,TaskCreate,TaskUpdate,TaskList");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}");
+        var session = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(Path.Combine(config, "projects"), "*.jsonl", SearchOption.AllDirectories)));
+        var tasks = Path.Combine(config, "tasks", session);
+        var written = Directory.GetFiles(tasks).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal); // Claude Code's own files, as it wrote them
+        Assert.Contains("1.json", written.Keys);
+        Assert.Contains("2.json", written.Keys);
+        var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
+
+        var imported = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
+        var again = await SmctlProcess.RunAsync(smctl, "import", Path.Combine(config, "projects"), "--json");
+        Directory.Delete(config, recursive: true); // Claude Code's cleanup: only the store has the session now
+        var elsewhere = Path.Combine(machines.Path, "second");
+        var restored = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere, "--json");
+        model.Then(ScriptedModelServer.Reply.Call("TaskList", new { }), ScriptedModelServer.Reply.Say("One left."));
+        var resumed = await ClaudeRun.RunAsync(project, Claude(model, elsewhere), "-p", "--resume", session, "what is left?", "--allowedTools", "TaskList");
+
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(imported.Stdout).RootElement.GetProperty("taskLists").GetProperty("imported").GetInt32());
+        var second = JsonDocument.Parse(again.Stdout).RootElement.GetProperty("taskLists");
+        Assert.Equal((0, 1), (second.GetProperty("imported").GetInt32(), second.GetProperty("held").GetInt32()));
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        foreach (var (name, bytes) in written)
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(elsewhere, "tasks", session, name), Cancel));
+        // The witness: Claude Code, resumed on the other machine, lists the tasks to the model as they were left.
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        var listed = model.AgentRequests.Last()["messages"]!.AsArray().Last()!.ToJsonString();
+        Assert.Contains("#1 [completed] Fix the flaky test", listed, StringComparison.Ordinal);
+        Assert.Contains("#2 [pending] Write the release notes", listed, StringComparison.Ordinal);
+    }
+
     /// <summary>Claude Code's checkpoints of the files it changes, on by default in the terminal, asked for with <c>-p</c>.</summary>
     private static Dictionary<string, string> Checkpointing(Dictionary<string, string> environment)
     {

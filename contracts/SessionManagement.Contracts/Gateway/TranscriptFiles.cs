@@ -63,24 +63,33 @@ public static partial class TranscriptFiles
     public static bool IsFileBackupName(string? name) => name is not null && FileBackupName().IsMatch(name);
 
     /// <summary>
-    /// Whether <paramref name="name"/> names a file kept with a session's transcript: a tool output file's own name, or
-    /// <c>file-history/&lt;name&gt;</c> for a file checkpoint.
+    /// Whether <paramref name="name"/> names a file kept with a session's transcript: a tool output file's own name,
+    /// <c>file-history/&lt;name&gt;</c> for a file checkpoint, or <see cref="TaskListFiles.KeptName"/> for its task list.
     /// </summary>
     public static bool IsKeptFileName(string? name) =>
-        IsToolResultName(name) || (name is not null && name.StartsWith(FileBackupPrefix, StringComparison.Ordinal) && IsFileBackupName(name[FileBackupPrefix.Length..]));
+        IsToolResultName(name) || name == TaskListFiles.KeptName
+        || (name is not null && name.StartsWith(FileBackupPrefix, StringComparison.Ordinal) && IsFileBackupName(name[FileBackupPrefix.Length..]));
 
     /// <summary>
     /// The folder of the file checkpoints of the session whose own transcript is at <paramref name="transcriptPath"/>, when that lies
     /// in <paramref name="projectsFolder"/> as Claude Code places it (<c>&lt;config&gt;/projects/&lt;project&gt;/&lt;session&gt;.jsonl</c>, so
     /// <c>&lt;config&gt;/file-history/&lt;session&gt;</c>); else null.
     /// </summary>
-    public static string? FileHistoryFolderOf(string sessionId, string transcriptPath, string projectsFolder)
+    public static string? FileHistoryFolderOf(string sessionId, string transcriptPath, string projectsFolder) =>
+        ClaudeFolderOf(sessionId, transcriptPath, projectsFolder, FileHistoryFolder);
+
+    /// <summary>
+    /// The session's own folder in <paramref name="folder"/> of Claude Code's folder (<c>file-history</c>, <c>tasks</c>) when its transcript
+    /// at <paramref name="transcriptPath"/> lies in <paramref name="projectsFolder"/> as Claude Code places it
+    /// (<c>&lt;config&gt;/projects/&lt;project&gt;/&lt;session&gt;.jsonl</c>, so <c>&lt;config&gt;/&lt;folder&gt;/&lt;session&gt;</c>); else null.
+    /// </summary>
+    public static string? ClaudeFolderOf(string sessionId, string transcriptPath, string projectsFolder, string folder)
     {
         var projects = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(transcriptPath)));
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectsFolder));
         if (projects is null || projects != root || Path.GetFileName(root) != "projects" || Path.GetFileName(transcriptPath) != sessionId + ".jsonl")
             return null;
-        return Path.Combine(Path.GetDirectoryName(root)!, FileHistoryFolder, sessionId);
+        return Path.Combine(Path.GetDirectoryName(root)!, folder, sessionId);
     }
 
     [GeneratedRegex(@"^[0-9a-f]{16}(?:[0-9a-f]{48})?@v[0-9]{1,9}\z", RegexOptions.CultureInvariant)]

@@ -8,7 +8,8 @@ namespace SessionManagement.Chat.Consumers;
 
 /// <summary>
 /// Keeps the files of sessions' <c>tool-results</c> folders (a tool's full output, which the transcript names but does not hold), and
-/// Claude Code's file checkpoints (<c>file-history/&lt;name&gt;</c>), and gives them back for a restore or a reader.
+/// Claude Code's file checkpoints (<c>file-history/&lt;name&gt;</c>) and task lists (<c>tasks/list.json</c>), and gives them back for a
+/// restore or a reader.
 /// </summary>
 public sealed class ChatToolResultsConsumer(IChatStore store, ILogger<ChatToolResultsConsumer> logger)
     : IConsumer<ToolResultCaptured>, IConsumer<ListToolResults>, IConsumer<GetToolResult>
@@ -20,9 +21,20 @@ public sealed class ChatToolResultsConsumer(IChatStore store, ILogger<ChatToolRe
             throw new ArgumentException($"'{file.Name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder, nor {TranscriptFiles.FileBackupPrefix} and a file checkpoint's name");
         if (file.Length > TranscriptFiles.MaxToolResultBytes)
             throw new ArgumentException($"{file.Name} of session {file.SessionId} holds {file.Length} bytes, over the {TranscriptFiles.MaxToolResultBytes} a tool output file holds");
-        var length = TranscriptContent.Unpack(file.Content, file.ContentEncoding).LongLength; // damaged content is refused here, not kept
-        if (length != file.Length)
-            throw new ArgumentException($"{file.Name} of session {file.SessionId} unpacks to {length} bytes, not the {file.Length} it says");
+        var unpacked = TranscriptContent.Unpack(file.Content, file.ContentEncoding); // damaged content is refused here, not kept
+        if (unpacked.LongLength != file.Length)
+            throw new ArgumentException($"{file.Name} of session {file.SessionId} unpacks to {unpacked.LongLength} bytes, not the {file.Length} it says");
+        if (file.Name == TaskListFiles.KeptName)
+        {
+            try
+            {
+                TaskListFiles.Files(unpacked);
+            }
+            catch (FormatException error)
+            {
+                throw new ArgumentException($"the task list of session {file.SessionId} is not one: {error.Message}", error);
+            }
+        }
         var stored = await store.SaveToolResultAsync(file, context.CancellationToken);
         if (stored)
             logger.LogDebug("Kept tool output {Name} of session {SessionId}: {Length} bytes", file.Name, file.SessionId, file.Length);

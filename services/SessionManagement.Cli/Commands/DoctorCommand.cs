@@ -333,7 +333,7 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
 
     /// <summary>
     /// Transcripts older than Claude Code's cleanup period less a week (it deletes them at the period) that the store does not hold whole,
-    /// and their sessions' tool outputs kept in files and file checkpoints that it does not hold.
+    /// and their sessions' tool outputs kept in files, file checkpoints and task lists that it does not hold.
     /// </summary>
     private static async Task<List<string>> CleanupAsync(GatewayClient client, string config, List<Check> checks, CancellationToken cancellationToken)
     {
@@ -368,6 +368,10 @@ internal sealed class DoctorCommand : GatewayCommand<DoctorSettings>
                         var kept = await ToolResultFolder.KeptAsync(client, transcript.SessionId!, cancellationToken, folder);
                         unheld.AddRange(files.Where(o => kept.GetValueOrDefault(o.Name) != ToolResultFolder.Sha256(o.Path)).Select(o => o.Path));
                     }
+                // And its task list.
+                if (transcript.File is null && ToolResultFolder.FindTaskList(transcript.SessionId!, transcript.Path) is { } list
+                    && (await ToolResultFolder.KeptTaskListAsync(client, transcript.SessionId!, cancellationToken))?.SourceSha256 != ToolResultFolder.Sha256Of(list))
+                    unheld.Add(ToolResultFolder.ClaudeFolder(transcript.SessionId!, transcript.Path, TaskListFiles.Folder)!);
             }
         }
         checks.Add(new Check("cleanup", unheld.Count == 0, unheld.Count == 0

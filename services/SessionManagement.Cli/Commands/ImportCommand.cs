@@ -26,7 +26,7 @@ internal sealed class ImportSettings : GatewaySettings
 
 /// <summary>
 /// <c>smctl import</c>: a whole history into the store — sessions' transcripts, their subagents', and the tool outputs Claude Code kept in
-/// files beside them (<c>&lt;session&gt;/tool-results/</c>), and its checkpoints of the files they changed (<c>file-history/</c>). What the store already holds
+/// files beside them (<c>&lt;session&gt;/tool-results/</c>), its checkpoints of the files they changed (<c>file-history/</c>) and its task list (<c>tasks/</c>). What the store already holds
 /// the same (the file given back byte for byte) is skipped, so a second run imports nothing and a run cut short goes on where it
 /// stopped; anything else is imported, and the store keeps each line once however often it arrives. A session deleted for good is
 /// passed over, and said so, unless <c>--undelete</c>.
@@ -82,6 +82,7 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
             deleted = deleted.Count,
             toolOutputs = new { imported = results.Sum(r => r.SideFiles.ToolOutputs.Imported), held = results.Sum(r => r.SideFiles.ToolOutputs.Held) },
             fileCheckpoints = new { imported = results.Sum(r => r.SideFiles.Checkpoints.Imported), held = results.Sum(r => r.SideFiles.Checkpoints.Held) },
+            taskLists = new { imported = results.Sum(r => r.SideFiles.TaskList.Imported), held = results.Sum(r => r.SideFiles.TaskList.Held) },
             lines = imported.Sum(r => r.Lines),
             added = imported.Sum(r => r.Added),
             bytes,
@@ -101,6 +102,8 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
                 Out.MarkupLine($"Tool outputs kept in files: [green]{summary.toolOutputs.imported} imported[/], {summary.toolOutputs.held} already held");
             if (summary.fileCheckpoints.imported + summary.fileCheckpoints.held > 0)
                 Out.MarkupLine($"File checkpoints (for /rewind): [green]{summary.fileCheckpoints.imported} imported[/], {summary.fileCheckpoints.held} already held");
+            if (summary.taskLists.imported + summary.taskLists.held > 0)
+                Out.MarkupLine($"Task lists: [green]{summary.taskLists.imported} imported[/], {summary.taskLists.held} already held");
             foreach (var passed in deleted)
                 Out.MarkupLineInterpolated($"[yellow]{passed.Path}[/]: {passed.Problem}");
             foreach (var problem in failed)
@@ -112,21 +115,20 @@ internal sealed class ImportCommand : GatewayCommand<ImportSettings>
     private sealed record FileResult(string Path, string Outcome, long Bytes, long Lines, long Added, string? Problem)
     {
         /// <summary>
-        /// The session's tool outputs kept in files beside its transcript, and its file checkpoints: how many of each were imported, how
-        /// many held already.
+        /// The session's tool outputs kept in files beside its transcript, its file checkpoints and its task list: how many of each were
+        /// imported, how many held already.
         /// </summary>
-        public ((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints) SideFiles { get; init; }
+        public SideFiles SideFiles { get; init; } = SideFiles.None;
     }
 
     /// <summary>
     /// A session's own transcript brings its tool outputs kept in files (<c>&lt;session&gt;/tool-results/</c>) along, and Claude Code's
-    /// checkpoints of the files it changed (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>).
+    /// checkpoints of the files it changed (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>) and its task list (<c>&lt;config&gt;/tasks/&lt;session&gt;/</c>).
     /// </summary>
-    private static Task<((int Imported, int Held) ToolOutputs, (int Imported, int Held) Checkpoints)> SideFilesAsync(GatewayClient client,
-        FoundTranscript transcript, CancellationToken cancellationToken) =>
+    private static Task<SideFiles> SideFilesAsync(GatewayClient client, FoundTranscript transcript, CancellationToken cancellationToken) =>
         transcript is { SessionId: { } session, File: null }
             ? ToolResultFolder.ImportAsync(client, session, transcript.Path, cancellationToken)
-            : Task.FromResult(((0, 0), (0, 0)));
+            : Task.FromResult(SideFiles.None);
 
     private static async Task<FileResult> ImportOneAsync(GatewayClient client, HeldFiles heldFiles, FoundTranscript transcript, SecretRedactor? redactor, bool undelete,
         CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using SessionManagement.Bridge;
 using ContractsFiles = SessionManagement.Contracts.Gateway.TranscriptFiles;
+using TaskListFiles = SessionManagement.Contracts.Gateway.TaskListFiles;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -26,8 +27,8 @@ internal sealed class RestoreSettings : GatewaySettings, INamesSessions
 }
 
 /// <summary>
-/// <c>smctl restore</c>: writes a session's transcript (and its subagents', the tool outputs Claude Code kept in files beside it, and its
-/// checkpoints of the files the session changed) back
+/// <c>smctl restore</c>: writes a session's transcript (and its subagents', the tool outputs Claude Code kept in files beside it, its
+/// checkpoints of the files the session changed, and its task list) back
 /// where Claude Code looks for it, byte for byte as Claude Code wrote it, so <c>claude --resume &lt;id&gt;</c> continues it. A file already there that the kept session goes on from (its
 /// beginning: the session continued elsewhere since, handed back) is completed in place; a different one is never overwritten.
 /// </summary>
@@ -52,6 +53,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
         List<string> written = [], completed = [], outputsWritten = [];
         List<(string Path, string Staged, bool There)> outputPlan = [], checkpointPlan = [];
+        List<(string Path, byte[] Bytes, bool There)> taskPlan = [];
         var lengths = new Dictionary<string, long>(StringComparer.Ordinal); // each file written, as long as it is now
         // Each file as the store gives it back, streamed to a folder of this run's own beside Claude Code's projects (the same disk,
         // so putting a file in place is a rename), never whole in memory.
@@ -94,6 +96,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                     await client.DownloadAsync($"api/sessions/{escaped}/{ContractsFiles.FileHistoryFolder}/{Uri.EscapeDataString(name)}", output, cancellationToken);
                 checkpoints.Add((name, staged, sha));
             }
+            // Its task list, whole: a resumed session lists its tasks from there.
+            var taskList = await ToolResultFolder.KeptTaskListAsync(client, id, cancellationToken);
 
             var cwd = TranscriptText.WorkingDirectory(session)
                 ?? File.ReadLines(contents.First(c => c.File is null).Staged).Select(line => TranscriptText.StringField(line, "cwd")).FirstOrDefault(c => c is not null)
@@ -136,6 +140,21 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 if (isThere && ToolResultFolder.Sha256(path) != sourceSha256 && !SameBytes(path, staged))
                     throw new CommandFailedException($"{path} is already there and differs from the {what} kept: it is left as it is (move it away to restore)", ExitCodes.Conflict);
             }
+            if (taskList is { } list)
+            {
+                // The list as it is there now, when it is the one kept, is left alone; else each file is the kept one or refused.
+                var tasksFolder = Path.Combine(config, TaskListFiles.Folder, id);
+                var same = TaskListFiles.Read(tasksFolder) is { } onDisk && ToolResultFolder.Sha256Of(onDisk.Bundle) == list.SourceSha256;
+                foreach (var (name, text) in list.Files)
+                {
+                    var path = Path.Combine(tasksFolder, name);
+                    var bytes = Encoding.UTF8.GetBytes(text);
+                    var isThere = same || File.Exists(path);
+                    if (isThere && !same && !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+                        throw new CommandFailedException($"{path} is already there and differs from the task list kept: it is left as it is (move it away to restore)", ExitCodes.Conflict);
+                    taskPlan.Add((path, bytes, isThere));
+                }
+            }
             foreach (var (path, staged, _, _) in plan)
             {
                 var (held, length, from) = there[path];
@@ -168,6 +187,12 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 File.Move(staged, path);
                 outputsWritten.Add(path);
             }
+            foreach (var (path, bytes, _) in taskPlan.Where(t => !t.There))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllBytesAsync(path, bytes, cancellationToken);
+                outputsWritten.Add(path);
+            }
         }
         finally
         {
@@ -191,7 +216,8 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written,
                 toolOutputs = outputPlan.Select(o => o.Path), toolOutputsWritten = outputsWritten.Where(p => outputPlan.Any(o => o.Path == p)),
-                fileCheckpoints = checkpointPlan.Select(c => c.Path), fileCheckpointsWritten = outputsWritten.Where(p => checkpointPlan.Any(c => c.Path == p)) }, Indented));
+                fileCheckpoints = checkpointPlan.Select(c => c.Path), fileCheckpointsWritten = outputsWritten.Where(p => checkpointPlan.Any(c => c.Path == p)),
+                taskList = taskPlan.Select(t => t.Path), taskListWritten = outputsWritten.Where(p => taskPlan.Any(t => t.Path == p)) }, Indented));
         else
         {
             foreach (var (path, _, _, _) in plan) // each file as it lies now: the same records may be other bytes than the kept ones
@@ -204,6 +230,9 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                 Out.MarkupLine($"{(n > 0 ? "[green]restored[/]" : "already there")} {done.Count} {what}{(done.Count == 1 ? "" : "s")}{(what == "tool output" ? " kept in files" : " (for --rewind-files and /rewind)")}, in "
                     + $"{Markup.Escape(Path.GetDirectoryName(done[0].Path)!)}" + (n > 0 && n < done.Count ? $" ({n} written, the others already there)" : ""));
             }
+            if (taskPlan.Count > 0)
+                Out.MarkupLine($"{(taskPlan.Any(t => !t.There) ? "[green]restored[/]" : "already there")} its task list ({taskPlan.Count(t => t.Path.EndsWith(".json", StringComparison.Ordinal))} tasks), in "
+                    + Markup.Escape(Path.GetDirectoryName(taskPlan[0].Path)!));
             Output.Plain($"Resume it: cd {SessionsShowCommand.Quote(target)} && claude --resume {id}");
             if (!Directory.Exists(target)) // the cd would fail: say where it can go on instead
                 Output.Plain(ClaudeProjects.CheckoutToResumeIn(target) is { } checkout

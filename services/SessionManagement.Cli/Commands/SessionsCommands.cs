@@ -191,10 +191,11 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
         var status = await StatusAsync(client, id, cancellationToken);
         var outputs = await client.GetJsonAsync($"api/sessions/{id}/tool-results", cancellationToken, missingIsNull: true);
         var checkpoints = await client.GetJsonAsync($"api/sessions/{id}/file-history", cancellationToken, missingIsNull: true);
+        var tasks = await client.GetJsonAsync($"api/sessions/{id}/tasks", cancellationToken, missingIsNull: true);
         if (settings.Json)
         {
             PrintJson(JsonSerializer.SerializeToElement(new { session, status, files = files?.GetProperty("files"), toolOutputs = outputs?.GetProperty("files"),
-                fileCheckpoints = checkpoints?.GetProperty("files") }));
+                fileCheckpoints = checkpoints?.GetProperty("files"), tasks = tasks?.GetProperty("tasks") }));
             return ExitCodes.Ok;
         }
         // The id in a row as well as in the header: the panel is as wide as its rows, and a narrower one cuts its header short.
@@ -232,6 +233,10 @@ internal sealed class SessionsShowCommand : GatewayCommand<SessionSettings>
             grid.AddRow("Tool outputs", $"{large.GetArrayLength()} in tool-results/ ({ClaudeProjects.Count(large.EnumerateArray().Sum(f => f.GetProperty("length").GetInt64()))} bytes)");
         if (checkpoints?.GetProperty("files") is { } copies && copies.GetArrayLength() > 0) // the files it changed, as they were: what /rewind puts back
             grid.AddRow("File checkpoints", $"{copies.GetArrayLength()} in file-history/ ({ClaudeProjects.Count(copies.EnumerateArray().Sum(f => f.GetProperty("length").GetInt64()))} bytes)");
+        if (tasks?.GetProperty("tasks") is { } list && list.GetArrayLength() > 0) // Claude Code's task list, as TaskList shows it
+            grid.AddRow("Tasks", Markup.Escape(string.Join(", ", list.EnumerateArray()
+                .GroupBy(t => t.TryGetProperty("status", out var state) && state.ValueKind == JsonValueKind.String ? state.GetString()! : "unknown")
+                .Select(g => $"{g.Count()} {g.Key.Replace('_', ' ')}"))));
         Out.Write(new Panel(grid).Header(Markup.Escape(settings.SessionId)));
         var project = TranscriptText.WorkingDirectory(session);
         if (files is { } kept && kept.GetProperty("files").GetArrayLength() > 0)

@@ -17,12 +17,16 @@ namespace SessionManagement.Gateway.Routes;
 /// (<c>PUT …/tool-results/{name}</c>, what <c>smctl import</c> sends), its secrets masked on the way in as the gateway's own
 /// capture does; refused for a session deleted for good until its transcript is imported again with <c>undelete=true</c>. Claude Code's
 /// file checkpoints of the session (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>) have the same three under
-/// <c>/api/sessions/{id}/file-history</c>.
+/// <c>/api/sessions/{id}/file-history</c>; its task list, kept whole, is read and uploaded at <c>/api/sessions/{id}/tasks</c>.
 /// </summary>
 internal static class ToolResultRoutes
 {
     /// <summary>One folder of files kept with a session: its name in the routes, what its files are called in chat, and their names.</summary>
-    private sealed record Folder(string Route, string Prefix, Func<string?, bool> Named, string What, string NameRule);
+    private sealed record Folder(string Route, string Prefix, Func<string?, bool> Named, string What, string NameRule)
+    {
+        /// <summary>What is wrong with an upload's bytes, or null: the files Claude Code writes are taken as they are.</summary>
+        public Func<byte[], string?> Problem { get; init; } = _ => null;
+    }
 
     private static readonly Folder ToolResults = new(TranscriptFiles.ToolResultsFolder, "", TranscriptFiles.IsToolResultName, "tool output",
         $"the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder (letters, digits, _, - and ., not starting with a dot, at most 200)");
@@ -30,8 +34,29 @@ internal static class ToolResultRoutes
     private static readonly Folder FileHistory = new(TranscriptFiles.FileHistoryFolder, TranscriptFiles.FileBackupPrefix, TranscriptFiles.IsFileBackupName,
         "file checkpoint", "the name of a Claude Code file checkpoint (16 or 64 lower-case hex digits, @v and a version)");
 
+    /// <summary>A session's task list, kept whole as one file (<see cref="TaskListFiles"/>): <c>PUT /api/sessions/{id}/tasks</c>.</summary>
+    private static readonly Folder TaskList = new(TaskListFiles.Folder, TaskListFiles.Folder + "/", n => n == "list.json", "task list", "list.json")
+    {
+        Problem = bytes =>
+        {
+            try
+            {
+                TaskListFiles.Files(bytes);
+                return null;
+            }
+            catch (FormatException error)
+            {
+                return error.Message;
+            }
+        },
+    };
+
     public static void Map(RouteGroupBuilder api)
     {
+        api.MapGet("/api/sessions/{sessionId}/tasks", TasksAsync).Allow(AccessRole.Read).AddEndpointFilter<OwnedSessionFilter>();
+        api.MapPut("/api/sessions/{sessionId}/tasks", (HttpContext http, ReadApiClient client, ToolResultFiles files, ITranscriptCursorStore cursors,
+            string sessionId, CancellationToken cancellationToken) => UploadAsync(TaskList, http, client, files, cursors, sessionId, "list.json", cancellationToken))
+            .Allow(AccessRole.Capture).AddEndpointFilter<OwnedSessionFilter>();
         foreach (var folder in (Folder[])[ToolResults, FileHistory])
         {
             api.MapGet($"/api/sessions/{{sessionId}}/{folder.Route}", (ReadApiClient client, string sessionId, CancellationToken cancellationToken) =>
@@ -83,6 +108,45 @@ internal static class ToolResultRoutes
         return Results.Bytes(bytes, IsText(name) ? TextType : "application/octet-stream");
     }
 
+    /// <summary>
+    /// The session's task list as kept: <c>{"sessionId", "sourceSha256", "capturedAt", "tasks": [each task's JSON, by id], "files": {name: text}}</c>,
+    /// 404 when none is kept.
+    /// </summary>
+    private static async Task<IResult> TasksAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
+    {
+        ToolResultView? view;
+        byte[]? bytes;
+        try
+        {
+            view = (await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken)).Files
+                .FirstOrDefault(f => f.Name == TaskListFiles.KeptName);
+            bytes = view is null ? null : await KeptAsync(client, sessionId, TaskListFiles.KeptName, cancellationToken);
+        }
+        catch (RequestTimeoutException)
+        {
+            return client.NoAnswer("chat");
+        }
+        if (view is null || bytes is null)
+            return Results.Json(new { error = $"session '{sessionId}' has no task list kept" }, statusCode: StatusCodes.Status404NotFound);
+        var files = TaskListFiles.Files(bytes);
+        var tasks = new List<System.Text.Json.JsonElement>();
+        foreach (var (name, text) in files.Where(f => f.Name.EndsWith(".json", StringComparison.Ordinal))
+                     .OrderBy(f => long.Parse(f.Name[..^5], System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            try
+            {
+                using var task = System.Text.Json.JsonDocument.Parse(text);
+                tasks.Add(task.RootElement.Clone());
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // kept as Claude Code wrote it (files), shown only when it reads as a task
+            }
+        }
+        await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, "task list");
+        return Results.Ok(new { sessionId, view.SourceSha256, view.CapturedAt, tasks, files = files.ToDictionary(f => f.Name, f => f.Text, StringComparer.Ordinal) });
+    }
+
     /// <summary>A tool output's bytes as chat keeps them (its secrets masked), unpacked; null when none of that name is kept.</summary>
     internal static async Task<byte[]?> KeptAsync(ReadApiClient client, string sessionId, string name, CancellationToken cancellationToken)
     {
@@ -117,6 +181,8 @@ internal static class ToolResultRoutes
                 return TooLarge(name);
             body.Write(buffer, 0, read);
         }
+        if (folder.Problem(body.ToArray()) is { } problem)
+            return ReadApiRoutes.BadRequest(problem);
         var (host, user) = ReadApiRoutes.ImportedBy(http);
         var captured = files.Capture(sessionId, folder.Prefix + name, body.ToArray(), host, user);
         try

@@ -15,7 +15,8 @@ namespace SessionManagement.Gateway.Transcripts;
 /// Each file is read whole once it is there (Claude Code writes it before the line that names it, and never again), its secrets
 /// masked when it is text, and kept by chat. A file taken in is remembered by a cursor at its length holding its SHA-256, so it is read
 /// again only when it changes. Claude Code's file checkpoints (<c>&lt;config&gt;/file-history/&lt;session&gt;/</c>, the copies of the files a
-/// session changed, which <c>--rewind-files</c> and <c>/rewind</c> put back) are taken the same way, named <c>file-history/&lt;name&gt;</c>.
+/// session changed, which <c>--rewind-files</c> and <c>/rewind</c> put back) are taken the same way, named <c>file-history/&lt;name&gt;</c>,
+/// and its task list (<c>&lt;config&gt;/tasks/&lt;session&gt;/</c>) whole as one file, <see cref="TaskListFiles.KeptName"/>.
 /// </summary>
 internal sealed class ToolResultFiles(
     IBus bus,
@@ -60,15 +61,58 @@ internal sealed class ToolResultFiles(
 
     /// <summary>
     /// Ships each file of the session's <c>tool-results</c> folder, and of its file checkpoints' folder when its transcript lies where
-    /// Claude Code places it (<see cref="TranscriptPathPolicy.FileHistoryFolderOf"/>), not shipped before or changed since; returns how
-    /// many went. A session deleted for good takes only the files written since its deletion. Links, other names and files over 64 MB
+    /// Claude Code places it (<see cref="TranscriptPathPolicy.ClaudeFolderOf"/>), not shipped before or changed since, and its task list
+    /// when it changed; returns how many went. A session deleted for good takes only the files written since its deletion. Links, other names and files over 64 MB
     /// are passed over.
     /// </summary>
     public async Task<int> ShipFolderAsync(string sessionId, string transcriptPath, string host, string user, CancellationToken cancellationToken)
     {
         var shipped = await ShipFilesAsync(sessionId, FolderOf(sessionId, transcriptPath), "", TranscriptFiles.IsToolResultName, host, user, cancellationToken);
-        if (policy.FileHistoryFolderOf(sessionId, transcriptPath) is { } history)
+        if (policy.ClaudeFolderOf(sessionId, transcriptPath, TranscriptFiles.FileHistoryFolder) is { } history)
             shipped += await ShipFilesAsync(sessionId, history, TranscriptFiles.FileBackupPrefix, TranscriptFiles.IsFileBackupName, host, user, cancellationToken);
+        if (policy.ClaudeFolderOf(sessionId, transcriptPath, TaskListFiles.Folder) is { } tasks && await ShipTaskListAsync(sessionId, tasks, host, user, cancellationToken))
+            shipped++;
+        return shipped;
+    }
+
+    /// <summary>
+    /// Ships the session's task list (<see cref="TaskListFiles"/>) whole when it changed since it was last shipped: read again only when a
+    /// file of it was added, written or deleted since this process last looked.
+    /// </summary>
+    private async Task<bool> ShipTaskListAsync(string sessionId, string folder, string host, string user, CancellationToken cancellationToken)
+    {
+        DateTime written;
+        try
+        {
+            var directory = new DirectoryInfo(folder);
+            if (!directory.Exists)
+                return false;
+            written = directory.LastWriteTimeUtc; // a file added or deleted
+            foreach (var file in directory.GetFiles())
+                written = file.LastWriteTimeUtc > written ? file.LastWriteTimeUtc : written;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        if (_seen.TryGetValue(folder, out var seen) && seen.WrittenAt == written)
+            return false;
+        if (TaskListFiles.Read(folder) is not { } list)
+            return false;
+        var sha = Sha256(list.Bundle);
+        var cursor = await cursors.GetAsync(sessionId, folder, cancellationToken);
+        var shipped = false;
+        if (cursor?.Fingerprint != sha)
+        {
+            if (await cursors.DeletedAsync(sessionId, cancellationToken) is { } deleted && written < deleted.DeletedAt.UtcDateTime)
+                return false; // what was deleted for good stays deleted
+            await bus.Publish(Capture(sessionId, TaskListFiles.KeptName, list.Bundle, host, user), cancellationToken);
+            await cursors.SaveAsync(new TranscriptCursor(sessionId, folder, list.Bundle.Length, sha, time.GetUtcNow()), cancellationToken);
+            shipped = true;
+        }
+        if (_seen.Count >= MostSeen)
+            _seen.Clear();
+        _seen[folder] = (list.Bundle.Length, written);
         return shipped;
     }
 

@@ -17,16 +17,16 @@ internal sealed class TranscriptPathPolicy(IOptions<GatewayOptions> options)
     public IReadOnlyList<string> Roots => _roots;
 
     /// <summary>
-    /// The folder of Claude Code's file checkpoints for the session whose own transcript is at <paramref name="resolvedTranscript"/> (a
-    /// path <see cref="TryResolve"/> gave): <c>&lt;config&gt;/file-history/&lt;session&gt;</c> when the transcript lies in a root that is a
-    /// Claude Code <c>projects</c> folder, else null.
+    /// The session's folder in <paramref name="folder"/> of Claude Code's folder (its file checkpoints, <c>file-history</c>; its task list,
+    /// <c>tasks</c>) for the session whose own transcript is at <paramref name="resolvedTranscript"/> (a path <see cref="TryResolve"/> gave):
+    /// <c>&lt;config&gt;/&lt;folder&gt;/&lt;session&gt;</c> when the transcript lies in a root that is a Claude Code <c>projects</c> folder, else null.
     /// </summary>
-    public string? FileHistoryFolderOf(string sessionId, string resolvedTranscript)
+    public string? ClaudeFolderOf(string sessionId, string resolvedTranscript, string folder)
     {
         foreach (var root in _roots)
         {
-            if (NativePaths.Resolve(root) is { } realRoot && TranscriptFiles.FileHistoryFolderOf(sessionId, resolvedTranscript, realRoot) is { } folder)
-                return folder;
+            if (NativePaths.Resolve(root) is { } realRoot && TranscriptFiles.ClaudeFolderOf(sessionId, resolvedTranscript, realRoot, folder) is { } found)
+                return found;
         }
         return null;
     }
