@@ -184,6 +184,49 @@ public sealed class ClaudeCodeScriptedSessionTests
     }
 
     [Fact]
+    public async Task When_claude_keeps_a_task_list_Should_keep_it_as_claude_code_leaves_it_deleted_tasks_gone_and_secrets_masked()
+    {
+        await using var model = new ScriptedModelServer();
+        var (host, environment, project) = await StartWithHooksAsync(model, "tasks");
+        await using var running = host;
+        model.Then(ScriptedModelServer.Reply.Call("ToolSearch", new { query = "select:TaskCreate,TaskUpdate" }),
+            ScriptedModelServer.Reply.Call("TaskCreate", new { subject = "Rotate the key", description = "the old one is password=hunter2" }),
+            ScriptedModelServer.Reply.Call("TaskCreate", new { subject = "Draft the notes", description = "not needed after all" }),
+            ScriptedModelServer.Reply.Call("TaskUpdate", new { taskId = "2", status = "deleted" }),
+            ScriptedModelServer.Reply.Say("Planned."));
+        var run = await ClaudeRun.RunAsync(project, environment, "-p", "plan the work", "--allowedTools", "ToolSearch,TaskCreate,TaskUpdate");
+        Assert.True(run.ExitCode == 0, $"claude exited {run.ExitCode}: {run.Output}\nserver: {string.Join("\n", model.Problems)}");
+        var main = Assert.Single(Directory.GetDirectories(Path.Combine(host.Home, ".claude", "projects")).SelectMany(d => Directory.GetFiles(d, "*.jsonl")));
+        var session = Path.GetFileNameWithoutExtension(main);
+        // Claude Code's own folder: the task deleted is a file deleted, and the last id given is written down then.
+        var folder = Path.Combine(host.Home, ".claude", "tasks", session);
+        var names = Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).Where(n => n != ".lock").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([".highwatermark", "1.json"], names);
+        var first = await File.ReadAllTextAsync(Path.Combine(folder, "1.json"), Cancel);
+        var highest = await File.ReadAllTextAsync(Path.Combine(folder, ".highwatermark"), Cancel);
+
+        var kept = await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{session}/tasks"),
+            l => l.ValueKind == JsonValueKind.Object && l.GetProperty("files").TryGetProperty(".highwatermark", out var mark) && mark.GetString() == highest,
+            TimeSpan.FromSeconds(60), "the task list as Claude Code left it, after the deletion");
+
+        Assert.Equal(names, kept.GetProperty("files").EnumerateObject().Select(f => f.Name));
+        Assert.Equal(first.Replace("password=hunter2", "password=[redacted:password]", StringComparison.Ordinal), kept.GetProperty("files").GetProperty("1.json").GetString());
+        var task = Assert.Single(kept.GetProperty("tasks").EnumerateArray());
+        Assert.Equal(("Rotate the key", "pending"), (task.GetProperty("subject").GetString(), task.GetProperty("status").GetString()));
+        Assert.DoesNotContain("hunter2", kept.ToString(), StringComparison.Ordinal);
+
+        // Resumed, the session finishes the task: the list kept follows.
+        model.Then(ScriptedModelServer.Reply.Call("ToolSearch", new { query = "select:TaskUpdate" }),
+            ScriptedModelServer.Reply.Call("TaskUpdate", new { taskId = "1", status = "completed" }), ScriptedModelServer.Reply.Say("Done."));
+        var resumed = await ClaudeRun.RunAsync(project, environment, "-p", "--resume", session, "rotate it", "--allowedTools", "ToolSearch,TaskUpdate");
+        Assert.True(resumed.ExitCode == 0, $"claude --resume exited {resumed.ExitCode}: {resumed.Output}");
+        Assert.Contains("\"completed\"", await File.ReadAllTextAsync(Path.Combine(folder, "1.json"), Cancel), StringComparison.Ordinal);
+        await Eventually.ReturnsAsync(() => GetJsonAsync(host, $"/api/sessions/{session}/tasks"),
+            l => l.ValueKind == JsonValueKind.Object && l.GetProperty("tasks").EnumerateArray().Single().GetProperty("status").GetString() == "completed",
+            TimeSpan.FromSeconds(60), "the task finished in the resumed session");
+    }
+
+    [Fact]
     public async Task When_an_older_session_is_forked_Should_link_the_fork_to_it_and_not_to_the_projects_latest_session()
     {
         await using var model = new ScriptedModelServer();
