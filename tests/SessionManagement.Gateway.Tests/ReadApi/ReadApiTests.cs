@@ -282,6 +282,43 @@ public sealed class ReadApiTests(EmbeddedHost embedded) : IClassFixture<Embedded
         await GetJsonAsync($"/api/sessions/{s}/file-history/0000000000000000@v1", HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task When_a_task_list_is_uploaded_Should_keep_it_whole_masked_and_refuse_what_is_not_claude_codes()
+    {
+        var s = NewSession();
+        await ImportAsync($"?session={s}&name={s}.jsonl", User(s, "u1", null, 1, "plan the work") + "\n");
+        async Task<(HttpStatusCode Status, string Body)> PutAsync(string content)
+        {
+            using var response = await Http.PutAsync($"/api/sessions/{s}/tasks", new StringContent(content, Encoding.UTF8, "application/json"), Cancel);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(Cancel));
+        }
+        var task = """{"id":"1","subject":"Rotate the key","description":"token=abc123secretvalue","status":"in_progress","blocks":[],"blockedBy":[]}""";
+        await GetJsonAsync($"/api/sessions/{s}/tasks", HttpStatusCode.NotFound);
+
+        var stored = await PutAsync(JsonSerializer.Serialize(new { files = new Dictionary<string, string> { ["1.json"] = task, [".highwatermark"] = "1" } }));
+        var kept = await GetJsonAsync($"/api/sessions/{s}/tasks");
+
+        Assert.Equal(HttpStatusCode.OK, stored.Status);
+        var listed = Assert.Single(kept.GetProperty("tasks").EnumerateArray());
+        Assert.Equal(("Rotate the key", "in_progress"), (listed.GetProperty("subject").GetString(), listed.GetProperty("status").GetString()));
+        Assert.Equal("token=[redacted:secret]", listed.GetProperty("description").GetString());
+        Assert.Equal("1", kept.GetProperty("files").GetProperty(".highwatermark").GetString());
+        Assert.Equal(0, (await GetJsonAsync($"/api/sessions/{s}/tool-results")).GetProperty("files").GetArrayLength()); // not a tool output
+        foreach (var (body, problem) in new[]
+                 {
+                     ("not json", "a task list is a JSON object"),
+                     ("""{"tasks": {}}""", "a task list is a JSON object"),
+                     ("""{"files": {"../settings.json": "{}"}}""", "is not a file of Claude Code's task list"),
+                     ("""{"files": {"1.json": 7}}""", "1.json of the task list is not text"),
+                 })
+        {
+            var refused = await PutAsync(body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Contains(problem, refused.Body, StringComparison.Ordinal);
+        }
+        Assert.Equal("Rotate the key", Assert.Single((await GetJsonAsync($"/api/sessions/{s}/tasks")).GetProperty("tasks").EnumerateArray()).GetProperty("subject").GetString());
+    }
+
     [Theory]
     [InlineData("/api/sessions?status=paused", "status must be one of")]
     [InlineData("/api/sessions?since=yesterday", "since must be a date")]
