@@ -44,17 +44,26 @@ public sealed class RestoreTests
         Assert.Contains("remember the number 7", sent, StringComparison.Ordinal);
         Assert.Contains("Noted: 7.", sent, StringComparison.Ordinal);
 
-        // A different file where the session would go is never overwritten.
+        // The file went on past the kept session (resumed here, where no hook took it in): it is the session, left as it is.
         await File.AppendAllTextAsync(copy, "{\"type\":\"user\",\"note\":\"written since\"}\n", Cancel);
-        var changed = await File.ReadAllBytesAsync(copy, Cancel);
+        var wentOn = await File.ReadAllBytesAsync(copy, Cancel);
+        var left = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        Assert.True(left.ExitCode == 0, left.Stderr);
+        Assert.Contains($"already there {copy}", left.Stdout, StringComparison.Ordinal);
+        Assert.Contains("gone on past what is kept", left.Stdout, StringComparison.Ordinal);
+        Assert.Equal(wentOn, await File.ReadAllBytesAsync(copy, Cancel));
+
+        // A different file where the session would go is never overwritten.
+        var bytes = await File.ReadAllBytesAsync(original, Cancel);
+        var firstLine = Array.IndexOf(bytes, (byte)'\n') + 1;
+        byte[] other = [.. "{\"type\":\"user\",\"note\":\"another session\"}\n"u8, .. bytes[firstLine..]];
+        await File.WriteAllBytesAsync(copy, other, Cancel);
         var refused = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
         Assert.Equal(7, refused.ExitCode);
         Assert.Contains("differs from the kept session", refused.Stderr, StringComparison.Ordinal);
-        Assert.Equal(changed, await File.ReadAllBytesAsync(copy, Cancel));
+        Assert.Equal(other, await File.ReadAllBytesAsync(copy, Cancel));
 
         // A file holding the session's first lines (it went on elsewhere since) is completed in place; one cut mid-line is not.
-        var bytes = await File.ReadAllBytesAsync(original, Cancel);
-        var firstLine = Array.IndexOf(bytes, (byte)'\n') + 1;
         await File.WriteAllBytesAsync(copy, bytes[..(firstLine + 10)], Cancel);
         var cut = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
         Assert.Equal(7, cut.ExitCode);
@@ -623,6 +632,18 @@ public sealed class RestoreTests
         var listed = model.AgentRequests.Last()["messages"]!.AsArray().Last()!.ToJsonString();
         Assert.Contains("#1 [completed] Fix the flaky test", listed, StringComparison.Ordinal);
         Assert.Contains("#2 [pending] Write the release notes", listed, StringComparison.Ordinal);
+        // Restored again there (its transcript gone on past what is kept, as resumed): the list, the one kept, is left as it is; a
+        // task changed since is never overwritten.
+        var again2 = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        Assert.True(again2.ExitCode == 0, again2.Stderr);
+        Assert.Contains("gone on past what is kept", again2.Stdout, StringComparison.Ordinal);
+        Assert.Contains("already there its task list (2 tasks)", again2.Stdout, StringComparison.Ordinal);
+        var changed = Path.Combine(elsewhere, "tasks", session, "2.json");
+        await File.WriteAllTextAsync(changed, "changed since\n", Cancel);
+        var refused = await SmctlProcess.RunAsync(smctl, "restore", session, "--config-dir", elsewhere);
+        Assert.Equal(7, refused.ExitCode);
+        Assert.Contains("differs from the task list kept", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("changed since\n", await File.ReadAllTextAsync(changed, Cancel));
     }
 
     /// <summary>Claude Code's checkpoints of the files it changes, on by default in the terminal, asked for with <c>-p</c>.</summary>

@@ -51,7 +51,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 
         string target;
         List<(string Path, string Staged, long Bytes, long HeldBytes)> plan;
-        List<string> written = [], completed = [], outputsWritten = [];
+        List<string> written = [], completed = [], outputsWritten = [], ahead = [];
         List<(string Path, string Staged, bool There)> outputPlan = [], checkpointPlan = [];
         List<(string Path, byte[] Bytes, bool There)> taskPlan = [];
         var lengths = new Dictionary<string, long>(StringComparer.Ordinal); // each file written, as long as it is now
@@ -174,7 +174,9 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                     completed.Add(path);
                     continue;
                 }
-                if (held == Held.Same)
+                if (held == Held.Ahead)
+                    ahead.Add(path);
+                if (held is Held.Same or Held.Ahead)
                     continue;
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.Move(staged, path);
@@ -214,14 +216,15 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         }
 
         if (settings.Json)
-            Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written,
+            Output.Plain(JsonSerializer.Serialize(new { sessionId = id, cwd = target, files = plan.Select(p => p.Path), written, ahead,
                 toolOutputs = outputPlan.Select(o => o.Path), toolOutputsWritten = outputsWritten.Where(p => outputPlan.Any(o => o.Path == p)),
                 fileCheckpoints = checkpointPlan.Select(c => c.Path), fileCheckpointsWritten = outputsWritten.Where(p => checkpointPlan.Any(c => c.Path == p)),
                 taskList = taskPlan.Select(t => t.Path), taskListWritten = outputsWritten.Where(p => taskPlan.Any(t => t.Path == p)) }, Indented));
         else
         {
             foreach (var (path, _, _, _) in plan) // each file as it lies now: the same records may be other bytes than the kept ones
-                Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(new FileInfo(path).Length)} bytes)");
+                Out.MarkupLine($"{(!written.Contains(path) ? "already there" : completed.Contains(path) ? "[green]completed[/]" : "[green]restored[/]")} {Markup.Escape(path)} ({ClaudeProjects.Count(new FileInfo(path).Length)} bytes)"
+                    + (ahead.Contains(path) ? ", gone on past what is kept (smctl import takes the rest)" : ""));
             foreach (var (done, what) in (ReadOnlySpan<(List<(string Path, string Staged, bool There)>, string)>)[(outputPlan, "tool output"), (checkpointPlan, "file checkpoint")])
             {
                 if (done.Count == 0)
@@ -252,6 +255,9 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
 
         /// <summary>Its beginning, whole lines of it: the session went on elsewhere since (handed back, or continued on another machine).</summary>
         Beginning,
+
+        /// <summary>The kept session and lines after it: the session went on here since it was kept (resumed where no hook took it in).</summary>
+        Ahead,
         Different,
     }
 
@@ -263,27 +269,24 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
     {
         using var left = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var right = File.OpenRead(kept);
-        if (left.Length <= right.Length)
+        var (x, y) = (new byte[1 << 20], new byte[1 << 20]);
+        var last = (byte)'\n';
+        for (var compared = 0L; ;)
         {
-            var x = new byte[1 << 20];
-            var y = new byte[1 << 20];
-            var last = (byte)'\n';
-            while (true)
+            var n = (int)Math.Min(x.Length, Math.Min(left.Length, right.Length) - compared);
+            if (n == 0)
             {
-                var n = left.ReadAtLeast(x, x.Length, throwOnEndOfStream: false);
-                if (n == 0)
-                {
-                    if (left.Length == right.Length)
-                        return (Held.Same, left.Length, left.Length);
-                    if (left.Length > 0 && last == '\n')
-                        return (Held.Beginning, left.Length, left.Length);
-                    break;
-                }
-                right.ReadExactly(y, 0, n);
-                if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
-                    break;
-                last = x[n - 1];
+                if (left.Length == right.Length)
+                    return (Held.Same, left.Length, left.Length);
+                if (compared > 0 && last == '\n')
+                    return (left.Length < right.Length ? Held.Beginning : Held.Ahead, left.Length, left.Length);
+                break;
             }
+            left.ReadExactly(x, 0, n);
+            right.ReadExactly(y, 0, n);
+            if (!x.AsSpan(0, n).SequenceEqual(y.AsSpan(0, n)))
+                break;
+            (last, compared) = (x[n - 1], compared + n);
         }
         left.Seek(0, SeekOrigin.Begin);
         right.Seek(0, SeekOrigin.Begin);
@@ -303,7 +306,9 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
         var lines = 0;
         while (file.ReadLine() is { } line)
         {
-            if (keptLines.ReadLine() is not { } keptLine || !TranscriptRecords.Same(Encoding.UTF8.GetBytes(line), Encoding.UTF8.GetBytes(keptLine)))
+            if (keptLines.ReadLine() is not { } keptLine)
+                return (lines > 0 ? Held.Ahead : Held.Different, left.Length, 0); // every kept record, and the file went on
+            if (!TranscriptRecords.Same(Encoding.UTF8.GetBytes(line), Encoding.UTF8.GetBytes(keptLine)))
                 return (Held.Different, left.Length, 0);
             from += Encoding.UTF8.GetByteCount(keptLine) + 1;
             lines++;
