@@ -322,6 +322,37 @@ public sealed class WebViewTests(CapturedSessions captured) : IClassFixture<Capt
     }
 
     [Fact]
+    public async Task When_a_session_keeps_a_task_list_and_file_checkpoints_Should_show_its_tasks_and_how_many_checkpoints()
+    {
+        var session = "tasks-" + Guid.NewGuid().ToString("N")[..8];
+        await ImportAsync(session, [TranscriptLines.User(session, "u1", null, 1, "plan the release"), TranscriptLines.AssistantText(session, "a1", "u1", 2, "Planned.")]);
+        // As Claude Code 2.1.332 leaves <config>/tasks/<session>/: a file a task.
+        var files = new Dictionary<string, string>
+        {
+            ["1.json"] = """{"id":"1","subject":"Fix the flaky test","description":"","status":"completed","blocks":[],"blockedBy":[]}""",
+            ["2.json"] = """{"id":"2","subject":"Write the release notes","description":"","status":"in_progress","blocks":[],"blockedBy":[]}""",
+            ["10.json"] = """{"id":"10","subject":"Tag the release","description":"","status":"pending","blocks":[],"blockedBy":[]}""",
+        };
+        using (var put = await captured.Host.Http.PutAsync($"/api/sessions/{session}/tasks",
+                   new StringContent(System.Text.Json.JsonSerializer.Serialize(new { files }), System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken))
+            Assert.True(put.IsSuccessStatusCode);
+        using (var put = await captured.Host.Http.PutAsync($"/api/sessions/{session}/file-history/0123456789abcdef@v1", new StringContent("before\n"),
+                   TestContext.Current.CancellationToken))
+            Assert.True(put.IsSuccessStatusCode);
+
+        var page = await OpenAsync($"/sessions/{session}");
+
+        Assert.Equal(["completed #1 Fix the flaky test", "in progress #2 Write the release notes", "pending #10 Tag the release"],
+            (await page.Locator("[data-tasks] li").AllInnerTextsAsync()).Select(t => string.Join(' ', t.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries))));
+        Assert.Equal("1", await page.Locator("dl.facts dt:text-is('Checkpoints') + dd").InnerTextAsync());
+        var plain = "plain-" + Guid.NewGuid().ToString("N")[..8]; // a session with no task list kept shows none
+        await ImportAsync(plain, [TranscriptLines.User(plain, "u1", null, 1, "hello"), TranscriptLines.AssistantText(plain, "a1", "u1", 2, "Hi.")]);
+        var other = await OpenAsync($"/sessions/{plain}");
+        Assert.Equal(0, await other.Locator("[data-tasks]").CountAsync());
+        Assert.Equal(0, await other.Locator("dl.facts dt:text-is('Checkpoints')").CountAsync());
+    }
+
+    [Fact]
     public async Task When_a_long_session_is_read_to_its_end_Should_show_every_message_once_in_order_a_page_at_a_time()
     {
         // 120 prompts and replies, written here as Claude Code writes them, imported.

@@ -129,8 +129,25 @@ internal static class ToolResultRoutes
         if (view is null || bytes is null)
             return Results.Json(new { error = $"session '{sessionId}' has no task list kept" }, statusCode: StatusCodes.Status404NotFound);
         var files = TaskListFiles.Files(bytes);
+        await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, "task list");
+        return Results.Ok(new { sessionId, view.SourceSha256, view.CapturedAt, tasks = TasksOf(files),
+            files = files.ToDictionary(f => f.Name, f => f.Text, StringComparer.Ordinal) });
+    }
+
+    /// <summary>
+    /// The tasks of a session's task list kept, by id (a file that does not read as JSON is left out: kept as Claude Code wrote it);
+    /// empty when none is kept.
+    /// </summary>
+    internal static async Task<IReadOnlyList<System.Text.Json.JsonElement>> KeptTasksAsync(ReadApiClient client, string sessionId, ToolResultsHeld held,
+        CancellationToken cancellationToken) =>
+        held.Files.Any(f => f.Name == TaskListFiles.KeptName) && await KeptAsync(client, sessionId, TaskListFiles.KeptName, cancellationToken) is { } bytes
+            ? TasksOf(TaskListFiles.Files(bytes))
+            : [];
+
+    private static List<System.Text.Json.JsonElement> TasksOf(IReadOnlyList<(string Name, string Text)> files)
+    {
         var tasks = new List<System.Text.Json.JsonElement>();
-        foreach (var (name, text) in files.Where(f => f.Name.EndsWith(".json", StringComparison.Ordinal))
+        foreach (var (_, text) in files.Where(f => f.Name.EndsWith(".json", StringComparison.Ordinal))
                      .OrderBy(f => long.Parse(f.Name[..^5], System.Globalization.CultureInfo.InvariantCulture)))
         {
             try
@@ -140,11 +157,9 @@ internal static class ToolResultRoutes
             }
             catch (System.Text.Json.JsonException)
             {
-                // kept as Claude Code wrote it (files), shown only when it reads as a task
             }
         }
-        await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, "task list");
-        return Results.Ok(new { sessionId, view.SourceSha256, view.CapturedAt, tasks, files = files.ToDictionary(f => f.Name, f => f.Text, StringComparer.Ordinal) });
+        return tasks;
     }
 
     /// <summary>A tool output's bytes as chat keeps them (its secrets masked), unpacked; null when none of that name is kept.</summary>

@@ -159,10 +159,16 @@ internal static class WebPages
             var children = client.AskAsync<ListSessions, SessionsListed>(
                 new ListSessions(null, null, null, null, 0, 50, User: Caller.Of(http) is { SeesOnlyTheirOwn: true } reader ? reader.Name : null,
                     Sort: "oldest", ParentSessionId: sessionId), cancellationToken);
+            var kept = await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken);
+            var tasks = (await ToolResultRoutes.KeptTasksAsync(client, sessionId, kept, cancellationToken)).Select(TaskView.Of).ToList();
             return new PageResult<SessionPage>(new
             {
                 View = new SessionView(viewer, session.Message.Session, (await status).Is(out Response<SessionStatusFound>? live) ? live.Message : null,
-                    entries, first, MessagesPerPage, messages.Count, page.Total, anchor, (await timeline).Events, (await children).Sessions),
+                    entries, first, MessagesPerPage, messages.Count, page.Total, anchor, (await timeline).Events, (await children).Sessions)
+                {
+                    Tasks = tasks,
+                    FileCheckpoints = kept.Files.Count(f => f.Name.StartsWith(SessionManagement.Contracts.Gateway.TranscriptFiles.FileBackupPrefix, StringComparison.Ordinal)),
+                },
             });
         }
         catch (RequestTimeoutException)
