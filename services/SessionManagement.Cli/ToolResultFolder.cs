@@ -95,8 +95,8 @@ internal static class ToolResultFolder
     }
 
     /// <summary>
-    /// Sends the store the session's tool outputs, and its file checkpoints, it does not hold as they are on disk (by their SHA-256, not
-    /// their name); returns how many of each went and how many were held already.
+    /// Sends the store the session's tool outputs, its file checkpoints and its task list, those it does not hold as they are on disk (by
+    /// their SHA-256, not their name); returns how many of each went and how many were held already.
     /// </summary>
     public static async Task<SideFiles> ImportAsync(GatewayClient client, string sessionId, string transcriptPath, CancellationToken cancellationToken) =>
         new(await SendAsync(client, sessionId, Find(sessionId, transcriptPath), TranscriptFiles.ToolResultsFolder, cancellationToken),
