@@ -97,6 +97,36 @@ public class SqliteChatStoreTests : ChatStoreContract
         await indexer.StopAsync(Cancel);
     }
 
+    [Fact]
+    public async Task When_transcripts_are_read_at_every_pause_Should_still_index_every_waiting_message_within_the_longest_delay()
+    {
+        var s = NewSession();
+        var store = (SqliteChatStore)await OpenAsync(compress: true);
+        var clock = new FakeTimeProvider();
+        using var indexer = new SqliteSearchIndexer(store, clock, NullLogger<SqliteSearchIndexer>.Instance);
+        await indexer.StartAsync(Cancel);
+        var lines = Enumerable.Range(0, 2 * SqliteSearchIndexer.Chunk + 1).Select(i => User(s, $"u{i}", null, i, $"prompt {i}")).ToArray();
+        await store.AppendAsync(Transcript(s, 0, lines), 100_000, Cancel);
+
+        // An export that never stops: a page of the transcript read before every tick. The indexing gives way to it, but not for good.
+        var read = 0L;
+        for (var waited = TimeSpan.Zero; waited <= SqliteSearchIndexer.MaxDelay + SqliteSearchIndexer.QuietPeriod; waited += SqliteSearchIndexer.QuietPeriod)
+        {
+            using (var page = await store.TranscriptLinesAsync(s, "", -1, 10, 1 << 20, Cancel))
+                read++;
+            clock.Advance(SqliteSearchIndexer.QuietPeriod);
+        }
+
+        Assert.Equal(read, store.TranscriptReads);
+        await Eventually.ReturnsAsync(async () =>
+        {
+            using (await store.TranscriptLinesAsync(s, "", -1, 10, 1 << 20, Cancel)) { }
+            clock.Advance(SqliteSearchIndexer.QuietPeriod);
+            return await CountAsync("SELECT count(*) FROM chat_fts_pending");
+        }, waiting => waiting == 0, TimeSpan.FromSeconds(20), "every waiting message indexed though the reads went on");
+        await indexer.StopAsync(Cancel);
+    }
+
     private Task<long> CountAsync(string sql) => _database!.ReadAsync(async connection =>
     {
         await using var command = connection.CreateCommand();

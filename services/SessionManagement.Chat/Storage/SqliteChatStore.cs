@@ -23,6 +23,14 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
     /// <summary>Appends so far: the indexer waits for this to stand still.</summary>
     public long Appends => Interlocked.Read(ref _appends);
 
+    private long _transcriptReads;
+
+    /// <summary>
+    /// Pages of transcript lines read so far (an export, a restore, a branch streaming a session back): the indexer gives way while
+    /// this moves, so a restore right after an import is not slowed by the search index being built behind it.
+    /// </summary>
+    public long TranscriptReads => Interlocked.Read(ref _transcriptReads);
+
     private const string Columns =
         "session_id, message_key, kind, record_type, role, uuid, parent_uuid, event_id, timestamp, sequence, project_dir, text, match_hash, " +
         "tools, usage, model, sources, problem, raw, raw_encoding, raw_block, raw_start, raw_length, line_time, file";
@@ -287,6 +295,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database, IOptions<ChatMana
         CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
+            Interlocked.Increment(ref _transcriptReads);
             await using var command = connection.CreateCommand();
             // A row seen in the transcript has its line's byte offset as its sequence (a hook message joined by its line took it over).
             // Lines are taken while the ones before them come to less than maxBytes: the first always, then as many as fit.
