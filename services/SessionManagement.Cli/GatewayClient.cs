@@ -126,6 +126,17 @@ internal sealed class GatewayClient : IDisposable
     }
 
     /// <summary>
+    /// The body of a GET written to a new file at <paramref name="file"/> (its folder made if need be; never over a file already there),
+    /// streamed, never whole in memory.
+    /// </summary>
+    public async Task DownloadFileAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+        await DownloadAsync(path, output, cancellationToken);
+    }
+
+    /// <summary>
     /// POSTs a hook's raw bytes to <c>/hooks</c> under the event id and time it was first received (a re-submission, as the spool's
     /// replay does); returns the status and, when refused, the gateway's reason.
     /// </summary>

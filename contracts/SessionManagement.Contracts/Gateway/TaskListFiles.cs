@@ -61,7 +61,7 @@ public static partial class TaskListFiles
     }
 
     /// <summary>The kept form of <paramref name="files"/>.</summary>
-    public static byte[] Write(IEnumerable<(string Name, string Text)> files)
+    private static byte[] Write(IEnumerable<(string Name, string Text)> files)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

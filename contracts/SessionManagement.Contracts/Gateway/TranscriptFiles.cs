@@ -71,14 +71,6 @@ public static partial class TranscriptFiles
         || (name is not null && name.StartsWith(FileBackupPrefix, StringComparison.Ordinal) && IsFileBackupName(name[FileBackupPrefix.Length..]));
 
     /// <summary>
-    /// The folder of the file checkpoints of the session whose own transcript is at <paramref name="transcriptPath"/>, when that lies
-    /// in <paramref name="projectsFolder"/> as Claude Code places it (<c>&lt;config&gt;/projects/&lt;project&gt;/&lt;session&gt;.jsonl</c>, so
-    /// <c>&lt;config&gt;/file-history/&lt;session&gt;</c>); else null.
-    /// </summary>
-    public static string? FileHistoryFolderOf(string sessionId, string transcriptPath, string projectsFolder) =>
-        ClaudeFolderOf(sessionId, transcriptPath, projectsFolder, FileHistoryFolder);
-
-    /// <summary>
     /// The session's own folder in <paramref name="folder"/> of Claude Code's folder (<c>file-history</c>, <c>tasks</c>) when its transcript
     /// at <paramref name="transcriptPath"/> lies in <paramref name="projectsFolder"/> as Claude Code places it
     /// (<c>&lt;config&gt;/projects/&lt;project&gt;/&lt;session&gt;.jsonl</c>, so <c>&lt;config&gt;/&lt;folder&gt;/&lt;session&gt;</c>); else null.

@@ -18,7 +18,7 @@ public sealed class ChatToolResultsConsumer(IChatStore store, ILogger<ChatToolRe
     {
         var file = context.Message;
         if (!TranscriptFiles.IsKeptFileName(file.Name))
-            throw new ArgumentException($"'{file.Name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder, nor {TranscriptFiles.FileBackupPrefix} and a file checkpoint's name");
+            throw new ArgumentException($"'{file.Name}' is not the name of a file in a session's {TranscriptFiles.ToolResultsFolder} folder, nor {TranscriptFiles.FileBackupPrefix} and a file checkpoint's name, nor {TaskListFiles.KeptName}");
         if (file.Length > TranscriptFiles.MaxToolResultBytes)
             throw new ArgumentException($"{file.Name} of session {file.SessionId} holds {file.Length} bytes, over the {TranscriptFiles.MaxToolResultBytes} a tool output file holds");
         var unpacked = TranscriptContent.Unpack(file.Content, file.ContentEncoding); // damaged content is refused here, not kept

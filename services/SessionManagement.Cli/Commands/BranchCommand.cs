@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using SessionManagement.Contracts.Gateway;
 using Spectre.Console.Cli;
 
 namespace SessionManagement.Cli.Commands;
@@ -51,23 +52,13 @@ internal sealed class BranchCommand : GatewayCommand<BranchSettings>
         var path = ClaudeProjects.TranscriptPath(ClaudeProjects.ConfigDirectory(settings.ConfigDirectory), cwd, branch);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, bytes, cancellationToken);
-        // Its tool outputs kept in files, where its lines name them: beside it.
-        foreach (var name in (await ToolResultFolder.KeptAsync(client, branch, cancellationToken)).Keys)
-        {
-            var output = Path.Combine(Path.GetDirectoryName(path)!, branch, SessionManagement.Contracts.Gateway.TranscriptFiles.ToolResultsFolder, name);
-            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            await using var file = new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(branch)}/tool-results/{Uri.EscapeDataString(name)}", file, cancellationToken);
-        }
-        // Its checkpoints of the files it changed, where Claude Code rewinds them from.
-        const string history = SessionManagement.Contracts.Gateway.TranscriptFiles.FileHistoryFolder;
-        foreach (var name in (await ToolResultFolder.KeptAsync(client, branch, cancellationToken, history)).Keys)
-        {
-            var checkpoint = Path.Combine(ClaudeProjects.ConfigDirectory(settings.ConfigDirectory), history, branch, name);
-            Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
-            await using var file = new FileStream(checkpoint, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(branch)}/{history}/{Uri.EscapeDataString(name)}", file, cancellationToken);
-        }
+        // Its tool outputs kept in files, where its lines name them: beside it; and its checkpoints of the files it changed, where
+        // Claude Code rewinds them from.
+        foreach (var (folder, into) in ((string, string)[])[
+                     (TranscriptFiles.ToolResultsFolder, Path.Combine(Path.GetDirectoryName(path)!, branch, TranscriptFiles.ToolResultsFolder)),
+                     (TranscriptFiles.FileHistoryFolder, Path.Combine(ClaudeProjects.ConfigDirectory(settings.ConfigDirectory), TranscriptFiles.FileHistoryFolder, branch))])
+            foreach (var name in (await ToolResultFolder.KeptAsync(client, branch, cancellationToken, folder)).Keys)
+                await client.DownloadFileAsync($"api/sessions/{Uri.EscapeDataString(branch)}/{folder}/{Uri.EscapeDataString(name)}", Path.Combine(into, name), cancellationToken);
 
         if (settings.Json)
             Output.Plain(JsonSerializer.Serialize(new { sessionId = branch, parentSessionId = id, at = settings.At, lines, path }, Indented));

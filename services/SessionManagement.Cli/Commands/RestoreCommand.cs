@@ -67,8 +67,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             {
                 var name = file.GetProperty("file").ValueKind == JsonValueKind.Null ? null : file.GetProperty("file").GetString();
                 var staged = Path.Combine(staging, contents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-                    await client.DownloadAsync($"api/sessions/{escaped}/export?format=jsonl" + (name is null ? "" : "&file=" + Uri.EscapeDataString(name)), output, cancellationToken);
+                await client.DownloadFileAsync($"api/sessions/{escaped}/export?format=jsonl" + (name is null ? "" : "&file=" + Uri.EscapeDataString(name)), staged, cancellationToken);
                 contents.Add((name, staged, new FileInfo(staged).Length));
             }
             if (contents.All(c => c.File is not null))
@@ -83,8 +82,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
                     if (owner != id && !named.Any(n => n.Session == owner && n.Name == name))
                         continue;
                     var staged = Path.Combine(staging, "tool-result-" + outputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-                        await client.DownloadAsync($"api/sessions/{Uri.EscapeDataString(owner)}/tool-results/{Uri.EscapeDataString(name)}", output, cancellationToken);
+                    await client.DownloadFileAsync($"api/sessions/{Uri.EscapeDataString(owner)}/tool-results/{Uri.EscapeDataString(name)}", staged, cancellationToken);
                     outputs.Add((owner, name, staged, sha));
                 }
             // Claude Code's checkpoints of the files the session changed, which --rewind-files and /rewind put back.
@@ -92,8 +90,7 @@ internal sealed class RestoreCommand : GatewayCommand<RestoreSettings>
             foreach (var (name, sha) in await ToolResultFolder.KeptAsync(client, id, cancellationToken, ContractsFiles.FileHistoryFolder))
             {
                 var staged = Path.Combine(staging, "file-checkpoint-" + checkpoints.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                await using (var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-                    await client.DownloadAsync($"api/sessions/{escaped}/{ContractsFiles.FileHistoryFolder}/{Uri.EscapeDataString(name)}", output, cancellationToken);
+                await client.DownloadFileAsync($"api/sessions/{escaped}/{ContractsFiles.FileHistoryFolder}/{Uri.EscapeDataString(name)}", staged, cancellationToken);
                 checkpoints.Add((name, staged, sha));
             }
             // Its task list, whole: a resumed session lists its tasks from there.

@@ -114,21 +114,18 @@ internal static class ToolResultRoutes
     /// </summary>
     private static async Task<IResult> TasksAsync(HttpContext http, ReadApiClient client, string sessionId, CancellationToken cancellationToken)
     {
-        ToolResultView? view;
-        byte[]? bytes;
+        (ToolResultView View, IReadOnlyList<(string Name, string Text)> Files)? list;
         try
         {
-            view = (await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken)).Files
-                .FirstOrDefault(f => f.Name == TaskListFiles.KeptName);
-            bytes = view is null ? null : await KeptAsync(client, sessionId, TaskListFiles.KeptName, cancellationToken);
+            list = await KeptTaskListAsync(client, sessionId,
+                await client.AskAsync<ListToolResults, ToolResultsHeld>(new ListToolResults(sessionId), cancellationToken), cancellationToken);
         }
         catch (RequestTimeoutException)
         {
             return client.NoAnswer("chat");
         }
-        if (view is null || bytes is null)
+        if (list is not var (view, files))
             return Results.Json(new { error = $"session '{sessionId}' has no task list kept" }, statusCode: StatusCodes.Status404NotFound);
-        var files = TaskListFiles.Files(bytes);
         await AuditTrail.RecordAsync(http, AuditTrail.ActionOf(http, "export", "restore"), sessionId, "task list");
         return Results.Ok(new { sessionId, view.SourceSha256, view.CapturedAt, tasks = TasksOf(files),
             files = files.ToDictionary(f => f.Name, f => f.Text, StringComparer.Ordinal) });
@@ -140,9 +137,15 @@ internal static class ToolResultRoutes
     /// </summary>
     internal static async Task<IReadOnlyList<System.Text.Json.JsonElement>> KeptTasksAsync(ReadApiClient client, string sessionId, ToolResultsHeld held,
         CancellationToken cancellationToken) =>
-        held.Files.Any(f => f.Name == TaskListFiles.KeptName) && await KeptAsync(client, sessionId, TaskListFiles.KeptName, cancellationToken) is { } bytes
-            ? TasksOf(TaskListFiles.Files(bytes))
-            : [];
+        await KeptTaskListAsync(client, sessionId, held, cancellationToken) is var (_, files) ? TasksOf(files) : [];
+
+    /// <summary>The session's task list as kept, among the files <paramref name="held"/> lists, and its files; null when none is kept.</summary>
+    private static async Task<(ToolResultView View, IReadOnlyList<(string Name, string Text)> Files)?> KeptTaskListAsync(ReadApiClient client,
+        string sessionId, ToolResultsHeld held, CancellationToken cancellationToken) =>
+        held.Files.FirstOrDefault(f => f.Name == TaskListFiles.KeptName) is { } view
+        && await KeptAsync(client, sessionId, TaskListFiles.KeptName, cancellationToken) is { } bytes
+            ? (view, TaskListFiles.Files(bytes))
+            : null;
 
     private static List<System.Text.Json.JsonElement> TasksOf(IReadOnlyList<(string Name, string Text)> files)
     {
