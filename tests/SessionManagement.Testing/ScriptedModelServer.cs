@@ -222,7 +222,8 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: on Linux, Stop then Close unregisters the port twice, and the second time binds it again for a moment,
+        // which fails with "Address already in use" when another process has taken the port since.
         _listener.Close();
         try
         {
