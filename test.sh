@@ -17,7 +17,7 @@ mongo_image="mongo:7.0.14"
 started_rabbitmq=0
 double_pid=""
 
-say() { printf '[test.sh] %s\n' "$*"; }
+say() { printf '[test.sh +%ss] %s\n' "$SECONDS" "$*"; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -89,15 +89,32 @@ start_mongodb_test_double() {
   say "$(head -1 "$work/mongodb-test-double.log")"
 }
 
+# What apt has to bring, asked for at once (one update, one install) rather than piece by piece.
+local_servers=0
+if [ -z "${SM_TEST_RABBITMQ_URI:-}" ] || [ -z "${SM_TEST_MONGODB_URI:-}" ]; then
+  docker_can_serve || local_servers=1
+fi
+missing=()
+if [ "$local_servers" -eq 1 ]; then
+  [ -n "${SM_TEST_RABBITMQ_URI:-}" ] || command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+  [ -n "${SM_TEST_MONGODB_URI:-}" ] || /usr/bin/python3 -c 'import mockupdb, mongomock' >/dev/null 2>&1 || missing+=(python3-mockupdb python3-mongomock)
+fi
+{ [ -n "${SM_TEST_CHROMIUM:-}" ] && [ -x "$SM_TEST_CHROMIUM" ]; } || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+[ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
+
 if [ -n "${SM_TEST_RABBITMQ_URI:-}" ] && [ -n "${SM_TEST_MONGODB_URI:-}" ]; then
   say "using the given servers: RabbitMQ $SM_TEST_RABBITMQ_URI, MongoDB $SM_TEST_MONGODB_URI"
-elif docker_can_serve; then
+elif [ "$local_servers" -eq 0 ]; then
   say "Docker can run $rabbit_image and $mongo_image: Testcontainers will start real RabbitMQ and MongoDB"
 else
   say "no server URIs given and Docker cannot serve the images: starting local servers"
   [ -n "${SM_TEST_RABBITMQ_URI:-}" ] || start_rabbitmq
   [ -n "${SM_TEST_MONGODB_URI:-}" ] || start_mongodb_test_double
 fi
+
+# What an install found, for the shell that runs the tests (the installs run in a background subshell): a line of installs.env.
+found() { printf 'export %s=%q\n' "$1" "$2" >>"$work/installs.env"; }
 
 install_claude_code() {
   # The real Claude Code CLI for the end-to-end test: from npm, never logged in, fires real hooks.
@@ -111,7 +128,7 @@ install_claude_code() {
     npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "@anthropic-ai/claude-code@$version" >"$work/npm.log" 2>&1 \
       || { say "npm install of Claude Code failed (the end-to-end test will say so):"; tail -5 "$work/npm.log"; return; }
   fi
-  [ -x "$exe" ] && export SM_TEST_CLAUDE="$exe" && say "Claude Code $("$exe" --version 2>/dev/null) at $exe"
+  [ -x "$exe" ] && found SM_TEST_CLAUDE "$exe" && say "Claude Code $("$exe" --version 2>/dev/null) at $exe"
 }
 
 install_ccusage() {
@@ -126,7 +143,7 @@ install_ccusage() {
     npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "ccusage@$version" >"$work/npm-ccusage.log" 2>&1 \
       || { say "npm install of ccusage failed (the usage comparison will say so):"; tail -5 "$work/npm-ccusage.log"; return; }
   fi
-  [ -f "$script" ] && export SM_TEST_CCUSAGE="$script" && say "ccusage $version at $script"
+  [ -f "$script" ] && found SM_TEST_CCUSAGE "$script" && say "ccusage $version at $script"
 }
 
 install_chromium() {
@@ -138,10 +155,16 @@ install_chromium() {
 }
 
 command -v dotnet >/dev/null 2>&1 || { say "the .NET SDK (dotnet) is not on PATH"; exit 1; }
+
+# npm's downloads wait on the network while the build works the two cores: run them meanwhile (each says what it did after).
+: >"$work/installs.env"
+( install_claude_code; install_ccusage ) >"$work/installs.log" 2>&1 &
+installs_pid=$!
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-say "building"
-if ! dotnet build Microservices.sln -nologo -v q >"$work/build.log" 2>&1; then
+# Release, the build run.sh gives users: the tests run the code as users run it.
+say "building (Release)"
+if ! dotnet build Microservices.sln -c Release -nologo -v q >"$work/build.log" 2>&1; then
   grep -E 'error|Error' "$work/build.log" | sort -u | head -40
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
@@ -153,12 +176,13 @@ if dotnet publish services/SessionManagement.HookBridge -c Release -r linux-x64 
 else
   say "Native AOT publish failed; the tests run sm-hook under dotnet instead:"; tail -5 "$work/publish.log"
 fi
-install_claude_code
-install_ccusage
+wait "$installs_pid"
+cat "$work/installs.log"
+. "$work/installs.env"
 install_chromium
 
 say "running every test"
-dotnet test --solution Microservices.sln --no-build --output Detailed 2>&1 | tee "$work/test.log"
+dotnet test --solution Microservices.sln -c Release --no-build --output Detailed 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
 
 summary() { grep -E "^\s+$1: [0-9]+" "$work/test.log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
