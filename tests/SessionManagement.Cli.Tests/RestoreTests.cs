@@ -7,9 +7,10 @@ namespace SessionManagement.Cli.Tests;
 /// <summary>
 /// A session recorded by the real Claude Code (answered by <see cref="ScriptedModelServer"/>), imported with <c>smctl import</c>,
 /// given back with <c>smctl restore</c> into another Claude Code folder — as on another machine — and resumed there by Claude Code
-/// itself: what it sends the model must carry the restored conversation.
+/// itself: what it sends the model must carry the restored conversation. The tests share one host, each with sessions of its own;
+/// those that configure or restart a host start their own.
 /// </summary>
-public sealed class RestoreTests
+public sealed class RestoreTests(EmbeddedHost shared) : IClassFixture<EmbeddedHost>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -17,8 +18,7 @@ public sealed class RestoreTests
     public async Task When_a_session_is_restored_into_another_claude_folder_Should_be_the_same_bytes_and_resume_with_its_conversation()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var (original, session, project) = await RecordAsync(model, machines.Path, "first", "remember the number 7", "Noted: 7.");
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
@@ -78,8 +78,7 @@ public sealed class RestoreTests
     public async Task When_a_session_is_handed_to_a_project_in_another_folder_Should_rehome_its_paths_and_resume_there()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var (original, session, project) = await RecordAsync(model, machines.Path, "mine", "the release is on Friday", "Noted: Friday.");
         var smctl = new Dictionary<string, string> { ["SM_GATEWAY_URL"] = host.BaseAddress.ToString() };
@@ -108,8 +107,7 @@ public sealed class RestoreTests
     public async Task When_a_session_was_moved_with_cd_Should_be_restored_where_Claude_Code_moved_it_and_handed_off_by_its_new_folder()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var (recorded, session, project) = await RecordAsync(model, machines.Path, "mine", "the release is on Friday", "Noted: Friday.");
         // Then /cd to another folder, as Claude Code 2.1.332 does it: the file moved under that folder's name, a line naming the folder
@@ -203,8 +201,7 @@ public sealed class RestoreTests
     [Fact]
     public async Task When_the_file_there_holds_the_kept_records_with_its_own_paths_Should_take_it_as_the_session_and_complete_one_with_their_beginning()
     {
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machine = new TempDirectory();
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var (session, original, handedTo) = ("records-" + suffix, "/work/records-a-long-folder-" + suffix, "/work/records-b-" + suffix);
@@ -265,8 +262,7 @@ public sealed class RestoreTests
     public async Task When_a_session_is_branched_at_a_message_Should_resume_from_there_as_a_child_of_it()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var (original, session, project) = await RecordAsync(model, machines.Path, "mine", "use tabs for indentation", "Tabs it is.");
         var config = Path.Combine(machines.Path, "mine");
@@ -369,8 +365,7 @@ public sealed class RestoreTests
     public async Task When_claude_code_holds_the_session_under_another_folder_than_its_latest_Should_restore_into_that_file_not_beside_it()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var (transcript, session, project) = await RecordAsync(model, machines.Path, "first", "remember the number 7", "Noted: 7.");
         var config = Path.Combine(machines.Path, "first");
@@ -406,8 +401,7 @@ public sealed class RestoreTests
     public async Task When_claude_code_kept_a_tool_output_in_a_file_Should_import_it_restore_it_and_the_resumed_session_read_it()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var (transcript, session, project, output) = await RecordLargeOutputAsync(model, machines.Path, "seq 1 60000 && echo password=hunter2");
         var config = Path.Combine(machines.Path, "first");
@@ -480,8 +474,7 @@ public sealed class RestoreTests
     public async Task When_a_session_claude_code_forked_names_its_parents_tool_output_Should_restore_that_file_where_the_fork_reads_it()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var (parentTranscript, parent, project, output) = await RecordLargeOutputAsync(model, machines.Path, "seq 1 60000");
         var config = Path.Combine(machines.Path, "first");
@@ -517,8 +510,7 @@ public sealed class RestoreTests
     public async Task When_claude_code_checkpointed_a_file_it_changed_Should_restore_the_checkpoint_so_a_handed_off_session_and_a_branch_rewind_the_file()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var project = Path.Combine(machines.Path, "first-work", "app");
         Directory.CreateDirectory(project);
@@ -590,8 +582,7 @@ public sealed class RestoreTests
     public async Task When_a_session_keeps_a_task_list_Should_import_it_and_the_restored_session_list_its_tasks_on_another_machine()
     {
         await using var model = new ScriptedModelServer();
-        await using var host = HostProcess.Start();
-        await host.WaitForAsync("/readyz", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var host = shared.Host;
         using var machines = new TempDirectory();
         var project = Path.Combine(machines.Path, "first-work", "app");
         Directory.CreateDirectory(project);

@@ -1,9 +1,12 @@
 using System.Net;
-using SessionManagement.Testing;
+using Xunit;
 
-namespace SessionManagement.Gateway.Tests.ReadApi;
+namespace SessionManagement.Testing;
 
-/// <summary>One embedded host (<c>--target=all</c>, in-memory bus, SQLite) shared by a test class; tests keep apart by session and project.</summary>
+/// <summary>
+/// One embedded host (<c>--target=all</c>, in-memory bus, SQLite) shared by a test class (<c>IClassFixture</c>), whose tests run
+/// one after another: they keep apart by session and project, and a test that restarts, kills or configures a host starts its own.
+/// </summary>
 public sealed class EmbeddedHost : IAsyncLifetime
 {
     public HostProcess Host { get; private set; } = null!;
