@@ -182,7 +182,9 @@ cat "$work/installs.log"
 install_chromium
 
 say "running every test"
-dotnet test --solution Microservices.sln -c Release --no-build --output Detailed 2>&1 | tee "$work/test.log"
+# test-times.log: each test's result line with the seconds since the start when it came, to see which tests end the run.
+stamp() { while IFS= read -r line; do case $line in passed\ *|failed\ *|skipped\ *) printf '+%ss %s\n' "$SECONDS" "$line" ;; esac; done; }
+dotnet test --solution Microservices.sln -c Release --no-build --output Detailed 2>&1 | tee "$work/test.log" >(stamp >"$work/test-times.log")
 status=${PIPESTATUS[0]}
 
 summary() { grep -E "^\s+$1: [0-9]+" "$work/test.log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
