@@ -826,6 +826,65 @@ public abstract class ChatStoreContract : IAsyncLifetime
             Assert.Null(await backups.RestoreAsync(file, Cancel)); // held now: nothing is put back twice
     }
 
+    [Fact]
+    public async Task When_a_session_is_purged_while_a_backup_run_reads_it_Should_keep_its_backup_whole()
+    {
+        var s = NewSession();
+        string[] first = [User(s, "u1", null, 1, "where is the config"), AssistantText(s, "a1", "u1", 2, "In etc.")];
+        string[] later = [User(s, "u2", "a1", 3, "and the logs"), AssistantText(s, "a2", "u2", 4, "In var/log.")];
+        string[] last = [User(s, "u3", "a2", 5, "thanks")];
+        await Store.AppendAsync(Transcript(s, 0, first), Keep, Cancel);
+        using var folder = new SessionManagement.Testing.TempDirectory();
+        // The store as a scheduled run meets it: right after the run listed the session's files (so that it found their backups behind),
+        // a line came and the session was backed up and purged (cleanup's SessionPurged), before the run read the lines to write.
+        var store = System.Reflection.DispatchProxy.Create<IChatStore, PurgedAfterListing>();
+        var hook = (PurgedAfterListing)(object)store;
+        hook.Inner = Store;
+        var backups = new SessionManagement.Chat.Backups.TranscriptBackups(
+            Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.StorageOptions { DataDirectory = folder.Path }), store,
+            Microsoft.Extensions.Options.Options.Create(new SessionManagement.Hosting.Options.ChatManagementOptions()),
+            SessionManagement.Hosting.Security.AtRest.Off, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionManagement.Chat.Backups.TranscriptBackups>.Instance);
+        Assert.Equal(1, await backups.BackUpSessionAsync(s, Cancel));
+        await Store.AppendAsync(Transcript(s, 5_000, later), Keep, Cancel); // the backup is behind: the next run writes it again
+        hook.AfterListing = async () =>
+        {
+            await Store.AppendAsync(Transcript(s, 9_000, last), Keep, Cancel);
+            await backups.BackUpAndPurgeAsync(s, () => Store.DeleteSessionAsync(s, Cancel), Cancel);
+        };
+
+        var written = await backups.BackUpSessionAsync(s, Cancel);
+
+        Assert.Equal(0, written);
+        Assert.Empty(await Store.TranscriptFilesAsync(s, Cancel));
+        Assert.Equal(5, (await backups.RestoreSessionAsync(s, [], Cancel)).Lines);
+        Assert.Equal([.. first, .. later, .. last], Split(await Store.TranscriptLinesAsync(s, "", -1, 100, long.MaxValue, Cancel)).Select(l => l.Raw));
+    }
+
+    /// <summary>A store that runs <see cref="AfterListing"/> once, right after it lists a session's transcript files.</summary>
+    public class PurgedAfterListing : System.Reflection.DispatchProxy
+    {
+        public IChatStore Inner { get; set; } = null!;
+
+        public Func<Task>? AfterListing { get; set; }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            var result = targetMethod!.Invoke(Inner, args);
+            if (targetMethod.Name != nameof(IChatStore.TranscriptFilesAsync) || AfterListing is not { } after)
+                return result;
+            AfterListing = null;
+            return ThenAsync((Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>>)result!, after);
+        }
+
+        private static async Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> ThenAsync(
+            Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> listing, Func<Task> after)
+        {
+            var files = await listing;
+            await after();
+            return files;
+        }
+    }
+
     private static List<(long Offset, string Raw)> Split(TranscriptBytes page)
     {
         using var _ = page;

@@ -87,8 +87,11 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             var path = FilePath(sessionId, file);
             if (ReadHeader(path) is { } existing && existing.Held == held)
                 continue;
-            await WriteAsync(sessionId, file, held, path, cancellationToken);
-            written++;
+            if (await WriteAsync(sessionId, file, held, path, cancellationToken))
+                written++;
+            else
+                logger.LogInformation("The backup of {File} was left as it was: the store held none of its lines by the time they were read " +
+                    "(the session purged or deleted meanwhile)", Describe(sessionId, file));
         }
         return written + await BackUpToolResultsAsync(sessionId, cancellationToken);
     }
@@ -195,7 +198,11 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
     /// <summary>A tool output backup's first line: whose and which it is, the file it was read from, and the bytes it holds.</summary>
     public sealed record OutputHeader(string SessionId, string Name, long Length, string SourceSha256, string Sha256, DateTimeOffset CapturedAt, string Encoding);
 
-    private async Task WriteAsync(string sessionId, string file, string held, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the file's backup from the lines the store holds, unless it holds none of them by then: a scheduled run that listed the
+    /// file before the session was purged would otherwise replace its good backup with an empty one. False when it was left as it was.
+    /// </summary>
+    private async Task<bool> WriteAsync(string sessionId, string file, string held, string path, CancellationToken cancellationToken)
     {
         await _writing.WaitAsync(cancellationToken);
         var temporary = path + ".tmp";
@@ -218,6 +225,8 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
                     await WriteChunkAsync(output, page, written, cancellationToken);
                     (lines, bytes, after) = (lines + page.Offsets.Count, bytes + page.Lines.Bytes.Length, page.Offsets[^1]);
                 }
+                if (lines == 0)
+                    return false;
                 output.Seek(0, SeekOrigin.Begin);
                 await output.WriteAsync(HeaderSpace(new Header(sessionId, file, lines, bytes, Convert.ToHexStringLower(hash.GetHashAndReset()), DateTimeOffset.UtcNow,
                     held)), cancellationToken);
@@ -237,6 +246,7 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
             if (!reread.GetHashAndReset().AsSpan().SequenceEqual(written.GetHashAndReset()))
                 throw new InvalidDataException($"the backup of {Describe(sessionId, file)} did not read back as written");
             File.Move(temporary, path, overwrite: true);
+            return true;
         }
         finally
         {
@@ -379,6 +389,24 @@ public sealed class TranscriptBackups(IOptions<StorageOptions> storage, IChatSto
         if (read is null)
             logger.LogError("The transcript backup {Path} is damaged; {Lines} of its lines were put back before the damage", path, restored);
         return restored;
+    }
+
+    /// <summary>
+    /// Backs up the session's transcript files, then runs <paramref name="purge"/> (the store dropping the session) while no backup is
+    /// being written: a scheduled run reads a file whole or after the purge (then writing nothing), never half of it.
+    /// </summary>
+    public async Task BackUpAndPurgeAsync(string sessionId, Func<Task> purge, CancellationToken cancellationToken)
+    {
+        await BackUpSessionAsync(sessionId, cancellationToken);
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await purge();
+        }
+        finally
+        {
+            _writing.Release();
+        }
     }
 
     /// <summary>

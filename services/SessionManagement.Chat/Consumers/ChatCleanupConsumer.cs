@@ -27,8 +27,8 @@ public sealed class ChatCleanupConsumer(IChatStore store, TranscriptBackups back
     public async Task Consume(ConsumeContext<SessionPurged> context)
     {
         // A backup that fails fails the message: the lines stay, and the purge is tried again.
-        await backups.BackUpSessionAsync(context.Message.SessionId, context.CancellationToken);
-        await store.DeleteSessionAsync(context.Message.SessionId, context.CancellationToken);
+        var sessionId = context.Message.SessionId;
+        await backups.BackUpAndPurgeAsync(sessionId, () => store.DeleteSessionAsync(sessionId, context.CancellationToken), context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<SessionDeleted> context)
