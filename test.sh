@@ -122,7 +122,6 @@ install_claude_code() {
   local prefix="$work/claude-code" version="${SM_TEST_CLAUDE_VERSION:-2.1.332}"
   local exe="$prefix/node_modules/@anthropic-ai/claude-code/bin/claude.exe"
   if [ ! -x "$exe" ] || ! "$exe" --version 2>/dev/null | grep -q "$version"; then
-    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
     say "installing Claude Code $version from npm (for the end-to-end test)"
     mkdir -p "$prefix"
     npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "@anthropic-ai/claude-code@$version" >"$work/npm.log" 2>&1 \
@@ -137,7 +136,6 @@ install_ccusage() {
   local prefix="$work/ccusage" version="${SM_TEST_CCUSAGE_VERSION:-17.2.1}"
   local script="$prefix/node_modules/ccusage/dist/index.js"
   if [ ! -f "$script" ] || ! grep -q "\"version\": \"$version\"" "$prefix/node_modules/ccusage/package.json" 2>/dev/null; then
-    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
     say "installing ccusage $version from npm (for the usage comparison)"
     mkdir -p "$prefix"
     npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "ccusage@$version" >"$work/npm-ccusage.log" 2>&1 \

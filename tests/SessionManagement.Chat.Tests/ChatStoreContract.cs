@@ -876,8 +876,7 @@ public abstract class ChatStoreContract : IAsyncLifetime
             return ThenAsync((Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>>)result!, after);
         }
 
-        private static async Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> ThenAsync(
-            Task<IReadOnlyList<(string File, long Lines, long FirstOffset, UInt128? Digest, string? DigestAlgorithm)>> listing, Func<Task> after)
+        private static async Task<T> ThenAsync<T>(Task<T> listing, Func<Task> after)
         {
             var files = await listing;
             await after();

@@ -77,14 +77,9 @@ public class SqliteChatStoreTests : ChatStoreContract
     [Fact]
     public async Task When_appends_pause_Should_index_every_waiting_message_chunk_by_chunk_without_a_search()
     {
-        var s = NewSession();
-        var store = (SqliteChatStore)await OpenAsync(compress: true);
-        var clock = new FakeTimeProvider();
-        using var indexer = new SqliteSearchIndexer(store, clock, NullLogger<SqliteSearchIndexer>.Instance);
-        await indexer.StartAsync(Cancel);
-        var lines = Enumerable.Range(0, SqliteSearchIndexer.Chunk + 1).Select(i => User(s, $"u{i}", null, i, $"prompt {i}")).ToArray();
+        var (store, clock, indexer, _) = await IndexerOverPromptsAsync(SqliteSearchIndexer.Chunk + 1);
+        using var _ = indexer;
 
-        await store.AppendAsync(Transcript(s, 0, lines), 100_000, Cancel);
         Assert.Equal(SqliteSearchIndexer.Chunk + 1L, await CountAsync("SELECT count(*) FROM chat_fts_pending"));
         clock.Advance(SqliteSearchIndexer.QuietPeriod); // sees the append
         clock.Advance(SqliteSearchIndexer.QuietPeriod); // sees nothing more: the appends paused
@@ -100,13 +95,8 @@ public class SqliteChatStoreTests : ChatStoreContract
     [Fact]
     public async Task When_transcripts_are_read_at_every_pause_Should_still_index_every_waiting_message_within_the_longest_delay()
     {
-        var s = NewSession();
-        var store = (SqliteChatStore)await OpenAsync(compress: true);
-        var clock = new FakeTimeProvider();
-        using var indexer = new SqliteSearchIndexer(store, clock, NullLogger<SqliteSearchIndexer>.Instance);
-        await indexer.StartAsync(Cancel);
-        var lines = Enumerable.Range(0, 2 * SqliteSearchIndexer.Chunk + 1).Select(i => User(s, $"u{i}", null, i, $"prompt {i}")).ToArray();
-        await store.AppendAsync(Transcript(s, 0, lines), 100_000, Cancel);
+        var (store, clock, indexer, s) = await IndexerOverPromptsAsync(2 * SqliteSearchIndexer.Chunk + 1);
+        using var _ = indexer;
 
         // An export that never stops: a page of the transcript read before every tick. The indexing gives way to it, but not for good.
         var read = 0L;
@@ -125,6 +115,22 @@ public class SqliteChatStoreTests : ChatStoreContract
             return await CountAsync("SELECT count(*) FROM chat_fts_pending");
         }, waiting => waiting == 0, TimeSpan.FromSeconds(20), "every waiting message indexed though the reads went on");
         await indexer.StopAsync(Cancel);
+    }
+
+    /// <summary>
+    /// A store holding <paramref name="prompts"/> prompts of a new session, not yet indexed, and an indexer started on it whose clock
+    /// the test moves.
+    /// </summary>
+    private async Task<(SqliteChatStore Store, FakeTimeProvider Clock, SqliteSearchIndexer Indexer, string Session)> IndexerOverPromptsAsync(int prompts)
+    {
+        var s = NewSession();
+        var store = (SqliteChatStore)await OpenAsync(compress: true);
+        var clock = new FakeTimeProvider();
+        var indexer = new SqliteSearchIndexer(store, clock, NullLogger<SqliteSearchIndexer>.Instance);
+        await indexer.StartAsync(Cancel);
+        var lines = Enumerable.Range(0, prompts).Select(i => User(s, $"u{i}", null, i, $"prompt {i}")).ToArray();
+        await store.AppendAsync(Transcript(s, 0, lines), 100_000, Cancel);
+        return (store, clock, indexer, s);
     }
 
     private Task<long> CountAsync(string sql) => _database!.ReadAsync(async connection =>
