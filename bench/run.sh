@@ -73,8 +73,8 @@ kill "${pids[0]}" 2>/dev/null || true  # the embedded host: out of the way of th
 echo
 echo "### Transcript ingestion, embedded (POST /api/sessions/import → chat → SQLite with FTS5; a fresh host, then a second import into the same host, whose code is compiled by then: its peak RSS is the host's over both)"
 echo
-echo "| run | transcript | stored | time | throughput | host RSS before | host peak RSS |"
-echo "|---|---|---|---|---|---|---|"
+echo "| run | transcript | stored | time | throughput | host RSS before | host peak RSS | host CPU | cores idle or waiting on the disk |"
+echo "|---|---|---|---|---|---|---|---|---|"
 start_host 4793
 dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4793 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, fresh host"
 dotnet "$work/bench/SessionManagement.Bench.dll" ingest --gateway http://127.0.0.1:4793 --pid "${pids[-1]}" --mb "$ingest_mb" --work "$work/ingest" --label "embedded, second import"
