@@ -102,30 +102,6 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
-    public async Task When_a_burst_of_writes_has_grown_the_WAL_past_64_MB_Should_cut_its_file_back_to_64_MB_once_it_starts_over()
-    {
-        using var directory = new TempDirectory();
-        await using var database = SqliteTestDatabase.Open(directory, CreateNotes);
-        var wal = new FileInfo(Path.Combine(directory.Path, "session-management.db-wal"));
-        const long Limit = 64L << 20;
-
-        // 80 MB of notes, one a write: the writer leaves them in the WAL (it checkpoints them itself only past 256 MB).
-        var megabyte = new string('w', 1 << 20);
-        for (var i = 0; i < 80; i++)
-            await InsertNote(database, megabyte);
-        wal.Refresh();
-        var grown = wal.Length;
-        var (frames, checkpointed) = await database.CheckpointAsync(Cancel);
-        await InsertNote(database, "the first write after the WAL was copied into the file: it starts over");
-        wal.Refresh();
-
-        Assert.True(grown > Limit + (8L << 20), $"the WAL held {grown} bytes after the burst");
-        Assert.Equal(frames, checkpointed);
-        Assert.Equal(Limit, wal.Length);
-        Assert.Equal(81L, await Scalar<long>(database, "SELECT count(*) FROM notes"));
-    }
-
-    [Fact]
     public async Task When_reopened_with_a_new_migration_Should_apply_only_the_new_one_and_keep_the_data()
     {
         using var directory = new TempDirectory();

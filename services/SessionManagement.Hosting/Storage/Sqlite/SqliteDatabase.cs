@@ -272,18 +272,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 $"the store {Path} is another program's database (tables {tables}, none of session management's). It was left as it is. Point SM_DATA_DIR or Storage:SqliteFileName elsewhere, or move the file away.");
     }
 
-    /// <summary>
-    /// How much the WAL holds before the writer checkpoints it itself. The checkpointer copies the WAL into the file beside the writer,
-    /// but while writes keep coming it never catches up with the last of them, and only a checkpoint that has can let the WAL start
-    /// over: so under a steady stream of writes the writer checkpoints each time this much waits, and every write behind it waits for
-    /// its fsync (a whole import stood still for 195 ms, traced with <c>perf sched</c> on 2026-12-05). At 256 MB rather than 64 a warm
-    /// host's 300 MB import ran 10-26 % faster (9 pairs alternated: 102-129 MB/s against 95-117), the 2 GB <c>smctl import</c> 1-4 %
-    /// (2 pairs), hooks persisted as fast; at 1 GB the 2 GB import was slower, each page read then looking through more of the WAL's index.
-    /// </summary>
-    private const long WalCheckpointBytes = 256L << 20;
-
-    /// <summary>The size the WAL file is cut back to when it starts over, so that a burst of writes does not leave it at 256 MB.</summary>
-    private const long WalFileLimitBytes = 64L << 20;
+    /// <summary>How much the WAL holds before the writer checkpoints it itself.</summary>
+    private const long WalCheckpointBytes = 64L << 20;
 
     private async Task PrepareAsync(SqliteConnection connection)
     {
@@ -305,13 +295,13 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 applied_at TEXT NOT NULL,
                 PRIMARY KEY (module, version));
             """).ConfigureAwait(false);
-        // The writer checkpoints the WAL itself once WalCheckpointBytes wait, whatever the store's page size.
+        // The checkpointer copies the WAL into the file beside the writer; the writer itself checkpoints only when 64 MB wait
+        // (without the checkpointer, or behind a reader that holds old pages), whatever the store's page size.
         await using (var pageSize = connection.CreateCommand())
         {
             pageSize.CommandText = "PRAGMA page_size";
             var bytes = (long)(await pageSize.ExecuteScalarAsync().ConfigureAwait(false))!;
-            await ExecuteAsync(connection, null,
-                $"PRAGMA wal_autocheckpoint = {WalCheckpointBytes / bytes}; PRAGMA journal_size_limit = {WalFileLimitBytes}").ConfigureAwait(false);
+            await ExecuteAsync(connection, null, $"PRAGMA wal_autocheckpoint = {WalCheckpointBytes / bytes}").ConfigureAwait(false);
         }
         await ApplyMigrationsAsync(connection).ConfigureAwait(false);
     }
