@@ -272,7 +272,13 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 $"the store {Path} is another program's database (tables {tables}, none of session management's). It was left as it is. Point SM_DATA_DIR or Storage:SqliteFileName elsewhere, or move the file away.");
     }
 
-    /// <summary>How much the WAL holds before the writer checkpoints it itself.</summary>
+    /// <summary>
+    /// How much the WAL holds before the writer checkpoints it itself. The checkpointer copies the WAL into the file beside the writer,
+    /// but while writes keep coming it never catches up with the last of them, and only a checkpoint that has can let the WAL start
+    /// over: so under a steady stream of writes the writer checkpoints each time this much waits, and the writes behind it wait for its
+    /// fsync (an import stood still for 195 ms, <c>perf sched</c>, 2026-12-05). At 256 MB a warm host's 300 MB import, which then fits
+    /// under it, ran 10-26 % faster, but the 2 GB import no faster and a restore right after it about 0.18 s slower (docs/benchmarks.md).
+    /// </summary>
     private const long WalCheckpointBytes = 64L << 20;
 
     private async Task PrepareAsync(SqliteConnection connection)
@@ -295,8 +301,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 applied_at TEXT NOT NULL,
                 PRIMARY KEY (module, version));
             """).ConfigureAwait(false);
-        // The checkpointer copies the WAL into the file beside the writer; the writer itself checkpoints only when 64 MB wait
-        // (without the checkpointer, or behind a reader that holds old pages), whatever the store's page size.
+        // The writer checkpoints the WAL itself once WalCheckpointBytes wait, whatever the store's page size.
         await using (var pageSize = connection.CreateCommand())
         {
             pageSize.CommandText = "PRAGMA page_size";
