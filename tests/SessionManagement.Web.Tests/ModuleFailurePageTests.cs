@@ -21,6 +21,10 @@ public sealed class ModuleFailurePageTests
             await host.PostHookAsync($$"""{"session_id":"{{session}}","hook_event_name":"UserPromptSubmit","cwd":"/work/chat","prompt":"hello"}""", Cancel);
             await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{session}/messages", Cancel), r => r.StatusCode == HttpStatusCode.OK,
                 Within, "the session's message held");
+            // The saver holds the session too before the host is killed: a hook it had not stored yet is handed to it again only after
+            // the restart, and the page of a session the saver does not know is a 404, whatever chat does.
+            await Eventually.ReturnsAsync(() => host.Http.GetAsync($"/api/sessions/{session}", Cancel), r => r.StatusCode == HttpStatusCode.OK,
+                Within, "the session held by the saver");
             // Chat's per-session counts taken from under it: its answer for a session's messages now fails in its store.
             host = await host.AgainWithStoreChangedAsync("DROP TABLE chat_sessions;");
             await host.WaitForAsync("/readyz", HttpStatusCode.OK, Within);
