@@ -203,7 +203,8 @@ public sealed class ChatIngestConsumerTests : IAsyncLifetime
         await store.AppendAsync(SessionManagement.Chat.Messages.TranscriptRecordReader.Read(session, 0, lines, Start).ToList(), 100, Cancel);
 
         await _harness.Bus.Publish(new SessionManagement.Contracts.Saver.SessionPurged(session, Guid.NewGuid(), DateTimeOffset.UtcNow), Cancel);
-        Assert.True(await _harness.Consumed.Any<SessionManagement.Contracts.Saver.SessionPurged>(x => x.Context.Message.SessionId == session, Cancel));
+        // Not the harness's Consumed.Any: it gives up after 1.2 s without bus activity, and backing up then purging can take longer
+        // than that on a loaded machine (it did once in ./test.sh).
         await Eventually.ReturnsAsync(async () => (await store.TranscriptFilesAsync(session, Cancel)).Count, n => n == 0, TimeSpan.FromSeconds(30), "the purged session dropped");
 
         var backups = _provider.GetRequiredService<SessionManagement.Chat.Backups.TranscriptBackups>();
