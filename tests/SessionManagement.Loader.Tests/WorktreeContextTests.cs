@@ -22,7 +22,9 @@ public sealed class WorktreeContextTests
         var cached = await host.StartAsync(NewId("wt"), "startup", worktree); // rendered once, then served from the cache
         await host.SaveContextAsync(new { itemId = item.GetProperty("item").GetProperty("itemId").GetString(), type = "project", scope = "project", projectDir = checkout,
             priority = 90, content = "CHECKOUT-NOTE-2: run the tests with make test" });
-        var after = await host.StartAsync(NewId("wt"), "startup", worktree);
+        // The change reaches the loader as a message after the save is answered: the next starts see it once that message is in.
+        var after = await SessionManagement.Testing.Eventually.ReturnsAsync(() => host.StartAsync(NewId("wt"), "startup", worktree),
+            context => context.Contains("CHECKOUT-NOTE-2", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the changed item in a start");
         var inside = await host.StartAsync(NewId("sub"), "startup", worktree + "/src");
 
         Assert.Contains("CHECKOUT-NOTE-1", first, StringComparison.Ordinal);
