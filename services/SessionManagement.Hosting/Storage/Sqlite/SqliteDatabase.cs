@@ -276,8 +276,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// How much the WAL holds before the writer checkpoints it itself. The checkpointer copies the WAL into the file beside the writer,
     /// but while writes keep coming it never catches up with the last of them, and only a checkpoint that has can let the WAL start
     /// over: so under a steady stream of writes the writer checkpoints each time this much waits, and the writes behind it wait for its
-    /// fsync (an import stood still for 195 ms, <c>perf sched</c>, 2026-12-05). At 256 MB a warm host's 300 MB import, which then fits
-    /// under it, ran 10-26 % faster, but the 2 GB import no faster and a restore right after it about 0.18 s slower (docs/benchmarks.md).
+    /// fsync. A larger bound was measured and not kept (docs/benchmarks.md, "Tried and not kept").
     /// </summary>
     private const long WalCheckpointBytes = 64L << 20;
 
