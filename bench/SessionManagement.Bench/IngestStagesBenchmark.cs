@@ -111,7 +111,7 @@ internal static class IngestStagesBenchmark
             ("redact secrets again, compiled by then (a gateway that has been running)", redact), ("compress each batch (gateway, Brotli)", pack), ("unpack each batch (chat)", unpack),
             ("parse each line's JSON alone (part of reading records)", json), ("read records", parse), ("store (SQLite: rows, one block per batch, messages queued for search)", write),
             ("search index of those messages (the indexer, behind the writes)", index),
-            ("seal each message's text (of the store below, alone)", sealTexts), ("tokens of each message's words (the same)", tokenTexts),
+            ("seal each message's text (of the store below, alone)", sealTexts), ("tokens of each message's words (of the sealed search index below, alone)", tokenTexts),
             ("store, encryption at rest on (sealed text, tool calls and blocks)", sealedWrite),
             ("search index of those messages' word tokens (their text opened, its words' tokens)", sealedIndex),
         })
